@@ -1,0 +1,102 @@
+"""Sub-command handlers: each parses nothing and decides nothing, it wires stages and picks an exit code."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gate.cli import _add_scan_arguments, _today, write_output
+from gate.errors import UsageError
+
+
+def _read_changed_files(listfile: str) -> list[str]:
+    try:
+        text = Path(listfile).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read --changed-files {listfile}: {exc.strerror}") from exc
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def scan_options_from_args(args):
+    from gate.pipeline import ScanOptions
+
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"path not found: {args.path}")
+    if not root.is_dir():
+        raise UsageError(f"not a directory: {args.path} (give the repository root; use --paths for files)")
+    paths = None
+    if args.paths or args.changed_files:
+        paths = tuple(args.paths or ()) + tuple(_read_changed_files(args.changed_files) if args.changed_files else ())
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return ScanOptions(
+        root=str(root.resolve()),
+        policy_path=args.policy,
+        paths=paths,
+        excludes=tuple(args.exclude),
+        jobs=args.jobs,
+        fail_on=args.fail_on,
+        today=_today(args.today),
+        verify=getattr(args, "verify", None),
+        hub_endpoint=getattr(args, "hub_endpoint", None),
+        cache_dir=getattr(args, "cache_dir", None),
+        verify_failure=getattr(args, "verify_failure", "error") or "error",
+        sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
+    )
+
+
+def render(report, fmt: str) -> str:
+    if fmt == "json":
+        from gate.report.json_report import render_json
+
+        return render_json(report)
+    if fmt == "sarif":
+        from gate.report.sarif import render_sarif
+
+        return render_sarif(report)
+    if fmt == "cyclonedx":
+        from gate.report.cyclonedx import render_cyclonedx
+
+        return render_cyclonedx(report)
+    from gate.report.text import render_text
+
+    return render_text(report)
+
+
+def exit_code_for(report) -> int:
+    if any(f.rule == "verification-failed" and f.waived_by is None and f.severity == "error" for f in report.findings):
+        return 3
+    return 1 if report.verdict == "fail" else 0
+
+
+def handle_scan(args) -> int:
+    from gate.pipeline import run_scan
+
+    report = run_scan(scan_options_from_args(args))
+    write_output(render(report, args.format), args.output)
+    return exit_code_for(report)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Attach every sub-command. The `scan` parser is built in gate.cli; handlers live here."""
+    scan = sub.choices["scan"]
+    scan.add_argument("--verify", choices=("none", "hub", "full"), default=None,
+                      help="verify references against the Hub (default: as the policy says, else none)")
+    scan.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
+    scan.add_argument("--cache-dir", metavar="DIR", help="cache of immutable Hub answers (default: ~/.cache/model-gate)")
+    scan.add_argument("--verify-failure", choices=("error", "warn"), default="error",
+                      help="when a reference cannot be verified: error (exit 3, default) or warn")
+    scan.add_argument("--sigstore-trust-config", metavar="FILE",
+                      help="Sigstore trust config for a private instance (default: embedded public-good root)")
+    scan.set_defaults(handler=handle_scan)
+
+    from gate import policy_commands
+
+    policy_commands.register(sub)
+    try:
+        from gate.pin import command as pin_command
+    except ImportError:  # the pin command arrives with its own issue
+        pin_command = None
+    if pin_command is not None:
+        pin_command.register(sub)

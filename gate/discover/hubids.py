@@ -1,0 +1,97 @@
+"""What a Hub id, a pin and a Hub URL look like. Shared by every finder so they agree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FULL_SHA = re.compile(r"[0-9a-f]{40}")
+# org/name as the Hub accepts it (letters, digits, -, _, .; no leading/trailing separators, no '--' or '..').
+_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?"
+HUB_ID = re.compile(rf"{_PART}/{_PART}")
+LEGACY_ID = re.compile(_PART)
+
+
+def is_pinned(revision: str | None) -> bool:
+    """Only a full 40-character lowercase hex commit is immutable; branches, tags and short shas move."""
+    return revision is not None and FULL_SHA.fullmatch(revision) is not None
+
+
+def looks_like_hub_id(value: str, *, allow_legacy: bool = False) -> bool:
+    """`org/name` (or, where the API is unambiguous, a legacy unqualified id like `gpt2`)."""
+    if not isinstance(value, str) or not value or len(value) > 200:
+        return False
+    if "--" in value or ".." in value:
+        return False
+    if HUB_ID.fullmatch(value):
+        return True
+    return allow_legacy and LEGACY_ID.fullmatch(value) is not None
+
+
+def is_local_path(value: str, repo_paths: frozenset[str] | None = None) -> bool:
+    """`./x`, `/x`, `../x`, `~/x`, Windows drives, or a relative path that exists in the repository."""
+    if value.startswith(("./", "/", "../", "~", ".\\")) or value in (".", ".."):
+        return True
+    if re.match(r"^[A-Za-z]:[\\/]", value):
+        return True
+    if repo_paths is not None:
+        clean = value.rstrip("/")
+        if clean in repo_paths:
+            return True
+        prefix = clean + "/"
+        # A directory in the repo: some tracked file lives under it.
+        return any(p.startswith(prefix) for p in repo_paths) if len(repo_paths) < 50_000 else False
+    return False
+
+
+@dataclass(frozen=True)
+class HubLocation:
+    """A Hub repository named inside a string (URL, hf:// path, hf-hub: name)."""
+
+    kind: str  # "model" | "dataset" | "space"
+    id: str
+    revision: str | None
+    filename: str | None = None
+
+
+_URL = re.compile(
+    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/"
+    r"(?:(?P<type>datasets|spaces)/)?"
+    r"(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)"
+    r"(?:/(?P<verb>resolve|blob|raw|tree)/(?P<rev>[^/\s\"'?#]+)(?:/(?P<file>[^\s\"'?#]*))?)?"
+)
+
+
+def parse_hub_url(text: str) -> HubLocation | None:
+    """Parse a `huggingface.co/...` or `hf.co/...` URL (resolve|blob|raw|tree, datasets/, spaces/)."""
+    m = _URL.match(text)
+    if not m:
+        return None
+    kind = {"datasets": "dataset", "spaces": "space"}.get(m.group("type") or "", "model")
+    rev = m.group("rev")
+    if rev is not None:
+        rev = rev.replace("%2F", "/")
+    return HubLocation(kind, m.group("id"), rev, m.group("file") or None)
+
+
+def parse_hf_path(text: str) -> HubLocation | None:
+    """Parse `hf://[datasets/|spaces/]org/name[@rev][/path]` as used by HfFileSystem, pandas, keras_hub."""
+    if not text.startswith("hf://"):
+        return None
+    rest = text[len("hf://"):]
+    kind = "model"
+    for prefix, k in (("datasets/", "dataset"), ("spaces/", "space"), ("models/", "model")):
+        if rest.startswith(prefix):
+            kind, rest = k, rest[len(prefix):]
+            break
+    parts = rest.split("/")
+    if len(parts) < 2 and "@" not in rest:
+        return None
+    if "@" in parts[0]:  # legacy id with revision
+        name, rev = parts[0].split("@", 1)
+        return HubLocation(kind, name, rev or None, "/".join(parts[1:]) or None)
+    org, name_rev = parts[0], parts[1] if len(parts) > 1 else ""
+    name, _, rev = name_rev.partition("@")
+    if not org or not name:
+        return None
+    return HubLocation(kind, f"{org}/{name}", rev or None, "/".join(parts[2:]) or None)

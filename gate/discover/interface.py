@@ -1,0 +1,126 @@
+"""The discovery stage's contract: files in, `Reference`s and `ScanWarning`s out."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["model", "dataset", "artifact"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place in the repository that points at a model, a dataset or a committed model file."""
+
+    kind: Kind
+    """`model`, `dataset`, or `artifact` (a model file committed to the repository)."""
+    source: str
+    """Where the thing lives: `huggingface`, `torchhub`, `url`, `local`, `ollama`, `mlflow`, `kaggle`, `modelscope`."""
+    id: str | None
+    """The repository id (`org/name`, or a legacy `gpt2`); `None` when it cannot be resolved statically."""
+    revision: str | None
+    """The revision as written (branch, tag or sha); `None` when absent."""
+    pinned: bool
+    """True only for an immutable revision: exactly 40 lowercase hex characters (or a registry's fixed version)."""
+    pinnable: bool
+    """False for APIs that cannot take a revision (InferenceClient, Ollama tags, ...)."""
+    path: str
+    """Repository-relative POSIX path of the file that makes the reference."""
+    line: int
+    """1-based line where the reference is made (the call, the config key, the command, the URL)."""
+    column: int
+    """1-based column of that place."""
+    api: str
+    """What loads it, e.g. `transformers.from_pretrained`, `config:model_name_or_path`, `shell:hf download`."""
+    dynamic: bool = False
+    """True when the id (or revision) is built at run time and could not be resolved."""
+    expression: str | None = None
+    """The source expression of an unresolved id, for people to read."""
+    trust_remote_code: bool | None = False
+    """True/False as written; `None` when set by a non-literal expression."""
+    format: str | None = None
+    """For artifacts: the format decided from the file's magic bytes (`pickle`, `safetensors`, `pytorch-zip`, ...)."""
+    syntax: str = "python"
+    """How the reference is written: `python`, `notebook`, `config`, `shell`, `url`, `file`. Decides how to fix it."""
+    revision_key: str | None = None
+    """Where a revision goes for this reference: a keyword (`revision`), a config key (`model_revision`),
+    a flag (`--revision`), or `@` / `url` when the pin lives inside the id string."""
+    sha256: str | None = None
+    """For artifacts: the file's sha256 (hex)."""
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "id": self.id,
+            "revision": self.revision,
+            "pinned": self.pinned,
+            "pinnable": self.pinnable,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "api": self.api,
+            "dynamic": self.dynamic,
+            "expression": self.expression,
+            "trust_remote_code": self.trust_remote_code,
+            "format": self.format,
+            "syntax": self.syntax,
+            "revision_key": self.revision_key,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class ScanWarning:
+    """Something discovery could not fully read; the scan still completes."""
+
+    path: str
+    message: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file selected for scanning."""
+
+    path: str
+    """Repository-relative POSIX path."""
+    absolute: str
+    """Absolute filesystem path (never outside the scanned root)."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one finder found in one file."""
+
+    references: tuple[Reference, ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The whole stage's result."""
+
+    root: str
+    references: tuple[Reference, ...]
+    warnings: tuple[ScanWarning, ...]
+    files_scanned: int = 0
+
+
+class Finder(abc.ABC):
+    """Finds references in one kind of file. Concrete finders sit beside this module, one per file."""
+
+    @abc.abstractmethod
+    def accepts(self, path: str) -> bool:
+        """True if this finder reads files with this repository-relative path."""
+
+    @abc.abstractmethod
+    def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
+        """Find references in `text` (the file's decoded content).
+
+        `repo_paths` is the set of repository-relative paths (for telling local paths from Hub ids),
+        or None when unknown.
+        """

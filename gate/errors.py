@@ -1,0 +1,36 @@
+"""Per-stage errors. The CLI turns each into one clear message and an exit code."""
+
+
+class GateError(Exception):
+    """Base class: carries a message meant for the user, already saying what to do."""
+
+    exit_code = 2
+
+
+class UsageError(GateError):
+    """Bad arguments or a missing path (exit 2)."""
+
+    exit_code = 2
+
+
+class PolicyError(GateError):
+    """The policy file cannot be read, parsed or validated (exit 2).
+
+    `path` and `line` point at the offending place when known.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = ""
+        if path:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(f"{where}{message}")
+
+
+class VerificationError(GateError):
+    """The Hub (or another registry) could not be asked; the gate fails closed (exit 3)."""
+
+    exit_code = 3

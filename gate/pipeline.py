@@ -1,0 +1,82 @@
+"""The straight pipeline shared by the CLI and the action: files → references → findings → report.
+
+Each stage is called once, in order; nothing reaches back into an earlier stage.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from gate import __version__
+from gate.policy.interface import SEVERITY_ORDER, Finding
+from gate.report.interface import Report
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    root: str
+    policy_path: str | None = None
+    """Explicit policy file; None means look in the repository, then the built-in default."""
+    policy_text: str | None = None
+    """Policy content given directly (the action reads it from the base commit); wins over policy_path."""
+    policy_label: str | None = None
+    """How to name policy_text in messages (e.g. `base:.github/model-policy.yml`)."""
+    paths: tuple[str, ...] | None = None
+    excludes: tuple[str, ...] = ()
+    jobs: int | None = None
+    fail_on: str = "error"
+    today: _dt.date = field(default_factory=_dt.date.today)
+    verify: str | None = None
+    """None: as the policy says; `none`, `hub` or `full` overrides it."""
+    hub_endpoint: str | None = None
+    cache_dir: str | None = None
+    verify_failure: str = "error"
+    """`error` (fail closed, exit 3) or `warn` (explicit opt-out)."""
+    sigstore_trust_config: str | None = None
+    profile: str | None = None
+    """Policy profile to apply on top of the policy (e.g. `ai_authored`)."""
+
+
+def fails(findings, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = SEVERITY_ORDER[fail_on]
+    return any(
+        f.waived_by is None and not f.pre_existing and SEVERITY_ORDER[f.severity] >= threshold for f in findings
+    )
+
+
+def run_scan(options: ScanOptions) -> Report:
+    from gate.discover.engine import discover
+    from gate.policy.evaluate import evaluate
+    from gate.policy.load import load_policy
+
+    policy = load_policy(
+        options.policy_path, options.root, text=options.policy_text, label=options.policy_label
+    )
+    if options.profile:
+        policy = policy.with_profile(options.profile)
+    discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs)
+    findings: list[Finding] = list(evaluate(policy, discovery.references, options.today))
+    references = discovery.references
+    extra: dict = {"policy": policy.source}
+
+    verify_mode = options.verify or policy.verify_mode
+    if verify_mode and verify_mode != "none":
+        from gate.verify.run import verify_references
+
+        outcome = verify_references(policy, references, findings, options, mode=verify_mode)
+        references, findings = outcome.references, list(outcome.findings)
+        extra["verification"] = outcome.stats
+
+    return Report(
+        tool_version=__version__,
+        root=options.root,
+        references=tuple(references),
+        findings=tuple(findings),
+        warnings=discovery.warnings,
+        files_scanned=discovery.files_scanned,
+        verdict="fail" if fails(findings, options.fail_on) else "pass",
+        extra=extra,
+    )
