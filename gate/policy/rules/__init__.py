@@ -1,0 +1,58 @@
+"""Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)`.
+
+Policy-stage rules also define `check(context, index, reference) -> Iterable[Finding]`; rules raised by later
+stages (verification, signatures, pickle scanning) only carry metadata here and build findings with
+`RULE.finding(...)`. docs/rules.md and SARIF rule metadata are generated from these objects.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+from gate.policy.interface import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    default_severity: Severity
+    description: str
+    """One line: what the rule finds."""
+    why: str
+    """Why it matters (a short paragraph)."""
+    fix: str
+    """How to fix it in general; findings carry the exact fix for the reference at hand."""
+    stage: str = "policy"
+    """Which stage raises it: policy, verify, signature, pickle, run."""
+    bad_example: str = ""
+    good_example: str = ""
+
+    def finding(self, *, message: str, remediation: str, path: str | None, line: int | None,
+                reference: int | None, severity: Severity | None = None, details: dict | None = None) -> Finding:
+        return Finding(
+            rule=self.id,
+            severity=severity or self.default_severity,
+            message=message,
+            remediation=remediation,
+            path=path,
+            line=line,
+            reference=reference,
+            details=details or {},
+        )
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule module in this package, by id, in a stable order."""
+    rules: dict[str, Rule] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if isinstance(rule, Rule):
+            rules[rule.id] = rule
+    return rules
+
+
+def rule_module(rule_id: str):
+    return importlib.import_module(f"{__name__}.{rule_id.replace('-', '_')}")
