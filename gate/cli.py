@@ -38,7 +38,9 @@ def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", nargs="+", metavar="FILE", help="scan only these files (relative to PATH)")
     p.add_argument("--changed-files", metavar="LISTFILE",
                    help="scan only the files listed in LISTFILE, one per line")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: CPU count)")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="parallel workers: files scanned at once (default: CPU count) and, with --verify, "
+                        "Hub queries at once (default: 16)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
 

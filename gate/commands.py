@@ -41,7 +41,7 @@ def scan_options_from_args(args):
         verify=getattr(args, "verify", None),
         hub_endpoint=getattr(args, "hub_endpoint", None),
         cache_dir=getattr(args, "cache_dir", None),
-        verify_failure=getattr(args, "verify_failure", "error") or "error",
+        verify_failure=getattr(args, "verify_failure", None),
         sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
     )
 
@@ -85,8 +85,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="verify references against the Hub (default: as the policy says, else none)")
     scan.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
     scan.add_argument("--cache-dir", metavar="DIR", help="cache of immutable Hub answers (default: ~/.cache/model-gate)")
-    scan.add_argument("--verify-failure", choices=("error", "warn"), default="error",
-                      help="when a reference cannot be verified: error (exit 3, default) or warn")
+    scan.add_argument("--verify-failure", choices=("error", "warn"), default=None,
+                      help="when a reference cannot be verified: error (exit 3; the default, unless the policy's "
+                           "defaults.verify_failure says warn) or warn")
     scan.add_argument("--sigstore-trust-config", metavar="FILE",
                       help="Sigstore trust config for a private instance (default: embedded public-good root)")
     scan.set_defaults(handler=handle_scan)

@@ -31,8 +31,8 @@ class ScanOptions:
     """None: as the policy says; `none`, `hub` or `full` overrides it."""
     hub_endpoint: str | None = None
     cache_dir: str | None = None
-    verify_failure: str = "error"
-    """`error` (fail closed, exit 3) or `warn` (explicit opt-out)."""
+    verify_failure: str | None = None
+    """`error` (fail closed, exit 3) or `warn` (explicit opt-out); None: as the policy says, else `error`."""
     sigstore_trust_config: str | None = None
     profile: str | None = None
     """Policy profile to apply on top of the policy (e.g. `ai_authored`)."""
@@ -53,14 +53,15 @@ def run_scan(options: ScanOptions) -> Report:
     from gate.policy.load import load_policy
 
     policy = load_policy(
-        options.policy_path, options.root, text=options.policy_text, label=options.policy_label
+        options.policy_path, options.root, text=options.policy_text, label=options.policy_label,
+        today=options.today,
     )
     if options.profile:
         policy = policy.with_profile(options.profile)
     discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs)
     findings: list[Finding] = list(evaluate(policy, discovery.references, options.today))
     references = discovery.references
-    extra: dict = {"policy": policy.source}
+    extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
     verify_mode = options.verify or policy.verify_mode
     if verify_mode and verify_mode != "none":
@@ -69,6 +70,15 @@ def run_scan(options: ScanOptions) -> Report:
         outcome = verify_references(policy, references, findings, options, mode=verify_mode)
         references, findings = outcome.references, list(outcome.findings)
         extra["verification"] = outcome.stats
+
+    # Content checks (issue 6, gate/verify/content.py): committed pickles and model signatures on every scan
+    # (offline); Hub signatures and pickles only with `verify: full`.
+    from gate.verify.content import check_content
+
+    content = check_content(policy, references, options, verify_mode, prior_findings=findings)
+    references, findings = content.references, findings + list(content.findings)
+    if content.signatures or content.pickles_scanned:
+        extra["content"] = content.stats()
 
     return Report(
         tool_version=__version__,

@@ -48,9 +48,13 @@ class Reference:
     a flag (`--revision`), or `@` / `url` when the pin lives inside the id string."""
     sha256: str | None = None
     """For artifacts: the file's sha256 (hex)."""
+    signature: dict | None = field(default=None, compare=False, hash=False)
+    """A checked model signature (issue 6): `{verified, status, method, signer, signature_file, reason}`;
+    None when no signature was required or checked. Set by the verify stage, never by discovery; in `to_json`
+    only when set."""
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "kind": self.kind,
             "source": self.source,
             "id": self.id,
@@ -69,6 +73,9 @@ class Reference:
             "revision_key": self.revision_key,
             "sha256": self.sha256,
         }
+        if self.signature is not None:
+            out["signature"] = self.signature
+        return out
 
 
 @dataclass(frozen=True)

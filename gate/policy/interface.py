@@ -31,7 +31,7 @@ class Finding:
     details: dict = field(default_factory=dict, compare=False, hash=False)
     """Rule-specific extra data (e.g. the resolved head sha, the pickle's imports)."""
 
-    def with_(self, **changes) -> "Finding":
+    def with_(self, **changes) -> Finding:
         return replace(self, **changes)
 
     def to_json(self) -> dict:

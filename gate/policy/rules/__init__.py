@@ -7,11 +7,36 @@ stages (verification, signatures, pickle scanning) only carry metadata here and 
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gate.policy.interface import Finding, Severity
+
+if TYPE_CHECKING:
+    from gate.policy.model import Policy
+
+LEVEL_SEVERITY: dict[str, Severity | None] = {"deny": "error", "warn": "warning", "allow": None}
+"""How a deny/warn/allow policy setting (unlisted, dynamic, unpinnable, gated) becomes a severity."""
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a policy-stage rule may look at: the policy, the clock, and every reference of the run."""
+
+    policy: Policy
+    today: _dt.date
+    references: tuple = ()
+
+    def entry_for(self, reference):
+        return self.policy.entry_for(reference)
+
+
+def names_remote_repo(reference) -> bool:
+    """A model or dataset fetched from a registry (not a local path, not a committed file)."""
+    return reference.kind in ("model", "dataset") and reference.source != "local"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+import sys
+
+from gate.action.run import main
+
+sys.exit(main())

@@ -1,0 +1,193 @@
+"""Git, always as an argument list (never a shell line), so refs and paths from a pull request stay data.
+
+Paths handed to git go through `:(literal)` pathspecs, so a file named `*` or `:(glob)x` means itself.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.errors import GateError, UsageError
+
+FETCH_DEPTH_HINT = (
+    "check out the full history: use actions/checkout with `fetch-depth: 0` "
+    "(a shallow clone does not contain the pull request's base commit)"
+)
+
+
+class GitError(GateError):
+    """A git command failed (exit 2): the message carries git's own words."""
+
+    exit_code = 2
+
+
+def run_git(args: list[str], cwd: str, *, binary: bool = False, check: bool = True, stdin: bytes | None = None):
+    """Run `git <args>` in `cwd` and return its stdout (text unless `binary`)."""
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed (the action needs git to compare the pull request)") from exc
+    if check and proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {args[0]} failed: {message}")
+    return proc.stdout if binary else proc.stdout.decode("utf-8", "replace")
+
+
+def literal(path: str) -> str:
+    return f":(literal){path}"
+
+
+def mark_safe_directory(workspace: str) -> None:
+    """The container runs as root over a checkout owned by the runner's user; git refuses that otherwise.
+
+    Runs outside the checkout (cwd `/`): only the global config is touched.
+    """
+    existing = run_git(["config", "--global", "--get-all", "safe.directory"], "/", check=False).split("\n")
+    if workspace not in existing:
+        run_git(["config", "--global", "--add", "safe.directory", workspace], "/")
+
+
+def repo_root(cwd: str) -> str:
+    return run_git(["rev-parse", "--show-toplevel"], cwd).strip()
+
+
+def head_sha(cwd: str) -> str:
+    return run_git(["rev-parse", "--verify", "HEAD^{commit}"], cwd).strip()
+
+
+def resolve_commit(ref: str, cwd: str) -> str | None:
+    """The commit sha `ref` names, or None when this clone does not have it."""
+    if ref.startswith("-"):
+        raise UsageError(f"not a git ref: {ref!r}")
+    out = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], cwd, check=False)
+    return out.strip() or None
+
+
+def require_commits(base: str, head: str, cwd: str) -> tuple[str, str]:
+    """Both commits and a merge base between them, or a message saying to fetch the full history."""
+    resolved = []
+    for role, ref in (("base", base), ("head", head)):
+        sha = resolve_commit(ref, cwd)
+        if sha is None:
+            hint = FETCH_DEPTH_HINT
+            if role == "head":
+                hint += ("; on pull_request_target the pull request's commits come from its head repository, so "
+                         "fetch them too (e.g. `git fetch origin pull/<number>/head`)")
+            raise UsageError(f"the {role} commit {ref} is not in this clone; {hint}")
+        resolved.append(sha)
+    out = run_git(["merge-base", "--end-of-options", resolved[0], resolved[1]], cwd, check=False).strip()
+    if not out:
+        raise UsageError(
+            f"no common ancestor of base {resolved[0][:12]} and head {resolved[1][:12]} in this clone; "
+            f"{FETCH_DEPTH_HINT}"
+        )
+    return resolved[0], resolved[1]
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str
+    """Repository-relative path at the head."""
+    base_path: str | None
+    """The same file's path on the base branch (differs for a rename); None when the pull request adds it."""
+
+
+def changed_files(base: str, head: str, cwd: str) -> tuple[ChangedFile, ...]:
+    """Files the pull request changes: `git diff base...head` (from the merge base), renames followed."""
+    out = run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options", f"{base}...{head}"], cwd)
+    fields = out.split("\0")
+    changed: list[ChangedFile] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[0] in "RC":
+            old, new = fields[i + 1], fields[i + 2]
+            # A copy is new content at a new path; only a rename carries the base file over.
+            changed.append(ChangedFile(new, old if status[0] == "R" else None))
+            i += 3
+            continue
+        path = fields[i + 1]
+        i += 2
+        if status[0] == "D":
+            continue
+        changed.append(ChangedFile(path, None if status[0] == "A" else path))
+    return tuple(changed)
+
+
+def existing_paths(commit: str, paths: list[str], cwd: str) -> set[str]:
+    """Which of `paths` exist (as files) in `commit`."""
+    if not paths:
+        return set()
+    out = run_git(["ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit, "--",
+                   *(literal(p) for p in paths)], cwd)
+    return {p for p in out.split("\0") if p}
+
+
+def show_file(commit: str, path: str, cwd: str) -> bytes | None:
+    """The file's bytes at `commit`, or None when it does not exist there."""
+    if path not in existing_paths(commit, [path], cwd):
+        return None
+    return run_git(["cat-file", "blob", f"{commit}:{path}"], cwd, binary=True)
+
+
+def export_tree(commit: str, dest: str, cwd: str, paths: list[str] | None = None) -> None:
+    """Write the files of `commit` (all, or only `paths`) under `dest`; nothing from it is run.
+
+    Extraction uses tarfile's `data` filter: no absolute paths, no links out of `dest`, no device files.
+    """
+    args = ["archive", "--format=tar", "--end-of-options", commit]
+    if paths is not None:
+        if not paths:
+            return
+        args += ["--", *(literal(p) for p in paths)]
+    data = run_git(args, cwd, binary=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(Path(dest), filter=_skip_unsafe)
+        else:  # Python < 3.10.12 has no extraction filters: keep plain files and directories inside dest
+            safe = [m for m in archive.getmembers() if (m.isfile() or m.isdir()) and _inside(m.name)]
+            archive.extractall(Path(dest), members=safe)
+
+
+def _skip_unsafe(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's `data` filter, but a link out of the tree is skipped instead of failing the whole export."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
+def _inside(name: str) -> bool:
+    parts = Path(name).parts
+    return not Path(name).is_absolute() and ".." not in parts
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author_name: str
+    author_email: str
+    message: str
+
+
+def commits(base: str, head: str, cwd: str) -> list[Commit]:
+    """Each commit in base..head (what the pull request adds)."""
+    out = run_git(["log", "--format=%H%x1f%an%x1f%ae%x1f%B%x1e", "--end-of-options", f"{base}..{head}"], cwd)
+    entries = []
+    for record in out.split("\x1e"):
+        record = record.strip("\n")
+        if not record:
+            continue
+        sha, name, email, message = (record.split("\x1f", 3) + ["", "", ""])[:4]
+        entries.append(Commit(sha, name, email, message))
+    return entries

@@ -1,0 +1,204 @@
+"""Pull-request mode: judge what the pull request changes, by the base branch's policy.
+
+- base and head come from the event payload (or `base-ref`);
+- the base commit's tree is exported (never checked out, never run) to read its policy and to scan the
+  changed files as they were before;
+- a finding whose (rule, path, kind, id, api) also exists on the base is pre-existing; the comparison is a
+  multiset, so a second copy of an old reference added by the pull request is still new.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from gate.action import git
+from gate.action.inputs import ActionInputs
+from gate.errors import UsageError
+from gate.pipeline import fails
+from gate.report.interface import Report
+from gate.report.sarif import fingerprint_key
+
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    base: str
+    """Base commit sha."""
+    head: str
+    """Head commit sha."""
+    author: str | None
+    """The pull request author's login (None for merge queues and `base-ref` runs)."""
+    changed: tuple[git.ChangedFile, ...] = ()
+
+
+def _event_shas(event_name: str, event: dict) -> tuple[str | None, str | None, str | None]:
+    if event_name == "merge_group":
+        group = event.get("merge_group") or {}
+        return group.get("base_sha"), group.get("head_sha"), None
+    pull = event.get("pull_request") or {}
+    author = (pull.get("user") or {}).get("login")
+    return (pull.get("base") or {}).get("sha"), (pull.get("head") or {}).get("sha"), author
+
+
+def _checked_sha(value, what: str) -> str:
+    if not isinstance(value, str) or not _SHA.match(value):
+        raise UsageError(f"the event payload has no valid {what} (got {value!r})")
+    return value
+
+
+def pull_request(inputs: ActionInputs, event_name: str, event: dict, repo: str) -> PullRequest | None:
+    """The pull request to compare, or None for a full scan (mode `full`, or `auto` outside pull requests)."""
+    in_pr_event = event_name in PULL_REQUEST_EVENTS
+    if inputs.mode == "full" or (inputs.mode == "auto" and not in_pr_event and not inputs.base_ref):
+        return None
+    if not in_pr_event and not inputs.base_ref:
+        raise UsageError(
+            f"mode: diff needs a pull_request, pull_request_target or merge_group event, or the `base-ref` input "
+            f"(this run is a {event_name or 'non-GitHub'} event)"
+        )
+    base = head = author = None
+    if in_pr_event:
+        base, head, author = _event_shas(event_name, event)
+        base = _checked_sha(base, "base commit sha")
+        head = _checked_sha(head, "head commit sha")
+    if inputs.base_ref:
+        base = inputs.base_ref
+    if head is None:
+        head = git.head_sha(repo)
+    base, head = git.require_commits(base, head, repo)
+    return PullRequest(base=base, head=head, author=author, changed=git.changed_files(base, head, repo))
+
+
+# -- the policy ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    path: str
+    """The policy file to load (inside the exported base tree for policy-source base)."""
+    label: str
+    """How messages name it."""
+    note: str
+    """One sentence for the summary: where the policy came from."""
+    repo_path: str | None
+    """The policy file's repository-relative path (None for the built-in default)."""
+
+
+def policy_candidates(inputs: ActionInputs, prefix: str) -> list[str]:
+    """Repository-relative policy paths to try: the input, else the scanned directory's, else the repository's."""
+    from gate.policy.load import REPO_POLICY_FILES
+
+    if inputs.policy:
+        return [inputs.policy]
+    in_scanned = [f"{prefix}/{name}" for name in REPO_POLICY_FILES] if prefix else []
+    return in_scanned + list(REPO_POLICY_FILES)
+
+
+def _builtin(note: str) -> PolicyChoice:
+    from gate.policy.load import builtin_policy_path
+
+    return PolicyChoice(str(builtin_policy_path("default")), "builtin:default", note, None)
+
+
+def base_policy(inputs: ActionInputs, pr: PullRequest, base_tree: str, prefix: str) -> PolicyChoice:
+    """The policy as the base commit has it (`extends` and key files resolve inside the base tree too)."""
+    for candidate in policy_candidates(inputs, prefix):
+        exported = Path(base_tree, candidate)
+        if exported.is_file():
+            return PolicyChoice(
+                str(exported), f"{candidate} (base {pr.base[:12]})",
+                f"`{candidate}` as of the base commit `{pr.base[:12]}` (a pull request cannot loosen its own "
+                "gate; set `policy-source: head` to use the pull request's policy).",
+                candidate,
+            )
+    where = f"`{inputs.policy}`" if inputs.policy else "a policy file"
+    return _builtin(f"the base commit `{pr.base[:12]}` has no {where}, so the built-in default policy applies.")
+
+
+def head_policy(inputs: ActionInputs, workspace: str, prefix: str) -> PolicyChoice:
+    for candidate in policy_candidates(inputs, prefix):
+        if Path(workspace, candidate).is_file():
+            return PolicyChoice(str(Path(workspace, candidate)), candidate, f"`{candidate}` as checked out.",
+                                candidate)
+    if inputs.policy:
+        raise UsageError(f"input `policy`: {inputs.policy} not found in the workspace")
+    return _builtin("no policy file in the repository, so the built-in default policy applies.")
+
+
+def policy_diff(pr: PullRequest, candidates: list[str], repo: str) -> str | None:
+    """The base → head diff of the policy file when the pull request changes it, rendered for the summary."""
+    touched = {c.path for c in pr.changed} | {c.base_path for c in pr.changed if c.base_path}
+    repo_path = next((c for c in candidates if c in touched), None)
+    if repo_path is None:
+        return None
+    old = git.show_file(pr.base, repo_path, repo)
+    new = git.show_file(pr.head, repo_path, repo)
+    if old == new:
+        return None
+    from gate.errors import PolicyError
+    from gate.policy.diff import diff_policies, render_diff
+
+    try:
+        diff = diff_policies(
+            old.decode("utf-8", "replace") if old is not None else None,
+            new.decode("utf-8", "replace") if new is not None else None,
+            old_label=f"{repo_path} at base {pr.base[:12]}" if old is not None else "built-in default",
+            new_label=f"{repo_path} at head {pr.head[:12]}" if new is not None else "built-in default",
+        )
+    except PolicyError as exc:
+        return f"The pull request's policy change cannot be compared: {exc}"
+    return render_diff(diff, "text")
+
+
+# -- the comparison ----------------------------------------------------------------------------------------------
+
+
+def scan_relative(changed: tuple[git.ChangedFile, ...], prefix: str) -> dict[str, str | None]:
+    """Changed files below the scanned root, as {head path: base path}, both relative to that root."""
+    lead = f"{prefix}/" if prefix else ""
+    out: dict[str, str | None] = {}
+    for change in changed:
+        if not change.path.startswith(lead):
+            continue
+        base_path = change.base_path[len(lead):] if change.base_path and change.base_path.startswith(lead) else None
+        out[change.path[len(lead):]] = base_path
+    return out
+
+
+def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
+                       fail_on_existing: bool) -> Report:
+    """Scan the changed files as the base has them (same policy and options) and mark what was there before."""
+    from gate.pipeline import run_scan
+
+    changed = scan_relative(pr.changed, prefix)
+    paths = sorted({p for p in changed.values() if p and os.path.isfile(os.path.join(base_root, p))})
+    base = run_scan(replace(options, root=base_root, paths=tuple(paths))) if paths else None
+    return mark_pre_existing(head, base, changed, options.fail_on, fail_on_existing)
+
+
+def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str | None], fail_on: str,
+                      fail_on_existing: bool) -> Report:
+    """Flag the head's findings that the base has too; recompute the verdict."""
+    base_keys: Counter = Counter(fingerprint_key(base, f) for f in base.findings) if base else Counter()
+    findings = []
+    for finding in head.findings:
+        pre_existing = False
+        if finding.path is not None:
+            if finding.path not in changed:
+                pre_existing = True  # the pull request does not touch this file
+            elif changed[finding.path] is not None:
+                key = fingerprint_key(head, finding)
+                key = (key[0], changed[finding.path], *key[2:])
+                if base_keys[key] > 0:
+                    base_keys[key] -= 1
+                    pre_existing = True
+        findings.append(finding.with_(pre_existing=pre_existing))
+    judged = [f.with_(pre_existing=False) for f in findings] if fail_on_existing else findings
+    verdict = "fail" if fails(judged, fail_on) else "pass"
+    return replace(head, findings=tuple(findings), verdict=verdict, extra={**head.extra, "mode": "diff"})

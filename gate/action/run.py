@@ -1,0 +1,187 @@
+"""The action's wiring: inputs → (pull request, policy, AI authorship) → the shared pipeline → GitHub reports.
+
+Nothing is decided here that a stage decides; this only orders the calls and writes the results where
+GitHub looks. Any line printed that may carry repository text goes out with workflow commands stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+import uuid
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from gate.action import ai, git, prmode
+from gate.action.inputs import ActionInputs, Runner, read_inputs, read_runner
+from gate.errors import GateError, UsageError
+from gate.report import github
+from gate.report.interface import Report
+
+
+def _inside(workspace: str, given: str, what: str) -> str:
+    path = os.path.realpath(os.path.join(workspace, given))
+    if path != workspace and not path.startswith(workspace + os.sep):
+        raise UsageError(f"input `{what}`: {given} is outside the workspace {workspace}")
+    return path
+
+
+@contextmanager
+def _hf_token(token: str | None):
+    """HF_TOKEN for the scan only; restored afterwards so nothing later can print or pass it on."""
+    if token is None:
+        yield
+        return
+    previous = os.environ.get("HF_TOKEN")
+    os.environ["HF_TOKEN"] = token
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("HF_TOKEN", None)
+        else:
+            os.environ["HF_TOKEN"] = previous
+
+
+def print_inert(text: str) -> None:
+    """Print text that may contain `::command::` lines from the repository without the runner obeying them."""
+    token = uuid.uuid4().hex
+    sys.stdout.write(f"::stop-commands::{token}\n{text.rstrip()}\n::{token}::\n")
+    sys.stdout.flush()
+
+
+def _write_file(workspace: str, given: str | None, text: str, what: str) -> None:
+    if given:
+        target = Path(given if os.path.isabs(given) else os.path.join(workspace, given))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"input `{what}`: cannot write {given}: {exc.strerror or exc}") from exc
+
+
+def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubContext]:
+    from gate.pipeline import ScanOptions, run_scan
+    from gate.policy.load import load_policy
+
+    workspace = runner.workspace
+    scan_root = _inside(workspace, inputs.path, "path")
+    if not os.path.isdir(scan_root):
+        raise UsageError(f"input `path`: {inputs.path} is not a directory in the workspace")
+    try:
+        repo = git.repo_root(scan_root)
+    except git.GitError:
+        repo = None  # a full scan works without git; pull-request mode says it needs it below
+    if repo is None and (inputs.mode == "diff" or inputs.base_ref or runner.event_name in prmode.PULL_REQUEST_EVENTS):
+        raise UsageError(f"{workspace} is not a git checkout; pull-request mode needs one (use actions/checkout "
+                         "with fetch-depth: 0)")
+    prefix = os.path.relpath(scan_root, repo).replace(os.sep, "/") if repo else ""
+    prefix = "" if prefix == "." else prefix
+    policy_input = os.path.relpath(_inside(workspace, inputs.policy, "policy"), repo or workspace) if inputs.policy else None
+    inputs = replace(inputs, policy=policy_input.replace(os.sep, "/") if policy_input else None)
+
+    pr = prmode.pull_request(inputs, runner.event_name, runner.event, repo) if repo else None
+    fail_on = inputs.fail_on or "error"
+    with tempfile.TemporaryDirectory(prefix="model-gate-base-") as base_tree:
+        if pr is not None:
+            git.export_tree(pr.base, base_tree, repo)
+        if pr is not None and inputs.policy_source == "base":
+            choice = prmode.base_policy(inputs, pr, base_tree, prefix)
+        else:
+            choice = prmode.head_policy(inputs, repo or workspace, prefix)
+        ai_reason, notes = None, []
+        if pr is not None:
+            policy = load_policy(choice.path, scan_root, label=choice.label)
+            ai_reason = ai.ai_authorship(pr.author, git.commits(pr.base, pr.head, repo), policy.ai_agents)
+            if ai_reason and not policy.profiles.get(ai.PROFILE):
+                notes.append(ai.NO_PROFILE_NOTE)
+        options = ScanOptions(
+            root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
+            verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
+        )
+        with _hf_token(inputs.hf_token):
+            report = run_scan(options)
+            if pr is not None:
+                report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
+                                                   inputs.fail_on_existing)
+
+    sha = git.head_sha(repo) if repo else None
+    context = github.GitHubContext(
+        fail_on=fail_on,
+        fail_on_existing=inputs.fail_on_existing,
+        mode="diff" if pr else "full",
+        base_sha=pr.base if pr else None,
+        head_sha=pr.head if pr else None,
+        changed_files=len(pr.changed) if pr else None,
+        blob_url=(f"{runner.server_url.rstrip('/')}/{runner.repository}/blob/{sha}"
+                  if runner.server_url and runner.repository and sha else None),
+        path_prefix=prefix,
+        policy_note=choice.note,
+        policy_diff=prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo) if pr else None,
+        policy_source=inputs.policy_source,
+        ai_authored=ai_reason,
+        notes=tuple(notes),
+    )
+    return report, context
+
+
+def publish(report: Report, context: github.GitHubContext, inputs: ActionInputs, runner: Runner) -> None:
+    from gate.report.json_report import render_json
+    from gate.report.sarif import render_sarif
+    from gate.report.text import render_text
+
+    _write_file(runner.workspace, inputs.json_file, render_json(report), "json-file")
+    _write_file(runner.workspace, inputs.sarif_file, render_sarif(report, context.path_prefix), "sarif-file")
+    print_inert(render_text(report))
+    annotations = github.build_annotations(report, context)
+    if inputs.annotations:
+        for command in annotations.commands:
+            print(command)
+    if inputs.summary and runner.summary_file:
+        omitted = annotations.omitted if inputs.annotations else 0
+        github.append_summary(runner.summary_file, github.render_summary(report, context, omitted))
+    if runner.output_file:
+        levels = [github.annotation_level(f, context) for f in report.findings if f.waived_by is None]
+        github.write_outputs(runner.output_file, {
+            "errors": str(levels.count("error")),
+            "warnings": str(levels.count("warning")),
+            "references": str(len(report.references)),
+            "verdict": report.verdict,
+            "json-file": inputs.json_file or "",
+            "sarif-file": inputs.sarif_file or "",
+        })
+
+
+def main(env: dict | None = None) -> int:
+    from gate.commands import exit_code_for
+
+    env = dict(os.environ if env is None else env)
+    runner = None
+    try:
+        inputs = read_inputs(env)
+        for secret in (inputs.hf_token, inputs.github_token):
+            if secret:
+                print(github.mask_command(secret))
+        runner = read_runner(env)
+        git.mark_safe_directory(runner.workspace)
+        report, context = scan(inputs, runner)
+        publish(report, context, inputs, runner)
+        return exit_code_for(report)
+    except GateError as exc:
+        _report_failure(runner, str(exc))
+        return exc.exit_code
+    except Exception as exc:  # a bug must still fail the check, with a message that cannot inject commands
+        print_inert(traceback.format_exc())
+        _report_failure(runner, f"internal error: {type(exc).__name__}: {exc} (please report this)")
+        return 2
+
+
+def _report_failure(runner: Runner | None, message: str) -> None:
+    print(github.workflow_command("error", message, title="model-gate could not run"))
+    if runner is not None and runner.summary_file:
+        github.append_summary(runner.summary_file, github.render_error_summary(message))
+    if runner is not None and runner.output_file:
+        github.write_outputs(runner.output_file, {"verdict": "error"})

@@ -1,0 +1,162 @@
+"""Model files committed to the repository: what format their bytes really are, and their sha256.
+
+The format comes from magic bytes, never from the extension (a pickle renamed `.safetensors` is a pickle),
+and nothing is ever loaded: only the first few kilobytes are inspected and the rest is streamed into sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zipfile
+from pathlib import PurePosixPath
+
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+
+ARTIFACT_SUFFIXES = frozenset({
+    ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
+    ".gguf", ".safetensors", ".pb",
+})
+PICKLE_FORMATS = frozenset({"pickle", "pytorch-zip", "numpy-pickle", "joblib"})
+"""Formats whose loading runs pickle, i.e. can execute code (for the pickle scan stage)."""
+
+_HEAD_BYTES = 64 * 1024
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_GGUF_MAGIC = b"GGUF"
+_NUMPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = b"PK\x03\x04"
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
+def detect_format(head: bytes, absolute: str) -> str:
+    """The file's format from its first bytes (and, for zips, its member names)."""
+    if not head:
+        return "empty"
+    if head.startswith(_LFS_POINTER):
+        return "git-lfs-pointer"
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return "pickle"
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_format(absolute)
+    if head.startswith(_NUMPY_MAGIC):
+        return _numpy_format(head)
+    if head.startswith(_GGUF_MAGIC):
+        return "gguf"
+    if head.startswith(_HDF5_MAGIC):
+        return "hdf5"
+    if _is_safetensors(head):
+        return "safetensors"
+    if head[:1] in (b"(", b"}", b"]") or head[:2] in (b"cc", b"c_"):
+        # Protocol 0/1 pickles start with MARK, EMPTY_DICT/LIST or a GLOBAL opcode.
+        if head.rstrip().endswith(b".") and len(head) < _HEAD_BYTES:
+            return "pickle"
+    if _looks_like_onnx(head):
+        return "onnx"
+    if _looks_like_protobuf(head):
+        return "protobuf"
+    return "unknown"
+
+
+def _zip_format(absolute: str) -> str:
+    try:
+        with zipfile.ZipFile(absolute) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    if any(name.endswith("/data.pkl") or name == "data.pkl" for name in names):
+        return "pytorch-zip"  # torch.save's zip format: a pickle plus tensor storages
+    if any(name.endswith(("config.json", "model.weights.h5")) for name in names) and \
+            any(name.endswith(".h5") for name in names):
+        return "keras-zip"
+    if names and all(name.endswith(".npy") for name in names):
+        return "npz"
+    return "zip"
+
+
+def _numpy_format(head: bytes) -> str:
+    """`.npy`: a header dict after the magic; an object dtype (`|O`) means the payload is a pickle."""
+    try:
+        major = head[6]
+        if major == 1:
+            (length,) = struct.unpack("<H", head[8:10])
+            header = head[10:10 + length]
+        else:
+            (length,) = struct.unpack("<I", head[8:12])
+            header = head[12:12 + length]
+    except (IndexError, struct.error):
+        return "numpy"
+    return "numpy-pickle" if b"'|O'" in header or b'"|O"' in header else "numpy"
+
+
+def _is_safetensors(head: bytes) -> bool:
+    """8-byte little-endian header length, then a JSON object of that length."""
+    if len(head) < 10:
+        return False
+    (length,) = struct.unpack("<Q", head[:8])
+    if not 2 <= length <= 100_000_000 or head[8:9] != b"{":
+        return False
+    if 8 + length <= len(head):
+        try:
+            return isinstance(json.loads(head[8:8 + length]), dict)
+        except (ValueError, UnicodeDecodeError):
+            return False
+    return True  # a header longer than what we read: the length and the '{' are evidence enough
+
+
+def _looks_like_onnx(head: bytes) -> bool:
+    # ModelProto starts with ir_version (field 1, varint: tag 0x08), then typically opset_import
+    # (field 8, tag 0x42) or producer_name (field 2, tag 0x12) right after it.
+    return len(head) > 4 and head[0] == 0x08 and head[2] in (0x12, 0x1A, 0x22, 0x2A, 0x3A, 0x42)
+
+
+def _looks_like_protobuf(head: bytes) -> bool:
+    """A plausible first protobuf tag: field 1..15 with wire type 0 (varint) or 2 (length-delimited)."""
+    first = head[0]
+    return (first & 0x7) in (0, 2) and 1 <= (first >> 3) <= 15
+
+
+def sha256_of(absolute: str) -> str:
+    digest = hashlib.sha256()
+    with open(absolute, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class ArtifactFinder(Finder):
+    """Committed model files (`.pt .pth .bin .ckpt .pkl .pickle .joblib .npy .npz .h5 .keras .onnx .gguf
+    .safetensors .pb`). Reads bytes itself; the engine passes no text."""
+
+    def accepts(self, path: str) -> bool:
+        return PurePosixPath(path).suffix.lower() in ARTIFACT_SUFFIXES
+
+    def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
+        try:
+            with open(file.absolute, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+            file_format = detect_format(head, file.absolute)
+            digest = sha256_of(file.absolute)
+        except OSError as exc:
+            return FileResult(warnings=(ScanWarning(file.path, f"cannot read artifact: {exc.strerror}"),))
+        warnings = ()
+        if file_format == "git-lfs-pointer":
+            warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its real format "
+                                               "cannot be checked here (fetch LFS objects before scanning)"),)
+        reference = Reference(
+            kind="artifact",
+            source="local",
+            id=file.path,
+            revision=None,
+            pinned=True,
+            pinnable=True,
+            path=file.path,
+            line=1,
+            column=1,
+            api="file",
+            format=file_format,
+            syntax="file",
+            revision_key=None,
+            sha256=digest,
+        )
+        return FileResult(references=(reference,), warnings=warnings)

@@ -1,0 +1,293 @@
+"""THE table of Python APIs that load a model or a dataset: call → what it loads, where the id is, what pins it.
+
+Supporting a new library is one `ApiSpec` row here plus a fixture test (tests/discover/test_python_*.py).
+
+Call patterns are dotted names as the finder spells a callee after resolving imports
+(`from transformers import AutoModel as AM; AM.from_pretrained` → `transformers.AutoModel.from_pretrained`;
+`api = HfApi(); api.model_info` → `huggingface_hub.HfApi().model_info`):
+
+- `*` matches any run of characters; a leading `*.` also matches nothing (`*.from_pretrained` matches
+  `from_pretrained` and `x.y.from_pretrained`).
+- A row with `bare=True` also matches when the callee's first name is not imported in the file (a notebook
+  cell without its imports, a snippet): the callee must then equal a dotted tail of one of the patterns
+  (`hf_hub_download`, `HfApi().model_info`).
+
+Rows are tried in order; put specific rows (`Llama.from_pretrained`) before generic ones (`*.from_pretrained`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# How the id string is written, which decides how it is read (see python_finder.interpret_id):
+ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
+ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `hf_hub:...` names are Hub ids
+ID_PRESET = "preset"  # keras_hub: `hf://org/name`, `kaggle://owner/model/framework/variation[/version]`
+ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
+ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
+ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
+ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
+ID_OLLAMA = "ollama"  # `name[:tag]`
+ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
+ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
+
+KIND_FROM_REPO_TYPE = "repo_type"
+"""`kind` value meaning: model unless the `repo_type` keyword says `dataset`."""
+
+# `load_dataset("csv", data_files=...)`: packaged builders that read local or remote files, not Hub datasets.
+DATASETS_BUILTIN_LOADERS = frozenset({
+    "arrow", "audiofolder", "cache", "csv", "eval", "generator", "imagefolder", "json", "niftifolder", "pandas",
+    "parquet", "pdffolder", "spark", "sql", "text", "videofolder", "webdataset", "xml", "folder_based_builder",
+})
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One id argument of a call and the keywords that pin it."""
+
+    position: int | None
+    """Positional index of the id, or None when it is keyword-only."""
+    keywords: tuple[str, ...]
+    """Keyword names that carry the id."""
+    revision_keywords: tuple[str, ...] = ("revision",)
+    """Keywords whose value is the revision of this id, first present wins; the first is where a fix goes."""
+    nested_revision: tuple[str, ...] = ()
+    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`)."""
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    """One library API that loads something from a registry."""
+
+    calls: tuple[str, ...]
+    """Dotted call patterns (see the module docstring)."""
+    api: str
+    """The `api` field of the references (`{package}`: the callee's top-level package; `{callee}`: its name)."""
+    slots: tuple[Slot, ...]
+    kind: str = "model"
+    """`model`, `dataset`, or KIND_FROM_REPO_TYPE."""
+    source: str = "huggingface"
+    id_form: str = ID_HUB
+    pinnable: bool = True
+    trust_keyword: str | None = "trust_remote_code"
+    runs_remote_code: bool = False
+    """True when the API always runs code from the loaded repository (torch.hub's hubconf.py, Hub kernels)."""
+    repo_type_keyword: str | None = None
+    bare: bool = False
+    path_keywords: tuple[str, ...] = ()
+    """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
+    skip_ids: frozenset[str] = frozenset()
+    """Ids that are not registry references for this API (built-in loaders)."""
+    skip_when: tuple[tuple[str, str], ...] = ()
+    """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
+    tokens: tuple[str, ...] = ()
+    """Substrings one of which a file must contain to use this API (the cheap prefilter)."""
+    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    tails: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(_compile(p) for p in self.calls))
+        tails = set()
+        for pattern in self.calls:
+            if "*" in pattern:
+                continue
+            parts = pattern.split(".")
+            tails.update(".".join(parts[i:]) for i in range(1, len(parts)))
+        object.__setattr__(self, "tails", frozenset(tails))
+
+    def matches(self, dotted: str, root_imported: bool) -> bool:
+        if any(p.fullmatch(dotted) for p in self.patterns):
+            return True
+        return self.bare and not root_imported and dotted in self.tails
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    optional_prefix = pattern.startswith("*.")
+    body = pattern[2:] if optional_prefix else pattern
+    regex = ".*".join(re.escape(part) for part in body.split("*"))
+    return re.compile((r"(?:.*\.)?" if optional_prefix else "") + regex)
+
+
+def _last_name(pattern: str) -> str:
+    """The callee's own name (after the last dot, without a call): the index key."""
+    return pattern.rsplit(".", 1)[-1]
+
+
+_ID = Slot(0, ("repo_id",))
+_PRETRAINED = Slot(0, ("pretrained_model_name_or_path", "model_id", "model_name_or_path", "repo_id"))
+_SENTENCE_TRANSFORMERS = Slot(0, ("model_name_or_path", "model_name"))
+_LANGCHAIN_MODEL_KWARGS = Slot(None, ("model_name",), (), ("model_kwargs",))
+
+_HFFS_METHODS = ("open", "ls", "glob", "find", "cat", "cat_file", "get", "get_file", "read_text", "read_bytes",
+                 "info", "exists", "isfile", "isdir", "walk", "du", "listdir")
+_OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
+
+SPECS: tuple[ApiSpec, ...] = (
+    # --- specific from_pretrained variants first -------------------------------------------------------
+    ApiSpec(("*.Llama.from_pretrained",), "llama_cpp.Llama.from_pretrained", (Slot(0, ("repo_id",), ()),),
+            pinnable=False, trust_keyword=None, tokens=("Llama",)),
+    ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
+            "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),), tokens=("PeftM",)),
+    ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope",
+            tokens=("modelscope",)),
+    ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.snapshot_download",
+            (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
+            repo_type_keyword="repo_type", trust_keyword=None, tokens=("modelscope",)),
+    ApiSpec(("*.HuggingFacePipeline.from_model_id",), "langchain.HuggingFacePipeline.from_model_id",
+            (Slot(None, ("model_id",), (), ("model_kwargs",)),), bare=True, tokens=("HuggingFace",)),
+    ApiSpec(("*.from_single_file",), "diffusers.from_single_file", (Slot(0, ("pretrained_model_link_or_path",)),),
+            id_form=ID_URL, tokens=("from_single_file",)),
+    ApiSpec(("*.from_preset",), "keras_hub.from_preset", (Slot(0, ("preset",), ()),), id_form=ID_PRESET,
+            trust_keyword=None, tokens=("from_preset",)),
+    ApiSpec(("*.from_pretrained_keras", "*.from_pretrained_fastai"), "huggingface_hub.from_pretrained_keras",
+            (_ID,), trust_keyword=None, tokens=("from_pretrained_",)),
+    # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
+    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED,), tokens=("from_pretrained",)),
+    ApiSpec(("*.load_adapter",), "{package}.load_adapter", (Slot(0, ("peft_model_id", "model_id")),),
+            tokens=("load_adapter",)),
+    # --- transformers / sentence-transformers -----------------------------------------------------------
+    ApiSpec(("transformers.pipeline", "transformers.*.pipeline"), "transformers.pipeline",
+            (Slot(1, ("model",), ("revision",), ("model_kwargs",)), Slot(None, ("tokenizer",)),
+             Slot(None, ("feature_extractor",)), Slot(None, ("image_processor",)), Slot(None, ("processor",))),
+            bare=True, tokens=("pipeline",)),
+    ApiSpec(("sentence_transformers.SentenceTransformer", "sentence_transformers.*.SentenceTransformer",
+             "sentence_transformers.CrossEncoder", "sentence_transformers.*.CrossEncoder",
+             "sentence_transformers.SparseEncoder", "sentence_transformers.*.SparseEncoder"),
+            "sentence_transformers.{callee}", (_SENTENCE_TRANSFORMERS,), bare=True,
+            tokens=("SentenceTransformer", "CrossEncoder", "SparseEncoder")),
+    # --- huggingface_hub ----------------------------------------------------------------------------------
+    ApiSpec(("*.hf_hub_download",), "huggingface_hub.hf_hub_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
+            repo_type_keyword="repo_type", trust_keyword=None, tokens=("hf_hub_download",)),
+    ApiSpec(("*.snapshot_download",), "huggingface_hub.snapshot_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
+            repo_type_keyword="repo_type", trust_keyword=None, tokens=("snapshot_download",)),
+    ApiSpec(("*.hf_hub_url",), "huggingface_hub.hf_hub_url", (_ID,), kind=KIND_FROM_REPO_TYPE,
+            repo_type_keyword="repo_type", trust_keyword=None, tokens=("hf_hub_url",)),
+    ApiSpec(("*.model_info",), "huggingface_hub.model_info", (_ID,), trust_keyword=None, tokens=("model_info",)),
+    ApiSpec(("*.dataset_info",), "huggingface_hub.dataset_info", (_ID,), kind="dataset", trust_keyword=None,
+            tokens=("dataset_info",)),
+    *(ApiSpec((f"*.{method}", f"*HfApi().{method}"), f"huggingface_hub.{method}", (_ID,),
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, tokens=(method,))
+      for method in ("list_repo_files", "list_repo_tree", "list_repo_commits", "get_safetensors_metadata")),
+    *(ApiSpec((f"*HfApi().{method}", f"huggingface_hub.{method}"), f"huggingface_hub.{method}", (_ID,),
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, bare=True,
+              tokens=("HfApi", method))
+      for method in ("repo_info", "file_exists", "get_paths_info", "list_repo_refs")),
+    ApiSpec(tuple(f"*HfFileSystem().{method}" for method in _HFFS_METHODS), "huggingface_hub.HfFileSystem",
+            (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, bare=True,
+            tokens=("HfFileSystem",)),
+    ApiSpec(("huggingface_hub.InferenceClient", "huggingface_hub.*InferenceClient"), "huggingface_hub.InferenceClient",
+            (Slot(0, ("model",), ()),), pinnable=False, trust_keyword=None, bare=True, tokens=("InferenceClient",)),
+    # --- datasets / evaluate ------------------------------------------------------------------------------
+    ApiSpec(("datasets.load_dataset", "datasets.*.load_dataset", "datasets.load_dataset_builder",
+             "datasets.*.load_dataset_builder", "datasets.get_dataset_config_names", "datasets.get_dataset_split_names",
+             "datasets.get_dataset_infos", "datasets.get_dataset_config_info"),
+            "datasets.load_dataset", (Slot(0, ("path",)),), kind="dataset", bare=True,
+            path_keywords=("data_files", "data_dir"), skip_ids=DATASETS_BUILTIN_LOADERS,
+            tokens=("load_dataset", "get_dataset_")),
+    ApiSpec(("evaluate.load", "evaluate.*.load", "datasets.load_metric"), "evaluate.load", (Slot(0, ("path",)),),
+            tokens=("evaluate", "load_metric")),
+    # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
+    ApiSpec(("timm.create_model", "timm.*.create_model", "open_clip.create_model", "open_clip.create_model_and_transforms",
+             "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
+            "{package}.{callee}", (Slot(0, ("model_name",), ()),), id_form=ID_HF_HUB_PREFIX, trust_keyword=None,
+            tokens=("timm", "open_clip")),
+    # --- serving / local runtimes -------------------------------------------------------------------------
+    ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
+             "vllm.*.AsyncEngineArgs"), "vllm.LLM",
+            (Slot(0, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",))), tokens=("vllm",)),
+    ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "mlx_lm.load",
+            (Slot(0, ("path_or_hf_repo",)),), trust_keyword=None, tokens=("mlx_",)),
+    ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
+            trust_keyword=None, runs_remote_code=True, bare=True, tokens=("get_kernel",)),
+    ApiSpec(("torch.hub.load", "torch.hub.list", "torch.hub.help"), "torch.hub.load",
+            (Slot(0, ("repo_or_dir", "github"), ()),), source="torchhub", id_form=ID_TORCHHUB, trust_keyword=None,
+            runs_remote_code=True, bare=True, skip_when=(("source", "local"),),
+            tokens=("hub.load", "hub.list", "hub.help")),
+    # --- LangChain / LlamaIndex Hugging Face wrappers -----------------------------------------------------
+    ApiSpec(("*.HuggingFaceEmbeddings", "*.HuggingFaceBgeEmbeddings", "*.HuggingFaceInstructEmbeddings"),
+            "langchain.HuggingFaceEmbeddings", (_LANGCHAIN_MODEL_KWARGS,), bare=True, tokens=("HuggingFace",)),
+    ApiSpec(("*.HuggingFaceLLM",), "llama_index.HuggingFaceLLM",
+            (_LANGCHAIN_MODEL_KWARGS, Slot(None, ("tokenizer_name",), (), ("tokenizer_kwargs",))), bare=True,
+            tokens=("HuggingFace",)),
+    ApiSpec(("*.HuggingFaceEmbedding",), "llama_index.HuggingFaceEmbedding",
+            (Slot(None, ("model_name",), ("revision",), ("model_kwargs",)),), bare=True, tokens=("HuggingFace",)),
+    ApiSpec(("*.HuggingFaceEndpoint", "*.HuggingFaceHub", "*.HuggingFaceEndpointEmbeddings",
+             "*.HuggingFaceHubEmbeddings", "*.HuggingFaceInferenceAPI", "*.HuggingFaceInferenceAPIEmbedding",
+             "*.HuggingFaceInferenceAPIEmbeddings"),
+            "langchain.HuggingFaceEndpoint", (Slot(None, ("repo_id", "model", "model_name"), ()),), pinnable=False,
+            trust_keyword=None, bare=True, tokens=("HuggingFace",)),
+    # --- registries beyond the Hub ------------------------------------------------------------------------
+    ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
+            id_form=ID_MLFLOW, trust_keyword=None, tokens=("mlflow",)),
+    ApiSpec(("kagglehub.model_download",), "kagglehub.model_download", (Slot(0, ("handle",), ()),),
+            source="kaggle", id_form=ID_KAGGLE_MODEL, trust_keyword=None, tokens=("kagglehub",)),
+    ApiSpec(("kagglehub.dataset_download",), "kagglehub.dataset_download", (Slot(0, ("handle",), ()),),
+            kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET, trust_keyword=None, tokens=("kagglehub",)),
+    ApiSpec(("kagglehub.dataset_load", "kagglehub.load_dataset"), "kagglehub.dataset_load",
+            (Slot(1, ("handle",), ()),), kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET,
+            trust_keyword=None, tokens=("kagglehub",)),
+    ApiSpec((*(f"ollama.{name}" for name in _OLLAMA_FUNCTIONS),
+             *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS),
+             "*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
+            "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
+            trust_keyword=None, bare=True, tokens=("ollama", "Ollama")),
+)
+
+_EXACT_NAMES: dict[str, list[int]] = {}
+_WILDCARD_NAMES: list[tuple[re.Pattern[str], int]] = []
+for _index, _spec in enumerate(SPECS):
+    for _name in dict.fromkeys(_last_name(p) for p in _spec.calls):
+        if "*" in _name:
+            _WILDCARD_NAMES.append((re.compile(".*".join(re.escape(part) for part in _name.split("*"))), _index))
+        else:
+            _EXACT_NAMES.setdefault(_name, []).append(_index)
+_NAMED_CACHE: dict[str, tuple[ApiSpec, ...]] = {}
+
+STRING_TOKENS = ("hf://", "huggingface.co/", "hf.co/", "hf-hub:", "hf_hub:", "models:/")
+"""Substrings of string literals that are references wherever they appear (`pd.read_parquet("hf://...")`)."""
+
+PREFILTER_TOKENS: tuple[str, ...] = tuple(dict.fromkeys(
+    (*STRING_TOKENS, *(token for spec in SPECS for token in spec.tokens))))
+"""A file containing none of these cannot hold a Python reference; it is not parsed."""
+
+
+def specs_named(name: str) -> tuple[ApiSpec, ...]:
+    """Rows whose call patterns end in `name` (the callee's own name), in table order."""
+    found = _NAMED_CACHE.get(name)
+    if found is None:
+        indexes = set(_EXACT_NAMES.get(name, ()))
+        indexes.update(index for pattern, index in _WILDCARD_NAMES if pattern.fullmatch(name))
+        found = tuple(SPECS[i] for i in sorted(indexes))
+        if len(_NAMED_CACHE) < 10_000:
+            _NAMED_CACHE[name] = found
+    return found
+
+
+def match_call(dotted: str, root_imported: bool) -> ApiSpec | None:
+    """The first row that describes the callee `dotted`, or None."""
+    name = dotted.rsplit(".", 1)[-1]
+    for spec in specs_named(name):
+        if spec.matches(dotted, root_imported):
+            return spec
+    return None
+
+
+def _relevant_line_pattern() -> re.Pattern[str]:
+    exact = sorted(_EXACT_NAMES, key=len, reverse=True)
+    loose = {max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES}
+    loose.update(STRING_TOKENS)
+    loose.update(("add_argument", "set_defaults", "kaggle://"))
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, exact)) + ")|"
+                      + "|".join(map(re.escape, sorted(loose, key=len, reverse=True))))
+
+
+_WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name in
+                     dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
+RELEVANT_LINE = _relevant_line_pattern()
+"""Where in a file a catalog call or a Hub string can be: a catalog callee name (as a word start) or a token."""
+
+
+def might_reference(text: str) -> bool:
+    """The cheap prefilter: could this file's text hold a Python reference at all?"""
+    return any(token in text for token in PREFILTER_TOKENS)

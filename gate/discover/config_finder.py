@@ -1,0 +1,466 @@
+"""Model and dataset ids in YAML, JSON and TOML configs, with their revision from a sibling key.
+
+Every format is read by its parser into one small positioned tree (`_Map`, `_Seq`, `_Scalar`), and one walk
+applies the key table below to it:
+
+- YAML: `yaml.compose_all` with the safe (C) loader: node marks give exact lines, no tag is ever constructed,
+  and aliases stay shared nodes that are visited once, so a "billion laughs" file cannot expand.
+- JSON: the C decoder checks validity and whether anything interesting is present; only then a small
+  position-recording descent (using the stdlib's own `scanstring` and number pattern) finds each key's offset.
+- TOML: `tomllib` has no positions. Each key's line is found by a search constrained to its table's section:
+  the `[table]` header (or the n-th `[[array]]` header) up to the next header; keys defined through dotted keys
+  or inline tables fall back to the first `key =` line in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.url_finder import iter_hub_urls, url_reference
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One key that names a Hub repository, and the sibling keys that carry its revision."""
+
+    kind: str
+    revision_keys: tuple[str, ...]
+    """Read in this order; the first is the key a fix adds when none is present."""
+    allow_legacy: bool = False
+    """Accept an unqualified id (`gpt2`): only for keys that are unambiguous Hub ids."""
+    report_dynamic: bool = False
+    """Report an interpolated value (`${MODEL}`) as a dynamic reference: only for unambiguous keys."""
+
+
+CONFIG_KEYS: dict[str, ConfigKey] = {
+    # Hugging Face Trainer / example scripts (ModelArguments, DataTrainingArguments).
+    "model_name_or_path": ConfigKey("model", ("model_revision", "revision"), True, True),
+    "pretrained_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
+    "tokenizer_name": ConfigKey("model", ("tokenizer_revision", "model_revision"), True, True),
+    "dataset_name": ConfigKey("dataset", ("dataset_revision", "revision"), True, True),
+    # PEFT adapter configs, axolotl (`revision_of_model`), generic loaders.
+    "base_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
+    "base_model": ConfigKey("model", ("revision_of_model", "revision", "model_revision")),
+    "model_id": ConfigKey("model", ("revision", "model_revision")),
+    "repo_id": ConfigKey("model", ("revision",)),
+    "hub_model_id": ConfigKey("model", ("revision",)),
+    "model": ConfigKey("model", ("revision", "model_revision")),
+    # lm-evaluation-harness tasks.
+    "dataset_path": ConfigKey("dataset", ("dataset_revision", "revision"), True),
+}
+DATASET_LIST_KEYS = frozenset({"datasets", "test_datasets", "pretraining_dataset"})
+"""`datasets: [{path: org/data, revision: ...}]` (axolotl and similar)."""
+DATASET_ITEM_KEY = ConfigKey("dataset", ("revision",), True)
+# Loader names and placeholders that look like legacy ids but never name a Hub repository.
+NOT_HUB_IDS = frozenset({
+    "csv", "json", "jsonl", "parquet", "text", "arrow", "pandas", "sql", "xml", "imagefolder", "audiofolder",
+    "videofolder", "webdataset", "generator", "none", "null", "auto", "default", "true", "false", "local",
+})
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
+_PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
+_YAML_EXPANSION_LIMIT = 100_000
+
+
+# ------------------------------------------------------------------------------------------ positioned tree
+
+
+@dataclass(eq=False)
+class _Scalar:
+    value: object
+    line: int
+    column: int
+    text: bool = True
+    """True when the value is a string as written (not a number, bool or null)."""
+
+
+@dataclass(eq=False)
+class _Map:
+    entries: list[tuple[str, int, int, object]] = field(default_factory=list)
+    """(key, key line, key column, value node)."""
+
+
+@dataclass(eq=False)
+class _Seq:
+    items: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------- YAML
+
+
+def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        documents = [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return [], [ScanWarning(path, f"YAML could not be parsed{where}: {exc.problem or exc}; not scanned")]
+    except yaml.YAMLError as exc:
+        return [], [ScanWarning(path, f"YAML could not be parsed: {exc}; not scanned")]
+    warnings = []
+    expanded = _yaml_expanded_size(documents)
+    if expanded > _YAML_EXPANSION_LIMIT:
+        warnings.append(ScanWarning(
+            path, f"YAML aliases would expand to more than {_YAML_EXPANSION_LIMIT:,} nodes (an alias bomb?); "
+                  "each anchored node was scanned once, without expanding"))
+    memo: dict[int, object] = {}
+    return [_from_yaml(d, memo) for d in documents], warnings
+
+
+def _yaml_expanded_size(documents) -> int:
+    """How many nodes the documents would have if every alias were copied; stops counting at the limit."""
+    import yaml
+
+    memo: dict[int, int] = {}
+
+    def size(node) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        memo[key] = 1  # a recursive alias counts once instead of forever
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in node.value)
+        else:
+            total = 1
+        memo[key] = min(total, _YAML_EXPANSION_LIMIT + 1)
+        return memo[key]
+
+    return sum(size(d) for d in documents)
+
+
+def _from_yaml(node, memo: dict[int, object]):
+    import yaml
+
+    key = id(node)
+    if key in memo:
+        return memo[key]  # an alias: the same positioned node, never a copy
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if isinstance(node, yaml.MappingNode):
+        result = _Map()
+        memo[key] = result
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                # `<<: *base` : the base's keys are siblings here unless overridden (handled by _siblings).
+                result.entries.append(("<<", key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                       _from_yaml(value_node, memo)))
+            elif isinstance(key_node, yaml.ScalarNode):
+                result.entries.append((key_node.value, key_node.start_mark.line + 1,
+                                       key_node.start_mark.column + 1, _from_yaml(value_node, memo)))
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = _Seq()
+        memo[key] = result
+        result.items.extend(_from_yaml(item, memo) for item in node.value)
+        return result
+    is_text = node.tag == "tag:yaml.org,2002:str"
+    is_null = node.tag == "tag:yaml.org,2002:null"
+    result = _Scalar(None if is_null else node.value, line, column, text=is_text)
+    memo[key] = result
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------- JSON
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [ScanWarning(path, f"JSON could not be parsed at line {exc.lineno}, column {exc.colno}: "
+                                      f"{exc.msg}; not scanned")]
+    except RecursionError:
+        return [], [ScanWarning(path, "JSON nested too deeply to parse; not scanned")]
+    if not _json_has_candidates(data):
+        return [], []
+    from gate.discover.url_finder import line_starts
+
+    starts = line_starts(text)
+    node, _ = _JsonPositions(text, starts).value(_JSON_WS.match(text, 0).end())
+    return [node], []
+
+
+def _json_has_candidates(data) -> bool:
+    """Cheap pass on the decoded data: any interesting key with a string value, or any Hub URL?"""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, str):
+                    if key in CONFIG_KEYS or key == "path" or "huggingface.co/" in value or "hf.co/" in value:
+                        return True
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list, str)))
+        elif isinstance(item, str) and ("huggingface.co/" in item or "hf.co/" in item):
+            return True
+    return False
+
+
+class _JsonPositions:
+    """A descent over text that `json.loads` already accepted, recording where each value and key starts."""
+
+    _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+    _LITERALS = {"true": True, "false": False, "null": None, "NaN": float("nan"),
+                 "Infinity": float("inf"), "-Infinity": float("-inf")}
+
+    def __init__(self, text: str, starts: list[int]):
+        from json.decoder import scanstring
+
+        self.text, self.starts, self.scanstring = text, starts, scanstring
+
+    def where(self, offset: int) -> tuple[int, int]:
+        from gate.discover.url_finder import position
+
+        return position(self.starts, offset)
+
+    def skip(self, index: int) -> int:
+        return _JSON_WS.match(self.text, index).end()
+
+    def value(self, index: int):
+        text, char = self.text, self.text[index]
+        line, column = self.where(index)
+        if char == "{":
+            node = _Map()
+            index = self.skip(index + 1)
+            if text[index] == "}":
+                return node, index + 1
+            while True:
+                key_line, key_column = self.where(index)
+                key, index = self.scanstring(text, index + 1)
+                index = self.skip(self.skip(index) + 1)  # past ':'
+                child, index = self.value(index)
+                node.entries.append((key, key_line, key_column, child))
+                index = self.skip(index)
+                if text[index] == "}":
+                    return node, index + 1
+                index = self.skip(index + 1)  # past ','
+        if char == "[":
+            node = _Seq()
+            index = self.skip(index + 1)
+            if text[index] == "]":
+                return node, index + 1
+            while True:
+                child, index = self.value(index)
+                node.items.append(child)
+                index = self.skip(index)
+                if text[index] == "]":
+                    return node, index + 1
+                index = self.skip(index + 1)
+        if char == '"':
+            string, end = self.scanstring(text, index + 1)
+            return _Scalar(string, line, column), end
+        for literal, literal_value in self._LITERALS.items():
+            if text.startswith(literal, index):
+                return _Scalar(literal_value, line, column, text=False), index + len(literal)
+        match = self._NUMBER.match(text, index)
+        return _Scalar(match.group(0), line, column, text=False), match.end()
+
+
+# ---------------------------------------------------------------------------------------------------- TOML
+
+_TOML_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _toml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            return [], [ScanWarning(path, "TOML needs Python 3.11+ or the tomli package; not scanned")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return [], [ScanWarning(path, f"TOML could not be parsed: {exc}; not scanned")]
+    return [_TomlPositions(text).convert(data, (), None)], []
+
+
+class _TomlPositions:
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers: list[tuple[int, tuple[str, ...], bool]] = []
+        for number, line in enumerate(self.lines):
+            match = _TOML_HEADER.match(line)
+            if match:
+                parts = tuple(p.strip().strip("\"'") for p in match.group(2).split("."))
+                self.headers.append((number, parts, match.group(1) == "[["))
+
+    def section(self, table: tuple[str, ...], occurrence: int | None) -> tuple[int, int] | None:
+        """Line range (start, end) of a table's own section, or None when it has no header of its own."""
+        if not table:
+            end = self.headers[0][0] if self.headers else len(self.lines)
+            return 0, end
+        seen = -1
+        for position, (number, parts, is_array) in enumerate(self.headers):
+            if parts != table or is_array != (occurrence is not None):
+                continue
+            seen += 1
+            if occurrence is None or seen == occurrence:
+                end = self.headers[position + 1][0] if position + 1 < len(self.headers) else len(self.lines)
+                return number + 1, end
+        return None
+
+    def locate(self, key: str, table: tuple[str, ...], occurrence: int | None) -> tuple[int, int]:
+        pattern = re.compile(rf"^(\s*)([\"']?){re.escape(key)}\2\s*=")
+        section = self.section(table, occurrence)
+        ranges = [section] if section else []
+        ranges.append((0, len(self.lines)))
+        for start, end in ranges:
+            for number in range(start, end):
+                match = pattern.match(self.lines[number])
+                if match:
+                    return number + 1, len(match.group(1)) + 1
+        loose = re.compile(rf"(?<![\w-])([\"']?){re.escape(key)}\1\s*=")
+        for number, line in enumerate(self.lines):
+            match = loose.search(line)
+            if match:
+                return number + 1, match.start() + 1
+        return 1, 1
+
+    def convert(self, value, table: tuple[str, ...], occurrence: int | None, line: int = 1, column: int = 1):
+        if isinstance(value, dict):
+            node = _Map()
+            for key, child in value.items():
+                key_line, key_column = self.locate(key, table, occurrence)
+                if isinstance(child, list) and child and all(isinstance(c, dict) for c in child):
+                    converted = _Seq([self.convert(c, (*table, key), i, key_line, key_column)
+                                      for i, c in enumerate(child)])
+                else:
+                    converted = self.convert(child, (*table, key), None, key_line, key_column)
+                node.entries.append((key, key_line, key_column, converted))
+            return node
+        if isinstance(value, list):
+            return _Seq([self.convert(c, table, None, line, column) for c in value])
+        return _Scalar(value if isinstance(value, str) else str(value), line, column, text=isinstance(value, str))
+
+
+# ---------------------------------------------------------------------------------------------------- walk
+
+
+def _merged_entries(node: _Map, visited: set[int] | None = None) -> list[tuple[str, int, int, object]]:
+    """A mapping's entries with YAML merge keys (`<<: *base`) resolved; explicit keys win."""
+    visited = visited if visited is not None else set()
+    visited.add(id(node))
+    own = [e for e in node.entries if e[0] != "<<"]
+    names = {e[0] for e in own}
+    for key, _line, _column, value in node.entries:
+        if key != "<<":
+            continue
+        bases = value.items if isinstance(value, _Seq) else [value]
+        for base in bases:
+            if isinstance(base, _Map) and id(base) not in visited:
+                for entry in _merged_entries(base, visited):
+                    if entry[0] not in names:
+                        own.append(entry)
+                        names.add(entry[0])
+    return own
+
+
+def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
+    visited: set[int] = set()
+    stack: list[tuple[object, str | None]] = [(root, None) for root in reversed(roots)]
+    while stack:
+        node, parent_key = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, _Seq):
+            stack.extend((item, parent_key) for item in reversed(node.items))
+            continue
+        if not isinstance(node, _Map):
+            continue
+        entries = _merged_entries(node)
+        siblings = {key: value for key, _l, _c, value in entries}
+        for key, line, column, value in node.entries:
+            if isinstance(value, (_Map, _Seq)):
+                stack.append((value, key))
+                continue
+            if not isinstance(value, _Scalar) or not value.text or not isinstance(value.value, str):
+                continue
+            if key in CONFIG_KEYS:
+                spec, api = CONFIG_KEYS[key], f"config:{key}"
+            elif key == "path" and parent_key in DATASET_LIST_KEYS:
+                spec, api = DATASET_ITEM_KEY, f"config:{parent_key}[].path"
+            else:
+                spec = api = None
+            urls = list(iter_hub_urls(value.value))
+            for offset, _url, location in urls:
+                before = value.value[:offset]
+                yield url_reference(location, path=path, line=value.line + before.count("\n"),
+                                    column=value.column + (offset if "\n" not in before else 0),
+                                    api=f"config:{key}", syntax="config")
+            if spec is not None and not urls:
+                reference = _id_reference(spec, api, key, value.value, siblings, path, line, column, repo_paths)
+                if reference is not None:
+                    yield reference
+
+
+def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
+                  column: int, repo_paths) -> Reference | None:
+    value = value.strip()
+    if key == "dataset_name" and "dataset_path" in siblings:
+        return None  # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset
+    kind = spec.kind
+    if key == "repo_id" and _scalar_text(siblings.get("repo_type")) == "dataset":
+        kind = "dataset"
+    dynamic = _INTERPOLATION.search(value) is not None
+    if dynamic:
+        if not spec.report_dynamic:
+            return None
+        repo_id = None
+    else:
+        if value.lower() in NOT_HUB_IDS or "://" in value:
+            return None
+        if not looks_like_hub_id(value, allow_legacy=spec.allow_legacy) or is_local_path(value, repo_paths):
+            return None
+        repo_id = value
+    revision, revision_key = None, spec.revision_keys[0]
+    for candidate in spec.revision_keys:
+        text = _scalar_text(siblings.get(candidate))
+        if text is not None:
+            revision, revision_key = text, candidate
+            break
+    return Reference(
+        kind=kind, source="huggingface", id=repo_id, revision=revision,
+        pinned=is_pinned(revision) and not dynamic, pinnable=True, path=path, line=line, column=column, api=api,
+        dynamic=dynamic, expression=value if dynamic else None, syntax="config", revision_key=revision_key,
+    )
+
+
+def _scalar_text(node) -> str | None:
+    if isinstance(node, _Scalar) and node.value is not None and not isinstance(node.value, bool):
+        text = str(node.value).strip()
+        return text or None
+    return None
+
+
+class ConfigFinder(Finder):
+    """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs."""
+
+    _READERS = {".yaml": _yaml_tree, ".yml": _yaml_tree, ".json": _json_tree, ".toml": _toml_tree}
+
+    def accepts(self, path: str) -> bool:
+        return PurePosixPath(path).suffix.lower() in self._READERS
+
+    def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
+        if not any(marker in text for marker in _PREFILTER):
+            return FileResult()
+        reader = self._READERS[PurePosixPath(file.path).suffix.lower()]
+        roots, warnings = reader(text, file.path)
+        references = tuple(_references(roots, file.path, repo_paths))
+        return FileResult(references=references, warnings=tuple(warnings))

@@ -1,0 +1,373 @@
+"""The discovery engine: walk the repository, read each file safely, hand it to the finders that read it.
+
+Everything that can go wrong with one file (too big, binary, undecodable, a finder crashing) becomes a
+`ScanWarning` for that file; the scan always completes.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import io
+import os
+import tokenize
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from gate.discover.interface import Discovery, FileResult, Finder, Reference, ScanWarning, SourceFile
+
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+"""Larger files are not parsed; they are only streamed through the Hub URL scan (with a warning)."""
+PARALLEL_THRESHOLD = 400
+"""Below this many files a process pool costs more than it saves."""
+BATCH_SIZE = 64
+
+# Directories that hold someone else's code or build output, never the repository's own loading code.
+DEFAULT_EXCLUDED_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".virtualenv", "site-packages", "dist-packages",
+    "__pycache__", "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
+    ".ipynb_checkpoints", ".direnv", ".pixi", ".conda",
+})
+# A directory holding one of these is an environment (virtualenv, conda env), whatever its name.
+ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta")
+
+
+class _RepoPaths(frozenset):
+    """`repo_paths` answered from the disk: membership means the path exists inside the root.
+
+    Cheap for any repository size (no set of every file is built or shipped to workers), and right for
+    `--paths` scans too, where only a few files are read but any path may exist. Iterating it yields nothing,
+    so callers' "some file lives under this directory" checks fall back to the membership test.
+    """
+
+    def __new__(cls, root: str):
+        self = super().__new__(cls)
+        self.root = root
+        return self
+
+    def __reduce__(self):
+        return (_RepoPaths, (self.root,))
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str) or not value or "\0" in value or len(value) > 1024:
+            return False
+        candidate = os.path.normpath(os.path.join(self.root, value))
+        if candidate != self.root and not candidate.startswith(self.root + os.sep):
+            return False
+        return os.path.lexists(candidate)
+
+
+# --------------------------------------------------------------------------------------------------- finders
+
+_FINDERS: tuple[Finder, ...] | None = None
+
+
+def _load_finders() -> tuple[tuple[Finder, ...], Finder, Finder]:
+    """(text finders, the URL fallback finder, the artifact finder). Built once per process."""
+    global _FINDERS
+    if _FINDERS is None:
+        from gate.discover.artifact_finder import ArtifactFinder
+        from gate.discover.config_finder import ConfigFinder
+        from gate.discover.notebook_finder import NotebookFinder
+        from gate.discover.python_finder import PythonFinder
+        from gate.discover.shell_finder import ShellFinder
+        from gate.discover.url_finder import UrlFinder
+
+        text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder()]
+        _FINDERS = (tuple(text_finders), UrlFinder(), ArtifactFinder())
+    return _FINDERS  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------- file walking
+
+
+class _Walk:
+    """Collects the files under a root, honouring excludes and never leaving the root through a symlink."""
+
+    def __init__(self, root: str, excludes: Iterable[str]):
+        self.root = root
+        self.patterns = tuple(_normalise_glob(g) for g in excludes if g and g.strip())
+        self.files: list[SourceFile] = []
+        self.warnings: list[ScanWarning] = []
+
+    def excluded(self, rel: str, *, is_dir: bool) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        if is_dir and name in DEFAULT_EXCLUDED_DIRS:
+            return True
+        return any(_glob_matches(pattern, rel) for pattern in self.patterns)
+
+    def walk(self, top_rel: str = "") -> None:
+        stack = [top_rel]
+        while stack:
+            rel_dir = stack.pop()
+            absolute_dir = os.path.join(self.root, rel_dir) if rel_dir else self.root
+            try:
+                with os.scandir(absolute_dir) as iterator:
+                    entries = sorted(iterator, key=lambda e: e.name)
+            except OSError as exc:
+                self.warnings.append(ScanWarning(rel_dir or ".", f"cannot list directory: {exc.strerror}"))
+                continue
+            if rel_dir and any(e.name in ENVIRONMENT_MARKERS for e in entries):
+                continue  # a virtualenv or conda environment: installed packages, not this repository
+            subdirs = []
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                try:
+                    if entry.is_symlink():
+                        self._symlink(rel, entry.path)
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if not self.excluded(rel, is_dir=True):
+                            subdirs.append(rel)
+                    elif entry.is_file(follow_symlinks=False) and not self.excluded(rel, is_dir=False):
+                        self.files.append(SourceFile(rel, entry.path))
+                except OSError as exc:
+                    self.warnings.append(ScanWarning(rel, f"cannot read: {exc.strerror}"))
+            stack.extend(reversed(subdirs))
+
+    def _symlink(self, rel: str, absolute: str) -> None:
+        """Symlinks are not followed: a target inside the root is scanned at its own path; anything else is reported."""
+        try:
+            os.stat(absolute)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.warnings.append(ScanWarning(rel, "symlink loop; not followed"))
+            else:
+                self.warnings.append(ScanWarning(rel, f"broken symlink ({exc.strerror}); not followed"))
+            return
+        target = os.path.realpath(absolute)
+        if not _inside(self.root, target):
+            self.warnings.append(ScanWarning(
+                rel, f"symlink points outside the scanned root (to {target}); not followed"))
+            return
+        link_dir = os.path.dirname(os.path.normpath(absolute))
+        if os.path.isdir(target) and (link_dir == target or _inside(target, link_dir)):
+            self.warnings.append(ScanWarning(rel, "symlink loop (points at a directory containing it); not followed"))
+        # Otherwise the target lies inside the root and is scanned under its own path.
+
+    def add_listed(self, listed: Iterable[str]) -> None:
+        """`--paths` / `--changed-files`: look at exactly these entries; cost scales with their number."""
+        seen: set[str] = set()
+        for given in listed:
+            given = given.strip()
+            if not given:
+                continue
+            absolute = os.path.normpath(given if os.path.isabs(given) else os.path.join(self.root, given))
+            if not _inside(self.root, absolute):
+                self.warnings.append(ScanWarning(given, "listed path is outside the scanned root; skipped"))
+                continue
+            rel = os.path.relpath(absolute, self.root).replace(os.sep, "/")
+            if rel in seen:
+                continue
+            seen.add(rel)
+            parts = rel.split("/")
+            if any(self.excluded("/".join(parts[: i + 1]), is_dir=True) for i in range(len(parts) - 1)):
+                continue
+            real = os.path.realpath(absolute)
+            if real != absolute:  # the path goes through a symlink somewhere
+                if not os.path.exists(absolute):
+                    self.warnings.append(ScanWarning(rel, "broken symlink or symlink loop; not followed"))
+                    continue
+                if not _inside(self.root, real):
+                    self.warnings.append(ScanWarning(
+                        rel, f"symlink points outside the scanned root (to {real}); not followed"))
+                    continue
+            if os.path.isdir(absolute):
+                if not self.excluded(rel, is_dir=True):
+                    self.walk(rel)
+            elif os.path.isfile(absolute):
+                if not self.excluded(rel, is_dir=False):
+                    self.files.append(SourceFile(rel, absolute))
+            elif not os.path.lexists(absolute):
+                self.warnings.append(ScanWarning(rel, "listed for scanning but does not exist (deleted?); skipped"))
+            else:
+                self.warnings.append(ScanWarning(rel, "listed path is not a regular file; skipped"))
+
+
+def _inside(root: str, path: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _normalise_glob(pattern: str) -> str:
+    pattern = pattern.strip().replace("\\", "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    for suffix in ("/**", "/"):
+        if pattern.endswith(suffix):
+            pattern = pattern[: -len(suffix)]
+    return pattern
+
+
+def _glob_matches(pattern: str, rel: str) -> bool:
+    """gitignore-like: a pattern without `/` matches any path component; one with `/` matches from the root.
+
+    A match on a directory excludes everything under it (the walk prunes it; listed files check prefixes).
+    """
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
+    pattern = pattern.lstrip("/")
+    if fnmatch.fnmatchcase(rel, pattern):
+        return True
+    parts = rel.split("/")
+    return any(fnmatch.fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts)))
+
+
+# ---------------------------------------------------------------------------------------------- file reading
+
+
+def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
+    """UTF-8 (or a Python file's PEP 263 coding cookie); undecodable bytes are replaced, with a warning."""
+    encoding = "utf-8"
+    if path.endswith(".py"):
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            encoding = "utf-8"
+    if encoding in ("utf-8", "utf-8-sig"):
+        encoding = "utf-8-sig"  # strip a BOM if present
+    try:
+        return data.decode(encoding), None
+    except (UnicodeDecodeError, LookupError) as exc:
+        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
+        return data.decode("utf-8", errors="replace"), ScanWarning(
+            path, f"not valid {encoding.replace('-sig', '').upper()}{where}; undecodable bytes were replaced "
+                  "and the rest scanned")
+
+
+def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
+    """(was it scanned, what was found) for one file."""
+    text_finders, url_finder, artifact_finder = _load_finders()
+    references: list[Reference] = []
+    warnings: list[ScanWarning] = []
+    scanned = False
+
+    if artifact_finder.accepts(file.path):
+        scanned = True
+        _run(artifact_finder, file, "", repo_paths, references, warnings)
+        return scanned, FileResult(tuple(references), tuple(warnings))
+
+    accepting = [f for f in text_finders if f.accepts(file.path)]
+    url_only = not accepting
+    if url_only:
+        if not url_finder.accepts(file.path):
+            return False, FileResult()
+        accepting = [url_finder]
+
+    try:
+        size = os.stat(file.absolute).st_size
+    except OSError as exc:
+        return False, FileResult(warnings=(ScanWarning(file.path, f"cannot read: {exc.strerror}"),))
+
+    if size > MAX_TEXT_BYTES:
+        from gate.discover.url_finder import scan_file_for_urls_bounded
+
+        warnings.append(ScanWarning(
+            file.path, f"file is {size / 1_048_576:.1f} MB, over the {MAX_TEXT_BYTES // 1_048_576} MB text limit: "
+                       "not parsed, only scanned for Hub URLs; review it by hand or --exclude it"))
+        try:
+            references += scan_file_for_urls_bounded(file.absolute, file.path)
+        except OSError as exc:
+            warnings.append(ScanWarning(file.path, f"cannot read: {exc.strerror}"))
+        return True, FileResult(tuple(references), tuple(warnings))
+
+    try:
+        with open(file.absolute, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return False, FileResult(warnings=(ScanWarning(file.path, f"cannot read: {exc.strerror}"),))
+
+    if b"\0" in data:
+        if url_only:
+            return False, FileResult()  # some binary file with an unknown extension: not text, nothing to say
+        return True, FileResult(warnings=(ScanWarning(
+            file.path, "binary content (NUL bytes) in a file expected to be text; not scanned"),))
+
+    text, decode_warning = _decode(data, file.path)
+    if decode_warning is not None:
+        warnings.append(decode_warning)
+    for finder in accepting:
+        _run(finder, file, text, repo_paths, references, warnings)
+    return True, FileResult(tuple(references), tuple(warnings))
+
+
+def _run(finder: Finder, file: SourceFile, text: str, repo_paths, references: list, warnings: list) -> None:
+    """One finder on one file; a crash is reported as a warning with the exception, never lost."""
+    try:
+        result = finder.scan(file, text, repo_paths)
+    except RecursionError:
+        warnings.append(ScanWarning(file.path, f"{type(finder).__name__} gave up: nesting too deep to analyse"))
+        return
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the scan
+        warnings.append(ScanWarning(
+            file.path, f"{type(finder).__name__} failed on this file ({type(exc).__name__}: {exc}); "
+                       "its references may be missing"))
+        return
+    references.extend(result.references)
+    warnings.extend(result.warnings)
+
+
+def _scan_batch(batch: list[SourceFile], repo_paths) -> tuple[int, list[Reference], list[ScanWarning]]:
+    scanned = 0
+    references: list[Reference] = []
+    warnings: list[ScanWarning] = []
+    for file in batch:
+        was_scanned, result = _scan_file(file, repo_paths)
+        scanned += was_scanned
+        references.extend(result.references)
+        warnings.extend(result.warnings)
+    return scanned, references, warnings
+
+
+def _batches(files: list[SourceFile], size: int) -> Iterator[list[SourceFile]]:
+    for start in range(0, len(files), size):
+        yield files[start:start + size]
+
+
+def _pool_context():
+    import multiprocessing
+
+    # fork starts workers in milliseconds with the finders already imported; spawn elsewhere.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
+
+
+# ---------------------------------------------------------------------------------------------------- public
+
+
+def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterable[str] = (),
+             jobs: int | None = None) -> Discovery:
+    """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`)."""
+    root = os.path.realpath(root)
+    if not os.path.isdir(root):
+        raise NotADirectoryError(root)
+    walker = _Walk(root, excludes)
+    if paths is None:
+        walker.walk()
+    else:
+        walker.add_listed(paths)
+    files = walker.files
+    repo_paths = _RepoPaths(root)
+    _load_finders()  # import once here so forked workers inherit it
+
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
+        results = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in _batches(files, batch_size)]
+            results = [future.result() for future in futures]
+    else:
+        results = [_scan_batch(files, repo_paths)]
+
+    files_scanned = 0
+    references: list[Reference] = []
+    warnings: list[ScanWarning] = list(walker.warnings)
+    for scanned, batch_references, batch_warnings in results:
+        files_scanned += scanned
+        references.extend(batch_references)
+        warnings.extend(batch_warnings)
+
+    unique = list(dict.fromkeys(references))  # two finders reading one file may agree on a reference
+    unique.sort(key=lambda r: (r.path, r.line, r.column, r.api, r.id or "", r.revision or ""))
+    warnings = sorted(dict.fromkeys(warnings), key=lambda w: (w.path, w.message))
+    return Discovery(root=root, references=tuple(unique), warnings=tuple(warnings), files_scanned=files_scanned)

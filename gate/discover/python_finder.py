@@ -1,0 +1,539 @@
+"""Python source: calls of the APIs in `catalog.SPECS`, plus Hub URLs, `hf://` paths, `hf-hub:` names and
+`models:/` URIs written in string literals. Static analysis only: the file is parsed, never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from gate.discover import catalog
+from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.hubids import HubLocation, is_local_path, is_pinned, looks_like_hub_id, parse_hf_path
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.python_resolve import OBJECT, FileIndex, Resolver, Scope, build_index
+from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
+
+PREFILTER: tuple[str, ...] = catalog.PREFILTER_TOKENS
+"""Substrings one of which a file must contain to be worth parsing (see `catalog.might_reference`)."""
+
+HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
+_REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
+
+Position = Callable[[int, int], tuple[int, int]]
+"""(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an id string names, after reading its form (`hf-hub:org/m@rev` → org/m at rev)."""
+
+    kind: str
+    source: str
+    id: str
+    revision: str | None = None
+    revision_key: str | None = None
+    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
+
+
+def _hub_kind(location: HubLocation, default: str) -> str:
+    return "dataset" if location.kind == "dataset" else default if default == "dataset" else "model"
+
+
+def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """The registry reference(s) an id string passed to `spec` makes; [] when it is not one (a local path,
+    a built-in loader, a timm name without `hf-hub:`)."""
+    value = value.strip()
+    if not value:
+        return []
+    form = spec.id_form
+    if form == catalog.ID_HUB:
+        if value.startswith("hf://"):
+            location = parse_hf_path(value)
+            if location is None or location.kind == "space":
+                return []
+            return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+        if value.startswith(("http://", "https://")):
+            location = locate_hub_url(value)
+            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+        if value in spec.skip_ids or is_local_path(value, repo_paths):
+            return []
+        return [Target(kind, spec.source, value)] if looks_like_hub_id(value, allow_legacy=True) else []
+    if form == catalog.ID_HF_HUB_PREFIX:
+        for prefix in ("hf-hub:", "hf_hub:"):
+            if value.startswith(prefix):
+                repo_id, _, revision = value[len(prefix):].partition("@")
+                if looks_like_hub_id(repo_id, allow_legacy=True):
+                    return [Target(kind, "huggingface", repo_id, revision or None, "@")]
+        return []
+    if form == catalog.ID_PRESET:
+        if value.startswith("hf://"):
+            location = parse_hf_path(value)
+            return [Target(kind, "huggingface", location.id, location.revision, "@")] if location else []
+        if value.startswith("kaggle://"):
+            return _kaggle_model(value[len("kaggle://"):], kind)
+        return []  # a built-in preset name, managed by the library
+    if form == catalog.ID_TORCHHUB:
+        repo, _, ref = value.partition(":")
+        if "/" in repo and looks_like_hub_id(repo) and not is_local_path(repo, repo_paths):
+            return [Target(kind, "torchhub", repo, ref or None, ":")]
+        return []
+    if form == catalog.ID_MLFLOW:
+        return _mlflow(value, kind)
+    if form == catalog.ID_KAGGLE_MODEL:
+        return _kaggle_model(value, kind)
+    if form == catalog.ID_KAGGLE_DATASET:
+        parts = value.split("/")
+        if len(parts) == 4 and parts[2] == "versions" and parts[3].isdigit():
+            return [Target(kind, "kaggle", "/".join(parts[:2]), parts[3], "handle")]
+        return [Target(kind, "kaggle", value, None, "handle")] if len(parts) == 2 and all(parts) else []
+    if form == catalog.ID_OLLAMA:
+        if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
+            return []
+        return [Target(kind, "ollama", value)]
+    if form == catalog.ID_URL:
+        if value.startswith(("http://", "https://")):
+            location = locate_hub_url(value)
+            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+        return []
+    if form == catalog.ID_HF_FILESYSTEM:
+        location = parse_hf_path(value if value.startswith("hf://") else "hf://" + value.lstrip("/"))
+        if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
+            return []
+        return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+    return []
+
+
+def _mlflow(value: str, kind: str) -> list[Target]:
+    if not value.startswith("models:/"):
+        return []  # runs:/, s3://, a local path: not a registry reference
+    rest = value[len("models:/"):].strip("/")
+    if "@" in rest:
+        name, _, alias = rest.partition("@")
+        return [Target(kind, "mlflow", name, "@" + alias, "uri")] if name else []
+    name, _, version = rest.partition("/")
+    return [Target(kind, "mlflow", name, version.split("/")[0] or None, "uri")] if name else []
+
+
+def _kaggle_model(handle: str, kind: str) -> list[Target]:
+    parts = handle.strip("/").split("/")
+    if len(parts) == 6 and parts[4] == "versions" and parts[5].isdigit():
+        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[5], "handle")]
+    if len(parts) == 5 and parts[4].isdigit():
+        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[4], "handle")]
+    if 2 <= len(parts) <= 4 and all(parts):
+        return [Target(kind, "kaggle", "/".join(parts), None, "handle")]
+    return []
+
+
+def is_pinned_for(source: str, revision: str | None) -> bool:
+    """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
+    if source == "ollama":
+        return False
+    if source in _REVISION_PINNED_BY_NUMBER:
+        return revision is not None and revision.isdigit()
+    return is_pinned(revision)
+
+
+def unparse(node: ast.AST, limit: int = 200) -> str:
+    try:
+        text = ast.unparse(node)
+    except (RecursionError, ValueError):
+        return "<expression too deeply nested>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Arguments:
+    """A call's arguments, with literal `**kwargs` dicts merged in."""
+
+    def __init__(self, call: ast.Call, scope: Scope, resolver: Resolver):
+        self.resolver = resolver
+        self.positional: list[ast.AST] = []
+        for argument in call.args:
+            if isinstance(argument, ast.Starred):
+                break
+            self.positional.append(argument)
+        self.keywords: dict[str, tuple[ast.AST, Scope]] = {}
+        self.opaque = False
+        """True when some `**kwargs` could not be read: any keyword may hide in it."""
+        spread: list[dict[str, tuple[ast.AST, Scope]]] = []
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                self.keywords[keyword.arg] = (keyword.value, scope)
+                continue
+            entries = resolver.mapping(keyword.value, scope)
+            if entries is None:
+                self.opaque = True
+            else:
+                spread.append(entries)
+        for entries in spread:
+            for name, entry in entries.items():
+                self.keywords.setdefault(name, entry)
+        self.scope = scope
+
+    def get(self, position: int | None, names: Iterable[str]) -> tuple[ast.AST, Scope] | None:
+        if position is not None and position < len(self.positional):
+            return self.positional[position], self.scope
+        for name in names:
+            if name in self.keywords:
+                return self.keywords[name]
+        return None
+
+    def nested(self, name: str) -> dict[str, tuple[ast.AST, Scope]] | None:
+        """The literal entries of a dict keyword (`model_kwargs`), {} when absent, None when unreadable."""
+        entry = self.keywords.get(name)
+        if entry is None:
+            return None if self.opaque else {}
+        return self.resolver.mapping(*entry)
+
+
+class _Scan:
+    """One file's scan: call references first, then references written inside string literals."""
+
+    def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
+                 syntax: str, position: Position | None):
+        self.index: FileIndex = build_index(tree, relevant_lines(text))
+        self.resolver = Resolver(self.index)
+        self.lines = split_lines(text)
+        self.path = path
+        self.repo_paths = repo_paths
+        self.syntax = syntax
+        self.position = position
+        self.consumed: set[int] = set()
+        self.references: list[Reference] = []
+
+    def run(self) -> list[Reference]:
+        for call, scope in self.index.calls:
+            self._call(call, scope)
+        for node, scope in self.index.strings:
+            if id(node) not in self.consumed:
+                self._string(node, scope)
+        return sorted(dict.fromkeys(self.references), key=lambda r: (r.line, r.column, r.api, r.id or ""))
+
+    # ------------------------------------------------------------------------------------------ places
+
+    def _where(self, node: ast.AST, line_offset: int = 0, column: int | None = None) -> tuple[int, int]:
+        line = node.lineno + line_offset
+        if column is None:
+            column = self._char_column(node.lineno, node.col_offset)
+        if self.position is not None:
+            return self.position(line, column)
+        return line, column + 1
+
+    def _char_column(self, line: int, byte_offset: int) -> int:
+        """ast columns count UTF-8 bytes; people count characters."""
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+        return byte_offset
+
+    def _emit(self, node: ast.AST, *, kind: str, source: str, id: str | None, revision: str | None, api: str,
+              pinnable: bool = True, dynamic: bool = False, expression: str | None = None,
+              trust_remote_code: bool | None = False, revision_key: str | None = None,
+              line_offset: int = 0, column: int | None = None) -> None:
+        line, col = self._where(node, line_offset, column)
+        self.references.append(Reference(
+            kind=kind,  # type: ignore[arg-type]
+            source=source, id=id, revision=revision, pinned=is_pinned_for(source, revision), pinnable=pinnable,
+            path=self.path, line=line, column=col, api=api, dynamic=dynamic, expression=expression,
+            trust_remote_code=trust_remote_code, syntax=self.syntax, revision_key=revision_key,
+        ))
+
+    def _consume(self, node: ast.AST) -> None:
+        for child in ast.walk(node):
+            if isinstance(child, (ast.Constant, ast.JoinedStr)):
+                self.consumed.add(id(child))
+
+    # ------------------------------------------------------------------------------------------- calls
+
+    def _call(self, call: ast.Call, scope: Scope) -> None:
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if isinstance(func, ast.Name) and name in self.index.imports:
+            name = self.index.imports[name].rsplit(".", 1)[-1]  # `from x import f as g; g(...)`
+        if not name or not catalog.specs_named(name):
+            return
+        dotted, imported = self.resolver.qualname(func, scope)
+        spec = catalog.match_call(dotted, imported)
+        if spec is None:
+            return
+        arguments = _Arguments(call, scope, self.resolver)
+        for keyword, literal in spec.skip_when:
+            entry = arguments.keywords.get(keyword)
+            if entry is not None and literal in (self.resolver.resolve(*entry) or ()):
+                return
+        api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
+        api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
+        kind = self._kind(spec, arguments)
+        trust = self._trust(spec, arguments)
+        for slot in spec.slots:
+            entry = arguments.get(slot.position, slot.keywords)
+            if entry is None:
+                continue
+            node, node_scope = entry
+            values = self.resolver.resolve(node, node_scope)
+            self._consume(node)
+            if values is None:
+                self._emit_dynamic(call, spec, slot, arguments, kind, api, trust, node)
+                continue
+            for value in values:
+                if value is OBJECT or not isinstance(value, str):
+                    continue
+                for target in interpret_id(value, spec, kind, self.repo_paths):
+                    self._emit_target(call, spec, slot, arguments, target, api, trust)
+        for keyword in spec.path_keywords:
+            entry = arguments.keywords.get(keyword)
+            if entry is not None:
+                self._paths_in(call, entry, api)
+        self.consumed.update(self.resolver.used_constants)
+
+    def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
+        if spec.kind != catalog.KIND_FROM_REPO_TYPE:
+            return spec.kind
+        entry = arguments.keywords.get(spec.repo_type_keyword or "repo_type")
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        return "dataset" if values and "dataset" in values else "model"
+
+    def _trust(self, spec: ApiSpec, arguments: _Arguments) -> bool | None:
+        if spec.runs_remote_code:
+            return True
+        if spec.trust_keyword is None:
+            return False
+        entry = arguments.keywords.get(spec.trust_keyword)
+        if entry is None:
+            for slot in spec.slots:
+                for nested in slot.nested_revision:
+                    entries = arguments.nested(nested)
+                    if entries and spec.trust_keyword in entries:
+                        entry = entries[spec.trust_keyword]
+        if entry is None:
+            return None if arguments.opaque else False
+        values = self.resolver.resolve(*entry)
+        if values is None or len(values) != 1 or not isinstance(values[0], bool):
+            return None
+        return values[0]
+
+    def _revisions(self, slot: Slot, arguments: _Arguments) -> tuple[str | None, list[tuple[str | None, str | None]]]:
+        """(revision_key, [(revision, unresolved expression)]) for a slot whose id carries no pin itself."""
+        places: list[tuple[str, tuple[ast.AST, Scope] | None]] = [
+            (keyword, arguments.keywords.get(keyword)) for keyword in slot.revision_keywords]
+        for nested in slot.nested_revision:
+            entries = arguments.nested(nested)
+            places.append((f"{nested}.revision", entries.get("revision") if entries else None))
+        default_key = places[0][0] if places else None
+        for key, entry in places:
+            if entry is None:
+                continue
+            values = self.resolver.resolve(*entry)
+            self._consume(entry[0])
+            if values is None:
+                return key, [(None, f"{key}={unparse(entry[0])}")]
+            revisions = [v if isinstance(v, str) else None for v in values if v is not OBJECT]
+            return key, [(r, None) for r in dict.fromkeys(revisions)] or [(None, None)]
+        return default_key, [(None, None)]
+
+    def _emit_target(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, target: Target,
+                     api: str, trust: bool | None) -> None:
+        if target.revision_key is not None:
+            key, revisions = target.revision_key, [(target.revision, None)]
+            if target.revision is None and target.source == "huggingface" and slot.revision_keywords \
+                    and spec.id_form == catalog.ID_HUB:
+                key, revisions = self._revisions(slot, arguments)
+        else:
+            key, revisions = self._revisions(slot, arguments)
+        for revision, expression in revisions:
+            self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
+                       pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
+                       trust_remote_code=trust, revision_key=key)
+
+    def _emit_dynamic(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str,
+                      api: str, trust: bool | None, node: ast.AST) -> None:
+        key, revisions = self._revisions(slot, arguments)
+        if spec.id_form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_HF_FILESYSTEM, catalog.ID_PRESET):
+            key = "@"
+        elif spec.id_form == catalog.ID_TORCHHUB:
+            key = ":"
+        elif spec.id_form == catalog.ID_URL:
+            key = "url"
+        source = "url" if spec.id_form == catalog.ID_URL else \
+            "huggingface" if spec.id_form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_PRESET) else spec.source
+        for revision, _ in revisions:
+            self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api, pinnable=spec.pinnable,
+                       dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key)
+
+    def _paths_in(self, call: ast.Call, entry: tuple[ast.AST, Scope], api: str) -> None:
+        """`hf://` strings inside a keyword's value (`data_files={"train": "hf://datasets/..."}`)."""
+        node, scope = entry
+        for child in ast.walk(node):
+            if isinstance(child, (ast.Constant, ast.JoinedStr, ast.Name)):
+                values = self.resolver.resolve(child, scope) or ()
+                for value in values:
+                    if isinstance(value, str) and "hf://" in value:
+                        self._hf_paths(call, value, api)
+                if isinstance(child, (ast.Constant, ast.JoinedStr)):
+                    self._consume(child)
+
+    # ----------------------------------------------------------------------------------------- strings
+
+    def _string(self, node: ast.AST, scope: Scope) -> None:
+        if isinstance(node, ast.JoinedStr):
+            head = node.values[0] if node.values else None
+            constant_text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            if not any(token in constant_text for token in catalog.STRING_TOKENS):
+                return
+            self._consume(node)
+            values = self.resolver.resolve(node, scope)
+            if values is None:
+                if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                    self._dynamic_string(node, head.value)
+                return
+            for value in values:
+                self._scan_value(node, value)
+            return
+        self._scan_value(node, node.value)  # type: ignore[attr-defined]
+
+    def _dynamic_string(self, node: ast.JoinedStr, head: str) -> None:
+        """An f-string that starts like a reference but is built at run time: report it unresolved."""
+        api = self._enclosing_api(node, "")
+        if head.startswith("hf://"):
+            kind = "dataset" if head[len("hf://"):].startswith("datasets/") else "model"
+            self._emit(node, kind=kind, source="huggingface", id=None, revision=None, api=api or "hf://",
+                       dynamic=True, expression=unparse(node), revision_key="@")
+        elif head.startswith(("hf-hub:", "hf_hub:")):
+            self._emit(node, kind="model", source="huggingface", id=None, revision=None, api=api or "hf-hub",
+                       dynamic=True, expression=unparse(node), revision_key="@")
+        elif head.startswith("models:/"):
+            self._emit(node, kind="model", source="mlflow", id=None, revision=None, api=api or "mlflow",
+                       dynamic=True, expression=unparse(node), revision_key="uri")
+        elif re.match(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", head):
+            kind = "dataset" if "/datasets/" in head else "model"
+            self._emit(node, kind=kind, source="url", id=None, revision=None, api="url", dynamic=True,
+                       expression=unparse(node), revision_key="url")
+
+    def _enclosing_api(self, node: ast.AST, default: str) -> str:
+        call = self.index.call_of_argument.get(id(node))
+        if call is None:
+            return default
+        dotted, imported = self.resolver.qualname(call.func, self.index.module)
+        return dotted if imported else default
+
+    def _scan_value(self, node: ast.AST, value: object) -> None:
+        if not isinstance(value, str) or not any(token in value for token in catalog.STRING_TOKENS):
+            return
+        for offset, _url, location in iter_hub_urls(value):
+            line_offset, column = self._offset(node, value, offset)
+            line, col = self._where(node, line_offset, column)
+            self.references.append(url_reference(location, path=self.path, line=line, column=col, api="url",
+                                                 syntax=self.syntax))
+        if "hf://" in value:
+            self._hf_paths(node, value, self._enclosing_api(node, "hf://"))
+        stripped = value.strip()
+        if stripped.startswith(("hf-hub:", "hf_hub:")):
+            for target in interpret_id(stripped, _HF_HUB_STRING, "model", self.repo_paths):
+                self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
+                           api=self._enclosing_api(node, "hf-hub"), revision_key="@")
+        elif stripped.startswith("models:/"):
+            for target in _mlflow(stripped, "model"):
+                self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
+                           api=self._enclosing_api(node, "mlflow"), revision_key="uri")
+
+    def _offset(self, node: ast.AST, value: str, offset: int) -> tuple[int, int | None]:
+        """(lines after the string's start, character column) of `offset` inside a multi-line string."""
+        newlines = value.count("\n", 0, offset)
+        if not newlines:
+            return 0, None
+        return newlines, offset - value.rfind("\n", 0, offset) - 1
+
+    def _hf_paths(self, node: ast.AST, value: str, api: str) -> None:
+        for match in HF_PATH_SPAN.finditer(value):
+            location = parse_hf_path(match.group(0).rstrip(".:"))
+            if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
+                continue
+            line_offset, column = self._offset(node, value, match.start())
+            self._emit(node, kind="dataset" if location.kind == "dataset" else "model", source="huggingface",
+                       id=location.id, revision=location.revision, api=api, revision_key="@",
+                       line_offset=line_offset, column=column)
+
+
+_HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
+
+
+_ALIAS = re.compile(r"\bas\s+([A-Za-z_]\w*)")
+
+
+def relevant_lines(text: str) -> list[int] | None:
+    """1-based numbers of the lines that mention a catalog callee name, an import alias, or a Hub string
+    (only expressions touching them are walked, see `build_index`); None means walk everything.
+
+    Lines are counted at `\n`; a text with a lone `\r` (which the tokenizer also counts) is walked whole.
+    """
+    if "\r" in text and "\r" in text.replace("\r\n", ""):
+        return None
+    offsets = [m.start() for m in catalog.RELEVANT_LINE.finditer(text)]
+    aliases = {m.group(1) for m in _ALIAS.finditer(text)}
+    if aliases:
+        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(aliases))) + r")\b")
+        offsets.extend(m.start() for m in pattern.finditer(text))
+        offsets.sort()
+    lines: list[int] = []
+    line, previous = 1, 0
+    for offset in offsets:
+        line += text.count("\n", previous, offset)
+        previous = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the Python tokenizer counts them (`\\r\\n`, `\\r` and `\\n` end a line)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
+    """(tree, None) or (None, why it could not be parsed)."""
+    try:
+        return ast.parse(text), None
+    except SyntaxError as exc:
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        return None, f"{exc.msg}{where}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
+                       syntax: str = "python", position: Position | None = None) -> list[Reference]:
+    """Every reference in a parsed module (`position` maps places for text that was extracted from a file)."""
+    return _Scan(tree, text, path, repo_paths, syntax, position).run()
+
+
+def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
+                     position: Position | None = None) -> FileResult:
+    """Parse and scan; an unparsable text gets the conservative text scan and a warning instead."""
+    from gate.discover.python_fallback import fallback_scan
+
+    tree, problem = parse_python(text)
+    if tree is not None:
+        try:
+            return FileResult(references=tuple(references_in_tree(
+                tree, text, path, repo_paths, syntax=syntax, position=position)))
+        except RecursionError:
+            problem = "nesting too deep to analyse"
+    references = fallback_scan(text, path, repo_paths, syntax=syntax, position=position)
+    return FileResult(references=tuple(references), warnings=(ScanWarning(
+        path, f"could not parse as Python ({problem}); used a text scan, so references may be incomplete"),))
+
+
+class PythonFinder(Finder):
+    """`*.py` files that mention at least one catalog API or Hub string (the cheap prefilter)."""
+
+    def accepts(self, path: str) -> bool:
+        return path.endswith(".py")
+
+    def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
+        if not catalog.might_reference(text):
+            return FileResult()
+        return scan_python_text(text, file.path, repo_paths)

@@ -1,0 +1,678 @@
+"""Same-file static resolution of the values passed to loading APIs (never imports or runs anything).
+
+What a name can be resolved from: module constants, class attributes (incl. dataclass `field(default=)` and
+pydantic `Field(...)`), `self.x = ...` in methods, function parameter defaults, local assignments, `for` loops
+over literal lists, argparse `add_argument(default=)` / `set_defaults`, `os.getenv` / `os.environ.get`
+defaults, f-strings and `+` of resolvable parts, literal dicts and `dict(...)` (for `**kwargs`), subscripts of
+literal dicts and lists, and `a if c else b` / `a or b` (every branch is a candidate).
+
+`Resolver.resolve` answers with a tuple of candidate values (several when a name is bound more than once or
+loops over a list), or None when the value cannot be known statically. `OBJECT` stands for a value that is
+not a string at all (a loaded model, a module, a class): it is not an id and never becomes a reference.
+"""
+
+from __future__ import annotations
+
+import ast
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
+"""A non-string value (model object, module, class, function): not an id."""
+MAX_CANDIDATES = 32
+MAX_DEPTH = 40
+
+ARGPARSE_PARSE_CALLS = frozenset({
+    "parse_args", "parse_known_args", "parse_args_into_dataclasses", "parse_dict", "parse_json_file",
+    "parse_yaml_file", "parse_intermixed_args",
+})
+GETENV_CALLS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
+PATH_JOIN_CALLS = frozenset({"os.path.join", "path.join", "posixpath.join"})
+FIELD_CALLS = frozenset({"field", "Field", "attr.ib", "attrs.field"})
+# Calls whose result is an object (a model, a tensor, a client), not an id string.
+OBJECT_METHODS = frozenset({
+    "from_pretrained", "from_config", "from_single_file", "from_preset", "to", "cuda", "cpu", "eval", "half",
+    "float", "bfloat16", "train", "compile", "pipeline", "load", "load_model", "AutoModel", "get_model",
+})
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    scope: Scope
+    instance_attributes: dict[str, list[tuple[ast.AST, Scope]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One way a name gets a value in a scope."""
+
+    how: str
+    """`value`, `param`, `for`, `unpack`, `object`, `class`, or `unknown`."""
+    node: ast.AST | None = None
+    scope: Scope | None = None
+    """The scope `node` is evaluated in."""
+    class_info: ClassInfo | None = None
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    kind: str  # module | function | class | comprehension
+    parent: Scope | None
+    class_info: ClassInfo | None = None
+    """For a class body: the class. For a method: the class it belongs to (for `self.x`)."""
+    self_name: str | None = None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+
+@dataclass
+class FileIndex:
+    """Everything the finder needs from one walk of the tree."""
+
+    module: Scope
+    calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
+    strings: list[tuple[ast.AST, Scope]] = field(default_factory=list)
+    """String constants and f-strings that are not docstrings or bare expression statements."""
+    call_of_argument: dict[int, ast.Call] = field(default_factory=dict)
+    """id(direct argument node) → the call it is passed to (for naming the API of a bare `hf://` string)."""
+    imports: dict[str, str] = field(default_factory=dict)
+    """Local name → dotted module path it was imported as."""
+    classes: list[ClassInfo] = field(default_factory=list)
+    argparse_defaults: dict[str, list[tuple[ast.AST | None, Scope]]] = field(default_factory=dict)
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+def _argparse_dest(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not names:
+        return None
+    longs = [n for n in names if n.startswith("--")]
+    chosen = longs[0] if longs else names[0]
+    return chosen.lstrip("-").replace("-", "_") or None
+
+
+class _Lines:
+    """Sorted line numbers worth a closer look (they mention a catalog name or a Hub string)."""
+
+    def __init__(self, lines: list[int] | None):
+        self.lines = lines
+
+    def touches(self, node: ast.AST) -> bool:
+        if self.lines is None:
+            return True
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True
+        index = bisect_left(self.lines, first)
+        return index < len(self.lines) and self.lines[index] <= (node.end_lineno or first)  # type: ignore
+
+
+def build_index(tree: ast.Module, relevant_lines: list[int] | None = None) -> FileIndex:
+    """Record scopes, bindings, catalog-candidate calls and strings of a module.
+
+    Every statement is visited (bindings are cheap to record), but only the expressions that touch one of
+    `relevant_lines` (None: all) are walked: that is where the calls and Hub strings are, and walking every
+    expression node of a large file costs more than parsing it. Iterative: deep nesting cannot overflow the stack.
+    """
+    module = Scope(tree, "module", None)
+    index = FileIndex(module)
+    lines = _Lines(relevant_lines)
+    stack: list[tuple[ast.AST, Scope]] = [(statement, module) for statement in reversed(tree.body)]
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _function_scope(node, scope)
+            scope.bind(node.name, Binding("object"))
+            for expression in [*node.decorator_list, *node.args.defaults,
+                               *(d for d in node.args.kw_defaults if d is not None)]:
+                if lines.touches(expression):
+                    _walk_expression(index, expression, scope)
+            stack.extend((statement, inner) for statement in reversed(node.body))
+            continue
+        if isinstance(node, ast.ClassDef):
+            inner = Scope(node, "class", scope)
+            info = ClassInfo(node.name, inner)
+            inner.class_info = info
+            index.classes.append(info)
+            scope.bind(node.name, Binding("class", class_info=info))
+            for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+                if lines.touches(expression):
+                    _walk_expression(index, expression, scope)
+            stack.extend((statement, inner) for statement in reversed(node.body))
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+            continue  # docstrings and bare strings are prose, not code
+        _bind_statement(index, scope, node)
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for item in reversed(value):
+                    if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case)):
+                        stack.append((item, scope))
+                    elif isinstance(item, ast.withitem):
+                        for expression in (item.context_expr, item.optional_vars):
+                            if expression is not None and lines.touches(expression):
+                                _walk_expression(index, expression, scope)
+                    elif isinstance(item, ast.expr) and lines.touches(item):
+                        _walk_expression(index, item, scope)
+            elif isinstance(value, ast.expr) and name != "pattern" and lines.touches(value):
+                _walk_expression(index, value, scope)
+    index.strings.sort(key=lambda item: (getattr(item[0], "lineno", 0), getattr(item[0], "col_offset", 0)))
+    return index
+
+
+def _function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: Scope) -> Scope:
+    parent = scope.parent if scope.kind == "class" else scope
+    inner = Scope(node, "function", parent)
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    for arg, default in zip(positional, defaults, strict=True):
+        inner.bind(arg.arg, Binding("param", default, scope))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        inner.bind(arg.arg, Binding("param", default, scope))
+    for arg in (args.vararg, args.kwarg):
+        if arg is not None:
+            inner.bind(arg.arg, Binding("unknown"))
+    if scope.kind == "class" and positional and not isinstance(node, ast.Lambda):
+        inner.class_info = scope.class_info
+        inner.self_name = positional[0].arg
+    elif scope.kind == "function" and scope.class_info is not None:
+        inner.class_info, inner.self_name = scope.class_info, scope.self_name
+    return inner
+
+
+def _bind_statement(index: FileIndex, scope: Scope, node: ast.AST) -> None:
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            _bind_assignment(index, scope, target, node.value)
+    elif isinstance(node, ast.AnnAssign):
+        if node.value is not None:
+            _bind_assignment(index, scope, node.target, node.value)
+        elif isinstance(node.target, ast.Name):
+            scope.bind(node.target.id, Binding("unknown"))
+    elif isinstance(node, ast.AugAssign):
+        for name in _target_names(node.target):
+            scope.bind(name, Binding("unknown"))
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        _bind_target(scope, node.target, Binding("for", node.iter, scope))
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        for item in node.items:
+            if item.optional_vars is not None:
+                for name in _target_names(item.optional_vars):
+                    scope.bind(name, Binding("unknown"))
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        scope.bind(node.name, Binding("unknown"))
+    elif isinstance(node, ast.Global):
+        scope.global_names.update(node.names)
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            index.imports[local] = alias.name if alias.asname else local
+            scope.bind(local, Binding("object"))
+    elif isinstance(node, ast.ImportFrom):
+        base = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            local = alias.asname or alias.name
+            index.imports[local] = f"{base}.{alias.name}" if base else alias.name
+            scope.bind(local, Binding("object"))
+
+
+def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
+    """Record the calls, strings, comprehension and lambda scopes, and walrus bindings of one expression."""
+    stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
+    while stack:
+        node, scope = stack.pop()
+        children_scope = scope
+        if isinstance(node, ast.Lambda):
+            inner = _function_scope(node, scope)
+            stack.extend((d, scope) for d in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
+            stack.append((node.body, inner))
+            continue
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            inner = Scope(node, "comprehension", scope)
+            for generator in node.generators:
+                _bind_target(inner, generator.target, Binding("for", generator.iter, inner))
+            children_scope = inner
+        elif isinstance(node, ast.NamedExpr):
+            scope.bind(node.target.id, Binding("value", node.value, scope))
+        elif isinstance(node, ast.Call):
+            index.calls.append((node, scope))
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                index.call_of_argument[id(argument)] = node
+            if isinstance(node.func, ast.Attribute):
+                if node.func.attr == "add_argument":
+                    dest = _argparse_dest(node)
+                    if dest is not None:
+                        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+                        index.argparse_defaults.setdefault(dest, []).append((default, scope))
+                elif node.func.attr == "set_defaults":
+                    for keyword in node.keywords:
+                        if keyword.arg:
+                            index.argparse_defaults.setdefault(keyword.arg, []).append((keyword.value, scope))
+        elif isinstance(node, ast.JoinedStr):
+            index.strings.append((node, scope))
+            stack.extend((v.value, scope) for v in node.values if isinstance(v, ast.FormattedValue))
+            continue
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                index.strings.append((node, scope))
+            continue
+        elif isinstance(node, (ast.Name, ast.Load, ast.Store)):
+            continue
+        stack.extend((child, children_scope) for child in ast.iter_child_nodes(node))
+
+
+def _bind_target(scope: Scope, target: ast.AST, binding: Binding) -> None:
+    if isinstance(target, ast.Name):
+        scope.bind(target.id, binding)
+    else:
+        for name in _target_names(target):
+            scope.bind(name, Binding("unpack", binding.node, binding.scope))
+
+
+def _bind_assignment(index: FileIndex, scope: Scope, target: ast.AST, value: ast.AST) -> None:
+    if isinstance(target, ast.Name):
+        scope.bind(target.id, Binding("value", value, scope))
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
+                isinstance(e, ast.Starred) for e in target.elts):
+            for sub_target, sub_value in zip(target.elts, value.elts, strict=True):
+                _bind_assignment(index, scope, sub_target, sub_value)
+        else:
+            for name in _target_names(target):
+                scope.bind(name, Binding("unpack", value, scope))
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+        if scope.class_info is not None and scope.kind == "function" and target.value.id == scope.self_name:
+            scope.class_info.instance_attributes.setdefault(target.attr, []).append((value, scope))
+
+
+class Resolver:
+    """Resolves expressions of one file against its `FileIndex`."""
+
+    def __init__(self, index: FileIndex):
+        self.index = index
+        self.used_constants: set[int] = set()
+        """ids of the string constants that contributed to a resolved value (they are not reported again)."""
+        self._active: set[int] = set()
+
+    # ------------------------------------------------------------------------------------------- names
+
+    def qualname(self, node: ast.AST, scope: Scope, depth: int = 0) -> tuple[str, bool]:
+        """(dotted callee name after import aliases, whether its first name is imported or known)."""
+        suffix: list[str] = []
+        while True:
+            if isinstance(node, ast.Attribute):
+                suffix.append("." + node.attr)
+                node = node.value
+            elif isinstance(node, ast.Call):
+                suffix.append("()")
+                node = node.func
+            else:
+                break
+        tail = "".join(reversed(suffix))
+        if not isinstance(node, ast.Name):
+            return "?" + tail, False
+        name = node.id
+        bindings = self._lookup(name, scope)
+        if bindings is None or all(b.how == "object" for b in bindings):
+            if name in self.index.imports:
+                return self.index.imports[name] + tail, True
+        if bindings and len(bindings) == 1 and depth < 8:
+            binding = bindings[0]
+            if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
+                inner, imported = self.qualname(binding.node, binding.scope, depth + 1)
+                return inner + tail, imported
+        return name + tail, False
+
+    def _lookup(self, name: str, scope: Scope) -> list[Binding] | None:
+        """The bindings of `name` in the innermost scope that binds it (Python's LEGB, without builtins)."""
+        current: Scope | None = scope
+        if name in scope.global_names:
+            current = self.index.module
+        while current is not None:
+            found = current.bindings.get(name)
+            if found:
+                return found
+            current = current.parent
+        return None
+
+    # ------------------------------------------------------------------------------------------ values
+
+    def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> tuple[Any, ...] | None:
+        """Candidate values of `node`, or None when it cannot be known statically."""
+        if node is None or depth > MAX_DEPTH:
+            return None
+        key = id(node)
+        if key in self._active:
+            return None  # a cycle (`x = x + "a"`)
+        self._active.add(key)
+        try:
+            found = self._resolve(node, scope, depth + 1)
+        finally:
+            self._active.discard(key)
+        if found is not None and len(found) > MAX_CANDIDATES:
+            return None
+        return found
+
+    def _resolve(self, node: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                self.used_constants.add(id(node))
+            return (node.value,)
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node, scope, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return (OBJECT,)  # `Path(...) / "x"`: a filesystem path, not a Hub id
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.resolve(node.left, scope, depth), self.resolve(node.right, scope, depth)
+            if left is None or right is None:
+                return None
+            return _dedupe(a + b for a, b in product(left, right) if isinstance(a, str) and isinstance(b, str))
+        if isinstance(node, ast.Name):
+            return self._name(node.id, scope, depth)
+        if isinstance(node, ast.Attribute):
+            return self._attribute(node, scope, depth)
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node, scope, depth)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope, depth)
+        if isinstance(node, ast.IfExp):
+            return self._union([node.body, node.orelse], scope, depth)
+        if isinstance(node, ast.BoolOp):
+            return self._union(node.values, scope, depth)
+        if isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Lambda, ast.ListComp, ast.DictComp,
+                             ast.SetComp, ast.GeneratorExp)):
+            return (OBJECT,)
+        return None
+
+    def _union(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        values: list[Any] = []
+        for node in nodes:
+            found = self.resolve(node, scope, depth)
+            if found is None:
+                return None
+            values.extend(found)
+        return _dedupe(values)
+
+    def _fstring(self, node: ast.JoinedStr, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        parts: list[tuple[str, ...]] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                self.used_constants.add(id(value))
+                parts.append((str(value.value),))
+                continue
+            if not isinstance(value, ast.FormattedValue) or value.format_spec is not None:
+                return None
+            found = self.resolve(value.value, scope, depth)
+            if found is None or any(v is OBJECT for v in found):
+                return None
+            convert = repr if value.conversion in (ord("r"), ord("a")) else str
+            parts.append(tuple(convert(v) for v in found))
+        total = 1
+        for part in parts:
+            total *= len(part)
+        if total > MAX_CANDIDATES:
+            return None
+        return _dedupe("".join(combination) for combination in product(*parts))
+
+    def _bindings_values(self, bindings: list[Binding], depth: int) -> tuple[Any, ...] | None:
+        values: list[Any] = []
+        for binding in bindings:
+            found = self._binding_value(binding, depth)
+            if found is None:
+                return None
+            values.extend(found)
+        return _dedupe(values)
+
+    def _binding_value(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
+        if binding.how in ("object", "class"):
+            return (OBJECT,)
+        if binding.how in ("value", "param") and binding.scope is not None:
+            return self.resolve(binding.node, binding.scope, depth)
+        if binding.how == "for" and binding.scope is not None:
+            return self._elements(binding.node, binding.scope, depth)
+        return None
+
+    def _name(self, name: str, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        bindings = self._lookup(name, scope)
+        if bindings is None:
+            return (OBJECT,) if name in self.index.imports else None
+        return self._bindings_values(bindings, depth)
+
+    def _elements(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict."""
+        literal = self._literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict), depth)
+        if literal is None:
+            return None
+        container, container_scope = literal
+        items = container.keys if isinstance(container, ast.Dict) else container.elts
+        return self._union([i for i in items if i is not None], container_scope, depth)
+
+    def _literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
+                 depth: int) -> tuple[ast.AST, Scope] | None:
+        """Follow names to a single literal container node of one of `types`."""
+        for _ in range(8):
+            if isinstance(node, types):
+                return node, scope
+            if isinstance(node, ast.Name):
+                bindings = self._lookup(node.id, scope)
+                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+                    return None
+                node, scope = bindings[0].node, bindings[0].scope
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                    and node.func.attr in ("keys", "values") and ast.Dict in types:
+                found = self._literal(node.func.value, scope, (ast.Dict,), depth)
+                if found is None:
+                    return None
+                container, container_scope = found
+                if node.func.attr == "values":
+                    return ast.List(elts=list(container.values)), container_scope  # type: ignore[attr-defined]
+                return ast.List(elts=[k for k in container.keys if k is not None]), container_scope  # type: ignore
+            else:
+                return None
+        return None
+
+    def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        literal = self._literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple), depth)
+        if literal is None:
+            return None
+        container, container_scope = literal
+        keys = self.resolve(node.slice, scope, depth)
+        if isinstance(container, ast.Dict):
+            if keys is not None and all(isinstance(k, str) for k in keys):
+                chosen = [v for k, v in zip(container.keys, container.values, strict=True)
+                          if isinstance(k, ast.Constant) and k.value in keys]
+                if chosen:
+                    return self._union(chosen, container_scope, depth)
+            return self._union(list(container.values), container_scope, depth)
+        elements = container.elts  # type: ignore[attr-defined]
+        if keys is not None and all(isinstance(k, int) and not isinstance(k, bool) for k in keys):
+            try:
+                return self._union([elements[k] for k in keys], container_scope, depth)
+            except IndexError:
+                return None
+        return self._union(list(elements), container_scope, depth)
+
+    def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        base, attr = node.value, node.attr
+        if not isinstance(base, ast.Name):
+            return None
+        if base.id == scope.self_name and scope.class_info is not None:
+            return self._class_attribute(scope.class_info, attr, depth, instance=True)
+        bindings = self._lookup(base.id, scope)
+        if bindings and len(bindings) == 1:
+            binding = bindings[0]
+            if binding.how == "class" and binding.class_info is not None:
+                return self._class_attribute(binding.class_info, attr, depth, instance=False)
+            if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
+                constructed = self._constructed_class(binding.node, binding.scope)
+                if constructed is not None:
+                    passed = next((k.value for k in binding.node.keywords if k.arg == attr), None)
+                    if passed is not None:
+                        return self.resolve(passed, binding.scope, depth)
+                    return self._class_attribute(constructed, attr, depth, instance=True)
+                if self.resolve(binding.node, binding.scope, depth) == (OBJECT,):
+                    return (OBJECT,)  # an attribute of a loaded model or client (`pipe.model`)
+        if self._is_namespace(base.id, bindings):
+            return self._namespace_attribute(attr, depth)
+        return None
+
+    def _constructed_class(self, call: ast.Call, scope: Scope) -> ClassInfo | None:
+        if not isinstance(call.func, ast.Name):
+            return None
+        bindings = self._lookup(call.func.id, scope)
+        if bindings and len(bindings) == 1 and bindings[0].how == "class":
+            return bindings[0].class_info
+        return None
+
+    def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
+        bindings = info.scope.bindings.get(attr)
+        values: list[Any] = []
+        if bindings:
+            found = self._bindings_values(bindings, depth)
+            if found is None:
+                return None
+            values.extend(found)
+        if instance:
+            for value, value_scope in info.instance_attributes.get(attr, ()):
+                found = self.resolve(value, value_scope, depth)
+                if found is None:
+                    return None
+                values.extend(found)
+        return _dedupe(values) if values else None
+
+    def _is_namespace(self, name: str, bindings: list[Binding] | None) -> bool:
+        """Is `name` an argparse/HfArgumentParser result (or an unknown `args` parameter)?"""
+        if bindings is None:
+            return name not in self.index.imports
+        for binding in bindings:
+            if binding.how == "param" and binding.node is None:
+                continue
+            if binding.how in ("value", "unpack") and isinstance(binding.node, ast.Call) \
+                    and isinstance(binding.node.func, ast.Attribute) \
+                    and binding.node.func.attr in ARGPARSE_PARSE_CALLS:
+                continue
+            return False
+        return True
+
+    def _namespace_attribute(self, attr: str, depth: int) -> tuple[Any, ...] | None:
+        if attr in self.index.argparse_defaults:
+            values: list[Any] = []
+            for default, default_scope in self.index.argparse_defaults[attr]:
+                found = self.resolve(default, default_scope, depth) if default is not None else None
+                if found is None:
+                    return None  # no default: the value comes from the command line
+                values.extend(found)
+            return _dedupe(values)
+        values = []
+        for info in self.index.classes:
+            if attr in info.scope.bindings:
+                found = self._class_attribute(info, attr, depth, instance=False)
+                if found is None:
+                    return None
+                values.extend(found)
+        return _dedupe(values) if values else None
+
+    def _call(self, node: ast.Call, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        dotted, _ = self.qualname(node.func, scope)
+        if dotted in GETENV_CALLS or dotted in ("getenv", "environ.get"):
+            default = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg in ("default", "value")), None)
+            return self.resolve(default, scope, depth) if default is not None else None
+        name = dotted.rsplit(".", 1)[-1]
+        if name in FIELD_CALLS or dotted in FIELD_CALLS:
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            if default is None and name == "Field" and node.args:
+                default = node.args[0]
+            return self.resolve(default, scope, depth) if default is not None else None
+        if dotted in PATH_JOIN_CALLS:
+            joined = self._union_product(node.args, scope, depth)
+            return joined if joined is not None else (OBJECT,)  # a filesystem path, not a Hub id
+        if dotted == "str" and len(node.args) == 1:
+            found = self.resolve(node.args[0], scope, depth)
+            return None if found is None else _dedupe(v if isinstance(v, str) else str(v) for v in found)
+        if name in OBJECT_METHODS or name[:1].isupper():
+            return (OBJECT,)
+        return None
+
+    def _union_product(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`os.path.join` of resolvable parts, joined with `/`."""
+        parts = []
+        for node in nodes:
+            found = self.resolve(node, scope, depth)
+            if found is None or not all(isinstance(v, str) for v in found):
+                return None
+            parts.append(found)
+        if not parts or len(list(product(*parts))) > MAX_CANDIDATES:
+            return None
+        return _dedupe("/".join([first.rstrip("/"), *(p.strip("/") for p in rest)])
+                       for first, *rest in product(*parts))
+
+    # ---------------------------------------------------------------------------------------- mappings
+
+    def mapping(self, node: ast.AST, scope: Scope, depth: int = 0) -> dict[str, tuple[ast.AST, Scope]] | None:
+        """The literal keys of a dict passed as `**kwargs` (or a nested `model_kwargs=`), or None if unknown."""
+        if depth > 8:
+            return None
+        if isinstance(node, ast.Dict):
+            entries: dict[str, tuple[ast.AST, Scope]] = {}
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is None:
+                    inner = self.mapping(value, scope, depth + 1)
+                    if inner is None:
+                        return None
+                    entries.update(inner)
+                elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    entries[key.value] = (value, scope)
+                else:
+                    return None
+            return entries
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+            entries = {}
+            if node.args:
+                if len(node.args) != 1:
+                    return None
+                inner = self.mapping(node.args[0], scope, depth + 1)
+                if inner is None:
+                    return None
+                entries.update(inner)
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    inner = self.mapping(keyword.value, scope, depth + 1)
+                    if inner is None:
+                        return None
+                    entries.update(inner)
+                else:
+                    entries[keyword.arg] = (keyword.value, scope)
+            return entries
+        if isinstance(node, ast.Name):
+            bindings = self._lookup(node.id, scope)
+            if bindings and len(bindings) == 1 and bindings[0].how in ("value", "param") \
+                    and bindings[0].node is not None and bindings[0].scope is not None:
+                return self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return {}
+        return None
+
+
+def _dedupe(values) -> tuple[Any, ...]:
+    seen: list[Any] = []
+    for value in values:
+        if not any(value is other or (type(value) is type(other) and value == other) for other in seen):
+            seen.append(value)
+    return tuple(seen)

@@ -1,0 +1,295 @@
+"""`model-gate pin`: rewrite every unpinned Hub reference to the commit its branch or tag points at today.
+
+Wiring only: discover → choose what can be pinned → resolve on the Hub → rewrite each file → print a unified
+diff (dry run, the default) or write it (`--write`); optionally record the commits in the policy.
+
+Exit codes: 0 done (also when there was nothing to pin); 2 usage error; 3 the Hub could not resolve some
+reference (each is listed; the others are still pinned).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import difflib
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gate.discover.interface import Reference
+from gate.errors import UsageError
+from gate.pin.interface import Pin, Skipped, resolution_key
+
+HUB_SOURCES = ("huggingface", "url")
+"""Sources the Hub can resolve: Hub ids and Hub URLs."""
+EXIT_OK, EXIT_USAGE, EXIT_RESOLUTION_FAILED = 0, 2, 3
+
+
+@dataclass
+class PinRun:
+    """What one run found, changed and left alone (everything the command prints)."""
+
+    diffs: list[str] = field(default_factory=list)
+    changed: dict[str, str] = field(default_factory=dict)
+    """Absolute path → new text, for --write."""
+    pinned: list[Pin] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    already_pinned: int = 0
+
+    @property
+    def resolution_failed(self) -> bool:
+        return any(s.resolution_failed for s in self.skipped)
+
+
+def why_not_pinnable(reference: Reference) -> str | None:
+    """None when the command can pin `reference`, else the reason it is listed instead."""
+    if reference.source not in HUB_SOURCES:
+        return (f"not a Hugging Face Hub reference (source: {reference.source}); pin it with that registry's "
+                "own version or commit")
+    if reference.dynamic or not reference.id:
+        what = reference.expression or "an expression"
+        return f"the id or revision is computed at run time ({what}); write it as a literal to pin it"
+    if not reference.pinnable:
+        return f"{reference.api} cannot take a revision"
+    if not reference.revision_key:
+        return f"{reference.api} has no known place for a revision"
+    return None
+
+
+def choose(references: Iterable[Reference]) -> tuple[list[Reference], list[Skipped], list[Reference]]:
+    """(references to pin, references listed with a reason, references already pinned on the Hub)."""
+    wanted: list[Reference] = []
+    skipped: list[Skipped] = []
+    pinned: list[Reference] = []
+    for reference in references:
+        if reference.kind not in ("model", "dataset") or reference.source == "local":
+            continue
+        if reference.pinned:
+            if reference.source in HUB_SOURCES and reference.id:
+                pinned.append(reference)
+            continue
+        reason = why_not_pinnable(reference)
+        if reason:
+            skipped.append(Skipped(reference, reason))
+        else:
+            wanted.append(reference)
+    shared = _shared_revision_places(wanted)
+    skipped.extend(Skipped(r, shared[_place(r)]) for r in wanted if _place(r) in shared)
+    return [r for r in wanted if _place(r) not in shared], skipped, pinned
+
+
+def _place(reference: Reference) -> tuple:
+    return (reference.path, reference.line, reference.column, reference.syntax, reference.revision_key)
+
+
+def _shared_revision_places(references: list[Reference]) -> dict[tuple, str]:
+    """Places where one revision keyword serves several repositories (`pipeline(model=a, tokenizer=b,
+    revision=...)`): any sha written there would be wrong for all but one of them."""
+    ids: dict[tuple, set[str]] = {}
+    for reference in references:
+        if reference.revision_key not in ("@", "url"):
+            ids.setdefault(_place(reference), set()).add(reference.id.lower())
+    return {
+        place: (f"one {place[4]} here serves {' and '.join(sorted(names))}, so no single commit pins them all; "
+                "load each repository in its own call to pin them")
+        for place, names in ids.items() if len(names) > 1
+    }
+
+
+def _diff(path: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _read(absolute: Path) -> str:
+    with open(absolute, encoding="utf-8", newline="") as handle:  # newline="": keep CRLF files CRLF
+        return handle.read()
+
+
+def _inside(root: Path, absolute: Path) -> bool:
+    real = os.path.realpath(absolute)
+    return real == str(root) or real.startswith(str(root) + os.sep)
+
+
+def rewrite_files(root: Path, pins: list[Pin], run: PinRun) -> None:
+    from gate.pin.rewrite import rewrite_file
+
+    by_path: dict[str, list[Pin]] = {}
+    for pin in pins:
+        by_path.setdefault(pin.reference.path, []).append(pin)
+    for path in sorted(by_path):
+        file_pins = by_path[path]
+        absolute = root / path
+        if not _inside(root, absolute):
+            run.skipped.extend(Skipped(p.reference, "the file is a link out of the repository") for p in file_pins)
+            continue
+        try:
+            text = _read(absolute)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = f"cannot read the file ({getattr(exc, 'strerror', None) or type(exc).__name__})"
+            run.skipped.extend(Skipped(p.reference, reason) for p in file_pins)
+            continue
+        result = rewrite_file(path, text, file_pins)
+        run.pinned.extend(result.pinned)
+        run.skipped.extend(result.skipped)
+        if result.text != text:
+            run.diffs.append(_diff(path, text, result.text))
+            run.changed[str(absolute)] = result.text
+
+
+def _policy_path(root: Path, requested: str) -> Path:
+    from gate.policy.load import REPO_POLICY_FILES, find_repo_policy
+
+    if requested:
+        return Path(requested)
+    return find_repo_policy(root) or root / REPO_POLICY_FILES[0]
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def update_policy(root: Path, requested: str, lock_files: bool, already: list[Reference], run: PinRun,
+                  endpoint: str) -> None:
+    """Record every pinned commit (new and existing) in the policy; with lock_files, the LFS hashes too."""
+    from gate.errors import PolicyError
+    from gate.pin.policy_update import PolicyPin, update_policy_text
+    from gate.pin.resolve import resolve_revisions
+
+    commits: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (kind, id lower) -> (id, [sha, ...])
+    for kind, repo_id, sha in [(p.reference.kind, p.reference.id, p.sha) for p in run.pinned] + [
+            (r.kind, r.id, r.revision) for r in already]:
+        shas = commits.setdefault((kind, repo_id.lower()), (repo_id, []))[1]
+        if sha not in shas:
+            shas.append(sha)
+    if not commits:
+        return
+    files: dict[tuple[str, str], tuple] = {}
+    if lock_files:
+        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas]
+        answers = resolve_revisions(queries, endpoint=endpoint)
+        for (kind, repo_id, _sha), answer in answers.items():
+            if answer.error:
+                reference = next(r for r in [p.reference for p in run.pinned] + already
+                                 if r.kind == kind and r.id.lower() == repo_id.lower())
+                run.skipped.append(Skipped(reference, f"cannot lock its files: {answer.error}", resolution_failed=True))
+                continue
+            key = (kind, repo_id.lower())
+            # With several commits allowed, lock only the files whose hash is the same at each of them.
+            files[key] = tuple(sorted(set(files[key]) & set(answer.files))) if key in files else answer.files
+    pins = [PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
+            for (kind, key_id), (repo_id, shas) in commits.items()]
+    path = _policy_path(root, requested)
+    try:
+        old = _read(path) if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read the policy {path}: {exc}") from exc
+    label = _display(root, path)
+    try:
+        new = update_policy_text(old, pins, label=label)
+    except PolicyError as exc:
+        raise UsageError(f"cannot update the policy: {exc}") from exc
+    if new != old:
+        run.diffs.append(_diff(label, old, new))
+        run.changed[str(path)] = new
+
+
+def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=(), jobs=None,
+            policy: str | None = None, lock_files: bool = False) -> PinRun:
+    """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set)."""
+    from gate.discover.engine import discover
+    from gate.pin.resolve import resolve_revisions
+
+    discovery = discover(str(root), paths=paths, excludes=excludes, jobs=jobs)
+    wanted, skipped, already = choose(discovery.references)
+    run = PinRun(skipped=skipped, already_pinned=len(already))
+
+    queries: dict[tuple, tuple[str, str, str | None]] = {}
+    for reference in wanted:
+        queries.setdefault(resolution_key(reference), (reference.kind, reference.id, reference.revision))
+    answers = resolve_revisions(queries.values(), endpoint=endpoint)
+    pins: list[Pin] = []
+    for reference in wanted:
+        answer = answers[queries[resolution_key(reference)]]
+        if answer.sha is None:
+            run.skipped.append(Skipped(reference, answer.error or "the Hub gave no commit", resolution_failed=True))
+        else:
+            pins.append(Pin(reference, answer.sha, reference.revision, today))
+    rewrite_files(root, pins, run)
+    if policy is not None:
+        update_policy(root, policy, lock_files, already, run, endpoint)
+    return run
+
+
+def _describe(reference: Reference) -> str:
+    at = f"@{reference.revision}" if reference.revision else ""
+    return f"{reference.path}:{reference.line}: {reference.kind} {reference.id or '(dynamic)'}{at}"
+
+
+def report(run: PinRun, *, write: bool, out, err) -> None:
+    out.write("".join(run.diffs))
+    if run.skipped:
+        err.write(f"Not pinned ({len(run.skipped)}):\n")
+        for item in sorted(run.skipped, key=lambda s: (s.reference.path, s.reference.line, s.reference.column)):
+            err.write(f"  {_describe(item.reference)}: {item.reason}\n")
+    files = len(run.changed)
+    if not run.pinned and not run.changed:
+        err.write(f"model-gate pin: nothing to change ({run.already_pinned} reference(s) already pinned).\n")
+    elif write:
+        err.write(f"model-gate pin: pinned {len(run.pinned)} reference(s); wrote {files} file(s).\n")
+    else:
+        err.write(f"model-gate pin: would pin {len(run.pinned)} reference(s) in {files} file(s); "
+                  "run again with --write to apply.\n")
+
+
+def handle_pin(args) -> int:
+    from gate.cli import _today
+    from gate.pin.resolve import hub_endpoint
+
+    root = Path(args.path)
+    if not root.is_dir():
+        raise UsageError(f"not a directory: {args.path} (give the repository root)")
+    if args.lock_files and args.update_policy is None:
+        raise UsageError("--lock-files records file hashes in the policy: use it with --update-policy")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    root = root.resolve()
+    run = run_pin(root, endpoint=hub_endpoint(args.hub_endpoint), today=_today(args.today),
+                  paths=tuple(args.paths) if args.paths else None, excludes=tuple(args.exclude), jobs=args.jobs,
+                  policy=args.update_policy, lock_files=args.lock_files)
+    if args.write:
+        for absolute, text in run.changed.items():
+            Path(absolute).parent.mkdir(parents=True, exist_ok=True)
+            with open(absolute, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+    report(run, write=args.write, out=sys.stdout, err=sys.stderr)
+    return EXIT_RESOLUTION_FAILED if run.resolution_failed else EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    pin = sub.add_parser("pin", help="pin every unpinned Hub reference to the commit it resolves to today",
+                         description="Rewrite unpinned model and dataset references to full commit shas. "
+                                     "Dry run by default: prints a unified diff; --write applies it.")
+    pin.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    pin.add_argument("--write", action="store_true", help="apply the changes instead of printing the diff")
+    pin.add_argument("--update-policy", nargs="?", const="", default=None, metavar="FILE",
+                     help="also record the commits in the policy's models/datasets entries "
+                          "(default FILE: .github/model-policy.yml, else .model-policy.yml)")
+    pin.add_argument("--lock-files", action="store_true",
+                     help="with --update-policy: also pin each LFS file's sha256 (files:) from the Hub's metadata")
+    pin.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
+    pin.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="skip paths matching GLOB (repeatable)")
+    pin.add_argument("--paths", nargs="+", metavar="FILE", help="pin only references in these files (relative to PATH)")
+    pin.add_argument("--jobs", "-j", type=int, default=None, help="parallel discovery workers (default: CPU count)")
+    pin.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    pin.set_defaults(handler=handle_pin)

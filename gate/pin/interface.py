@@ -1,0 +1,100 @@
+"""The pin command's contract: references plus resolved commits in, rewritten file text out.
+
+Rewriters are pure functions of (text, pins): no I/O, no network, so every form is unit-testable with hand-built
+`Reference`s. Anything a rewriter cannot change safely comes back as a `Skipped` with the reason; it never guesses.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as _dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gate.discover.interface import Reference
+from gate.pin.textedit import Edit, overlaps
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One reference and the commit its branch or tag points at today."""
+
+    reference: Reference
+    sha: str
+    """The full 40-hex commit the revision resolved to."""
+    followed: str | None
+    """The branch or tag it was resolved from, as written; None when the reference follows the default branch."""
+    resolved_on: _dt.date
+
+    def comment(self) -> str:
+        """Why the sha is there, for the next reader: `pinned from main on 2026-11-29 by model-gate pin`."""
+        return pin_comment([self])
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A reference the command leaves as it is, and why."""
+
+    reference: Reference
+    reason: str
+    resolution_failed: bool = False
+    """True when the Hub could not be asked or did not know the revision (the command then exits 3)."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A file's new text and what went into it."""
+
+    text: str
+    pinned: tuple[Pin, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpanPlan:
+    """What a span rewriter (config, shell, URL) would change, as edits on the original text.
+
+    Edits from several span rewriters of one file are merged and applied together, so none of them shifts
+    the lines another one points at."""
+
+    edits: tuple[Edit, ...] = ()
+    pinned: tuple[Pin, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    @classmethod
+    def collect(cls, planned: Sequence[tuple[Pin, Edit | str]]) -> SpanPlan:
+        """From (pin, its edit or the reason there is none): two edits never touch the same place."""
+        edits: list[Edit] = []
+        done: list[Pin] = []
+        skipped: list[Skipped] = []
+        for pin, edit in planned:
+            if isinstance(edit, str):
+                skipped.append(Skipped(pin.reference, edit))
+            elif overlaps(edit, edits):
+                skipped.append(Skipped(pin.reference, "another reference already changes this place"))
+            else:
+                edits.append(edit)
+                done.append(pin)
+        return cls(tuple(edits), tuple(done), tuple(skipped))
+
+
+class SpanRewriter(abc.ABC):
+    """Plans the pins of some `Reference.syntax` values in one file. One concrete rewriter per module."""
+
+    syntaxes: tuple[str, ...] = ()
+
+    @abc.abstractmethod
+    def plan(self, path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+        """Edits applying every pin it can; the others come back in `skipped` with the reason."""
+
+
+def pin_comment(pins: Sequence[Pin]) -> str:
+    """One comment for the pins written on one line: `pinned from main and v1.0 on 2026-11-29 by model-gate pin`."""
+    origins = list(dict.fromkeys(p.followed or "default branch" for p in pins))
+    dates = list(dict.fromkeys(p.resolved_on.isoformat() for p in pins))
+    return f"pinned from {' and '.join(origins)} on {' and '.join(dates)} by model-gate pin"
+
+
+def resolution_key(reference: Reference) -> tuple[str, str, str | None]:
+    """Distinct (kind, id, revision) triples are asked about once. Hub ids are case-insensitive."""
+    return (reference.kind, (reference.id or "").lower(), reference.revision)

@@ -1,0 +1,256 @@
+"""Pin references in YAML, JSON and TOML configs by editing only the spans the parser points at.
+
+The revision goes under the key the config's tool reads (`Reference.revision_key`, e.g. `model_revision`),
+beside the id key: an existing value is replaced, otherwise a new key is added right after the id, at the same
+indentation (or inside the same inline table). Comments, order and blank lines are kept because nothing else
+is touched. Pins inside the id string (`hf://…@sha`, `/resolve/<sha>/`) replace that string in place.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from gate.pin.inline import pin_inside
+from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter
+from gate.pin.textedit import Edit, insert_line_after, line_offsets
+
+INSIDE_STRING_KEYS = ("@", "url")
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
+TOML_SUFFIXES = (".toml",)
+
+
+def config_format(path: str) -> str | None:
+    lower = path.lower()
+    for suffixes, name in ((YAML_SUFFIXES, "yaml"), (JSON_SUFFIXES, "json"), (TOML_SUFFIXES, "toml")):
+        if lower.endswith(suffixes):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def yaml_scalar(value: str) -> str:
+    """`value` as a YAML scalar that loads back as this string (an all-digit sha would load as an int)."""
+    import yaml
+
+    return value if yaml.safe_load(value) == value else json.dumps(value)
+
+
+def _yaml_mappings(text: str):
+    """Every mapping node in every document (each visited once, so aliases cannot blow up the walk)."""
+    import yaml
+
+    seen: set[int] = set()
+    stack = [doc for doc in yaml.compose_all(text, Loader=yaml.SafeLoader) if doc is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            yield node
+            stack.extend(value for pair in node.value for value in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _names(value: str, pin: Pin) -> bool:
+    ref = pin.reference
+    if ref.revision_key in INSIDE_STRING_KEYS:
+        return pin_inside(value, ref, pin.sha) is not None
+    return bool(ref.id) and value.lower() == ref.id.lower()
+
+
+def _replace_yaml_scalar(text: str, node, new_value: str) -> Edit:
+    if node.value == "" and node.start_mark.index == node.end_mark.index:
+        return Edit(node.start_mark.index, node.end_mark.index, " " + yaml_scalar(new_value))  # `key:` with no value
+    if node.style in ('"', "'"):
+        return Edit(node.start_mark.index, node.end_mark.index, f"{node.style}{new_value}{node.style}")
+    return Edit(node.start_mark.index, node.end_mark.index, yaml_scalar(new_value))
+
+
+def _yaml_edit(text: str, mappings: list, pin: Pin, claims: set) -> Edit | str:
+    """The edit for one pin, or the reason there is none."""
+    import yaml
+
+    ref = pin.reference
+    for mapping in mappings:
+        for key_node, value_node in mapping.value:
+            if key_node.start_mark.line != ref.line - 1 or not isinstance(value_node, yaml.ScalarNode):
+                continue
+            if value_node.style in ("|", ">") or not _names(value_node.value, pin):
+                continue
+            if ref.revision_key in INSIDE_STRING_KEYS:
+                return _replace_yaml_scalar(text, value_node, pin_inside(value_node.value, ref, pin.sha))
+            sibling = next((v for k, v in mapping.value
+                            if isinstance(k, yaml.ScalarNode) and k.value == ref.revision_key), None)
+            if sibling is not None:
+                if not isinstance(sibling, yaml.ScalarNode):
+                    return f"{ref.revision_key} is not a plain value here; set it by hand"
+                return _replace_yaml_scalar(text, sibling, pin.sha)
+            claim = (id(mapping), ref.revision_key)
+            if claim in claims:
+                return f"another reference in this mapping already adds {ref.revision_key}"
+            claims.add(claim)
+            entry = f"{ref.revision_key}: {yaml_scalar(pin.sha)}"
+            if mapping.flow_style:
+                return Edit(value_node.end_mark.index, value_node.end_mark.index, f", {entry}")
+            indent = " " * key_node.start_mark.column
+            return insert_line_after(text, value_node.end_mark.index, f"{indent}{entry}  # {pin.comment()}")
+    return f"could not find the {ref.id} value on line {ref.line}"
+
+
+# ---------------------------------------------------------------- JSON
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+
+
+def _json_members(text: str):
+    """(object start, object end, key token span, value start) for every member, from a string-aware scan."""
+    stack: list[list] = []  # [open offset, bracket, members]
+    objects = []
+    for token in _JSON_TOKEN.finditer(text):
+        kind = token.group()
+        if kind in "{[":
+            stack.append([token.start(), kind, []])
+        elif kind in "}]":
+            start, bracket, members = stack.pop()
+            if bracket == "{":
+                objects.append((start, token.end(), members))
+        elif stack and stack[-1][1] == "{" and text[token.end():].lstrip().startswith(":"):
+            colon = text.index(":", token.end())
+            value_start = len(text[: colon + 1]) + (len(text[colon + 1:]) - len(text[colon + 1:].lstrip()))
+            stack[-1][2].append((json.loads(kind), token.span(), value_start))
+    return objects
+
+
+def _json_value_end(text: str, start: int) -> int:
+    """End offset of the scalar (string, number, true/false/null) starting at `start`."""
+    if text[start] == '"':
+        return re.compile(r'"(?:[^"\\]|\\.)*"').match(text, start).end()
+    m = re.compile(r"[^\s,}\]]+").match(text, start)
+    return m.end() if m else start
+
+
+def _json_edit(text: str, objects: list, offsets: list[int], pin: Pin, claims: set) -> Edit | str:
+    ref = pin.reference
+    line_start = offsets[ref.line - 1] if ref.line - 1 < len(offsets) else len(text)
+    line_stop = offsets[ref.line] if ref.line < len(offsets) else len(text)
+    for start, end, members in objects:
+        for _key, (key_start, _), value_start in members:
+            if not line_start <= key_start < line_stop or text[value_start] != '"':
+                continue
+            value_end = _json_value_end(text, value_start)
+            value = json.loads(text[value_start:value_end])
+            if not isinstance(value, str) or not _names(value, pin):
+                continue
+            if ref.revision_key in INSIDE_STRING_KEYS:
+                return Edit(value_start, value_end, json.dumps(pin_inside(value, ref, pin.sha)))
+            sibling = next((m for m in members if m[0] == ref.revision_key), None)
+            if sibling is not None:
+                sib_start = sibling[2]
+                if text[sib_start] in "{[":
+                    return f"{ref.revision_key} is not a plain value here; set it by hand"
+                return Edit(sib_start, _json_value_end(text, sib_start), json.dumps(pin.sha))
+            if (start, ref.revision_key) in claims:
+                return f"another reference in this object already adds {ref.revision_key}"
+            claims.add((start, ref.revision_key))
+            entry = f"{json.dumps(ref.revision_key)}: {json.dumps(pin.sha)}"
+            if "\n" not in text[start:end]:
+                return Edit(value_end, value_end, f", {entry}")
+            indent = text[line_start:key_start]
+            after = text[value_end:]
+            if after.lstrip().startswith(","):
+                comma = value_end + after.index(",") + 1
+                return Edit(comma, comma, f"\n{indent}{entry},")
+            return Edit(value_end, value_end, f",\n{indent}{entry}")
+    return f"could not find the {ref.id} value on line {ref.line}"
+
+
+# ---------------------------------------------------------------- TOML
+
+_TOML_HEADER = re.compile(r"^\s*\[")
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value)  # a TOML basic string is a JSON string for these characters
+
+
+def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims: set) -> Edit | str:
+    ref = pin.reference
+    if ref.line - 1 >= len(lines):
+        return f"line {ref.line} is past the end of the file"
+    line = lines[ref.line - 1]
+    base = offsets[ref.line - 1]
+    value_pattern = r'(?P<q>["\'])(?P<v>[^"\'\n]*)(?P=q)'
+    for m in re.finditer(rf"(?P<key>[A-Za-z0-9_.-]+)\s*=\s*{value_pattern}", line):
+        if not _names(m.group("v"), pin):
+            continue
+        quote = m.group("q")
+        if ref.revision_key in INSIDE_STRING_KEYS:
+            new = pin_inside(m.group("v"), ref, pin.sha)
+            return Edit(base + m.start("v"), base + m.end("v"), new)
+        key_re = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(ref.revision_key)}\s*=\s*{value_pattern}")
+        brace = line.rfind("{", 0, m.start())
+        if brace >= 0 and line.find("}", m.end()) >= 0:  # an inline table: stay inside it
+            close = line.find("}", m.end())
+            sibling = key_re.search(line, brace, close)
+            if sibling:
+                return Edit(base + sibling.start("v"), base + sibling.end("v"), pin.sha)
+            return Edit(base + m.end(), base + m.end(), f", {ref.revision_key} = {quote}{pin.sha}{quote}")
+        # A key of the table the id is in: from the table's header (or file start) to the next header.
+        first = ref.line - 1
+        while first > 0 and not _TOML_HEADER.match(lines[first - 1]):
+            first -= 1
+        last = ref.line
+        while last < len(lines) and not _TOML_HEADER.match(lines[last]):
+            last += 1
+        for number in range(first, last):
+            sibling = re.match(rf"\s*{key_re.pattern}", lines[number])
+            if sibling:
+                return Edit(offsets[number] + sibling.start("v"), offsets[number] + sibling.end("v"), pin.sha)
+        if (first, ref.revision_key) in claims:
+            return f"another reference in this table already adds {ref.revision_key}"
+        claims.add((first, ref.revision_key))
+        indent = line[: len(line) - len(line.lstrip())]
+        entry = f"{indent}{ref.revision_key} = {_toml_string(pin.sha)}  # {pin.comment()}"
+        return insert_line_after(text, base, entry)
+    return f"could not find the {ref.id} value on line {ref.line}"
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+    fmt = config_format(path)
+    if fmt is None:
+        reason = "editing this kind of config file is not supported; pin it by hand"
+        return SpanPlan((), (), tuple(Skipped(p.reference, reason) for p in pins))
+    offsets = line_offsets(text)
+    claims: set = set()  # (container, revision key) pairs already given a new key: never add a key twice
+    try:
+        if fmt == "yaml":
+            mappings = list(_yaml_mappings(text))
+            plan = [_yaml_edit(text, mappings, pin, claims) for pin in pins]
+        elif fmt == "json":
+            objects = _json_members(text)
+            plan = [_json_edit(text, objects, offsets, pin, claims) for pin in pins]
+        else:
+            lines = text.splitlines(keepends=True)
+            plan = [_toml_edit(text, lines, offsets, pin, claims) for pin in pins]
+    except Exception as exc:  # noqa: BLE001 - any parse problem means: do not touch this file
+        reason = f"the file could not be read as {fmt.upper()} ({type(exc).__name__}); pin it by hand"
+        return SpanPlan((), (), tuple(Skipped(p.reference, reason) for p in pins))
+
+    return SpanPlan.collect(list(zip(pins, plan, strict=True)))
+
+
+class ConfigRewriter(SpanRewriter):
+    syntaxes = ("config",)
+
+    def plan(self, path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+        return plan_config(path, text, pins)

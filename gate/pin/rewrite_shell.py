@@ -1,0 +1,118 @@
+"""Pin shell-like commands (`--revision <sha>` after the id) and Hub URLs (`/resolve/main/` → `/resolve/<sha>/`).
+
+Shell text is edited by spans on the command's lines (a command continues over lines ending in `\\`), so the
+rest of the script, Dockerfile, Makefile or workflow stays byte for byte. Dockerfile exec form
+(`CMD ["vllm", "serve", "org/m"]`) gets JSON-array items instead of words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from gate.pin.inline import pin_inside, url_revision_spans
+from gate.pin.interface import Pin, SpanPlan, SpanRewriter
+from gate.pin.textedit import Edit, line_offsets
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an environment variable such as TGI's REVISION
+_WORD = re.compile(r"[^\s\"'`;|&()<>]+")
+
+
+def _command_span(text: str, offsets: list[int], line: int) -> tuple[int, int]:
+    """Offsets of the command that starts on `line` (1-based), through its `\\`-continued lines."""
+    start = offsets[line - 1]
+    end = start
+    while True:
+        newline = text.find("\n", end)
+        if newline < 0:
+            return start, len(text)
+        if not text[end:newline].rstrip("\r").rstrip().endswith("\\"):
+            return start, newline
+        end = newline + 1
+
+
+def _url_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
+    spans = [(start + s, start + e) for s, e in url_revision_spans(text[start:end], pin.reference)]
+    after = [span for span in spans if span[0] >= column_offset] or spans
+    if not after:
+        return "no Hub URL with a revision segment (/resolve/<rev>/) here; pin it by hand"
+    first, last = after[0]
+    return Edit(first, last, pin.sha)
+
+
+def _id_match(text: str, start: int, end: int, column_offset: int, ref_id: str) -> re.Match | None:
+    pattern = re.compile(rf"(?<![\w./@:-])(?P<q>[\"']?){re.escape(ref_id)}(?P=q)(?![\w./@-])", re.IGNORECASE)
+    found = list(pattern.finditer(text, start, end))
+    after = [m for m in found if m.start() >= column_offset]
+    return (after or found or [None])[0]
+
+
+def _flag_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
+    ref, flag = pin.reference, pin.reference.revision_key
+    found = _id_match(text, start, end, column_offset, ref.id or "")
+    if found is None:
+        return (f"{ref.id} is not written in the command on line {ref.line} (it comes from a variable); "
+                f"add {flag} {pin.sha} by hand")
+    exec_form = found.group("q") == '"' and re.match(r"\s*[,\]]", text[found.end():end]) is not None
+    if exec_form:
+        existing = re.compile(rf'"{re.escape(flag)}"\s*,\s*"(?P<v>[^"]*)"').search(text, start, end)
+        if existing:
+            return Edit(existing.start("v"), existing.end("v"), pin.sha)
+        return Edit(found.end(), found.end(), f', "{flag}", "{pin.sha}"')
+    existing = re.compile(rf"(?<!\S){re.escape(flag)}(?:=|[ \t]+)(?P<q>[\"']?)(?P<v>[^\s\"']+)(?P=q)").search(
+        text, start, end)
+    if existing and "$" in existing.group("v"):
+        return (f"the revision comes from {existing.group('v')}, set outside this command; "
+                f"set it to {pin.sha} where it is defined")
+    if existing:
+        return Edit(existing.start("v"), existing.end("v"), pin.sha)
+    return Edit(found.end(), found.end(), f" {flag} {pin.sha}")
+
+
+def _variable_edit(text: str, start: int, end: int, pin: Pin) -> Edit | str:
+    key = pin.reference.revision_key
+    existing = re.compile(rf"(?<![\w-]){re.escape(key)}=(?P<q>[\"']?)(?P<v>[^\s\"']*)(?P=q)").search(text, start, end)
+    if existing:
+        return Edit(existing.start("v"), existing.end("v"), pin.sha)
+    return f"set {key}={pin.sha} where this command's environment is defined"
+
+
+def _inside_word_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
+    words = [m for m in _WORD.finditer(text, start, end) if pin_inside(m.group(), pin.reference, pin.sha)]
+    after = [m for m in words if m.start() >= column_offset] or words
+    if not after:
+        return f"could not find {pin.reference.id} written with its revision on line {pin.reference.line}"
+    word = after[0]
+    return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, pin.sha))
+
+
+def _edit_for(text: str, offsets: list[int], pin: Pin) -> Edit | str:
+    ref = pin.reference
+    if not 1 <= ref.line <= len(offsets):
+        return f"line {ref.line} is past the end of the file"
+    start, end = _command_span(text, offsets, ref.line)
+    column_offset = offsets[ref.line - 1] + max(ref.column - 1, 0)
+    key = ref.revision_key
+    if key == "url" or ref.syntax == "url":
+        return _url_edit(text, start, end, column_offset, pin)
+    if key == "@":
+        return _inside_word_edit(text, start, end, column_offset, pin)
+    if not key:
+        return f"{ref.api} takes no revision; pin it by hand to {pin.sha}"
+    if key.startswith("-"):
+        return _flag_edit(text, start, end, column_offset, pin)
+    if _VARIABLE.fullmatch(key):
+        return _variable_edit(text, start, end, pin)
+    return f"{ref.api} cannot take the commit on its command line; pin it by hand ({key} {pin.sha})"
+
+
+def plan_shell(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+    offsets = line_offsets(text)
+    return SpanPlan.collect([(pin, _edit_for(text, offsets, pin)) for pin in pins])
+
+
+class ShellRewriter(SpanRewriter):
+    syntaxes = ("shell", "url")
+
+    def plan(self, path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+        return plan_shell(path, text, pins)

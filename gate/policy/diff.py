@@ -1,0 +1,392 @@
+"""What a policy change newly allows or stops allowing: the view a reviewer needs on a policy pull request.
+
+Each file is compared as written (its own `extends` value is compared, not the base's content), layered on the
+built-in defaults, so a key that is removed counts as going back to its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gate.policy.globs import is_glob
+from gate.policy.load import _Layer, _merge, builtin_policy_path, parse_policy_text
+from gate.policy.model import BUILTIN_DEFAULTS, Policy, merge_defaults
+from gate.policy.rules.unsafe_artifact_format import format_allowed
+
+Effect = Literal["loosens", "tightens", "changes"]
+
+# Higher = stricter.
+_LEVEL = {"allow": 0, "warn": 1, "deny": 2}
+_PERMISSION = {"allow": 0, "deny": 1}
+_VERIFY = {"none": 0, "hub": 1, "full": 2}
+_VERIFY_FAILURE = {"warn": 0, "error": 1}
+_SEVERITY = {"off": 0, "note": 1, "warning": 2, "error": 3}
+# A lower pickle threshold flags more files: stricter.
+_PICKLE_LEVELS = ["likely_safe", "possibly_unsafe", "suspicious", "likely_unsafe", "likely_overtly_malicious",
+                  "overtly_malicious"]
+_ORDERED = {
+    "unlisted": _LEVEL, "unpinnable": _LEVEL, "dynamic": _LEVEL, "gated": _LEVEL,
+    "trust_remote_code": _PERMISSION, "verify": _VERIFY, "verify_failure": _VERIFY_FAILURE,
+}
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    effect: Effect
+    """`loosens` (something newly allowed), `tightens` (something no longer allowed) or `changes`."""
+    area: str
+    """Where: `models`, `datasets`, `artifacts`, `defaults`, `exceptions`, `profiles.ai_authored`, ..."""
+    summary: str
+
+    def to_json(self) -> dict:
+        return {"effect": self.effect, "area": self.area, "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class PolicyDiff:
+    old_label: str
+    new_label: str
+    changes: tuple[PolicyChange, ...] = field(default_factory=tuple)
+
+    def of(self, effect: Effect) -> list[PolicyChange]:
+        return [c for c in self.changes if c.effect == effect]
+
+    @property
+    def loosens(self) -> bool:
+        return any(c.effect == "loosens" for c in self.changes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def to_json(self) -> dict:
+        return {"old": self.old_label, "new": self.new_label, "loosens": self.loosens,
+                "changes": [c.to_json() for c in self.changes]}
+
+
+def _policy_from_text(text: str | None, label: str) -> tuple[Policy, dict]:
+    """One file on its own (no extends), on top of the built-in defaults. None means the built-in default."""
+    if text is None:
+        text = builtin_policy_path("default").read_text(encoding="utf-8")
+    data, lines = parse_policy_text(text, label)
+    return _merge([_Layer(data, lines, label, None)], "."), data
+
+
+def _show(value) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _effect_of_rank(old_rank, new_rank) -> Effect:
+    return "tightens" if new_rank > old_rank else "loosens"
+
+
+# What an absent key means, where absence is not "unrestricted".
+_IMPLICIT = {"verify": "none", "verify_failure": "error"}
+
+
+def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[PolicyChange]:
+    """Changes of one setting (a defaults key, or an entry's own value), with their direction."""
+    if key in _IMPLICIT:
+        old, new = old or _IMPLICIT[key], new or _IMPLICIT[key]
+    if old == new:
+        return []
+    label = f"{subject}{key}"
+    moved = f"{label}: {_show(old)} → {_show(new)}"
+    if key in _ORDERED and old in _ORDERED[key] and new in _ORDERED[key]:
+        effect = _effect_of_rank(_ORDERED[key][old], _ORDERED[key][new])
+        return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
+    if key in ("require_pinned", "scan_hub_pickles"):
+        effect = "tightens" if new else "loosens"
+        return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
+    if key == "allow_waivers":
+        effect = "loosens" if new else "tightens"
+        return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
+    if key == "max_waiver_days":
+        effect = "loosens" if (new or 0) > (old or 0) else "tightens"
+        return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
+    if key in ("licenses", "revisions", "paths"):
+        return _compare_list(label, old, new, area)
+    if key in ("signature", "sha256"):
+        if old is None:
+            return [PolicyChange("tightens", area, f"{label}: now required: {_show(new)}")]
+        if new is None:
+            return [PolicyChange("loosens", area, f"{label}: no longer required (was {_show(old)})")]
+        return [PolicyChange("changes", area, moved)]
+    if key == "files":
+        return _compare_files(label, old or {}, new or {}, area)
+    if key == "formats":
+        return _compare_list(label, old, new, area)
+    if key == "artifact_formats":
+        return _compare_formats(label, old or {}, new or {}, area)
+    if key == "severity":
+        return _compare_severity(old or {}, new or {}, area, subject)
+    if key == "pickle_scan":
+        changes = []
+        for level_key in sorted(set(old or {}) | set(new or {})):
+            before, after = (old or {}).get(level_key), (new or {}).get(level_key)
+            if before != after and before in _PICKLE_LEVELS and after in _PICKLE_LEVELS:
+                effect = "loosens" if _PICKLE_LEVELS.index(after) > _PICKLE_LEVELS.index(before) else "tightens"
+                changes.append(PolicyChange(effect, area, f"{label}.{level_key}: {before} → {after}"))
+            elif before != after:
+                changes.append(PolicyChange("changes", area, f"{label}.{level_key}: {_show(before)} → {_show(after)}"))
+        return changes
+    return [PolicyChange("changes", area, moved)]
+
+
+def _compare_list(label: str, old, new, area: str) -> list[PolicyChange]:
+    """A list that restricts when present (revisions, paths, licenses, formats): absent means anything."""
+    if old is None:
+        return [PolicyChange("tightens", area, f"{label}: now limited to {_show(new)}")]
+    if new is None:
+        return [PolicyChange("loosens", area, f"{label}: no longer limited (was {_show(old)})")]
+    lowered_old, lowered_new = {str(v).lower() for v in old}, {str(v).lower() for v in new}
+    changes = []
+    added = [v for v in new if str(v).lower() not in lowered_old]
+    removed = [v for v in old if str(v).lower() not in lowered_new]
+    if added:
+        changes.append(PolicyChange("loosens", area, f"{label}: adds {_show(added)}"))
+    if removed:
+        changes.append(PolicyChange("tightens", area, f"{label}: removes {_show(removed)}"))
+    return changes
+
+
+def _compare_files(label: str, old: dict, new: dict, area: str) -> list[PolicyChange]:
+    changes = []
+    for name in sorted(set(old) | set(new)):
+        if name not in old:
+            changes.append(PolicyChange("tightens", area, f"{label}: pins {name} to {new[name]}"))
+        elif name not in new:
+            changes.append(PolicyChange("loosens", area, f"{label}: no longer pins {name} (was {old[name]})"))
+        elif old[name].lower() != new[name].lower():
+            changes.append(PolicyChange("changes", area, f"{label}: {name} pin {old[name]} → {new[name]}"))
+    return changes
+
+
+def _compare_formats(label: str, old: dict, new: dict, area: str) -> list[PolicyChange]:
+    if set(old) == set(new) == {"deny"}:
+        changes = _compare_list(f"{label}.deny", old["deny"], new["deny"], area)
+        # A longer deny list is stricter: flip the direction of list growth.
+        return [PolicyChange({"loosens": "tightens", "tightens": "loosens"}.get(c.effect, c.effect), c.area,
+                             c.summary) for c in changes]
+    if set(old) == set(new) == {"allow"}:
+        return _compare_list(f"{label}.allow", old["allow"], new["allow"], area)
+    moved = f"{label}: {_show(old)} → {_show(new)}"
+    if set(old) == {"deny"} and set(new) == {"allow"}:
+        if all(format_allowed(fmt, deny=old["deny"]) for fmt in new["allow"]):
+            return [PolicyChange("tightens", area, f"{moved} (only listed formats now; tightens the policy)")]
+    if set(old) == {"allow"} and set(new) == {"deny"}:
+        if all(format_allowed(fmt, deny=new["deny"]) for fmt in old["allow"]):
+            return [PolicyChange("loosens", area, f"{moved} (every unlisted format now allowed; loosens the policy)")]
+    return [PolicyChange("changes", area, f"{moved} (review which formats this allows)")]
+
+
+def _compare_severity(old: dict, new: dict, area: str, subject: str) -> list[PolicyChange]:
+    from gate.policy.rules import all_rules
+
+    rules = all_rules()
+    changes = []
+    for rule_id in sorted(set(old) | set(new)):
+        default = rules[rule_id].default_severity if rule_id in rules else "error"
+        before, after = old.get(rule_id, default), new.get(rule_id, default)
+        if before == after:
+            continue
+        effect = _effect_of_rank(_SEVERITY[before], _SEVERITY[after])
+        changes.append(PolicyChange(effect, area, f"{subject}severity.{rule_id}: {before} → {after} ({effect} the policy)"))
+    return changes
+
+
+def _entry_key(section: str, entry: dict) -> tuple:
+    if section == "artifacts":
+        return (entry["path"],)
+    return (entry["id"].lower(), tuple(entry.get("paths") or ()))
+
+
+def _describe_entry(section: str, entry: dict) -> str:
+    noun = {"models": "model", "datasets": "dataset", "artifacts": "committed files"}[section]
+    if section == "artifacts":
+        text = f"{noun} '{entry['path']}'"
+        if entry.get("formats"):
+            text += f" in formats {_show(entry['formats'])}"
+        if entry.get("sha256"):
+            text += f" with sha256 {entry['sha256']}"
+        return text
+    text = f"{noun} '{entry['id']}'"
+    if is_glob(entry["id"]):
+        text += " (a glob: every matching id)"
+    text += f" at revisions {_show(entry['revisions'])}" if entry.get("revisions") else " at any revision"
+    if entry.get("paths"):
+        text += f" in paths {_show(entry['paths'])}"
+    if entry.get("trust_remote_code") == "allow":
+        text += ", with trust_remote_code allowed"
+    return text
+
+
+_ENTRY_SETTINGS = {
+    "models": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
+    "datasets": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
+    "artifacts": ("sha256", "formats", "signature"),
+}
+_INHERITED = ("trust_remote_code", "licenses", "gated", "signature")
+
+
+def _compare_entries(old: Policy, new: Policy) -> list[PolicyChange]:
+    changes = []
+    for section in ("models", "datasets", "artifacts"):
+        before = {_entry_key(section, e): e for e in getattr(old, section)}
+        after = {_entry_key(section, e): e for e in getattr(new, section)}
+        for key, entry in after.items():
+            if key not in before:
+                changes.append(PolicyChange("loosens", section, f"newly allows {_describe_entry(section, entry)}"))
+        for key, entry in before.items():
+            if key not in after:
+                changes.append(PolicyChange("tightens", section,
+                                            f"no longer allows {_describe_entry(section, entry)}"))
+        for key in before.keys() & after.keys():
+            old_entry, new_entry = before[key], after[key]
+            name = old_entry.get("id") or old_entry.get("path")
+            for setting in _ENTRY_SETTINGS[section]:
+                # An entry without its own value follows the defaults (whose change is reported once, there).
+                if setting in _INHERITED and setting not in old_entry and setting not in new_entry:
+                    continue
+                if setting in _INHERITED:
+                    was, now = old.setting(setting, old_entry), new.setting(setting, new_entry)
+                else:
+                    was, now = old_entry.get(setting), new_entry.get(setting)
+                changes.extend(compare_setting(setting, was, now, section, f"'{name}' "))
+    return changes
+
+
+def _waiver_key(waiver) -> tuple:
+    return (waiver.rule.lower(), (waiver.id or "").lower(), waiver.paths)
+
+
+def _describe_waiver(waiver) -> str:
+    target = " ".join(p for p in (f"id '{waiver.id}'" if waiver.id else "",
+                                  f"paths {_show(list(waiver.paths))}" if waiver.paths else "") if p)
+    return f"{waiver.rule} for {target} until {waiver.expires.isoformat()} ({waiver.reason})"
+
+
+def _compare_waivers(old: Policy, new: Policy) -> list[PolicyChange]:
+    changes = []
+    before = {_waiver_key(w): w for w in old.exceptions}
+    after = {_waiver_key(w): w for w in new.exceptions}
+    for key, waiver in after.items():
+        if key not in before:
+            changes.append(PolicyChange("loosens", "exceptions", f"new waiver: {_describe_waiver(waiver)}"))
+        elif waiver.expires > before[key].expires:
+            changes.append(PolicyChange("loosens", "exceptions",
+                                        f"waiver extended from {before[key].expires.isoformat()}: "
+                                        f"{_describe_waiver(waiver)}"))
+        elif waiver.expires < before[key].expires:
+            changes.append(PolicyChange("tightens", "exceptions",
+                                        f"waiver shortened from {before[key].expires.isoformat()}: "
+                                        f"{_describe_waiver(waiver)}"))
+    for key, waiver in before.items():
+        if key not in after:
+            changes.append(PolicyChange("tightens", "exceptions", f"waiver removed: {_describe_waiver(waiver)}"))
+    return changes
+
+
+def _compare_defaults(old: Policy, new: Policy) -> list[PolicyChange]:
+    changes = []
+    for key in list(BUILTIN_DEFAULTS) + sorted((set(old.defaults) | set(new.defaults)) - set(BUILTIN_DEFAULTS)):
+        changes.extend(compare_setting(key, old.defaults.get(key), new.defaults.get(key), "defaults", "defaults."))
+    return changes
+
+
+def _compare_profiles(old: Policy, new: Policy) -> list[PolicyChange]:
+    changes = []
+    for name in sorted(set(old.profiles) | set(new.profiles)):
+        old_overrides, new_overrides = old.profiles.get(name) or {}, new.profiles.get(name) or {}
+        old_effective = merge_defaults(old.defaults, old_overrides)
+        new_effective = merge_defaults(new.defaults, new_overrides)
+        for key in sorted(set(old_overrides) | set(new_overrides)):
+            changes.extend(compare_setting(key, old_effective.get(key), new_effective.get(key),
+                                           f"profiles.{name}", f"profiles.{name}."))
+    return changes
+
+
+def _compare_agents(old: Policy, new: Policy) -> list[PolicyChange]:
+    before, after = {a.lower(): a for a in old.ai_agents}, {a.lower(): a for a in new.ai_agents}
+    changes = []
+    removed = [a for k, a in before.items() if k not in after]
+    added = [a for k, a in after.items() if k not in before]
+    if removed:
+        changes.append(PolicyChange("loosens", "ai_agents",
+                                    f"no longer judged as AI agents (profiles.ai_authored): {_show(removed)}"))
+    if added:
+        changes.append(PolicyChange("tightens", "ai_agents", f"now judged as AI agents: {_show(added)}"))
+    return changes
+
+
+def diff_policies(old_text: str | None, new_text: str | None, *, old_label: str = "old",
+                  new_label: str = "new") -> PolicyDiff:
+    """Compare two policy texts. None stands for "no policy file" (the built-in default applies).
+
+    Raises PolicyError when either text is not a valid policy.
+    """
+    old, old_data = _policy_from_text(old_text, old_label)
+    new, new_data = _policy_from_text(new_text, new_label)
+    changes: list[PolicyChange] = []
+    if old_data.get("extends") != new_data.get("extends"):
+        changes.append(PolicyChange("changes", "extends",
+                                    f"extends: {_show(old_data.get('extends'))} → {_show(new_data.get('extends'))} "
+                                    "(review the base policy: everything it allows applies)"))
+    changes += _compare_defaults(old, new)
+    changes += _compare_entries(old, new)
+    changes += _compare_waivers(old, new)
+    changes += _compare_profiles(old, new)
+    changes += _compare_agents(old, new)
+    return PolicyDiff(old_label=old_label, new_label=new_label, changes=tuple(changes))
+
+
+_HEADINGS = (
+    ("loosens", "Loosens: newly allowed"),
+    ("tightens", "Tightens: no longer allowed"),
+    ("changes", "Other changes"),
+)
+
+
+def _md_escape(text: str) -> str:
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+_STYLES = {
+    "text": {"title": "Policy change: {old} → {new}", "heading": "{heading} ({count}):\n{items}",
+             "item": "  {marker} {text}", "escape": lambda text: text, "label": lambda text: text},
+    "markdown": {"title": "### Policy change: `{old}` → `{new}`", "heading": "**{heading} ({count})**\n\n{items}",
+                 "item": "- {text}", "escape": _md_escape, "label": lambda text: text.replace("`", "'")},
+}
+_MARKERS = {"loosens": "+", "tightens": "-", "changes": "~"}
+
+
+def render_diff(diff: PolicyDiff, fmt: str = "text") -> str:
+    """`text` for a terminal, `markdown` for a pull-request comment or job summary."""
+    if fmt not in _STYLES:
+        raise ValueError(f"unknown diff format {fmt!r}")
+    style = _STYLES[fmt]
+    blocks = [style["title"].format(old=style["label"](diff.old_label), new=style["label"](diff.new_label))]
+    if diff.empty:
+        blocks.append("No change in what the policy allows.")
+    for effect, heading in _HEADINGS:
+        items = diff.of(effect)
+        if not items:
+            continue
+        # Settings already name their place (`defaults.unlisted: ...`); entries and waivers get it here.
+        texts = [c.summary if c.summary.startswith(c.area) else f"{c.area}: {c.summary}" for c in items]
+        lines = [style["item"].format(marker=_MARKERS[effect], text=style["escape"](text)) for text in texts]
+        blocks.append(style["heading"].format(heading=heading, count=len(items), items="\n".join(lines)))
+    if diff.loosens:
+        blocks.append("This change loosens the policy: review every line above before merging.")
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,77 @@
+"""Judge references against a policy: run the policy-stage rules, then severity overrides and waivers.
+
+Pure: references and a policy in, findings out. Later stages (verification, signatures, pickle scanning) pass
+their own findings through `apply_overrides_and_waivers` so every finding obeys the same policy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
+from gate.policy.rules import CheckContext, all_rules, rule_module
+
+# Findings about the waivers themselves cannot be waived (a waiver must not hide its own expiry).
+UNWAIVABLE = frozenset({"expired-waiver", "waiver-expiring"})
+
+
+@lru_cache(maxsize=1)
+def _policy_rule_checks() -> tuple[tuple, tuple]:
+    per_reference, per_policy = [], []
+    for rule_id, rule in all_rules().items():
+        if rule.stage != "policy":
+            continue
+        module = rule_module(rule_id)
+        if hasattr(module, "check"):
+            per_reference.append(module.check)
+        if hasattr(module, "check_policy"):
+            per_policy.append(module.check_policy)
+    return tuple(per_reference), tuple(per_policy)
+
+
+def evaluate(policy: Policy, references: Sequence, today: _dt.date | None = None) -> list[Finding]:
+    """Every policy finding for `references` (Finding.reference indexes into it), overrides and waivers applied."""
+    today = today or _dt.date.today()
+    references = tuple(references)
+    context = CheckContext(policy=policy, today=today, references=references)
+    per_reference, per_policy = _policy_rule_checks()
+    findings: list[Finding] = []
+    for index, reference in enumerate(references):
+        for check in per_reference:
+            findings.extend(check(context, index, reference))
+    for check in per_policy:
+        findings.extend(check(context))
+    return apply_overrides_and_waivers(policy, findings, references, today)
+
+
+def _waiver_for(policy: Policy, finding: Finding, references: Sequence, today: _dt.date) -> int | None:
+    if not policy.allow_waivers or finding.rule in UNWAIVABLE:
+        return None
+    reference = references[finding.reference] if finding.reference is not None and finding.reference < len(
+        references) else None
+    for waiver in policy.exceptions:
+        if waiver.matches(finding, reference) and not waiver.expired(today):
+            return waiver.index
+    return None
+
+
+def apply_overrides_and_waivers(policy: Policy, findings: Iterable[Finding], references: Sequence,
+                                today: _dt.date | None = None) -> list[Finding]:
+    """Apply `defaults.severity` (dropping `off`) and the unexpired waivers (`waived_by`). Idempotent.
+
+    An expired waiver waives nothing: its findings stay active (and `evaluate` reports `expired-waiver`).
+    """
+    today = today or _dt.date.today()
+    out: list[Finding] = []
+    for finding in findings:
+        severity = policy.severity_for(finding.rule, finding.severity)
+        if severity == "off":
+            continue
+        waived_by = _waiver_for(policy, finding, references, today)
+        if severity != finding.severity or waived_by != finding.waived_by:
+            finding = finding.with_(severity=severity, waived_by=waived_by)
+        out.append(finding)
+    return out

@@ -1,0 +1,64 @@
+"""Remediation text shared by the rules: the exact fix in the syntax the reference is written in."""
+
+from __future__ import annotations
+
+SHA_PLACEHOLDER = "<40-hex sha>"
+PIN_HINT = "`model-gate pin` does this automatically, using the commit the revision points at today."
+
+
+def policy_to_edit(policy) -> str:
+    """The file a user edits to change the policy; with the built-in default, the one they would create."""
+    if policy.source.startswith("builtin:"):
+        return ".github/model-policy.yml (create it with `model-gate policy init`)"
+    return policy.source
+
+
+def describe(reference) -> str:
+    """`model 'org/name'`, `dataset 'org/name'`, `model (computed: expr)`."""
+    if reference.id is None:
+        return f"{reference.kind} ({reference.expression or 'computed at run time'})"
+    return f"{reference.kind} '{reference.id}'"
+
+
+def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
+    """Where the commit goes for this reference, as the user will type it."""
+    key = reference.revision_key
+    current = reference.revision
+    if reference.source == "torchhub" or key == ":":
+        owner_repo = reference.id or "<owner>/<repo>"
+        return f"pin the GitHub ref to a commit: '{owner_repo}:{sha}'"
+    if key == "@":
+        written = f"'{reference.id}@{current}'" if current else f"'{reference.id}'"
+        return (f"write {written} as '{reference.id}@{sha}' (hf://{'datasets/' if reference.kind == 'dataset' else ''}"
+                f"{reference.id}@{sha}/..., hf-hub:{reference.id}@{sha})")
+    if key == "url" or reference.syntax == "url":
+        prefix = "datasets/" if reference.kind == "dataset" else ""
+        return (f"put the commit in the URL: https://huggingface.co/{prefix}{reference.id}/resolve/{sha}/<file> "
+                f"instead of /resolve/{current or 'main'}/")
+    if reference.syntax == "shell" or (key or "").startswith("-"):
+        flag = key or "--revision"
+        if current:
+            return f"replace {flag} {current} with {flag} {sha}"
+        return f"add {flag} {sha} to the command"
+    if reference.syntax == "config":
+        config_key = key or "revision"
+        if current:
+            return f"set {config_key}: {sha} (instead of {current})"
+        return f"add {config_key}: {sha} beside the key that names the {reference.kind}"
+    keyword = key or "revision"
+    if current:
+        return f'replace {keyword}="{current}" with {keyword}="{sha}"'
+    return f'add {keyword}="{sha}" to the call'
+
+
+def entry_snippet(reference, section: str, revision: str | None = None) -> str:
+    lines = [f"{section}:", f"  - id: {reference.id}"]
+    lines.append(f"    revisions: [{revision or SHA_PLACEHOLDER}]")
+    lines.append('    reason: "<why this repository needs it>"')
+    return "\n".join(lines)
+
+
+def waiver_snippet(rule_id: str, reference, path: str | None) -> str:
+    target = f"id: {reference.id}" if reference is not None and reference.id else f'paths: ["{path}"]'
+    return (f"exceptions:\n  - rule: {rule_id}\n    {target}\n    reason: \"<why>\"\n"
+            f"    expires: <YYYY-MM-DD>\n    owner: \"<team>\"")

@@ -1,0 +1,245 @@
+"""The loaded policy: a frozen, merged view of the YAML (after `extends` and the built-in defaults)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from gate.policy.globs import is_glob, match_any_path, match_id
+
+# What a policy that says nothing means. policies/default.yaml spells out the same values (a test keeps them
+# equal). `verify`, `licenses` and `signature` are absent on purpose: absent means "not asked for".
+BUILTIN_DEFAULTS: dict[str, Any] = {
+    "require_pinned": True,
+    "unlisted": "allow",
+    "trust_remote_code": "deny",
+    "unpinnable": "warn",
+    "dynamic": "warn",
+    "artifact_formats": {"deny": ["pickle"]},
+    "severity": {},
+    "gated": "warn",
+    "scan_hub_pickles": False,
+    "pickle_scan": {"malicious_at": "likely_unsafe", "suspicious_at": "suspicious"},
+    "max_waiver_days": 365,
+    "allow_waivers": True,
+}
+
+DEFAULT_AI_AGENTS: tuple[str, ...] = (
+    "copilot-swe-agent[bot]",
+    "Copilot",
+    "devin-ai-integration[bot]",
+    "sweep-ai[bot]",
+    "codegen-sh[bot]",
+    "cursor[bot]",
+    "openhands-agent",
+    "claude[bot]",
+    "chatgpt-codex-connector[bot]",
+    "google-labs-jules[bot]",
+)
+
+PROFILES = ("ai_authored",)
+
+# Formats that run code when loaded (pickle underneath). `pickle` in artifact_formats names the whole family.
+PICKLE_FORMATS = frozenset({
+    "pickle", "pytorch-zip", "pytorch-legacy", "pytorch", "torch", "numpy-pickle", "joblib", "dill",
+    "cloudpickle", "keras-pickle", "sklearn-pickle",
+})
+
+ENTRY_SECTIONS = {"model": "models", "dataset": "datasets", "artifact": "artifacts"}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One `exceptions` entry: accepts findings of one rule for an id and/or paths until `expires`."""
+
+    index: int
+    """Position in the merged policy's `exceptions` (what `Finding.waived_by` holds)."""
+    rule: str
+    id: str | None
+    paths: tuple[str, ...]
+    reason: str
+    expires: _dt.date
+    owner: str | None
+    source: str
+    """The policy file that declares it (a base policy's waivers keep their own file)."""
+    line: int | None
+    expires_line: int | None = None
+
+    def matches(self, finding, reference) -> bool:
+        if finding.rule.lower() != self.rule.lower():
+            return False
+        if self.id is not None:
+            if reference is None or reference.id is None or not match_id(self.id, reference.id):
+                return False
+        if self.paths and not match_any_path(self.paths, finding.path):
+            return False
+        return True
+
+    def expired(self, today: _dt.date) -> bool:
+        """A waiver holds through its `expires` day."""
+        return today > self.expires
+
+    def describe(self) -> str:
+        what = " ".join(p for p in (f"id {self.id}" if self.id else "", f"paths {list(self.paths)}" if self.paths
+                                    else "") if p)
+        return f"waiver #{self.index} ({self.rule} for {what}, {self.source}:{self.line})"
+
+    def __getitem__(self, key: str):
+        """Read like the YAML mapping it came from (`waiver["reason"]`)."""
+        value = getattr(self, key)
+        if key == "expires":
+            return value.isoformat()
+        if key == "paths":
+            return list(value)
+        return value
+
+    def get(self, key: str, default=None):
+        try:
+            value = self[key]
+        except AttributeError:
+            return default
+        return default if value is None else value
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "id": self.id, "paths": list(self.paths), "reason": self.reason,
+                "expires": self.expires.isoformat(), "owner": self.owner, "source": self.source, "line": self.line}
+
+
+def thaw(value):
+    """A deep plain dict/list copy of a policy value (the YAML's shapes: dicts, lists, scalars)."""
+    if isinstance(value, (dict, MappingProxyType)):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
+def merge_defaults(base: dict, override: dict) -> dict:
+    """A child's defaults refine the base's: keys replace, except `severity` which merges per rule."""
+    merged = dict(base)
+    for key, value in override.items():
+        if key == "severity" and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _specificity(entry) -> tuple[int, int]:
+    """Exact ids beat globs, entries scoped by `paths` beat unscoped ones."""
+    key = entry.get("id") or entry.get("path") or ""
+    return (0 if is_glob(key) else 1, 1 if entry.get("paths") else 0)
+
+
+@dataclass(frozen=True, eq=False)  # identity equality: hashable although it holds dicts
+class Policy:
+    source: str
+    """How to name the policy file in messages: a repository-relative path, a path, or `builtin:default`."""
+    defaults: dict
+    """Effective defaults: built-in, then each `extends` base, then this file, then the active profile."""
+    models: tuple = ()
+    """`models` entries (dicts as written in YAML), base policy's first."""
+    datasets: tuple = ()
+    artifacts: tuple = ()
+    exceptions: tuple[Waiver, ...] = ()
+    ai_agents: tuple[str, ...] = DEFAULT_AI_AGENTS
+    profiles: dict = field(default_factory=dict)
+    base_dir: str = "."
+    """Directory of the policy file, for resolving key and certificate paths."""
+    profile: str | None = None
+    """The profile applied with `with_profile`, if any."""
+    files: tuple[str, ...] = ()
+    """Every file that made this policy: the `extends` chain, base first."""
+    lines: dict = field(default_factory=dict)
+    """(section, index) -> (file, line) of each entry, for messages."""
+
+    @classmethod
+    def build(cls, *, source: str, data: dict, base_dir: str, files=(), lines=None, exceptions=()) -> Policy:
+        defaults = merge_defaults(BUILTIN_DEFAULTS, data.get("defaults") or {})
+        return cls(
+            source=source,
+            defaults=thaw(defaults),
+            models=tuple(thaw(list(data.get("models") or []))),
+            datasets=tuple(thaw(list(data.get("datasets") or []))),
+            artifacts=tuple(thaw(list(data.get("artifacts") or []))),
+            exceptions=tuple(exceptions),
+            ai_agents=tuple(data["ai_agents"]) if data.get("ai_agents") is not None else DEFAULT_AI_AGENTS,
+            profiles=thaw(data.get("profiles") or {}),
+            base_dir=base_dir,
+            files=tuple(files),
+            lines=dict(lines or {}),
+        )
+
+    @property
+    def verify_mode(self) -> str | None:
+        return self.defaults.get("verify")
+
+    @property
+    def allow_waivers(self) -> bool:
+        return bool(self.defaults.get("allow_waivers", True))
+
+    def setting(self, key: str, entry=None):
+        """An entry's own value for `key` when it has one, else the defaults' (gated, licenses, signature...)."""
+        if entry is not None and entry.get(key) is not None:
+            return entry[key]
+        return self.defaults.get(key)
+
+    def candidates(self, reference) -> list:
+        """Every entry whose id (or artifact path) matches, ignoring `paths`; most specific first."""
+        section = ENTRY_SECTIONS.get(reference.kind)
+        if section is None:
+            return []
+        entries = getattr(self, section)
+        if section == "artifacts":
+            found = [e for e in entries if match_any_path((e["path"],), reference.path)]
+        elif reference.id is None:
+            return []
+        else:
+            found = [e for e in entries if match_id(e["id"], reference.id)]
+        return sorted(found, key=_specificity, reverse=True)  # stable: file order among equals
+
+    def entry_for(self, reference):
+        """The models/datasets entry (or artifacts entry) that applies to this reference, or None."""
+        for entry in self.candidates(reference):
+            paths = entry.get("paths")
+            if not paths or match_any_path(paths, reference.path):
+                return entry
+        return None
+
+    def entry_location(self, entry) -> tuple[str, int | None]:
+        for section in ("models", "datasets", "artifacts"):
+            for i, candidate in enumerate(getattr(self, section)):
+                if candidate is entry:
+                    return self.lines.get((section, i), (self.source, None))
+        return (self.source, None)
+
+    def severity_for(self, rule_id: str, default: str) -> str:
+        overrides = self.defaults.get("severity") or {}
+        for key, value in overrides.items():
+            if key.lower() == rule_id.lower():
+                return value
+        return default
+
+    def with_profile(self, name: str) -> Policy:
+        """This policy with `profiles.<name>` applied on top of its defaults (e.g. `ai_authored`)."""
+        if name not in PROFILES:
+            raise ValueError(f"unknown policy profile {name!r} (known: {', '.join(PROFILES)})")
+        overrides = thaw(self.profiles.get(name) or {})
+        return replace(self, defaults=thaw(merge_defaults(thaw(self.defaults), overrides)), profile=name)
+
+    def is_ai_agent(self, login: str | None) -> bool:
+        return bool(login) and any(login.lower() == agent.lower() for agent in self.ai_agents)
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "profile": self.profile,
+            "defaults": thaw(self.defaults),
+            "models": thaw(self.models),
+            "datasets": thaw(self.datasets),
+            "artifacts": thaw(self.artifacts),
+            "exceptions": [w.to_json() for w in self.exceptions],
+            "ai_agents": list(self.ai_agents),
+        }

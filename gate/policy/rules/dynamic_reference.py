@@ -1,0 +1,36 @@
+"""dynamic-reference: the id is computed at run time (severity set by `defaults.dynamic`)."""
+
+from __future__ import annotations
+
+from gate.policy.fixes import waiver_snippet
+from gate.policy.rules import LEVEL_SEVERITY, Rule
+
+RULE = Rule(
+    id="dynamic-reference",
+    default_severity="warning",
+    description="A model or dataset id is built at run time, so it cannot be checked (severity follows `defaults.dynamic`).",
+    why=("A gate can only judge what it can read. An id from an environment variable, a CLI argument or string "
+         "formatting can be anything at run time, including a model the policy would reject."),
+    fix=("Write the id (and revision) as literals, or read them from a config file model-gate scans; if the id "
+         "must stay dynamic, validate it at run time against an allowlist and waive this finding for the file."),
+    bad_example='AutoModel.from_pretrained(os.environ["MODEL"])',
+    good_example='AutoModel.from_pretrained("org/model", revision="<40-hex sha>")',
+)
+
+
+def check(context, index, reference):
+    if not reference.dynamic or reference.kind == "artifact":
+        return
+    severity = LEVEL_SEVERITY[context.policy.defaults.get("dynamic", "warn")]
+    if severity is None:
+        return
+    expression = f" from `{reference.expression}`" if reference.expression else ""
+    yield RULE.finding(
+        severity=severity,
+        message=f"{reference.kind} id is computed at run time{expression} via {reference.api}; model-gate cannot check it",
+        remediation=("use a literal id and revision (or a config file model-gate reads); if it must stay dynamic, "
+                     f"waive it in the policy:\n{waiver_snippet(RULE.id, None, reference.path)}"),
+        path=reference.path,
+        line=reference.line,
+        reference=index,
+    )

@@ -1,0 +1,44 @@
+"""trust-remote-code: `trust_remote_code` enabled (or set by an expression) without the policy's permission."""
+
+from __future__ import annotations
+
+from gate.policy.fixes import describe, policy_to_edit
+from gate.policy.rules import Rule
+
+RULE = Rule(
+    id="trust-remote-code",
+    default_severity="error",
+    description="`trust_remote_code` is true, or set by an expression, for a model the policy does not trust.",
+    why=("`trust_remote_code=True` downloads Python files from the model repository and runs them in your process. "
+         "Whoever can push to that repository can run code on your machines; if the revision is not pinned, they "
+         "can do it at any time."),
+    fix=("Remove `trust_remote_code=True` (most architectures are supported natively by current transformers), "
+         "or allow it for that id with `trust_remote_code: allow` on a policy entry pinned to a reviewed revision."),
+    bad_example='AutoModel.from_pretrained("org/custom-arch", trust_remote_code=True)',
+    good_example="models:\n  - id: org/custom-arch\n    revisions: [<reviewed sha>]\n    trust_remote_code: allow",
+)
+
+
+def check(context, index, reference):
+    if reference.trust_remote_code is False:
+        return
+    entry = context.entry_for(reference)
+    permission = context.policy.setting("trust_remote_code", entry)
+    if permission == "allow":
+        return
+    if reference.trust_remote_code is None:
+        problem = "trust_remote_code is set by an expression model-gate cannot evaluate, so it may be true"
+        fix = "set trust_remote_code to a literal False"
+    else:
+        problem = "trust_remote_code=True runs Python code from the model repository"
+        fix = "remove trust_remote_code=True"
+    target = f"for {reference.id}" if reference.id else "for this reference"
+    where = "its entry" if entry is not None else (f"an entry for {reference.id}" if reference.id else "an entry")
+    yield RULE.finding(
+        message=f"{describe(reference)}: {problem}, and the policy does not allow it {target}",
+        remediation=(f"{fix}; or, after reviewing the repository's code at a pinned revision, add "
+                     f"`trust_remote_code: allow` to {where} in {policy_to_edit(context.policy)}"),
+        path=reference.path,
+        line=reference.line,
+        reference=index,
+    )

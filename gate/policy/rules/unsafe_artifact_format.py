@@ -1,0 +1,68 @@
+"""unsafe-artifact-format: a committed model file in a pickle-based format the policy does not allow."""
+
+from __future__ import annotations
+
+from gate.policy.fixes import policy_to_edit
+from gate.policy.model import PICKLE_FORMATS
+from gate.policy.rules import Rule
+
+RULE = Rule(
+    id="unsafe-artifact-format",
+    default_severity="error",
+    description="A committed model file uses a format (pickle, PyTorch zip, joblib, ...) that `artifacts` / "
+                "`artifact_formats` do not allow.",
+    why=("Pickle-based files (`.bin`, `.pt`, `.pth`, `.ckpt`, `.pkl`, `.joblib`, object `.npy`) run code when they "
+         "are loaded: a model file is a program. Formats such as safetensors, GGUF and ONNX only hold data."),
+    fix=("Convert the file to safetensors (e.g. `safetensors.torch.save_file(state_dict, \"model.safetensors\")`), "
+         "or, after scanning it, allow exactly this file with an `artifacts` entry carrying its `sha256`."),
+    bad_example="weights/model.bin   # PyTorch pickle, committed",
+    good_example="weights/model.safetensors\n# or, reviewed:\nartifacts:\n  - path: weights/model.bin\n"
+                 "    sha256: <64 hex>\n    formats: [pytorch-zip]",
+)
+
+
+def _family(fmt: str) -> set[str]:
+    """A format and the alias that covers it (`pickle` names every pickle-based format)."""
+    return {fmt.lower(), "pickle"} if fmt.lower() in PICKLE_FORMATS else {fmt.lower()}
+
+
+def format_allowed(fmt: str, allow=None, deny=None) -> bool:
+    names = _family(fmt)
+    if allow is not None:
+        return bool(names & {a.lower() for a in allow})
+    if deny is not None:
+        return not names & {d.lower() for d in deny}
+    return True
+
+
+# Not a judgement on the content: discovery warns about these files itself.
+_UNJUDGED = frozenset({"git-lfs-pointer", "empty"})
+
+
+def check(context, index, reference):
+    if reference.kind != "artifact" or not reference.format or reference.format in _UNJUDGED:
+        return
+    entry = context.entry_for(reference)
+    if entry is not None:
+        formats = entry.get("formats")
+        if formats is None or format_allowed(reference.format, allow=formats):
+            return  # an artifacts entry is the reviewed decision for these files
+        why = f"its artifacts entry allows only {list(formats)}"
+    else:
+        rules = context.policy.defaults.get("artifact_formats") or {}
+        if format_allowed(reference.format, allow=rules.get("allow"), deny=rules.get("deny")):
+            return
+        why = (f"defaults.artifact_formats allows only {list(rules['allow'])}" if rules.get("allow") is not None
+               else f"defaults.artifact_formats denies {list(rules.get('deny') or [])}")
+    runs_code = " (pickle-based: loading it can run arbitrary code)" if reference.format.lower() in PICKLE_FORMATS else ""
+    sha = reference.sha256 or "<64 hex>"
+    yield RULE.finding(
+        message=f"committed file {reference.path} is in format '{reference.format}'{runs_code}; {why}",
+        remediation=(f"convert it to safetensors and delete {reference.path}; or, after scanning it, allow exactly "
+                     f"this file in {policy_to_edit(context.policy)}:\nartifacts:\n  - path: {reference.path}\n"
+                     f"    sha256: {sha}\n    formats: [{reference.format}]\n    reason: \"<why>\""),
+        path=reference.path,
+        line=reference.line or None,
+        reference=index,
+        details={"format": reference.format},
+    )

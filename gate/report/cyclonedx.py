@@ -1,0 +1,172 @@
+"""CycloneDX 1.6 ML-BOM: one component per distinct model or dataset the repository loads.
+
+Each component carries a purl (`pkg:huggingface/<org>/<name>@<sha>` for Hub repositories), the places that load
+it as evidence occurrences, and model-gate's judgement (pinned or not, findings) as `model-gate:*` properties.
+Like every format it only renders the report; it decides nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gate.discover.interface import Reference
+from gate.report.interface import Report
+
+PROPERTY_PREFIX = "model-gate:"
+HUB_URL = "https://huggingface.co"
+# The purl-spec `huggingface` type names model repositories; a dataset is told apart by its repository_url,
+# the qualifier the spec defines for repositories other than the default one.
+DATASETS_REPOSITORY_URL = f"{HUB_URL}/datasets"
+
+
+@dataclass
+class _Entry:
+    """Everything the report says about one distinct model or dataset."""
+
+    first: Reference
+    references: list[tuple[int, Reference]] = field(default_factory=list)
+
+
+def _component_key(reference: Reference) -> tuple:
+    # Hub ids are case-insensitive; two pins of the same repository are two different things loaded.
+    ident = reference.id.lower() if reference.source == "huggingface" and reference.id else reference.id
+    if reference.kind == "artifact":
+        return ("artifact", reference.path, reference.sha256)
+    return (reference.kind, reference.source, ident, reference.revision)
+
+
+def _purl(reference: Reference):
+    from packageurl import PackageURL
+
+    if reference.kind == "artifact" or not reference.id:
+        return None
+    version = reference.revision if reference.pinned else None
+    if reference.source == "huggingface":
+        namespace, _, name = reference.id.rpartition("/")
+        qualifiers = {"repository_url": DATASETS_REPOSITORY_URL} if reference.kind == "dataset" else None
+        return PackageURL(type="huggingface", namespace=namespace or None, name=name, version=version,
+                          qualifiers=qualifiers)
+    return None
+
+
+def _hub_page(reference: Reference) -> str | None:
+    if reference.source != "huggingface" or not reference.id or reference.kind == "artifact":
+        return None
+    prefix = f"{HUB_URL}/datasets" if reference.kind == "dataset" else HUB_URL
+    page = f"{prefix}/{reference.id}"
+    return f"{page}/tree/{reference.revision}" if reference.pinned else page
+
+
+def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
+    from cyclonedx.model import Property
+
+    first = entry.first
+    props = [
+        Property(name=f"{PROPERTY_PREFIX}source", value=first.source),
+        Property(name=f"{PROPERTY_PREFIX}pinned", value=str(first.pinned).lower()),
+        Property(name=f"{PROPERTY_PREFIX}pinnable", value=str(first.pinnable).lower()),
+    ]
+    if first.revision:
+        props.append(Property(name=f"{PROPERTY_PREFIX}revision", value=first.revision))
+    if first.format:
+        props.append(Property(name=f"{PROPERTY_PREFIX}format", value=first.format))
+    apis = sorted({ref.api for _, ref in entry.references})
+    props.extend(Property(name=f"{PROPERTY_PREFIX}api", value=api) for api in apis)
+    remote_code = {ref.trust_remote_code for _, ref in entry.references}
+    if True in remote_code or None in remote_code:
+        value = "true" if True in remote_code else "unknown"
+        props.append(Property(name=f"{PROPERTY_PREFIX}trust_remote_code", value=value))
+    seen: set[tuple] = set()
+    for index, _ in entry.references:
+        for finding in findings_by_reference.get(index, ()):
+            state = "waived" if finding.waived_by is not None else finding.severity
+            key = (finding.rule, state, finding.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            props.append(Property(name=f"{PROPERTY_PREFIX}finding:{finding.rule}", value=f"{state}: {finding.message}"))
+    return props
+
+
+def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, list]):
+    from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, XsUri
+    from cyclonedx.model.component import Component, ComponentType
+    from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
+
+    first = entry.first
+    kind = ComponentType.DATA if first.kind == "dataset" else ComponentType.MACHINE_LEARNING_MODEL
+    name = first.id if first.kind != "artifact" else first.path
+    hashes = [HashType(alg=HashAlgorithm.SHA_256, content=first.sha256)] if first.sha256 else None
+    page = _hub_page(first)
+    occurrences = [
+        Occurrence(location=ref.path, line=ref.line, offset=ref.column, symbol=ref.api)
+        for _, ref in sorted(entry.references, key=lambda item: (item[1].path, item[1].line, item[1].column))
+    ]
+    return Component(
+        bom_ref=bom_ref,
+        type=kind,
+        name=name,
+        version=first.revision if first.pinned else None,
+        purl=_purl(first),
+        hashes=hashes,
+        external_references=[ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(page))]
+        if page else None,
+        evidence=ComponentEvidence(occurrences=occurrences),
+        properties=_properties(entry, findings_by_reference),
+    )
+
+
+def build_bom(report: Report):
+    """The report as a `cyclonedx.model.bom.Bom` (for callers that want to add to it)."""
+    from cyclonedx.model import Property
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component, ComponentType
+
+    findings_by_reference: dict[int, list] = {}
+    for finding in report.findings:
+        if finding.reference is not None:
+            findings_by_reference.setdefault(finding.reference, []).append(finding)
+
+    entries: dict[tuple, _Entry] = {}
+    unresolved = 0
+    for index, reference in enumerate(report.references):
+        if reference.kind != "artifact" and not reference.id:
+            unresolved += 1  # a dynamic id names nothing a BOM can list; counted below so it is not hidden
+            continue
+        entry = entries.setdefault(_component_key(reference), _Entry(first=reference))
+        entry.references.append((index, reference))
+
+    bom = Bom()
+    bom.metadata.tools.components.add(
+        Component(type=ComponentType.APPLICATION, name="model-gate", version=report.tool_version)
+    )
+    counts = report.counts()
+    metadata_props = [
+        Property(name=f"{PROPERTY_PREFIX}verdict", value=report.verdict),
+        Property(name=f"{PROPERTY_PREFIX}files_scanned", value=str(report.files_scanned)),
+        Property(name=f"{PROPERTY_PREFIX}unresolved_references", value=str(unresolved)),
+        *(Property(name=f"{PROPERTY_PREFIX}count:{name}", value=str(value)) for name, value in counts.items()),
+    ]
+    metadata_props.extend(
+        Property(name=f"{PROPERTY_PREFIX}unresolved", value=f"{ref.path}:{ref.line}: {ref.expression or ref.api}")
+        for ref in report.references
+        if ref.kind != "artifact" and not ref.id
+    )
+    for finding in report.findings:
+        if finding.reference is None:
+            state = "waived" if finding.waived_by is not None else finding.severity
+            metadata_props.append(
+                Property(name=f"{PROPERTY_PREFIX}finding:{finding.rule}", value=f"{state}: {finding.message}")
+            )
+    for prop in metadata_props:
+        bom.metadata.properties.add(prop)
+
+    for number, entry in enumerate(entries.values(), start=1):
+        bom.components.add(_component(f"model-gate-{number}", entry, findings_by_reference))
+    return bom
+
+
+def render_cyclonedx(report: Report) -> str:
+    from cyclonedx.output.json import JsonV1Dot6
+
+    return JsonV1Dot6(build_bom(report)).output_as_string(indent=2) + "\n"

@@ -1,0 +1,217 @@
+"""SARIF 2.1.0 for code scanning: one rule per rule module, one result per finding.
+
+GitHub code scanning keys alerts on `partialFingerprints`; ours hash what a finding is about (rule, path,
+kind, id, api) and never the line, so an edit above a reference does not close one alert and open another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from urllib.parse import quote
+
+from gate.policy.interface import Finding
+from gate.report.interface import Report
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "modelGateFinding/v1"
+
+LEVELS = {"error": "error", "warning": "warning", "note": "note"}
+# GitHub buckets security-severity: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, < 4.0 low.
+SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "note": "2.0"}
+
+
+def _rule_name(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def _rule_help_markdown(rule) -> str:
+    parts = [f"**{rule.description}**", "", rule.why, "", "### How to fix", "", rule.fix]
+    if rule.bad_example:
+        parts += ["", "Bad:", "", "```", rule.bad_example.rstrip("\n"), "```"]
+    if rule.good_example:
+        parts += ["", "Good:", "", "```", rule.good_example.rstrip("\n"), "```"]
+    return "\n".join(parts)
+
+
+def _rule_descriptor(rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": _rule_name(rule.id),
+        "shortDescription": {"text": rule.description},
+        "fullDescription": {"text": rule.why or rule.description},
+        "help": {
+            "text": f"{rule.description}\n\n{rule.why}\n\nHow to fix: {rule.fix}".strip(),
+            "markdown": _rule_help_markdown(rule),
+        },
+        "defaultConfiguration": {"level": LEVELS[rule.default_severity]},
+        "properties": {
+            "tags": ["security", "supply-chain", f"stage:{rule.stage}"],
+            # A rule may rate itself (e.g. a malicious pickle is critical); else its default severity decides.
+            "security-severity": getattr(rule, "security_severity", None) or SECURITY_SEVERITY[rule.default_severity],
+            "precision": "high",
+        },
+    }
+
+
+def _unknown_rule_descriptor(rule_id: str, severity: str) -> dict:
+    """A finding whose rule module does not exist (yet) still needs a descriptor for `ruleIndex`."""
+    return {
+        "id": rule_id,
+        "name": _rule_name(rule_id),
+        "shortDescription": {"text": rule_id},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": ["security", "supply-chain"], "security-severity": SECURITY_SEVERITY[severity]},
+    }
+
+
+def artifact_uri(path: str) -> str:
+    """Repository-relative POSIX path as a URI reference (spaces, `%`, `#` and `?` percent-encoded)."""
+    return quote(path, safe="/")
+
+
+def fingerprint_key(report: Report, finding: Finding) -> tuple:
+    """What a finding is about, without its line: rule, path, and the reference's kind, id and api."""
+    if finding.reference is not None and 0 <= finding.reference < len(report.references):
+        ref = report.references[finding.reference]
+        return (finding.rule, finding.path or ref.path, ref.kind, ref.id or ref.expression or "", ref.api)
+    return (finding.rule, finding.path or "", "", finding.message, "")
+
+
+def _fingerprints(report: Report) -> list[str]:
+    """One fingerprint per finding; repeats of the same key in a file are numbered in line order."""
+    seen: Counter = Counter()
+    order = sorted(range(len(report.findings)), key=lambda i: (report.findings[i].line or 0, i))
+    prints: dict[int, str] = {}
+    for index in order:
+        key = fingerprint_key(report, report.findings[index])
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join(str(part) for part in key).encode("utf-8")).hexdigest()
+        prints[index] = f"{digest[:32]}:{occurrence}"
+    return [prints[i] for i in range(len(report.findings))]
+
+
+def _location(report: Report, finding: Finding, prefix: str) -> dict:
+    region: dict = {}
+    if finding.line:
+        region["startLine"] = finding.line
+        if finding.reference is not None and 0 <= finding.reference < len(report.references):
+            ref = report.references[finding.reference]
+            if ref.line == finding.line and ref.column and ref.column > 0:
+                region["startColumn"] = ref.column
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(prefix + finding.path), "uriBaseId": SRCROOT}}
+    if region:
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def waiver_text(report: Report, index: int) -> str:
+    """`policy exception #N: reason (owner, until date)`, from the policy's waivers the pipeline put in `extra`."""
+    waivers = report.extra.get("waivers") or []
+    text = f"policy exception #{index}"
+    if 0 <= index < len(waivers):
+        waiver = waivers[index]
+        who = f"{waiver['owner']}, " if waiver.get("owner") else ""
+        text += f": {waiver.get('reason')} ({who}until {waiver.get('expires')})"
+    return text
+
+
+def _warning_locations(path: str, prefix: str) -> dict:
+    if not path:
+        return {}
+    location = {"artifactLocation": {"uri": artifact_uri(prefix + path), "uriBaseId": SRCROOT}}
+    return {"locations": [{"physicalLocation": location}]}
+
+
+def _message(finding: Finding) -> str:
+    return f"{finding.message}\nFix: {finding.remediation}" if finding.remediation else finding.message
+
+
+def _run_notification(finding: Finding, rule_index: int) -> dict:
+    return {
+        "level": LEVELS[finding.severity],
+        "message": {"text": _message(finding)},
+        "associatedRule": {"id": finding.rule, "index": rule_index},
+    }
+
+
+def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str, diff_mode: bool,
+            prefix: str) -> dict:
+    result: dict = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": _message(finding)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    }
+    result["locations"] = [_location(report, finding, prefix)]
+    if diff_mode:
+        result["baselineState"] = "unchanged" if finding.pre_existing else "new"
+    if finding.waived_by is not None:
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": waiver_text(report, finding.waived_by)}]
+    properties: dict = {"remediation": finding.remediation, "preExisting": finding.pre_existing}
+    if finding.reference is not None and 0 <= finding.reference < len(report.references):
+        ref = report.references[finding.reference]
+        properties.update({"kind": ref.kind, "id": ref.id, "revision": ref.revision, "api": ref.api})
+    result["properties"] = properties
+    return result
+
+
+def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
+    """`path_prefix`: the scanned directory relative to the repository root, when it is not the root."""
+    from gate.policy.rules import all_rules
+
+    prefix = path_prefix.strip("/") + "/" if path_prefix.strip("/.") else ""
+    known = all_rules()
+    descriptors = [_rule_descriptor(rule) for rule in known.values()]
+    index_of = {rule_id: i for i, rule_id in enumerate(known)}
+    for finding in report.findings:
+        if finding.rule not in index_of:
+            index_of[finding.rule] = len(descriptors)
+            descriptors.append(_unknown_rule_descriptor(finding.rule, finding.severity))
+
+    diff_mode = report.extra.get("mode") == "diff"
+    prints = _fingerprints(report)
+    # A finding about the run itself (no file: e.g. the Hub could not be reached) has no place in the code for
+    # code scanning to show, and GitHub wants a location on every result: it becomes a tool notification.
+    results = [
+        _result(report, finding, index_of[finding.rule], prints[i], diff_mode, prefix)
+        for i, finding in enumerate(report.findings) if finding.path
+    ]
+    run_findings = [f for f in report.findings if not f.path]
+    notifications = [_run_notification(f, index_of[f.rule]) for f in run_findings]
+    notifications += [
+        {"level": "warning", "message": {"text": warning.message}, **_warning_locations(warning.path, prefix)}
+        for warning in report.warnings
+    ]
+    failed = any(f.severity == "error" and f.waived_by is None for f in run_findings)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": "model-gate",
+                "version": report.tool_version,
+                "semanticVersion": report.tool_version,
+                "rules": descriptors,
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "invocations": [
+            {
+                "executionSuccessful": not failed,
+                "toolExecutionNotifications": notifications,
+            }
+        ],
+        "properties": {"verdict": report.verdict, "filesScanned": report.files_scanned,
+                       "references": len(report.references)},
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(report: Report, path_prefix: str = "") -> str:
+    return json.dumps(report_to_sarif(report, path_prefix), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,166 @@
+"""Hub queries through the real `huggingface_hub` client (HfApi.model_info / dataset_info, hf_hub_download).
+
+`huggingface_hub` reads HF_ENDPOINT once at import, so the endpoint is always passed explicitly.
+Heavy import: only inside functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from gate.verify.interface import RepoAnswer, RepoFile, RepoQuery, RepoService, SecurityScan, VerifySettings
+from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+
+
+def classify_hub_error(exc: BaseException) -> Failure | None:
+    """Which client errors are worth a retry, and how to say what went wrong."""
+    import httpx2
+    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
+
+    if isinstance(exc, GatedRepoError):
+        return Failure("the repository is gated and the token has no access "
+                       "(set HF_TOKEN to a token that was granted access)", transient=False)
+    if isinstance(exc, HfHubHTTPError):
+        response = exc.response
+        status = response.status_code if response is not None else None
+        detail = (response.headers.get("X-Error-Message") if response is not None else None) or ""
+        reason = http_status(status) + (f" ({detail})" if detail else "")
+        if status in RETRY_STATUSES:
+            return Failure(reason, transient=True, retry_after=retry_after_seconds(response.headers))
+        if status in (401, 403):
+            reason += "; check that HF_TOKEN is valid and grants read access"
+        return Failure(reason, transient=False)
+    if isinstance(exc, httpx2.TimeoutException):
+        return Failure("the request timed out", transient=True)
+    if isinstance(exc, httpx2.ConnectError):
+        return Failure(f"cannot connect ({exc})", transient=True)
+    if isinstance(exc, (httpx2.RemoteProtocolError, httpx2.NetworkError)):
+        return Failure(f"the connection was dropped ({exc})", transient=True)
+    if isinstance(exc, ValueError):  # a JSON body cut short, or not JSON at all
+        return Failure(f"malformed answer ({exc})", transient=True)
+    return None
+
+
+def _licenses(info) -> tuple[str, ...]:
+    card = getattr(info, "card_data", None)
+    value = getattr(card, "license", None) if card is not None else None
+    if value is None and isinstance(card, dict):
+        value = card.get("license")
+    if value is None:
+        value = [t[len("license:"):] for t in (info.tags or []) if isinstance(t, str) and t.startswith("license:")]
+    if isinstance(value, str):
+        value = [value]
+    return tuple(str(v) for v in value or ())
+
+
+def _security(info) -> SecurityScan | None:
+    status = getattr(info, "security_repo_status", None)
+    if not isinstance(status, dict):
+        return None
+    flagged = tuple(
+        (str(item.get("path")), str(item.get("level")).lower())
+        for item in status.get("filesWithIssues") or ()
+        if isinstance(item, dict) and str(item.get("level")).lower() not in ("safe", "none", "")
+    )
+    return SecurityScan(done=bool(status.get("scansDone")), flagged=flagged)
+
+
+class HubService(RepoService):
+    def __init__(self, endpoint: str, token: str | None, settings: VerifySettings, deadline_at: float,
+                 download_dir: str):
+        from huggingface_hub import HfApi
+
+        self.endpoint = endpoint.rstrip("/")
+        self._token = token
+        self._api = HfApi(endpoint=self.endpoint, token=token)
+        self._settings = settings
+        self._deadline_at = deadline_at
+        self._download_dir = download_dir
+
+    def _retrying(self, what: str, call):
+        return call_with_retries(call, classify_hub_error, settings=self._settings,
+                                 deadline_at=self._deadline_at, what=what)
+
+    def _info(self, query: RepoQuery, revision: str | None, timeout: float):
+        if query.kind == "dataset":
+            return self._api.dataset_info(query.id, revision=revision, files_metadata=True, timeout=timeout)
+        return self._api.model_info(query.id, revision=revision, files_metadata=True, securityStatus=True,
+                                    timeout=timeout)
+
+    def answer(self, query: RepoQuery, pinned_files: tuple[str, ...] = ()) -> RepoAnswer:
+        from huggingface_hub.errors import (
+            DisabledRepoError,
+            HFValidationError,
+            RepositoryNotFoundError,
+            RevisionNotFoundError,
+        )
+
+        where = f"{query.label()}: asking {self.endpoint}"
+
+        def attempt(timeout: float) -> RepoAnswer:
+            try:
+                info = self._info(query, query.revision, timeout)
+            except RevisionNotFoundError:
+                return RepoAnswer(query, "revision-not-found")
+            except DisabledRepoError:
+                return RepoAnswer(query, "disabled")
+            except (RepositoryNotFoundError, HFValidationError):  # an id the Hub cannot even hold does not exist
+                return RepoAnswer(query, "repo-not-found")
+            if getattr(info, "disabled", False):
+                return RepoAnswer(query, "disabled", canonical_id=info.id)
+            if not info.sha:
+                raise ValueError("the Hub's answer has no commit sha")
+            files = tuple(
+                RepoFile(s.rfilename, s.size, s.lfs.sha256 if s.lfs is not None else None, s.blob_id)
+                for s in info.siblings or ()
+            )
+            gated = info.gated if isinstance(info.gated, str) and info.gated else ("auto" if info.gated else None)
+            return RepoAnswer(query, "ok", sha=info.sha, canonical_id=info.id, license=_licenses(info),
+                              gated=gated, files=files,
+                              security=_security(info) if query.kind == "model" else None)
+
+        answer = self._retrying(where, attempt)
+        if answer.status == "revision-not-found":
+            answer = self._with_head(answer)
+        elif answer.status == "ok" and pinned_files:
+            answer = self._with_git_file_hashes(answer, pinned_files)
+        return answer
+
+    def _with_head(self, answer: RepoAnswer) -> RepoAnswer:
+        """Best effort: the default branch's head, so the finding can suggest a pin that exists."""
+        from dataclasses import replace
+
+        try:
+            head = self._retrying(f"{answer.query.label()}: asking {self.endpoint} for the default branch",
+                                  lambda timeout: self._info(answer.query, None, timeout))
+        except Exception:  # noqa: BLE001 - a suggestion only; the finding stands anyway
+            return answer
+        return replace(answer, head_sha=head.sha, canonical_id=head.id)
+
+    def _with_git_file_hashes(self, answer: RepoAnswer, pinned_files: tuple[str, ...]) -> RepoAnswer:
+        """Files kept in git (not LFS) have no sha256 in the metadata: download them at the commit and hash."""
+        from dataclasses import replace
+
+        from huggingface_hub import hf_hub_download
+
+        hashes = []
+        for name in pinned_files:
+            stored = answer.file(name)
+            if stored is None or stored.lfs_sha256 is not None:
+                continue
+
+            def download(timeout: float, name=name) -> str:
+                return hf_hub_download(answer.query.id, name, revision=answer.sha,
+                                       repo_type=answer.query.kind, endpoint=self.endpoint, token=self._token,
+                                       cache_dir=self._download_dir, etag_timeout=timeout)
+
+            path = self._retrying(f"{answer.query.label()}: downloading {name} from {self.endpoint} to hash it",
+                                  download)
+            digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            hashes.append((name, digest.hexdigest()))
+        return replace(answer, file_sha256=tuple(hashes))

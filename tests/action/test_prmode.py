@@ -1,0 +1,117 @@
+import json
+import os
+
+from gate.action import git as gitops
+from gate.action.git import ChangedFile
+from gate.action.prmode import mark_pre_existing, scan_relative
+from tests.action.gitrepo import Repo, git, pull_request_event, run_action
+from tests.report.samples import finding, reference, report
+
+OLD = "model_name_or_path: acme/old-model\n"
+
+
+def test_changed_files_follow_renames_and_skip_deletions(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("a.yaml", OLD + "x: 1\n" * 20)
+    repo.write("d.yaml", "gone: true\n")
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.move("a.yaml", "conf/b.yaml")
+    repo.write("conf/b.yaml", OLD + "x: 1\n" * 20 + "y: 2\n")
+    repo.write("weird name #1.yaml", "z: 1\n")
+    repo.remove("d.yaml")
+    head = repo.commit("feature")
+    changed = gitops.changed_files(base, head, str(repo.path))
+    assert sorted(changed, key=lambda c: c.path) == [ChangedFile("conf/b.yaml", "a.yaml"),
+                                                     ChangedFile("weird name #1.yaml", None)]
+
+
+def test_export_tree_skips_links_out_of_the_tree(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("config.yaml", OLD)
+    os.symlink("/etc/passwd", repo.path / "escape")
+    sha = repo.commit("base")
+    dest = tmp_path / "export"
+    dest.mkdir()
+    gitops.export_tree(sha, str(dest), str(repo.path))
+    assert (dest / "config.yaml").read_text() == OLD
+    assert not os.path.lexists(dest / "escape")
+
+
+def test_scan_relative_maps_paths_below_the_scanned_directory():
+    changed = (ChangedFile("svc/a.yaml", "svc/old.yaml"), ChangedFile("svc/new.yaml", None),
+               ChangedFile("other/x.yaml", "other/x.yaml"), ChangedFile("svc/moved-in.yaml", "elsewhere.yaml"))
+    assert scan_relative(changed, "svc") == {"a.yaml": "old.yaml", "new.yaml": None, "moved-in.yaml": None}
+    assert scan_relative(changed, "")["other/x.yaml"] == "other/x.yaml"
+
+
+def test_pre_existing_is_a_multiset_keyed_without_lines():
+    base_refs = [reference("org/a", line=1), reference("org/b", line=2)]
+    base = report(base_refs, [finding("unpinned-revision", i, r) for i, r in enumerate(base_refs)])
+    head_refs = [reference("org/a", line=10), reference("org/a", line=11), reference("org/b", line=12,
+                 api="datasets.load_dataset"), reference("org/c", path="untouched.py", line=1)]
+    head = report(head_refs, [finding("unpinned-revision", i, r) for i, r in enumerate(head_refs)])
+    marked = mark_pre_existing(head, base, {"app/train.py": "app/train.py"}, "error", False)
+    # one copy of org/a was there before, the second is new; org/b now loads through another api: new;
+    # a file the pull request does not touch is pre-existing as a whole.
+    assert [f.pre_existing for f in marked.findings] == [True, False, False, True]
+    assert marked.verdict == "fail" and marked.extra["mode"] == "diff"
+    only_old = mark_pre_existing(report(head_refs[:1], head.findings[:1]), base, {"app/train.py": "app/train.py"},
+                                 "error", False)
+    assert only_old.verdict == "pass"
+    assert mark_pre_existing(report(head_refs[:1], head.findings[:1]), base, {"app/train.py": "app/train.py"},
+                             "error", True).verdict == "fail"
+
+
+def test_renamed_file_keeps_its_findings_pre_existing(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("config.yaml", OLD + "x: 1\n" * 10)
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.move("config.yaml", "configs/train.yaml")
+    head = repo.commit("move")
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.commands("warning")[0].startswith("::warning file=configs/train.yaml,line=1,")
+
+
+def test_merge_commit_checkout_counts_only_the_pull_requests_changes(tmp_path):
+    # GitHub checks out refs/pull/N/merge: the base branch moved on after the branch point, and the
+    # model it added since is not the pull request's doing.
+    repo = Repo(tmp_path / "ws")
+    repo.write("README.md", "x\n")
+    repo.commit("root")
+    repo.branch("feature")
+    repo.write("feature.yaml", "model_name_or_path: acme/from-pr\n")
+    head = repo.commit("feature")
+    git(repo.path, "checkout", "-q", "main")
+    repo.write("main.yaml", "model_name_or_path: acme/from-main\n")
+    base = repo.commit("main moved")
+    git(repo.path, "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
+    assert run.returncode == 1
+    assert [c.split(",")[0] for c in run.commands("error")] == ["::error file=feature.yaml"]
+    assert [c.split(",")[0] for c in run.commands("warning")] == ["::warning file=main.yaml"]
+
+
+def test_merge_group_and_base_ref(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("svc/config.yaml", OLD)
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("svc/new.yaml", "model_name_or_path: acme/new\n")
+    head = repo.commit("feature")
+    event = {"merge_group": {"base_sha": base, "head_sha": head}}
+    run = run_action(repo.path, tmp_path, event_name="merge_group", event=event,
+                     inputs={"path": "svc", "sarif-file": "gate.sarif"})
+    assert run.returncode == 1, run.stdout + run.stderr
+    results = json.loads((repo.path / "gate.sarif").read_text())["runs"][0]["results"]
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    assert uris == ["svc/config.yaml", "svc/new.yaml"]  # code scanning wants repository-relative paths
+    assert run.commands("error")[0].startswith("::error file=svc/new.yaml,line=1,")
+    assert run.commands("warning")[0].startswith("::warning file=svc/config.yaml,line=1,")
+    by_ref = run_action(repo.path, tmp_path, event_name="push", event={}, inputs={"base-ref": "main"})
+    assert by_ref.returncode == 1 and "Pull-request mode" in by_ref.summary
+    assert len(by_ref.commands("error")) == 1
+    forced = run_action(repo.path, tmp_path, event_name="push", event={}, inputs={"mode": "diff"})
+    assert forced.returncode == 2 and "base-ref" in forced.commands("error")[0]

@@ -1,0 +1,131 @@
+"""The engine: which files are read, in which order results come back, and how failures surface."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gate.discover import engine
+from gate.discover.engine import discover
+from gate.discover.interface import FileResult
+
+LINE = "hf download org/{name} --revision main\n"
+
+
+def write(root: Path, rel: str, text: str = "") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text or LINE.format(name=rel.replace("/", "-").replace(".", "-")))
+    return path
+
+
+def paths_of(discovery) -> list[str]:
+    return [r.path for r in discovery.references]
+
+
+def test_default_excludes_skip_vendored_and_build_directories(tmp_path):
+    for rel in ("run.sh", "node_modules/pkg/x.sh", ".venv/bin/x.sh", ".git/hooks/x.sh", "build/x.sh",
+                "dist/x.sh", "__pycache__/x.sh", ".tox/py/x.sh", "lib/site-packages/x.sh", "env2/bin/x.sh",
+                "src/ok.sh"):
+        write(tmp_path, rel)
+    (tmp_path / "env2" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv, whatever its name
+    assert paths_of(discover(str(tmp_path))) == ["run.sh", "src/ok.sh"]
+
+
+@pytest.mark.parametrize("globs, remaining", [
+    (["vendor"], ["a.sh", "src/b.sh"]),
+    (["vendor/**"], ["a.sh", "src/b.sh"]),
+    (["*.sh"], []),
+    (["src/*"], ["a.sh", "vendor/c.sh"]),
+    (["./src/"], ["a.sh", "vendor/c.sh"]),
+    (["b.sh", "a.*"], ["vendor/c.sh"]),
+])
+def test_exclude_globs(tmp_path, globs, remaining):
+    for rel in ("a.sh", "src/b.sh", "vendor/c.sh"):
+        write(tmp_path, rel)
+    assert paths_of(discover(str(tmp_path), excludes=globs)) == remaining
+
+
+def test_paths_scans_only_the_listed_files_without_walking(tmp_path, monkeypatch):
+    for rel in ("a.sh", "b.sh", "deep/c.sh"):
+        write(tmp_path, rel)
+    calls = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda *a: calls.append(a) or real_scandir(*a))
+    discovery = discover(str(tmp_path), paths=["deep/c.sh", "./a.sh", "gone.sh", "../outside.sh", "a.sh"])
+    assert calls == []  # cost scales with the list, not with the repository
+    assert paths_of(discovery) == ["a.sh", "deep/c.sh"]
+    assert discovery.files_scanned == 2
+    assert [(w.path, w.message.split(";")[0]) for w in discovery.warnings] == [
+        ("../outside.sh", "listed path is outside the scanned root"),
+        ("gone.sh", "listed for scanning but does not exist (deleted?)"),
+    ]
+
+
+def test_paths_honour_excludes_and_may_name_directories(tmp_path):
+    for rel in ("a.sh", "node_modules/x.sh", "sub/b.sh", "sub/c.sh"):
+        write(tmp_path, rel)
+    discovery = discover(str(tmp_path), paths=["node_modules/x.sh", "sub", "a.sh"], excludes=["c.sh"])
+    assert paths_of(discovery) == ["a.sh", "sub/b.sh"]
+
+
+def test_local_paths_known_from_the_disk_are_not_hub_ids(tmp_path):
+    (tmp_path / "checkpoints" / "final").mkdir(parents=True)
+    write(tmp_path, "run.sh", "hf download checkpoints/final\nhf download org/remote\n")
+    assert [r.id for r in discover(str(tmp_path)).references] == ["org/remote"]
+    assert [r.id for r in discover(str(tmp_path), paths=["run.sh"]).references] == ["org/remote"]
+
+
+def test_results_are_sorted_by_path_line_column(tmp_path):
+    write(tmp_path, "b.sh", "hf download org/b2\nhf download org/b1 && hf download org/b0\n")
+    write(tmp_path, "a/z.sh", "hf download org/a\n")
+    discovery = discover(str(tmp_path))
+    assert [(r.path, r.line, r.column, r.id) for r in discovery.references] == [
+        ("a/z.sh", 1, 1, "org/a"), ("b.sh", 1, 1, "org/b2"), ("b.sh", 2, 1, "org/b1"), ("b.sh", 2, 23, "org/b0")]
+
+
+def test_a_crashing_finder_becomes_a_warning_and_other_files_still_scan(tmp_path, monkeypatch):
+    from gate.discover.config_finder import ConfigFinder
+
+    def explode(self, file, text, repo_paths):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(ConfigFinder, "scan", explode)
+    write(tmp_path, "c.yaml", "model_id: org/a\n")
+    write(tmp_path, "run.sh")
+    discovery = discover(str(tmp_path))
+    assert paths_of(discovery) == ["run.sh"]
+    (warning,) = discovery.warnings
+    assert warning.path == "c.yaml"
+    assert "ConfigFinder failed on this file (KeyError: 'boom')" in warning.message
+
+
+def test_process_pool_gives_the_same_result_as_in_process(tmp_path, monkeypatch):
+    for index in range(60):
+        write(tmp_path, f"d{index % 7}/s{index}.sh", f"hf download org/m{index}\nwget https://hf.co/o/r/resolve/v{index}/f\n")
+    write(tmp_path, "bad.py", "\0binary")
+    serial = discover(str(tmp_path), jobs=1)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 10)
+    parallel = discover(str(tmp_path), jobs=2)
+    assert parallel == serial
+    assert len(serial.references) == 120 and serial.files_scanned == 61
+
+
+def test_unknown_binary_files_are_skipped_silently_but_counted_text_is_scanned(tmp_path):
+    (tmp_path / "blob.dat").write_bytes(b"\0\1\2https://huggingface.co/org/a/resolve/main/x")
+    write(tmp_path, "notes.txt", "see https://huggingface.co/org/b/resolve/main/x\n")
+    discovery = discover(str(tmp_path))
+    assert paths_of(discovery) == ["notes.txt"] and discovery.warnings == () and discovery.files_scanned == 1
+
+
+def test_a_finder_result_object_is_what_the_contract_says(tmp_path):
+    write(tmp_path, "run.sh")
+    scanned, result = engine._scan_file(engine.SourceFile("run.sh", str(tmp_path / "run.sh")), None)
+    assert scanned is True and isinstance(result, FileResult) and len(result.references) == 1
+
+
+def test_missing_root_raises(tmp_path):
+    with pytest.raises(NotADirectoryError):
+        discover(str(tmp_path / "nope"))

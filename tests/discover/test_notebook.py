@@ -1,0 +1,90 @@
+"""Notebooks: code cells (one module across cells), shell lines, and lines that point into the raw .ipynb."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gate.discover.engine import discover
+from gate.discover.interface import SourceFile
+from gate.discover.notebook_finder import NotebookFinder, NotebookError, load_with_offsets
+from tests.discover.expected_refs import FIXTURES, actual, expected
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _scan(text: str):
+    return NotebookFinder().scan(SourceFile("nb.ipynb", "/nonexistent/nb.ipynb"), text, None)
+
+
+def _notebook(*sources, indent=1) -> str:
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+             for source in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=indent)
+
+
+@pytest.mark.parametrize("form", ["cells", "broken-json"])
+def test_fixture_references_are_exact(form):
+    assert actual(discover(str(FIXTURES / "notebooks" / form / "repo"))) == expected(f"notebooks/{form}")
+
+
+def test_lines_point_at_the_raw_notebook_line_of_the_call():
+    text = _notebook(["from transformers import AutoModel\n", "MODEL = 'org/m'\n"],
+                     ["x = 1\n", f"AutoModel.from_pretrained(MODEL, revision='{SHA}')\n"])
+    (reference,) = _scan(text).references
+    raw_lines = text.split("\n")
+    assert "AutoModel.from_pretrained(MODEL" in raw_lines[reference.line - 1]
+    assert raw_lines[reference.line - 1][reference.column - 1:].startswith("AutoModel.from_pretrained")
+    assert (reference.id, reference.pinned, reference.syntax) == ("org/m", True, "notebook")
+
+
+def test_markdown_cells_and_outputs_are_not_code():
+    text = json.dumps({"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["AutoModel.from_pretrained('org/md')"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print(1)"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": ["AutoModel.from_pretrained('org/out')"]}]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    assert _scan(text).references == ()
+
+
+def test_shell_lines_and_bash_cells_go_to_the_shell_finder():
+    text = _notebook(["!hf download org/bang --revision main\n", "files = !huggingface-cli download org/assigned\n"],
+                     ["%%bash\n", f"hf download org/bash --revision {SHA}\n"])
+    found = _scan(text).references
+    assert [(r.id, r.revision, r.pinned, r.syntax, r.api) for r in found] == [
+        ("org/bang", "main", False, "notebook", "shell:hf download"),
+        ("org/assigned", None, False, "notebook", "shell:huggingface-cli download"),
+        ("org/bash", SHA, True, "notebook", "shell:hf download"),
+    ]
+
+
+def test_a_cell_that_does_not_parse_is_text_scanned_and_the_others_still_resolve():
+    text = _notebook(["from transformers import AutoModel\n", "NAME = 'org/good'\n"],
+                     ["print 'py2'\n", "AutoModel.from_pretrained('org/legacy')\n"],
+                     ["AutoModel.from_pretrained(NAME)\n"])
+    result = _scan(text)
+    assert sorted(r.id for r in result.references) == ["org/good", "org/legacy"]
+    (warning,) = result.warnings
+    assert warning.message.startswith("code cell 2 could not be parsed as Python")
+
+
+def test_broken_json_is_a_warning_and_urls_are_still_found():
+    result = _scan('{"cells": [ {"source": "https://huggingface.co/org/x/resolve/main/y.bin"')
+    assert [r.id for r in result.references] == ["org/x"]
+    assert result.warnings[0].message.startswith("not a readable notebook")
+
+
+def test_offset_parser_matches_json_loads_and_rejects_garbage():
+    text = _notebook(["a\n", "b \\u00e9 \"q\"\n"], "single", indent=None)
+    assert load_with_offsets(text) == json.loads(text)
+    assert load_with_offsets('[1, -2.5e3, true, null, {"a": []}]') == [1, -2500.0, True, None, {"a": []}]
+    for bad in ("{", '{"a" 1}', "[1 2]", "[1,]", '{"a": 1} x', ""):
+        with pytest.raises(NotebookError):
+            load_with_offsets(bad)
+
+
+def test_deeply_nested_json_does_not_overflow_the_stack():
+    result = _scan("[" * 100_000 + "]" * 100_000)
+    assert result.references == ()
+    assert result.warnings[0].message == "notebook has no cells list; nothing scanned"

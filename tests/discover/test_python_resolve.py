@@ -1,0 +1,266 @@
+"""Same-file resolution of ids and revisions: the hard cases of issue 2, one behaviour per test."""
+
+from __future__ import annotations
+
+from tests.discover.python_helpers import SHA, ids, refs, scan
+
+M = "huggingface"
+FP = "transformers.from_pretrained"
+
+
+def test_module_constant_id_and_revision():
+    code = f'''
+    from transformers import AutoModel
+    MODEL = "org/m"
+    REV = "{SHA}"
+    AutoModel.from_pretrained(MODEL, revision=REV)
+    '''
+    assert refs(code) == [("model", M, "org/m", SHA, True, True, 5, FP, False, False)]
+
+
+def test_import_aliases_of_module_class_and_function():
+    code = '''
+    import transformers as tf
+    from transformers import AutoModel as AM
+    from huggingface_hub import hf_hub_download as fetch
+    tf.AutoModel.from_pretrained("org/a")
+    AM.from_pretrained("org/b")
+    fetch("org/c", "x.bin")
+    '''
+    assert ids(code) == [("org/a", None), ("org/b", None), ("org/c", None)]
+    assert [r.api for r in scan(code).references] == [FP, FP, "huggingface_hub.hf_hub_download"]
+
+
+def test_a_name_imported_from_another_library_is_not_a_hub_api():
+    code = '''
+    from sklearn.pipeline import pipeline
+    from mylib import load_dataset
+    pipeline("org/x")
+    load_dataset("org/y")
+    '''
+    assert refs(code) == []
+
+
+def test_function_parameter_default_and_local_assignment():
+    code = '''
+    from transformers import AutoModel
+    def load(name="org/default", revision="v1"):
+        return AutoModel.from_pretrained(name, revision=revision)
+    def other():
+        local = "org/local"
+        return AutoModel.from_pretrained(local)
+    '''
+    assert ids(code) == [("org/default", "v1"), ("org/local", None)]
+
+
+def test_parameter_without_default_is_dynamic_with_its_expression():
+    code = '''
+    from transformers import AutoModel
+    def load(name):
+        return AutoModel.from_pretrained(name)
+    '''
+    (reference,) = scan(code).references
+    assert (reference.id, reference.dynamic, reference.expression, reference.pinned) == (None, True, "name", False)
+
+
+def test_argparse_defaults_resolve_and_required_arguments_are_dynamic():
+    code = '''
+    import argparse
+    from transformers import AutoModel
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model-name", default="org/from-argparse")
+    parser.add_argument("--revision", dest="rev", default="main")
+    parser.add_argument("--other")
+    args = parser.parse_args()
+    AutoModel.from_pretrained(args.model_name, revision=args.rev)
+    AutoModel.from_pretrained(args.other)
+    '''
+    found = scan(code).references
+    assert [(r.id, r.revision, r.dynamic, r.expression) for r in found] == [
+        ("org/from-argparse", "main", False, None), (None, None, True, "args.other")]
+
+
+def test_dataclass_field_defaults_and_class_attributes():
+    code = '''
+    from dataclasses import dataclass, field
+    from transformers import AutoModel, HfArgumentParser
+    @dataclass
+    class ModelArguments:
+        model_name_or_path: str = field(default="org/dc", metadata={"help": "x"})
+        tokenizer_name: str = "org/plain"
+    class Config:
+        NAME = "org/class-attr"
+    (model_args,) = HfArgumentParser(ModelArguments).parse_args_into_dataclasses()
+    AutoModel.from_pretrained(model_args.model_name_or_path)
+    AutoModel.from_pretrained(model_args.tokenizer_name)
+    AutoModel.from_pretrained(Config.NAME)
+    '''
+    assert ids(code) == [("org/dc", None), ("org/plain", None), ("org/class-attr", None)]
+
+
+def test_getenv_defaults_resolve_and_env_without_default_is_dynamic():
+    code = '''
+    import os
+    from os import getenv
+    from transformers import AutoModel
+    AutoModel.from_pretrained(os.getenv("A", "org/a"))
+    AutoModel.from_pretrained(os.environ.get("B", "org/b"), revision=getenv("REV", "main"))
+    AutoModel.from_pretrained(os.environ.get("C"))
+    '''
+    assert ids(code) == [("org/a", None), ("org/b", "main"), (None, None)]
+
+
+def test_fstrings_and_concatenation_of_resolvable_parts():
+    code = '''
+    from transformers import AutoModel
+    ORG = "org"
+    SIZE = "7b"
+    AutoModel.from_pretrained(f"{ORG}/model-{SIZE}")
+    AutoModel.from_pretrained(ORG + "/plus-" + SIZE)
+    AutoModel.from_pretrained(f"{ORG}/{unknown}")
+    '''
+    found = scan(code).references
+    assert [(r.id, r.dynamic, r.expression) for r in found] == [
+        ("org/model-7b", False, None), ("org/plus-7b", False, None), (None, True, "f'{ORG}/{unknown}'")]
+
+
+def test_kwargs_from_literal_dicts_carry_revision_and_trust_remote_code():
+    code = f'''
+    from transformers import AutoModel
+    KW = {{"revision": "{SHA}", "trust_remote_code": True}}
+    AutoModel.from_pretrained("org/a", **KW)
+    AutoModel.from_pretrained("org/b", **dict(revision="main"))
+    AutoModel.from_pretrained("org/c", **{{**KW, "revision": "v2"}})
+    AutoModel.from_pretrained("org/d", **opaque)
+    '''
+    found = scan(code).references
+    assert [(r.id, r.revision, r.pinned, r.trust_remote_code) for r in found] == [
+        ("org/a", SHA, True, True), ("org/b", "main", False, False), ("org/c", "v2", False, True),
+        ("org/d", None, False, None)]
+
+
+def test_trust_remote_code_literal_false_and_non_literal_none():
+    code = '''
+    from transformers import AutoModel
+    AutoModel.from_pretrained("org/a", trust_remote_code=False)
+    AutoModel.from_pretrained("org/b", trust_remote_code=args.trust)
+    AutoModel.from_pretrained("org/c", trust_remote_code=True)
+    '''
+    assert [r.trust_remote_code for r in scan(code).references] == [False, None, True]
+
+
+def test_every_branch_and_loop_value_is_a_candidate():
+    code = '''
+    from transformers import AutoModel
+    MODELS = {"small": "org/small", "large": "org/large"}
+    for name in ["org/x", "org/y"]:
+        AutoModel.from_pretrained(name)
+    AutoModel.from_pretrained("org/p" if fast else "org/q")
+    AutoModel.from_pretrained(MODELS["small"])
+    AutoModel.from_pretrained(MODELS[size])
+    '''
+    assert ids(code) == [("org/x", None), ("org/y", None), ("org/p", None), ("org/q", None), ("org/small", None),
+                         ("org/large", None), ("org/small", None)]
+
+
+def test_revision_that_cannot_be_resolved_marks_the_reference_dynamic():
+    code = '''
+    from transformers import AutoModel
+    AutoModel.from_pretrained("org/m", revision=get_revision())
+    '''
+    (reference,) = scan(code).references
+    assert (reference.id, reference.revision, reference.pinned, reference.dynamic, reference.expression) == (
+        "org/m", None, False, True, "revision=get_revision()")
+
+
+def test_hex_looking_branches_short_shas_and_uppercase_are_not_pinned():
+    code = f'''
+    from transformers import AutoModel
+    AutoModel.from_pretrained("org/a", revision="deadbeef")
+    AutoModel.from_pretrained("org/b", revision="{SHA[:7]}")
+    AutoModel.from_pretrained("org/c", revision="{SHA.upper()}")
+    AutoModel.from_pretrained("org/d", revision="v1.0")
+    AutoModel.from_pretrained("org/e", revision="{SHA}")
+    '''
+    assert [r.pinned for r in scan(code).references] == [False, False, False, False, True]
+
+
+def test_loaded_objects_passed_on_are_not_references():
+    code = '''
+    from transformers import AutoModel, AutoTokenizer, pipeline
+    model = AutoModel.from_pretrained("org/m")
+    tokenizer = AutoTokenizer.from_pretrained("org/m")
+    pipe = pipeline("text-generation", model=model, tokenizer=tokenizer)
+    again = pipeline("text-generation", model=pipe.model)
+    '''
+    assert ids(code) == [("org/m", None), ("org/m", None)]
+
+
+def test_local_paths_are_not_hub_references():
+    code = '''
+    import os
+    from pathlib import Path
+    from transformers import AutoModel
+    AutoModel.from_pretrained("./out")
+    AutoModel.from_pretrained("../out")
+    AutoModel.from_pretrained("/abs/out")
+    AutoModel.from_pretrained("weights/tiny")
+    AutoModel.from_pretrained(os.path.join(OUTPUT_DIR, "best"))
+    AutoModel.from_pretrained(Path("x") / "y")
+    '''
+    assert refs(code, repo_paths=frozenset({"weights/tiny/config.json", "weights/tiny"})) == []
+
+
+def test_docstrings_and_bare_strings_are_skipped_but_string_constants_are_scanned():
+    code = '''
+    """https://huggingface.co/org/doc/resolve/main/x.bin"""
+    def f():
+        """hf://datasets/org/doc-ds/x.csv"""
+    "https://huggingface.co/org/bare/resolve/main/x.bin"
+    URL = "https://huggingface.co/org/real/resolve/main/x.bin"
+    DATA = "hf://datasets/org/real-ds/x.csv"
+    '''
+    found = scan(code).references
+    assert [(r.source, r.kind, r.id, r.line) for r in found] == [
+        ("url", "model", "org/real", 6), ("huggingface", "dataset", "org/real-ds", 7)]
+
+
+def test_dynamic_hf_path_fstring_is_reported_unresolved():
+    code = '''
+    import pandas as pd
+    pd.read_parquet(f"hf://datasets/{repo}/data.parquet")
+    '''
+    (reference,) = scan(code).references
+    assert (reference.kind, reference.id, reference.dynamic, reference.api, reference.expression) == (
+        "dataset", None, True, "pandas.read_parquet", "f'hf://datasets/{repo}/data.parquet'")
+
+
+def test_unimported_calls_in_snippets_still_match_distinctive_names():
+    code = '''
+    hf_hub_download("org/a", "x.bin")
+    AutoModel.from_pretrained("org/b")
+    load_dataset("org/c")
+    '''
+    assert ids(code) == [("org/a", None), ("org/b", None), ("org/c", None)]
+
+
+def test_column_counts_characters_not_utf8_bytes():
+    code = 'x = "é"; AutoModel.from_pretrained("org/m")\n'
+    (reference,) = scan(code).references
+    assert reference.column == 10
+
+
+def test_self_attributes_and_instances_of_classes_in_the_file():
+    code = '''
+    from transformers import AutoModel
+    class Loader:
+        def __init__(self):
+            self.name = "org/self"
+        def load(self):
+            return AutoModel.from_pretrained(self.name)
+    class Cfg:
+        model = "org/cfg"
+    cfg = Cfg()
+    AutoModel.from_pretrained(cfg.model)
+    '''
+    assert ids(code) == [("org/self", None), ("org/cfg", None)]

@@ -1,0 +1,111 @@
+"""Shell-like text: scripts, Dockerfiles, Makefiles, workflow `run:` steps, docker-compose."""
+
+from __future__ import annotations
+
+import pytest
+
+from gate.discover.engine import discover
+from gate.discover.interface import SourceFile
+from gate.discover.shell_finder import ShellFinder, scan_shell_text
+from tests.discover.expected_refs import FIXTURES, actual, expected
+
+FORMS = sorted(p.name for p in FIXTURES.iterdir() if p.name.startswith("shell-"))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_fixture_gives_exactly_the_expected_references(form):
+    assert actual(discover(str(FIXTURES / form / "repo"))) == expected(form)
+
+
+def summary(references):
+    return [(r.line, r.column, r.kind, r.id, r.revision, r.pinned, r.api, r.revision_key) for r in references]
+
+
+def test_line_map_places_notebook_shell_lines_in_the_raw_file():
+    text = "pip install x\nhf download org/a --revision main\n"
+    references = scan_shell_text(text, "nb.ipynb", syntax="notebook", line_map=[12, 19])
+    assert summary(references) == [(19, 1, "model", "org/a", "main", False, "shell:hf download", "--revision")]
+    assert references[0].syntax == "notebook"
+
+
+def test_line_offset_shifts_lines():
+    (reference,) = scan_shell_text("\n\nvllm serve org/a", "x.sh", line_offset=10)
+    assert reference.line == 13
+
+
+@pytest.mark.parametrize("text", [
+    'hf download "org/a',  # unbalanced double quote
+    "hf download 'org/a",
+    "echo $(",
+    "hf download \\",  # continuation at end of file
+    "\\\n\\\n",
+    "hf download --revision",
+    "git clone",
+    "ollama pull",
+    "vllm serve",
+    "docker run -e",
+    "--model-id",
+    "",
+])
+def test_odd_input_never_crashes(text):
+    scan_shell_text(text, "x.sh")
+
+
+def test_unbalanced_quote_still_finds_the_id():
+    (reference,) = scan_shell_text('hf download org/a --revision "main', "x.sh")
+    assert (reference.id, reference.revision) == ("org/a", "main")
+
+
+def test_variables_with_defaults_and_unknown_variables():
+    text = 'hf download "${MODEL:-org/default}"\nhf download "$(cat model.txt)"\n'
+    references = scan_shell_text(text, "x.sh")
+    assert [(r.id, r.dynamic, r.expression) for r in references] == [
+        ("org/default", False, None), (None, True, "$(cat model.txt)")]
+
+
+def test_comments_and_quoted_text_are_not_commands():
+    text = "# hf download org/commented\necho 'vllm serve org/quoted'  # vllm serve org/trailing\n"
+    assert scan_shell_text(text, "x.sh") == []
+
+
+def test_url_fragment_is_not_a_comment():
+    (reference,) = scan_shell_text("wget https://huggingface.co/org/a/resolve/main/x.bin#frag", "x.sh")
+    assert (reference.id, reference.revision) == ("org/a", "main")
+
+
+def test_env_variable_used_by_a_command_is_reported_once():
+    text = "MODEL_ID=org/a\ntext-generation-launcher --model-id $MODEL_ID --revision v1\n"
+    assert summary(scan_shell_text(text, "x.sh")) == [
+        (2, 1, "model", "org/a", "v1", False, "shell:--model-id", "--revision")]
+
+
+def test_ollama_hub_models_are_unpinnable():
+    references = scan_shell_text("ollama run hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "x.sh")
+    assert [(r.source, r.id, r.pinnable, r.revision_key) for r in references] == [
+        ("huggingface", "bartowski/Llama-3.2-1B-Instruct-GGUF", False, None)]
+
+
+def test_local_paths_are_not_hub_ids():
+    text = "hf download ./weights\nvllm serve /models/llama\npython x.py --model_name_or_path ../ckpt\n"
+    assert scan_shell_text(text, "x.sh") == []
+
+
+@pytest.mark.parametrize("path, accepted", [
+    ("scripts/run.sh", True), ("a.bash", True), ("Dockerfile", True), ("docker/Dockerfile.gpu", True),
+    ("x.dockerfile", True), ("Makefile", True), (".github/workflows/ci.yml", True), ("compose.yaml", True),
+    ("docker-compose.prod.yml", True), ("configs/train.yaml", False), ("README.md", False),
+])
+def test_accepts(path, accepted):
+    assert ShellFinder().accepts(path) is accepted
+
+
+def test_workflow_folded_block_is_one_command_on_its_first_line():
+    text = "jobs:\n  a:\n    steps:\n      - run: >\n          hf download org/a\n          --revision main\n"
+    result = ShellFinder().scan(SourceFile(".github/workflows/a.yml", "/x"), text, None)
+    assert summary(result.references) == [(5, 11, "model", "org/a", "main", False, "shell:hf download",
+                                           "--revision")]
+
+
+def test_broken_workflow_yaml_is_a_warning():
+    result = ShellFinder().scan(SourceFile(".github/workflows/a.yml", "/x"), "jobs: [\n", None)
+    assert result.references == () and len(result.warnings) == 1

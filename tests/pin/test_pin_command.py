@@ -1,0 +1,200 @@
+"""`model-gate pin` end to end: discovery → the Hub emulator (real huggingface_hub client) → rewritten files."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gate.cli import main
+
+TODAY = "2026-11-29"
+TRAIN_PY = textwrap.dedent("""\
+    import os
+
+    import pandas as pd
+    import timm
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from transformers import AutoModel, AutoTokenizer
+
+    MODEL = "org/m"
+    model = AutoModel.from_pretrained(MODEL)
+    tok = AutoTokenizer.from_pretrained("org/m", revision="v1")  # tokenizer
+    emb = HuggingFaceEmbeddings(model_name="org/m", model_kwargs={"device": "cpu"})
+    df = pd.read_parquet("hf://datasets/org/d/data/train.parquet")
+    net = timm.create_model("hf-hub:org/m", pretrained=True)
+    dyn = AutoModel.from_pretrained(os.environ["MODEL_ID"])
+    """)
+CONFIG_YAML = textwrap.dedent("""\
+    # training config
+    model_name_or_path: org/m   # the base model
+    dataset_name: org/d
+    """)
+CONFIG_JSON = '{\n  "model_name_or_path": "org/m"\n}\n'
+RUN_SH = textwrap.dedent("""\
+    #!/bin/sh
+    huggingface-cli download org/m --local-dir ./m
+    vllm serve org/m --revision main
+    wget https://huggingface.co/org/m/resolve/main/model.safetensors
+    """)
+WEIGHTS = b"weights-v2"
+
+
+@pytest.fixture
+def hub_repos(hub):
+    model = hub.add_repo("org/m", files={"config.json": "{}", "model.safetensors": b"weights-v1"})
+    model.tag("v1", model.head())
+    model.commit({"model.safetensors": WEIGHTS}, message="v2")  # main moves past the tag
+    hub.add_repo("org/d", kind="dataset", files={"data/train.parquet": b"rows"})
+    return hub
+
+
+@pytest.fixture
+def repo(tmp_path):
+    files = {"train.py": TRAIN_PY, "config.yaml": CONFIG_YAML, "cfg.json": CONFIG_JSON, "run.sh": RUN_SH}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def pin(capsys, repo: Path, hub, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["pin", str(repo), "--hub-endpoint", hub.endpoint, "--today", TODAY, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dry_run_prints_a_diff_and_changes_nothing(capsys, repo, hub_repos):
+    main_sha = hub_repos.repo("org/m").head()
+    code, out, err = pin(capsys, repo, hub_repos)
+    assert code == 0
+    assert (repo / "train.py").read_text() == TRAIN_PY
+    for name in ("train.py", "config.yaml", "cfg.json", "run.sh"):
+        assert f"--- a/{name}\n+++ b/{name}\n" in out
+    assert f'+model = AutoModel.from_pretrained(MODEL, revision="{main_sha}")  ' \
+           f"# pinned from default branch on {TODAY} by model-gate pin\n" in out
+    assert "would pin 11 reference(s) in 4 file(s); run again with --write" in err
+    assert "train.py:14: model (dynamic): the id or revision is computed at run time" in err
+
+
+def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys, repo, hub_repos):
+    m = hub_repos.repo("org/m")
+    main_sha, tag_sha = m.head(), m.repo.tags["v1"]
+    data_sha = hub_repos.repo("org/d", kind="dataset").head()
+    code, _, err = pin(capsys, repo, hub_repos, "--write")
+    assert code == 0, err
+
+    train = (repo / "train.py").read_text()
+    ast.parse(train)
+    assert 'MODEL = "org/m"\n' in train  # the constant is left alone; the call is pinned
+    assert f'from_pretrained(MODEL, revision="{main_sha}")' in train
+    assert f'from_pretrained("org/m", revision="{tag_sha}")  # tokenizer' in train  # a tag resolves to its commit
+    assert f'model_kwargs={{"device": "cpu", "revision": "{main_sha}"}}' in train
+    assert f'"hf://datasets/org/d@{data_sha}/data/train.parquet"' in train
+    assert f'"hf-hub:org/m@{main_sha}"' in train
+    assert 'from_pretrained(os.environ["MODEL_ID"])\n' in train  # dynamic: listed, not touched
+
+    config = (repo / "config.yaml").read_text()
+    assert config.startswith("# training config\nmodel_name_or_path: org/m   # the base model\n")
+    assert yaml.safe_load(config) == {"model_name_or_path": "org/m", "model_revision": main_sha,
+                                      "dataset_name": "org/d", "dataset_revision": data_sha}
+    assert json.loads((repo / "cfg.json").read_text())["model_revision"] == main_sha
+    assert (repo / "run.sh").read_text() == textwrap.dedent(f"""\
+        #!/bin/sh
+        huggingface-cli download org/m --revision {main_sha} --local-dir ./m
+        vllm serve org/m --revision {main_sha}
+        wget https://huggingface.co/org/m/resolve/{main_sha}/model.safetensors
+        """)
+
+    code, out, err = pin(capsys, repo, hub_repos)
+    assert (code, out) == (0, "")
+    assert "nothing to change (11 reference(s) already pinned)" in err
+
+    capsys.readouterr()
+    main(["scan", str(repo), "--format", "json", "--fail-on", "never"])
+    report = json.loads(capsys.readouterr().out)
+    unpinned = [f for f in report["findings"] if f["rule"] == "unpinned-revision"]
+    assert unpinned == []
+
+
+def test_one_hub_query_per_distinct_revision(capsys, repo, hub_repos):
+    hub_repos.reset_requests()
+    code, _, _ = pin(capsys, repo, hub_repos)
+    assert code == 0
+    # (model org/m, default), (model org/m, v1), (model org/m, main), (dataset org/d, default)
+    assert hub_repos.requests == 4
+
+
+def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repos):
+    source = textwrap.dedent("""\
+        from transformers import AutoModel
+        a = AutoModel.from_pretrained("org/m")
+        b = AutoModel.from_pretrained("org/missing")
+        c = AutoModel.from_pretrained("org/m", revision="no-such-branch")
+        """)
+    (tmp_path / "app.py").write_text(source)
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 3
+    lines = (tmp_path / "app.py").read_text().splitlines()
+    assert "revision=" in lines[1]
+    assert lines[2:] == source.splitlines()[2:]
+    assert "app.py:3: model org/missing: model org/missing not found at" in err
+    assert "app.py:4: model org/m@no-such-branch: revision 'no-such-branch' not found in model org/m" in err
+
+
+def test_hub_unreachable_fails_closed(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MODEL_GATE_VERIFY_ATTEMPTS", "1")
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_token_never_printed")
+    source = 'from transformers import AutoModel\nAutoModel.from_pretrained("org/m")\n'
+    (tmp_path / "app.py").write_text(source)
+    capsys.readouterr()
+    code = main(["pin", str(tmp_path), "--hub-endpoint", "http://127.0.0.1:9", "--write"])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert (tmp_path / "app.py").read_text() == source
+    assert "app.py:2: model org/m: " in err and "cannot connect" in err
+    assert "hf_secret_token_never_printed" not in out + err
+
+
+def test_update_policy_with_locked_files(capsys, repo, hub_repos):
+    from gate.policy.load import load_policy
+
+    main_sha = hub_repos.repo("org/m").head()
+    policy_file = repo / ".github" / "model-policy.yml"
+    policy_file.parent.mkdir()
+    policy_file.write_text("# our policy\nversion: 1\nmodels:\n  - id: org/m  # base\n    reason: base\n")
+    code, out, err = pin(capsys, repo, hub_repos, "--write", "--update-policy", "--lock-files")
+    assert code == 0, err
+    assert "--- a/.github/model-policy.yml" in out
+    text = policy_file.read_text()
+    assert text.startswith("# our policy\nversion: 1\nmodels:\n  - id: org/m  # base\n")
+    policy = load_policy(str(policy_file), str(repo))  # still a valid policy
+    data = yaml.safe_load(text)
+    entry = data["models"][0]
+    assert set(entry["revisions"]) == {main_sha, hub_repos.repo("org/m").repo.tags["v1"]}
+    # Locked only where both allowed commits agree: model.safetensors differs between v1 and main.
+    assert "model.safetensors" not in entry.get("files", {})
+    assert data["datasets"][0]["files"] == {
+        "data/train.parquet": "sha256:" + hashlib.sha256(b"rows").hexdigest()}
+    assert policy.source
+
+    code, out, _ = pin(capsys, repo, hub_repos, "--update-policy", "--lock-files")
+    assert (code, out) == (0, "")
+
+
+def test_usage_errors_exit_2(capsys, tmp_path, hub):
+    assert main(["pin", str(tmp_path), "--lock-files"]) == 2
+    assert "--lock-files" in capsys.readouterr().err
+    assert main(["pin", str(tmp_path / "missing")]) == 2
+
+
+def test_nothing_to_pin_is_success(capsys, tmp_path, hub):
+    (tmp_path / "README.txt").write_text("no models here\n")
+    code, out, err = pin(capsys, tmp_path, hub)
+    assert (code, out) == (0, "")
+    assert "nothing to change" in err

@@ -1,0 +1,200 @@
+"""Python rewriting with libcst: every place a revision can go, formatting and comments kept."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from gate.pin.rewrite_python import rewrite_python
+from tests.pin.helpers import SHA, comment, pin, ref
+
+
+def rewrite(source: str, *references):
+    source = textwrap.dedent(source)
+    result = rewrite_python(source, [pin(r) for r in references])
+    ast.parse(result.text)
+    return result
+
+
+def test_adds_revision_keyword_and_comment():
+    result = rewrite('m = AutoModel.from_pretrained("org/m")\n', ref(1, 5))
+    assert result.text == f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  {comment()}\n'
+    assert [p.reference.line for p in result.pinned] == [1] and result.skipped == ()
+
+
+def test_replaces_a_branch_and_keeps_an_existing_comment():
+    source = 'm = AutoModel.from_pretrained("org/m", revision="main")  # the base model\n'
+    result = rewrite(source, ref(1, 5, revision="main"))
+    assert result.text == f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  # the base model\n'
+
+
+def test_comment_names_the_branch_or_tag_followed():
+    result = rewrite("m = AutoModel.from_pretrained('org/m', revision='v1.0')\n", ref(1, 5, revision="v1.0"))
+    assert result.text == f"m = AutoModel.from_pretrained('org/m', revision='{SHA}')  {comment('v1.0')}\n"
+
+
+def test_multiline_call_keeps_its_layout_and_trailing_comma():
+    source = """\
+        model = AutoModel.from_pretrained(
+            "org/m",  # which model
+            trust_remote_code=False,
+        )
+        """
+    result = rewrite(source, ref(1, 9))
+    assert result.text == textwrap.dedent(f"""\
+        model = AutoModel.from_pretrained(
+            "org/m",  # which model
+            trust_remote_code=False,
+            revision="{SHA}",
+        )  {comment()}
+        """)
+
+
+def test_hanging_indent_without_trailing_comma():
+    source = 'y = AutoModel.from_pretrained("org/m",\n                              cache_dir="/c")\n'
+    result = rewrite(source, ref(1, 5))
+    assert result.text == (f'y = AutoModel.from_pretrained("org/m",\n                              cache_dir="/c",\n'
+                           f'                              revision="{SHA}")  {comment()}\n')
+
+
+def test_constant_backed_id_is_pinned_at_the_call_and_the_constant_is_left_alone():
+    source = 'MODEL = "org/m"\nm = AutoModel.from_pretrained(MODEL)\n'
+    result = rewrite(source, ref(2, 5))
+    assert result.text == f'MODEL = "org/m"\nm = AutoModel.from_pretrained(MODEL, revision="{SHA}")  {comment()}\n'
+
+
+def test_revision_from_a_constant_is_replaced_at_the_call():
+    source = 'REV = "main"\nm = AutoModel.from_pretrained("org/m", revision=REV)\n'
+    result = rewrite(source, ref(2, 5, revision="main"))
+    assert result.text.splitlines()[0] == 'REV = "main"'
+    assert f'revision="{SHA}")' in result.text.splitlines()[1]
+
+
+def test_tokenizer_revision_keyword():
+    source = 'llm = LLM(model="org/m", revision="' + SHA + '", tokenizer="org/t", tokenizer_revision="main")\n'
+    result = rewrite(source, ref(1, 7, id_="org/t", revision="main", key="tokenizer_revision", api="vllm.LLM"))
+    assert result.text.startswith(f'llm = LLM(model="org/m", revision="{SHA}", tokenizer="org/t", '
+                                  f'tokenizer_revision="{SHA}")')
+
+
+def test_model_kwargs_dict_gets_a_revision_entry():
+    source = 'e = HuggingFaceEmbeddings(model_name="org/m", model_kwargs={"device": "cpu"})\n'
+    result = rewrite(source, ref(1, 5, key="model_kwargs.revision", api="langchain.HuggingFaceEmbeddings"))
+    assert result.text.startswith(
+        f'e = HuggingFaceEmbeddings(model_name="org/m", model_kwargs={{"device": "cpu", "revision": "{SHA}"}})')
+
+
+def test_model_kwargs_is_added_when_absent_and_replaced_when_present():
+    added = rewrite('e = HuggingFaceEmbeddings(model_name="org/m")\n',
+                    ref(1, 5, key="model_kwargs.revision", api="HuggingFaceEmbeddings"))
+    assert f'model_kwargs={{"revision": "{SHA}"}})' in added.text
+    replaced = rewrite('e = HuggingFaceEmbeddings(model_name="org/m", model_kwargs={"revision": "main"})\n',
+                       ref(1, 5, revision="main", key="model_kwargs.revision", api="HuggingFaceEmbeddings"))
+    assert f'model_kwargs={{"revision": "{SHA}"}})' in replaced.text
+
+
+def test_model_kwargs_that_is_not_a_literal_dict_is_listed():
+    result = rewrite('e = HuggingFaceEmbeddings(model_name="org/m", model_kwargs=KW)\n',
+                     ref(1, 5, key="model_kwargs.revision", api="HuggingFaceEmbeddings"))
+    assert result.pinned == () and "not a literal dict" in result.skipped[0].reason
+
+
+def test_hf_path_gets_the_pin_inside_the_string():
+    source = 'df = pd.read_parquet("hf://datasets/org/d/data/train.parquet")\n'
+    result = rewrite(source, ref(1, 22, id_="org/d", key="@", kind="dataset", api="pandas.read_parquet"))
+    assert result.text == f'df = pd.read_parquet("hf://datasets/org/d@{SHA}/data/train.parquet")  {comment()}\n'
+
+
+def test_hf_path_branch_is_replaced():
+    source = 'fs.open("hf://org/m@main/config.json")\n'
+    result = rewrite(source, ref(1, 1, revision="main", key="@", api="HfFileSystem.open"))
+    assert f'"hf://org/m@{SHA}/config.json"' in result.text
+
+
+def test_hf_hub_name():
+    result = rewrite('t = timm.create_model("hf-hub:org/m", pretrained=True)\n', ref(1, 5, key="@", api="timm.create_model"))
+    assert result.text.startswith(f't = timm.create_model("hf-hub:org/m@{SHA}", pretrained=True)')
+
+
+def test_hf_hub_name_held_in_a_constant_is_listed_not_rewritten():
+    source = 'NAME = "hf-hub:org/m"\nt = timm.create_model(NAME)\n'
+    result = rewrite(source, ref(2, 5, key="@", api="timm.create_model"))
+    assert result.text == source
+    assert "not written at this call" in result.skipped[0].reason
+
+
+def test_url_in_a_python_string():
+    source = 'u = "https://huggingface.co/org/m/resolve/main/config.json"\n'
+    result = rewrite(source, ref(1, 6, revision="main", key="url", api="url", source="url"))
+    assert result.text == f'u = "https://huggingface.co/org/m/resolve/{SHA}/config.json"  {comment("main")}\n'
+
+
+def test_chained_call_pins_the_loading_call_not_the_chain():
+    result = rewrite('m = AutoModel.from_pretrained("org/m").to("cuda")\n', ref(1, 5))
+    assert result.text.startswith(f'm = AutoModel.from_pretrained("org/m", revision="{SHA}").to("cuda")')
+
+
+def test_call_in_an_if_header_gets_the_comment_on_the_header():
+    source = 'if AutoModel.from_pretrained("org/m").ok:\n    pass\n'
+    result = rewrite(source, ref(1, 4))
+    assert result.text == f'if AutoModel.from_pretrained("org/m", revision="{SHA}").ok:  {comment()}\n    pass\n'
+
+
+def test_call_inside_a_function_body():
+    source = 'def load():\n    return AutoModel.from_pretrained("org/m")\n'
+    result = rewrite(source, ref(2, 12))
+    assert result.text == f'def load():\n    return AutoModel.from_pretrained("org/m", revision="{SHA}")  {comment()}\n'
+
+
+def test_star_star_kwargs_might_already_carry_a_revision_so_it_is_listed():
+    source = 'm = AutoModel.from_pretrained("org/m", **options)\n'
+    result = rewrite(source, ref(1, 5))
+    assert result.text == source and "**kwargs" in result.skipped[0].reason
+
+
+def test_call_that_cannot_be_found_is_listed():
+    source = 'm = load("org/m")\n'
+    result = rewrite(source, ref(1, 30))
+    assert result.text == source and "could not find" in result.skipped[0].reason
+
+
+def test_unparsable_file_is_left_alone():
+    source = 'print "hello"\nAutoModel.from_pretrained("org/m")\n'
+    result = rewrite_python(source, [pin(ref(2, 1))])
+    assert result.text == source and "does not parse" in result.skipped[0].reason
+
+
+def test_two_ids_of_one_repository_at_one_call_share_the_revision():
+    source = 'p = pipeline("t", model="org/m", tokenizer="org/m")\n'
+    result = rewrite(source, ref(1, 5, api="transformers.pipeline"), ref(1, 5, api="transformers.pipeline"))
+    assert result.text.count(SHA) == 1 and len(result.pinned) == 2
+
+
+def test_no_pins_changes_nothing():
+    source = 'm = AutoModel.from_pretrained("org/m")  # x\n'
+    assert rewrite_python(source, []).text == source
+
+
+def test_id_that_can_change_at_run_time_is_listed_not_pinned():
+    sources = {
+        'def load(model_id="org/m"):\n    return AutoModel.from_pretrained(model_id)\n': (2, 12),
+        'm = AutoModel.from_pretrained(os.getenv("MODEL", "org/m"))\n': (1, 5),
+        'm = AutoModel.from_pretrained(args.model)\n': (1, 5),
+        'MODEL = "org/m"\nMODEL = "org/other"\nm = AutoModel.from_pretrained(MODEL)\n': (3, 5),
+    }
+    for source, (line, column) in sources.items():
+        result = rewrite(source, ref(line, column))
+        assert result.text == source, source
+        assert "can differ at run time" in result.skipped[0].reason
+
+
+def test_revision_chosen_at_run_time_is_listed_not_replaced():
+    source = 'def load(revision="main"):\n    return AutoModel.from_pretrained("org/m", revision=revision)\n'
+    result = rewrite(source, ref(2, 12, revision="main"))
+    assert result.text == source and "revision at this call is set at run time" in result.skipped[0].reason
+
+
+def test_id_built_from_module_constants_is_pinned():
+    source = 'ORG = "org"\nm = AutoModel.from_pretrained(f"{ORG}/m")\nn = AutoModel.from_pretrained(ORG + "/m")\n'
+    result = rewrite(source, ref(2, 5), ref(3, 5))
+    assert result.text.count(f'revision="{SHA}"') == 2

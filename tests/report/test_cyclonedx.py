@@ -1,0 +1,143 @@
+"""`--format cyclonedx`: a CycloneDX 1.6 ML-BOM, checked by cyclonedx-python-lib's own strict JSON schema validator."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gate.discover.interface import Reference
+from gate.report.cyclonedx import render_cyclonedx
+from tests.report.samples import finding, report
+
+SHA = "86b5e0934494bd15c9632b12f734a8a67f723594"
+OTHER_SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def ref(id_, path="train.py", line=3, *, revision=None, kind="model", source="huggingface", api="transformers.from_pretrained",
+        **kw) -> Reference:
+    return Reference(kind=kind, source=source, id=id_, revision=revision, pinned=revision is not None and len(revision) == 40,
+                     pinnable=True, path=path, line=line, column=9, api=api, **kw)
+
+
+def validate(text: str) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text, all_errors=True)
+    assert errors is None, [str(e) for e in errors]
+
+
+def components_by_name(bom: dict) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for component in bom["components"]:
+        out.setdefault(component["name"], []).append(component)
+    return out
+
+
+def props(component: dict) -> list[tuple[str, str]]:
+    return [(p["name"], p["value"]) for p in component.get("properties", [])]
+
+
+@pytest.fixture
+def bom_text():
+    refs = [
+        ref("google-bert/bert-base-uncased", "train.py", 3, revision=SHA),
+        ref("Google-BERT/bert-base-uncased", "serve.py", 8, revision=SHA, api="transformers.pipeline"),
+        ref("gpt2", "train.py", 12, revision="main"),
+        ref("org/data", "config.yaml", 2, kind="dataset", api="config:dataset_name", syntax="config"),
+        ref(None, "train.py", 20, dynamic=True, expression="os.environ['MODEL']"),
+        Reference(kind="artifact", source="local", id=None, revision=None, pinned=True, pinnable=True,
+                  path="weights/model.pt", line=1, column=1, api="file", format="pickle", syntax="file",
+                  sha256="ab" * 32),
+    ]
+    findings = [
+        finding("unpinned-revision", 2, refs[2]),
+        finding("unpinned-revision", 3, refs[3], severity="warning", waived_by=0),
+        finding("verification-failed", None, None),
+    ]
+    return render_cyclonedx(report(refs, findings, verdict="fail"))
+
+
+def test_bom_is_valid_cyclonedx_1_6(bom_text):
+    validate(bom_text)
+    bom = json.loads(bom_text)
+    assert bom["bomFormat"] == "CycloneDX" and bom["specVersion"] == "1.6"
+    assert bom["metadata"]["tools"]["components"][0]["name"] == "model-gate"
+
+
+def test_one_component_per_distinct_model_with_every_occurrence(bom_text):
+    by_name = components_by_name(json.loads(bom_text))
+    # The same repository at the same commit, written with two casings, is one component with two occurrences.
+    [bert] = by_name["google-bert/bert-base-uncased"]
+    assert bert["type"] == "machine-learning-model"
+    assert bert["purl"] == f"pkg:huggingface/google-bert/bert-base-uncased@{SHA}"
+    assert bert["version"] == SHA
+    assert sorted((o["location"], o["line"]) for o in bert["evidence"]["occurrences"]) == [("serve.py", 8),
+                                                                                          ("train.py", 3)]
+    assert ("model-gate:pinned", "true") in props(bert)
+    assert {v for n, v in props(bert) if n == "model-gate:api"} == {"transformers.from_pretrained",
+                                                                     "transformers.pipeline"}
+
+
+def test_unpinned_model_has_no_version_and_carries_its_findings(bom_text):
+    [gpt2] = components_by_name(json.loads(bom_text))["gpt2"]
+    assert gpt2["purl"] == "pkg:huggingface/gpt2"
+    assert "version" not in gpt2
+    assert ("model-gate:pinned", "false") in props(gpt2)
+    assert ("model-gate:revision", "main") in props(gpt2)
+    assert ("model-gate:finding:unpinned-revision", "error: gpt2 is not pinned") in props(gpt2)
+
+
+def test_dataset_is_a_data_component_and_waived_findings_say_so(bom_text):
+    [data] = components_by_name(json.loads(bom_text))["org/data"]
+    assert data["type"] == "data"
+    assert data["purl"] == "pkg:huggingface/org/data?repository_url=https://huggingface.co/datasets"
+    assert ("model-gate:finding:unpinned-revision", "waived: org/data is not pinned") in props(data)
+
+
+def test_committed_artifact_has_its_hash_and_format(bom_text):
+    [artifact] = components_by_name(json.loads(bom_text))["weights/model.pt"]
+    assert artifact["hashes"] == [{"alg": "SHA-256", "content": "ab" * 32}]
+    assert ("model-gate:format", "pickle") in props(artifact)
+    assert "purl" not in artifact
+
+
+def test_run_level_results_and_dynamic_references_are_in_the_metadata(bom_text):
+    bom = json.loads(bom_text)
+    meta = [(p["name"], p["value"]) for p in bom["metadata"]["properties"]]
+    assert ("model-gate:verdict", "fail") in meta
+    assert ("model-gate:finding:verification-failed", "error: the Hub could not be reached") in meta
+    assert ("model-gate:unresolved", "train.py:20: os.environ['MODEL']") in meta
+    assert ("model-gate:unresolved_references", "1") in meta
+    assert len(bom["components"]) == 4  # bert, gpt2, org/data, the artifact; the dynamic id is not a component
+
+
+def test_two_pins_of_one_repository_are_two_components():
+    refs = [ref("org/m", line=1, revision=SHA), ref("org/m", line=2, revision=OTHER_SHA)]
+    text = render_cyclonedx(report(refs, [], verdict="pass"))
+    validate(text)
+    purls = sorted(c["purl"] for c in json.loads(text)["components"])
+    assert purls == [f"pkg:huggingface/org/m@{OTHER_SHA}", f"pkg:huggingface/org/m@{SHA}"]
+
+
+def test_empty_report_is_a_valid_bom():
+    text = render_cyclonedx(report([], [], verdict="pass"))
+    validate(text)
+    assert json.loads(text).get("components", []) == []
+
+
+def test_cli_format_cyclonedx(tmp_path):
+    from gate.cli import main
+
+    (tmp_path / "train.py").write_text(
+        f'from transformers import AutoModel\nAutoModel.from_pretrained("org/m", revision="{SHA}")\n')
+    out = tmp_path / "bom.json"
+    code = main(["scan", str(tmp_path), "--format", "cyclonedx", "--output", str(out), "--fail-on", "never"])
+    assert code == 0
+    text = out.read_text()
+    validate(text)
+    [component] = json.loads(text)["components"]
+    assert component["purl"] == f"pkg:huggingface/org/m@{SHA}"
+    assert component["evidence"]["occurrences"] == [{"location": "train.py", "line": 2, "offset": 1,
+                                                     "symbol": "transformers.from_pretrained"}]
