@@ -81,8 +81,6 @@ class ApiSpec:
     """Ids that are not registry references for this API (built-in loaders)."""
     skip_when: tuple[tuple[str, str], ...] = ()
     """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
-    tokens: tuple[str, ...] = ()
-    """Substrings one of which a file must contain to use this API (the cheap prefilter)."""
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -126,112 +124,101 @@ _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", 
 SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
     ApiSpec(("*.Llama.from_pretrained",), "llama_cpp.Llama.from_pretrained", (Slot(0, ("repo_id",), ()),),
-            pinnable=False, trust_keyword=None, tokens=("Llama",)),
+            pinnable=False, trust_keyword=None),
     ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
-            "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),), tokens=("PeftM",)),
-    ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope",
-            tokens=("modelscope",)),
+            "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),)),
+    ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
     ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.snapshot_download",
             (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
-            repo_type_keyword="repo_type", trust_keyword=None, tokens=("modelscope",)),
+            repo_type_keyword="repo_type", trust_keyword=None),
     ApiSpec(("*.HuggingFacePipeline.from_model_id",), "langchain.HuggingFacePipeline.from_model_id",
-            (Slot(None, ("model_id",), (), ("model_kwargs",)),), bare=True, tokens=("HuggingFace",)),
+            (Slot(None, ("model_id",), (), ("model_kwargs",)),), bare=True),
     ApiSpec(("*.from_single_file",), "diffusers.from_single_file", (Slot(0, ("pretrained_model_link_or_path",)),),
-            id_form=ID_URL, tokens=("from_single_file",)),
+            id_form=ID_URL),
     ApiSpec(("*.from_preset",), "keras_hub.from_preset", (Slot(0, ("preset",), ()),), id_form=ID_PRESET,
-            trust_keyword=None, tokens=("from_preset",)),
+            trust_keyword=None),
     ApiSpec(("*.from_pretrained_keras", "*.from_pretrained_fastai"), "huggingface_hub.from_pretrained_keras",
-            (_ID,), trust_keyword=None, tokens=("from_pretrained_",)),
+            (_ID,), trust_keyword=None),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
-    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED,), tokens=("from_pretrained",)),
-    ApiSpec(("*.load_adapter",), "{package}.load_adapter", (Slot(0, ("peft_model_id", "model_id")),),
-            tokens=("load_adapter",)),
+    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED,)),
+    ApiSpec(("*.load_adapter",), "{package}.load_adapter", (Slot(0, ("peft_model_id", "model_id")),)),
     # --- transformers / sentence-transformers -----------------------------------------------------------
     ApiSpec(("transformers.pipeline", "transformers.*.pipeline"), "transformers.pipeline",
             (Slot(1, ("model",), ("revision",), ("model_kwargs",)), Slot(None, ("tokenizer",)),
              Slot(None, ("feature_extractor",)), Slot(None, ("image_processor",)), Slot(None, ("processor",))),
-            bare=True, tokens=("pipeline",)),
+            bare=True),
     ApiSpec(("sentence_transformers.SentenceTransformer", "sentence_transformers.*.SentenceTransformer",
              "sentence_transformers.CrossEncoder", "sentence_transformers.*.CrossEncoder",
              "sentence_transformers.SparseEncoder", "sentence_transformers.*.SparseEncoder"),
-            "sentence_transformers.{callee}", (_SENTENCE_TRANSFORMERS,), bare=True,
-            tokens=("SentenceTransformer", "CrossEncoder", "SparseEncoder")),
+            "sentence_transformers.{callee}", (_SENTENCE_TRANSFORMERS,), bare=True),
     # --- huggingface_hub ----------------------------------------------------------------------------------
     ApiSpec(("*.hf_hub_download",), "huggingface_hub.hf_hub_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None, tokens=("hf_hub_download",)),
+            repo_type_keyword="repo_type", trust_keyword=None),
     ApiSpec(("*.snapshot_download",), "huggingface_hub.snapshot_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None, tokens=("snapshot_download",)),
+            repo_type_keyword="repo_type", trust_keyword=None),
     ApiSpec(("*.hf_hub_url",), "huggingface_hub.hf_hub_url", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None, tokens=("hf_hub_url",)),
-    ApiSpec(("*.model_info",), "huggingface_hub.model_info", (_ID,), trust_keyword=None, tokens=("model_info",)),
-    ApiSpec(("*.dataset_info",), "huggingface_hub.dataset_info", (_ID,), kind="dataset", trust_keyword=None,
-            tokens=("dataset_info",)),
+            repo_type_keyword="repo_type", trust_keyword=None),
+    ApiSpec(("*.model_info",), "huggingface_hub.model_info", (_ID,), trust_keyword=None),
+    ApiSpec(("*.dataset_info",), "huggingface_hub.dataset_info", (_ID,), kind="dataset", trust_keyword=None),
     *(ApiSpec((f"*.{method}", f"*HfApi().{method}"), f"huggingface_hub.{method}", (_ID,),
-              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, tokens=(method,))
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None)
       for method in ("list_repo_files", "list_repo_tree", "list_repo_commits", "get_safetensors_metadata")),
     *(ApiSpec((f"*HfApi().{method}", f"huggingface_hub.{method}"), f"huggingface_hub.{method}", (_ID,),
-              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, bare=True,
-              tokens=("HfApi", method))
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, bare=True)
       for method in ("repo_info", "file_exists", "get_paths_info", "list_repo_refs")),
     ApiSpec(tuple(f"*HfFileSystem().{method}" for method in _HFFS_METHODS), "huggingface_hub.HfFileSystem",
-            (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, bare=True,
-            tokens=("HfFileSystem",)),
+            (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, bare=True),
     ApiSpec(("huggingface_hub.InferenceClient", "huggingface_hub.*InferenceClient"), "huggingface_hub.InferenceClient",
-            (Slot(0, ("model",), ()),), pinnable=False, trust_keyword=None, bare=True, tokens=("InferenceClient",)),
+            (Slot(0, ("model",), ()),), pinnable=False, trust_keyword=None, bare=True),
     # --- datasets / evaluate ------------------------------------------------------------------------------
     ApiSpec(("datasets.load_dataset", "datasets.*.load_dataset", "datasets.load_dataset_builder",
              "datasets.*.load_dataset_builder", "datasets.get_dataset_config_names", "datasets.get_dataset_split_names",
              "datasets.get_dataset_infos", "datasets.get_dataset_config_info"),
             "datasets.load_dataset", (Slot(0, ("path",)),), kind="dataset", bare=True,
-            path_keywords=("data_files", "data_dir"), skip_ids=DATASETS_BUILTIN_LOADERS,
-            tokens=("load_dataset", "get_dataset_")),
-    ApiSpec(("evaluate.load", "evaluate.*.load", "datasets.load_metric"), "evaluate.load", (Slot(0, ("path",)),),
-            tokens=("evaluate", "load_metric")),
+            path_keywords=("data_files", "data_dir"), skip_ids=DATASETS_BUILTIN_LOADERS),
+    ApiSpec(("evaluate.load", "evaluate.*.load", "datasets.load_metric"), "evaluate.load", (Slot(0, ("path",)),)),
     # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
     ApiSpec(("timm.create_model", "timm.*.create_model", "open_clip.create_model", "open_clip.create_model_and_transforms",
              "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
-            "{package}.{callee}", (Slot(0, ("model_name",), ()),), id_form=ID_HF_HUB_PREFIX, trust_keyword=None,
-            tokens=("timm", "open_clip")),
+            "{package}.{callee}", (Slot(0, ("model_name",), ()),), id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
     # --- serving / local runtimes -------------------------------------------------------------------------
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
              "vllm.*.AsyncEngineArgs"), "vllm.LLM",
-            (Slot(0, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",))), tokens=("vllm",)),
+            (Slot(0, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "mlx_lm.load",
-            (Slot(0, ("path_or_hf_repo",)),), trust_keyword=None, tokens=("mlx_",)),
+            (Slot(0, ("path_or_hf_repo",)),), trust_keyword=None),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
-            trust_keyword=None, runs_remote_code=True, bare=True, tokens=("get_kernel",)),
+            trust_keyword=None, runs_remote_code=True, bare=True),
     ApiSpec(("torch.hub.load", "torch.hub.list", "torch.hub.help"), "torch.hub.load",
             (Slot(0, ("repo_or_dir", "github"), ()),), source="torchhub", id_form=ID_TORCHHUB, trust_keyword=None,
-            runs_remote_code=True, bare=True, skip_when=(("source", "local"),),
-            tokens=("hub.load", "hub.list", "hub.help")),
+            runs_remote_code=True, bare=True, skip_when=(("source", "local"),)),
     # --- LangChain / LlamaIndex Hugging Face wrappers -----------------------------------------------------
     ApiSpec(("*.HuggingFaceEmbeddings", "*.HuggingFaceBgeEmbeddings", "*.HuggingFaceInstructEmbeddings"),
-            "langchain.HuggingFaceEmbeddings", (_LANGCHAIN_MODEL_KWARGS,), bare=True, tokens=("HuggingFace",)),
+            "langchain.HuggingFaceEmbeddings", (_LANGCHAIN_MODEL_KWARGS,), bare=True),
     ApiSpec(("*.HuggingFaceLLM",), "llama_index.HuggingFaceLLM",
-            (_LANGCHAIN_MODEL_KWARGS, Slot(None, ("tokenizer_name",), (), ("tokenizer_kwargs",))), bare=True,
-            tokens=("HuggingFace",)),
+            (_LANGCHAIN_MODEL_KWARGS, Slot(None, ("tokenizer_name",), (), ("tokenizer_kwargs",))), bare=True),
     ApiSpec(("*.HuggingFaceEmbedding",), "llama_index.HuggingFaceEmbedding",
-            (Slot(None, ("model_name",), ("revision",), ("model_kwargs",)),), bare=True, tokens=("HuggingFace",)),
+            (Slot(None, ("model_name",), ("revision",), ("model_kwargs",)),), bare=True),
     ApiSpec(("*.HuggingFaceEndpoint", "*.HuggingFaceHub", "*.HuggingFaceEndpointEmbeddings",
              "*.HuggingFaceHubEmbeddings", "*.HuggingFaceInferenceAPI", "*.HuggingFaceInferenceAPIEmbedding",
              "*.HuggingFaceInferenceAPIEmbeddings"),
             "langchain.HuggingFaceEndpoint", (Slot(None, ("repo_id", "model", "model_name"), ()),), pinnable=False,
-            trust_keyword=None, bare=True, tokens=("HuggingFace",)),
+            trust_keyword=None, bare=True),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
-            id_form=ID_MLFLOW, trust_keyword=None, tokens=("mlflow",)),
+            id_form=ID_MLFLOW, trust_keyword=None),
     ApiSpec(("kagglehub.model_download",), "kagglehub.model_download", (Slot(0, ("handle",), ()),),
-            source="kaggle", id_form=ID_KAGGLE_MODEL, trust_keyword=None, tokens=("kagglehub",)),
+            source="kaggle", id_form=ID_KAGGLE_MODEL, trust_keyword=None),
     ApiSpec(("kagglehub.dataset_download",), "kagglehub.dataset_download", (Slot(0, ("handle",), ()),),
-            kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET, trust_keyword=None, tokens=("kagglehub",)),
+            kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET, trust_keyword=None),
     ApiSpec(("kagglehub.dataset_load", "kagglehub.load_dataset"), "kagglehub.dataset_load",
             (Slot(1, ("handle",), ()),), kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET,
-            trust_keyword=None, tokens=("kagglehub",)),
+            trust_keyword=None),
     ApiSpec((*(f"ollama.{name}" for name in _OLLAMA_FUNCTIONS),
              *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS),
              "*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
             "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
-            trust_keyword=None, bare=True, tokens=("ollama", "Ollama")),
+            trust_keyword=None, bare=True),
 )
 
 _EXACT_NAMES: dict[str, list[int]] = {}
@@ -246,10 +233,6 @@ _NAMED_CACHE: dict[str, tuple[ApiSpec, ...]] = {}
 
 STRING_TOKENS = ("hf://", "huggingface.co/", "hf.co/", "hf-hub:", "hf_hub:", "models:/")
 """Substrings of string literals that are references wherever they appear (`pd.read_parquet("hf://...")`)."""
-
-PREFILTER_TOKENS: tuple[str, ...] = tuple(dict.fromkeys(
-    (*STRING_TOKENS, *(token for spec in SPECS for token in spec.tokens))))
-"""A file containing none of these cannot hold a Python reference; it is not parsed."""
 
 
 def specs_named(name: str) -> tuple[ApiSpec, ...]:
@@ -273,21 +256,31 @@ def match_call(dotted: str, root_imported: bool) -> ApiSpec | None:
     return None
 
 
-def _relevant_line_pattern() -> re.Pattern[str]:
-    exact = sorted(_EXACT_NAMES, key=len, reverse=True)
-    loose = {max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES}
-    loose.update(STRING_TOKENS)
-    loose.update(("add_argument", "set_defaults", "kaggle://"))
-    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, exact)) + ")|"
-                      + "|".join(map(re.escape, sorted(loose, key=len, reverse=True))))
-
-
 _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name in
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
-RELEVANT_LINE = _relevant_line_pattern()
-"""Where in a file a catalog call or a Hub string can be: a catalog callee name (as a word start) or a token."""
+
+GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help"})
+"""Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
+RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
+"""Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`)."""
+CATALOG_MODULES = tuple(sorted({p.split(".")[0].rstrip("*") for spec in SPECS for p in spec.calls
+                                if not p.startswith("*")}))
+"""Top-level packages (prefixes: `langchain` covers `langchain_community`) named in the table: an alias imported
+from one of them marks its lines."""
 
 
-def might_reference(text: str) -> bool:
-    """The cheap prefilter: could this file's text hold a Python reference at all?"""
-    return any(token in text for token in PREFILTER_TOKENS)
+def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Fewer tokens cost fewer passes over the text; a token containing another one adds nothing."""
+    return tuple(t for t in tokens if not any(other != t and other in t for other in tokens))
+
+
+TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
+    *(name for name in _EXACT_NAMES if name not in GENERIC_NAMES),
+    *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES),
+    # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
+    "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
+    "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
+))))
+"""A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().")
+"""Lines that matter for resolution or for generic callees, once a file is worth parsing."""

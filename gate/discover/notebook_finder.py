@@ -11,10 +11,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from json.decoder import scanstring
 
-from gate.discover import catalog
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.python_fallback import fallback_scan
-from gate.discover.python_finder import parse_python, references_in_tree
+from gate.discover.python_finder import parse_python, references_in_tree, relevant_lines
 
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script"})
 # Cell magics whose body is still Python.
@@ -254,7 +253,7 @@ class _Notebook:
         if not cells:
             return
         text = "\n".join(line.text for _, lines in cells for line in lines)
-        if not catalog.might_reference(text):
+        if relevant_lines(text) == []:
             return
         tree, _ = parse_python(text)
         if tree is None:

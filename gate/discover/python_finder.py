@@ -16,8 +16,9 @@ from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, 
 from gate.discover.python_resolve import OBJECT, FileIndex, Resolver, Scope, build_index
 from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
 
-PREFILTER: tuple[str, ...] = catalog.PREFILTER_TOKENS
-"""Substrings one of which a file must contain to be worth parsing (see `catalog.might_reference`)."""
+PREFILTER: tuple[str, ...] = catalog.TRIGGER_TOKENS
+"""Substrings one of which a file must contain to be worth parsing (`relevant_lines` also follows import
+aliases and `HfFileSystem()`/`HfApi()`/`Client()` receivers, so use `relevant_lines(text) == []` to decide)."""
 
 HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
@@ -193,8 +194,8 @@ class _Scan:
     """One file's scan: call references first, then references written inside string literals."""
 
     def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
-                 syntax: str, position: Position | None):
-        self.index: FileIndex = build_index(tree, relevant_lines(text))
+                 syntax: str, position: Position | None, lines: list[int] | None):
+        self.index: FileIndex = build_index(tree, lines)
         self.resolver = Resolver(self.index)
         self.lines = split_lines(text)
         self.path = path
@@ -276,7 +277,10 @@ class _Scan:
             node, node_scope = entry
             values = self.resolver.resolve(node, node_scope)
             self._consume(node)
-            if values is None:
+            if values is None or (not any(isinstance(v, str) for v in values) and None in values
+                                  and not (isinstance(node, ast.Constant) and node.value is None)):
+                # Unknown, or only a `None` default (`field(default=None)`, argparse without a default):
+                # the id comes from outside the file.
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, trust, node)
                 continue
             for value in values:
@@ -461,23 +465,66 @@ class _Scan:
 _HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
 
 
-_ALIAS = re.compile(r"\bas\s+([A-Za-z_]\w*)")
+_IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")
+_IMPORTED_NAME = re.compile(r"([A-Za-z_][\w.]*)(?:\s+as\s+([A-Za-z_]\w*))?")
+_RECEIVER = re.compile(r"([A-Za-z_][\w.]*)\s*(?::[^=\n]*)?=\s*[\w.]*$")
+
+
+def _occurrences(text: str, token: str, into: list[int]) -> None:
+    find = text.find
+    position = find(token)
+    while position != -1:
+        into.append(position)
+        position = find(token, position + 1)
 
 
 def relevant_lines(text: str) -> list[int] | None:
-    """1-based numbers of the lines that mention a catalog callee name, an import alias, or a Hub string
-    (only expressions touching them are walked, see `build_index`); None means walk everything.
+    """1-based numbers of the lines where a catalog call or a Hub string can be ([] when there is none, so the
+    file need not be parsed; None when every line must be walked).
 
-    Lines are counted at `\n`; a text with a lone `\r` (which the tokenizer also counts) is walked whole.
+    A file is worth parsing when it holds a trigger token (`catalog.TRIGGER_TOKENS`). Then a line counts when it
+    holds a trigger or helper token, a name imported from a catalog package under an alias or a common catalog
+    name imported bare (`from mlx_lm import load`), or a variable holding an `HfFileSystem()`, `HfApi()` or
+    ollama `Client()`. Plain `str.find` loops: much faster here than one big regex.
     """
+    offsets: list[int] = []
+    for token in catalog.TRIGGER_TOKENS:
+        _occurrences(text, token, offsets)
+    if not offsets:
+        return []
+    for token in catalog.HELPER_TOKENS:
+        _occurrences(text, token, offsets)
+    extra: set[str] = set()
+    imports: list[int] = []
+    _occurrences(text, "import", imports)
+    for offset in imports:
+        line_start = text.rfind("\n", 0, offset) + 1
+        statement = text[line_start:offset].strip()
+        module = statement[len("from"):].strip().split(".")[0] if statement.startswith("from ") else ""
+        match = _IMPORTED_NAMES.match(text, offset)
+        if match is None or (statement and not module):
+            continue
+        for name, alias in _IMPORTED_NAME.findall(match.group(1)):
+            root = module or name.split(".")[0]
+            if not root.startswith(catalog.CATALOG_MODULES):
+                continue
+            if alias:
+                extra.add(alias)
+            elif name in catalog.GENERIC_NAMES:
+                extra.add(name)
+    receivers: list[int] = []
+    for constructor in catalog.RECEIVER_CLASSES:
+        _occurrences(text, constructor, receivers)
+    for offset in receivers:
+        line_start = text.rfind("\n", 0, offset) + 1
+        assigned = _RECEIVER.search(text, line_start, offset)
+        if assigned:
+            extra.add(assigned.group(1) + ".")
+    for token in extra:
+        _occurrences(text, token, offsets)
     if "\r" in text and "\r" in text.replace("\r\n", ""):
-        return None
-    offsets = [m.start() for m in catalog.RELEVANT_LINE.finditer(text)]
-    aliases = {m.group(1) for m in _ALIAS.finditer(text)}
-    if aliases:
-        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(aliases))) + r")\b")
-        offsets.extend(m.start() for m in pattern.finditer(text))
-        offsets.sort()
+        return None  # lone `\r` line ends: the tokenizer counts lines differently; walk everything
+    offsets.sort()
     lines: list[int] = []
     line, previous = 1, 0
     for offset in offsets:
@@ -505,21 +552,29 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
 
 
 def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
-                       syntax: str = "python", position: Position | None = None) -> list[Reference]:
-    """Every reference in a parsed module (`position` maps places for text that was extracted from a file)."""
-    return _Scan(tree, text, path, repo_paths, syntax, position).run()
+                       syntax: str = "python", position: Position | None = None,
+                       lines: list[int] | None = None) -> list[Reference]:
+    """Every reference in a parsed module (`position` maps places for text that was extracted from a file;
+    `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
+    return _Scan(tree, text, path, repo_paths, syntax, position, lines).run()
 
 
 def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
                      position: Position | None = None) -> FileResult:
-    """Parse and scan; an unparsable text gets the conservative text scan and a warning instead."""
+    """Parse and scan; an unparsable text gets the conservative text scan and a warning instead.
+
+    A text without any line in reach of the catalog is not parsed at all (the cheap prefilter).
+    """
     from gate.discover.python_fallback import fallback_scan
 
+    lines = relevant_lines(text)
+    if lines == []:
+        return FileResult()
     tree, problem = parse_python(text)
     if tree is not None:
         try:
             return FileResult(references=tuple(references_in_tree(
-                tree, text, path, repo_paths, syntax=syntax, position=position)))
+                tree, text, path, repo_paths, syntax=syntax, position=position, lines=lines)))
         except RecursionError:
             problem = "nesting too deep to analyse"
     references = fallback_scan(text, path, repo_paths, syntax=syntax, position=position)
@@ -534,6 +589,4 @@ class PythonFinder(Finder):
         return path.endswith(".py")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        if not catalog.might_reference(text):
-            return FileResult()
         return scan_python_text(text, file.path, repo_paths)

@@ -98,9 +98,10 @@ def _shared_revision_places(references: list[Reference]) -> dict[tuple, str]:
     }
 
 
-def _diff(path: str, old: str, new: str) -> str:
+def _diff(path: str, old: str, new: str, *, created: bool = False) -> str:
+    """A `git apply`-able unified diff (`/dev/null` as the old side of a new file)."""
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+                                 fromfile="/dev/null" if created else f"a/{path}", tofile=f"b/{path}")
     out = []
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
@@ -189,8 +190,9 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     pins = [PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
             for (kind, key_id), (repo_id, shas) in commits.items()]
     path = _policy_path(root, requested)
+    created = not path.exists()
     try:
-        old = _read(path) if path.exists() else ""
+        old = "" if created else _read(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read the policy {path}: {exc}") from exc
     label = _display(root, path)
@@ -199,7 +201,7 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     except PolicyError as exc:
         raise UsageError(f"cannot update the policy: {exc}") from exc
     if new != old:
-        run.diffs.append(_diff(label, old, new))
+        run.diffs.append(_diff(label, old, new, created=created))
         run.changed[str(path)] = new
 
 
@@ -242,12 +244,13 @@ def report(run: PinRun, *, write: bool, out, err) -> None:
         for item in sorted(run.skipped, key=lambda s: (s.reference.path, s.reference.line, s.reference.column)):
             err.write(f"  {_describe(item.reference)}: {item.reason}\n")
     files = len(run.changed)
+    left = f"; {len(run.skipped)} not pinned (listed above)" if run.skipped else ""
     if not run.pinned and not run.changed:
-        err.write(f"model-gate pin: nothing to change ({run.already_pinned} reference(s) already pinned).\n")
+        err.write(f"model-gate pin: nothing to change{left} ({run.already_pinned} reference(s) already pinned).\n")
     elif write:
-        err.write(f"model-gate pin: pinned {len(run.pinned)} reference(s); wrote {files} file(s).\n")
+        err.write(f"model-gate pin: pinned {len(run.pinned)} reference(s) and wrote {files} file(s){left}.\n")
     else:
-        err.write(f"model-gate pin: would pin {len(run.pinned)} reference(s) in {files} file(s); "
+        err.write(f"model-gate pin: would pin {len(run.pinned)} reference(s) in {files} file(s){left}; "
                   "run again with --write to apply.\n")
 
 

@@ -70,6 +70,8 @@ class SpanPlan:
         for pin, edit in planned:
             if isinstance(edit, str):
                 skipped.append(Skipped(pin.reference, edit))
+            elif edit in edits:  # the same change for another reference to the same place (a YAML alias, ...)
+                done.append(pin)
             elif overlaps(edit, edits):
                 skipped.append(Skipped(pin.reference, "another reference already changes this place"))
             else:

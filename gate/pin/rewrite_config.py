@@ -30,6 +30,12 @@ def config_format(path: str) -> str | None:
     return None
 
 
+def _claim(claims: dict, place: tuple, edit: Edit, container: str) -> Edit | str:
+    """One new revision key per container; a second reference may only repeat the same edit (a YAML alias)."""
+    first = claims.setdefault(place, edit)
+    return edit if first == edit else f"another reference in this {container} already adds {place[1]}"
+
+
 # ---------------------------------------------------------------- YAML
 
 
@@ -73,7 +79,7 @@ def _replace_yaml_scalar(text: str, node, new_value: str) -> Edit:
     return Edit(node.start_mark.index, node.end_mark.index, yaml_scalar(new_value))
 
 
-def _yaml_edit(text: str, mappings: list, pin: Pin, claims: set) -> Edit | str:
+def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
     """The edit for one pin, or the reason there is none."""
     import yaml
 
@@ -92,15 +98,13 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: set) -> Edit | str:
                 if not isinstance(sibling, yaml.ScalarNode):
                     return f"{ref.revision_key} is not a plain value here; set it by hand"
                 return _replace_yaml_scalar(text, sibling, pin.sha)
-            claim = (id(mapping), ref.revision_key)
-            if claim in claims:
-                return f"another reference in this mapping already adds {ref.revision_key}"
-            claims.add(claim)
             entry = f"{ref.revision_key}: {yaml_scalar(pin.sha)}"
             if mapping.flow_style:
-                return Edit(value_node.end_mark.index, value_node.end_mark.index, f", {entry}")
-            indent = " " * key_node.start_mark.column
-            return insert_line_after(text, value_node.end_mark.index, f"{indent}{entry}  # {pin.comment()}")
+                edit = Edit(value_node.end_mark.index, value_node.end_mark.index, f", {entry}")
+            else:
+                indent = " " * key_node.start_mark.column
+                edit = insert_line_after(text, value_node.end_mark.index, f"{indent}{entry}  # {pin.comment()}")
+            return _claim(claims, (id(mapping), ref.revision_key), edit, "mapping")
     return f"could not find the {ref.id} value on line {ref.line}"
 
 
@@ -136,7 +140,7 @@ def _json_value_end(text: str, start: int) -> int:
     return m.end() if m else start
 
 
-def _json_edit(text: str, objects: list, offsets: list[int], pin: Pin, claims: set) -> Edit | str:
+def _json_edit(text: str, objects: list, offsets: list[int], pin: Pin, claims: dict) -> Edit | str:
     ref = pin.reference
     line_start = offsets[ref.line - 1] if ref.line - 1 < len(offsets) else len(text)
     line_stop = offsets[ref.line] if ref.line < len(offsets) else len(text)
@@ -156,18 +160,17 @@ def _json_edit(text: str, objects: list, offsets: list[int], pin: Pin, claims: s
                 if text[sib_start] in "{[":
                     return f"{ref.revision_key} is not a plain value here; set it by hand"
                 return Edit(sib_start, _json_value_end(text, sib_start), json.dumps(pin.sha))
-            if (start, ref.revision_key) in claims:
-                return f"another reference in this object already adds {ref.revision_key}"
-            claims.add((start, ref.revision_key))
             entry = f"{json.dumps(ref.revision_key)}: {json.dumps(pin.sha)}"
-            if "\n" not in text[start:end]:
-                return Edit(value_end, value_end, f", {entry}")
             indent = text[line_start:key_start]
             after = text[value_end:]
-            if after.lstrip().startswith(","):
+            if "\n" not in text[start:end]:
+                edit = Edit(value_end, value_end, f", {entry}")
+            elif after.lstrip().startswith(","):
                 comma = value_end + after.index(",") + 1
-                return Edit(comma, comma, f"\n{indent}{entry},")
-            return Edit(value_end, value_end, f",\n{indent}{entry}")
+                edit = Edit(comma, comma, f"\n{indent}{entry},")
+            else:
+                edit = Edit(value_end, value_end, f",\n{indent}{entry}")
+            return _claim(claims, (start, ref.revision_key), edit, "object")
     return f"could not find the {ref.id} value on line {ref.line}"
 
 
@@ -180,7 +183,7 @@ def _toml_string(value: str) -> str:
     return json.dumps(value)  # a TOML basic string is a JSON string for these characters
 
 
-def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims: set) -> Edit | str:
+def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims: dict) -> Edit | str:
     ref = pin.reference
     if ref.line - 1 >= len(lines):
         return f"line {ref.line} is past the end of the file"
@@ -213,12 +216,9 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
             sibling = re.match(rf"\s*{key_re.pattern}", lines[number])
             if sibling:
                 return Edit(offsets[number] + sibling.start("v"), offsets[number] + sibling.end("v"), pin.sha)
-        if (first, ref.revision_key) in claims:
-            return f"another reference in this table already adds {ref.revision_key}"
-        claims.add((first, ref.revision_key))
         indent = line[: len(line) - len(line.lstrip())]
         entry = f"{indent}{ref.revision_key} = {_toml_string(pin.sha)}  # {pin.comment()}"
-        return insert_line_after(text, base, entry)
+        return _claim(claims, (first, ref.revision_key), insert_line_after(text, base, entry), "table")
     return f"could not find the {ref.id} value on line {ref.line}"
 
 
@@ -231,7 +231,7 @@ def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
         reason = "editing this kind of config file is not supported; pin it by hand"
         return SpanPlan((), (), tuple(Skipped(p.reference, reason) for p in pins))
     offsets = line_offsets(text)
-    claims: set = set()  # (container, revision key) pairs already given a new key: never add a key twice
+    claims: dict = {}  # (container, revision key) -> the edit adding that key
     try:
         if fmt == "yaml":
             mappings = list(_yaml_mappings(text))

@@ -293,6 +293,10 @@ def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | 
         return (f"the id at this call comes from {what}, which can differ at run time; "
                 "pin it where the id is chosen")
     existing = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    if existing is None and ref.revision is not None and dict_key is None \
+            and any(index.static_value(a.value) == ref.revision for a in call.args if a.keyword is None and not a.star):
+        return (f"the revision is passed by position at this call; write it as {keyword}=\"<sha>\" by hand "
+                "(adding the keyword too would pass it twice)")
     if existing is not None and dict_key is not None and isinstance(existing, cst.Dict):
         existing = next((e.value for e in existing.elements if isinstance(e, cst.DictElement)
                          and index.static_value(e.key) == dict_key), None)
@@ -357,12 +361,19 @@ def _plan(index: _Index, pins: Sequence[Pin]) -> tuple[_Plan, list[Pin], list[Sk
             continue
         call_entry = index.find_call(ref.line, ref.column, ref.api)
         if key in INSIDE_STRING_KEYS:
-            edits = []
+            edits, covered = [], False
             for node, _, owner in index.strings_for(ref.line, ref.column, call_entry):
                 value = _plain_value(node)
                 new = pin_inside(value, ref, pin.sha) if value is not None else None
-                if new is not None and node not in plan.string_edits:
-                    edits.append((node, f"{node.quote}{new}{node.quote}", owner))
+                if new is None:
+                    continue
+                new_text = f"{node.quote}{new}{node.quote}"
+                if node not in plan.string_edits:
+                    edits.append((node, new_text, owner))
+                covered = covered or plan.string_edits.get(node) == new_text  # pinned for another reference
+            if not edits and covered:
+                done.append(pin)
+                continue
             if not edits:
                 skipped.append(Skipped(ref, "the id string is not written at this call (a constant, variable or "
                                             "f-string); pin it where the string is written"))

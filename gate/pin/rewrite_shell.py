@@ -47,12 +47,24 @@ def _id_match(text: str, start: int, end: int, column_offset: int, ref_id: str) 
     return (after or found or [None])[0]
 
 
+_SEPARATOR = re.compile(r"&&|\|\||[;|]")
+
+
+def _simple_command(text: str, start: int, end: int, found: re.Match) -> tuple[int, int]:
+    """The span of the one command (between `&&`, `||`, `;`, `|`) that holds the id: a flag of the command
+    before or after it belongs to another program."""
+    before = [m.end() for m in _SEPARATOR.finditer(text, start, found.start())]
+    after = _SEPARATOR.search(text, found.end(), end)
+    return (before[-1] if before else start), (after.start() if after else end)
+
+
 def _flag_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
     ref, flag = pin.reference, pin.reference.revision_key
     found = _id_match(text, start, end, column_offset, ref.id or "")
     if found is None:
         return (f"{ref.id} is not written in the command on line {ref.line} (it comes from a variable); "
                 f"add {flag} {pin.sha} by hand")
+    start, end = _simple_command(text, start, end, found)
     exec_form = found.group("q") == '"' and re.match(r"\s*[,\]]", text[found.end():end]) is not None
     if exec_form:
         existing = re.compile(rf'"{re.escape(flag)}"\s*,\s*"(?P<v>[^"]*)"').search(text, start, end)

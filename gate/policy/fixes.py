@@ -27,6 +27,15 @@ def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
     if reference.source == "torchhub" or key == ":":
         owner_repo = reference.id or "<owner>/<repo>"
         return f"pin the GitHub ref to a commit: '{owner_repo}:{sha}'"
+    if key == "git checkout":
+        return f"check out the commit after cloning: git -C <clone dir> checkout {sha}"
+    if key == "uri" or reference.source == "mlflow":
+        return ("load a fixed model version, models:/<name>/<version number>, not a stage or alias "
+                "(models:/<name>/Production, models:/<name>@champion)")
+    if reference.source == "kaggle":
+        if reference.kind == "dataset":
+            return f"name a fixed version: '{reference.id or '<owner>/<dataset>'}/versions/<number>'"
+        return "name a fixed version: '<owner>/<model>/<framework>/<variation>/<version number>'"
     if key == "@":
         written = f"'{reference.id}@{current}'" if current else f"'{reference.id}'"
         return (f"write {written} as '{reference.id}@{sha}' (hf://{'datasets/' if reference.kind == 'dataset' else ''}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 from gate.policy.globs import is_glob, match_any_path, match_id
@@ -107,12 +106,12 @@ class Waiver:
                 "expires": self.expires.isoformat(), "owner": self.owner, "source": self.source, "line": self.line}
 
 
-def thaw(value):
-    """A deep plain dict/list copy of a policy value (the YAML's shapes: dicts, lists, scalars)."""
-    if isinstance(value, (dict, MappingProxyType)):
-        return {k: thaw(v) for k, v in value.items()}
+def plain_copy(value):
+    """A deep copy of a policy value (the YAML's shapes: dicts, lists, scalars), tuples made lists."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [thaw(v) for v in value]
+        return [plain_copy(v) for v in value]
     return value
 
 
@@ -160,13 +159,13 @@ class Policy:
         defaults = merge_defaults(BUILTIN_DEFAULTS, data.get("defaults") or {})
         return cls(
             source=source,
-            defaults=thaw(defaults),
-            models=tuple(thaw(list(data.get("models") or []))),
-            datasets=tuple(thaw(list(data.get("datasets") or []))),
-            artifacts=tuple(thaw(list(data.get("artifacts") or []))),
+            defaults=plain_copy(defaults),
+            models=tuple(plain_copy(list(data.get("models") or []))),
+            datasets=tuple(plain_copy(list(data.get("datasets") or []))),
+            artifacts=tuple(plain_copy(list(data.get("artifacts") or []))),
             exceptions=tuple(exceptions),
             ai_agents=tuple(data["ai_agents"]) if data.get("ai_agents") is not None else DEFAULT_AI_AGENTS,
-            profiles=thaw(data.get("profiles") or {}),
+            profiles=plain_copy(data.get("profiles") or {}),
             base_dir=base_dir,
             files=tuple(files),
             lines=dict(lines or {}),
@@ -226,8 +225,8 @@ class Policy:
         """This policy with `profiles.<name>` applied on top of its defaults (e.g. `ai_authored`)."""
         if name not in PROFILES:
             raise ValueError(f"unknown policy profile {name!r} (known: {', '.join(PROFILES)})")
-        overrides = thaw(self.profiles.get(name) or {})
-        return replace(self, defaults=thaw(merge_defaults(thaw(self.defaults), overrides)), profile=name)
+        overrides = plain_copy(self.profiles.get(name) or {})
+        return replace(self, defaults=plain_copy(merge_defaults(plain_copy(self.defaults), overrides)), profile=name)
 
     def is_ai_agent(self, login: str | None) -> bool:
         return bool(login) and any(login.lower() == agent.lower() for agent in self.ai_agents)
@@ -236,10 +235,10 @@ class Policy:
         return {
             "source": self.source,
             "profile": self.profile,
-            "defaults": thaw(self.defaults),
-            "models": thaw(self.models),
-            "datasets": thaw(self.datasets),
-            "artifacts": thaw(self.artifacts),
+            "defaults": plain_copy(self.defaults),
+            "models": plain_copy(self.models),
+            "datasets": plain_copy(self.datasets),
+            "artifacts": plain_copy(self.artifacts),
             "exceptions": [w.to_json() for w in self.exceptions],
             "ai_agents": list(self.ai_agents),
         }

@@ -17,6 +17,8 @@ HUB_URL = "https://huggingface.co"
 # The purl-spec `huggingface` type names model repositories; a dataset is told apart by its repository_url,
 # the qualifier the spec defines for repositories other than the default one.
 DATASETS_REPOSITORY_URL = f"{HUB_URL}/datasets"
+# A Hub URL (`source: url`) names the same repository as a Hub id does: one component, one purl.
+HUB_SOURCES = ("huggingface", "url")
 
 
 @dataclass
@@ -29,10 +31,11 @@ class _Entry:
 
 def _component_key(reference: Reference) -> tuple:
     # Hub ids are case-insensitive; two pins of the same repository are two different things loaded.
-    ident = reference.id.lower() if reference.source == "huggingface" and reference.id else reference.id
     if reference.kind == "artifact":
         return ("artifact", reference.path, reference.sha256)
-    return (reference.kind, reference.source, ident, reference.revision)
+    if reference.source in HUB_SOURCES:
+        return (reference.kind, "huggingface", reference.id.lower(), reference.revision)
+    return (reference.kind, reference.source, reference.id, reference.revision)
 
 
 def _purl(reference: Reference):
@@ -41,7 +44,7 @@ def _purl(reference: Reference):
     if reference.kind == "artifact" or not reference.id:
         return None
     version = reference.revision if reference.pinned else None
-    if reference.source == "huggingface":
+    if reference.source in HUB_SOURCES:
         namespace, _, name = reference.id.rpartition("/")
         qualifiers = {"repository_url": DATASETS_REPOSITORY_URL} if reference.kind == "dataset" else None
         return PackageURL(type="huggingface", namespace=namespace or None, name=name, version=version,
@@ -50,7 +53,7 @@ def _purl(reference: Reference):
 
 
 def _hub_page(reference: Reference) -> str | None:
-    if reference.source != "huggingface" or not reference.id or reference.kind == "artifact":
+    if reference.source not in HUB_SOURCES or not reference.id or reference.kind == "artifact":
         return None
     prefix = f"{HUB_URL}/datasets" if reference.kind == "dataset" else HUB_URL
     page = f"{prefix}/{reference.id}"

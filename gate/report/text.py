@@ -31,7 +31,10 @@ def render_text(report: Report) -> str:
     if report.references:
         lines.append(f"References ({len(report.references)}):")
         for ref in report.references:
-            name = ref.id if ref.id is not None else f"<dynamic: {ref.expression}>"
+            if ref.id is not None:
+                name = ref.id
+            else:
+                name = ref.path if ref.kind == "artifact" else f"<dynamic: {ref.expression}>"
             if ref.kind == "artifact":  # a committed file: its content hash is what pins it
                 pin = f"sha256 {ref.sha256[:12]}…" if ref.sha256 else "not hashed"
             else:

@@ -63,8 +63,10 @@ def findings_for(policy, index: int, reference: Reference, answer: RepoAnswer, *
                 f"check the id for typos; for a private repository set {token_env} to a token with read access")
         return out.items
     if answer.status == "revision-not-found":
-        hint = (f'pin to a commit that exists, e.g. revision="{answer.head_sha}", the current head of the default '
-                "branch" if answer.head_sha else "pin to a commit that exists in the repository's history")
+        from gate.policy.fixes import pin_instruction
+
+        hint = (f"pin to a commit that exists: {pin_instruction(reference, answer.head_sha)} (the current head of "
+                "the default branch)" if answer.head_sha else "pin to a commit that exists in the repository's history")
         out.add("revision-not-found", f"revision {reference.revision} does not exist in {what} on {registry}", hint)
         return out.items
     if answer.status == "disabled":
@@ -94,8 +96,9 @@ def _gated(policy, entry, out: _Findings, what: str, answer: RepoAnswer) -> None
         return
     out.add("repo-gated",
             f"{what} is gated ({answer.gated} approval): downloads need an accepted access request and a token",
-            "review the repository's terms; if acceptable, add `gated: allow` to its policy entry "
-            f"(models/datasets: - id: {answer.canonical_id or out.reference.id}); otherwise use an ungated repository",
+            "review the repository's terms; if acceptable, declare it in the policy: "
+            f"`{'datasets' if answer.query.kind == 'dataset' else 'models'}: - {{id: "
+            f"{answer.canonical_id or out.reference.id}, gated: allow}}`; otherwise use an ungated repository",
             severity="error" if mode == "deny" else None, gated=answer.gated)
 
 
@@ -106,7 +109,7 @@ def _license(policy, entry, out: _Findings, at: str, answer: RepoAnswer) -> None
     allowed_lower = {str(a).lower() for a in allowed}
     if any(lic.lower() in allowed_lower for lic in answer.license):
         return
-    declared = f"licensed {', '.join(answer.license)}" if answer.license else "declares no license in its model card"
+    declared = f"is licensed {', '.join(answer.license)}" if answer.license else "declares no license in its card"
     out.add("license-not-allowed",
             f"{at} {declared}; the policy allows {', '.join(str(a) for a in allowed)}",
             "use a repository under an allowed license, or, once approved, add "
@@ -126,7 +129,11 @@ def _file_pins(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
                     "`files` after reviewing this revision", file=name, expected=expected)
             continue
         actual = stored.lfs_sha256 or git_hashes.get(name)
-        if actual is None or actual.lower() == expected:
+        if actual is None:  # never a silent pass: a pin that could not be checked is a failed verification
+            out.add("verification-failed", f"could not compute the sha256 of {name} at {at}",
+                    "re-run the verification; if it persists, report it", file=name)
+            continue
+        if actual.lower() == expected:
             continue
         out.add("file-hash-mismatch",
                 f"{name} at {at} has sha256 {actual}, but the policy pins sha256:{expected}",

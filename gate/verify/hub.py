@@ -17,8 +17,10 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 def classify_hub_error(exc: BaseException) -> Failure | None:
     """Which client errors are worth a retry, and how to say what went wrong."""
     import httpx2
-    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError
+    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, OfflineModeIsEnabled
 
+    if isinstance(exc, OfflineModeIsEnabled):
+        return Failure("HF_HUB_OFFLINE is set, so the Hub cannot be asked; unset it to verify", transient=False)
     if isinstance(exc, GatedRepoError):
         return Failure("the repository is gated and the token has no access "
                        "(set HF_TOKEN to a token that was granted access)", transient=False)

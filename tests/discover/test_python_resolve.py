@@ -264,3 +264,20 @@ def test_self_attributes_and_instances_of_classes_in_the_file():
     AutoModel.from_pretrained(cfg.model)
     '''
     assert ids(code) == [("org/self", None), ("org/cfg", None)]
+
+
+def test_a_none_default_means_the_id_comes_from_outside_the_file():
+    code = '''
+    from dataclasses import dataclass, field
+    from transformers import AutoModel, pipeline
+    @dataclass
+    class Args:
+        model_name_or_path: str = field(default=None)
+    def load(model_id=None):
+        return AutoModel.from_pretrained(model_id)
+    AutoModel.from_pretrained(Args().model_name_or_path)
+    pipeline("text-generation", model="org/m", tokenizer=None)
+    '''
+    found = scan(code).references
+    assert [(r.id, r.dynamic, r.expression, r.line) for r in found] == [
+        (None, True, "model_id", 8), (None, True, "Args().model_name_or_path", 9), ("org/m", False, None, 10)]

@@ -78,7 +78,7 @@ def test_dry_run_prints_a_diff_and_changes_nothing(capsys, repo, hub_repos):
         assert f"--- a/{name}\n+++ b/{name}\n" in out
     assert f'+model = AutoModel.from_pretrained(MODEL, revision="{main_sha}")  ' \
            f"# pinned from default branch on {TODAY} by model-gate pin\n" in out
-    assert "would pin 11 reference(s) in 4 file(s); run again with --write" in err
+    assert "would pin 11 reference(s) in 4 file(s); 1 not pinned (listed above); run again with --write" in err
     assert "train.py:14: model (dynamic): the id or revision is computed at run time" in err
 
 
@@ -113,7 +113,7 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
 
     code, out, err = pin(capsys, repo, hub_repos)
     assert (code, out) == (0, "")
-    assert "nothing to change (11 reference(s) already pinned)" in err
+    assert "nothing to change; 1 not pinned (listed above) (11 reference(s) already pinned)" in err
 
     capsys.readouterr()
     main(["scan", str(repo), "--format", "json", "--fail-on", "never"])
@@ -123,11 +123,16 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
 
 
 def test_one_hub_query_per_distinct_revision(capsys, repo, hub_repos):
+    from gate.pin.resolve import resolve_revisions
+
+    hub_repos.reset_requests()
+    resolve_revisions([("model", "org/m", None)], endpoint=hub_repos.endpoint)
+    per_query = hub_repos.requests
     hub_repos.reset_requests()
     code, _, _ = pin(capsys, repo, hub_repos)
     assert code == 0
-    # (model org/m, default), (model org/m, v1), (model org/m, main), (dataset org/d, default)
-    assert hub_repos.requests == 4
+    # 11 references, 4 questions: (model org/m, default), (org/m, v1), (org/m, main), (dataset org/d, default)
+    assert hub_repos.requests == 4 * per_query
 
 
 def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repos):
@@ -198,3 +203,26 @@ def test_nothing_to_pin_is_success(capsys, tmp_path, hub):
     code, out, err = pin(capsys, tmp_path, hub)
     assert (code, out) == (0, "")
     assert "nothing to change" in err
+
+
+def test_dry_run_diff_applies_with_git_apply_to_the_same_result_as_write(capsys, repo, hub_repos, tmp_path_factory):
+    import shutil
+    import subprocess
+
+    twin = tmp_path_factory.mktemp("twin")
+    shutil.copytree(repo, twin, dirs_exist_ok=True)
+    code, diff, _ = pin(capsys, repo, hub_repos, "--update-policy")
+    assert code == 0 and "--- /dev/null\n+++ b/.github/model-policy.yml" in diff
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "apply", "-"], input=diff, text=True, cwd=repo, check=True)
+    assert pin(capsys, twin, hub_repos, "--write", "--update-policy")[0] == 0
+    for name in ("train.py", "config.yaml", "cfg.json", "run.sh", ".github/model-policy.yml"):
+        assert (repo / name).read_text() == (twin / name).read_text(), name
+
+
+def test_endpoint_from_hf_endpoint(capsys, tmp_path, hub_repos, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", hub_repos.endpoint)
+    (tmp_path / "app.py").write_text('from transformers import AutoModel\nAutoModel.from_pretrained("org/m")\n')
+    capsys.readouterr()
+    assert main(["pin", str(tmp_path), "--write"]) == 0
+    assert f'revision="{hub_repos.repo("org/m").head()}"' in (tmp_path / "app.py").read_text()

@@ -173,3 +173,12 @@ def test_crlf_file_keeps_crlf_on_added_lines():
     text = "# cfg\r\nmodel_name_or_path: org/m\r\nother: 1\r\n"
     result = rewrite_file("c.yaml", text, [pin(cfg(2, path="c.yaml"))])
     assert result.text == f"# cfg\r\nmodel_name_or_path: org/m\r\nmodel_revision: {SHA}  {comment()}\r\nother: 1\r\n"
+
+
+def test_yaml_alias_of_one_mapping_is_pinned_once_for_both_references():
+    text = "base: &base\n  model: org/m\ncopy: *base\n"
+    refs = [cfg(2, path="c.yaml", column=3), cfg(2, path="c.yaml", column=3)]
+    result = rewrite_file("c.yaml", text, [pin(r) for r in refs])
+    assert result.skipped == () and len(result.pinned) == 2
+    assert yaml.safe_load(result.text)["copy"]["model_revision"] == SHA
+    assert result.text.count("model_revision") == 1

@@ -198,3 +198,17 @@ def test_id_built_from_module_constants_is_pinned():
     source = 'ORG = "org"\nm = AutoModel.from_pretrained(f"{ORG}/m")\nn = AutoModel.from_pretrained(ORG + "/m")\n'
     result = rewrite(source, ref(2, 5), ref(3, 5))
     assert result.text.count(f'revision="{SHA}"') == 2
+
+
+def test_revision_passed_by_position_is_listed_not_doubled():
+    source = 'p = hf_hub_download("org/m", "config.json", None, None, "main")\n'
+    result = rewrite(source, ref(1, 5, revision="main", api="huggingface_hub.hf_hub_download"))
+    assert result.text == source and "passed by position" in result.skipped[0].reason
+
+
+def test_two_hf_paths_of_one_dataset_in_one_call_are_both_pinned_once():
+    source = 'ds = load_dataset("parquet", data_files={"a": "hf://datasets/org/d/a.parquet", "b": "hf://datasets/org/d/b.parquet"})\n'
+    refs = [ref(1, 6, id_="org/d", key="@", kind="dataset", api="datasets.load_dataset") for _ in range(2)]
+    result = rewrite(source, *refs)
+    assert result.skipped == () and len(result.pinned) == 2
+    assert result.text.count(f"org/d@{SHA}/") == 2

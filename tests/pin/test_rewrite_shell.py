@@ -97,3 +97,9 @@ def test_id_from_a_variable_is_listed():
     text = "ARG M=org/m\nRUN hf download ${M}\n"
     result = rewrite_file("Dockerfile", text, [pin(sh(2, 5, path="Dockerfile"))])
     assert result.text == text and "comes from a variable" in result.skipped[0].reason
+
+
+def test_flag_of_another_command_on_the_same_line_is_not_touched():
+    text = "hf download org/a --revision main && hf download org/m --local-dir m\n"
+    result = rewrite_file("run.sh", text, [pin(sh(1, 39))])
+    assert result.text == f"hf download org/a --revision main && hf download org/m --revision {SHA} --local-dir m\n"

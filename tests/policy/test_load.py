@@ -53,6 +53,8 @@ BAD = [
      "  - {rule: unpinned-revision, id: x, reason: r, expires: 2027-01-15}\n", 4, "max_waiver_days (30)"),
     ("waiver without id or paths", "version: 1\nexceptions:\n  - rule: unpinned-revision\n    reason: r\n"
      "    expires: 2026-12-30\n", 3, "needs 'id' or 'paths'"),
+    ("misspelt required key", "version: 1\nexceptions:\n  - rule: unpinned-revision\n    id: x\n    reason: r\n"
+     "    expire: 2026-12-30\n", 6, "exceptions[0]: unknown key 'expire' (did you mean 'expires'?)"),
     ("waiver without reason", "version: 1\nexceptions:\n  - rule: unpinned-revision\n    id: x\n"
      "    expires: 2026-12-30\n", 3, "missing required key 'reason'"),
     ("unknown rule in a waiver", "version: 1\nexceptions:\n  - rule: unpined-revision\n    id: x\n    reason: r\n"

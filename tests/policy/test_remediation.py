@@ -33,12 +33,16 @@ def only_finding(body, reference):
      f"https://huggingface.co/datasets/org/d/resolve/{PLACEHOLDER}/<file>"),
     (ref("org/m", syntax="python", revision_key="@"), f"'org/m@{PLACEHOLDER}'"),
     (ref("pytorch/vision", "v0.10.0", source="torchhub", revision_key=":"), f"'pytorch/vision:{PLACEHOLDER}'"),
+    (ref("org/m", syntax="shell", revision_key="git checkout"), f"git -C <clone dir> checkout {PLACEHOLDER}"),
+    (ref("my-model", "Production", source="mlflow", revision_key="uri"), "models:/<name>/<version number>"),
+    (ref("owner/data", kind="dataset", source="kaggle"), "'owner/data/versions/<number>'"),
 ])
 def test_unpinned_fix_matches_syntax(reference, expected):
     finding = only_finding("", reference)
     assert finding.rule == "unpinned-revision"
     assert expected in finding.remediation
-    assert "model-gate pin" in finding.remediation
+    assert ("model-gate pin" in finding.remediation) is (reference.source in ("huggingface", "url")
+                                                          and reference.revision_key is not None)
     assert (finding.path, finding.line, finding.reference) == (reference.path, reference.line, 0)
 
 

@@ -141,3 +141,13 @@ def test_cli_format_cyclonedx(tmp_path):
     assert component["purl"] == f"pkg:huggingface/org/m@{SHA}"
     assert component["evidence"]["occurrences"] == [{"location": "train.py", "line": 2, "offset": 1,
                                                      "symbol": "transformers.from_pretrained"}]
+
+
+def test_hub_url_and_hub_id_of_one_commit_are_one_component():
+    refs = [ref("org/m", "train.py", 1, revision=SHA),
+            ref("org/m", "get.sh", 4, revision=SHA, source="url", api="shell:wget")]
+    text = render_cyclonedx(report(refs, [], verdict="pass"))
+    validate(text)
+    [component] = json.loads(text)["components"]
+    assert component["purl"] == f"pkg:huggingface/org/m@{SHA}"
+    assert len(component["evidence"]["occurrences"]) == 2

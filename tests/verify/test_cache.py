@@ -93,3 +93,28 @@ def test_cached_answer_lacking_a_newly_pinned_git_file_hash_is_refetched(hub, tm
     outcome = verify(hub, [ref("org/m", sha)], tmp_path, policy)
     assert hub.requests >= 2  # info again, then the file itself
     assert [f.rule for f in outcome.findings] == ["file-hash-mismatch"]
+
+
+def test_entries_older_than_max_age_are_refetched(hub, tmp_path):
+    from gate.verify.cache import MAX_AGE
+
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    verify(hub, [ref("org/m", sha)], tmp_path)
+    [entry] = list((tmp_path / "cache").rglob("*.json"))
+    record = json.loads(entry.read_text())
+    record["fetched_at"] -= MAX_AGE + 60  # repo-level flags (disabled, gated, scan results) may have changed
+    entry.write_text(json.dumps(record))
+    hub.repo("org/m").set(disabled=True)
+    hub.reset_requests()
+    assert [f.rule for f in verify(hub, [ref("org/m", sha)], tmp_path).findings] == ["repo-disabled"]
+    assert hub.requests == 1
+
+
+def test_offline_mode_fails_closed_with_a_clear_reason(hub, tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    [finding] = verify(hub, [ref("org/m", sha)], tmp_path).findings
+    assert finding.rule == "verification-failed" and "HF_HUB_OFFLINE is set" in finding.message
+    assert hub.requests == 0

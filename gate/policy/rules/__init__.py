@@ -1,6 +1,7 @@
 """Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)`.
 
-Policy-stage rules also define `check(context, index, reference) -> Iterable[Finding]`; rules raised by later
+Policy-stage rules also define `check(context, index, reference) -> Iterable[Finding]` (per reference) or
+`check_policy(context) -> Iterable[Finding]` (about the policy itself, e.g. waivers); rules raised by later
 stages (verification, signatures, pickle scanning) only carry metadata here and build findings with
 `RULE.finding(...)`. docs/rules.md and SARIF rule metadata are generated from these objects.
 """

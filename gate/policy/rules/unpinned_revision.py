@@ -47,7 +47,9 @@ def check(context, index, reference):
     if allowed:
         fix = f"{pin_instruction(reference, allowed[0])} (the revision the policy allows)"
     else:
-        fix = f"{pin_instruction(reference)}. {PIN_HINT}"
+        # `model-gate pin` resolves through the Hub, so it only offers itself for Hub ids and Hub URLs.
+        can_pin = reference.source in ("huggingface", "url") and reference.revision_key
+        fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
     yield RULE.finding(
         message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision)}",
         remediation=fix,
