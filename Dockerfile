@@ -2,14 +2,16 @@
 #
 # GitHub runs a container action as root, with the checkout mounted at /github/workspace and that as the
 # working directory, so this file has no USER and no WORKDIR: a non-root user could not read the runner's
-# files, and a WORKDIR would be overridden anyway (see .hadolint.yaml for the lint exceptions).
+# files, and a WORKDIR would be overridden anyway. hadolint runs clean at every severity (.hadolint.yaml);
+# its one exception, DL3008, is made inline below with the reason.
 #
-# The base is pinned by digest (multi-arch index of python:3.12-slim). To refresh it:
+# The base is pinned by digest (the multi-arch index of python:3.12-slim), fully qualified so that buildah
+# and podman, which do not assume Docker Hub for short names, resolve it like Docker does. To refresh it:
 #   skopeo inspect --raw docker://docker.io/library/python:3.12-slim | sha256sum
 #   (or: docker buildx imagetools inspect python:3.12-slim, the "Digest:" line)
-# and replace the digest below. The container test builds with --build-arg BASE=<a local stand-in>
-# because this machine cannot pull images (tests/container/build.sh).
-ARG BASE=python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea
+# and replace the digest below. Where images cannot be pulled, the container test builds with
+# --build-arg BASE=<a local stand-in> (tests/container/build.sh).
+ARG BASE=docker.io/library/python:3.12-slim@sha256:78387bc3881b8273120a12ebe6c1ab22b018ccc2c9adf565ae1ac9b536e184ea
 
 FROM ${BASE} AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \

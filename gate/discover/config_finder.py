@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.url_finder import iter_hub_urls, url_reference
@@ -57,11 +58,9 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
 DATASET_LIST_KEYS = frozenset({"datasets", "test_datasets", "pretraining_dataset"})
 """`datasets: [{path: org/data, revision: ...}]` (axolotl and similar)."""
 DATASET_ITEM_KEY = ConfigKey("dataset", ("revision",), True)
-# Loader names and placeholders that look like legacy ids but never name a Hub repository.
-NOT_HUB_IDS = frozenset({
-    "csv", "json", "jsonl", "parquet", "text", "arrow", "pandas", "sql", "xml", "imagefolder", "audiofolder",
-    "videofolder", "webdataset", "generator", "none", "null", "auto", "default", "true", "false", "local",
-})
+# Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders).
+NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
+                                                     "local"})
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
 _PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
 _YAML_EXPANSION_LIMIT = 100_000

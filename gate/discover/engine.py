@@ -18,6 +18,8 @@ from gate.discover.interface import Discovery, FileResult, Finder, Reference, Sc
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 """Larger files are not parsed; they are only streamed through the Hub URL scan (with a warning)."""
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+"""Notebooks carry their outputs (images, tables); their code is still worth parsing well past 10 MB."""
 PARALLEL_THRESHOLD = 400
 """Below this many files a process pool costs more than it saves."""
 BATCH_SIZE = 64
@@ -206,6 +208,8 @@ def _glob_matches(pattern: str, rel: str) -> bool:
     if "/" not in pattern:
         return any(fnmatch.fnmatchcase(part, pattern) for part in rel.split("/"))
     pattern = pattern.lstrip("/")
+    if pattern.startswith("**/"):  # any depth, including none
+        return _glob_matches(pattern[3:], rel) or fnmatch.fnmatchcase(rel, pattern)
     if fnmatch.fnmatchcase(rel, pattern):
         return True
     parts = rel.split("/")
@@ -258,11 +262,12 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
     except OSError as exc:
         return False, FileResult(warnings=(ScanWarning(file.path, f"cannot read: {exc.strerror}"),))
 
-    if size > MAX_TEXT_BYTES:
+    limit = MAX_NOTEBOOK_BYTES if file.path.endswith(".ipynb") else MAX_TEXT_BYTES
+    if size > limit:
         from gate.discover.url_finder import scan_file_for_urls_bounded
 
         warnings.append(ScanWarning(
-            file.path, f"file is {size / 1_048_576:.1f} MB, over the {MAX_TEXT_BYTES // 1_048_576} MB text limit: "
+            file.path, f"file is {size / 1_048_576:.1f} MB, over the {limit // 1_048_576} MB text limit: "
                        "not parsed, only scanned for Hub URLs; review it by hand or --exclude it"))
         try:
             references += scan_file_for_urls_bounded(file.absolute, file.path)
@@ -353,9 +358,15 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
         batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
         results = []
+        batches = list(_batches(files, batch_size))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in _batches(files, batch_size)]
-            results = [future.result() for future in futures]
+            futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in batches]
+            for batch, future in zip(batches, futures, strict=True):
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # noqa: BLE001 - a dead worker loses its batch, never silently
+                    results.append((0, [], [ScanWarning(f.path, f"not scanned: the worker process failed "
+                                                                f"({type(exc).__name__}: {exc})") for f in batch]))
     else:
         results = [_scan_batch(files, repo_paths)]
 

@@ -19,6 +19,7 @@ SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script"})
 # Cell magics whose body is still Python.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "px", "cache"})
 SHELL_LINE_MAGICS = ("%sx ", "%system ", "%%sx ")
+_HELP = re.compile(r"^\??[A-Za-z_][\w.]*(?:\(\))?\?{1,2}\s*$")  # `obj?`, `obj??`, `?obj`
 _SHELL_ASSIGNMENT = re.compile(r"^(\s*)([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*!(.*)$")
 
 
@@ -238,7 +239,7 @@ class _Notebook:
                 if stripped.startswith(SHELL_LINE_MAGICS):
                     self._shell_line(source_line, len(indent) + stripped.index(" ") + 1)
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
-            elif stripped.endswith("?") and not stripped.startswith("#"):
+            elif _HELP.match(stripped):
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))  # `obj?` help
             else:
                 python.append(source_line)

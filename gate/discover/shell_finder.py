@@ -54,6 +54,7 @@ _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 _HIDDEN_SPACE = "\x1f"
+_LONGEST_SHLEX_LINE = 100_000
 _HUB_GIT_URL = re.compile(
     r"^(?:https?://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)/|git@(?:hf\.co|huggingface\.co):)"
     r"(?:(?P<type>datasets|spaces)/)?(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)/?$"
@@ -89,11 +90,10 @@ class _Logical:
     """(offset in text, 1-based physical line, 1-based column of that offset)."""
 
     def where(self, offset: int) -> tuple[int, int]:
-        line, column, start = self.segments[0][1], self.segments[0][2], 0
-        for segment_offset, segment_line, segment_column in self.segments:
-            if segment_offset > offset:
-                break
-            start, line, column = segment_offset, segment_line, segment_column
+        from bisect import bisect_right
+
+        index = max(bisect_right(self.segments, (offset, float("inf"), 0)) - 1, 0)
+        start, line, column = self.segments[index]
         return line, column + offset - start
 
 
@@ -127,6 +127,9 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0) -> Iter
 
 def tokenize(logical: _Logical) -> list[tuple[str, int]]:
     """(word, offset) pairs; punctuation (`&&`, `|`, `;`) are their own words. Never raises."""
+    if len(logical.text) > _LONGEST_SHLEX_LINE:
+        # shlex reads one character at a time; a megabyte-long line gets plain whitespace words instead.
+        return [(m.group(0).strip("\"'"), m.start()) for m in re.finditer(r"\S+", logical.text)]
     # GitHub expressions (`${{ inputs.model }}`) are one word: hide their spaces from shlex, same length.
     text = _GITHUB_EXPRESSION.sub(lambda m: m.group(0).replace(" ", _HIDDEN_SPACE), logical.text)
     lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)

@@ -136,7 +136,12 @@ def rewrite_files(root: Path, pins: list[Pin], run: PinRun) -> None:
             reason = f"cannot read the file ({getattr(exc, 'strerror', None) or type(exc).__name__})"
             run.skipped.extend(Skipped(p.reference, reason) for p in file_pins)
             continue
-        result = rewrite_file(path, text, file_pins)
+        try:
+            result = rewrite_file(path, text, file_pins)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the others; the file stays as it is
+            reason = f"model-gate could not rewrite this file ({type(exc).__name__}: {exc}); pin it by hand"
+            run.skipped.extend(Skipped(p.reference, reason) for p in file_pins)
+            continue
         run.pinned.extend(result.pinned)
         run.skipped.extend(result.skipped)
         if result.text != text:

@@ -57,27 +57,36 @@ class SpanPlan:
     Edits from several span rewriters of one file are merged and applied together, so none of them shifts
     the lines another one points at."""
 
-    edits: tuple[Edit, ...] = ()
-    pinned: tuple[Pin, ...] = ()
+    changes: tuple[tuple[Pin, Edit], ...] = ()
+    """Each applied pin with its edit; two references to one place (a YAML alias) share one edit."""
     skipped: tuple[Skipped, ...] = ()
 
+    @property
+    def pinned(self) -> tuple[Pin, ...]:
+        return tuple(pin for pin, _ in self.changes)
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return tuple(dict.fromkeys(edit for _, edit in self.changes))
+
     @classmethod
-    def collect(cls, planned: Sequence[tuple[Pin, Edit | str]]) -> SpanPlan:
-        """From (pin, its edit or the reason there is none): two edits never touch the same place."""
-        edits: list[Edit] = []
-        done: list[Pin] = []
+    def collect(cls, planned: Sequence[tuple[Pin, Edit | str]], taken: Sequence[Edit] = ()) -> SpanPlan:
+        """From (pin, its edit or the reason there is none): no two different edits touch the same place,
+        neither among themselves nor with the edits already `taken`."""
+        edits: list[Edit] = list(taken)
+        changes: list[tuple[Pin, Edit]] = []
         skipped: list[Skipped] = []
         for pin, edit in planned:
             if isinstance(edit, str):
                 skipped.append(Skipped(pin.reference, edit))
-            elif edit in edits:  # the same change for another reference to the same place (a YAML alias, ...)
-                done.append(pin)
+            elif edit in edits:  # the same change for another reference to the same place
+                changes.append((pin, edit))
             elif overlaps(edit, edits):
                 skipped.append(Skipped(pin.reference, "another reference already changes this place"))
             else:
                 edits.append(edit)
-                done.append(pin)
-        return cls(tuple(edits), tuple(done), tuple(skipped))
+                changes.append((pin, edit))
+        return cls(tuple(changes), tuple(skipped))
 
 
 class SpanRewriter(abc.ABC):

@@ -12,11 +12,11 @@ import ast
 import json
 from collections.abc import Sequence
 
-from gate.pin.interface import Pin, Rewrite, Skipped, SpanRewriter
+from gate.pin.interface import Pin, Rewrite, Skipped, SpanPlan, SpanRewriter
 from gate.pin.rewrite_config import ConfigRewriter, config_format
 from gate.pin.rewrite_python import rewrite_python
 from gate.pin.rewrite_shell import ShellRewriter
-from gate.pin.textedit import Edit, apply_edits, overlaps
+from gate.pin.textedit import Edit, apply_edits
 
 SPAN_REWRITERS: tuple[SpanRewriter, ...] = (ConfigRewriter(), ShellRewriter())
 NOT_REWRITTEN = {
@@ -70,13 +70,10 @@ def rewrite_file(path: str, text: str, pins: Sequence[Pin]) -> Rewrite:
         if not mine:
             continue
         plan = rewriter.plan(path, text, mine)
-        skipped.extend(plan.skipped)
-        for edit, pin in zip(plan.edits, plan.pinned, strict=True):
-            if overlaps(edit, edits):
-                skipped.append(Skipped(pin.reference, "another reference already changes this place"))
-            else:
-                edits.append(edit)
-                done.append(pin)
+        merged = SpanPlan.collect(list(plan.changes), taken=edits)  # against the other rewriters' edits
+        skipped.extend(plan.skipped + merged.skipped)
+        done.extend(merged.pinned)
+        edits.extend(e for e in merged.edits if e not in edits)
     unknown = {p.reference.syntax for p in pins} - {"python", *NOT_REWRITTEN}
     unknown -= {s for r in SPAN_REWRITERS for s in r.syntaxes}
     skipped.extend(Skipped(p.reference, f"references written as {p.reference.syntax!r} are not rewritten")

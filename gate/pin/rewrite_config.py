@@ -229,7 +229,7 @@ def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
     fmt = config_format(path)
     if fmt is None:
         reason = "editing this kind of config file is not supported; pin it by hand"
-        return SpanPlan((), (), tuple(Skipped(p.reference, reason) for p in pins))
+        return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
     offsets = line_offsets(text)
     claims: dict = {}  # (container, revision key) -> the edit adding that key
     try:
@@ -244,7 +244,7 @@ def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
             plan = [_toml_edit(text, lines, offsets, pin, claims) for pin in pins]
     except Exception as exc:  # noqa: BLE001 - any parse problem means: do not touch this file
         reason = f"the file could not be read as {fmt.upper()} ({type(exc).__name__}); pin it by hand"
-        return SpanPlan((), (), tuple(Skipped(p.reference, reason) for p in pins))
+        return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
 
     return SpanPlan.collect(list(zip(pins, plan, strict=True)))
 

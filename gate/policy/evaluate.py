@@ -11,11 +11,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from gate.policy.interface import Finding
-from gate.policy.model import Policy
+from gate.policy.model import UNWAIVABLE, Policy
 from gate.policy.rules import CheckContext, all_rules, rule_module
-
-# Findings about the waivers themselves cannot be waived (a waiver must not hide its own expiry).
-UNWAIVABLE = frozenset({"expired-waiver", "waiver-expiring"})
 
 
 @lru_cache(maxsize=1)

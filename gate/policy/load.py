@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from gate.errors import PolicyError
-from gate.policy.model import Policy, Waiver, merge_defaults
+from gate.policy.model import UNWAIVABLE, Policy, Waiver, merge_defaults
 
 REPO_POLICY_FILES = (".github/model-policy.yml", ".model-policy.yml")
 BUILTIN_PREFIX = "builtin:"
@@ -216,8 +216,9 @@ def _describe(error) -> tuple[str, tuple]:
         return f"{prefix}must not be empty", path
     if validator == "maxProperties":
         return f"{prefix}give only one of: {', '.join(_known_keys(node))}", path
-    if validator == "minimum":
-        return f"{prefix}must be at least {error.validator_value}, got {instance!r}", path
+    if validator in ("minimum", "maximum"):
+        bound = "at least" if validator == "minimum" else "at most"
+        return f"{prefix}must be {bound} {error.validator_value}, got {instance!r}", path
     return f"{prefix}{error.message}", path
 
 
@@ -257,13 +258,17 @@ def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
 
     known = {rule_id.lower(): rule_id for rule_id in all_rules()}
     for rule_id in ((data.get("defaults") or {}).get("severity") or {}):
-        _check_rule_id(str(rule_id), known, label, lines.get(("defaults", "severity", rule_id)), "defaults.severity")
+        _check_rule_id(str(rule_id), known, label, lines.get(("defaults", "severity", str(rule_id))),
+                       "defaults.severity")
     for name, profile in (data.get("profiles") or {}).items():
         for rule_id in (profile.get("severity") or {}):
-            _check_rule_id(str(rule_id), known, label, lines.get(("profiles", name, "severity", rule_id)),
+            _check_rule_id(str(rule_id), known, label, lines.get(("profiles", name, "severity", str(rule_id))),
                            f"profiles.{name}.severity")
     for i, waiver in enumerate(data.get("exceptions") or []):
         _check_rule_id(waiver["rule"], known, label, lines.get(("exceptions", i, "rule")), f"exceptions[{i}].rule")
+        if waiver["rule"].lower() in UNWAIVABLE:
+            raise PolicyError(f"exceptions[{i}].rule: '{waiver['rule']}' cannot be waived; renew or delete the "
+                              "waiver it is about", label, lines.get(("exceptions", i, "rule")))
         _parse_date(waiver["expires"], label, lines.get(("exceptions", i, "expires")), f"exceptions[{i}].expires")
 
 
@@ -350,12 +355,16 @@ def _chain(text: str, label: str, path: Path | None, base_dir: Path,
     if extends is None:
         return [layer]
     line = lines.get(("extends",))
-    base_path, base_label = _resolve_extends(extends, base_dir)
-    key = str(base_path.resolve()) if not base_label.startswith(BUILTIN_PREFIX) else base_label
+    try:
+        base_path, base_label = _resolve_extends(extends, base_dir)
+        key = str(base_path.resolve()) if not base_label.startswith(BUILTIN_PREFIX) else base_label
+        found = base_label.startswith(BUILTIN_PREFIX) or opener is not None or base_path.is_file()
+    except (OSError, ValueError, RuntimeError) as exc:  # NUL bytes, names too long, `~user` that does not exist
+        raise PolicyError(f"extends: cannot use '{extends}' as a path: {exc}", label, line) from None
     if key in stack:
         cycle = " -> ".join([label, base_label])
         raise PolicyError(f"extends: cycle: {cycle} (which is already being loaded)", label, line)
-    if not base_label.startswith(BUILTIN_PREFIX) and opener is None and not base_path.is_file():
+    if not found:
         raise PolicyError(f"extends: base policy '{extends}' not found (looked for {base_path})", label, line)
     shown = base_label if base_label.startswith(BUILTIN_PREFIX) else _display(base_path)
     try:

@@ -46,6 +46,9 @@ PICKLE_FORMATS = frozenset({
     "cloudpickle", "keras-pickle", "sklearn-pickle",
 })
 
+# Findings about the waivers themselves cannot be waived (a waiver must not hide its own expiry).
+UNWAIVABLE = frozenset({"expired-waiver", "waiver-expiring"})
+
 ENTRY_SECTIONS = {"model": "models", "dataset": "datasets", "artifact": "artifacts"}
 
 

@@ -62,7 +62,7 @@ def test_lock_holds_no_test_or_lint_tools():
 
 def test_dockerfile_pins_the_base_by_digest_and_installs_by_hash():
     text = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"^ARG BASE=python:3\.12-slim@sha256:[0-9a-f]{64}$", text, re.M)
+    assert re.search(r"^ARG BASE=docker\.io/library/python:3\.12-slim@sha256:[0-9a-f]{64}$", text, re.M)
     assert re.findall(r"^FROM (\S+)", text, re.M) == ["${BASE}", "${BASE}"]
     assert text.count("--require-hashes") == 2
     assert re.search(r'^ENTRYPOINT \["/opt/venv/bin/python", "-m", "gate.action"\]$', text, re.M)

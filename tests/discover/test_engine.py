@@ -129,3 +129,31 @@ def test_a_finder_result_object_is_what_the_contract_says(tmp_path):
 def test_missing_root_raises(tmp_path):
     with pytest.raises(NotADirectoryError):
         discover(str(tmp_path / "nope"))
+
+
+def test_double_star_glob_matches_at_any_depth_including_the_root(tmp_path):
+    for rel in ("test_a.sh", "x/test_b.sh", "x/keep.sh"):
+        write(tmp_path, rel)
+    assert paths_of(discover(str(tmp_path), excludes=["**/test_*.sh"])) == ["x/keep.sh"]
+
+
+def _dying_batch(batch, repo_paths):
+    if any(f.path.endswith("die.sh") for f in batch):
+        os._exit(3)  # a worker killed mid-scan (OOM killer, segfault in a C extension)
+    return _REAL_SCAN_BATCH(batch, repo_paths)
+
+
+_REAL_SCAN_BATCH = engine._scan_batch
+
+
+def test_a_dead_worker_turns_its_files_into_warnings_never_a_silent_gap(tmp_path, monkeypatch):
+    for index in range(40):
+        write(tmp_path, f"s{index:02}.sh")
+    write(tmp_path, "die.sh")
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(engine, "_scan_batch", _dying_batch)
+    discovery = discover(str(tmp_path), jobs=2)
+    scanned = set(paths_of(discovery))
+    warned = {w.path for w in discovery.warnings}
+    assert "die.sh" in warned and all("worker process failed" in w.message for w in discovery.warnings)
+    assert scanned | warned == {f"s{index:02}.sh" for index in range(40)} | {"die.sh"}

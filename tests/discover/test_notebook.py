@@ -8,7 +8,7 @@ import pytest
 
 from gate.discover.engine import discover
 from gate.discover.interface import SourceFile
-from gate.discover.notebook_finder import NotebookFinder, NotebookError, load_with_offsets
+from gate.discover.notebook_finder import NotebookError, NotebookFinder, load_with_offsets
 from tests.discover.expected_refs import FIXTURES, actual, expected
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -88,3 +88,12 @@ def test_deeply_nested_json_does_not_overflow_the_stack():
     result = _scan("[" * 100_000 + "]" * 100_000)
     assert result.references == ()
     assert result.warnings[0].message == "notebook has no cells list; nothing scanned"
+
+
+def test_ipython_help_and_magics_do_not_break_parsing_of_the_cell():
+    text = _notebook(["from transformers import AutoModel\n", "AutoModel.from_pretrained?\n", "%load_ext autoreload\n",
+                      "if True:\n", "    %time x = 1\n", "    m = AutoModel.from_pretrained('org/in-block')\n",
+                      "q = 'why?'\n"])
+    result = _scan(text)
+    assert [r.id for r in result.references] == ["org/in-block"]
+    assert result.warnings == ()

@@ -281,3 +281,41 @@ def test_a_none_default_means_the_id_comes_from_outside_the_file():
     found = scan(code).references
     assert [(r.id, r.dynamic, r.expression, r.line) for r in found] == [
         (None, True, "model_id", 8), (None, True, "Args().model_name_or_path", 9), ("org/m", False, None, 10)]
+
+
+def test_old_mac_line_endings_keep_line_numbers_and_references():
+    code = "x = 1\rfrom transformers import AutoModel\rAutoModel.from_pretrained('org/cr')\r"
+    assert refs(code) == [("model", M, "org/cr", None, False, True, 3, FP, False, False)]
+
+
+def test_names_mentioned_only_in_comments_and_docstrings_give_nothing():
+    code = '''
+    """Load with AutoModel.from_pretrained("org/doc") and hf://datasets/org/doc."""
+    # AutoModel.from_pretrained("org/comment")
+    def f():
+        """pipeline("text-generation", model="org/doc2")"""
+        return 1
+    '''
+    result = scan(code)
+    assert (result.references, result.warnings) == ((), ())
+
+
+def test_calls_reached_through_instances_and_generic_imports():
+    code = '''
+    from huggingface_hub import HfApi, HfFileSystem
+    from mlx_lm import load
+    import ollama as ol
+    api = HfApi()
+    fs = HfFileSystem()
+    api.repo_info("org/info", repo_type="dataset")
+    fs.ls("datasets/org/listed")
+    load("org/mlx")
+    ol.chat(model="llama3")
+    '''
+    found = scan(code).references
+    assert [(r.kind, r.source, r.id, r.api, r.pinnable) for r in found] == [
+        ("dataset", M, "org/info", "huggingface_hub.repo_info", True),
+        ("dataset", M, "org/listed", "huggingface_hub.HfFileSystem", True),
+        ("model", M, "org/mlx", "mlx_lm.load", True),
+        ("model", "ollama", "llama3", "ollama.chat", False),
+    ]

@@ -28,6 +28,13 @@ BAD = [
     ("unknown key, nothing close", "version: 1\ndefaults:\n  colour: red\n", 3,
      "unknown key 'colour'; allowed keys: require_pinned"),
     ("bad YAML", "version: 1\ndefaults:\n  unlisted: [deny\n", 4, "invalid YAML"),
+    ("control character", "version: 1\n\nx: a\x01b\n", 3, "character #x0001 is not allowed in YAML"),
+    ("waiver horizon too large", "version: 1\ndefaults: {max_waiver_days: 100000000000000000000}\n", 2,
+     "defaults.max_waiver_days: must be at most 3650"),
+    ("waiving a waiver finding", "version: 1\nexceptions:\n  - rule: expired-waiver\n    id: x\n    reason: r\n"
+     "    expires: 2026-12-30\n", 3, "'expired-waiver' cannot be waived"),
+    ("unknown rule id that is a number", "version: 1\ndefaults:\n  severity:\n    1: off\n", 4, "unknown rule '1'"),
+    ("extends with a NUL byte", "version: 1\nextends: \"a\\0b\"\n", 2, "extends: cannot use"),
     ("tab indentation", "version: 1\ndefaults:\n\tunlisted: deny\n", 3, "invalid YAML"),
     ("duplicate key", "version: 1\ndefaults:\n  unlisted: deny\n  unlisted: allow\n", 4,
      "duplicate key 'unlisted' (first written on line 3)"),
