@@ -18,8 +18,6 @@ ARTIFACT_SUFFIXES = frozenset({
     ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
     ".gguf", ".safetensors", ".pb",
 })
-PICKLE_FORMATS = frozenset({"pickle", "pytorch-zip", "numpy-pickle", "joblib"})
-"""Formats whose loading runs pickle, i.e. can execute code (for the pickle scan stage)."""
 
 _HEAD_BYTES = 64 * 1024
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"

@@ -8,9 +8,10 @@ Call patterns are dotted names as the finder spells a callee after resolving imp
 
 - `*` matches any run of characters; a leading `*.` also matches nothing (`*.from_pretrained` matches
   `from_pretrained` and `x.y.from_pretrained`).
-- A row with `bare=True` also matches when the callee's first name is not imported in the file (a notebook
-  cell without its imports, a snippet): the callee must then equal a dotted tail of one of the patterns
-  (`hf_hub_download`, `HfApi().model_info`).
+- A row with `bare=True` also matches when the callee's first name is neither imported nor bound in the file
+  (a notebook cell without its imports, a snippet): the callee must then equal a dotted tail of one of the
+  patterns (`hf_hub_download`, `HfApi().model_info`). Rows whose tails are common words (`load`, `chat`,
+  `list`) must not be bare.
 
 Rows are tried in order; put specific rows (`Llama.from_pretrained`) before generic ones (`*.from_pretrained`).
 """
@@ -94,10 +95,10 @@ class ApiSpec:
             tails.update(".".join(parts[i:]) for i in range(1, len(parts)))
         object.__setattr__(self, "tails", frozenset(tails))
 
-    def matches(self, dotted: str, root_imported: bool) -> bool:
+    def matches(self, dotted: str, root_known: bool) -> bool:
         if any(p.fullmatch(dotted) for p in self.patterns):
             return True
-        return self.bare and not root_imported and dotted in self.tails
+        return self.bare and not root_known and dotted in self.tails
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -174,6 +175,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, bare=True),
     ApiSpec(("huggingface_hub.InferenceClient", "huggingface_hub.*InferenceClient"), "huggingface_hub.{callee}",
             (Slot(0, ("model",), ()),), pinnable=False, trust_keyword=None, bare=True),
+    # Task methods take a model too: `client.text_generation(prompt, model=...)`, `client.chat.completions.create`.
+    ApiSpec(("huggingface_hub.*InferenceClient().*",), "huggingface_hub.InferenceClient",
+            (Slot(None, ("model",), ()),), pinnable=False, trust_keyword=None),
     # --- datasets / evaluate ------------------------------------------------------------------------------
     ApiSpec(("datasets.load_dataset", "datasets.*.load_dataset", "datasets.load_dataset_builder",
              "datasets.*.load_dataset_builder", "datasets.get_dataset_config_names", "datasets.get_dataset_split_names",
@@ -195,7 +199,7 @@ SPECS: tuple[ApiSpec, ...] = (
             trust_keyword=None, runs_remote_code=True, bare=True),
     ApiSpec(("torch.hub.load", "torch.hub.list", "torch.hub.help"), "torch.hub.{callee}",
             (Slot(0, ("repo_or_dir", "github"), ()),), source="torchhub", id_form=ID_TORCHHUB, trust_keyword=None,
-            runs_remote_code=True, bare=True, skip_when=(("source", "local"),)),
+            runs_remote_code=True, skip_when=(("source", "local"),)),
     # --- LangChain / LlamaIndex Hugging Face wrappers -----------------------------------------------------
     ApiSpec(("*.HuggingFaceEmbeddings", "*.HuggingFaceBgeEmbeddings", "*.HuggingFaceInstructEmbeddings"),
             "{package}.{callee}", (_LANGCHAIN_MODEL_KWARGS,), bare=True),
@@ -222,7 +226,7 @@ SPECS: tuple[ApiSpec, ...] = (
              *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS),
              "*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
             "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
-            trust_keyword=None, bare=True),
+            trust_keyword=None, ),
 )
 
 _EXACT_NAMES: dict[str, list[int]] = {}
@@ -251,11 +255,12 @@ def specs_named(name: str) -> tuple[ApiSpec, ...]:
     return found
 
 
-def match_call(dotted: str, root_imported: bool) -> ApiSpec | None:
-    """The first row that describes the callee `dotted`, or None."""
+def match_call(dotted: str, root_known: bool) -> ApiSpec | None:
+    """The first row that describes the callee `dotted`, or None. `root_known`: its first name is imported or
+    bound in the file (then only the patterns count, not the bare tails)."""
     name = dotted.rsplit(".", 1)[-1]
     for spec in specs_named(name):
-        if spec.matches(dotted, root_imported):
+        if spec.matches(dotted, root_known):
             return spec
     return None
 
@@ -280,11 +285,14 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     *(name for name in _EXACT_NAMES if name not in GENERIC_NAMES),
-    *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES),
+    *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES if name.strip("*")),
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
     "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
+WEAK_TRIGGERS = frozenset({"pipeline", "evaluate"})
+"""Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
+like the API (see python_finder.relevant_lines)."""
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().")
 """Lines that matter for resolution or for generic callees, once a file is worth parsing."""

@@ -379,7 +379,10 @@ def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
             continue
         visited.add(id(node))
         if isinstance(node, _Seq):
-            stack.extend((item, parent_key) for item in reversed(node.items))
+            stack.extend((item, parent_key) for item in reversed(node.items) if not isinstance(item, _Scalar))
+            for item in node.items:
+                if isinstance(item, _Scalar) and item.text and isinstance(item.value, str):
+                    yield from _url_references(item, path, f"config:{parent_key or ''}[]")
             continue
         if not isinstance(node, _Map):
             continue
@@ -397,16 +400,19 @@ def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
                 spec, api = DATASET_ITEM_KEY, f"config:{parent_key}[].path"
             else:
                 spec = api = None
-            urls = list(iter_hub_urls(value.value))
-            for offset, _url, location in urls:
-                before = value.value[:offset]
-                yield url_reference(location, path=path, line=value.line + before.count("\n"),
-                                    column=value.column + (offset if "\n" not in before else 0),
-                                    api=f"config:{key}", syntax="config")
+            urls = list(_url_references(value, path, f"config:{key}"))
+            yield from urls
             if spec is not None and not urls:
                 reference = _id_reference(spec, api, key, value.value, siblings, path, line, column, repo_paths)
                 if reference is not None:
                     yield reference
+
+
+def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
+    for offset, _url, location in iter_hub_urls(value.value):
+        before = value.value[:offset]
+        yield url_reference(location, path=path, line=value.line + before.count("\n"),
+                            column=value.column + (offset if "\n" not in before else 0), api=api, syntax="config")
 
 
 def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
@@ -436,7 +442,7 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
             break
     return Reference(
         kind=kind, source="huggingface", id=repo_id, revision=revision,
-        pinned=is_pinned(revision) and not dynamic, pinnable=True, path=path, line=line, column=column, api=api,
+        pinned=is_pinned(revision), pinnable=True, path=path, line=line, column=column, api=api,
         dynamic=dynamic, expression=value if dynamic else None, syntax="config", revision_key=revision_key,
     )
 

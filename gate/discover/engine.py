@@ -94,7 +94,7 @@ class _Walk:
 
     def excluded(self, rel: str, *, is_dir: bool) -> bool:
         name = rel.rsplit("/", 1)[-1]
-        if is_dir and name in DEFAULT_EXCLUDED_DIRS:
+        if is_dir and (name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info")):
             return True
         return any(_glob_matches(pattern, rel) for pattern in self.patterns)
 
@@ -122,10 +122,18 @@ class _Walk:
                         if not self.excluded(rel, is_dir=True):
                             subdirs.append(rel)
                     elif entry.is_file(follow_symlinks=False) and not self.excluded(rel, is_dir=False):
-                        self.files.append(SourceFile(rel, entry.path))
+                        self.files.append(SourceFile(self.shown(rel), entry.path))
                 except OSError as exc:
                     self.warnings.append(ScanWarning(rel, f"cannot read: {exc.strerror}"))
             stack.extend(reversed(subdirs))
+
+    def shown(self, rel: str) -> str:
+        """The path as reports show it. A name that is not UTF-8 (the disk allows any bytes) gets `\\xff`
+        escapes, with a warning, so it can be written to every report format."""
+        shown = _printable(rel)
+        if shown != rel:
+            self.warnings.append(ScanWarning(shown, "file name is not valid UTF-8; shown with \\x escapes"))
+        return shown
 
     def _symlink(self, rel: str, absolute: str) -> None:
         """Symlinks are not followed: a target inside the root is scanned at its own path; anything else is reported."""
@@ -179,11 +187,19 @@ class _Walk:
                     self.walk(rel)
             elif os.path.isfile(absolute):
                 if not self.excluded(rel, is_dir=False):
-                    self.files.append(SourceFile(rel, absolute))
+                    self.files.append(SourceFile(self.shown(rel), absolute))
             elif not os.path.lexists(absolute):
                 self.warnings.append(ScanWarning(rel, "listed for scanning but does not exist (deleted?); skipped"))
             else:
                 self.warnings.append(ScanWarning(rel, "listed path is not a regular file; skipped"))
+
+
+def _printable(text: str) -> str:
+    """Undecodable bytes from file names (surrogate escapes) as `\\xff`, so every report format can hold them."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that no file name produced
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _inside(root: str, path: str) -> bool:
@@ -328,6 +344,14 @@ def _batches(files: list[SourceFile], size: int) -> Iterator[list[SourceFile]]:
         yield files[start:start + size]
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a CI container often gets fewer than the machine has)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _pool_context():
     import multiprocessing
 
@@ -354,7 +378,7 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     repo_paths = _RepoPaths(root)
     _load_finders()  # import once here so forked workers inherit it
 
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    workers = jobs if jobs is not None else _usable_cpus()
     if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
         batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
         results = []
@@ -380,5 +404,6 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
 
     unique = list(dict.fromkeys(references))  # two finders reading one file may agree on a reference
     unique.sort(key=lambda r: (r.path, r.line, r.column, r.api, r.id or "", r.revision or ""))
+    warnings = [ScanWarning(_printable(w.path), _printable(w.message)) for w in warnings]
     warnings = sorted(dict.fromkeys(warnings), key=lambda w: (w.path, w.message))
     return Discovery(root=root, references=tuple(unique), warnings=tuple(warnings), files_scanned=files_scanned)

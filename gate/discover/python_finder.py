@@ -197,7 +197,8 @@ class _Scan:
                  syntax: str, position: Position | None, lines: list[int] | None):
         self.index: FileIndex = build_index(tree, lines)
         self.resolver = Resolver(self.index)
-        self.lines = split_lines(text)
+        self.text = text
+        self._lines: list[str] | None = None
         self.path = path
         self.repo_paths = repo_paths
         self.syntax = syntax
@@ -225,8 +226,12 @@ class _Scan:
 
     def _char_column(self, line: int, byte_offset: int) -> int:
         """ast columns count UTF-8 bytes; people count characters."""
-        if 0 < line <= len(self.lines):
-            text = self.lines[line - 1]
+        if self.text.isascii():
+            return byte_offset
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        if 0 < line <= len(self._lines):
+            text = self._lines[line - 1]
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
         return byte_offset
@@ -253,12 +258,15 @@ class _Scan:
     def _call(self, call: ast.Call, scope: Scope) -> None:
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if isinstance(func, ast.Name) and name in self.index.imports:
-            name = self.index.imports[name].rsplit(".", 1)[-1]  # `from x import f as g; g(...)`
+        if isinstance(func, ast.Name):
+            target = self.resolver.imported(func.id, scope)
+            if target is not None:
+                name = target.rsplit(".", 1)[-1]  # `from x import f as g; g(...)`
         if not name or not catalog.specs_named(name):
             return
-        dotted, imported = self.resolver.qualname(func, scope)
-        spec = catalog.match_call(dotted, imported)
+        dotted, origin = self.resolver.qualname(func, scope)
+        spec = catalog.match_call(dotted, origin != "unknown")
+        imported = origin == "import"
         if spec is None:
             return
         arguments = _Arguments(call, scope, self.resolver)
@@ -369,14 +377,15 @@ class _Scan:
                        dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key)
 
     def _paths_in(self, call: ast.Call, entry: tuple[ast.AST, Scope], api: str) -> None:
-        """`hf://` strings inside a keyword's value (`data_files={"train": "hf://datasets/..."}`)."""
+        """Hub strings inside a keyword's value (`data_files={"train": "hf://datasets/..."}`), reported at the call."""
         node, scope = entry
+        literal = self.resolver.literal(node, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set))
+        if literal is not None:
+            node, scope = literal  # `data_files=FILES` with `FILES = {...}` in the file
         for child in ast.walk(node):
             if isinstance(child, (ast.Constant, ast.JoinedStr, ast.Name)):
-                values = self.resolver.resolve(child, scope) or ()
-                for value in values:
-                    if isinstance(value, str) and "hf://" in value:
-                        self._hf_paths(call, value, api)
+                for value in self.resolver.resolve(child, scope) or ():
+                    self._scan_value(call, value, hf_api=api)
                 if isinstance(child, (ast.Constant, ast.JoinedStr)):
                     self._consume(child)
 
@@ -421,10 +430,10 @@ class _Scan:
         call = self.index.call_of_argument.get(id(node))
         if call is None:
             return default
-        dotted, imported = self.resolver.qualname(call.func, self.index.module)
-        return dotted if imported else default
+        dotted, origin = self.resolver.qualname(call.func, self.index.module)
+        return dotted if origin == "import" and not dotted.startswith(".") else default
 
-    def _scan_value(self, node: ast.AST, value: object) -> None:
+    def _scan_value(self, node: ast.AST, value: object, hf_api: str | None = None) -> None:
         if not isinstance(value, str) or not any(token in value for token in catalog.STRING_TOKENS):
             return
         for offset, _url, location in iter_hub_urls(value):
@@ -433,7 +442,7 @@ class _Scan:
             self.references.append(url_reference(location, path=self.path, line=line, column=col, api="url",
                                                  syntax=self.syntax))
         if "hf://" in value:
-            self._hf_paths(node, value, self._enclosing_api(node, "hf://"))
+            self._hf_paths(node, value, hf_api or self._enclosing_api(node, "hf://"))
         stripped = value.strip()
         if stripped.startswith(("hf-hub:", "hf_hub:")):
             for target in interpret_id(stripped, _HF_HUB_STRING, "model", self.repo_paths):
@@ -445,14 +454,17 @@ class _Scan:
                            api=self._enclosing_api(node, "mlflow"), revision_key="uri")
 
     def _offset(self, node: ast.AST, value: str, offset: int) -> tuple[int, int | None]:
-        """(lines after the string's start, character column) of `offset` inside a multi-line string."""
+        """(lines after the string's start, character column) of `offset` inside a multi-line string
+        ((0, None): at `node` itself, when `node` is the call the string is passed to)."""
         newlines = value.count("\n", 0, offset)
-        if not newlines:
+        if not newlines or isinstance(node, ast.Call):
             return 0, None
         return newlines, offset - value.rfind("\n", 0, offset) - 1
 
     def _hf_paths(self, node: ast.AST, value: str, api: str) -> None:
         for match in HF_PATH_SPAN.finditer(value):
+            if match.group(0).startswith("hf://buckets/"):
+                continue  # a storage bucket, not a model or dataset repository
             location = parse_hf_path(match.group(0).rstrip(".:"))
             if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
                 continue
@@ -478,6 +490,22 @@ def _occurrences(text: str, token: str, into: list[int]) -> None:
         position = find(token, position + 1)
 
 
+def _used_like_the_api(text: str, token: str, offset: int) -> bool:
+    """`pipeline(...)`, `import pipeline`, `transformers.pipeline`; `import evaluate`, `evaluate.load`. Not
+    `encoder_pipeline`, `self.pipeline(...)`, "the pipeline step" or `def evaluate(...)`."""
+    before = text[offset - 1] if offset else "\n"
+    end = offset + len(token)
+    after = text[end] if end < len(text) else "\n"
+    if before.isalnum() or before == "_" or after.isalnum() or after == "_":
+        return False
+    if token == "evaluate":
+        return after == "." or text.endswith("import ", 0, offset)
+    if before == ".":
+        return text.endswith(("transformers.", "pipelines."), 0, offset)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return after == "(" or "import" in text[line_start:offset]
+
+
 def relevant_lines(text: str) -> list[int] | None:
     """1-based numbers of the lines where a catalog call or a Hub string can be ([] when there is none, so the
     file need not be parsed; None when every line must be walked).
@@ -488,10 +516,17 @@ def relevant_lines(text: str) -> list[int] | None:
     ollama `Client()`. Plain `str.find` loops: much faster here than one big regex.
     """
     offsets: list[int] = []
+    weak: list[tuple[str, int]] = []
     for token in catalog.TRIGGER_TOKENS:
-        _occurrences(text, token, offsets)
-    if not offsets:
+        if token in catalog.WEAK_TRIGGERS:
+            found: list[int] = []
+            _occurrences(text, token, found)
+            weak.extend((token, offset) for offset in found)
+        else:
+            _occurrences(text, token, offsets)
+    if not offsets and not any(_used_like_the_api(text, token, offset) for token, offset in weak):
         return []
+    offsets.extend(offset for _, offset in weak)
     for token in catalog.HELPER_TOKENS:
         _occurrences(text, token, offsets)
     extra: set[str] = set()

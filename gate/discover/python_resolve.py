@@ -21,7 +21,7 @@ from typing import Any
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
-MAX_CANDIDATES = 32
+MAX_CANDIDATES = 256
 MAX_DEPTH = 40
 
 ARGPARSE_PARSE_CALLS = frozenset({
@@ -38,11 +38,26 @@ OBJECT_METHODS = frozenset({
 })
 
 
-@dataclass
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+@dataclass(eq=False)
 class ClassInfo:
     name: str
     scope: Scope
-    instance_attributes: dict[str, list[tuple[ast.AST, Scope]]] = field(default_factory=dict)
+    _instance_attributes: dict[str, list[tuple[ast.AST, Scope]]] = field(default_factory=dict)
+    _methods_read: bool = False
+
+    @property
+    def instance_attributes(self) -> dict[str, list[tuple[ast.AST, Scope]]]:
+        """`self.x = value` assignments in the class's methods (read with each method's bindings)."""
+        if not self._methods_read:
+            self._methods_read = True
+            for statement in self.scope.node.body:  # type: ignore[attr-defined]
+                if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self.scope.index.scope_for(statement, self.scope).bindings  # noqa: B018 - collects them
+        return self._instance_attributes
 
 
 @dataclass(frozen=True)
@@ -50,42 +65,149 @@ class Binding:
     """One way a name gets a value in a scope."""
 
     how: str
-    """`value`, `param`, `for`, `unpack`, `object`, `class`, or `unknown`."""
+    """`value`, `param`, `for`, `unpack`, `import`, `object`, `class`, or `unknown`."""
     node: ast.AST | None = None
     scope: Scope | None = None
     """The scope `node` is evaluated in."""
     class_info: ClassInfo | None = None
+    target: str | None = None
+    """For `import`: the dotted name it stands for."""
 
 
 @dataclass(eq=False)
 class Scope:
+    """A module, class, function, lambda or comprehension. Its bindings are read on first use: a large file
+    costs only the scopes that a reference actually needs."""
+
     node: ast.AST
     kind: str  # module | function | class | comprehension
     parent: Scope | None
+    index: FileIndex
+    outer: Scope | None = None
+    """Where the node itself is written (a method's defaults are evaluated in its class body)."""
     class_info: ClassInfo | None = None
     """For a class body: the class. For a method: the class it belongs to (for `self.x`)."""
     self_name: str | None = None
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    global_names: set[str] = field(default_factory=set)
+    _bindings: dict[str, list[Binding]] | None = None
+    _global_names: set[str] = field(default_factory=set)
+
+    @property
+    def bindings(self) -> dict[str, list[Binding]]:
+        if self._bindings is None:
+            self._bindings = {}
+            _collect_bindings(self)
+        return self._bindings
+
+    @property
+    def global_names(self) -> set[str]:
+        self.bindings  # noqa: B018 - `global` statements are read with the bindings
+        return self._global_names
 
     def bind(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
 
 
-@dataclass
+@dataclass(eq=False)
 class FileIndex:
-    """Everything the finder needs from one walk of the tree."""
+    """The calls and strings worth a look, and the scopes they need (built lazily)."""
 
-    module: Scope
+    tree: ast.Module
+    module: Scope = field(init=False)
     calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
     strings: list[tuple[ast.AST, Scope]] = field(default_factory=list)
     """String constants and f-strings that are not docstrings or bare expression statements."""
     call_of_argument: dict[int, ast.Call] = field(default_factory=dict)
     """id(direct argument node) → the call it is passed to (for naming the API of a bare `hf://` string)."""
-    imports: dict[str, str] = field(default_factory=dict)
-    """Local name → dotted module path it was imported as."""
-    classes: list[ClassInfo] = field(default_factory=list)
     argparse_defaults: dict[str, list[tuple[ast.AST | None, Scope]]] = field(default_factory=dict)
+    scopes: dict[int, Scope] = field(default_factory=dict)
+    _classes: list[ClassInfo] | None = None
+
+    def __post_init__(self) -> None:
+        self.module = Scope(self.tree, "module", None, self)
+
+    def scope_for(self, node: ast.AST, outer: Scope) -> Scope:
+        """The one Scope of a function, lambda, class or comprehension node written in `outer`."""
+        found = self.scopes.get(id(node))
+        if found is not None:
+            return found
+        if isinstance(node, _FUNCTIONS):
+            parent = outer.parent if outer.kind == "class" else outer
+            scope = Scope(node, "function", parent, self, outer)
+            positional = [*node.args.posonlyargs, *node.args.args]
+            if outer.kind == "class" and positional and not isinstance(node, ast.Lambda):
+                scope.class_info, scope.self_name = outer.class_info, positional[0].arg
+            elif outer.kind == "function" and outer.class_info is not None:
+                scope.class_info, scope.self_name = outer.class_info, outer.self_name
+        elif isinstance(node, ast.ClassDef):
+            scope = Scope(node, "class", outer, self, outer)
+            scope.class_info = ClassInfo(node.name, scope)
+        else:
+            scope = Scope(node, "comprehension", outer, self, outer)
+        self.scopes[id(node)] = scope
+        return scope
+
+    def all_classes(self) -> list[ClassInfo]:
+        """Every class in the file (for `args.x` attributes of dataclasses parsed at run time)."""
+        if self._classes is None:
+            self._classes = []
+            stack: list[tuple[ast.AST, Scope]] = [(s, self.module) for s in reversed(self.tree.body)]
+            while stack:
+                node, scope = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    inner = self.scope_for(node, scope)
+                    if inner.class_info is not None and inner.kind == "class":
+                        self._classes.append(inner.class_info)
+                    stack.extend((s, inner) for s in reversed(node.body))
+                    continue
+                for child in _child_statements(node):
+                    stack.append((child, scope))
+        return self._classes
+
+
+def _child_statements(node: ast.AST) -> list[ast.AST]:
+    """Statements nested in a compound statement (if/for/while/with/try/match bodies, except handlers)."""
+    children: list[ast.AST] = []
+    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(value)
+    return children
+
+
+def _collect_bindings(scope: Scope) -> None:
+    """Record how each name of `scope` gets its values: its parameters and its own statements (nested function
+    and class bodies are other scopes)."""
+    node = scope.node
+    outer = scope.outer or scope.parent
+    if isinstance(node, _FUNCTIONS):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for arg, default in zip(positional, defaults, strict=True):
+            scope.bind(arg.arg, Binding("param", default, outer))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            scope.bind(arg.arg, Binding("param", default, outer))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                scope.bind(arg.arg, Binding("unknown"))
+        if isinstance(node, ast.Lambda):
+            return
+    if isinstance(node, _COMPREHENSIONS):
+        for generator in node.generators:
+            _bind_target(scope, generator.target, Binding("for", generator.iter, scope))
+        return
+    stack = list(reversed(node.body))  # type: ignore[attr-defined]
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.bind(statement.name, Binding("object"))
+            continue
+        if isinstance(statement, ast.ClassDef):
+            info = scope.index.scope_for(statement, scope).class_info
+            scope.bind(statement.name, Binding("class", class_info=info))
+            continue
+        _bind_statement(scope, statement)
+        stack.extend(reversed(_child_statements(statement)))
 
 
 def _target_names(target: ast.AST) -> list[str]:
@@ -121,46 +243,36 @@ class _Lines:
 
 
 def build_index(tree: ast.Module, relevant_lines: list[int] | None = None) -> FileIndex:
-    """Record scopes, bindings, catalog-candidate calls and strings of a module.
+    """Find the calls and strings on `relevant_lines` (None: everywhere) and the scopes they sit in.
 
-    Every statement is visited (bindings are cheap to record), but only the expressions that touch one of
-    `relevant_lines` (None: all) are walked: that is where the calls and Hub strings are, and walking every
-    expression node of a large file costs more than parsing it. Iterative: deep nesting cannot overflow the stack.
+    Only statements whose span touches a relevant line are entered, and only their expressions that touch one
+    are walked: walking every node of a large file would cost more than parsing it. Bindings are read later,
+    per scope, when a value is resolved. Iterative: deep nesting cannot overflow the stack.
     """
-    module = Scope(tree, "module", None)
-    index = FileIndex(module)
+    index = FileIndex(tree)
     lines = _Lines(relevant_lines)
-    stack: list[tuple[ast.AST, Scope]] = [(statement, module) for statement in reversed(tree.body)]
+    stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(tree.body) if lines.touches(s)]
     while stack:
         node, scope = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            inner = _function_scope(node, scope)
-            scope.bind(node.name, Binding("object"))
-            for expression in [*node.decorator_list, *node.args.defaults,
-                               *(d for d in node.args.kw_defaults if d is not None)]:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            inner = index.scope_for(node, scope)
+            if isinstance(node, ast.ClassDef):
+                heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+            else:
+                heads = [*node.decorator_list, *node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+            for expression in heads:
                 if lines.touches(expression):
                     _walk_expression(index, expression, scope)
-            stack.extend((statement, inner) for statement in reversed(node.body))
-            continue
-        if isinstance(node, ast.ClassDef):
-            inner = Scope(node, "class", scope)
-            info = ClassInfo(node.name, inner)
-            inner.class_info = info
-            index.classes.append(info)
-            scope.bind(node.name, Binding("class", class_info=info))
-            for expression in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-                if lines.touches(expression):
-                    _walk_expression(index, expression, scope)
-            stack.extend((statement, inner) for statement in reversed(node.body))
+            stack.extend((s, inner) for s in reversed(node.body) if lines.touches(s))
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
             continue  # docstrings and bare strings are prose, not code
-        _bind_statement(index, scope, node)
         for name, value in ast.iter_fields(node):
             if isinstance(value, list):
                 for item in reversed(value):
                     if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case)):
-                        stack.append((item, scope))
+                        if lines.touches(item) or isinstance(item, ast.match_case):
+                            stack.append((item, scope))
                     elif isinstance(item, ast.withitem):
                         for expression in (item.context_expr, item.optional_vars):
                             if expression is not None and lines.touches(expression):
@@ -173,34 +285,13 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None) -> Fi
     return index
 
 
-def _function_scope(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: Scope) -> Scope:
-    parent = scope.parent if scope.kind == "class" else scope
-    inner = Scope(node, "function", parent)
-    args = node.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    for arg, default in zip(positional, defaults, strict=True):
-        inner.bind(arg.arg, Binding("param", default, scope))
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        inner.bind(arg.arg, Binding("param", default, scope))
-    for arg in (args.vararg, args.kwarg):
-        if arg is not None:
-            inner.bind(arg.arg, Binding("unknown"))
-    if scope.kind == "class" and positional and not isinstance(node, ast.Lambda):
-        inner.class_info = scope.class_info
-        inner.self_name = positional[0].arg
-    elif scope.kind == "function" and scope.class_info is not None:
-        inner.class_info, inner.self_name = scope.class_info, scope.self_name
-    return inner
-
-
-def _bind_statement(index: FileIndex, scope: Scope, node: ast.AST) -> None:
+def _bind_statement(scope: Scope, node: ast.AST) -> None:
     if isinstance(node, ast.Assign):
         for target in node.targets:
-            _bind_assignment(index, scope, target, node.value)
+            _bind_assignment(scope, target, node.value)
     elif isinstance(node, ast.AnnAssign):
         if node.value is not None:
-            _bind_assignment(index, scope, node.target, node.value)
+            _bind_assignment(scope, node.target, node.value)
         elif isinstance(node.target, ast.Name):
             scope.bind(node.target.id, Binding("unknown"))
     elif isinstance(node, ast.AugAssign):
@@ -216,38 +307,31 @@ def _bind_statement(index: FileIndex, scope: Scope, node: ast.AST) -> None:
     elif isinstance(node, ast.ExceptHandler) and node.name:
         scope.bind(node.name, Binding("unknown"))
     elif isinstance(node, ast.Global):
-        scope.global_names.update(node.names)
+        scope._global_names.update(node.names)
     elif isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
-            index.imports[local] = alias.name if alias.asname else local
-            scope.bind(local, Binding("object"))
+            scope.bind(local, Binding("import", target=alias.name if alias.asname else local))
     elif isinstance(node, ast.ImportFrom):
         base = "." * node.level + (node.module or "")
         for alias in node.names:
-            if alias.name == "*":
-                continue
-            local = alias.asname or alias.name
-            index.imports[local] = f"{base}.{alias.name}" if base else alias.name
-            scope.bind(local, Binding("object"))
+            if alias.name != "*":
+                target = f"{base}.{alias.name}" if base else alias.name
+                scope.bind(alias.asname or alias.name, Binding("import", target=target))
 
 
 def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
-    """Record the calls, strings, comprehension and lambda scopes, and walrus bindings of one expression."""
+    """Record the calls, strings, lambda and comprehension scopes, and walrus bindings of one expression."""
     stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
     while stack:
         node, scope = stack.pop()
         children_scope = scope
         if isinstance(node, ast.Lambda):
-            inner = _function_scope(node, scope)
             stack.extend((d, scope) for d in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
-            stack.append((node.body, inner))
+            stack.append((node.body, index.scope_for(node, scope)))
             continue
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            inner = Scope(node, "comprehension", scope)
-            for generator in node.generators:
-                _bind_target(inner, generator.target, Binding("for", generator.iter, inner))
-            children_scope = inner
+        if isinstance(node, _COMPREHENSIONS):
+            children_scope = index.scope_for(node, scope)
         elif isinstance(node, ast.NamedExpr):
             scope.bind(node.target.id, Binding("value", node.value, scope))
         elif isinstance(node, ast.Call):
@@ -285,20 +369,21 @@ def _bind_target(scope: Scope, target: ast.AST, binding: Binding) -> None:
             scope.bind(name, Binding("unpack", binding.node, binding.scope))
 
 
-def _bind_assignment(index: FileIndex, scope: Scope, target: ast.AST, value: ast.AST) -> None:
+def _bind_assignment(scope: Scope, target: ast.AST, value: ast.AST) -> None:
     if isinstance(target, ast.Name):
         scope.bind(target.id, Binding("value", value, scope))
     elif isinstance(target, (ast.Tuple, ast.List)):
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) and not any(
                 isinstance(e, ast.Starred) for e in target.elts):
             for sub_target, sub_value in zip(target.elts, value.elts, strict=True):
-                _bind_assignment(index, scope, sub_target, sub_value)
+                _bind_assignment(scope, sub_target, sub_value)
         else:
             for name in _target_names(target):
                 scope.bind(name, Binding("unpack", value, scope))
     elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-        if scope.class_info is not None and scope.kind == "function" and target.value.id == scope.self_name:
-            scope.class_info.instance_attributes.setdefault(target.attr, []).append((value, scope))
+        info = scope.class_info
+        if info is not None and scope.kind == "function" and target.value.id == scope.self_name:
+            info._instance_attributes.setdefault(target.attr, []).append((value, scope))
 
 
 class Resolver:
@@ -312,8 +397,9 @@ class Resolver:
 
     # ------------------------------------------------------------------------------------------- names
 
-    def qualname(self, node: ast.AST, scope: Scope, depth: int = 0) -> tuple[str, bool]:
-        """(dotted callee name after import aliases, whether its first name is imported or known)."""
+    def qualname(self, node: ast.AST, scope: Scope, depth: int = 0) -> tuple[str, str]:
+        """(dotted callee name after import aliases, where its first name comes from: `import`, `local`
+        (assigned, defined or a parameter in this file) or `unknown`)."""
         suffix: list[str] = []
         while True:
             if isinstance(node, ast.Attribute):
@@ -326,18 +412,29 @@ class Resolver:
                 break
         tail = "".join(reversed(suffix))
         if not isinstance(node, ast.Name):
-            return "?" + tail, False
+            return "?" + tail, "local"
         name = node.id
         bindings = self._lookup(name, scope)
-        if bindings is None or all(b.how == "object" for b in bindings):
-            if name in self.index.imports:
-                return self.index.imports[name] + tail, True
+        target = self.import_target(bindings)
+        if target is not None:
+            return target + tail, "import"
         if bindings and len(bindings) == 1 and depth < 8:
             binding = bindings[0]
             if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
-                inner, imported = self.qualname(binding.node, binding.scope, depth + 1)
-                return inner + tail, imported
-        return name + tail, False
+                inner, origin = self.qualname(binding.node, binding.scope, depth + 1)
+                return inner + tail, origin
+        return name + tail, "local" if bindings else "unknown"
+
+    @staticmethod
+    def import_target(bindings: list[Binding] | None) -> str | None:
+        """The dotted name a name was imported as, when every binding of it is an import (alternatives in
+        `try: ... except ImportError:` count as the first one)."""
+        if not bindings or not all(b.how == "import" for b in bindings):
+            return None
+        return bindings[0].target
+
+    def imported(self, name: str, scope: Scope) -> str | None:
+        return self.import_target(self._lookup(name, scope))
 
     def _lookup(self, name: str, scope: Scope) -> list[Binding] | None:
         """The bindings of `name` in the innermost scope that binds it (Python's LEGB, without builtins)."""
@@ -440,7 +537,7 @@ class Resolver:
         return _dedupe(values)
 
     def _binding_value(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
-        if binding.how in ("object", "class"):
+        if binding.how in ("object", "class", "import"):
             return (OBJECT,)
         if binding.how in ("value", "param") and binding.scope is not None:
             return self.resolve(binding.node, binding.scope, depth)
@@ -450,21 +547,19 @@ class Resolver:
 
     def _name(self, name: str, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         bindings = self._lookup(name, scope)
-        if bindings is None:
-            return (OBJECT,) if name in self.index.imports else None
-        return self._bindings_values(bindings, depth)
+        return None if bindings is None else self._bindings_values(bindings, depth)
 
     def _elements(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict."""
-        literal = self._literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict), depth)
+        literal = self.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict), depth)
         if literal is None:
             return None
         container, container_scope = literal
         items = container.keys if isinstance(container, ast.Dict) else container.elts
         return self._union([i for i in items if i is not None], container_scope, depth)
 
-    def _literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
-                 depth: int) -> tuple[ast.AST, Scope] | None:
+    def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
+                depth: int = 0) -> tuple[ast.AST, Scope] | None:
         """Follow names to a single literal container node of one of `types`."""
         for _ in range(8):
             if isinstance(node, types):
@@ -476,7 +571,7 @@ class Resolver:
                 node, scope = bindings[0].node, bindings[0].scope
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr in ("keys", "values") and ast.Dict in types:
-                found = self._literal(node.func.value, scope, (ast.Dict,), depth)
+                found = self.literal(node.func.value, scope, (ast.Dict,), depth)
                 if found is None:
                     return None
                 container, container_scope = found
@@ -488,7 +583,7 @@ class Resolver:
         return None
 
     def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        literal = self._literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple), depth)
+        literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple), depth)
         if literal is None:
             return None
         container, container_scope = literal
@@ -559,7 +654,7 @@ class Resolver:
     def _is_namespace(self, name: str, bindings: list[Binding] | None) -> bool:
         """Is `name` an argparse/HfArgumentParser result (or an unknown `args` parameter)?"""
         if bindings is None:
-            return name not in self.index.imports
+            return True
         for binding in bindings:
             if binding.how == "param" and binding.node is None:
                 continue
@@ -580,7 +675,7 @@ class Resolver:
                 values.extend(found)
             return _dedupe(values)
         values = []
-        for info in self.index.classes:
+        for info in self.index.all_classes():
             if attr in info.scope.bindings:
                 found = self._class_attribute(info, attr, depth, instance=False)
                 if found is None:

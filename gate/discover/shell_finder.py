@@ -55,6 +55,7 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([
 _GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 _HIDDEN_SPACE = "\x1f"
 _LONGEST_SHLEX_LINE = 100_000
+_MOST_WORDS = 10_000
 _HUB_GIT_URL = re.compile(
     r"^(?:https?://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)/|git@(?:hf\.co|huggingface\.co):)"
     r"(?:(?P<type>datasets|spaces)/)?(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)/?$"
@@ -128,8 +129,16 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0) -> Iter
 def tokenize(logical: _Logical) -> list[tuple[str, int]]:
     """(word, offset) pairs; punctuation (`&&`, `|`, `;`) are their own words. Never raises."""
     if len(logical.text) > _LONGEST_SHLEX_LINE:
-        # shlex reads one character at a time; a megabyte-long line gets plain whitespace words instead.
-        return [(m.group(0).strip("\"'"), m.start()) for m in re.finditer(r"\S+", logical.text)]
+        # shlex reads one character at a time; a megabyte-long line gets plain whitespace words instead, and
+        # past the first words only those holding a Hub URL are kept, so the work stays bounded.
+        words = []
+        for match in re.finditer(r"\S+", logical.text):
+            words.append((match.group(0).strip("\"'"), match.start()))
+            if len(words) >= _MOST_WORDS:
+                rest = re.finditer(r"\S*(?:huggingface\.co|hf\.co)/\S*", logical.text[match.end():])
+                words += [(m.group(0).strip("\"'"), match.end() + m.start()) for m in rest]
+                break
+        return words
     # GitHub expressions (`${{ inputs.model }}`) are one word: hide their spaces from shlex, same length.
     text = _GITHUB_EXPRESSION.sub(lambda m: m.group(0).replace(" ", _HIDDEN_SPACE), logical.text)
     lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)
@@ -482,8 +491,31 @@ def _scan_shell_into(text: str, collector: _Collector, line_of: list[int], colum
 # ---------------------------------------------------------------------------------------------- file kinds
 
 
+_HEREDOC = re.compile(r"^\s*RUN\b.*<<-?\s*[\"']?(\w+)[\"']?", re.IGNORECASE)
+
+
+def _split_heredocs(text: str) -> tuple[str, list[tuple[int, list[str]]]]:
+    """`RUN <<EOF ... EOF` bodies, as (first line index, lines); in the returned text they are blank lines."""
+    lines = text.split("\n")
+    bodies: list[tuple[int, list[str]]] = []
+    index = 0
+    while index < len(lines):
+        match = _HEREDOC.match(lines[index])
+        index += 1
+        if match:
+            start = index
+            while index < len(lines) and lines[index].strip() != match.group(1):
+                index += 1
+            bodies.append((start, lines[start:index]))
+            lines[start:index] = [""] * (index - start)
+    return "\n".join(lines), bodies
+
+
 def _dockerfile(text: str, collector: _Collector) -> None:
     env: dict[str, Word] = {}
+    text, heredocs = _split_heredocs(text)
+    for start, body in heredocs:
+        _scan_shell_into("\n".join(body), collector, [start + 1 + i for i in range(len(body))], 0, env)
     for logical in logical_lines(text, _offset_map(text, 0)):
         keyword, _, rest = logical.text.partition(" ")
         keyword = keyword.upper()

@@ -6,6 +6,7 @@ it is written.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -17,6 +18,7 @@ from gate.discover.interface import FileResult, Finder, Reference, SourceFile
 HUB_URL_SPAN = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/[^\s\"'<>()\[\]{}\\`,;|]+")
 _VERBS = ("resolve", "blob", "raw", "tree")
 HUB_URL_MARKERS = ("huggingface.co/", "hf.co/")
+COMMENT_MARKERS = ("#", ";", "//")
 
 # Documentation is prose, not loading code (issue 2: skip Markdown).
 PROSE_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".rst", ".adoc"})
@@ -125,10 +127,12 @@ def scan_file_for_urls_bounded(absolute: str, path: str, *, chunk_size: int = 1 
     references: list[Reference] = []
     line_at_start, column_at_start = 1, 1  # where the current chunk begins in the file
     carried = ""
+    # An incremental decoder keeps a multi-byte character that a read cuts in two whole.
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     with open(absolute, "rb") as handle:
         while True:
             raw = handle.read(chunk_size)
-            chunk = carried + raw.decode("utf-8", errors="replace")
+            chunk = carried + decoder.decode(raw, final=not raw)
             last = not raw
             cut = len(chunk) if last else max(len(chunk) - overlap, 0)
             for offset, _url, location in iter_hub_urls(chunk):
@@ -161,4 +165,9 @@ class UrlFinder(Finder):
         return suffix not in PROSE_SUFFIXES and suffix not in BINARY_SUFFIXES
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        return FileResult(references=tuple(scan_text_for_urls(text, file.path)))
+        references = scan_text_for_urls(text, file.path)
+        if references:
+            lines = text.split("\n")
+            # A whole-line comment (`#`, `;`, `//`) documents a URL; it does not load it.
+            references = [r for r in references if not lines[r.line - 1].lstrip().startswith(COMMENT_MARKERS)]
+        return FileResult(references=tuple(references))

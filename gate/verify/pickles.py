@@ -51,6 +51,12 @@ _ZERO_COPY_MIN = 1 << 20
 _SPOOL_IN_MEMORY = 16 << 20  # archive members up to this size are scanned from memory, larger ones from a temp file
 _MAX_MEMBER = 8 << 30
 _MAX_STACKED_PICKLES = 1024
+# torch.save stores archive members uncompressed; a pickle member that inflates more than this many times its
+# compressed size is a zip bomb, refused before it costs disk and time (issue 8: resource limits).
+_MAX_INFLATION = 100
+# fickling decodes every opcode into memory (~300 bytes each) before analysing, and its interpreter gives up past
+# 1 M opcodes anyway; a genops read budget of ~4 reads per opcode keeps a hostile pickle near 350 MB (issue 8).
+_MAX_DECODE_READS = 4_000_000
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 # torch.save's legacy (non-zip) format starts with a pickled magic number; five pickles follow, then raw storage.
@@ -111,6 +117,11 @@ def _scan_zip(handle, display: str) -> Iterator[PickleScan]:
             suffix = PurePosixPath(info.filename).suffix.lower()
             if suffix not in _ZIP_PICKLE_SUFFIXES and suffix != ".npy":
                 continue
+            if info.file_size > _SPOOL_IN_MEMORY and info.file_size > _MAX_INFLATION * max(info.compress_size, 1):
+                ratio = info.file_size // max(info.compress_size, 1)
+                yield _unscannable(display, info.filename, f"inflates {ratio}x to {info.file_size >> 20} MiB "
+                                   "(a zip bomb?); it was not inflated or scanned")
+                continue
             large = info.file_size > _SPOOL_IN_MEMORY
             with tempfile.TemporaryFile(prefix="model-gate-") if large else io.BytesIO() as copy:
                 try:
@@ -166,13 +177,14 @@ def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_
     from fickling.fickle import EmptyPickleError, Pickled, PickleDecodeError
 
     stream = _ZeroCopyReader(handle) if mappable else handle
+    budget = _DecodeBudget(stream, _MAX_DECODE_READS)
     analyzer = _ml_analyzer()
     results = []
     decode_problem = None
     try:
         for _ in range(limit):
             try:
-                pickled = Pickled.load(stream, fail_on_decode_error=False)
+                pickled = Pickled.load(budget, fail_on_decode_error=False)
             except EmptyPickleError:
                 break
             if len(pickled) == 0:
@@ -237,6 +249,39 @@ def _ml_analyzer():
 
     kept = [a for a in Analysis.ALL if not isinstance(a, NonStandardImports | OvertlyBadEvals)]
     return Analyzer([*kept, MLAllowlist(), AllowlistedCalls()])
+
+
+class _DecodeBudget(io.RawIOBase):
+    """Passes reads through to `stream` until `max_reads` have been made, then refuses (ValueError)."""
+
+    def __init__(self, stream, max_reads: int):
+        super().__init__()
+        self._stream, self._left = stream, max_reads
+
+    def _spend(self) -> None:
+        self._left -= 1
+        if self._left < 0:
+            raise ValueError("more opcodes than fickling analyses (over 1 M); refused to decode further")
+
+    def read(self, size=-1):
+        self._spend()
+        return self._stream.read(size)
+
+    def readline(self, size=-1):
+        self._spend()
+        return self._stream.readline(size)
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return self._stream.seek(offset, whence)
+
+    def tell(self):
+        return self._stream.tell()
 
 
 class _ZeroCopyReader(io.RawIOBase):

@@ -31,6 +31,11 @@ from transformers import AutoModel
 
 model = AutoModel.from_pretrained("acme/approved-model", revision="{PINNED}")
 """
+NEW_UNPINNED_MODEL = """\
+from transformers import AutoModel
+
+m = AutoModel.from_pretrained("acme/new-model")
+"""
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +100,7 @@ def test_image_holds_exactly_the_locked_runtime_dependencies(image):
 
 def test_model_gate_scan_in_the_image(image, repo):
     workspace, _ = repo
-    harness.commit_files(workspace, {"new.py": 'from transformers import AutoModel\n'
-                                              'm = AutoModel.from_pretrained("acme/new-model")\n'}, "add")
+    harness.commit_files(workspace, {"new.py": NEW_UNPINNED_MODEL}, "add")
     result = harness.run_in_image(["model-gate", "scan", "/work", "--format", "json"],
                                   mounts={str(workspace): "/work"}, image=image)
     assert result.returncode == 1, result.stderr
@@ -108,8 +112,7 @@ def test_model_gate_scan_in_the_image(image, repo):
 def test_pull_request_adding_an_unpinned_model_fails(image, repo, tmp_path):
     workspace, base = repo
     harness.git(workspace, "checkout", "-q", "-b", "feature")
-    head = harness.commit_files(workspace, {"new.py": 'from transformers import AutoModel\n\n'
-                                                     'm = AutoModel.from_pretrained("acme/new-model")\n'}, "add model")
+    head = harness.commit_files(workspace, {"new.py": NEW_UNPINNED_MODEL}, "add model")
 
     run = harness.run_action(workspace, tmp_path / "runner", event_name="pull_request",
                              event=pull_request_event(base, head),
@@ -184,3 +187,22 @@ def test_pull_request_cannot_allow_its_own_model_by_editing_the_policy(image, re
                                         inputs={"policy-source": "head"})
     assert judged_by_head.exit_code == 0, judged_by_head.stdout + judged_by_head.stderr
     assert judged_by_head.outputs["verdict"] == "pass"
+
+
+def test_shallow_checkout_stops_with_a_message_about_fetch_depth(image, repo, tmp_path):
+    origin, base = repo
+    harness.git(origin, "checkout", "-q", "-b", "feature")
+    head = harness.commit_files(origin, {"notes.txt": "unrelated\n"}, "edit")
+    shallow = tmp_path / "shallow"
+    harness.git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{origin}", str(shallow))
+
+    run = harness.run_action(shallow, tmp_path / "runner", event_name="pull_request",
+                             event=pull_request_event(base, head), inputs={"sarif-file": "model-gate.sarif"})
+
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert run.outputs == {"verdict": "error"}
+    errors = annotations(run.stdout, "error")
+    assert len(errors) == 1 and errors[0].startswith("::error title=model-gate could not run::"), errors
+    assert "fetch-depth: 0" in errors[0]
+    assert "## model-gate: ⚠️ ERROR" in run.summary and "fetch-depth: 0" in run.summary
+    assert not (shallow / "model-gate.sarif").exists()

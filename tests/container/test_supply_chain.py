@@ -1,4 +1,4 @@
-"""The action's own supply chain, checked statically in the default test run (no image is built).
+"""The action's own supply chain and plumbing, checked statically in the default test run (no image is built).
 
 The image installs exactly what requirements/image.lock pins, by hash; these tests fail when the lock
 falls behind pyproject.toml (regenerate it with requirements/lock.sh), when the base image loses its
@@ -87,3 +87,16 @@ def test_workflows_pin_actions_by_sha_with_least_privilege(workflow):
 
 def test_there_are_ci_self_test_and_release_workflows():
     assert [path.name for path in WORKFLOWS] == ["ci.yml", "release.yml", "self-test.yml"]
+
+
+def test_every_zizmor_ignore_gives_its_reason():
+    for workflow in WORKFLOWS:
+        for number, line in enumerate(workflow.read_text(encoding="utf-8").splitlines(), 1):
+            if "zizmor: ignore[" in line:
+                assert re.search(r"zizmor: ignore\[[\w-]+\] -- \S", line), f"{workflow.name}:{number}: no reason given"
+
+
+def test_pre_commit_hook_runs_the_scan_over_the_whole_repository():
+    hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [(h["id"], h["entry"], h["language"], h["pass_filenames"]) for h in hooks] == [
+        ("model-gate", "model-gate scan", "python", False)]

@@ -134,3 +134,19 @@ def test_deeply_nested_json_is_a_warning(tmp_path):
 
 def test_python_fixture_dir_is_untouched():
     assert Path(FIXTURES).is_dir()
+
+
+def test_file_name_that_is_not_utf8_is_shown_escaped_and_scanned(tmp_path):
+    with open(os.path.join(os.fsencode(tmp_path), b"load\xff.sh"), "wb") as handle:
+        handle.write(b"hf download org/x\n")
+    discovery = discover(str(tmp_path))
+    assert [(r.path, r.id) for r in discovery.references] == [("load\\xff.sh", "org/x")]
+    assert [(w.path, w.message) for w in discovery.warnings] == [
+        ("load\\xff.sh", "file name is not valid UTF-8; shown with \\x escapes")]
+    json_text = json.dumps([r.to_json() for r in discovery.references], ensure_ascii=False)
+    json_text.encode("utf-8")  # writable as UTF-8: no lone surrogates left
+
+
+def test_committed_bad_input_fixture():
+    """Python 2, Latin-1 bytes in a script, a truncated notebook, a binary named .py: warnings, not crashes."""
+    assert actual(discover(str(FIXTURES / "bad-input" / "repo"))) == expected("bad-input")

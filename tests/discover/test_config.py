@@ -113,3 +113,9 @@ def test_yaml_custom_tags_are_never_constructed():
     text = "model_id: !!python/object/apply:os.system ['echo pwned']\nmodel: !Ref org/tagged\n"
     result = scan("c.yaml", text)
     assert result.warnings == () and result.references == ()
+
+
+def test_urls_in_lists():
+    text = "files:\n  - https://huggingface.co/org/a/resolve/main/x.bin\n  - plain\n"
+    (reference,) = scan("c.yaml", text).references
+    assert (reference.id, reference.line, reference.column, reference.api) == ("org/a", 2, 5, "config:files[]")

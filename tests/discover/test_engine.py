@@ -26,7 +26,7 @@ def paths_of(discovery) -> list[str]:
 
 
 def test_default_excludes_skip_vendored_and_build_directories(tmp_path):
-    for rel in ("run.sh", "node_modules/pkg/x.sh", ".venv/bin/x.sh", ".git/hooks/x.sh", "build/x.sh",
+    for rel in ("run.sh", "node_modules/pkg/x.sh", ".venv/bin/x.sh", ".git/hooks/x.sh", "build/x.sh", "a.egg-info/x.sh",
                 "dist/x.sh", "__pycache__/x.sh", ".tox/py/x.sh", "lib/site-packages/x.sh", "env2/bin/x.sh",
                 "src/ok.sh"):
         write(tmp_path, rel)

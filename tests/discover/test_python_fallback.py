@@ -71,3 +71,11 @@ def test_files_without_any_catalog_token_are_not_parsed():
     # A syntax error that would produce a warning if the file were parsed.
     assert scan("def broken(:\n    return 1\n").warnings == ()
     assert ids("print('no models here')\n") == []
+
+
+def test_common_words_alone_do_not_make_a_file_worth_parsing():
+    for code in ("def encoder_pipeline(x):\n    return x.pipeline(1)\n", "STEPS = ['pipeline']\ndef broken(:\n",
+                 "def evaluate(model):\n    return model\n"):
+        assert scan(code).references == () and scan(code).warnings == ()
+    assert ids("from transformers import pipeline\npipeline('fill-mask', model='org/m')\n") == [("org/m", None)]
+    assert ids("import evaluate\nevaluate.load('org/metric')\n") == [("org/metric", None)]

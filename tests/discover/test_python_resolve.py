@@ -319,3 +319,43 @@ def test_calls_reached_through_instances_and_generic_imports():
         ("model", M, "org/mlx", "mlx_lm.load", True),
         ("model", "ollama", "llama3", "ollama.chat", False),
     ]
+
+
+def test_hub_strings_in_data_files_are_references_of_the_loading_call():
+    code = f'''
+    from datasets import load_dataset
+    FILES = {{"train": "hf://datasets/org/a@{SHA}/train.csv",
+              "test": "https://huggingface.co/datasets/org/b/resolve/main/test.csv"}}
+    load_dataset("csv", data_files=FILES)
+    '''
+    found = scan(code).references
+    assert [(r.kind, r.source, r.id, r.revision, r.pinned, r.line, r.api) for r in found] == [
+        ("dataset", "huggingface", "org/a", SHA, True, 5, "datasets.load_dataset"),
+        ("dataset", "url", "org/b", "main", False, 5, "url"),
+    ]
+
+
+def test_trust_remote_code_inside_model_kwargs_counts():
+    code = '''
+    from langchain_huggingface import HuggingFaceEmbeddings
+    KW = {"trust_remote_code": True}
+    HuggingFaceEmbeddings(model_name="org/emb", model_kwargs=KW)
+    '''
+    (reference,) = scan(code).references
+    assert (reference.id, reference.trust_remote_code, reference.revision_key) == (
+        "org/emb", True, "model_kwargs.revision")
+
+
+def test_fallback_imports_in_try_except_still_name_the_library():
+    code = '''
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError:
+        from huggingface_hub.file_download import hf_hub_download
+    def file_exists(path):
+        return True
+    hf_hub_download("org/a", "x.bin")
+    file_exists("org/not-a-call-of-hfapi")
+    list(range(3))
+    '''
+    assert [(r.id, r.api) for r in scan(code).references] == [("org/a", "huggingface_hub.hf_hub_download")]

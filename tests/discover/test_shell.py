@@ -109,3 +109,9 @@ def test_workflow_folded_block_is_one_command_on_its_first_line():
 def test_broken_workflow_yaml_is_a_warning():
     result = ShellFinder().scan(SourceFile(".github/workflows/a.yml", "/x"), "jobs: [\n", None)
     assert result.references == () and len(result.warnings) == 1
+
+
+def test_dockerfile_heredoc_bodies_are_shell():
+    text = "FROM x\nRUN <<EOF\nset -e\nhf download org/heredoc --revision main\nEOF\nRUN hf download org/after\n"
+    result = ShellFinder().scan(SourceFile("Dockerfile", "/x"), text, None)
+    assert [(r.line, r.id) for r in result.references] == [(4, "org/heredoc"), (6, "org/after")]

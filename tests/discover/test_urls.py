@@ -55,3 +55,13 @@ def test_bounded_scan_matches_the_in_memory_scan_across_chunk_boundaries(tmp_pat
     in_memory = scan_text_for_urls(text, "big.txt")
     assert len(in_memory) == 51
     assert scan_file_for_urls_bounded(str(path), "big.txt", chunk_size=777) == in_memory
+
+
+def test_whole_line_comments_are_documentation(tmp_path):
+    (tmp_path / "settings.ini").write_text(
+        "# from https://huggingface.co/org/doc/resolve/main/x\n; https://huggingface.co/org/doc2/resolve/main/x\n"
+        "url = https://huggingface.co/org/real/resolve/main/x  # trailing comment\n")
+    (tmp_path / "app.js").write_text("// https://huggingface.co/org/doc3/resolve/main/x\n"
+                                     "fetch('https://huggingface.co/org/js/resolve/main/x')\n")
+    assert [(r.path, r.id, r.line) for r in discover(str(tmp_path)).references] == [
+        ("app.js", "org/js", 2), ("settings.ini", "org/real", 3)]

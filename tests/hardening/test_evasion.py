@@ -1,0 +1,201 @@
+"""Issue 8 section 2: a fixture repository per known evasion trick (tests/fixtures/evasion/<trick>/).
+
+Each trick must leave a trace: the reference is still found, or it is reported as dynamic (which a strict policy
+denies), or the scan warns about the file. The expected tuples are (path, line, id, revision, pinned, dynamic, api).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gate.discover.engine import discover
+
+EVASION = Path(__file__).resolve().parents[1] / "fixtures" / "evasion"
+SHA = "0123456789abcdef0123456789abcdef01234567"
+FROM_PRETRAINED = "transformers.from_pretrained"
+
+
+def scan(trick: str):
+    return discover(str(EVASION / trick), jobs=1)
+
+
+def found(trick: str) -> list[tuple]:
+    return [(r.path, r.line, r.id, r.revision, r.pinned, r.dynamic, r.api) for r in scan(trick).references]
+
+
+def warnings(trick: str) -> list[tuple[str, str]]:
+    return [(w.path, w.message) for w in scan(trick).warnings]
+
+
+# ------------------------------------------------------------------------------------- found as written
+
+
+@pytest.mark.parametrize(("trick", "expected"), [
+    # ORG = "evil-" + "org"; AutoModel.from_pretrained(ORG + "/" + "back" + "door")
+    ("concatenation", [("train.py", 4, "evil-org/backdoor", None, False, False, FROM_PRETRAINED)]),
+    # getattr(transformers, "AutoModel").from_pretrained(...): any `X.from_pretrained` is a loader
+    ("getattr-module", [("train.py", 4, "evil-org/backdoor", None, False, False, "from_pretrained")]),
+    # importlib.import_module("transformers").AutoModel.from_pretrained(...)
+    ("importlib", [("train.py", 4, "evil-org/backdoor", None, False, False, "importlib.from_pretrained")]),
+    # __import__("huggingface_hub").hf_hub_download(...)
+    ("dunder-import", [("train.py", 2, "evil-org/backdoor", None, False, False, "huggingface_hub.hf_hub_download")]),
+    # from transformers import *: the names are not imported explicitly, the calls are still recognised
+    ("star-import", [("train.py", 3, "evil-org/backdoor", None, False, False, "from_pretrained"),
+                     ("train.py", 4, "evil-org/generator", None, False, False, "transformers.pipeline")]),
+    # from .models import Loader (a re-export of AutoModel in another file of the package)
+    ("reexport", [("pkg/train.py", 3, "evil-org/backdoor", None, False, False, ".from_pretrained")]),
+    # REV = "main"; from_pretrained(..., revision=REV): resolved, and a branch is not a pin
+    ("revision-constant", [("train.py", 4, "org/model", "main", False, False, FROM_PRETRAINED)]),
+])
+def test_trick_is_still_found(trick, expected):
+    assert found(trick) == expected
+
+
+def test_revisions_that_look_like_shas_are_not_pins():
+    """Only exactly 40 lowercase hex characters pin; a short, upper-case, 39/41-char, refs/ or padded sha is a
+    name that can move (a branch or tag may be called anything)."""
+    revisions = {ref_id: (revision, pinned) for _path, _line, ref_id, revision, pinned, _d, _a
+                 in found("sha-like-revisions")}
+    assert revisions == {
+        "org/short-sha": ("0123456", False),
+        "org/uppercase-sha": (SHA.upper(), False),
+        "org/39-hex": (SHA[:39], False),
+        "org/41-hex": (SHA + "8", False),
+        "org/refs-path": ("refs/heads/" + SHA, False),
+        "org/padded": (" " + SHA, False),
+    }
+
+
+# ---------------------------------------------------------------------------------- reported as dynamic
+
+
+@pytest.mark.parametrize(("trick", "expected"), [
+    # "/".join(parts): built at run time
+    ("join", [("train.py", 4, None, None, False, True, FROM_PRETRAINED)]),
+    # base64.b64decode("...").decode(): hidden in an encoding
+    ("base64-id", [("train.py", 5, None, None, False, True, FROM_PRETRAINED)]),
+    # def load(name): return AutoModel.from_pretrained(name): the wrapper's call is dynamic; its callers
+    # (`load("evil-org/backdoor")` in another file) are not followed
+    ("wrapper", [("pkg/loading.py", 5, None, None, False, True, FROM_PRETRAINED)]),
+])
+def test_trick_is_reported_as_dynamic(trick, expected):
+    assert found(trick) == expected
+
+
+def test_dynamic_reference_keeps_the_expression_for_reviewers():
+    [reference] = scan("base64-id").references
+    assert reference.expression == "base64.b64decode('ZXZpbC1vcmcvYmFja2Rvb3I=').decode()"
+
+
+def test_a_strict_policy_denies_what_discovery_reports_as_dynamic():
+    from gate.pipeline import ScanOptions, run_scan
+
+    report = run_scan(ScanOptions(root=str(EVASION / "base64-id"), policy_path="builtin:strict"))
+    assert [(f.rule, f.severity, f.line) for f in report.findings if f.rule == "dynamic-reference"] == [
+        ("dynamic-reference", "error", 5)]
+
+
+# ------------------------------------------------------------------------------------- not caught yet
+
+NOT_YET = "discovery does not handle this trick yet (issue 8 section 2); fixed after the discovery helpers finish"
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.parametrize("trick", ["method-alias", "getattr-method"])
+def test_loader_used_without_a_direct_call_is_reported_as_dynamic(trick):
+    """`load = AutoModel.from_pretrained` / `getattr(AutoModel, "from_pretrained")`: the loader is taken as a
+    value and called elsewhere under another name; the id it gets cannot be known, so the place is reported."""
+    assert found(trick) == [("train.py", 3, None, None, False, True, FROM_PRETRAINED)]
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.parametrize(("trick", "line"), [("exec-literal", 1), ("eval-literal", 1), ("exec-variable", 5)])
+def test_code_in_an_exec_or_eval_string_is_scanned(trick, line):
+    """A string literal (or a constant) given to exec/eval/compile is code: it is parsed and scanned too, and its
+    references are reported at the exec/eval/compile call."""
+    assert [(path, ref_line, ref_id, dynamic) for path, ref_line, ref_id, _r, _p, dynamic, _a in found(trick)] == [
+        ("train.py", line, "evil-org/backdoor", False)]
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+def test_exec_of_a_string_built_at_run_time_is_a_warning():
+    assert found("exec-dynamic") == [("train.py", 6, "org/known", SHA, True, False, FROM_PRETRAINED)]
+    [(path, message)] = warnings("exec-dynamic")
+    assert path == "train.py" and "line 3" in message and "exec" in message and "cannot be analysed" in message
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+def test_homoglyph_ids_are_reported_as_written_with_a_warning_naming_the_look_alike():
+    references = scan("homoglyph").references
+    assert [(r.line, r.id) for r in references] == [
+        (4, "google-bert/bert-b\u0430se-uncased"),
+        (5, "evil-org\uff0fbackdoor"),
+        (6, "evil-org/back\u200bdoor"),
+    ]
+    messages = [m for _p, m in warnings("homoglyph")]
+    assert len(messages) == 3
+    assert "line 4" in messages[0] and "'google-bert/bert-base-uncased'" in messages[0] and "U+0430" in messages[0]
+    assert "'evil-org/backdoor'" in messages[1] and "U+FF0F" in messages[1]
+    assert "'evil-org/backdoor'" in messages[2] and "U+200B" in messages[2]
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.parametrize(("trick", "path"), [("homoglyph-config", "config.yaml"), ("homoglyph-shell", "fetch.sh")])
+def test_homoglyph_ids_in_configs_and_scripts_are_reported(trick, path):
+    [reference] = scan(trick).references
+    assert (reference.path, reference.line, reference.id) == (path, 1, "google-bert/bert-b\u0430se-uncased")
+    [(warned_path, message)] = warnings(trick)
+    assert warned_path == path and "google-bert/bert-base-uncased" in message
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+def test_a_pickle_hidden_under_another_extension_is_still_an_artifact(tmp_path):
+    """Loading code can `torch.load("weights.dat")`: the bytes, not the name, make a file a model file."""
+    (tmp_path / "weights.dat").write_bytes(pickle.dumps({"layer": [1.0, 2.0]}, protocol=4))
+    with zipfile.ZipFile(tmp_path / "checkpoint.zip", "w") as archive:
+        archive.writestr("archive/data.pkl", pickle.dumps({"w": 1}, protocol=2))
+    (tmp_path / "notes.dat").write_bytes(b"\x00\x01 just some binary data")
+    references = discover(str(tmp_path), jobs=1).references
+    assert [(r.path, r.kind, r.format) for r in references] == [
+        ("checkpoint.zip", "artifact", "pytorch-zip"), ("weights.dat", "artifact", "pickle")]
+
+
+@pytest.mark.xfail(strict=False, reason=NOT_YET)  # text passes now (names are \\x-escaped); JSON doubles the backslash
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+@pytest.mark.parametrize("output_format", ["json", "sarif", "text"])
+def test_a_file_name_that_is_not_utf8_neither_hides_the_reference_nor_crashes_the_report(tmp_path, output_format):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    with open(os.path.join(os.fsencode(repo), b"load\xff.py"), "wb") as handle:
+        handle.write(b"from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
+    from gate.cli import main
+
+    output = tmp_path / f"report.{output_format}"
+    code = main(["scan", str(repo), "--format", output_format, "--output", str(output), "--fail-on", "never"])
+    assert code == 0
+    text = output.read_text(encoding="utf-8")
+    assert "load\\xff.py" in text
+
+
+@pytest.mark.xfail(strict=True, reason="verification does not yet compare a 40-hex revision with the commit it "
+                                       "resolves to (issue 8 section 2)")
+def test_a_branch_named_like_a_sha_is_caught_by_verification(hub, tmp_path, monkeypatch):
+    """Discovery cannot tell a 40-hex branch name from a commit; verification can: a pin must resolve to itself."""
+    from tests.verify.hubtools import fast_env, ref, verify
+
+    fast_env(monkeypatch, hub)
+    repo = hub.add_repo("org/m", files={"config.json": "{}"})
+    first = repo.head()
+    repo.commit({"config.json": '{"changed": true}'})
+    branch_named_like_a_sha = "c0ffee" * 6 + "abcd"
+    repo.branch(branch_named_like_a_sha, first)
+    outcome = verify(hub, [ref("org/m", branch_named_like_a_sha)], tmp_path)
+    [finding] = outcome.findings
+    assert finding.rule == "unpinned-revision" and finding.severity == "error"
+    assert branch_named_like_a_sha in finding.message and first in finding.message
