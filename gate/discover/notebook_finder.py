@@ -13,7 +13,7 @@ from json.decoder import scanstring
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.python_fallback import fallback_scan
-from gate.discover.python_finder import parse_python, references_in_tree, relevant_lines
+from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, references_in_tree, relevant_lines
 
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script"})
 # Cell magics whose body is still Python.
@@ -255,6 +255,13 @@ class _Notebook:
             return
         text = "\n".join(line.text for _, lines in cells for line in lines)
         if relevant_lines(text) == []:
+            return
+        if len(text) > MAX_PARSE_BYTES:
+            lines = [line for _, cell_lines in cells for line in cell_lines]
+            self.warnings.append(ScanWarning(self.file.path, "code cells too large to parse safely; used a text "
+                                                             "scan, so references may be incomplete"))
+            self.references.extend(fallback_scan(text, self.file.path, self.repo_paths, syntax="notebook",
+                                                 position=_mapper(lines)))
             return
         tree, _ = parse_python(text)
         if tree is None:

@@ -23,6 +23,11 @@ aliases and `HfFileSystem()`/`HfApi()`/`Client()` receivers, so use `relevant_li
 HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
+MAX_PARSE_BYTES = 2_000_000
+"""Python texts larger than this (leaving out their longest line) get the text scan instead of `ast.parse`,
+whose memory grows to hundreds of times the text size on long runs of short statements (generated code). One
+long line (a big string literal) is a single node and costs little, so it does not count."""
+
 Position = Callable[[int, int], tuple[int, int]]
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
 
@@ -605,6 +610,11 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
     lines = relevant_lines(text)
     if lines == []:
         return FileResult()
+    if len(text) > MAX_PARSE_BYTES and len(text) - max(map(len, text.split("\n"))) > MAX_PARSE_BYTES:
+        references = fallback_scan(text, path, repo_paths, syntax=syntax, position=position)
+        return FileResult(references=tuple(references), warnings=(ScanWarning(
+            path, f"too large to parse safely ({len(text) / 1_000_000:.1f} MB of Python, over "
+                  f"{MAX_PARSE_BYTES / 1_000_000:.0f} MB); used a text scan, so references may be incomplete"),))
     tree, problem = parse_python(text)
     if tree is not None:
         try:

@@ -97,3 +97,13 @@ def test_ipython_help_and_magics_do_not_break_parsing_of_the_cell():
     result = _scan(text)
     assert [r.id for r in result.references] == ["org/in-block"]
     assert result.warnings == ()
+
+
+def test_code_too_large_to_parse_gets_the_text_scan_with_a_warning(monkeypatch):
+    from gate.discover import notebook_finder
+
+    monkeypatch.setattr(notebook_finder, "MAX_PARSE_BYTES", 100)
+    text = _notebook(["from transformers import AutoModel\n", "x = 1\n" * 40, "AutoModel.from_pretrained('org/big')\n"])
+    result = _scan(text)
+    assert [(r.id, r.line) for r in result.references] == [("org/big", 11)]
+    assert "too large to parse" in result.warnings[0].message

@@ -199,3 +199,18 @@ def test_a_branch_named_like_a_sha_is_caught_by_verification(hub, tmp_path, monk
     [finding] = outcome.findings
     assert finding.rule == "unpinned-revision" and finding.severity == "error"
     assert branch_named_like_a_sha in finding.message and first in finding.message
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+@pytest.mark.parametrize(("name", "text"), [
+    ("train.yaml", "model_name_or_path: evil-org/backdoor\nlr: [1, 2\n"),
+    ("config.json", '{"model_name_or_path": "evil-org/backdoor", }'),
+    ("pyproject.toml", 'model_name_or_path = "evil-org/backdoor"\nx = = 1\n'),
+], ids=["yaml", "json", "toml"])
+def test_a_config_that_does_not_parse_still_has_its_ids_reported(tmp_path, name, text):
+    """A syntax error further down must not hide the reference above it (other parsers may be more lenient)."""
+    (tmp_path / name).write_text(text)
+    discovery = discover(str(tmp_path), jobs=1)
+    assert [(r.path, r.line, r.id) for r in discovery.references] == [(name, 1, "evil-org/backdoor")]
+    [warning] = discovery.warnings
+    assert "could not be parsed" in warning.message

@@ -316,9 +316,8 @@ def test_json_report_is_valid_json_holding_every_reference_and_finding(report):
 @TINY
 @given(reports())
 def test_sarif_is_valid_sarif_2_1_0_for_any_report(report):
-    from tests.report.test_sarif import assert_valid
-
     from gate.report.sarif import render_sarif
+    from tests.report.test_sarif import assert_valid
 
     document = json.loads(render_sarif(report).encode("utf-8"))
     assert_valid(document)
