@@ -14,6 +14,11 @@ Call patterns are dotted names as the finder spells a callee after resolving imp
   `list`) must not be bare.
 
 Rows are tried in order; put specific rows (`Llama.from_pretrained`) before generic ones (`*.from_pretrained`).
+
+Where a fix puts the pin (`Reference.revision_key`): the slot's first revision keyword (`revision`,
+`tokenizer_revision`), `<dict keyword>.revision` (`model_kwargs.revision`), or, when the pin lives inside the id
+string, `@` (`hf://org/m@rev`, `hf-hub:org/m@rev`), `:` (torch.hub `owner/repo:ref`), `url` (`/resolve/<rev>/`),
+`uri` (MLflow `models:/name/<version>`), `handle` (Kaggle `.../<version>`). None for unpinnable APIs.
 """
 
 from __future__ import annotations
@@ -193,8 +198,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
              "vllm.*.AsyncEngineArgs"), "vllm.{callee}",
             (Slot(0, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
-    ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "mlx_lm.load",
-            (Slot(0, ("path_or_hf_repo",)),), trust_keyword=None),
+    ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
+            (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
             trust_keyword=None, runs_remote_code=True, bare=True),
     ApiSpec(("torch.hub.load", "torch.hub.list", "torch.hub.help"), "torch.hub.{callee}",
@@ -226,7 +231,7 @@ SPECS: tuple[ApiSpec, ...] = (
              *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS),
              "*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
             "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
-            trust_keyword=None, ),
+            trust_keyword=None),
 )
 
 _EXACT_NAMES: dict[str, list[int]] = {}
@@ -241,6 +246,11 @@ _NAMED_CACHE: dict[str, tuple[ApiSpec, ...]] = {}
 
 STRING_TOKENS = ("hf://", "huggingface.co/", "hf.co/", "hf-hub:", "hf_hub:", "models:/")
 """Substrings of string literals that are references wherever they appear (`pd.read_parquet("hf://...")`)."""
+
+
+def is_loader_name(name: str) -> bool:
+    """A callee name some row spells out (not only through a wildcard) and that is not a common word."""
+    return name in _EXACT_NAMES and name not in GENERIC_NAMES
 
 
 def specs_named(name: str) -> tuple[ApiSpec, ...]:
@@ -294,5 +304,5 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
 WEAK_TRIGGERS = frozenset({"pipeline", "evaluate"})
 """Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
 like the API (see python_finder.relevant_lines)."""
-HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().")
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(")
 """Lines that matter for resolution or for generic callees, once a file is worth parsing."""

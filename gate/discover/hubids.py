@@ -95,3 +95,41 @@ def parse_hf_path(text: str) -> HubLocation | None:
     if not org or not name:
         return None
     return HubLocation(kind, f"{org}/{name}", rev or None, "/".join(parts[2:]) or None)
+
+
+# Letters from other scripts that render like ASCII ones (the common confusables of Unicode TR39, Latin-lookalike
+# subset). NFKC already folds full-width forms (`／` → `/`) and compatibility characters.
+_CONFUSABLES = str.maketrans({
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "һ": "h", "ӏ": "l", "к": "k", "ԛ": "q", "ԝ": "w", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H",
+    "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "α": "a", "ο": "o",
+    "ν": "v", "ρ": "p", "ι": "i", "κ": "k", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "‐": "-", "‑": "-", "‒": "-", "–": "-",
+    "−": "-",
+})
+
+
+@dataclass(frozen=True)
+class LookAlike:
+    """An id written with characters that make it read like another, ASCII, id."""
+
+    ascii_id: str
+    """What it reads as."""
+    characters: tuple[str, ...]
+    """The odd characters, as `U+0430 CYRILLIC SMALL LETTER A`."""
+
+
+def look_alike(value: str, *, allow_legacy: bool = True) -> LookAlike | None:
+    """If `value` is not a valid Hub id but reads like one (homoglyphs, full-width or invisible characters),
+    the id it imitates; otherwise None."""
+    import unicodedata
+
+    if value.isascii() or len(value) > 200:
+        return None
+    folded = unicodedata.normalize("NFKC", value).translate(_CONFUSABLES)
+    skeleton = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    if skeleton == value or not skeleton.isascii() or not looks_like_hub_id(skeleton, allow_legacy=allow_legacy):
+        return None
+    odd = tuple(dict.fromkeys(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')}" for c in value if not c.isascii()))
+    return LookAlike(skeleton, odd)

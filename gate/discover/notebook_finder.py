@@ -13,7 +13,7 @@ from json.decoder import scanstring
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.python_fallback import fallback_scan
-from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, references_in_tree, relevant_lines
+from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
 
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script"})
 # Cell magics whose body is still Python.
@@ -283,8 +283,10 @@ class _Notebook:
             if tree is None:
                 return
         lines = [line for _, cell_lines in cells for line in cell_lines]
-        self.references.extend(references_in_tree(tree, text, self.file.path, self.repo_paths,
-                                                  syntax="notebook", position=_mapper(lines)))
+        references, warnings = scan_tree(tree, text, self.file.path, self.repo_paths, syntax="notebook",
+                                         position=_mapper(lines))
+        self.references.extend(references)
+        self.warnings.extend(warnings)
 
     def _scan_shell(self) -> None:
         if not self.shell:

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 from gate.discover import catalog
 from gate.discover.catalog import ApiSpec, Slot
-from gate.discover.hubids import HubLocation, is_local_path, is_pinned, looks_like_hub_id, parse_hf_path
+from gate.discover.hubids import (
+    HubLocation,
+    LookAlike,
+    is_local_path,
+    is_pinned,
+    look_alike,
+    looks_like_hub_id,
+    parse_hf_path,
+)
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.python_resolve import OBJECT, FileIndex, Resolver, Scope, build_index
 from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
@@ -23,6 +31,9 @@ aliases and `HfFileSystem()`/`HfApi()`/`Client()` receivers, so use `relevant_li
 HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
+CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
+MAX_CODE_STRING_DEPTH = 3
+"""exec strings inside exec strings are followed this deep."""
 MAX_PARSE_BYTES = 2_000_000
 """Python texts larger than this (leaving out their longest line) get the text scan instead of `ast.parse`,
 whose memory grows to hundreds of times the text size on long runs of short statements (generated code). One
@@ -42,6 +53,8 @@ class Target:
     revision: str | None = None
     revision_key: str | None = None
     """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
+    look_alike: LookAlike | None = None
+    """Set when the id is written with characters that make it read like another id (homoglyphs)."""
 
 
 def _hub_kind(location: HubLocation, default: str) -> str:
@@ -66,7 +79,10 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
         if value in spec.skip_ids or is_local_path(value, repo_paths):
             return []
-        return [Target(kind, spec.source, value)] if looks_like_hub_id(value, allow_legacy=True) else []
+        if looks_like_hub_id(value, allow_legacy=True):
+            return [Target(kind, spec.source, value)]
+        imitated = look_alike(value)
+        return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
     if form == catalog.ID_HF_HUB_PREFIX:
         for prefix in ("hf-hub:", "hf_hub:"):
             if value.startswith(prefix):
@@ -210,10 +226,15 @@ class _Scan:
         self.position = position
         self.consumed: set[int] = set()
         self.references: list[Reference] = []
+        self.warnings: list[ScanWarning] = []
+        self.depth = 0
+        """How deep inside exec/eval strings this scan is."""
 
     def run(self) -> list[Reference]:
         for call, scope in self.index.calls:
             self._call(call, scope)
+        for node in self.index.loader_values:
+            self._loader_value(node)
         for node, scope in self.index.strings:
             if id(node) not in self.consumed:
                 self._string(node, scope)
@@ -267,6 +288,12 @@ class _Scan:
             target = self.resolver.imported(func.id, scope)
             if target is not None:
                 name = target.rsplit(".", 1)[-1]  # `from x import f as g; g(...)`
+        if isinstance(func, ast.Name) and func.id in CODE_RUNNERS and self.resolver.imported(func.id, scope) is None:
+            self._code_string(call, scope, func.id)
+            return
+        if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
+            self._getattr_loader(call, scope)
+            return
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
@@ -365,6 +392,11 @@ class _Scan:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
                        pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
                        trust_remote_code=trust, revision_key=key)
+        if target.look_alike is not None:
+            line, _ = self._where(call)
+            self.warnings.append(ScanWarning(self.path, (
+                f"line {line}: the id '{target.id}' only looks like '{target.look_alike.ascii_id}': it contains "
+                f"{', '.join(target.look_alike.characters)}, so it names another repository (or none)")))
 
     def _emit_dynamic(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str,
                       api: str, trust: bool | None, node: ast.AST) -> None:
@@ -393,6 +425,71 @@ class _Scan:
                     self._scan_value(call, value, hf_api=api)
                 if isinstance(child, (ast.Constant, ast.JoinedStr)):
                     self._consume(child)
+
+    # ---------------------------------------------------------------------------- loaders as values, exec
+
+    def _loader_value(self, node: ast.Attribute, scope: Scope | None = None, api_node: ast.AST | None = None) -> None:
+        """`load = AutoModel.from_pretrained`: the loader is called elsewhere under another name, with an id that
+        cannot be followed; the place it is taken is reported as dynamic."""
+        if not catalog.is_loader_name(node.attr):
+            return
+        dotted, origin = self.resolver.qualname(node, scope or self.index.module)
+        spec = catalog.match_call(dotted, origin != "unknown")
+        if spec is None:
+            return
+        api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if origin == "import" else "")
+        api = api.replace("{callee}", node.attr)
+        slot = spec.slots[0]
+        key = slot.revision_keywords[0] if slot.revision_keywords else (
+            f"{slot.nested_revision[0]}.revision" if slot.nested_revision else None)
+        where = api_node or node
+        kind = spec.kind if spec.kind != catalog.KIND_FROM_REPO_TYPE else "model"
+        self._emit(where, kind=kind, source=spec.source, id=None, revision=None, api=api, pinnable=spec.pinnable,
+                   dynamic=True, expression=unparse(where), trust_remote_code=None if spec.trust_keyword else
+                   spec.runs_remote_code, revision_key=key)
+
+    def _getattr_loader(self, call: ast.Call, scope: Scope) -> None:
+        """`getattr(AutoModel, "from_pretrained")`: the same as `AutoModel.from_pretrained` taken as a value."""
+        names = self.resolver.resolve(call.args[1], scope)
+        if not names or len(names) != 1 or not isinstance(names[0], str) or not names[0].isidentifier():
+            return
+        attribute = ast.Attribute(value=call.args[0], attr=names[0], ctx=ast.Load())
+        ast.copy_location(attribute, call)
+        self._loader_value(attribute, scope, api_node=call)
+
+    def _code_string(self, call: ast.Call, scope: Scope, runner: str) -> None:
+        """exec/eval/compile of a string: the string is code, scanned like the file and reported at the call."""
+        if not call.args:
+            return
+        source = call.args[0]
+        if runner in ("exec", "eval") and isinstance(source, ast.Call) and isinstance(source.func, ast.Name) \
+                and source.func.id == "compile":
+            return  # `exec(compile(SOURCE, ...))`: the compile call is scanned
+        values = self.resolver.resolve(source, scope)
+        texts = [v for v in values or () if isinstance(v, str)]
+        if not texts:
+            if values is None or not any(v is OBJECT for v in values):
+                line, _ = self._where(call)
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs code built at run time ({unparse(source, 80)}), which cannot be "
+                    "analysed statically; review what it loads")))
+            return
+        self._consume(source)
+        self.consumed.update(self.resolver.used_constants)
+        if self.depth >= MAX_CODE_STRING_DEPTH:
+            return
+        line, column = self._where(call)
+        for text in texts:
+            tree, problem = parse_python(text)
+            if tree is None:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: the string given to {runner}() is not valid Python ({problem}); not analysed")))
+                continue
+            inner = _Scan(tree, text, self.path, self.repo_paths, self.syntax,
+                          lambda _line, _column: (line, column), None)
+            inner.depth = self.depth + 1
+            self.references.extend(inner.run())
+            self.warnings.extend(inner.warnings)
 
     # ----------------------------------------------------------------------------------------- strings
 
@@ -591,12 +688,20 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
+              syntax: str = "python", position: Position | None = None,
+              lines: list[int] | None = None) -> tuple[list[Reference], list[ScanWarning]]:
+    """Every reference in a parsed module, and warnings (`position` maps places for text that was extracted
+    from a file; `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
+    scan = _Scan(tree, text, path, repo_paths, syntax, position, lines)
+    return scan.run(), scan.warnings
+
+
 def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
                        syntax: str = "python", position: Position | None = None,
                        lines: list[int] | None = None) -> list[Reference]:
-    """Every reference in a parsed module (`position` maps places for text that was extracted from a file;
-    `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
-    return _Scan(tree, text, path, repo_paths, syntax, position, lines).run()
+    """The references of `scan_tree` alone."""
+    return scan_tree(tree, text, path, repo_paths, syntax=syntax, position=position, lines=lines)[0]
 
 
 def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
@@ -618,8 +723,9 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
     tree, problem = parse_python(text)
     if tree is not None:
         try:
-            return FileResult(references=tuple(references_in_tree(
-                tree, text, path, repo_paths, syntax=syntax, position=position, lines=lines)))
+            references, warnings = scan_tree(tree, text, path, repo_paths, syntax=syntax, position=position,
+                                             lines=lines)
+            return FileResult(references=tuple(references), warnings=tuple(dict.fromkeys(warnings)))
         except RecursionError:
             problem = "nesting too deep to analyse"
     references = fallback_scan(text, path, repo_paths, syntax=syntax, position=position)

@@ -119,6 +119,8 @@ class FileIndex:
     call_of_argument: dict[int, ast.Call] = field(default_factory=dict)
     """id(direct argument node) → the call it is passed to (for naming the API of a bare `hf://` string)."""
     argparse_defaults: dict[str, list[tuple[ast.AST | None, Scope]]] = field(default_factory=dict)
+    loader_values: list[ast.Attribute] = field(default_factory=list)
+    """Attributes read but not called (`load = AutoModel.from_pretrained`), for the finder to check."""
     scopes: dict[int, Scope] = field(default_factory=dict)
     _classes: list[ClassInfo] | None = None
 
@@ -323,9 +325,12 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
 def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
     """Record the calls, strings, lambda and comprehension scopes, and walrus bindings of one expression."""
     stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
+    called: set[int] = set()
     while stack:
         node, scope = stack.pop()
         children_scope = scope
+        if isinstance(node, ast.Attribute) and id(node) not in called and isinstance(node.ctx, ast.Load):
+            index.loader_values.append(node)
         if isinstance(node, ast.Lambda):
             stack.extend((d, scope) for d in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
             stack.append((node.body, index.scope_for(node, scope)))
@@ -336,6 +341,7 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
             scope.bind(node.target.id, Binding("value", node.value, scope))
         elif isinstance(node, ast.Call):
             index.calls.append((node, scope))
+            called.add(id(node.func))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 index.call_of_argument[id(argument)] = node
             if isinstance(node.func, ast.Attribute):

@@ -75,6 +75,15 @@ def findings_for(policy, index: int, reference: Reference, answer: RepoAnswer, *
                 "violations); its files can no longer be downloaded",
                 "replace it with another repository")
         return out.items
+    if reference.pinned and answer.sha and answer.sha != reference.revision:
+        # A branch or tag can be named like a commit sha; discovery cannot tell them apart, the registry can
+        # (issue 8: evasion). Such a "pin" moves whenever its owner moves the branch.
+        from gate.policy.fixes import pin_instruction
+
+        out.add("unpinned-revision",
+                f"revision {reference.revision} of {what} looks like a commit sha but is a branch or tag name: "
+                f"it points at commit {answer.sha} today and can be moved at any time",
+                f"pin to the commit itself: {pin_instruction(reference, answer.sha)}")
     if github:
         return out.items
     entry = policy.entry_for(reference)

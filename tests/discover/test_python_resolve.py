@@ -359,3 +359,38 @@ def test_fallback_imports_in_try_except_still_name_the_library():
     list(range(3))
     '''
     assert [(r.id, r.api) for r in scan(code).references] == [("org/a", "huggingface_hub.hf_hub_download")]
+
+
+def test_exec_and_eval_strings_are_scanned_and_reported_at_the_call():
+    code = '''
+    SOURCE = "from transformers import AutoModel\\nAutoModel.from_pretrained('org/in-exec')"
+    exec(SOURCE)
+    eval("__import__('huggingface_hub').hf_hub_download('org/in-eval', 'x.bin')")
+    exec(open("payload.py").read())
+    '''
+    result = scan(code)
+    assert [(r.id, r.line, r.dynamic) for r in result.references] == [("org/in-exec", 3, False),
+                                                                     ("org/in-eval", 4, False)]
+    (warning,) = result.warnings
+    assert warning.message.startswith("line 5: exec() runs code built at run time")
+
+
+def test_a_loader_taken_as_a_value_is_reported_as_dynamic():
+    code = '''
+    from functools import partial
+    from transformers import AutoModel
+    load = partial(AutoModel.from_pretrained, revision="main")
+    model = load("org/hidden")
+    '''
+    assert refs(code) == [("model", M, None, None, False, True, 4, FP, True, None)]
+
+
+def test_a_homoglyph_id_is_reported_as_written_with_a_warning():
+    code = '''
+    from transformers import AutoModel
+    AutoModel.from_pretrained("org/m\u043ede\u217c")
+    '''
+    result = scan(code)
+    assert [r.id for r in result.references] == ["org/m\u043ede\u217c"]
+    (warning,) = result.warnings
+    assert "only looks like 'org/model'" in warning.message and "U+043E CYRILLIC SMALL LETTER O" in warning.message

@@ -106,7 +106,6 @@ def test_a_strict_policy_denies_what_discovery_reports_as_dynamic():
 NOT_YET = "discovery does not handle this trick yet (issue 8 section 2); fixed after the discovery helpers finish"
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 @pytest.mark.parametrize("trick", ["method-alias", "getattr-method"])
 def test_loader_used_without_a_direct_call_is_reported_as_dynamic(trick):
     """`load = AutoModel.from_pretrained` / `getattr(AutoModel, "from_pretrained")`: the loader is taken as a
@@ -114,7 +113,6 @@ def test_loader_used_without_a_direct_call_is_reported_as_dynamic(trick):
     assert found(trick) == [("train.py", 3, None, None, False, True, FROM_PRETRAINED)]
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 @pytest.mark.parametrize(("trick", "line"), [("exec-literal", 1), ("eval-literal", 1), ("exec-variable", 5)])
 def test_code_in_an_exec_or_eval_string_is_scanned(trick, line):
     """A string literal (or a constant) given to exec/eval/compile is code: it is parsed and scanned too, and its
@@ -123,14 +121,12 @@ def test_code_in_an_exec_or_eval_string_is_scanned(trick, line):
         ("train.py", line, "evil-org/backdoor", False)]
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_exec_of_a_string_built_at_run_time_is_a_warning():
     assert found("exec-dynamic") == [("train.py", 6, "org/known", SHA, True, False, FROM_PRETRAINED)]
     [(path, message)] = warnings("exec-dynamic")
     assert path == "train.py" and "line 3" in message and "exec" in message and "cannot be analysed" in message
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_homoglyph_ids_are_reported_as_written_with_a_warning_naming_the_look_alike():
     references = scan("homoglyph").references
     assert [(r.line, r.id) for r in references] == [
@@ -166,10 +162,15 @@ def test_a_pickle_hidden_under_another_extension_is_still_an_artifact(tmp_path):
         ("checkpoint.zip", "artifact", "pytorch-zip"), ("weights.dat", "artifact", "pickle")]
 
 
-@pytest.mark.xfail(strict=False, reason=NOT_YET)  # text passes now (names are \\x-escaped); JSON doubles the backslash
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
-@pytest.mark.parametrize("output_format", ["json", "sarif", "text"])
-def test_a_file_name_that_is_not_utf8_neither_hides_the_reference_nor_crashes_the_report(tmp_path, output_format):
+@pytest.mark.parametrize(("output_format", "shown"), [
+    ("json", "load\\\\xff.py"),  # the JSON string "load\\xff.py"
+    ("sarif", "load%5Cxff.py"),  # a percent-encoded URI
+    ("text", "load\\xff.py"),
+])
+def test_a_file_name_that_is_not_utf8_neither_hides_the_reference_nor_crashes_the_report(tmp_path, output_format,
+                                                                                          shown):
+    """A name with bytes that are not UTF-8 is shown with `\\xff` escapes; the file is still scanned."""
     repo = tmp_path / "repo"
     repo.mkdir()
     with open(os.path.join(os.fsencode(repo), b"load\xff.py"), "wb") as handle:
@@ -180,11 +181,9 @@ def test_a_file_name_that_is_not_utf8_neither_hides_the_reference_nor_crashes_th
     code = main(["scan", str(repo), "--format", output_format, "--output", str(output), "--fail-on", "never"])
     assert code == 0
     text = output.read_text(encoding="utf-8")
-    assert "load\\xff.py" in text
+    assert shown in text and "evil-org/backdoor" in text
 
 
-@pytest.mark.xfail(strict=True, reason="verification does not yet compare a 40-hex revision with the commit it "
-                                       "resolves to (issue 8 section 2)")
 def test_a_branch_named_like_a_sha_is_caught_by_verification(hub, tmp_path, monkeypatch):
     """Discovery cannot tell a 40-hex branch name from a commit; verification can: a pin must resolve to itself."""
     from tests.verify.hubtools import fast_env, ref, verify
