@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gate.cli import _add_scan_arguments, _today, write_output
+from gate.cli import _today, write_output
 from gate.errors import UsageError
 
 

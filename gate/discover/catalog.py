@@ -60,6 +60,15 @@ class Slot:
     """Keywords whose value is the revision of this id, first present wins; the first is where a fix goes."""
     nested_revision: tuple[str, ...] = ()
     """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`)."""
+    runs_code: bool = False
+    """The id names a repository whose Python code the call runs (diffusers `custom_pipeline`): its references
+    carry `trust_remote_code: true` whatever the call's trust keyword says."""
+    default_when_missing: bool = False
+    """Leaving the id out makes the library load a default repository of its own choosing (transformers
+    `pipeline("sentiment-analysis")`): that unpinned, unnamed load is reported as dynamic."""
+    qualified_only: bool = False
+    """Only `org/name` values are Hub ids here (diffusers' bare `custom_pipeline` names are GitHub community
+    pipelines, not Hub repositories)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,9 @@ _ID = Slot(0, ("repo_id",))
 _PRETRAINED = Slot(0, ("pretrained_model_name_or_path", "model_id", "model_name_or_path", "repo_id"))
 _SENTENCE_TRANSFORMERS = Slot(0, ("model_name_or_path", "model_name"))
 _LANGCHAIN_MODEL_KWARGS = Slot(None, ("model_name",), (), ("model_kwargs",))
+# diffusers: `DiffusionPipeline.from_pretrained(id, custom_pipeline="org/pipe", custom_revision=...)` runs the
+# pipeline code of that Hub repository.
+_CUSTOM_PIPELINE = Slot(None, ("custom_pipeline",), ("custom_revision",), runs_code=True, qualified_only=True)
 
 _HFFS_METHODS = ("open", "ls", "glob", "find", "cat", "cat_file", "get", "get_file", "read_text", "read_bytes",
                  "info", "exists", "isfile", "isdir", "walk", "du", "listdir")
@@ -146,11 +158,11 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("*.from_pretrained_keras", "*.from_pretrained_fastai"), "huggingface_hub.{callee}",
             (_ID,), trust_keyword=None),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
-    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED,)),
+    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED, _CUSTOM_PIPELINE)),
     ApiSpec(("*.load_adapter",), "{package}.load_adapter", (Slot(0, ("peft_model_id", "model_id")),)),
     # --- transformers / sentence-transformers -----------------------------------------------------------
     ApiSpec(("transformers.pipeline", "transformers.*.pipeline"), "transformers.pipeline",
-            (Slot(1, ("model",), ("revision",), ("model_kwargs",)), Slot(None, ("tokenizer",)),
+            (Slot(1, ("model",), ("revision",), ("model_kwargs",), default_when_missing=True), Slot(None, ("tokenizer",)),
              Slot(None, ("feature_extractor",)), Slot(None, ("image_processor",)), Slot(None, ("processor",))),
             bare=True),
     ApiSpec(("sentence_transformers.SentenceTransformer", "sentence_transformers.*.SentenceTransformer",

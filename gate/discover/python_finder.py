@@ -313,6 +313,12 @@ class _Scan:
         for slot in spec.slots:
             entry = arguments.get(slot.position, slot.keywords)
             if entry is None:
+                if slot.default_when_missing and not arguments.opaque:
+                    key, _ = self._revisions(slot, arguments)
+                    self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
+                               pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
+                               expression=f"{unparse(call)}  # no {slot.keywords[0]} given: the library picks "
+                                          "a default repository, unpinned")
                 continue
             node, node_scope = entry
             values = self.resolver.resolve(node, node_scope)
@@ -321,13 +327,16 @@ class _Scan:
                                   and not (isinstance(node, ast.Constant) and node.value is None)):
                 # Unknown, or only a `None` default (`field(default=None)`, argparse without a default):
                 # the id comes from outside the file.
-                self._emit_dynamic(call, spec, slot, arguments, kind, api, trust, node)
+                self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
+            slot_trust = True if slot.runs_code else trust
             for value in values:
                 if value is OBJECT or not isinstance(value, str):
                     continue
+                if slot.qualified_only and "/" not in value:
+                    continue
                 for target in interpret_id(value, spec, kind, self.repo_paths):
-                    self._emit_target(call, spec, slot, arguments, target, api, trust)
+                    self._emit_target(call, spec, slot, arguments, target, api, slot_trust)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
             if entry is not None:
