@@ -64,6 +64,8 @@ NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "au
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
 _PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
 _YAML_EXPANSION_LIMIT = 100_000
+MAX_YAML_PARSE_BYTES = 1_000_000
+"""Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
 
 
 # ------------------------------------------------------------------------------------------ positioned tree
@@ -92,18 +94,37 @@ class _Seq:
 # ---------------------------------------------------------------------------------------------------- YAML
 
 
-def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+def compose_yaml(text: str) -> tuple[list | None, str | None]:
+    """(documents, None), or (None, the warning) when the text must not or cannot be composed.
+
+    The shell finder reads workflow and compose files with this too, so both finders word a problem with one
+    file identically (and the engine reports it once).
+    """
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from gate.discover import yamlsafe
+
+    if len(text) > MAX_YAML_PARSE_BYTES:
+        return None, (f"YAML is {_size(len(text))}, too large to parse safely (over {_size(MAX_YAML_PARSE_BYTES)}): "
+                      "read line by line instead")
     try:
-        documents = [d for d in yaml.compose_all(text, Loader=loader) if d is not None]
+        return yamlsafe.compose_all(text), None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return [], [ScanWarning(path, f"YAML could not be parsed{where}: {exc.problem or exc}; not scanned")]
+        return None, f"YAML could not be parsed{where}: {exc.problem or exc}; read line by line instead"
     except yaml.YAMLError as exc:
-        return [], [ScanWarning(path, f"YAML could not be parsed: {exc}; not scanned")]
+        return None, f"YAML could not be parsed: {exc}; read line by line instead"
+
+
+def _size(characters: int) -> str:
+    return f"{characters / 1_048_576:.1f} MB" if characters >= 1_048_576 else f"{characters / 1024:.0f} KB"
+
+
+def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    documents, problem = compose_yaml(text)
+    if documents is None:
+        return _yaml_lines_tree(text), [ScanWarning(path, problem)]
     warnings = []
     expanded = _yaml_expanded_size(documents)
     if expanded > _YAML_EXPANSION_LIMIT:
@@ -112,6 +133,62 @@ def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
                   "each anchored node was scanned once, without expanding"))
     memo: dict[int, object] = {}
     return [_from_yaml(d, memo) for d in documents], warnings
+
+
+_YAML_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<dashes>(?:-[ \t]+)*)(?:(?P<quote>[\"']?)(?P<key>[^\s:#\"'][^:#\"']*?)"
+                        r"(?P=quote)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*(?:[ \t]#.*)?|(?P<item>.*?))$")
+
+
+def _yaml_lines_tree(text: str) -> list:
+    """YAML that cannot be composed, read one line at a time in a single pass with bounded memory.
+
+    Indentation (a `- ` counts as indentation, and starts a new item) gives each `key: value` its parent, so
+    sibling revision keys and `datasets[].path` items are still understood. Only keys the table knows, the
+    sibling keys they need and values holding Hub URLs are kept.
+    """
+    wanted = set(CONFIG_KEYS) | {k for spec in CONFIG_KEYS.values() for k in spec.revision_keys} | {
+        "path", "revision", "repo_type"}
+    blocks: dict[int, tuple[str | None, _Map]] = {}
+    items: list[tuple[str | None, _Scalar]] = []  # `- <url>` list items
+    stack: list[tuple[int, int, str | None]] = []  # (indent, block id, key) of the open parents
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
+            continue
+        match = _YAML_LINE.match(line.rstrip("\r"))
+        if match is None:
+            continue
+        indent = len(match.group("indent"))
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parent_key = stack[-1][2] if stack else None
+        if match.group("dashes"):  # a sequence item: its keys are siblings of each other only
+            stack.append((indent, number, parent_key))
+            indent += len(match.group("dashes"))
+        block, block_key = (stack[-1][1], stack[-1][2]) if stack else (0, None)
+        key, value = match.group("key"), match.group("value")
+        if key is None:
+            item = (match.group("item") or "").strip().strip("\"'")
+            if "huggingface.co/" in item or "hf.co/" in item:
+                items.append((block_key, _Scalar(item, number, line.find(item) + 1)))
+            continue
+        key = key.strip()
+        if not value:
+            stack.append((indent, number, key))
+            continue
+        scalar = value.strip()
+        if len(scalar) >= 2 and scalar[0] == scalar[-1] and scalar[0] in "\"'":
+            scalar = scalar[1:-1]
+        if key in wanted or "huggingface.co/" in scalar or "hf.co/" in scalar:
+            column = line.find(key, indent) + 1
+            blocks.setdefault(block, (block_key, _Map()))[1].entries.append(
+                (key, number, column, _Scalar(scalar, number, line.find(value) + 1 if value else column)))
+    root = _Map()
+    for block_key, block in blocks.values():
+        root.entries.append((block_key or "", 1, 1, _Seq([block])))
+    for block_key, item in items:
+        root.entries.append((block_key or "", 1, 1, _Seq([item])))
+    return [root]
 
 
 def _yaml_expanded_size(documents) -> int:
@@ -177,10 +254,12 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [], [ScanWarning(path, f"JSON could not be parsed at line {exc.lineno}, column {exc.colno}: "
-                                      f"{exc.msg}; not scanned")]
+        return _json_lenient_tree(text), [ScanWarning(
+            path, f"JSON could not be parsed at line {exc.lineno}, column {exc.colno}: {exc.msg}; "
+                  "read token by token instead")]
     except RecursionError:
-        return [], [ScanWarning(path, "JSON nested too deeply to parse; not scanned")]
+        return _json_lenient_tree(text), [ScanWarning(
+            path, "JSON nested too deeply to parse; read token by token instead")]
     if not _json_has_candidates(data):
         return [], []
     from gate.discover.url_finder import line_starts
@@ -285,8 +364,98 @@ def _toml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [], [ScanWarning(path, f"TOML could not be parsed: {exc}; not scanned")]
+        return _toml_lines_tree(text), [ScanWarning(path, f"TOML could not be parsed: {exc}; read line by line "
+                                                          "instead")]
     return [_TomlPositions(text).convert(data, (), None)], []
+
+
+_TOML_PAIR = re.compile(r"^[ \t]*([\"']?)(?P<key>[A-Za-z0-9_.-]+)\1[ \t]*=[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)"
+                        r"(?P=quote)")
+
+
+def _toml_lines_tree(text: str) -> list:
+    """TOML that does not parse: `key = "value"` lines, grouped by the `[table]` / `[[array]]` above them."""
+    blocks = _Blocks()
+    block, parent_key = 0, None
+    for number, line in enumerate(text.split("\n"), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            block = number
+            parts = [p.strip().strip("\"'") for p in header.group(2).split(".")]
+            parent_key = parts[-1] if header.group(1) == "[[" else None
+            continue
+        pair = _TOML_PAIR.match(line)
+        if pair:
+            blocks.add(block, parent_key, pair.group("key"), pair.group("value"), number,
+                       pair.start("key") + 1, pair.start("value"))
+    return blocks.tree()
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]]')
+_JSON_COLON = re.compile(r"\s*:")
+
+
+def _json_lenient_tree(text: str) -> list:
+    """JSON that does not parse, read token by token: each string key with a string value, grouped by the
+    object it sits in, so siblings and `datasets[].path` items stay apart; URLs in arrays are kept too."""
+    from gate.discover.url_finder import line_starts, position
+
+    starts = line_starts(text)
+    blocks = _Blocks()
+    # Open containers: (id, the key that holds it (objects in an array inherit the array's), is an array).
+    stack: list[tuple[int, str | None, bool]] = [(0, None, False)]
+    pending: tuple[str, int] | None = None  # a key waiting for its value, and where the key starts
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group(0)
+        if value in "{[":
+            inherited = stack[-1][1] if stack[-1][2] else None
+            stack.append((token.start(), pending[0] if pending else inherited, value == "["))
+            pending = None
+            continue
+        if value in "}]":
+            if len(stack) > 1:
+                stack.pop()
+            pending = None
+            continue
+        try:
+            string = json.loads(value)
+        except ValueError:
+            continue
+        colon = _JSON_COLON.match(text, token.end())
+        if colon is not None and ":" in colon.group(0):
+            pending = (string, token.start())
+            continue
+        container, holder, is_array = stack[-1]
+        if pending is not None:
+            line, column = position(starts, pending[1])
+            blocks.add(container, holder, pending[0], string, line, column, position(starts, token.start())[1])
+        elif is_array and ("huggingface.co/" in string or "hf.co/" in string):
+            line, column = position(starts, token.start())
+            blocks.add_item(holder, string, line, column)
+        pending = None
+    return blocks.tree()
+
+
+class _Blocks:
+    """Key/value pairs grouped into mappings, for the readers of files their parser rejects."""
+
+    def __init__(self):
+        self.maps: dict[int, tuple[str | None, _Map]] = {}
+        self.items: list[tuple[str | None, _Scalar]] = []
+
+    def add(self, block: int, parent_key: str | None, key: str, value: str, line: int, column: int,
+            value_column: int) -> None:
+        self.maps.setdefault(block, (parent_key, _Map()))[1].entries.append(
+            (key, line, column, _Scalar(value, line, value_column)))
+
+    def add_item(self, parent_key: str | None, value: str, line: int, column: int) -> None:
+        self.items.append((parent_key, _Scalar(value, line, column)))
+
+    def tree(self) -> list:
+        root = _Map()
+        for parent_key, node in [*self.maps.values(), *self.items]:
+            root.entries.append((parent_key or "", 1, 1, _Seq([node])))
+        return [root]
 
 
 class _TomlPositions:

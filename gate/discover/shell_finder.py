@@ -604,16 +604,20 @@ def _make_variables(text: str) -> str:
     return text.replace("$$", " $")
 
 
-def _yaml_nodes(text: str, path: str):
-    import yaml
+def _yaml_nodes(text: str, path: str, collector: _Collector):
+    """The documents; or, when the YAML cannot be composed, a line-by-line shell reading and the warning
+    (worded as the config finder words it, so the file gets one warning)."""
+    from gate.discover.config_finder import compose_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return [d for d in yaml.compose_all(text, Loader=loader) if d is not None], []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        return [], [ScanWarning(path, f"YAML could not be parsed{where}; its commands were not scanned")]
+    documents, problem = compose_yaml(text)
+    if documents is None:
+        lines = [_YAML_COMMAND_KEY.sub(lambda m: " " * len(m.group(0)), line) for line in text.split("\n")]
+        _scan_shell_into("\n".join(lines), collector, _offset_map(text, 0), 0, {})
+        return [], [ScanWarning(path, problem)]
+    return documents, []
+
+
+_YAML_COMMAND_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:run|command|entrypoint)[ \t]*:(?:[ \t]*[|>][-+]?)?")
 
 
 def _mapping(node) -> dict:
@@ -677,7 +681,7 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
     """GitHub workflow / composite action: every `run:` with the `env:` in scope (workflow, job, step)."""
     import yaml
 
-    documents, warnings = _yaml_nodes(text, path)
+    documents, warnings = _yaml_nodes(text, path, collector)
     source_lines = text.split("\n")
 
     def visit(node, env: dict[str, Word], depth: int) -> None:
@@ -709,7 +713,7 @@ def _compose(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
     """docker-compose: each service's `command` / `entrypoint` with its `environment`."""
     import yaml
 
-    documents, warnings = _yaml_nodes(text, path)
+    documents, warnings = _yaml_nodes(text, path, collector)
     source_lines = text.split("\n")
     for document in documents:
         for _name, service in _mapping(_mapping(document).get("services")).items():

@@ -73,17 +73,46 @@ def test_merge_keys_provide_revision_siblings():
     assert (reference.id, reference.revision, reference.line) == ("org/m", "v2", 5)
 
 
-def test_broken_yaml_is_a_warning_with_its_line():
-    result = scan("bad.yaml", "model_id: org/a\n  bad: [\n")
-    assert result.references == ()
+def test_broken_yaml_is_a_warning_with_its_line_and_is_read_line_by_line():
+    result = scan("bad.yaml", "model_id: org/a\nrevision: v1\n  bad: [\n")
+    assert [(r.id, r.revision, r.line) for r in result.references] == [("org/a", "v1", 1)]
     (warning,) = result.warnings
-    assert warning.path == "bad.yaml" and "line 2" in warning.message
+    assert warning.path == "bad.yaml" and "line 3" in warning.message and "line by line" in warning.message
 
 
-def test_broken_json_is_a_warning_with_its_line():
+YAML_FIXTURES = sorted(p for form in FORMS for p in (FIXTURES / form / "repo").rglob("*.y*ml"))
+
+
+@pytest.mark.parametrize("path", YAML_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_line_by_line_reading_agrees_with_the_parser_on_every_yaml_fixture(path, monkeypatch):
+    from gate.discover import config_finder
+
+    text = path.read_text()
+    parsed = sorted(scan(path.name, text).references, key=lambda r: (r.line, r.column))
+    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    result = scan(path.name, text)
+    assert sorted(result.references, key=lambda r: (r.line, r.column)) == parsed
+    assert "too large to parse safely" in result.warnings[0].message
+
+
+def test_line_by_line_reading_keeps_list_items_and_blocks_apart(monkeypatch):
+    from gate.discover import config_finder
+
+    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    text = ("a:\n  model_id: org/a\n  nested:\n    revision: not-a-sibling\nb:\n  model_id: org/b\n"
+            "  revision: v2\ndatasets:\n  - path: org/d1\n  - path: \"org/d2\"  # comment\n    revision: r2\n"
+            "urls:\n  - https://huggingface.co/org/u/resolve/main/x\n")
+    summary = sorted((r.line, r.column, r.id, r.revision, r.api) for r in scan("c.yaml", text).references)
+    assert summary == [(2, 3, "org/a", None, "config:model_id"), (6, 3, "org/b", "v2", "config:model_id"),
+                       (9, 5, "org/d1", None, "config:datasets[].path"),
+                       (10, 5, "org/d2", "r2", "config:datasets[].path"),
+                       (13, 5, "org/u", "main", "config:urls[]")]
+
+
+def test_broken_json_is_a_warning_with_its_line_and_is_read_token_by_token():
     result = scan("bad.json", '{\n "model_id": "org/a",\n}')
     (warning,) = result.warnings
-    assert "line 3" in warning.message and result.references == ()
+    assert "line 3" in warning.message and [(r.id, r.line, r.column) for r in result.references] == [("org/a", 2, 2)]
 
 
 def test_json_without_candidates_is_not_walked_for_positions():
@@ -105,8 +134,9 @@ def test_toml_key_inside_inline_table_falls_back_to_first_key_line():
 
 
 def test_broken_toml_is_a_warning():
-    (warning,) = scan("bad.toml", "model_id = \n").warnings
-    assert "TOML could not be parsed" in warning.message
+    result = scan("bad.toml", "model_id = \n")
+    (warning,) = result.warnings
+    assert "TOML could not be parsed" in warning.message and result.references == ()
 
 
 def test_yaml_custom_tags_are_never_constructed():
@@ -119,3 +149,30 @@ def test_urls_in_lists():
     text = "files:\n  - https://huggingface.co/org/a/resolve/main/x.bin\n  - plain\n"
     (reference,) = scan("c.yaml", text).references
     assert (reference.id, reference.line, reference.column, reference.api) == ("org/a", 2, 5, "config:files[]")
+
+
+OTHER_FIXTURES = sorted(p for form in FORMS for suffix in ("*.json", "*.toml")
+                        for p in (FIXTURES / form / "repo").rglob(suffix))
+
+
+@pytest.mark.parametrize("path", OTHER_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_readers_for_unparsable_json_and_toml_agree_with_the_parsers_on_every_fixture(path):
+    from gate.discover import config_finder
+
+    text = path.read_text()
+    parsed = sorted(scan(path.name, text).references, key=lambda r: (r.line, r.column))
+    reader = config_finder._json_lenient_tree if path.suffix == ".json" else config_finder._toml_lines_tree
+    lenient = config_finder._references(reader(text), path.name, None)
+    assert sorted(lenient, key=lambda r: (r.line, r.column)) == parsed
+
+
+@pytest.mark.parametrize("name, text", [
+    ("train.yaml", "model_name_or_path: evil-org/backdoor\nlr: [1, 2\n"),
+    ("config.json", '{"model_name_or_path": "evil-org/backdoor", }'),
+    ("pyproject.toml", 'model_name_or_path = "evil-org/backdoor"\nx = = 1\n'),
+])
+def test_a_syntax_error_below_does_not_hide_the_reference_above(name, text):
+    result = scan(name, text)
+    assert [(r.line, r.id) for r in result.references] == [(1, "evil-org/backdoor")]
+    (warning,) = result.warnings
+    assert "could not be parsed" in warning.message and "instead" in warning.message

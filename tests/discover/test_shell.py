@@ -115,3 +115,28 @@ def test_dockerfile_heredoc_bodies_are_shell():
     text = "FROM x\nRUN <<EOF\nset -e\nhf download org/heredoc --revision main\nEOF\nRUN hf download org/after\n"
     result = ShellFinder().scan(SourceFile("Dockerfile", "/x"), text, None)
     assert [(r.line, r.id) for r in result.references] == [(4, "org/heredoc"), (6, "org/after")]
+
+
+def test_workflow_that_cannot_be_composed_is_read_line_by_line(monkeypatch):
+    from gate.discover import config_finder
+
+    text = "jobs:\n  a:\n    steps:\n      - run: hf download org/a --revision main\n      - run: |\n" \
+           "          vllm serve org/b\n"
+    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    result = ShellFinder().scan(SourceFile(".github/workflows/a.yml", "/x"), text, None)
+    assert summary(result.references) == [
+        (4, 14, "model", "org/a", "main", False, "shell:hf download", "--revision"),
+        (6, 11, "model", "org/b", None, False, "shell:vllm serve", "--revision")]
+    (warning,) = result.warnings
+    assert "too large to parse safely" in warning.message and "line by line" in warning.message
+
+
+def test_deeply_nested_workflow_gives_one_warning_shared_with_the_config_finder(tmp_path):
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("on: push\njobs:\n  a:\n    steps:\n      - run: hf download org/a\n"
+                        "x: " + "{a: " * 20_000 + "1" + "}" * 20_000 + "\n")
+    discovery = discover(str(tmp_path))
+    assert [(r.line, r.id) for r in discovery.references] == [(5, "org/a")]
+    (warning,) = discovery.warnings
+    assert warning.path == ".github/workflows/ci.yml" and "nested too deeply" in warning.message

@@ -200,7 +200,6 @@ def test_a_branch_named_like_a_sha_is_caught_by_verification(hub, tmp_path, monk
     assert branch_named_like_a_sha in finding.message and first in finding.message
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 @pytest.mark.parametrize(("name", "text"), [
     ("train.yaml", "model_name_or_path: evil-org/backdoor\nlr: [1, 2\n"),
     ("config.json", '{"model_name_or_path": "evil-org/backdoor", }'),

@@ -178,8 +178,6 @@ def test_a_deeply_nested_notebook_is_read_without_recursion(tmp_path):
     assert [r.id for r in discovery.references] == ["org/m"] and seconds < 10
 
 
-@pytest.mark.xfail(strict=True, reason="libyaml's C composer recurses once per nesting level and overflows the C "
-                                       "stack (SIGSEGV) between 10k and 30k levels (fixed after 15:30)")
 @pytest.mark.parametrize(("name", "text"), [
     ("config.yaml", "model_name_or_path: org/m\nx: " + "[" * DEPTH + "]" * DEPTH + "\n"),
     ("config.yml", "- " * DEPTH + "model_name_or_path: org/m\n"),
@@ -191,7 +189,7 @@ def test_deeply_nested_yaml_does_not_crash_the_scanner(tmp_path, name, text):
     result = child(SCAN_IN_CHILD, str(tmp_path))
     assert result["returncode"] == 0, result
     [(path, message)] = result["warnings"]
-    assert path == name and "nest" in message
+    assert path == name and ("nested too deeply" in message or "could not be parsed" in message)
 
 
 # ---------------------------------------------------------------------------------------------- many files
@@ -295,3 +293,72 @@ def test_engine_limits_are_the_documented_ones():
     assert engine.MAX_TEXT_BYTES == 10 * 1024 * 1024
     text = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
     assert "10 MiB" in text
+
+
+def test_yaml_too_large_to_compose_safely_is_read_line_by_line(tmp_path, monkeypatch):
+    from gate.discover import config_finder
+
+    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 10_000, raising=False)
+    (tmp_path / "big.yaml").write_bytes(b"model_name_or_path: org/m\n" + b"key: value\n" * 2_000)
+    discovery, _ = scan(tmp_path)
+    assert [(r.line, r.id) for r in discovery.references] == [(1, "org/m")]
+    [message] = warned(discovery, "big.yaml")
+    assert "too large to parse safely" in message and "line by line" in message
+
+
+@pytest.mark.slow
+def test_a_million_line_yaml_stays_in_bounded_memory(tmp_path):
+    (tmp_path / "c.yaml").write_bytes(b"model_name_or_path: org/m\n" + b"k: v\n" * 1_000_000)
+    result = child(SCAN_IN_CHILD, str(tmp_path))
+    assert result["returncode"] == 0 and result["ids"] == ["org/m"] and result["rss_mib"] < 512
+
+
+# ------------------------------------------------------------------------------ gate/discover/yamlsafe.py
+
+
+@pytest.mark.parametrize(("text", "deep"), [
+    ("a:\n  b:\n    c: [1, [2, {d: 3}]]\n", False),
+    ("[" * 999 + "]" * 999, False),
+    ("[" * 1001 + "]" * 1001, True),
+    ("[]" * 5000, False),  # many brackets, shallow
+    ("- " * 1000 + "x", True),
+    ("key: '" + "[" * 5000 + "'\n", True),  # brackets in a string count: an over-estimate only costs speed
+], ids=["ordinary", "999-flow", "1001-flow", "many-shallow", "block-dashes", "brackets-in-a-string"])
+def test_the_nesting_bound_is_an_upper_bound(text, deep):
+    from gate.discover.yamlsafe import may_be_deeper_than
+
+    assert may_be_deeper_than(text) is deep
+
+
+def test_compose_all_gives_the_c_composers_nodes_or_a_yaml_error():
+    import yaml
+
+    from gate.discover.yamlsafe import YAMLNestingError, compose_all
+
+    ordinary = "a: 1\n---\nb: [x, y]\n"
+    assert [yaml.serialize(n) for n in compose_all(ordinary)] == [
+        yaml.serialize(n) for n in yaml.compose_all(ordinary, Loader=yaml.SafeLoader)]
+    with pytest.raises(YAMLNestingError):
+        compose_all("[" * DEPTH + "]" * DEPTH)
+    assert compose_all("x: '" + "[" * 5000 + "'\n")[0].value[0][1].value == "[" * 5000
+
+
+def _padded_notebook(values: int, where: str) -> str:
+    """A notebook whose code cell loads org/m, padded with `values` tiny JSON strings in outputs or markdown."""
+    padding = "[" + '"a",' * values + '"a"]'
+    code = {"cell_type": "code", "source": ["from transformers import AutoModel\n",
+                                            "AutoModel.from_pretrained('org/m')\n"],
+            "outputs": "@OUTPUTS@", "metadata": {}}
+    cells = [code] if where == "outputs" else [{"cell_type": "markdown", "source": "@OUTPUTS@"}, code]
+    text = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    return text.replace('"@OUTPUTS@"', padding if where != "outputs" else f'[{{"data": {padding}}}]')
+
+
+@pytest.mark.xfail(strict=True, reason="the notebook reader keeps every JSON string with its offset: ~500 bytes per "
+                                       "value, 6 GB and 30 s for a 48 MB notebook under the 64 MiB limit")
+@pytest.mark.parametrize("where", ["outputs", "markdown"])
+def test_a_notebook_padded_with_millions_of_tiny_values_stays_small(tmp_path, where):
+    (tmp_path / "padded.ipynb").write_text(_padded_notebook(300_000, where))
+    result = child(SCAN_IN_CHILD, str(tmp_path))
+    assert result["returncode"] == 0 and result["ids"] == ["org/m"]
+    assert result["rss_mib"] < 150  # 1.2 MB of notebook; ~200 MiB today
