@@ -10,6 +10,11 @@ applies the key table below to it:
 - TOML: `tomllib` has no positions. Each key's line is found by a search constrained to its table's section:
   the `[table]` header (or the n-th `[[array]]` header) up to the next header; keys defined through dotted keys
   or inline tables fall back to the first `key =` line in the file.
+
+A file its parser rejects (a syntax error, YAML nested deeper than the C composer survives, YAML over
+`MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
+builds the same kind of tree from what it can read, with a warning, so a syntax error further down cannot hide
+the reference above it.
 """
 
 from __future__ import annotations
@@ -148,8 +153,7 @@ def _yaml_lines_tree(text: str) -> list:
     """
     wanted = set(CONFIG_KEYS) | {k for spec in CONFIG_KEYS.values() for k in spec.revision_keys} | {
         "path", "revision", "repo_type"}
-    blocks: dict[int, tuple[str | None, _Map]] = {}
-    items: list[tuple[str | None, _Scalar]] = []  # `- <url>` list items
+    blocks = _Blocks()
     stack: list[tuple[int, int, str | None]] = []  # (indent, block id, key) of the open parents
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -170,7 +174,7 @@ def _yaml_lines_tree(text: str) -> list:
         if key is None:
             item = (match.group("item") or "").strip().strip("\"'")
             if "huggingface.co/" in item or "hf.co/" in item:
-                items.append((block_key, _Scalar(item, number, line.find(item) + 1)))
+                blocks.add_item(block_key, item, number, line.find(item) + 1)
             continue
         key = key.strip()
         if not value:
@@ -180,15 +184,8 @@ def _yaml_lines_tree(text: str) -> list:
         if len(scalar) >= 2 and scalar[0] == scalar[-1] and scalar[0] in "\"'":
             scalar = scalar[1:-1]
         if key in wanted or "huggingface.co/" in scalar or "hf.co/" in scalar:
-            column = line.find(key, indent) + 1
-            blocks.setdefault(block, (block_key, _Map()))[1].entries.append(
-                (key, number, column, _Scalar(scalar, number, line.find(value) + 1 if value else column)))
-    root = _Map()
-    for block_key, block in blocks.values():
-        root.entries.append((block_key or "", 1, 1, _Seq([block])))
-    for block_key, item in items:
-        root.entries.append((block_key or "", 1, 1, _Seq([item])))
-    return [root]
+            blocks.add(block, block_key, key, scalar, number, line.find(key, indent) + 1, line.find(value) + 1)
+    return blocks.tree()
 
 
 def _yaml_expanded_size(documents) -> int:
