@@ -543,8 +543,12 @@ class Resolver:
         return _dedupe(values)
 
     def _binding_value(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
-        if binding.how in ("object", "class", "import"):
+        if binding.how in ("object", "class"):
             return (OBJECT,)
+        if binding.how == "import":
+            # `from .constants import DEFAULT_REPO_ID`: the value lives in another module, which this
+            # single-file resolver does not read; unknown, so the reference is reported as dynamic.
+            return None
         if binding.how in ("value", "param") and binding.scope is not None:
             return self.resolve(binding.node, binding.scope, depth)
         if binding.how == "for" and binding.scope is not None:

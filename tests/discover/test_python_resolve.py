@@ -394,3 +394,17 @@ def test_a_homoglyph_id_is_reported_as_written_with_a_warning():
     assert [r.id for r in result.references] == ["org/m\u043ede\u217c"]
     (warning,) = result.warnings
     assert "only looks like 'org/model'" in warning.message and "U+043E CYRILLIC SMALL LETTER O" in warning.message
+
+
+def test_an_id_imported_from_another_module_is_reported_as_dynamic():
+    # Found by the bandit comparison on huggingface_hub: the constant lives in another module, which the
+    # single-file resolver does not read; the call must still be reported, never dropped.
+    code = '''
+    from huggingface_hub import snapshot_download
+    from .constants import DEFAULT_REPO_ID, REV
+    snapshot_download(repo_id=DEFAULT_REPO_ID)
+    snapshot_download("org/m", revision=REV)
+    '''
+    found = scan(code).references
+    assert [(r.id, r.dynamic, r.expression, r.line) for r in found] == [
+        (None, True, "DEFAULT_REPO_ID", 4), ("org/m", True, "revision=REV", 5)]
