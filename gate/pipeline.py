@@ -61,6 +61,7 @@ def run_scan(options: ScanOptions) -> Report:
     discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs)
     findings: list[Finding] = list(evaluate(policy, discovery.references, options.today))
     references = discovery.references
+    warnings = tuple(discovery.warnings)
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
     verify_mode = options.verify or policy.verify_mode
@@ -70,6 +71,12 @@ def run_scan(options: ScanOptions) -> Report:
         outcome = verify_references(policy, references, findings, options, mode=verify_mode)
         references, findings = outcome.references, list(outcome.findings)
         extra["verification"] = outcome.stats
+    else:
+        from gate.discover.interface import ScanWarning
+        from gate.policy.evaluate import requirements_left_to_verification
+
+        warnings += tuple(ScanWarning(policy.source, message)
+                          for message in requirements_left_to_verification(policy, references))
 
     # Content checks (issue 6, gate/verify/content.py): committed pickles and model signatures on every scan
     # (offline); Hub signatures and pickles only with `verify: full`.
@@ -85,7 +92,7 @@ def run_scan(options: ScanOptions) -> Report:
         root=options.root,
         references=tuple(references),
         findings=tuple(findings),
-        warnings=discovery.warnings,
+        warnings=warnings,
         files_scanned=discovery.files_scanned,
         verdict="fail" if fails(findings, options.fail_on) else "pass",
         extra=extra,

@@ -57,6 +57,18 @@ def mark_safe_directory(workspace: str) -> None:
         run_git(["config", "--global", "--add", "safe.directory", workspace], "/")
 
 
+def enclosing_checkout(path: str, workspace: str) -> str:
+    """The nearest directory from `path` up to `workspace` that holds `.git` (actions/checkout with `path:`
+    clones below the workspace); the workspace itself when none does."""
+    current = Path(path)
+    while True:
+        if (current / ".git").exists():
+            return str(current)
+        if str(current) == workspace or current.parent == current:
+            return workspace
+        current = current.parent
+
+
 def repo_root(cwd: str) -> str:
     return run_git(["rev-parse", "--show-toplevel"], cwd).strip()
 
@@ -123,6 +135,15 @@ def changed_files(base: str, head: str, cwd: str) -> tuple[ChangedFile, ...]:
         changed.append(ChangedFile(path, None if status[0] == "A" else path))
     return tuple(changed)
 
+
+
+def touched_paths(base: str, head: str, paths: list[str], cwd: str) -> set[str]:
+    """Which of `paths` the pull request adds, changes or deletes (`git diff base...head`, renames split)."""
+    if not paths:
+        return set()
+    out = run_git(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--end-of-options",
+                   f"{base}...{head}", "--", *(literal(p) for p in paths)], cwd)
+    return {p for p in out.split("\0") if p}
 
 def existing_paths(commit: str, paths: list[str], cwd: str) -> set[str]:
     """Which of `paths` exist (as files) in `commit`."""

@@ -4,11 +4,16 @@
 - the base commit's tree is exported (never checked out, never run) to read its policy and to scan the
   changed files as they were before;
 - a finding whose (rule, path, kind, id, api) also exists on the base is pre-existing; the comparison is a
-  multiset, so a second copy of an old reference added by the pull request is still new.
+  multiset, so a second copy of an old reference added by the pull request is still new;
+- the base side is scanned without verification: the Hub's answer depends only on what a reference asks
+  (kind, id, revision), so a verification finding is pre-existing exactly when the base has the same reference
+  at the same revision. Asking the Hub again for the base would double the requests (and the downloads of
+  `verify: full`) for the same answers.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -133,7 +138,7 @@ def head_policy(inputs: ActionInputs, workspace: str, prefix: str) -> PolicyChoi
 
 def policy_diff(pr: PullRequest, candidates: list[str], repo: str) -> str | None:
     """The base → head diff of the policy file when the pull request changes it, rendered for the summary."""
-    touched = {c.path for c in pr.changed} | {c.base_path for c in pr.changed if c.base_path}
+    touched = git.touched_paths(pr.base, pr.head, candidates, repo)  # a deleted policy too
     repo_path = next((c for c in candidates if c in touched), None)
     if repo_path is None:
         return None
@@ -173,25 +178,77 @@ def scan_relative(changed: tuple[git.ChangedFile, ...], prefix: str) -> dict[str
 
 def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
                        fail_on_existing: bool) -> Report:
-    """Scan the changed files as the base has them (same policy and options) and mark what was there before."""
+    """Scan the changed files as the base has them (same policy and options, no Hub requests: see the module's
+    docstring) and mark what was there before."""
     from gate.pipeline import run_scan
 
     changed = scan_relative(pr.changed, prefix)
     paths = sorted({p for p in changed.values() if p and os.path.isfile(os.path.join(base_root, p))})
-    base = run_scan(replace(options, root=base_root, paths=tuple(paths))) if paths else None
+    base = run_scan(replace(options, root=base_root, paths=tuple(paths), verify="none")) if paths else None
     return mark_pre_existing(head, base, changed, options.fail_on, fail_on_existing)
+
+
+@functools.cache
+def _rule_stages() -> dict[str, str]:
+    from gate.policy.rules import all_rules
+
+    return {rule_id: rule.stage for rule_id, rule in all_rules().items()}
+
+
+def _from_verification(report: Report, finding) -> bool:
+    """Only verification produces this finding: a Hub answer, or a Hub file's pickle or signature check."""
+    stage = _rule_stages().get(finding.rule)
+    if stage not in ("verify", "pickle", "signature"):
+        return False
+    if stage == "verify":
+        return True
+    # Pickle and signature checks of committed files run offline, on the base too; only a Hub reference's
+    # are verification's (the base's unchecked-signature note for one must not stand in for the real check).
+    ref = report.references[finding.reference] if finding.reference is not None and \
+        0 <= finding.reference < len(report.references) else None
+    return ref is not None and ref.source == "huggingface" and ref.kind in ("model", "dataset")
+
+
+def _reference_key(ref, path: str) -> tuple:
+    """What a verification answer depends on, and where the reference is."""
+    return (path, ref.source, ref.kind, ref.id, ref.api, ref.revision)
+
+
+def _same_as_base(head: Report, base: Report | None, changed: dict[str, str | None]) -> set[int]:
+    """Indexes of the head's references the base has too, at the same revision (multiset, in line order)."""
+    if base is None:
+        return set()
+    remaining = Counter(_reference_key(ref, ref.path) for ref in base.references)
+    same: set[int] = set()
+    for index in sorted(range(len(head.references)), key=lambda i: (head.references[i].path, head.references[i].line or 0)):
+        ref = head.references[index]
+        base_path = changed.get(ref.path)
+        key = _reference_key(ref, base_path) if base_path is not None else None
+        if key is not None and remaining[key] > 0:
+            remaining[key] -= 1
+            same.add(index)
+    return same
 
 
 def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str | None], fail_on: str,
                       fail_on_existing: bool) -> Report:
-    """Flag the head's findings that the base has too; recompute the verdict."""
-    base_keys: Counter = Counter(fingerprint_key(base, f) for f in base.findings) if base else Counter()
+    """Flag the head's findings that the base has too; recompute the verdict.
+
+    The base was scanned without verification: a verification finding is pre-existing when its reference is
+    one the base has too (same revision), since the Hub would have given the base the same answer.
+    """
+    base_keys: Counter = Counter(
+        fingerprint_key(base, f) for f in base.findings if not _from_verification(base, f)
+    ) if base else Counter()
+    same_reference = _same_as_base(head, base, changed)
     findings = []
     for finding in head.findings:
         pre_existing = False
         if finding.path is not None:
             if finding.path not in changed:
                 pre_existing = True  # the pull request does not touch this file
+            elif _from_verification(head, finding):
+                pre_existing = finding.reference in same_reference
             elif changed[finding.path] is not None:
                 key = fingerprint_key(head, finding)
                 key = (key[0], changed[finding.path], *key[2:])

@@ -71,6 +71,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
     scan_root = _inside(workspace, inputs.path, "path")
     if not os.path.isdir(scan_root):
         raise UsageError(f"input `path`: {inputs.path} is not a directory in the workspace")
+    git.mark_safe_directory(git.enclosing_checkout(scan_root, workspace))
     try:
         repo = git.repo_root(scan_root)
     except git.GitError:
@@ -92,11 +93,12 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
             choice = prmode.base_policy(inputs, pr, base_tree, prefix)
         else:
             choice = prmode.head_policy(inputs, repo or workspace, prefix)
-        ai_reason, notes = None, []
+        ai_reason, ai_profile, notes = None, False, []
         if pr is not None:
             policy = load_policy(choice.path, scan_root, label=choice.label)
             ai_reason = ai.ai_authorship(pr.author, git.commits(pr.base, pr.head, repo), policy.ai_agents)
-            if ai_reason and not policy.profiles.get(ai.PROFILE):
+            ai_profile = bool(policy.profiles.get(ai.PROFILE))
+            if ai_reason and not ai_profile:
                 notes.append(ai.NO_PROFILE_NOTE)
         options = ScanOptions(
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
@@ -123,6 +125,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         policy_diff=prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo) if pr else None,
         policy_source=inputs.policy_source,
         ai_authored=ai_reason,
+        ai_profile=ai_profile,
         notes=tuple(notes),
     )
     return report, context
@@ -159,29 +162,32 @@ def main(env: dict | None = None) -> int:
     from gate.commands import exit_code_for
 
     env = dict(os.environ if env is None else env)
-    runner = None
     try:
         inputs = read_inputs(env)
         for secret in (inputs.hf_token, inputs.github_token):
             if secret:
                 print(github.mask_command(secret))
         runner = read_runner(env)
-        git.mark_safe_directory(runner.workspace)
         report, context = scan(inputs, runner)
         publish(report, context, inputs, runner)
         return exit_code_for(report)
     except GateError as exc:
-        _report_failure(runner, str(exc))
+        _report_failure(env, str(exc))
         return exc.exit_code
     except Exception as exc:  # a bug must still fail the check, with a message that cannot inject commands
         print_inert(traceback.format_exc())
-        _report_failure(runner, f"internal error: {type(exc).__name__}: {exc} (please report this)")
+        _report_failure(env, f"internal error: {type(exc).__name__}: {exc} (please report this)")
         return 2
 
 
-def _report_failure(runner: Runner | None, message: str) -> None:
+def _report_failure(env: dict, message: str) -> None:
+    """The error as an annotation, in the summary and as `verdict: error`, also when an input was bad."""
     print(github.workflow_command("error", message, title="model-gate could not run"))
-    if runner is not None and runner.summary_file:
-        github.append_summary(runner.summary_file, github.render_error_summary(message))
-    if runner is not None and runner.output_file:
-        github.write_outputs(runner.output_file, {"verdict": "error"})
+    summary_file, output_file = env.get("GITHUB_STEP_SUMMARY"), env.get("GITHUB_OUTPUT")
+    try:
+        if summary_file:
+            github.append_summary(summary_file, github.render_error_summary(message))
+        if output_file:
+            github.write_outputs(output_file, {"verdict": "error"})
+    except OSError as exc:  # the annotation above already says what went wrong
+        print(github.workflow_command("warning", f"cannot write the step summary or outputs: {exc}"))

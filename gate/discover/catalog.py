@@ -69,6 +69,11 @@ class Slot:
     qualified_only: bool = False
     """Only `org/name` values are Hub ids here (diffusers' bare `custom_pipeline` names are GitHub community
     pipelines, not Hub repositories)."""
+    code_pin: bool = False
+    """The slot names the same repository as another slot, but its revision keyword pins the repository's
+    *code* apart from its weights (transformers/vLLM `code_revision`). Read only when the call passes that
+    keyword and may trust remote code (`trust_remote_code` true or not a literal): it then gives a reference of
+    its own, so an unpinned code revision is reported even when the weights' `revision` is pinned."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,9 @@ _SENTENCE_TRANSFORMERS = Slot(0, ("model_name_or_path", "model_name"))
 _LANGCHAIN_MODEL_KWARGS = Slot(None, ("model_name",), (), ("model_kwargs",))
 # diffusers: `DiffusionPipeline.from_pretrained(id, custom_pipeline="org/pipe", custom_revision=...)` runs the
 # pipeline code of that Hub repository.
+# transformers: `code_revision=` pins the custom code that `trust_remote_code=True` runs (it defaults to
+# `revision` when the code lives in the model repository itself, to the default branch when it lives elsewhere).
+_PRETRAINED_CODE = Slot(_PRETRAINED.position, _PRETRAINED.keywords, ("code_revision",), code_pin=True)
 _CUSTOM_PIPELINE = Slot(None, ("custom_pipeline",), ("custom_revision",), runs_code=True, qualified_only=True)
 
 _HFFS_METHODS = ("open", "ls", "glob", "find", "cat", "cat_file", "get", "get_file", "read_text", "read_bytes",
@@ -158,7 +166,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("*.from_pretrained_keras", "*.from_pretrained_fastai"), "huggingface_hub.{callee}",
             (_ID,), trust_keyword=None),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
-    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained", (_PRETRAINED, _CUSTOM_PIPELINE)),
+    ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
+            (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
     ApiSpec(("*.load_adapter",), "{package}.load_adapter", (Slot(0, ("peft_model_id", "model_id")),)),
     # --- transformers / sentence-transformers -----------------------------------------------------------
     ApiSpec(("transformers.pipeline", "transformers.*.pipeline"), "transformers.pipeline",
@@ -209,7 +218,8 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- serving / local runtimes -------------------------------------------------------------------------
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
              "vllm.*.AsyncEngineArgs"), "vllm.{callee}",
-            (Slot(0, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
+            (Slot(0, ("model",)), Slot(0, ("model",), ("code_revision",), code_pin=True),
+             Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),

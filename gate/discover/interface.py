@@ -78,6 +78,11 @@ class Reference:
         return out
 
 
+CODE_REVISION_KEYS = ("code_revision", "--code-revision")
+"""`Reference.revision_key`s of a second reference to the same id whose revision pins the repository's remote
+*code* apart from its weights (transformers/vLLM `code_revision`); the call's main reference carries the rest."""
+
+
 @dataclass(frozen=True)
 class ScanWarning:
     """Something discovery could not fully read; the scan still completes."""

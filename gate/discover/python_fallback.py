@@ -127,6 +127,8 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
         line, column = where(match.start())
         api = spec.api.replace("{package}.", "").replace("{callee}", dotted.rsplit(".", 1)[-1])
         for slot in spec.slots:
+            if slot.code_pin and (trust is False or not any(k in keywords for k in slot.revision_keywords)):
+                continue  # see catalog.Slot.code_pin
             if slot.position is not None and slot.position < len(positional):
                 argument = positional[slot.position]
             else:

@@ -311,6 +311,8 @@ class _Scan:
         kind = self._kind(spec, arguments)
         trust = self._trust(spec, arguments)
         for slot in spec.slots:
+            if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
+                continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
             entry = arguments.get(slot.position, slot.keywords)
             if entry is None:
                 if slot.default_when_missing and not arguments.opaque:

@@ -41,6 +41,9 @@ ENV_FORMS: dict[str, str] = {
     "HF_MODEL_ID": "HF_MODEL_REVISION",  # SageMaker Hugging Face containers
 }
 """Environment variables naming a model, and the variable carrying its revision."""
+TRUST_FLAGS = frozenset({"--trust-remote-code", "--trust_remote_code"})
+"""Flags that make the command run Python code from the model repository."""
+_BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 DOWNLOAD_PROGRAMS = ("hf", "huggingface-cli")
 _DOWNLOAD_VALUE_OPTIONS = frozenset({
     "--revision", "--repo-type", "--local-dir", "--cache-dir", "--token", "--max-workers", "--etag-timeout",
@@ -239,7 +242,7 @@ class _Collector:
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
                    source: str = "huggingface", pinnable: bool = True, allow_legacy: bool = True,
-                   id_text: str | None = None) -> None:
+                   id_text: str | None = None, trust_remote_code: bool | None = False) -> None:
         value = id_text if id_text is not None else word.text
         for name in _VARIABLE.findall(word.raw):
             self.consumed_variables.add(name[0] or name[3])
@@ -253,8 +256,31 @@ class _Collector:
             pinned=pinnable and revision is not None and revision.resolved and is_pinned(revision.text),
             pinnable=pinnable, path=self.path, line=at.line, column=at.column, api=api,
             dynamic=not word.resolved, expression=None if word.resolved else word.raw,
-            syntax=self.syntax, revision_key=revision_key if pinnable else None,
+            syntax=self.syntax, revision_key=revision_key if pinnable else None, trust_remote_code=trust_remote_code,
         ))
+
+    @staticmethod
+    def _trust(words: list[Word], env: dict[str, Word] | None = None) -> bool | None:
+        """`--trust-remote-code` (vLLM, TGI) / `--trust_remote_code [true|false]` (HF scripts), or TGI's
+        `TRUST_REMOTE_CODE`: True/False as written, None when a variable sets it."""
+        for index, word in enumerate(words):
+            flag, equals, value = word.text.partition("=")
+            if flag not in TRUST_FLAGS:
+                continue
+            # Only HfArgumentParser's `--trust_remote_code` takes a value; vLLM's and TGI's flag stands alone.
+            if flag == "--trust_remote_code" and not equals and index + 1 < len(words) \
+                    and not words[index + 1].text.startswith("-"):
+                following = words[index + 1]
+                if not following.resolved:
+                    return None
+                value = following.text if following.text.lower() in _BOOLEAN_WORDS else ""
+            if equals and not word.resolved:
+                return None
+            return _BOOLEAN_WORDS.get(value.lower(), True) if value else True
+        variable = (env or {}).get("TRUST_REMOTE_CODE")
+        if variable is None:
+            return False
+        return _BOOLEAN_WORDS.get(variable.text.lower(), True) if variable.resolved else None
 
     @staticmethod
     def _option(words: list[Word], names: Iterable[str]) -> tuple[Word | None, str | None, int | None]:
@@ -354,12 +380,18 @@ class _Collector:
         model, _, index = self._option(args, ("--model",))
         if model is None:
             positional = [w for i, w in enumerate(args) if not w.text.startswith("-")
-                          and (i == 0 or not args[i - 1].text.startswith("-"))]
+                          and (i == 0 or not _takes_value(args[i - 1].text))]
             model = positional[0] if positional else None
+        trust = self._trust(args)
         if model is not None:
             revision, _, _ = self._option(args, ("--revision",))
             self._reference(kind="model", word=model, at=words[0], api="shell:vllm serve", revision=revision,
-                            revision_key="--revision")
+                            revision_key="--revision", trust_remote_code=trust)
+            # `--code-revision` pins the remote code apart from the weights (see catalog.Slot.code_pin).
+            code_revision, _, _ = self._option(args, ("--code-revision",))
+            if code_revision is not None and trust is not False:
+                self._reference(kind="model", word=model, at=words[0], api="shell:vllm serve", revision=code_revision,
+                                revision_key="--code-revision", trust_remote_code=trust)
             consumed.add(id(model))
         tokenizer, _, _ = self._option(args, ("--tokenizer",))
         if tokenizer is not None:
@@ -409,7 +441,8 @@ class _Collector:
                 continue
             revision, found_flag, _ = self._option(words, form.revision_flags)
             self._reference(kind=form.kind, word=value, at=words[0], api=f"shell:{flag}", revision=revision,
-                            revision_key=found_flag or form.revision_flags[0])
+                            revision_key=found_flag or form.revision_flags[0],
+                            trust_remote_code=self._trust(words) if form.kind == "model" else False)
             used.add(id(value))
         return used
 
@@ -431,7 +464,19 @@ class _Collector:
             if revision is None and words:
                 revision, _, _ = self._option(words, ("--revision",))
             self._reference(kind="model", word=value, at=value, api=f"env:{name}", revision=revision,
-                            revision_key=revision_name)
+                            revision_key=revision_name, trust_remote_code=self._trust(words, env))
+
+
+_VLLM_SWITCHES = frozenset({
+    *TRUST_FLAGS, "--enforce-eager", "--enable-prefix-caching", "--enable-chunked-prefill", "--enable-lora",
+    "--disable-log-requests", "--disable-log-stats", "--enable-auto-tool-choice", "--skip-tokenizer-init",
+    "--disable-custom-all-reduce", "--enable-reasoning", "--enable-sleep-mode", "--disable-frontend-multiprocessing",
+})
+"""vLLM flags that take no value: the word after one may be the model (`vllm serve --enforce-eager org/m`)."""
+
+
+def _takes_value(word: str) -> bool:
+    return word.startswith("-") and "=" not in word and word not in _VLLM_SWITCHES and not word.startswith("--no-")
 
 
 def _program(words: list[Word]) -> tuple[str | None, list[Word]]:

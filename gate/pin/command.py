@@ -206,6 +206,23 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     except PolicyError as exc:
         raise UsageError(f"cannot update the policy: {exc}") from exc
     if new != old:
+        from gate.policy.load import load_policy
+
+        def problem(text: str) -> PolicyError | None:
+            try:
+                load_policy(None, str(root), text=text, label=label, base_dir=str(path.resolve().parent))
+            except PolicyError as exc:
+                return exc
+            return None
+
+        # The same checks `scan` makes: never write a policy the next scan would reject.
+        if (new_problem := problem(new)) is not None:
+            old_problem = None if created else problem(old)
+            if old_problem is not None:  # its own line numbers, not those of the updated text
+                raise UsageError(f"the policy is not valid, so nothing was written (fix it, then run again): "
+                                 f"{old_problem}") from old_problem
+            raise UsageError(f"the update would leave the policy invalid, so nothing was written: {new_problem}") \
+                from new_problem
         run.diffs.append(_diff(label, old, new, created=created))
         run.changed[str(path)] = new
 

@@ -99,11 +99,15 @@ class SpanRewriter(abc.ABC):
         """Edits applying every pin it can; the others come back in `skipped` with the reason."""
 
 
+PIN_COMMENT_MARK = "by model-gate pin"
+"""The end of every comment the command writes: a line that has one was already annotated by an earlier run."""
+
+
 def pin_comment(pins: Sequence[Pin]) -> str:
     """One comment for the pins written on one line: `pinned from main and v1.0 on 2026-11-29 by model-gate pin`."""
     origins = list(dict.fromkeys(p.followed or "default branch" for p in pins))
     dates = list(dict.fromkeys(p.resolved_on.isoformat() for p in pins))
-    return f"pinned from {' and '.join(origins)} on {' and '.join(dates)} by model-gate pin"
+    return f"pinned from {' and '.join(origins)} on {' and '.join(dates)} {PIN_COMMENT_MARK}"
 
 
 def resolution_key(reference: Reference) -> tuple[str, str, str | None]:

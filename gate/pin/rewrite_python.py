@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gate.pin.inline import pin_inside
-from gate.pin.interface import Pin, Rewrite, Skipped, pin_comment
+from gate.pin.interface import PIN_COMMENT_MARK, Pin, Rewrite, Skipped, pin_comment
 
 INSIDE_STRING_KEYS = ("@", "url")
 # Compound statements whose header line can carry the trailing comment for a call written in that header.
@@ -333,9 +333,14 @@ def _with_comment(owner, text: str):
     comment = cst.Comment(f"# {text}")
 
     def commented(trailing):
-        if trailing.comment is not None:
-            return None  # never overwrite a comment someone wrote
-        return trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+        existing = trailing.comment
+        if existing is None:
+            return trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+        if PIN_COMMENT_MARK in existing.value:
+            return None  # an earlier run already said where this line's pins came from
+        # Never overwrite a comment someone wrote (it may be `# noqa` or `# type: ignore`): append after it, so
+        # the branch the line followed is not lost when its name is replaced by the sha.
+        return trailing.with_changes(comment=cst.Comment(f"{existing.value}  # {text}"))
 
     if isinstance(owner, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         trailing = commented(owner.trailing_whitespace)

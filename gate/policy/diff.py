@@ -243,16 +243,28 @@ def _compare_entries(old: Policy, new: Policy) -> list[PolicyChange]:
     for section in ("models", "datasets", "artifacts"):
         before = {_entry_key(section, e): e for e in getattr(old, section)}
         after = {_entry_key(section, e): e for e in getattr(new, section)}
-        for key, entry in after.items():
-            if key not in before:
-                changes.append(PolicyChange("loosens", section, f"newly allows {_describe_entry(section, entry)}"))
-        for key, entry in before.items():
-            if key not in after:
-                changes.append(PolicyChange("tightens", section,
-                                            f"no longer allows {_describe_entry(section, entry)}"))
-        for key in before.keys() & after.keys():
-            old_entry, new_entry = before[key], after[key]
+        pairs = [(before[key], after[key]) for key in before if key in after]
+        # An entry whose `paths` changed is the same entry edited (when its id is listed once on each side):
+        # show the edit setting by setting, so a licence or revision change is not hidden in a remove + add.
+        gone = [key for key in before if key not in after]
+        came = [key for key in after if key not in before]
+        for key in list(gone):
+            old_twins = [k for k in gone if k[0] == key[0]]
+            new_twins = [k for k in came if k[0] == key[0]]
+            if section != "artifacts" and len(old_twins) == 1 and len(new_twins) == 1:
+                pairs.append((before[key], after[new_twins[0]]))
+                gone.remove(key)
+                came.remove(new_twins[0])
+        for key in came:
+            changes.append(PolicyChange("loosens", section, f"newly allows {_describe_entry(section, after[key])}"))
+        for key in gone:
+            changes.append(PolicyChange("tightens", section,
+                                        f"no longer allows {_describe_entry(section, before[key])}"))
+        for old_entry, new_entry in pairs:
             name = old_entry.get("id") or old_entry.get("path")
+            if section != "artifacts":
+                changes.extend(compare_setting("paths", old_entry.get("paths"), new_entry.get("paths"), section,
+                                               f"'{name}' "))
             for setting in _ENTRY_SETTINGS[section]:
                 # An entry without its own value follows the defaults (whose change is reported once, there).
                 if setting in _INHERITED and setting not in old_entry and setting not in new_entry:

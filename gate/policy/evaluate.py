@@ -72,3 +72,24 @@ def apply_overrides_and_waivers(policy: Policy, findings: Iterable[Finding], ref
             finding = finding.with_(severity=severity, waived_by=waived_by)
         out.append(finding)
     return out
+
+
+def requirements_left_to_verification(policy: Policy, references: Sequence) -> list[str]:
+    """What the policy asks of Hub references that only `--verify hub|full` checks (`licenses`, `files` pins).
+
+    A scan without verification must say it did not check them rather than pass as if it had.
+    """
+    asked: dict[str, dict[str, str]] = {"licenses": {}, "files": {}}  # lowercased id -> id as written
+    for reference in references:
+        if reference.kind not in ("model", "dataset") or reference.source == "local" or not reference.id \
+                or reference.dynamic:
+            continue
+        entry = policy.entry_for(reference)
+        if policy.setting("licenses", entry):
+            asked["licenses"].setdefault(reference.id.lower(), reference.id)
+        if (entry or {}).get("files"):
+            asked["files"].setdefault(reference.id.lower(), reference.id)
+    what = {"licenses": "allowed licenses", "files": "file sha256 pins"}
+    return [f"the policy's {what[key]} ({key}) for {len(ids)} referenced id(s) ({', '.join(sorted(ids.values())[:3])}"
+            f"{', ...' if len(ids) > 3 else ''}) were not checked: they are verified against the Hub only with "
+            "--verify hub or full (or defaults.verify)" for key, ids in asked.items() if ids]

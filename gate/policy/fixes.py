@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 SHA_PLACEHOLDER = "<40-hex sha>"
 PIN_HINT = "`model-gate pin` does this automatically, using the commit the revision points at today."
 
@@ -68,6 +70,7 @@ def entry_snippet(reference, section: str, revision: str | None = None) -> str:
 
 
 def waiver_snippet(rule_id: str, reference, path: str | None) -> str:
-    target = f"id: {reference.id}" if reference is not None and reference.id else f'paths: ["{path}"]'
+    # json.dumps: a path with quotes or line breaks stays one valid YAML string when pasted.
+    target = f"id: {reference.id}" if reference is not None and reference.id else f"paths: [{json.dumps(path)}]"
     return (f"exceptions:\n  - rule: {rule_id}\n    {target}\n    reason: \"<why>\"\n"
             f"    expires: <YYYY-MM-DD>\n    owner: \"<team>\"")

@@ -15,8 +15,14 @@ def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _in_comment(text: str) -> str:
+    """Text safe inside a `#` comment: a file name with a line break must not start a YAML line of its own (a
+    crafted name could otherwise add an allowlist entry to the starter policy)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
 def _where(references) -> str:
-    places = [f"{r.path}:{r.line}" for r in references]
+    places = [f"{_in_comment(r.path)}:{r.line}" for r in references]
     shown = ", ".join(places[:5])
     return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
 
@@ -81,7 +87,7 @@ def _artifacts(references: Sequence) -> list[str]:
         if r.sha256:
             lines.append(f"    sha256: {_quote(r.sha256)}")
     for r in risky:
-        lines.append(f"  # {r.path} is pickle-based ({r.format}): loading it can run code. Convert it to safetensors;")
+        lines.append(f"  # {_in_comment(r.path)} is pickle-based ({r.format}): loading it can run code. Convert it to safetensors;")
         lines.append("  # or, after scanning it, allow exactly this file by uncommenting:")
         lines.append(f"  # - path: {_quote(r.path)}")
         if r.sha256:

@@ -257,13 +257,19 @@ def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
     from gate.policy.rules import all_rules
 
     known = {rule_id.lower(): rule_id for rule_id in all_rules()}
-    for rule_id in ((data.get("defaults") or {}).get("severity") or {}):
-        _check_rule_id(str(rule_id), known, label, lines.get(("defaults", "severity", str(rule_id))),
-                       "defaults.severity")
-    for name, profile in (data.get("profiles") or {}).items():
-        for rule_id in (profile.get("severity") or {}):
-            _check_rule_id(str(rule_id), known, label, lines.get(("profiles", name, "severity", str(rule_id))),
-                           f"profiles.{name}.severity")
+    severities = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
+    severities += [(("profiles", name, "severity"), profile.get("severity") or {})
+                   for name, profile in (data.get("profiles") or {}).items()]
+    for where, overrides in severities:
+        first_line: dict[str, int | None] = {}
+        for rule_id in overrides:
+            line = lines.get(where + (str(rule_id),))
+            _check_rule_id(str(rule_id), known, label, line, ".".join(where))
+            if str(rule_id).lower() in first_line:
+                raise PolicyError(f"{'.'.join(where)}: rule '{rule_id}' is given twice (first on line "
+                                  f"{first_line[str(rule_id).lower()]}; rule ids ignore case); keep one",
+                                  label, line)
+            first_line[str(rule_id).lower()] = line
     for i, waiver in enumerate(data.get("exceptions") or []):
         _check_rule_id(waiver["rule"], known, label, lines.get(("exceptions", i, "rule")), f"exceptions[{i}].rule")
         if waiver["rule"].lower() in UNWAIVABLE:

@@ -122,8 +122,11 @@ def merge_defaults(base: dict, override: dict) -> dict:
     """A child's defaults refine the base's: keys replace, except `severity` which merges per rule."""
     merged = dict(base)
     for key, value in override.items():
-        if key == "severity" and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
+        if key == "severity" and isinstance(merged.get(key), dict) and isinstance(value, dict):
+            # Rule ids compare case-insensitively: `Unpinned-Revision` in a child replaces the base's
+            # `unpinned-revision` instead of sitting beside it.
+            merged[key] = {**{str(k).lower(): v for k, v in merged[key].items()},
+                           **{str(k).lower(): v for k, v in value.items()}}
         else:
             merged[key] = value
     return merged
@@ -195,12 +198,21 @@ class Policy:
             return []
         entries = getattr(self, section)
         if section == "artifacts":
-            found = [e for e in entries if match_any_path((e["path"],), reference.path)]
+            found = [(i, e) for i, e in enumerate(entries) if match_any_path((e["path"],), reference.path)]
         elif reference.id is None:
             return []
         else:
-            found = [e for e in entries if match_id(e["id"], reference.id)]
-        return sorted(found, key=_specificity, reverse=True)  # stable: file order among equals
+            found = [(i, e) for i, e in enumerate(entries) if match_id(e["id"], reference.id)]
+        # Among equally specific entries the refining file's wins (it may re-list an id of its `extends` base
+        # with other revisions); within one file the first written. A reverse sort is stable.
+        ranked = sorted(found, key=lambda item: (*_specificity(item[1]), self._layer(section, item[0])),
+                        reverse=True)
+        return [entry for _, entry in ranked]
+
+    def _layer(self, section: str, index: int) -> int:
+        """Position in the `extends` chain of the file that declares entry `index` (base 0, this file last)."""
+        label = self.lines.get((section, index), (None, None))[0]
+        return self.files.index(label) if label in self.files else len(self.files)
 
     def entry_for(self, reference):
         """The models/datasets entry (or artifacts entry) that applies to this reference, or None."""

@@ -75,6 +75,8 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
         props.append(Property(name=f"{PROPERTY_PREFIX}format", value=first.format))
     apis = sorted({ref.api for _, ref in entry.references})
     props.extend(Property(name=f"{PROPERTY_PREFIX}api", value=api) for api in apis)
+    signatures = sorted({ref.signature.get("status") or "" for _, ref in entry.references if ref.signature} - {""})
+    props.extend(Property(name=f"{PROPERTY_PREFIX}signature", value=status) for status in signatures)
     remote_code = {ref.trust_remote_code for _, ref in entry.references}
     if True in remote_code or None in remote_code:
         value = "true" if True in remote_code else "unknown"
@@ -150,6 +152,14 @@ def build_bom(report: Report):
         Property(name=f"{PROPERTY_PREFIX}unresolved_references", value=str(unresolved)),
         *(Property(name=f"{PROPERTY_PREFIX}count:{name}", value=str(value)) for name, value in counts.items()),
     ]
+    if report.extra.get("policy"):
+        metadata_props.append(Property(name=f"{PROPERTY_PREFIX}policy", value=str(report.extra["policy"])))
+    verification = report.extra.get("verification") or {}
+    if verification:  # without it, the components' findings come from the policy alone (no registry was asked)
+        metadata_props.append(Property(name=f"{PROPERTY_PREFIX}verification", value=str(verification.get("mode"))))
+        if verification.get("endpoint"):
+            metadata_props.append(Property(name=f"{PROPERTY_PREFIX}verification:endpoint",
+                                           value=str(verification["endpoint"])))
     metadata_props.extend(
         Property(name=f"{PROPERTY_PREFIX}unresolved", value=f"{ref.path}:{ref.line}: {ref.expression or ref.api}")
         for ref in report.references

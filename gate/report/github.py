@@ -50,6 +50,8 @@ class GitHubContext:
     """`base`: the pull request was judged by the base commit's policy; `head`: by its own."""
     ai_authored: str | None = None
     """Why the pull request counts as AI-authored; None when it does not."""
+    ai_profile: bool = True
+    """Whether the policy has the `ai_authored` profile that an AI-authored pull request is judged with."""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -223,9 +225,8 @@ def _verdict_lines(report: Report, context: GitHubContext, blocking: int) -> lis
     if context.policy_note:
         lines += [f"Policy: {context.policy_note}", ""]
     if context.ai_authored:
-        lines += ["> [!IMPORTANT]",
-                  (f"> AI-authored pull request: judged with the policy's `ai_authored` profile because "
-                  f"{md(context.ai_authored)}."), ""]
+        how = ": judged with the policy's `ai_authored` profile because" if context.ai_profile else ", because"
+        lines += ["> [!IMPORTANT]", f"> AI-authored pull request{how} {md(context.ai_authored)}.", ""]
     for note in context.notes:
         lines += ["> [!NOTE]", f"> {note}", ""]
     return lines

@@ -26,6 +26,11 @@ def report_to_dict(report: Report) -> dict:
         "warnings": [w.to_json() for w in report.warnings],
         "summary": summary,
     }
+    if report.extra.get("verification"):  # present only when the run verified against a registry
+        out["verification"] = dict(report.extra["verification"])
+    signatures = (report.extra.get("content") or {}).get("signatures")
+    if signatures:  # every model signature checked, also of model directories no reference points into
+        out["signatures"] = [dict(s) for s in signatures]
     return out
 
 

@@ -47,6 +47,10 @@ def render_text(report: Report) -> str:
         lines.append(f"warning: {warning.path}: {warning.message}")
     if report.warnings:
         lines.append("")
+    lines += _signature_lines(report)
+    verification = report.extra.get("verification")
+    if verification:
+        lines += [_verification_line(verification), ""]
     counts = report.counts()
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
     lines.append(
@@ -54,3 +58,28 @@ def render_text(report: Report) -> str:
         f"{counts['note']} note(s){waived}; {len(report.references)} reference(s) in {report.files_scanned} file(s)"
     )
     return "\n".join(lines) + "\n"
+
+
+def _signature_lines(report: Report) -> list[str]:
+    """One line per verified model signature (failed ones are findings already)."""
+    checked = [*(report.extra.get("content") or {}).get("signatures", ()), *(r.signature or {} for r in report.references)]
+    verified: dict[str, dict] = {}
+    for signature in checked:
+        if signature.get("verified"):
+            verified.setdefault(signature.get("signature_file") or signature.get("model") or "?", signature)
+    if not verified:
+        return []
+    lines = [f"Verified signatures ({len(verified)}):"]
+    for where, signature in sorted(verified.items()):
+        signer = f" by {signature['signer']}" if signature.get("signer") else ""
+        lines.append(f"  {where}: {signature.get('method')}{signer}")
+    return lines + [""]
+
+
+def _verification_line(stats: dict) -> str:
+    """`verification (hub, <endpoint>): 3 queries: 1 from cache, 2 fetched, 0 failed; 0.41 s, 16 jobs`."""
+    failed = f", {stats.get('failed', 0)} failed" + (" (reported as warnings)" if stats.get("failed")
+                                                       and stats.get("on_failure") == "warn" else "")
+    return (f"verification ({stats.get('mode')}, {stats.get('endpoint')}): {stats.get('queries', 0)} queries: "
+            f"{stats.get('cache_hits', 0)} from cache, {stats.get('fetched', 0)} fetched{failed}; "
+            f"{stats.get('seconds', 0)} s, {stats.get('jobs')} jobs")

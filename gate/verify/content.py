@@ -256,15 +256,24 @@ def _endpoint(options) -> str | None:
     return options.hub_endpoint or os.environ.get("HF_ENDPOINT") or None
 
 
+def _quiet_downloads() -> None:
+    """No download progress bars: on stderr they would bury the findings in CI logs."""
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
+
+
 def _download_snapshot(kind: str, repo_id: str, revision: str, target: Path, options) -> None:
     from huggingface_hub import snapshot_download
 
+    _quiet_downloads()
     snapshot_download(repo_id, repo_type=kind, revision=revision, local_dir=target, endpoint=_endpoint(options))
 
 
 def _download_pickle_files(kind: str, repo_id: str, revision: str, target: Path, options) -> None:
     from huggingface_hub import HfApi
 
+    _quiet_downloads()
     api = HfApi(endpoint=_endpoint(options))
     names = [n for n in api.list_repo_files(repo_id, repo_type=kind, revision=revision) if may_hold_pickles(n)]
     if names:

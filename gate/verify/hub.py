@@ -146,7 +146,9 @@ class HubService(RepoService):
         from dataclasses import replace
 
         from huggingface_hub import hf_hub_download
+        from huggingface_hub.utils import disable_progress_bars
 
+        disable_progress_bars()  # progress bars on stderr would bury the findings in CI logs
         hashes = []
         for name in pinned_files:
             stored = answer.file(name)

@@ -1,7 +1,9 @@
 """End to end: `python -m gate.action` against real git repositories with a simulated GitHub runner."""
 
 import json
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -82,6 +84,17 @@ def test_pr_that_edits_the_policy_to_allow_its_own_model_is_judged_by_the_base_p
     assert "It was judged by this changed policy (policy-source: head)." in head_policy.summary
 
 
+
+def test_pr_that_deletes_the_policy_is_judged_by_it_and_the_summary_shows_the_removal(tmp_path):
+    repo, base, head = pr_repo(tmp_path, {".github/model-policy.yml": STRICT_POLICY, "README.md": "x\n"},
+                               {".github/model-policy.yml": None,
+                                "config.yaml": f"model_name_or_path: acme/mine\nmodel_revision: {SHA}\n"})
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "title=model-gate%3A not-allowlisted::" in run.commands("error")[0]
+    diff = run.summary.split("### Policy diff (base → head)")[1]
+    assert "built-in default" in diff and "acme/approved" in diff
+
 def test_pre_existing_finding_is_a_warning_unless_fail_on_existing(tmp_path):
     old = "model_name_or_path: acme/old-model\n"
     repo, base, head = pr_repo(tmp_path, {"config.yaml": old, "other.yaml": old},
@@ -144,7 +157,8 @@ def test_ai_authored_pr_under_a_policy_without_the_profile_says_so(tmp_path):
     run = run_action(repo.path, tmp_path, event_name="pull_request",
                      event=pull_request_event(base, head, "devin-ai-integration[bot]"))
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "AI-authored pull request" in run.summary
+    assert "> AI-authored pull request, because its author devin-ai-integration\\[bot\\] is listed" in run.summary
+    assert "profile because" not in run.summary  # no profile was applied, so the summary does not claim one
     assert "The policy has no `profiles.ai_authored`, so this AI-authored pull request is judged like any other" \
         in run.summary
 
@@ -191,6 +205,26 @@ def test_push_runs_a_full_scan(tmp_path):
     assert f"directory = {repo.path.resolve()}" in gitconfig
 
 
+
+def test_checkout_below_the_workspace_is_marked_safe_and_compared(tmp_path):
+    # actions/checkout with `path: src` clones below the workspace; as root over another user's files (the
+    # container's case, reproduced when the tests run as root) git works there only once it is marked safe.
+    workspace = tmp_path / "ws"
+    repo = Repo(workspace / "src")
+    repo.write("README.md", "x\n")
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("config.yaml", "model_name_or_path: acme/m\n")
+    head = repo.commit("feature")
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "1001:1001", str(workspace)], check=True)
+    run = run_action(workspace, tmp_path, event_name="pull_request", event=pull_request_event(base, head),
+                     inputs={"path": "src"})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Pull-request mode" in run.summary and len(run.commands("error")) == 1
+    gitconfig = (tmp_path / "runner" / "home" / ".gitconfig").read_text()
+    assert f"directory = {(workspace / 'src').resolve()}" in gitconfig
+
 def test_bad_input_is_a_clear_usage_error(tmp_path):
     repo = Repo(tmp_path / "ws")
     repo.commit("init")
@@ -199,6 +233,9 @@ def test_bad_input_is_a_clear_usage_error(tmp_path):
     assert run.commands("error") == [
         "::error title=model-gate could not run::input `fail-on` must be one of error, warning, note, never; "
         "got 'sometimes'"]
+    # a bad input is found before anything else runs; the step still reports it where GitHub looks
+    assert run.outputs == {"verdict": "error"}
+    assert run.summary.startswith("## model-gate: ⚠️ ERROR") and "input `fail-on` must be one of" in run.summary
 
 
 def test_hf_token_is_masked_and_not_printed(tmp_path):

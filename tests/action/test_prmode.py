@@ -1,6 +1,8 @@
 import json
 import os
 
+import pytest
+
 from gate.action import git as gitops
 from gate.action.git import ChangedFile
 from gate.action.prmode import mark_pre_existing, scan_relative
@@ -115,3 +117,66 @@ def test_merge_group_and_base_ref(tmp_path):
     assert len(by_ref.commands("error")) == 1
     forced = run_action(repo.path, tmp_path, event_name="push", event={}, inputs={"mode": "diff"})
     assert forced.returncode == 2 and "base-ref" in forced.commands("error")[0]
+
+
+def test_verification_findings_are_pre_existing_only_for_the_same_reference_at_the_same_revision():
+    # The base is scanned without verification; the Hub would answer the same reference the same way.
+    old_sha, new_sha = "a" * 40, "b" * 40
+    base_refs = [reference("org/a", line=1, revision=old_sha), reference("org/b", line=2, revision=old_sha)]
+    # verify none on the base: a Hub signature the policy wants is only an "unchecked" note there
+    base = report(base_refs, [finding("signature-missing", 1, base_refs[1], severity="note")])
+    head_refs = [reference("org/a", line=5, revision=old_sha), reference("org/b", line=6, revision=new_sha),
+                 reference("org/a", line=7, revision=old_sha)]
+    head = report(head_refs, [finding("repo-not-found", 0, head_refs[0]), finding("signature-missing", 1, head_refs[1]),
+                              finding("repo-not-found", 2, head_refs[2])])
+    marked = mark_pre_existing(head, base, {"app/train.py": "app/train.py"}, "error", False)
+    # org/a@old was there before (one copy); org/b moved to another revision: its real check is new
+    assert [f.pre_existing for f in marked.findings] == [True, False, False]
+    assert marked.verdict == "fail"
+
+
+def test_pull_request_asks_the_hub_once_per_reference_not_again_for_the_base(hub, tmp_path):
+    sha = hub.add_repo("org/m", files={"model.safetensors": b"weights" * 20}).head()
+    missing = "c" * 40
+    repo = Repo(tmp_path / "ws")
+    repo.write("config.yaml", f"model_name_or_path: org/gone\nmodel_revision: {sha}\n")
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("config.yaml", f"# tuned\nlr: 0.1\nmodel_name_or_path: org/gone\nmodel_revision: {sha}\n")
+    repo.write("new.yaml", f"model_name_or_path: org/m\nmodel_revision: {missing}\n")
+    head = repo.commit("feature")
+    inputs = {"verify": "hub", "hub-endpoint": hub.endpoint}
+    env = {"MODEL_GATE_VERIFY_ATTEMPTS": "1", "MODEL_GATE_VERIFY_BACKOFF": "0"}
+
+    full = run_action(repo.path, tmp_path, event_name="push", event={}, inputs=inputs, env=env)
+    asked_once = sorted(hub.request_log)
+    hub.reset_requests()
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head),
+                     inputs=inputs, env=env)
+    assert full.returncode == 1 and run.returncode == 1, run.stdout + run.stderr
+    [error] = run.commands("error")
+    assert error.startswith("::error file=new.yaml,line=1,") and "revision-not-found" in error
+    [warning] = run.commands("warning")  # the unrelated edit above it does not make org/gone new
+    assert warning.startswith("::warning file=config.yaml,line=3,") and "repo-not-found" in warning
+    assert sorted(hub.request_log) == asked_once
+
+
+def test_pull_request_target_reads_the_same_payload_and_needs_the_head_fetched(tmp_path):
+    from gate.action.inputs import ActionInputs
+    from gate.action.prmode import pull_request
+    from gate.errors import UsageError
+
+    repo = Repo(tmp_path / "ws")
+    repo.write("a.yaml", OLD)
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("b.yaml", OLD)
+    head = repo.commit("feature")
+    event = pull_request_event(base, head, author="copilot-swe-agent[bot]")
+    pr = pull_request(ActionInputs(), "pull_request_target", event, str(repo.path))
+    assert (pr.base, pr.head, pr.author) == (base, head, "copilot-swe-agent[bot]")
+    assert [c.path for c in pr.changed] == ["b.yaml"]
+    # the head repository's commits are not in a base checkout: say how to get them
+    missing = pull_request_event(base, "f" * 40)
+    with pytest.raises(UsageError, match=r"fetch-depth: 0.*git fetch origin pull/<number>/head"):
+        pull_request(ActionInputs(), "pull_request_target", missing, str(repo.path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,46 @@ def test_output_file(tmp_path, capsys):
     main(["scan", str(DEMO), "--paths", "serve.sh", "--format", "json", "--output", str(out)])
     assert capsys.readouterr().out == ""
     assert assert_valid_report(json.loads(out.read_text()))["summary"]["references"] == 3
+
+
+def test_changed_files_scan_never_lists_a_directory_of_the_repository(tmp_path, monkeypatch, capsys):
+    """The whole command (policy, discovery, evaluation), not only discovery: its cost follows the list."""
+    for index in range(30):
+        write_tree = tmp_path / "repo" / f"pkg{index}"
+        write_tree.mkdir(parents=True)
+        (write_tree / "m.py").write_text(f'from transformers import AutoModel\nAutoModel.from_pretrained("org/m{index}")\n')
+    listing = tmp_path / "changed.txt"
+    listing.write_text("pkg7/m.py\n")
+    repo = str(tmp_path / "repo")
+    listed = []
+    for name in ("scandir", "listdir", "walk"):
+        real = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda *a, _real=real, **k: listed.append(str(a[0] if a else ".")) or _real(*a, **k))
+    code, report = scan_json(capsys, repo, "--changed-files", str(listing))
+    assert [p for p in listed if p.startswith(repo) or not os.path.isabs(p)] == []
+    assert [(r["path"], r["id"]) for r in report["references"]] == [("pkg7/m.py", "org/m7")]
+    assert (code, report["summary"]["files_scanned"]) == (1, 1)
+
+
+ISSUE_REFERENCE_FIELDS = {
+    "kind": (str,), "source": (str,), "id": (str, type(None)), "revision": (str, type(None)), "pinned": (bool,),
+    "pinnable": (bool,), "path": (str,), "line": (int,), "column": (int,), "api": (str,), "dynamic": (bool,),
+    "expression": (str, type(None)), "trust_remote_code": (bool, type(None)), "format": (str, type(None)),
+}
+
+
+def test_json_report_has_every_field_the_issue_lists(capsys):
+    """The report contract of issue 2, spelled out here rather than only through the schema file."""
+    code, report = scan_json(capsys, str(DEMO))
+    assert code == 1
+    assert {"tool", "references", "findings", "warnings", "summary"} <= set(report)
+    assert report["tool"]["name"] == "model-gate" and report["tool"]["version"]
+    assert isinstance(report["findings"], list) and isinstance(report["warnings"], list)
+    assert report["summary"]["files_scanned"] == 9 and report["summary"]["references"] == len(report["references"])
+    assert len(report["references"]) == 18
+    for reference in report["references"]:
+        assert {name: type(reference[name]) for name in ISSUE_REFERENCE_FIELDS} == {
+            name: next(t for t in types if isinstance(reference[name], t)) for name, types in ISSUE_REFERENCE_FIELDS.items()}
+        assert reference["kind"] in ("model", "dataset", "artifact")
+        assert reference["line"] >= 1 and reference["column"] >= 1 and not reference["path"].startswith("/")
+    assert {r["format"] for r in report["references"] if r["kind"] == "artifact"} == {"pickle", "safetensors"}

@@ -107,3 +107,21 @@ def test_code_too_large_to_parse_gets_the_text_scan_with_a_warning(monkeypatch):
     result = _scan(text)
     assert [(r.id, r.line) for r in result.references] == [("org/big", 11)]
     assert "too large to parse" in result.warnings[0].message
+
+
+def test_shell_line_columns_point_at_the_command_in_the_raw_notebook():
+    text = _notebook(["import os\n", "!hf download org/bang\n", "  !huggingface-cli download org/indented\n",
+                      "%sx hf download org/sx\n", "out = !hf download org/assigned\n"],
+                     ["%%bash\n", "hf download org/cell\n", "  hf download org/cellindent\n"],
+                     "!hf download org/string-source")
+    raw_lines = text.split("\n")
+    found = [(r.id, raw_lines[r.line - 1][r.column - 1:]) for r in _scan(text).references]
+    assert found == [
+        ("org/bang", 'hf download org/bang\\n",'),
+        ("org/indented", 'huggingface-cli download org/indented\\n",'),
+        ("org/sx", 'hf download org/sx\\n",'),
+        ("org/assigned", 'hf download org/assigned\\n"'),
+        ("org/cell", 'hf download org/cell\\n",'),
+        ("org/cellindent", 'hf download org/cellindent\\n"'),
+        ("org/string-source", 'hf download org/string-source"'),
+    ]

@@ -140,3 +140,91 @@ def test_deeply_nested_workflow_gives_one_warning_shared_with_the_config_finder(
     assert [(r.line, r.id) for r in discovery.references] == [(5, "org/a")]
     (warning,) = discovery.warnings
     assert warning.path == ".github/workflows/ci.yml" and "nested too deeply" in warning.message
+
+
+def test_compose_list_forms_entrypoint_and_environment_lists():
+    text = (
+        "services:\n"
+        "  a:\n"
+        "    image: vllm/vllm-openai\n"
+        "    command:\n"
+        "      - --model\n"
+        "      - org/list-model\n"
+        "      - --revision\n"
+        "      - 0123456789abcdef0123456789abcdef01234567\n"
+        "  b:\n"
+        "    image: ghcr.io/huggingface/text-generation-inference\n"
+        "    environment:\n"
+        "      - MODEL_ID=org/env-list\n"
+        "      - REVISION=v2\n"
+        "  c:\n"
+        "    entrypoint: [\"hf\", \"download\", \"org/entry\"]\n"
+    )
+    result = ShellFinder().scan(SourceFile("deploy/compose.yaml", "/x"), text, None)
+    assert sorted(summary(result.references)) == [
+        (5, 9, "model", "org/list-model", "0123456789abcdef0123456789abcdef01234567", True, "shell:vllm serve",
+         "--revision"),
+        (12, 9, "model", "org/env-list", "v2", False, "env:MODEL_ID", "REVISION"),
+        (15, 18, "model", "org/entry", None, False, "shell:hf download", "--revision"),
+    ]
+
+
+def test_workflow_job_env_continuations_and_composite_actions():
+    workflow = (
+        "on: push\n"
+        "jobs:\n"
+        "  t:\n"
+        "    env:\n"
+        "      MODEL_ID: org/job-env\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          huggingface-cli download \\\n"
+        "            org/continued \\\n"
+        "            --repo-type dataset --revision 0123456789abcdef0123456789abcdef01234567\n"
+        "      - shell: bash\n"
+        "        run: git clone https://huggingface.co/org/cloned\n"
+    )
+    result = ShellFinder().scan(SourceFile(".github/workflows/ci.yaml", "/x"), workflow, None)
+    assert sorted(summary(result.references)) == [
+        (5, 7, "model", "org/job-env", None, False, "env:MODEL_ID", "REVISION"),
+        (8, 11, "dataset", "org/continued", "0123456789abcdef0123456789abcdef01234567", True,
+         "shell:huggingface-cli download", "--revision"),
+        (12, 14, "model", "org/cloned", None, False, "shell:git clone", "git checkout"),
+    ]
+    action = "name: fetch\nruns:\n  using: composite\n  steps:\n    - run: hf download org/composite\n      shell: bash\n"
+    result = ShellFinder().scan(SourceFile(".github/actions/fetch/action.yml", "/x"), action, None)
+    assert summary(result.references) == [(5, 12, "model", "org/composite", None, False, "shell:hf download",
+                                           "--revision")]
+
+
+def test_trust_remote_code_flags_and_vllm_code_revision():
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    text = (
+        f"vllm serve org/a --revision {sha} --trust-remote-code --code-revision main\n"
+        f"vllm serve --trust-remote-code org/b --revision {sha}\n"
+        f"vllm serve org/c --revision {sha} --code-revision main\n"
+        "python run_clm.py --model_name_or_path org/d --trust_remote_code True\n"
+        "python run_clm.py --model_name_or_path org/e --trust_remote_code false\n"
+        "python run_clm.py --model_name_or_path org/f --trust_remote_code $TRUST\n"
+        "text-generation-launcher --model-id org/g --trust-remote-code\n"
+        "vllm serve --enforce-eager --max-model-len 4096 org/h\n"
+    )
+    found = [(r.line, r.id, r.revision, r.revision_key, r.trust_remote_code) for r in scan_shell_text(text, "s.sh")]
+    assert sorted(found, key=lambda t: (t[0], t[3])) == [
+        (1, "org/a", "main", "--code-revision", True), (1, "org/a", sha, "--revision", True),
+        (2, "org/b", sha, "--revision", True),
+        (3, "org/c", sha, "--revision", False),  # no remote code runs: --code-revision is not used
+        (4, "org/d", None, "--model_revision", True),
+        (5, "org/e", None, "--model_revision", False),
+        (6, "org/f", None, "--model_revision", None),
+        (7, "org/g", None, "--revision", True),
+        (8, "org/h", None, "--revision", False),
+    ]
+
+
+def test_tgi_trust_remote_code_environment_variable():
+    text = "services:\n  tgi:\n    environment:\n      MODEL_ID: org/h\n      TRUST_REMOTE_CODE: \"true\"\n" \
+           "  off:\n    environment:\n      - MODEL_ID=org/i\n      - TRUST_REMOTE_CODE=false\n"
+    result = ShellFinder().scan(SourceFile("docker-compose.yml", "/x"), text, None)
+    assert sorted((r.line, r.id, r.trust_remote_code) for r in result.references) == [(4, "org/h", True),
+                                                                                      (8, "org/i", False)]

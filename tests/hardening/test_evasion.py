@@ -212,3 +212,70 @@ def test_a_config_that_does_not_parse_still_has_its_ids_reported(tmp_path, name,
     assert [(r.path, r.line, r.id) for r in discovery.references] == [(name, 1, "evil-org/backdoor")]
     [warning] = discovery.warnings
     assert "could not be parsed" in warning.message
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET)
+def test_shell_commands_run_through_another_layer_are_still_read():
+    """`$(...)` is computed at run time (dynamic); `eval "..."`, `bash -c "..."` and `python -c "..."` run a
+    string that is itself a command or Python code, so it is read like one."""
+    assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")] == [
+        (2, None, True),
+        (3, "evil-org/in-eval", False),
+        (4, "evil-org/in-bash-c", False),
+        (5, "evil-org/in-python-c", False),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="gate/action/git.py decodes `git diff -z` names with errors='replace': the "
+                                       "file is scanned as load\\xff.py but not recognised as changed, so its "
+                                       "findings count as pre-existing and do not block (fixed after 15:30)")
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+def test_a_pull_request_file_whose_name_is_not_utf8_is_still_judged(tmp_path):
+    """In pull-request mode the changed files come from `git diff -z`; a name that is not UTF-8 must reach the
+    scanner as the same bytes (not as U+FFFD, which names no file), or the file escapes the gate."""
+    from tests.action.gitrepo import Repo, pull_request_event, run_action
+
+    repo = Repo(tmp_path / "ws")
+    repo.write("README.md", "demo\n")
+    base = repo.commit("base")
+    repo.branch("feature")
+    with open(os.path.join(os.fsencode(repo.path), b"load\xff.py"), "wb") as handle:
+        handle.write(b"from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
+    head = repo.commit("add a loader")
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
+    assert run.returncode == 1, run.stdout + run.stderr
+    [error] = run.commands("error")
+    assert "evil-org/backdoor" in error and "load\\xff.py" in error
+
+
+DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "venv", "site-packages"]
+
+
+@pytest.mark.xfail(strict=True, reason="default excludes (build/, dist/, node_modules/, venv/, ...) drop files "
+                                       "silently, even when they are listed explicitly (--paths, pull requests)")
+@pytest.mark.parametrize("directory", DEFAULT_EXCLUDED_HIDING_PLACES)
+def test_a_listed_file_in_a_default_excluded_directory_is_scanned(tmp_path, directory):
+    """`build/loader.py` committed by a pull request and imported from `train.py` is this repository's code, not
+    build output: when it is listed for scanning, it is scanned."""
+    (tmp_path / directory).mkdir(parents=True)
+    (tmp_path / directory / "loader.py").write_text(
+        "from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
+    discovery = discover(str(tmp_path), paths=[f"{directory}/loader.py"], jobs=1)
+    assert [r.id for r in discovery.references] == ["evil-org/backdoor"]
+
+
+@pytest.mark.xfail(strict=True, reason="the action scans the whole tree with the default excludes, so a pull request "
+                                       "that adds its loader under build/ passes the gate without a word")
+def test_a_pull_request_hiding_its_loader_in_a_build_directory_is_judged(tmp_path):
+    from tests.action.gitrepo import Repo, pull_request_event, run_action
+
+    repo = Repo(tmp_path / "ws")
+    repo.write("README.md", "demo\n")
+    base = repo.commit("base")
+    repo.branch("feature")
+    repo.write("build/loader.py", "from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
+    repo.write("train.py", "from build.loader import *  # noqa\n")
+    head = repo.commit("add a loader")
+    run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "evil-org/backdoor" in run.commands("error")[0]

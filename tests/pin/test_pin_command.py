@@ -69,6 +69,12 @@ def pin(capsys, repo: Path, hub, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def scan_json(capsys, repo: Path) -> dict:
+    capsys.readouterr()
+    main(["scan", str(repo), "--format", "json", "--fail-on", "never"])
+    return json.loads(capsys.readouterr().out)
+
+
 def test_dry_run_prints_a_diff_and_changes_nothing(capsys, repo, hub_repos):
     main_sha = hub_repos.repo("org/m").head()
     code, out, err = pin(capsys, repo, hub_repos)
@@ -115,9 +121,7 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
     assert (code, out) == (0, "")
     assert "nothing to change; 1 not pinned (listed above) (11 reference(s) already pinned)" in err
 
-    capsys.readouterr()
-    main(["scan", str(repo), "--format", "json", "--fail-on", "never"])
-    report = json.loads(capsys.readouterr().out)
+    report = scan_json(capsys, repo)
     unpinned = [f for f in report["findings"] if f["rule"] == "unpinned-revision"]
     assert unpinned == []
 
@@ -226,3 +230,145 @@ def test_endpoint_from_hf_endpoint(capsys, tmp_path, hub_repos, monkeypatch):
     capsys.readouterr()
     assert main(["pin", str(tmp_path), "--write"]) == 0
     assert f'revision="{hub_repos.repo("org/m").head()}"' in (tmp_path / "app.py").read_text()
+
+
+def test_write_pins_revision_keywords_toml_dockerfile_and_workflow_end_to_end(capsys, tmp_path, hub_repos):
+    """The forms the first fixture does not have, found by real discovery: vLLM's tokenizer_revision, diffusers'
+    custom_pipeline/custom_revision (added and replaced), code_revision, TOML, Dockerfile and workflow steps."""
+    m = hub_repos.repo("org/m")
+    main_sha, tag_sha = m.head(), m.repo.tags["v1"]
+    tok_sha = hub_repos.add_repo("org/tok", files={"tokenizer.json": "{}"}).head()
+    pipe = hub_repos.add_repo("org/pipe", files={"pipeline.py": "# custom pipeline\n"})
+    pipe.tag("v1", pipe.head())
+    pipe_tag_sha = pipe.head()
+    pipe_sha = pipe.commit({"pipeline.py": "# v2\n"}, message="v2")
+    files = {
+        "serve.py": textwrap.dedent("""\
+            from diffusers import DiffusionPipeline
+            from transformers import AutoModel
+            from vllm import LLM
+
+            llm = LLM("org/m", tokenizer="org/tok")
+            p = DiffusionPipeline.from_pretrained("org/m", custom_pipeline="org/pipe")
+            q = DiffusionPipeline.from_pretrained(
+                "org/m",
+                revision="v1",
+                custom_pipeline="org/pipe",
+                custom_revision="v1",  # reviewed
+            )
+            c = AutoModel.from_pretrained("org/m", revision="v1", trust_remote_code=True, code_revision="main")
+            """),
+        "pyproject.toml": '# tool config\n[tool.train]\nmodel_name_or_path = "org/m"  # base\nlr = 0.1\n',
+        "Dockerfile": 'FROM python:3.11\nRUN ["huggingface-cli", "download", "org/m"]\nRUN hf download org/tok\n',
+        ".github/workflows/ci.yml": textwrap.dedent("""\
+            on: push
+            jobs:
+              fetch:
+                runs-on: ubuntu-latest
+                steps:
+                  # weights for the smoke test
+                  - run: huggingface-cli download org/m --revision main --local-dir m
+            """),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 0, err
+    assert "Not pinned" not in err
+    serve = (tmp_path / "serve.py").read_text()
+    ast.parse(serve)
+    assert (f'llm = LLM("org/m", tokenizer="org/tok", revision="{main_sha}", tokenizer_revision="{tok_sha}")  '
+            f"# pinned from default branch on {TODAY} by model-gate pin\n") in serve
+    assert (f'p = DiffusionPipeline.from_pretrained("org/m", custom_pipeline="org/pipe", revision="{main_sha}", '
+            f'custom_revision="{pipe_sha}")  # pinned from default branch on {TODAY} by model-gate pin\n') in serve
+    assert textwrap.dedent(f"""\
+        q = DiffusionPipeline.from_pretrained(
+            "org/m",
+            revision="{tag_sha}",
+            custom_pipeline="org/pipe",
+            custom_revision="{pipe_tag_sha}",  # reviewed
+        )  # pinned from v1 on {TODAY} by model-gate pin
+        """) in serve
+    assert (f'c = AutoModel.from_pretrained("org/m", revision="{tag_sha}", trust_remote_code=True, '
+            f'code_revision="{main_sha}")  # pinned from main and v1 on {TODAY} by model-gate pin\n') in serve
+    toml = (tmp_path / "pyproject.toml").read_text()
+    assert toml == (f'# tool config\n[tool.train]\nmodel_name_or_path = "org/m"  # base\n'
+                    f'model_revision = "{main_sha}"  # pinned from default branch on {TODAY} by model-gate pin\n'
+                    "lr = 0.1\n")
+    assert (tmp_path / "Dockerfile").read_text() == (
+        f'FROM python:3.11\nRUN ["huggingface-cli", "download", "org/m", "--revision", "{main_sha}"]\n'
+        f"RUN hf download org/tok --revision {tok_sha}\n")
+    workflow = (tmp_path / ".github/workflows/ci.yml").read_text()
+    assert workflow == files[".github/workflows/ci.yml"].replace("--revision main", f"--revision {main_sha}")
+    assert yaml.safe_load(workflow)["jobs"]["fetch"]["steps"][0]["run"].startswith("huggingface-cli download")
+
+    code, out, err = pin(capsys, tmp_path, hub_repos)
+    assert (code, out) == (0, "")
+    assert "nothing to change (" in err
+
+    report = scan_json(capsys, tmp_path)
+    assert {(r["id"], r["pinned"]) for r in report["references"]} == {
+        ("org/m", True), ("org/tok", True), ("org/pipe", True)}
+    assert [f for f in report["findings"] if f["rule"] == "unpinned-revision"] == []
+
+
+def test_update_policy_refuses_a_policy_scan_would_reject_and_writes_nothing(capsys, repo, hub_repos):
+    policy_text = "version: 1\nmodels:\n  - id: org/m\n    colour: red  # not a policy key\n"
+    policy_file = repo / ".github" / "model-policy.yml"
+    policy_file.parent.mkdir()
+    policy_file.write_text(policy_text)
+    code, out, err = pin(capsys, repo, hub_repos, "--write", "--update-policy")
+    assert (code, out) == (2, "")
+    assert ("the policy is not valid, so nothing was written (fix it, then run again): "
+            ".github/model-policy.yml:4: models[0]: unknown key 'colour'") in err
+    assert policy_file.read_text() == policy_text
+    assert (repo / "train.py").read_text() == TRAIN_PY
+
+
+def test_unpinnable_references_are_listed_with_the_reason_and_left_alone(capsys, tmp_path, hub_repos):
+    source = textwrap.dedent("""\
+        import ollama
+        import timm
+        import torch
+        from huggingface_hub import InferenceClient
+        from llama_cpp import Llama
+        from transformers import AutoModel, pipeline
+
+        NAME = "hf-hub:org/m"
+        client = InferenceClient("org/m")
+        llm = Llama.from_pretrained("org/m", filename="*.gguf")
+        r = ollama.chat(model="llama3")
+        t = torch.hub.load("pytorch/vision", "resnet18")
+        net = timm.create_model(NAME)
+        kw = {"revision": "main"}
+        x = AutoModel.from_pretrained("org/m", **kw)
+        p = pipeline("text-classification", model="org/m", tokenizer="org/d")
+        """)
+    (tmp_path / "app.py").write_text(source)
+    (tmp_path / "get.sh").write_text("git clone https://huggingface.co/org/m\n")
+    main_sha = hub_repos.repo("org/m").head()
+    code, out, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert (code, out) == (0, "")
+    assert (tmp_path / "app.py").read_text() == source
+    listed = err.split("Not pinned (", 1)[1].splitlines()[1:]
+    assert listed[:-1] == [
+        "  app.py:9: model org/m: huggingface_hub.InferenceClient cannot take a revision",
+        "  app.py:10: model org/m: llama_cpp.Llama.from_pretrained cannot take a revision",
+        "  app.py:11: model llama3: not a Hugging Face Hub reference (source: ollama); pin it with that registry's "
+        "own version or commit",
+        "  app.py:12: model pytorch/vision: not a Hugging Face Hub reference (source: torchhub); pin it with that "
+        "registry's own version or commit",
+        "  app.py:13: model org/m: the id string is not written at this call (a constant, variable or f-string); "
+        "pin it where the string is written",
+        "  app.py:15: model org/m@main: the call passes **kwargs, which may already set revision; add the pin there "
+        "by hand",
+        "  app.py:16: model org/d: one revision here serves org/d and org/m, so no single commit pins them all; "
+        "load each repository in its own call to pin them",
+        "  app.py:16: model org/m: one revision here serves org/d and org/m, so no single commit pins them all; "
+        "load each repository in its own call to pin them",
+        "  get.sh:1: model org/m: shell:git clone cannot take the commit on its command line; pin it by hand "
+        f"(git checkout {main_sha})",
+    ]
+    assert listed[-1] == "model-gate pin: nothing to change; 9 not pinned (listed above) (0 reference(s) already pinned)."

@@ -22,10 +22,33 @@ def test_adds_revision_keyword_and_comment():
     assert [p.reference.line for p in result.pinned] == [1] and result.skipped == ()
 
 
-def test_replaces_a_branch_and_keeps_an_existing_comment():
+def test_replaces_a_branch_and_appends_to_an_existing_comment():
     source = 'm = AutoModel.from_pretrained("org/m", revision="main")  # the base model\n'
     result = rewrite(source, ref(1, 5, revision="main"))
-    assert result.text == f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  # the base model\n'
+    assert result.text == (f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  # the base model  '
+                           f'{comment("main")}\n')
+
+
+def test_a_line_already_annotated_by_an_earlier_run_gets_no_second_comment():
+    source = (f'a, b = AutoModel.from_pretrained("org/m", revision="{SHA}"), AutoModel.from_pretrained("org/t")'
+              f'  {comment()}\n')
+    result = rewrite(source, ref(1, source.index('AutoModel.from_pretrained("org/t")') + 1, id_="org/t"))
+    assert result.text == (f'a, b = AutoModel.from_pretrained("org/m", revision="{SHA}"), '
+                           f'AutoModel.from_pretrained("org/t", revision="{SHA}")  {comment()}\n')
+
+
+def test_diffusers_custom_revision_is_added_or_replaced():
+    source = ('p = DiffusionPipeline.from_pretrained("org/base", custom_pipeline="org/pipe")\n'
+              'q = DiffusionPipeline.from_pretrained("org/base", custom_pipeline="org/pipe", custom_revision="v1")\n')
+    api = "diffusers.from_pretrained"
+    result = rewrite(source, ref(1, 5, id_="org/pipe", key="custom_revision", api=api),
+                     ref(2, 5, id_="org/pipe", revision="v1", key="custom_revision", api=api))
+    assert result.text == (
+        f'p = DiffusionPipeline.from_pretrained("org/base", custom_pipeline="org/pipe", custom_revision="{SHA}")'
+        f'  {comment()}\n'
+        f'q = DiffusionPipeline.from_pretrained("org/base", custom_pipeline="org/pipe", custom_revision="{SHA}")'
+        f'  {comment("v1")}\n')
+    assert len(result.pinned) == 2 and result.skipped == ()
 
 
 def test_comment_names_the_branch_or_tag_followed():

@@ -84,10 +84,14 @@ def test_no_change():
     (edit(("  - id: org/imdb\n", "  - id: org/other\n")),
      [("loosens", "datasets", "newly allows dataset 'org/other' at any revision"),
       ("tightens", "datasets", "no longer allows dataset 'org/imdb' at any revision")]),
-    (edit(('    paths: ["tests/**"]\n', "")),  # the scoped entry is gone, an unscoped one appears
-     [("loosens", "models", "newly allows model 'org/tests-*' (a glob: every matching id) at any revision"),
-      ("tightens", "models", "no longer allows model 'org/tests-*' (a glob: every matching id) at any revision "
-                             "in paths [tests/**]")]),
+    (edit(('    paths: ["tests/**"]\n', "")),  # the scoped entry now applies everywhere
+     [("loosens", "models", "'org/tests-*' paths: no longer limited (was [tests/**])")]),
+    (edit(('    paths: ["tests/**"]\n', '    paths: ["tests/**", "src/**"]\n    licenses: [mit]\n')),
+     [("loosens", "models", "'org/tests-*' paths: adds [src/**]"),
+      ("tightens", "models", "'org/tests-*' licenses: now limited to [mit]")]),
+    (edit(("  - id: org/embedder\n", '  - id: org/embedder\n    paths: ["src/**"]\n    trust_remote_code: allow\n')),
+     [("tightens", "models", "'org/embedder' paths: now limited to [src/**]"),
+      ("loosens", "models", "'org/embedder' trust_remote_code: deny → allow (loosens the policy)")]),
     (edit((f"    sha256: \"{'1' * 64}\"\n", "")),
      [("loosens", "artifacts", f"'weights/head.safetensors' sha256: no longer required (was {'1' * 64})")]),
     (edit(("expires: 2027-01-31}\n  - {rule: dynamic", "expires: 2027-02-28}\n  - {rule: dynamic")),

@@ -7,7 +7,7 @@ import pytest
 from gate.errors import PolicyError
 from gate.policy.evaluate import evaluate
 from gate.policy.load import load_policy
-from tests.policy.helpers import SHA_A, SHA_B, TODAY, ref
+from tests.policy.helpers import SHA_A, SHA_B, SHA_C, TODAY, ref
 
 BASE = f"""\
 version: 1
@@ -142,3 +142,32 @@ def test_waiver_horizon_uses_the_merged_max(tmp_path):
                                     "  - {rule: unpinned-revision, id: x, reason: r, expires: 2027-03-01}\n")
     with pytest.raises(PolicyError, match=r"max_waiver_days \(30\)"):
         load_policy(str(tmp_path / "p.yml"), str(tmp_path), today=TODAY)
+
+
+def test_child_entry_for_a_base_id_wins_and_child_severity_overrides_in_any_case(tmp_path):
+    """The refining file decides: it re-lists an id of its base with other revisions, it overrides a severity."""
+    (tmp_path / "base.yml").write_text(f"""\
+version: 1
+defaults: {{unlisted: deny, severity: {{unpinnable-reference: off}}}}
+models:
+  - {{id: org/shared, revisions: [{SHA_A}]}}
+  - {{id: org/*, revisions: [{SHA_A}]}}
+""")
+    (tmp_path / "p.yml").write_text(f"""\
+version: 1
+extends: base.yml
+defaults: {{severity: {{Unpinnable-Reference: error}}}}
+models:
+  - {{id: ORG/Shared, revisions: [{SHA_B}]}}
+  - {{id: org/*, revisions: [{SHA_B}]}}
+  - {{id: org/other, revisions: [{SHA_C}]}}
+""")
+    policy = load_policy(str(tmp_path / "p.yml"), str(tmp_path), today=TODAY)
+    assert policy.defaults["severity"] == {"unpinnable-reference": "error"}
+    references = [ref("org/shared", SHA_B), ref("org/shared", SHA_A), ref("org/glob", SHA_B), ref("org/glob", SHA_A),
+                  ref("org/other", SHA_C), ref("org/live", pinnable=False)]
+    got = sorted((f.rule, f.severity, f.reference) for f in evaluate(policy, references, TODAY))
+    assert got == [("revision-not-allowed", "error", 1), ("revision-not-allowed", "error", 3),
+                   ("unpinnable-reference", "error", 5)]
+    [shared] = [f for f in evaluate(policy, references, TODAY) if f.reference == 1]
+    assert f"allowed: {SHA_B}" in shared.message and "p.yml:5" in shared.remediation

@@ -55,3 +55,35 @@ def test_json_findings(repo, capsys):
     assert by_rule[("not-allowlisted", "org/pinned")]["severity"] == "warning"
     assert {k: report["summary"][k] for k in ("errors", "warnings", "notes", "waived", "verdict")} == {
         "errors": 0, "warnings": 2, "notes": 0, "waived": 1, "verdict": "pass"}
+
+
+def test_licenses_and_file_pins_are_never_silently_unchecked(repo, capsys):
+    """`licenses` and `files` are enforced by verification; a scan without it says so instead of passing quietly."""
+    (repo / ".model-policy.yml").write_text(
+        "version: 1\ndefaults: {licenses: [mit]}\nmodels:\n"
+        f'  - {{id: org/pinned, files: {{model.safetensors: "sha256:{"1" * 64}"}}}}\n  - {{id: org/floating}}\n')
+    assert main(["scan", str(repo), "--format", "json", "--today", "2026-12-01", "--fail-on", "never"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert [(w["path"], w["message"].split(" were not checked")[0]) for w in warnings] == [
+        (".model-policy.yml", "the policy's allowed licenses (licenses) for 2 referenced id(s) (org/floating, org/pinned)"),
+        (".model-policy.yml", "the policy's file sha256 pins (files) for 1 referenced id(s) (org/pinned)")]
+    assert all(w["message"].endswith("only with --verify hub or full (or defaults.verify)") for w in warnings)
+
+
+def test_no_unchecked_warning_when_the_policy_asks_nothing_of_verification(repo, capsys):
+    assert main(["scan", str(repo), "--format", "json", "--today", "2026-12-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []
+
+
+def test_readme_documents_the_exit_codes_the_cli_uses():
+    from pathlib import Path
+
+    from gate.errors import PolicyError, UsageError, VerificationError
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line.split("|")[2] for line in readme.splitlines()
+            if line.startswith("| ") and line.split("|")[1].strip() in ("0", "1", "2", "3")}
+    assert "Pass" in rows["0"] and "`--fail-on`" in rows["1"] and "`never`" in rows["1"]
+    assert "policy error" in rows["2"] and "file and line" in rows["2"]
+    assert "Verification failed" in rows["3"]
+    assert (PolicyError.exit_code, UsageError.exit_code, VerificationError.exit_code) == (2, 2, 3)

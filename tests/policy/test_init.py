@@ -78,3 +78,15 @@ def test_cli_init_to_stdout(tmp_path, capsys):
     assert main(["policy", "init", str(_repo(tmp_path)), "-o", "-"]) == 0
     assert yaml.safe_load(capsys.readouterr().out)["version"] == 1
     assert not (tmp_path / ".github").exists()
+
+
+def test_a_file_name_with_line_breaks_cannot_add_entries():
+    """Paths go into comments; a crafted name must stay inside its comment, not become an allowlist entry."""
+    crafted = 'x\n  - id: "evil/model"\n    reason: ok\n#.py'
+    references = [ref("org/ok", SHA_A, path=crafted, line=2),
+                  artifact('w\n  - path: "**"\n#/model.bin', "pytorch-zip", "2" * 64)]
+    text = starter_policy(references, TODAY)
+    data = yaml.safe_load(text)
+    assert [m["id"] for m in data["models"]] == ["org/ok"]
+    assert data["artifacts"] == []
+    assert '# used at x\\n  - id: \\"evil/model\\"\\n    reason: ok\\n#.py:2' in text

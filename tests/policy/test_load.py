@@ -38,6 +38,12 @@ BAD = [
     ("tab indentation", "version: 1\ndefaults:\n\tunlisted: deny\n", 3, "invalid YAML"),
     ("duplicate key", "version: 1\ndefaults:\n  unlisted: deny\n  unlisted: allow\n", 4,
      "duplicate key 'unlisted' (first written on line 3)"),
+    ("severity rule given twice in another case",
+     "version: 1\ndefaults:\n  severity:\n    unpinned-revision: off\n    Unpinned-Revision: error\n", 5,
+     "defaults.severity: rule 'Unpinned-Revision' is given twice (first on line 4"),
+    ("profile severity rule given twice",
+     "version: 1\nprofiles:\n  ai_authored:\n    severity: {not-allowlisted: off, NOT-ALLOWLISTED: error}\n", 4,
+     "profiles.ai_authored.severity: rule 'NOT-ALLOWLISTED' is given twice"),
     ("bad enum", "version: 1\ndefaults:\n  dynamic: maybe\n", 3,
      "defaults.dynamic: 'maybe' is not allowed; use one of: deny, warn, allow"),
     ("branch as revision", "version: 1\nmodels:\n  - id: a/b\n    revisions:\n      - main\n", 5,
@@ -111,6 +117,18 @@ def test_bad_policy_raises_with_line(text, line, fragment):
     assert caught.value.line == line, str(caught.value)
     assert fragment in str(caught.value)
     assert str(caught.value).startswith(f"p.yml:{line}: ")
+
+
+@pytest.mark.parametrize("text,line,fragment", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_every_bad_policy_stops_the_gate_with_exit_2_file_and_line(tmp_path, capsys, text, line, fragment):
+    """The same table through the CLI: `scan` and `policy validate` both exit 2 and name file:line."""
+    bad = tmp_path / "p.yml"
+    bad.write_text(text, encoding="utf-8")
+    for argv in (["scan", str(tmp_path), "--policy", str(bad)], ["policy", "validate", str(bad)]):
+        assert main(argv + ["--today", TODAY.isoformat()]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.startswith(f"model-gate: error: {bad}:{line}: ") and fragment in captured.err
 
 
 def test_cli_validate_exits_2_with_file_and_line(tmp_path, capsys):

@@ -104,3 +104,15 @@ def test_fix_names_the_file_to_create_under_the_builtin_default():
     assert findings[0].remediation.endswith(
         "add `trust_remote_code: allow` to an entry for org/m in .github/model-policy.yml "
         "(create it with `model-gate policy init`)")
+
+
+def test_one_revision_shared_by_two_repositories_is_not_offered_to_model_gate_pin():
+    # `pipeline(model="org/m", tokenizer="org/t")`: one revision= serves both, so `model-gate pin` lists it.
+    model, tokenizer = (ref(id_, api="transformers.pipeline", revision_key="revision") for id_ in ("org/m", "org/t"))
+    findings = evaluate(policy(""), [model, tokenizer], TODAY)
+    assert [f.remediation for f in findings] == [
+        "one revision at this call serves org/m and org/t, so no single commit pins them all: load each repository "
+        "in its own call with its own revision, then pin each (`model-gate pin` does that once they are apart)",
+        "one revision at this call serves org/t and org/m, so no single commit pins them all: load each repository "
+        "in its own call with its own revision, then pin each (`model-gate pin` does that once they are apart)",
+    ]

@@ -151,3 +151,60 @@ def test_hub_url_and_hub_id_of_one_commit_are_one_component():
     [component] = json.loads(text)["components"]
     assert component["purl"] == f"pkg:huggingface/org/m@{SHA}"
     assert len(component["evidence"]["occurrences"]) == 2
+
+
+def test_signature_status_and_run_context_are_properties():
+    signed = ref("org/m", revision=SHA, signature={"verified": True, "status": "verified", "method": "sigstore"})
+    text = render_cyclonedx(report([signed], [], verdict="pass",
+                                   extra={"policy": ".github/model-policy.yml",
+                                          "verification": {"mode": "full", "endpoint": "https://hub.example"}}))
+    validate(text)
+    bom = json.loads(text)
+    [component] = bom["components"]
+    assert ("model-gate:signature", "verified") in props(component)
+    meta = [(p["name"], p["value"]) for p in bom["metadata"]["properties"]]
+    assert ("model-gate:policy", ".github/model-policy.yml") in meta
+    assert ("model-gate:verification", "full") in meta
+    assert ("model-gate:verification:endpoint", "https://hub.example") in meta
+
+
+def test_scan_verified_against_the_hub_emulator(tmp_path, hub):
+    """Real discovery and real Hub verification: every form of one commit is one component; what the Hub said
+    about each repository is on its component; a run without verification says none was made."""
+    from gate.cli import main
+
+    model = hub.add_repo("org/m", files={"config.json": "{}", "model.safetensors": b"weights"})
+    data_sha = hub.add_repo("org/d", kind="dataset", files={"train.parquet": b"rows"}).head()
+    sha = model.head()
+    (tmp_path / "train.py").write_text(
+        "from datasets import load_dataset\nfrom transformers import AutoModel\n"
+        f'm = AutoModel.from_pretrained("org/m", revision="{sha}")\n'
+        f'd = load_dataset("org/d", revision="{data_sha}")\n'
+        'x = AutoModel.from_pretrained("org/missing")\n')
+    (tmp_path / "get.sh").write_text(f"wget https://huggingface.co/org/m/resolve/{sha}/model.safetensors\n")
+    out = tmp_path / "bom.json"
+    code = main(["scan", str(tmp_path), "--format", "cyclonedx", "--output", str(out), "--fail-on", "never",
+                 "--verify", "hub", "--hub-endpoint", hub.endpoint])
+    assert code == 0
+    text = out.read_text()
+    validate(text)
+    bom = json.loads(text)
+    by_name = components_by_name(bom)
+    [m] = by_name["org/m"]
+    assert (m["type"], m["purl"], m["version"]) == ("machine-learning-model", f"pkg:huggingface/org/m@{sha}", sha)
+    assert sorted((o["location"], o["line"]) for o in m["evidence"]["occurrences"]) == [("get.sh", 1),
+                                                                                       ("train.py", 3)]
+    assert not [n for n, _ in props(m) if n.startswith("model-gate:finding:")]
+    [d] = by_name["org/d"]
+    assert d["type"] == "data"
+    assert d["purl"] == f"pkg:huggingface/org/d@{data_sha}?repository_url=https://huggingface.co/datasets"
+    [missing] = by_name["org/missing"]
+    assert "version" not in missing and missing["purl"] == "pkg:huggingface/org/missing"
+    assert {n for n, _ in props(missing)} >= {"model-gate:finding:repo-not-found",
+                                               "model-gate:finding:unpinned-revision"}
+    meta = dict((p["name"], p["value"]) for p in bom["metadata"]["properties"])
+    assert (meta["model-gate:verification"], meta["model-gate:verification:endpoint"]) == ("hub", hub.endpoint)
+
+    main(["scan", str(tmp_path), "--format", "cyclonedx", "--output", str(out), "--fail-on", "never"])
+    unverified = json.loads(out.read_text())
+    assert "model-gate:verification" not in {p["name"] for p in unverified["metadata"]["properties"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,34 @@ def test_repeated_run_makes_no_request(hub, tmp_path, capsys):
     hub.reset_requests()
     assert _scan(hub, root, capsys)[0] == 0
     assert hub.requests == 0
+
+
+def test_report_shows_verification_stats_in_json_and_text(hub, tmp_path, capsys):
+    import jsonschema
+
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    hub.add_repo("openai-community/gpt2", files={"model.safetensors": WEIGHTS}, aliases=["gpt2"])
+    root = _repo(tmp_path, {"train.py": (
+        "from transformers import AutoModel\n"
+        f'AutoModel.from_pretrained("org/m", revision="{sha}")\n'
+        f'AutoModel.from_pretrained("org/m", revision="{sha}")\n'
+        'AutoModel.from_pretrained("gpt2")\n')})
+    code, report, _ = _scan(hub, root, capsys)
+    assert code == 1  # gpt2 is unpinned
+    schema = json.loads((Path(__file__).parents[2] / "gate/report/report.schema.json").read_text())
+    jsonschema.validate(report, schema)
+    stats = report["verification"]
+    assert {k: stats[k] for k in ("mode", "endpoint", "queries", "cache_hits", "fetched", "failed", "on_failure")} == {
+        "mode": "hub", "endpoint": hub.endpoint, "queries": 2, "cache_hits": 0, "fetched": 2, "failed": 0,
+        "on_failure": "error"}
+    assert stats["canonical_ids"] == {"gpt2": "openai-community/gpt2"}
+
+    code = main(["scan", str(root), "--verify", "hub", "--hub-endpoint", hub.endpoint,
+                 "--cache-dir", str(root.parent / "cache")])
+    text = capsys.readouterr().out
+    assert code == 1
+    # the pinned query comes from the cache; the branch resolution is asked again
+    assert f"verification (hub, {hub.endpoint}): 2 queries: 1 from cache, 1 fetched, 0 failed; " in text
+
+    code = main(["scan", str(root), "--format", "json"])
+    assert "verification" not in json.loads(capsys.readouterr().out)  # absent when nothing was verified

@@ -424,3 +424,46 @@ def test_trust_config_file_for_a_private_instance(tmp_path, shape):
         check = verify_model_directory(VECTORS / "v1.1.0-sigstore", spec(SIGSTORE), display_path="m",
                                        trust_config=trust)
     assert check.status == "verified", check.reason
+
+
+def test_verified_signature_is_shown_in_text_and_json_even_without_a_reference(tmp_path, capsys):
+    import jsonschema
+
+    from gate.cli import main
+
+    repo = _repo_with_model(tmp_path, "v1.1.0-sigstore")  # signme-1/-2 are not model files: no reference
+    (repo / ".model-policy.yml").write_text(SIGSTORE_POLICY)
+    assert main(["scan", str(repo)]) == 0
+    text = capsys.readouterr().out
+    assert (f"Verified signatures (1):\n  models/classifier/model.sig: sigstore by {IDENTITY} (issuer {ISSUER})\n"
+            in text)
+    assert main(["scan", str(repo), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    jsonschema.validate(report, json.loads((Path(__file__).parents[2] / "gate/report/report.schema.json").read_text()))
+    assert report["references"] == []
+    assert report["signatures"] == [{
+        "model": "models/classifier", "verified": True, "status": "verified", "method": "sigstore",
+        "signer": f"{IDENTITY} (issuer {ISSUER})", "signature_file": "models/classifier/model.sig", "reason": None}]
+
+    (repo / "models" / "classifier" / "signme-1").write_bytes(b"changed")
+    assert main(["scan", str(repo)]) == 1
+    text = capsys.readouterr().out
+    assert "Verified signatures" not in text and "[signature-invalid]" in text
+
+
+def test_scan_verify_full_checks_a_hub_signature_end_to_end_and_quietly(hub, tmp_path, capsys, monkeypatch):
+    from gate.cli import main
+
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    sha = hub.add_repo("acme/signed-classifier", files=_signed_files("v1.1.0-sigstore")).head()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".model-policy.yml").write_text(HUB_POLICY)
+    (repo / "train.py").write_text(
+        f'from transformers import AutoModel\nAutoModel.from_pretrained("acme/signed-classifier", revision="{sha}")\n')
+    args = ["scan", str(repo), "--verify", "full", "--hub-endpoint", hub.endpoint, "--cache-dir", str(tmp_path / "c")]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert (f"Verified signatures (1):\n  acme/signed-classifier@{sha}/model.sig: sigstore by {IDENTITY} "
+            f"(issuer {ISSUER})\n") in captured.out
+    assert "Fetching" not in captured.err and "%|" not in captured.err  # no progress bars in CI logs

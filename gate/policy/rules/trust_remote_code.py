@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gate.discover.interface import CODE_REVISION_KEYS
 from gate.policy.fixes import describe, policy_to_edit
 from gate.policy.rules import Rule
 
@@ -20,8 +21,8 @@ RULE = Rule(
 
 
 def check(context, index, reference):
-    if reference.trust_remote_code is False:
-        return
+    if reference.trust_remote_code is False or reference.revision_key in CODE_REVISION_KEYS:
+        return  # a `code_revision` reference repeats its call's main reference, which carries this finding
     entry = context.entry_for(reference)
     permission = context.policy.setting("trust_remote_code", entry)
     if permission == "allow":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from gate.discover.interface import CODE_REVISION_KEYS
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
 from gate.policy.rules import Rule, names_remote_repo
 
@@ -25,14 +26,26 @@ RULE = Rule(
 _SHORT_SHA = re.compile(r"[0-9a-fA-F]{7,39}")
 
 
-def _what_is_wrong(revision: str | None) -> str:
+def _what_is_wrong(revision: str | None, revision_key: str | None = None) -> str:
     if revision is None:
         return "no revision, so it follows the default branch"
+    # `code_revision` pins the remote code apart from the weights: say which of the two moves.
+    label = "code revision" if revision_key in CODE_REVISION_KEYS else "revision"
     if _SHORT_SHA.fullmatch(revision):
-        return f"revision '{revision}' is a short sha, which is not guaranteed to stay unique"
+        return f"{label} '{revision}' is a short sha, which is not guaranteed to stay unique"
     if re.fullmatch(r"[0-9a-fA-F]{40}", revision):
-        return f"revision '{revision}' must be written in lowercase"
-    return f"revision '{revision}' is a branch or tag, which can move"
+        return f"{label} '{revision}' must be written in lowercase"
+    return f"{label} '{revision}' is a branch or tag, which can move"
+
+
+def _sharing_the_revision(references, reference) -> list[str]:
+    """Other repositories read with the same revision keyword of the same call (`pipeline(model=a, tokenizer=b,
+    revision=...)`): a sha written there is right for one of them at most."""
+    if reference.revision_key in (None, "@", "url"):
+        return []
+    place = (reference.path, reference.line, reference.column, reference.revision_key)
+    return sorted({other.id for other in references if other.id and other.id.lower() != reference.id.lower()
+                   and (other.path, other.line, other.column, other.revision_key) == place})
 
 
 def check(context, index, reference):
@@ -44,14 +57,20 @@ def check(context, index, reference):
         return
     entry = context.entry_for(reference)
     allowed = list((entry or {}).get("revisions") or ())
-    if allowed:
+    sharing = _sharing_the_revision(context.references, reference)
+    if sharing:
+        key = reference.revision_key
+        fix = (f"one {key} at this call serves {' and '.join([reference.id, *sharing])}, so no single commit pins "
+               f"them all: load each repository in its own call with its own {key}, then pin each "
+               "(`model-gate pin` does that once they are apart)")
+    elif allowed:
         fix = f"{pin_instruction(reference, allowed[0])} (the revision the policy allows)"
     else:
         # `model-gate pin` resolves through the Hub, so it only offers itself for Hub ids and Hub URLs.
         can_pin = reference.source in ("huggingface", "url") and reference.revision_key
         fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
     yield RULE.finding(
-        message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision)}",
+        message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision, reference.revision_key)}",
         remediation=fix,
         path=reference.path,
         line=reference.line,
