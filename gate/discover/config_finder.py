@@ -584,8 +584,10 @@ def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
 def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
                   column: int, repo_paths) -> Reference | None:
     value = value.strip()
-    if key == "dataset_name" and "dataset_path" in siblings:
-        return None  # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset
+    if key == "dataset_name" and "dataset_path" in siblings and "/" not in value:
+        # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset (`main`, `en`); an
+        # `org/name` value names a repository of its own and is kept.
+        return None
     kind = spec.kind
     if key == "repo_id" and _scalar_text(siblings.get("repo_type")) == "dataset":
         kind = "dataset"

@@ -10,6 +10,7 @@ import errno
 import fnmatch
 import io
 import os
+import re
 import tokenize
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -132,7 +133,8 @@ class _Walk:
         escapes, with a warning, so it can be written to every report format."""
         shown = _printable(rel)
         if shown != rel:
-            self.warnings.append(ScanWarning(shown, "file name is not valid UTF-8; shown with \\x escapes"))
+            self.warnings.append(ScanWarning(shown, "file name is not valid UTF-8 or holds control characters; "
+                                                    "shown with backslash escapes"))
         return shown
 
     def _symlink(self, rel: str, absolute: str) -> None:
@@ -194,12 +196,19 @@ class _Walk:
                 self.warnings.append(ScanWarning(rel, "listed path is not a regular file; skipped"))
 
 
+# Characters that would let a file name forge report lines or reorder text on screen: C0/C1 controls, DEL,
+# Unicode line/paragraph separators and bidi overrides (the "Trojan Source" characters).
+_UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _printable(text: str) -> str:
-    """Undecodable bytes from file names (surrogate escapes) as `\\xff`, so every report format can hold them."""
+    """Undecodable bytes from file names (surrogate escapes) as `\\xff`, and control or bidi characters as
+    `\\n`-style escapes, so every report format can hold the name and none can be forged by it."""
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that no file name produced
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSAFE_IN_NAMES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), shown)
 
 
 def _inside(root: str, path: str) -> bool:

@@ -615,6 +615,11 @@ class Resolver:
 
     def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         base, attr = node.value, node.attr
+        if isinstance(base, ast.Call):  # `Config().model` / `Args(model="org/m").model`: a class of this file
+            constructed = self._constructed_class(base, scope)
+            if constructed is None:
+                return None
+            return self._constructed_attribute(constructed, base, scope, attr, depth)
         if not isinstance(base, ast.Name):
             return None
         if base.id == scope.self_name and scope.class_info is not None:
@@ -627,15 +632,24 @@ class Resolver:
             if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
                 constructed = self._constructed_class(binding.node, binding.scope)
                 if constructed is not None:
-                    passed = next((k.value for k in binding.node.keywords if k.arg == attr), None)
-                    if passed is not None:
-                        return self.resolve(passed, binding.scope, depth)
-                    return self._class_attribute(constructed, attr, depth, instance=True)
+                    return self._constructed_attribute(constructed, binding.node, binding.scope, attr, depth)
                 if self.resolve(binding.node, binding.scope, depth) == (OBJECT,):
                     return (OBJECT,)  # an attribute of a loaded model or client (`pipe.model`)
         if self._is_namespace(base.id, bindings):
             return self._namespace_attribute(attr, depth)
         return None
+
+    def _constructed_attribute(self, info: ClassInfo, call: ast.Call, scope: Scope, attr: str,
+                               depth: int) -> tuple[Any, ...] | None:
+        """`attr` of the instance `call` builds: the keyword passed for it, else the class's own value. With
+        positional arguments or `**kwargs` any attribute may come from the call (`Args("org/m")` of a
+        dataclass), so only a keyword for it or nothing counts."""
+        passed = next((k.value for k in call.keywords if k.arg == attr), None)
+        if passed is not None:
+            return self.resolve(passed, scope, depth)
+        if call.args or any(k.arg is None for k in call.keywords):
+            return None
+        return self._class_attribute(info, attr, depth, instance=True)
 
     def _constructed_class(self, call: ast.Call, scope: Scope) -> ClassInfo | None:
         if not isinstance(call.func, ast.Name):

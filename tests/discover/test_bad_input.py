@@ -142,9 +142,17 @@ def test_file_name_that_is_not_utf8_is_shown_escaped_and_scanned(tmp_path):
     discovery = discover(str(tmp_path))
     assert [(r.path, r.id) for r in discovery.references] == [("load\\xff.sh", "org/x")]
     assert [(w.path, w.message) for w in discovery.warnings] == [
-        ("load\\xff.sh", "file name is not valid UTF-8; shown with \\x escapes")]
+        ("load\\xff.sh", "file name is not valid UTF-8 or holds control characters; shown with backslash escapes")]
     json_text = json.dumps([r.to_json() for r in discovery.references], ensure_ascii=False)
     json_text.encode("utf-8")  # writable as UTF-8: no lone surrogates left
+
+
+def test_file_name_with_a_newline_cannot_forge_report_lines(tmp_path):
+    # A PR can add a file whose name holds a newline and a workflow command; every report must show it escaped.
+    (tmp_path / "evil\n::error file=x::pwned\u202e.sh").write_text("hf download org/x\n")
+    discovery = discover(str(tmp_path))
+    assert [(r.path, r.id) for r in discovery.references] == [("evil\\n::error file=x::pwned\\u202e.sh", "org/x")]
+    assert [w.path for w in discovery.warnings] == ["evil\\n::error file=x::pwned\\u202e.sh"]
 
 
 def test_committed_bad_input_fixture():

@@ -176,3 +176,11 @@ def test_a_syntax_error_below_does_not_hide_the_reference_above(name, text):
     assert [(r.line, r.id) for r in result.references] == [(1, "evil-org/backdoor")]
     (warning,) = result.warnings
     assert "could not be parsed" in warning.message and "instead" in warning.message
+
+
+def test_lm_eval_dataset_name_is_a_subset_unless_it_names_a_repository():
+    subset = scan("task.yaml", "dataset_path: openai/gsm8k\ndataset_name: main\n").references
+    assert [(r.line, r.id, r.api) for r in subset] == [(1, "openai/gsm8k", "config:dataset_path")]
+    both = scan("c.yaml", "dataset_path: org/k\ndataset_name: org/j\n").references
+    assert sorted((r.line, r.kind, r.id, r.api) for r in both) == [
+        (1, "dataset", "org/k", "config:dataset_path"), (2, "dataset", "org/j", "config:dataset_name")]

@@ -408,3 +408,20 @@ def test_an_id_imported_from_another_module_is_reported_as_dynamic():
     found = scan(code).references
     assert [(r.id, r.dynamic, r.expression, r.line) for r in found] == [
         (None, True, "DEFAULT_REPO_ID", 4), ("org/m", True, "revision=REV", 5)]
+
+
+def test_attribute_of_an_instance_built_in_place_or_with_arguments():
+    code = '''
+    from dataclasses import dataclass, field
+    from transformers import AutoModel
+    @dataclass
+    class Args:
+        model: str = field(default="org/default")
+    AutoModel.from_pretrained(Args().model)
+    AutoModel.from_pretrained(Args(model="org/keyword").model)
+    AutoModel.from_pretrained(Args("org/positional").model)
+    built = Args("org/positional")
+    AutoModel.from_pretrained(built.model)
+    '''
+    assert [(line, repo_id, dynamic) for _k, _s, repo_id, _r, _p, _u, line, _a, dynamic, _t in refs(code)] == [
+        (7, "org/default", False), (8, "org/keyword", False), (9, None, True), (11, None, True)]

@@ -220,32 +220,36 @@ def test_shell_commands_run_through_another_layer_are_still_read():
     string that is itself a command or Python code, so it is read like one."""
     assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")] == [
         (2, None, True),
-        (3, "evil-org/in-eval", False),
-        (4, "evil-org/in-bash-c", False),
-        (5, "evil-org/in-python-c", False),
+        (3, None, True),
+        (4, "evil-org/in-eval", False),
+        (5, "evil-org/in-bash-c", False),
+        (6, "evil-org/in-python-c", False),
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="gate/action/git.py decodes `git diff -z` names with errors='replace': the "
-                                       "file is scanned as load\\xff.py but not recognised as changed, so its "
-                                       "findings count as pre-existing and do not block (fixed after 15:30)")
+@pytest.mark.xfail(strict=True, reason="gate/action/git.py decodes `git diff -z` names with errors='replace' and "
+                                       "no escaping, while discovery shows them escaped (load\\xff.py): the file is "
+                                       "not recognised as changed, so its findings count as pre-existing and do not "
+                                       "block (fixed after 15:30)")
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
-def test_a_pull_request_file_whose_name_is_not_utf8_is_still_judged(tmp_path):
-    """In pull-request mode the changed files come from `git diff -z`; a name that is not UTF-8 must reach the
-    scanner as the same bytes (not as U+FFFD, which names no file), or the file escapes the gate."""
+@pytest.mark.parametrize("name", [b"load\xff.py", b"load\nnext.py", b"load\xe2\x80\xaeyp.txt.py"],
+                         ids=["not-utf8", "newline", "bidi-override"])
+def test_a_pull_request_file_with_an_odd_name_is_still_judged(tmp_path, name):
+    """In pull-request mode the changed files come from `git diff -z`; each must be matched to the scanned file of
+    the same name (which reports show escaped), or its findings escape the gate as "pre-existing"."""
     from tests.action.gitrepo import Repo, pull_request_event, run_action
 
     repo = Repo(tmp_path / "ws")
     repo.write("README.md", "demo\n")
     base = repo.commit("base")
     repo.branch("feature")
-    with open(os.path.join(os.fsencode(repo.path), b"load\xff.py"), "wb") as handle:
+    with open(os.path.join(os.fsencode(repo.path), name), "wb") as handle:
         handle.write(b"from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
     head = repo.commit("add a loader")
     run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
     assert run.returncode == 1, run.stdout + run.stderr
     [error] = run.commands("error")
-    assert "evil-org/backdoor" in error and "load\\xff.py" in error
+    assert "evil-org/backdoor" in error
 
 
 DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "venv", "site-packages"]

@@ -361,3 +361,21 @@ def test_summary_stays_under_githubs_limit_for_a_huge_report(limit):
                      for i, r in enumerate(many))
     report = Report("0.1.0", "/r", many, findings, (), len(many), "fail")
     assert len(render_summary(report, GitHubContext()).encode("utf-8")) <= limit
+
+
+@FAST
+@given(reports(), st.sampled_from(["<!--", "<details>", "<img src=x onerror=alert(1)>", "</td>", "| x |", "\n# h"]))
+def test_the_job_summary_keeps_repository_text_inert(report, payload):
+    """An id or path like `<!--` would hide every finding below it from reviewers; HTML and table syntax from the
+    pull request must come out as text."""
+    from dataclasses import replace
+
+    from gate.report.github import GitHubContext, render_summary
+
+    hostile = Reference(kind="model", source="huggingface", id=f"org/m{payload}", revision=None, pinned=False,
+                        pinnable=True, path=f"src/{payload}.py", line=1, column=1, api="transformers.from_pretrained")
+    findings = (*report.findings, Finding("unpinned-revision", "error", f"bad {payload}", "fix", hostile.path, 1,
+                                          len(report.references)))
+    summary = render_summary(replace(report, references=(*report.references, hostile), findings=findings),
+                             GitHubContext())
+    assert "<!--" not in summary and "<img" not in summary and "</td>" not in summary

@@ -77,6 +77,14 @@ def test_revision_not_allowed_names_the_entry_line():
     assert "policy.yml:3" in finding.remediation
 
 
+def test_trust_remote_code_for_a_diffusers_custom_pipeline_names_the_keyword():
+    finding = only_finding("", ref("org/pipe", SHA_A, trust_remote_code=True, revision_key="custom_revision"))
+    assert finding.rule == "trust-remote-code"
+    assert "custom_pipeline runs the pipeline code" in finding.message
+    assert finding.remediation.startswith("remove custom_pipeline='org/pipe'")
+    assert "trust_remote_code=True" not in finding.remediation
+
+
 def test_trust_remote_code_non_literal_message():
     finding = only_finding("", ref("org/m", SHA_A, trust_remote_code=None))
     assert "cannot evaluate" in finding.message

@@ -27,7 +27,10 @@ def check(context, index, reference):
     permission = context.policy.setting("trust_remote_code", entry)
     if permission == "allow":
         return
-    if reference.trust_remote_code is None:
+    if reference.revision_key == "custom_revision":  # diffusers `custom_pipeline="org/pipe"` (see catalog)
+        problem = "custom_pipeline runs the pipeline code of this Hub repository"
+        fix = f"remove custom_pipeline={reference.id!r} (use a built-in pipeline class)"
+    elif reference.trust_remote_code is None:
         problem = "trust_remote_code is set by an expression model-gate cannot evaluate, so it may be true"
         fix = "set trust_remote_code to a literal False"
     else:
