@@ -6,6 +6,7 @@ so a branch there is reported even when the weights' `revision` is a full sha.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from gate.cli import main
@@ -81,3 +82,18 @@ def test_scan_reports_the_moving_code_revision_once_per_rule(tmp_path, capsys):
         ("unpinned-revision", 2, "model 'org/m' is not pinned to a commit: code revision 'main' is a branch or tag, "
                                  "which can move"),
     ]
+
+
+def test_pin_rewrites_revision_and_code_revision_of_one_call():
+    """The two references of a call point at two keywords, so `model-gate pin` can write both."""
+    from gate.pin.rewrite_python import rewrite_python
+    from tests.pin.helpers import pin
+
+    source = 'm = AutoModel.from_pretrained("org/m", trust_remote_code=True, code_revision="main")\n'
+    references = scan("from transformers import AutoModel\n" + source).references
+    moved = [dataclasses.replace(r, line=1) for r in references]
+    result = rewrite_python(source, [pin(r) for r in moved])
+    assert result.text.split("  #")[0] == (
+        'm = AutoModel.from_pretrained("org/m", trust_remote_code=True, '
+        'code_revision="86b5e0934494bd15c9632b12f734a8a67f723594", revision="86b5e0934494bd15c9632b12f734a8a67f723594")')
+    assert len(result.pinned) == 2 and result.skipped == ()
