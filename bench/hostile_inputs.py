@@ -75,6 +75,11 @@ def _zip_bomb(path: Path, megabytes: int) -> None:
                 member.write(b"\x00" * MIB)
 
 
+_NOTEBOOK_CELL = (b'{"cell_type": "code", "source": ["from transformers import AutoModel\\n", '
+                  b'"AutoModel.from_pretrained(\'org/m\')"], "outputs": []}')
+_NOTEBOOK_HEAD = (b'{"cells": [{"cell_type": "code", "source": ["from transformers import AutoModel\\n", '
+                  b'"AutoModel.from_pretrained(\'org/m\')"], ')
+
 CASES = {
     # name: (how to build the repository, which child scans it)
     "text-100mb": (lambda d: _write(d / "big.txt", b"https://huggingface.co/org/m/resolve/main/x\n",
@@ -95,6 +100,11 @@ CASES = {
     "yaml-deep-block": (lambda d: _write(d / "c.yaml", repeat=(b"- ", DEPTH), tail=b"model: org/m\n"), "discover"),
     "notebook-deep": (lambda d: _write(d / "n.ipynb", b'{"cells": [], "x": ', repeat=(b"[", DEPTH),
                                        tail=b"]" * DEPTH + b"}"), "discover"),
+    "notebook-48mb-outputs": (lambda d: _write(d / "n.ipynb", _NOTEBOOK_HEAD, b'"outputs": [{"data": [',
+                                               repeat=(b'"a",', 12_000_000), tail=b'"a"]}]}]}'), "discover"),
+    "notebook-48mb-markdown": (lambda d: _write(d / "n.ipynb", b'{"cells": [{"cell_type": "markdown", "source": [',
+                                                repeat=(b'"a",', 12_000_000), tail=b'"a"]}, ' + _NOTEBOOK_CELL + b"]}"),
+                               "discover"),
     "zip-bomb-artifact": (lambda d: _zip_bomb(d / "model.pt", 1024), "discover"),
     "zip-bomb-pickle-scan": (lambda d: _zip_bomb(d / "model.pt", 1024), "pickle"),
     "pickle-memo-2m": (lambda d: _write(d / "memo.pkl", b"\x80\x04", repeat=(b"]\x94", 2_000_000), tail=b"."),

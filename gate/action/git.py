@@ -6,6 +6,7 @@ Paths handed to git go through `:(literal)` pathspecs, so a file named `*` or `:
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -116,7 +117,10 @@ class ChangedFile:
 
 def changed_files(base: str, head: str, cwd: str) -> tuple[ChangedFile, ...]:
     """Files the pull request changes: `git diff base...head` (from the merge base), renames followed."""
-    out = run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options", f"{base}...{head}"], cwd)
+    # File names are bytes: decode them as the file system does (undecodable bytes kept as surrogates), so they
+    # open the same files and escape to the same names the scan reports (gate/discover/engine.shown_path).
+    out = os.fsdecode(run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options",
+                               f"{base}...{head}"], cwd, binary=True))
     fields = out.split("\0")
     changed: list[ChangedFile] = []
     i = 0

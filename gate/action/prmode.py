@@ -237,6 +237,12 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
     The base was scanned without verification: a verification finding is pre-existing when its reference is
     one the base has too (same revision), since the Hub would have given the base the same answer.
     """
+    from gate.discover.engine import shown_path
+
+    # Reports show file names escaped (control characters, undecodable bytes); git lists them raw. Compare the
+    # two the same way, or a name holding a newline would make its findings look untouched by the pull request.
+    changed = {shown_path(head_path): shown_path(base_path) if base_path is not None else None
+               for head_path, base_path in changed.items()}
     base_keys: Counter = Counter(
         fingerprint_key(base, f) for f in base.findings if not _from_verification(base, f)
     ) if base else Counter()

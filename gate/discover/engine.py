@@ -211,6 +211,12 @@ def _printable(text: str) -> str:
     return _UNSAFE_IN_NAMES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), shown)
 
 
+def shown_path(path: str) -> str:
+    """A repository-relative path as every report shows it (see `_Walk.shown`): compare raw names from
+    elsewhere (git's list of changed files) with report paths through this."""
+    return _printable(path)
+
+
 def _inside(root: str, path: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 

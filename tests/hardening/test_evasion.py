@@ -255,17 +255,19 @@ def test_a_pull_request_file_with_an_odd_name_is_still_judged(tmp_path, name):
 DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "venv", "site-packages"]
 
 
-@pytest.mark.xfail(strict=True, reason="default excludes (build/, dist/, node_modules/, venv/, ...) drop files "
-                                       "silently, even when they are listed explicitly (--paths, pull requests)")
+@pytest.mark.xfail(strict=True, reason="default excludes (build/, dist/, node_modules/, venv/, ...) drop listed files "
+                                       "without a word (fixed after 15:30)")
 @pytest.mark.parametrize("directory", DEFAULT_EXCLUDED_HIDING_PLACES)
-def test_a_listed_file_in_a_default_excluded_directory_is_scanned(tmp_path, directory):
+def test_a_listed_file_in_a_default_excluded_directory_is_not_dropped_silently(tmp_path, directory):
     """`build/loader.py` committed by a pull request and imported from `train.py` is this repository's code, not
-    build output: when it is listed for scanning, it is scanned."""
+    build output. Listed for scanning (--paths, --changed-files), it is skipped like the directory, with a warning
+    that says so: no silent pass."""
     (tmp_path / directory).mkdir(parents=True)
     (tmp_path / directory / "loader.py").write_text(
         "from transformers import AutoModel\nAutoModel.from_pretrained('evil-org/backdoor')\n")
     discovery = discover(str(tmp_path), paths=[f"{directory}/loader.py"], jobs=1)
-    assert [r.id for r in discovery.references] == ["evil-org/backdoor"]
+    [warning] = discovery.warnings
+    assert warning.path == f"{directory}/loader.py" and "excluded by default" in warning.message
 
 
 @pytest.mark.xfail(strict=True, reason="the action scans the whole tree with the default excludes, so a pull request "
