@@ -227,10 +227,6 @@ def test_shell_commands_run_through_another_layer_are_still_read():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="gate/action/git.py decodes `git diff -z` names with errors='replace' and "
-                                       "no escaping, while discovery shows them escaped (load\\xff.py): the file is "
-                                       "not recognised as changed, so its findings count as pre-existing and do not "
-                                       "block (fixed after 15:30)")
 @pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
 @pytest.mark.parametrize("name", [b"load\xff.py", b"load\nnext.py", b"load\xe2\x80\xaeyp.txt.py"],
                          ids=["not-utf8", "newline", "bidi-override"])
