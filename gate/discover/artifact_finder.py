@@ -10,9 +10,8 @@ import hashlib
 import json
 import struct
 import zipfile
-from pathlib import PurePosixPath
 
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 
 ARTIFACT_SUFFIXES = frozenset({
     ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
@@ -127,7 +126,7 @@ class ArtifactFinder(Finder):
     .safetensors .pb`). Reads bytes itself; the engine passes no text."""
 
     def accepts(self, path: str) -> bool:
-        return PurePosixPath(path).suffix.lower() in ARTIFACT_SUFFIXES
+        return file_suffix(path).lower() in ARTIFACT_SUFFIXES
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         try:

@@ -323,6 +323,22 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
+PREFILTER_KEYS = ("from_", "load_", "download", "_info", "get_", "hf", "ugging", "llama", "Encoder")
+"""Pieces that several trigger tokens share. Every search is a pass over the whole text, so a text is searched
+once for each piece and for the tokens holding it only where the piece occurs: about half the passes, and files
+without any trigger (most of them) are rejected sooner. Only speed depends on this list, never the result."""
+
+
+def _group_by_key(tokens: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    groups: dict[str, list[str]] = {}
+    for token in tokens:
+        groups.setdefault(next((key for key in keys if key in token), token), []).append(token)
+    return tuple((key, tuple(members)) for key, members in groups.items())
+
+
+TRIGGER_GROUPS = _group_by_key(TRIGGER_TOKENS, PREFILTER_KEYS)
+"""(piece, the trigger tokens containing it): every trigger token is in exactly one group; a token that shares no
+piece is its own group."""
 WEAK_TRIGGERS = frozenset({"pipeline", "evaluate"})
 """Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
 like the API (see python_finder.relevant_lines)."""

@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 
 from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
 
@@ -628,7 +628,7 @@ class ConfigFinder(Finder):
     _READERS = {".yaml": _yaml_tree, ".yml": _yaml_tree, ".json": _json_tree, ".toml": _toml_tree}
 
     def accepts(self, path: str) -> bool:
-        return PurePosixPath(path).suffix.lower() in self._READERS
+        return file_suffix(path).lower() in self._READERS
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         if not any(marker in text for marker in _PREFILTER):

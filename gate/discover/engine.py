@@ -13,7 +13,6 @@ import os
 import re
 import tokenize
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 from gate.discover.interface import Discovery, FileResult, Finder, Reference, ScanWarning, SourceFile
 
@@ -395,6 +394,8 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
 
     workers = jobs if jobs is not None else _usable_cpus()
     if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs imports a small scan never needs
+
         batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
         results = []
         batches = list(_batches(files, batch_size))

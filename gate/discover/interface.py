@@ -136,3 +136,20 @@ class Finder(abc.ABC):
         `repo_paths` is the set of repository-relative paths (for telling local paths from Hub ids),
         or None when unknown.
         """
+
+
+def file_name(path: str) -> str:
+    """`PurePosixPath(path).name`, without building a path object: `accepts` runs for every file of the tree."""
+    name = path.rsplit("/", 1)[-1]
+    if name in ("", "."):  # `dir/`, `dir/.`: spellings the walk never produces; pathlib knows what they mean
+        from pathlib import PurePosixPath
+
+        return PurePosixPath(path).name
+    return name
+
+
+def file_suffix(path: str) -> str:
+    """`PurePosixPath(path).suffix`: the last `.ext` of the name (`""` for `.bashrc`, `Makefile`, `name.`)."""
+    name = file_name(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""

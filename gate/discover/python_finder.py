@@ -619,6 +619,15 @@ def _used_like_the_api(text: str, token: str, offset: int) -> bool:
     return after == "(" or "import" in text[line_start:offset]
 
 
+def trigger_tokens_in(text: str) -> list[str]:
+    """The `catalog.TRIGGER_TOKENS` that occur in `text`, in few passes (see `catalog.TRIGGER_GROUPS`)."""
+    present: list[str] = []
+    for key, tokens in catalog.TRIGGER_GROUPS:
+        if key in text:
+            present.extend(tokens if tokens == (key,) else [token for token in tokens if token in text])
+    return present
+
+
 def relevant_lines(text: str) -> list[int] | None:
     """1-based numbers of the lines where a catalog call or a Hub string can be ([] when there is none, so the
     file need not be parsed; None when every line must be walked).
@@ -626,11 +635,14 @@ def relevant_lines(text: str) -> list[int] | None:
     A file is worth parsing when it holds a trigger token (`catalog.TRIGGER_TOKENS`). Then a line counts when it
     holds a trigger or helper token, a name imported from a catalog package under an alias or a common catalog
     name imported bare (`from mlx_lm import load`), or a variable holding an `HfFileSystem()`, `HfApi()` or
-    ollama `Client()`. Plain `str.find` loops: much faster here than one big regex.
+    ollama `Client()`. Plain `str.find` passes: about twice as fast here as one big regex alternation.
     """
+    present = trigger_tokens_in(text)
+    if not present:
+        return []
     offsets: list[int] = []
     weak: list[tuple[str, int]] = []
-    for token in catalog.TRIGGER_TOKENS:
+    for token in present:
         if token in catalog.WEAK_TRIGGERS:
             found: list[int] = []
             _occurrences(text, token, found)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_name, file_suffix
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
 
@@ -779,24 +779,23 @@ def _compose(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
 
 
 def _is_workflow(path: str) -> bool:
-    pure = PurePosixPath(path)
-    if pure.suffix not in (".yml", ".yaml"):
+    if file_suffix(path) not in (".yml", ".yaml"):
         return False
-    return ".github/workflows/" in f"/{path}" or pure.stem == "action"
+    return ".github/workflows/" in f"/{path}" or file_name(path) in ("action.yml", "action.yaml")
 
 
 def _is_compose(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = file_name(path)
     return bool(re.fullmatch(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml", name))
 
 
 def _is_dockerfile(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = file_name(path)
     return name.startswith("Dockerfile") or name.endswith((".dockerfile", ".Dockerfile")) or name == "Containerfile"
 
 
 def _is_makefile(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = file_name(path)
     return name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk")
 
 
@@ -804,7 +803,7 @@ class ShellFinder(Finder):
     """`*.sh`, `*.bash`, `Dockerfile*`, `*.dockerfile`, `Makefile`, workflow `run:` steps, docker-compose."""
 
     def accepts(self, path: str) -> bool:
-        suffix = PurePosixPath(path).suffix
+        suffix = file_suffix(path)
         return (suffix in (".sh", ".bash", ".zsh") or _is_dockerfile(path) or _is_makefile(path)
                 or _is_workflow(path) or _is_compose(path))
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from gate.discover.hubids import HubLocation, is_pinned, looks_like_hub_id, parse_hub_url
-from gate.discover.interface import FileResult, Finder, Reference, SourceFile
+from gate.discover.interface import FileResult, Finder, Reference, SourceFile, file_suffix
 
 # Where a URL ends in running text: whitespace, quotes, brackets, and markup delimiters.
 HUB_URL_SPAN = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/[^\s\"'<>()\[\]{}\\`,;|]+")
@@ -161,7 +160,7 @@ class UrlFinder(Finder):
     """Hub URLs in text files that no other finder understands (`.txt`, `.cfg`, `.ini`, `.env`, `.js`, ...)."""
 
     def accepts(self, path: str) -> bool:
-        suffix = PurePosixPath(path).suffix.lower()
+        suffix = file_suffix(path).lower()
         return suffix not in PROSE_SUFFIXES and suffix not in BINARY_SUFFIXES
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
