@@ -215,12 +215,18 @@ def test_a_config_that_does_not_parse_still_has_its_ids_reported(tmp_path, name,
 
 
 @pytest.mark.xfail(strict=True, reason=NOT_YET)
+def test_a_command_substitution_in_the_id_slot_is_dynamic():
+    """`hf download $(cat model.txt)`: the id is computed when the script runs."""
+    assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")
+            if line in (2, 3)] == [(2, None, True), (3, None, True)]
+
+
+@pytest.mark.xfail(strict=True, reason="not done: shell text run through eval, `sh -c` or `python -c` is not read "
+                                       "as code (issue 8 section 2)")
 def test_shell_commands_run_through_another_layer_are_still_read():
-    """`$(...)` is computed at run time (dynamic); `eval "..."`, `bash -c "..."` and `python -c "..."` run a
-    string that is itself a command or Python code, so it is read like one."""
-    assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")] == [
-        (2, None, True),
-        (3, None, True),
+    """`eval "..."`, `bash -c "..."` and `python -c "..."` run a string that is itself a command or Python code."""
+    assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")
+            if line > 3] == [
         (4, "evil-org/in-eval", False),
         (5, "evil-org/in-bash-c", False),
         (6, "evil-org/in-python-c", False),
