@@ -11,6 +11,7 @@ import fnmatch
 import io
 import os
 import re
+import time
 import tokenize
 from collections.abc import Iterable, Iterator
 
@@ -21,7 +22,13 @@ MAX_TEXT_BYTES = 10 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 """Notebooks carry their outputs (images, tables); their code is still worth parsing well past 10 MB."""
 PARALLEL_THRESHOLD = 400
-"""Below this many files a process pool costs more than it saves."""
+"""From this many files on, the scan starts in a process pool right away."""
+SERIAL_SECONDS = 0.05
+"""A smaller tree is scanned in this process first. Most are done within this time and never pay for starting a
+pool; when files keep passing the prefilter and need parsing (a repository that loads models everywhere), the
+files still left after it go to the pool."""
+MIN_POOL_FILES = 16
+"""Fewer files left than this are not worth starting a pool for."""
 BATCH_SIZE = 64
 
 # Directories that hold someone else's code or build output, never the repository's own loading code.
@@ -374,6 +381,24 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
 
 
+def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int) -> list:
+    """`_scan_batch` results for `files`, in their order, from `workers` processes."""
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs imports a small scan never needs
+
+    batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
+    results = []
+    batches = list(_batches(files, batch_size))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in batches]
+        for batch, future in zip(batches, futures, strict=True):
+            try:
+                results.append(future.result())
+            except Exception as exc:  # noqa: BLE001 - a dead worker loses its batch, never silently
+                results.append((0, [], [ScanWarning(f.path, f"not scanned: the worker process failed "
+                                                            f"({type(exc).__name__}: {exc})") for f in batch]))
+    return results
+
+
 # ---------------------------------------------------------------------------------------------------- public
 
 
@@ -393,22 +418,19 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     _load_finders()  # import once here so forked workers inherit it
 
     workers = jobs if jobs is not None else _usable_cpus()
-    if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs imports a small scan never needs
-
-        batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
-        results = []
-        batches = list(_batches(files, batch_size))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in batches]
-            for batch, future in zip(batches, futures, strict=True):
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # noqa: BLE001 - a dead worker loses its batch, never silently
-                    results.append((0, [], [ScanWarning(f.path, f"not scanned: the worker process failed "
-                                                                f"({type(exc).__name__}: {exc})") for f in batch]))
-    else:
-        results = [_scan_batch(files, repo_paths)]
+    results = []
+    pending = files
+    if workers > 1 and len(files) < PARALLEL_THRESHOLD:
+        deadline = time.perf_counter() + SERIAL_SECONDS
+        done = 0
+        while done < len(files) and time.perf_counter() < deadline:
+            results.append(_scan_batch(files[done:done + 1], repo_paths))
+            done += 1
+        pending = files[done:]
+    if workers > 1 and len(pending) >= MIN_POOL_FILES:
+        results += _scan_in_pool(pending, repo_paths, workers)
+    elif pending:
+        results.append(_scan_batch(pending, repo_paths))
 
     files_scanned = 0
     references: list[Reference] = []

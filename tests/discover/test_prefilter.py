@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from gate.discover import catalog
+from gate.discover import catalog, engine
+from gate.discover.engine import discover
 from gate.discover.interface import file_name, file_suffix
 from gate.discover.python_finder import relevant_lines, scan_python_text, trigger_tokens_in
 
@@ -72,3 +73,29 @@ def test_cycle_collection_stays_off_when_the_caller_switched_it_off():
 def test_file_name_and_suffix_read_paths_like_pathlib(path):
     assert file_name(path) == PurePosixPath(path).name
     assert file_suffix(path) == PurePosixPath(path).suffix
+
+
+def _loader_tree(root, files: int) -> None:
+    for index in range(files):
+        folder = root / f"pkg{index % 5}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"m{index}.py").write_text(
+            f"from transformers import AutoModel\nAutoModel.from_pretrained('org/m{index}', revision='main')\n")
+    (root / "blob.py").write_bytes(b"\0binary")
+
+
+@pytest.mark.parametrize("serial_seconds", [0.0, 60.0])
+def test_a_small_tree_gives_the_same_result_scanned_here_or_handed_to_the_pool(tmp_path, monkeypatch,
+                                                                               serial_seconds):
+    _loader_tree(tmp_path, 40)
+    alone = discover(str(tmp_path), jobs=1)
+    handed_over: list[int] = []
+    real_pool = engine._scan_in_pool
+    monkeypatch.setattr(engine, "_scan_in_pool", lambda files, *rest: handed_over.append(len(files))
+                        or real_pool(files, *rest))
+    monkeypatch.setattr(engine, "SERIAL_SECONDS", serial_seconds)
+    shared = discover(str(tmp_path), jobs=2)
+    assert shared == alone
+    assert len(alone.references) == 40 and alone.files_scanned == 41
+    # No time in this process: every file goes to the pool; all the time it needs: the pool is never started.
+    assert handed_over == ([41] if serial_seconds == 0.0 else [])
