@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
-from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
+from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
@@ -599,7 +599,9 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
     else:
         if value.lower() in NOT_HUB_IDS or "://" in value:
             return None
-        if not looks_like_hub_id(value, allow_legacy=spec.allow_legacy) or is_local_path(value, repo_paths):
+        if (not looks_like_hub_id(value, allow_legacy=spec.allow_legacy)
+                and look_alike(value, allow_legacy=spec.allow_legacy) is None) or is_local_path(value, repo_paths):
+            # An id that only looks like one (homoglyphs) is reported as written, with a warning (issue 8).
             return None
         repo_id = value
     revision, revision_key = None, spec.revision_keys[0]
@@ -636,4 +638,4 @@ class ConfigFinder(Finder):
         reader = self._READERS[PurePosixPath(file.path).suffix.lower()]
         roots, warnings = reader(text, file.path)
         references = tuple(_references(roots, file.path, repo_paths))
-        return FileResult(references=references, warnings=tuple(warnings))
+        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))

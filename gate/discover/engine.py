@@ -179,7 +179,15 @@ class _Walk:
                 continue
             seen.add(rel)
             parts = rel.split("/")
-            if any(self.excluded("/".join(parts[: i + 1]), is_dir=True) for i in range(len(parts) - 1)):
+            excluded_by = next(("/".join(parts[: i + 1]) for i in range(len(parts) - 1)
+                                if self.excluded("/".join(parts[: i + 1]), is_dir=True)), None)
+            if excluded_by is not None:
+                if not any(_glob_matches(pattern, excluded_by) for pattern in self.patterns):
+                    # Named on purpose (e.g. a file a pull request changes) yet skipped by a default exclude: say so,
+                    # since `build/loader.py` may well be this repository's own code (issue 8: evasion).
+                    self.warnings.append(ScanWarning(self.shown(rel), (
+                        f"listed for scanning, but under {excluded_by}/, which is excluded by default (dependencies, "
+                        "build output, environments): not scanned; review it by hand")))
                 continue
             real = os.path.realpath(absolute)
             if real != absolute:  # the path goes through a symlink somewhere
@@ -275,6 +283,16 @@ def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
                   "and the rest scanned")
 
 
+def _starts_like_a_model_file(absolute: str) -> bool:
+    """A pickle's PROTO opcode (protocol 2-5) or a zip's magic in the first bytes."""
+    try:
+        with open(absolute, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or head == b"PK\x03\x04"
+
+
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
     """(was it scanned, what was found) for one file."""
     text_finders, url_finder, artifact_finder = _load_finders()
@@ -289,6 +307,14 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
 
     accepting = [f for f in text_finders if f.accepts(file.path)]
     url_only = not accepting
+    if url_only and _starts_like_a_model_file(file.absolute):
+        # Loading code can `torch.load("weights.dat")`: a pickle or a torch zip under any name is a model file
+        # (issue 8: evasion). Other zips (`.docx`, `.jar`, ...) are not reported.
+        found: list[Reference] = []
+        _run(artifact_finder, file, "", repo_paths, found, warnings)
+        if any(reference.format in ("pickle", "pytorch-zip") for reference in found):
+            return True, FileResult(tuple(found), tuple(warnings))
+        warnings.clear()
     if url_only:
         if not url_finder.accepts(file.path):
             return False, FileResult()

@@ -119,6 +119,20 @@ class LookAlike:
     """The odd characters, as `U+0430 CYRILLIC SMALL LETTER A`."""
 
 
+def look_alike_warnings(references, path: str) -> list:
+    """A warning for each reference whose id only looks like a Hub id (homoglyphs): it names another repository."""
+    from gate.discover.interface import ScanWarning
+
+    warnings = []
+    for reference in references:
+        imitated = look_alike(reference.id) if reference.id else None
+        if imitated is not None:
+            warnings.append(ScanWarning(path, (
+                f"line {reference.line}: the id '{reference.id}' only looks like '{imitated.ascii_id}': it contains "
+                f"{', '.join(imitated.characters)}, so it names another repository (or none)")))
+    return warnings
+
+
 def look_alike(value: str, *, allow_legacy: bool = True) -> LookAlike | None:
     """If `value` is not a valid Hub id but reads like one (homoglyphs, full-width or invisible characters),
     the id it imitates; otherwise None."""

@@ -27,6 +27,16 @@ class NotebookError(ValueError):
     """The file is not notebook JSON."""
 
 
+class NotebookTooLarge(NotebookError):
+    """More JSON values than the offset-keeping reader holds (each costs ~500 bytes): read without offsets."""
+
+
+MAX_LOCATED_VALUES = 200_000
+_SKIPPED_VALUES = frozenset({"outputs", "attachments"})
+"""Values that are never code: decoded at C speed without offsets, so cell outputs (images, tables) stay cheap."""
+_DECODER = json.JSONDecoder()
+
+
 class _Located(str):
     """A JSON string that remembers where its text starts in the raw file."""
 
@@ -47,12 +57,26 @@ def load_with_offsets(text: str) -> object:
     # Each frame: (container, pending key for dicts). The root list holds the top value.
     stack: list[list] = [[root, None]]
     expect_value = True
+    budget = MAX_LOCATED_VALUES  # issue 8: millions of tiny values must not cost gigabytes
     while True:
         container, key = stack[-1]
         if expect_value:
             if position >= len(text):
                 raise NotebookError("unexpected end of file")
             char = text[position]
+            budget -= 1
+            if budget < 0:
+                raise NotebookTooLarge(f"more than {MAX_LOCATED_VALUES:,} JSON values")
+            if key in _SKIPPED_VALUES and isinstance(container, dict) and char in "[{":
+                try:
+                    skipped, position = _DECODER.raw_decode(text, position)
+                except (ValueError, RecursionError):
+                    pass  # invalid or too deep for the C decoder: read it below, which says where it breaks
+                else:
+                    _store(stack[-1], skipped)  # plain values, no offsets
+                    expect_value = False
+                    position = _WHITESPACE.match(text, position).end()
+                    continue
             if char == "{" or char == "[":
                 value: object = {} if char == "{" else []
                 _store(stack[-1], value)
@@ -181,6 +205,13 @@ class _Notebook:
     def read(self) -> FileResult:
         try:
             document = load_with_offsets(self.text)
+        except NotebookTooLarge as exc:
+            try:
+                document = json.loads(self.text)  # no offsets: every line of the cells maps to line 1
+            except (ValueError, RecursionError):
+                document = None
+            self.warnings.append(ScanWarning(self.file.path, f"notebook holds {exc}; its cells were read without "
+                                                             "positions, so references point at line 1"))
         except (NotebookError, RecursionError, ValueError) as exc:
             from gate.discover.url_finder import scan_text_for_urls
 

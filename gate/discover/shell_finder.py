@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
+from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_name, file_suffix
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
@@ -57,6 +57,11 @@ _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
 _HIDDEN_SPACE = "\x1f"
+_COMMAND_SUBSTITUTION = re.compile(r"\$\([^()\n]*\)")
+_HIDE_IN_WORD = str.maketrans({" ": _HIDDEN_SPACE, "(": "\x1c", ")": "\x1d", "|": "\x1e", ";": "\x1a", "&": "\x19",
+                               "<": "\x18", ">": "\x17"})
+_SHOW_IN_WORD = str.maketrans({"\x1c": "(", "\x1d": ")", "\x1e": "|", "\x1a": ";", "\x19": "&", "\x18": "<",
+                               "\x17": ">"})
 _LONGEST_SHLEX_LINE = 100_000
 _MOST_WORDS = 10_000
 _HUB_GIT_URL = re.compile(
@@ -138,12 +143,17 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
         for match in re.finditer(r"\S+", logical.text):
             words.append((match.group(0).strip("\"'"), match.start()))
             if len(words) >= _MOST_WORDS:
-                rest = re.finditer(r"\S*(?:huggingface\.co|hf\.co)/\S*", logical.text[match.end():])
+                # Anchored at word starts: a bare `\S*` before the host backtracks quadratically through a long
+                # run of non-spaces (`}}}}...`, 12 s for 100 KB; issue 8: resource limits).
+                rest = re.finditer(r"(?<!\S)\S*?(?:huggingface\.co|hf\.co)/\S*", logical.text[match.end():])
                 words += [(m.group(0).strip("\"'"), match.end() + m.start()) for m in rest]
                 break
         return words
     # GitHub expressions (`${{ inputs.model }}`) are one word: hide their spaces from shlex, same length.
     text = _GITHUB_EXPRESSION.sub(lambda m: m.group(0).replace(" ", _HIDDEN_SPACE), logical.text)
+    # So is a command substitution, `$(cat model.txt)`: its value is only known when the script runs, so it must
+    # reach the id slot whole and be reported as dynamic (issue 8: evasion). Same length, restored below.
+    text = _COMMAND_SUBSTITUTION.sub(lambda m: m.group(0).translate(_HIDE_IN_WORD), text)
     lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -160,7 +170,7 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
             previous_end = max(lexer.instream.tell() - len(lexer._pushback_chars), start + 1)
             if token.startswith("#") and text[start:start + 1] == "#":
                 break  # an unquoted comment runs to the end of the line
-            words.append((token.replace(_HIDDEN_SPACE, " "), start))
+            words.append((token.replace(_HIDDEN_SPACE, " ").translate(_SHOW_IN_WORD), start))
     except ValueError:
         # Unbalanced quotes: fall back to whitespace words with quotes stripped; better than nothing.
         words = [(m.group(0).strip("\"'"), m.start()) for m in re.finditer(r"\S+", text)]
@@ -247,8 +257,9 @@ class _Collector:
         for name in _VARIABLE.findall(word.raw):
             self.consumed_variables.add(name[0] or name[3])
         if word.resolved:
-            if not looks_like_hub_id(value, allow_legacy=allow_legacy) or is_local_path(value, self.repo_paths):
-                return
+            if (not looks_like_hub_id(value, allow_legacy=allow_legacy)
+                    and look_alike(value, allow_legacy=allow_legacy) is None) or is_local_path(value, self.repo_paths):
+                return  # an id that only looks like one (homoglyphs) is reported, with a warning (issue 8)
         revision_text = revision.text if revision is not None and revision.resolved else (
             revision.raw if revision is not None else None)
         self.references.append(Reference(
@@ -821,4 +832,5 @@ class ShellFinder(Finder):
         else:
             _scan_shell_into(text, collector, _offset_map(text, 0), 0, {})
         collector.finish_env()
-        return FileResult(references=tuple(collector.references), warnings=tuple(warnings))
+        references = tuple(collector.references)
+        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))

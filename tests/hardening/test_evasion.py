@@ -101,9 +101,7 @@ def test_a_strict_policy_denies_what_discovery_reports_as_dynamic():
         ("dynamic-reference", "error", 5)]
 
 
-# ------------------------------------------------------------------------------------- not caught yet
-
-NOT_YET = "discovery does not handle this trick yet (issue 8 section 2); fixed after the discovery helpers finish"
+# ---------------------------------------------------------------- tricks that discovery was taught (issue 8)
 
 
 @pytest.mark.parametrize("trick", ["method-alias", "getattr-method"])
@@ -141,7 +139,6 @@ def test_homoglyph_ids_are_reported_as_written_with_a_warning_naming_the_look_al
     assert "'evil-org/backdoor'" in messages[2] and "U+200B" in messages[2]
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 @pytest.mark.parametrize(("trick", "path"), [("homoglyph-config", "config.yaml"), ("homoglyph-shell", "fetch.sh")])
 def test_homoglyph_ids_in_configs_and_scripts_are_reported(trick, path):
     [reference] = scan(trick).references
@@ -150,7 +147,6 @@ def test_homoglyph_ids_in_configs_and_scripts_are_reported(trick, path):
     assert warned_path == path and "google-bert/bert-base-uncased" in message
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_pickle_hidden_under_another_extension_is_still_an_artifact(tmp_path):
     """Loading code can `torch.load("weights.dat")`: the bytes, not the name, make a file a model file."""
     (tmp_path / "weights.dat").write_bytes(pickle.dumps({"layer": [1.0, 2.0]}, protocol=4))
@@ -214,7 +210,6 @@ def test_a_config_that_does_not_parse_still_has_its_ids_reported(tmp_path, name,
     assert "could not be parsed" in warning.message
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_YET)
 def test_a_command_substitution_in_the_id_slot_is_dynamic():
     """`hf download $(cat model.txt)`: the id is computed when the script runs."""
     assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")
@@ -257,8 +252,6 @@ def test_a_pull_request_file_with_an_odd_name_is_still_judged(tmp_path, name):
 DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "venv", "site-packages"]
 
 
-@pytest.mark.xfail(strict=True, reason="default excludes (build/, dist/, node_modules/, venv/, ...) drop listed files "
-                                       "without a word (fixed after 15:30)")
 @pytest.mark.parametrize("directory", DEFAULT_EXCLUDED_HIDING_PLACES)
 def test_a_listed_file_in_a_default_excluded_directory_is_not_dropped_silently(tmp_path, directory):
     """`build/loader.py` committed by a pull request and imported from `train.py` is this repository's code, not

@@ -354,11 +354,18 @@ def _padded_notebook(values: int, where: str) -> str:
     return text.replace('"@OUTPUTS@"', padding if where != "outputs" else f'[{{"data": {padding}}}]')
 
 
-@pytest.mark.xfail(strict=True, reason="the notebook reader keeps every JSON string with its offset: ~500 bytes per "
-                                       "value, 6 GB and 30 s for a 48 MB notebook under the 64 MiB limit")
 @pytest.mark.parametrize("where", ["outputs", "markdown"])
 def test_a_notebook_padded_with_millions_of_tiny_values_stays_small(tmp_path, where):
     (tmp_path / "padded.ipynb").write_text(_padded_notebook(600_000, where))
     result = child(SCAN_IN_CHILD, str(tmp_path))
     assert result["returncode"] == 0 and result["ids"] == ["org/m"]
     assert result["rss_mib"] < 250  # a 2.4 MB notebook took ~310 (outputs) and ~600 MiB (markdown)
+
+
+def test_a_long_line_of_non_spaces_in_shell_text_is_linear(tmp_path):
+    """Past 100 000 characters a shell line is split on whitespace and searched for Hub URLs; that search once
+    backtracked quadratically through a long run of non-spaces (12 s for 100 KB)."""
+    line = "echo " + "w " * 10_000 + "}" * 200_000 + " https://huggingface.co/org/m/resolve/main/x\n"
+    (tmp_path / "run.sh").write_text(line)
+    discovery, seconds = scan(tmp_path)
+    assert [r.id for r in discovery.references] == ["org/m"] and seconds < 3
