@@ -24,6 +24,9 @@ class ScanOptions:
     """How to name policy_text in messages (e.g. `base:.github/model-policy.yml`)."""
     paths: tuple[str, ...] | None = None
     excludes: tuple[str, ...] = ()
+    under_review: tuple[str, ...] = ()
+    """Files a pull request changes: scanned even where a default exclude (build/, node_modules/, ...) would
+    skip them, since the PR commits them as this repository's code."""
     jobs: int | None = None
     fail_on: str = "error"
     today: _dt.date = field(default_factory=_dt.date.today)
@@ -58,7 +61,8 @@ def run_scan(options: ScanOptions) -> Report:
     )
     if options.profile:
         policy = policy.with_profile(options.profile)
-    discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs)
+    discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs,
+                         under_review=options.under_review)
     findings: list[Finding] = list(evaluate(policy, discovery.references, options.today))
     references = discovery.references
     warnings = tuple(discovery.warnings)

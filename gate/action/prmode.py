@@ -176,6 +176,12 @@ def scan_relative(changed: tuple[git.ChangedFile, ...], prefix: str) -> dict[str
     return out
 
 
+def changed_under_root(pr: PullRequest, prefix: str, root: str) -> tuple[str, ...]:
+    """The head's changed files below the scanned root that still exist (relative to it): scanned even inside
+    default-excluded directories, so a PR cannot hide a loader under build/ or node_modules/."""
+    return tuple(sorted(p for p in scan_relative(pr.changed, prefix) if os.path.isfile(os.path.join(root, p))))
+
+
 def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
                        fail_on_existing: bool) -> Report:
     """Scan the changed files as the base has them (same policy and options, no Hub requests: see the module's
@@ -184,7 +190,8 @@ def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, p
 
     changed = scan_relative(pr.changed, prefix)
     paths = sorted({p for p in changed.values() if p and os.path.isfile(os.path.join(base_root, p))})
-    base = run_scan(replace(options, root=base_root, paths=tuple(paths), verify="none")) if paths else None
+    base = run_scan(replace(options, root=base_root, paths=(), under_review=tuple(paths),
+                            verify="none")) if paths else None
     return mark_pre_existing(head, base, changed, options.fail_on, fail_on_existing)
 
 

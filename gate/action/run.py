@@ -104,6 +104,8 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
             verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
         )
+        if pr is not None:
+            options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root))
         with _hf_token(inputs.hf_token):
             report = run_scan(options)
             if pr is not None:

@@ -163,9 +163,14 @@ class _Walk:
             self.warnings.append(ScanWarning(rel, "symlink loop (points at a directory containing it); not followed"))
         # Otherwise the target lies inside the root and is scanned under its own path.
 
-    def add_listed(self, listed: Iterable[str]) -> None:
-        """`--paths` / `--changed-files`: look at exactly these entries; cost scales with their number."""
+    def add_listed(self, listed: Iterable[str], *, under_review: bool = False) -> None:
+        """`--paths` / `--changed-files`: look at exactly these entries; cost scales with their number.
+
+        `under_review`: the files a pull request changes. They are scanned even below a default-excluded
+        directory (`build/loader.py` committed by the PR is this repository's code, not build output); the
+        user's own `--exclude` patterns still apply."""
         seen: set[str] = set()
+        seen_shown = {f.path for f in self.files}
         for given in listed:
             given = given.strip()
             if not given:
@@ -181,6 +186,12 @@ class _Walk:
             parts = rel.split("/")
             excluded_by = next(("/".join(parts[: i + 1]) for i in range(len(parts) - 1)
                                 if self.excluded("/".join(parts[: i + 1]), is_dir=True)), None)
+            if excluded_by is not None and under_review and not any(
+                    _glob_matches(pattern, "/".join(parts[: i + 1])) for pattern in self.patterns
+                    for i in range(len(parts))):
+                self.warnings.append(ScanWarning(self.shown(rel), (
+                    f"under {excluded_by}/, which is excluded by default, but the pull request changes it: scanned")))
+                excluded_by = None
             if excluded_by is not None:
                 if not any(_glob_matches(pattern, excluded_by) for pattern in self.patterns):
                     # Named on purpose (e.g. a file a pull request changes) yet skipped by a default exclude: say so,
@@ -202,7 +213,7 @@ class _Walk:
                 if not self.excluded(rel, is_dir=True):
                     self.walk(rel)
             elif os.path.isfile(absolute):
-                if not self.excluded(rel, is_dir=False):
+                if not self.excluded(rel, is_dir=False) and _printable(rel) not in seen_shown:
                     self.files.append(SourceFile(self.shown(rel), absolute))
             elif not os.path.lexists(absolute):
                 self.warnings.append(ScanWarning(rel, "listed for scanning but does not exist (deleted?); skipped"))
@@ -429,8 +440,11 @@ def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int) -> list:
 
 
 def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterable[str] = (),
-             jobs: int | None = None) -> Discovery:
-    """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`)."""
+             jobs: int | None = None, under_review: Iterable[str] = ()) -> Discovery:
+    """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`).
+
+    `under_review`: files a pull request changes, scanned in addition even where a default exclude would
+    skip them (see `_Walk.add_listed`)."""
     root = os.path.realpath(root)
     if not os.path.isdir(root):
         raise NotADirectoryError(root)
@@ -439,6 +453,8 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
         walker.walk()
     else:
         walker.add_listed(paths)
+    if under_review:
+        walker.add_listed(under_review, under_review=True)
     files = walker.files
     repo_paths = _RepoPaths(root)
     _load_finders()  # import once here so forked workers inherit it

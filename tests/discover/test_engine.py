@@ -157,3 +157,19 @@ def test_a_dead_worker_turns_its_files_into_warnings_never_a_silent_gap(tmp_path
     warned = {w.path for w in discovery.warnings}
     assert "die.sh" in warned and all("worker process failed" in w.message for w in discovery.warnings)
     assert scanned | warned == {f"s{index:02}.sh" for index in range(40)} | {"die.sh"}
+
+
+def test_files_under_review_are_scanned_inside_default_excluded_directories(tmp_path):
+    # A pull request that commits build/loader.py cannot hide it behind the default excludes; the user's own
+    # --exclude still wins, and walked files are not scanned twice.
+    for rel in ("build/loader.py", "vendor/skip.py", "train.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("from transformers import AutoModel\nAutoModel.from_pretrained('org/x')\n")
+    plain = discover(str(tmp_path), jobs=1)
+    assert [r.path for r in plain.references] == ["train.py", "vendor/skip.py"]  # vendor/ is not a default exclude
+    reviewed = discover(str(tmp_path), excludes=["vendor/**"], jobs=1,
+                        under_review=["build/loader.py", "vendor/skip.py", "train.py"])
+    assert [r.path for r in reviewed.references] == ["build/loader.py", "train.py"]
+    assert [(w.path, w.message) for w in reviewed.warnings] == [(
+        "build/loader.py",
+        "under build/, which is excluded by default, but the pull request changes it: scanned")]

@@ -265,8 +265,6 @@ def test_a_listed_file_in_a_default_excluded_directory_is_not_dropped_silently(t
     assert warning.path == f"{directory}/loader.py" and "excluded by default" in warning.message
 
 
-@pytest.mark.xfail(strict=True, reason="the action scans the whole tree with the default excludes, so a pull request "
-                                       "that adds its loader under build/ passes the gate without a word")
 def test_a_pull_request_hiding_its_loader_in_a_build_directory_is_judged(tmp_path):
     from tests.action.gitrepo import Repo, pull_request_event, run_action
 
