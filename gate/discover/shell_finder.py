@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
@@ -62,6 +62,18 @@ _HIDE_IN_WORD = str.maketrans({" ": _HIDDEN_SPACE, "(": "\x1c", ")": "\x1d", "|"
                                "<": "\x18", ">": "\x17"})
 _SHOW_IN_WORD = str.maketrans({"\x1c": "(", "\x1d": ")", "\x1e": "|", "\x1a": ";", "\x19": "&", "\x18": "<",
                                "\x17": ">"})
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash"})
+_SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+_SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group",
+                                 "--chdir", "--host", "--prompt", "--role", "--type", "--other-user",
+                                 "--command-timeout", "--close-from"})
+_ENV_VALUE_OPTIONS = frozenset({"-u", "--unset", "-C", "--chdir"})
+_CONTAINER_VALUE_OPTIONS = frozenset({"-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir",
+                                      "--detach-keys"})
+_DEEPEST_LAYER = 4
+"""How many layers of `sh -c "..."` / `eval "..."` are read (each holds the next as a quoted string)."""
+LAYER_SEPARATOR = " > "
+"""Joins the layers in the `api` of a reference found inside another command: `bash -c > shell:hf download`."""
 _LONGEST_SHLEX_LINE = 100_000
 _MOST_WORDS = 10_000
 _HUB_GIT_URL = re.compile(
@@ -241,8 +253,10 @@ def commands_of(logical: _Logical, env: dict[str, Word]) -> Iterator[Command]:
 class _Collector:
     """Turns recognised commands into references for one source."""
 
-    def __init__(self, path: str, syntax: str, repo_paths):
+    def __init__(self, path: str, syntax: str, repo_paths, depth: int = 0):
         self.path, self.syntax, self.repo_paths = path, syntax, repo_paths
+        self.depth = depth
+        """How many `sh -c` / `eval` / `python -c` layers this text sits inside."""
         self.references: list[Reference] = []
         self.env_assignments: list[tuple[str, Word, dict[str, Word], list[Word]]] = []
         self.consumed_variables: set[str] = set()
@@ -318,6 +332,10 @@ class _Collector:
         for name, value in command.env.items():
             if name in ENV_FORMS:
                 self.env_assignments.append((name, value, command.env, words))
+        layer = _another_layer(words)
+        if layer is not None:
+            self._another_layer(*layer, at=words[0])
+            return
         if program in DOWNLOAD_PROGRAMS and rest and rest[0].text == "download":
             consumed |= self._download(program, words, rest[1:])
         elif program == "git" and rest and rest[0].text == "clone":
@@ -332,6 +350,28 @@ class _Collector:
             self._docker_env(words)
         consumed |= self._flags(words, consumed)
         self._urls(words, consumed, program)
+
+    def _another_layer(self, name: str, language: str, code: Word, *, at: Word) -> None:
+        """`bash -c "..."`, `eval "..."`, `python -c "..."`: the string is read again, as shell or as Python, and
+        what it holds is reported at the outer command (issue 8: evasion)."""
+        if self.depth >= _DEEPEST_LAYER:
+            return
+        if language == "python":
+            from gate.discover.python_finder import PythonFinder
+
+            found = list(PythonFinder().scan(SourceFile(self.path, ""), code.text, self.repo_paths).references)
+        else:
+            inner = _Collector(self.path, self.syntax, self.repo_paths, self.depth + 1)
+            _scan_shell_into(code.text, inner, [at.line] * (code.text.count("\n") + 1), 0, {})
+            inner.finish_env()
+            found = inner.references
+        if found:
+            for variable in _VARIABLE.findall(code.raw):  # substituted before the inner text was read
+                self.consumed_variables.add(variable[0] or variable[3])
+        self.references.extend(
+            replace(reference, line=at.line, column=at.column, syntax=self.syntax,
+                    api=f"{name}{LAYER_SEPARATOR}{reference.api}")
+            for reference in found)
 
     def _download(self, program: str, words: list[Word], args: list[Word]) -> set[int]:
         repo_word, index = None, 0
@@ -488,6 +528,92 @@ _VLLM_SWITCHES = frozenset({
 
 def _takes_value(word: str) -> bool:
     return word.startswith("-") and "=" not in word and word not in _VLLM_SWITCHES and not word.startswith("--no-")
+
+
+def _skip_options(words: list[Word], index: int, takes_value: frozenset[str]) -> int:
+    while index < len(words) and words[index].text.startswith("-") and words[index].text != "--":
+        index += 2 if words[index].text in takes_value else 1
+    return index + 1 if index < len(words) and words[index].text == "--" else index
+
+
+def _another_layer(words: list[Word]) -> tuple[str, str, Word] | None:
+    """(layer name, `shell` or `python`, the code) when the command runs a string as code: `bash -c STR`,
+    `sh -lc STR`, `eval STR...`, `su -c STR`, `python -c STR`, also behind `sudo`, `env`, `docker exec`."""
+    index = 0
+    # A leading wrapper (`sudo`, `xargs`, `nice`) is dropped by `commands_of`, its options are not.
+    while index < len(words) and words[index].text.startswith("-") and words[index].text != "--":
+        option = words[index].text
+        takes_value = option in _SUDO_VALUE_OPTIONS or option == "-I" or (
+            option == "-n" and index + 1 < len(words) and words[index + 1].text.isdigit())
+        index += 2 if takes_value else 1
+    while index < len(words):
+        text = PurePosixPath(words[index].text).name if "/" in words[index].text else words[index].text
+        if text in ("sudo", "doas"):
+            index = _skip_options(words, index + 1, _SUDO_VALUE_OPTIONS)
+        elif text in _WRAPPERS:
+            index += 1
+        elif text == "env":
+            index += 1
+            while index < len(words) and (_ASSIGNMENT.match(words[index].text) or words[index].text.startswith("-")):
+                index += 2 if words[index].text in _ENV_VALUE_OPTIONS else 1
+        elif text in ("docker", "podman") and index + 1 < len(words) and words[index + 1].text == "exec":
+            index = _skip_options(words, index + 2, _CONTAINER_VALUE_OPTIONS) + 1  # and the container
+        elif text in ("uv", "poetry", "pipenv", "pdm", "hatch") and index + 1 < len(words) \
+                and words[index + 1].text == "run":
+            index += 2
+        elif text == "eval":
+            code = words[index + 1:]
+            if not code:
+                return None
+            return "eval", "shell", Word(" ".join(w.text for w in code), " ".join(w.raw for w in code), code[0].line,
+                                         code[0].column, all(w.resolved for w in code))
+        elif text == "su":
+            for position in range(index + 1, len(words)):
+                option = words[position].text
+                if option in ("-c", "--command") and position + 1 < len(words):
+                    return "su -c", "shell", words[position + 1]
+                if option.startswith("--command="):
+                    word = words[position]
+                    return "su -c", "shell", Word(option[10:], word.raw.partition("=")[2], word.line, word.column,
+                                                  word.resolved)
+            return None
+        elif text in _SHELLS:
+            command_string = False
+            index += 1
+            while index < len(words) and words[index].text[:1] in ("-", "+") and words[index].text not in ("-", "--"):
+                option = words[index].text
+                if option in _SHELL_VALUE_OPTIONS:
+                    index += 1
+                elif not option.startswith("--") and "c" in option[1:]:
+                    command_string = True
+                index += 1
+            if index < len(words) and words[index].text == "--":
+                index += 1
+            if command_string and index < len(words):
+                return f"{text} -c", "shell", words[index]
+            return None
+        elif re.fullmatch(r"python[\d.]*", text):
+            index += 1
+            while index < len(words) and words[index].text.startswith("-") and not words[index].text.startswith("--"):
+                option = words[index].text[1:]
+                for position, letter in enumerate(option):
+                    if letter == "c":
+                        word = words[index]
+                        if option[position + 1:]:  # `-c'code'`
+                            return f"{text} -c", "python", Word(option[position + 1:], word.raw, word.line,
+                                                                word.column, word.resolved)
+                        return (f"{text} -c", "python", words[index + 1]) if index + 1 < len(words) else None
+                    if letter in ("m", "W", "X"):
+                        if letter == "m":
+                            return None
+                        if option[position + 1:] == "":
+                            index += 1
+                        break
+                index += 1
+            return None
+        else:
+            return None
+    return None
 
 
 def _program(words: list[Word]) -> tuple[str | None, list[Word]]:

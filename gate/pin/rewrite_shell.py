@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from gate.discover.shell_finder import LAYER_SEPARATOR
 from gate.pin.inline import pin_inside, url_revision_spans
 from gate.pin.interface import Pin, SpanPlan, SpanRewriter
 from gate.pin.textedit import Edit, line_offsets
@@ -98,6 +99,49 @@ def _inside_word_edit(text: str, start: int, end: int, column_offset: int, pin: 
     return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, pin.sha))
 
 
+def _quoted_string(text: str, start: int, end: int, position: int) -> tuple[int, int] | None:
+    """(opening quote, closing quote) offsets of the shell-quoted string that `position` is inside, reading the
+    quotes from `start`; None outside quotes."""
+    index, quote, opened = start, None, -1
+    while index < min(position, end):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote is None and char in "\"'":
+            quote, opened = char, index
+        elif char == quote:
+            quote = None
+        index += 1
+    if quote is None or index > position:
+        return None
+    closing = text.find(quote, position, end) if quote == "'" else -1
+    if quote == '"':
+        index = position
+        while index < end and text[index] != '"':
+            index += 2 if text[index] == "\\" else 1
+        closing = index if index < end else -1
+    return (opened, closing) if closing >= 0 else None
+
+
+def _inside_another_layer(text: str, start: int, end: int, pin: Pin, edit: Edit | str) -> Edit | str:
+    """A reference that discovery read inside `bash -c "..."`, `eval "..."` or `python -c "..."`: the edit stands
+    only when it lands plainly inside that quoted string (no escapes, nothing that needs quoting), else by hand."""
+    ref = pin.reference
+    *layers, inner = ref.api.split(LAYER_SEPARATOR)
+    by_hand = (f"{ref.id} is written inside `{' > '.join(layers)}` on line {ref.line}, where a rewrite could "
+               f"change what the command runs; pin it to {pin.sha} by hand")
+    if not inner.startswith(("shell:", "env:")):
+        return by_hand  # Python code (`python -c`): its revision keyword is not a shell flag
+    if isinstance(edit, str):
+        return edit
+    string = _quoted_string(text, start, end, edit.start)
+    if (string is None or not string[0] < edit.start <= edit.end <= string[1]
+            or "\\" in text[string[0]:string[1]] or re.search(r"[\"'`$\\]", edit.replacement)):
+        return by_hand
+    return edit
+
+
 def _edit_for(text: str, offsets: list[int], pin: Pin) -> Edit | str:
     ref = pin.reference
     if not 1 <= ref.line <= len(offsets):
@@ -106,7 +150,13 @@ def _edit_for(text: str, offsets: list[int], pin: Pin) -> Edit | str:
     column_offset = offsets[ref.line - 1] + max(ref.column - 1, 0)
     key = ref.revision_key
     if key == "url" or ref.syntax == "url":
-        return _url_edit(text, start, end, column_offset, pin)
+        return _url_edit(text, start, end, column_offset, pin)  # a revision segment: the same in any quoting
+    edit = _plain_edit(text, start, end, column_offset, pin)
+    return _inside_another_layer(text, start, end, pin, edit) if LAYER_SEPARATOR in ref.api else edit
+
+
+def _plain_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
+    ref, key = pin.reference, pin.reference.revision_key
     if key == "@":
         return _inside_word_edit(text, start, end, column_offset, pin)
     if not key:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from gate.discover.shell_finder import LAYER_SEPARATOR
+
 SHA_PLACEHOLDER = "<40-hex sha>"
 PIN_HINT = "`model-gate pin` does this automatically, using the commit the revision points at today."
 
@@ -46,7 +48,9 @@ def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
         prefix = "datasets/" if reference.kind == "dataset" else ""
         return (f"put the commit in the URL: https://huggingface.co/{prefix}{reference.id}/resolve/{sha}/<file> "
                 f"instead of /resolve/{current or 'main'}/")
-    if reference.syntax == "shell" or (key or "").startswith("-"):
+    *layers, inner_api = (getattr(reference, "api", None) or "").split(LAYER_SEPARATOR)
+    python_in_shell = bool(layers) and not inner_api.startswith(("shell:", "env:"))  # `python -c "...(revision=)"`
+    if (reference.syntax == "shell" and not python_in_shell) or (key or "").startswith("-"):
         flag = key or "--revision"
         if current:
             return f"replace {flag} {current} with {flag} {sha}"

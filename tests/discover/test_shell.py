@@ -228,3 +228,21 @@ def test_tgi_trust_remote_code_environment_variable():
     result = ShellFinder().scan(SourceFile("docker-compose.yml", "/x"), text, None)
     assert sorted((r.line, r.id, r.trust_remote_code) for r in result.references) == [(4, "org/h", True),
                                                                                       (8, "org/i", False)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('sudo -u me sh -lc "hf download org/a"', [(1, "org/a", "sh -c > shell:hf download")]),
+    ("env HOME=/x bash -ec 'eval \"vllm serve org/b\"'", [(1, "org/b", "bash -c > eval > shell:vllm serve")]),
+    ('docker exec -it -e X=1 box sh -c "hf download org/c"', [(1, "org/c", "sh -c > shell:hf download")]),
+    ('su root -c "huggingface-cli download org/d"', [(1, "org/d", "su -c > shell:huggingface-cli download")]),
+    ("python3 -u -c \"from huggingface_hub import snapshot_download; snapshot_download('org/e')\"",
+     [(1, "org/e", "python3 -c > huggingface_hub.snapshot_download")]),
+    ('M=org/f\nbash -c "hf download $M"', [(2, "org/f", "bash -c > shell:hf download")]),
+    ('bash -c "MODEL_ID=org/g text-generation-launcher"', [(1, "org/g", "bash -c > env:MODEL_ID")]),
+    ("bash script.sh org/h", []),
+    ("eval eval eval eval eval hf download org/i", []),  # past the deepest layer read
+], ids=["sudo-lc", "env-eval", "docker-exec", "su", "python3", "variable", "env-form", "script-file", "too-deep"])
+def test_code_run_through_another_layer_is_read_at_the_outer_command(text, expected):
+    references = scan_shell_text(text, "run.sh")
+    assert [(r.line, r.id, r.api) for r in references] == expected
+    assert all(r.syntax == "shell" for r in references)

@@ -216,8 +216,6 @@ def test_a_command_substitution_in_the_id_slot_is_dynamic():
             if line in (2, 3)] == [(2, None, True), (3, None, True)]
 
 
-@pytest.mark.xfail(strict=True, reason="not done: shell text run through eval, `sh -c` or `python -c` is not read "
-                                       "as code (issue 8 section 2)")
 def test_shell_commands_run_through_another_layer_are_still_read():
     """`eval "..."`, `bash -c "..."` and `python -c "..."` run a string that is itself a command or Python code."""
     assert [(line, ref_id, dynamic) for _path, line, ref_id, _r, _p, dynamic, _a in found("shell-indirection")

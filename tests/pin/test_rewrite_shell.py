@@ -103,3 +103,23 @@ def test_flag_of_another_command_on_the_same_line_is_not_touched():
     text = "hf download org/a --revision main && hf download org/m --local-dir m\n"
     result = rewrite_file("run.sh", text, [pin(sh(1, 39))])
     assert result.text == f"hf download org/a --revision main && hf download org/m --revision {SHA} --local-dir m\n"
+
+
+def test_a_reference_inside_another_layer_is_pinned_only_when_plainly_quoted():
+    """Read inside `bash -c "..."` / `eval '...'` (api `bash -c > shell:...`): the flag goes inside the string;
+    escaped quotes, `'\\''` splices, unquoted eval and Python code are listed instead of rewritten."""
+    plain = 'bash -c "hf download org/m"\neval \'vllm serve org/m --revision main\'\n'
+    result = rewrite_file("run.sh", plain, [pin(sh(1, api="bash -c > shell:hf download")),
+                                            pin(sh(2, api="eval > shell:vllm serve", revision="main"))])
+    assert result.text == f'bash -c "hf download org/m --revision {SHA}"\neval \'vllm serve org/m --revision {SHA}\'\n'
+    unsafe = ('bash -c "hf download \\"org/m\\""\n'
+              "bash -c 'hf download '\\''org/m'\\'''\n"
+              "eval hf download org/m\n"
+              "python -c \"AutoModel.from_pretrained('org/m', revision=x)\"\n")
+    result = rewrite_file("run.sh", unsafe, [pin(sh(1, api="bash -c > shell:hf download")),
+                                             pin(sh(2, api="bash -c > shell:hf download")),
+                                             pin(sh(3, api="eval > shell:hf download")),
+                                             pin(sh(4, api="python -c > transformers.from_pretrained", key="revision"))])
+    assert result.text == unsafe
+    assert [s.reference.line for s in result.skipped] == [1, 2, 3, 4]
+    assert all("pin it to" in s.reason and "by hand" in s.reason for s in result.skipped)

@@ -27,6 +27,11 @@ def only_finding(body, reference):
     (ref("org/m", syntax="shell", revision_key="--revision"), f"add --revision {PLACEHOLDER} to the command"),
     (ref("org/m", "main", syntax="shell", revision_key="--revision"),
      f"replace --revision main with --revision {PLACEHOLDER}"),
+    (ref("org/m", syntax="shell", revision_key="--revision", api="bash -c > shell:hf download"),
+     f"add --revision {PLACEHOLDER} to the command"),
+    # Python read inside `python -c "..."`: the keyword goes in the call, not on the command line
+    (ref("org/m", syntax="shell", api="python -c > transformers.from_pretrained"),
+     f'add revision="{PLACEHOLDER}" to the call'),
     (ref("org/m", "main", syntax="url", revision_key="url"),
      f"https://huggingface.co/org/m/resolve/{PLACEHOLDER}/<file> instead of /resolve/main/"),
     (ref("org/d", "main", kind="dataset", syntax="url", revision_key="url"),
