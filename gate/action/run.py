@@ -30,20 +30,20 @@ def _inside(workspace: str, given: str, what: str) -> str:
 
 
 @contextmanager
-def _hf_token(token: str | None):
-    """HF_TOKEN for the scan only; restored afterwards so nothing later can print or pass it on."""
-    if token is None:
-        yield
-        return
-    previous = os.environ.get("HF_TOKEN")
-    os.environ["HF_TOKEN"] = token
+def _scan_tokens(hf_token: str | None, github_token: str | None):
+    """HF_TOKEN (Hub) and GITHUB_TOKEN (torch.hub refs through the GitHub API) for the scan only; restored
+    afterwards so nothing later can print or pass them on."""
+    wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token)) if value}
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("HF_TOKEN", None)
-        else:
-            os.environ["HF_TOKEN"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def print_inert(text: str) -> None:
@@ -106,7 +106,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         )
         if pr is not None:
             options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root))
-        with _hf_token(inputs.hf_token):
+        with _scan_tokens(inputs.hf_token, inputs.github_token):
             report = run_scan(options)
             if pr is not None:
                 report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
