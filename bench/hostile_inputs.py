@@ -31,24 +31,36 @@ DEPTH = 100_000
 
 DISCOVER_CHILD = r"""
 import json, resource, sys, time
+def _peak_kib():
+    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 sys.path.insert(0, sys.argv[2])
 from gate.discover.engine import discover
 started = time.monotonic()
 discovery = discover(sys.argv[1], jobs=int(sys.argv[3]))
 print(json.dumps({"seconds": time.monotonic() - started,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                  "rss_mib": _peak_kib() // 1024,
                   "files": discovery.files_scanned, "references": len(discovery.references),
                   "warning": discovery.warnings[0].message if discovery.warnings else None}))
 """
 
 PICKLE_CHILD = r"""
 import json, resource, sys, time
+def _peak_kib():
+    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 sys.path.insert(0, sys.argv[2])
 from gate.verify.pickles import scan_file
 started = time.monotonic()
 scans = scan_file(sys.argv[1])
 print(json.dumps({"seconds": time.monotonic() - started,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                  "rss_mib": _peak_kib() // 1024,
                   "verdict": [s.severity for s in scans], "warning": (scans[0].messages or [None])[0] if scans else None}))
 """
 

@@ -28,18 +28,30 @@ sys.path.insert(0, str(ROOT))
 
 FICKLING_CHILD = r"""
 import json, resource, sys
+def _peak_kib():
+    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import fickling
 fickling.scan_file(sys.argv[1])
-print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+print(json.dumps({"peak_rss_kib": _peak_kib()}))
 """
 
 CHILD = r"""
 import json, resource, sys, time
+def _peak_kib():
+    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from gate.verify.pickles import scan_file
 started = time.perf_counter()
 scans = scan_file(sys.argv[1])
 print(json.dumps({
-    "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "peak_rss_kib": _peak_kib(),
     "seconds": time.perf_counter() - started,
     "verdicts": [[s.member, s.severity] for s in scans],
 }))
@@ -48,11 +60,17 @@ print(json.dumps({
 
 VERIFY_CHILD = r"""
 import json, resource, sys, time
+def _peak_kib():
+    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
+    try:
+        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from gate.verify.signatures import signature_spec, verify_model_directory
 spec = signature_spec({"public_key": sys.argv[2]}, ".")
 started = time.perf_counter()
 check = verify_model_directory(sys.argv[1], spec, display_path="model")
-print(json.dumps({"peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({"peak_rss_kib": _peak_kib(),
                   "seconds": time.perf_counter() - started, "verdicts": [check.status, check.reason]}))
 """
 
