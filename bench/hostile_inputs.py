@@ -29,14 +29,21 @@ CALL = b"from transformers import AutoModel\nAutoModel.from_pretrained('org/m')\
 MIB = 1 << 20
 DEPTH = 100_000
 
-DISCOVER_CHILD = r"""
-import json, resource, sys, time
+PEAK_KIB = r"""
+import resource
+
+
 def _peak_kib():
     # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
     try:
         return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+"""Prepended to every child script: `_peak_kib()`, the child's own peak memory."""
+
+DISCOVER_CHILD = r"""
+import json, resource, sys, time
 sys.path.insert(0, sys.argv[2])
 from gate.discover.engine import discover
 started = time.monotonic()
@@ -49,12 +56,6 @@ print(json.dumps({"seconds": time.monotonic() - started,
 
 PICKLE_CHILD = r"""
 import json, resource, sys, time
-def _peak_kib():
-    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
-    try:
-        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 sys.path.insert(0, sys.argv[2])
 from gate.verify.pickles import scan_file
 started = time.monotonic()
@@ -129,9 +130,9 @@ CASES = {
 def _run_child(kind: str, directory: Path, jobs: int, timeout: float) -> dict:
     if kind == "pickle":
         [target] = [p for p in directory.iterdir() if p.is_file()]
-        command = [sys.executable, "-c", PICKLE_CHILD, str(target), str(ROOT)]
+        command = [sys.executable, "-c", PEAK_KIB + PICKLE_CHILD, str(target), str(ROOT)]
     else:
-        command = [sys.executable, "-c", DISCOVER_CHILD, str(directory), str(ROOT), str(jobs)]
+        command = [sys.executable, "-c", PEAK_KIB + DISCOVER_CHILD, str(directory), str(ROOT), str(jobs)]
     started = time.monotonic()
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)

@@ -26,14 +26,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FICKLING_CHILD = r"""
-import json, resource, sys
+PEAK_KIB = r"""
+import resource
+
+
 def _peak_kib():
     # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
     try:
         return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+"""Prepended to every child script: `_peak_kib()`, the child's own peak memory."""
+
+FICKLING_CHILD = r"""
+import json, resource, sys
 import fickling
 fickling.scan_file(sys.argv[1])
 print(json.dumps({"peak_rss_kib": _peak_kib()}))
@@ -41,12 +48,6 @@ print(json.dumps({"peak_rss_kib": _peak_kib()}))
 
 CHILD = r"""
 import json, resource, sys, time
-def _peak_kib():
-    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
-    try:
-        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from gate.verify.pickles import scan_file
 started = time.perf_counter()
 scans = scan_file(sys.argv[1])
@@ -60,12 +61,6 @@ print(json.dumps({
 
 VERIFY_CHILD = r"""
 import json, resource, sys, time
-def _peak_kib():
-    # VmHWM: this process's own peak. ru_maxrss would keep the parent's high-water mark across exec.
-    try:
-        return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from gate.verify.signatures import signature_spec, verify_model_directory
 spec = signature_spec({"public_key": sys.argv[2]}, ".")
 started = time.perf_counter()
@@ -93,7 +88,7 @@ def sign_directory(model_dir: Path, key_dir: Path) -> Path:
 
 
 def scan_in_child(path: Path, program: str = CHILD, *extra: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", program, str(path), *extra], check=True, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", PEAK_KIB + program, str(path), *extra], check=True, capture_output=True, text=True,
                          cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
