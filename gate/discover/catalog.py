@@ -86,7 +86,9 @@ class ApiSpec:
     """The `api` field of the references (`{package}`: the callee's top-level package; `{callee}`: its name)."""
     slots: tuple[Slot, ...]
     kind: str = "model"
-    """`model`, `dataset`, or KIND_FROM_REPO_TYPE."""
+    """`model`, `dataset`, `metric`, or KIND_FROM_REPO_TYPE."""
+    role: str = "load"
+    """`load`, or `publish` for push/upload targets (`push_to_hub`, `create_repo`, `upload_folder`)."""
     source: str = "huggingface"
     id_form: str = ID_HUB
     pinnable: bool = True

@@ -6,7 +6,16 @@ import abc
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["model", "dataset", "artifact"]
+Kind = Literal["model", "dataset", "artifact", "metric"]
+Confidence = Literal["high", "medium"]
+Role = Literal["load", "publish"]
+
+CONFIDENCE_HIGH: Confidence = "high"
+"""Found through the catalog: a known API, config key or CLI flag."""
+CONFIDENCE_MEDIUM: Confidence = "medium"
+"""Found through context only: a Hub-id-shaped string bound to a model-ish name or passed to a loading-ish call."""
+ROLE_LOAD: Role = "load"
+ROLE_PUBLISH: Role = "publish"
 
 
 @dataclass(frozen=True)
@@ -14,7 +23,8 @@ class Reference:
     """One place in the repository that points at a model, a dataset or a committed model file."""
 
     kind: Kind
-    """`model`, `dataset`, or `artifact` (a model file committed to the repository)."""
+    """`model`, `dataset`, `artifact` (a model file committed to the repository), or `metric` (an `evaluate`
+    metric: a Hub Space whose code runs)."""
     source: str
     """Where the thing lives: `huggingface`, `torchhub`, `url`, `local`, `ollama`, `mlflow`, `kaggle`, `modelscope`."""
     id: str | None
@@ -48,6 +58,12 @@ class Reference:
     a flag (`--revision`), or `@` / `url` when the pin lives inside the id string."""
     sha256: str | None = None
     """For artifacts: the file's sha256 (hex)."""
+    confidence: Confidence = "high"
+    """`high`: a catalog API, config key or CLI says this is a reference; `medium`: context evidence only (a
+    Hub-id-shaped string bound to a model-ish name or passed to a loading-ish call of an unknown library)."""
+    role: Role = "load"
+    """`load`: the code reads the repository; `publish`: it pushes or uploads to it (`push_to_hub`,
+    `hub_model_id`, `create_repo`). Publish targets are listed and exported, never judged by the pin rules."""
     signature: dict | None = field(default=None, compare=False, hash=False)
     """A checked model signature (issue 6): `{verified, status, method, signer, signature_file, reason}`;
     None when no signature was required or checked. Set by the verify stage, never by discovery; in `to_json`
@@ -72,6 +88,8 @@ class Reference:
             "syntax": self.syntax,
             "revision_key": self.revision_key,
             "sha256": self.sha256,
+            "confidence": self.confidence,
+            "role": self.role,
         }
         if self.signature is not None:
             out["signature"] = self.signature

@@ -13,7 +13,7 @@ from pathlib import Path
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discover"
 DEFAULTS = {
     "revision": None, "pinnable": True, "dynamic": False, "expression": None, "trust_remote_code": False,
-    "format": None, "sha256": None, "revision_key": None,
+    "format": None, "sha256": None, "revision_key": None, "confidence": "high", "role": "load",
 }
 
 
