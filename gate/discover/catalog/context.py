@@ -1,0 +1,154 @@
+"""Context vocabulary: how a name says "model" or "dataset" where the library is not in the catalog.
+
+A string shaped like a Hub id (`org/name`) is a reference of `confidence: "medium"` when the name it is bound
+to (keyword, parameter, attribute, variable, dict key, config key, CLI flag) says model or dataset, or when it is
+passed to a call whose name says load/download/from_pretrained. Names are split into tokens (snake_case,
+camelCase, kebab-case, dotted: `--policy.path`, `teacherModelId`) and read against the token tables below.
+
+Negative evidence (what keeps precision) lives here too, so every finder applies the same judgement.
+Adding a word is a row here plus a fixture.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+ContextKind = Literal["model", "dataset"]
+
+MODEL_TOKENS = frozenset({
+    "model", "models", "checkpoint", "ckpt", "pretrained", "tokenizer", "processor", "adapter", "adapters", "lora",
+    "encoder", "decoder", "vae", "unet", "teacher", "student", "reward", "critic", "actor", "policy", "embedder",
+    "embedding", "embeddings", "reranker", "backbone", "repo", "generator", "discriminator", "classifier",
+    "llm", "vlm", "controlnet", "scheduler", "draft", "speculative", "transformer", "peft", "merged", "base",
+})
+"""Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`)."""
+
+DATASET_TOKENS = frozenset({"dataset", "datasets", "data", "corpus", "benchmark"})
+"""Tokens that make a name say dataset (`dataset_name`, `data_path`, `eval_dataset`)."""
+
+WEAK_TOKENS = frozenset({"base", "repo", "policy", "generator", "scheduler", "transformer", "data", "draft",
+                         "actor", "critic", "merged"})
+"""Tokens that say model/dataset only next to an id-ish token (`base_model`, `repo_id`, `data_path`), not alone:
+`base`, `policy`, `data` on their own name many other things."""
+
+ID_TOKENS = frozenset({"id", "ids", "name", "names", "path", "paths", "name_or_path", "or", "hub", "repo", "uri",
+                       "url", "identifier", "ref", "card"})
+"""Tokens that, beside a weak token, make the name an id slot (`base_model_id`, `data_path`, `policy_path`)."""
+
+NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "dir", "local", "log", "logging",
+                                     "wandb", "project", "run", "experiment", "image", "container", "docker",
+                                     "metric", "metrics", "type", "class", "arch", "architecture", "format",
+                                     "dtype", "split", "config_name", "column", "field", "template", "prompt"})
+"""Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
+`wandb_project`, `model_class`): the value is a local destination, a label or a type."""
+
+PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
+                            "hub_repo", "target_repo", "output_repo", "destination"})
+"""Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`)."""
+
+LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pretrained", "pretrained",
+                                 "fetch", "pull", "snapshot", "restore", "instantiate", "get_model",
+                                 "get_tokenizer", "build_model", "create_model"})
+"""Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
+
+API_PROVIDER_ORGS = frozenset({
+    "openai", "anthropic", "azure", "azure_ai", "bedrock", "vertex_ai", "vertex_ai_beta", "gemini", "groq",
+    "together_ai", "openrouter", "cohere", "cohere_chat", "mistral", "deepinfra", "perplexity", "fireworks_ai",
+    "replicate", "anyscale", "sagemaker", "databricks", "watsonx", "ollama", "ollama_chat", "huggingface",
+    "text-completion-openai", "xai", "cerebras", "sambanova", "friendliai", "nvidia_nim", "voyage", "palm",
+    "claude", "hosted_vllm", "lm_studio", "litellm_proxy", "github", "dashscope", "moonshot", "volcengine",
+})
+"""`provider/model` prefixes of API routers (LiteLLM, OpenRouter, LangChain init_chat_model): not Hub ids."""
+
+API_MODEL_NAME = re.compile(
+    r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
+    r"babbage|ada)-[\w.-]+|davinci-[\w.-]+|claude-[\w.-]+|gemini-[\w.-]+|command-r[\w.-]*|dall-e-[\w.-]+|"
+    r"whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+)",
+    re.IGNORECASE,
+)
+"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere): never Hub ids, with or without a provider."""
+
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_FILE_EXTENSION = re.compile(
+    r"\.(?:py|ipynb|json|jsonl|ya?ml|toml|txt|csv|tsv|parquet|arrow|md|sh|bin|pt|pth|ckpt|safetensors|onnx|gguf|"
+    r"h5|hdf5|pkl|pickle|npy|npz|png|jpe?g|gif|wav|mp3|mp4|zip|tar|gz|tgz|xz|log|cfg|ini|pb|tflite|model|"
+    r"msgpack|html|xml|so|dll|exe|whl)$",
+    re.IGNORECASE,
+)
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """`teacherModelId` → (teacher, model, id); `--policy.path` → (policy, path); `MODEL_NAME` → (model, name)."""
+    return tuple(t.lower() for t in _TOKEN_SPLIT.split(name) if t)
+
+
+def context_kind(name: str) -> ContextKind | None:
+    """What a binding name says its value is: `model`, `dataset`, or None (nothing, or a local destination)."""
+    tokens = name_tokens(name)
+    if not tokens or any(t in NOT_A_REFERENCE_TOKENS for t in tokens):
+        return None
+    lowered = "_".join(tokens)
+    if any(phrase in lowered for phrase in ("config_name", "output_dir", "save_dir", "cache_dir", "model_type")):
+        return None
+    has_id_token = any(t in ID_TOKENS for t in tokens)
+    strong = [t for t in tokens if t not in WEAK_TOKENS]
+    if any(t in DATASET_TOKENS and (t != "data" or has_id_token) for t in tokens):
+        return "dataset"
+    if any(t in MODEL_TOKENS for t in strong):
+        return "model"
+    if has_id_token and any(t in MODEL_TOKENS for t in tokens):
+        return "model"
+    return None
+
+
+def is_publish_name(name: str) -> bool:
+    """A binding name that says the value is where something is pushed (`hub_model_id`, `push_to_hub_repo`)."""
+    lowered = "_".join(name_tokens(name))
+    return any(token in lowered for token in PUBLISH_TOKENS)
+
+
+def call_says_load(callee: str) -> bool:
+    """A callee name that says it loads (`load_model`, `download_checkpoint`, `Foo.from_pretrained`)."""
+    lowered = "_".join(name_tokens(callee.rsplit(".", 1)[-1]))
+    return any(token in lowered for token in LOADING_CALL_TOKENS)
+
+
+def is_api_model_name(value: str) -> bool:
+    """`gpt-4o`, `openai/gpt-4o-mini`, `anthropic/claude-3-5-sonnet`, `together_ai/meta-llama/...`: hosted API
+    models and router names, which are not Hub repositories."""
+    head, _, rest = value.partition("/")
+    if rest and head.lower() in API_PROVIDER_ORGS:
+        return True
+    return API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is not None
+
+
+def has_file_extension(value: str) -> bool:
+    """`org/weights.bin`, `configs/model.yaml`: a file path, not a repository id."""
+    return _FILE_EXTENSION.search(value) is not None
+
+
+def is_container_image(value: str) -> bool:
+    """`nvcr.io/nvidia/pytorch:24.01`, `ghcr.io/org/img`, `org/img:tag`, `org/img@sha256:...`."""
+    first = value.split("/", 1)[0]
+    return (":" in value or "@sha256" in value or ("." in first and "/" in value and not first.startswith("."))
+            or first == "localhost")
+
+
+def negative_evidence(value: str) -> str | None:
+    """Why an `org/name`-shaped string is not a Hub reference, or None when nothing speaks against it."""
+    if not value or value in ("None", "null", "none"):
+        return "empty"
+    if value.startswith(("./", "../", "/", "~", "$")) or value.endswith("/"):
+        return "a path"
+    if "://" in value:
+        return "a URL of another scheme"
+    if is_api_model_name(value):
+        return "a hosted API model name"
+    if is_container_image(value):
+        return "a container image"
+    if has_file_extension(value):
+        return "a file name"
+    if value.count("/") != 1:
+        return "not org/name"
+    return None
