@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import tempfile
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -96,7 +98,8 @@ class PolicyChoice:
 
 
 def policy_candidates(inputs: ActionInputs, prefix: str) -> list[str]:
-    """Repository-relative policy paths to try: the input, else the scanned directory's, else the repository's."""
+    """Repository-relative policy paths the policy in force may come from: the input, else the scanned
+    directory's and the repository's."""
     from gate.policy.load import REPO_POLICY_FILES
 
     if inputs.policy:
@@ -111,54 +114,120 @@ def _builtin(note: str) -> PolicyChoice:
     return PolicyChoice(str(builtin_policy_path("default")), "builtin:default", note, None)
 
 
+def _first_file(tree: str, candidates: list[str]) -> str | None:
+    return next((c for c in candidates if Path(tree, c).is_file()), None)
+
+
+def policy_in_force(inputs: ActionInputs, tree: str, prefix: str, where: str) -> PolicyChoice:
+    """The policy that applies to a scan of `prefix` in `tree` (the exported base commit, or the checkout).
+
+    The repository's root policy always applies. A policy file under the scanned `path` may only tighten it: a
+    pull request could otherwise add `sub/.model-policy.yml` that quietly loosens the protected root policy. A
+    nested policy that loosens anything (or changes something that is neither) is refused with the list of
+    what it loosens; one that only tightens applies. The `policy` input is the workflow's explicit choice.
+    """
+    from gate.policy.load import REPO_POLICY_FILES
+
+    if inputs.policy:
+        if Path(tree, inputs.policy).is_file():
+            return PolicyChoice(str(Path(tree, inputs.policy)), inputs.policy, f"`{inputs.policy}`{where}.",
+                                inputs.policy)
+        raise UsageError(f"input `policy`: {inputs.policy} not found in the workspace")
+    root = _first_file(tree, list(REPO_POLICY_FILES))
+    nested = _first_file(tree, [f"{prefix}/{name}" for name in REPO_POLICY_FILES]) if prefix else None
+    if nested is None:
+        if root is None:
+            return _builtin(f"no policy file{where}, so the built-in default policy applies.")
+        return PolicyChoice(str(Path(tree, root)), root, f"`{root}`{where}.", root)
+    loosened = nested_loosens(tree, root, nested)
+    if loosened:
+        floor = f"`{root}`" if root else "the built-in default policy"
+        raise UsageError(
+            f"the policy `{nested}`{where} under the scanned path loosens the repository's policy ({floor}), which "
+            f"always applies: " + "; ".join(loosened) + ". A policy under `path` may only tighten the root policy: "
+            f"move what it allows into {floor} (where its owners review it), or remove those keys from `{nested}`."
+        )
+    floor = f"`{root}`" if root else "the built-in default"
+    return PolicyChoice(str(Path(tree, nested)), nested, f"`{nested}`{where}, which only tightens {floor}.", nested)
+
+
+def _load(tree: str, repo_path: str | None):
+    from gate.policy.load import builtin_policy_path, load_policy
+
+    if repo_path is None:
+        return load_policy(str(builtin_policy_path("default")), tree, label="builtin:default")
+    return load_policy(str(Path(tree, repo_path)), tree, label=repo_path)
+
+
+def nested_loosens(tree: str, root: str | None, nested: str) -> list[str]:
+    """What the nested policy allows that the root policy (with its `extends`) does not, one line a change."""
+    from gate.policy.diff import diff_effective
+
+    diff = diff_effective(_load(tree, root), _load(tree, nested), old_label=root or "builtin:default",
+                          new_label=nested)
+    return [change.summary for change in diff.changes if change.effect != "tightens"]
+
+
 def base_policy(inputs: ActionInputs, pr: PullRequest, base_tree: str, prefix: str) -> PolicyChoice:
     """The policy as the base commit has it (`extends` and key files resolve inside the base tree too)."""
-    for candidate in policy_candidates(inputs, prefix):
-        exported = Path(base_tree, candidate)
-        if exported.is_file():
-            return PolicyChoice(
-                str(exported), f"{candidate} (base {pr.base[:12]})",
-                f"`{candidate}` as of the base commit `{pr.base[:12]}` (a pull request cannot loosen its own "
-                "gate; set `policy-source: head` to use the pull request's policy).",
-                candidate,
-            )
-    where = f"`{inputs.policy}`" if inputs.policy else "a policy file"
-    return _builtin(f"the base commit `{pr.base[:12]}` has no {where}, so the built-in default policy applies.")
+    choice = policy_in_force(inputs, base_tree, prefix, f" as of the base commit `{pr.base[:12]}`")
+    if choice.repo_path is None:
+        where = f"`{inputs.policy}`" if inputs.policy else "a policy file"
+        return _builtin(f"the base commit `{pr.base[:12]}` has no {where}, so the built-in default policy applies.")
+    return replace(choice, label=f"{choice.repo_path} (base {pr.base[:12]})",
+                   note=f"{choice.note[:-1]} (a pull request cannot loosen its own gate; set `policy-source: head` "
+                        "to use the pull request's policy).")
 
 
 def head_policy(inputs: ActionInputs, workspace: str, prefix: str) -> PolicyChoice:
-    for candidate in policy_candidates(inputs, prefix):
-        if Path(workspace, candidate).is_file():
-            return PolicyChoice(str(Path(workspace, candidate)), candidate, f"`{candidate}` as checked out.",
-                                candidate)
-    if inputs.policy:
-        raise UsageError(f"input `policy`: {inputs.policy} not found in the workspace")
-    return _builtin("no policy file in the repository, so the built-in default policy applies.")
+    choice = policy_in_force(inputs, workspace, prefix, " as checked out")
+    if choice.repo_path is None:
+        return _builtin("no policy file in the repository, so the built-in default policy applies.")
+    return choice
 
 
-def policy_diff(pr: PullRequest, candidates: list[str], repo: str) -> str | None:
-    """The base → head diff of the policy file when the pull request changes it, rendered for the summary."""
+def policy_diff(pr: PullRequest, candidates: list[str], repo: str, inputs: ActionInputs | None = None,
+                prefix: str = "", base_tree: str | None = None) -> str | None:
+    """When the pull request changes a policy file, the change of the policy IN FORCE (base → head, each with
+    its `extends` chain and the nested-policy rule applied), rendered for the summary."""
     touched = git.touched_paths(pr.base, pr.head, candidates, repo)  # a deleted policy too
     repo_path = next((c for c in candidates if c in touched), None)
     if repo_path is None:
         return None
-    old = git.show_file(pr.base, repo_path, repo)
-    new = git.show_file(pr.head, repo_path, repo)
-    if old == new:
-        return None
     from gate.errors import PolicyError
-    from gate.policy.diff import diff_policies, render_diff
+    from gate.policy.diff import diff_effective, render_diff
 
+    inputs = inputs or ActionInputs()
     try:
-        diff = diff_policies(
-            old.decode("utf-8", "replace") if old is not None else None,
-            new.decode("utf-8", "replace") if new is not None else None,
-            old_label=f"{repo_path} at base {pr.base[:12]}" if old is not None else "built-in default",
-            new_label=f"{repo_path} at head {pr.head[:12]}" if new is not None else "built-in default",
-        )
+        with _tree_at(pr.head, repo) as head_tree, _tree_at(pr.base, repo, base_tree) as old_tree:
+            sides = []
+            for tree, commit in ((old_tree, pr.base), (head_tree, pr.head)):
+                try:
+                    choice = policy_in_force(inputs, tree, prefix, "")
+                except UsageError as exc:
+                    return f"At {commit[:12]} the policy cannot apply: {exc}"
+                sides.append((choice, _load(tree, choice.repo_path)))
     except PolicyError as exc:
         return f"The pull request's policy change cannot be compared: {exc}"
+    (old_choice, old_policy), (new_choice, new_policy) = sides
+    diff = diff_effective(
+        old_policy, new_policy,
+        old_label=f"{old_choice.repo_path or 'built-in default'} at base {pr.base[:12]}",
+        new_label=f"{new_choice.repo_path or 'built-in default'} at head {pr.head[:12]}",
+    )
     return render_diff(diff, "text")
+
+
+@contextlib.contextmanager
+def _tree_at(commit: str, repo: str, existing: str | None = None):
+    """The commit's policy files (and what they extend) in a directory: the base tree already exported, or the
+    head's tree exported anew (the workspace may hold a merge commit rather than the head)."""
+    if existing is not None:
+        yield existing
+        return
+    with tempfile.TemporaryDirectory(prefix="model-gate-policy-") as tree:
+        git.export_tree(commit, tree, repo)
+        yield tree
 
 
 # -- the comparison ----------------------------------------------------------------------------------------------

@@ -112,6 +112,9 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
                 report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
                                                    inputs.fail_on_existing)
 
+        policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo, inputs, prefix,
+                                         base_tree) if pr else None
+
     sha = git.head_sha(repo) if repo else None
     context = github.GitHubContext(
         fail_on=fail_on,
@@ -124,7 +127,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
                   if runner.server_url and runner.repository and sha else None),
         path_prefix=prefix,
         policy_note=choice.note,
-        policy_diff=prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo) if pr else None,
+        policy_diff=policy_diff,
         policy_source=inputs.policy_source,
         ai_authored=ai_reason,
         ai_profile=ai_profile,

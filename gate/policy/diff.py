@@ -171,6 +171,21 @@ def _compare_files(label: str, old: dict, new: dict, area: str) -> list[PolicyCh
     return changes
 
 
+_FORMAT_UNIVERSE = ("pickle", "pytorch-zip", "pytorch-legacy", "numpy-pickle", "joblib", "npz", "zip", "safetensors",
+                    "gguf", "onnx", "keras", "hdf5", "tflite", "savedmodel", "numpy")
+_OTHER_FORMAT = "any other format"
+
+
+def _allowed_formats(setting: dict) -> set[str]:
+    """Which formats (of the known ones, plus `any other format`) a setting lets through."""
+    allow, deny = setting.get("allow"), setting.get("deny")
+    listed = {str(f).lower() for f in (allow or []) + (deny or [])}
+    allowed = {fmt for fmt in sorted(set(_FORMAT_UNIVERSE) | listed) if format_allowed(fmt, allow=allow, deny=deny)}
+    if allow is None:  # a deny list (or nothing) lets every format it does not name through
+        allowed.add(_OTHER_FORMAT)
+    return allowed
+
+
 def _compare_formats(label: str, old: dict, new: dict, area: str) -> list[PolicyChange]:
     if set(old) == set(new) == {"deny"}:
         changes = _compare_list(f"{label}.deny", old["deny"], new["deny"], area)
@@ -186,7 +201,16 @@ def _compare_formats(label: str, old: dict, new: dict, area: str) -> list[Policy
     if set(old) == {"allow"} and set(new) == {"deny"}:
         if all(format_allowed(fmt, deny=new["deny"]) for fmt in old["allow"]):
             return [PolicyChange("loosens", area, f"{moved} (every unlisted format now allowed; loosens the policy)")]
-    return [PolicyChange("changes", area, f"{moved} (review which formats this allows)")]
+    # Anything else: format by format, so a loosening is never filed under "other changes".
+    before, after = _allowed_formats(old), _allowed_formats(new)
+    changes = []
+    if after - before:
+        changes.append(PolicyChange("loosens", area, f"{moved} (newly allows {_show(sorted(after - before))}; "
+                                                     "loosens the policy)"))
+    if before - after:
+        changes.append(PolicyChange("tightens", area, f"{moved} (no longer allows {_show(sorted(before - after))}; "
+                                                      "tightens the policy)"))
+    return changes or [PolicyChange("changes", area, f"{moved} (allows the same formats)")]
 
 
 def _compare_severity(old: dict, new: dict, area: str, subject: str) -> list[PolicyChange]:
@@ -353,12 +377,18 @@ def diff_policies(old_text: str | None, new_text: str | None, *, old_label: str 
         changes.append(PolicyChange("changes", "extends",
                                     f"extends: {_show(old_data.get('extends'))} → {_show(new_data.get('extends'))} "
                                     "(review the base policy: everything it allows applies)"))
-    changes += _compare_defaults(old, new)
-    changes += _compare_entries(old, new)
-    changes += _compare_waivers(old, new)
-    changes += _compare_profiles(old, new)
-    changes += _compare_agents(old, new)
-    return PolicyDiff(old_label=old_label, new_label=new_label, changes=tuple(changes))
+    return PolicyDiff(old_label=old_label, new_label=new_label, changes=tuple(changes + _compare(old, new)))
+
+
+def diff_effective(old: Policy, new: Policy, *, old_label: str, new_label: str) -> PolicyDiff:
+    """Compare two policies as they apply (each with its `extends` chain already merged in): what the gate
+    enforces, not how the files are written. A key inherited from `builtin:strict` counts as set."""
+    return PolicyDiff(old_label=old_label, new_label=new_label, changes=tuple(_compare(old, new)))
+
+
+def _compare(old: Policy, new: Policy) -> list[PolicyChange]:
+    return [*_compare_defaults(old, new), *_compare_entries(old, new), *_compare_waivers(old, new),
+            *_compare_profiles(old, new), *_compare_agents(old, new)]
 
 
 _HEADINGS = (
