@@ -16,8 +16,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import tempfile
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
