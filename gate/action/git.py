@@ -113,32 +113,93 @@ class ChangedFile:
     """Repository-relative path at the head."""
     base_path: str | None
     """The same file's path on the base branch (differs for a rename); None when the pull request adds it."""
+    base_commit: str | None = None
+    """For a file inside a submodule: the submodule's old commit, where `base_path` is read (the base tree export
+    does not recurse into submodules)."""
+    submodule: str | None = None
+    """For a file inside a submodule: the submodule's repository-relative path."""
+
+
+@dataclass(frozen=True)
+class UnreadableSubmodule:
+    """A submodule the pull request moves, whose commits this clone cannot read."""
+
+    path: str
+    old: str | None
+    new: str
+    reason: str
+
+
+_GITLINK = "160000"
+_NO_COMMIT = "0" * 40
+MAX_SUBMODULE_DEPTH = 4
 
 
 def changed_files(base: str, head: str, cwd: str) -> tuple[ChangedFile, ...]:
-    """Files the pull request changes: `git diff base...head` (from the merge base), renames followed."""
+    """Files the pull request changes: `git diff base...head` (from the merge base), renames followed, and the
+    files behind each moved submodule pointer (see `changes`)."""
+    return changes(base, head, cwd)[0]
+
+
+def changes(base: str, head: str, cwd: str, *, three_dot: bool = True, prefix: str = "",
+            depth: int = 0) -> tuple[tuple[ChangedFile, ...], tuple[UnreadableSubmodule, ...]]:
+    """(changed files, submodules that could not be read).
+
+    A changed gitlink is a submodule moved from one commit to another: when the submodule is checked out with
+    both commits, its own diff (old..new) is part of the pull request, file by file; otherwise it is reported as
+    unreadable, never as unchanged.
+    """
     # File names are bytes: decode them as the file system does (undecodable bytes kept as surrogates), so they
     # open the same files and escape to the same names the scan reports (gate/discover/engine.shown_path).
-    out = os.fsdecode(run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options",
-                               f"{base}...{head}"], cwd, binary=True))
+    spec = f"{base}...{head}" if three_dot else f"{base}..{head}"
+    out = os.fsdecode(run_git(["diff", "--raw", "-z", "-M", "--no-abbrev", "--no-ext-diff", "--end-of-options",
+                               spec], cwd, binary=True))
     fields = out.split("\0")
     changed: list[ChangedFile] = []
+    unreadable: list[UnreadableSubmodule] = []
     i = 0
-    while i < len(fields) and fields[i]:
-        status = fields[i]
+    while i < len(fields) and fields[i].startswith(":"):
+        old_mode, new_mode, old_sha, new_sha, status = fields[i][1:].split(" ", 4)
         if status[0] in "RC":
             old, new = fields[i + 1], fields[i + 2]
-            # A copy is new content at a new path; only a rename carries the base file over.
-            changed.append(ChangedFile(new, old if status[0] == "R" else None))
             i += 3
-            continue
-        path = fields[i + 1]
-        i += 2
+        else:
+            old = new = fields[i + 1]
+            i += 2
         if status[0] == "D":
             continue
-        changed.append(ChangedFile(path, None if status[0] == "A" else path))
-    return tuple(changed)
+        if new_mode == _GITLINK:
+            old_commit = old_sha if old_mode == _GITLINK and old_sha != _NO_COMMIT else None
+            inner, lost = _submodule_changes(cwd, new, old_commit, new_sha, prefix, depth)
+            changed += inner
+            unreadable += lost
+            continue
+        if status[0] in "RC":
+            # A copy is new content at a new path; only a rename carries the base file over.
+            changed.append(ChangedFile(prefix + new, prefix + old if status[0] == "R" else None))
+        else:
+            changed.append(ChangedFile(prefix + new, None if status[0] == "A" else prefix + new))
+    return tuple(changed), tuple(unreadable)
 
+
+def _submodule_changes(cwd: str, path: str, old: str | None, new: str, prefix: str,
+                       depth: int) -> tuple[list[ChangedFile], list[UnreadableSubmodule]]:
+    where = prefix + path
+    checkout = os.path.join(cwd, path)
+    if depth >= MAX_SUBMODULE_DEPTH:
+        return [], [UnreadableSubmodule(where, old, new, f"submodules nested deeper than {MAX_SUBMODULE_DEPTH}")]
+    if not os.path.exists(os.path.join(checkout, ".git")):
+        return [], [UnreadableSubmodule(where, old, new, "the submodule is not checked out")]
+    for commit in (old, new):
+        if commit is not None and resolve_commit(commit, checkout) is None:
+            return [], [UnreadableSubmodule(where, old, new, f"the submodule's clone lacks commit {commit[:12]}")]
+    if old is None:  # a new submodule: every file in it is new
+        listed = run_git(["ls-tree", "-r", "-z", "--name-only", "--end-of-options", new], checkout)
+        return [ChangedFile(f"{where}/{name}", None) for name in os.fsdecode(listed.encode()).split("\0")
+                if name], []
+    files, lost = changes(old, new, checkout, three_dot=False, prefix=f"{where}/", depth=depth + 1)
+    return [ChangedFile(f.path, f.base_path, f.base_commit or (old if f.base_path else None),
+                        f.submodule or where) for f in files], list(lost)
 
 
 def touched_paths(base: str, head: str, paths: list[str], cwd: str) -> set[str]:

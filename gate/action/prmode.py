@@ -42,6 +42,8 @@ class PullRequest:
     author: str | None
     """The pull request author's login (None for merge queues and `base-ref` runs)."""
     changed: tuple[git.ChangedFile, ...] = ()
+    unreadable_submodules: tuple[git.UnreadableSubmodule, ...] = ()
+    """Submodules the pull request moves whose commits this clone cannot read (each an error finding)."""
 
 
 def _event_shas(event_name: str, event: dict) -> tuple[str | None, str | None, str | None]:
@@ -79,7 +81,46 @@ def pull_request(inputs: ActionInputs, event_name: str, event: dict, repo: str) 
     if head is None:
         head = git.head_sha(repo)
     base, head = git.require_commits(base, head, repo)
-    return PullRequest(base=base, head=head, author=author, changed=git.changed_files(base, head, repo))
+    changed, unreadable = git.changes(base, head, repo)
+    return PullRequest(base=base, head=head, author=author, changed=changed, unreadable_submodules=unreadable)
+
+
+def export_base(pr: PullRequest, base_tree: str, repo: str) -> None:
+    """The base commit's tree, plus the old version of each changed file inside a moved submodule (read from
+    the submodule's own clone at its old commit: `git archive` of the base does not recurse into submodules)."""
+    git.export_tree(pr.base, base_tree, repo)
+    by_submodule: dict[tuple[str, str], list[str]] = {}
+    for change in pr.changed:
+        if change.submodule and change.base_commit and change.base_path:
+            by_submodule.setdefault((change.submodule, change.base_commit), []).append(
+                change.base_path[len(change.submodule) + 1:])
+    for (submodule, commit), paths in by_submodule.items():
+        target = os.path.join(base_tree, submodule)
+        os.makedirs(target, exist_ok=True)
+        git.export_tree(commit, target, os.path.join(repo, submodule), paths)
+
+
+def with_unreadable_submodules(report: Report, pr: PullRequest, prefix: str, fail_on: str) -> Report:
+    """One error finding per moved submodule the gate could not read, and the verdict again."""
+    from gate.policy.rules import rule_module
+
+    lead = f"{prefix}/" if prefix else ""
+    rule = rule_module("submodule-not-scanned").RULE
+    added = []
+    for submodule in pr.unreadable_submodules:
+        if lead and not (submodule.path + "/").startswith(lead):
+            continue
+        moved = f"{submodule.old[:12]} → {submodule.new[:12]}" if submodule.old else f"added at {submodule.new[:12]}"
+        added.append(rule.finding(
+            message=f"the pull request moves submodule '{submodule.path}' ({moved}), but {submodule.reason}: the "
+                    "gate could not read what it brings in",
+            remediation=rule.fix, path=submodule.path[len(lead):], line=None, reference=None,
+            details={"old": submodule.old, "new": submodule.new}))
+    if not added:
+        return report
+    findings = (*report.findings, *added)
+    verdict = "fail" if fails(findings, fail_on) else report.verdict
+    return replace(report, findings=findings, verdict=verdict)
 
 
 # -- the policy ------------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
     fail_on = inputs.fail_on or "error"
     with tempfile.TemporaryDirectory(prefix="model-gate-base-") as base_tree:
         if pr is not None:
-            git.export_tree(pr.base, base_tree, repo)
+            prmode.export_base(pr, base_tree, repo)
         if pr is not None and inputs.policy_source == "base":
             choice = prmode.base_policy(inputs, pr, base_tree, prefix)
         else:
@@ -111,6 +111,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
             if pr is not None:
                 report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
                                                    inputs.fail_on_existing)
+                report = prmode.with_unreadable_submodules(report, pr, prefix, fail_on)
 
         policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo, inputs, prefix,
                                          base_tree) if pr else None
