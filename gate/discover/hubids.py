@@ -55,16 +55,58 @@ class HubLocation:
 
 
 _URL = re.compile(
-    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/"
+    r"(?i:https?://(?:www\.)?(?:huggingface\.co|hf\.co))/"
     r"(?:(?P<type>datasets|spaces)/)?"
     r"(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)"
     r"(?:/(?P<verb>resolve|blob|raw|tree)/(?P<rev>[^/\s\"'?#]+)(?:/(?P<file>[^\s\"'?#]*))?)?"
 )
 
 
+_UNRESERVED_ESCAPE = re.compile(r"%(2[dDeE]|5[fF]|7[eE]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA])")
+_AUTHORITY = re.compile(r"(?i)(https?://[^/?#]*)(.*)", re.DOTALL)
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4, as curl, requests/urllib3 and browsers apply it before sending a request."""
+    output: list[str] = []
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+            continue
+        if segment == "..":
+            if len(output) > 1:
+                output.pop()
+            if last:
+                output.append("")
+            continue
+        output.append(segment)
+    return "/".join(output)
+
+
+def normalize_url(url: str) -> str:
+    """The URL as an RFC 3986 client sends it: percent-escapes of unreserved characters decoded (`%2e` → `.`),
+    then `.`/`..` segments removed from the path. A URL whose text names an allowlisted repository can
+    otherwise fetch another one (`/org/ok/resolve/<sha>/../../../evil/m/resolve/main/x`)."""
+    match = _AUTHORITY.match(url)
+    if match is None:
+        return url
+    authority, rest = match.groups()
+    cut = min((i for i in (rest.find("?"), rest.find("#")) if i != -1), default=len(rest))
+    path, tail = rest[:cut], rest[cut:]
+    if "%" in path:
+        path = _UNRESERVED_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), path)
+    if "." in path:
+        path = remove_dot_segments(path)
+    return authority + path + tail
+
+
 def parse_hub_url(text: str) -> HubLocation | None:
-    """Parse a `huggingface.co/...` or `hf.co/...` URL (resolve|blob|raw|tree, datasets/, spaces/)."""
-    m = _URL.match(text)
+    """Parse a `huggingface.co/...` or `hf.co/...` URL (resolve|blob|raw|tree, datasets/, spaces/), after
+    normalising it as a client would (`normalize_url`)."""
+    m = _URL.match(normalize_url(text))
     if not m:
         return None
     kind = {"datasets": "dataset", "spaces": "space"}.get(m.group("type") or "", "model")

@@ -10,11 +10,12 @@ import codecs
 import re
 from collections.abc import Iterator
 
-from gate.discover.hubids import HubLocation, is_pinned, looks_like_hub_id, parse_hub_url
+from gate.discover.hubids import HubLocation, is_pinned, looks_like_hub_id, normalize_url, parse_hub_url
 from gate.discover.interface import FileResult, Finder, Reference, SourceFile, file_suffix
 
 # Where a URL ends in running text: whitespace, quotes, brackets, and markup delimiters.
-HUB_URL_SPAN = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/[^\s\"'<>()\[\]{}\\`,;|]+")
+# Scheme and host are case-insensitive (`HTTPS://HuggingFace.CO/...` is fetched all the same).
+HUB_URL_SPAN = re.compile(r"(?i:https?://(?:www\.)?(?:huggingface\.co|hf\.co))/[^\s\"'<>()\[\]{}\\`,;|]+")
 _VERBS = ("resolve", "blob", "raw", "tree")
 HUB_URL_MARKERS = ("huggingface.co/", "hf.co/")
 COMMENT_MARKERS = ("#", ";", "//")
@@ -35,6 +36,7 @@ BINARY_SUFFIXES = frozenset({
 
 def locate_hub_url(url: str) -> HubLocation | None:
     """A Hub URL that names a file or tree at a revision (`/resolve/<rev>/...`); None for anything else."""
+    url = normalize_url(url)
     location = parse_hub_url(url)
     if location is None:
         return None
@@ -53,9 +55,14 @@ def locate_hub_url(url: str) -> HubLocation | None:
     return location
 
 
+def _has_marker_in_any_case(text: str) -> bool:
+    """The host in another case (`HuggingFace.co/`): rare, so only looked for when the exact markers are absent."""
+    return ("o/" in text or "O/" in text) and any(marker in text.lower() for marker in HUB_URL_MARKERS)
+
+
 def iter_hub_urls(text: str) -> Iterator[tuple[int, str, HubLocation]]:
     """(offset, url, location) for every Hub file/tree URL in `text`."""
-    if not any(marker in text for marker in HUB_URL_MARKERS):
+    if not any(marker in text for marker in HUB_URL_MARKERS) and not _has_marker_in_any_case(text):
         return
     for match in HUB_URL_SPAN.finditer(text):
         url = match.group(0).rstrip(".:")

@@ -65,3 +65,25 @@ def test_whole_line_comments_are_documentation(tmp_path):
                                      "fetch('https://huggingface.co/org/js/resolve/main/x')\n")
     assert [(r.path, r.id, r.line) for r in discover(str(tmp_path)).references] == [
         ("app.js", "org/js", 2), ("settings.ini", "org/real", 3)]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    # RFC 3986 §5.4 examples (the path part), as every HTTP client applies them.
+    ("/a/b/c/./../../g", "/a/g"),
+    ("/b/c/../../../g", "/g"),
+    ("/b/c/.", "/b/c/"),
+    ("/b/c/..", "/b/"),
+    ("/b/c/g.", "/b/c/g."),
+    ("/b/c/..g", "/b/c/..g"),
+])
+def test_dot_segments_are_removed_as_rfc_3986_says(path, expected):
+    from gate.discover.hubids import remove_dot_segments
+
+    assert remove_dot_segments(path) == expected
+
+
+def test_escaped_dots_are_dots_but_an_escaped_slash_stays_in_a_revision():
+    from gate.discover.hubids import normalize_url, parse_hub_url
+
+    assert normalize_url("https://hf.co/a/b/resolve/main/%2E%2e/%2e./x?q=/../y") == "https://hf.co/a/b/x?q=/../y"
+    assert parse_hub_url("https://huggingface.co/org/m/resolve/refs%2Fpr%2F1/x").revision == "refs/pr/1"

@@ -52,6 +52,12 @@ def warnings(trick: str) -> list[tuple[str, str]]:
     ("reexport", [("pkg/train.py", 3, "evil-org/backdoor", None, False, False, ".from_pretrained")]),
     # REV = "main"; from_pretrained(..., revision=REV): resolved, and a branch is not a pin
     ("revision-constant", [("train.py", 4, "org/model", "main", False, False, FROM_PRETRAINED)]),
+    # Issue 12 §8: `/good/model/resolve/<sha>/../../../../evil/model/…` fetches evil/model (curl, requests and
+    # urllib3 remove dot segments; `%2e` is a dot), and the host is case-insensitive.
+    ("url-dot-segments", [("config.yaml", 1, "evil/model", "main", False, False, "config:weights_url"),
+                          ("fetch.sh", 2, "evil/model", "main", False, False, "shell:curl"),
+                          ("fetch.sh", 3, "evil/other", "main", False, False, "shell:wget"),
+                          ("load.py", 3, "evil/model", "main", False, False, "url")]),
 ])
 def test_trick_is_still_found(trick, expected):
     assert found(trick) == expected
