@@ -33,12 +33,30 @@ BATCH_SIZE = 64
 
 # Directories that hold someone else's code or build output, never the repository's own loading code.
 DEFAULT_EXCLUDED_DIRS = frozenset({
-    ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".virtualenv", "site-packages", "dist-packages",
+    ".git", ".hg", ".svn", "node_modules", "site-packages", "dist-packages",
     "__pycache__", "build", "dist", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs",
-    ".ipynb_checkpoints", ".direnv", ".pixi", ".conda",
+    ".ipynb_checkpoints", ".direnv", ".pixi",
 })
-# A directory holding one of these is an environment (virtualenv, conda env), whatever its name.
+# A directory holding one of these may be an environment (virtualenv, conda env), whatever its name.
 ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta")
+
+
+def is_environment(directory: str, names: set[str]) -> str | None:
+    """Why `directory` (whose entry names are `names`) is a Python environment, or None when it is not one.
+
+    A marker file alone proves nothing (an empty `pyvenv.cfg` would hide a whole directory of loaders): the
+    interpreter layout must be there too, as `venv` and conda create it.
+    """
+    def exists(*parts: str) -> bool:
+        return os.path.lexists(os.path.join(directory, *parts))
+
+    has_interpreter = (exists("bin", "python") or exists("bin", "python3") or exists("Scripts", "python.exe")
+                       or exists("python.exe"))
+    if "pyvenv.cfg" in names and has_interpreter and (exists("lib") or exists("Lib")):
+        return "a virtualenv (pyvenv.cfg, an interpreter and lib/)"
+    if "conda-meta" in names and exists("conda-meta", "history") and (has_interpreter or exists("lib")):
+        return "a conda environment (conda-meta/history and lib/)"
+    return None
 
 
 class _RepoPaths(frozenset):
@@ -117,7 +135,13 @@ class _Walk:
                 self.warnings.append(ScanWarning(rel_dir or ".", f"cannot list directory: {exc.strerror}"))
                 continue
             if rel_dir and any(e.name in ENVIRONMENT_MARKERS for e in entries):
-                continue  # a virtualenv or conda environment: installed packages, not this repository
+                why = is_environment(absolute_dir, {e.name for e in entries})
+                if why is not None:  # installed packages, not this repository's code
+                    self.warnings.append(ScanWarning(rel_dir, f"skipped: {why}; scan it with --paths if it "
+                                                              "holds the repository's own code"))
+                    continue
+                self.warnings.append(ScanWarning(rel_dir, "has an environment marker (pyvenv.cfg or conda-meta) but "
+                                                          "not an environment's layout: scanned like any directory"))
             subdirs = []
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name

@@ -30,7 +30,10 @@ def test_default_excludes_skip_vendored_and_build_directories(tmp_path):
                 "dist/x.sh", "__pycache__/x.sh", ".tox/py/x.sh", "lib/site-packages/x.sh", "env2/bin/x.sh",
                 "src/ok.sh"):
         write(tmp_path, rel)
-    (tmp_path / "env2" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv, whatever its name
+    for env in (".venv", "env2"):  # a virtualenv (marker and interpreter layout), whatever its name
+        write(tmp_path, f"{env}/bin/python")
+        (tmp_path / env / "lib").mkdir()
+        (tmp_path / env / "pyvenv.cfg").write_text("home = /usr\n")
     assert paths_of(discover(str(tmp_path))) == ["run.sh", "src/ok.sh"]
 
 

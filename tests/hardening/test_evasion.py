@@ -253,7 +253,9 @@ def test_a_pull_request_file_with_an_odd_name_is_still_judged(tmp_path, name):
     assert "evil-org/backdoor" in error
 
 
-DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "venv", "site-packages"]
+# `venv/` is no longer a hiding place: a directory is skipped as an environment only when it is one
+# (tests/discover/test_environments.py).
+DEFAULT_EXCLUDED_HIDING_PLACES = ["build", "dist", "node_modules/pkg", "site-packages"]
 
 
 @pytest.mark.parametrize("directory", DEFAULT_EXCLUDED_HIDING_PLACES)
