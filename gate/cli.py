@@ -38,6 +38,11 @@ def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paths", nargs="+", metavar="FILE", help="scan only these files (relative to PATH)")
     p.add_argument("--changed-files", metavar="LISTFILE",
                    help="scan only the files listed in LISTFILE, one per line")
+    p.add_argument("--baseline", metavar="REPORT",
+                   help="a previous JSON report (`--format json`): its findings are pre-existing, only new ones fail")
+    p.add_argument("--diff-base", metavar="REF",
+                   help="git ref: judge what the working tree changes since REF, as pull-request mode does "
+                        "(findings in untouched files and findings REF already had are pre-existing)")
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="parallel workers: files scanned at once (default: CPU count) and, with --verify, "
                         "Hub queries at once (default: 16)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from gate.cli import _today, write_output
@@ -73,9 +74,33 @@ def exit_code_for(report) -> int:
 def handle_scan(args) -> int:
     from gate.pipeline import run_scan
 
-    report = run_scan(scan_options_from_args(args))
+    options = scan_options_from_args(args)
+    baseline = _read_baseline(args.baseline) if args.baseline else None
+    report = run_scan(options)
+    if args.diff_base:
+        from gate.baseline import against_commit
+
+        report = against_commit(report, options, args.diff_base)
+    if baseline is not None:
+        from gate.baseline import against_baseline
+
+        report = against_baseline(report, baseline, options.fail_on)
     write_output(render(report, args.format), args.output)
+    if args.output:  # the report went to a file: still say how the run ended
+        from gate.report.text import verdict_line
+
+        print(f"{verdict_line(report)} (report written to {args.output})", file=sys.stderr)
     return exit_code_for(report)
+
+
+def _read_baseline(path: str):
+    from gate.baseline import identities_in_json_report
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read --baseline {path}: {exc.strerror}") from exc
+    return identities_in_json_report(text, path)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

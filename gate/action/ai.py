@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from gate.action.git import Commit
+from gate.git import Commit
 
 PROFILE = "ai_authored"
 NO_PROFILE_NOTE = (

@@ -14,20 +14,18 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import re
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate.action import git
+from gate import git
 from gate.action.inputs import ActionInputs
+from gate.baseline import judge_changes, mark_pre_existing, scan_relative  # noqa: F401 (re-exported)
 from gate.errors import UsageError
 from gate.pipeline import fails
 from gate.report.interface import Report
-from gate.report.sarif import fingerprint_key
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -274,18 +272,6 @@ def _tree_at(commit: str, repo: str, existing: str | None = None):
 # -- the comparison ----------------------------------------------------------------------------------------------
 
 
-def scan_relative(changed: tuple[git.ChangedFile, ...], prefix: str) -> dict[str, str | None]:
-    """Changed files below the scanned root, as {head path: base path}, both relative to that root."""
-    lead = f"{prefix}/" if prefix else ""
-    out: dict[str, str | None] = {}
-    for change in changed:
-        if not change.path.startswith(lead):
-            continue
-        base_path = change.base_path[len(lead):] if change.base_path and change.base_path.startswith(lead) else None
-        out[change.path[len(lead):]] = base_path
-    return out
-
-
 def changed_under_root(pr: PullRequest, prefix: str, root: str) -> tuple[str, ...]:
     """The head's changed files below the scanned root that still exist (relative to it): scanned even inside
     default-excluded directories, so a PR cannot hide a loader under build/ or node_modules/."""
@@ -294,91 +280,8 @@ def changed_under_root(pr: PullRequest, prefix: str, root: str) -> tuple[str, ..
 
 def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
                        fail_on_existing: bool) -> Report:
-    """Scan the changed files as the base has them (same policy and options, no Hub requests: see the module's
-    docstring) and mark what was there before."""
-    from gate.pipeline import run_scan
-
-    changed = scan_relative(pr.changed, prefix)
-    paths = sorted({p for p in changed.values() if p and os.path.isfile(os.path.join(base_root, p))})
-    base = run_scan(replace(options, root=base_root, paths=(), under_review=tuple(paths),
-                            verify="none")) if paths else None
-    return mark_pre_existing(head, base, changed, options.fail_on, fail_on_existing)
+    """Scan the changed files as the base has them and mark what was there before (gate/baseline.py)."""
+    return judge_changes(head, options, pr.changed, base_root, prefix, fail_on_existing)
 
 
-@functools.cache
-def _rule_stages() -> dict[str, str]:
-    from gate.policy.rules import all_rules
-
-    return {rule_id: rule.stage for rule_id, rule in all_rules().items()}
-
-
-def _from_verification(report: Report, finding) -> bool:
-    """Only verification produces this finding: a Hub answer, or a Hub file's pickle or signature check."""
-    stage = _rule_stages().get(finding.rule)
-    if stage not in ("verify", "pickle", "signature"):
-        return False
-    if stage == "verify":
-        return True
-    # Pickle and signature checks of committed files run offline, on the base too; only a Hub reference's
-    # are verification's (the base's unchecked-signature note for one must not stand in for the real check).
-    ref = report.references[finding.reference] if finding.reference is not None and \
-        0 <= finding.reference < len(report.references) else None
-    return ref is not None and ref.source == "huggingface" and ref.kind in ("model", "dataset")
-
-
-def _reference_key(ref, path: str) -> tuple:
-    """What a verification answer depends on, and where the reference is."""
-    return (path, ref.source, ref.kind, ref.id, ref.api, ref.revision)
-
-
-def _same_as_base(head: Report, base: Report | None, changed: dict[str, str | None]) -> set[int]:
-    """Indexes of the head's references the base has too, at the same revision (multiset, in line order)."""
-    if base is None:
-        return set()
-    remaining = Counter(_reference_key(ref, ref.path) for ref in base.references)
-    same: set[int] = set()
-    for index in sorted(range(len(head.references)), key=lambda i: (head.references[i].path, head.references[i].line or 0)):
-        ref = head.references[index]
-        base_path = changed.get(ref.path)
-        key = _reference_key(ref, base_path) if base_path is not None else None
-        if key is not None and remaining[key] > 0:
-            remaining[key] -= 1
-            same.add(index)
-    return same
-
-
-def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str | None], fail_on: str,
-                      fail_on_existing: bool) -> Report:
-    """Flag the head's findings that the base has too; recompute the verdict.
-
-    The base was scanned without verification: a verification finding is pre-existing when its reference is
-    one the base has too (same revision), since the Hub would have given the base the same answer.
-    """
-    from gate.discover.engine import shown_path
-
-    # Reports show file names escaped (control characters, undecodable bytes); git lists them raw. Compare the
-    # two the same way, or a name holding a newline would make its findings look untouched by the pull request.
-    changed = {shown_path(head_path): shown_path(base_path) if base_path is not None else None
-               for head_path, base_path in changed.items()}
-    base_keys: Counter = Counter(
-        fingerprint_key(base, f) for f in base.findings if not _from_verification(base, f)
-    ) if base else Counter()
-    same_reference = _same_as_base(head, base, changed)
-    findings = []
-    for finding in head.findings:
-        pre_existing = False
-        if finding.path is not None:
-            if finding.path not in changed:
-                pre_existing = True  # the pull request does not touch this file
-            elif _from_verification(head, finding):
-                pre_existing = finding.reference in same_reference
-            elif changed[finding.path] is not None:
-                key = fingerprint_key(head, finding)
-                key = (key[0], changed[finding.path], *key[2:])
-                if base_keys[key] > 0:
-                    base_keys[key] -= 1
-                    pre_existing = True
-        findings.append(finding.with_(pre_existing=pre_existing))
-    judged = [f.with_(pre_existing=False) for f in findings] if fail_on_existing else findings
-    verdict = "fail" if fails(judged, fail_on) else "pass"
-    return replace(head, findings=tuple(findings), verdict=verdict, extra={**head.extra, "mode": "diff"})
+# The comparison itself (what makes two findings the same one) is in the core: gate/baseline.py.

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from gate.action import ai, git, prmode
+from gate import git
+from gate.action import ai, prmode
 from gate.action.inputs import ActionInputs, Runner, read_inputs, read_runner
 from gate.errors import GateError, UsageError
 from gate.report import github

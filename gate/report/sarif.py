@@ -73,11 +73,10 @@ def artifact_uri(path: str) -> str:
 
 
 def fingerprint_key(report: Report, finding: Finding) -> tuple:
-    """What a finding is about, without its line: rule, path, and the reference's kind, id and api."""
-    if finding.reference is not None and 0 <= finding.reference < len(report.references):
-        ref = report.references[finding.reference]
-        return (finding.rule, finding.path or ref.path, ref.kind, ref.id or ref.expression or "", ref.api)
-    return (finding.rule, finding.path or "", "", finding.message, "")
+    """A finding's identity (gate/baseline.py), which its fingerprint hashes."""
+    from gate.baseline import finding_identity
+
+    return finding_identity(report, finding)
 
 
 def _fingerprints(report: Report) -> list[str]:

@@ -51,13 +51,24 @@ def render_text(report: Report) -> str:
     verification = report.extra.get("verification")
     if verification:
         lines += [_verification_line(verification), ""]
+    lines.append(verdict_line(report))
+    return "\n".join(lines) + "\n"
+
+
+def verdict_line(report: Report) -> str:
+    """`model-gate: FAIL: 2 error(s), 0 warning(s), 0 note(s); 4 reference(s) in 9 file(s)`; pre-existing findings
+    (pull-request mode, --baseline, --diff-base) are counted apart, since they do not decide the verdict."""
     counts = report.counts()
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
-    lines.append(
-        f"model-gate: {report.verdict.upper()}: {counts['error']} error(s), {counts['warning']} warning(s), "
-        f"{counts['note']} note(s){waived}; {len(report.references)} reference(s) in {report.files_scanned} file(s)"
-    )
-    return "\n".join(lines) + "\n"
+    old = [f for f in report.findings if f.pre_existing and f.waived_by is None]
+    existing = ""
+    if old:
+        by = {level: sum(1 for f in old if f.severity == level) for level in ("error", "warning", "note")}
+        existing = (f" ({', '.join(f'{n} {level}(s)' for level, n in by.items() if n)} of them pre-existing, "
+                    "not blocking)")
+    return (f"model-gate: {report.verdict.upper()}: {counts['error']} error(s), {counts['warning']} warning(s), "
+            f"{counts['note']} note(s){waived}{existing}; {len(report.references)} reference(s) in "
+            f"{report.files_scanned} file(s)")
 
 
 def _signature_lines(report: Report) -> list[str]:

@@ -1,7 +1,7 @@
 import pytest
 
 from gate.action.ai import ai_authorship
-from gate.action.git import Commit
+from gate.git import Commit
 from gate.policy.model import DEFAULT_AI_AGENTS
 
 AGENTS = DEFAULT_AI_AGENTS

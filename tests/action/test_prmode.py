@@ -3,9 +3,9 @@ import os
 
 import pytest
 
-from gate.action import git as gitops
-from gate.action.git import ChangedFile
+from gate import git as gitops
 from gate.action.prmode import mark_pre_existing, scan_relative
+from gate.git import ChangedFile
 from tests.action.gitrepo import Repo, git, pull_request_event, run_action
 from tests.report.samples import finding, reference, report
 

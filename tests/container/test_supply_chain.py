@@ -96,7 +96,9 @@ def test_every_zizmor_ignore_gives_its_reason():
                 assert re.search(r"zizmor: ignore\[[\w-]+\] -- \S", line), f"{workflow.name}:{number}: no reason given"
 
 
-def test_pre_commit_hook_runs_the_scan_over_the_whole_repository():
+def test_pre_commit_hook_runs_the_scan_over_the_whole_repository_and_blocks_only_new_findings():
     hooks = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [(h["id"], h["entry"], h["language"], h["pass_filenames"]) for h in hooks] == [
-        ("model-gate", "model-gate scan", "python", False)]
+        ("model-gate", "model-gate scan --diff-base HEAD", "python", False)]
+    text = (REPO_ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "never a tag" in text and "<tag or sha>" not in text

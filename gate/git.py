@@ -86,6 +86,14 @@ def resolve_commit(ref: str, cwd: str) -> str | None:
     return out.strip() or None
 
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""git's empty tree: what a repository without commits is compared against."""
+
+
+def has_commits(cwd: str) -> bool:
+    return bool(run_git(["rev-list", "-n", "1", "--all"], cwd, check=False).strip())
+
+
 def require_commits(base: str, head: str, cwd: str) -> tuple[str, str]:
     """Both commits and a merge base between them, or a message saying to fetch the full history."""
     resolved = []
@@ -277,3 +285,27 @@ def commits(base: str, head: str, cwd: str) -> list[Commit]:
         sha, name, email, message = (record.split("\x1f", 3) + ["", "", ""])[:4]
         entries.append(Commit(sha, name, email, message))
     return entries
+
+
+def worktree_changes(base: str, cwd: str) -> tuple[ChangedFile, ...]:
+    """Files the working tree changes since `base`: tracked ones (`git diff base`, renames followed) and
+    untracked ones that are not ignored (new files not yet added)."""
+    out = os.fsdecode(run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--end-of-options", base, "--"],
+                              cwd, binary=True))
+    fields = out.split("\0")
+    changed: list[ChangedFile] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[0] in "RC":
+            old, new = fields[i + 1], fields[i + 2]
+            changed.append(ChangedFile(new, old if status[0] == "R" else None))
+            i += 3
+            continue
+        path = fields[i + 1]
+        i += 2
+        if status[0] != "D":
+            changed.append(ChangedFile(path, None if status[0] == "A" else path))
+    untracked = os.fsdecode(run_git(["ls-files", "-z", "--others", "--exclude-standard"], cwd, binary=True))
+    changed += [ChangedFile(path, None) for path in untracked.split("\0") if path]
+    return tuple(changed)
