@@ -93,6 +93,22 @@ def handle_scan(args) -> int:
     return exit_code_for(report)
 
 
+def handle_init(args) -> int:
+    from gate.adopt import adopt, render
+    from gate.pin.resolve import hub_endpoint
+
+    root = Path(args.path)
+    if not root.is_dir():
+        raise UsageError(f"not a directory: {args.path} (give the repository root)")
+    adoption = adopt(root.resolve(), endpoint=hub_endpoint(args.hub_endpoint), today=_today(args.today),
+                     action_ref=args.action_ref, owner=args.owner, branch=args.branch, pin=not args.no_pin,
+                     jobs=args.jobs)
+    sys.stdout.write(render(adoption))
+    if adoption.offline:
+        return 3
+    return 0 if adoption.verdict == "pass" else 1
+
+
 def _read_baseline(path: str):
     from gate.baseline import identities_in_json_report
 
@@ -116,6 +132,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     scan.add_argument("--sigstore-trust-config", metavar="FILE",
                       help="Sigstore trust config for a private instance (default: embedded public-good root)")
     scan.set_defaults(handler=handle_scan)
+
+    init = sub.add_parser("init", help="adopt model-gate here: policy, pins, workflow, CODEOWNERS, a passing scan",
+                          description="Scan, write .github/model-policy.yml, pin every unpinned reference (recording "
+                                      "the commits in the policy), write .github/workflows/model-gate.yml and a "
+                                      "CODEOWNERS line, then scan again and list what is left to decide.")
+    init.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    init.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
+    init.add_argument("--action-ref", metavar="OWNER/REPO@SHA",
+                      help="the model-gate release the workflow uses, by full commit sha")
+    init.add_argument("--owner", metavar="@ORG/TEAM", help="who approves policy changes (CODEOWNERS)")
+    init.add_argument("--branch", default="main", help="the default branch the workflow also runs on (default: main)")
+    init.add_argument("--no-pin", action="store_true", help="do not ask the Hub; leave unpinned references as they are")
+    init.add_argument("--jobs", "-j", type=int, default=None, help="parallel discovery workers (default: CPU count)")
+    init.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    init.set_defaults(handler=handle_init)
 
     from gate import policy_commands
 

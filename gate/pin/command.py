@@ -228,21 +228,35 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
 
 
 def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=(), jobs=None,
-            policy: str | None = None, lock_files: bool = False) -> PinRun:
-    """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set)."""
+            policy: str | None = None, lock_files: bool = False,
+            preferred: dict[tuple[str, str], str] | None = None) -> PinRun:
+    """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set).
+
+    `preferred`: {(kind, lowercased id): commit} the policy already allows; those references are pinned to it
+    rather than to whatever their branch points at today (`model-gate init`)."""
     from gate.discover.engine import discover
-    from gate.pin.resolve import resolve_revisions
+    from gate.pin.resolve import Resolution, hub_unreachable, resolve_revisions
 
     discovery = discover(str(root), paths=paths, excludes=excludes, jobs=jobs)
     wanted, skipped, already = choose(discovery.references)
     run = PinRun(skipped=skipped, already_pinned=len(already))
+    preferred = preferred or {}
 
     queries: dict[tuple, tuple[str, str, str | None]] = {}
     for reference in wanted:
-        queries.setdefault(resolution_key(reference), (reference.kind, reference.id, reference.revision))
-    answers = resolve_revisions(queries.values(), endpoint=endpoint)
+        if (reference.kind, reference.id.lower()) not in preferred:
+            queries.setdefault(resolution_key(reference), (reference.kind, reference.id, reference.revision))
+    unreachable = hub_unreachable(endpoint) if queries else None
+    if unreachable is not None:  # one line for the whole run, not one retried failure per id
+        answers = {query: Resolution(None, unreachable) for query in queries.values()}
+    else:
+        answers = resolve_revisions(queries.values(), endpoint=endpoint)
     pins: list[Pin] = []
     for reference in wanted:
+        allowed = preferred.get((reference.kind, reference.id.lower()))
+        if allowed is not None:
+            pins.append(Pin(reference, allowed, reference.revision, today))
+            continue
         answer = answers[queries[resolution_key(reference)]]
         if answer.sha is None:
             run.skipped.append(Skipped(reference, answer.error or "the Hub gave no commit", resolution_failed=True))
@@ -264,7 +278,10 @@ def report(run: PinRun, *, write: bool, out, err) -> None:
     if run.skipped:
         err.write(f"Not pinned ({len(run.skipped)}):\n")
         for item in sorted(run.skipped, key=lambda s: (s.reference.path, s.reference.line, s.reference.column)):
-            err.write(f"  {_describe(item.reference)}: {item.reason}\n")
+            # The Hub's own message names the id already: say it once.
+            named = item.reason.startswith(f"{item.reference.kind} {item.reference.id} ")
+            where = f"{item.reference.path}:{item.reference.line}" if named else _describe(item.reference)
+            err.write(f"  {where}: {item.reason}\n")
     files = len(run.changed)
     left = f"; {len(run.skipped)} not pinned (listed above)" if run.skipped else ""
     if not run.pinned and not run.changed:

@@ -35,6 +35,23 @@ def hub_endpoint(explicit: str | None) -> str:
     return (explicit or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
 
 
+def hub_unreachable(endpoint: str) -> str | None:
+    """None when the endpoint answers at all (any HTTP status); else one line saying why not. One attempt with a
+    short timeout: offline, `pin` and `init` say so in seconds instead of retrying every query with backoff."""
+    import requests
+
+    try:
+        requests.head(endpoint, timeout=5, allow_redirects=False)
+    except requests.RequestException as exc:
+        import re
+
+        errno = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))  # `[Errno 111] Connection refused`
+        reason = errno.group(0) if errno else type(exc).__name__
+        return (f"cannot connect to {endpoint} ({reason}; one attempt: check the network, HF_ENDPOINT or "
+                "--hub-endpoint)")
+    return None
+
+
 def _redact(text: str, token: str | None) -> str:
     return text.replace(token, "***") if token and len(token) >= 4 else text
 

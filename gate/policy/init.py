@@ -52,13 +52,14 @@ class _Found:
 def _group(references: Sequence, kind: str) -> list[_Found]:
     found: dict[str, _Found] = {}
     for reference in references:
-        if reference.kind != kind or reference.id is None or reference.dynamic or reference.source == "local":
+        if reference.kind != kind or reference.id is None or reference.dynamic or reference.source == "local" \
+                or reference.role == "publish":  # where the repository pushes is not something it loads
             continue
         found.setdefault(reference.id.lower(), _Found(reference.id)).references.append(reference)
     return sorted(found.values(), key=lambda f: f.id.lower())
 
 
-def _entries(section: str, found: list[_Found]) -> list[str]:
+def _entries(section: str, found: list[_Found], adopted: _dt.date | None = None) -> list[str]:
     if not found:
         return [f"{section}: []"]
     lines = [f"{section}:"]
@@ -73,7 +74,11 @@ def _entries(section: str, found: list[_Found]) -> list[str]:
         if item.remote_code:
             lines.append(f"    # trust_remote_code at {_where(item.remote_code)}: review the repository's code at a "
                          "pinned revision, then add: trust_remote_code: allow")
-        lines.append('    reason: ""   # why this repository needs it')
+        if adopted is None:
+            lines.append('    reason: ""   # why this repository needs it')
+        else:
+            lines.append(f"    reason: {_quote(f'adopted {adopted.isoformat()} by model-gate init; used at ' + _where(item.references))}"
+                         "   # say why the repository needs it")
     return lines
 
 
@@ -96,11 +101,14 @@ def _artifacts(references: Sequence) -> list[str]:
     return lines
 
 
-def starter_policy(references: Sequence, today: _dt.date | None = None) -> str:
-    """The text of a starter policy for these references (validated by the caller with `load_policy`)."""
+def starter_policy(references: Sequence, today: _dt.date | None = None, *, command: str = "model-gate policy init",
+                   reasons: bool = False) -> str:
+    """The text of a starter policy for these references (validated by the caller with `load_policy`).
+    `reasons`: each entry's reason says when it was adopted and where it is used (`model-gate init`)."""
     today = today or _dt.date.today()
+    adopted = today if reasons else None
     lines = [
-        f"# model-gate policy, written by `model-gate policy init` on {today.isoformat()}.",
+        f"# model-gate policy, written by `{command}` on {today.isoformat()}.",
         "# It allows what the repository loaded then, and nothing else: review every entry, fill in the reasons,",
         "# and protect this file with CODEOWNERS. Keys: docs/policy.md. Check: model-gate policy validate",
         "version: 1",
@@ -113,9 +121,9 @@ def starter_policy(references: Sequence, today: _dt.date | None = None) -> str:
         "  artifact_formats: {deny: [pickle]}",
         "",
     ]
-    lines += _entries("models", _group(references, "model"))
+    lines += _entries("models", _group(references, "model"), adopted)
     lines.append("")
-    lines += _entries("datasets", _group(references, "dataset"))
+    lines += _entries("datasets", _group(references, "dataset"), adopted)
     lines.append("")
     lines += _artifacts(references)
     lines.append("")

@@ -135,8 +135,9 @@ def test_one_hub_query_per_distinct_revision(capsys, repo, hub_repos):
     hub_repos.reset_requests()
     code, _, _ = pin(capsys, repo, hub_repos)
     assert code == 0
-    # 11 references, 4 questions: (model org/m, default), (org/m, v1), (org/m, main), (dataset org/d, default)
-    assert hub_repos.requests == 4 * per_query
+    # 11 references, 4 questions: (model org/m, default), (org/m, v1), (org/m, main), (dataset org/d, default),
+    # after one reachability probe of the endpoint (issue 16: offline, one attempt per host, not per query).
+    assert hub_repos.requests == 4 * per_query + 1
 
 
 def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repos):
@@ -152,7 +153,8 @@ def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repo
     lines = (tmp_path / "app.py").read_text().splitlines()
     assert "revision=" in lines[1]
     assert lines[2:] == source.splitlines()[2:]
-    assert "app.py:3: model org/missing: model org/missing not found at" in err
+    # One line per failure, naming the id once (issue 16 §1).
+    assert "app.py:3: model org/missing not found at" in err and "org/missing: model org/missing" not in err
     assert "app.py:4: model org/m@no-such-branch: revision 'no-such-branch' not found in model org/m" in err
 
 
