@@ -7,7 +7,8 @@
     python bench/recall.py --snapshot huggingface/setfit=/path/to/bare.git
 
 For each label file the labelled commit is extracted from the repository's bare git snapshot (the `fetch` tool
-stores them under /work/.mirror/<owner>+<name>/...) into a temporary directory, discovery runs on the whole
+stores them under /work/.mirror/<owner>+<name>/...) into a temporary directory (blobs a snapshot lacks, its
+largest files, are left out), discovery runs on the whole
 tree exactly as `model-gate scan` runs it (without verification), and only the references in the labelled files
 are compared with the labels. The label format and the measured figures are in bench/README.md ("Discovery
 recall").
@@ -243,12 +244,40 @@ def find_snapshot(repo: str, mirror_root: Path, overrides: dict[str, str]) -> Pa
     return None
 
 
-def extract(git_dir: Path, commit: str, target: str) -> None:
-    """`git archive <commit> | tar -x`: the whole tree at the labelled commit."""
-    archive = subprocess.Popen(["git", f"--git-dir={git_dir}", "archive", commit], stdout=subprocess.PIPE)
-    subprocess.run(["tar", "-x", "-C", target], stdin=archive.stdout, check=True)
-    if archive.wait() != 0:
-        raise RuntimeError(f"git archive {commit} failed in {git_dir}")
+def extract(git_dir: Path, commit: str, target: str) -> list[str]:
+    """The whole tree at the labelled commit, written under `target` (like `git archive <commit> | tar -x`).
+
+    A snapshot may lack its largest blobs; those files are left out and their paths returned."""
+    git = ["git", f"--git-dir={git_dir}"]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", commit], capture_output=True, check=True).stdout
+    entries = []
+    for record in listing.split(b"\0"):
+        if record:
+            meta, _, path = record.partition(b"\t")
+            mode, kind, sha = meta.split()
+            if kind == b"blob":
+                entries.append((mode, sha, os.fsdecode(path)))
+    missing = []
+    batch = subprocess.Popen([*git, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert batch.stdin is not None and batch.stdout is not None
+    for mode, sha, path in entries:
+        batch.stdin.write(sha + b"\n")
+        batch.stdin.flush()
+        header = batch.stdout.readline().split()
+        if header[-1] == b"missing":
+            missing.append(path)
+            continue
+        content = batch.stdout.read(int(header[2]) + 1)[:-1]
+        destination = os.path.join(target, path)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        if mode == b"120000":
+            os.symlink(os.fsdecode(content), destination)
+        else:
+            with open(destination, "wb") as handle:
+                handle.write(content)
+    batch.stdin.close()
+    batch.wait()
+    return missing
 
 
 def discovered_in(root: str, paths: Iterable[str]) -> list[Found]:
@@ -327,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="recall-") as root:
             try:
                 extract(git_dir, corpus.commit, root)
-            except (RuntimeError, subprocess.CalledProcessError) as exc:
+            except (OSError, subprocess.CalledProcessError) as exc:
                 print(f"{corpus.repo}: cannot extract {corpus.commit} ({exc}); skipped", file=sys.stderr)
                 skipped.append(corpus.repo)
                 continue
