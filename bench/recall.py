@@ -318,7 +318,11 @@ def _row(name: str, tally: Tally) -> str:
 def _misses(root: str, outcome: Outcome) -> list[str]:
     lines = []
     for label in sorted(outcome.missed, key=lambda x: (x.path, x.line)):
+        other_kind = next((ref.kind for ref in outcome.false_positives if ref.path == label.path
+                           and (ref.id or "").lower() == (label.id or "").lower()
+                           and abs(ref.line - label.line) <= LINE_SLACK), None)
         lines.append(f"  MISS {label.path}:{label.line} {label.kind} {label.id} [{label.role}]"
+                     f"{f' REPORTED AS KIND {other_kind}' if other_kind else ''}"
                      f"{' (' + label.note + ')' if label.note else ''}\n       | {source_line(root, label.path, label.line)}")
     for label, covered in outcome.dynamic:
         if not covered:
