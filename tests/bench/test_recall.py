@@ -73,3 +73,49 @@ def test_file_types():
         "a/train.py", "nb.ipynb", "cfg/x.yaml", "run.sh", "docker/Dockerfile", "Makefile",
         ".github/workflows/ci.yml", "README.md")] == [
         "python", "notebook", "config", "shell", "shell", "shell", "shell", "other"]
+
+
+def _git(*args: str, cwd) -> str:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                               "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin:/usr/local/bin",
+                               "HOME": str(cwd)}).stdout.strip()
+
+
+def test_main_measures_a_snapshot_and_skips_a_missing_one(tmp_path, capsys):
+    import json
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "train.py").write_text(
+        "from transformers import AutoModel\n\n"
+        'model = AutoModel.from_pretrained("acme/encoder", revision="v1")\n'
+        'other = AutoModel.from_pretrained("acme/decoder")\n')
+    _git("init", "-q", cwd=work)
+    _git("add", "train.py", cwd=work)
+    _git("commit", "-q", "-m", "x", cwd=work)
+    commit = _git("rev-parse", "HEAD", cwd=work)
+    mirror = tmp_path / "mirror"
+    _git("clone", "-q", "--bare", str(work), str(mirror / "acme+demo" / "repo"), cwd=tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    labels = {"train.py": [
+        {"line": 3, "kind": "model", "id": "acme/encoder", "revision": "v1", "role": "load"},
+        {"line": 4, "kind": "model", "id": "acme/missing", "revision": None, "role": "load"},
+    ]}
+    (corpus / "acme__demo.json").write_text(json.dumps({"repo": "acme/demo", "commit": commit, "files": labels}))
+    (corpus / "acme__gone.json").write_text(json.dumps({"repo": "acme/gone", "commit": commit, "files": {}}))
+
+    assert recall.main(["--corpus", str(corpus), "--mirror-root", str(mirror), "--json"]) == 0
+    captured = capsys.readouterr()
+    figures = json.loads(captured.out)
+    assert figures["skipped"] == ["acme/gone"]
+    assert "fetch github:acme/gone" in captured.err
+    overall = figures["overall"]["all"]
+    assert (overall["labels"], overall["found"], overall["discovered"], overall["true"]) == (2, 1, 2, 1)
+    assert overall["revision_agreement"] == 1.0
+
+    (corpus / "acme__demo.json").unlink()
+    assert recall.main(["--corpus", str(corpus), "--mirror-root", str(mirror)]) == 2
