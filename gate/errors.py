@@ -1,5 +1,7 @@
 """Per-stage errors. The CLI turns each into one clear message and an exit code."""
 
+from __future__ import annotations
+
 
 class GateError(Exception):
     """Base class: carries a message meant for the user, already saying what to do."""
@@ -21,13 +23,22 @@ class PolicyError(GateError):
 
     exit_code = 2
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 more: tuple[PolicyError, ...] = ()):
+        self.message = message
         self.path = path
         self.line = line
+        self.more = more
+        """Further problems found in the same file (`policy validate` lists them all)."""
         where = ""
         if path:
             where = f"{path}:{line}: " if line else f"{path}: "
-        super().__init__(f"{where}{message}")
+        self.first = f"{where}{message}"
+        tail = f" (and {len(more)} more problem(s): `model-gate policy validate` lists them all)" if more else ""
+        super().__init__(self.first + tail)
+
+    def every_problem(self) -> list[str]:
+        return [self.first, *(problem.first for problem in self.more)]
 
 
 class VerificationError(GateError):

@@ -26,11 +26,17 @@ class GitError(GateError):
     exit_code = 2
 
 
+_SAFE_DIRECTORIES: list[str] = []
+"""Checkouts this process may read although another user owns them (see `mark_safe_directory`)."""
+
+
 def run_git(args: list[str], cwd: str, *, binary: bool = False, check: bool = True, stdin: bytes | None = None):
     """Run `git <args>` in `cwd` and return its stdout (text unless `binary`)."""
+    # `-c` is protected (command-scope) configuration, which git honours for safe.directory.
+    safe = [option for directory in _SAFE_DIRECTORIES for option in ("-c", f"safe.directory={directory}")]
     try:
         proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
+            ["git", "-c", "core.quotepath=off", *safe, *args],
             cwd=cwd,
             input=stdin,
             capture_output=True,
@@ -51,11 +57,10 @@ def literal(path: str) -> str:
 def mark_safe_directory(workspace: str) -> None:
     """The container runs as root over a checkout owned by the runner's user; git refuses that otherwise.
 
-    Runs outside the checkout (cwd `/`): only the global config is touched.
-    """
-    existing = run_git(["config", "--global", "--get-all", "safe.directory"], "/", check=False).split("\n")
-    if workspace not in existing:
-        run_git(["config", "--global", "--add", "safe.directory", workspace], "/")
+    The setting goes on model-gate's own git command lines only: nobody's `~/.gitconfig` is edited (run outside
+    a container, the action must not change the user's git configuration)."""
+    if workspace not in _SAFE_DIRECTORIES:
+        _SAFE_DIRECTORIES.append(workspace)
 
 
 def enclosing_checkout(path: str, workspace: str) -> str:
@@ -90,6 +95,10 @@ EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 """git's empty tree: what a repository without commits is compared against."""
 
 
+def is_shallow(cwd: str) -> bool:
+    return run_git(["rev-parse", "--is-shallow-repository"], cwd, check=False).strip() == "true"
+
+
 def has_commits(cwd: str) -> bool:
     return bool(run_git(["rev-list", "-n", "1", "--all"], cwd, check=False).strip())
 
@@ -100,7 +109,9 @@ def require_commits(base: str, head: str, cwd: str) -> tuple[str, str]:
     for role, ref in (("base", base), ("head", head)):
         sha = resolve_commit(ref, cwd)
         if sha is None:
-            hint = FETCH_DEPTH_HINT
+            hint = FETCH_DEPTH_HINT if is_shallow(cwd) else (
+                "the clone is complete (not shallow), so the commit was never fetched: fetch it (e.g. `git fetch "
+                "origin <sha>`) or check the ref")
             if role == "head":
                 hint += ("; on pull_request_target the pull request's commits come from its head repository, so "
                          "fetch them too (e.g. `git fetch origin pull/<number>/head`)")
@@ -108,10 +119,10 @@ def require_commits(base: str, head: str, cwd: str) -> tuple[str, str]:
         resolved.append(sha)
     out = run_git(["merge-base", "--end-of-options", resolved[0], resolved[1]], cwd, check=False).strip()
     if not out:
-        raise UsageError(
-            f"no common ancestor of base {resolved[0][:12]} and head {resolved[1][:12]} in this clone; "
-            f"{FETCH_DEPTH_HINT}"
-        )
+        hint = FETCH_DEPTH_HINT if is_shallow(cwd) else "the two histories are unrelated (a full clone has no " \
+            "common ancestor of them): compare against a base the pull request was branched from"
+        raise UsageError(f"no common ancestor of base {resolved[0][:12]} and head {resolved[1][:12]} in this clone; "
+                         f"{hint}")
     return resolved[0], resolved[1]
 
 

@@ -23,7 +23,15 @@ def handle_validate(args) -> int:
         path = found.relative_to(Path.cwd()).as_posix()
     elif not Path(path).is_file():
         raise PolicyError("policy file not found", path)
-    load_policy(path, ".", today=_today(args.today))
+    try:
+        load_policy(path, ".", today=_today(args.today))
+    except PolicyError as exc:  # every problem of the file, not one per run
+        problems = exc.every_problem()
+        for problem in problems:
+            print(f"model-gate: error: {problem}", file=sys.stderr)
+        if len(problems) > 1:
+            print(f"model-gate: {len(problems)} problems in {path}", file=sys.stderr)
+        return exc.exit_code
     print(f"ok: {path} is a valid policy")
     return 0
 

@@ -211,7 +211,7 @@ def base_policy(inputs: ActionInputs, pr: PullRequest, base_tree: str, prefix: s
     """The policy as the base commit has it (`extends` and key files resolve inside the base tree too)."""
     choice = policy_in_force(inputs, base_tree, prefix, f" as of the base commit `{pr.base[:12]}`")
     if choice.repo_path is None:
-        where = f"`{inputs.policy}`" if inputs.policy else "a policy file"
+        where = f"`{inputs.policy}`" if inputs.policy else "policy file"
         return _builtin(f"the base commit `{pr.base[:12]}` has no {where}, so the built-in default policy applies.")
     return replace(choice, label=f"{choice.repo_path} (base {pr.base[:12]})",
                    note=f"{choice.note[:-1]} (a pull request cannot loosen its own gate; set `policy-source: head` "

@@ -60,8 +60,22 @@ def _write_file(workspace: str, given: str | None, text: str, what: str) -> None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+            _owned_like(workspace, target)
         except OSError as exc:
             raise UsageError(f"input `{what}`: cannot write {given}: {exc.strerror or exc}") from exc
+
+
+def _owned_like(workspace: str, target: Path) -> None:
+    """The container runs as root; files it writes into the runner's workspace get the workspace owner's uid/gid,
+    so later steps (and the runner's cleanup) can change or remove them."""
+    if os.geteuid() != 0:
+        return
+    owner = os.stat(workspace)
+    for path in (target, *target.parents):
+        if str(path) == workspace or not str(path).startswith(workspace.rstrip("/") + "/"):
+            break
+        if path.stat().st_uid != owner.st_uid or path.stat().st_gid != owner.st_gid:
+            os.chown(path, owner.st_uid, owner.st_gid)
 
 
 def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubContext]:

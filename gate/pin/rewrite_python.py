@@ -338,7 +338,7 @@ def _with_comment(owner, text: str):
             return trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
         if PIN_COMMENT_MARK in existing.value:
             return None  # an earlier run already said where this line's pins came from
-        # Never overwrite a comment someone wrote (it may be `# noqa` or `# type: ignore`): append after it, so
+        # Never overwrite a comment someone wrote (it may be a linter's noqa or a type-ignore marker): append after it, so
         # the branch the line followed is not lost when its name is replaced by the sha.
         return trailing.with_changes(comment=cst.Comment(f"{existing.value}  # {text}"))
 

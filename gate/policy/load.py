@@ -229,10 +229,14 @@ def validate_schema(data: dict, lines: LineMap, label: str) -> None:
     if not errors:
         return
     described = [(*_describe(e), e) for e in errors]
-    # A typo explains the other errors it causes (a misspelt required key is also "missing"): report it first.
-    message, path, _ = min(described, key=lambda d: (d[2].validator != "additionalProperties",
-                                                     line_for(lines, d[1]) or 0, -len(d[1])))
-    raise PolicyError(message, label, line_for(lines, path))
+    # A typo explains the other errors it causes (a misspelt required key is also "missing"): report it first,
+    # then every other problem once, in line order.
+    ordered = sorted(described, key=lambda d: (d[2].validator != "additionalProperties",
+                                               line_for(lines, d[1]) or 0, -len(d[1])))
+    problems = list(dict.fromkeys((message, line_for(lines, path)) for message, path, _ in ordered))
+    first, *rest = problems
+    more = tuple(PolicyError(m, label, line) for m, line in sorted(rest, key=lambda p: (p[1] or 0, p[0])))
+    raise PolicyError(first[0], label, first[1], more)
 
 
 # -- checks the schema cannot express ------------------------------------------------------------------------
@@ -254,7 +258,16 @@ def _check_rule_id(rule_id: str, known: dict, label: str, line: int | None, wher
 
 
 def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
+    """Every problem the schema cannot express, all at once: the first is raised, the rest ride along."""
     from gate.policy.rules import all_rules
+
+    problems: list[PolicyError] = []
+
+    def attempt(check, *args) -> None:
+        try:
+            check(*args)
+        except PolicyError as exc:
+            problems.append(exc)
 
     known = {rule_id.lower(): rule_id for rule_id in all_rules()}
     severities = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
@@ -264,18 +277,23 @@ def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
         first_line: dict[str, int | None] = {}
         for rule_id in overrides:
             line = lines.get(where + (str(rule_id),))
-            _check_rule_id(str(rule_id), known, label, line, ".".join(where))
+            attempt(_check_rule_id, str(rule_id), known, label, line, ".".join(where))
             if str(rule_id).lower() in first_line:
-                raise PolicyError(f"{'.'.join(where)}: rule '{rule_id}' is given twice (first on line "
-                                  f"{first_line[str(rule_id).lower()]}; rule ids ignore case); keep one",
-                                  label, line)
+                problems.append(PolicyError(f"{'.'.join(where)}: rule '{rule_id}' is given twice (first on line "
+                                            f"{first_line[str(rule_id).lower()]}; rule ids ignore case); keep one",
+                                            label, line))
             first_line[str(rule_id).lower()] = line
     for i, waiver in enumerate(data.get("exceptions") or []):
-        _check_rule_id(waiver["rule"], known, label, lines.get(("exceptions", i, "rule")), f"exceptions[{i}].rule")
+        rule_line = lines.get(("exceptions", i, "rule"))
+        attempt(_check_rule_id, waiver["rule"], known, label, rule_line, f"exceptions[{i}].rule")
         if waiver["rule"].lower() in UNWAIVABLE:
-            raise PolicyError(f"exceptions[{i}].rule: '{waiver['rule']}' cannot be waived; renew or delete the "
-                              "waiver it is about", label, lines.get(("exceptions", i, "rule")))
-        _parse_date(waiver["expires"], label, lines.get(("exceptions", i, "expires")), f"exceptions[{i}].expires")
+            problems.append(PolicyError(f"exceptions[{i}].rule: '{waiver['rule']}' cannot be waived; renew or delete "
+                                        "the waiver it is about", label, rule_line))
+        attempt(_parse_date, waiver["expires"], label, lines.get(("exceptions", i, "expires")),
+                f"exceptions[{i}].expires")
+    if problems:
+        first, *rest = problems
+        raise PolicyError(first.message, first.path, first.line, tuple(rest))
 
 
 def _waivers(data: dict, lines: LineMap, label: str, offset: int) -> list[Waiver]:

@@ -201,9 +201,9 @@ def test_push_runs_a_full_scan(tmp_path):
     assert run.returncode == 1
     assert run.commands("error")[0].startswith("::error file=config.yaml,line=1,")
     assert "Pull-request mode" not in run.summary
-    # the container runs as root over the runner user's checkout: the workspace is marked safe for git
-    gitconfig = (tmp_path / "runner" / "home" / ".gitconfig").read_text()
-    assert f"directory = {repo.path.resolve()}" in gitconfig
+    # The workspace is marked safe on model-gate's own git command lines: nobody's ~/.gitconfig is edited
+    # (issue 16 §3: run outside a container, the action must not change the user's git configuration).
+    assert not (tmp_path / "runner" / "home" / ".gitconfig").exists()
 
 
 
@@ -223,8 +223,19 @@ def test_checkout_below_the_workspace_is_marked_safe_and_compared(tmp_path):
                      inputs={"path": "src"})
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Pull-request mode" in run.summary and len(run.commands("error")) == 1
-    gitconfig = (tmp_path / "runner" / "home" / ".gitconfig").read_text()
-    assert f"directory = {(workspace / 'src').resolve()}" in gitconfig
+    assert not (tmp_path / "runner" / "home" / ".gitconfig").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root writes files another user then cannot remove")
+def test_report_files_written_as_root_belong_to_the_workspace_owner(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("config.yaml", "model_name_or_path: acme/m\n")
+    repo.commit("init")
+    subprocess.run(["chown", "-R", "1001:1002", str(repo.path)], check=True)
+    run_action(repo.path, tmp_path, event_name="push", event={},
+               inputs={"sarif-file": "out/gate.sarif", "json-file": "gate.json"})
+    for written in (repo.path / "out", repo.path / "out" / "gate.sarif", repo.path / "gate.json"):
+        assert (written.stat().st_uid, written.stat().st_gid) == (1001, 1002), written
 
 def test_bad_input_is_a_clear_usage_error(tmp_path):
     repo = Repo(tmp_path / "ws")

@@ -178,5 +178,23 @@ def test_pull_request_target_reads_the_same_payload_and_needs_the_head_fetched(t
     assert [c.path for c in pr.changed] == ["b.yaml"]
     # the head repository's commits are not in a base checkout: say how to get them
     missing = pull_request_event(base, "f" * 40)
-    with pytest.raises(UsageError, match=r"fetch-depth: 0.*git fetch origin pull/<number>/head"):
+    # (a complete clone: the message does not blame a shallow one — issue 16 §3)
+    with pytest.raises(UsageError, match=r"is complete \(not shallow\).*git fetch origin pull/<number>/head"):
         pull_request(ActionInputs(), "pull_request_target", missing, str(repo.path))
+
+
+def test_a_missing_base_in_a_shallow_clone_asks_for_the_full_history(tmp_path):
+    from gate.action.inputs import ActionInputs
+    from gate.action.prmode import pull_request
+    from gate.errors import UsageError
+
+    repo = Repo(tmp_path / "origin")
+    repo.write("a.yaml", "x: 1\n")
+    base = repo.commit("base")
+    repo.write("a.yaml", "x: 2\n")
+    head = repo.commit("head")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(shallow))
+    with pytest.raises(UsageError, match=r"the base commit .* is not in this clone; check out the full history: "
+                                         r"use actions/checkout with `fetch-depth: 0`"):
+        pull_request(ActionInputs(), "pull_request", pull_request_event(base, head), str(shallow))
