@@ -52,7 +52,8 @@ class _Found:
 def _group(references: Sequence, kind: str) -> list[_Found]:
     found: dict[str, _Found] = {}
     for reference in references:
-        if reference.kind != kind or reference.id is None or reference.dynamic or reference.source == "local":
+        if reference.kind != kind or reference.id is None or reference.dynamic or reference.source == "local" \
+                or reference.role == "publish":
             continue
         found.setdefault(reference.id.lower(), _Found(reference.id)).references.append(reference)
     return sorted(found.values(), key=lambda f: f.id.lower())
@@ -70,10 +71,29 @@ def _entries(section: str, found: list[_Found]) -> list[str]:
         if item.unpinned:
             lines.append(f"    # not pinned at {_where(item.unpinned)}: run `model-gate pin`, then list the commit "
                          "under revisions")
-        if item.remote_code:
+        if section == "metrics":
+            lines.append("    # an evaluate metric runs its Space's Python code: review it at a pinned revision, then add: "
+                         "trust_remote_code: allow")
+        elif item.remote_code:
             lines.append(f"    # trust_remote_code at {_where(item.remote_code)}: review the repository's code at a "
                          "pinned revision, then add: trust_remote_code: allow")
         lines.append('    reason: ""   # why this repository needs it')
+    return lines
+
+
+def _publish(references: Sequence) -> list[str]:
+    """Where the repository pushes today (push_to_hub, hub_model_id, ...): the destinations to review."""
+    targets: dict[str, list] = {}
+    for reference in references:
+        if reference.role == "publish" and reference.id and not reference.dynamic:
+            targets.setdefault(reference.id.lower(), []).append(reference)
+    if not targets:
+        return ["# publish:                  # where the code may push (push_to_hub, hub_model_id): none found",
+                "#   allowed: [my-org/*]"]
+    lines = ["publish:                     # where the code may push (push_to_hub, hub_model_id, upload_folder)",
+             "  allowed:"]
+    for key in sorted(targets):
+        lines.append(f"    - {_quote(targets[key][0].id)}   # pushed at {_where(targets[key])}")
     return lines
 
 
@@ -118,6 +138,12 @@ def starter_policy(references: Sequence, today: _dt.date | None = None) -> str:
     lines += _entries("datasets", _group(references, "dataset"))
     lines.append("")
     lines += _artifacts(references)
+    lines.append("")
+    metrics = _group(references, "metric")
+    if metrics:
+        lines += _entries("metrics", metrics)
+        lines.append("")
+    lines += _publish(references)
     lines.append("")
     lines.append("exceptions: []   # waivers: {rule, id and/or paths, reason, expires: YYYY-MM-DD, owner}")
     return "\n".join(lines) + "\n"

@@ -36,8 +36,14 @@ class CheckContext:
 
 
 def names_remote_repo(reference) -> bool:
-    """A model or dataset fetched from a registry (not a local path, not a committed file)."""
-    return reference.kind in ("model", "dataset") and reference.source != "local"
+    """A model, dataset or metric the code loads from a registry (not a local path, not a committed file, not a
+    publish target: where the code pushes is judged by `publish-target-not-allowed`, never by the load rules)."""
+    return reference.kind in ("model", "dataset", "metric") and reference.source != "local" and not is_publish(reference)
+
+
+def is_publish(reference) -> bool:
+    """A push/upload target (`push_to_hub`, `hub_model_id`, `create_repo`, `upload_folder`)."""
+    return getattr(reference, "role", "load") == "publish"
 
 
 @dataclass(frozen=True)
