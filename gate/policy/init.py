@@ -69,8 +69,8 @@ def _entries(section: str, found: list[_Found]) -> list[str]:
         if item.revisions:
             lines.append(f"    revisions: [{', '.join(_quote(r) for r in item.revisions)}]")
         if item.unpinned:
-            lines.append(f"    # not pinned at {_where(item.unpinned)}: run `model-gate pin`, then list the commit "
-                         "under revisions")
+            how = "write revision=\"<sha>\" in the call" if section == "metrics" else "run `model-gate pin`"
+            lines.append(f"    # not pinned at {_where(item.unpinned)}: {how}, then list the commit under revisions")
         if section == "metrics":
             lines.append("    # an evaluate metric runs its Space's Python code: review it at a pinned revision, then add: "
                          "trust_remote_code: allow")

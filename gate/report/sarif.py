@@ -51,7 +51,7 @@ def _rule_descriptor(rule) -> dict:
             "tags": ["security", "supply-chain", f"stage:{rule.stage}"],
             # A rule may rate itself (e.g. a malicious pickle is critical); else its default severity decides.
             "security-severity": getattr(rule, "security_severity", None) or SECURITY_SEVERITY[rule.default_severity],
-            "precision": "high",
+            "precision": rule.precision,
         },
     }
 

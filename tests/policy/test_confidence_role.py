@@ -176,5 +176,7 @@ def test_init_lists_publish_targets_and_metrics_apart_from_models():
     assert [e["id"] for e in loaded.metrics] == ["accuracy"]
     assert loaded.publish == {"allowed": ["other-org/finetune"]}
     assert '    - "other-org/finetune"   # pushed at src/app.py:3' in text
+    assert '    # not pinned at src/app.py:4: write revision="<sha>" in the call, then list the commit under revisions' \
+        in text
     # the starter policy judges what it lists: the metric still needs its code reviewed
     assert judge(text.split("version: 1\n", 1)[1], [PUBLISH]) == []

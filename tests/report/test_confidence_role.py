@@ -71,6 +71,7 @@ def test_sarif_result_precision_role_and_medium_message():
     rules = {r["id"]: r for r in document["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["publish-target-not-allowed"]["properties"]["precision"] == "high"
     assert rules["unconfirmed-reference"]["defaultConfiguration"]["level"] == "note"
+    assert rules["unconfirmed-reference"]["properties"]["precision"] == "medium"
 
 
 def test_github_annotation_and_summary_show_confidence_and_role():

@@ -60,6 +60,9 @@ class Rule:
     """Which stage raises it: policy, verify, signature, pickle, run."""
     bad_example: str = ""
     good_example: str = ""
+    precision: str = "high"
+    """How often a finding of this rule is right (SARIF `precision`, which GitHub code scanning reads from the rule
+    to sort alerts): `high` unless the rule is about guesses (`unconfirmed-reference`)."""
 
     def finding(self, *, message: str, remediation: str, path: str | None, line: int | None,
                 reference: int | None, severity: Severity | None = None, details: dict | None = None) -> Finding:

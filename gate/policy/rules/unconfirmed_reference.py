@@ -15,6 +15,7 @@ RULE = Rule(
     fix=("Nothing, if the string is not a Hub repository. If it is a private one, run the verification with an "
          "HF_TOKEN that can read it. To silence these notes: `defaults.severity: {unconfirmed-reference: off}`."),
     stage="verify",
+    precision="medium",
     bad_example='run(encoder="local-team/encoder-v2")   # a name of your own registry, not a Hub repository',
     good_example='run(encoder="sentence-transformers/all-MiniLM-L6-v2", revision="<40-hex sha>")',
 )
