@@ -61,7 +61,7 @@ def apply_medium_confidence(policy: Policy, findings: Iterable[Finding], referen
     for finding in findings:
         index = finding.reference
         reference = references[index] if index is not None and 0 <= index < len(references) else None
-        if reference is None or getattr(reference, "confidence", "high") != "medium":
+        if reference is None or reference.confidence != "medium":
             out.append(finding)
         elif treatment == "warn":
             out.append(finding.with_(severity="warning") if finding.severity == "error" else finding)
@@ -107,7 +107,7 @@ def requirements_left_to_verification(policy: Policy, references: Sequence) -> l
     asked: dict[str, dict[str, str]] = {"licenses": {}, "files": {}}  # lowercased id -> id as written
     for reference in references:
         if reference.kind not in ("model", "dataset") or reference.source == "local" or not reference.id \
-                or reference.dynamic or getattr(reference, "role", "load") == "publish":
+                or reference.dynamic or reference.role == "publish":
             continue
         entry = policy.entry_for(reference)
         if policy.setting("licenses", entry):

@@ -198,8 +198,10 @@ def check_hub_content(policy, references, options, skip=frozenset()) -> ContentO
     malicious_at, suspicious_at = thresholds(policy.defaults)
     groups: dict[tuple, list[int]] = {}
     for index, reference in enumerate(references):
-        if index in skip or reference.dynamic or reference.role == "publish":
-            continue  # a publish target is written by this code, not loaded: there is nothing there to check
+        if index in skip or reference.dynamic or reference.role == "publish" or reference.confidence == "medium":
+            # A publish target is written by this code, not loaded; a reference still medium after verification
+            # is one the Hub did not confirm: there is nothing there to check.
+            continue
         if reference.kind in ("model", "dataset") and reference.source == "huggingface" and reference.id:
             groups.setdefault((reference.kind, reference.id, reference.revision), []).append(index)
 

@@ -53,7 +53,7 @@ def settings_from(options) -> VerifySettings:
 
 def query_for(reference) -> RepoQuery | None:
     """What to ask about a reference, or None when there is nothing a registry can answer."""
-    if reference.dynamic or not reference.id or getattr(reference, "role", "load") == "publish":
+    if reference.dynamic or not reference.id or reference.role == "publish":
         return None  # a publish target is where the code pushes, not something it loads: nothing to confirm
     if reference.source == "torchhub":
         repo_id, _, ref = reference.id.partition(":")
@@ -146,7 +146,7 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
         if answer.canonical_id and answer.canonical_id != query.id:
             canonical_ids[query.id] = answer.canonical_id
         for index in indexes:
-            if getattr(references[index], "confidence", "high") == "medium":
+            if references[index].confidence == "medium":
                 if answer.status == "repo-not-found":
                     unconfirmed.add(index)
                     new.append(_unconfirmed(index, references[index], registry))

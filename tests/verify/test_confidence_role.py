@@ -105,3 +105,10 @@ def test_scan_applies_medium_confidence_after_the_hub_answered(monkeypatch, hub,
         ("unconfirmed-reference", "note", 1), ("unpinned-revision", "error", 0)]
     assert [r.confidence for r in verified.references] == ["high", "medium"]
     assert verified.verdict == "fail"
+
+
+def test_full_verification_downloads_nothing_for_an_unconfirmed_reference(monkeypatch, hub, tmp_path):
+    unknown = ref("team/encoder-v2", "a" * 40, confidence="medium", line=5)
+    report = _scan_with(monkeypatch, tmp_path, [unknown], "version: 1\ndefaults: {scan_hub_pickles: true}\n",
+                        verify="full", hub_endpoint=hub.endpoint)
+    assert [(f.rule, f.severity) for f in report.findings] == [("unconfirmed-reference", "note")]

@@ -43,7 +43,7 @@ def names_remote_repo(reference) -> bool:
 
 def is_publish(reference) -> bool:
     """A push/upload target (`push_to_hub`, `hub_model_id`, `create_repo`, `upload_folder`)."""
-    return getattr(reference, "role", "load") == "publish"
+    return reference.role == "publish"
 
 
 @dataclass(frozen=True)
