@@ -180,3 +180,10 @@ def test_init_lists_publish_targets_and_metrics_apart_from_models():
         in text
     # the starter policy judges what it lists: the metric still needs its code reviewed
     assert judge(text.split("version: 1\n", 1)[1], [PUBLISH]) == []
+
+
+def test_computed_metric_runs_code_the_policy_cannot_allow_by_id_and_a_local_one_runs_none():
+    computed = ref(None, kind="metric", api="evaluate.load", dynamic=True, expression="args.metric")
+    local = ref("./metrics/my_metric.py", kind="metric", api="evaluate.load", source="local")
+    assert judge("metrics: [{id: '*', trust_remote_code: allow}]\n", [computed, local]) == [
+        ("dynamic-reference", "warning", 0, None), ("trust-remote-code", "error", 0, None)]
