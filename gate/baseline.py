@@ -103,7 +103,11 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
         findings.append(finding.with_(pre_existing=pre_existing))
     judged = [f.with_(pre_existing=False) for f in findings] if fail_on_existing else findings
     verdict = "fail" if fails(judged, fail_on) else "pass"
-    return replace(head, findings=tuple(findings), verdict=verdict, extra={**head.extra, "mode": "diff"})
+    # Where trained weights are pushed is called out even when the policy allows it (or has no `publish:`).
+    publish_changes = [index for index, ref in enumerate(head.references)
+                       if ref.role == "publish" and ref.path in changed and index not in same_reference]
+    return replace(head, findings=tuple(findings), verdict=verdict,
+                   extra={**head.extra, "mode": "diff", "publish_changes": publish_changes})
 
 
 def scan_relative(changed, prefix: str) -> dict[str, str | None]:

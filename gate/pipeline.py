@@ -63,17 +63,23 @@ def run_scan(options: ScanOptions) -> Report:
         policy = policy.with_profile(options.profile)
     discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs,
                          under_review=options.under_review)
-    findings: list[Finding] = list(evaluate(policy, discovery.references, options.today))
+    verify_mode = options.verify or policy.verify_mode
+    verifying = bool(verify_mode and verify_mode != "none")
+    # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is
+    # applied after verification, to what is still medium then.
+    findings: list[Finding] = list(evaluate(policy, discovery.references, options.today,
+                                            judge_confidence=not verifying))
     references = discovery.references
     warnings = tuple(discovery.warnings)
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
-    verify_mode = options.verify or policy.verify_mode
-    if verify_mode and verify_mode != "none":
+    if verifying:
+        from gate.policy.evaluate import apply_medium_confidence
         from gate.verify.run import verify_references
 
         outcome = verify_references(policy, references, findings, options, mode=verify_mode)
-        references, findings = outcome.references, list(outcome.findings)
+        references = outcome.references
+        findings = apply_medium_confidence(policy, outcome.findings, references)
         extra["verification"] = outcome.stats
     else:
         from gate.discover.interface import ScanWarning

@@ -614,6 +614,7 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
         kind=kind, source="huggingface", id=repo_id, revision=revision,
         pinned=is_pinned(revision), pinnable=True, path=path, line=line, column=column, api=api,
         dynamic=dynamic, expression=value if dynamic else None, syntax="config", revision_key=revision_key,
+        role="publish" if api == "config:hub_model_id" else "load",
     )
 
 

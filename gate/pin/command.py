@@ -64,8 +64,8 @@ def choose(references: Iterable[Reference]) -> tuple[list[Reference], list[Skipp
     skipped: list[Skipped] = []
     pinned: list[Reference] = []
     for reference in references:
-        if reference.kind not in ("model", "dataset") or reference.source == "local":
-            continue
+        if reference.kind not in ("model", "dataset") or reference.source == "local" or reference.role == "publish":
+            continue  # a publish target names where the code pushes: a revision there would break the push
         if reference.pinned:
             if reference.source in HUB_SOURCES and reference.id:
                 pinned.append(reference)

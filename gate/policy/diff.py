@@ -25,9 +25,12 @@ _SEVERITY = {"off": 0, "note": 1, "warning": 2, "error": 3}
 # A lower pickle threshold flags more files: stricter.
 _PICKLE_LEVELS = ["likely_safe", "possibly_unsafe", "suspicious", "likely_unsafe", "likely_overtly_malicious",
                   "overtly_malicious"]
+# Findings about medium-confidence references: dropped < capped at warning < judged like the others.
+_MEDIUM_CONFIDENCE = {"ignore": 0, "warn": 1, "judge": 2}
 _ORDERED = {
     "unlisted": _LEVEL, "unpinnable": _LEVEL, "dynamic": _LEVEL, "gated": _LEVEL,
     "trust_remote_code": _PERMISSION, "verify": _VERIFY, "verify_failure": _VERIFY_FAILURE,
+    "medium_confidence": _MEDIUM_CONFIDENCE,
 }
 
 
@@ -90,7 +93,7 @@ def _effect_of_rank(old_rank, new_rank) -> Effect:
 
 
 # What an absent key means, where absence is not "unrestricted".
-_IMPLICIT = {"verify": "none", "verify_failure": "error"}
+_IMPLICIT = {"verify": "none", "verify_failure": "error", "medium_confidence": "judge"}
 
 
 def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[PolicyChange]:
@@ -235,7 +238,7 @@ def _entry_key(section: str, entry: dict) -> tuple:
 
 
 def _describe_entry(section: str, entry: dict) -> str:
-    noun = {"models": "model", "datasets": "dataset", "artifacts": "committed files"}[section]
+    noun = {"models": "model", "datasets": "dataset", "artifacts": "committed files", "metrics": "metric"}[section]
     if section == "artifacts":
         text = f"{noun} '{entry['path']}'"
         if entry.get("formats"):
@@ -258,13 +261,14 @@ _ENTRY_SETTINGS = {
     "models": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
     "datasets": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
     "artifacts": ("sha256", "formats", "signature"),
+    "metrics": ("revisions", "trust_remote_code"),
 }
 _INHERITED = ("trust_remote_code", "licenses", "gated", "signature")
 
 
 def _compare_entries(old: Policy, new: Policy) -> list[PolicyChange]:
     changes = []
-    for section in ("models", "datasets", "artifacts"):
+    for section in ("models", "datasets", "artifacts", "metrics"):
         before = {_entry_key(section, e): e for e in getattr(old, section)}
         after = {_entry_key(section, e): e for e in getattr(new, section)}
         pairs = [(before[key], after[key]) for key in before if key in after]
@@ -299,6 +303,16 @@ def _compare_entries(old: Policy, new: Policy) -> list[PolicyChange]:
                     was, now = old_entry.get(setting), new_entry.get(setting)
                 changes.extend(compare_setting(setting, was, now, section, f"'{name}' "))
     return changes
+
+
+def _compare_publish(old: Policy, new: Policy) -> list[PolicyChange]:
+    """`publish.allowed`: absent means publish targets are not judged (anything goes), so adding the section
+    tightens, and each destination added loosens."""
+    before = None if old.publish is None else list(old.publish.get("allowed") or [])
+    after = None if new.publish is None else list(new.publish.get("allowed") or [])
+    if before == after:
+        return []
+    return _compare_list("publish.allowed", before, after, "publish")
 
 
 def _waiver_key(waiver) -> tuple:
@@ -387,7 +401,8 @@ def diff_effective(old: Policy, new: Policy, *, old_label: str, new_label: str) 
 
 
 def _compare(old: Policy, new: Policy) -> list[PolicyChange]:
-    return [*_compare_defaults(old, new), *_compare_entries(old, new), *_compare_waivers(old, new),
+    return [*_compare_defaults(old, new), *_compare_entries(old, new), *_compare_publish(old, new),
+            *_compare_waivers(old, new),
             *_compare_profiles(old, new), *_compare_agents(old, new)]
 
 

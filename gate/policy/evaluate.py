@@ -29,8 +29,13 @@ def _policy_rule_checks() -> tuple[tuple, tuple]:
     return tuple(per_reference), tuple(per_policy)
 
 
-def evaluate(policy: Policy, references: Sequence, today: _dt.date | None = None) -> list[Finding]:
-    """Every policy finding for `references` (Finding.reference indexes into it), overrides and waivers applied."""
+def evaluate(policy: Policy, references: Sequence, today: _dt.date | None = None, *,
+             judge_confidence: bool = True) -> list[Finding]:
+    """Every policy finding for `references` (Finding.reference indexes into it), overrides and waivers applied.
+
+    `judge_confidence=False` leaves `defaults.medium_confidence` to the caller: a run that verifies against the
+    Hub applies it afterwards (`apply_medium_confidence`), once the Hub has confirmed what it knows.
+    """
     today = today or _dt.date.today()
     references = tuple(references)
     context = CheckContext(policy=policy, today=today, references=references)
@@ -41,7 +46,27 @@ def evaluate(policy: Policy, references: Sequence, today: _dt.date | None = None
             findings.extend(check(context, index, reference))
     for check in per_policy:
         findings.extend(check(context))
-    return apply_overrides_and_waivers(policy, findings, references, today)
+    findings = apply_overrides_and_waivers(policy, findings, references, today)
+    return apply_medium_confidence(policy, findings, references) if judge_confidence else findings
+
+
+def apply_medium_confidence(policy: Policy, findings: Iterable[Finding], references: Sequence) -> list[Finding]:
+    """`defaults.medium_confidence` on findings about references found by context alone (confidence medium):
+    `judge` keeps them as they are, `warn` caps them at warning, `ignore` drops them (the references stay listed)."""
+    treatment = policy.defaults.get("medium_confidence", "judge")
+    findings = list(findings)
+    if treatment == "judge":
+        return findings
+    out: list[Finding] = []
+    for finding in findings:
+        index = finding.reference
+        reference = references[index] if index is not None and 0 <= index < len(references) else None
+        if reference is None or reference.confidence != "medium":
+            out.append(finding)
+        elif treatment == "warn":
+            out.append(finding.with_(severity="warning") if finding.severity == "error" else finding)
+        # ignore: no finding about a reference only context suggests
+    return out
 
 
 def _waiver_for(policy: Policy, finding: Finding, references: Sequence, today: _dt.date) -> int | None:
@@ -82,7 +107,7 @@ def requirements_left_to_verification(policy: Policy, references: Sequence) -> l
     asked: dict[str, dict[str, str]] = {"licenses": {}, "files": {}}  # lowercased id -> id as written
     for reference in references:
         if reference.kind not in ("model", "dataset") or reference.source == "local" or not reference.id \
-                or reference.dynamic:
+                or reference.dynamic or reference.role == "publish":
             continue
         entry = policy.entry_for(reference)
         if policy.setting("licenses", entry):

@@ -69,9 +69,12 @@ def _entries(section: str, found: list[_Found], adopted: _dt.date | None = None)
         if item.revisions:
             lines.append(f"    revisions: [{', '.join(_quote(r) for r in item.revisions)}]")
         if item.unpinned:
-            lines.append(f"    # not pinned at {_where(item.unpinned)}: run `model-gate pin`, then list the commit "
-                         "under revisions")
-        if item.remote_code:
+            how = "write revision=\"<sha>\" in the call" if section == "metrics" else "run `model-gate pin`"
+            lines.append(f"    # not pinned at {_where(item.unpinned)}: {how}, then list the commit under revisions")
+        if section == "metrics":
+            lines.append("    # an evaluate metric runs its Space's Python code: review it at a pinned revision, then add: "
+                         "trust_remote_code: allow")
+        elif item.remote_code:
             lines.append(f"    # trust_remote_code at {_where(item.remote_code)}: review the repository's code at a "
                          "pinned revision, then add: trust_remote_code: allow")
         if adopted is None:
@@ -79,6 +82,22 @@ def _entries(section: str, found: list[_Found], adopted: _dt.date | None = None)
         else:
             lines.append(f"    reason: {_quote(f'adopted {adopted.isoformat()} by model-gate init; used at ' + _where(item.references))}"
                          "   # say why the repository needs it")
+    return lines
+
+
+def _publish(references: Sequence) -> list[str]:
+    """Where the repository pushes today (push_to_hub, hub_model_id, ...): the destinations to review."""
+    targets: dict[str, list] = {}
+    for reference in references:
+        if reference.role == "publish" and reference.id and not reference.dynamic:
+            targets.setdefault(reference.id.lower(), []).append(reference)
+    if not targets:
+        return ["# publish:                  # where the code may push (push_to_hub, hub_model_id): none found",
+                "#   allowed: [my-org/*]"]
+    lines = ["publish:                     # where the code may push (push_to_hub, hub_model_id, upload_folder)",
+             "  allowed:"]
+    for key in sorted(targets):
+        lines.append(f"    - {_quote(targets[key][0].id)}   # pushed at {_where(targets[key])}")
     return lines
 
 
@@ -126,6 +145,12 @@ def starter_policy(references: Sequence, today: _dt.date | None = None, *, comma
     lines += _entries("datasets", _group(references, "dataset"), adopted)
     lines.append("")
     lines += _artifacts(references)
+    lines.append("")
+    metrics = _group(references, "metric")
+    if metrics:
+        lines += _entries("metrics", metrics)
+        lines.append("")
+    lines += _publish(references)
     lines.append("")
     lines.append("exceptions: []   # waivers: {rule, id and/or paths, reason, expires: YYYY-MM-DD, owner}")
     return "\n".join(lines) + "\n"

@@ -407,19 +407,23 @@ def _display(path: Path) -> str:
 
 
 def _merge(layers: list[_Layer], base_dir: str) -> Policy:
-    merged: dict = {"defaults": {}, "models": [], "datasets": [], "artifacts": [], "profiles": {}}
+    merged: dict = {"defaults": {}, "models": [], "datasets": [], "artifacts": [], "metrics": [], "profiles": {}}
     ai_agents: list[str] | None = None
     waivers: list[Waiver] = []
     entry_lines: dict = {}
     for layer in layers:
         data = layer.data
         merged["defaults"] = merge_defaults(merged["defaults"], data.get("defaults") or {})
-        for section in ("models", "datasets", "artifacts"):
+        for section in ("models", "datasets", "artifacts", "metrics"):
             for i, entry in enumerate(data.get(section) or []):
                 entry_lines[(section, len(merged[section]))] = (layer.label, layer.lines.get((section, i)))
                 merged[section].append(entry)
         for name, profile in (data.get("profiles") or {}).items():
             merged["profiles"][name] = merge_defaults(merged["profiles"].get(name, {}), profile)
+        if data.get("publish") is not None:
+            # Like the other allowlists, a refining file adds to its base's publish targets.
+            allowed = (merged.get("publish") or {}).get("allowed") or []
+            merged["publish"] = {**data["publish"], "allowed": allowed + list(data["publish"].get("allowed") or [])}
         if data.get("ai_agents") is not None:
             ai_agents = (ai_agents or []) + list(data["ai_agents"])
         waivers.extend(_waivers(data, layer.lines, layer.label, len(waivers)))

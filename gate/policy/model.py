@@ -23,6 +23,7 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
     "pickle_scan": {"malicious_at": "likely_unsafe", "suspicious_at": "suspicious"},
     "max_waiver_days": 365,
     "allow_waivers": True,
+    "medium_confidence": "judge",
 }
 
 DEFAULT_AI_AGENTS: tuple[str, ...] = (
@@ -49,7 +50,11 @@ PICKLE_FORMATS = frozenset({
 # Findings about the waivers themselves cannot be waived (a waiver must not hide its own expiry).
 UNWAIVABLE = frozenset({"expired-waiver", "waiver-expiring"})
 
-ENTRY_SECTIONS = {"model": "models", "dataset": "datasets", "artifact": "artifacts"}
+ENTRY_SECTIONS = {"model": "models", "dataset": "datasets", "artifact": "artifacts", "metric": "metrics"}
+
+MEDIUM_CONFIDENCE = ("judge", "warn", "ignore")
+"""`defaults.medium_confidence`: what findings about references found by context alone (confidence medium) become:
+judged like the others, capped at warning, or dropped (the references are still listed and exported)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,11 @@ class Policy:
     """`models` entries (dicts as written in YAML), base policy's first."""
     datasets: tuple = ()
     artifacts: tuple = ()
+    metrics: tuple = ()
+    """`metrics` entries: `evaluate` metrics (Hub Spaces whose code runs), allowed by id like models."""
+    publish: dict | None = None
+    """The `publish` section (`{allowed: [id globs]}`): where the repository may push; None when absent (publish
+    targets are then listed, not judged)."""
     exceptions: tuple[Waiver, ...] = ()
     ai_agents: tuple[str, ...] = DEFAULT_AI_AGENTS
     profiles: dict = field(default_factory=dict)
@@ -169,6 +179,8 @@ class Policy:
             models=tuple(plain_copy(list(data.get("models") or []))),
             datasets=tuple(plain_copy(list(data.get("datasets") or []))),
             artifacts=tuple(plain_copy(list(data.get("artifacts") or []))),
+            metrics=tuple(plain_copy(list(data.get("metrics") or []))),
+            publish=plain_copy(data["publish"]) if data.get("publish") is not None else None,
             exceptions=tuple(exceptions),
             ai_agents=tuple(data["ai_agents"]) if data.get("ai_agents") is not None else DEFAULT_AI_AGENTS,
             profiles=plain_copy(data.get("profiles") or {}),
@@ -223,11 +235,18 @@ class Policy:
         return None
 
     def entry_location(self, entry) -> tuple[str, int | None]:
-        for section in ("models", "datasets", "artifacts"):
+        for section in ("models", "datasets", "artifacts", "metrics"):
             for i, candidate in enumerate(getattr(self, section)):
                 if candidate is entry:
                     return self.lines.get((section, i), (self.source, None))
         return (self.source, None)
+
+    def publish_allowed(self, repo_id: str) -> bool | None:
+        """Whether `publish.allowed` lets the repository push to `repo_id`; None when the policy has no
+        `publish` section (publish targets are not judged)."""
+        if self.publish is None:
+            return None
+        return any(match_id(pattern, repo_id) for pattern in self.publish.get("allowed") or ())
 
     def severity_for(self, rule_id: str, default: str) -> str:
         overrides = self.defaults.get("severity") or {}
@@ -254,6 +273,8 @@ class Policy:
             "models": plain_copy(self.models),
             "datasets": plain_copy(self.datasets),
             "artifacts": plain_copy(self.artifacts),
+            "metrics": plain_copy(self.metrics),
+            "publish": plain_copy(self.publish),
             "exceptions": [w.to_json() for w in self.exceptions],
             "ai_agents": list(self.ai_agents),
         }

@@ -1,8 +1,12 @@
-"""CycloneDX 1.6 ML-BOM: one component per distinct model or dataset the repository loads.
+"""CycloneDX 1.6 ML-BOM: one component per distinct model, dataset or metric the repository loads, and one per
+repository it publishes to.
 
-Each component carries a purl (`pkg:huggingface/<org>/<name>@<sha>` for Hub repositories), the places that load
-it as evidence occurrences, and model-gate's judgement (pinned or not, findings) as `model-gate:*` properties.
-Like every format it only renders the report; it decides nothing.
+Each loaded component carries a purl (`pkg:huggingface/<org>/<name>@<sha>` for Hub repositories), the places that
+load it as evidence occurrences, and model-gate's judgement (pinned or not, findings) as `model-gate:*`
+properties. A publish target (`model-gate:role` = `publish`) is something the repository produces, not downloads:
+it has no purl and no distribution link. `model-gate:confidence` says whether a known API found it (`high`) or
+context alone (`medium`); an `evaluate` metric (`model-gate:kind` = `metric`) is a library component, since its
+Space's code runs. Like every format it only renders the report; it decides nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ HUB_URL = "https://huggingface.co"
 # The purl-spec `huggingface` type names model repositories; a dataset is told apart by its repository_url,
 # the qualifier the spec defines for repositories other than the default one.
 DATASETS_REPOSITORY_URL = f"{HUB_URL}/datasets"
+SPACES_REPOSITORY_URL = f"{HUB_URL}/spaces"
 # A Hub URL (`source: url`) names the same repository as a Hub id does: one component, one purl.
 HUB_SOURCES = ("huggingface", "url")
 
@@ -34,28 +39,44 @@ def _component_key(reference: Reference) -> tuple:
     if reference.kind == "artifact":
         return ("artifact", reference.path, reference.sha256)
     if reference.source in HUB_SOURCES:
-        return (reference.kind, "huggingface", reference.id.lower(), reference.revision)
-    return (reference.kind, reference.source, reference.id, reference.revision)
+        return (reference.role, reference.kind, "huggingface", reference.id.lower(), reference.revision)
+    return (reference.role, reference.kind, reference.source, reference.id, reference.revision)
+
+
+def _hub_location(reference: Reference) -> str | None:
+    """Where a loaded Hub repository lives: the models root, `/datasets`, or `/spaces` for a metric with an org
+    (a legacy metric name such as `accuracy` is resolved by `evaluate` itself: no location is claimed for it)."""
+    if reference.kind == "dataset":
+        return DATASETS_REPOSITORY_URL
+    if reference.kind == "metric":
+        return SPACES_REPOSITORY_URL if "/" in (reference.id or "") else None
+    return HUB_URL
 
 
 def _purl(reference: Reference):
     from packageurl import PackageURL
 
-    if reference.kind == "artifact" or not reference.id:
-        return None
+    if reference.kind == "artifact" or not reference.id or reference.role == "publish":
+        return None  # a publish target is produced here, not downloaded: a purl would pretend otherwise
     version = reference.revision if reference.pinned else None
     if reference.source in HUB_SOURCES:
+        location = _hub_location(reference)
+        if location is None:
+            return None
         namespace, _, name = reference.id.rpartition("/")
-        qualifiers = {"repository_url": DATASETS_REPOSITORY_URL} if reference.kind == "dataset" else None
+        qualifiers = {"repository_url": location} if location != HUB_URL else None
         return PackageURL(type="huggingface", namespace=namespace or None, name=name, version=version,
                           qualifiers=qualifiers)
     return None
 
 
 def _hub_page(reference: Reference) -> str | None:
-    if reference.source not in HUB_SOURCES or not reference.id or reference.kind == "artifact":
+    if reference.source not in HUB_SOURCES or not reference.id or reference.kind == "artifact" \
+            or reference.role == "publish":
         return None
-    prefix = f"{HUB_URL}/datasets" if reference.kind == "dataset" else HUB_URL
+    prefix = _hub_location(reference)
+    if prefix is None:
+        return None
     page = f"{prefix}/{reference.id}"
     return f"{page}/tree/{reference.revision}" if reference.pinned else page
 
@@ -64,11 +85,17 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
     from cyclonedx.model import Property
 
     first = entry.first
+    # Found by a known API anywhere makes the component certain; medium only when every place is context alone.
+    confidence = "high" if any(ref.confidence == "high" for _, ref in entry.references) else "medium"
     props = [
         Property(name=f"{PROPERTY_PREFIX}source", value=first.source),
-        Property(name=f"{PROPERTY_PREFIX}pinned", value=str(first.pinned).lower()),
-        Property(name=f"{PROPERTY_PREFIX}pinnable", value=str(first.pinnable).lower()),
+        Property(name=f"{PROPERTY_PREFIX}kind", value=first.kind),
+        Property(name=f"{PROPERTY_PREFIX}role", value=first.role),
+        Property(name=f"{PROPERTY_PREFIX}confidence", value=confidence),
     ]
+    if first.role != "publish":
+        props += [Property(name=f"{PROPERTY_PREFIX}pinned", value=str(first.pinned).lower()),
+                  Property(name=f"{PROPERTY_PREFIX}pinnable", value=str(first.pinnable).lower())]
     if first.revision:
         props.append(Property(name=f"{PROPERTY_PREFIX}revision", value=first.revision))
     if first.format:
@@ -99,7 +126,8 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 
     first = entry.first
-    kind = ComponentType.DATA if first.kind == "dataset" else ComponentType.MACHINE_LEARNING_MODEL
+    kind = {"dataset": ComponentType.DATA, "metric": ComponentType.LIBRARY}.get(
+        first.kind, ComponentType.MACHINE_LEARNING_MODEL)
     name = first.id if first.kind != "artifact" else first.path
     hashes = [HashType(alg=HashAlgorithm.SHA_256, content=first.sha256)] if first.sha256 else None
     page = _hub_page(first)
@@ -111,7 +139,7 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
         bom_ref=bom_ref,
         type=kind,
         name=name,
-        version=first.revision if first.pinned else None,
+        version=first.revision if first.pinned and first.role != "publish" else None,
         purl=_purl(first),
         hashes=hashes,
         external_references=[ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(page))]

@@ -122,8 +122,14 @@ def build_annotations(report: Report, context: GitHubContext) -> Annotations:
             omitted += 1
             continue
         used[level] += 1
-        title = f"model-gate: {finding.rule}" + (" (pre-existing)" if finding.pre_existing else "")
+        ref = report.references[finding.reference] if finding.reference is not None and \
+            0 <= finding.reference < len(report.references) else None
+        medium = ref is not None and ref.confidence == "medium"
+        title = (f"model-gate: {finding.rule}" + (" (pre-existing)" if finding.pre_existing else "")
+                 + (" (medium confidence)" if medium else ""))
         message = finding.message + (f"\nFix: {finding.remediation}" if finding.remediation else "")
+        if medium:
+            message += "\nFound by context (a Hub-id-shaped string in a model-ish place), not by a known API."
         location: dict = {}
         if finding.path:
             location["file"] = repo_path(context, finding.path)
@@ -188,14 +194,18 @@ def _reference_table(report: Report, context: GitHubContext) -> list[str]:
     lines = [
         "<details><summary>Every reference found</summary>",
         "",
-        "| Kind | Id | Revision | Pinned | Location | Loaded by |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Kind | Id | Revision | Pinned | Role | Confidence | Location | Found via |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for ref in report.references:
         name = md(ref.id) if ref.id is not None else f"dynamic: {md(ref.expression or '?')}"
-        pinned = "yes" if ref.pinned else ("unpinnable" if not ref.pinnable else "no")
+        if ref.role == "publish":
+            pinned = "n/a"  # where the code pushes: nothing to pin
+        else:
+            pinned = "yes" if ref.pinned else ("unpinnable" if not ref.pinnable else "no")
+        confidence = "**medium**" if ref.confidence == "medium" else ref.confidence
         lines.append(
-            f"| {ref.kind} | {name} | {md(ref.revision or '')} | {pinned} | "
+            f"| {ref.kind} | {name} | {md(ref.revision or '')} | {pinned} | {ref.role} | {confidence} | "
             f"{_location_cell(ref.path, ref.line, context)} | {md(ref.api)} |"
         )
     lines += ["", "</details>"]
@@ -229,7 +239,22 @@ def _verdict_lines(report: Report, context: GitHubContext, blocking: int) -> lis
         lines += ["> [!IMPORTANT]", f"> AI-authored pull request{how} {md(context.ai_authored)}.", ""]
     for note in context.notes:
         lines += ["> [!NOTE]", f"> {note}", ""]
+    lines += _publish_change_lines(report, context)
     return lines
+
+
+def _publish_change_lines(report: Report, context: GitHubContext) -> list[str]:
+    """Pull-request mode: the publish targets the pull request adds or changes, allowed or not."""
+    changed = [report.references[i] for i in report.extra.get("publish_changes") or ()
+               if 0 <= i < len(report.references)]
+    if not changed:
+        return []
+    lines = ["> [!IMPORTANT]", f"> This pull request changes where trained weights are pushed ({len(changed)} "
+             "publish target(s)); review the destination even where the policy allows it:"]
+    for ref in changed:
+        name = md(ref.id) if ref.id is not None else f"computed at run time: {md(ref.expression or '?')}"
+        lines.append(f"> - {name} via {md(ref.api)} at {_location_cell(ref.path, ref.line, context)}")
+    return lines + [""]
 
 
 def summary_lines(report: Report, context: GitHubContext, omitted_annotations: int = 0) -> list[str]:

@@ -51,7 +51,7 @@ def _rule_descriptor(rule) -> dict:
             "tags": ["security", "supply-chain", f"stage:{rule.stage}"],
             # A rule may rate itself (e.g. a malicious pickle is critical); else its default severity decides.
             "security-severity": getattr(rule, "security_severity", None) or SECURITY_SEVERITY[rule.default_severity],
-            "precision": "high",
+            "precision": rule.precision,
         },
     }
 
@@ -125,8 +125,12 @@ def _warning_locations(path: str, prefix: str) -> dict:
     return {"locations": [{"physicalLocation": location}]}
 
 
-def _message(finding: Finding) -> str:
-    return f"{finding.message}\nFix: {finding.remediation}" if finding.remediation else finding.message
+def _message(finding: Finding, reference=None) -> str:
+    text = f"{finding.message}\nFix: {finding.remediation}" if finding.remediation else finding.message
+    if reference is not None and reference.confidence == "medium":
+        # GitHub reads `precision` from the rule only: the message is where its users see this one is a guess.
+        text = f"[medium confidence: found by context, not by a known API] {text}"
+    return text
 
 
 def _run_notification(finding: Finding, rule_index: int) -> dict:
@@ -139,11 +143,13 @@ def _run_notification(finding: Finding, rule_index: int) -> dict:
 
 def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str, diff_mode: bool,
             prefix: str) -> dict:
+    ref = report.references[finding.reference] if finding.reference is not None and \
+        0 <= finding.reference < len(report.references) else None
     result: dict = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": _message(finding)},
+        "message": {"text": _message(finding, ref)},
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     result["locations"] = [_location(report, finding, prefix)]
@@ -153,9 +159,10 @@ def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str,
         result["suppressions"] = [{"kind": "external", "status": "accepted",
                                    "justification": waiver_text(report, finding.waived_by)}]
     properties: dict = {"remediation": finding.remediation, "preExisting": finding.pre_existing}
-    if finding.reference is not None and 0 <= finding.reference < len(report.references):
-        ref = report.references[finding.reference]
-        properties.update({"kind": ref.kind, "id": ref.id, "revision": ref.revision, "api": ref.api})
+    if ref is not None:
+        properties.update({"kind": ref.kind, "id": ref.id, "revision": ref.revision, "api": ref.api,
+                           # The reference's confidence in GitHub's precision words (`high`, `medium`).
+                           "precision": ref.confidence, "role": ref.role})
     result["properties"] = properties
     return result
 

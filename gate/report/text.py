@@ -16,6 +16,15 @@ def _by_file(findings) -> list[tuple[str, list]]:
     return sorted(groups.items(), key=lambda item: (-SEVERITY_ORDER[item[1][0].severity], item[0]))
 
 
+MEDIUM_MARK = "[medium confidence]"
+"""Marks what discovery found by context alone (a Hub-id-shaped string in a model-ish place, no known API)."""
+
+
+def _reference_of(report: Report, finding):
+    index = finding.reference
+    return report.references[index] if index is not None and 0 <= index < len(report.references) else None
+
+
 def render_text(report: Report) -> str:
     lines: list[str] = []
     for path, group in _by_file(report.active_findings()):
@@ -23,7 +32,9 @@ def render_text(report: Report) -> str:
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
             existing = " (pre-existing)" if finding.pre_existing else ""
-            lines.append(f"  {where}: {finding.severity}{existing} [{finding.rule}] {finding.message}")
+            ref = _reference_of(report, finding)
+            medium = f" {MEDIUM_MARK}" if ref is not None and ref.confidence == "medium" else ""
+            lines.append(f"  {where}: {finding.severity}{existing} [{finding.rule}]{medium} {finding.message}")
             fix_lines = finding.remediation.splitlines() if finding.remediation else []
             for i, fix_line in enumerate(fix_lines):
                 lines.append(f"      {'fix: ' if i == 0 else '     '}{fix_line}")
@@ -37,10 +48,13 @@ def render_text(report: Report) -> str:
                 name = ref.path if ref.kind == "artifact" else f"<dynamic: {ref.expression}>"
             if ref.kind == "artifact":  # a committed file: its content hash is what pins it
                 pin = f"sha256 {ref.sha256[:12]}…" if ref.sha256 else "not hashed"
+            elif ref.role == "publish":  # where the code pushes: nothing to pin
+                pin = "publish target"
             else:
                 pin = "pinned" if ref.pinned else ("unpinnable" if not ref.pinnable else "unpinned")
             rev = f"@{ref.revision}" if ref.revision else ""
             extra = f" format={ref.format}" if ref.format else ""
+            extra += f" {MEDIUM_MARK}" if ref.confidence == "medium" else ""
             lines.append(f"  {ref.path}:{ref.line}: {ref.kind} {name}{rev} ({pin}) via {ref.api}{extra}")
         lines.append("")
     for warning in report.warnings:

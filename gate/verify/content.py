@@ -65,7 +65,7 @@ def _unchecked_hub_signatures(policy, references) -> list[Finding]:
     for index, reference in enumerate(references):
         key = (reference.kind, reference.id, reference.revision)
         if reference.kind not in ("model", "dataset") or reference.source != "huggingface" or not reference.id \
-                or key in seen or not policy.setting("signature", policy.entry_for(reference)):
+                or reference.role == "publish" or key in seen or not policy.setting("signature", policy.entry_for(reference)):
             continue
         seen.add(key)
         label = f"{reference.id}@{reference.revision}" if reference.revision else reference.id
@@ -198,7 +198,9 @@ def check_hub_content(policy, references, options, skip=frozenset()) -> ContentO
     malicious_at, suspicious_at = thresholds(policy.defaults)
     groups: dict[tuple, list[int]] = {}
     for index, reference in enumerate(references):
-        if index in skip or reference.dynamic:
+        if index in skip or reference.dynamic or reference.role == "publish" or reference.confidence == "medium":
+            # A publish target is written by this code, not loaded; a reference still medium after verification
+            # is one the Hub did not confirm: there is nothing there to check.
             continue
         if reference.kind in ("model", "dataset") and reference.source == "huggingface" and reference.id:
             groups.setdefault((reference.kind, reference.id, reference.revision), []).append(index)

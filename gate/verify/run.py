@@ -53,8 +53,8 @@ def settings_from(options) -> VerifySettings:
 
 def query_for(reference) -> RepoQuery | None:
     """What to ask about a reference, or None when there is nothing a registry can answer."""
-    if reference.dynamic or not reference.id:
-        return None
+    if reference.dynamic or not reference.id or reference.role == "publish":
+        return None  # a publish target is where the code pushes, not something it loads: nothing to confirm
     if reference.source == "torchhub":
         repo_id, _, ref = reference.id.partition(":")
         return RepoQuery("github", repo_id, ref or reference.revision)
@@ -134,6 +134,8 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     updated = list(findings)
     new = []
     canonical_ids = {}
+    confirmed: set[int] = set()
+    unconfirmed: set[int] = set()
     for query, indexes in users.items():
         if query in failures:
             reason = _redact(failures[query], secrets)
@@ -144,11 +146,21 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
         if answer.canonical_id and answer.canonical_id != query.id:
             canonical_ids[query.id] = answer.canonical_id
         for index in indexes:
+            if references[index].confidence == "medium":
+                if answer.status == "repo-not-found":
+                    unconfirmed.add(index)
+                    new.append(_unconfirmed(index, references[index], registry))
+                    continue
+                confirmed.add(index)  # the Hub knows the repository: judged like any other from here on
             new.extend(findings_for(policy, index, references[index], answer, registry=registry))
         if answer.status == "ok" and not query.pinned:
             updated = [_with_resolved_pin(f, references, answer) if f.rule == "unpinned-revision"
                        and f.reference in indexes else f for f in updated]
 
+    if unconfirmed:  # not a repository the Hub knows: its policy findings (unpinned, unlisted, ...) do not apply
+        updated = [f for f in updated if f.reference not in unconfirmed]
+    if confirmed:
+        references = tuple(replace(r, confidence="high") if i in confirmed else r for i, r in enumerate(references))
     new = [f.with_(message=_redact(f.message, secrets), remediation=_redact(f.remediation, secrets)) for f in new]
     new = _apply_policy(policy, new, references, options)
     failure_mode = getattr(options, "verify_failure", None) or policy.defaults.get("verify_failure") or "error"
@@ -234,6 +246,19 @@ def _failed(query: RepoQuery, indexes: list[int], references, reason: str, hub_e
         path=first.path, line=first.line, reference=indexes[0],
         details={"kind": query.kind, "id": query.id, "revision": query.revision, "reason": reason,
                  "references": list(indexes)})
+
+
+def _unconfirmed(index: int, reference, registry: str):
+    from gate.policy.rules.unconfirmed_reference import RULE
+
+    return RULE.finding(
+        message=(f"{reference.kind} '{reference.id}' was found by context alone ({reference.api}, confidence medium) "
+                 f"and {registry} does not know it: most likely not a Hub repository (a local name, another "
+                 "service's id), or a private one the token cannot see"),
+        remediation=("nothing to do if it is not a Hub repository; if it is a private one, verify with an HF_TOKEN "
+                     "that can read it"),
+        path=reference.path, line=reference.line, reference=index,
+        details={"id": reference.id, "confidence": "medium"})
 
 
 def _apply_policy(policy, new, references, options):

@@ -38,7 +38,7 @@ def verify(hub, references, tmp_path, policy_text: str = "version: 1\n", **optio
 
     policy = load_policy(None, str(tmp_path), text=policy_text, today=TODAY)
     references = tuple(references)
-    findings = evaluate(policy, references, TODAY)
+    findings = evaluate(policy, references, TODAY, judge_confidence=False)  # as the pipeline: applied after
     options.setdefault("hub_endpoint", hub.endpoint)
     options.setdefault("cache_dir", str(tmp_path / "cache"))
     options = ScanOptions(root=str(tmp_path), today=TODAY, **options)

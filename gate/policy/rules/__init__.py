@@ -36,8 +36,14 @@ class CheckContext:
 
 
 def names_remote_repo(reference) -> bool:
-    """A model or dataset fetched from a registry (not a local path, not a committed file)."""
-    return reference.kind in ("model", "dataset") and reference.source != "local"
+    """A model, dataset or metric the code loads from a registry (not a local path, not a committed file, not a
+    publish target: where the code pushes is judged by `publish-target-not-allowed`, never by the load rules)."""
+    return reference.kind in ("model", "dataset", "metric") and reference.source != "local" and not is_publish(reference)
+
+
+def is_publish(reference) -> bool:
+    """A push/upload target (`push_to_hub`, `hub_model_id`, `create_repo`, `upload_folder`)."""
+    return reference.role == "publish"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class Rule:
     """Which stage raises it: policy, verify, signature, pickle, run."""
     bad_example: str = ""
     good_example: str = ""
+    precision: str = "high"
+    """How often a finding of this rule is right (SARIF `precision`, which GitHub code scanning reads from the rule
+    to sort alerts): `high` unless the rule is about guesses (`unconfirmed-reference`)."""
 
     def finding(self, *, message: str, remediation: str, path: str | None, line: int | None,
                 reference: int | None, severity: Severity | None = None, details: dict | None = None) -> Finding:

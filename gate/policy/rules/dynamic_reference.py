@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gate.policy.fixes import waiver_snippet
-from gate.policy.rules import LEVEL_SEVERITY, Rule
+from gate.policy.rules import LEVEL_SEVERITY, Rule, is_publish
 
 RULE = Rule(
     id="dynamic-reference",
@@ -21,13 +21,16 @@ RULE = Rule(
 def check(context, index, reference):
     if not reference.dynamic or reference.kind == "artifact":
         return
+    if is_publish(reference) and context.policy.publish is None:
+        return  # a publish target is only checked against `publish:`; without it there is nothing to miss
     severity = LEVEL_SEVERITY[context.policy.defaults.get("dynamic", "warn")]
     if severity is None:
         return
     expression = f" from `{reference.expression}`" if reference.expression else ""
     yield RULE.finding(
         severity=severity,
-        message=f"{reference.kind} id is computed at run time{expression} via {reference.api}; model-gate cannot check it",
+        message=(f"{'publish target' if is_publish(reference) else reference.kind} id is computed at run time"
+                 f"{expression} via {reference.api}; model-gate cannot check it"),
         remediation=("use a literal id and revision (or a config file model-gate reads); if it must stay dynamic, "
                      f"waive it in the policy:\n{waiver_snippet(RULE.id, None, reference.path)}"),
         path=reference.path,

@@ -67,7 +67,8 @@ def check(context, index, reference):
         fix = f"{pin_instruction(reference, allowed[0])} (the revision the policy allows)"
     else:
         # `model-gate pin` resolves through the Hub, so it only offers itself for Hub ids and Hub URLs.
-        can_pin = reference.source in ("huggingface", "url") and reference.revision_key
+        can_pin = reference.source in ("huggingface", "url") and reference.revision_key and \
+            reference.kind in ("model", "dataset")  # a metric is a Space: pin its commit by hand
         fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
     yield RULE.finding(
         message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision, reference.revision_key)}",
