@@ -68,6 +68,9 @@ class Reference:
     """A checked model signature (issue 6): `{verified, status, method, signer, signature_file, reason}`;
     None when no signature was required or checked. Set by the verify stage, never by discovery; in `to_json`
     only when set."""
+    lineage: dict | None = field(default=None, compare=False, hash=False)
+    """Where a verified model came from (issue 18): `{chain, ancestors, datasets, complete, ...}` built from Hub
+    model cards by gate/verify/lineage.py; None when not verified against the Hub. In `to_json` only when set."""
 
     def to_json(self) -> dict:
         out = {
@@ -93,6 +96,8 @@ class Reference:
         }
         if self.signature is not None:
             out["signature"] = self.signature
+        if self.lineage is not None:
+            out["lineage"] = self.lineage
         return out
 
 

@@ -315,6 +315,37 @@ def _compare_publish(old: Policy, new: Policy) -> list[PolicyChange]:
     return _compare_list("publish.allowed", before, after, "publish")
 
 
+def _compare_lineage(old: Policy, new: Policy) -> list[PolicyChange]:
+    """`lineage`: `allowed_bases` restricts when present (like every allowlist); `denied_bases` and
+    `denied_datasets` tighten with each id added; `require_declared_training_data` tightens when turned on;
+    a larger `max_depth` follows chains further (tightens)."""
+    was, now = old.lineage or {}, new.lineage or {}
+    changes = []
+    if was.get("allowed_bases") != now.get("allowed_bases"):
+        changes += _compare_list("lineage.allowed_bases", was.get("allowed_bases"), now.get("allowed_bases"),
+                                 "lineage")
+    for key in ("denied_bases", "denied_datasets"):
+        before, after = list(was.get(key) or []), list(now.get(key) or [])
+        added = [v for v in after if v.lower() not in {b.lower() for b in before}]
+        removed = [v for v in before if v.lower() not in {a.lower() for a in after}]
+        if added:
+            changes.append(PolicyChange("tightens", "lineage", f"lineage.{key}: adds {_show(added)}"))
+        if removed:
+            changes.append(PolicyChange("loosens", "lineage", f"lineage.{key}: removes {_show(removed)}"))
+    required_before, required_after = bool(was.get("require_declared_training_data")), \
+        bool(now.get("require_declared_training_data"))
+    if required_before != required_after:
+        effect = "tightens" if required_after else "loosens"
+        changes.append(PolicyChange(effect, "lineage", f"lineage.require_declared_training_data: "
+                                    f"{_show(required_before)} → {_show(required_after)} ({effect} the policy)"))
+    depth_before, depth_after = was.get("max_depth") or 5, now.get("max_depth") or 5
+    if depth_before != depth_after:
+        effect = "tightens" if depth_after > depth_before else "loosens"
+        changes.append(PolicyChange(effect, "lineage", f"lineage.max_depth: {depth_before} → {depth_after} "
+                                    f"({effect} the policy)"))
+    return changes
+
+
 def _waiver_key(waiver) -> tuple:
     return (waiver.rule.lower(), (waiver.id or "").lower(), waiver.paths)
 
@@ -402,7 +433,7 @@ def diff_effective(old: Policy, new: Policy, *, old_label: str, new_label: str) 
 
 def _compare(old: Policy, new: Policy) -> list[PolicyChange]:
     return [*_compare_defaults(old, new), *_compare_entries(old, new), *_compare_publish(old, new),
-            *_compare_waivers(old, new),
+            *_compare_lineage(old, new), *_compare_waivers(old, new),
             *_compare_profiles(old, new), *_compare_agents(old, new)]
 
 

@@ -424,6 +424,8 @@ def _merge(layers: list[_Layer], base_dir: str) -> Policy:
             # Like the other allowlists, a refining file adds to its base's publish targets.
             allowed = (merged.get("publish") or {}).get("allowed") or []
             merged["publish"] = {**data["publish"], "allowed": allowed + list(data["publish"].get("allowed") or [])}
+        if data.get("lineage") is not None:
+            merged["lineage"] = merge_lineage(merged.get("lineage"), data["lineage"])
         if data.get("ai_agents") is not None:
             ai_agents = (ai_agents or []) + list(data["ai_agents"])
         waivers.extend(_waivers(data, layer.lines, layer.label, len(waivers)))
@@ -432,6 +434,18 @@ def _merge(layers: list[_Layer], base_dir: str) -> Policy:
     top = layers[-1]
     return Policy.build(source=top.label, data=merged, base_dir=base_dir, exceptions=waivers, lines=entry_lines,
                         files=[layer.label for layer in layers])
+
+
+LINEAGE_LISTS = ("allowed_bases", "denied_bases", "denied_datasets")
+
+
+def merge_lineage(base: dict | None, child: dict) -> dict:
+    """A refining file adds to its base's lineage lists (like every allowlist); its other keys replace."""
+    merged = {**(base or {}), **child}
+    for key in LINEAGE_LISTS:
+        if key in (base or {}) and key in child:
+            merged[key] = list(base[key] or []) + list(child[key] or [])
+    return merged
 
 
 def load_policy(path: str | None, root: str, *, text: str | None = None, label: str | None = None,

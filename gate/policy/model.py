@@ -158,6 +158,10 @@ class Policy:
     publish: dict | None = None
     """The `publish` section (`{allowed: [id globs]}`): where the repository may push; None when absent (publish
     targets are then listed, not judged)."""
+    lineage: dict | None = None
+    """The `lineage` section (`allowed_bases`, `denied_bases`, `denied_datasets`, `require_declared_training_data`,
+    `max_depth`): what verified models may descend from and must declare; None when absent (lineage is shown,
+    only the license rules judge it)."""
     exceptions: tuple[Waiver, ...] = ()
     ai_agents: tuple[str, ...] = DEFAULT_AI_AGENTS
     profiles: dict = field(default_factory=dict)
@@ -181,6 +185,7 @@ class Policy:
             artifacts=tuple(plain_copy(list(data.get("artifacts") or []))),
             metrics=tuple(plain_copy(list(data.get("metrics") or []))),
             publish=plain_copy(data["publish"]) if data.get("publish") is not None else None,
+            lineage=plain_copy(data["lineage"]) if data.get("lineage") is not None else None,
             exceptions=tuple(exceptions),
             ai_agents=tuple(data["ai_agents"]) if data.get("ai_agents") is not None else DEFAULT_AI_AGENTS,
             profiles=plain_copy(data.get("profiles") or {}),
@@ -275,6 +280,7 @@ class Policy:
             "artifacts": plain_copy(self.artifacts),
             "metrics": plain_copy(self.metrics),
             "publish": plain_copy(self.publish),
+            "lineage": plain_copy(self.lineage),
             "exceptions": [w.to_json() for w in self.exceptions],
             "ai_agents": list(self.ai_agents),
         }

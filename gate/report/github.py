@@ -212,6 +212,23 @@ def _reference_table(report: Report, context: GitHubContext) -> list[str]:
     return lines
 
 
+def _lineage_table(report: Report) -> list[str]:
+    """Where each verified model came from (issue 18): chain, training data declared along it, licences."""
+    from gate.verify.lineage import chain_text, model_lineages
+
+    shown = model_lineages(report.references)
+    if not shown:
+        return []
+    lines = [f"### Lineage ({len(shown)})", "", "| Model | Lineage | Declared training data | Licenses |",
+             "| --- | --- | --- | --- |"]
+    for _, lineage in shown:
+        chain = chain_text(lineage) + ("" if lineage["complete"] else " (incomplete)")
+        data = ", ".join(dict.fromkeys(d["id"] for d in lineage["datasets"])) or "none declared"
+        licenses = " ← ".join("/".join(n["license"]) or "?" for n in [lineage["model"], *lineage["ancestors"]])
+        lines.append(f"| {md(lineage['model']['id'])} | {md(chain)} | {md(data)} | {md(licenses)} |")
+    return lines + [""]
+
+
 def _verdict_lines(report: Report, context: GitHubContext, blocking: int) -> list[str]:
     counts = report.counts()
     mark = "❌ FAIL" if report.verdict == "fail" else "✅ PASS"
@@ -287,6 +304,7 @@ def summary_lines(report: Report, context: GitHubContext, omitted_annotations: i
                   if context.policy_source == "base" else "It was judged by this changed policy (policy-source: head).")
         lines += ["### Policy diff (base → head)", "", f"This pull request changes the policy. {effect}", "",
                   *fenced(context.policy_diff, "diff"), ""]
+    lines += _lineage_table(report)
     lines += [f"### References ({len(report.references)})", ""]
     lines += _reference_table(report, context) if report.references else ["No model or dataset references found."]
     lines.append("")

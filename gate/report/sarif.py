@@ -163,8 +163,24 @@ def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str,
         properties.update({"kind": ref.kind, "id": ref.id, "revision": ref.revision, "api": ref.api,
                            # The reference's confidence in GitHub's precision words (`high`, `medium`).
                            "precision": ref.confidence, "role": ref.role})
+        if ref.lineage:
+            _add_lineage(result, properties, ref.lineage)
     result["properties"] = properties
     return result
+
+
+def _add_lineage(result: dict, properties: dict, lineage: dict) -> None:
+    """The model's lineage: its chain as a property, each ancestor as a related (logical) location."""
+    from gate.verify.lineage import chain_text
+
+    properties["lineage"] = chain_text(lineage)
+    properties["lineageComplete"] = lineage["complete"]
+    related = [{"id": number, "message": {"text": f"{a['relation'] or 'base'} of {a['of']} ({a['status']})"},
+                "logicalLocations": [{"name": a["id"], "fullyQualifiedName": f"huggingface.co/{a['id']}",
+                                      "kind": "module"}]}
+               for number, a in enumerate(lineage["ancestors"], start=1)]
+    if related:
+        result["relatedLocations"] = related
 
 
 def report_to_sarif(report: Report, path_prefix: str = "") -> dict:

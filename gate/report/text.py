@@ -57,6 +57,7 @@ def render_text(report: Report) -> str:
             extra += f" {MEDIUM_MARK}" if ref.confidence == "medium" else ""
             lines.append(f"  {ref.path}:{ref.line}: {ref.kind} {name}{rev} ({pin}) via {ref.api}{extra}")
         lines.append("")
+    lines += _lineage_lines(report)
     for warning in report.warnings:
         lines.append(f"warning: {warning.path}: {warning.message}")
     if report.warnings:
@@ -83,6 +84,20 @@ def verdict_line(report: Report) -> str:
     return (f"model-gate: {report.verdict.upper()}: {counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['note']} note(s){waived}{existing}; {len(report.references)} reference(s) in "
             f"{report.files_scanned} file(s)")
+
+
+def _lineage_lines(report: Report) -> list[str]:
+    """One line per verified model: `org/ft ← org/base ← org/root` (issue 18), and where it is loaded."""
+    from gate.verify.lineage import chain_text, model_lineages
+
+    shown = model_lineages(report.references)
+    if not shown:
+        return []
+    lines = [f"Lineage ({len(shown)}):"]
+    for ref, lineage in shown:
+        incomplete = "" if lineage["complete"] else " [incomplete]"
+        lines.append(f"  {chain_text(lineage)}{incomplete}  ({ref.path}:{ref.line})")
+    return lines + [""]
 
 
 def _signature_lines(report: Report) -> list[str]:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_CACHE_DIR = "~/.cache/model-gate"
-FORMAT = "verify-v1"
+FORMAT = "verify-v2"  # v2: answers carry the model card's lineage metadata (`card`)
 MAX_AGE = 7 * 24 * 3600
 
 
@@ -59,6 +59,8 @@ class AnswerCache:
             return
         if answer.security is not None and not answer.security.done:
             return
+        if (answer.card or {}).get("adapter_error"):
+            return  # an adapter config that could not be read may be readable next time
         path = self._path(answer.query.kind, answer.query.id, answer.sha)
         record = {"fetched_at": time.time(), "answer": answer.to_json()}
         try:

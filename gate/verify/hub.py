@@ -69,6 +69,37 @@ def _security(info) -> SecurityScan | None:
     return SecurityScan(done=bool(status.get("scansDone")), flagged=flagged)
 
 
+ADAPTER_CONFIG = "adapter_config.json"
+
+
+def _id_list(value) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in value or () if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+
+def card_lineage(info) -> dict:
+    """The lineage fields of a model card: `base_model` and `datasets` as lists, `base_model_relation`."""
+    card = getattr(info, "card_data", None)
+    data = card.to_dict() if hasattr(card, "to_dict") else (card if isinstance(card, dict) else {})
+    relation = data.get("base_model_relation")
+    return {"base_model": _id_list(data.get("base_model")), "datasets": _id_list(data.get("datasets")),
+            "base_model_relation": relation if isinstance(relation, str) else None,
+            "has_card": bool(data)}
+
+
+def adapter_base(path: str) -> dict:
+    """`{"adapter_base": id}` from a downloaded adapter_config.json (JSON only: nothing is executed)."""
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        config = json.load(handle)
+    base = config.get("base_model_name_or_path") if isinstance(config, dict) else None
+    if not isinstance(base, str) or not base.strip():
+        return {"adapter_error": f"{ADAPTER_CONFIG} names no base_model_name_or_path"}
+    return {"adapter_base": base.strip()}
+
+
 class HubService(RepoService):
     def __init__(self, endpoint: str, token: str | None, settings: VerifySettings, deadline_at: float,
                  download_dir: str):
@@ -121,13 +152,16 @@ class HubService(RepoService):
             gated = info.gated if isinstance(info.gated, str) and info.gated else ("auto" if info.gated else None)
             return RepoAnswer(query, "ok", sha=info.sha, canonical_id=info.id, license=_licenses(info),
                               gated=gated, files=files,
-                              security=_security(info) if query.kind == "model" else None)
+                              security=_security(info) if query.kind == "model" else None,
+                              card=card_lineage(info) if query.kind == "model" else None)
 
         answer = self._retrying(where, attempt)
         if answer.status == "revision-not-found":
             answer = self._with_head(answer)
         elif answer.status == "ok" and pinned_files:
             answer = self._with_git_file_hashes(answer, pinned_files)
+        if answer.status == "ok" and answer.file(ADAPTER_CONFIG) is not None and query.kind == "model":
+            answer = self._with_adapter_base(answer)
         return answer
 
     def _with_head(self, answer: RepoAnswer) -> RepoAnswer:
@@ -140,6 +174,25 @@ class HubService(RepoService):
         except Exception:  # noqa: BLE001 - a suggestion only; the finding stands anyway
             return answer
         return replace(answer, head_sha=head.sha, canonical_id=head.id)
+
+    def _with_adapter_base(self, answer: RepoAnswer) -> RepoAnswer:
+        """A PEFT adapter names its base in adapter_config.json: read it at the answer's commit (plain JSON)."""
+        from dataclasses import replace
+
+        from huggingface_hub import hf_hub_download
+
+        def download(timeout: float) -> str:
+            return hf_hub_download(answer.query.id, ADAPTER_CONFIG, revision=answer.sha, repo_type="model",
+                                   endpoint=self.endpoint, token=self._token, cache_dir=self._download_dir,
+                                   etag_timeout=timeout)
+
+        try:
+            path = self._retrying(f"{answer.query.label()}: downloading {ADAPTER_CONFIG} from {self.endpoint}",
+                                  download)
+            card = {**(answer.card or {}), **adapter_base(path)}
+        except Exception as exc:  # noqa: BLE001 - the lineage says it is unknown, and why; the answer stands
+            card = {**(answer.card or {}), "adapter_error": str(exc).removeprefix(f"{answer.query.label()}: ")}
+        return replace(answer, card=card)
 
     def _with_git_file_hashes(self, answer: RepoAnswer, pinned_files: tuple[str, ...]) -> RepoAnswer:
         """Files kept in git (not LFS) have no sha256 in the metadata: download them at the commit and hash."""

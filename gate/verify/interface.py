@@ -77,6 +77,10 @@ class RepoAnswer:
     """For `revision-not-found`: the current head of the default branch, to suggest a pin."""
     file_sha256: tuple[tuple[str, str], ...] = ()
     """sha256 of non-LFS files whose hash a policy pins (computed from a download at `sha`)."""
+    card: dict | None = None
+    """Lineage metadata from the model card (`cardData`) and a PEFT `adapter_config.json` at `sha`:
+    `base_model` (list of ids), `base_model_relation`, `datasets` (list), `adapter_base` (the adapter's
+    `base_model_name_or_path`), `adapter_error` (why the adapter config could not be read). See lineage.py."""
 
     def file(self, path: str) -> RepoFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -94,6 +98,7 @@ class RepoAnswer:
                 "done": self.security.done, "flagged": [list(item) for item in self.security.flagged]},
             "head_sha": self.head_sha,
             "file_sha256": [list(item) for item in self.file_sha256],
+            "card": self.card,
         }
 
     @classmethod
@@ -111,6 +116,7 @@ class RepoAnswer:
                 bool(security["done"]), tuple(tuple(item) for item in security.get("flagged") or ())),
             head_sha=data.get("head_sha"),
             file_sha256=tuple(tuple(item) for item in data.get("file_sha256") or ()),
+            card=data.get("card"),
         )
 
 

@@ -157,6 +157,14 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
             updated = [_with_resolved_pin(f, references, answer) if f.rule == "unpinned-revision"
                        and f.reference in indexes else f for f in updated]
 
+    traced = _trace_lineage(policy, references, answers, _Asker(settings, deadline_at, hub_endpoint, hub_token,
+                                                                github_api, github_token, ""), caches["hub"])
+    if traced.lineages:
+        from gate.verify.lineage import judge, with_lineages
+
+        references = with_lineages(references, traced.lineages)
+        new.extend(judge(policy, references, traced.lineages))
+
     if unconfirmed:  # not a repository the Hub knows: its policy findings (unpinned, unlisted, ...) do not apply
         updated = [f for f in updated if f.reference not in unconfirmed]
     if confirmed:
@@ -180,9 +188,28 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     }
     if canonical_ids:
         stats["canonical_ids"] = canonical_ids
+    if traced.lineages:
+        stats["lineage"] = {"models": len(traced.lineages), "ancestors_asked": traced.asked,
+                            "ancestors_failed": traced.failed}
     if any(cache.write_errors for cache in caches.values()):
         stats["cache_write_errors"] = sum(cache.write_errors for cache in caches.values())
     return VerifyOutcome(references=references, findings=tuple(updated + new), stats=stats)
+
+
+def _trace_lineage(policy, references, answers, asker: _Asker, cache: AnswerCache):
+    """Lineage of the models the Hub answered (gate/verify/lineage.py); ancestors asked like any other query."""
+    from gate.verify.lineage import trace
+
+    def ask(queries):
+        with tempfile.TemporaryDirectory(prefix="model-gate-", ignore_cleanup_errors=True) as download_dir:
+            asker._download_dir = download_dir
+            fetched, failures = _ask_concurrently(asker, queries, {q: () for q in queries}, asker._args[0],
+                                                  asker._args[1])
+        for answer in fetched.values():
+            cache.put(answer)
+        return fetched, failures
+
+    return trace(policy, references, answers, ask)
 
 
 def _plan(policy, references) -> tuple[dict[RepoQuery, list[int]], dict[RepoQuery, tuple[str, ...]]]:

@@ -72,6 +72,9 @@ class HubRepo:
     default_branch: str = "main"
     aliases: list[str] = field(default_factory=list)
     """Legacy unqualified ids (`gpt2`) that redirect to this repo's canonical id."""
+    card: dict = field(default_factory=dict)
+    """More model card metadata served in `cardData` beside `license`: `base_model` (str or list),
+    `base_model_relation`, `datasets`, ... (lineage, issue 18)."""
     commits: dict[str, Commit] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)

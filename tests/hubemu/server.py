@@ -267,8 +267,8 @@ class _Handler(BaseHTTPRequestHandler):
         }
         if repo.kind == "model":
             info["modelId"] = repo.id
-        if repo.license is not None:
-            info["cardData"] = {"license": repo.license}
+        if repo.license is not None or repo.card:
+            info["cardData"] = {**repo.card, **({"license": repo.license} if repo.license is not None else {})}
         if repo.kind == "model" and query.get("securityStatus") in _TRUE:
             info["securityRepoStatus"] = {
                 "scansDone": repo.scans_done,

@@ -11,3 +11,27 @@ RULE = Rule(
     stage="verify",
     good_example="defaults:\n  licenses: [apache-2.0, mit]",
 )
+
+
+def check_lineage(policy, index, reference, lineage):
+    """The licence rule along the chain: every ancestor's licence must be allowed too (the model's own is judged
+    with the rest of its answer, gate/verify/checks.py)."""
+    from gate.verify.lineage import chain_text
+
+    allowed = policy.setting("licenses", policy.entry_for(reference))
+    if not allowed:
+        return
+    allowed_lower = {str(a).lower() for a in allowed}
+    for ancestor in lineage["ancestors"]:
+        if ancestor["status"] != "ok" or any(lic.lower() in allowed_lower for lic in ancestor["license"]):
+            continue
+        declared = (f"is licensed {', '.join(ancestor['license'])}" if ancestor["license"]
+                    else "declares no license in its card")
+        yield RULE.finding(
+            message=(f"model {lineage['model']['id']} descends from {ancestor['id']}, which {declared}; the policy "
+                     f"allows {', '.join(str(a) for a in allowed)}: {chain_text(lineage)}"),
+            remediation=("use a model whose whole chain is under an allowed license, or, once approved, add "
+                         f"{ancestor['license'][0] if ancestor['license'] else 'its license'} to `licenses`"),
+            path=reference.path, line=reference.line, reference=index,
+            details={"ancestor": ancestor["id"], "licenses": list(ancestor["license"]),
+                     "allowed": [str(a) for a in allowed]})

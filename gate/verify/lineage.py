@@ -1,0 +1,212 @@
+"""Lineage from the Hub (issue 18 §1): where each verified model came from and what it was trained on.
+
+A model card's `cardData` names its parents (`base_model`, one id or several for a merge, with
+`base_model_relation`: finetune, adapter, quantized, merge) and its training data (`datasets`); a PEFT adapter's
+`adapter_config.json` names its base (`base_model_name_or_path`). Both arrive with the model's own answer
+(gate/verify/hub.py). From there the parents are asked level by level, every distinct ancestor once per run
+(shared by every model that reaches it, and by a load of the same id at its default branch), up to
+`lineage.max_depth` levels (default 5), cycles detected. Ancestors are asked at their default branch: a card
+names no revision.
+
+Unknown never collapses to absent: an ancestor that could not be asked, that does not exist, or that lies beyond
+the bound makes the lineage `complete: false` with the reason, and `lineage-incomplete` when the policy judges
+lineage. The rules themselves (one module each, `check_lineage`) are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from gate.verify.interface import RepoAnswer, RepoQuery
+
+DEFAULT_MAX_DEPTH = 5
+LINEAGE_RULES = ("lineage-not-allowed", "training-data-undeclared", "dataset-denied", "license-not-allowed",
+                 "lineage-license-conflict", "lineage-incomplete")
+"""Rule modules with a `check_lineage(policy, index, reference, lineage)` function, in the order they run."""
+
+Ask = Callable[[list[RepoQuery]], tuple[dict[RepoQuery, RepoAnswer], dict[RepoQuery, str]]]
+"""Answers (and failure reasons) for a batch of queries: the verification stage's own concurrent asker."""
+
+
+@dataclass
+class Traced:
+    """What tracing adds to the verification outcome."""
+
+    lineages: dict[int, dict] = field(default_factory=dict)
+    """Reference index -> its lineage (the `lineage` of the reference in the JSON report)."""
+    findings: list = field(default_factory=list)
+    asked: int = 0
+    """Ancestors asked of the Hub this run (each distinct id once)."""
+    failed: int = 0
+
+
+def parents(answer: RepoAnswer) -> list[tuple[str, str | None]]:
+    """(id, relation) of every parent a model's answer names: card `base_model`s, then an adapter's base."""
+    card = answer.card or {}
+    relation = card.get("base_model_relation")
+    out = [(base, relation) for base in card.get("base_model") or ()]
+    adapter = card.get("adapter_base")
+    if adapter and adapter.lower() not in {base.lower() for base, _ in out}:
+        out.append((adapter, "adapter"))
+    return out
+
+
+def _max_depth(policy) -> int:
+    return int(((getattr(policy, "lineage", None) or {}).get("max_depth")) or DEFAULT_MAX_DEPTH)
+
+
+def trace(policy, references, answers: dict[RepoQuery, RepoAnswer], ask: Ask) -> Traced:
+    """Lineage of every model reference the Hub answered, and the findings of the lineage rules."""
+    roots = {index: answer for index, answer in _roots(references, answers)}
+    if not roots:
+        return Traced()
+    depth_limit = _max_depth(policy)
+    known: dict[str, RepoAnswer | str] = {
+        query.id.lower(): answer for query, answer in answers.items()
+        if query.kind == "model" and query.revision is None}
+    traced = Traced()
+    frontier = {base.lower(): base for answer in roots.values() for base, _ in parents(answer)}
+    for _ in range(depth_limit):
+        needed = [RepoQuery("model", base, None) for key, base in sorted(frontier.items()) if key not in known]
+        if needed:
+            fetched, failures = ask(needed)
+            traced.asked += len(needed)
+            traced.failed += len(failures)
+            for query in needed:
+                known[query.id.lower()] = fetched.get(query) or failures.get(query) or "no answer"
+        frontier = {base.lower(): base for key in frontier for base, _ in _parents_of(known.get(key))}
+        if not frontier:
+            break
+    for index, answer in roots.items():
+        traced.lineages[index] = _lineage(answer, known, depth_limit)
+    return traced
+
+
+def judge(policy, references, lineages: dict[int, dict]) -> list:
+    """Every lineage rule's findings (pure)."""
+    from gate.policy.rules import rule_module
+
+    checks = [rule_module(rule_id).check_lineage for rule_id in LINEAGE_RULES]
+    return [finding for index, lineage in sorted(lineages.items()) for check in checks
+            for finding in check(policy, index, references[index], lineage)]
+
+
+def with_lineages(references, lineages: dict[int, dict]) -> tuple:
+    return tuple(replace(r, lineage=lineages[i]) if i in lineages else r for i, r in enumerate(references))
+
+
+def _roots(references, answers: dict[RepoQuery, RepoAnswer]) -> Iterable[tuple[int, RepoAnswer]]:
+    from gate.verify.run import query_for
+
+    for index, reference in enumerate(references):
+        query = query_for(reference)
+        answer = answers.get(query) if query is not None and query.kind == "model" else None
+        if answer is not None and answer.status == "ok":
+            yield index, answer
+
+
+def _parents_of(found) -> list[tuple[str, str | None]]:
+    return parents(found) if isinstance(found, RepoAnswer) and found.status == "ok" else []
+
+
+def _node(repo_id: str, answer: RepoAnswer | None) -> dict:
+    card = (answer.card if answer is not None else None) or {}
+    return {"id": (answer.canonical_id if answer is not None else None) or repo_id,
+            "sha": answer.sha if answer is not None else None,
+            "license": list(answer.license) if answer is not None else [],
+            "datasets": list(card.get("datasets") or ()),
+            "gated": answer.gated if answer is not None else None}
+
+
+def _status(found) -> tuple[str, str | None]:
+    if isinstance(found, RepoAnswer):
+        if found.status == "ok":
+            return "ok", None
+        if found.status == "repo-not-found":
+            return "not-found", "the Hub does not know it (deleted, renamed, or private)"
+        return "unknown", f"the Hub answered {found.status}"
+    return "unknown", f"could not be asked: {found}"
+
+
+def _lineage(root: RepoAnswer, known: dict[str, RepoAnswer | str], depth_limit: int) -> dict:
+    """The lineage of one model: its ancestors (depth-first, each with the child it is the parent `of`)."""
+    model = _node(root.query.id, root)
+    ancestors: list[dict] = []
+    gaps: list[str] = []
+    card = root.card or {}
+    if card.get("adapter_error"):
+        gaps.append(f"{model['id']}: adapter_config.json unreadable: {card['adapter_error']}")
+
+    def walk(answer: RepoAnswer, child: str, depth: int, path: tuple[str, ...]) -> None:
+        for base, relation in parents(answer):
+            entry = {"depth": depth, "of": child, "relation": relation}
+            if base.lower() in path:
+                ancestors.append({**entry, **_node(base, None), "status": "cycle"})
+                continue  # a cycle is known lineage, not a gap: every id in it is named and judged
+            if depth > depth_limit:
+                ancestors.append({**entry, **_node(base, None), "status": "beyond-bound"})
+                gaps.append(f"{base}: beyond the {depth_limit}-level bound (lineage.max_depth)")
+                continue
+            found = known.get(base.lower(), "no answer")
+            status, reason = _status(found)
+            node = _node(base, found if isinstance(found, RepoAnswer) and status == "ok" else None)
+            ancestors.append({**entry, **node, "status": status, **({"reason": reason} if reason else {})})
+            if reason:
+                gaps.append(f"{base}: {reason}")
+                continue
+            if (found.card or {}).get("adapter_error"):
+                gaps.append(f"{base}: adapter_config.json unreadable: {found.card['adapter_error']}")
+            walk(found, node["id"], depth + 1, path + (base.lower(), node["id"].lower()))
+
+    walk(root, model["id"], 1, (root.query.id.lower(), model["id"].lower()))
+    declared = [{"id": name, "declared_by": model["id"]} for name in model["datasets"]]
+    declared += [{"id": name, "declared_by": a["id"]} for a in ancestors for name in a["datasets"]]
+    return {
+        "model": model,
+        "relation": card.get("base_model_relation") or ("adapter" if card.get("adapter_base") else None),
+        "ancestors": ancestors,
+        "chain": chain_levels(model["id"], ancestors),
+        "datasets": declared,
+        "complete": not gaps,
+        "gaps": gaps,
+        "max_depth": depth_limit,
+    }
+
+
+def chain_levels(model_id: str, ancestors: list[dict]) -> list[list[str]]:
+    """The model, then its parents, grandparents, ...: one list of ids per level (several for a merge)."""
+    levels: list[list[str]] = [[model_id]]
+    for ancestor in ancestors:
+        while len(levels) <= ancestor["depth"]:
+            levels.append([])
+        if ancestor["id"] not in levels[ancestor["depth"]]:
+            levels[ancestor["depth"]].append(ancestor["id"])
+    return levels
+
+
+def chain_text(lineage: dict) -> str:
+    """`org/ft ← org/base ← org/root`; a merge's parents joined with ` + `; `?` marks an unknown link."""
+    marks = {(a["depth"], a["id"]): a["status"] for a in lineage.get("ancestors") or ()}
+    suffix = {"cycle": " (cycle)", "beyond-bound": " …", "not-found": " (not found)", "unknown": " (?)"}
+
+    def shown(depth: int, repo_id: str) -> str:
+        return repo_id + suffix.get(marks.get((depth, repo_id), "ok"), "")
+
+    return " ← ".join(" + ".join(shown(depth, i) for i in level)
+                      for depth, level in enumerate(lineage.get("chain") or ()))
+
+
+def ancestor_ids(lineage: dict) -> list[str]:
+    """Every base the model's chain reaches, in order, once."""
+    return list(dict.fromkeys(a["id"] for a in lineage.get("ancestors") or ()))
+
+
+def model_lineages(references) -> list[tuple[object, dict]]:
+    """(first reference, lineage) once per distinct model and commit, in report order: what formats show."""
+    seen: dict[tuple, tuple] = {}
+    for reference in references:
+        lineage = getattr(reference, "lineage", None)
+        if lineage:
+            seen.setdefault((lineage["model"]["id"].lower(), lineage["model"]["sha"]), (reference, lineage))
+    return list(seen.values())
