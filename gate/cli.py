@@ -14,7 +14,7 @@ from pathlib import Path
 from gate import __version__
 from gate.errors import GateError, UsageError
 
-FORMATS = ("text", "json", "sarif", "cyclonedx")
+FORMATS = ("text", "json", "sarif", "cyclonedx", "intoto")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +46,9 @@ def _add_scan_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None,
                    help="parallel workers: files scanned at once (default: CPU count) and, with --verify, "
                         "Hub queries at once (default: 16)")
+    p.add_argument("--subject-digest", action="append", default=[], metavar="[TARGET=]ALG:HEX",
+                   help="--format intoto: the digest of what a push produced, per publish target or for all "
+                        "(gitCommit:<Hub commit sha>, sha256:<hex>; repeatable)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
 
 

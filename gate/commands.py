@@ -47,7 +47,11 @@ def scan_options_from_args(args):
     )
 
 
-def render(report, fmt: str) -> str:
+def render(report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
+    if fmt == "intoto":
+        from gate.report.intoto import parse_subject_digests, render_intoto
+
+        return render_intoto(report, parse_subject_digests(subject_digests))
     if fmt == "json":
         from gate.report.json_report import render_json
 
@@ -75,6 +79,10 @@ def handle_scan(args) -> int:
     from gate.pipeline import run_scan
 
     options = scan_options_from_args(args)
+    if args.format == "intoto":  # a malformed digest is a usage error before the scan, not after it
+        from gate.report.intoto import parse_subject_digests
+
+        parse_subject_digests(args.subject_digest)
     baseline = _read_baseline(args.baseline) if args.baseline else None
     report = run_scan(options)
     if args.diff_base:
@@ -85,7 +93,7 @@ def handle_scan(args) -> int:
         from gate.baseline import against_baseline
 
         report = against_baseline(report, baseline, options.fail_on)
-    write_output(render(report, args.format), args.output)
+    write_output(render(report, args.format, tuple(getattr(args, "subject_digest", ()) or ())), args.output)
     if args.output:  # the report went to a file: still say how the run ended
         from gate.report.text import verdict_line
 

@@ -97,6 +97,12 @@ def run_scan(options: ScanOptions) -> Report:
     if content.signatures or content.pickles_scanned:
         extra["content"] = content.stats()
 
+    if any(r.role == "publish" for r in references):  # what the repository produces (issue 18 §3)
+        from gate.provenance import publish_inputs, source_of
+
+        extra["produces"] = publish_inputs(options.root, references)
+        extra["source"] = source_of(options.root)
+
     return Report(
         tool_version=__version__,
         root=options.root,

@@ -151,6 +151,11 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
 
 def build_bom(report: Report):
     """The report as a `cyclonedx.model.bom.Bom` (for callers that want to add to it)."""
+    return _build(report)[0]
+
+
+def _build(report: Report):
+    """The Bom, and model bom-ref -> training data bom-refs for the model cards added to its JSON."""
     from cyclonedx.model import Property
     from cyclonedx.model.bom import Bom
     from cyclonedx.model.component import Component, ComponentType
@@ -202,12 +207,23 @@ def build_bom(report: Report):
     for prop in metadata_props:
         bom.metadata.properties.add(prop)
 
+    component_of: dict[int, object] = {}
     for number, entry in enumerate(entries.values(), start=1):
-        bom.components.add(_component(f"model-gate-{number}", entry, findings_by_reference))
-    return bom
+        component = _component(f"model-gate-{number}", entry, findings_by_reference)
+        bom.components.add(component)
+        component_of.update((index, component) for index, _ in entry.references)
+    from gate.report.cyclonedx_provenance import add_provenance
+
+    return bom, add_provenance(bom, report, component_of)  # lineage, training data, publish inputs
 
 
 def render_cyclonedx(report: Report) -> str:
+    import json
+
     from cyclonedx.output.json import JsonV1Dot6
 
-    return JsonV1Dot6(build_bom(report)).output_as_string(indent=2) + "\n"
+    from gate.report.cyclonedx_provenance import add_model_cards
+
+    bom, cards = _build(report)
+    document = json.loads(JsonV1Dot6(bom).output_as_string())
+    return json.dumps(add_model_cards(document, cards), indent=2, ensure_ascii=False) + "\n"
