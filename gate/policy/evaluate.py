@@ -114,7 +114,13 @@ def requirements_left_to_verification(policy: Policy, references: Sequence) -> l
             asked["licenses"].setdefault(reference.id.lower(), reference.id)
         if (entry or {}).get("files"):
             asked["files"].setdefault(reference.id.lower(), reference.id)
-    what = {"licenses": "allowed licenses", "files": "file sha256 pins"}
+    lineage = policy.lineage or {}
+    if any(lineage.get(key) for key in ("allowed_bases", "denied_bases", "denied_datasets",
+                                        "require_declared_training_data")):
+        # Model cards are read from the Hub: without it the lineage rules judge nothing (issue 18).
+        asked["lineage"] = {r.id.lower(): r.id for r in references if r.kind == "model" and r.source == "huggingface"
+                            and r.id and not r.dynamic and r.role != "publish"}
+    what = {"licenses": "allowed licenses", "files": "file sha256 pins", "lineage": "lineage rules"}
     return [f"the policy's {what[key]} ({key}) for {len(ids)} referenced id(s) ({', '.join(sorted(ids.values())[:3])}"
             f"{', ...' if len(ids) > 3 else ''}) were not checked: they are verified against the Hub only with "
             "--verify hub or full (or defaults.verify)" for key, ids in asked.items() if ids]

@@ -25,6 +25,11 @@ LINEAGE_RULES = ("lineage-not-allowed", "training-data-undeclared", "dataset-den
                  "lineage-license-conflict", "lineage-incomplete")
 """Rule modules with a `check_lineage(policy, index, reference, lineage)` function, in the order they run."""
 
+MAX_PARENTS = 32
+"""Parents followed per model: a merge names a few; a card naming hundreds is not followed past this (a gap)."""
+MAX_ANCESTORS = 500
+"""Ancestors asked per run: a hostile card cannot make the gate ask the Hub without end (the rest are gaps)."""
+
 Ask = Callable[[list[RepoQuery]], tuple[dict[RepoQuery, RepoAnswer], dict[RepoQuery, str]]]
 """Answers (and failure reasons) for a batch of queries: the verification stage's own concurrent asker."""
 
@@ -49,7 +54,14 @@ def parents(answer: RepoAnswer) -> list[tuple[str, str | None]]:
     adapter = card.get("adapter_base")
     if adapter and adapter.lower() not in {base.lower() for base, _ in out}:
         out.append((adapter, "adapter"))
-    return out
+    return out[:MAX_PARENTS]
+
+
+def _too_many_parents(answer: RepoAnswer) -> str | None:
+    named = len((answer.card or {}).get("base_model") or ())
+    if named > MAX_PARENTS:
+        return f"its card names {named} base models; the first {MAX_PARENTS} are followed"
+    return None
 
 
 def _max_depth(policy) -> int:
@@ -69,6 +81,9 @@ def trace(policy, references, answers: dict[RepoQuery, RepoAnswer], ask: Ask) ->
     frontier = {base.lower(): base for answer in roots.values() for base, _ in parents(answer)}
     for _ in range(depth_limit):
         needed = [RepoQuery("model", base, None) for key, base in sorted(frontier.items()) if key not in known]
+        for query in needed[max(0, MAX_ANCESTORS - traced.asked):]:
+            known[query.id.lower()] = f"more than {MAX_ANCESTORS} ancestors in one run"
+        needed = needed[:max(0, MAX_ANCESTORS - traced.asked)]
         if needed:
             fetched, failures = ask(needed)
             traced.asked += len(needed)
@@ -137,6 +152,8 @@ def _lineage(root: RepoAnswer, known: dict[str, RepoAnswer | str], depth_limit: 
     card = root.card or {}
     if card.get("adapter_error"):
         gaps.append(f"{model['id']}: adapter_config.json unreadable: {card['adapter_error']}")
+    if _too_many_parents(root):
+        gaps.append(f"{model['id']}: {_too_many_parents(root)}")
 
     def walk(answer: RepoAnswer, child: str, depth: int, path: tuple[str, ...]) -> None:
         for base, relation in parents(answer):
@@ -157,6 +174,8 @@ def _lineage(root: RepoAnswer, known: dict[str, RepoAnswer | str], depth_limit: 
                 continue
             if (found.card or {}).get("adapter_error"):
                 gaps.append(f"{base}: adapter_config.json unreadable: {found.card['adapter_error']}")
+            if _too_many_parents(found):
+                gaps.append(f"{base}: {_too_many_parents(found)}")
             walk(found, node["id"], depth + 1, path + (base.lower(), node["id"].lower()))
 
     walk(root, model["id"], 1, (root.query.id.lower(), model["id"].lower()))

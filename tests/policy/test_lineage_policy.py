@@ -64,3 +64,13 @@ def test_dataset_denied_on_loads():
                          ref("someone/leaked-model", SHA_A),
                          ref("org/clean", SHA_A, kind="dataset", api="datasets.load_dataset")])
     assert [f for f in found if f[0] == "dataset-denied"] == [("dataset-denied", "error", 0, None)]
+
+
+def test_lineage_rules_without_verification_say_they_were_not_checked():
+    from gate.policy.evaluate import requirements_left_to_verification
+
+    loaded = policy("lineage: {allowed_bases: [meta-llama/*]}\n")
+    assert requirements_left_to_verification(loaded, [ref("org/ft", SHA_A), ref("org/data", kind="dataset")]) == [
+        "the policy's lineage rules (lineage) for 1 referenced id(s) (org/ft) were not checked: they are verified "
+        "against the Hub only with --verify hub or full (or defaults.verify)"]
+    assert requirements_left_to_verification(policy("lineage: {max_depth: 3}\n"), [ref("org/ft", SHA_A)]) == []

@@ -193,3 +193,57 @@ def test_ancestors_are_asked_once_per_run(hub, tmp_path):
     assert sorted(p.split("?")[0] for p in asked) == ["/api/models/meta/root", "/api/models/org/base"]
     assert outcome.stats["lineage"]["ancestors_asked"] == 1
     assert chain_text(lineage_of(outcome, 4)) == "org/merge ← org/base + meta/root ← meta/root"
+
+
+def test_scan_end_to_end_text_json_and_exit_code(hub, tmp_path, capsys):
+    from gate.cli import main
+    from tests.report.schema_check import assert_valid_report
+
+    sha = chain(hub)
+    root = tmp_path / "repo"
+    (root / ".github").mkdir(parents=True)
+    (root / "train.py").write_text(
+        f'from transformers import AutoModel\nAutoModel.from_pretrained("org/ft", revision="{sha}")\n')
+    (root / ".github" / "model-policy.yml").write_text("version: 1\nlineage: {allowed_bases: [org/*]}\n")
+    common = ["scan", str(root), "--verify", "hub", "--hub-endpoint", hub.endpoint,
+              "--cache-dir", str(tmp_path / "cache")]
+    assert main([*common, "--format", "json"]) == 1  # meta/root is outside allowed_bases
+    report = assert_valid_report(json.loads(capsys.readouterr().out))
+    assert report["references"][0]["lineage"]["chain"] == [["org/ft"], ["org/base"], ["meta/root"]]
+    assert sorted(f["rule"] for f in report["findings"]) == ["lineage-license-conflict", "lineage-not-allowed"]
+    hub.reset_requests()
+    assert main(common) == 1
+    text = capsys.readouterr().out
+    assert "Lineage (1):\n  org/ft ← org/base ← meta/root  (train.py:2)\n" in text
+    # The second run answers org/ft from the cache (its card metadata with it); the ancestors, asked at their
+    # default branch, are asked again: once each.
+    assert sorted(path.split("?")[0] for _, path in hub.request_log) == ["/api/models/meta/root",
+                                                                         "/api/models/org/base"]
+
+
+def test_a_card_naming_too_many_bases_is_bounded(hub, tmp_path, monkeypatch):
+    import gate.verify.lineage as lineage_module
+
+    monkeypatch.setattr(lineage_module, "MAX_PARENTS", 2)
+    monkeypatch.setattr(lineage_module, "MAX_ANCESTORS", 1)
+    for name in ("a", "b", "c"):
+        model(hub, f"org/{name}", license="mit")
+    sha = model(hub, "org/merge", license="mit", base_model=["org/a", "org/b", "org/c"])
+    outcome = verify(hub, [ref("org/merge", sha)], tmp_path)
+    lineage = lineage_of(outcome)
+    assert [(a["id"], a["status"]) for a in lineage["ancestors"]] == [("org/a", "ok"), ("org/b", "unknown")]
+    assert lineage["gaps"] == ["org/merge: its card names 3 base models; the first 2 are followed",
+                               "org/b: could not be asked: more than 1 ancestors in one run"]
+    assert outcome.stats["lineage"]["ancestors_asked"] == 1
+
+
+def test_an_unreadable_adapter_config_is_not_cached(tmp_path):
+    from gate.verify.cache import AnswerCache
+    from gate.verify.interface import RepoAnswer, RepoQuery
+
+    cache = AnswerCache(str(tmp_path), "http://hub")
+    query = RepoQuery("model", "org/lora", "a" * 40)
+    cache.put(RepoAnswer(query, "ok", sha="a" * 40, card={"adapter_error": "gated"}))
+    assert cache.get(query) is None
+    cache.put(RepoAnswer(query, "ok", sha="a" * 40, card={"adapter_base": "org/base"}))
+    assert cache.get(query).card == {"adapter_base": "org/base"}
