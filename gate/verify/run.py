@@ -157,8 +157,9 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
             updated = [_with_resolved_pin(f, references, answer) if f.rule == "unpinned-revision"
                        and f.reference in indexes else f for f in updated]
 
-    traced = _trace_lineage(policy, references, answers, _Asker(settings, deadline_at, hub_endpoint, hub_token,
-                                                                github_api, github_token, ""), caches["hub"])
+    traced = _trace_lineage(policy, references, answers, caches["hub"], settings, deadline_at, secrets,
+                            lambda directory: _Asker(settings, deadline_at, hub_endpoint, hub_token, github_api,
+                                                     github_token, directory))
     if traced.lineages:
         from gate.verify.lineage import judge, with_lineages
 
@@ -196,18 +197,18 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     return VerifyOutcome(references=references, findings=tuple(updated + new), stats=stats)
 
 
-def _trace_lineage(policy, references, answers, asker: _Asker, cache: AnswerCache):
+def _trace_lineage(policy, references, answers, cache: AnswerCache, settings: VerifySettings, deadline_at: float,
+                   secrets: tuple[str, ...], make_asker):
     """Lineage of the models the Hub answered (gate/verify/lineage.py); ancestors asked like any other query."""
     from gate.verify.lineage import trace
 
     def ask(queries):
         with tempfile.TemporaryDirectory(prefix="model-gate-", ignore_cleanup_errors=True) as download_dir:
-            asker._download_dir = download_dir
-            fetched, failures = _ask_concurrently(asker, queries, {q: () for q in queries}, asker._args[0],
-                                                  asker._args[1])
+            fetched, failures = _ask_concurrently(make_asker(download_dir), queries, {q: () for q in queries},
+                                                  settings, deadline_at)
         for answer in fetched.values():
             cache.put(answer)
-        return fetched, failures
+        return fetched, {query: _redact(reason, secrets) for query, reason in failures.items()}
 
     return trace(policy, references, answers, ask)
 

@@ -247,3 +247,16 @@ def test_an_unreadable_adapter_config_is_not_cached(tmp_path):
     assert cache.get(query) is None
     cache.put(RepoAnswer(query, "ok", sha="a" * 40, card={"adapter_base": "org/base"}))
     assert cache.get(query).card == {"adapter_base": "org/base"}
+
+
+def test_an_ancestor_the_hub_cannot_answer_is_a_gap_not_a_shorter_chain(hub, tmp_path):
+    sha = chain(hub)
+    hub.faults.server_error(503, match="/api/models/org/base")
+    outcome = verify(hub, [ref("org/ft", sha)], tmp_path, "version: 1\nlineage: {denied_bases: [evil/*]}\n")
+    lineage = lineage_of(outcome)
+    assert [(a["id"], a["status"]) for a in lineage["ancestors"]] == [("org/base", "unknown")]
+    assert chain_text(lineage) == "org/ft ← org/base (?)"
+    assert outcome.stats["lineage"] == {"models": 1, "ancestors_asked": 1, "ancestors_failed": 1}
+    [finding] = outcome.findings
+    assert finding.rule == "lineage-incomplete" and "org/base: could not be asked: " in finding.message
+    assert "503" in finding.message
