@@ -74,12 +74,8 @@ def verdict_line(report: Report) -> str:
     (pull-request mode, --baseline, --diff-base) are counted apart, since they do not decide the verdict."""
     counts = report.counts()
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
-    old = [f for f in report.findings if f.pre_existing and f.waived_by is None]
-    existing = ""
-    if old:
-        by = {level: sum(1 for f in old if f.severity == level) for level in ("error", "warning", "note")}
-        existing = (f" ({', '.join(f'{n} {level}(s)' for level, n in by.items() if n)} of them pre-existing, "
-                    "not blocking)")
+    old = sum(1 for f in report.findings if f.pre_existing and f.waived_by is None)
+    existing = f" ({old} of them pre-existing: errors there count as warnings)" if old else ""
     return (f"model-gate: {report.verdict.upper()}: {counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['note']} note(s){waived}{existing}; {len(report.references)} reference(s) in "
             f"{report.files_scanned} file(s)")
