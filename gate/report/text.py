@@ -25,8 +25,19 @@ def _reference_of(report: Report, finding):
     return report.references[index] if index is not None and 0 <= index < len(report.references) else None
 
 
+def policy_line(report: Report) -> str:
+    """`policy: .github/model-policy.yml (base 1a2b3c4d5e6f); judged 12 reference(s): 11 high, 1 medium confidence`."""
+    judged = [r for r in report.references if r.role != "publish"]
+    medium = sum(1 for r in judged if r.confidence == "medium")
+    publish = len(report.references) - len(judged)
+    published = f"; {publish} publish target(s)" if publish else ""
+    source = report.extra.get("policy") or "builtin:default"
+    return (f"policy: {source}; judged {len(judged)} reference(s): {len(judged) - medium} high, {medium} medium "
+            f"confidence{published}")
+
+
 def render_text(report: Report) -> str:
-    lines: list[str] = []
+    lines: list[str] = [policy_line(report), ""]
     for path, group in _by_file(report.active_findings()):
         lines.append(path)
         for finding in group:
