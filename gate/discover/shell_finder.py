@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from gate.discover.catalog import cli
-from gate.discover.catalog.context import context_kind, is_publish_name, negative_evidence
+from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
 from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
 from gate.discover.interface import (
     CONFIDENCE_HIGH,
@@ -535,6 +535,9 @@ class _Collector:
         self.context_assignments: list[tuple[str, Word]] = []
         """`MODEL_NAME=org/m`: a variable whose name says model or dataset (reported when no command uses it)."""
         self.consumed_variables: set[str] = set()
+        self.saved_paths: set[str] = set()
+        """Where commands of this file write (`--output_dir output/merged`): a later `--model output/merged` reads
+        that directory, not a Hub repository (issue 11: negative evidence)."""
         self.implicit_program: str | None = None
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
 
@@ -656,6 +659,16 @@ class _Collector:
         consumed |= self._catalog_flags(words, consumed)
         consumed |= self._context_flags(words, consumed)
         self._urls(words, consumed, program)
+        self._note_saved_paths(words)
+
+    def _note_saved_paths(self, words: list[Word]) -> None:
+        for index, word in enumerate(words):
+            flag, equals, inline = word.text.partition("=")
+            if not flag.startswith("-") or not _SAVE_TOKENS.intersection(name_tokens(flag)):
+                continue
+            value = inline if equals else (words[index + 1].text if index + 1 < len(words) else "")
+            if value and not value.startswith("-"):
+                self.saved_paths.add(value.rstrip("/"))
 
     def _another_layer(self, name: str, language: str, code: Word, *, at: Word) -> None:
         """`bash -c "..."`, `eval "..."`, `python -c "..."`: the string is read again, as shell or as Python, and
@@ -911,7 +924,8 @@ class _Collector:
 
     def finish_env(self) -> None:
         """`MODEL_ID=org/x` style assignments, unless a recognised command already used that variable; and
-        variables whose name says model or dataset (`BASE_MODEL=org/m`) that no command used (`medium`)."""
+        variables whose name says model or dataset (`BASE_MODEL=org/m`) that no command used (`medium`). Then
+        drops ids that name a directory this file writes, or a training checkpoint (`run-x/checkpoint-500`)."""
         for name, value, env, words in self.env_assignments:
             if name in self.consumed_variables:
                 continue
@@ -929,6 +943,21 @@ class _Collector:
             self._reference(kind=context_kind(name) or "model", word=value, at=value, api=f"env:{name}",
                             revision=None, revision_key=None, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
                             role="publish" if publish else "load")
+        self.references = [r for r in self.references if not self._written_here(r)]
+
+    def _written_here(self, reference: Reference) -> bool:
+        if reference.id is None or reference.role != "load" or reference.api.startswith(_DOWNLOADS):
+            return False
+        if _CHECKPOINT_NAME.fullmatch(reference.id.rsplit("/", 1)[-1]):
+            return True
+        return any(reference.id == saved or reference.id.startswith(saved + "/") for saved in self.saved_paths)
+
+
+_SAVE_TOKENS = frozenset({"output", "out", "save", "dir", "local"})
+_CHECKPOINT_NAME = re.compile(r"(?:checkpoint|ckpt|global_step|step)[-_](?:\d+|x+|latest|last|best)", re.IGNORECASE)
+_DOWNLOADS = ("shell:hf ", "shell:huggingface-cli ", "shell:git clone", "shell:pip install", "shell:tune download",
+              "shell:ollama")
+"""Commands that never read a local directory: an id there is a Hub id whatever this file writes."""
 
 
 def _revision_flags_for(flag: str) -> tuple[str, ...]:
@@ -987,6 +1016,15 @@ def _another_layer(words: list[Word]) -> tuple[str, str, Word] | None:
             index = _skip_options(words, index + 1, _SUDO_VALUE_OPTIONS)
         elif text == "xargs":
             index = _skip_xargs(words, index + 1)[0]
+        elif text in _PASS_THROUGH:
+            # `srun -w node --container-image=x bash -c "..."`, `timeout 60 sh -c "..."`: options of unknown
+            # arity; the command starts at the first word that names a shell, python or `--`.
+            later = next((i for i in range(index + 1, len(words)) if words[i].text == "--"
+                          or PurePosixPath(words[i].text).name in _SHELLS | {"eval", "env", "sudo"}
+                          or re.fullmatch(r"python[\d.]*", PurePosixPath(words[i].text).name)), None)
+            if later is None:
+                return None
+            index = later + 1 if words[later].text == "--" else later
         elif text in _WRAPPERS:
             index += 1
         elif text == "env":
@@ -1054,7 +1092,10 @@ def _another_layer(words: list[Word]) -> tuple[str, str, Word] | None:
 
 
 _PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
-_LAUNCHERS = frozenset({"deepspeed", "torchrun", "accelerate", "python", "mpirun", "srun", "ray"})
+_PASS_THROUGH = frozenset({"srun", "salloc", "mpirun", "mpiexec", "timeout", "stdbuf", "setsid", "taskset", "numactl",
+                           "ray", "nice", "ionice", "chronic"})
+"""Programs that run the command after their own options (`srun ... bash -c`, `ray job submit -- python`)."""
+_LAUNCHERS = frozenset({"deepspeed", "torchrun", "accelerate", "python"})
 """Programs that run a script or a module (`-m`/`--module`) with the arguments after it."""
 
 
@@ -1114,7 +1155,17 @@ def _program(words: list[Word]) -> tuple[str | None, list[Word], str | None]:
                 if not option.startswith("-") or option.endswith(".py"):
                     break
                 position += 2 if option in _PYTHON_VALUE_OPTIONS else 1
+            script = next((i for i in range(index + 1, len(words)) if words[i].text.endswith(".py")), None)
+            if script is not None:  # `torchrun ... swift/cli/sft.py --model ...`: the script's catalog row, if any
+                dotted = words[script].text[:-3].lstrip("./").replace("/", ".")
+                if cli.command_for(dotted, []) is not None:
+                    return dotted, words[script + 1:], from_input
             return text, words[index + 1:], from_input
+        elif text in _PASS_THROUGH:
+            dash = next((i for i in range(index + 1, len(words)) if words[i].text == "--"), None)
+            if dash is None:
+                return text, words[index + 1:], from_input
+            index = dash + 1
         else:
             return text, words[index + 1:], from_input
     return None, [], from_input
@@ -1401,28 +1452,58 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
     return warnings
 
 
-def _compose(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
-    """docker-compose: each service's `command` / `entrypoint` with its `environment`."""
+def _compose(text: str, path: str, collector: _Collector, directory: str | None = None,
+             root: str | None = None) -> list[ScanWarning]:
+    """docker-compose: each service's `command` / `entrypoint` with its `environment` and `env_file:` values; the
+    project's `.env` beside the file feeds `${X}` in the file (compose interpolation)."""
     import yaml
 
     documents, warnings = _yaml_nodes(text, path, collector)
     source_lines = text.split("\n")
+    project_env = _env_file(os.path.join(directory, ".env"), root) if directory else {}
     for document in documents:
         for _name, service in _mapping(_mapping(document).get("services")).items():
             fields = _mapping(service)
-            env = _yaml_env(fields["environment"], {}) if "environment" in fields else {}
+            env: dict[str, Word] = {}
+            if directory and "env_file" in fields:
+                at = fields["env_file"].start_mark
+                for name in _env_file_names(fields["env_file"]):
+                    if not os.path.isabs(name):
+                        # reported where the compose file names the file: the reference's path is the compose file
+                        env.update({key: replace(value, line=at.line + 1, column=at.column + 1) for key, value in
+                                    _env_file(os.path.join(directory, name), root).items()})
+            if "environment" in fields:
+                env.update(_yaml_env(fields["environment"], {**project_env, **env}))
             image = fields.get("image")
             image_name = image.value if isinstance(image, yaml.ScalarNode) else ""
             collector.implicit_program = "vllm.entrypoints.openai.api_server" if "vllm" in image_name else None
             before = len(collector.references)
             for key in ("entrypoint", "command"):
                 if key in fields:
-                    _scalar_shell(fields[key], collector, dict(env), source_lines)
+                    _scalar_shell(fields[key], collector, {**project_env, **env}, source_lines)
             collector.implicit_program = None
             used_revision = any(r.revision_key == "--revision" for r in collector.references[before:])
             if env and not used_revision:
                 collector.command(Command([], env), [])
     return warnings
+
+
+def _env_file_names(node) -> list[str]:
+    """compose `env_file:` as a string, a list of strings, or a list of `{path: ...}` mappings."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return [node.value]
+    names = []
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                names.append(item.value)
+            elif isinstance(item, yaml.MappingNode):
+                path_node = _mapping(item).get("path")
+                if isinstance(path_node, yaml.ScalarNode):
+                    names.append(path_node.value)
+    return names
 
 
 def _is_workflow(path: str) -> bool:
@@ -1446,13 +1527,61 @@ def _is_makefile(path: str) -> bool:
     return name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk")
 
 
+def _is_requirements(path: str) -> bool:
+    return _REQUIREMENTS_NAME.fullmatch(file_name(path)) is not None
+
+
+_REQUIREMENTS_NAME = re.compile(r"(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)|constraints[\w.-]*\.txt")
+
+
+def _requirements(text: str, collector: _Collector) -> None:
+    """A pip requirements file: each line is what `pip install` gets (`git+https://huggingface.co/org/repo@rev`
+    runs the repository's build code when installed); other Hub URLs in it are reported as URLs."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        body = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].rstrip()
+        if not body.strip():
+            continue
+        words = [Word(m.group(0), m.group(0), number, m.start() + 1) for m in re.finditer(r"\S+", body)]
+        # `name @ git+https://...`: the URL is the word after `@`
+        consumed = collector._pip_install(words, words)
+        collector._urls(words, consumed, "pip install")
+
+
+def _env_file(path: str, root: str | None) -> dict[str, Word]:
+    """`KEY=value` lines of a `.env` file (compose's `env_file:` and its project `.env`), if it lies inside the
+    scanned root; nothing is run or interpolated beyond plain `${X}` of earlier keys."""
+    if root is None:
+        return {}
+    real = os.path.realpath(path)
+    if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)) or not os.path.isfile(real):
+        return {}
+    try:
+        with open(real, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(1_048_576)
+    except OSError:
+        return {}
+    found: dict[str, Word] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", line)
+        if not match:
+            continue
+        raw = match.group(2)
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+            raw = raw[1:-1]
+        elif " #" in raw:
+            raw = raw.split(" #", 1)[0].rstrip()
+        value, resolved = expand(raw, found)
+        found[match.group(1)] = Word(value, raw, number, 1, resolved)
+    return found
+
+
 class ShellFinder(Finder):
     """`*.sh`, `*.bash`, `Dockerfile*`, `*.dockerfile`, `Makefile`, workflow `run:` steps, docker-compose."""
 
     def accepts(self, path: str) -> bool:
         suffix = file_suffix(path)
         return (suffix in (".sh", ".bash", ".zsh") or _is_dockerfile(path) or _is_makefile(path)
-                or _is_workflow(path) or _is_compose(path))
+                or _is_workflow(path) or _is_compose(path) or _is_requirements(path))
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         collector = _Collector(file.path, "shell", repo_paths)
@@ -1460,7 +1589,10 @@ class ShellFinder(Finder):
         if _is_workflow(file.path):
             warnings = _workflow(text, file.path, collector)
         elif _is_compose(file.path):
-            warnings = _compose(text, file.path, collector)
+            root = file.absolute[:-len(file.path)].rstrip(os.sep) if file.absolute.endswith(file.path) else None
+            warnings = _compose(text, file.path, collector, os.path.dirname(file.absolute), root or None)
+        elif _is_requirements(file.path):
+            _requirements(text, collector)
         elif _is_dockerfile(file.path):
             _dockerfile(text, collector)
         elif _is_makefile(file.path):

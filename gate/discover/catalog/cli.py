@@ -148,6 +148,7 @@ _SWIFT = (
 )
 _SWIFT_COMMANDS = ("sft", "pt", "rlhf", "infer", "deploy", "export", "eval", "sample", "app", "web-ui", "merge-lora",
                    "rollout")
+_SWIFT_MEGATRON_COMMANDS = ("sft", "pt", "rlhf", "export")
 
 COMMANDS: tuple[CliCommand, ...] = (
     # huggingface_hub: `hf` / `huggingface-cli`, also `python -m huggingface_hub.commands.huggingface_cli`
@@ -179,14 +180,20 @@ COMMANDS: tuple[CliCommand, ...] = (
     # ms-swift: ModelScope ids unless `--use_hf true` / `USE_HF=1`
     *(CliCommand(("swift", verb), _SWIFT, api="shell:swift", source="modelscope",
                  hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),
+    *(CliCommand(("megatron", verb), _SWIFT, api="shell:megatron", source="modelscope",
+                 hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_MEGATRON_COMMANDS),
     *(CliCommand((f"swift.cli.{verb}",), _SWIFT, api="shell:swift", source="modelscope",
                  hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),
-    # OpenRLHF: `python -m openrlhf.cli.train_sft --pretrain org/m --dataset org/d` (also `deepspeed --module`)
+    # OpenRLHF: `python -m openrlhf.cli.train_ppo_ray --actor.model_name_or_path org/m --data.prompt_dataset org/d`
+    # (also `deepspeed --module`; older releases: `--pretrain`, `--reward_pretrain`, `--prompt_data`)
     CliCommand(("openrlhf.cli.*",), (
-        CliArg(flags=("--pretrain", "--reward_pretrain", "--critic_pretrain", "--ref_pretrain", "--teacher_pretrain"),
+        CliArg(flags=("--pretrain", "--reward_pretrain", "--critic_pretrain", "--ref_pretrain", "--teacher_pretrain",
+                      "--actor.model_name_or_path", "--reward.model_name_or_path", "--critic.model_name_or_path",
+                      "--ref.model_name_or_path", "--model.model_name_or_path"),
                allow_legacy=False, pinnable=False),
-        CliArg(flags=("--dataset", "--prompt_data", "--pretrain_data", "--eval_dataset"), kind="dataset",
-               value=VALUE_ID, allow_legacy=False, pinnable=False),
+        CliArg(flags=("--dataset", "--prompt_data", "--pretrain_data", "--eval_dataset", "--data.dataset",
+                      "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
+               allow_legacy=False, pinnable=False),
     ), api="shell:openrlhf"),
 )
 
