@@ -44,6 +44,7 @@ _BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": Fal
 _WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "then", "do", "else", "!",
                        "{", "if", "while", "until", "elif"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
+_REDIRECTION = re.compile(r"[0-9]*(?:<<<|<<-?|<>|<&|>&|&>>?|>>|>\||<|>)")
 _DECLARATIONS = frozenset({"export", "declare", "local", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -408,7 +409,17 @@ def commands_of(logical: _Logical, env: dict[str, Word]) -> Iterator[Command]:
     command = Command([])
     previous_separator = None
     tokens = tokenize(logical) + [(";", len(logical.text))]
+    redirect_target = False
     for token, offset in tokens:
+        if redirect_target and token not in _SEPARATORS:
+            redirect_target = False  # `< models.txt`, `> log`: a file, not an argument
+            continue
+        redirect_target = False
+        if _REDIRECTION.fullmatch(token):
+            if command.words and command.words[-1].raw.isdigit():
+                command.words.pop()  # the descriptor of `2>`
+            redirect_target = True
+            continue
         if token in _SEPARATORS:
             in_pipeline = "|" in (token, previous_separator) or token == "|&"
             if command.words or command.env:
@@ -715,7 +726,7 @@ class _Collector:
                 elif from_input:
                     # `xargs hf download < list`: the id comes from the input, which the script does not show
                     at = words[0]
-                    values = [Word("", "xargs " + " ".join(w.raw for w in words), at.line, at.column, False)]
+                    values = [Word("", " ".join(w.raw for w in words), at.line, at.column, False)]
             for value in values:
                 self._emit(arg, value, words, api=arg.api or row.reference_api,
                            kind=kind_override or arg.kind, source=source, trust=trust)
@@ -828,7 +839,7 @@ class _Collector:
             else:
                 continue
             if id(value) in consumed or not value.resolved or negative_evidence(value.text) is not None \
-                    or not looks_like_hub_id(value.text):
+                    or not looks_like_hub_id(value.text) or _local_looking(value.text):
                 continue
             revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
             self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
@@ -847,8 +858,11 @@ class _Collector:
             if match is None:
                 continue
             revision = match.group("rev")
+            # A Space is no model or dataset, yet installing it runs its code: reported, as dynamic (no model id).
+            space = match.group("type") == "spaces"
             self._reference(kind="dataset" if match.group("type") == "datasets" else "model",
-                            word=Word(match.group("id"), word.raw, word.line, word.column), at=words[0],
+                            word=Word(match.group("id").removesuffix(".git"), word.raw, word.line, word.column, not space),
+                            at=words[0],
                             api="shell:pip install", revision=Word(revision, revision, word.line, word.column)
                             if revision else None, revision_key="@", trust_remote_code=True, reads_local=False)
             used.add(id(word))
@@ -937,7 +951,7 @@ class _Collector:
                             revision_key=revision_name, trust_remote_code=self._trust(words, env))
         for name, value in self.context_assignments:
             if name in self.consumed_variables or not value.resolved or negative_evidence(value.text) is not None \
-                    or not looks_like_hub_id(value.text):
+                    or not looks_like_hub_id(value.text) or _local_looking(value.text):
                 continue
             publish = is_publish_name(name)
             self._reference(kind=context_kind(name) or "model", word=value, at=value, api=f"env:{name}",
@@ -958,6 +972,16 @@ _CHECKPOINT_NAME = re.compile(r"(?:checkpoint|ckpt|global_step|step)[-_](?:\d+|x
 _DOWNLOADS = ("shell:hf ", "shell:huggingface-cli ", "shell:git clone", "shell:pip install", "shell:tune download",
               "shell:ollama")
 """Commands that never read a local directory: an id there is a Hub id whatever this file writes."""
+
+
+_LOCAL_DIRECTORIES = frozenset({"data", "datasets", "dataset", "models", "model", "output", "outputs", "out",
+                                "checkpoints", "ckpt", "ckpts", "runs", "logs", "results", "exp", "exps", "tmp",
+                                "cache", "configs", "scripts", "saved", "save", "weights", "pretrained", "local"})
+
+
+def _local_looking(value: str) -> bool:
+    """`data/train`, `outputs/run1`: a relative directory of the project, for context-only (`medium`) evidence."""
+    return value.split("/", 1)[0].lower() in _LOCAL_DIRECTORIES
 
 
 def _revision_flags_for(flag: str) -> tuple[str, ...]:
