@@ -559,6 +559,8 @@ class _Collector:
                    confidence: str = CONFIDENCE_HIGH, role: str = "load", reads_local: bool = True) -> None:
         value = id_text if id_text is not None else word.text
         self.consumed_variables.update(_variables_in([word]))
+        if not word.resolved and _ABSOLUTE_START.match(word.text):
+            return  # `$HOME/models/x`, `${PWD}/ckpt`: whatever the variable holds, this is a local path
         if word.resolved:
             if (not looks_like_hub_id(value, allow_legacy=allow_legacy)
                     and look_alike(value, allow_legacy=allow_legacy) is None):
@@ -617,8 +619,9 @@ class _Collector:
         return None, None, None
 
     @staticmethod
-    def _values(words: list[Word], flags: Iterable[str], many: bool) -> list[Word]:
-        """Every value given to one of `flags` (`--flag v`, `--flag=v`; with `many`, `--flag a b c`)."""
+    def _values(words: list[Word], flags: Iterable[str], many: bool, carriers: set[int] | None = None) -> list[Word]:
+        """Every value given to one of `flags` (`--flag v`, `--flag=v`, `key=v`; with `many`, `--flag a b c`).
+        `carriers` collects the words that hold a `--flag=v` value, so no other reading takes them again."""
         values: list[Word] = []
         for index, word in enumerate(words):
             for flag in flags:
@@ -633,6 +636,8 @@ class _Collector:
                     value = word.text[len(flag) + 1:]
                     raw = word.raw.split("=", 1)[1] if "=" in word.raw else value
                     values.append(Word(value, raw, word.line, word.column, word.resolved))
+                    if carriers is not None:
+                        carriers.add(id(word))
         return values
 
     # ---- commands
@@ -719,7 +724,7 @@ class _Collector:
             source = "huggingface"
         trust = self._trust(words)
         for arg in row.args:
-            values = self._values(args, arg.flags, arg.many) if arg.flags else []
+            values = self._values(args, arg.flags, arg.many, consumed) if arg.flags else []
             if not values and arg.positional is not None:
                 if arg.positional < len(positionals):
                     values = [positionals[arg.positional]]
@@ -810,7 +815,7 @@ class _Collector:
         present = {word.text.partition("=")[0] for word in words if word.text.startswith("-")}
         for flag in [flag for flag in cli.FLAG_ROWS if flag in present]:
             arg = cli.FLAG_ROWS[flag]
-            for value in self._values(words, (flag,), arg.many):
+            for value in self._values(words, (flag,), arg.many, used):
                 if id(value) in consumed or id(value) in used:
                     continue
                 self._emit(arg, value, words, api=arg.api or f"shell:{flag}", kind=arg.kind, source="huggingface",
@@ -823,7 +828,8 @@ class _Collector:
         with a value shaped like a Hub id: a `medium`-confidence reference (issue 11: context)."""
         used: set[int] = set()
         for index, word in enumerate(words):
-            if not word.text.startswith("--") or word.text in TRUST_FLAGS:
+            hydra = index > 0 and _HYDRA_OVERRIDE.match(word.text) is not None
+            if not (word.text.startswith("--") or hydra) or word.text in TRUST_FLAGS or id(word) in consumed:
                 continue
             flag, equals, inline = word.text.partition("=")
             if flag in cli.FLAG_ROWS:
@@ -834,6 +840,8 @@ class _Collector:
                 continue
             if equals:
                 value = Word(inline, word.raw.partition("=")[2], word.line, word.column, word.resolved)
+            elif hydra:
+                continue
             elif index + 1 < len(words) and not words[index + 1].text.startswith("-"):
                 value = words[index + 1]
             else:
@@ -967,6 +975,11 @@ class _Collector:
         return any(reference.id == saved or reference.id.startswith(saved + "/") for saved in self.saved_paths)
 
 
+_ABSOLUTE_START = re.compile(r"^(?:\$\{?(?:HOME|PWD)\}?|\$\(pwd\)|`pwd`)(?:/|$)")
+"""Variables that always hold an absolute directory: a word starting with one is a local path."""
+_HYDRA_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w-]*(?:\.[\w-]+)+=")
+"""`actor_rollout_ref.model.path=org/m` (Hydra/OmegaConf overrides on a command line: dotted keys only, so a
+plain `NAME=value` argument of `env` or `make` is not read as one)."""
 _SAVE_TOKENS = frozenset({"output", "out", "save", "dir", "local"})
 _CHECKPOINT_NAME = re.compile(r"(?:checkpoint|ckpt|global_step|step)[-_](?:\d+|x+|latest|last|best)", re.IGNORECASE)
 _DOWNLOADS = ("shell:hf ", "shell:huggingface-cli ", "shell:git clone", "shell:pip install", "shell:tune download",

@@ -195,6 +195,13 @@ COMMANDS: tuple[CliCommand, ...] = (
                       "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
                allow_legacy=False, pinnable=False),
     ), api="shell:openrlhf"),
+    # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
+    CliCommand(("verl.*",), (
+        CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",
+                      "model.partial_pretrain", "actor_rollout_ref.model.tokenizer_path", "critic.model.tokenizer_path",
+                      "reward_model.model.input_tokenizer", "+ref.model.path", "ref.model.path"),
+               allow_legacy=False, pinnable=False),
+    ), api="shell:verl"),
 )
 
 _HF_SCRIPT_REVISIONS = ("--model_revision", "--revision")
