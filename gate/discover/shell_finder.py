@@ -50,6 +50,7 @@ _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 """The variables a word names (for which assignments a command consumed); `expand` reads every form."""
 _GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
+_GITHUB_ENV = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _HIDDEN_SPACE = "\x1f"
 _COMMAND_SUBSTITUTION = re.compile(r"\$\([^()\n]*\)")
 _HIDE_IN_WORD = str.maketrans({" ": _HIDDEN_SPACE, "(": "\x1c", ")": "\x1d", "|": "\x1e", ";": "\x1a", "&": "\x19",
@@ -103,6 +104,8 @@ class Word:
     """False when it uses a variable (or `$(...)`, `${{ }}`) whose value is not known here."""
     alternatives: tuple[str, ...] | None = None
     """The values a `for` loop variable takes (`for m in org/a org/b`): a command using it runs once for each."""
+    workflow: bool = False
+    """Set by a workflow's `env:` (so `${{ env.NAME }}` reads it too)."""
 
 
 @dataclass
@@ -270,8 +273,13 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
         if raw.startswith("${{", index):
             end = raw.find("}}", index)
             end = len(raw) if end < 0 else end + 2
-            out.append(raw[index:end])
-            resolved = False
+            context = _GITHUB_ENV.fullmatch(raw[index:end])
+            known_word = env.get(context.group(1)) if context else None
+            if known_word is not None and known_word.resolved and known_word.workflow:
+                out.append(known_word.text)  # `${{ env.MODEL }}`: the workflow's `env:`, filled in before the shell runs
+            else:
+                out.append(raw[index:end])
+                resolved = False
             index = end
         elif following == "{":
             end = _closing_brace(raw, index + 2)
@@ -398,14 +406,17 @@ def _source_is_quoted(logical: _Logical, offset: int, token: str) -> bool:
     return any(quote in source for quote in "\"'\\")
 
 
-def commands_of(logical: _Logical, env: dict[str, Word]) -> Iterator[Command]:
+def commands_of(logical: _Logical, env: dict[str, Word],
+                subshells: list[dict[str, Word]] | None = None) -> Iterator[Command]:
     """Split a logical line into simple commands, modelling bash's scoping of assignments:
 
     - `VAR=value` alone sets VAR for the rest of the script; `VAR=value cmd` sets it for `cmd` only (the
       command's `env`), and words of that command are expanded without it;
     - `( ... )` and the commands of a pipeline run in a subshell: what they assign does not leak out;
     - `read NAME`, `for NAME in ...` make NAME unknown (or each of the loop's literals)."""
-    subshells: list[dict[str, Word]] = []
+    # The scopes saved by the `(` this line is inside; shared across a script's lines when the caller passes a list.
+    open_here = subshells is None
+    subshells = [] if subshells is None else subshells
     command = Command([])
     previous_separator = None
     tokens = tokenize(logical) + [(";", len(logical.text))]
@@ -459,7 +470,8 @@ def commands_of(logical: _Logical, env: dict[str, Word]) -> Iterator[Command]:
             text, resolved = expand(alternative, env)
             # more alternatives than are read: unknown, never a few of them
             command.words.append(Word(text, alternative, line, column, resolved and not too_many))
-    for saved in reversed(subshells):  # a subshell left open at the end of the line (`( ... \n ... )`)
+    while open_here and subshells:  # a subshell left open at the end of a line read alone
+        saved = subshells.pop()
         env.clear()
         env.update(saved)
 
@@ -521,8 +533,8 @@ def _loop_variable(words: list[Word], env: dict[str, Word]) -> None:
 def _variables_in(words: list[Word]) -> list[str]:
     names = []
     for word in words:
-        for match in re.finditer(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", word.raw):
-            names.append(match.group(1))
+        for match in re.finditer(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)", word.raw):
+            names.append(match.group(1) or match.group(2))
     return list(dict.fromkeys(names))
 
 
@@ -1232,7 +1244,8 @@ def _offset_map(text: str, line_offset: int) -> list[int]:
 
 def _scan_shell_into(text: str, collector: _Collector, line_of: list[int], column_offset: int,
                      env: dict[str, Word]) -> None:
-    groups = (list(commands_of(logical, env)) for logical in logical_lines(text, line_of, column_offset))
+    subshells: list[dict[str, Word]] = []  # `(` on one line, `)` on a later one
+    groups = (list(commands_of(logical, env, subshells)) for logical in logical_lines(text, line_of, column_offset))
     _scan_commands(groups, collector)
 
 
@@ -1447,7 +1460,7 @@ def _yaml_env(node, env: dict[str, Word]) -> dict[str, Word]:
             if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
                 text, resolved = expand(value.value, env)
                 found[key.value] = Word(text, value.value, key.start_mark.line + 1, key.start_mark.column + 1,
-                                        resolved and "${{" not in value.value)
+                                        resolved and "${{" not in value.value, workflow=True)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             if isinstance(item, yaml.ScalarNode) and "=" in item.value:

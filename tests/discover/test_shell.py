@@ -366,3 +366,27 @@ def test_ids_this_file_writes_are_local():
     text = ("swift export --adapters org/adapter --output_dir out/merged\n"
             "swift infer --model out/merged\nvllm serve runs/x/checkpoint-500\n")
     assert [(r.line, r.id) for r in scan_shell_text(text, "x.sh")] == [(1, "org/adapter")]
+
+
+def test_subshell_over_several_lines_does_not_leak():
+    text = f"(\n  cd x\n  REV={SHA}\n  hf download org/a --revision $REV\n)\nhf download org/b --revision $REV\n"
+    assert [(r.id, r.revision) for r in scan_shell_text(text, "run.sh")] == [("org/a", SHA), ("org/b", "$REV")]
+
+
+def test_workflow_env_expression_reads_the_workflow_env_only():
+    workflow = (
+        "on: push\n"
+        "env:\n"
+        "  MODEL: org/workflow-env\n"
+        "jobs:\n"
+        "  t:\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          hf download ${{ env.MODEL }}\n"
+        "          LOCAL=org/shell-only\n"
+        "          hf download ${{ env.LOCAL }}\n"
+        "          hf download ${{ inputs.model }}\n"
+    )
+    result = ShellFinder().scan(SourceFile(".github/workflows/ci.yml", "/x"), workflow, None)
+    assert [(r.line, r.id, r.expression) for r in result.references] == [
+        (8, "org/workflow-env", None), (10, None, "${{ env.LOCAL }}"), (11, None, "${{ inputs.model }}")]
