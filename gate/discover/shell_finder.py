@@ -296,7 +296,7 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
         elif following == "(":
             out.append(raw[index:])
             return "".join(out), False
-        elif following.isalpha() or following == "_":
+        elif following.isascii() and (following.isalpha() or following == "_"):
             match = re.match(r"[A-Za-z_][A-Za-z0-9_]*", raw[index + 1:])
             name = match.group(0)
             known_word = env.get(name)
@@ -306,7 +306,7 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
                 out.append("$" + name)
                 resolved = False
             index += 1 + len(name)
-        elif following.isdigit() or following in "@*#?$!-":
+        elif following in "0123456789@*#?$!-":
             out.append(raw[index:index + 2])  # positional and special parameters: set when the script runs
             resolved = False
             index += 2
@@ -523,7 +523,8 @@ def _loop_variable(words: list[Word], env: dict[str, Word]) -> None:
         return
     values = words[3:] if len(words) > 2 and words[2].text == "in" else None
     if (values is None or not values or len(values) > _MOST_ALTERNATIVES
-            or any(not w.resolved or re.search(r"[*?\[]", w.text) for w in values)):
+            or any(not w.resolved or re.search(r"[*?\[]", w.text) for w in values)
+            or any(env.get(used) is not None and env[used].alternatives for used in _variables_in(values))):
         _unknown(env, name)
         return
     env[name.text] = Word(values[0].text, " ".join(w.raw for w in values), name.line, name.column, True,
@@ -767,7 +768,7 @@ class _Collector:
         revision, revision_flag, _ = self._option(words, arg.revision_flags)
         revision_key = revision_flag or (arg.revision_flags[0] if arg.revision_flags else None)
         common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
-                      role=arg.role, confidence=confidence,
+                      role=arg.role, confidence=confidence, reads_local=arg.reads_local_paths,
                       trust_remote_code=trust if arg.trusts and kind == "model" else False)
         if not word.resolved or arg.value == cli.VALUE_ID:
             self._reference(kind=kind, word=word, revision=revision, revision_key=revision_key, **common)

@@ -390,3 +390,12 @@ def test_workflow_env_expression_reads_the_workflow_env_only():
     result = ShellFinder().scan(SourceFile(".github/workflows/ci.yml", "/x"), workflow, None)
     assert [(r.line, r.id, r.expression) for r in result.references] == [
         (8, "org/workflow-env", None), (10, None, "${{ env.LOCAL }}"), (11, None, "${{ inputs.model }}")]
+
+
+def test_a_repository_path_does_not_hide_a_download(tmp_path):
+    (tmp_path / "evil-org" / "backdoor").mkdir(parents=True)
+    (tmp_path / "evil-org" / "backdoor" / "README").write_text("placeholder\n")
+    (tmp_path / "run.sh").write_text("hf download evil-org/backdoor\nvllm serve evil-org/backdoor\n")
+    discovery = discover(str(tmp_path))
+    # `hf download` never reads a local directory; `vllm serve` does, so there the directory is what it serves
+    assert [(r.line, r.id, r.api) for r in discovery.references] == [(1, "evil-org/backdoor", "shell:hf download")]

@@ -64,6 +64,9 @@ class CliArg:
     """Unqualified ids (`gpt2`) count here."""
     pinnable: bool | None = None
     """None: pinnable when there are revision flags."""
+    reads_local_paths: bool = True
+    """The tool also takes a local directory here (`vllm serve ./m`). False for downloads (`hf download`): a
+    repository path spelled like the id never makes it local (issue 12: a placeholder file cannot hide an id)."""
 
     @property
     def is_pinnable(self) -> bool:
@@ -112,8 +115,8 @@ _HF_UPLOAD_VALUE_OPTIONS = frozenset({
     "--revision", "--repo-type", "--token", "--commit-message", "--commit-description", "--every", "--include",
     "--exclude", "--delete", "--num-workers",
 })
-_HF_DOWNLOAD = (CliArg(positional=0, revision_flags=("--revision",)),)
-_HF_UPLOAD = (CliArg(positional=0, role="publish"),)
+_HF_DOWNLOAD = (CliArg(positional=0, revision_flags=("--revision",), reads_local_paths=False),)
+_HF_UPLOAD = (CliArg(positional=0, role="publish", reads_local_paths=False),)
 
 VLLM_SWITCHES = frozenset({
     *TRUST_FLAGS, "--enforce-eager", "--enable-prefix-caching", "--enable-chunked-prefill", "--enable-lora",
@@ -171,11 +174,11 @@ COMMANDS: tuple[CliCommand, ...] = (
                                                                                     "server", "chat", "fuse")),
     CliCommand(("mlx_vlm.generate",), (CliArg(flags=("--model",), pinnable=False),)),
     # torchtune: `tune download org/m --output-dir ...` (no revision flag)
-    CliCommand(("tune", "download"), (CliArg(positional=0, pinnable=False),),
+    CliCommand(("tune", "download"), (CliArg(positional=0, pinnable=False, reads_local_paths=False),),
                value_options=frozenset({"--output-dir", "--output-dir-use-symlinks", "--hf-token",
                                         "--ignore-patterns", "--source", "--kaggle-username", "--kaggle-api-key"})),
     # Ollama: `ollama pull llama3`, `ollama run hf.co/org/repo:Q4_K_M`
-    *(CliCommand(("ollama", verb), (CliArg(positional=0, value=VALUE_OLLAMA, pinnable=False),), api="shell:ollama")
+    *(CliCommand(("ollama", verb), (CliArg(positional=0, value=VALUE_OLLAMA, pinnable=False, reads_local_paths=False),), api="shell:ollama")
       for verb in ("pull", "run", "create", "show")),
     # ms-swift: ModelScope ids unless `--use_hf true` / `USE_HF=1`
     *(CliCommand(("swift", verb), _SWIFT, api="shell:swift", source="modelscope",
