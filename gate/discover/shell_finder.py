@@ -562,6 +562,7 @@ class _Collector:
         self.saved_paths: set[str] = set()
         """Where commands of this file write (`--output_dir output/merged`): a later `--model output/merged` reads
         that directory, not a Hub repository (issue 11: negative evidence)."""
+        self.alive: list[Word] = []
         self.implicit_program: str | None = None
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
 
@@ -655,6 +656,9 @@ class _Collector:
 
     # ---- commands
     def command(self, command: Command, following: list[Command]) -> None:
+        # `consumed` holds `id()`s of words: every word it may name must stay alive until the command is read,
+        # or a later word could reuse a freed id and be skipped.
+        self.alive: list[Word] = []
         words = command.words
         consumed: set[int] = set()
         if words and words[0].text in _DECLARATIONS:
@@ -738,6 +742,7 @@ class _Collector:
         trust = self._trust(words)
         for arg in row.args:
             values = self._values(args, arg.flags, arg.many, consumed) if arg.flags else []
+            self.alive.extend(values)
             if not values and arg.positional is not None:
                 if arg.positional < len(positionals):
                     values = [positionals[arg.positional]]
@@ -745,6 +750,7 @@ class _Collector:
                     # `xargs hf download < list`: the id comes from the input, which the script does not show
                     at = words[0]
                     values = [Word("", " ".join(w.raw for w in words), at.line, at.column, False)]
+                    self.alive.extend(values)
             for value in values:
                 self._emit(arg, value, words, api=arg.api or row.reference_api,
                            kind=kind_override or arg.kind, source=source, trust=trust)
@@ -828,7 +834,9 @@ class _Collector:
         present = {word.text.partition("=")[0] for word in words if word.text.startswith("-")}
         for flag in [flag for flag in cli.FLAG_ROWS if flag in present]:
             arg = cli.FLAG_ROWS[flag]
-            for value in self._values(words, (flag,), arg.many, used):
+            values = self._values(words, (flag,), arg.many, used)
+            self.alive.extend(values)
+            for value in values:
                 if id(value) in consumed or id(value) in used:
                     continue
                 self._emit(arg, value, words, api=arg.api or f"shell:{flag}", kind=arg.kind, source="huggingface",
@@ -862,6 +870,7 @@ class _Collector:
             if id(value) in consumed or not value.resolved or negative_evidence(value.text) is not None \
                     or not looks_like_hub_id(value.text) or _local_looking(value.text):
                 continue
+            self.alive.append(value)
             revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
             self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
                             revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
