@@ -141,10 +141,13 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0, *,
     lines inside a continued instruction are removed (the Dockerfile reference; buildah and BuildKit run the rest).
     """
     lines = text.split("\n")
+    quoted_newlines = _quoted_newlines(lines) if dockerfile_escape is None else frozenset()
     current: _Logical | None = None
     for index, physical in enumerate(lines):
         physical = physical.rstrip("\r")
-        if current is None:
+        if index - 1 in quoted_newlines and current is not None:
+            column = 1  # inside a quoted string that spans lines: blank and `#` lines are part of it
+        elif current is None:
             stripped = physical.lstrip()
             if not stripped or stripped.startswith("#"):
                 continue
@@ -169,12 +172,76 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0, *,
             continued = trailing % 2 == 1
             body = physical[:-1] if continued else physical
         current.segments.append((len(current.text), line_of[index], column + column_offset))
+        if index in quoted_newlines and not continued:
+            current.text += body + "\n"  # the newline is part of the string
+            continue
         current.text += body + (" " if continued else "")
         if not continued:
             yield current
             current = None
     if current is not None:
         yield current
+
+
+_HEREDOC_START = re.compile(r"<<-?[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?")
+_LONGEST_QUOTED_LINES = 64
+"""A quote still open this many lines later is taken as a stray quote (`echo don't`), not a string."""
+
+
+def _quote_state(line: str, state: str | None) -> str | None:
+    """The quote (`'` or `"`) open at the end of `line`, given the one open at its start (bash quoting)."""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if state is None:
+            if char == "\\":
+                index += 2
+                continue
+            if char == "#" and (index == 0 or line[index - 1] in " \t;&|("):
+                return None  # a comment runs to the end of the line
+            if char in "'\"":
+                state = char
+        elif state == "'":
+            if char == "'":
+                state = None
+        else:
+            if char == "\\":
+                index += 2
+                continue
+            if char == '"':
+                state = None
+        index += 1
+    return state
+
+
+def _quoted_newlines(lines: list[str]) -> frozenset[int]:
+    """Indices of lines that end inside a quoted string continuing on the next line (`ARGS="\n --model x\n"`).
+    Heredoc bodies are data, and a quote that stays open too long is a stray one: neither joins lines."""
+    joined: set[int] = set()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if "'" not in line and '"' not in line and "<<" not in line:
+            index += 1
+            continue
+        state = _quote_state(line, None)
+        heredoc = _HEREDOC_START.search(line) if state is None and "<<<" not in line else None
+        if heredoc is not None:
+            end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == heredoc.group(1)),
+                       len(lines))
+            index = end + 1
+            continue
+        if state is None:
+            index += 1
+            continue
+        opened = index
+        while state is not None and index + 1 < len(lines) and index - opened < _LONGEST_QUOTED_LINES:
+            index += 1
+            state = _quote_state(lines[index], state)
+        if state is None:
+            joined.update(range(opened, index))
+        index = index + 1 if state is None else opened + 1
+    return frozenset(joined)
 
 
 def tokenize(logical: _Logical) -> list[tuple[str, int]]:
@@ -286,9 +353,14 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
             if end < 0:
                 out.append(raw[index:])
                 return "".join(out), False
-            value, known = _parameter(raw[index + 2:end], env)
+            body = raw[index + 2:end]
+            value, known = _parameter(body, env)
+            partial = env.get(body)
             if known:
                 out.append(value)
+            elif partial is not None and partial.text:
+                out.append(partial.text)  # a value with an unknown part: its known words still count (splitting)
+                resolved = False
             else:
                 out.append(raw[index:end + 1])
                 resolved = False
@@ -302,6 +374,9 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
             known_word = env.get(name)
             if known_word is not None and known_word.resolved:
                 out.append(known_word.text)
+            elif known_word is not None and known_word.text:
+                out.append(known_word.text)  # a value with an unknown part (`$HOME/models/x`, `--cache $DIR`)
+                resolved = False
             else:
                 out.append("$" + name)
                 resolved = False
@@ -400,10 +475,18 @@ def _brace_alternatives(text: str, budget: int = _MOST_ALTERNATIVES) -> list[str
         return results
 
 
-def _source_is_quoted(logical: _Logical, offset: int, token: str) -> bool:
-    """True when the word's source text holds quotes (bash does no brace expansion inside them)."""
-    source = logical.text[offset:offset + len(token) + 2 * token.count("{") + 2]
-    return any(quote in source for quote in "\"'\\")
+def _source_is_quoted(logical: _Logical, offset: int) -> bool:
+    """True when the word's source text holds quotes or escapes (bash does no brace expansion or word splitting
+    inside them)."""
+    text, index, quote = logical.text, offset, None
+    while index < len(text):
+        char = text[index]
+        if quote is None and char in " \t":
+            break
+        if char in "\"'\\":
+            return True
+        index += 1
+    return False
 
 
 def commands_of(logical: _Logical, env: dict[str, Word],
@@ -462,12 +545,19 @@ def commands_of(logical: _Logical, env: dict[str, Word],
                 command.env[assignment.group(1)] = value
             continue
         alternatives, too_many = [token], False
-        if "{" in token and not _source_is_quoted(logical, offset, token):
+        quoted = ("{" in token or "$" in token) and _source_is_quoted(logical, offset)
+        if "{" in token and not quoted:
             expanded = _brace_alternatives(token)
             too_many = expanded is None
             alternatives = expanded or [token]
         for alternative in alternatives:
             text, resolved = expand(alternative, env)
+            if "$" in alternative and not quoted and len(text.split()) > 1:
+                # word splitting: `ARGS="--model_name_or_path org/m"; python x.py $ARGS` passes two words
+                for part in text.split():
+                    command.words.append(Word(part, alternative, line, column,
+                                              (resolved or not re.search(r"[$`]", part)) and not too_many))
+                continue
             # more alternatives than are read: unknown, never a few of them
             command.words.append(Word(text, alternative, line, column, resolved and not too_many))
     while open_here and subshells:  # a subshell left open at the end of a line read alone
@@ -689,8 +779,9 @@ class _Collector:
             pip_rest = rest[1:] if program == "uv" else rest
             if pip_rest and pip_rest[0].text == "install":
                 consumed |= self._pip_install(words, pip_rest[1:])
-        consumed |= self._catalog_flags(words, consumed)
-        consumed |= self._context_flags(words, consumed)
+        if program not in _PRINTERS:  # `echo $cmd` shows the command that `eval $cmd` then runs
+            consumed |= self._catalog_flags(words, consumed)
+            consumed |= self._context_flags(words, consumed)
         self._urls(words, consumed, program)
         self._note_saved_paths(words)
 
@@ -1002,6 +1093,8 @@ _ABSOLUTE_START = re.compile(r"^(?:\$\{?(?:HOME|PWD)\}?|\$\(pwd\)|`pwd`)(?:/|$)"
 _HYDRA_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w-]*(?:\.[\w-]+)+=")
 """`actor_rollout_ref.model.path=org/m` (Hydra/OmegaConf overrides on a command line: dotted keys only, so a
 plain `NAME=value` argument of `env` or `make` is not read as one)."""
+_PRINTERS = frozenset({"echo", "printf", "logger", ":", "true", "false", "test", "[", "[["})
+"""Programs whose arguments are only text: a flag in them is not passed to anything."""
 _SAVE_TOKENS = frozenset({"output", "out", "save", "dir", "local"})
 _CHECKPOINT_NAME = re.compile(r"(?:checkpoint|ckpt|global_step|step)[-_](?:\d+|x+|latest|last|best)", re.IGNORECASE)
 _DOWNLOADS = ("shell:hf ", "shell:huggingface-cli ", "shell:git clone", "shell:pip install", "shell:tune download",

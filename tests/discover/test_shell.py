@@ -399,3 +399,14 @@ def test_a_repository_path_does_not_hide_a_download(tmp_path):
     discovery = discover(str(tmp_path))
     # `hf download` never reads a local directory; `vllm serve` does, so there the directory is what it serves
     assert [(r.line, r.id, r.api) for r in discovery.references] == [(1, "evil-org/backdoor", "shell:hf download")]
+
+
+def test_arguments_kept_in_a_quoted_multiline_string_are_split_into_words():
+    text = ('MODEL_ARGS="\\\n    --model_name_or_path org/a \\\n    --cache_dir $HOME/.cache\n"\n'
+            'CMD="torchrun -m pkg.train $MODEL_ARGS"\necho $CMD\neval $CMD\n'
+            'python x.py "$MODEL_ARGS"\n'  # quoted: one word, no flag
+            "cat <<EOF\nit's a heredoc\nEOF\nhf download org/after-heredoc\n"
+            "echo don't\nhf download org/after-stray-quote\n")
+    assert [(r.line, r.id, r.api) for r in scan_shell_text(text, "x.sh")] == [
+        (7, "org/a", "eval > shell:--model_name_or_path"), (12, "org/after-heredoc", "shell:hf download"),
+        (14, "org/after-stray-quote", "shell:hf download")]  # a quote that never closes does not swallow lines
