@@ -9,6 +9,7 @@ and subshells do not leak into the rest of the script), and matched against the 
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -322,6 +323,8 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
     `${X:+alt}`, `${X,,}`/`${X^^}` (case), when X is known. Anything that depends on a value the file does not
     give (an unknown X with `:+`, `$1`, `$@`, `$(...)`, a pattern operator) leaves the word unresolved, so the
     reference is dynamic rather than dropped (issue 12: unknown never collapses to absent)."""
+    if "$" not in raw and "`" not in raw:
+        return raw, True
     resolved = True
     out: list[str] = []
     index = 0
@@ -788,7 +791,7 @@ class _Collector:
     def _note_saved_paths(self, words: list[Word]) -> None:
         for index, word in enumerate(words):
             flag, equals, inline = word.text.partition("=")
-            if not flag.startswith("-") or not _SAVE_TOKENS.intersection(name_tokens(flag)):
+            if not flag.startswith("-") or not _flag_meaning(flag)[2]:
                 continue
             value = inline if equals else (words[index + 1].text if index + 1 < len(words) else "")
             if value and not value.startswith("-"):
@@ -946,8 +949,7 @@ class _Collector:
             flag, equals, inline = word.text.partition("=")
             if flag in cli.FLAG_ROWS:
                 continue
-            publish = is_publish_name(flag)
-            kind = context_kind(flag)
+            kind, publish, _ = _flag_meaning(flag)
             if kind is None and not publish:
                 continue
             if equals:
@@ -1093,6 +1095,12 @@ _ABSOLUTE_START = re.compile(r"^(?:\$\{?(?:HOME|PWD)\}?|\$\(pwd\)|`pwd`)(?:/|$)"
 _HYDRA_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w-]*(?:\.[\w-]+)+=")
 """`actor_rollout_ref.model.path=org/m` (Hydra/OmegaConf overrides on a command line: dotted keys only, so a
 plain `NAME=value` argument of `env` or `make` is not read as one)."""
+@functools.lru_cache(maxsize=4096)
+def _flag_meaning(flag: str) -> tuple[str | None, bool, bool]:
+    """(what the flag's name says: model/dataset/None, says publish, says it writes somewhere)."""
+    return context_kind(flag), is_publish_name(flag), bool(_SAVE_TOKENS.intersection(name_tokens(flag)))
+
+
 _PRINTERS = frozenset({"echo", "printf", "logger", ":", "true", "false", "test", "[", "[["})
 """Programs whose arguments are only text: a flag in them is not passed to anything."""
 _SAVE_TOKENS = frozenset({"output", "out", "save", "dir", "local"})
