@@ -361,6 +361,9 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
             partial = env.get(body)
             if known:
                 out.append(value)
+            elif value:
+                out.append(value)  # `${X:-$HOME/m}`: the default's known part (X itself unset here)
+                resolved = False
             elif partial is not None and partial.text:
                 out.append(partial.text)  # a value with an unknown part: its known words still count (splitting)
                 resolved = False
@@ -413,7 +416,7 @@ def _parameter(body: str, env: dict[str, Word]) -> tuple[str, bool]:
     if default is None:
         return "", False  # `${X#pattern}`, `${X/a/b}`, `${X:1:2}`, ...: not modelled, so not known
     use_default = not is_set or (default.group("colon") == ":" and value == "")
-    argument, argument_known = expand(default.group("word"), env)
+    argument, argument_known = expand(_unquoted(default.group("word")), env)
     if default.group("op") in "-=":
         if not use_default:
             return value, True
@@ -425,6 +428,13 @@ def _parameter(body: str, env: dict[str, Word]) -> tuple[str, bool]:
             return "", False  # set or not depends on the environment the script runs in
         return ("" if use_default else argument), argument_known or use_default
     return (value, True) if not use_default else ("", False)  # `${X:?message}`
+
+
+def _unquoted(word: str) -> str:
+    """The word of `${X:-"word"}` without its quotes (bash removes them; an escaped quote stays)."""
+    if "\"" not in word and "'" not in word:
+        return word
+    return re.sub(r"\\([\"'])|[\"']", lambda m: m.group(1) or "", word)
 
 
 def _brace_alternatives(text: str, budget: int = _MOST_ALTERNATIVES) -> list[str] | None:

@@ -410,3 +410,10 @@ def test_arguments_kept_in_a_quoted_multiline_string_are_split_into_words():
     assert [(r.line, r.id, r.api) for r in scan_shell_text(text, "x.sh")] == [
         (7, "org/a", "eval > shell:--model_name_or_path"), (12, "org/after-heredoc", "shell:hf download"),
         (14, "org/after-stray-quote", "shell:hf download")]  # a quote that never closes does not swallow lines
+
+
+def test_defaults_lose_their_quotes_and_home_paths_are_local():
+    text = ('ROOT=${ROOT:-"${HOME}/work"}\nM=${M:-"${ROOT}/models/x"}\nvllm serve $M\n'
+            'vllm serve "${X:-"org/quoted-default"}"\nhf download ${Y:-$ORG/m}\n')
+    assert [(r.line, r.id, r.expression) for r in scan_shell_text(text, "x.sh")] == [
+        (4, "org/quoted-default", None), (5, None, "${Y:-$ORG/m}")]
