@@ -107,7 +107,8 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
     publish_changes = [index for index, ref in enumerate(head.references)
                        if ref.role == "publish" and ref.path in changed and index not in same_reference]
     return replace(head, findings=tuple(findings), verdict=verdict,
-                   extra={**head.extra, "mode": "diff", "publish_changes": publish_changes})
+                   extra={**head.extra, "mode": "diff", "publish_changes": publish_changes,
+                          "fail_on_existing": fail_on_existing})
 
 
 def scan_relative(changed, prefix: str) -> dict[str, str | None]:

@@ -59,7 +59,12 @@ def render(report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
     if fmt == "sarif":
         from gate.report.sarif import render_sarif
 
-        return render_sarif(report)
+        text = render_sarif(report)
+        if '"aggregated": {' in text:  # say it where people look, not only inside the file
+            print("model-gate: the SARIF report aggregates findings to stay within GitHub's limits (25,000 "
+                  "results, 10 MB gzipped); every error is kept, and --format json lists every finding",
+                  file=sys.stderr)
+        return text
     if fmt == "cyclonedx":
         from gate.report.cyclonedx import render_cyclonedx
 

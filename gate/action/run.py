@@ -168,10 +168,10 @@ def publish(report: Report, context: github.GitHubContext, inputs: ActionInputs,
         omitted = annotations.omitted if inputs.annotations else 0
         github.append_summary(runner.summary_file, github.render_summary(report, context, omitted))
     if runner.output_file:
-        levels = [github.annotation_level(f, context) for f in report.findings if f.waived_by is None]
+        counts = report.counts()  # the same numbers the log, the summary and the annotations show
         github.write_outputs(runner.output_file, {
-            "errors": str(levels.count("error")),
-            "warnings": str(levels.count("warning")),
+            "errors": str(counts["error"]),
+            "warnings": str(counts["warning"]),
             "references": str(len(report.references)),
             "verdict": report.verdict,
             "json-file": inputs.json_file or "",

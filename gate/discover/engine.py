@@ -328,6 +328,29 @@ def _starts_like_a_model_file(absolute: str) -> bool:
     return (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or head == b"PK\x03\x04"
 
 
+_SHEBANG = re.compile(rb"^#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[A-Za-z0-9_.+-]+)")
+
+
+def _by_shebang(absolute: str, text_finders: tuple[Finder, ...]) -> list[Finder]:
+    """A script without a suffix is read by what its `#!` line runs: python → the Python finder, a shell → the
+    shell finder (issue 12: `bin/train` is code even without `.py` or `.sh`)."""
+    try:
+        with open(absolute, "rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return []
+    match = _SHEBANG.match(head)
+    if match is None:
+        return []
+    program = match.group("program").decode("ascii")
+    from gate.discover.python_finder import PythonFinder
+    from gate.discover.shell_finder import ShellFinder
+
+    wanted = PythonFinder if re.fullmatch(r"python[\d.]*|pypy[\d.]*|ipython[\d.]*", program) else (
+        ShellFinder if program in ("sh", "bash", "zsh", "dash", "ksh", "ash") else None)
+    return [finder for finder in text_finders if wanted is not None and type(finder) is wanted]
+
+
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
     """(was it scanned, what was found) for one file."""
     text_finders, url_finder, artifact_finder = _load_finders()
@@ -341,6 +364,8 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
         return scanned, FileResult(tuple(references), tuple(warnings))
 
     accepting = [f for f in text_finders if f.accepts(file.path)]
+    if not accepting and "." not in file.path.rsplit("/", 1)[-1]:
+        accepting = _by_shebang(file.absolute, text_finders)
     url_only = not accepting
     if url_only and _starts_like_a_model_file(file.absolute):
         # Loading code can `torch.load("weights.dat")`: a pickle or a torch zip under any name is a model file

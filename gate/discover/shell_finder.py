@@ -1,61 +1,57 @@
 """Model and dataset ids in shell-like text: scripts, Dockerfiles, Makefiles, workflow `run:` steps, compose files.
 
 Every source is reduced to logical command lines (continuations joined, each token keeping the physical line it
-starts on), tokenised with `shlex`, variables from the same file substituted, and matched against the tables
-below. A command whose id comes from a variable that cannot be resolved is still reported (`dynamic`).
+starts on), tokenised with `shlex`, variables from the same file substituted as bash would (prefix assignments
+and subshells do not leak into the rest of the script), and matched against the CLI catalog
+(`gate.discover.catalog.cli`). A command whose id comes from a variable that cannot be resolved is still reported
+(`dynamic`); a flag that is not in the catalog but whose name says model or dataset gives a `medium` reference.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
 import re
 import shlex
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
+from gate.discover.catalog import cli
+from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
 from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_name, file_suffix
+from gate.discover.interface import (
+    CONFIDENCE_HIGH,
+    CONFIDENCE_MEDIUM,
+    FileResult,
+    Finder,
+    Reference,
+    ScanWarning,
+    SourceFile,
+    file_name,
+    file_suffix,
+)
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
-
-@dataclass(frozen=True)
-class FlagForm:
-    """`--flag <id>` anywhere on a command line, and the flags that carry its revision."""
-
-    kind: str
-    revision_flags: tuple[str, ...]
-    """Read in this order; the first is the flag a fix adds."""
-
-
-FLAG_FORMS: dict[str, FlagForm] = {
-    "--model-id": FlagForm("model", ("--revision",)),  # text-generation-inference launcher
-    "--model_name_or_path": FlagForm("model", ("--model_revision", "--revision")),  # HF example scripts
-    "--model-name-or-path": FlagForm("model", ("--model-revision", "--revision")),
-    "--dataset_name": FlagForm("dataset", ("--dataset_revision",)),
-    "--dataset-name": FlagForm("dataset", ("--dataset-revision",)),
-}
 ENV_FORMS: dict[str, str] = {
     "MODEL_ID": "REVISION",  # text-generation-inference container
     "HF_MODEL_ID": "HF_MODEL_REVISION",  # SageMaker Hugging Face containers
 }
 """Environment variables naming a model, and the variable carrying its revision."""
-TRUST_FLAGS = frozenset({"--trust-remote-code", "--trust_remote_code"})
-"""Flags that make the command run Python code from the model repository."""
+TRUST_FLAGS = cli.TRUST_FLAGS
 _BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-DOWNLOAD_PROGRAMS = ("hf", "huggingface-cli")
-_DOWNLOAD_VALUE_OPTIONS = frozenset({
-    "--revision", "--repo-type", "--local-dir", "--cache-dir", "--token", "--max-workers", "--etag-timeout",
-    "--local-dir-use-symlinks",
-})
-_DOWNLOAD_LIST_OPTIONS = frozenset({"--include", "--exclude"})
-_WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "xargs", "then", "do", "else", "!",
+_WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "then", "do", "else", "!",
                        "{", "if", "while", "until", "elif"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
+_REDIRECTION = re.compile(r"[0-9]*(?:<<<|<<-?|<>|<&|>&|&>>?|>>|>\||<|>)")
+_DECLARATIONS = frozenset({"export", "declare", "local", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+"""The variables a word names (for which assignments a command consumed); `expand` reads every form."""
 _GITHUB_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
+_GITHUB_ENV = re.compile(r"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _HIDDEN_SPACE = "\x1f"
 _COMMAND_SUBSTITUTION = re.compile(r"\$\([^()\n]*\)")
 _HIDE_IN_WORD = str.maketrans({" ": _HIDDEN_SPACE, "(": "\x1c", ")": "\x1d", "|": "\x1e", ";": "\x1a", "&": "\x19",
@@ -70,16 +66,28 @@ _SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t",
 _ENV_VALUE_OPTIONS = frozenset({"-u", "--unset", "-C", "--chdir"})
 _CONTAINER_VALUE_OPTIONS = frozenset({"-e", "--env", "--env-file", "-u", "--user", "-w", "--workdir",
                                       "--detach-keys"})
+_XARGS_VALUE_OPTIONS = frozenset({"-n", "-P", "-L", "-l", "-s", "-d", "-a", "-E", "-e", "-i", "--max-args",
+                                  "--max-procs", "--max-lines", "--arg-file", "--delimiter", "--eof",
+                                  "--max-chars", "--process-slot-var"})
+_READ_VALUE_OPTIONS = frozenset({"-p", "-d", "-n", "-N", "-t", "-u", "-i"})
 _DEEPEST_LAYER = 4
 """How many layers of `sh -c "..."` / `eval "..."` are read (each holds the next as a quoted string)."""
 LAYER_SEPARATOR = " > "
 """Joins the layers in the `api` of a reference found inside another command: `bash -c > shell:hf download`."""
 _LONGEST_SHLEX_LINE = 100_000
 _MOST_WORDS = 10_000
+_MOST_ALTERNATIVES = 64
+"""Brace expansions and `for` lists with more alternatives than this give a dynamic reference instead."""
 _HUB_GIT_URL = re.compile(
     r"^(?:https?://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)/|git@(?:hf\.co|huggingface\.co):)"
     r"(?:(?P<type>datasets|spaces)/)?(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)/?$"
 )
+_PIP_HUB_GIT = re.compile(
+    r"^(?:[A-Za-z0-9_.\[\],-]+\s*@\s*)?git\+(?P<url>(?:https?://(?:[^@/\s]+@)?(?:www\.)?(?:huggingface\.co|hf\.co)/|"
+    r"ssh://git@(?:hf\.co|huggingface\.co)/)(?:(?P<type>datasets|spaces)/)?"
+    r"(?P<id>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?))(?:\.git)?/?(?:@(?P<rev>[^#\s]+))?(?:#.*)?$"
+)
+"""`pip install git+https://huggingface.co/org/repo@rev`: installing runs the repository's build code."""
 
 
 # ---------------------------------------------------------------------------------------------- tokenising
@@ -95,6 +103,10 @@ class Word:
     column: int
     resolved: bool = True
     """False when it uses a variable (or `$(...)`, `${{ }}`) whose value is not known here."""
+    alternatives: tuple[str, ...] | None = None
+    """The values a `for` loop variable takes (`for m in org/a org/b`): a command using it runs once for each."""
+    workflow: bool = False
+    """Set by a workflow's `env:` (so `${{ env.NAME }}` reads it too)."""
 
 
 @dataclass
@@ -102,6 +114,8 @@ class Command:
     words: list[Word]
     env: dict[str, Word] = field(default_factory=dict)
     """Assignments written on this command (`VAR=x cmd`, `docker run -e VAR=x`, compose `environment`)."""
+    stdin_arguments: bool = False
+    """`xargs cmd`: the command gets more arguments from its input, which the script does not show."""
 
 
 @dataclass
@@ -118,13 +132,23 @@ class _Logical:
         return line, column + offset - start
 
 
-def logical_lines(text: str, line_of: list[int], column_offset: int = 0) -> Iterator[_Logical]:
-    """Join backslash continuations; skip blank and comment lines. `line_of[i]` is text line i's file line."""
+def logical_lines(text: str, line_of: list[int], column_offset: int = 0, *,
+                  dockerfile_escape: str | None = None) -> Iterator[_Logical]:
+    """Join continuations; skip blank and comment lines. `line_of[i]` is text line i's file line.
+
+    Shell (bash): a backslash before the newline continues the command; a blank line or a comment line after it
+    ends the command. Dockerfile (`dockerfile_escape`, `\\` or a backtick from the `# escape=` directive): the
+    escape character, optionally followed by spaces or tabs, continues the instruction, and blank lines and comment
+    lines inside a continued instruction are removed (the Dockerfile reference; buildah and BuildKit run the rest).
+    """
     lines = text.split("\n")
+    quoted_newlines = _quoted_newlines(lines) if dockerfile_escape is None else frozenset()
     current: _Logical | None = None
     for index, physical in enumerate(lines):
         physical = physical.rstrip("\r")
-        if current is None:
+        if index - 1 in quoted_newlines and current is not None:
+            column = 1  # inside a quoted string that spans lines: blank and `#` lines are part of it
+        elif current is None:
             stripped = physical.lstrip()
             if not stripped or stripped.startswith("#"):
                 continue
@@ -132,18 +156,93 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0) -> Iter
             current = _Logical("", [])
             physical, column = stripped, indent + 1
         else:
-            if physical.lstrip().startswith("#"):
-                continue  # a comment line inside a continued command (Dockerfiles allow it)
+            if dockerfile_escape is not None and (not physical.strip() or physical.lstrip().startswith("#")):
+                continue  # removed from a continued instruction
+            if dockerfile_escape is None and (not physical.strip() or physical.lstrip().startswith("#")):
+                yield current  # bash: the continued line was empty or a comment, and its newline ends the command
+                current = None
+                continue
             column = 1
-        continued = len(physical) - len(physical.rstrip("\\"))
-        body = physical[:-1] if continued % 2 == 1 else physical
+        if dockerfile_escape is not None:
+            body = physical.rstrip(" \t")
+            continued = body.endswith(dockerfile_escape) and (
+                dockerfile_escape != "\\" or (len(body) - len(body.rstrip("\\"))) % 2 == 1)
+            body = body[:-1] if continued else physical
+        else:
+            trailing = len(physical) - len(physical.rstrip("\\"))
+            continued = trailing % 2 == 1
+            body = physical[:-1] if continued else physical
         current.segments.append((len(current.text), line_of[index], column + column_offset))
-        current.text += body + (" " if continued % 2 == 1 else "")
-        if continued % 2 == 0:
+        if index in quoted_newlines and not continued:
+            current.text += body + "\n"  # the newline is part of the string
+            continue
+        current.text += body + (" " if continued else "")
+        if not continued:
             yield current
             current = None
     if current is not None:
         yield current
+
+
+_HEREDOC_START = re.compile(r"<<-?[ \t]*[\"']?([A-Za-z_][\w-]*)[\"']?")
+_LONGEST_QUOTED_LINES = 64
+"""A quote still open this many lines later is taken as a stray quote (`echo don't`), not a string."""
+
+
+def _quote_state(line: str, state: str | None) -> str | None:
+    """The quote (`'` or `"`) open at the end of `line`, given the one open at its start (bash quoting)."""
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if state is None:
+            if char == "\\":
+                index += 2
+                continue
+            if char == "#" and (index == 0 or line[index - 1] in " \t;&|("):
+                return None  # a comment runs to the end of the line
+            if char in "'\"":
+                state = char
+        elif state == "'":
+            if char == "'":
+                state = None
+        else:
+            if char == "\\":
+                index += 2
+                continue
+            if char == '"':
+                state = None
+        index += 1
+    return state
+
+
+def _quoted_newlines(lines: list[str]) -> frozenset[int]:
+    """Indices of lines that end inside a quoted string continuing on the next line (`ARGS="\n --model x\n"`).
+    Heredoc bodies are data, and a quote that stays open too long is a stray one: neither joins lines."""
+    joined: set[int] = set()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if "'" not in line and '"' not in line and "<<" not in line:
+            index += 1
+            continue
+        state = _quote_state(line, None)
+        heredoc = _HEREDOC_START.search(line) if state is None and "<<<" not in line else None
+        if heredoc is not None:
+            end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == heredoc.group(1)),
+                       len(lines))
+            index = end + 1
+            continue
+        if state is None:
+            index += 1
+            continue
+        opened = index
+        while state is not None and index + 1 < len(lines) and index - opened < _LONGEST_QUOTED_LINES:
+            index += 1
+            state = _quote_state(lines[index], state)
+        if state is None:
+            joined.update(range(opened, index))
+        index = index + 1 if state is None else opened + 1
+    return frozenset(joined)
 
 
 def tokenize(logical: _Logical) -> list[tuple[str, int]]:
@@ -164,8 +263,13 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
     # GitHub expressions (`${{ inputs.model }}`) are one word: hide their spaces from shlex, same length.
     text = _GITHUB_EXPRESSION.sub(lambda m: m.group(0).replace(" ", _HIDDEN_SPACE), logical.text)
     # So is a command substitution, `$(cat model.txt)`: its value is only known when the script runs, so it must
-    # reach the id slot whole and be reported as dynamic (issue 8: evasion). Same length, restored below.
-    text = _COMMAND_SUBSTITUTION.sub(lambda m: m.group(0).translate(_HIDE_IN_WORD), text)
+    # reach the id slot whole and be reported as dynamic (issue 8: evasion). Nested ones (`$(a $(b))`) are
+    # hidden from the inside out, so no assignment inside one is read as the script's. Same length, restored below.
+    for _ in range(8):
+        hidden = _COMMAND_SUBSTITUTION.sub(lambda m: m.group(0).translate(_HIDE_IN_WORD), text)
+        if hidden == text:
+            break
+        text = hidden
     lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -189,62 +293,358 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
     return words
 
 
+_PARAMETER = re.compile(r"^(?P<length>#?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?P<op>.*)$", re.S)
+_DEFAULT_OPERATOR = re.compile(r"^(?P<colon>:?)(?P<op>[-=+?])(?P<word>.*)$", re.S)
+_CASE_OPERATORS = {"^^": str.upper, ",,": str.lower, "^": lambda s: s[:1].upper() + s[1:],
+                   ",": lambda s: s[:1].lower() + s[1:], "~~": str.swapcase, "~": lambda s: s[:1].swapcase() + s[1:]}
+
+
+def _closing_brace(raw: str, start: int) -> int:
+    """Index of the `}` closing a `${` whose body starts at `start`, or -1."""
+    depth = 1
+    index = start
+    while index < len(raw):
+        if raw.startswith("${", index):
+            depth += 1
+            index += 2
+            continue
+        if raw[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
 def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
-    """Substitute `$VAR` / `${VAR}` / `${VAR:-default}` from `env`; (text, fully resolved)."""
+    """Substitute parameters as bash does, from `env`; (text, fully resolved).
+
+    `$X`, `${X}`, `${X:-d}`/`${X-d}` (the default when X is not set here), `${X:=d}` (the same, and X is set),
+    `${X:+alt}`, `${X,,}`/`${X^^}` (case), when X is known. Anything that depends on a value the file does not
+    give (an unknown X with `:+`, `$1`, `$@`, `$(...)`, a pattern operator) leaves the word unresolved, so the
+    reference is dynamic rather than dropped (issue 12: unknown never collapses to absent)."""
+    if "$" not in raw and "`" not in raw:
+        return raw, True
     resolved = True
+    out: list[str] = []
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "`":
+            resolved = False
+            out.append(char)
+            index += 1
+            continue
+        if char != "$" or index + 1 >= len(raw):
+            out.append(char)
+            index += 1
+            continue
+        following = raw[index + 1]
+        if raw.startswith("${{", index):
+            end = raw.find("}}", index)
+            end = len(raw) if end < 0 else end + 2
+            context = _GITHUB_ENV.fullmatch(raw[index:end])
+            known_word = env.get(context.group(1)) if context else None
+            if known_word is not None and known_word.resolved and known_word.workflow:
+                out.append(known_word.text)  # `${{ env.MODEL }}`: the workflow's `env:`, filled in before the shell runs
+            else:
+                out.append(raw[index:end])
+                resolved = False
+            index = end
+        elif following == "{":
+            end = _closing_brace(raw, index + 2)
+            if end < 0:
+                out.append(raw[index:])
+                return "".join(out), False
+            body = raw[index + 2:end]
+            value, known = _parameter(body, env)
+            partial = env.get(body)
+            if known:
+                out.append(value)
+            elif value:
+                out.append(value)  # `${X:-$HOME/m}`: the default's known part (X itself unset here)
+                resolved = False
+            elif partial is not None and partial.text:
+                out.append(partial.text)  # a value with an unknown part: its known words still count (splitting)
+                resolved = False
+            else:
+                out.append(raw[index:end + 1])
+                resolved = False
+            index = end + 1
+        elif following == "(":
+            out.append(raw[index:])
+            return "".join(out), False
+        elif following.isascii() and (following.isalpha() or following == "_"):
+            match = re.match(r"[A-Za-z_][A-Za-z0-9_]*", raw[index + 1:])
+            name = match.group(0)
+            known_word = env.get(name)
+            if known_word is not None and known_word.resolved:
+                out.append(known_word.text)
+            elif known_word is not None and known_word.text:
+                out.append(known_word.text)  # a value with an unknown part (`$HOME/models/x`, `--cache $DIR`)
+                resolved = False
+            else:
+                out.append("$" + name)
+                resolved = False
+            index += 1 + len(name)
+        elif following in "0123456789@*#?$!-":
+            out.append(raw[index:index + 2])  # positional and special parameters: set when the script runs
+            resolved = False
+            index += 2
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out), resolved
 
-    def substitute(match: re.Match) -> str:
-        nonlocal resolved
-        name = match.group(1) or match.group(4)
-        known = env.get(name)
-        if known is not None and known.resolved:
-            return known.text
-        if match.group(2) is not None and "$" not in (match.group(3) or ""):
-            return match.group(3) or ""
-        resolved = False
-        return match.group(0)
 
-    text = _VARIABLE.sub(substitute, raw)
-    if "$(" in text or "${{" in text or "`" in text:
-        resolved = False
-    return text, resolved
+def _parameter(body: str, env: dict[str, Word]) -> tuple[str, bool]:
+    """The value of one `${...}` body and whether it is known."""
+    match = _PARAMETER.match(body)
+    if match is None or match.group("length"):
+        return "", False
+    name, operator = match.group("name"), match.group("op")
+    word = env.get(name)
+    is_set = word is not None
+    if word is not None and not word.resolved:
+        return "", False
+    value = word.text if word is not None else ""
+    if not operator:
+        return value, is_set
+    if operator in _CASE_OPERATORS:
+        return (_CASE_OPERATORS[operator](value), True) if is_set else ("", False)
+    default = _DEFAULT_OPERATOR.match(operator)
+    if default is None:
+        return "", False  # `${X#pattern}`, `${X/a/b}`, `${X:1:2}`, ...: not modelled, so not known
+    use_default = not is_set or (default.group("colon") == ":" and value == "")
+    argument, argument_known = expand(_unquoted(default.group("word")), env)
+    if default.group("op") in "-=":
+        if not use_default:
+            return value, True
+        if default.group("op") == "=" and argument_known:
+            env[name] = Word(argument, default.group("word"), 0, 0, True)
+        return argument, argument_known
+    if default.group("op") == "+":
+        if not is_set:
+            return "", False  # set or not depends on the environment the script runs in
+        return ("" if use_default else argument), argument_known or use_default
+    return (value, True) if not use_default else ("", False)  # `${X:?message}`
 
 
-def commands_of(logical: _Logical, env: dict[str, Word]) -> Iterator[Command]:
-    """Split a logical line into simple commands; leading `VAR=value` words become the command's env
-    (and the file's, so later commands can use them)."""
+def _unquoted(word: str) -> str:
+    """The word of `${X:-"word"}` without its quotes (bash removes them; an escaped quote stays)."""
+    if "\"" not in word and "'" not in word:
+        return word
+    return re.sub(r"\\([\"'])|[\"']", lambda m: m.group(1) or "", word)
+
+
+def _brace_alternatives(text: str, budget: int = _MOST_ALTERNATIVES) -> list[str] | None:
+    """Bash brace expansion of one unquoted word (`org/{a,b}` → org/a org/b, `m{1..3}`); None past the budget."""
+    start = 0
+    while True:
+        opening = text.find("{", start)
+        if opening < 0:
+            return [text]
+        if opening > 0 and text[opening - 1] == "$":
+            start = opening + 1
+            continue
+        depth, index, commas = 0, opening, []
+        while index < len(text):
+            if text[index] == "{":
+                depth += 1
+            elif text[index] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif text[index] == "," and depth == 1:
+                commas.append(index)
+            index += 1
+        if index >= len(text):
+            return [text]
+        body = text[opening + 1:index]
+        if commas:
+            bounds = [opening, *commas, index]
+            parts = [text[bounds[i] + 1:bounds[i + 1]] for i in range(len(bounds) - 1)]
+        else:
+            sequence = re.fullmatch(r"(-?\d+)\.\.(-?\d+)|([A-Za-z])\.\.([A-Za-z])", body)
+            if sequence is None:
+                start = opening + 1
+                continue
+            if sequence.group(1) is not None:
+                low, high = int(sequence.group(1)), int(sequence.group(2))
+                step = 1 if high >= low else -1
+                if abs(high - low) >= budget:
+                    return None
+                parts = [str(n) for n in range(low, high + step, step)]
+            else:
+                low, high = ord(sequence.group(3)), ord(sequence.group(4))
+                step = 1 if high >= low else -1
+                parts = [chr(n) for n in range(low, high + step, step)]
+        results: list[str] = []
+        for part in parts:
+            expanded = _brace_alternatives(text[:opening] + part + text[index + 1:], budget)
+            if expanded is None or len(results) + len(expanded) > budget:
+                return None
+            results.extend(expanded)
+        return results
+
+
+def _source_is_quoted(logical: _Logical, offset: int) -> bool:
+    """True when the word's source text holds quotes or escapes (bash does no brace expansion or word splitting
+    inside them)."""
+    text, index, quote = logical.text, offset, None
+    while index < len(text):
+        char = text[index]
+        if quote is None and char in " \t":
+            break
+        if char in "\"'\\":
+            return True
+        index += 1
+    return False
+
+
+def commands_of(logical: _Logical, env: dict[str, Word],
+                subshells: list[dict[str, Word]] | None = None) -> Iterator[Command]:
+    """Split a logical line into simple commands, modelling bash's scoping of assignments:
+
+    - `VAR=value` alone sets VAR for the rest of the script; `VAR=value cmd` sets it for `cmd` only (the
+      command's `env`), and words of that command are expanded without it;
+    - `( ... )` and the commands of a pipeline run in a subshell: what they assign does not leak out;
+    - `read NAME`, `for NAME in ...` make NAME unknown (or each of the loop's literals)."""
+    # The scopes saved by the `(` this line is inside; shared across a script's lines when the caller passes a list.
+    open_here = subshells is None
+    subshells = [] if subshells is None else subshells
     command = Command([])
-    for token, offset in tokenize(logical) + [(";", len(logical.text))]:
+    previous_separator = None
+    tokens = tokenize(logical) + [(";", len(logical.text))]
+    redirect_target = False
+    for token, offset in tokens:
+        if redirect_target and token not in _SEPARATORS:
+            redirect_target = False  # `< models.txt`, `> log`: a file, not an argument
+            continue
+        redirect_target = False
+        if _REDIRECTION.fullmatch(token):
+            if command.words and command.words[-1].raw.isdigit():
+                command.words.pop()  # the descriptor of `2>`
+            redirect_target = True
+            continue
         if token in _SEPARATORS:
+            in_pipeline = "|" in (token, previous_separator) or token == "|&"
             if command.words or command.env:
-                yield command
+                yield from _finish(command, env, commit=not in_pipeline)
+            if token == "(":
+                subshells.append(dict(env))
+            elif token == ")" and subshells:
+                saved = subshells.pop()
+                env.clear()
+                env.update(saved)
             command = Command([])
+            previous_separator = token
             continue
         line, column = logical.where(offset)
-        text, resolved = expand(token, {**env, **command.env})
-        word = Word(text, token, line, column, resolved)
         if not command.words:
             assignment = _ASSIGNMENT.match(token)
             if assignment:
-                value_text, value_resolved = expand(assignment.group(2), {**env, **command.env})
-                value = Word(value_text, assignment.group(2), line, column, value_resolved)
-                command.env[assignment.group(1)] = value
-                env[assignment.group(1)] = value
+                value_text, value_resolved = expand(assignment.group(2), env)
+                command.env[assignment.group(1)] = Word(value_text, assignment.group(2), line, column,
+                                                        value_resolved)
                 continue
             if token in _WRAPPERS:
                 continue
-            if token in ("export", "declare", "local", "readonly", "typeset"):
-                command.words.append(word)  # kept so `export MODEL_ID=x` is seen as an assignment below
-                continue
-        if command.words and command.words[0].text in ("export", "declare", "local", "readonly", "typeset"):
+        if command.words and command.words[0].text in _DECLARATIONS:
             assignment = _ASSIGNMENT.match(token)
             if assignment:
                 value_text, value_resolved = expand(assignment.group(2), env)
                 value = Word(value_text, assignment.group(2), line, column, value_resolved)
                 command.env[assignment.group(1)] = value
-                env[assignment.group(1)] = value
             continue
-        command.words.append(word)
+        alternatives, too_many = [token], False
+        quoted = ("{" in token or "$" in token) and _source_is_quoted(logical, offset)
+        if "{" in token and not quoted:
+            expanded = _brace_alternatives(token)
+            too_many = expanded is None
+            alternatives = expanded or [token]
+        for alternative in alternatives:
+            text, resolved = expand(alternative, env)
+            if "$" in alternative and not quoted and len(text.split()) > 1:
+                # word splitting: `ARGS="--model_name_or_path org/m"; python x.py $ARGS` passes two words
+                for part in text.split():
+                    command.words.append(Word(part, alternative, line, column,
+                                              (resolved or not re.search(r"[$`]", part)) and not too_many))
+                continue
+            # more alternatives than are read: unknown, never a few of them
+            command.words.append(Word(text, alternative, line, column, resolved and not too_many))
+    while open_here and subshells:  # a subshell left open at the end of a line read alone
+        saved = subshells.pop()
+        env.clear()
+        env.update(saved)
+
+
+def _finish(command: Command, env: dict[str, Word], *, commit: bool) -> Iterator[Command]:
+    """Yield the finished command (once per value of a `for` variable it uses) and apply its assignments."""
+    words = command.words
+    first = words[0].text if words else None
+    if first in _DECLARATIONS or not words:
+        if commit:
+            env.update(command.env)  # `X=1` alone, `export X=1`: the rest of the script sees it
+    elif first == "read" or first in ("mapfile", "readarray"):
+        index = 1
+        while index < len(words):
+            text = words[index].text
+            if text.startswith("-"):
+                index += 2 if text in _READ_VALUE_OPTIONS or text == "-a" else 1
+                if text == "-a" and index - 1 < len(words):
+                    _unknown(env, words[index - 1])
+                continue
+            _unknown(env, words[index])
+            index += 1
+        if first != "read" and len(words) == 1:
+            env["MAPFILE"] = Word("", "", words[0].line, words[0].column, False)
+    elif first in ("for", "select") and len(words) >= 2:
+        _loop_variable(words, env)
+    used = [name for name in _variables_in(words) if env.get(name) is not None and env[name].alternatives]
+    if used:
+        name = used[0]
+        loop = env[name]
+        for value in loop.alternatives or ():
+            scoped = dict(env)
+            scoped[name] = Word(value, loop.raw, loop.line, loop.column, True)
+            yield Command([_reexpand(word, scoped) for word in words], command.env, command.stdin_arguments)
+        return
+    yield command
+
+
+def _unknown(env: dict[str, Word], word: Word) -> None:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", word.text):
+        env[word.text] = Word("", "", word.line, word.column, False)
+
+
+def _loop_variable(words: list[Word], env: dict[str, Word]) -> None:
+    """`for NAME in a b c`: NAME takes each literal (read once per value by the commands that use it); a list
+    with anything unknown, a glob or too many values makes NAME unknown. `for NAME` / `for ((...))`: unknown."""
+    name = words[1]
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.text):
+        return
+    values = words[3:] if len(words) > 2 and words[2].text == "in" else None
+    if (values is None or not values or len(values) > _MOST_ALTERNATIVES
+            or any(not w.resolved or re.search(r"[*?\[]", w.text) for w in values)
+            or any(env.get(used) is not None and env[used].alternatives for used in _variables_in(values))):
+        _unknown(env, name)
+        return
+    env[name.text] = Word(values[0].text, " ".join(w.raw for w in values), name.line, name.column, True,
+                          tuple(dict.fromkeys(w.text for w in values)))
+
+
+def _variables_in(words: list[Word]) -> list[str]:
+    names = []
+    for word in words:
+        for match in re.finditer(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)", word.raw):
+            names.append(match.group(1) or match.group(2))
+    return list(dict.fromkeys(names))
+
+
+def _reexpand(word: Word, env: dict[str, Word]) -> Word:
+    text, resolved = expand(word.raw, env)
+    return Word(text, word.raw, word.line, word.column, resolved)
 
 
 # ---------------------------------------------------------------------------------------------- recognising
@@ -259,21 +659,35 @@ class _Collector:
         """How many `sh -c` / `eval` / `python -c` layers this text sits inside."""
         self.references: list[Reference] = []
         self.env_assignments: list[tuple[str, Word, dict[str, Word], list[Word]]] = []
+        self.context_assignments: list[tuple[str, Word]] = []
+        """`MODEL_NAME=org/m`: a variable whose name says model or dataset (reported when no command uses it)."""
         self.consumed_variables: set[str] = set()
+        self.saved_paths: set[str] = set()
+        """Where commands of this file write (`--output_dir output/merged`): a later `--model output/merged` reads
+        that directory, not a Hub repository (issue 11: negative evidence)."""
+        self.alive: list[Word] = []
         self.implicit_program: str | None = None
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
 
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
                    source: str = "huggingface", pinnable: bool = True, allow_legacy: bool = True,
-                   id_text: str | None = None, trust_remote_code: bool | None = False) -> None:
+                   id_text: str | None = None, trust_remote_code: bool | None = False,
+                   confidence: str = CONFIDENCE_HIGH, role: str = "load", reads_local: bool = True) -> None:
         value = id_text if id_text is not None else word.text
-        for name in _VARIABLE.findall(word.raw):
-            self.consumed_variables.add(name[0] or name[3])
+        self.consumed_variables.update(_variables_in([word]))
+        if not word.resolved and _ABSOLUTE_START.match(word.text):
+            return  # `$HOME/models/x`, `${PWD}/ckpt`: whatever the variable holds, this is a local path
         if word.resolved:
             if (not looks_like_hub_id(value, allow_legacy=allow_legacy)
-                    and look_alike(value, allow_legacy=allow_legacy) is None) or is_local_path(value, self.repo_paths):
+                    and look_alike(value, allow_legacy=allow_legacy) is None):
                 return  # an id that only looks like one (homoglyphs) is reported, with a warning (issue 8)
+            # A path in the repository is what a loader that reads local directories gets; a download command
+            # never reads one, so a file named like an id cannot hide it (issue 12).
+            if is_local_path(value, self.repo_paths if reads_local else None):
+                return
+        if role != "load":
+            pinnable, revision = False, None
         revision_text = revision.text if revision is not None and revision.resolved else (
             revision.raw if revision is not None else None)
         self.references.append(Reference(
@@ -282,6 +696,7 @@ class _Collector:
             pinnable=pinnable, path=self.path, line=at.line, column=at.column, api=api,
             dynamic=not word.resolved, expression=None if word.resolved else word.raw,
             syntax=self.syntax, revision_key=revision_key if pinnable else None, trust_remote_code=trust_remote_code,
+            confidence=confidence, role=role,
         ))
 
     @staticmethod
@@ -320,36 +735,77 @@ class _Collector:
                     return Word(value, raw, word.line, word.column, word.resolved), name, index
         return None, None, None
 
+    @staticmethod
+    def _values(words: list[Word], flags: Iterable[str], many: bool, carriers: set[int] | None = None) -> list[Word]:
+        """Every value given to one of `flags` (`--flag v`, `--flag=v`, `key=v`; with `many`, `--flag a b c`).
+        `carriers` collects the words that hold a `--flag=v` value, so no other reading takes them again."""
+        values: list[Word] = []
+        for index, word in enumerate(words):
+            for flag in flags:
+                if word.text == flag:
+                    following = index + 1
+                    while following < len(words) and not words[following].text.startswith("-"):
+                        values.append(words[following])
+                        if not many:
+                            break
+                        following += 1
+                elif word.text.startswith(flag + "="):
+                    value = word.text[len(flag) + 1:]
+                    raw = word.raw.split("=", 1)[1] if "=" in word.raw else value
+                    values.append(Word(value, raw, word.line, word.column, word.resolved))
+                    if carriers is not None:
+                        carriers.add(id(word))
+        return values
+
     # ---- commands
     def command(self, command: Command, following: list[Command]) -> None:
+        # `consumed` holds `id()`s of words: every word it may name must stay alive until the command is read,
+        # or a later word could reuse a freed id and be skipped.
+        self.alive: list[Word] = []
         words = command.words
         consumed: set[int] = set()
-        if words and words[0].text in ("export", "declare", "local", "readonly", "typeset"):
+        if words and words[0].text in _DECLARATIONS:
             words = []
-        program, rest = _program(words)
+        program, rest, from_input = _program(words)
         if self.implicit_program and words and words[0].text.startswith("-"):
             program, rest = self.implicit_program, words
+        if from_input:  # `xargs -I{} hf download {}`: the replaced words come from the input
+            rest = [replace(w, resolved=False) if from_input in w.text else w for w in rest]
         for name, value in command.env.items():
             if name in ENV_FORMS:
                 self.env_assignments.append((name, value, command.env, words))
+            elif context_kind(name) is not None or is_publish_name(name):
+                self.context_assignments.append((name, value))
         layer = _another_layer(words)
         if layer is not None:
             self._another_layer(*layer, at=words[0])
             return
-        if program in DOWNLOAD_PROGRAMS and rest and rest[0].text == "download":
-            consumed |= self._download(program, words, rest[1:])
+        row = cli.command_for(program, [w.text for w in rest[:3]]) if program else None
+        if row is not None:
+            consumed |= self._catalog_command(row, words, rest[len(row.words) - 1:], command,
+                                              from_input is not None)
         elif program == "git" and rest and rest[0].text == "clone":
             consumed |= self._git_clone(words, rest[1:], following)
-        elif program == "vllm" and rest and rest[0].text == "serve":
-            consumed |= self._vllm(words, rest[1:])
-        elif program == "vllm-api-server":
-            consumed |= self._vllm(words, rest)
-        elif program == "ollama" and len(rest) >= 2 and rest[0].text in ("pull", "run", "create", "show"):
-            consumed |= self._ollama(words, rest[1])
-        elif program == "docker" and rest and rest[0].text in ("run", "create"):
+        elif program in ("docker", "podman") and rest and rest[0].text in ("run", "create"):
             self._docker_env(words)
-        consumed |= self._flags(words, consumed)
+        elif program in ("pip", "pip3") or (program == "uv" and rest and rest[0].text == "pip"):
+            pip_rest = rest[1:] if program == "uv" else rest
+            if pip_rest and pip_rest[0].text == "install":
+                consumed |= self._pip_install(words, pip_rest[1:])
+        if program not in _PRINTERS:  # `echo $cmd` shows the command that `eval $cmd` then runs
+            consumed |= self._catalog_flags(words, consumed)
+            consumed |= self._context_flags(words, consumed)
         self._urls(words, consumed, program)
+        self._note_saved_paths(words)
+
+    def _note_saved_paths(self, words: list[Word]) -> None:
+        for index, word in enumerate(words):
+            flag, equals, inline = word.text.partition("=")
+            if not flag.startswith("-") or not _flag_meaning(flag)[2]:
+                continue
+            value = inline if equals else (words[index + 1].text if index + 1 < len(words) else "")
+            if value and not value.startswith("-"):
+                self.saved_paths.add(value.rstrip("/"))
 
     def _another_layer(self, name: str, language: str, code: Word, *, at: Word) -> None:
         """`bash -c "..."`, `eval "..."`, `python -c "..."`: the string is read again, as shell or as Python, and
@@ -366,39 +822,184 @@ class _Collector:
             inner.finish_env()
             found = inner.references
         if found:
-            for variable in _VARIABLE.findall(code.raw):  # substituted before the inner text was read
-                self.consumed_variables.add(variable[0] or variable[3])
+            self.consumed_variables.update(_variables_in([code]))  # substituted before the inner text was read
         self.references.extend(
             replace(reference, line=at.line, column=at.column, syntax=self.syntax,
                     api=f"{name}{LAYER_SEPARATOR}{reference.api}")
             for reference in found)
 
-    def _download(self, program: str, words: list[Word], args: list[Word]) -> set[int]:
-        repo_word, index = None, 0
-        while index < len(args):
-            word = args[index]
-            if word.text in _DOWNLOAD_VALUE_OPTIONS:
-                index += 2
+    def _catalog_command(self, row: cli.CliCommand, words: list[Word], args: list[Word], command: Command,
+                         from_input: bool) -> set[int]:
+        """A command of the CLI catalog: each of its id arguments, positional or flag."""
+        consumed: set[int] = set()
+        positionals = _positionals(row, args)
+        kind_override = None
+        if row.kind_option:
+            repo_type, _, _ = self._option(args, (row.kind_option,))
+            if repo_type is not None and repo_type.text == "space":
+                return {id(w) for w in positionals[:1]}  # a Space is an app, not a model or a dataset
+            if repo_type is not None and repo_type.text in ("dataset", "model"):
+                kind_override = repo_type.text
+        source = row.source
+        if row.hub_switches and self._switched_on(words, command.env, row.hub_switches):
+            source = "huggingface"
+        trust = self._trust(words)
+        for arg in row.args:
+            values = self._values(args, arg.flags, arg.many, consumed) if arg.flags else []
+            self.alive.extend(values)
+            if not values and arg.positional is not None:
+                if arg.positional < len(positionals):
+                    values = [positionals[arg.positional]]
+                elif from_input:
+                    # `xargs hf download < list`: the id comes from the input, which the script does not show
+                    at = words[0]
+                    values = [Word("", " ".join(w.raw for w in words), at.line, at.column, False)]
+                    self.alive.extend(values)
+            for value in values:
+                self._emit(arg, value, words, api=arg.api or row.reference_api,
+                           kind=kind_override or arg.kind, source=source, trust=trust)
+                consumed.add(id(value))
+        return consumed
+
+    @staticmethod
+    def _switched_on(words: list[Word], env: dict[str, Word], switches: tuple[str, ...]) -> bool:
+        for switch in switches:
+            if switch.startswith("-"):
+                value, _, _ = _Collector._option(words, (switch,))
+                if value is not None and value.text.lower() in ("true", "1", "yes"):
+                    return True
+            elif switch in env and env[switch].text.lower() in ("true", "1", "yes"):
+                return True
+        return False
+
+    def _emit(self, arg: cli.CliArg, word: Word, words: list[Word], *, api: str, kind: str, source: str,
+              trust: bool | None, confidence: str = CONFIDENCE_HIGH) -> None:
+        """References for one value of a catalog argument, read as its value form says."""
+        revision, revision_flag, _ = self._option(words, arg.revision_flags)
+        revision_key = revision_flag or (arg.revision_flags[0] if arg.revision_flags else None)
+        common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
+                      role=arg.role, confidence=confidence, reads_local=arg.reads_local_paths,
+                      trust_remote_code=trust if arg.trusts and kind == "model" else False)
+        if not word.resolved or arg.value == cli.VALUE_ID:
+            self._reference(kind=kind, word=word, revision=revision, revision_key=revision_key, **common)
+            if arg.code_revision_flags and word.resolved is not None:
+                # `--code-revision` pins the remote code apart from the weights (see catalog.Slot.code_pin).
+                code_revision, code_flag, _ = self._option(words, arg.code_revision_flags)
+                if code_revision is not None and trust is not False:
+                    self._reference(kind=kind, word=word, revision=code_revision, revision_key=code_flag, **common)
+            return
+        parts: list[tuple[str, str, Word | None, str | None]] = []  # (id, kind, revision, revision key)
+        if arg.value == cli.VALUE_NAMED:
+            text = word.text
+            if text.startswith("{"):
+                try:
+                    loaded = json.loads(text)
+                except ValueError:
+                    loaded = None
+                text = str(loaded.get("path", "")) if isinstance(loaded, dict) else ""
+            else:
+                text = text.partition("=")[2] or text
+            parts.append((text, kind, None, None))
+        elif arg.value == cli.VALUE_COMMA_NAMED:
+            for item in word.text.split(","):
+                parts.append((item.partition("=")[2] or item, kind, None, None))
+        elif arg.value == cli.VALUE_KEY_VALUES:
+            pairs = dict(item.partition("=")[::2] for item in word.text.split(",") if "=" in item)
+            for position, (key, key_kind) in enumerate(arg.keys):
+                if key in pairs:
+                    key_revision = pairs.get(arg.revision_key_in_value or "") if position == 0 else None
+                    revision_word = (Word(key_revision, key_revision, word.line, word.column)
+                                     if key_revision is not None else None)
+                    parts.append((pairs[key], key_kind, revision_word,
+                                  f"{arg.flags[0]}:{arg.revision_key_in_value}" if position == 0 else None))
+            trusted = pairs.get("trust_remote_code")
+            if trusted is not None:
+                common["trust_remote_code"] = _BOOLEAN_WORDS.get(trusted.lower(), True)
+        elif arg.value == cli.VALUE_WEIGHTED:
+            if not re.fullmatch(r"[0-9.]+(?:e-?[0-9]+)?", word.text):
+                parts.append((word.text, kind, None, None))
+        elif arg.value == cli.VALUE_SWIFT_DATASET:
+            text = re.sub(r"#\d+$", "", word.text)
+            parts.append((text.split(":", 1)[0], kind, None, None))
+        elif arg.value == cli.VALUE_OLLAMA:
+            self._ollama(words, word)
+            return
+        for text, part_kind, part_revision, part_key in parts:
+            if arg.value == cli.VALUE_KEY_VALUES:
+                self._reference(kind=part_kind, word=word, id_text=text, revision=part_revision,
+                                revision_key=part_key, **{**common, "pinnable": part_key is not None and arg.is_pinnable})
+            else:
+                self._reference(kind=part_kind, word=word, id_text=text, revision=revision,
+                                revision_key=revision_key, **common)
+
+    def _catalog_flags(self, words: list[Word], consumed: set[int]) -> set[int]:
+        """Flags of `cli.FLAGS` on any command line (a script's flags pass through its launcher)."""
+        used: set[int] = set()
+        present = {word.text.partition("=")[0] for word in words if word.text.startswith("-")}
+        for flag in [flag for flag in cli.FLAG_ROWS if flag in present]:
+            arg = cli.FLAG_ROWS[flag]
+            values = self._values(words, (flag,), arg.many, used)
+            self.alive.extend(values)
+            for value in values:
+                if id(value) in consumed or id(value) in used:
+                    continue
+                self._emit(arg, value, words, api=arg.api or f"shell:{flag}", kind=arg.kind, source="huggingface",
+                           trust=self._trust(words))
+                used.add(id(value))
+        return used
+
+    def _context_flags(self, words: list[Word], consumed: set[int]) -> set[int]:
+        """A flag in no catalog row whose name says model or dataset (`--reward_model`, `--eval_dataset_id`)
+        with a value shaped like a Hub id: a `medium`-confidence reference (issue 11: context)."""
+        used: set[int] = set()
+        for index, word in enumerate(words):
+            hydra = index > 0 and _HYDRA_OVERRIDE.match(word.text) is not None
+            if not (word.text.startswith("--") or hydra) or word.text in TRUST_FLAGS or id(word) in consumed:
                 continue
-            if word.text in _DOWNLOAD_LIST_OPTIONS:
-                index += 1
-                while index < len(args) and not args[index].text.startswith("-"):
-                    index += 1
+            flag, equals, inline = word.text.partition("=")
+            if flag in cli.FLAG_ROWS:
                 continue
-            if not word.text.startswith("-"):
-                repo_word = word
-                break
-            index += 1
-        if repo_word is None:
-            return set()
-        repo_type, _, _ = self._option(args, ("--repo-type",))
-        if repo_type is not None and repo_type.text == "space":
-            return {id(repo_word)}
-        revision, _, _ = self._option(args, ("--revision",))
-        self._reference(kind="dataset" if repo_type is not None and repo_type.text == "dataset" else "model",
-                        word=repo_word, at=words[0], api=f"shell:{program} download", revision=revision,
-                        revision_key="--revision")
-        return {id(repo_word)}
+            kind, publish, _ = _flag_meaning(flag)
+            if kind is None and not publish:
+                continue
+            if equals:
+                value = Word(inline, word.raw.partition("=")[2], word.line, word.column, word.resolved)
+            elif hydra:
+                continue
+            elif index + 1 < len(words) and not words[index + 1].text.startswith("-"):
+                value = words[index + 1]
+            else:
+                continue
+            if id(value) in consumed or not value.resolved or negative_evidence(value.text) is not None \
+                    or not looks_like_hub_id(value.text) or _local_looking(value.text):
+                continue
+            self.alive.append(value)
+            revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
+            self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
+                            revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
+                            role="publish" if publish else "load",
+                            trust_remote_code=self._trust(words) if (kind or "model") == "model" else False)
+            used.add(id(value))
+        return used
+
+    def _pip_install(self, words: list[Word], args: list[Word]) -> set[int]:
+        """`pip install git+https://huggingface.co/org/repo[@rev]`: installing runs the repository's build code, so
+        the reference carries `trust_remote_code: true` (issue 12)."""
+        used: set[int] = set()
+        for word in args:
+            match = _PIP_HUB_GIT.match(word.text) if word.resolved else None
+            if match is None:
+                continue
+            revision = match.group("rev")
+            # A Space is no model or dataset, yet installing it runs its code: reported, as dynamic (no model id).
+            space = match.group("type") == "spaces"
+            self._reference(kind="dataset" if match.group("type") == "datasets" else "model",
+                            word=Word(match.group("id").removesuffix(".git"), word.raw, word.line, word.column, not space),
+                            at=words[0],
+                            api="shell:pip install", revision=Word(revision, revision, word.line, word.column)
+                            if revision else None, revision_key="@", trust_remote_code=True, reads_local=False)
+            used.add(id(word))
+        return used
 
     def _git_clone(self, words: list[Word], args: list[Word], following: list[Command]) -> set[int]:
         for word in args:
@@ -409,7 +1010,7 @@ class _Collector:
                 return {id(word)}
             revision, _, _ = self._option(args, ("--branch", "-b"))
             for later in following:
-                later_program, later_rest = _program(later.words)
+                later_program, later_rest, _ = _program(later.words)
                 if later_program == "git":
                     verbs = [w.text for w in later_rest if not w.text.startswith("-")]
                     if len(verbs) >= 2 and verbs[0] in ("checkout", "switch", "reset"):
@@ -422,50 +1023,26 @@ class _Collector:
                             break
             kind = "dataset" if match.group("type") == "datasets" else "model"
             self._reference(kind=kind, word=Word(match.group("id"), word.raw, word.line, word.column), at=words[0],
-                            api="shell:git clone", revision=revision, revision_key="git checkout")
+                            api="shell:git clone", revision=revision, revision_key="git checkout", reads_local=False)
             return {id(word)}
         return set()
 
-    def _vllm(self, words: list[Word], args: list[Word]) -> set[int]:
-        consumed: set[int] = set()
-        model, _, index = self._option(args, ("--model",))
-        if model is None:
-            positional = [w for i, w in enumerate(args) if not w.text.startswith("-")
-                          and (i == 0 or not _takes_value(args[i - 1].text))]
-            model = positional[0] if positional else None
-        trust = self._trust(args)
-        if model is not None:
-            revision, _, _ = self._option(args, ("--revision",))
-            self._reference(kind="model", word=model, at=words[0], api="shell:vllm serve", revision=revision,
-                            revision_key="--revision", trust_remote_code=trust)
-            # `--code-revision` pins the remote code apart from the weights (see catalog.Slot.code_pin).
-            code_revision, _, _ = self._option(args, ("--code-revision",))
-            if code_revision is not None and trust is not False:
-                self._reference(kind="model", word=model, at=words[0], api="shell:vllm serve", revision=code_revision,
-                                revision_key="--code-revision", trust_remote_code=trust)
-            consumed.add(id(model))
-        tokenizer, _, _ = self._option(args, ("--tokenizer",))
-        if tokenizer is not None:
-            revision, _, _ = self._option(args, ("--tokenizer-revision",))
-            self._reference(kind="model", word=tokenizer, at=words[0], api="shell:vllm serve --tokenizer",
-                            revision=revision, revision_key="--tokenizer-revision")
-            consumed.add(id(tokenizer))
-        return consumed
-
-    def _ollama(self, words: list[Word], name: Word) -> set[int]:
+    def _ollama(self, words: list[Word], name: Word) -> None:
         text = name.text
         for prefix in ("https://", "http://"):
             text = text.removeprefix(prefix)
-        if text.startswith(("hf.co/", "huggingface.co/")):
+        if not name.resolved:
+            self._reference(kind="model", word=name, at=words[0], api="shell:ollama", revision=None,
+                            revision_key=None, pinnable=False)
+        elif text.startswith(("hf.co/", "huggingface.co/")):
             repo = text.split("/", 1)[1].split(":", 1)[0]
             self._reference(kind="model", word=name, at=words[0], api="shell:ollama", revision=None,
-                            revision_key=None, pinnable=False, id_text=repo, allow_legacy=False)
-        elif name.resolved and re.fullmatch(r"[\w.-]+(?:/[\w.-]+)?(?::[\w.-]+)?", text):
+                            revision_key=None, pinnable=False, id_text=repo, allow_legacy=False, reads_local=False)
+        elif re.fullmatch(r"[\w.-]+(?:/[\w.-]+)?(?::[\w.-]+)?", text):
             self.references.append(Reference(
                 kind="model", source="ollama", id=text, revision=None, pinned=False, pinnable=False,
                 path=self.path, line=words[0].line, column=words[0].column, api="shell:ollama",
                 syntax=self.syntax, revision_key=None))
-        return {id(name)}
 
     def _docker_env(self, words: list[Word]) -> None:
         env: dict[str, Word] = {}
@@ -484,19 +1061,6 @@ class _Collector:
             if name in ENV_FORMS:
                 self.env_assignments.append((name, value, env, words))
 
-    def _flags(self, words: list[Word], consumed: set[int]) -> set[int]:
-        used: set[int] = set()
-        for flag, form in FLAG_FORMS.items():
-            value, _, _ = self._option(words, (flag,))
-            if value is None or id(value) in consumed:
-                continue
-            revision, found_flag, _ = self._option(words, form.revision_flags)
-            self._reference(kind=form.kind, word=value, at=words[0], api=f"shell:{flag}", revision=revision,
-                            revision_key=found_flag or form.revision_flags[0],
-                            trust_remote_code=self._trust(words) if form.kind == "model" else False)
-            used.add(id(value))
-        return used
-
     def _urls(self, words: list[Word], consumed: set[int], program: str | None) -> None:
         for word in words:
             if id(word) in consumed or not word.resolved:
@@ -506,7 +1070,9 @@ class _Collector:
                                                      api=f"shell:{program or 'url'}", syntax=self.syntax))
 
     def finish_env(self) -> None:
-        """`MODEL_ID=org/x` style assignments, unless a recognised command already used that variable."""
+        """`MODEL_ID=org/x` style assignments, unless a recognised command already used that variable; and
+        variables whose name says model or dataset (`BASE_MODEL=org/m`) that no command used (`medium`). Then
+        drops ids that name a directory this file writes, or a training checkpoint (`run-x/checkpoint-500`)."""
         for name, value, env, words in self.env_assignments:
             if name in self.consumed_variables:
                 continue
@@ -516,18 +1082,86 @@ class _Collector:
                 revision, _, _ = self._option(words, ("--revision",))
             self._reference(kind="model", word=value, at=value, api=f"env:{name}", revision=revision,
                             revision_key=revision_name, trust_remote_code=self._trust(words, env))
+        for name, value in self.context_assignments:
+            if name in self.consumed_variables or not value.resolved or negative_evidence(value.text) is not None \
+                    or not looks_like_hub_id(value.text) or _local_looking(value.text):
+                continue
+            publish = is_publish_name(name)
+            self._reference(kind=context_kind(name) or "model", word=value, at=value, api=f"env:{name}",
+                            revision=None, revision_key=None, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
+                            role="publish" if publish else "load")
+        self.references = [r for r in self.references if not self._written_here(r)]
+
+    def _written_here(self, reference: Reference) -> bool:
+        if reference.id is None or reference.role != "load" or reference.api.startswith(_DOWNLOADS):
+            return False
+        if _CHECKPOINT_NAME.fullmatch(reference.id.rsplit("/", 1)[-1]):
+            return True
+        return any(reference.id == saved or reference.id.startswith(saved + "/") for saved in self.saved_paths)
 
 
-_VLLM_SWITCHES = frozenset({
-    *TRUST_FLAGS, "--enforce-eager", "--enable-prefix-caching", "--enable-chunked-prefill", "--enable-lora",
-    "--disable-log-requests", "--disable-log-stats", "--enable-auto-tool-choice", "--skip-tokenizer-init",
-    "--disable-custom-all-reduce", "--enable-reasoning", "--enable-sleep-mode", "--disable-frontend-multiprocessing",
-})
-"""vLLM flags that take no value: the word after one may be the model (`vllm serve --enforce-eager org/m`)."""
+_ABSOLUTE_START = re.compile(r"^(?:\$\{?(?:HOME|PWD)\}?|\$\(pwd\)|`pwd`)(?:/|$)")
+"""Variables that always hold an absolute directory: a word starting with one is a local path."""
+_HYDRA_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w-]*(?:\.[\w-]+)+=")
+"""`actor_rollout_ref.model.path=org/m` (Hydra/OmegaConf overrides on a command line: dotted keys only, so a
+plain `NAME=value` argument of `env` or `make` is not read as one)."""
+@functools.lru_cache(maxsize=4096)
+def _flag_meaning(flag: str) -> tuple[str | None, bool, bool]:
+    """(what the flag's name says: model/dataset/None, says publish, says it writes somewhere)."""
+    return context_kind(flag), is_publish_name(flag), bool(_SAVE_TOKENS.intersection(name_tokens(flag)))
 
 
-def _takes_value(word: str) -> bool:
-    return word.startswith("-") and "=" not in word and word not in _VLLM_SWITCHES and not word.startswith("--no-")
+_PRINTERS = frozenset({"echo", "printf", "logger", ":", "true", "false", "test", "[", "[["})
+"""Programs whose arguments are only text: a flag in them is not passed to anything."""
+_SAVE_TOKENS = frozenset({"output", "out", "save", "dir", "local"})
+_CHECKPOINT_NAME = re.compile(r"(?:checkpoint|ckpt|global_step|step)[-_](?:\d+|x+|latest|last|best)", re.IGNORECASE)
+_DOWNLOADS = ("shell:hf ", "shell:huggingface-cli ", "shell:git clone", "shell:pip install", "shell:tune download",
+              "shell:ollama")
+"""Commands that never read a local directory: an id there is a Hub id whatever this file writes."""
+
+
+_LOCAL_DIRECTORIES = frozenset({"data", "datasets", "dataset", "models", "model", "output", "outputs", "out",
+                                "checkpoints", "ckpt", "ckpts", "runs", "logs", "results", "exp", "exps", "tmp",
+                                "cache", "configs", "scripts", "saved", "save", "weights", "pretrained", "local"})
+
+
+def _local_looking(value: str) -> bool:
+    """`data/train`, `outputs/run1`: a relative directory of the project, for context-only (`medium`) evidence."""
+    return value.split("/", 1)[0].lower() in _LOCAL_DIRECTORIES
+
+
+def _revision_flags_for(flag: str) -> tuple[str, ...]:
+    """`--reward_model` → `--reward_model_revision`; `--teacher_name_or_path` → `--teacher_revision` too."""
+    separator = "-" if "-" in flag[2:] and "_" not in flag else "_"
+    stem = re.sub(r"[-_](?:name_or_path|name-or-path|path|id|name)$", "", flag)
+    return tuple(dict.fromkeys((f"{flag}{separator}revision", f"{stem}{separator}revision")))
+
+
+def _positionals(row: cli.CliCommand, args: list[Word]) -> list[Word]:
+    """The positional words of a catalog command's arguments (after its subcommand words)."""
+    positionals: list[Word] = []
+    index = 0
+    while index < len(args):
+        text = args[index].text
+        if text == "--":
+            positionals.extend(args[index + 1:])
+            break
+        if text.startswith("-") and len(text) > 1 and args[index].resolved:
+            if "=" in text:
+                index += 1
+            elif text in row.list_options:
+                index += 1
+                while index < len(args) and not args[index].text.startswith("-"):
+                    index += 1
+            elif row.switches is not None:
+                takes_value = text not in row.switches and not text.startswith("--no-")
+                index += 2 if takes_value else 1
+            else:
+                index += 2 if text in row.value_options else 1
+            continue
+        positionals.append(args[index])
+        index += 1
+    return positionals
 
 
 def _skip_options(words: list[Word], index: int, takes_value: frozenset[str]) -> int:
@@ -550,6 +1184,17 @@ def _another_layer(words: list[Word]) -> tuple[str, str, Word] | None:
         text = PurePosixPath(words[index].text).name if "/" in words[index].text else words[index].text
         if text in ("sudo", "doas"):
             index = _skip_options(words, index + 1, _SUDO_VALUE_OPTIONS)
+        elif text == "xargs":
+            index = _skip_xargs(words, index + 1)[0]
+        elif text in _PASS_THROUGH:
+            # `srun -w node --container-image=x bash -c "..."`, `timeout 60 sh -c "..."`: options of unknown
+            # arity; the command starts at the first word that names a shell, python or `--`.
+            later = next((i for i in range(index + 1, len(words)) if words[i].text == "--"
+                          or PurePosixPath(words[i].text).name in _SHELLS | {"eval", "env", "sudo"}
+                          or re.fullmatch(r"python[\d.]*", PurePosixPath(words[i].text).name)), None)
+            if later is None:
+                return None
+            index = later + 1 if words[later].text == "--" else later
         elif text in _WRAPPERS:
             index += 1
         elif text == "env":
@@ -616,13 +1261,47 @@ def _another_layer(words: list[Word]) -> tuple[str, str, Word] | None:
     return None
 
 
-def _program(words: list[Word]) -> tuple[str | None, list[Word]]:
-    """The program a command runs (wrappers like `env`, `uv run`, `python -m` looked through) and its args."""
+_PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
+_PASS_THROUGH = frozenset({"srun", "salloc", "mpirun", "mpiexec", "timeout", "stdbuf", "setsid", "taskset", "numactl",
+                           "ray", "nice", "ionice", "chronic"})
+"""Programs that run the command after their own options (`srun ... bash -c`, `ray job submit -- python`)."""
+_LAUNCHERS = frozenset({"deepspeed", "torchrun", "accelerate", "python"})
+"""Programs that run a script or a module (`-m`/`--module`) with the arguments after it."""
+
+
+def _skip_xargs(words: list[Word], index: int) -> tuple[int, str]:
+    """Past `xargs` and its options; (index of the command, the `-I` replace string or "")."""
+    replace_string = ""
+    while index < len(words) and words[index].text.startswith("-") and words[index].text != "--":
+        option = words[index].text
+        if option == "-I" and index + 1 < len(words):
+            replace_string = words[index + 1].text
+            index += 2
+        elif option.startswith("-I") and len(option) > 2:
+            replace_string = option[2:]
+            index += 1
+        elif option.startswith("--replace"):
+            replace_string = option.partition("=")[2] or "{}"
+            index += 1
+        else:
+            index += 2 if option in _XARGS_VALUE_OPTIONS else 1
+    if index < len(words) and words[index].text == "--":
+        index += 1
+    return index, replace_string or "\0no-replace"
+
+
+def _program(words: list[Word]) -> tuple[str | None, list[Word], str | None]:
+    """The program a command runs and its arguments, looking through wrappers (`env`, `uv run`, `sudo`), the
+    module of `python -m` / `deepspeed --module` / `torchrun -m`, and `xargs` (third value: None, or the `-I`
+    replace string — `\0no-replace` when none — when the command also gets arguments from its input)."""
     index = 0
+    from_input: str | None = None
     while index < len(words):
         text = PurePosixPath(words[index].text).name if "/" in words[index].text else words[index].text
         if text in _WRAPPERS:
             index += 1
+        elif text == "xargs":
+            index, from_input = _skip_xargs(words, index + 1)
         elif text == "env":
             index += 1
             while index < len(words) and (_ASSIGNMENT.match(words[index].text) or words[index].text.startswith("-")):
@@ -630,16 +1309,36 @@ def _program(words: list[Word]) -> tuple[str | None, list[Word]]:
         elif text in ("uv", "poetry", "pipenv", "pdm", "hatch") and index + 1 < len(words) \
                 and words[index + 1].text == "run":
             index += 2
-        elif re.fullmatch(r"python[\d.]*", text) and index + 2 < len(words) and words[index + 1].text == "-m":
-            module = words[index + 2].text
-            if module.startswith("vllm.entrypoints"):
-                return "vllm-api-server", words[index + 3:]
-            if module in ("huggingface_hub.commands.huggingface_cli", "huggingface_hub.cli.hf"):
-                return "hf", words[index + 3:]
-            return f"python -m {module}", words[index + 3:]
+        elif text in _LAUNCHERS or re.fullmatch(r"python[\d.]*", text):
+            position = index + 1
+            while position < len(words):
+                option = words[position].text
+                if option in ("-m", "--module", "--module_name") and position + 1 < len(words):
+                    if option == "--module":  # deepspeed's switch: the script is a module
+                        if not words[position + 1].text.startswith("-"):
+                            return words[position + 1].text, words[position + 2:], from_input
+                        position += 1
+                        continue
+                    return words[position + 1].text, words[position + 2:], from_input
+                if option.startswith("-m") and len(option) > 2 and option[2] != "-":
+                    return option[2:], words[position + 1:], from_input
+                if not option.startswith("-") or option.endswith(".py"):
+                    break
+                position += 2 if option in _PYTHON_VALUE_OPTIONS else 1
+            script = next((i for i in range(index + 1, len(words)) if words[i].text.endswith(".py")), None)
+            if script is not None:  # `torchrun ... swift/cli/sft.py --model ...`: the script's catalog row, if any
+                dotted = words[script].text[:-3].lstrip("./").replace("/", ".")
+                if cli.command_for(dotted, []) is not None:
+                    return dotted, words[script + 1:], from_input
+            return text, words[index + 1:], from_input
+        elif text in _PASS_THROUGH:
+            dash = next((i for i in range(index + 1, len(words)) if words[i].text == "--"), None)
+            if dash is None:
+                return text, words[index + 1:], from_input
+            index = dash + 1
         else:
-            return text, words[index + 1:]
-    return None, []
+            return text, words[index + 1:], from_input
+    return None, [], from_input
 
 
 def _scan_commands(groups: Iterable[list[Command]], collector: _Collector) -> None:
@@ -666,7 +1365,8 @@ def _offset_map(text: str, line_offset: int) -> list[int]:
 
 def _scan_shell_into(text: str, collector: _Collector, line_of: list[int], column_offset: int,
                      env: dict[str, Word]) -> None:
-    groups = (list(commands_of(logical, env)) for logical in logical_lines(text, line_of, column_offset))
+    subshells: list[dict[str, Word]] = []  # `(` on one line, `)` on a later one
+    groups = (list(commands_of(logical, env, subshells)) for logical in logical_lines(text, line_of, column_offset))
     _scan_commands(groups, collector)
 
 
@@ -693,20 +1393,45 @@ def _split_heredocs(text: str) -> tuple[str, list[tuple[int, list[str]]]]:
     return "\n".join(lines), bodies
 
 
+_PARSER_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(\S*)[ \t]*$")
+_KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+
+
+def dockerfile_escape(text: str) -> str:
+    """The escape character from a `# escape=` parser directive (`\\` by default). Directives are read only at
+    the top of the file, before any blank line, comment or instruction; unknown ones end the directives."""
+    escape = "\\"
+    for line in text.split("\n"):
+        match = _PARSER_DIRECTIVE.match(line.rstrip("\r"))
+        if match is None or match.group(1).lower() not in _KNOWN_DIRECTIVES:
+            break
+        if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
+            escape = match.group(2)
+    return escape
+
+
 def _dockerfile(text: str, collector: _Collector) -> None:
+    """Each RUN is its own shell (`sh -c`): what it assigns does not reach the next one; ARG and ENV values do,
+    within their build stage (`FROM` starts a new one; `ARG NAME` inside it takes the global default)."""
+    escape = dockerfile_escape(text)
     env: dict[str, Word] = {}
+    global_args: dict[str, Word] = {}
+    in_stage = False
     text, heredocs = _split_heredocs(text)
     for start, body in heredocs:
-        _scan_shell_into("\n".join(body), collector, [start + 1 + i for i in range(len(body))], 0, env)
-    for logical in logical_lines(text, _offset_map(text, 0)):
+        _scan_shell_into("\n".join(body), collector, [start + 1 + i for i in range(len(body))], 0, dict(env))
+    for logical in logical_lines(text, _offset_map(text, 0), dockerfile_escape=escape):
         keyword, _, rest = logical.text.partition(" ")
         keyword = keyword.upper()
         rest_offset = len(keyword) + 1
         rest_logical = _Logical(rest, [(0, *logical.where(rest_offset))] + [
             (offset - rest_offset, line, column) for offset, line, column in logical.segments[1:]
             if offset >= rest_offset])
-        if keyword in ("ENV", "ARG"):
-            _docker_assignments(keyword, rest_logical, env, collector)
+        if keyword == "FROM":
+            env, in_stage = {}, True
+        elif keyword in ("ENV", "ARG"):
+            _docker_assignments(keyword, rest_logical, env, collector, global_args if not in_stage else None,
+                                global_args)
         elif keyword in ("RUN", "CMD", "ENTRYPOINT"):
             stripped = rest.lstrip()
             if keyword == "RUN":
@@ -729,28 +1454,35 @@ def _dockerfile(text: str, collector: _Collector) -> None:
             shell_logical = _Logical(stripped, [(0, *rest_logical.where(skip))] + [
                 (offset - skip, line, column) for offset, line, column in rest_logical.segments[1:]
                 if offset >= skip])
-            _scan_commands([list(commands_of(shell_logical, env))], collector)
+            _scan_commands([list(commands_of(shell_logical, dict(env)))], collector)
 
 
-def _docker_assignments(keyword: str, logical: _Logical, env: dict[str, Word], collector: _Collector) -> None:
+def _docker_assignments(keyword: str, logical: _Logical, env: dict[str, Word], collector: _Collector,
+                        global_scope: dict[str, Word] | None, global_args: dict[str, Word]) -> None:
     words = tokenize(logical)
     if not words:
         return
     pairs: list[tuple[str, str, int]] = []
-    if "=" in words[0][0]:
+    if "=" in words[0][0] or keyword == "ARG":
         for token, offset in words:
             name, _, value = token.partition("=")
-            pairs.append((name, value, offset))
+            pairs.append((name, value if "=" in token else None, offset))
     elif keyword == "ENV" and len(words) >= 2:  # legacy `ENV NAME value with spaces`
         pairs.append((words[0][0], " ".join(t for t, _ in words[1:]), words[0][1]))
     command_env: dict[str, Word] = {}
     for name, value, offset in pairs:
         line, column = logical.where(offset)
+        if value is None:  # `ARG NAME`: set at build time, else the global ARG's default
+            if name in global_args and global_scope is None:
+                env[name] = global_args[name]
+            else:
+                env[name] = Word("", "$" + name, line, column, False)
+            continue
         text, resolved = expand(value, env)
-        if keyword == "ARG" and not value:
-            continue  # an ARG without default: set at build time
         word = Word(text, value, line, column, resolved)
         env[name] = word
+        if global_scope is not None:
+            global_scope[name] = word  # an ARG before the first FROM
         command_env[name] = word
     if command_env:
         collector.command(Command([], command_env), [])
@@ -849,7 +1581,7 @@ def _yaml_env(node, env: dict[str, Word]) -> dict[str, Word]:
             if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
                 text, resolved = expand(value.value, env)
                 found[key.value] = Word(text, value.value, key.start_mark.line + 1, key.start_mark.column + 1,
-                                        resolved and "${{" not in value.value)
+                                        resolved and "${{" not in value.value, workflow=True)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             if isinstance(item, yaml.ScalarNode) and "=" in item.value:
@@ -891,28 +1623,58 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
     return warnings
 
 
-def _compose(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
-    """docker-compose: each service's `command` / `entrypoint` with its `environment`."""
+def _compose(text: str, path: str, collector: _Collector, directory: str | None = None,
+             root: str | None = None) -> list[ScanWarning]:
+    """docker-compose: each service's `command` / `entrypoint` with its `environment` and `env_file:` values; the
+    project's `.env` beside the file feeds `${X}` in the file (compose interpolation)."""
     import yaml
 
     documents, warnings = _yaml_nodes(text, path, collector)
     source_lines = text.split("\n")
+    project_env = _env_file(os.path.join(directory, ".env"), root) if directory else {}
     for document in documents:
         for _name, service in _mapping(_mapping(document).get("services")).items():
             fields = _mapping(service)
-            env = _yaml_env(fields["environment"], {}) if "environment" in fields else {}
+            env: dict[str, Word] = {}
+            if directory and "env_file" in fields:
+                at = fields["env_file"].start_mark
+                for name in _env_file_names(fields["env_file"]):
+                    if not os.path.isabs(name):
+                        # reported where the compose file names the file: the reference's path is the compose file
+                        env.update({key: replace(value, line=at.line + 1, column=at.column + 1) for key, value in
+                                    _env_file(os.path.join(directory, name), root).items()})
+            if "environment" in fields:
+                env.update(_yaml_env(fields["environment"], {**project_env, **env}))
             image = fields.get("image")
             image_name = image.value if isinstance(image, yaml.ScalarNode) else ""
-            collector.implicit_program = "vllm-api-server" if "vllm" in image_name else None
+            collector.implicit_program = "vllm.entrypoints.openai.api_server" if "vllm" in image_name else None
             before = len(collector.references)
             for key in ("entrypoint", "command"):
                 if key in fields:
-                    _scalar_shell(fields[key], collector, dict(env), source_lines)
+                    _scalar_shell(fields[key], collector, {**project_env, **env}, source_lines)
             collector.implicit_program = None
             used_revision = any(r.revision_key == "--revision" for r in collector.references[before:])
             if env and not used_revision:
                 collector.command(Command([], env), [])
     return warnings
+
+
+def _env_file_names(node) -> list[str]:
+    """compose `env_file:` as a string, a list of strings, or a list of `{path: ...}` mappings."""
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode):
+        return [node.value]
+    names = []
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                names.append(item.value)
+            elif isinstance(item, yaml.MappingNode):
+                path_node = _mapping(item).get("path")
+                if isinstance(path_node, yaml.ScalarNode):
+                    names.append(path_node.value)
+    return names
 
 
 def _is_workflow(path: str) -> bool:
@@ -936,13 +1698,61 @@ def _is_makefile(path: str) -> bool:
     return name in ("Makefile", "makefile", "GNUmakefile") or name.endswith(".mk")
 
 
+def _is_requirements(path: str) -> bool:
+    return _REQUIREMENTS_NAME.fullmatch(file_name(path)) is not None
+
+
+_REQUIREMENTS_NAME = re.compile(r"(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)|constraints[\w.-]*\.txt")
+
+
+def _requirements(text: str, collector: _Collector) -> None:
+    """A pip requirements file: each line is what `pip install` gets (`git+https://huggingface.co/org/repo@rev`
+    runs the repository's build code when installed); other Hub URLs in it are reported as URLs."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        body = re.split(r"(?:^|\s)#", line, maxsplit=1)[0].rstrip()
+        if not body.strip():
+            continue
+        words = [Word(m.group(0), m.group(0), number, m.start() + 1) for m in re.finditer(r"\S+", body)]
+        # `name @ git+https://...`: the URL is the word after `@`
+        consumed = collector._pip_install(words, words)
+        collector._urls(words, consumed, "pip install")
+
+
+def _env_file(path: str, root: str | None) -> dict[str, Word]:
+    """`KEY=value` lines of a `.env` file (compose's `env_file:` and its project `.env`), if it lies inside the
+    scanned root; nothing is run or interpolated beyond plain `${X}` of earlier keys."""
+    if root is None:
+        return {}
+    real = os.path.realpath(path)
+    if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)) or not os.path.isfile(real):
+        return {}
+    try:
+        with open(real, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(1_048_576)
+    except OSError:
+        return {}
+    found: dict[str, Word] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$", line)
+        if not match:
+            continue
+        raw = match.group(2)
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'":
+            raw = raw[1:-1]
+        elif " #" in raw:
+            raw = raw.split(" #", 1)[0].rstrip()
+        value, resolved = expand(raw, found)
+        found[match.group(1)] = Word(value, raw, number, 1, resolved)
+    return found
+
+
 class ShellFinder(Finder):
     """`*.sh`, `*.bash`, `Dockerfile*`, `*.dockerfile`, `Makefile`, workflow `run:` steps, docker-compose."""
 
     def accepts(self, path: str) -> bool:
         suffix = file_suffix(path)
         return (suffix in (".sh", ".bash", ".zsh") or _is_dockerfile(path) or _is_makefile(path)
-                or _is_workflow(path) or _is_compose(path))
+                or _is_workflow(path) or _is_compose(path) or _is_requirements(path))
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         collector = _Collector(file.path, "shell", repo_paths)
@@ -950,7 +1760,10 @@ class ShellFinder(Finder):
         if _is_workflow(file.path):
             warnings = _workflow(text, file.path, collector)
         elif _is_compose(file.path):
-            warnings = _compose(text, file.path, collector)
+            root = file.absolute[:-len(file.path)].rstrip(os.sep) if file.absolute.endswith(file.path) else None
+            warnings = _compose(text, file.path, collector, os.path.dirname(file.absolute), root or None)
+        elif _is_requirements(file.path):
+            _requirements(text, collector)
         elif _is_dockerfile(file.path):
             _dockerfile(text, collector)
         elif _is_makefile(file.path):

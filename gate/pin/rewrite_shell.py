@@ -82,6 +82,29 @@ def _flag_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) ->
     return Edit(found.end(), found.end(), f" {flag} {pin.sha}")
 
 
+def _key_value_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
+    """`--model_args pretrained=org/m,revision=v1` (revision key `--model_args:revision`): the pin is a key of
+    the flag's comma-separated value, next to the id."""
+    ref = pin.reference
+    flag, _, key = (ref.revision_key or "").partition(":")
+    found = _id_match(text, start, end, column_offset, ref.id or "")
+    if found is None or not text[:found.start()].endswith("="):
+        return (f"{ref.id} is not written in the command on line {ref.line} (it comes from a variable); "
+                f"add {key}={pin.sha} to {flag} by hand")
+    value_end = re.compile(r"[\s\"']|$").search(text, found.end(), end)
+    word_end = value_end.start() if value_end else end
+    existing = re.compile(rf"(?<=,){re.escape(key)}=(?P<v>[^,\s\"']*)").search(text, found.end(), word_end)
+    if existing is None:  # before the id, in the same value
+        word_start = max([start] + [text.rfind(c, start, found.start()) + 1 for c in " \t\"'"])
+        existing = re.compile(rf"(?<![^\s\"',]){re.escape(key)}=(?P<v>[^,\s\"']*)").search(text, word_start,
+                                                                                            found.start())
+    if existing is not None:
+        if "$" in existing.group("v"):
+            return f"the revision comes from {existing.group('v')}; set it to {pin.sha} where it is defined"
+        return Edit(existing.start("v"), existing.end("v"), pin.sha)
+    return Edit(found.end(), found.end(), f",{key}={pin.sha}")
+
+
 def _variable_edit(text: str, start: int, end: int, pin: Pin) -> Edit | str:
     key = pin.reference.revision_key
     existing = re.compile(rf"(?<![\w-]){re.escape(key)}=(?P<q>[\"']?)(?P<v>[^\s\"']*)(?P=q)").search(text, start, end)
@@ -161,6 +184,8 @@ def _plain_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -
         return _inside_word_edit(text, start, end, column_offset, pin)
     if not key:
         return f"{ref.api} takes no revision; pin it by hand to {pin.sha}"
+    if key.startswith("-") and ":" in key:
+        return _key_value_edit(text, start, end, column_offset, pin)
     if key.startswith("-"):
         return _flag_edit(text, start, end, column_offset, pin)
     if _VARIABLE.fullmatch(key):

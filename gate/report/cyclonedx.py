@@ -38,9 +38,12 @@ def _component_key(reference: Reference) -> tuple:
     # Hub ids are case-insensitive; two pins of the same repository are two different things loaded.
     if reference.kind == "artifact":
         return ("artifact", reference.path, reference.sha256)
+    # Unpinned uses (`@main`, no revision, a tag) all name "whatever the branch is today": one component (the purl
+    # has no version for them), with each revision written as a property. Each pinned commit is its own.
+    revision = reference.revision if reference.pinned else None
     if reference.source in HUB_SOURCES:
-        return (reference.role, reference.kind, "huggingface", reference.id.lower(), reference.revision)
-    return (reference.role, reference.kind, reference.source, reference.id, reference.revision)
+        return (reference.role, reference.kind, "huggingface", reference.id.lower(), revision)
+    return (reference.role, reference.kind, reference.source, reference.id, revision)
 
 
 def _hub_location(reference: Reference) -> str | None:
@@ -96,8 +99,8 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
     if first.role != "publish":
         props += [Property(name=f"{PROPERTY_PREFIX}pinned", value=str(first.pinned).lower()),
                   Property(name=f"{PROPERTY_PREFIX}pinnable", value=str(first.pinnable).lower())]
-    if first.revision:
-        props.append(Property(name=f"{PROPERTY_PREFIX}revision", value=first.revision))
+    for revision in sorted({ref.revision for _, ref in entry.references if ref.revision}):
+        props.append(Property(name=f"{PROPERTY_PREFIX}revision", value=revision))
     if first.format:
         props.append(Property(name=f"{PROPERTY_PREFIX}format", value=first.format))
     apis = sorted({ref.api for _, ref in entry.references})
@@ -175,6 +178,10 @@ def _build(report: Report):
         entry.references.append((index, reference))
 
     bom = Bom()
+    # The subject of the BOM: the repository that was scanned (its commit when the scan knows it).
+    bom.metadata.component = Component(
+        type=ComponentType.APPLICATION, bom_ref="scanned-repository", name=_repository_name(report),
+        version=report.extra.get("commit"))
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name="model-gate", version=report.tool_version)
     )
@@ -208,13 +215,23 @@ def _build(report: Report):
         bom.metadata.properties.add(prop)
 
     component_of: dict[int, object] = {}
+    loaded = []
     for number, entry in enumerate(entries.values(), start=1):
         component = _component(f"model-gate-{number}", entry, findings_by_reference)
         bom.components.add(component)
         component_of.update((index, component) for index, _ in entry.references)
+        if entry.first.role != "publish":
+            loaded.append(component)
+    bom.register_dependency(bom.metadata.component, loaded)  # the repository depends on what it loads
     from gate.report.cyclonedx_provenance import add_provenance
 
     return bom, add_provenance(bom, report, component_of)  # lineage, training data, publish inputs
+
+
+def _repository_name(report: Report) -> str:
+    import os
+
+    return str(report.extra.get("repository") or os.path.basename(os.path.normpath(report.root)) or report.root)
 
 
 def render_cyclonedx(report: Report) -> str:

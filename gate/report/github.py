@@ -94,6 +94,8 @@ def is_blocking(finding: Finding, context: GitHubContext) -> bool:
 
 
 def annotation_level(finding: Finding, context: GitHubContext) -> str:
+    """The report's shown severity (`Report.shown_severity`: a pre-existing error that does not block is a
+    warning), as a workflow command level."""
     if finding.pre_existing and not is_blocking(finding, context):
         return "warning" if finding.severity == "error" else _COMMAND_LEVEL[finding.severity]
     return _COMMAND_LEVEL[finding.severity]
@@ -179,15 +181,26 @@ def _sorted(findings) -> list[Finding]:
 def _finding_table(report: Report, findings: list[Finding], context: GitHubContext, *, waiver: bool = False) -> list[str]:
     last = "Waiver" if waiver else "Fix"
     lines = [f"| Severity | Rule | Location | Finding | {last} |", "| --- | --- | --- | --- | --- |"]
+    blocks: list[str] = []
+    numbered = 0
     for f in findings:
         if waiver:
             last_cell = md(waiver_text(report, f.waived_by))
+        elif f.remediation and "\n" in f.remediation:
+            # A table cell cannot keep line breaks or indentation (a YAML snippet would lose its structure):
+            # multi-line fixes follow the table as code blocks that can be copied as they are.
+            first, rest = f.remediation.split("\n", 1)
+            numbered += 1
+            number = numbered
+            last_cell = f"{md(first)} (fix {number} below)"
+            where = f"{f.path}:{f.line}" if f.line else (f.path or "")
+            blocks += [f"Fix {number} ({md(where)}):", "", *fenced(rest, "text"), ""]
         else:
             last_cell = md(f.remediation) if f.remediation else ""
         lines.append(
             f"| {f.severity} | `{f.rule}` | {_location_cell(f.path, f.line, context)} | {md(f.message)} | {last_cell} |"
         )
-    return lines
+    return lines + ([""] + blocks if blocks else [])
 
 
 def _reference_table(report: Report, context: GitHubContext) -> list[str]:
@@ -234,7 +247,7 @@ def _verdict_lines(report: Report, context: GitHubContext, blocking: int) -> lis
     mark = "❌ FAIL" if report.verdict == "fail" else "✅ PASS"
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
     pre_existing = sum(1 for f in report.findings if f.pre_existing and f.waived_by is None)
-    waived += f" ({pre_existing} of them pre-existing)" if pre_existing else ""
+    waived += f" ({pre_existing} of them pre-existing: errors there count as warnings)" if pre_existing else ""
     lines = [
         f"## model-gate: {mark}",
         "",

@@ -22,14 +22,22 @@ class Report:
     """Optional per-run data some formats show (policy path, verification stats, PR context)."""
 
     def counts(self) -> dict:
+        """Unwaived findings by severity, as every output shows them: a pre-existing error that does not block
+        (pull-request mode, --baseline, --diff-base without fail-on-existing) counts as a warning, exactly as its
+        annotation and the action's `errors`/`warnings` outputs show it."""
         by = {"error": 0, "warning": 0, "note": 0}
         waived = 0
         for finding in self.findings:
             if finding.waived_by is not None:
                 waived += 1
             else:
-                by[finding.severity] += 1
+                by[self.shown_severity(finding)] += 1
         return {**by, "waived": waived}
+
+    def shown_severity(self, finding: Finding) -> str:
+        if finding.pre_existing and finding.severity == "error" and not self.extra.get("fail_on_existing"):
+            return "warning"
+        return finding.severity
 
     def active_findings(self) -> list[Finding]:
         """Unwaived findings, most severe first, then by path and line."""

@@ -204,6 +204,7 @@ def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
         _result(report, finding, index_of[finding.rule], prints[i], diff_mode, prefix)
         for i, finding in enumerate(report.findings) if finding.path
     ]
+    results, aggregation = _within_github_limits(results)
     run_findings = [f for f in report.findings if not f.path]
     notifications = [_run_notification(f, index_of[f.rule]) for f in run_findings]
     notifications += [
@@ -230,9 +231,64 @@ def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
             }
         ],
         "properties": {"verdict": report.verdict, "filesScanned": report.files_scanned,
-                       "references": len(report.references)},
+                       "references": len(report.references), **aggregation},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+MAX_RESULTS = 25_000
+"""GitHub code scanning rejects a run with more results than this."""
+MAX_GZIPPED_BYTES = 10 * 1024 * 1024
+"""... or an upload larger than this, gzipped."""
+
+
+def _gzipped_size(results: list[dict]) -> int:
+    import gzip
+
+    return len(gzip.compress(json.dumps(results, ensure_ascii=False).encode("utf-8"), compresslevel=1))
+
+
+def _within_github_limits(results: list[dict]) -> tuple[list[dict], dict]:
+    """Results GitHub accepts: every one when they fit; else every error as it is and the rest one result per
+    rule and file with their count (then per rule, if that is still too many). The JSON report keeps them all;
+    the run's properties say what was aggregated."""
+    if len(results) <= MAX_RESULTS and (len(results) < 2_000 or _gzipped_size(results) <= MAX_GZIPPED_BYTES):
+        return results, {}
+    errors = [r for r in results if r["level"] == "error"]
+    rest = [r for r in results if r["level"] != "error"]
+    for grouping in ("file", "rule"):
+        kept = errors + _aggregate(rest, by_file=grouping == "file")
+        if len(kept) <= MAX_RESULTS and _gzipped_size(kept) <= MAX_GZIPPED_BYTES:
+            return kept, {"aggregated": {"results": len(rest), "into": len(kept) - len(errors), "by": grouping,
+                                         "reason": "GitHub accepts at most 25,000 results and 10 MB (gzipped) per "
+                                                   "run; errors are kept one by one, the rest counted; the JSON "
+                                                   "report lists every finding"}}
+    # Errors alone exceed the limits: aggregate them too, per rule and file.
+    kept = _aggregate(errors + rest, by_file=True)[:MAX_RESULTS]
+    return kept, {"aggregated": {"results": len(results), "into": len(kept), "by": "file",
+                                 "reason": "more errors than GitHub accepts in one run; the JSON report lists "
+                                           "every finding"}}
+
+
+def _aggregate(results: list[dict], *, by_file: bool) -> list[dict]:
+    groups: dict[tuple, list[dict]] = {}
+    for result in results:
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] if by_file else ""
+        groups.setdefault((result["ruleId"], result["level"], uri), []).append(result)
+    merged = []
+    for (rule, _level, uri), members in groups.items():
+        if len(members) == 1:
+            merged.append(members[0])
+            continue
+        first = dict(members[0])
+        where = f" in {uri}" if uri else ""
+        first["message"] = {"text": f"{len(members)} {rule} findings{where} (aggregated to stay within GitHub's "
+                                    f"limits; the JSON report lists each). First: {members[0]['message']['text']}"}
+        first["partialFingerprints"] = {FINGERPRINT_KEY: hashlib.sha256(
+            f"aggregate\0{rule}\0{uri}".encode()).hexdigest()[:32] + ":0"}
+        first["properties"] = {**first.get("properties", {}), "aggregated": len(members)}
+        merged.append(first)
+    return merged
 
 
 def render_sarif(report: Report, path_prefix: str = "") -> str:

@@ -25,8 +25,19 @@ def _reference_of(report: Report, finding):
     return report.references[index] if index is not None and 0 <= index < len(report.references) else None
 
 
+def policy_line(report: Report) -> str:
+    """`policy: .github/model-policy.yml (base 1a2b3c4d5e6f); judged 12 reference(s): 11 high, 1 medium confidence`."""
+    judged = [r for r in report.references if r.role != "publish"]
+    medium = sum(1 for r in judged if r.confidence == "medium")
+    publish = len(report.references) - len(judged)
+    published = f"; {publish} publish target(s)" if publish else ""
+    source = report.extra.get("policy") or "builtin:default"
+    return (f"policy: {source}; judged {len(judged)} reference(s): {len(judged) - medium} high, {medium} medium "
+            f"confidence{published}")
+
+
 def render_text(report: Report) -> str:
-    lines: list[str] = []
+    lines: list[str] = [policy_line(report), ""]
     for path, group in _by_file(report.active_findings()):
         lines.append(path)
         for finding in group:
@@ -75,12 +86,8 @@ def verdict_line(report: Report) -> str:
     (pull-request mode, --baseline, --diff-base) are counted apart, since they do not decide the verdict."""
     counts = report.counts()
     waived = f", {counts['waived']} waived" if counts["waived"] else ""
-    old = [f for f in report.findings if f.pre_existing and f.waived_by is None]
-    existing = ""
-    if old:
-        by = {level: sum(1 for f in old if f.severity == level) for level in ("error", "warning", "note")}
-        existing = (f" ({', '.join(f'{n} {level}(s)' for level, n in by.items() if n)} of them pre-existing, "
-                    "not blocking)")
+    old = sum(1 for f in report.findings if f.pre_existing and f.waived_by is None)
+    existing = f" ({old} of them pre-existing: errors there count as warnings)" if old else ""
     return (f"model-gate: {report.verdict.upper()}: {counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['note']} note(s){waived}{existing}; {len(report.references)} reference(s) in "
             f"{report.files_scanned} file(s)")

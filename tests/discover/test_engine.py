@@ -76,7 +76,8 @@ def test_paths_honour_excludes_and_may_name_directories(tmp_path):
 
 def test_local_paths_known_from_the_disk_are_not_hub_ids(tmp_path):
     (tmp_path / "checkpoints" / "final").mkdir(parents=True)
-    write(tmp_path, "run.sh", "hf download checkpoints/final\nhf download org/remote\n")
+    # a tool that reads local directories (`hf download` never does: issue 12, test_shell.py)
+    write(tmp_path, "run.sh", "vllm serve checkpoints/final\nhf download org/remote\n")
     assert [r.id for r in discover(str(tmp_path)).references] == ["org/remote"]
     assert [r.id for r in discover(str(tmp_path), paths=["run.sh"]).references] == ["org/remote"]
 

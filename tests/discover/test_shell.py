@@ -246,3 +246,174 @@ def test_code_run_through_another_layer_is_read_at_the_outer_command(text, expec
     references = scan_shell_text(text, "run.sh")
     assert [(r.line, r.id, r.api) for r in references] == expected
     assert all(r.syntax == "shell" for r in references)
+
+
+# ---- issue 12 §5: bash scoping and expansion (each case let a pin leak or an id vanish before)
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"REV={SHA} true\nhf download org/a --revision $REV", [("org/a", False, "$REV", False)]),
+    (f"( PIN={SHA} )\nhf download org/a --revision $PIN", [("org/a", False, "$PIN", False)]),
+    (f"( PIN={SHA}; hf download org/a --revision $PIN )", [("org/a", False, SHA, True)]),
+    ("echo x | M=org/a\nhf download $M", [(None, True, None, False)]),
+    ("OUT=$(M=org/a; echo $(M=org/b))\nhf download $M", [(None, True, None, False)]),
+    ("M=org/a hf download $M", [(None, True, None, False)]),  # the prefix is not seen by its own words
+    ("hf download ${M:+org/evil}", [(None, True, None, False)]),
+    ("M=Org/A\nhf download ${M,,}\nhf download ${M^^}", [("org/a", False, None, False),
+                                                          ("ORG/A", False, None, False)]),
+    ("hf download ${M,,}", [(None, True, None, False)]),
+    ("hf download ${M#prefix}", [(None, True, None, False)]),
+    ("hf download $1\nhf download \"$@\"", [(None, True, None, False), (None, True, None, False)]),
+    ("hf download ${M:=org/a}\nvllm serve $M", [("org/a", False, None, False), ("org/a", False, None, False)]),
+    ("for m in org/{a,b}; do hf download $m; done", [("org/a", False, None, False), ("org/b", False, None, False)]),
+    ("for m in $(cat list); do hf download $m; done", [(None, True, None, False)]),
+    ("M=org/a\nwhile read M; do hf download $M; done < list", [(None, True, None, False)]),
+    ("xargs -n 1 hf download < models.txt", [(None, True, None, False)]),
+    ("cat list | xargs -I % hf download %", [(None, True, None, False)]),
+    ("hf download \"org/{a,b}\"", []),  # quoted: no brace expansion, and not an id
+    ("hf download org/m{1..200}", [(None, True, None, False)]),  # past the expansion budget: unknown, not a few
+], ids=["prefix", "subshell", "inside-subshell", "pipeline", "command-substitution", "prefix-own-words",
+        "alternate", "case", "case-unknown", "pattern", "positional", "assign-default", "for-brace", "for-dynamic",
+        "read", "xargs", "xargs-replace", "quoted-brace", "brace-budget"])
+def test_bash_scoping_and_expansion(text, expected):
+    references = scan_shell_text(text, "run.sh")
+    assert [(r.id, r.dynamic, r.revision, r.pinned) for r in references] == expected
+
+
+# ---- issue 12 §6: Dockerfile continuation rules and the escape directive
+@pytest.mark.parametrize(("text", "expected"), [
+    ("FROM x\nRUN true && \\\n\n    hf download org/a\n", [(4, "org/a")]),
+    ("FROM x\nRUN true && \\\n  \t\n    hf download org/a\n", [(4, "org/a")]),
+    ("FROM x\nRUN true && \\\n# note\n    hf download org/a\n", [(4, "org/a")]),
+    ("FROM x\nRUN true && \\  \n    hf download org/a\n", [(3, "org/a")]),  # whitespace after the escape
+    ("# escape=`\nFROM x\nRUN true && `\n    hf download org/a\n", [(4, "org/a")]),
+    ("#  ESCAPE = `\nFROM x\nRUN true `\n    && hf download org/a\n", [(4, "org/a")]),
+    ("# syntax=docker/dockerfile:1\n# escape=`\nFROM x\nRUN true && `\n    hf download org/a\n", [(5, "org/a")]),
+    # a directive after a comment, blank line or instruction is a plain comment: `\` stays the escape
+    ("# note\n# escape=`\nFROM x\nRUN hf download org/a `\n    --revision v1\n", [(4, "org/a")]),
+    ("\n# escape=`\nFROM x\nRUN hf download org/a \\\n    --revision v1\n", [(4, "org/a")]),
+], ids=["blank", "whitespace-line", "comment", "trailing-space", "backtick", "directive-spacing",
+        "after-syntax", "late-directive", "after-blank"])
+def test_dockerfile_continuations_follow_the_reference(text, expected):
+    result = ShellFinder().scan(SourceFile("Dockerfile", "/x"), text, None)
+    assert [(r.line, r.id) for r in result.references] == expected
+
+
+def test_dockerfile_directive_revision_reading():
+    late = "# note\n# escape=`\nFROM x\nRUN hf download org/a --revision `\n    v1\n"
+    (reference,) = ShellFinder().scan(SourceFile("Dockerfile", "/x"), late, None).references
+    assert reference.revision != "v1"  # the backtick is no escape here: `v1` is the next instruction line
+    early = "# escape=`\nFROM x\nRUN hf download org/a --revision `\n    v1\n"
+    (reference,) = ShellFinder().scan(SourceFile("Dockerfile", "/x"), early, None).references
+    assert reference.revision == "v1"
+
+
+def test_shell_blank_or_comment_line_ends_a_continued_command():
+    text = "hf download \\\n\norg/a\nhf download \\\n# org/b\norg/c\n"
+    assert scan_shell_text(text, "run.sh") == []
+
+
+# ---- issue 12 §11: scripts without a suffix, pip installs from the Hub
+def test_suffixless_scripts_are_read_by_their_shebang(tmp_path):
+    (tmp_path / "run-model").write_text("#!/usr/bin/env -S bash -e\nhf download org/a\n")
+    (tmp_path / "train").write_text("#!/usr/local/bin/python3.11\nimport transformers\n"
+                                    "transformers.AutoModel.from_pretrained('org/b')\n")
+    (tmp_path / "README").write_text("hf download org/c\n")
+    discovery = discover(str(tmp_path))
+    assert [(r.path, r.id, r.syntax) for r in discovery.references] == [
+        ("run-model", "org/a", "shell"), ("train", "org/b", "python")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (f"pip install git+https://huggingface.co/org/a@{SHA}", [("org/a", SHA, True)]),
+    ("pip3 install --upgrade 'x @ git+https://hf.co/org/a.git'", [("org/a", None, False)]),
+    ("python3 -m pip install git+ssh://git@hf.co/org/a", [("org/a", None, False)]),
+    ("pip install git+https://github.com/org/a", []),
+])
+def test_pip_install_from_the_hub_runs_its_code(text, expected):
+    references = scan_shell_text(text, "install.sh")
+    assert [(r.id, r.revision, r.pinned) for r in references] == expected
+    assert all(r.trust_remote_code is True and r.api == "shell:pip install" for r in references)
+
+
+@pytest.mark.parametrize(("path", "accepted"), [
+    ("requirements.txt", True), ("requirements-dev.txt", True), ("docs/requirements_gpu.txt", True),
+    ("test-requirements.txt", True), ("constraints.txt", True), ("requirements.md", False), ("notes.txt", False),
+])
+def test_requirements_files_are_read(path, accepted):
+    assert ShellFinder().accepts(path) is accepted
+
+
+# ---- issue 11 §4/§5: catalog and context
+def test_every_catalog_command_row_is_recognised():
+    from gate.discover.catalog import cli
+
+    for row in cli.COMMANDS:
+        program = row.words[0].replace("*", "x")
+        assert cli.command_for(program, list(row.words[1:]) + ["--x"]) is row or \
+            cli.command_for(program, list(row.words[1:])) is not None
+
+
+def test_context_flags_need_an_id_shape_and_no_negative_evidence():
+    text = ("python x.py --reward_model org/rm --output_model org/out --judge_model openai/gpt-4o "
+            "--model_path ./ckpt --eval_dataset data/val --served-model-name org/label --policy_model gpt2")
+    references = scan_shell_text(text, "x.sh")
+    assert [(r.id, r.api, r.confidence) for r in references] == [("org/rm", "shell:--reward_model", "medium")]
+
+
+def test_ids_this_file_writes_are_local():
+    text = ("swift export --adapters org/adapter --output_dir out/merged\n"
+            "swift infer --model out/merged\nvllm serve runs/x/checkpoint-500\n")
+    assert [(r.line, r.id) for r in scan_shell_text(text, "x.sh")] == [(1, "org/adapter")]
+
+
+def test_subshell_over_several_lines_does_not_leak():
+    text = f"(\n  cd x\n  REV={SHA}\n  hf download org/a --revision $REV\n)\nhf download org/b --revision $REV\n"
+    assert [(r.id, r.revision) for r in scan_shell_text(text, "run.sh")] == [("org/a", SHA), ("org/b", "$REV")]
+
+
+def test_workflow_env_expression_reads_the_workflow_env_only():
+    workflow = (
+        "on: push\n"
+        "env:\n"
+        "  MODEL: org/workflow-env\n"
+        "jobs:\n"
+        "  t:\n"
+        "    steps:\n"
+        "      - run: |\n"
+        "          hf download ${{ env.MODEL }}\n"
+        "          LOCAL=org/shell-only\n"
+        "          hf download ${{ env.LOCAL }}\n"
+        "          hf download ${{ inputs.model }}\n"
+    )
+    result = ShellFinder().scan(SourceFile(".github/workflows/ci.yml", "/x"), workflow, None)
+    assert [(r.line, r.id, r.expression) for r in result.references] == [
+        (8, "org/workflow-env", None), (10, None, "${{ env.LOCAL }}"), (11, None, "${{ inputs.model }}")]
+
+
+def test_a_repository_path_does_not_hide_a_download(tmp_path):
+    (tmp_path / "evil-org" / "backdoor").mkdir(parents=True)
+    (tmp_path / "evil-org" / "backdoor" / "README").write_text("placeholder\n")
+    (tmp_path / "run.sh").write_text("hf download evil-org/backdoor\nvllm serve evil-org/backdoor\n")
+    discovery = discover(str(tmp_path))
+    # `hf download` never reads a local directory; `vllm serve` does, so there the directory is what it serves
+    assert [(r.line, r.id, r.api) for r in discovery.references] == [(1, "evil-org/backdoor", "shell:hf download")]
+
+
+def test_arguments_kept_in_a_quoted_multiline_string_are_split_into_words():
+    text = ('MODEL_ARGS="\\\n    --model_name_or_path org/a \\\n    --cache_dir $HOME/.cache\n"\n'
+            'CMD="torchrun -m pkg.train $MODEL_ARGS"\necho $CMD\neval $CMD\n'
+            'python x.py "$MODEL_ARGS"\n'  # quoted: one word, no flag
+            "cat <<EOF\nit's a heredoc\nEOF\nhf download org/after-heredoc\n"
+            "echo don't\nhf download org/after-stray-quote\n")
+    assert [(r.line, r.id, r.api) for r in scan_shell_text(text, "x.sh")] == [
+        (7, "org/a", "eval > shell:--model_name_or_path"), (12, "org/after-heredoc", "shell:hf download"),
+        (14, "org/after-stray-quote", "shell:hf download")]  # a quote that never closes does not swallow lines
+
+
+def test_defaults_lose_their_quotes_and_home_paths_are_local():
+    text = ('ROOT=${ROOT:-"${HOME}/work"}\nM=${M:-"${ROOT}/models/x"}\nvllm serve $M\n'
+            'vllm serve "${X:-"org/quoted-default"}"\nhf download ${Y:-$ORG/m}\n')
+    assert [(r.line, r.id, r.expression) for r in scan_shell_text(text, "x.sh")] == [
+        (4, "org/quoted-default", None), (5, None, "${Y:-$ORG/m}")]

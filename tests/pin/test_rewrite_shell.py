@@ -123,3 +123,16 @@ def test_a_reference_inside_another_layer_is_pinned_only_when_plainly_quoted():
     assert result.text == unsafe
     assert [s.reference.line for s in result.skipped] == [1, 2, 3, 4]
     assert all("pin it to" in s.reason and "by hand" in s.reason for s in result.skipped)
+
+
+def test_lm_eval_model_args_revision_is_a_key_of_the_value():
+    key = "--model_args:revision"
+    text = ("lm_eval --model hf --model_args pretrained=org/m,dtype=auto --tasks x\n"
+            "lm_eval --model hf --model_args \"pretrained=org/m,revision=v1\"\n"
+            "lm_eval --model hf --model_args revision=main,pretrained=org/m\n")
+    result = rewrite_file("eval.sh", text, [pin(sh(1, key=key, api="shell:--model_args")),
+                                            pin(sh(2, key=key, revision="v1", api="shell:--model_args")),
+                                            pin(sh(3, key=key, revision="main", api="shell:--model_args"))])
+    assert result.text == (f"lm_eval --model hf --model_args pretrained=org/m,revision={SHA},dtype=auto --tasks x\n"
+                           f"lm_eval --model hf --model_args \"pretrained=org/m,revision={SHA}\"\n"
+                           f"lm_eval --model hf --model_args revision={SHA},pretrained=org/m\n")

@@ -208,3 +208,21 @@ def test_scan_verified_against_the_hub_emulator(tmp_path, hub):
     main(["scan", str(tmp_path), "--format", "cyclonedx", "--output", str(out), "--fail-on", "never"])
     unverified = json.loads(out.read_text())
     assert "model-gate:verification" not in {p["name"] for p in unverified["metadata"]["properties"]}
+
+
+def test_unpinned_uses_of_one_repository_are_one_component_and_every_purl_is_unique():
+    """Issue 16 §3: `@main` and no revision made two components with the same purl."""
+    from dataclasses import replace
+
+    refs = [ref("org/m", line=1, revision="main"), ref("org/m", line=2), ref("org/m", line=3, revision="a" * 40)]
+    bom_text = render_cyclonedx(replace(report(refs, []), root="/work/acme-app"))
+    validate(bom_text)
+    bom = json.loads(bom_text)
+    purls = [c.get("purl") for c in bom["components"]]
+    assert len(purls) == len(set(purls)) == 2
+    unpinned = next(c for c in bom["components"] if "version" not in c)
+    assert [p["value"] for p in unpinned["properties"] if p["name"] == "model-gate:revision"] == ["main"]
+    assert len(unpinned["evidence"]["occurrences"]) == 2
+    assert bom["metadata"]["component"]["name"] == "acme-app"
+    root = next(d for d in bom["dependencies"] if d["ref"] == "scanned-repository")
+    assert sorted(root["dependsOn"]) == sorted(c["bom-ref"] for c in bom["components"])

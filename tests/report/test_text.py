@@ -16,6 +16,9 @@ def test_groups_by_file_errors_first_with_fixes_and_verdict():
         finding("unpinned-revision", 3, refs[3], message="org/d floats", waived_by=0),
     ]
     text = render_text(report(refs, findings))
+    # Issue 16 §3: the first line says which policy judged how many references, of which confidence.
+    first, _, text = text.partition("\n\n")
+    assert first == "policy: builtin:default; judged 4 reference(s): 4 high, 0 medium confidence"
     body = text.split("References")[0]
     assert body == (
         "b.py\n"

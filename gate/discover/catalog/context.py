@@ -39,7 +39,8 @@ ID_TOKENS = frozenset({"id", "ids", "name", "names", "path", "paths", "name_or_p
 NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "dir", "local", "log", "logging",
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
-                                     "dtype", "split", "config_name", "column", "field", "template", "prompt"})
+                                     "dtype", "split", "config_name", "column", "field", "template", "prompt",
+                                     "cached", "served"})
 """Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
 `wandb_project`, `model_class`): the value is a local destination, a label or a type."""
 

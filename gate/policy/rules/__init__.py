@@ -9,6 +9,7 @@ stages (verification, signatures, pickle scanning) only carry metadata here and 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass
@@ -33,6 +34,16 @@ class CheckContext:
 
     def entry_for(self, reference):
         return self.policy.entry_for(reference)
+
+    @functools.cached_property
+    def ids_by_place(self) -> dict[tuple, set[str]]:
+        """{(path, line, column, revision_key): ids read there}, built once per run: asking "who else is read
+        with this revision keyword" of every reference must not walk every reference each time."""
+        places: dict[tuple, set[str]] = {}
+        for other in self.references:
+            if other.id:
+                places.setdefault((other.path, other.line, other.column, other.revision_key), set()).add(other.id)
+        return places
 
 
 def names_remote_repo(reference) -> bool:

@@ -38,14 +38,14 @@ def _what_is_wrong(revision: str | None, revision_key: str | None = None) -> str
     return f"{label} '{revision}' is a branch or tag, which can move"
 
 
-def _sharing_the_revision(references, reference) -> list[str]:
+def _sharing_the_revision(context, reference) -> list[str]:
     """Other repositories read with the same revision keyword of the same call (`pipeline(model=a, tokenizer=b,
     revision=...)`): a sha written there is right for one of them at most."""
     if reference.revision_key in (None, "@", "url"):
         return []
     place = (reference.path, reference.line, reference.column, reference.revision_key)
-    return sorted({other.id for other in references if other.id and other.id.lower() != reference.id.lower()
-                   and (other.path, other.line, other.column, other.revision_key) == place})
+    ids = context.ids_by_place.get(place, ())
+    return sorted({other for other in ids if other.lower() != reference.id.lower()})
 
 
 def check(context, index, reference):
@@ -57,7 +57,7 @@ def check(context, index, reference):
         return
     entry = context.entry_for(reference)
     allowed = list((entry or {}).get("revisions") or ())
-    sharing = _sharing_the_revision(context.references, reference)
+    sharing = _sharing_the_revision(context, reference)
     if sharing:
         key = reference.revision_key
         fix = (f"one {key} at this call serves {' and '.join([reference.id, *sharing])}, so no single commit pins "

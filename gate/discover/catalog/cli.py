@@ -1,0 +1,263 @@
+"""THE table of command-line tools that load or publish a model or a dataset: command → where the id is.
+
+Two kinds of rows, read by the shell finder (scripts, Dockerfiles, Makefiles, workflow `run:` steps, compose):
+
+- `CliCommand`: a program and its subcommand words (`vllm serve`, `hf download`, `mlx_lm.convert`, a `python -m`
+  module) with the arguments that carry ids, positional or flags.
+- `FLAGS`: flags read on *any* command line, whatever the program (`--model_name_or_path` of the Hugging Face
+  example scripts, TGI's `--model-id`, lm-eval's `--model_args`): a script's flags pass through launchers
+  (`accelerate launch`, `torchrun`, `deepspeed`, `python`) unchanged.
+
+Both are `high`-confidence references. A flag that is in neither table but whose name says model or dataset
+(`catalog.context.context_kind`) and whose value has the shape of a Hub id gives a `medium`-confidence reference.
+
+Supporting a new CLI is a row here plus a fixture (tests/fixtures/discover/shell-*/).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+# How a value names its id(s):
+VALUE_ID = "id"  # the word is the id
+VALUE_NAMED = "named"  # `name=org/adapter`, `org/adapter`, or vLLM's JSON `{"name": ..., "path": "org/adapter"}`
+VALUE_COMMA_NAMED = "comma-named"  # `org/a,name=org/b` (TGI `--lora-adapters`)
+VALUE_KEY_VALUES = "key-values"  # `pretrained=org/m,revision=v1,peft=org/a` (lm-eval `--model_args`)
+VALUE_WEIGHTED = "weighted"  # `org/a 0.5 org/b 1.0` (`--dataset_mixer_list`): numbers are weights, not ids
+VALUE_SWIFT_DATASET = "swift-dataset"  # `org/d`, `org/d:subset`, `org/d#500` (ms-swift sample counts)
+VALUE_OLLAMA = "ollama"  # `name[:tag]` in Ollama's registry, or `hf.co/org/repo[:quant]` on the Hub
+
+TRUST_FLAGS = frozenset({"--trust-remote-code", "--trust_remote_code"})
+"""Flags that make the command run Python code from the model repository."""
+
+
+@dataclass(frozen=True)
+class CliArg:
+    """One place on a command line that carries an id, and the flags that pin it."""
+
+    flags: tuple[str, ...] = ()
+    """Options that take the id: `--flag value` or `--flag=value`."""
+    positional: int | None = None
+    """Index of the id among the command's positional arguments (after its subcommand words)."""
+    kind: str = "model"
+    revision_flags: tuple[str, ...] = ()
+    """Flags whose value is this id's revision; the first present wins, the first is where a fix goes. Empty: the
+    command cannot take a revision for this id (`pinnable` is then False unless said otherwise)."""
+    code_revision_flags: tuple[str, ...] = ()
+    """Flags that pin the repository's *code* apart from its weights (vLLM `--code-revision`; see
+    catalog.Slot.code_pin): read only when the command may trust remote code."""
+    role: str = "load"
+    """`load`, or `publish` for upload/push targets (`hf upload`, `--hub_model_id`)."""
+    value: str = VALUE_ID
+    many: bool = False
+    """The flag takes several words, up to the next option (`--lora-modules a=org/x b=org/y`)."""
+    keys: tuple[tuple[str, str], ...] = ()
+    """For VALUE_KEY_VALUES: (key, kind) pairs that name ids (`pretrained` → model)."""
+    revision_key_in_value: str | None = None
+    """For VALUE_KEY_VALUES: the key that pins the first of `keys` (`revision`)."""
+    api: str | None = None
+    """The references' `api`; default: the command's (`shell:vllm serve`), or `shell:<first flag>` for FLAGS."""
+    trusts: bool = True
+    """The command's trust flags (`--trust-remote-code`) apply to this id."""
+    allow_legacy: bool = True
+    """Unqualified ids (`gpt2`) count here."""
+    pinnable: bool | None = None
+    """None: pinnable when there are revision flags."""
+    reads_local_paths: bool = True
+    """The tool also takes a local directory here (`vllm serve ./m`). False for downloads (`hf download`): a
+    repository path spelled like the id never makes it local (issue 12: a placeholder file cannot hide an id)."""
+
+    @property
+    def is_pinnable(self) -> bool:
+        if self.role == "publish":
+            return False
+        return bool(self.revision_flags) if self.pinnable is None else self.pinnable
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A program (and subcommand words) whose arguments name ids."""
+
+    words: tuple[str, ...]
+    """Program name (its basename, or the module of `python -m`; `*` wildcards) and the subcommand words."""
+    args: tuple[CliArg, ...]
+    api: str | None = None
+    """Default: `shell:` + the words."""
+    switches: frozenset[str] | None = None
+    """When set, every option takes a value except these (vLLM); when None, options take a value only when
+    listed in `value_options` (hf download). Decides which words are positional."""
+    value_options: frozenset[str] = frozenset()
+    list_options: frozenset[str] = frozenset()
+    """Options followed by several values, up to the next option (`--include a b`)."""
+    kind_option: str | None = None
+    """`--repo-type`: `dataset` makes the ids datasets; `space` makes the command not a model reference."""
+    source: str = "huggingface"
+    hub_switches: tuple[str, ...] = ()
+    """Flags or environment variables that, when true, make `source` the Hugging Face Hub (ms-swift `--use_hf`)."""
+
+    @property
+    def reference_api(self) -> str:
+        return self.api or "shell:" + " ".join(self.words)
+
+    def matches(self, program: str, rest_words: list[str]) -> bool:
+        if not fnmatch.fnmatchcase(program, self.words[0]):
+            return False
+        subcommands = self.words[1:]
+        return tuple(rest_words[:len(subcommands)]) == subcommands
+
+
+_HF_DOWNLOAD_VALUE_OPTIONS = frozenset({
+    "--revision", "--repo-type", "--local-dir", "--cache-dir", "--token", "--max-workers", "--etag-timeout",
+    "--local-dir-use-symlinks",
+})
+_HF_UPLOAD_VALUE_OPTIONS = frozenset({
+    "--revision", "--repo-type", "--token", "--commit-message", "--commit-description", "--every", "--include",
+    "--exclude", "--delete", "--num-workers",
+})
+_HF_DOWNLOAD = (CliArg(positional=0, revision_flags=("--revision",), reads_local_paths=False),)
+_HF_UPLOAD = (CliArg(positional=0, role="publish", reads_local_paths=False),)
+
+VLLM_SWITCHES = frozenset({
+    *TRUST_FLAGS, "--enforce-eager", "--enable-prefix-caching", "--enable-chunked-prefill", "--enable-lora",
+    "--disable-log-requests", "--disable-log-stats", "--enable-auto-tool-choice", "--skip-tokenizer-init",
+    "--disable-custom-all-reduce", "--enable-reasoning", "--enable-sleep-mode", "--disable-frontend-multiprocessing",
+    "--headless", "--api-server-count", "--enable-expert-parallel", "--no-enable-prefix-caching",
+})
+"""vLLM flags that take no value: the word after one may be the model (`vllm serve --enforce-eager org/m`)."""
+_VLLM_ARGS = (
+    CliArg(flags=("--model",), positional=0, revision_flags=("--revision",), code_revision_flags=("--code-revision",)),
+    CliArg(flags=("--tokenizer",), revision_flags=("--tokenizer-revision",), api="shell:vllm serve --tokenizer",
+           trusts=False),
+    CliArg(flags=("--lora-modules",), value=VALUE_NAMED, many=True, api="shell:vllm serve --lora-modules",
+           trusts=False, allow_legacy=False),
+    CliArg(flags=("--speculative-model",), revision_flags=("--speculative-model-revision",),
+           api="shell:vllm serve --speculative-model", trusts=False),
+)
+_MLX = (
+    CliArg(flags=("--model", "--hf-path"), pinnable=False),
+    CliArg(flags=("--upload-repo",), role="publish", api="shell:mlx_lm --upload-repo"),
+)
+_SWIFT_MODEL_FLAGS = ("--model", "--model_id_or_path")
+_SWIFT = (
+    CliArg(flags=_SWIFT_MODEL_FLAGS, revision_flags=("--model_revision",)),
+    CliArg(flags=("--adapters",), many=True, allow_legacy=False, pinnable=False),
+    CliArg(flags=("--ref_model", "--reward_model", "--teacher_model", "--prm_model", "--orm_model"),
+           revision_flags=("--ref_model_revision", "--reward_model_revision", "--teacher_model_revision"),
+           allow_legacy=False),
+    CliArg(flags=("--dataset", "--val_dataset"), kind="dataset", many=True, value=VALUE_SWIFT_DATASET,
+           allow_legacy=False, pinnable=False),
+    CliArg(flags=("--hub_model_id",), role="publish"),
+)
+_SWIFT_COMMANDS = ("sft", "pt", "rlhf", "infer", "deploy", "export", "eval", "sample", "app", "web-ui", "merge-lora",
+                   "rollout")
+_SWIFT_MEGATRON_COMMANDS = ("sft", "pt", "rlhf", "export")
+
+COMMANDS: tuple[CliCommand, ...] = (
+    # huggingface_hub: `hf` / `huggingface-cli`, also `python -m huggingface_hub.commands.huggingface_cli`
+    *(CliCommand((program, "download"), _HF_DOWNLOAD, api=f"shell:{shown} download",
+                 value_options=_HF_DOWNLOAD_VALUE_OPTIONS, list_options=frozenset({"--include", "--exclude"}),
+                 kind_option="--repo-type")
+      for program, shown in (("hf", "hf"), ("huggingface-cli", "huggingface-cli"),
+                             ("huggingface_hub.commands.huggingface_cli", "hf"), ("huggingface_hub.cli.hf", "hf"))),
+    *(CliCommand((program, "upload"), _HF_UPLOAD, api=f"shell:{shown} upload",
+                 value_options=_HF_UPLOAD_VALUE_OPTIONS, kind_option="--repo-type")
+      for program, shown in (("hf", "hf"), ("huggingface-cli", "huggingface-cli"),
+                             ("huggingface_hub.commands.huggingface_cli", "hf"), ("huggingface_hub.cli.hf", "hf"))),
+    # vLLM: `vllm serve org/m`, the OpenAI server module (`python -m vllm.entrypoints.openai.api_server --model`)
+    CliCommand(("vllm", "serve"), _VLLM_ARGS, switches=VLLM_SWITCHES),
+    CliCommand(("vllm.entrypoints.*",), _VLLM_ARGS, api="shell:vllm serve", switches=VLLM_SWITCHES),
+    # mlx-lm: `mlx_lm.generate --model`, `mlx_lm.convert --hf-path ... --upload-repo`, `mlx_lm generate`
+    *(CliCommand((f"mlx_lm.{verb}",), _MLX) for verb in ("generate", "convert", "lora", "server", "chat", "fuse",
+                                                          "evaluate", "cache_prompt", "manage", "benchmark")),
+    *(CliCommand(("mlx_lm", verb), _MLX, api=f"shell:mlx_lm.{verb}") for verb in ("generate", "convert", "lora",
+                                                                                    "server", "chat", "fuse")),
+    CliCommand(("mlx_vlm.generate",), (CliArg(flags=("--model",), pinnable=False),)),
+    # torchtune: `tune download org/m --output-dir ...` (no revision flag)
+    CliCommand(("tune", "download"), (CliArg(positional=0, pinnable=False, reads_local_paths=False),),
+               value_options=frozenset({"--output-dir", "--output-dir-use-symlinks", "--hf-token",
+                                        "--ignore-patterns", "--source", "--kaggle-username", "--kaggle-api-key"})),
+    # Ollama: `ollama pull llama3`, `ollama run hf.co/org/repo:Q4_K_M`
+    *(CliCommand(("ollama", verb), (CliArg(positional=0, value=VALUE_OLLAMA, pinnable=False, reads_local_paths=False),), api="shell:ollama")
+      for verb in ("pull", "run", "create", "show")),
+    # ms-swift: ModelScope ids unless `--use_hf true` / `USE_HF=1`
+    *(CliCommand(("swift", verb), _SWIFT, api="shell:swift", source="modelscope",
+                 hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),
+    *(CliCommand(("megatron", verb), _SWIFT, api="shell:megatron", source="modelscope",
+                 hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_MEGATRON_COMMANDS),
+    *(CliCommand((f"swift.cli.{verb}",), _SWIFT, api="shell:swift", source="modelscope",
+                 hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),
+    # OpenRLHF: `python -m openrlhf.cli.train_ppo_ray --actor.model_name_or_path org/m --data.prompt_dataset org/d`
+    # (also `deepspeed --module`; older releases: `--pretrain`, `--reward_pretrain`, `--prompt_data`)
+    CliCommand(("openrlhf.cli.*",), (
+        CliArg(flags=("--pretrain", "--reward_pretrain", "--critic_pretrain", "--ref_pretrain", "--teacher_pretrain",
+                      "--actor.model_name_or_path", "--reward.model_name_or_path", "--critic.model_name_or_path",
+                      "--ref.model_name_or_path", "--model.model_name_or_path"),
+               allow_legacy=False, pinnable=False),
+        CliArg(flags=("--dataset", "--prompt_data", "--pretrain_data", "--eval_dataset", "--data.dataset",
+                      "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
+               allow_legacy=False, pinnable=False),
+    ), api="shell:openrlhf"),
+    # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
+    CliCommand(("verl.*",), (
+        CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",
+                      "model.partial_pretrain", "actor_rollout_ref.model.tokenizer_path", "critic.model.tokenizer_path",
+                      "reward_model.model.input_tokenizer", "+ref.model.path", "ref.model.path"),
+               allow_legacy=False, pinnable=False),
+    ), api="shell:verl"),
+)
+
+_HF_SCRIPT_REVISIONS = ("--model_revision", "--revision")
+
+FLAGS: tuple[CliArg, ...] = (
+    # text-generation-inference launcher (and its container's arguments)
+    CliArg(flags=("--model-id",), revision_flags=("--revision",)),
+    CliArg(flags=("--lora-adapters",), value=VALUE_COMMA_NAMED, api="shell:--lora-adapters", trusts=False,
+           allow_legacy=False, pinnable=False),
+    # Hugging Face example scripts (run_clm.py, run_glue.py, ...): HfArgumentParser dataclasses
+    CliArg(flags=("--model_name_or_path",), revision_flags=_HF_SCRIPT_REVISIONS),
+    CliArg(flags=("--model-name-or-path",), revision_flags=("--model-revision", "--revision")),
+    CliArg(flags=("--tokenizer_name",), revision_flags=_HF_SCRIPT_REVISIONS, trusts=False),
+    CliArg(flags=("--config_name",), revision_flags=_HF_SCRIPT_REVISIONS, trusts=False),
+    CliArg(flags=("--dataset_name",), kind="dataset", revision_flags=("--dataset_revision",), trusts=False),
+    CliArg(flags=("--dataset-name",), kind="dataset", revision_flags=("--dataset-revision",), trusts=False),
+    # no revision flag is known for these: pinnable, but a fix is by hand (the script may not take one)
+    CliArg(flags=("--teacher_model_name_or_path", "--teacher_model", "--teacher_model_id"), pinnable=True),
+    CliArg(flags=("--reward_model_name_or_path",), pinnable=True),
+    CliArg(flags=("--hub_model_id", "--push_to_hub_model_id", "--hub-model-id"), role="publish"),
+    CliArg(flags=("--dataset_mixer_list",), kind="dataset", value=VALUE_WEIGHTED, many=True, allow_legacy=False,
+           pinnable=True, trusts=False),
+    # lm-evaluation-harness: `--model hf --model_args pretrained=org/m,revision=...,peft=org/a,tokenizer=org/t`
+    CliArg(flags=("--model_args",), value=VALUE_KEY_VALUES,
+           keys=(("pretrained", "model"), ("peft", "model"), ("tokenizer", "model"), ("delta", "model"),
+                 ("model", "model")),
+           revision_key_in_value="revision", api="shell:--model_args", pinnable=True),
+    # LeRobot (draccus dotted flags)
+    CliArg(flags=("--dataset.repo_id",), kind="dataset", revision_flags=("--dataset.revision",), allow_legacy=False,
+           trusts=False),
+    CliArg(flags=("--policy.path", "--policy.pretrained_path"), allow_legacy=False, pinnable=False, trusts=False),
+    CliArg(flags=("--policy.repo_id",), role="publish", allow_legacy=False),
+)
+
+_COMMANDS_BY_PROGRAM: dict[str, list[CliCommand]] = {}
+_WILDCARD_COMMANDS: list[CliCommand] = []
+for _command in COMMANDS:
+    if "*" in _command.words[0]:
+        _WILDCARD_COMMANDS.append(_command)
+    else:
+        _COMMANDS_BY_PROGRAM.setdefault(_command.words[0], []).append(_command)
+
+FLAG_ROWS: dict[str, CliArg] = {flag: row for row in FLAGS for flag in row.flags}
+"""Every flag of `FLAGS`, to its row."""
+
+
+def command_for(program: str, rest_words: list[str]) -> CliCommand | None:
+    """The row for a program (basename or `python -m` module) and the words after it, if any."""
+    for command in _COMMANDS_BY_PROGRAM.get(program, ()):
+        if command.matches(program, rest_words):
+            return command
+    if "." in program:
+        for command in _WILDCARD_COMMANDS:
+            if command.matches(program, rest_words):
+                return command
+    return None
