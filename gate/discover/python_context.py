@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING
 
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.catalog.context import (
+    DATASET_TOKENS,
     ID_TOKENS,
+    LOADING_CALL_TOKENS,
+    MODEL_TOKENS,
     call_says_load,
     context_kind,
     is_publish_name,
@@ -57,9 +60,62 @@ ARGUMENT_DECLARATIONS = frozenset({"add_argument", "DEFINE_string", "option", "O
 _DEAD_TESTS = (False, 0, None)
 
 
+WINDOW_LINES = 20
+"""A literal is read only when a name written on its line or the 20 before it says model, dataset, load or
+publish (or when the literal before it was read and sits at most 2 lines above: the rest of a long list).
+Evidence further away is given up: library code is full of `org/name`-shaped strings (`HTTP/1.1`, `call/cc`,
+`cache/lastfailed`) far from any model, and parsing each of those files would cost more than the rest of the scan."""
+_NAME_RUN = re.compile(r"(?<![#\w.-])([A-Za-z_][\w.-]*)(\s*\()?")
+"""A name as the detector reads one (identifier, dotted attribute, `--flag.path`, dict key), and whether it is
+called. `#push` is a lexer state (pygments), never a name."""
+_VERDICTS: dict[tuple[str, bool], bool] = {}
+_PUBLISH_WORDS = frozenset({"push", "upload", "publish", "hub", "destination", "target", "output"})
+_WORDS = {*MODEL_TOKENS, *DATASET_TOKENS, *_PUBLISH_WORDS}
+_VOCABULARY = re.compile("|".join(sorted(_WORDS | {
+    max(word.split("_"), key=len) for word in LOADING_CALL_TOKENS if not _WORDS.intersection(word.split("_"))},
+    key=len, reverse=True)))
+"""A word one of which a name must hold (lower-cased) to say anything: a cheap test before reading its tokens."""
+
+
+def says_publish(name: str) -> bool:
+    """`is_publish_name`, read by whole words and only for names of two words or more (`hub_model_id`,
+    `push_repo`, `uploadRepo`): not `pushd`, `bipush` or a lone `push` (a lexer state, a flag)."""
+    tokens = name_tokens(name)
+    return len(tokens) > 1 and is_publish_name(name) and any(t in _PUBLISH_WORDS for t in tokens)
+
+
+def name_says_something(name: str, called: bool) -> bool:
+    """The name (or one of its dotted parts) says model, dataset or publish, or it is called and says load:
+    what the detector accepts as evidence."""
+    key = (name, called)
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        verdict = _VOCABULARY.search(name.lower()) is not None and any(context_kind(part) is not None or says_publish(part) or (called and call_says_load(part))
+                      for part in {name, *name.split(".")} if part)
+        if len(_VERDICTS) < 100_000:
+            _VERDICTS[key] = verdict
+    return verdict
+
+
+_LAST: list = [None, ()]
+"""The last text read and its offsets: the prefilter and the detection read the same text one after the other."""
+
+
 def candidate_offsets(text: str) -> list[int]:
-    """Offsets of the quoted `org/name` literals of `text` that context detection could report (the prefilter)."""
+    """Offsets of the quoted `org/name` literals of `text` that context detection reads (and the prefilter lets
+    through). Detection reads exactly these, so the prefilter can never hide one."""
+    if _LAST[0] is text:
+        return list(_LAST[1])
+    offsets = _candidate_offsets(text)
+    _LAST[0], _LAST[1] = text, tuple(offsets)
+    return offsets
+
+
+def _candidate_offsets(text: str) -> list[int]:
     offsets: list[int] = []
+    accepted_line_end = -1  # end of the line of the last literal read
+    evidence_at = -1  # the line start of the last literal whose window held a name that says something
+    clean_until = 0  # the text before this offset (from the last window scanned) holds no such name
     for match in _SLASH_THEN_QUOTE.finditer(text):
         slash = match.start()
         head = _QUOTE_THEN_ORG.search(text, max(0, slash - 97), slash)
@@ -71,6 +127,23 @@ def candidate_offsets(text: str) -> list[int]:
         line_start = text.rfind("\n", 0, slash) + 1
         if text[line_start:slash].lstrip().startswith(("#", ">>>", "... ")):
             continue  # a comment or a doctest: never a string literal of the code
+        line_end = text.find("\n", slash)
+        line_end = len(text) if line_end == -1 else line_end
+        if accepted_line_end < 0 or text.count("\n", accepted_line_end, line_start) > 2:
+            window_start = line_start
+            for _ in range(WINDOW_LINES):
+                window_start = text.rfind("\n", 0, max(window_start - 1, 0)) + 1
+                if window_start == 0:
+                    break
+            if evidence_at < window_start:
+                # Text an earlier window read without finding a name is not read again; a window that finds one
+                # also serves the literals of the next 20 lines.
+                names = set(_NAME_RUN.findall(text, max(window_start, clean_until), line_end))
+                if not any(name_says_something(name, bool(called)) for name, called in names):
+                    clean_until = line_end
+                    continue
+                evidence_at = line_start
+        accepted_line_end = line_end
         offsets.append(slash)
     return offsets
 
@@ -194,7 +267,7 @@ class _Evidence:
 def _judge_name(name: str | None, call: ast.Call | None) -> _Evidence | None:
     if not name:
         return None
-    publish = is_publish_name(name)
+    publish = says_publish(name)
     kind = context_kind(name)
     if kind is None and not publish:
         return None
@@ -207,7 +280,7 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     own = callee.rsplit(".", 1)[-1]
     if own.split("()")[0] in SAVE_CALLS:
         return None
-    if is_publish_name(own):
+    if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
     if call_says_load(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)

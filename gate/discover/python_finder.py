@@ -636,6 +636,9 @@ def _used_like_the_api(text: str, token: str, offset: int) -> bool:
         return False
     if token == "evaluate":
         return after == "." or text.endswith("import ", 0, offset)
+    if token in catalog.SCOPED_MODULES:  # `from trl import ...`, `import trl`, `trl.SFTTrainer(...)`
+        line_start = text.rfind("\n", 0, offset) + 1
+        return after == "." or text[line_start:offset].lstrip().startswith(("from ", "import "))
     if before == ".":
         return text.endswith(("transformers.", "pipelines."), 0, offset)
     line_start = text.rfind("\n", 0, offset) + 1
@@ -693,7 +696,7 @@ def relevant_lines(text: str) -> list[int] | None:
                 continue
             if alias:
                 extra.add(alias)
-            elif name in catalog.GENERIC_NAMES:
+            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES:
                 extra.add(name)
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:

@@ -58,16 +58,20 @@ def test_the_prefilter_changes_nothing_on_any_fixture(root, monkeypatch):
 
 
 @pytest.mark.parametrize(("text", "count"), [
-    ('x = "org/m"\n', 1),
-    ("x = 'org/m'\n", 1),
-    ('x = """org/m"""\n', 1),
-    ('x = ["org/a", "org/b"]\n', 2),
-    ('x = "text/plain"\n', 0),  # a media type
-    ('x = "org/m.bin"\n', 0),  # a file name
+    ('model = "org/m"\n', 1),
+    ("model = 'org/m'\n", 1),
+    ('model = """org/m"""\n', 1),
+    ('MODELS = ["org/a", "org/b"]\n', 2),
+    ('model = "text/plain"\n', 0),  # a media type
+    ('model = "org/m.bin"\n', 0),  # a file name
     ('# model = "org/m"\n', 0),  # a comment
     ('    >>> load("org/m")\n', 0),  # a doctest
-    ('x = "org/m\'\n', 0),  # the quotes do not pair
-    ('x = "a/b/c"\n', 0),
+    ('model = "org/m\'\n', 0),  # the quotes do not pair
+    ('model = "a/b/c"\n', 0),
+    ('version = "HTTP/1.1"\n', 0),  # no word of the vocabulary near it
+    ('x = 1\n' * 25 + 'lexer = "call/cc"\n', 0),
+    ('MODELS = [\n' + '    "org/a",\n' * 40 + ']\n', 40),  # a long list: read on from the one before
+    ('model = "org/m"\n' + 'x = 1\n' * 25 + 'y = "org/far"\n', 1),
 ])
 def test_candidate_literals(text, count):
     assert len(candidate_offsets(text)) == count

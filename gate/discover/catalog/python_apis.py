@@ -212,15 +212,15 @@ SPECS: tuple[ApiSpec, ...] = (
                   for keyword in ("model", "ref_model", "reward_model", "value_model", "processing_class")),
             trust_keyword=None),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
-    ApiSpec(("*TrainingArguments", *(f"*.{config}" for config in _TRL_CONFIGS)),
-            "{package}.{callee}", (Slot(None, ("hub_model_id", "push_to_hub_model_id"), ()),), role="publish",
-            pinnable=False, trust_keyword=None),
+    ApiSpec(("*TrainingArguments",), "{package}.{callee}",
+            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), ()),), role="publish", pinnable=False,
+            trust_keyword=None),
+    ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
+            "trl.{callee}", (Slot(None, ("hub_model_id",), ()),), role="publish", pinnable=False, trust_keyword=None),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), qualified_only=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit", "*HfApi().create_branch", "*HfApi().create_tag",
-             "huggingface_hub.create_branch", "huggingface_hub.create_tag"),
-            "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
+    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
             pinnable=False,
             trust_keyword=None, repo_type_keyword="repo_type", bare=True),
     ApiSpec(("*.upload_folder", "*.upload_file", "*.upload_large_folder"), "huggingface_hub.{callee}",
@@ -292,7 +292,7 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("lm_eval.simple_evaluate", "lm_eval.*.simple_evaluate", "lm_eval.evaluate", "lm_eval.*.evaluate"),
             "lm_eval.{callee}", (Slot(None, ("model_args",), ()),), id_form=ID_MODEL_ARGS, trust_keyword=None),
     ApiSpec(("lm_eval.*.HFLM", "lm_eval.*.VLLM", "lm_eval.*.HFMultimodalLM"), "lm_eval.{callee}",
-            (Slot(None, ("pretrained",)), Slot(None, ("tokenizer",)), Slot(None, ("peft",), ())), bare=True),
+            (Slot(None, ("pretrained",)), Slot(None, ("tokenizer",)), Slot(None, ("peft",), ()))),
     # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
     ApiSpec(("timm.create_model", "timm.*.create_model", "open_clip.create_model", "open_clip.create_model_and_transforms",
              "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
@@ -312,13 +312,12 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("hf_path",)), Slot(None, ("upload_repo",), (), role="publish"))),
     # --- agents and robots ------------------------------------------------------------------------------------
     ApiSpec(("smolagents.TransformersModel", "smolagents.*.TransformersModel", "smolagents.VLLMModel",
-             "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),),
-            bare=True),
+             "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),)),
     ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.HfApiModel",
              "smolagents.*.HfApiModel", "smolagents.MLXModel", "smolagents.*.MLXModel"), "smolagents.{callee}",
-            (Slot(0, ("model_id",), ()),), pinnable=False, bare=True),
+            (Slot(0, ("model_id",), ()),), pinnable=False),
     ApiSpec(("lerobot.*.LeRobotDataset", "lerobot.*.LeRobotDatasetMetadata", "lerobot.*.StreamingLeRobotDataset"),
-            "lerobot.{callee}", (Slot(0, ("repo_id",)),), kind="dataset", trust_keyword=None, bare=True),
+            "lerobot.{callee}", (Slot(0, ("repo_id",)),), kind="dataset", trust_keyword=None),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
             trust_keyword=None, runs_remote_code=True, bare=True),
     ApiSpec(("torch.hub.load", "torch.hub.list", "torch.hub.help"), "torch.hub.{callee}",
@@ -413,18 +412,30 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if not any(other != t and other in t for other in tokens))
 
 
+SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers")
+"""Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
+`CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
+row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
+and every name imported from it marks its lines (python_finder.relevant_lines)."""
+
+
+def _scoped(spec: ApiSpec) -> bool:
+    return not spec.bare and all(p.split(".")[0] in SCOPED_MODULES for p in spec.calls)
+
+
+_SCOPED_NAMES = frozenset(name for name, indexes in _EXACT_NAMES.items() if all(_scoped(SPECS[i]) for i in indexes))
 TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
-    *(name for name in _EXACT_NAMES if name not in GENERIC_NAMES),
+    *(name for name in _EXACT_NAMES if name not in GENERIC_NAMES and name not in _SCOPED_NAMES),
+    *SCOPED_MODULES,
     *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES if name.strip("*")),
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
     "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead.
-    "Card.load", "Pipeline.download", "clone_from", "lm_eval",
+    "Card.load", "Pipeline.download", "clone_from",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
-PREFILTER_KEYS = ("from_", "load_", "download", "_info", "get_", "hf", "ugging", "llama", "Encoder", "Trainer", "Config",
-                  "Model", "upload_", "create_")
+PREFILTER_KEYS = ("from_", "load_", "download", "_info", "get_", "hf", "ugging", "llama", "Encoder", "create_")
 """Pieces that several trigger tokens share. Every search is a pass over the whole text, so a text is searched
 once for each piece and for the tokens holding it only where the piece occurs: about half the passes, and files
 without any trigger (most of them) are rejected sooner. Only speed depends on this list, never the result."""
@@ -440,7 +451,7 @@ def _group_by_key(tokens: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple
 TRIGGER_GROUPS = _group_by_key(TRIGGER_TOKENS, PREFILTER_KEYS)
 """(piece, the trigger tokens containing it): every trigger token is in exactly one group; a token that shares no
 piece is its own group."""
-WEAK_TRIGGERS = frozenset({"pipeline", "evaluate"})
+WEAK_TRIGGERS = frozenset({"pipeline", "evaluate", *SCOPED_MODULES})
 """Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
 like the API (see python_finder.relevant_lines)."""
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(")
