@@ -132,9 +132,9 @@ def _candidate_offsets(text: str) -> list[int]:
         if accepted_line_end < 0 or text.count("\n", accepted_line_end, line_start) > 2:
             window_start = line_start
             for _ in range(WINDOW_LINES):
-                window_start = text.rfind("\n", 0, max(window_start - 1, 0)) + 1
                 if window_start == 0:
                     break
+                window_start = text.rfind("\n", 0, window_start - 1) + 1
             if evidence_at < window_start:
                 # Text an earlier window read without finding a name is not read again; a window that finds one
                 # also serves the literals of the next 20 lines.
@@ -148,10 +148,18 @@ def _candidate_offsets(text: str) -> list[int]:
     return offsets
 
 
+_PLAUSIBLE: dict[str, bool] = {}
+
+
 def plausible_id(value: str) -> bool:
     """An `org/name` string nothing speaks against before its context is read."""
-    return (looks_like_hub_id(value) and negative_evidence(value) is None
-            and value.split("/", 1)[0].lower() not in MEDIA_TYPE_HEADS)
+    verdict = _PLAUSIBLE.get(value)
+    if verdict is None:
+        verdict = (looks_like_hub_id(value) and negative_evidence(value) is None
+                   and value.split("/", 1)[0].lower() not in MEDIA_TYPE_HEADS)
+        if len(_PLAUSIBLE) < 100_000:
+            _PLAUSIBLE[value] = verdict
+    return verdict
 
 
 def candidate_lines(text: str) -> list[int]:
