@@ -291,6 +291,9 @@ SPECS: tuple[ApiSpec, ...] = (
     # lm-eval: `simple_evaluate(model="hf", model_args="pretrained=org/m,revision=...")`, `HFLM(pretrained=...)`.
     ApiSpec(("lm_eval.simple_evaluate", "lm_eval.*.simple_evaluate", "lm_eval.evaluate", "lm_eval.*.evaluate"),
             "lm_eval.{callee}", (Slot(None, ("model_args",), ()),), id_form=ID_MODEL_ARGS, trust_keyword=None),
+    # lighteval task definitions: `LightevalTaskConfig(name=..., hf_repo="org/dataset", hf_revision=...)`.
+    ApiSpec(("lighteval.*.LightevalTaskConfig",), "lighteval.LightevalTaskConfig",
+            (Slot(None, ("hf_repo",), ("hf_revision",)),), kind="dataset", trust_keyword=None),
     ApiSpec(("lm_eval.*.HFLM", "lm_eval.*.VLLM", "lm_eval.*.HFMultimodalLM"), "lm_eval.{callee}",
             (Slot(None, ("pretrained",)), Slot(None, ("tokenizer",)), Slot(None, ("peft",), ()))),
     # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
@@ -412,7 +415,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if not any(other != t and other in t for other in tokens))
 
 
-SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers")
+SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
