@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from gate.discover import catalog
+from gate.discover import catalog, python_context
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
@@ -122,6 +122,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             location = locate_hub_url(value)
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
         return []
+    if form == catalog.ID_MODEL_ARGS:
+        return python_context.model_args_targets(value, kind, repo_paths)
     if form == catalog.ID_HF_FILESYSTEM:
         location = parse_hf_path(value if value.startswith("hf://") else "hf://" + value.lstrip("/"))
         if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
@@ -240,6 +242,7 @@ class _Scan:
         for node, scope in self.index.strings:
             if id(node) not in self.consumed:
                 self._string(node, scope)
+        python_context.context_references(self)
         return sorted(dict.fromkeys(self.references), key=lambda r: (r.line, r.column, r.api, r.id or ""))
 
     # ------------------------------------------------------------------------------------------ places
@@ -267,13 +270,16 @@ class _Scan:
     def _emit(self, node: ast.AST, *, kind: str, source: str, id: str | None, revision: str | None, api: str,
               pinnable: bool = True, dynamic: bool = False, expression: str | None = None,
               trust_remote_code: bool | None = False, revision_key: str | None = None,
-              line_offset: int = 0, column: int | None = None) -> None:
+              line_offset: int = 0, column: int | None = None, confidence: str = "high", role: str = "load") -> None:
         line, col = self._where(node, line_offset, column)
+        if role == "publish":  # a push target: nothing to pin (`revision=` there names the branch written to)
+            pinnable, revision_key = False, None
         self.references.append(Reference(
             kind=kind,  # type: ignore[arg-type]
             source=source, id=id, revision=revision, pinned=is_pinned_for(source, revision), pinnable=pinnable,
             path=self.path, line=line, column=col, api=api, dynamic=dynamic, expression=expression,
             trust_remote_code=trust_remote_code, syntax=self.syntax, revision_key=revision_key,
+            confidence=confidence, role=role,  # type: ignore[arg-type]
         ))
 
     def _consume(self, node: ast.AST) -> None:
@@ -311,16 +317,20 @@ class _Scan:
         api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
         kind = self._kind(spec, arguments)
+        if kind == catalog.KIND_FROM_RECEIVER:
+            kind = python_context.receiver_kind(call, dotted)
         trust = self._trust(spec, arguments)
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
-            entry = arguments.get(slot.position, slot.keywords)
+            entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
+                self._entry_inside(arguments, slot)
             if entry is None:
                 if slot.default_when_missing and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
                                pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
+                               role=slot.role or spec.role,
                                expression=f"{unparse(call)}  # no {slot.keywords[0]} given: the library picks "
                                           "a default repository, unpinned")
                 continue
@@ -331,6 +341,8 @@ class _Scan:
                                   and not (isinstance(node, ast.Constant) and node.value is None)):
                 # Unknown, or only a `None` default (`field(default=None)`, argparse without a default):
                 # the id comes from outside the file.
+                if slot.usually_object and not python_context.names_an_id(node):
+                    continue  # `SFTTrainer(model=model)`: a loaded model, not an id
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
             slot_trust = True if slot.runs_code else trust
@@ -339,7 +351,7 @@ class _Scan:
                     continue
                 if slot.qualified_only and "/" not in value:
                     continue
-                for target in interpret_id(value, spec, kind, self.repo_paths):
+                for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
                     self._emit_target(call, spec, slot, arguments, target, api, slot_trust)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
@@ -392,6 +404,14 @@ class _Scan:
             return key, [(r, None) for r in dict.fromkeys(revisions)] or [(None, None)]
         return default_key, [(None, None)]
 
+    def _entry_inside(self, arguments: _Arguments, slot: Slot) -> tuple[ast.AST, Scope] | None:
+        """The `slot.inside` entry of the slot's dict keyword (`pretrained_cfg_overlay=dict(hf_hub_id=...)`)."""
+        for keyword in slot.keywords:
+            entries = arguments.nested(keyword)
+            if entries and slot.inside in entries:
+                return entries[slot.inside]
+        return None
+
     def _emit_target(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, target: Target,
                      api: str, trust: bool | None) -> None:
         if target.revision_key is not None:
@@ -404,7 +424,7 @@ class _Scan:
         for revision, expression in revisions:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
                        pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
-                       trust_remote_code=trust, revision_key=key)
+                       trust_remote_code=trust, revision_key=key, role=slot.role or spec.role)
         if target.look_alike is not None:
             line, _ = self._where(call)
             self.warnings.append(ScanWarning(self.path, (
@@ -424,7 +444,8 @@ class _Scan:
             "huggingface" if spec.id_form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_PRESET) else spec.source
         for revision, _ in revisions:
             self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api, pinnable=spec.pinnable,
-                       dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key)
+                       dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key,
+                       role=slot.role or spec.role)
 
     def _paths_in(self, call: ast.Call, entry: tuple[ast.AST, Scope], api: str) -> None:
         """Hub strings inside a keyword's value (`data_files={"train": "hf://datasets/..."}`), reported at the call."""
@@ -448,15 +469,15 @@ class _Scan:
             return
         dotted, origin = self.resolver.qualname(node, scope or self.index.module)
         spec = catalog.match_call(dotted, origin != "unknown")
-        if spec is None:
-            return
+        if spec is None or spec.role == "publish":
+            return  # (`if args.push_to_hub:` reads a flag; a push target taken as a value loads nothing)
         api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if origin == "import" else "")
         api = api.replace("{callee}", node.attr)
         slot = spec.slots[0]
         key = slot.revision_keywords[0] if slot.revision_keywords else (
             f"{slot.nested_revision[0]}.revision" if slot.nested_revision else None)
         where = api_node or node
-        kind = spec.kind if spec.kind != catalog.KIND_FROM_REPO_TYPE else "model"
+        kind = spec.kind if spec.kind not in (catalog.KIND_FROM_REPO_TYPE, catalog.KIND_FROM_RECEIVER) else "model"
         self._emit(where, kind=kind, source=spec.source, id=None, revision=None, api=api, pinnable=spec.pinnable,
                    dynamic=True, expression=unparse(where), trust_remote_code=None if spec.trust_keyword else
                    spec.runs_remote_code, revision_key=key)
@@ -615,6 +636,9 @@ def _used_like_the_api(text: str, token: str, offset: int) -> bool:
         return False
     if token == "evaluate":
         return after == "." or text.endswith("import ", 0, offset)
+    if token in catalog.SCOPED_MODULES:  # `from trl import ...`, `import trl`, `trl.SFTTrainer(...)`
+        line_start = text.rfind("\n", 0, offset) + 1
+        return after == "." or text[line_start:offset].lstrip().startswith(("from ", "import "))
     if before == ".":
         return text.endswith(("transformers.", "pipelines."), 0, offset)
     line_start = text.rfind("\n", 0, offset) + 1
@@ -640,9 +664,9 @@ def relevant_lines(text: str) -> list[int] | None:
     ollama `Client()`. Plain `str.find` passes: about twice as fast here as one big regex alternation.
     """
     present = trigger_tokens_in(text)
-    if not present:
+    offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
+    if not present and not offsets:
         return []
-    offsets: list[int] = []
     weak: list[tuple[str, int]] = []
     for token in present:
         if token in catalog.WEAK_TRIGGERS:
@@ -672,7 +696,7 @@ def relevant_lines(text: str) -> list[int] | None:
                 continue
             if alias:
                 extra.add(alias)
-            elif name in catalog.GENERIC_NAMES:
+            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES:
                 extra.add(name)
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:

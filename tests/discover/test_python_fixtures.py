@@ -35,4 +35,6 @@ def test_every_catalog_row_has_a_fixture(monkeypatch):
     monkeypatch.setattr(catalog, "match_call", recording)
     for form in PYTHON_FORMS:
         discover(str(FIXTURES / "python" / form / "repo"))
+    for catalog_form in FIXTURES.glob("python-catalog-*/repo"):  # the rows of issue 11 §4
+        discover(str(catalog_form))
     assert [spec.calls for i, spec in enumerate(SPECS) if i not in matched] == []

@@ -87,8 +87,10 @@ def test_revisions_that_look_like_shas_are_not_pins():
     # base64.b64decode("...").decode(): hidden in an encoding
     ("base64-id", [("train.py", 5, None, None, False, True, FROM_PRETRAINED)]),
     # def load(name): return AutoModel.from_pretrained(name): the wrapper's call is dynamic; its callers
-    # (`load("evil-org/backdoor")` in another file) are not followed
-    ("wrapper", [("pkg/loading.py", 5, None, None, False, True, FROM_PRETRAINED)]),
+    # (`load("evil-org/backdoor")` in another file) are not followed through the wrapper, but the call's name
+    # says it loads, so context detection reports the id there (medium confidence)
+    ("wrapper", [("pkg/loading.py", 5, None, None, False, True, FROM_PRETRAINED),
+                 ("pkg/train.py", 3, "evil-org/backdoor", None, False, False, "context:load")]),
 ])
 def test_trick_is_reported_as_dynamic(trick, expected):
     assert found(trick) == expected
@@ -113,8 +115,11 @@ def test_a_strict_policy_denies_what_discovery_reports_as_dynamic():
 @pytest.mark.parametrize("trick", ["method-alias", "getattr-method"])
 def test_loader_used_without_a_direct_call_is_reported_as_dynamic(trick):
     """`load = AutoModel.from_pretrained` / `getattr(AutoModel, "from_pretrained")`: the loader is taken as a
-    value and called elsewhere under another name; the id it gets cannot be known, so the place is reported."""
-    assert found(trick) == [("train.py", 3, None, None, False, True, FROM_PRETRAINED)]
+    value and called elsewhere under another name; the id it gets cannot be known, so the place is reported.
+    The call under the other name (`load("evil-org/backdoor")`) says it loads: a medium-confidence reference."""
+    assert found(trick) == [("train.py", 3, None, None, False, True, FROM_PRETRAINED),
+                            ("train.py", 4, "evil-org/backdoor", None, False, False, "context:load")]
+    assert [r.confidence for r in scan(trick).references] == ["high", "medium"]
 
 
 @pytest.mark.parametrize(("trick", "line"), [("exec-literal", 1), ("eval-literal", 1), ("exec-variable", 5)])

@@ -21,6 +21,7 @@ MODEL_TOKENS = frozenset({
     "encoder", "decoder", "vae", "unet", "teacher", "student", "reward", "critic", "actor", "policy", "embedder",
     "embedding", "embeddings", "reranker", "backbone", "repo", "generator", "discriminator", "classifier",
     "llm", "vlm", "controlnet", "scheduler", "draft", "speculative", "transformer", "peft", "merged", "base",
+    "checkpoints", "tokenizers", "teachers", "encoders", "embedders", "rerankers", "backbones", "loras",
 })
 """Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`)."""
 
@@ -70,7 +71,7 @@ API_MODEL_NAME = re.compile(
 )
 """Names of hosted API models (OpenAI, Anthropic, Google, Cohere): never Hub ids, with or without a provider."""
 
-_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 _FILE_EXTENSION = re.compile(
     r"\.(?:py|ipynb|json|jsonl|ya?ml|toml|txt|csv|tsv|parquet|arrow|md|sh|bin|pt|pth|ckpt|safetensors|onnx|gguf|"
     r"h5|hdf5|pkl|pickle|npy|npz|png|jpe?g|gif|wav|mp3|mp4|zip|tar|gz|tgz|xz|log|cfg|ini|pb|tflite|model|"
@@ -80,7 +81,8 @@ _FILE_EXTENSION = re.compile(
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    """`teacherModelId` → (teacher, model, id); `--policy.path` → (policy, path); `MODEL_NAME` → (model, name)."""
+    """`teacherModelId` → (teacher, model, id); `--policy.path` → (policy, path); `MODEL_NAME` → (model, name);
+    `TOKENIZER2_PATH` → (tokenizer, 2, path)."""
     return tuple(t.lower() for t in _TOKEN_SPLIT.split(name) if t)
 
 

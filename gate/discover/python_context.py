@@ -1,0 +1,489 @@
+"""Context detection for Python: Hub-id-shaped strings where the library is not in the catalog (issue 11 §3).
+
+A string literal shaped like a Hub id (`org/name`, the Hub's naming rules) is a reference of
+`confidence: "medium"` when what it is bound to says model or dataset (a keyword, a parameter default, an
+assignment target, an attribute, a dict key, an argparse flag, a dataclass field: `catalog.context.context_kind`),
+or when it is passed to a call whose name says load/download/from_pretrained (`call_says_load`). Names that say
+publish (`hub_model_id`, `push_to_hub_repo`) make `role: "publish"` references.
+
+Negative evidence (`catalog.context.negative_evidence`, paths in the repository, media types, names the same file
+saves to, code under `if False:`) keeps precision. Catalog references win: a string a catalog call consumed is not
+looked at again, and an id the file already reports with high confidence is not reported twice.
+
+The prefilter is sound by construction: detection only looks at string literals on the lines `candidate_lines`
+returns, and `python_finder.relevant_lines` parses every file that has one.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.catalog.context import (
+    DATASET_TOKENS,
+    ID_TOKENS,
+    LOADING_CALL_TOKENS,
+    MODEL_TOKENS,
+    call_says_load,
+    context_kind,
+    is_publish_name,
+    name_tokens,
+    negative_evidence,
+)
+from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
+from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference
+
+if TYPE_CHECKING:
+    from gate.discover.python_finder import Target, _Scan
+
+_SLASH_THEN_QUOTE = re.compile(r"""/[A-Za-z0-9][\w.-]*["']""")
+"""The tail of a quoted `org/name` literal. Starts with a literal `/`, so the regex engine skips ahead fast."""
+_QUOTE_THEN_ORG = re.compile(r"""["']([A-Za-z0-9][\w.-]*)$""")
+MEDIA_TYPE_HEADS = frozenset({"text", "application", "image", "audio", "video", "multipart", "message", "font",
+                              "model", "chemical", "x-conference"})
+"""`text/plain`, `application/json`: media types are shaped like ids and never are."""
+SAVE_CALLS = frozenset({"save_pretrained", "save_model", "save_to_disk", "save", "save_checkpoint",
+                        "save_state", "mkdir", "makedirs"})
+"""Calls whose first argument is a local destination: a later load of the same name reads it from disk."""
+SAVE_KEYWORDS = frozenset({"output_dir", "save_directory", "save_dir", "save_path", "output_path", "logging_dir",
+                           "cache_dir", "local_dir", "mlx_path"})
+"""Keywords whose value is a local destination."""
+VALUE_LOOKUPS = frozenset({"get", "pop", "getenv", "setdefault", "getattr", "get_env", "environ.get"})
+"""`kwargs.get("model", "org/m")`, `os.getenv("MODEL", "org/m")`, `getattr(args, "model", "org/m")`: the
+default is bound to the key the lookup names."""
+ARGUMENT_DECLARATIONS = frozenset({"add_argument", "DEFINE_string", "option", "Option", "Argument"})
+"""`parser.add_argument("--model", default="org/m")`, absl `DEFINE_string("model", "org/m", ...)`, click, typer."""
+_DEAD_TESTS = (False, 0, None)
+
+
+WINDOW_LINES = 20
+"""A literal is read only when a name written on its line or the 20 before it says model, dataset, load or
+publish (or when the literal before it was read and sits at most 2 lines above: the rest of a long list).
+Evidence further away is given up: library code is full of `org/name`-shaped strings (`HTTP/1.1`, `call/cc`,
+`cache/lastfailed`) far from any model, and parsing each of those files would cost more than the rest of the scan."""
+_NAME_RUN = re.compile(r"(?<![#\w.-])([A-Za-z_][\w.-]*)(\s*\()?")
+"""A name as the detector reads one (identifier, dotted attribute, `--flag.path`, dict key), and whether it is
+called. `#push` is a lexer state (pygments), never a name."""
+_VERDICTS: dict[tuple[str, bool], bool] = {}
+_PUBLISH_WORDS = frozenset({"push", "upload", "publish", "hub", "destination", "target", "output"})
+_WORDS = {*MODEL_TOKENS, *DATASET_TOKENS, *_PUBLISH_WORDS}
+_VOCABULARY = re.compile("|".join(sorted(_WORDS | {
+    max(word.split("_"), key=len) for word in LOADING_CALL_TOKENS if not _WORDS.intersection(word.split("_"))},
+    key=len, reverse=True)))
+"""A word one of which a name must hold (lower-cased) to say anything: a cheap test before reading its tokens."""
+
+
+def says_publish(name: str) -> bool:
+    """`is_publish_name`, read by whole words and only for names of two words or more (`hub_model_id`,
+    `push_repo`, `uploadRepo`): not `pushd`, `bipush` or a lone `push` (a lexer state, a flag)."""
+    tokens = name_tokens(name)
+    return len(tokens) > 1 and is_publish_name(name) and any(t in _PUBLISH_WORDS for t in tokens)
+
+
+def name_says_something(name: str, called: bool) -> bool:
+    """The name (or one of its dotted parts) says model, dataset or publish, or it is called and says load:
+    what the detector accepts as evidence."""
+    key = (name, called)
+    verdict = _VERDICTS.get(key)
+    if verdict is None:
+        verdict = _VOCABULARY.search(name.lower()) is not None and any(context_kind(part) is not None or says_publish(part) or (called and call_says_load(part))
+                      for part in {name, *name.split(".")} if part)
+        if len(_VERDICTS) < 100_000:
+            _VERDICTS[key] = verdict
+    return verdict
+
+
+_LAST: list = [None, ()]
+"""The last text read and its offsets: the prefilter and the detection read the same text one after the other."""
+
+
+def candidate_offsets(text: str) -> list[int]:
+    """Offsets of the quoted `org/name` literals of `text` that context detection reads (and the prefilter lets
+    through). Detection reads exactly these, so the prefilter can never hide one."""
+    if _LAST[0] is text:
+        return list(_LAST[1])
+    offsets = _candidate_offsets(text)
+    _LAST[0], _LAST[1] = text, tuple(offsets)
+    return offsets
+
+
+def _candidate_offsets(text: str) -> list[int]:
+    offsets: list[int] = []
+    accepted_line_end = -1  # end of the line of the last literal read
+    evidence_at = -1  # the line start of the last literal whose window held a name that says something
+    clean_until = 0  # the text before this offset (from the last window scanned) holds no such name
+    for match in _SLASH_THEN_QUOTE.finditer(text):
+        slash = match.start()
+        head = _QUOTE_THEN_ORG.search(text, max(0, slash - 97), slash)
+        if head is None or text[head.start()] != text[match.end() - 1]:
+            continue
+        value = head.group(1) + text[slash:match.end() - 1]
+        if not plausible_id(value):
+            continue
+        line_start = text.rfind("\n", 0, slash) + 1
+        if text[line_start:slash].lstrip().startswith(("#", ">>>", "... ")):
+            continue  # a comment or a doctest: never a string literal of the code
+        line_end = text.find("\n", slash)
+        line_end = len(text) if line_end == -1 else line_end
+        if accepted_line_end < 0 or text.count("\n", accepted_line_end, line_start) > 2:
+            window_start = line_start
+            for _ in range(WINDOW_LINES):
+                if window_start == 0:
+                    break
+                window_start = text.rfind("\n", 0, window_start - 1) + 1
+            if evidence_at < window_start:
+                # Text an earlier window read without finding a name is not read again; a window that finds one
+                # also serves the literals of the next 20 lines.
+                names = set(_NAME_RUN.findall(text, max(window_start, clean_until), line_end))
+                if not any(name_says_something(name, bool(called)) for name, called in names):
+                    clean_until = line_end
+                    continue
+                evidence_at = line_start
+        accepted_line_end = line_end
+        offsets.append(slash)
+    return offsets
+
+
+_PLAUSIBLE: dict[str, bool] = {}
+
+
+def plausible_id(value: str) -> bool:
+    """An `org/name` string nothing speaks against before its context is read."""
+    verdict = _PLAUSIBLE.get(value)
+    if verdict is None:
+        verdict = (looks_like_hub_id(value) and negative_evidence(value) is None
+                   and value.split("/", 1)[0].lower() not in MEDIA_TYPE_HEADS)
+        if len(_PLAUSIBLE) < 100_000:
+            _PLAUSIBLE[value] = verdict
+    return verdict
+
+
+def candidate_lines(text: str) -> list[int]:
+    """1-based lines holding a `candidate_offsets` literal (lines as the tokenizer counts them for `\\n` text)."""
+    lines: list[int] = []
+    line, previous = 1, 0
+    for offset in candidate_offsets(text):
+        line += text.count("\n", previous, offset)
+        previous = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+# ------------------------------------------------------------------------------------------- catalog helpers
+
+_SLOT_SPECS: dict[tuple[int, int], ApiSpec] = {}
+
+
+def slot_spec(spec: ApiSpec, slot: Slot) -> ApiSpec:
+    """`spec`, read with the slot's own id form when it has one (timm's `pretrained_cfg_overlay`)."""
+    if slot.id_form is None or slot.id_form == spec.id_form:
+        return spec
+    key = (id(spec), id(slot))
+    found = _SLOT_SPECS.get(key)
+    if found is None:
+        found = _SLOT_SPECS[key] = replace(spec, id_form=slot.id_form)
+    return found
+
+
+def names_an_id(node: ast.AST) -> bool:
+    """`model_name`, `args.model_id`, `cfg["model_path"]`: an expression whose own name says it holds an id."""
+    name = _expression_name(node)
+    return name is not None and context_kind(name) is not None and any(t in ID_TOKENS for t in name_tokens(name))
+
+
+_MODEL_ARGS_IDS = {"pretrained": "model", "tokenizer": "model", "peft": "model", "delta": "model"}
+
+
+def model_args_targets(value: str, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """lm-eval `model_args`: `pretrained=org/m,revision=abc,tokenizer=org/t,peft=org/adapter`."""
+    from gate.discover.python_finder import Target
+
+    entries = dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+    entries = {key.strip(): item.strip() for key, item in entries.items()}
+    targets: list[Target] = []
+    for key in _MODEL_ARGS_IDS:
+        repo = entries.get(key)
+        if not repo or is_local_path(repo, repo_paths) or not looks_like_hub_id(repo, allow_legacy=True):
+            continue
+        revision = entries.get("revision") if key == "pretrained" else None
+        targets.append(Target(kind, "huggingface", repo, revision or None,
+                              "model_args.revision" if key == "pretrained" else None))
+    return targets
+
+
+def receiver_kind(call: ast.Call, dotted: str) -> str:
+    """`dataset` when the method is called on a dataset (`load_dataset(...).push_to_hub`, `train_ds.push_to_hub`)."""
+    if dotted.startswith("datasets."):
+        return "dataset"
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    name = _expression_name(receiver)
+    return "dataset" if name is not None and context_kind(name) == "dataset" else "model"
+
+
+# ------------------------------------------------------------------------------------------------ detection
+
+
+def _expression_name(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Starred):
+        return _expression_name(node.value)
+    return None
+
+
+def _callee_name(call: ast.Call) -> str:
+    func = call.func
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    elif isinstance(func, ast.Call):
+        parts.append(_callee_name(func) + "()")
+    return ".".join(reversed(parts))
+
+
+def _flag_name(call: ast.Call) -> str | None:
+    """The option a declaration names: `--model_name_or_path`, `dest="model"`, absl's first argument."""
+    for keyword in call.keywords:
+        if keyword.arg == "dest" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+            return keyword.value.value
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    longs = [n for n in names if n.startswith("--")]
+    return (longs or names or [None])[0]
+
+
+class _Evidence:
+    """Why a string is a reference: the name it is bound to and the call it sits in."""
+
+    __slots__ = ("name", "kind", "role", "call")
+
+    def __init__(self, name: str, kind: str, role: str, call: ast.Call | None):
+        self.name, self.kind, self.role, self.call = name, kind, role, call
+
+
+def _judge_name(name: str | None, call: ast.Call | None) -> _Evidence | None:
+    if not name:
+        return None
+    publish = says_publish(name)
+    kind = context_kind(name)
+    if kind is None and not publish:
+        return None
+    return _Evidence(name, kind or "model", ROLE_PUBLISH if publish else ROLE_LOAD, call)
+
+
+def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
+    """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
+    callee = _callee_name(call)
+    own = callee.rsplit(".", 1)[-1]
+    if own.split("()")[0] in SAVE_CALLS:
+        return None
+    if says_publish(own):
+        return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
+    if call_says_load(own):
+        return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)
+    if position == 0 and own[:1].isupper() and context_kind(own) is not None:
+        return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)  # `RewardModel("org/rm")`
+    return None
+
+
+class _Walk:
+    """Finds the string literals on candidate lines with their parents (and whether they sit in dead code)."""
+
+    def __init__(self, tree: ast.Module, lines: list[int]):
+        self.lines = lines
+        line_set = frozenset(lines)
+        self.parents: dict[int, ast.AST] = {}
+        self.strings: list[tuple[ast.Constant, bool]] = []
+        self.functions: dict[int, ast.AST] = {}
+        stack: list[tuple[ast.AST, ast.AST | None, bool, ast.AST | None]] = [(tree, None, False, None)]
+        while stack:
+            node, parent, dead, function = stack.pop()
+            if parent is not None:
+                self.parents[id(node)] = parent
+            if isinstance(node, ast.Constant):
+                if isinstance(node.value, str) and node.lineno in line_set:
+                    self.strings.append((node, dead))
+                    self.functions[id(node)] = function  # type: ignore[assignment]
+                continue
+            inner_function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                continue  # docstrings
+            dead_test = isinstance(node, ast.If) and isinstance(node.test, ast.Constant) and \
+                node.test.value in _DEAD_TESTS
+            for field_name, value in ast.iter_fields(node):
+                children = value if isinstance(value, list) else [value]
+                child_dead = dead or (dead_test and field_name == "body")
+                for child in children:
+                    if isinstance(child, ast.AST) and self._touches(child):
+                        stack.append((child, node, child_dead, inner_function))
+
+    def _touches(self, node: ast.AST) -> bool:
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            first = min(first, decorators[0].lineno)  # a decorated definition's own line is its `def`
+        index = bisect_left(self.lines, first)
+        return index < len(self.lines) and self.lines[index] <= (getattr(node, "end_lineno", None) or first)
+
+    def evidence(self, node: ast.AST) -> _Evidence | None:
+        """What the string `node` is bound to, climbing through containers, conditionals and lookups."""
+        child = node
+        for _ in range(8):
+            parent = self.parents.get(id(child))
+            if parent is None:
+                return None
+            if isinstance(parent, ast.keyword):
+                call = self.parents.get(id(parent))
+                call = call if isinstance(call, ast.Call) else None
+                if call is not None and parent.arg == "default":
+                    own = _callee_name(call).rsplit(".", 1)[-1]
+                    if own in ARGUMENT_DECLARATIONS:
+                        return _judge_name(_flag_name(call), None)
+                    if own in ("field", "Field", "ib", "Parameter"):
+                        child = call
+                        continue
+                if parent.arg is None:
+                    return None
+                found = _judge_name(parent.arg, call)
+                if found is None and call is not None and any(t in ID_TOKENS for t in name_tokens(parent.arg)):
+                    found = _judge_call(call, -1)
+                return found
+            if isinstance(parent, ast.Call):
+                if child is parent.func:
+                    return None
+                position = next((i for i, a in enumerate(parent.args) if a is child), -1)
+                own = _callee_name(parent).rsplit(".", 1)[-1]
+                if own in VALUE_LOOKUPS and position >= 1:
+                    key = parent.args[position - 1]
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        found = _judge_name(key.value, None)
+                        if found is not None:
+                            return found
+                    child = parent  # `x = os.getenv("X", "org/m")`: the binding of the lookup decides
+                    continue
+                if own == "parametrize" and position >= 1 and parent.args and isinstance(parent.args[0], ast.Constant):
+                    # `@pytest.mark.parametrize("model_id", ["org/a", "org/b"])`: the argument names say it
+                    return _judge_name(str(parent.args[0].value), None)
+                if own in ARGUMENT_DECLARATIONS and position >= 1:
+                    return _judge_name(_flag_name(parent), None)  # absl: DEFINE_string("model", "org/m", ...)
+                if own in ("field", "Field", "Parameter"):
+                    child = parent
+                    continue
+                return _judge_call(parent, position)
+            if isinstance(parent, (ast.List, ast.Tuple, ast.Set, ast.IfExp, ast.BoolOp, ast.Starred)):
+                if isinstance(parent, ast.IfExp) and child is parent.test:
+                    return None
+                child = parent
+                continue
+            if isinstance(parent, ast.Dict):
+                if child in parent.values:
+                    key = parent.keys[parent.values.index(child)]
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        found = _judge_name(key.value, None)
+                        if found is not None:
+                            return found
+                child = parent  # `MODELS = {"name": "org/m"}`, `{"org/m": 0.5}` bound to a model-ish name
+                continue
+            if isinstance(parent, ast.Assign):
+                if child is not parent.value:
+                    return None
+                for target in parent.targets:
+                    found = _judge_name(_expression_name(target), None)
+                    if found is not None:
+                        return found
+                return None
+            if isinstance(parent, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                return _judge_name(_expression_name(parent.target), None) if child is parent.value else None
+            if isinstance(parent, ast.arguments):
+                return _judge_name(_default_owner(parent, child), None)
+            if isinstance(parent, ast.Return):
+                function = self.functions.get(id(node))
+                return _judge_name(getattr(function, "name", None), None)
+            return None
+        return None
+
+    def saved_names(self) -> set[str]:
+        """Literals the file writes to (`save_pretrained("out/m")`, `output_dir="out/m"`)."""
+        saved: set[str] = set()
+        for node, _ in self.strings:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.keyword) and parent.arg in SAVE_KEYWORDS:
+                saved.add(node.value)
+            elif isinstance(parent, ast.Call) and parent.args and parent.args[0] is node and \
+                    _callee_name(parent).rsplit(".", 1)[-1] in SAVE_CALLS:
+                saved.add(node.value)
+            elif isinstance(parent, ast.Assign) and any(
+                    (name := _expression_name(t)) and name.lower().replace("-", "_") in SAVE_KEYWORDS
+                    for t in parent.targets):
+                saved.add(node.value)
+        return saved
+
+
+def _default_owner(arguments: ast.arguments, default: ast.AST) -> str | None:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for index, value in enumerate(arguments.defaults):
+        if value is default:
+            return positional[len(positional) - len(arguments.defaults) + index].arg
+    for arg, value in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if value is default:
+            return arg.arg
+    return None
+
+
+def _revision_of(call: ast.Call | None) -> tuple[str | None, str | None, bool]:
+    """(revision, revision_key, trust_remote_code) written as literals in the call the string is passed to."""
+    if call is None:
+        return None, None, False
+    revision, key, trust = None, None, False
+    for keyword in call.keywords:
+        if keyword.arg == "revision":
+            key = "revision"
+            if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                revision = keyword.value.value
+        elif keyword.arg == "trust_remote_code" and isinstance(keyword.value, ast.Constant):
+            trust = keyword.value.value is True
+    return revision, key, trust
+
+
+def context_references(scan: _Scan) -> None:
+    """Add the file's context references to `scan.references` (after its catalog references), and drop loads
+    of names the file saves to."""
+    lines = candidate_lines(scan.text)
+    if not lines:
+        return
+    walk = _Walk(scan.index.tree, lines)
+    saved = walk.saved_names()
+    if saved:
+        scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved]
+    reported = {(r.id, r.role) for r in scan.references if r.id}
+    for node, dead in walk.strings:
+        value = node.value
+        if dead or id(node) in scan.consumed or value in saved or not plausible_id(value) or \
+                is_local_path(value, scan.repo_paths):
+            continue
+        evidence = walk.evidence(node)
+        if evidence is None or (value, evidence.role) in reported:
+            continue
+        reported.add((value, evidence.role))
+        publish = evidence.role == ROLE_PUBLISH
+        revision, key, trust = _revision_of(evidence.call) if not publish else (None, None, False)
+        line, column = scan._where(node)
+        scan.references.append(Reference(
+            kind=evidence.kind,  # type: ignore[arg-type]
+            source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
+            path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
+            syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
+        ))
