@@ -766,6 +766,13 @@ class _Collector:
         consumed: set[int] = set()
         if words and words[0].text in _DECLARATIONS:
             words = []
+        prefix = [value for value in command.env.values() if (value.line, value.column) < (words[0].line, words[0].column)] \
+            if words else []
+        if prefix:
+            # `CUDA_VISIBLE_DEVICES=0 \ swift sft ...`: the command starts at its first prefix assignment, and
+            # that is where its references are reported (people and `git blame` look for the command there).
+            start = min(prefix, key=lambda value: (value.line, value.column))
+            words = [replace(words[0], line=start.line, column=start.column), *words[1:]]
         program, rest, from_input = _program(words)
         if self.implicit_program and words and words[0].text.startswith("-"):
             program, rest = self.implicit_program, words
