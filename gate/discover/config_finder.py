@@ -23,51 +23,31 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
-from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
+from gate.discover.catalog import config as catalog
+from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
+from gate.discover.catalog.context import API_MODEL_NAME, context_kind, is_publish_name, negative_evidence
+from gate.discover.hubids import (
+    is_local_path,
+    is_pinned,
+    look_alike,
+    look_alike_warnings,
+    looks_like_hub_id,
+    parse_hf_path,
+)
+from gate.discover.interface import (
+    CONFIDENCE_MEDIUM,
+    FileResult,
+    Finder,
+    Reference,
+    ScanWarning,
+    SourceFile,
+    file_name,
+    file_suffix,
+)
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
-
-@dataclass(frozen=True)
-class ConfigKey:
-    """One key that names a Hub repository, and the sibling keys that carry its revision."""
-
-    kind: str
-    revision_keys: tuple[str, ...]
-    """Read in this order; the first is the key a fix adds when none is present."""
-    allow_legacy: bool = False
-    """Accept an unqualified id (`gpt2`): only for keys that are unambiguous Hub ids."""
-    report_dynamic: bool = False
-    """Report an interpolated value (`${MODEL}`) as a dynamic reference: only for unambiguous keys."""
-
-
-CONFIG_KEYS: dict[str, ConfigKey] = {
-    # Hugging Face Trainer / example scripts (ModelArguments, DataTrainingArguments).
-    "model_name_or_path": ConfigKey("model", ("model_revision", "revision"), True, True),
-    "pretrained_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
-    "tokenizer_name": ConfigKey("model", ("tokenizer_revision", "model_revision"), True, True),
-    "dataset_name": ConfigKey("dataset", ("dataset_revision", "revision"), True, True),
-    # PEFT adapter configs, axolotl (`revision_of_model`), generic loaders.
-    "base_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
-    "base_model": ConfigKey("model", ("revision_of_model", "revision", "model_revision")),
-    "model_id": ConfigKey("model", ("revision", "model_revision")),
-    "repo_id": ConfigKey("model", ("revision",)),
-    "hub_model_id": ConfigKey("model", ("revision",)),
-    "model": ConfigKey("model", ("revision", "model_revision")),
-    # lm-evaluation-harness tasks.
-    "dataset_path": ConfigKey("dataset", ("dataset_revision", "revision"), True),
-}
-DATASET_LIST_KEYS = frozenset({"datasets", "test_datasets", "pretraining_dataset"})
-"""`datasets: [{path: org/data, revision: ...}]` (axolotl and similar)."""
-DATASET_ITEM_KEY = ConfigKey("dataset", ("revision",), True)
-# Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders).
-NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
-                                                     "local"})
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
-_PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
 _YAML_EXPANSION_LIMIT = 100_000
 MAX_YAML_PARSE_BYTES = 1_000_000
 """Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
@@ -151,8 +131,6 @@ def _yaml_lines_tree(text: str) -> list:
     sibling revision keys and `datasets[].path` items are still understood. Only keys the table knows, the
     sibling keys they need and values holding Hub URLs are kept.
     """
-    wanted = set(CONFIG_KEYS) | {k for spec in CONFIG_KEYS.values() for k in spec.revision_keys} | {
-        "path", "revision", "repo_type"}
     blocks = _Blocks()
     stack: list[tuple[int, int, str | None]] = []  # (indent, block id, key) of the open parents
     for number, line in enumerate(text.split("\n"), start=1):
@@ -170,22 +148,55 @@ def _yaml_lines_tree(text: str) -> list:
             stack.append((indent, number, parent_key))
             indent += len(match.group("dashes"))
         block, block_key = (stack[-1][1], stack[-1][2]) if stack else (0, None)
+        below = 3 if match.group("dashes") else 2  # a list item's block sits above its list's key
+        outer_key = stack[-below][2] if len(stack) >= below else None
         key, value = match.group("key"), match.group("value")
         if key is None:
-            item = (match.group("item") or "").strip().strip("\"'")
-            if "huggingface.co/" in item or "hf.co/" in item:
-                blocks.add_item(block_key, item, number, line.find(item) + 1)
+            raw_item = (match.group("item") or "").strip()
+            item = _yaml_line_scalar(raw_item)
+            if ("/" in item or "=" in item or block_key in catalog.CATALOG_KEY_NAMES
+                    or block_key in catalog.ENVIRONMENT_LIST_KEYS):
+                list_id = stack[-2][1] if match.group("dashes") and len(stack) > 1 else block
+                blocks.add_item(list_id, block_key, item, number, line.find(raw_item) + 1)
             continue
-        key = key.strip()
+        key = _yaml_line_scalar(key.strip(), match.group("quote"))
         if not value:
             stack.append((indent, number, key))
             continue
-        scalar = value.strip()
-        if len(scalar) >= 2 and scalar[0] == scalar[-1] and scalar[0] in "\"'":
-            scalar = scalar[1:-1]
-        if key in wanted or "huggingface.co/" in scalar or "hf.co/" in scalar:
-            blocks.add(block, block_key, key, scalar, number, line.find(key, indent) + 1, line.find(value) + 1)
+        scalar = _yaml_line_scalar(value.strip())
+        if _worth_keeping(key, scalar):
+            blocks.add(block, block_key, key, scalar, number, line.find(match.group("key"), indent) + 1,
+                       line.find(value) + 1, outer_key)
     return blocks.tree()
+
+
+_KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
+                                                                         "path", "id", "name", "source", "type"}
+
+
+def _worth_keeping(key: str, value: str) -> bool:
+    """Pairs the line readers keep: catalog keys and their siblings, names that say model or dataset, and any
+    value or key with a slash (ids, URLs, mixture weights keyed by id)."""
+    return (key in _KEPT_KEYS or "/" in value or "/" in key or context_kind(key) is not None
+            or is_publish_name(key))
+
+
+def _yaml_line_scalar(text: str, quote: str | None = None) -> str:
+    """A scalar as YAML reads it: quotes removed, and a double-quoted one's escapes (`\\x6d`) decoded, so the
+    line reader decides on the same text as the parser."""
+    if quote is None and len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        quote, text = text[0], text[1:-1]
+    if quote == '"' and "\\" in text:
+        import yaml
+
+        try:
+            decoded = yaml.safe_load(f'"{text}"')
+        except yaml.YAMLError:
+            return text
+        return decoded if isinstance(decoded, str) else text
+    if quote == "'":
+        return text.replace("''", "'")
+    return text
 
 
 def _yaml_expanded_size(documents) -> int:
@@ -267,20 +278,23 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
 
 
 def _json_has_candidates(data) -> bool:
-    """Cheap pass on the decoded data: any interesting key with a string value, or any Hub URL?"""
+    """Cheap pass on the decoded data (so `\\u006d` escapes cannot hide a key): any catalog key, or any key or
+    string value with a slash (an `org/name` id, a URL, a mixture keyed by id)?"""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
+                if key in catalog.CATALOG_KEY_NAMES or "/" in key:
+                    return True
                 if isinstance(value, str):
-                    if key in CONFIG_KEYS or key == "path" or "huggingface.co/" in value or "hf.co/" in value:
+                    if "/" in value:
                         return True
                 elif isinstance(value, (dict, list)):
                     stack.append(value)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, (dict, list, str)))
-        elif isinstance(item, str) and ("huggingface.co/" in item or "hf.co/" in item):
+        elif isinstance(item, str) and "/" in item:
             return True
     return False
 
@@ -373,18 +387,19 @@ _TOML_PAIR = re.compile(r"^[ \t]*([\"']?)(?P<key>[A-Za-z0-9_.-]+)\1[ \t]*=[ \t]*
 def _toml_lines_tree(text: str) -> list:
     """TOML that does not parse: `key = "value"` lines, grouped by the `[table]` / `[[array]]` above them."""
     blocks = _Blocks()
-    block, parent_key = 0, None
+    block, parent_key, outer_key = 0, None, None
     for number, line in enumerate(text.split("\n"), start=1):
         header = _TOML_HEADER.match(line)
         if header:
             block = number
             parts = [p.strip().strip("\"'") for p in header.group(2).split(".")]
             parent_key = parts[-1] if header.group(1) == "[[" else None
+            outer_key = parts[-2] if parent_key and len(parts) > 1 else None
             continue
         pair = _TOML_PAIR.match(line)
         if pair:
             blocks.add(block, parent_key, pair.group("key"), pair.group("value"), number,
-                       pair.start("key") + 1, pair.start("value"))
+                       pair.start("key") + 1, pair.start("value"), outer_key)
     return blocks.tree()
 
 
@@ -410,6 +425,7 @@ def _json_lenient_tree(text: str) -> list:
             pending = None
             continue
         if value in "}]":
+            _json_key_without_string(blocks, stack[-1], pending, starts)
             if len(stack) > 1:
                 stack.pop()
             pending = None
@@ -420,38 +436,57 @@ def _json_lenient_tree(text: str) -> list:
             continue
         colon = _JSON_COLON.match(text, token.end())
         if colon is not None and ":" in colon.group(0):
+            _json_key_without_string(blocks, stack[-1], pending, starts)
             pending = (string, token.start())
             continue
         container, holder, is_array = stack[-1]
         if pending is not None:
             line, column = position(starts, pending[1])
-            blocks.add(container, holder, pending[0], string, line, column, position(starts, token.start())[1])
-        elif is_array and ("huggingface.co/" in string or "hf.co/" in string):
+            below = 3 if len(stack) > 1 and stack[-2][2] else 2  # an object in a list: the list's holder repeats
+            outer = stack[-below][1] if len(stack) >= below else None
+            blocks.add(container, holder, pending[0], string, line, column, position(starts, token.start())[1],
+                       outer)
+        elif is_array and ("/" in string or "=" in string or holder in catalog.CATALOG_KEY_NAMES):
             line, column = position(starts, token.start())
-            blocks.add_item(holder, string, line, column)
+            blocks.add_item(container, holder, string, line, column)
         pending = None
     return blocks.tree()
+
+
+def _json_key_without_string(blocks, frame, pending, starts) -> None:
+    """A key whose value was a number or literal (`{"org/data": 0.5}`, a mixture keyed by id): kept as a key."""
+    from gate.discover.url_finder import position
+
+    if pending is not None and "/" in pending[0] and not frame[2]:
+        line, column = position(starts, pending[1])
+        blocks.maps.setdefault(frame[0], (frame[1], _Map(), None))[1].entries.append(
+            (pending[0], line, column, _Scalar(None, line, column, text=False)))
 
 
 class _Blocks:
     """Key/value pairs grouped into mappings, for the readers of files their parser rejects."""
 
     def __init__(self):
-        self.maps: dict[int, tuple[str | None, _Map]] = {}
-        self.items: list[tuple[str | None, _Scalar]] = []
+        self.maps: dict[int, tuple[str | None, _Map, str | None]] = {}
+        self.lists: dict[int, tuple[str | None, _Seq]] = {}
 
     def add(self, block: int, parent_key: str | None, key: str, value: str, line: int, column: int,
-            value_column: int) -> None:
-        self.maps.setdefault(block, (parent_key, _Map()))[1].entries.append(
+            value_column: int, outer_key: str | None = None) -> None:
+        """`outer_key`: the key holding the mapping that holds `parent_key` (`dataset_mixture` of `datasets`)."""
+        self.maps.setdefault(block, (parent_key, _Map(), outer_key))[1].entries.append(
             (key, line, column, _Scalar(value, line, value_column)))
 
-    def add_item(self, parent_key: str | None, value: str, line: int, column: int) -> None:
-        self.items.append((parent_key, _Scalar(value, line, column)))
+    def add_item(self, list_id: int, parent_key: str | None, value: str, line: int, column: int) -> None:
+        """A scalar item of the list `list_id` (items of one list stay together, in order)."""
+        self.lists.setdefault(list_id, (parent_key, _Seq()))[1].items.append(_Scalar(value, line, column))
 
     def tree(self) -> list:
         root = _Map()
-        for parent_key, node in [*self.maps.values(), *self.items]:
-            root.entries.append((parent_key or "", 1, 1, _Seq([node])))
+        for parent_key, node, outer_key in self.maps.values():
+            held = (parent_key or "", 1, 1, _Seq([node]))
+            root.entries.append((outer_key, 1, 1, _Map([held])) if outer_key else held)
+        for parent_key, node in self.lists.values():
+            root.entries.append((parent_key or "", 1, 1, node))
         return [root]
 
 
@@ -536,19 +571,28 @@ def _merged_entries(node: _Map, visited: set[int] | None = None) -> list[tuple[s
     return own
 
 
-def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
+def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool = False) -> Iterator[Reference]:
+    """`env_owned_elsewhere`: a workflow or compose file, whose `env`/`environment` the shell finder reads with
+    the commands that use it (a pin on the command line applies there); only URLs are taken from it here."""
     visited: set[int] = set()
-    stack: list[tuple[object, str | None]] = [(root, None) for root in reversed(roots)]
+    urls_only: set[int] = set()
+    # (node, the key holding it, the key holding the mapping that holds that key)
+    stack: list[tuple[object, str | None, str | None]] = [(root, None, None) for root in reversed(roots)]
     while stack:
-        node, parent_key = stack.pop()
+        node, parent_key, outer_key = stack.pop()
         if id(node) in visited:
             continue
         visited.add(id(node))
         if isinstance(node, _Seq):
-            stack.extend((item, parent_key) for item in reversed(node.items) if not isinstance(item, _Scalar))
+            stack.extend((item, parent_key, outer_key) for item in reversed(node.items)
+                         if not isinstance(item, _Scalar))
             for item in node.items:
                 if isinstance(item, _Scalar) and item.text and isinstance(item.value, str):
                     yield from _url_references(item, path, f"config:{parent_key or ''}[]")
+            if parent_key in catalog.ENVIRONMENT_LIST_KEYS and id(node) not in urls_only:
+                environment = _environment_map(node)
+                if environment.entries:
+                    stack.append((environment, parent_key, outer_key))
             continue
         if not isinstance(node, _Map):
             continue
@@ -556,34 +600,130 @@ def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
         siblings = {key: value for key, _l, _c, value in entries}
         for key, line, column, value in node.entries:
             if isinstance(value, (_Map, _Seq)):
-                stack.append((value, key))
+                stack.append((value, key, parent_key))
+                if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
+                    urls_only.add(id(value))
+                else:
+                    yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
                 continue
             if not isinstance(value, _Scalar) or not value.text or not isinstance(value.value, str):
                 continue
-            if key in CONFIG_KEYS:
-                spec, api = CONFIG_KEYS[key], f"config:{key}"
-            elif key == "path" and parent_key in DATASET_LIST_KEYS:
-                spec, api = DATASET_ITEM_KEY, f"config:{parent_key}[].path"
-            else:
-                spec = api = None
             urls = list(_url_references(value, path, f"config:{key}"))
             yield from urls
-            if spec is not None and not urls:
+            if urls or id(node) in urls_only:
+                continue
+            found = _key_spec(key, parent_key, outer_key, siblings)
+            if found is not None:
+                spec, api = found
                 reference = _id_reference(spec, api, key, value.value, siblings, path, line, column, repo_paths)
-                if reference is not None:
-                    yield reference
+            else:
+                reference = _context_reference(key, value.value, siblings, path, line, column, repo_paths)
+            if reference is not None:
+                yield reference
+
+
+def _key_spec(key: str, parent_key: str | None, outer_key: str | None,
+              siblings: dict) -> tuple[ConfigKey, str] | None:
+    """The catalog row for a key holding one string, and the `api` its references carry."""
+    spec = catalog.config_key(key, parent_key, siblings)
+    if spec is not None:
+        return spec, f"config:{key}"
+    list_row = catalog.list_item_key(parent_key, outer_key)
+    if list_row is not None and key == next((k for k in list_row.item_keys if k in siblings), None):
+        return ConfigKey(key, list_row.kind, list_row.revision_keys, list_row.convention,
+                         allow_legacy=True), f"config:{parent_key}[].{key}"
+    return None
+
+
+def _container_references(key: str, value, parent_key: str | None, siblings: dict, path: str,
+                          repo_paths) -> Iterator[Reference]:
+    """Ids held by a key as a list of strings (`dataset: [org/a, org/b]`), as the keys of a mapping
+    (`dataset_mixer`) or as the even items of a list (`dataset_mixer_list`)."""
+    spec = catalog.config_key(key, parent_key, siblings)
+    if spec is not None and spec.shape == catalog.SHAPE_MAPPING_KEYS:
+        maps = value.items if isinstance(value, _Seq) else [value]  # a line reader wraps mappings in a list
+        for mapping in maps:
+            if isinstance(mapping, _Map):
+                for item_key, line, column, _item in mapping.entries:
+                    reference = _id_reference(spec, f"config:{key}", key, item_key, {}, path, line, column,
+                                              repo_paths)
+                    if reference is not None:
+                        yield reference
+        return
+    if not isinstance(value, _Seq):
+        return
+    scalars = [item for item in value.items if isinstance(item, _Scalar) and item.text
+               and isinstance(item.value, str) and not _has_url(item.value)]
+    if spec is not None and spec.shape == catalog.SHAPE_PAIRS:
+        texts = [item for index, item in enumerate(value.items) if index % 2 == 0 and item in scalars]
+        for item in texts:
+            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
+                                      repo_paths)
+            if reference is not None:
+                yield reference
+        return
+    list_row = catalog.list_item_key(key, parent_key)
+    if spec is None and list_row is not None:
+        spec = ConfigKey(key, list_row.kind, (), list_row.convention, allow_legacy=True)
+    for item in scalars:
+        if spec is not None:
+            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
+                                      repo_paths, one_of_many=True)
+        else:
+            reference = _context_reference(key, item.value, {}, path, item.line, item.column, repo_paths,
+                                           api=f"config:{key}[]")
+        if reference is not None:
+            yield reference
+
+
+def _has_url(value: str) -> bool:
+    return "://" in value
+
+
+def _environment_map(node: _Seq) -> _Map:
+    """Compose `environment: [KEY=value]` and Kubernetes `env: [{name: KEY, value: ...}]` as one mapping."""
+    mapping = _Map()
+    for item in node.items:
+        if isinstance(item, _Scalar) and item.text and isinstance(item.value, str) and "=" in item.value:
+            name, _, text = item.value.partition("=")
+            if name.strip():
+                mapping.entries.append((name.strip(), item.line, item.column,
+                                        _Scalar(text.strip(), item.line, item.column + len(name) + 1)))
+        elif isinstance(item, _Map):
+            fields = {k: (line, column, v) for k, line, column, v in item.entries}
+            name, value = _scalar_text(fields.get("name", (0, 0, None))[2]), fields.get("value")
+            if name and value is not None and isinstance(value[2], _Scalar):
+                mapping.entries.append((name, fields["name"][0], fields["name"][1], value[2]))
+    return mapping
 
 
 def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
-    for offset, _url, location in iter_hub_urls(value.value):
-        before = value.value[:offset]
+    text = value.value
+    if text.startswith("hf://"):  # HfFileSystem paths (`data_files` of lm-eval tasks, pandas/polars readers)
+        location = parse_hf_path(text.strip())
+        if location is not None and location.kind != "space" and looks_like_hub_id(location.id, allow_legacy=True):
+            yield Reference(
+                kind="dataset" if location.kind == "dataset" else "model", source="huggingface", id=location.id,
+                revision=location.revision, pinned=is_pinned(location.revision), pinnable=True, path=path,
+                line=value.line, column=value.column, api=api, syntax="config", revision_key="@")
+        return
+    for offset, _url, location in iter_hub_urls(text):
+        before = text[:offset]
         yield url_reference(location, path=path, line=value.line + before.count("\n"),
                             column=value.column + (offset if "\n" not in before else 0), api=api, syntax="config")
 
 
-def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
-                  column: int, repo_paths) -> Reference | None:
+def _clean(value: str, kind: str) -> str:
     value = value.strip()
+    if kind == "dataset" and "/" in value:
+        value = catalog.ID_SUFFIX.sub("", value)
+    return value
+
+
+def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
+                  column: int, repo_paths, *, one_of_many: bool = False) -> Reference | None:
+    """A catalog key's reference (`confidence: high`), or None when the value is not a Hub id."""
+    value = _clean(value, spec.kind)
     if key == "dataset_name" and "dataset_path" in siblings and "/" not in value:
         # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset (`main`, `en`); an
         # `org/name` value names a repository of its own and is kept.
@@ -591,6 +731,8 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
     kind = spec.kind
     if key == "repo_id" and _scalar_text(siblings.get("repo_type")) == "dataset":
         kind = "dataset"
+    if spec.kind_from_sibling:
+        kind = "dataset" if "dataset" in (_scalar_text(siblings.get(spec.kind_from_sibling)) or "") else spec.kind
     dynamic = _INTERPOLATION.search(value) is not None
     if dynamic:
         if not spec.report_dynamic:
@@ -603,17 +745,59 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
                 and look_alike(value, allow_legacy=spec.allow_legacy) is None) or is_local_path(value, repo_paths):
             # An id that only looks like one (homoglyphs) is reported as written, with a warning (issue 8).
             return None
+        if _not_a_hub_id(value) is not None:
+            return None
         repo_id = value
-    revision, revision_key = None, spec.revision_keys[0]
-    for candidate in spec.revision_keys:
+    revision, revision_key = _revision(spec.revision_keys, siblings)
+    if spec.role == "publish" or one_of_many:
+        revision_key = revision_key if one_of_many and revision is not None else None
+    return Reference(
+        kind=kind, source=spec.source, id=repo_id, revision=revision,
+        pinned=is_pinned(revision), pinnable=bool(spec.revision_keys) or spec.role == "publish" or one_of_many,
+        path=path, line=line, column=column, api=api, dynamic=dynamic, expression=value if dynamic else None,
+        syntax="config", revision_key=revision_key, role=spec.role,
+    )
+
+
+def _not_a_hub_id(value: str, *, context_only: bool = False) -> str | None:
+    """The context vocabulary's negative evidence, minus the verdicts a catalog key overrules (a legacy id, a
+    Hub organisation that shares its name with an API provider: `openai/gsm8k`, `openai/whisper-large-v3`)."""
+    reason = negative_evidence(value)
+    if reason == "a hosted API model name" and value.split("/", 1)[0] in catalog.HUB_ORGS_NAMED_LIKE_PROVIDERS:
+        reason = None if API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is None else reason
+    if not context_only and reason in ("not org/name", "empty", "a path", "a URL of another scheme"):
+        return None  # the catalog row's own checks decide these
+    return reason
+
+
+def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | None]:
+    """(revision as written, the key holding it or the key a fix adds); (None, None) without revision keys."""
+    for candidate in keys:
         text = _scalar_text(siblings.get(candidate))
         if text is not None:
-            revision, revision_key = text, candidate
-            break
+            return text, candidate
+    return None, keys[0] if keys else None
+
+
+def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int, repo_paths,
+                       *, api: str | None = None) -> Reference | None:
+    """A key the catalog does not know whose name says model or dataset (`teacher_model`, `pretrained_llm`),
+    holding an `org/name` that nothing speaks against: a `confidence: medium` reference. The revision is read
+    from a `revision` sibling when there is one; otherwise nobody knows where the tool takes it."""
+    publish = is_publish_name(key)
+    kind = context_kind(key) or ("model" if publish else None)
+    if kind is None:
+        return None
+    value = _clean(value, kind)
+    if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
+            or is_local_path(value, repo_paths)):
+        return None
+    revision, revision_key = (None, None) if publish else _revision(("revision",), siblings)
     return Reference(
-        kind=kind, source="huggingface", id=repo_id, revision=revision,
-        pinned=is_pinned(revision), pinnable=True, path=path, line=line, column=column, api=api,
-        dynamic=dynamic, expression=value if dynamic else None, syntax="config", revision_key=revision_key,
+        kind=kind, source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=True,
+        path=path, line=line, column=column, api=api or f"config:{key}", syntax="config",
+        revision_key=revision_key if revision is not None else None, confidence=CONFIDENCE_MEDIUM,
+        role="publish" if publish else "load",
     )
 
 
@@ -624,18 +808,80 @@ def _scalar_text(node) -> str | None:
     return None
 
 
+def worth_reading(text: str) -> bool:
+    """The raw-text prefilter: False only when no row and no context key can match. It may skip work, never
+    decide what a file holds: any backslash (an escape the parser decodes into a key) makes it read."""
+    return "\\" in text or any(marker in text for marker in catalog.PREFILTER_MARKERS)
+
+
+_SNIFFED_NAME = re.compile(r"(?:^|[._-])(?P<format>ya?ml|json)(?:\.[^./]*)?$", re.IGNORECASE)
+
+
+def sniffed_format(path: str) -> str | None:
+    """The reader for a config file whose name does not end in a config suffix: `train_yaml`, `args_json`,
+    `config.yaml.template` by name, `yaml`/`json` by content (None: decide from the text)."""
+    match = _SNIFFED_NAME.search(file_name(path))
+    if match is None:
+        return None
+    return ".json" if match.group("format").lower() == "json" else ".yaml"
+
+
 class ConfigFinder(Finder):
-    """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs."""
+    """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs; and, when the engine hands them over, files whose name has
+    no config suffix (`train_yaml`, `config`, `args.json.template`): read only if they parse, else URLs only."""
 
     _READERS = {".yaml": _yaml_tree, ".yml": _yaml_tree, ".json": _json_tree, ".toml": _toml_tree}
 
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in self._READERS
 
+    def accepts_sniffed(self, path: str) -> bool:
+        """Files no finder accepts by suffix that may still be configs: no suffix, or a config format named
+        inside the name (`*_yaml`, `*.yml.j2`)."""
+        return file_suffix(path) == "" or sniffed_format(path) is not None
+
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        if not any(marker in text for marker in _PREFILTER):
+        suffix = file_suffix(file.path).lower()
+        if suffix not in self._READERS:
+            return self._scan_sniffed(file, text, repo_paths)
+        if not worth_reading(text):
             return FileResult()
-        reader = self._READERS[PurePosixPath(file.path).suffix.lower()]
-        roots, warnings = reader(text, file.path)
-        references = tuple(_references(roots, file.path, repo_paths))
-        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))
+        roots, warnings = self._READERS[suffix](text, file.path)
+        return self._result(roots, warnings, file.path, repo_paths)
+
+    def _result(self, roots, warnings, path: str, repo_paths) -> FileResult:
+        from gate.discover.shell_finder import _is_compose, _is_workflow
+
+        owned = _is_workflow(path) or _is_compose(path)
+        references = tuple(_references(roots, path, repo_paths, env_owned_elsewhere=owned))
+        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, path)))
+
+    def _scan_sniffed(self, file: SourceFile, text: str, repo_paths) -> FileResult:
+        """A config without a config suffix is read only when its parser accepts it as a mapping or list (prose,
+        scripts and data are not configs); otherwise it gets the URL scan every unknown text file gets."""
+        from gate.discover.url_finder import UrlFinder
+
+        roots = None
+        if worth_reading(text):
+            stripped = text.lstrip()
+            fmt = sniffed_format(file.path) or (".json" if stripped[:1] in ("{", "[") else ".yaml")
+            roots = _parsed_only(fmt, text)
+        if not roots:
+            return UrlFinder().scan(file, text, repo_paths)
+        return self._result(roots, [], file.path, repo_paths)
+
+
+def _parsed_only(fmt: str, text: str) -> list | None:
+    """The tree when the strict parser accepts the text and it holds a mapping or a list; else None."""
+    if fmt == ".json":
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        roots, _ = _json_tree(text, "")
+    else:
+        documents, problem = compose_yaml(text)
+        if documents is None:
+            return None
+        roots = [_from_yaml(d, {}) for d in documents]
+    return [root for root in roots if isinstance(root, (_Map, _Seq))] or None

@@ -329,7 +329,11 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
     if url_only:
         if not url_finder.accepts(file.path):
             return False, FileResult()
-        accepting = [url_finder]
+        # A config without a config suffix (`train_yaml`, `config`): the config finder reads it when it parses,
+        # and gives it the URL scan otherwise.
+        sniffer = next((f for f in text_finders if getattr(f, "accepts_sniffed", None)
+                        and f.accepts_sniffed(file.path)), None)
+        accepting = [sniffer or url_finder]
 
     try:
         size = os.stat(file.absolute).st_size
