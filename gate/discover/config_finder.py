@@ -132,7 +132,7 @@ def _yaml_lines_tree(text: str) -> list:
     sibling keys they need and values holding Hub URLs are kept.
     """
     blocks = _Blocks()
-    stack: list[tuple[int, int, str | None]] = []  # (indent, block id, key) of the open parents
+    stack: list[tuple[int, int, str | None, bool]] = []  # (indent, block id, key, is a list item) of the open parents
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
@@ -145,11 +145,11 @@ def _yaml_lines_tree(text: str) -> list:
             stack.pop()
         parent_key = stack[-1][2] if stack else None
         if match.group("dashes"):  # a sequence item: its keys are siblings of each other only
-            stack.append((indent, number, parent_key))
+            stack.append((indent, number, parent_key, True))
             indent += len(match.group("dashes"))
         block, block_key = (stack[-1][1], stack[-1][2]) if stack else (0, None)
-        below = 3 if match.group("dashes") else 2  # a list item's block sits above its list's key
-        outer_key = stack[-below][2] if len(stack) >= below else None
+        holder = len(stack) - (2 if stack and stack[-1][3] else 1)  # the line with the key holding the block
+        outer_key = stack[holder - 1][2] if holder >= 1 else None
         key, value = match.group("key"), match.group("value")
         if key is None:
             raw_item = (match.group("item") or "").strip()
@@ -161,17 +161,25 @@ def _yaml_lines_tree(text: str) -> list:
             continue
         key = _yaml_line_scalar(key.strip(), match.group("quote"))
         if not value:
-            stack.append((indent, number, key))
+            stack.append((indent, number, key, False))
             continue
         scalar = _yaml_line_scalar(value.strip())
+        flow = _FLOW_LIST.match(scalar) if value.strip() == scalar else None
+        if flow is not None:  # `key: [a, b, c]` on one line
+            start = line.find(value) + 1
+            for item in _FLOW_ITEM.finditer(flow.group(1)):
+                blocks.add_item(-number, key, _yaml_line_scalar(item.group(1)), number, start + item.start(1) + 1)
+            continue
         if _worth_keeping(key, scalar):
-            blocks.add(block, block_key, key, scalar, number, line.find(match.group("key"), indent) + 1,
-                       line.find(value) + 1, outer_key)
+            key_start = match.start("quote") if match.group("quote") else match.start("key")
+            blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
     return blocks.tree()
 
 
+_FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
+_FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
-                                                                         "path", "id", "name", "source", "type"}
+                                                                         "path", "id", "name", "source", "type", "value"}
 
 
 def _worth_keeping(key: str, value: str) -> bool:
@@ -482,8 +490,11 @@ class _Blocks:
 
     def tree(self) -> list:
         root = _Map()
+        grouped: dict[tuple, _Seq] = {}  # the mappings of one list key stay items of one list (env siblings)
         for parent_key, node, outer_key in self.maps.values():
-            held = (parent_key or "", 1, 1, _Seq([node]))
+            grouped.setdefault((parent_key or "", outer_key), _Seq()).items.append(node)
+        for (parent_key, outer_key), items in grouped.items():
+            held = (parent_key, 1, 1, items)
             root.entries.append((outer_key, 1, 1, _Map([held])) if outer_key else held)
         for parent_key, node in self.lists.values():
             root.entries.append((parent_key or "", 1, 1, node))
@@ -783,7 +794,8 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
                        *, api: str | None = None) -> Reference | None:
     """A key the catalog does not know whose name says model or dataset (`teacher_model`, `pretrained_llm`),
     holding an `org/name` that nothing speaks against: a `confidence: medium` reference. The revision is read
-    from a `revision` sibling when there is one; otherwise nobody knows where the tool takes it."""
+    from a sibling named after the key (`reward_model_revision` for `reward_model_path`), never from a bare
+    `revision`, which may well belong to another key: a pin nobody applies must not read as pinned."""
     publish = is_publish_name(key)
     kind = context_kind(key) or ("model" if publish else None)
     if kind is None:
@@ -792,7 +804,9 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
     if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
             or is_local_path(value, repo_paths)):
         return None
-    revision, revision_key = (None, None) if publish else _revision(("revision",), siblings)
+    stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
+    revision, revision_key = (None, None) if publish else _revision(
+        tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision"))), siblings)
     return Reference(
         kind=kind, source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=True,
         path=path, line=line, column=column, api=api or f"config:{key}", syntax="config",
@@ -808,10 +822,14 @@ def _scalar_text(node) -> str | None:
     return None
 
 
-def worth_reading(text: str) -> bool:
+def _raw_worth_reading(text: str) -> bool:
     """The raw-text prefilter: False only when no row and no context key can match. It may skip work, never
     decide what a file holds: any backslash (an escape the parser decodes into a key) makes it read."""
     return "\\" in text or any(marker in text for marker in catalog.PREFILTER_MARKERS)
+
+
+worth_reading = _raw_worth_reading
+"""Replaced by an always-true function in the differential tests (prefilter on/off must agree)."""
 
 
 _SNIFFED_NAME = re.compile(r"(?:^|[._-])(?P<format>ya?ml|json)(?:\.[^./]*)?$", re.IGNORECASE)

@@ -22,11 +22,21 @@ JSON_SUFFIXES = (".json",)
 TOML_SUFFIXES = (".toml",)
 
 
-def config_format(path: str) -> str | None:
+def config_format(path: str, text: str | None = None) -> str | None:
+    """`yaml`, `json` or `toml` from the suffix; for a config without one (`train_yaml`, `config`) the format
+    discovery read it as (the name, else the text)."""
     lower = path.lower()
     for suffixes, name in ((YAML_SUFFIXES, "yaml"), (JSON_SUFFIXES, "json"), (TOML_SUFFIXES, "toml")):
         if lower.endswith(suffixes):
             return name
+    from gate.discover.config_finder import sniffed_format
+    from gate.discover.interface import file_suffix
+
+    sniffed = sniffed_format(path)
+    if sniffed is not None:
+        return sniffed.lstrip(".")
+    if text is not None and file_suffix(path) == "":
+        return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     return None
 
 
@@ -225,8 +235,15 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
 # ---------------------------------------------------------------- entry point
 
 
+PUBLISH_TARGET = "a publish target (where the config pushes to), not something it loads: never pinned"
+
+
 def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
-    fmt = config_format(path)
+    publish = tuple(Skipped(p.reference, PUBLISH_TARGET) for p in pins if p.reference.role == "publish")
+    if publish:  # a revision key beside `hub_model_id` would be read by nothing, or break the config
+        plan = plan_config(path, text, [p for p in pins if p.reference.role != "publish"])
+        return SpanPlan(changes=plan.changes, skipped=(*plan.skipped, *publish))
+    fmt = config_format(path, text)
     if fmt is None:
         reason = "editing this kind of config file is not supported; pin it by hand"
         return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
