@@ -844,6 +844,15 @@ def sniffed_format(path: str) -> str | None:
     return ".json" if match.group("format").lower() == "json" else ".yaml"
 
 
+def scan_config_text(text: str, suffix: str, path: str, repo_paths) -> tuple[list[Reference], list[ScanWarning]]:
+    """References in config text found inside another file (a notebook's `%%writefile config.yaml` cell, a YAML
+    string in Python), with lines and columns relative to `text`."""
+    reader = ConfigFinder._READERS.get(suffix, _yaml_tree)
+    roots, warnings = reader(text, path)
+    references = list(_references(roots, path, repo_paths))
+    return references, [*warnings, *look_alike_warnings(references, path)]
+
+
 class ConfigFinder(Finder):
     """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs; and, when the engine hands them over, files whose name has
     no config suffix (`train_yaml`, `config`, `args.json.template`): read only if they parse, else URLs only."""

@@ -51,7 +51,7 @@ class _Cell:
 
 
 def _code_cells(text: str) -> list[_Cell]:
-    from gate.discover.notebook_finder import load_with_offsets
+    from gate.discover.notebook_finder import load_with_offsets, raw_line_starts
 
     document = load_with_offsets(text)
     cells = document.get("cells") if isinstance(document, dict) else None
@@ -73,11 +73,12 @@ def _code_cells(text: str) -> list[_Cell]:
             continue
         entry = _Cell(pieces, isinstance(source, list))
         for piece in pieces:
-            raw_line = _line_at(offsets, piece.start + 1)
-            column = piece.start + 2 - offsets[raw_line - 1]
-            for part in piece.value.splitlines():
+            starts = raw_line_starts(text, piece.start + 1, piece.value)
+            for index, part in enumerate(piece.value.splitlines()):
+                start = starts[index] if index < len(starts) else piece.start + 1
+                raw_line = _line_at(offsets, start)
                 entry.lines.append(part)
-                entry.raw_positions.append((raw_line, column))
+                entry.raw_positions.append((raw_line, start + 1 - offsets[raw_line - 1]))
         _mark_non_python(entry)
         out.append(entry)
     return out
