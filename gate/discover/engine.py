@@ -77,12 +77,14 @@ def _load_finders() -> tuple[tuple[Finder, ...], Finder, Finder]:
     if _FINDERS is None:
         from gate.discover.artifact_finder import ArtifactFinder
         from gate.discover.config_finder import ConfigFinder
+        from gate.discover.embedded_config import EmbeddedConfigFinder
         from gate.discover.notebook_finder import NotebookFinder
         from gate.discover.python_finder import PythonFinder
         from gate.discover.shell_finder import ShellFinder
         from gate.discover.url_finder import UrlFinder
 
-        text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder()]
+        text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder(),
+                                      EmbeddedConfigFinder()]
         _FINDERS = (tuple(text_finders), UrlFinder(), ArtifactFinder())
     return _FINDERS  # type: ignore[return-value]
 

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from json.decoder import scanstring
 
+from gate.discover import embedded_config
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
@@ -416,7 +417,7 @@ class _Notebook:
         if not cells:
             return
         text = "\n".join(line.text for _, lines in cells for line in lines)
-        if relevant_lines(text) == []:
+        if relevant_lines(text) == [] and not embedded_config.worth_walking(text):
             return
         if len(text) > MAX_PARSE_BYTES:
             lines = [line for _, cell_lines in cells for line in cell_lines]
@@ -449,6 +450,11 @@ class _Notebook:
                                          position=_mapper(lines))
         self.references.extend(references)
         self.warnings.extend(warnings)
+        if embedded_config.worth_walking(text):  # YAML/JSON written into a string and parsed by the cell
+            references, warnings = embedded_config.embedded_config_references(
+                tree, text, self.file.path, self.repo_paths, syntax="notebook", position=_mapper(lines))
+            self.references.extend(references)
+            self.warnings.extend(warnings)
 
     def _scan_configs(self) -> None:
         from gate.discover.config_finder import scan_config_text
