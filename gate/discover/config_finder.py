@@ -853,6 +853,9 @@ def scan_config_text(text: str, suffix: str, path: str, repo_paths) -> tuple[lis
     return references, [*warnings, *look_alike_warnings(references, path)]
 
 
+_LFS_POINTER = "version https://git-lfs.github.com/spec/v1\n"
+
+
 class ConfigFinder(Finder):
     """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs; and, when the engine hands them over, files whose name has
     no config suffix (`train_yaml`, `config`, `args.json.template`): read only if they parse, else URLs only."""
@@ -868,6 +871,8 @@ class ConfigFinder(Finder):
         return file_suffix(path) == "" or sniffed_format(path) is not None
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
+        if text.startswith(_LFS_POINTER):
+            return FileResult()  # a Git LFS pointer: the config itself is not in the repository
         suffix = file_suffix(file.path).lower()
         if suffix not in self._READERS:
             return self._scan_sniffed(file, text, repo_paths)

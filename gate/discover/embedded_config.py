@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
@@ -30,8 +31,67 @@ Position = Callable[[int, int], tuple[int, int]]
 _PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
 
 
+_GAP = r"(?:\s|\\\n|#[^\n]*)*"
+_PARSER_CALL = re.compile(
+    rf"(?:{'|'.join(sorted({name.rsplit('.', 1)[-1] for name in PARSERS}))})\s*\({_GAP}"
+    rf"(?:(?:textwrap{_GAP}\.{_GAP})?dedent{_GAP}\({_GAP})?(?:[rRuUbBfF]{{0,2}}[\"']|([A-Za-z_]\w*){_GAP}[,)])")
+_ALIASED_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+(?:yaml|json|omegaconf|tomllib|toml|tomli|textwrap)\b[^\n]*\bas\b|"
+                             r"from[ \t]+(?:yaml|json|omegaconf|tomllib|toml|tomli|textwrap)\b[^\n]*\bas\b)", re.M)
+
+
 def worth_walking(text: str) -> bool:
-    return any(marker in text for marker in MARKERS)
+    """Whether the module can hold a parser call this module reads: one spelled as written here with a literal or
+    a name bound to a literal as its argument. It skips parsing only: it reads the text as Python reads names
+    (NFKC-folded), and a file with aliased imports is always walked."""
+    if not any(marker in text for marker in MARKERS):
+        return False
+    probe = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    for line in _lines_with(probe, _IMPORTED_MODULES):
+        if _ALIASED_IMPORT.match(line):
+            return True
+    for keyword in ("load", "create"):  # str.find, then the pattern only where it can start: regexes are slow
+        index = probe.find(keyword)
+        while index >= 0:
+            start = index
+            while start and (probe[start - 1].isalnum() or probe[start - 1] == "_"):
+                start -= 1
+            match = _PARSER_CALL.match(probe, start)
+            if match is not None and (match.group(1) is None or _bound_to_literal(match.group(1), probe)):
+                return True
+            index = probe.find(keyword, index + len(keyword))
+    return False
+
+
+_IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")
+
+
+def _lines_with(text: str, words: tuple[str, ...]):
+    """The lines holding any of `words`, each once."""
+    seen: set[int] = set()
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            start = text.rfind("\n", 0, index) + 1
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            if start not in seen:
+                seen.add(start)
+                yield text[start:end]
+            index = text.find(word, end)
+
+
+_ASSIGNED_LITERAL = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*(?:\(\s*)?[rRuUbBfF]{0,2}[\"']")
+
+
+def _bound_to_literal(name: str, text: str) -> bool:
+    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text."""
+    index = text.find(name)
+    while index >= 0:
+        before = text[index - 1] if index else " "
+        if not (before.isalnum() or before == "_") and _ASSIGNED_LITERAL.match(text, index + len(name)):
+            return True
+        index = text.find(name, index + len(name))
+    return False
 
 
 def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths, *, syntax: str,

@@ -313,13 +313,22 @@ class _Notebook:
                 head = self._statement_after(lines[0], ("%%timeit",), _TIMEIT_VALUE_OPTIONS) or head
             lines = [head, *body]
         python: list[_SourceLine] = []
+        continued: list[_SourceLine] | None = None  # the shell block a `!cmd \\` line continues into
         for source_line in lines:
             stripped = source_line.text.lstrip()
             indent = source_line.text[: len(source_line.text) - len(stripped)]
             assignment = _SHELL_ASSIGNMENT.match(source_line.text)
+            if continued is not None:  # IPython joins a `!` line ending in a backslash with the next one
+                continued.append(source_line)
+                python.append(_SourceLine("", source_line.line, source_line.column))
+                if not source_line.text.rstrip().endswith("\\"):
+                    continued = None
+                continue
             if stripped.startswith("!"):
                 self._shell_line(source_line, len(indent) + 1)
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
+                if stripped.rstrip().endswith("\\"):
+                    continued = self.shell[-1]
             elif assignment:
                 self._shell_line(source_line, len(source_line.text) - len(assignment.group(3)))
                 python.append(_SourceLine(f"{assignment.group(1)}{assignment.group(2)} = None",

@@ -214,3 +214,11 @@ def test_yaml_in_a_python_string_is_read_as_yaml_with_its_lines():
     text = _notebook(["import yaml\n", "cfg = yaml.safe_load('''\n", "model_id: org/in-string\n", "''')\n"])
     (reference,) = _scan(text).references
     assert reference.api == "config:model_id" and _points_at(text, reference, "model_id: org/in-string")
+
+
+def test_a_shell_line_continued_with_backslashes_is_one_command_and_not_python():
+    text = _notebook(["import json\n", "!hf download org/continued \\\n", "    --revision main \\\n", "    --quiet\n",
+                      "x = 1\n"])
+    result = _scan(text)
+    assert [(r.id, r.revision) for r in result.references] == [("org/continued", "main")]
+    assert result.warnings == ()

@@ -104,6 +104,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("hf_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json"),
     ConfigKey("ms_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json", source="modelscope"),
     ConfigKey("om_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json", source="openmind"),
+    # ms-swift dataset registry (`swift/dataset/data/dataset_info.json`): one entry per hub.
+    ConfigKey("hf_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json"),
+    ConfigKey("ms_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json", source="modelscope"),
     # open_clip model JSON (`text_cfg`): HFTextEncoder takes no revision.
     ConfigKey("hf_model_name", "model", _NO_REVISION, "open_clip model config"),
     ConfigKey("hf_tokenizer_name", "model", _NO_REVISION, "open_clip model config"),
