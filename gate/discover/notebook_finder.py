@@ -46,6 +46,7 @@ def cell_magic_language(name: str, arguments: list[str]) -> str | None:
     if name in SHELL_CELL_MAGICS:
         return "shell"
     return "python" if name in PYTHON_CELL_MAGICS else None
+_AUTOMAGIC_SHELL = re.compile(r"(?:pip|pip3|conda|mamba)[ \t]+[a-z]")
 _HELP = re.compile(r"^\??[A-Za-z_][\w.]*(?:\(\))?\?{1,2}\s*$")  # `obj?`, `obj??`, `?obj`
 _SHELL_ASSIGNMENT = re.compile(r"^(\s*)([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*!(.*)$")
 
@@ -324,7 +325,10 @@ class _Notebook:
                 if not source_line.text.rstrip().endswith("\\"):
                     continued = None
                 continue
-            if stripped.startswith("!"):
+            if _AUTOMAGIC_SHELL.match(stripped):  # `pip install x`: IPython runs it as `%pip install x`
+                self._shell_line(source_line, len(indent))
+                python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
+            elif stripped.startswith("!"):
                 self._shell_line(source_line, len(indent) + 1)
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
                 if stripped.rstrip().endswith("\\"):
@@ -502,11 +506,15 @@ def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | s
     if repo_paths is None or not notebook.absolute.endswith(notebook.path):
         return None
     root = notebook.absolute[: len(notebook.absolute) - len(notebook.path)].rstrip("/") or "/"
+    if target.startswith("/"):
+        return f"`%run {target}` runs a script outside the repository; it was not analysed"
     base = posixpath.dirname(notebook.path)
-    for candidate in (target, target + ".py"):
-        relative = posixpath.normpath(posixpath.join(base, candidate)) if not candidate.startswith("/") else None
-        if relative is None or relative.startswith("../") or relative == "..":
-            break
+    # The working directory is the notebook's unless the notebook changed it; the repository root is the other
+    # common one (`%cd` to the checkout).
+    for folder, candidate in ((base, target), (base, target + ".py"), ("", target), ("", target + ".py")):
+        relative = posixpath.normpath(posixpath.join(folder, candidate))
+        if relative.startswith("../") or relative == "..":
+            continue
         absolute = os.path.join(root, relative)
         real = os.path.realpath(absolute)
         if relative in repo_paths and os.path.isfile(absolute) and real.startswith(os.path.realpath(root) + os.sep):

@@ -222,3 +222,21 @@ def test_a_shell_line_continued_with_backslashes_is_one_command_and_not_python()
     result = _scan(text)
     assert [(r.id, r.revision) for r in result.references] == [("org/continued", "main")]
     assert result.warnings == ()
+
+
+def test_run_resolves_from_the_notebook_folder_then_the_repository_root(tmp_path):
+    (tmp_path / "tutorials").mkdir()
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "infer").write_text("from transformers import AutoModel\n"
+                                                "AutoModel.from_pretrained('evil-org/from-root')\n")
+    (tmp_path / "tutorials" / "nb.ipynb").write_text(_notebook(["%run -i scripts/infer --flag\n"]))
+    result = discover(str(tmp_path), paths=["tutorials/nb.ipynb"])
+    assert [(r.path, r.id) for r in result.references] == [("scripts/infer", "evil-org/from-root")]
+    assert result.warnings == ()
+
+
+def test_pip_automagic_lines_are_shell_not_broken_python():
+    text = _notebook(["pip install -q transformers\n", "from transformers import AutoModel\n",
+                      "AutoModel.from_pretrained('org/after-pip')\n"])
+    result = _scan(text)
+    assert [r.id for r in result.references] == ["org/after-pip"] and result.warnings == ()
