@@ -784,7 +784,11 @@ def _not_a_hub_id(value: str, *, context_only: bool = False) -> str | None:
 def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | None]:
     """(revision as written, the key holding it or the key a fix adds); (None, None) without revision keys."""
     for candidate in keys:
-        text = _scalar_text(siblings.get(candidate))
+        holder, _, nested = candidate.partition(".")
+        node = siblings.get(holder)
+        if nested:  # `dataset_kwargs.revision`: a key of the sibling mapping
+            node = next((v for k, _l, _c, v in node.entries if k == nested), None) if isinstance(node, _Map) else None
+        text = _scalar_text(node)
         if text is not None:
             return text, candidate
     return None, keys[0] if keys else None

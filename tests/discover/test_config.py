@@ -298,3 +298,9 @@ def test_an_extensionless_file_that_does_not_parse_gets_only_the_url_scan():
     text = "model: org/x is prose: here\nhttps://huggingface.co/org/u/resolve/main/x.bin\n# https://hf.co/org/c/resolve/main/y\n"
     found = scan("NOTES", text).references
     assert [(r.id, r.api) for r in found] == [("org/u", "url")]
+
+
+def test_lm_eval_revision_is_read_from_dataset_kwargs():
+    text = f"dataset_path: org/k\ndataset_kwargs:\n  revision: {'a' * 40}\n"
+    (reference,) = scan("task.yaml", text).references
+    assert (reference.revision, reference.pinned, reference.revision_key) == ("a" * 40, True, "dataset_kwargs.revision")

@@ -33,7 +33,7 @@ class ConfigKey:
     key: str
     kind: Literal["model", "dataset"]
     revision_keys: tuple[str, ...] = ("revision",)
-    """Sibling keys read for the revision, in this order; the first is the key a fix adds when none is present.
+    """Sibling keys read for the revision (`a.b`: key `b` of the sibling mapping `a`), in this order; the first is the key a fix adds when none is present.
     Empty when the tool has no revision setting: the reference is then `pinnable: false` (a pin writer must not
     add a key the tool would reject or ignore)."""
     convention: str = ""
@@ -97,9 +97,11 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("model_id", "model", ("revision", "model_revision"), "generic"),
     ConfigKey("repo_id", "model", ("revision",), "huggingface_hub-style (`repo_type: dataset` makes it a dataset)"),
     ConfigKey("model", "model", ("revision", "model_revision"), "generic"),
-    # lm-evaluation-harness task YAML: `dataset_name` beside it is a subset (config name), not an id.
-    ConfigKey("dataset_path", "dataset", ("dataset_revision", "revision"), "lm-evaluation-harness",
-              allow_legacy=True),
+    # lm-evaluation-harness task YAML: `dataset_name` beside it is a subset (config name), not an id. The task
+    # passes `dataset_kwargs` to `load_dataset`, so that is where its revision goes (a dotted key is nested); an
+    # unknown top-level key would make the task config invalid.
+    ConfigKey("dataset_path", "dataset", ("dataset_kwargs.revision", "dataset_revision", "revision"),
+              "lm-evaluation-harness", allow_legacy=True),
     # LLaMA-Factory `dataset_info.json`: the loader has no revision setting.
     ConfigKey("hf_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json"),
     ConfigKey("ms_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json", source="modelscope"),
