@@ -388,8 +388,18 @@ def _toml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     return [_TomlPositions(text).convert(data, (), None)], []
 
 
-_TOML_PAIR = re.compile(r"^[ \t]*([\"']?)(?P<key>[A-Za-z0-9_.-]+)\1[ \t]*=[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)"
-                        r"(?P=quote)")
+_TOML_PAIR = re.compile(r"^[ \t]*(?P<key>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[A-Za-z0-9_.-]+)[ \t]*=[ \t]*"
+                        r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*')")
+
+
+def _toml_string(text: str) -> str:
+    """A TOML key or string as TOML reads it: quotes removed, a basic string's escapes decoded."""
+    if text.startswith('"'):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text[1:-1]
+    return text[1:-1] if text.startswith("'") else text
 
 
 def _toml_lines_tree(text: str) -> list:
@@ -406,8 +416,8 @@ def _toml_lines_tree(text: str) -> list:
             continue
         pair = _TOML_PAIR.match(line)
         if pair:
-            blocks.add(block, parent_key, pair.group("key"), pair.group("value"), number,
-                       pair.start("key") + 1, pair.start("value"), outer_key)
+            blocks.add(block, parent_key, _toml_string(pair.group("key")), _toml_string(pair.group("value")), number,
+                       pair.start("key") + 1, pair.start("value") + 1, outer_key)
     return blocks.tree()
 
 

@@ -248,6 +248,7 @@ def test_workflow_and_compose_env_is_left_to_the_shell_finder_but_urls_are_kept(
     ("train.yaml", '"\\x6dodel_name_or_path": gpt2\n'),
     ("train.yaml", '"\\x6dodel_name_or_path": gpt2\nbroken: [\n'),  # the line reader decodes escapes too
     ("pyproject.toml", '"\\u006dodel_name_or_path" = "gpt2"\n'),
+    ("pyproject.toml", '"\\u006dodel_name_or_path" = "gpt2"\nbroken = = 1\n'),
 ])
 def test_escaped_keys_are_read_as_the_parser_decodes_them(name, text):
     from gate.discover.catalog.config import PREFILTER_MARKERS
