@@ -633,14 +633,40 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
             yield from urls
             if urls or id(node) in urls_only:
                 continue
+            text = _interpolated(value.value, roots)
             found = _key_spec(key, parent_key, outer_key, siblings)
             if found is not None:
                 spec, api = found
-                reference = _id_reference(spec, api, key, value.value, siblings, path, line, column, repo_paths)
+                reference = _id_reference(spec, api, key, text, siblings, path, line, column, repo_paths)
             else:
-                reference = _context_reference(key, value.value, siblings, path, line, column, repo_paths)
+                reference = _context_reference(key, text, siblings, path, line, column, repo_paths)
             if reference is not None:
                 yield reference
+
+
+_NODE_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}")
+
+
+def _interpolated(value: str, roots: list, depth: int = 8) -> str:
+    """An OmegaConf/Hydra value that is only `${a.b.c}` (a node of the same config), replaced by that node's
+    string when exactly one document has it: `tokenizer_name: ${model.language_model.pretrained_model_name}`.
+    Anything else (`${oc.env:X}`, relative or partial interpolations) stays as written, hence dynamic."""
+    match = _NODE_INTERPOLATION.fullmatch(value.strip())
+    if match is None or depth == 0:
+        return value
+    found = [node for node in (_node_at(root, match.group(1).split(".")) for root in roots) if node is not None]
+    if len(found) != 1 or not found[0].text or not isinstance(found[0].value, str):
+        return value
+    return _interpolated(found[0].value, roots, depth - 1)
+
+
+def _node_at(root, parts: list[str]) -> _Scalar | None:
+    node = root
+    for part in parts:
+        if not isinstance(node, _Map):
+            return None
+        node = next((v for k, _l, _c, v in _merged_entries(node) if k == part), None)
+    return node if isinstance(node, _Scalar) else None
 
 
 def _key_spec(key: str, parent_key: str | None, outer_key: str | None,

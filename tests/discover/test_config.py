@@ -305,3 +305,14 @@ def test_lm_eval_revision_is_read_from_dataset_kwargs():
     text = f"dataset_path: org/k\ndataset_kwargs:\n  revision: {'a' * 40}\n"
     (reference,) = scan("task.yaml", text).references
     assert (reference.revision, reference.pinned, reference.revision_key) == ("a" * 40, True, "dataset_kwargs.revision")
+
+
+def test_hydra_interpolation_of_a_node_in_the_same_config_is_resolved():
+    text = ("model:\n  language_model:\n    pretrained_model_name: bert-base-uncased\n  tokenizer:\n"
+            "    tokenizer_name: ${model.language_model.pretrained_model_name}\n"
+            "    model_name_or_path: ${oc.env:MODEL}\n    base_model: ${model.missing}\n")
+    found = scan("conf.yaml", text).references
+    assert sorted((r.line, r.api, r.id, r.dynamic, r.expression or "") for r in found) == [
+        (3, "config:pretrained_model_name", "bert-base-uncased", False, ""),
+        (5, "config:tokenizer_name", "bert-base-uncased", False, ""),
+        (6, "config:model_name_or_path", None, True, "${oc.env:MODEL}")]
