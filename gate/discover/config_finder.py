@@ -1,7 +1,13 @@
 """Model and dataset ids in YAML, JSON and TOML configs, with their revision from a sibling key.
 
 Every format is read by its parser into one small positioned tree (`_Map`, `_Seq`, `_Scalar`), and one walk
-applies the key table below to it:
+applies the conventions of `catalog/config.py` to it (rows: `confidence: "high"`); a key no row knows whose name
+says model or dataset (`catalog/context.py`) holding an `org/name` nothing speaks against gives a
+`confidence: "medium"` reference. Publish keys (`hub_model_id`) give `role: "publish"` references without a
+revision key. A value that is only `${a.b}` resolves to that node of the same config (Hydra/OmegaConf).
+
+Relevance is decided on decoded data: the raw-text prefilter (`worth_reading`) only skips files that can hold
+nothing, and any backslash (an escape such as `"\\u006dodel_name_or_path"`) makes a file read.
 
 - YAML: `yaml.compose_all` with the safe (C) loader: node marks give exact lines, no tag is ever constructed,
   and aliases stay shared nodes that are visited once, so a "billion laughs" file cannot expand.
@@ -15,6 +21,9 @@ A file its parser rejects (a syntax error, YAML nested deeper than the C compose
 `MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
 builds the same kind of tree from what it can read, with a warning, so a syntax error further down cannot hide
 the reference above it.
+
+Files whose name has no config suffix (`train_yaml`, `config`, `args.json.j2`) reach this finder when no other
+finder reads them (the engine decides); they are read only when their parser accepts them, else URL-scanned.
 """
 
 from __future__ import annotations

@@ -1,6 +1,12 @@
 """Jupyter notebooks: the Python of code cells (read as one module, so imports and constants of earlier cells
-count) and their shell lines (`!cmd`, `%sx`, `%%bash` cells), with `line` pointing into the raw `.ipynb`.
-Markdown cells and outputs are not code and are skipped.
+count) and their shell lines (`!cmd` with its `\\` continuation lines, `%sx`, `pip install` automagic, `%%bash`
+and `%%script [--bg] bash` cells), with `line` and `column` pointing into the raw `.ipynb` (also for a cell whose
+`source` is one string). Markdown cells and outputs are not code and are skipped.
+
+Magics that run Python are read as Python: `%time`/`%timeit`/`%prun` statements, `%%time`/`%%timeit` (with its
+setup statement), `%%python3`, `%%script python3`; `%run script` scans that repository file under its own path.
+`%%writefile name` cells are read as what they write (Python, YAML/JSON/TOML config, shell), and a config string
+a cell parses (`yaml.safe_load('''...''')`) as that config.
 """
 
 from __future__ import annotations
