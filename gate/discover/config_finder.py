@@ -28,6 +28,7 @@ finder reads them (the engine decides); they are read only when their parser acc
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -194,8 +195,7 @@ _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision
 def _worth_keeping(key: str, value: str) -> bool:
     """Pairs the line readers keep: catalog keys and their siblings, names that say model or dataset, and any
     value or key with a slash (ids, URLs, mixture weights keyed by id)."""
-    return (key in _KEPT_KEYS or "/" in value or "/" in key or context_kind(key) is not None
-            or is_publish_name(key))
+    return key in _KEPT_KEYS or "/" in value or "/" in key or _key_context(key)[0] is not None
 
 
 def _yaml_line_scalar(text: str, quote: str | None = None) -> str:
@@ -711,7 +711,8 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
     scalars = [item for item in value.items if isinstance(item, _Scalar) and item.text
                and isinstance(item.value, str) and not _has_url(item.value)]
     if spec is not None and spec.shape == catalog.SHAPE_PAIRS:
-        texts = [item for index, item in enumerate(value.items) if index % 2 == 0 and item in scalars]
+        readable = {id(item) for item in scalars}
+        texts = [item for index, item in enumerate(value.items) if index % 2 == 0 and id(item) in readable]
         for item in texts:
             reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
                                       repo_paths)
@@ -721,6 +722,8 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
     list_row = catalog.list_item_key(key, parent_key)
     if spec is None and list_row is not None:
         spec = ConfigKey(key, list_row.kind, (), list_row.convention, allow_legacy=True)
+    if spec is None and _key_context(key)[0] is None:
+        return  # `labels: [...]`: a list nothing says holds ids
     for item in scalars:
         if spec is not None:
             reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
@@ -839,14 +842,20 @@ def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | 
     return None, keys[0] if keys else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_context(key: str) -> tuple[str | None, bool]:
+    """(what a key's name says its value is, whether it names a publish target): asked once per distinct key."""
+    publish = is_publish_name(key)
+    return context_kind(key) or ("model" if publish else None), publish
+
+
 def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int, repo_paths,
                        *, api: str | None = None) -> Reference | None:
     """A key the catalog does not know whose name says model or dataset (`teacher_model`, `pretrained_llm`),
     holding an `org/name` that nothing speaks against: a `confidence: medium` reference. The revision is read
     from a sibling named after the key (`reward_model_revision` for `reward_model_path`), never from a bare
     `revision`, which may well belong to another key: a pin nobody applies must not read as pinned."""
-    publish = is_publish_name(key)
-    kind = context_kind(key) or ("model" if publish else None)
+    kind, publish = _key_context(key)
     if kind is None:
         return None
     value = _clean(value, kind)
