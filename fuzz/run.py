@@ -31,7 +31,7 @@ CRASHERS = ROOT / "tests" / "fixtures" / "crashers"
 _GATE_MODULES = (
     "gate.discover.python_finder", "gate.discover.python_resolve", "gate.discover.python_fallback",
     "gate.discover.catalog", "gate.discover.hubids", "gate.discover.notebook_finder",
-    "gate.discover.config_finder", "gate.discover.shell_finder", "gate.discover.url_finder",
+    "gate.discover.config_finder", "gate.discover.embedded_config", "gate.discover.shell_finder", "gate.discover.url_finder",
     "gate.discover.artifact_finder", "gate.policy.load", "gate.policy.model", "gate.policy.globs",
     "gate.report.sarif", "gate.report.json_report", "gate.report.github",
 )

@@ -79,6 +79,21 @@ def _config(suffix: str) -> Callable[[bytes], None]:
     return run
 
 
+def embedded_config(data: bytes) -> None:
+    from gate.discover.embedded_config import EmbeddedConfigFinder
+
+    EmbeddedConfigFinder().scan(_source("fuzz.py"), _text(data), frozenset())
+
+
+def sniffed_config(data: bytes) -> None:
+    """A config without a config suffix: the first byte picks the name (by content, `*_yaml`, `*.json.j2`)."""
+    from gate.discover.config_finder import ConfigFinder
+
+    names = ("config", "train_yaml", "args.json.j2")
+    name = names[data[0] % len(names)] if data else names[0]
+    ConfigFinder().scan(_source(name), _text(data[1:]), frozenset())
+
+
 # The first input byte picks which kind of shell-like file the rest of the input is.
 _SHELL_PATHS = ("run.sh", "Dockerfile", "Makefile", ".github/workflows/ci.yml", "docker-compose.yml", "action.yml")
 
@@ -233,9 +248,11 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
            ("version: 1\n", "defaults:\n", "models:\n", "  - id: ", "revisions: [", "exceptions:\n", "extends: ",
             "unlisted: deny", "&a ", "*a", "<<: ", "!!python/object", "expires: 2026-01-01", "profiles:\n")),
     Target("python", python, (), ("tests/fixtures/discover/python/**/*.py", "tests/fixtures/evasion/**/*.py"), _PYTHON_TOKENS),
-    Target("notebook", notebook, (), ("tests/fixtures/discover/notebooks/**/*.ipynb", "tests/fixtures/evasion/**/*.ipynb"),
+    Target("notebook", notebook, (), ("tests/fixtures/discover/notebooks/**/*.ipynb", "tests/fixtures/evasion/**/*.ipynb",
+                                      "tests/fixtures/discover/notebook-*/**/*.ipynb"),
            ("{\"cells\": [", "\"cell_type\": \"code\"", "\"source\": [", "!hf download ", "%%bash\\n",
-            "from_pretrained(", "\\n", "\"worksheets\"")),
+            "from_pretrained(", "\\n", "\"worksheets\"", "%time ", "%%timeit -n1 ", "%%script --bg bash\\n",
+            "%%python3\\n", "%%writefile c.yaml\\n", "%run ", "yaml.safe_load(\\\"\\\"\\\"", "\\\\\\n")),
     Target("yaml", _config(".yaml"), (), ("tests/fixtures/discover/config-*/**/*.yaml", "tests/fixtures/discover/config-*/**/*.yml"),
            ("model_name_or_path: ", "revision: ", "datasets:\n  - path: ", "&a ", "*a", "<<: *a", "${MODEL}",
             "https://huggingface.co/", "!!binary", "? ")),
@@ -254,6 +271,11 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("artifact", artifact, (), ("tests/fixtures/signed-models/**/*",),
            ("\x80\x02", "PK\x03\x04", "\x93NUMPY\x01\x00", "GGUF", "\x89HDF\r\n\x1a\n", "version https://git-lfs",
             "data.pkl", "{\"__metadata__\":")),
+    Target("embedded_config", embedded_config, (), ("tests/fixtures/discover/config-python-strings/**/*.py",),
+           ("import yaml\n", "yaml.safe_load(", "OmegaConf.create(", "json.loads(", "textwrap.dedent(", "\"\"\"",
+            "model_id: ", "C = ", "from yaml import load as l\n")),
+    Target("sniffed_config", sniffed_config, (), ("tests/fixtures/discover/config-extensionless/**/*",),
+           ("model_name_or_path: ", "{\"model\": ", "hub_model_id: ", "\\u006d", "${a.b}")),
     Target("sarif", sarif),
     Target("json_report", json_report),
     Target("github", github),

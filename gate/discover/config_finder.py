@@ -1,7 +1,13 @@
 """Model and dataset ids in YAML, JSON and TOML configs, with their revision from a sibling key.
 
 Every format is read by its parser into one small positioned tree (`_Map`, `_Seq`, `_Scalar`), and one walk
-applies the key table below to it:
+applies the conventions of `catalog/config.py` to it (rows: `confidence: "high"`); a key no row knows whose name
+says model or dataset (`catalog/context.py`) holding an `org/name` nothing speaks against gives a
+`confidence: "medium"` reference. Publish keys (`hub_model_id`) give `role: "publish"` references without a
+revision key. A value that is only `${a.b}` resolves to that node of the same config (Hydra/OmegaConf).
+
+Relevance is decided on decoded data: the raw-text prefilter (`worth_reading`) only skips files that can hold
+nothing, and any backslash (an escape such as `"\\u006dodel_name_or_path"`) makes a file read.
 
 - YAML: `yaml.compose_all` with the safe (C) loader: node marks give exact lines, no tag is ever constructed,
   and aliases stay shared nodes that are visited once, so a "billion laughs" file cannot expand.
@@ -15,59 +21,43 @@ A file its parser rejects (a syntax error, YAML nested deeper than the C compose
 `MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
 builds the same kind of tree from what it can read, with a warning, so a syntax error further down cannot hide
 the reference above it.
+
+Files whose name has no config suffix (`train_yaml`, `config`, `args.json.j2`) reach this finder when no other
+finder reads them (the engine decides); they are read only when their parser accepts them, else URL-scanned.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
-from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
+from gate.discover.catalog import config as catalog
+from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
+from gate.discover.catalog.context import API_MODEL_NAME, context_kind, is_publish_name, negative_evidence
+from gate.discover.hubids import (
+    is_local_path,
+    is_pinned,
+    look_alike,
+    look_alike_warnings,
+    looks_like_hub_id,
+    parse_hf_path,
+)
+from gate.discover.interface import (
+    CONFIDENCE_MEDIUM,
+    FileResult,
+    Finder,
+    Reference,
+    ScanWarning,
+    SourceFile,
+    file_name,
+    file_suffix,
+)
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
-
-@dataclass(frozen=True)
-class ConfigKey:
-    """One key that names a Hub repository, and the sibling keys that carry its revision."""
-
-    kind: str
-    revision_keys: tuple[str, ...]
-    """Read in this order; the first is the key a fix adds when none is present."""
-    allow_legacy: bool = False
-    """Accept an unqualified id (`gpt2`): only for keys that are unambiguous Hub ids."""
-    report_dynamic: bool = False
-    """Report an interpolated value (`${MODEL}`) as a dynamic reference: only for unambiguous keys."""
-
-
-CONFIG_KEYS: dict[str, ConfigKey] = {
-    # Hugging Face Trainer / example scripts (ModelArguments, DataTrainingArguments).
-    "model_name_or_path": ConfigKey("model", ("model_revision", "revision"), True, True),
-    "pretrained_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
-    "tokenizer_name": ConfigKey("model", ("tokenizer_revision", "model_revision"), True, True),
-    "dataset_name": ConfigKey("dataset", ("dataset_revision", "revision"), True, True),
-    # PEFT adapter configs, axolotl (`revision_of_model`), generic loaders.
-    "base_model_name_or_path": ConfigKey("model", ("revision", "model_revision"), True, True),
-    "base_model": ConfigKey("model", ("revision_of_model", "revision", "model_revision")),
-    "model_id": ConfigKey("model", ("revision", "model_revision")),
-    "repo_id": ConfigKey("model", ("revision",)),
-    "hub_model_id": ConfigKey("model", ("revision",)),
-    "model": ConfigKey("model", ("revision", "model_revision")),
-    # lm-evaluation-harness tasks.
-    "dataset_path": ConfigKey("dataset", ("dataset_revision", "revision"), True),
-}
-DATASET_LIST_KEYS = frozenset({"datasets", "test_datasets", "pretraining_dataset"})
-"""`datasets: [{path: org/data, revision: ...}]` (axolotl and similar)."""
-DATASET_ITEM_KEY = ConfigKey("dataset", ("revision",), True)
-# Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders).
-NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
-                                                     "local"})
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
-_PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
 _YAML_EXPANSION_LIMIT = 100_000
 MAX_YAML_PARSE_BYTES = 1_000_000
 """Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
@@ -151,10 +141,8 @@ def _yaml_lines_tree(text: str) -> list:
     sibling revision keys and `datasets[].path` items are still understood. Only keys the table knows, the
     sibling keys they need and values holding Hub URLs are kept.
     """
-    wanted = set(CONFIG_KEYS) | {k for spec in CONFIG_KEYS.values() for k in spec.revision_keys} | {
-        "path", "revision", "repo_type"}
     blocks = _Blocks()
-    stack: list[tuple[int, int, str | None]] = []  # (indent, block id, key) of the open parents
+    stack: list[tuple[int, int, str | None, bool]] = []  # (indent, block id, key, is a list item) of the open parents
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
@@ -167,25 +155,65 @@ def _yaml_lines_tree(text: str) -> list:
             stack.pop()
         parent_key = stack[-1][2] if stack else None
         if match.group("dashes"):  # a sequence item: its keys are siblings of each other only
-            stack.append((indent, number, parent_key))
+            stack.append((indent, number, parent_key, True))
             indent += len(match.group("dashes"))
         block, block_key = (stack[-1][1], stack[-1][2]) if stack else (0, None)
+        holder = len(stack) - (2 if stack and stack[-1][3] else 1)  # the line with the key holding the block
+        outer_key = stack[holder - 1][2] if holder >= 1 else None
         key, value = match.group("key"), match.group("value")
         if key is None:
-            item = (match.group("item") or "").strip().strip("\"'")
-            if "huggingface.co/" in item or "hf.co/" in item:
-                blocks.add_item(block_key, item, number, line.find(item) + 1)
+            raw_item = (match.group("item") or "").strip()
+            item = _yaml_line_scalar(raw_item)
+            if ("/" in item or "=" in item or block_key in catalog.CATALOG_KEY_NAMES
+                    or block_key in catalog.ENVIRONMENT_LIST_KEYS):
+                list_id = stack[-2][1] if match.group("dashes") and len(stack) > 1 else block
+                blocks.add_item(list_id, block_key, item, number, line.find(raw_item) + 1)
             continue
-        key = key.strip()
+        key = _yaml_line_scalar(key.strip(), match.group("quote"))
         if not value:
-            stack.append((indent, number, key))
+            stack.append((indent, number, key, False))
             continue
-        scalar = value.strip()
-        if len(scalar) >= 2 and scalar[0] == scalar[-1] and scalar[0] in "\"'":
-            scalar = scalar[1:-1]
-        if key in wanted or "huggingface.co/" in scalar or "hf.co/" in scalar:
-            blocks.add(block, block_key, key, scalar, number, line.find(key, indent) + 1, line.find(value) + 1)
+        scalar = _yaml_line_scalar(value.strip())
+        flow = _FLOW_LIST.match(scalar) if value.strip() == scalar else None
+        if flow is not None:  # `key: [a, b, c]` on one line
+            start = line.find(value) + 1
+            for item in _FLOW_ITEM.finditer(flow.group(1)):
+                blocks.add_item(-number, key, _yaml_line_scalar(item.group(1)), number, start + item.start(1) + 1)
+            continue
+        if _worth_keeping(key, scalar):
+            key_start = match.start("quote") if match.group("quote") else match.start("key")
+            blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
     return blocks.tree()
+
+
+_FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
+_FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
+_KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
+                                                                         "path", "id", "name", "source", "type", "value"}
+
+
+def _worth_keeping(key: str, value: str) -> bool:
+    """Pairs the line readers keep: catalog keys and their siblings, names that say model or dataset, and any
+    value or key with a slash (ids, URLs, mixture weights keyed by id)."""
+    return key in _KEPT_KEYS or "/" in value or "/" in key or _key_context(key)[0] is not None
+
+
+def _yaml_line_scalar(text: str, quote: str | None = None) -> str:
+    """A scalar as YAML reads it: quotes removed, and a double-quoted one's escapes (`\\x6d`) decoded, so the
+    line reader decides on the same text as the parser."""
+    if quote is None and len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        quote, text = text[0], text[1:-1]
+    if quote == '"' and "\\" in text:
+        import yaml
+
+        try:
+            decoded = yaml.safe_load(f'"{text}"')
+        except yaml.YAMLError:
+            return text
+        return decoded if isinstance(decoded, str) else text
+    if quote == "'":
+        return text.replace("''", "'")
+    return text
 
 
 def _yaml_expanded_size(documents) -> int:
@@ -267,20 +295,23 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
 
 
 def _json_has_candidates(data) -> bool:
-    """Cheap pass on the decoded data: any interesting key with a string value, or any Hub URL?"""
+    """Cheap pass on the decoded data (so `\\u006d` escapes cannot hide a key): any catalog key, or any key or
+    string value with a slash (an `org/name` id, a URL, a mixture keyed by id)?"""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
+                if key in catalog.CATALOG_KEY_NAMES or "/" in key:
+                    return True
                 if isinstance(value, str):
-                    if key in CONFIG_KEYS or key == "path" or "huggingface.co/" in value or "hf.co/" in value:
+                    if "/" in value:
                         return True
                 elif isinstance(value, (dict, list)):
                     stack.append(value)
         elif isinstance(item, list):
             stack.extend(v for v in item if isinstance(v, (dict, list, str)))
-        elif isinstance(item, str) and ("huggingface.co/" in item or "hf.co/" in item):
+        elif isinstance(item, str) and "/" in item:
             return True
     return False
 
@@ -366,25 +397,36 @@ def _toml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     return [_TomlPositions(text).convert(data, (), None)], []
 
 
-_TOML_PAIR = re.compile(r"^[ \t]*([\"']?)(?P<key>[A-Za-z0-9_.-]+)\1[ \t]*=[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)"
-                        r"(?P=quote)")
+_TOML_PAIR = re.compile(r"^[ \t]*(?P<key>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[A-Za-z0-9_.-]+)[ \t]*=[ \t]*"
+                        r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*')")
+
+
+def _toml_string(text: str) -> str:
+    """A TOML key or string as TOML reads it: quotes removed, a basic string's escapes decoded."""
+    if text.startswith('"'):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text[1:-1]
+    return text[1:-1] if text.startswith("'") else text
 
 
 def _toml_lines_tree(text: str) -> list:
     """TOML that does not parse: `key = "value"` lines, grouped by the `[table]` / `[[array]]` above them."""
     blocks = _Blocks()
-    block, parent_key = 0, None
+    block, parent_key, outer_key = 0, None, None
     for number, line in enumerate(text.split("\n"), start=1):
         header = _TOML_HEADER.match(line)
         if header:
             block = number
             parts = [p.strip().strip("\"'") for p in header.group(2).split(".")]
             parent_key = parts[-1] if header.group(1) == "[[" else None
+            outer_key = parts[-2] if parent_key and len(parts) > 1 else None
             continue
         pair = _TOML_PAIR.match(line)
         if pair:
-            blocks.add(block, parent_key, pair.group("key"), pair.group("value"), number,
-                       pair.start("key") + 1, pair.start("value"))
+            blocks.add(block, parent_key, _toml_string(pair.group("key")), _toml_string(pair.group("value")), number,
+                       pair.start("key") + 1, pair.start("value") + 1, outer_key)
     return blocks.tree()
 
 
@@ -410,6 +452,7 @@ def _json_lenient_tree(text: str) -> list:
             pending = None
             continue
         if value in "}]":
+            _json_key_without_string(blocks, stack[-1], pending, starts)
             if len(stack) > 1:
                 stack.pop()
             pending = None
@@ -420,38 +463,60 @@ def _json_lenient_tree(text: str) -> list:
             continue
         colon = _JSON_COLON.match(text, token.end())
         if colon is not None and ":" in colon.group(0):
+            _json_key_without_string(blocks, stack[-1], pending, starts)
             pending = (string, token.start())
             continue
         container, holder, is_array = stack[-1]
         if pending is not None:
             line, column = position(starts, pending[1])
-            blocks.add(container, holder, pending[0], string, line, column, position(starts, token.start())[1])
-        elif is_array and ("huggingface.co/" in string or "hf.co/" in string):
+            below = 3 if len(stack) > 1 and stack[-2][2] else 2  # an object in a list: the list's holder repeats
+            outer = stack[-below][1] if len(stack) >= below else None
+            blocks.add(container, holder, pending[0], string, line, column, position(starts, token.start())[1],
+                       outer)
+        elif is_array and ("/" in string or "=" in string or holder in catalog.CATALOG_KEY_NAMES):
             line, column = position(starts, token.start())
-            blocks.add_item(holder, string, line, column)
+            blocks.add_item(container, holder, string, line, column)
         pending = None
     return blocks.tree()
+
+
+def _json_key_without_string(blocks, frame, pending, starts) -> None:
+    """A key whose value was a number or literal (`{"org/data": 0.5}`, a mixture keyed by id): kept as a key."""
+    from gate.discover.url_finder import position
+
+    if pending is not None and "/" in pending[0] and not frame[2]:
+        line, column = position(starts, pending[1])
+        blocks.maps.setdefault(frame[0], (frame[1], _Map(), None))[1].entries.append(
+            (pending[0], line, column, _Scalar(None, line, column, text=False)))
 
 
 class _Blocks:
     """Key/value pairs grouped into mappings, for the readers of files their parser rejects."""
 
     def __init__(self):
-        self.maps: dict[int, tuple[str | None, _Map]] = {}
-        self.items: list[tuple[str | None, _Scalar]] = []
+        self.maps: dict[int, tuple[str | None, _Map, str | None]] = {}
+        self.lists: dict[int, tuple[str | None, _Seq]] = {}
 
     def add(self, block: int, parent_key: str | None, key: str, value: str, line: int, column: int,
-            value_column: int) -> None:
-        self.maps.setdefault(block, (parent_key, _Map()))[1].entries.append(
+            value_column: int, outer_key: str | None = None) -> None:
+        """`outer_key`: the key holding the mapping that holds `parent_key` (`dataset_mixture` of `datasets`)."""
+        self.maps.setdefault(block, (parent_key, _Map(), outer_key))[1].entries.append(
             (key, line, column, _Scalar(value, line, value_column)))
 
-    def add_item(self, parent_key: str | None, value: str, line: int, column: int) -> None:
-        self.items.append((parent_key, _Scalar(value, line, column)))
+    def add_item(self, list_id: int, parent_key: str | None, value: str, line: int, column: int) -> None:
+        """A scalar item of the list `list_id` (items of one list stay together, in order)."""
+        self.lists.setdefault(list_id, (parent_key, _Seq()))[1].items.append(_Scalar(value, line, column))
 
     def tree(self) -> list:
         root = _Map()
-        for parent_key, node in [*self.maps.values(), *self.items]:
-            root.entries.append((parent_key or "", 1, 1, _Seq([node])))
+        grouped: dict[tuple, _Seq] = {}  # the mappings of one list key stay items of one list (env siblings)
+        for parent_key, node, outer_key in self.maps.values():
+            grouped.setdefault((parent_key or "", outer_key), _Seq()).items.append(node)
+        for (parent_key, outer_key), items in grouped.items():
+            held = (parent_key, 1, 1, items)
+            root.entries.append((outer_key, 1, 1, _Map([held])) if outer_key else held)
+        for parent_key, node in self.lists.values():
+            root.entries.append((parent_key or "", 1, 1, node))
         return [root]
 
 
@@ -536,19 +601,28 @@ def _merged_entries(node: _Map, visited: set[int] | None = None) -> list[tuple[s
     return own
 
 
-def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
+def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool = False) -> Iterator[Reference]:
+    """`env_owned_elsewhere`: a workflow or compose file, whose `env`/`environment` the shell finder reads with
+    the commands that use it (a pin on the command line applies there); only URLs are taken from it here."""
     visited: set[int] = set()
-    stack: list[tuple[object, str | None]] = [(root, None) for root in reversed(roots)]
+    urls_only: set[int] = set()
+    # (node, the key holding it, the key holding the mapping that holds that key)
+    stack: list[tuple[object, str | None, str | None]] = [(root, None, None) for root in reversed(roots)]
     while stack:
-        node, parent_key = stack.pop()
+        node, parent_key, outer_key = stack.pop()
         if id(node) in visited:
             continue
         visited.add(id(node))
         if isinstance(node, _Seq):
-            stack.extend((item, parent_key) for item in reversed(node.items) if not isinstance(item, _Scalar))
+            stack.extend((item, parent_key, outer_key) for item in reversed(node.items)
+                         if not isinstance(item, _Scalar))
             for item in node.items:
                 if isinstance(item, _Scalar) and item.text and isinstance(item.value, str):
                     yield from _url_references(item, path, f"config:{parent_key or ''}[]")
+            if parent_key in catalog.ENVIRONMENT_LIST_KEYS and id(node) not in urls_only:
+                environment = _environment_map(node)
+                if environment.entries:
+                    stack.append((environment, parent_key, outer_key))
             continue
         if not isinstance(node, _Map):
             continue
@@ -556,34 +630,159 @@ def _references(roots: list, path: str, repo_paths) -> Iterator[Reference]:
         siblings = {key: value for key, _l, _c, value in entries}
         for key, line, column, value in node.entries:
             if isinstance(value, (_Map, _Seq)):
-                stack.append((value, key))
+                stack.append((value, key, parent_key))
+                if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
+                    urls_only.add(id(value))
+                else:
+                    yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
                 continue
             if not isinstance(value, _Scalar) or not value.text or not isinstance(value.value, str):
                 continue
-            if key in CONFIG_KEYS:
-                spec, api = CONFIG_KEYS[key], f"config:{key}"
-            elif key == "path" and parent_key in DATASET_LIST_KEYS:
-                spec, api = DATASET_ITEM_KEY, f"config:{parent_key}[].path"
-            else:
-                spec = api = None
             urls = list(_url_references(value, path, f"config:{key}"))
             yield from urls
-            if spec is not None and not urls:
-                reference = _id_reference(spec, api, key, value.value, siblings, path, line, column, repo_paths)
-                if reference is not None:
-                    yield reference
+            if urls or id(node) in urls_only:
+                continue
+            text = _interpolated(value.value, roots)
+            found = _key_spec(key, parent_key, outer_key, siblings)
+            if found is not None:
+                spec, api = found
+                reference = _id_reference(spec, api, key, text, siblings, path, line, column, repo_paths)
+            else:
+                reference = _context_reference(key, text, siblings, path, line, column, repo_paths)
+            if reference is not None:
+                yield reference
+
+
+_NODE_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}")
+
+
+def _interpolated(value: str, roots: list, depth: int = 8) -> str:
+    """An OmegaConf/Hydra value that is only `${a.b.c}` (a node of the same config), replaced by that node's
+    string when exactly one document has it: `tokenizer_name: ${model.language_model.pretrained_model_name}`.
+    Anything else (`${oc.env:X}`, relative or partial interpolations) stays as written, hence dynamic."""
+    match = _NODE_INTERPOLATION.fullmatch(value.strip())
+    if match is None or depth == 0:
+        return value
+    found = [node for node in (_node_at(root, match.group(1).split(".")) for root in roots) if node is not None]
+    if len(found) != 1 or not found[0].text or not isinstance(found[0].value, str):
+        return value
+    return _interpolated(found[0].value, roots, depth - 1)
+
+
+def _node_at(root, parts: list[str]) -> _Scalar | None:
+    node = root
+    for part in parts:
+        if not isinstance(node, _Map):
+            return None
+        node = next((v for k, _l, _c, v in _merged_entries(node) if k == part), None)
+    return node if isinstance(node, _Scalar) else None
+
+
+def _key_spec(key: str, parent_key: str | None, outer_key: str | None,
+              siblings: dict) -> tuple[ConfigKey, str] | None:
+    """The catalog row for a key holding one string, and the `api` its references carry."""
+    spec = catalog.config_key(key, parent_key, siblings)
+    if spec is not None:
+        return spec, f"config:{key}"
+    list_row = catalog.list_item_key(parent_key, outer_key)
+    if list_row is not None and key == next((k for k in list_row.item_keys if k in siblings), None):
+        return ConfigKey(key, list_row.kind, list_row.revision_keys, list_row.convention,
+                         allow_legacy=True), f"config:{parent_key}[].{key}"
+    return None
+
+
+def _container_references(key: str, value, parent_key: str | None, siblings: dict, path: str,
+                          repo_paths) -> Iterator[Reference]:
+    """Ids held by a key as a list of strings (`dataset: [org/a, org/b]`), as the keys of a mapping
+    (`dataset_mixer`) or as the even items of a list (`dataset_mixer_list`)."""
+    spec = catalog.config_key(key, parent_key, siblings)
+    if spec is not None and spec.shape == catalog.SHAPE_MAPPING_KEYS:
+        maps = value.items if isinstance(value, _Seq) else [value]  # a line reader wraps mappings in a list
+        for mapping in maps:
+            if isinstance(mapping, _Map):
+                for item_key, line, column, _item in mapping.entries:
+                    reference = _id_reference(spec, f"config:{key}", key, item_key, {}, path, line, column,
+                                              repo_paths)
+                    if reference is not None:
+                        yield reference
+        return
+    if not isinstance(value, _Seq):
+        return
+    scalars = [item for item in value.items if isinstance(item, _Scalar) and item.text
+               and isinstance(item.value, str) and not _has_url(item.value)]
+    if spec is not None and spec.shape == catalog.SHAPE_PAIRS:
+        readable = {id(item) for item in scalars}
+        texts = [item for index, item in enumerate(value.items) if index % 2 == 0 and id(item) in readable]
+        for item in texts:
+            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
+                                      repo_paths)
+            if reference is not None:
+                yield reference
+        return
+    list_row = catalog.list_item_key(key, parent_key)
+    if spec is None and list_row is not None:
+        spec = ConfigKey(key, list_row.kind, (), list_row.convention, allow_legacy=True)
+    if spec is None and _key_context(key)[0] is None:
+        return  # `labels: [...]`: a list nothing says holds ids
+    for item in scalars:
+        if spec is not None:
+            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
+                                      repo_paths, one_of_many=True)
+        else:
+            reference = _context_reference(key, item.value, {}, path, item.line, item.column, repo_paths,
+                                           api=f"config:{key}[]")
+        if reference is not None:
+            yield reference
+
+
+def _has_url(value: str) -> bool:
+    return "://" in value
+
+
+def _environment_map(node: _Seq) -> _Map:
+    """Compose `environment: [KEY=value]` and Kubernetes `env: [{name: KEY, value: ...}]` as one mapping."""
+    mapping = _Map()
+    for item in node.items:
+        if isinstance(item, _Scalar) and item.text and isinstance(item.value, str) and "=" in item.value:
+            name, _, text = item.value.partition("=")
+            if name.strip():
+                mapping.entries.append((name.strip(), item.line, item.column,
+                                        _Scalar(text.strip(), item.line, item.column + len(name) + 1)))
+        elif isinstance(item, _Map):
+            fields = {k: (line, column, v) for k, line, column, v in item.entries}
+            name, value = _scalar_text(fields.get("name", (0, 0, None))[2]), fields.get("value")
+            if name and value is not None and isinstance(value[2], _Scalar):
+                mapping.entries.append((name, fields["name"][0], fields["name"][1], value[2]))
+    return mapping
 
 
 def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
-    for offset, _url, location in iter_hub_urls(value.value):
-        before = value.value[:offset]
+    text = value.value
+    if text.startswith("hf://"):  # HfFileSystem paths (`data_files` of lm-eval tasks, pandas/polars readers)
+        location = parse_hf_path(text.strip())
+        if location is not None and location.kind != "space" and looks_like_hub_id(location.id, allow_legacy=True):
+            yield Reference(
+                kind="dataset" if location.kind == "dataset" else "model", source="huggingface", id=location.id,
+                revision=location.revision, pinned=is_pinned(location.revision), pinnable=True, path=path,
+                line=value.line, column=value.column, api=api, syntax="config", revision_key="@")
+        return
+    for offset, _url, location in iter_hub_urls(text):
+        before = text[:offset]
         yield url_reference(location, path=path, line=value.line + before.count("\n"),
                             column=value.column + (offset if "\n" not in before else 0), api=api, syntax="config")
 
 
-def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
-                  column: int, repo_paths) -> Reference | None:
+def _clean(value: str, kind: str) -> str:
     value = value.strip()
+    if kind == "dataset" and "/" in value:
+        value = catalog.ID_SUFFIX.sub("", value)
+    return value
+
+
+def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
+                  column: int, repo_paths, *, one_of_many: bool = False) -> Reference | None:
+    """A catalog key's reference (`confidence: high`), or None when the value is not a Hub id."""
+    value = _clean(value, spec.kind)
     if key == "dataset_name" and "dataset_path" in siblings and "/" not in value:
         # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset (`main`, `en`); an
         # `org/name` value names a repository of its own and is kept.
@@ -591,6 +790,8 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
     kind = spec.kind
     if key == "repo_id" and _scalar_text(siblings.get("repo_type")) == "dataset":
         kind = "dataset"
+    if spec.kind_from_sibling:
+        kind = "dataset" if "dataset" in (_scalar_text(siblings.get(spec.kind_from_sibling)) or "") else spec.kind
     dynamic = _INTERPOLATION.search(value) is not None
     if dynamic:
         if not spec.report_dynamic:
@@ -603,18 +804,72 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
                 and look_alike(value, allow_legacy=spec.allow_legacy) is None) or is_local_path(value, repo_paths):
             # An id that only looks like one (homoglyphs) is reported as written, with a warning (issue 8).
             return None
+        if _not_a_hub_id(value) is not None:
+            return None
         repo_id = value
-    revision, revision_key = None, spec.revision_keys[0]
-    for candidate in spec.revision_keys:
-        text = _scalar_text(siblings.get(candidate))
-        if text is not None:
-            revision, revision_key = text, candidate
-            break
+    revision, revision_key = _revision(spec.revision_keys, siblings)
+    if spec.role == "publish" or one_of_many:
+        revision_key = revision_key if one_of_many and revision is not None else None
     return Reference(
-        kind=kind, source="huggingface", id=repo_id, revision=revision,
-        pinned=is_pinned(revision), pinnable=True, path=path, line=line, column=column, api=api,
-        dynamic=dynamic, expression=value if dynamic else None, syntax="config", revision_key=revision_key,
-        role="publish" if api == "config:hub_model_id" else "load",
+        kind=kind, source=spec.source, id=repo_id, revision=revision,
+        pinned=is_pinned(revision), pinnable=bool(spec.revision_keys) or spec.role == "publish" or one_of_many,
+        path=path, line=line, column=column, api=api, dynamic=dynamic, expression=value if dynamic else None,
+        syntax="config", revision_key=revision_key, role=spec.role,
+    )
+
+
+def _not_a_hub_id(value: str, *, context_only: bool = False) -> str | None:
+    """The context vocabulary's negative evidence, minus the verdicts a catalog key overrules (a legacy id, a
+    Hub organisation that shares its name with an API provider: `openai/gsm8k`, `openai/whisper-large-v3`)."""
+    reason = negative_evidence(value)
+    if reason == "a hosted API model name" and value.split("/", 1)[0] in catalog.HUB_ORGS_NAMED_LIKE_PROVIDERS:
+        reason = None if API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is None else reason
+    if not context_only and reason in ("not org/name", "empty", "a path", "a URL of another scheme"):
+        return None  # the catalog row's own checks decide these
+    return reason
+
+
+def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | None]:
+    """(revision as written, the key holding it or the key a fix adds); (None, None) without revision keys."""
+    for candidate in keys:
+        holder, _, nested = candidate.partition(".")
+        node = siblings.get(holder)
+        if nested:  # `dataset_kwargs.revision`: a key of the sibling mapping
+            node = next((v for k, _l, _c, v in node.entries if k == nested), None) if isinstance(node, _Map) else None
+        text = _scalar_text(node)
+        if text is not None:
+            return text, candidate
+    return None, keys[0] if keys else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_context(key: str) -> tuple[str | None, bool]:
+    """(what a key's name says its value is, whether it names a publish target): asked once per distinct key."""
+    publish = is_publish_name(key)
+    return context_kind(key) or ("model" if publish else None), publish
+
+
+def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int, repo_paths,
+                       *, api: str | None = None) -> Reference | None:
+    """A key the catalog does not know whose name says model or dataset (`teacher_model`, `pretrained_llm`),
+    holding an `org/name` that nothing speaks against: a `confidence: medium` reference. The revision is read
+    from a sibling named after the key (`reward_model_revision` for `reward_model_path`), never from a bare
+    `revision`, which may well belong to another key: a pin nobody applies must not read as pinned."""
+    kind, publish = _key_context(key)
+    if kind is None:
+        return None
+    value = _clean(value, kind)
+    if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
+            or is_local_path(value, repo_paths)):
+        return None
+    stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
+    revision, revision_key = (None, None) if publish else _revision(
+        tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision"))), siblings)
+    return Reference(
+        kind=kind, source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=True,
+        path=path, line=line, column=column, api=api or f"config:{key}", syntax="config",
+        revision_key=revision_key if revision is not None else None, confidence=CONFIDENCE_MEDIUM,
+        role="publish" if publish else "load",
     )
 
 
@@ -625,18 +880,98 @@ def _scalar_text(node) -> str | None:
     return None
 
 
+def _raw_worth_reading(text: str) -> bool:
+    """The raw-text prefilter: False only when no row and no context key can match. It may skip work, never
+    decide what a file holds: any backslash (an escape the parser decodes into a key) makes it read."""
+    return "\\" in text or any(marker in text for marker in catalog.PREFILTER_MARKERS)
+
+
+worth_reading = _raw_worth_reading
+"""Replaced by an always-true function in the differential tests (prefilter on/off must agree)."""
+
+
+_SNIFFED_NAME = re.compile(r"(?:^|[._-])(?P<format>ya?ml|json)(?:\.[^./]*)?$", re.IGNORECASE)
+
+
+def sniffed_format(path: str) -> str | None:
+    """The reader for a config file whose name does not end in a config suffix: `train_yaml`, `args_json`,
+    `config.yaml.template` by name, `yaml`/`json` by content (None: decide from the text)."""
+    match = _SNIFFED_NAME.search(file_name(path))
+    if match is None:
+        return None
+    return ".json" if match.group("format").lower() == "json" else ".yaml"
+
+
+def scan_config_text(text: str, suffix: str, path: str, repo_paths) -> tuple[list[Reference], list[ScanWarning]]:
+    """References in config text found inside another file (a notebook's `%%writefile config.yaml` cell, a YAML
+    string in Python), with lines and columns relative to `text`."""
+    reader = ConfigFinder._READERS.get(suffix, _yaml_tree)
+    roots, warnings = reader(text, path)
+    references = list(_references(roots, path, repo_paths))
+    return references, [*warnings, *look_alike_warnings(references, path)]
+
+
+_LFS_POINTER = "version https://git-lfs.github.com/spec/v1\n"
+
+
 class ConfigFinder(Finder):
-    """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs."""
+    """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs; and, when the engine hands them over, files whose name has
+    no config suffix (`train_yaml`, `config`, `args.json.template`): read only if they parse, else URLs only."""
 
     _READERS = {".yaml": _yaml_tree, ".yml": _yaml_tree, ".json": _json_tree, ".toml": _toml_tree}
 
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in self._READERS
 
+    def accepts_sniffed(self, path: str) -> bool:
+        """Files no finder accepts by suffix that may still be configs: no suffix, or a config format named
+        inside the name (`*_yaml`, `*.yml.j2`)."""
+        return file_suffix(path) == "" or sniffed_format(path) is not None
+
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        if not any(marker in text for marker in _PREFILTER):
+        if text.startswith(_LFS_POINTER):
+            return FileResult()  # a Git LFS pointer: the config itself is not in the repository
+        suffix = file_suffix(file.path).lower()
+        if suffix not in self._READERS:
+            return self._scan_sniffed(file, text, repo_paths)
+        if not worth_reading(text):
             return FileResult()
-        reader = self._READERS[PurePosixPath(file.path).suffix.lower()]
-        roots, warnings = reader(text, file.path)
-        references = tuple(_references(roots, file.path, repo_paths))
-        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))
+        roots, warnings = self._READERS[suffix](text, file.path)
+        return self._result(roots, warnings, file.path, repo_paths)
+
+    def _result(self, roots, warnings, path: str, repo_paths) -> FileResult:
+        from gate.discover.shell_finder import _is_compose, _is_workflow
+
+        owned = _is_workflow(path) or _is_compose(path)
+        references = tuple(_references(roots, path, repo_paths, env_owned_elsewhere=owned))
+        return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, path)))
+
+    def _scan_sniffed(self, file: SourceFile, text: str, repo_paths) -> FileResult:
+        """A config without a config suffix is read only when its parser accepts it as a mapping or list (prose,
+        scripts and data are not configs); otherwise it gets the URL scan every unknown text file gets."""
+        from gate.discover.url_finder import UrlFinder
+
+        roots = None
+        if worth_reading(text):
+            stripped = text.lstrip()
+            fmt = sniffed_format(file.path) or (".json" if stripped[:1] in ("{", "[") else ".yaml")
+            roots = _parsed_only(fmt, text)
+        if not roots:
+            return UrlFinder().scan(file, text, repo_paths)
+        return self._result(roots, [], file.path, repo_paths)
+
+
+def _parsed_only(fmt: str, text: str) -> list | None:
+    """The tree when the strict parser accepts the text and it holds a mapping or a list; else None."""
+    if fmt == ".json":
+        try:
+            json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        roots, _ = _json_tree(text, "")
+    else:
+        documents, problem = compose_yaml(text)
+        if documents is None:
+            return None
+        roots = [_from_yaml(d, {}) for d in documents]
+    return [root for root in roots if isinstance(root, (_Map, _Seq))] or None

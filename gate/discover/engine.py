@@ -95,12 +95,14 @@ def _load_finders() -> tuple[tuple[Finder, ...], Finder, Finder]:
     if _FINDERS is None:
         from gate.discover.artifact_finder import ArtifactFinder
         from gate.discover.config_finder import ConfigFinder
+        from gate.discover.embedded_config import EmbeddedConfigFinder
         from gate.discover.notebook_finder import NotebookFinder
         from gate.discover.python_finder import PythonFinder
         from gate.discover.shell_finder import ShellFinder
         from gate.discover.url_finder import UrlFinder
 
-        text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder()]
+        text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder(),
+                                      EmbeddedConfigFinder()]
         _FINDERS = (tuple(text_finders), UrlFinder(), ArtifactFinder())
     return _FINDERS  # type: ignore[return-value]
 
@@ -378,7 +380,11 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
     if url_only:
         if not url_finder.accepts(file.path):
             return False, FileResult()
-        accepting = [url_finder]
+        # A config without a config suffix (`train_yaml`, `config`): the config finder reads it when it parses,
+        # and gives it the URL scan otherwise.
+        sniffer = next((f for f in text_finders if getattr(f, "accepts_sniffed", None)
+                        and f.accepts_sniffed(file.path)), None)
+        accepting = [sniffer or url_finder]
 
     try:
         size = os.stat(file.absolute).st_size

@@ -26,7 +26,8 @@ class Reference:
     """`model`, `dataset`, `artifact` (a model file committed to the repository), or `metric` (an `evaluate`
     metric: a Hub Space whose code runs)."""
     source: str
-    """Where the thing lives: `huggingface`, `torchhub`, `url`, `local`, `ollama`, `mlflow`, `kaggle`, `modelscope`."""
+    """Where the thing lives: `huggingface`, `torchhub`, `url`, `local`, `ollama`, `mlflow`, `kaggle`, `modelscope`,
+    `openmind`."""
     id: str | None
     """The repository id (`org/name`, or a legacy `gpt2`); `None` when it cannot be resolved statically."""
     revision: str | None

@@ -1,24 +1,58 @@
 """Jupyter notebooks: the Python of code cells (read as one module, so imports and constants of earlier cells
-count) and their shell lines (`!cmd`, `%sx`, `%%bash` cells), with `line` pointing into the raw `.ipynb`.
-Markdown cells and outputs are not code and are skipped.
+count) and their shell lines (`!cmd` with its `\\` continuation lines, `%sx`, `pip install` automagic, `%%bash`
+and `%%script [--bg] bash` cells), with `line` and `column` pointing into the raw `.ipynb` (also for a cell whose
+`source` is one string). Markdown cells and outputs are not code and are skipped.
+
+Magics that run Python are read as Python: `%time`/`%timeit`/`%prun` statements, `%%time`/`%%timeit` (with its
+setup statement), `%%python3`, `%%script python3`; `%run script` scans that repository file under its own path.
+`%%writefile name` cells are read as what they write (Python, YAML/JSON/TOML config, shell), and a config string
+a cell parses (`yaml.safe_load('''...''')`) as that config.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from json.decoder import scanstring
 
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover import embedded_config
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
 
-SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script"})
-# Cell magics whose body is still Python.
-PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "px", "cache"})
+SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script", "zsh"})
+# Cell magics whose body is still Python (run in the kernel, or by a Python interpreter in a subprocess).
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "px", "cache", "python",
+                                "python2", "python3", "pypy"})
 SHELL_LINE_MAGICS = ("%sx ", "%system ", "%%sx ")
+PYTHON_LINE_MAGICS = ("%time", "%timeit", "%prun", "%memit", "%debug")
+"""Line magics whose argument is a Python statement the kernel runs (`%time model = load(...)`)."""
+_TIMEIT_VALUE_OPTIONS = frozenset({"-n", "-r", "-p", "-s", "-T", "-D", "-l"})
+_SCRIPT_VALUE_OPTIONS = frozenset({"--out", "--err", "--proc"})
+_SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".toml"})
+
+
+def cell_magic_language(name: str, arguments: list[str]) -> str | None:
+    """What a cell magic runs its body as: `python`, `shell`, or None (HTML, JavaScript, ...).
+
+    `%%script [--bg] [--out x] python3` runs an interpreter named by its first non-option argument."""
+    if name == "script":
+        words = list(arguments)
+        while words and words[0].startswith("-"):
+            if words.pop(0) in _SCRIPT_VALUE_OPTIONS and words:
+                words.pop(0)
+        program = words[0].rsplit("/", 1)[-1] if words else ""
+        if program in _SHELLS:
+            return "shell"
+        return "python" if re.fullmatch(r"(?:python|pypy)[\d.]*", program) else None
+    if name in SHELL_CELL_MAGICS:
+        return "shell"
+    return "python" if name in PYTHON_CELL_MAGICS else None
+_AUTOMAGIC_SHELL = re.compile(r"(?:pip|pip3|conda|mamba)[ \t]+[a-z]")
 _HELP = re.compile(r"^\??[A-Za-z_][\w.]*(?:\(\))?\?{1,2}\s*$")  # `obj?`, `obj??`, `?obj`
 _SHELL_ASSIGNMENT = re.compile(r"^(\s*)([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*!(.*)$")
 
@@ -171,18 +205,41 @@ class _SourceLine:
     """1-based column in the raw .ipynb where the line's text starts (exact unless escapes precede it)."""
 
 
-def _cell_lines(source: object, line_of) -> list[_SourceLine]:
+_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.")
+
+
+def raw_line_starts(raw: str, start: int, decoded: str) -> list[int]:
+    """Raw offsets where each line (`decoded.split("\\n")`) of a JSON string starts, the string's text beginning
+    at `raw[start]`: a cell kept as one string has all its lines on one raw line, told apart by column."""
+    starts = [start]
+    if "\n" not in decoded:
+        return starts
+    position = start
+    for match in _ESCAPE.finditer(raw, start):
+        if raw.count('"', position, match.start()):  # an unescaped quote: the string ended before this escape
+            break
+        position = match.end()
+        if match.group() == "\\n":
+            starts.append(position)
+            if len(starts) > decoded.count("\n"):
+                break
+    return starts
+
+
+def _cell_lines(source: object, line_of, raw: str = "") -> list[_SourceLine]:
     pieces = source if isinstance(source, list) else [source]
     lines: list[_SourceLine] = []
     for piece in pieces:
         if not isinstance(piece, str):
             continue
-        offset = getattr(piece, "offset", 0)
-        line, column = line_of(offset)
-        for index, part in enumerate(piece.split("\n")):
-            if index and not part and index == piece.count("\n"):
+        offset = getattr(piece, "offset", None)
+        starts = raw_line_starts(raw, offset, piece) if offset is not None and raw else []
+        parts = piece.split("\n")
+        for index, part in enumerate(parts):
+            if index and not part and index == len(parts) - 1:
                 break  # the text after a final newline
-            lines.append(_SourceLine(part.rstrip("\r"), line, column if index == 0 else column))
+            line, column = line_of(starts[index] if index < len(starts) else (offset or 0))
+            lines.append(_SourceLine(part.rstrip("\r"), line, column))
     return lines
 
 
@@ -195,6 +252,8 @@ class _Notebook:
         self.python: list[tuple[int, list[_SourceLine]]] = []  # (cell number, lines with shell lines blanked)
         self.shell: list[list[_SourceLine]] = []
         """Blocks of shell text: one per `!` line, one per `%%bash` cell."""
+        self.configs: list[tuple[str, list[_SourceLine]]] = []
+        """Config files a cell writes (`%%writefile config.yaml`): (suffix, lines)."""
         self.references: list[Reference] = []
         self.warnings: list[ScanWarning] = []
 
@@ -229,9 +288,10 @@ class _Notebook:
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
             source = cell.get("source", cell.get("input", ""))
-            self._split_cell(number, _cell_lines(source, self.line_of))
+            self._split_cell(number, _cell_lines(source, self.line_of, self.text))
         self._scan_python()
         self._scan_shell()
+        self._scan_configs()
         return self._result()
 
     def _result(self) -> FileResult:
@@ -244,24 +304,41 @@ class _Notebook:
         first = lines[0].text.strip()
         if first.startswith("%%"):
             magic = first[2:].split()
-            name = magic[0] if magic else ""
+            name, arguments = (magic[0], magic[1:]) if magic else ("", [])
             body = lines[1:]
-            if name in SHELL_CELL_MAGICS and (name != "script" or (len(magic) > 1 and magic[1] in ("bash", "sh"))):
+            if name == "writefile":
+                self._written_file(number, arguments, body, lines[0])
+                return
+            runs = cell_magic_language(name, arguments)
+            if runs == "shell":
                 self.shell.append(body)
                 return
-            if name == "writefile" and not (len(magic) > 1 and magic[-1].endswith(".py")):
-                return  # writes a non-Python file
-            if name not in PYTHON_CELL_MAGICS and name != "writefile":
+            if runs != "python":
                 return  # %%html, %%javascript, ...: not Python
-            lines = [_SourceLine("", lines[0].line, lines[0].column), *body]
+            head = _SourceLine("", lines[0].line, lines[0].column)
+            if name == "timeit":  # `%%timeit -n1 setup_statement`: the rest of the line is setup code
+                head = self._statement_after(lines[0], ("%%timeit",), _TIMEIT_VALUE_OPTIONS) or head
+            lines = [head, *body]
         python: list[_SourceLine] = []
+        continued: list[_SourceLine] | None = None  # the shell block a `!cmd \\` line continues into
         for source_line in lines:
             stripped = source_line.text.lstrip()
             indent = source_line.text[: len(source_line.text) - len(stripped)]
             assignment = _SHELL_ASSIGNMENT.match(source_line.text)
-            if stripped.startswith("!"):
+            if continued is not None:  # IPython joins a `!` line ending in a backslash with the next one
+                continued.append(source_line)
+                python.append(_SourceLine("", source_line.line, source_line.column))
+                if not source_line.text.rstrip().endswith("\\"):
+                    continued = None
+                continue
+            if _AUTOMAGIC_SHELL.match(stripped):  # `pip install x`: IPython runs it as `%pip install x`
+                self._shell_line(source_line, len(indent))
+                python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
+            elif stripped.startswith("!"):
                 self._shell_line(source_line, len(indent) + 1)
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
+                if stripped.rstrip().endswith("\\"):
+                    continued = self.shell[-1]
             elif assignment:
                 self._shell_line(source_line, len(source_line.text) - len(assignment.group(3)))
                 python.append(_SourceLine(f"{assignment.group(1)}{assignment.group(2)} = None",
@@ -269,12 +346,86 @@ class _Notebook:
             elif stripped.startswith("%"):
                 if stripped.startswith(SHELL_LINE_MAGICS):
                     self._shell_line(source_line, len(indent) + stripped.index(" ") + 1)
-                python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))
+                statement = self._statement_after(source_line, PYTHON_LINE_MAGICS, _TIMEIT_VALUE_OPTIONS)
+                if stripped.startswith(("%run ", "%run\t")):
+                    self._run_magic(stripped.split()[1:])
+                python.append(statement or _SourceLine(indent + "pass", source_line.line, source_line.column))
             elif _HELP.match(stripped):
                 python.append(_SourceLine(indent + "pass", source_line.line, source_line.column))  # `obj?` help
             else:
                 python.append(source_line)
         self.python.append((number, python))
+
+    @staticmethod
+    def _statement_after(source_line: _SourceLine, magics: tuple[str, ...],
+                         value_options: frozenset[str]) -> _SourceLine | None:
+        """`%time model = load()` -> `model = load()` at its own column (options such as `-n 10` skipped)."""
+        stripped = source_line.text.lstrip()
+        indent = source_line.text[: len(source_line.text) - len(stripped)]
+        magic = next((m for m in magics if stripped.startswith(m) and stripped[len(m):len(m) + 1] in (" ", "\t")),
+                     None)
+        if magic is None:
+            return None
+        position = len(magic)
+        while True:
+            token = re.match(r"\s*(\S+)", stripped[position:])
+            if token is None:
+                return None
+            word = token.group(1)
+            if not word.startswith("-"):
+                break
+            position += token.end()
+            if word in value_options:  # `-n 10`: the option's value is the next word
+                value = re.match(r"\s*\S+", stripped[position:])
+                position += value.end() if value else 0
+        position += len(stripped[position:]) - len(stripped[position:].lstrip())
+        statement = stripped[position:]
+        return _SourceLine(indent + statement, source_line.line, source_line.column + position)
+
+    def _written_file(self, number: int, arguments: list[str], body: list[_SourceLine],
+                      magic_line: _SourceLine) -> None:
+        """`%%writefile name`: the body is what the file will hold, read as that language."""
+        targets = [a for a in arguments if not a.startswith("-")]
+        suffix = file_suffix(targets[-1].strip("\"'")).lower() if targets else ""
+        if suffix == ".py":
+            self.python.append((number, [_SourceLine("", magic_line.line, magic_line.column), *body]))
+        elif suffix in _CONFIG_SUFFIXES:
+            self.configs.append((suffix, body))
+        elif suffix in (".sh", ".bash"):
+            self.shell.append(body)
+
+    def _run_magic(self, arguments: list[str]) -> None:
+        """`%run script.py`: IPython runs a repository file as Python. It is scanned under its own path (the same
+        references a full scan finds there, so nothing is reported twice), also when its name does not end in
+        `.py`; what cannot be found is a warning."""
+        words = [a for a in arguments]
+        while words and words[0].startswith("-"):
+            if words.pop(0) == "-m":  # `%run -m module`: a module, resolved by the import system
+                self.warnings.append(ScanWarning(self.file.path, "`%run -m` runs a module found at run time; "
+                                                                 "it was not analysed from this notebook"))
+                return
+        if not words:
+            return
+        target = words[0].strip("\"'")
+        if any(c in target for c in "${}*?") or not target:
+            self.warnings.append(ScanWarning(self.file.path, f"`%run {target}`: the script is chosen at run time; "
+                                                             "not analysed"))
+            return
+        found = _run_target(self.file, target, self.repo_paths)
+        if isinstance(found, str):
+            self.warnings.append(ScanWarning(self.file.path, found))
+            return
+        if found is None or found.path.endswith((".ipynb", ".ipy")):
+            return  # another notebook: scanned on its own
+        from gate.discover.python_finder import PythonFinder
+
+        text, problem = _read_repo_text(found)
+        if problem:
+            self.warnings.append(ScanWarning(self.file.path, problem))
+            return
+        result = PythonFinder().scan(found, text, self.repo_paths)
+        self.references.extend(result.references)
+        self.warnings.extend(result.warnings)
 
     def _shell_line(self, source_line: _SourceLine, command_start: int) -> None:
         self.shell.append([_SourceLine(source_line.text[command_start:], source_line.line,
@@ -285,7 +436,7 @@ class _Notebook:
         if not cells:
             return
         text = "\n".join(line.text for _, lines in cells for line in lines)
-        if relevant_lines(text) == []:
+        if relevant_lines(text) == [] and not embedded_config.worth_walking(text):
             return
         if len(text) > MAX_PARSE_BYTES:
             lines = [line for _, cell_lines in cells for line in cell_lines]
@@ -318,6 +469,25 @@ class _Notebook:
                                          position=_mapper(lines))
         self.references.extend(references)
         self.warnings.extend(warnings)
+        if embedded_config.worth_walking(text):  # YAML/JSON written into a string and parsed by the cell
+            references, warnings = embedded_config.embedded_config_references(
+                tree, text, self.file.path, self.repo_paths, syntax="notebook", position=_mapper(lines))
+            self.references.extend(references)
+            self.warnings.extend(warnings)
+
+    def _scan_configs(self) -> None:
+        from gate.discover.config_finder import scan_config_text
+
+        for suffix, lines in self.configs:
+            if not lines:
+                continue
+            references, warnings = scan_config_text("\n".join(line.text for line in lines), suffix, self.file.path,
+                                                    self.repo_paths)
+            position = _mapper(lines)
+            for reference in references:
+                line, column = position(reference.line, reference.column - 1)
+                self.references.append(dataclasses.replace(reference, line=line, column=column, syntax="notebook"))
+            self.warnings.extend(warnings)
 
     def _scan_shell(self) -> None:
         if not self.shell:
@@ -331,6 +501,45 @@ class _Notebook:
             self.references.extend(scan_shell_text(
                 text, self.file.path, syntax="notebook", line_map=[line.line for line in block],
                 column_offset=block[0].column - 1, repo_paths=self.repo_paths))
+
+
+def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | str | None:
+    """The repository file `%run target` runs (IPython tries the name, then the name plus `.py`, from the
+    notebook's directory), a warning when it is not in the repository, None when it cannot be looked up."""
+    import os
+    import posixpath
+
+    if repo_paths is None or not notebook.absolute.endswith(notebook.path):
+        return None
+    root = notebook.absolute[: len(notebook.absolute) - len(notebook.path)].rstrip("/") or "/"
+    if target.startswith("/"):
+        return f"`%run {target}` runs a script outside the repository; it was not analysed"
+    base = posixpath.dirname(notebook.path)
+    # The working directory is the notebook's unless the notebook changed it; the repository root is the other
+    # common one (`%cd` to the checkout).
+    for folder, candidate in ((base, target), (base, target + ".py"), ("", target), ("", target + ".py")):
+        relative = posixpath.normpath(posixpath.join(folder, candidate))
+        if relative.startswith("../") or relative == "..":
+            continue
+        absolute = os.path.join(root, relative)
+        real = os.path.realpath(absolute)
+        if relative in repo_paths and os.path.isfile(absolute) and real.startswith(os.path.realpath(root) + os.sep):
+            return SourceFile(relative, absolute)
+    return f"`%run {target}` runs a script that is not in the repository; it was not analysed"
+
+
+def _read_repo_text(file: SourceFile) -> tuple[str, str | None]:
+    from gate.discover.engine import MAX_TEXT_BYTES, _decode
+
+    try:
+        with open(file.absolute, "rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        return "", f"`%run {file.path}`: cannot read it ({exc.strerror})"
+    if len(data) > MAX_TEXT_BYTES or b"\0" in data:
+        return "", f"`%run {file.path}`: too large or not text; not analysed from this notebook"
+    text, _ = _decode(data, file.path)
+    return text, None
 
 
 def _mapper(lines: list[_SourceLine]):

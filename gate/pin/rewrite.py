@@ -31,7 +31,7 @@ def _parses(path: str, text: str) -> str | None:
         if path.endswith((".py", ".pyi")):
             ast.parse(text)
         else:
-            fmt = config_format(path)
+            fmt = config_format(path, text)
             if fmt == "yaml":
                 import yaml
 

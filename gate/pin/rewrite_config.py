@@ -22,11 +22,21 @@ JSON_SUFFIXES = (".json",)
 TOML_SUFFIXES = (".toml",)
 
 
-def config_format(path: str) -> str | None:
+def config_format(path: str, text: str | None = None) -> str | None:
+    """`yaml`, `json` or `toml` from the suffix; for a config without one (`train_yaml`, `config`) the format
+    discovery read it as (the name, else the text)."""
     lower = path.lower()
     for suffixes, name in ((YAML_SUFFIXES, "yaml"), (JSON_SUFFIXES, "json"), (TOML_SUFFIXES, "toml")):
         if lower.endswith(suffixes):
             return name
+    from gate.discover.config_finder import sniffed_format
+    from gate.discover.interface import file_suffix
+
+    sniffed = sniffed_format(path)
+    if sniffed is not None:
+        return sniffed.lstrip(".")
+    if text is not None and file_suffix(path) == "":
+        return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
     return None
 
 
@@ -92,6 +102,8 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
                 continue
             if ref.revision_key in INSIDE_STRING_KEYS:
                 return _replace_yaml_scalar(text, value_node, pin_inside(value_node.value, ref, pin.sha))
+            if "." in ref.revision_key:
+                return _yaml_nested_edit(text, mapping, key_node, value_node, pin, claims)
             sibling = next((v for k, v in mapping.value
                             if isinstance(k, yaml.ScalarNode) and k.value == ref.revision_key), None)
             if sibling is not None:
@@ -106,6 +118,31 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
                 edit = insert_line_after(text, value_node.end_mark.index, f"{indent}{entry}  # {pin.comment()}")
             return _claim(claims, (id(mapping), ref.revision_key), edit, "mapping")
     return f"could not find the {ref.id} value on line {ref.line}"
+
+
+def _yaml_nested_edit(text: str, mapping, key_node, value_node, pin: Pin, claims: dict) -> Edit | str:
+    """`dataset_kwargs.revision`: set `revision` inside the sibling mapping `dataset_kwargs` (block style), or
+    add that mapping after the id when there is none."""
+    import yaml
+
+    holder, _, key = pin.reference.revision_key.partition(".")
+    inner = next((v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == holder), None)
+    if inner is None and not mapping.flow_style:
+        indent = " " * key_node.start_mark.column
+        entry = f"{indent}{holder}:\n{indent}  {key}: {yaml_scalar(pin.sha)}  # {pin.comment()}"
+        return _claim(claims, (id(mapping), holder), insert_line_after(text, value_node.end_mark.index, entry),
+                      "mapping")
+    if not isinstance(inner, yaml.MappingNode) or inner.flow_style or not inner.value:
+        return f"add `{holder}: {{{key}: <commit>}}` beside the id by hand"
+    existing = next((v for k, v in inner.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+    if existing is not None:
+        if not isinstance(existing, yaml.ScalarNode):
+            return f"{pin.reference.revision_key} is not a plain value here; set it by hand"
+        return _replace_yaml_scalar(text, existing, pin.sha)
+    first_key = inner.value[0][0]
+    line_start = text.rfind("\n", 0, first_key.start_mark.index) + 1
+    entry = f"{' ' * first_key.start_mark.column}{key}: {yaml_scalar(pin.sha)}  # {pin.comment()}\n"
+    return _claim(claims, (id(inner), key), Edit(line_start, line_start, entry), "mapping")
 
 
 # ---------------------------------------------------------------- JSON
@@ -142,6 +179,8 @@ def _json_value_end(text: str, start: int) -> int:
 
 def _json_edit(text: str, objects: list, offsets: list[int], pin: Pin, claims: dict) -> Edit | str:
     ref = pin.reference
+    if "." in (ref.revision_key or ""):
+        return f"{ref.revision_key} is a nested key; set it by hand"
     line_start = offsets[ref.line - 1] if ref.line - 1 < len(offsets) else len(text)
     line_stop = offsets[ref.line] if ref.line < len(offsets) else len(text)
     for start, end, members in objects:
@@ -185,6 +224,8 @@ def _toml_string(value: str) -> str:
 
 def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims: dict) -> Edit | str:
     ref = pin.reference
+    if "." in (ref.revision_key or ""):
+        return f"{ref.revision_key} is a nested key; set it by hand"
     if ref.line - 1 >= len(lines):
         return f"line {ref.line} is past the end of the file"
     line = lines[ref.line - 1]
@@ -225,8 +266,15 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
 # ---------------------------------------------------------------- entry point
 
 
+PUBLISH_TARGET = "a publish target (where the config pushes to), not something it loads: never pinned"
+
+
 def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
-    fmt = config_format(path)
+    publish = tuple(Skipped(p.reference, PUBLISH_TARGET) for p in pins if p.reference.role == "publish")
+    if publish:  # a revision key beside `hub_model_id` would be read by nothing, or break the config
+        plan = plan_config(path, text, [p for p in pins if p.reference.role != "publish"])
+        return SpanPlan(changes=plan.changes, skipped=(*plan.skipped, *publish))
+    fmt = config_format(path, text)
     if fmt is None:
         reason = "editing this kind of config file is not supported; pin it by hand"
         return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))

@@ -21,7 +21,7 @@ from gate.pin.rewrite_python import api_tail, rewrite_python
 from gate.pin.rewrite_shell import plan_shell
 from gate.pin.textedit import Edit, apply_edits, line_offsets
 
-_PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun", "debug", "memit", "px", "cache")
+_AUTOMAGIC = re.compile(r"(?:pip|pip3|conda|mamba)[ \t]+[a-z]")
 _SHELL_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*!")
 _CELL_MARK = "#<model-gate-cell>"
 _MASK = re.compile(r"^(\s*)pass  #<model-gate-masked:(\d+)>$")
@@ -51,7 +51,7 @@ class _Cell:
 
 
 def _code_cells(text: str) -> list[_Cell]:
-    from gate.discover.notebook_finder import load_with_offsets
+    from gate.discover.notebook_finder import load_with_offsets, raw_line_starts
 
     document = load_with_offsets(text)
     cells = document.get("cells") if isinstance(document, dict) else None
@@ -73,11 +73,12 @@ def _code_cells(text: str) -> list[_Cell]:
             continue
         entry = _Cell(pieces, isinstance(source, list))
         for piece in pieces:
-            raw_line = _line_at(offsets, piece.start + 1)
-            column = piece.start + 2 - offsets[raw_line - 1]
-            for part in piece.value.splitlines():
+            starts = raw_line_starts(text, piece.start + 1, piece.value)
+            for index, part in enumerate(piece.value.splitlines()):
+                start = starts[index] if index < len(starts) else piece.start + 1
+                raw_line = _line_at(offsets, start)
                 entry.lines.append(part)
-                entry.raw_positions.append((raw_line, column))
+                entry.raw_positions.append((raw_line, start + 1 - offsets[raw_line - 1]))
         _mark_non_python(entry)
         out.append(entry)
     return out
@@ -90,15 +91,23 @@ def _line_at(offsets: list[int], offset: int) -> int:
 
 
 def _mark_non_python(cell: _Cell) -> None:
+    """The lines the notebook finder does not read as Python (see `notebook_finder._Notebook._split_cell`)."""
+    from gate.discover.notebook_finder import cell_magic_language
+
     first = cell.lines[0].strip() if cell.lines else ""
     if first.startswith("%%"):
-        name = (first[2:].split() or [""])[0]
-        cell.masked.update(range(len(cell.lines)) if name not in _PYTHON_CELL_MAGICS else {0})
+        name, *arguments = first[2:].split() or [""]
+        python = cell_magic_language(name, arguments) == "python" or (
+            name == "writefile" and bool(arguments) and arguments[-1].endswith(".py"))
+        cell.masked.update({0} if python else range(len(cell.lines)))
+    continued = False
     for index, line in enumerate(cell.lines):
         stripped = line.lstrip()
-        if stripped.startswith(("!", "%")) or _SHELL_ASSIGNMENT.match(line) or (
-                stripped.endswith("?") and not stripped.startswith("#")):
+        if continued or stripped.startswith(("!", "%")) or _SHELL_ASSIGNMENT.match(line) or _AUTOMAGIC.match(
+                stripped) or (stripped.endswith("?") and not stripped.startswith("#")):
             cell.masked.add(index)
+        # `!cmd \` continues on the next line (IPython joins them)
+        continued = (continued or stripped.startswith("!")) and line.rstrip().endswith("\\")
 
 
 def _locate(cells: list[_Cell], pin: Pin) -> tuple[_Cell, int, int] | str:
@@ -119,12 +128,15 @@ def _locate(cells: list[_Cell], pin: Pin) -> tuple[_Cell, int, int] | str:
 def _masked(cell: _Cell, code: str, masked_lines: list[str]) -> list[str]:
     """The cell's lines with the non-Python ones replaced by numbered `pass` placeholders (kept in masked_lines)."""
     out = []
+    carried: str | None = None  # the indent of a masked `!cmd \\` line, for the lines continuing it
     for index, line in enumerate(code.split("\n")):
         if index in cell.masked:
-            indent = line[: len(line) - len(line.lstrip())]
+            indent = carried if carried is not None else line[: len(line) - len(line.lstrip())]
+            carried = indent if line.rstrip().endswith("\\") else None
             out.append(f"{indent}pass  #<model-gate-masked:{len(masked_lines)}>")
             masked_lines.append(line)
         else:
+            carried = None
             out.append(line)
     return out
 

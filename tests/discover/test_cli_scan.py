@@ -59,7 +59,7 @@ def test_json_report_of_the_demo(capsys):
     code, report = scan_json(capsys, str(DEMO))
     assert code == 1  # the demo has unpinned references on purpose
     assert report["tool"]["name"] == "model-gate"
-    assert report["summary"]["references"] == len(report["references"]) == 18
+    assert report["summary"]["references"] == len(report["references"]) == 19  # + eval.reward_model (medium)
     assert report["summary"]["files_scanned"] == 9
     assert report["warnings"] == []
     places = by_place(report)
@@ -149,7 +149,7 @@ def test_json_report_has_every_field_the_issue_lists(capsys):
     assert report["tool"]["name"] == "model-gate" and report["tool"]["version"]
     assert isinstance(report["findings"], list) and isinstance(report["warnings"], list)
     assert report["summary"]["files_scanned"] == 9 and report["summary"]["references"] == len(report["references"])
-    assert len(report["references"]) == 18
+    assert len(report["references"]) == 19  # + configs/train.yaml eval.reward_model (medium confidence)
     for reference in report["references"]:
         assert {name: type(reference[name]) for name in ISSUE_REFERENCE_FIELDS} == {
             name: next(t for t in types if isinstance(reference[name], t)) for name, types in ISSUE_REFERENCE_FIELDS.items()}

@@ -64,7 +64,8 @@ def test_only_a_full_lowercase_sha_is_pinned(revision, pinned):
 def test_values_that_are_not_hub_ids_are_ignored():
     text = ("model: gpt-4o\nmodel_id: 12\nmodel_name_or_path: /abs/path\nrepo_id: ../x/y\n"
             "dataset_name: csv\nbase_model: null\nmodel_name_or_path_2: org/x\n")
-    assert scan("c.yaml", text).references == ()
+    # Only the key the catalog does not know, whose name says model, holds an id: a medium-confidence reference.
+    assert [(r.line, r.id, r.confidence) for r in scan("c.yaml", text).references] == [(7, "org/x", "medium")]
 
 
 def test_merge_keys_provide_revision_siblings():
@@ -184,3 +185,134 @@ def test_lm_eval_dataset_name_is_a_subset_unless_it_names_a_repository():
     both = scan("c.yaml", "dataset_path: org/k\ndataset_name: org/j\n").references
     assert sorted((r.line, r.kind, r.id, r.api) for r in both) == [
         (1, "dataset", "org/k", "config:dataset_path"), (2, "dataset", "org/j", "config:dataset_name")]
+
+
+# --------------------------------------------------------------------------- catalog rows (issue 11 §4)
+
+
+def test_every_catalog_row_has_a_fixture():
+    from gate.discover.catalog.config import CONFIG_KEYS, LIST_ITEM_KEYS
+
+    apis = {r["api"] for form in FORMS for r in expected(form)["references"]}
+    missing = [row.key for row in CONFIG_KEYS if not any(a in (f"config:{row.key}", f"config:{row.key}[]")
+                                                          for a in apis)]
+    assert missing == []
+    for row in LIST_ITEM_KEYS:
+        assert any(a.startswith(f"config:{k}[].") for k in row.list_keys for a in apis), row
+
+
+def test_publish_keys_are_publish_references_without_a_revision_key():
+    text = ("hub_model_id: org/a\npush_to_hub_model_id: org/b\noutput_hub_repo: org/c\nrevision: main\n"
+            "upload_repo_id: org/d\n")
+    found = scan("c.yaml", text).references
+    assert [(r.id, r.role, r.revision, r.revision_key, r.confidence) for r in found] == [
+        ("org/a", "publish", None, None, "high"), ("org/b", "publish", None, None, "high"),
+        ("org/c", "publish", None, None, "high"), ("org/d", "publish", None, None, "medium")]
+
+
+def test_a_revision_beside_a_context_key_counts_only_when_named_after_it():
+    text = f"teacher_model: org/t\nrevision: {'a' * 40}\nstudent_model_name: org/s\nstudent_model_revision: v1\n"
+    found = scan("c.yaml", text).references
+    assert [(r.id, r.revision, r.revision_key, r.confidence) for r in found] == [
+        ("org/t", None, None, "medium"), ("org/s", "v1", "student_model_revision", "medium")]
+
+
+def test_hub_orgs_named_like_api_providers_are_ids_unless_the_name_is_an_api_model():
+    text = "dataset_path: openai/gsm8k\nmodel: openai/gpt-4o\nencoder_model: openai/whisper-large-v3\n"
+    assert [r.id for r in scan("c.yaml", text).references] == ["openai/gsm8k", "openai/whisper-large-v3"]
+
+
+def test_dataset_list_name_is_a_subset_beside_path_and_an_id_without_it():
+    text = "datasets:\n  - path: org/a\n    name: org/subset-shaped\n  - name: org/b\n"
+    assert [(r.id, r.api) for r in scan("c.yaml", text).references] == [
+        ("org/a", "config:datasets[].path"), ("org/b", "config:datasets[].name")]
+
+
+def test_model_gate_policy_ids_are_not_dataset_references():
+    text = "version: 1\nmodels:\n  - id: org/m\n    reason: base\ndatasets:\n  - id: org/d\n    reason: data\n"
+    assert scan(".github/model-policy.yml", text).references == ()
+
+
+def test_workflow_and_compose_env_is_left_to_the_shell_finder_but_urls_are_kept():
+    text = ("env:\n  EVAL_MODEL: org/m\n  MODEL_ID: org/n\n  WEIGHTS: https://huggingface.co/org/u/resolve/main/x\n"
+            "jobs:\n  a:\n    with:\n      model_id: org/w\n")
+    found = scan(".github/workflows/eval.yml", text).references
+    assert sorted((r.line, r.id, r.api) for r in found) == [(4, "org/u", "config:WEIGHTS"), (8, "org/w", "config:model_id")]
+
+
+# --------------------------------------------------------------------------- issue 12 §9: escapes
+
+
+@pytest.mark.parametrize("name, text", [
+    ("args.json", '{"\\u006dodel_name_or_path": "gpt2"}'),
+    ("train.yaml", '"\\x6dodel_name_or_path": gpt2\n'),
+    ("train.yaml", '"\\x6dodel_name_or_path": gpt2\nbroken: [\n'),  # the line reader decodes escapes too
+    ("pyproject.toml", '"\\u006dodel_name_or_path" = "gpt2"\n'),
+    ("pyproject.toml", '"\\u006dodel_name_or_path" = "gpt2"\nbroken = = 1\n'),
+])
+def test_escaped_keys_are_read_as_the_parser_decodes_them(name, text):
+    from gate.discover.catalog.config import PREFILTER_MARKERS
+
+    assert not any(marker in text for marker in PREFILTER_MARKERS)  # nothing the raw text shows gives it away
+    assert [(r.id, r.api) for r in scan(name, text).references] == [("gpt2", "config:model_name_or_path")]
+
+
+CONFIG_FIXTURE_FILES = sorted(p for form in FORMS for p in (FIXTURES / form / "repo").rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", CONFIG_FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_prefilter_only_skips_work_results_are_the_same_without_it(path, monkeypatch):
+    from gate.discover import config_finder
+
+    text = path.read_text(encoding="utf-8")
+    with_prefilter = scan(path.name, text)
+    monkeypatch.setattr(config_finder, "worth_reading", lambda _text: True)
+    assert scan(path.name, text).references == with_prefilter.references
+
+
+@pytest.mark.parametrize("text", [
+    '{"\\u006dodel_name_or_path": "gpt2"}', '"\\x6dodel_name_or_path": gpt2\n', "model_id: gpt2\n", "x: 1\n",
+    '{"a": {"b": ["c"]}}', "plain text\n",
+])
+def test_prefilter_differential_on_small_inputs(text, monkeypatch):
+    from gate.discover import config_finder
+
+    for name in ("c.yaml", "c.json", "c_yaml", "config"):
+        monkeypatch.setattr(config_finder, "worth_reading", config_finder.__dict__["_raw_worth_reading"])
+        filtered = scan(name, text)
+        monkeypatch.setattr(config_finder, "worth_reading", lambda _text: True)
+        assert scan(name, text).references == filtered.references, name
+
+
+# --------------------------------------------------------------------------- extension-less configs
+
+
+@pytest.mark.parametrize("name, accepted", [
+    ("train_yaml", True), ("args_json", True), ("config", True), ("serve.yaml.template", True), ("x.yml.j2", True),
+    ("notes.txt", False), ("script.js", False),
+])
+def test_which_names_the_config_finder_may_sniff(name, accepted):
+    assert ConfigFinder().accepts_sniffed(f"configs/{name}") is accepted
+
+
+def test_an_extensionless_file_that_does_not_parse_gets_only_the_url_scan():
+    text = "model: org/x is prose: here\nhttps://huggingface.co/org/u/resolve/main/x.bin\n# https://hf.co/org/c/resolve/main/y\n"
+    found = scan("NOTES", text).references
+    assert [(r.id, r.api) for r in found] == [("org/u", "url")]
+
+
+def test_lm_eval_revision_is_read_from_dataset_kwargs():
+    text = f"dataset_path: org/k\ndataset_kwargs:\n  revision: {'a' * 40}\n"
+    (reference,) = scan("task.yaml", text).references
+    assert (reference.revision, reference.pinned, reference.revision_key) == ("a" * 40, True, "dataset_kwargs.revision")
+
+
+def test_hydra_interpolation_of_a_node_in_the_same_config_is_resolved():
+    text = ("model:\n  language_model:\n    pretrained_model_name: bert-base-uncased\n  tokenizer:\n"
+            "    tokenizer_name: ${model.language_model.pretrained_model_name}\n"
+            "    model_name_or_path: ${oc.env:MODEL}\n    base_model: ${model.missing}\n")
+    found = scan("conf.yaml", text).references
+    assert sorted((r.line, r.api, r.id, r.dynamic, r.expression or "") for r in found) == [
+        (3, "config:pretrained_model_name", "bert-base-uncased", False, ""),
+        (5, "config:tokenizer_name", "bert-base-uncased", False, ""),
+        (6, "config:model_name_or_path", None, True, "${oc.env:MODEL}")]

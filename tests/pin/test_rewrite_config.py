@@ -182,3 +182,40 @@ def test_yaml_alias_of_one_mapping_is_pinned_once_for_both_references():
     assert result.skipped == () and len(result.pinned) == 2
     assert yaml.safe_load(result.text)["copy"]["model_revision"] == SHA
     assert result.text.count("model_revision") == 1
+
+
+def test_publish_target_is_never_given_a_revision_key():
+    import dataclasses
+
+    text = "model_name_or_path: org/m\nhub_model_id: org/pushed\n"
+    publish = dataclasses.replace(cfg(2, path="c.yaml", id_="org/pushed", key="revision"), role="publish")
+    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml")), pin(publish)])
+    assert result.text == f"model_name_or_path: org/m\nmodel_revision: {SHA}  {comment()}\nhub_model_id: org/pushed\n"
+    (skipped,) = result.skipped
+    assert skipped.reference.id == "org/pushed" and "publish target" in skipped.reason
+
+
+@pytest.mark.parametrize("path, text, expected", [
+    ("configs/train_yaml", "model_name_or_path: org/m\n", f"model_name_or_path: org/m\nmodel_revision: {SHA}  "),
+    ("configs/args", '{"model_name_or_path": "org/m"}', f'{{"model_name_or_path": "org/m", "model_revision": "{SHA}"}}'),
+])
+def test_config_without_a_config_suffix_is_rewritten_in_the_format_discovery_read(path, text, expected):
+    result = rewrite_file(path, text, [pin(cfg(1, path=path))])
+    assert result.skipped == () and result.text.startswith(expected)
+
+
+def test_lm_eval_revision_goes_into_dataset_kwargs_never_a_top_level_key():
+    text = ("task: a\ndataset_path: org/m\ndataset_name: main\n---\ntask: b\ndataset_path: org/m\n"
+            "dataset_kwargs:\n  trust_remote_code: true\n")
+    refs = [cfg(2, path="t.yaml", key="dataset_kwargs.revision"), cfg(6, path="t.yaml", key="dataset_kwargs.revision")]
+    result = rewrite_file("t.yaml", text, [pin(r) for r in refs])
+    assert result.skipped == ()
+    first, second = yaml.safe_load_all(result.text)
+    assert first["dataset_kwargs"] == {"revision": SHA} and "dataset_revision" not in first
+    assert second["dataset_kwargs"] == {"revision": SHA, "trust_remote_code": True}
+
+
+def test_nested_revision_key_in_json_is_left_to_a_person():
+    text = '{"dataset_path": "org/m"}'
+    result = rewrite_file("t.json", text, [pin(cfg(1, path="t.json", key="dataset_kwargs.revision"))])
+    assert result.text == text and "nested key" in result.skipped[0].reason

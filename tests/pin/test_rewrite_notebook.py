@@ -85,3 +85,26 @@ def test_python2_cell_is_listed_and_the_other_cells_are_still_pinned(tmp_path):
     assert cells[2]["source"] == f'import timm\nvit = timm.create_model("hf-hub:org/c@{SHA}")  {comment()}\n'
     assert [(s.reference.id, s.reason) for s in result.skipped] == [
         ("org/b", "this notebook cell is not valid Python 3; pin it by hand")]
+
+
+def _one_notebook(*sources) -> str:
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": s}
+             for s in sources]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+def test_python_cells_of_script_magics_and_cells_with_continued_shell_lines_are_pinned():
+    from gate.discover.interface import SourceFile
+    from gate.discover.notebook_finder import NotebookFinder
+
+    text = _one_notebook(
+        ["%%script python3\n", "from transformers import AutoModel\n", "AutoModel.from_pretrained('org/a')\n"],
+        ["!hf download org/x \\\n", "    --quiet\n", "pip install -q peft\n",
+         "AutoModel.from_pretrained('org/b')\n"])
+    found = NotebookFinder().scan(SourceFile("nb.ipynb", "/nonexistent/nb.ipynb"), text, None).references
+    refs = [r for r in found if r.api == "transformers.from_pretrained"]
+    result = rewrite_file("nb.ipynb", text, [pin(r) for r in refs])
+    assert result.skipped == () and sorted(p.reference.id for p in result.pinned) == ["org/a", "org/b"]
+    cells = json.loads(result.text)["cells"]
+    assert cells[0]["source"][2] == f"AutoModel.from_pretrained('org/a', revision='{SHA}')  {comment()}\n"
+    assert cells[1]["source"][:3] == ["!hf download org/x \\\n", "    --quiet\n", "pip install -q peft\n"]

@@ -54,7 +54,7 @@ def demo_report() -> dict:
     (lambda r: r["references"][0].update(kind="space"), "references/0/kind"),
     (lambda r: r["references"][0].update(surprise=1), "references/0"),
     (lambda r: r["references"][0].update(id=None, dynamic=False), "references/0/dynamic"),
-    (lambda r: r["references"][-1].update(sha256="ABC"), "references/17/sha256"),
+    (lambda r: r["references"][-1].update(sha256="ABC"), "references/18/sha256"),
     (lambda r: r["references"][0].update(path="/abs/path.py"), "references/0/path"),
     (lambda r: r["references"][0].update(syntax="perl"), "references/0/syntax"),
     (lambda r: r["findings"][0].update(severity="fatal"), "findings/0/severity"),

@@ -1,0 +1,201 @@
+"""Config-file conventions: which keys of a YAML/JSON/TOML config name a Hub repository, as data rows.
+
+Each `ConfigKey` row says where the id sits (a key's value, the keys of a mapping, the even items of a list, a
+key of each item of a list), what it is (`model`/`dataset`, loaded or published, from which hub), and which
+sibling keys carry its revision. The config finder applies these rows to a positioned tree of any format; keys
+that are not rows here but whose name says model or dataset (`context.context_kind`) give `confidence:
+"medium"` references instead.
+
+Adding a convention is a row here plus a fixture under tests/fixtures/discover/config-*/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from gate.discover.catalog.python_apis import DATASETS_BUILTIN_LOADERS
+
+Shape = Literal["value", "mapping_keys", "pairs", "item"]
+SHAPE_VALUE: Shape = "value"
+"""The key's string value (or each string of the list it holds) is the id: `model_name_or_path: org/m`."""
+SHAPE_MAPPING_KEYS: Shape = "mapping_keys"
+"""The keys of the mapping it holds are ids: `dataset_mixer: {org/a: 0.5, org/b: 1.0}`."""
+SHAPE_PAIRS: Shape = "pairs"
+"""The even items of the list it holds are ids, the odd ones their weights: `dataset_mixer_list: [org/a, 1.0]`."""
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One config key that names a Hub repository."""
+
+    key: str
+    kind: Literal["model", "dataset"]
+    revision_keys: tuple[str, ...] = ("revision",)
+    """Sibling keys read for the revision (`a.b`: key `b` of the sibling mapping `a`), in this order; the first is the key a fix adds when none is present.
+    Empty when the tool has no revision setting: the reference is then `pinnable: false` (a pin writer must not
+    add a key the tool would reject or ignore)."""
+    convention: str = ""
+    """Which tools write this key (for people)."""
+    shape: Shape = SHAPE_VALUE
+    allow_legacy: bool = False
+    """Accept an unqualified id (`gpt2`): only for keys that are unambiguous Hub ids."""
+    report_dynamic: bool = False
+    """Report an interpolated value (`${MODEL}`) as a dynamic reference: only for unambiguous keys."""
+    role: Literal["load", "publish"] = "load"
+    """`publish`: where the tool pushes (`hub_model_id`); never given a revision key."""
+    source: str = "huggingface"
+    under: frozenset[str] = frozenset()
+    """When set, the row applies only inside a mapping held by one of these keys (or by a list item of one)."""
+    needs_sibling: str | None = None
+    """When set, the row applies only in a mapping that also has this key (torchtune's `_component_`)."""
+    kind_from_sibling: str | None = None
+    """A sibling whose value names the kind: `dataset` in it makes the reference a dataset (torchtune)."""
+
+
+@dataclass(frozen=True)
+class ListItemKey:
+    """`<list_key>: [{<item_key>: org/data, revision: ...}]`: dataset lists and mixtures."""
+
+    list_keys: frozenset[str]
+    item_keys: tuple[str, ...]
+    """Tried in this order; the first one present in the item is the id (`name` is a subset in axolotl when
+    `path` is present, and an id only without it)."""
+    kind: Literal["model", "dataset"] = "dataset"
+    revision_keys: tuple[str, ...] = ("revision",)
+    convention: str = ""
+    under: frozenset[str] = frozenset()
+    """When set, only a list held inside a mapping under one of these keys (`dataset_mixture: {datasets: ...}`)."""
+
+
+def _rows(*rows: ConfigKey) -> tuple[ConfigKey, ...]:
+    return rows
+
+
+_NO_REVISION: tuple[str, ...] = ()
+
+CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
+    # Hugging Face Trainer / example scripts (ModelArguments, DataTrainingArguments), TRL, PEFT.
+    ConfigKey("model_name_or_path", "model", ("model_revision", "revision"), "HF TrainingArguments/TRL",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("pretrained_model_name_or_path", "model", ("revision", "model_revision"), "diffusers/accelerate",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("tokenizer_name", "model", ("tokenizer_revision", "model_revision"), "HF example scripts",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("tokenizer_name_or_path", "model", ("tokenizer_revision", "revision"), "TRL, OpenRLHF",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("dataset_name", "dataset", ("dataset_revision", "revision"), "HF example scripts, TRL",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("base_model_name_or_path", "model", ("revision", "model_revision"), "PEFT adapter_config.json",
+              allow_legacy=True, report_dynamic=True),
+    # axolotl.
+    ConfigKey("base_model", "model", ("revision_of_model", "revision", "model_revision"), "axolotl"),
+    ConfigKey("base_model_config", "model", ("revision_of_model",), "axolotl"),
+    ConfigKey("tokenizer_config", "model", ("revision_of_model",), "axolotl"),
+    # Generic loaders, ms-swift, lighteval model configs.
+    ConfigKey("model_id", "model", ("revision", "model_revision"), "generic"),
+    ConfigKey("repo_id", "model", ("revision",), "huggingface_hub-style (`repo_type: dataset` makes it a dataset)"),
+    ConfigKey("model", "model", ("revision", "model_revision"), "generic"),
+    # lm-evaluation-harness task YAML: `dataset_name` beside it is a subset (config name), not an id. The task
+    # passes `dataset_kwargs` to `load_dataset`, so that is where its revision goes (a dotted key is nested); an
+    # unknown top-level key would make the task config invalid.
+    ConfigKey("dataset_path", "dataset", ("dataset_kwargs.revision", "dataset_revision", "revision"),
+              "lm-evaluation-harness", allow_legacy=True),
+    # LLaMA-Factory `dataset_info.json`: the loader has no revision setting.
+    ConfigKey("hf_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json"),
+    ConfigKey("ms_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json", source="modelscope"),
+    ConfigKey("om_hub_url", "dataset", _NO_REVISION, "LLaMA-Factory dataset_info.json", source="openmind"),
+    # ms-swift dataset registry (`swift/dataset/data/dataset_info.json`): one entry per hub.
+    ConfigKey("hf_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json"),
+    ConfigKey("ms_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json", source="modelscope"),
+    # open_clip model JSON (`text_cfg`): HFTextEncoder takes no revision.
+    ConfigKey("hf_model_name", "model", _NO_REVISION, "open_clip model config"),
+    ConfigKey("hf_tokenizer_name", "model", _NO_REVISION, "open_clip model config"),
+    # SageMaker Hugging Face containers and TGI, as environment in YAML/JSON/compose/Kubernetes manifests.
+    ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
+              report_dynamic=True),
+    ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # Hydra / NeMo.
+    ConfigKey("pretrained_model_name", "model", _NO_REVISION, "NeMo language_model / tokenizer",
+              allow_legacy=True),
+    ConfigKey("type", "model", _NO_REVISION, "NeMo `tokenizer: {library: huggingface, type: org/name}`",
+              under=frozenset({"tokenizer"})),
+    ConfigKey("tokenizer_model", "model", _NO_REVISION, "NeMo tokenizer", under=frozenset({"tokenizer"})),
+    ConfigKey("model_name", "model", _NO_REVISION, "NeMo tokenizer", under=frozenset({"tokenizer"})),
+    # torchtune: `dataset: {_component_: torchtune.datasets.alpaca_dataset, source: org/data}` (kwargs reach
+    # `load_dataset`, so `revision` works), and components given a Hub `path`.
+    ConfigKey("source", "dataset", ("revision",), "torchtune dataset builders", needs_sibling="_component_"),
+    ConfigKey("path", "model", ("revision",), "torchtune components", needs_sibling="_component_",
+              kind_from_sibling="_component_"),
+    # Dataset mixtures (alignment-handbook, open-instruct): weights, no revision.
+    ConfigKey("dataset_mixer", "dataset", _NO_REVISION, "alignment-handbook, open-instruct",
+              shape=SHAPE_MAPPING_KEYS),
+    ConfigKey("dataset_mixer_list", "dataset", _NO_REVISION, "open-instruct", shape=SHAPE_PAIRS),
+    ConfigKey("dataset_mixer_eval_list", "dataset", _NO_REVISION, "open-instruct", shape=SHAPE_PAIRS),
+    # Publish targets: listed and exported, never judged by the pin rules, never given a revision key.
+    ConfigKey("hub_model_id", "model", _NO_REVISION, "HF TrainingArguments, axolotl", role="publish"),
+    ConfigKey("push_to_hub_model_id", "model", _NO_REVISION, "HF TrainingArguments (legacy)", role="publish"),
+    ConfigKey("output_hub_repo", "model", _NO_REVISION, "recipe configs", role="publish"),
+    ConfigKey("hub_dataset_id", "dataset", _NO_REVISION, "recipe configs", role="publish"),
+)
+
+LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
+    # Mixtures first: a more specific row wins.
+    ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="alignment-handbook/open-r1/TRL "
+                "`dataset_mixture: {datasets: [{id: ...}]}`", under=frozenset({"dataset_mixture", "dataset_mixer"})),
+    ListItemKey(frozenset({"datasets", "test_datasets", "pretraining_dataset", "train_datasets", "eval_datasets"}),
+                ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
+)
+
+ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
+"""Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
+
+NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
+                                                     "local"})
+"""Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders)."""
+
+HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
+"""Hub organisations whose name is also an API router prefix: `openai/gsm8k` and `openai/whisper-large-v3` are
+Hub repositories, `openai/gpt-4o` is not (decided by the model-name pattern instead)."""
+
+ID_SUFFIX = re.compile(r"#\d+$")
+"""ms-swift's `org/data#500` (how many samples to take) is not part of the id."""
+
+PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL")
+"""Text without any of these (nor a backslash escape) cannot hold a reference: every id row needs `org/name`
+or a key spelled with these words. Decided on the raw text only to skip work: a file with any backslash is
+always parsed, since `"\\u006dodel"` decodes to a key the raw text does not show."""
+
+
+def _index() -> dict[str, tuple[ConfigKey, ...]]:
+    by_key: dict[str, list[ConfigKey]] = {}
+    for row in CONFIG_KEYS:
+        by_key.setdefault(row.key, []).append(row)
+    return {k: tuple(v) for k, v in by_key.items()}
+
+
+ROWS_BY_KEY = _index()
+LIST_KEY_NAMES = frozenset(name for row in LIST_ITEM_KEYS for name in row.list_keys)
+CATALOG_KEY_NAMES = frozenset(ROWS_BY_KEY) | LIST_KEY_NAMES
+REVISION_KEY_NAMES = frozenset(k for row in CONFIG_KEYS for k in row.revision_keys) | frozenset(
+    k for row in LIST_ITEM_KEYS for k in row.revision_keys)
+
+
+def config_key(key: str, parent_key: str | None, sibling_names) -> ConfigKey | None:
+    """The row for `key` in a mapping held by `parent_key` with these sibling keys, or None."""
+    for row in ROWS_BY_KEY.get(key, ()):
+        if row.under and parent_key not in row.under:
+            continue
+        if row.needs_sibling and row.needs_sibling not in sibling_names:
+            continue
+        return row
+    return None
+
+
+def list_item_key(list_key: str | None, outer_key: str | None) -> ListItemKey | None:
+    """The row for the items of a list held by `list_key`, itself inside a mapping held by `outer_key`."""
+    for row in LIST_ITEM_KEYS:
+        if list_key in row.list_keys and (not row.under or outer_key in row.under):
+            return row
+    return None

@@ -1,0 +1,226 @@
+"""Configs written inside Python strings: `yaml.safe_load(\"\"\"model_name_or_path: org/m\"\"\")`,
+`OmegaConf.create(\"\"\"...\"\"\")`, `json.loads('{"model": "org/m"}')`.
+
+The string is read by the config finder as the file it stands for. Lines and columns point into the Python
+source when the literal is written without escapes (a plain or triple-quoted string, also inside
+`textwrap.dedent`); otherwise every reference points at the literal itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+
+PARSERS = {
+    "yaml.safe_load": ".yaml", "yaml.load": ".yaml", "yaml.full_load": ".yaml", "yaml.unsafe_load": ".yaml",
+    "yaml.safe_load_all": ".yaml", "yaml.load_all": ".yaml", "yaml.full_load_all": ".yaml",
+    "omegaconf.OmegaConf.create": ".yaml", "json.loads": ".json", "tomllib.loads": ".toml", "toml.loads": ".toml",
+    "tomli.loads": ".toml",
+}
+"""Calls that parse their first argument as a config of this format (the module path, imports resolved)."""
+DEDENTS = frozenset({"textwrap.dedent"})
+MARKERS = ("yaml", "omegaconf", "OmegaConf", "json", "toml")
+"""A module none of these words appears in imports none of the parsers: it is not walked (work skipped only)."""
+
+Position = Callable[[int, int], tuple[int, int]]
+_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
+
+
+_GAP = r"(?:\s|\\\n|#[^\n]*)*"
+_PARSER_CALL = re.compile(
+    rf"(?:{'|'.join(sorted({name.rsplit('.', 1)[-1] for name in PARSERS}))})\s*\({_GAP}"
+    rf"(?:(?:textwrap{_GAP}\.{_GAP})?dedent{_GAP}\({_GAP})?(?:[rRuUbBfF]{{0,2}}[\"']|([A-Za-z_]\w*){_GAP}[,)])")
+_ALIASED_IMPORT = re.compile(r"^[ \t]*(?:import[ \t]+(?:yaml|json|omegaconf|tomllib|toml|tomli|textwrap)\b[^\n]*\bas\b|"
+                             r"from[ \t]+(?:yaml|json|omegaconf|tomllib|toml|tomli|textwrap)\b[^\n]*\bas\b)", re.M)
+
+
+def worth_walking(text: str) -> bool:
+    """Whether the module can hold a parser call this module reads: one spelled as written here with a literal or
+    a name bound to a literal as its argument. It skips parsing only: it reads the text as Python reads names
+    (NFKC-folded), and a file with aliased imports is always walked."""
+    if not any(marker in text for marker in MARKERS):
+        return False
+    probe = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    for line in _lines_with(probe, _IMPORTED_MODULES):
+        if _ALIASED_IMPORT.match(line):
+            return True
+    for keyword in ("load", "create"):  # str.find, then the pattern only where it can start: regexes are slow
+        index = probe.find(keyword)
+        while index >= 0:
+            start = index
+            while start and (probe[start - 1].isalnum() or probe[start - 1] == "_"):
+                start -= 1
+            match = _PARSER_CALL.match(probe, start)
+            if match is not None and (match.group(1) is None or _bound_to_literal(match.group(1), probe)):
+                return True
+            index = probe.find(keyword, index + len(keyword))
+    return False
+
+
+_IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")
+
+
+def _lines_with(text: str, words: tuple[str, ...]):
+    """The lines holding any of `words`, each once."""
+    seen: set[int] = set()
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            start = text.rfind("\n", 0, index) + 1
+            end = text.find("\n", index)
+            end = len(text) if end < 0 else end
+            if start not in seen:
+                seen.add(start)
+                yield text[start:end]
+            index = text.find(word, end)
+
+
+_ASSIGNED_LITERAL = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*(?:\(\s*)?[rRuUbBfF]{0,2}[\"']")
+
+
+def _bound_to_literal(name: str, text: str) -> bool:
+    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text."""
+    index = text.find(name)
+    while index >= 0:
+        before = text[index - 1] if index else " "
+        if not (before.isalnum() or before == "_") and _ASSIGNED_LITERAL.match(text, index + len(name)):
+            return True
+        index = text.find(name, index + len(name))
+    return False
+
+
+def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths, *, syntax: str,
+                               position: Position | None = None) -> tuple[list[Reference], list[ScanWarning]]:
+    """References in config strings the module parses; `position` maps (line, 0-based column) of the module
+    text to the file (notebooks), else lines are the module's own."""
+    from gate.discover.config_finder import scan_config_text
+
+    aliases = _import_aliases(tree)
+    constants = _module_constants(tree)
+    references: list[Reference] = []
+    warnings: list[ScanWarning] = []
+    for call, suffix in _parser_calls(tree, aliases):
+        literal, indent = _literal(call.args[0] if call.args else None, constants, aliases)
+        if literal is None:
+            continue
+        value = literal.value if not indent else _dedented(literal.value, indent)
+        found, problems = scan_config_text(value, suffix, path, repo_paths)
+        warnings.extend(problems)
+        exact = _is_exact(text, literal)
+        for reference in found:
+            if exact:
+                line = literal.lineno + reference.line - 1
+                column = (literal.col_offset + exact if reference.line == 1 else indent) + reference.column - 1
+            else:
+                line, column = literal.lineno, literal.col_offset
+            line, column = position(line, column) if position else (line, column + 1)
+            references.append(dataclasses.replace(reference, line=line, column=column, syntax=syntax))
+    return references, warnings
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for name in node.names:
+                aliases[name.asname or name.name.split(".")[0]] = name.name if name.asname else name.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for name in node.names:
+                aliases[name.asname or name.name] = f"{node.module}.{name.name}"
+    return aliases
+
+
+def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    head = aliases.get(node.id, node.id)
+    return ".".join([head, *reversed(parts)])
+
+
+def _parser_calls(tree: ast.Module, aliases: dict[str, str]) -> Iterator[tuple[ast.Call, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func, aliases)
+            if name == "OmegaConf.create":  # `from omegaconf import OmegaConf` is the usual spelling
+                name = "omegaconf.OmegaConf.create"
+            if name in PARSERS:
+                yield node, PARSERS[name]
+
+
+def _module_constants(tree: ast.Module) -> dict[str, ast.Constant | None]:
+    """Names bound exactly once in the whole module, to a string literal (None: rebound, not one value)."""
+    bound: dict[str, ast.Constant | None] = {}
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                value = getattr(node, "value", None)
+                single = isinstance(node, (ast.Assign, ast.AnnAssign)) and target.id not in bound
+                is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                bound[target.id] = value if single and is_text else None
+    return bound
+
+
+def _literal(node, constants, aliases) -> tuple[ast.Constant | None, int]:
+    """(the string literal parsed, the indentation `textwrap.dedent` removes from it)."""
+    if isinstance(node, ast.Call) and _dotted(node.func, aliases) in DEDENTS and node.args:
+        literal, _ = _literal(node.args[0], constants, aliases)
+        return literal, _common_indent(literal.value) if literal is not None else 0
+    if isinstance(node, ast.Name):
+        node = constants.get(node.id)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node, 0
+    return None, 0
+
+
+def _common_indent(value: str) -> int:
+    widths = [len(line) - len(line.lstrip()) for line in value.split("\n") if line.strip()]
+    return min(widths, default=0)
+
+
+def _dedented(value: str, indent: int) -> str:
+    return "\n".join(line[indent:] if line.strip() else "" for line in value.split("\n"))
+
+
+def _is_exact(text: str, literal: ast.Constant) -> int:
+    """The length of the literal's opening (`\"\"\"`, `r'`) when its source is the value verbatim, else 0."""
+    segment = ast.get_source_segment(text, literal)
+    if not segment:
+        return 0
+    match = _PREFIX.match(segment)
+    if match is None or "\\" in segment:
+        return 0
+    body = segment[match.end(): len(segment) - len(match.group(1))]
+    return match.end() if body == literal.value else 0
+
+
+class EmbeddedConfigFinder(Finder):
+    """`*.py` files, for the configs their strings hold (the Python finder reads the code itself). The references
+    carry `syntax: "config"`: a pin writer leaves them to be pinned by hand inside the string."""
+
+    def accepts(self, path: str) -> bool:
+        return path.endswith((".py", ".pyw"))
+
+    def scan(self, file: SourceFile, text: str, repo_paths) -> FileResult:
+        if not worth_walking(text):
+            return FileResult()
+        from gate.discover.python_finder import parse_python
+
+        tree, _ = parse_python(text)
+        if tree is None:
+            return FileResult()  # the Python finder reports the file and text-scans it
+        references, warnings = embedded_config_references(tree, text, file.path, repo_paths, syntax="config")
+        return FileResult(tuple(references), tuple(warnings))
