@@ -37,7 +37,7 @@ UNKNOWN = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
 MAX_CANDIDATES = 256
 """Candidate values of one expression; more (nested loops over literal lists) is left unresolved."""
 MAX_DEPTH = 40
-MAX_WORK = 100_000
+MAX_WORK = 50_000
 """Resolution steps per file (one per expression resolved or candidate built); past it, values are unknown."""
 
 ARGPARSE_PARSE_CALLS = frozenset({
@@ -499,8 +499,12 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
         elif isinstance(node.target, ast.Name):
             scope.bind(node.target.id, Binding("unknown"))
     elif isinstance(node, ast.AugAssign):
-        for name in _target_names(node.target):
-            scope.bind(name, Binding("unknown"))
+        if isinstance(node.target, ast.Name):  # `x += "-v2"`: x may be x's other values plus the suffix
+            value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
+            scope.bind(node.target.id, Binding("value", ast.copy_location(value, node), scope))
+        else:
+            for name in _target_names(node.target):
+                scope.bind(name, Binding("unknown"))
     elif isinstance(node, (ast.For, ast.AsyncFor)):
         _bind_target(scope, node.target, Binding("for", node.iter, scope))
     elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -723,7 +727,10 @@ class Resolver:
     def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> tuple[Any, ...] | None:
         """Candidate values of `node` (`UNKNOWN` among them for a part that cannot be known), or None when
         nothing about it can be known statically."""
-        if node is None or depth > MAX_DEPTH or not self._step():
+        if node is None or not self._step():
+            return None
+        if depth > MAX_DEPTH:
+            self._limit(f"values followed through more than {MAX_DEPTH} steps")
             return None
         if isinstance(node, Scoped):
             return self._options(node.options, depth)
@@ -848,9 +855,10 @@ class Resolver:
             if key in self._binding_values:
                 found = self._binding_values[key]
             else:
+                # Cached even when a cycle or a bound cut it short: such a value has an UNKNOWN part (it is
+                # reported as dynamic), and without the cache a chain of helpers is followed exponentially often.
                 found = self._binding_value(binding, depth)
-                if self.limited is None:
-                    self._binding_values[key] = found
+                self._binding_values[key] = found
             values.extend((UNKNOWN,) if found is None else found)
         return _dedupe(values)
 
@@ -887,7 +895,7 @@ class Resolver:
         for decorator in function.decorator_list:
             values.extend(self._parametrized(decorator, name, binding.scope, depth))
         sites, used_as_value = self._call_sites(function, binding.scope)
-        if used_as_value and sites is not None:
+        if used_as_value:  # `fire.Fire(main)`, `map(load, names)`: called with what the file does not show
             values.append(UNKNOWN)
         for call, scope, offset in sites or ():
             passed = _argument_for(call, function, name, offset)
@@ -1125,9 +1133,11 @@ class Resolver:
         return entries
 
     def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple), depth)
+        literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set), depth)
         if literal is None:
             return self._member(node.value, node.slice, scope, depth)
+        if isinstance(literal[0], ast.Set):  # `list(S)[0]`: a set has no order, any element may come first
+            return self._elements(*literal, depth)
         container, container_scope = literal
         keys = self.resolve(node.slice, scope, depth)
         if isinstance(container, ast.Dict):
