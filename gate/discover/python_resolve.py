@@ -730,8 +730,7 @@ class Resolver:
         if node is None or not self._step():
             return None
         if depth > MAX_DEPTH:
-            self._limit(f"values followed through more than {MAX_DEPTH} steps")
-            return None
+            return None  # reported as dynamic like any unknown value (deep nesting is not a blow-up)
         if isinstance(node, Scoped):
             return self._options(node.options, depth)
         key = id(node)
