@@ -900,6 +900,9 @@ class Resolver:
             passed = _argument_for(call, function, name, offset)
             if passed is _NOT_PASSED:
                 continue
+            if isinstance(passed, ast.Name) and passed.id == name and any(
+                    b is binding for b in self._lookup(name, scope) or ()):
+                continue  # a recursive call passing the parameter on adds no value
             if passed is None:
                 values.append(UNKNOWN)
             elif isinstance(passed, ast.Starred):
@@ -966,15 +969,15 @@ class Resolver:
         decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
         implicit = 0 if "staticmethod" in decorators else 1
         found: list[tuple[ast.Call, Scope, int]] = []
-        name = "__call__" if function.name == "__init__" else function.name
-        for call, scope in facts.calls.get(function.name, ()) if info is None or name != "__call__" else ():
-            offset = self._site_offset(call.func, scope, function, info, implicit)
-            if offset is not None:
-                found.append((call, scope, offset))
-        if function.name == "__init__" and info is not None:
+        if function.name == "__init__" and info is not None:  # called as `ClassName(...)`
             for call, scope in facts.calls.get(info.name, ()):
                 if isinstance(call.func, ast.Name) and self._names_class(call.func, scope, info):
                     found.append((call, scope, 1))
+        else:
+            for call, scope in facts.calls.get(function.name, ()):
+                offset = self._site_offset(call.func, scope, function, info, implicit)
+                if offset is not None:
+                    found.append((call, scope, offset))
         used = False
         for node, scope in facts.value_uses.get(function.name, ()):
             if self._site_offset(node, scope, function, info, implicit) is not None:
@@ -991,7 +994,11 @@ class Resolver:
                 return None
             bindings = self._lookup(func.id, scope)
             return 0 if bindings and any(b.node is function for b in bindings) else None
-        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        if not isinstance(func, ast.Attribute):
+            return None
+        if isinstance(func.value, ast.Call):  # `Loader().load(...)`
+            return implicit if self._constructed_class(func.value, scope) is info else None
+        if not isinstance(func.value, ast.Name):
             return None
         base = func.value.id
         if base == scope.self_name and scope.class_info is info:

@@ -85,6 +85,33 @@ def test_a_parameter_without_default_takes_the_calls_arguments_and_stays_dynamic
     assert found(code) == [(4, "org/called", "", False, False), (6, "", "", True, False)]
 
 
+def test_a_recursive_call_passing_the_parameter_on_adds_nothing_and_star_arguments_are_unknown():
+    code = '''
+    from transformers import AutoModel
+    class A:
+        def load(self, m="org/a", depth=2):
+            AutoModel.from_pretrained(m)
+            return self.load(m, depth - 1) if depth else None
+    A.load(None, "org/b")
+    A().load(*get_names())
+    '''
+    assert found(code) == [(5, "", "", True, False), (5, "org/a", "", False, False), (5, "org/b", "", False, False)]
+
+
+def test_nonlocal_rebinding_in_a_nested_function():
+    code = '''
+    from transformers import AutoModel
+    def outer():
+        name = "org/outer"
+        def switch():
+            nonlocal name
+            name = "org/nonlocal"
+        switch()
+        return AutoModel.from_pretrained(name)
+    '''
+    assert ids(code) == [("org/nonlocal", None), ("org/outer", None)]
+
+
 # --------------------------------------------------------------------- issue 11 §2: fallbacks, unknown parts
 
 
