@@ -729,7 +729,7 @@ class Resolver:
         nothing about it can be known statically."""
         if node is None or not self._step():
             return None
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or len(self._active) > MAX_DEPTH:  # (mappings and members restart `depth`)
             return None  # reported as dynamic like any unknown value (deep nesting is not a blow-up)
         if isinstance(node, Scoped):
             return self._options(node.options, depth)
@@ -1234,9 +1234,11 @@ class Resolver:
             return None  # read from a file, or set where the file does not show
         return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
 
-    def _origin(self, node: ast.AST, scope: Scope) -> str:
+    def _origin(self, node: ast.AST, scope: Scope, depth: int = 0) -> str:
         """Where an object comes from: `namespace` (built from data or read from a config file), `object` (a
         model, client or module), or `unknown`."""
+        if depth > 8 or not self._step():
+            return "unknown"
         for _ in range(8):
             if isinstance(node, (ast.Attribute, ast.Subscript)):
                 node = node.value
@@ -1248,7 +1250,7 @@ class Resolver:
                 origins = set()
                 for binding in bindings:
                     if binding.how == "value" and binding.node is not None and binding.scope is not None:
-                        origins.add(self._origin(binding.node, binding.scope) if not isinstance(
+                        origins.add(self._origin(binding.node, binding.scope, depth + 1) if not isinstance(
                             binding.node, ast.Name) else "unknown")
                     else:
                         origins.add("unknown")
