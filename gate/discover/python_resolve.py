@@ -635,6 +635,8 @@ class Resolver:
         self._active: set[int] = set()
         self._binding_values: dict[int, tuple[Any, ...] | None] = {}
         self._sites: dict[int, tuple[list[tuple[ast.Call, Scope, int]], bool]] = {}
+        self._following: set[int] = set()
+        """ids of the binding lists `literal` and `mapping` are following (a cycle ends there)."""
         self._keep: list[ast.AST] = []
         """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
 
@@ -1043,12 +1045,15 @@ class Resolver:
                 return node, scope
             if isinstance(node, ast.Name):
                 bindings = self._lookup(node.id, scope)
-                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
-                    return None
-                found = self.literal(bindings[0].node, bindings[0].scope, types, depth)
-                if found is None:
-                    return None
-                return self._with_stores(node.id, bindings, *found)
+                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None \
+                        or id(bindings) in self._following:
+                    return None  # (or a name followed back to itself: `x = y`, `y = x`, `L.extend(L)`)
+                self._following.add(id(bindings))
+                try:
+                    found = self.literal(bindings[0].node, bindings[0].scope, types, depth)
+                    return None if found is None else self._with_stores(node.id, bindings, *found)
+                finally:
+                    self._following.discard(id(bindings))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr in ("keys", "values") and ast.Dict in types:
                 found = self.literal(node.func.value, scope, (ast.Dict,), depth)
@@ -1454,14 +1459,17 @@ class Resolver:
         if isinstance(node, ast.Name):
             bindings = self._lookup(node.id, scope)
             if bindings and len(bindings) == 1 and bindings[0].how in ("value", "param") \
-                    and bindings[0].node is not None and bindings[0].scope is not None:
+                    and bindings[0].node is not None and bindings[0].scope is not None \
+                    and id(bindings) not in self._following:
                 if bindings[0].how == "param" and bindings[0].function is not None \
                         and self._call_sites(bindings[0].function, bindings[0].scope)[0]:  # type: ignore[arg-type]
                     return None  # the file's calls pass other dicts
-                entries = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
-                if entries is None:
-                    return None
-                return self._stored_entries(node.id, bindings, entries)
+                self._following.add(id(bindings))  # (`d = dict(d)`, `D.update(D)` lead back here)
+                try:
+                    entries = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+                    return None if entries is None else self._stored_entries(node.id, bindings, entries)
+                finally:
+                    self._following.discard(id(bindings))
         if isinstance(node, ast.Constant) and node.value is None:
             return {}
         return None

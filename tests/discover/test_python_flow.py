@@ -373,13 +373,21 @@ _BLOCKS = st.sampled_from([
     "def g{n}():\n    global X{m}\n    X{m} = X{n} + X{m}\n",
     "AutoModel.from_pretrained(X{n}, revision=X{m})\nAutoModel.from_pretrained(f{n}(X{m}))\n",
     "snapshot_download(D{n}['k'], **D{m})\nfor z in L{n}: snapshot_download(z + X{m})\n",
+    # names that lead back to themselves (each once ended in a RecursionError)
+    "X{n} = X{m}.attr\nD{n}.update(D{m})\nL{n}.extend(L{m})\nD{n} = dict(D{m})\n",
+    "X{n} = D{m}.get('k', X{n})\nX{m} = getattr(X{n}, 'k', X{m})\nsnapshot_download(L{n}[0], **D{n})\n",
+    "class C{n}:\n    m = X{m}\nC{n}.m = C{m}.m\nsetattr(C{m}, 'm', C{n}.m)\nsnapshot_download(C{n}().m)\n",
+    "def h{n}(*a, **k):\n    return h{m}(*a, **k) or snapshot_download(*a, **k)\nh{n}(X{m}, revision=X{n})\n",
+    "S{n} = SimpleNamespace(m=X{m}, n=S{m})\nX{n} = S{n}.n.m\nif (X{m} := X{n} + X{m}):\n    pass\n",
 ])
 
 
 # Every name the blocks use starts out known, so that their combinations multiply (unknown parts collapse).
-_PRELUDE = "from transformers import AutoModel\nfrom huggingface_hub import snapshot_download\n" + "".join(
+_PRELUDE = "from types import SimpleNamespace\n" \
+    "from transformers import AutoModel\nfrom huggingface_hub import snapshot_download\n" + "".join(
     f'X{i} = "org/x{i}"\nL{i} = ["org/a{i}", "org/b{i}"]\nD{i} = {{"k": "org/d{i}"}}\n'
-    f'def f{i}(a="org/f{i}", b=None):\n    return snapshot_download(a)\n' for i in range(41))
+    f'def f{i}(a="org/f{i}", b=None):\n    return snapshot_download(a)\n'
+    f'S{i} = SimpleNamespace(m="org/s{i}")\nclass C{i}:\n    m = "org/c{i}"\n' for i in range(41))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -402,7 +410,31 @@ def test_issue12_resolution_work_per_file_is_bounded(blocks):
     finally:
         python_finder.Resolver = original  # type: ignore[misc]
     assert _Counting.instances  # parsed and resolved
+    assert not any("could not parse" in w.message for w in result.warnings)
     assert all(r.work <= MAX_WORK + MAX_CANDIDATES for r in _Counting.instances)
     assert elapsed < 5  # generous: the work bound keeps it far below a second on an idle machine
     for reference in result.references:
         assert reference.dynamic or reference.id
+
+
+def test_names_that_lead_back_to_themselves_end_as_unknown_not_as_a_recursion_error():
+    code = '''
+    from transformers import AutoModel
+    a = b
+    b = a
+    AutoModel.from_pretrained(a[0])
+    D = {"m": "org/d"}
+    D.update(D)
+    AutoModel.from_pretrained("org/x", **D)
+    L = ["org/l"]
+    L.extend(L)
+    AutoModel.from_pretrained(L[0])
+    d = dict(d)
+    AutoModel.from_pretrained("org/y", **d)
+    x = x.attribute
+    AutoModel.from_pretrained(x.name)
+    '''
+    result = scan(code)
+    assert result.warnings == ()
+    assert [(r.line, r.id, r.dynamic) for r in result.references] == [
+        (5, None, True), (8, "org/x", False), (11, None, True), (13, "org/y", False), (15, None, True)]
