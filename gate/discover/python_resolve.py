@@ -393,7 +393,7 @@ def _collect_bindings(scope: Scope) -> None:
             scope.bind(arg.arg, Binding("param", default, outer, target=arg.arg, function=node))
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
-                scope.bind(arg.arg, Binding("unknown"))
+                scope.bind(arg.arg, Binding("unknown", None, outer, target=arg.arg, function=node))
         if isinstance(node, ast.Lambda):
             return
     if isinstance(node, _COMPREHENSIONS):
@@ -1402,9 +1402,35 @@ class Resolver:
             if keys[0] in entries:
                 return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
             return self.resolve(default, scope, depth)
+        if isinstance(base, ast.Name) and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
+            passed = self._keyword_arguments(base.id, scope, keys[0], depth)
+            if passed is not None:
+                return _dedupe([*self._known(default, scope, depth), *passed])
         if isinstance(base, ast.Name) and self._origin(base, scope) == "object":
             return (OBJECT,)  # `requests.get(...)`, `model.get(...)`: not a mapping of ids
         return _dedupe([*self._known(default, scope, depth), UNKNOWN])
+
+    def _keyword_arguments(self, name: str, scope: Scope, key: str, depth: int) -> list[Any] | None:
+        """`kwargs.get(key)` of a function's `**kwargs`: what the file's calls pass as `key=` (None when `name`
+        is not a `**kwargs` parameter or the function has no call in the file)."""
+        bindings = self._lookup(name, scope)
+        if not bindings or len(bindings) != 1:
+            return None
+        function = bindings[0].function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.args.kwarg is None \
+                or function.args.kwarg.arg != name:
+            return None
+        sites, used_as_value = self._call_sites(function, bindings[0].scope)
+        if not sites:
+            return None
+        values: list[Any] = [UNKNOWN] if used_as_value else []
+        for call, site_scope, _ in sites:
+            given = next((k.value for k in call.keywords if k.arg == key), None)
+            if given is not None:
+                values.extend(self._known(given, site_scope, depth))
+            elif any(k.arg is None for k in call.keywords):
+                values.append(UNKNOWN)
+        return values
 
     def _joined(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """`os.path.join` / `Path(...)` / `/` of resolvable parts, joined with `/`."""

@@ -134,6 +134,21 @@ def test_each_fallback_literal_is_a_candidate_and_the_unknown_branch_is_dynamic(
         (9, "", "", True, False), (9, "org/getattr", "", False, False)]
 
 
+def test_kwargs_get_takes_what_the_calls_pass_for_the_key():
+    code = '''
+    from transformers import AutoModel
+    def build(**kwargs):
+        return AutoModel.from_pretrained(kwargs.get("model", "org/default"))
+    def never_called(**kwargs):
+        return AutoModel.from_pretrained(kwargs.get("model", "org/alone"))
+    build(model="org/passed")
+    build(**options)
+    '''
+    assert found(code) == [(4, "", "", True, False), (4, "org/default", "", False, False),
+                           (4, "org/passed", "", False, False), (6, "", "", True, False),
+                           (6, "org/alone", "", False, False)]
+
+
 def test_dict_get_of_a_literal_dict_is_the_entry_or_the_default():
     code = '''
     from transformers import AutoModel
