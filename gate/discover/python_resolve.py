@@ -581,9 +581,17 @@ def _bind_target(scope: Scope, target: ast.AST, binding: Binding) -> None:
     if parts is not None:
         for sub_target, iterable in parts:
             _bind_target(scope, sub_target, Binding("for", iterable, binding.scope))
+    elif _flat_names(target):  # `for name, revision in PAIRS:`: element i of each item
+        for index, element in enumerate(target.elts):  # type: ignore[attr-defined]
+            scope.bind(element.id, Binding("for_item", binding.node, binding.scope, target=str(index)))
     else:
         for name in _target_names(target):
             scope.bind(name, Binding("unpack", binding.node, binding.scope))
+
+
+def _flat_names(target: ast.AST) -> bool:
+    """`a, b` / `[a, b]`: a tuple of plain names (no nesting, no `*rest`)."""
+    return isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts)
 
 
 def _loop_parts(target: ast.AST, iterable: ast.AST | None) -> list[tuple[ast.AST, ast.AST | None]] | None:
@@ -613,8 +621,9 @@ def _bind_assignment(scope: Scope, target: ast.AST, value: ast.AST) -> None:
             for sub_target, sub_value in zip(target.elts, value.elts, strict=True):
                 _bind_assignment(scope, sub_target, sub_value)
         else:
-            for name in _target_names(target):
-                scope.bind(name, Binding("unpack", value, scope))
+            flat = _flat_names(target)
+            for index, name in enumerate(_target_names(target)):
+                scope.bind(name, Binding("unpack", value, scope, target=str(index) if flat else None))
     elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
         info = scope.class_info
         if info is not None and scope.kind == "function" and target.value.id == scope.self_name:
@@ -876,7 +885,30 @@ class Resolver:
             return self.resolve(binding.node, binding.scope, depth)
         if binding.how == "for" and binding.scope is not None:
             return self._elements(binding.node, binding.scope, depth)
+        if binding.how in ("unpack", "for_item") and binding.target is not None and binding.scope is not None:
+            return self._unpacked(binding, depth)
         return None
+
+    def _unpacked(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
+        """Element `binding.target` of the value (`a, b = PAIR`) or of each item iterated (`for a, b in PAIRS`)."""
+        index = int(binding.target)  # type: ignore[arg-type]
+        scope: Scope = binding.scope  # type: ignore[assignment]
+        if binding.how == "unpack":
+            items: list[tuple[ast.AST, Scope]] = [(binding.node, scope)]  # type: ignore[list-item]
+        else:
+            literal = self.literal(binding.node, scope, (ast.List, ast.Tuple, ast.Set), depth)
+            if literal is None:
+                return None
+            items = [(element, literal[1]) for element in literal[0].elts]  # type: ignore[attr-defined]
+        values: list[Any] = []
+        for item, item_scope in items:
+            found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
+            elements = found[0].elts if found is not None else None  # type: ignore[attr-defined]
+            if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
+                values.append(UNKNOWN)
+                continue
+            values.extend(self._known(elements[index], found[1], depth))
+        return _dedupe(values)
 
     def _name(self, name: str, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         bindings = self._lookup(name, scope)

@@ -191,6 +191,23 @@ def test_containers_iterated_indexed_and_unpacked_into_a_loader():
     assert ids(code) == [("org/a", None), ("org/b", None), ("org/c", SHA), ("org/d", None)]
 
 
+def test_tuples_unpacked_in_loops_and_assignments():
+    # each name has every value its position takes (flow-insensitive: the pairs are not kept together)
+    code = '''
+    from transformers import AutoModel
+    PAIRS = [("org/a", "main"), ("org/b", "v1")]
+    for name, revision in PAIRS:
+        AutoModel.from_pretrained(name, revision=revision)
+    first, second = ("org/p", "org/q")
+    AutoModel.from_pretrained(second)
+    x, y = get_pair()
+    AutoModel.from_pretrained(x)
+    '''
+    assert found(code) == [(5, "org/a", "main", False, False), (5, "org/a", "v1", False, False),
+                           (5, "org/b", "main", False, False), (5, "org/b", "v1", False, False),
+                           (7, "org/q", "", False, False), (9, "", "", True, False)]
+
+
 def test_parametrize_values_reach_the_loader():
     code = '''
     import pytest
