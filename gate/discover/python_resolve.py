@@ -1242,9 +1242,10 @@ class Resolver:
         """Values that `name.attr = value` / `setattr(name, "attr", value)` store anywhere in the file."""
         if not bindings:
             return None
-        stores = self._same_name(name, bindings, self.index.facts().attribute_stores.get(name, []))
+        stores = [store for store in self.index.facts().attribute_stores.get(name, ())
+                  if not isinstance(store[0], ast.Constant) or store[0].value == attr]  # cheap test first
         values: list[Any] = []
-        for attribute, value, scope in stores:
+        for attribute, value, scope in self._same_name(name, bindings, stores):
             if attribute is None:
                 return (UNKNOWN,)
             names = self.resolve(attribute, scope, depth)
