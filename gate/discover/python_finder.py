@@ -377,13 +377,14 @@ class _Scan:
             if UNKNOWN in values:  # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
-            for value in values:
+            pairs = self._paired(slot, arguments, entry)
+            for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
                 if slot.qualified_only and "/" not in value:
                     continue
                 for target in interpret_id(value, spec, kind, self.repo_paths):
-                    self._emit_target(call, spec, slot, arguments, target, api, slot_trust)
+                    self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
             if entry is not None:
@@ -440,9 +441,26 @@ class _Scan:
             return key, found or [(None, None)]
         return default_key, [(None, None)]
 
+    def _paired(self, slot: Slot, arguments: _Arguments,
+                entry: tuple[ast.AST, Scope]) -> list[tuple[object, tuple[str, str | None]]] | None:
+        """(id, (revision keyword, revision)) item by item when the id and its revision come from the same
+        items of a loop (`for name, revision in PINS:`), else None."""
+        for keyword in slot.revision_keywords:
+            revision_entry = arguments.keywords.get(keyword)
+            if revision_entry is not None:
+                pairs = self.resolver.paired(*entry, *revision_entry)
+                if pairs is None:
+                    return None
+                self._consume(revision_entry[0])
+                return [(value, (keyword, revision if isinstance(revision, str) else None))
+                        for value, revision in pairs]
+        return None
+
     def _emit_target(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, target: Target,
-                     api: str, trust: bool | None) -> None:
-        if target.revision_key is not None:
+                     api: str, trust: bool | None, paired: tuple[str, str | None] | None = None) -> None:
+        if paired is not None:  # the revision that comes with this id (`for name, revision in PINS:`)
+            key, revisions = paired[0], [(paired[1], None)]
+        elif target.revision_key is not None:
             key, revisions = target.revision_key, [(target.revision, None)]
             if target.revision is None and target.source == "huggingface" and slot.revision_keywords \
                     and spec.id_form == catalog.ID_HUB:

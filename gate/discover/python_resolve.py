@@ -595,15 +595,11 @@ def _flat_names(target: ast.AST) -> bool:
 
 
 def _loop_parts(target: ast.AST, iterable: ast.AST | None) -> list[tuple[ast.AST, ast.AST | None]] | None:
-    """`for key, value in D.items()`, `for i, x in enumerate(L)`, `for a, b in zip(A, B)`: each target with
-    the iterable it takes its values from (None for other unpacking)."""
+    """`for i, x in enumerate(L)`, `for a, b in zip(A, B)`: each target with the iterable it takes its values
+    from (None for other unpacking; `for key, value in D.items()` is the pairs of `D.items()`)."""
     if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(iterable, ast.Call) or iterable.keywords:
         return None
     elements, func = target.elts, iterable.func
-    if isinstance(func, ast.Attribute) and func.attr == "items" and not iterable.args and len(elements) == 2:
-        keys = ast.Call(func=ast.Attribute(value=func.value, attr="keys", ctx=ast.Load()), args=[], keywords=[])
-        values = ast.Call(func=ast.Attribute(value=func.value, attr="values", ctx=ast.Load()), args=[], keywords=[])
-        return [(elements[0], keys), (elements[1], values)]
     if isinstance(func, ast.Name) and func.id == "enumerate" and len(iterable.args) == 1 and len(elements) == 2:
         return [(elements[0], None), (elements[1], iterable.args[0])]
     if isinstance(func, ast.Name) and func.id == "zip" and len(iterable.args) == len(elements) and not any(
@@ -889,6 +885,35 @@ class Resolver:
             return self._unpacked(binding, depth)
         return None
 
+    def paired(self, first: ast.AST, first_scope: Scope, second: ast.AST,
+               second_scope: Scope) -> list[tuple[Any, Any]] | None:
+        """`for name, revision in PINS:` (or `PINS.items()`): the (name, revision) pairs item by item, so that an
+        id is not paired with another item's revision. None when the two are not elements of the same items."""
+        if not isinstance(first, ast.Name) or not isinstance(second, ast.Name):
+            return None
+        a, b = self._lookup(first.id, first_scope), self._lookup(second.id, second_scope)
+        if not a or not b or len(a) != 1 or len(b) != 1 or a[0].how != "for_item" or b[0].how != "for_item" \
+                or a[0].node is not b[0].node or a[0].scope is None or a[0].target is None or b[0].target is None:
+            return None
+        literal = self.literal(a[0].node, a[0].scope, (ast.List, ast.Tuple, ast.Set))
+        if literal is None:
+            return None
+        pairs: list[tuple[Any, Any]] = []
+        for item in literal[0].elts:  # type: ignore[attr-defined]
+            found = self.literal(item, literal[1], (ast.List, ast.Tuple))
+            elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
+            positions = int(a[0].target), int(b[0].target)
+            if found is None or any(isinstance(e, ast.Starred) for e in elements) or max(positions) >= len(elements):
+                return None
+            firsts = self.resolve(elements[positions[0]], found[1])
+            seconds = self.resolve(elements[positions[1]], found[1])
+            if firsts is None or seconds is None or UNKNOWN in firsts or UNKNOWN in seconds:
+                return None
+            pairs.extend(product(firsts, seconds))
+            if len(pairs) > MAX_CANDIDATES:
+                return None
+        return list(dict.fromkeys(pairs))
+
     def _unpacked(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
         """Element `binding.target` of the value (`a, b = PAIR`) or of each item iterated (`for a, b in PAIRS`)."""
         index = int(binding.target)  # type: ignore[arg-type]
@@ -1086,6 +1111,15 @@ class Resolver:
                     return None if found is None else self._with_stores(node.id, bindings, *found)
                 finally:
                     self._following.discard(id(bindings))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                    and node.func.attr == "items" and ast.List in types:
+                found = self.literal(node.func.value, scope, (ast.Dict,), depth)
+                if found is None or any(k is None for k in found[0].keys):  # type: ignore[attr-defined]
+                    return None
+                pairs = ast.List(elts=[ast.Tuple(elts=[k, v], ctx=ast.Load()) for k, v in zip(
+                    found[0].keys, found[0].values, strict=True)], ctx=ast.Load())  # type: ignore[attr-defined]
+                self._keep.append(pairs)
+                return pairs, found[1]
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr in ("keys", "values") and ast.Dict in types:
                 found = self.literal(node.func.value, scope, (ast.Dict,), depth)

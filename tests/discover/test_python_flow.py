@@ -191,21 +191,29 @@ def test_containers_iterated_indexed_and_unpacked_into_a_loader():
     assert ids(code) == [("org/a", None), ("org/b", None), ("org/c", SHA), ("org/d", None)]
 
 
-def test_tuples_unpacked_in_loops_and_assignments():
-    # each name has every value its position takes (flow-insensitive: the pairs are not kept together)
-    code = '''
+def test_tuples_unpacked_in_loops_and_assignments_keep_each_id_with_its_own_revision():
+    code = f'''
     from transformers import AutoModel
-    PAIRS = [("org/a", "main"), ("org/b", "v1")]
+    PAIRS = [("org/a", "main"), ("org/b", "{SHA}")]
     for name, revision in PAIRS:
         AutoModel.from_pretrained(name, revision=revision)
-    first, second = ("org/p", "org/q")
+    PINS = {{"org/c": "{SHA}", "org/d": "v1"}}
+    for repo_id, pin in PINS.items():
+        AutoModel.from_pretrained(repo_id, revision=pin)
+    PAIR = ("org/p", "org/q")
+    first, second = PAIR
     AutoModel.from_pretrained(second)
     x, y = get_pair()
     AutoModel.from_pretrained(x)
+    for m, r in PAIRS:
+        AutoModel.from_pretrained(m)
+        AutoModel.from_pretrained("org/fixed", revision=r)
     '''
-    assert found(code) == [(5, "org/a", "main", False, False), (5, "org/a", "v1", False, False),
-                           (5, "org/b", "main", False, False), (5, "org/b", "v1", False, False),
-                           (7, "org/q", "", False, False), (9, "", "", True, False)]
+    assert found(code) == [(5, "org/a", "main", False, False), (5, "org/b", SHA, False, False),
+                           (8, "org/c", SHA, False, False), (8, "org/d", "v1", False, False),
+                           (11, "org/q", "", False, False), (13, "", "", True, False),
+                           (15, "org/a", "", False, False), (15, "org/b", "", False, False),
+                           (16, "org/fixed", SHA, False, False), (16, "org/fixed", "main", False, False)]
 
 
 def test_parametrize_values_reach_the_loader():
