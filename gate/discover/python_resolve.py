@@ -1248,8 +1248,6 @@ class Resolver:
             return self._member(base, ast.Constant(attr), scope, depth)
         bindings = self._lookup(base.id, scope)
         stored = self._stored_attribute(base.id, bindings, attr, depth)
-        if stored is not None and UNKNOWN in stored and stored == (UNKNOWN,):
-            return None  # `setattr(cfg, name, value)`: any attribute may be anything
         found = self._base_attribute(base, bindings, attr, scope, depth)
         if stored is None:
             return found
@@ -1280,12 +1278,8 @@ class Resolver:
                   if not isinstance(store[0], ast.Constant) or store[0].value == attr]  # cheap test first
         values: list[Any] = []
         for attribute, value, scope in self._same_name(name, bindings, stores):
-            if attribute is None:
-                return (UNKNOWN,)
-            names = self.resolve(attribute, scope, depth)
-            if names is None or UNKNOWN in names:
-                return (UNKNOWN,)
-            if attr in names:
+            names = self.resolve(attribute, scope, depth) if attribute is not None else None
+            if names is None or UNKNOWN in names or attr in names:  # `setattr(cfg, name, v)` may set any
                 values.extend(self._known(value, scope, depth))
         return _dedupe(values) if values else None
 
@@ -1570,9 +1564,12 @@ class Resolver:
     def _stored_entries(self, name: str, bindings: list[Binding],
                         entries: dict[str, tuple[ast.AST, Scope]]) -> dict[str, tuple[ast.AST, Scope]] | None:
         facts = self.index.facts()
-        if self._same_name(name, bindings, facts.attribute_stores.get(name, [])):
-            return None  # `cfg.model = ...` / `setattr(cfg, ...)` on a namespace: read it as unknown
         stores = self._same_name(name, bindings, facts.item_stores.get(name, []))
+        for attribute, value, scope in self._same_name(name, bindings, facts.attribute_stores.get(name, [])):
+            # `cfg.model = ...` / `setattr(cfg, "model", ...)` on a namespace: one more value of that entry
+            if attribute is None or value is None:
+                return None
+            stores.append(("__setitem__", ast.Tuple(elts=[attribute, value], ctx=ast.Load()), scope))
         if not stores:
             return entries
         merged = dict(entries)

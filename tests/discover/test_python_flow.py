@@ -348,6 +348,21 @@ def test_issue12_dict_item_and_class_attribute_assignment():
     assert ids(code) == [("org/first", None), ("org/item", None), ("org/assigned", None), ("org/class", None)]
 
 
+def test_issue12_attribute_assignment_and_setattr_on_a_namespace():
+    code = '''
+    from types import SimpleNamespace
+    from transformers import AutoModel
+    cfg = SimpleNamespace(model="org/first")
+    cfg.model = "org/assigned"
+    AutoModel.from_pretrained(cfg.model)
+    other = SimpleNamespace(model="org/other")
+    setattr(other, field_name, "org/setattr")
+    AutoModel.from_pretrained(other.model)
+    '''
+    assert found(code) == [(6, "org/assigned", "", False, False), (6, "org/first", "", False, False),
+                           (9, "", "", True, False), (9, "org/setattr", "", False, False)]
+
+
 def test_issue12_kwargs_item_assignment_and_update_rebind_trust_and_revision():
     code = f'''
     from transformers import AutoModel
