@@ -1032,6 +1032,9 @@ class Resolver:
             for call, scope in facts.calls.get(info.name, ()):
                 if isinstance(call.func, ast.Name) and self._names_class(call.func, scope, info):
                     found.append((call, scope, 1))
+            for call, scope in facts.calls.get("__init__", ()):  # `super().__init__(...)` in a subclass
+                if self._is_super_init(call, scope, info):
+                    found.append((call, scope, 1))
         else:
             for call, scope in facts.calls.get(function.name, ()):
                 offset = self._site_offset(call.func, scope, function, info, implicit)
@@ -1075,6 +1078,19 @@ class Resolver:
                                                                                   info):
             return implicit
         return None
+
+    def _is_super_init(self, call: ast.Call, scope: Scope, info: ClassInfo) -> bool:
+        """`super().__init__(...)` in a method of a class of this file whose first base is `info`'s class."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Call) \
+                or not isinstance(func.value.func, ast.Name) or func.value.func.id != "super":
+            return False
+        subclass = scope.class_info
+        if subclass is None or subclass is info:
+            return False
+        bases = subclass.scope.node.bases  # type: ignore[attr-defined]
+        outer = subclass.scope.parent or self.index.module
+        return bool(bases) and isinstance(bases[0], ast.Name) and self._names_class(bases[0], outer, info)
 
     def _names_class(self, name: ast.Name, scope: Scope, info: ClassInfo) -> bool:
         bindings = self._lookup(name.id, scope)

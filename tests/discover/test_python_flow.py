@@ -62,6 +62,22 @@ def test_methods_take_what_self_calls_and_constructors_pass():
                            (7, "org/init", "", False, False), (7, "org/init", "v1", False, False)]
 
 
+def test_super_init_of_a_subclass_passes_its_arguments_to_the_base_constructor():
+    code = '''
+    from transformers import AutoModel
+    class Base:
+        def __init__(self, model_name):
+            self.model = AutoModel.from_pretrained(model_name)
+    class Encoder(Base):
+        def __init__(self):
+            super().__init__("org/encoder")
+    class Other(Base):
+        def __init__(self, name="org/other"):
+            super().__init__(model_name=name)
+    '''
+    assert ids(code) == [("org/encoder", None), ("org/other", None)]
+
+
 def test_a_function_used_as_a_value_also_takes_unknown_arguments():
     code = '''
     import fire
