@@ -1274,7 +1274,9 @@ class Resolver:
         if base.id == scope.self_name and scope.class_info is not None:
             return self._class_attribute(scope.class_info, attr, depth, instance=True)
         if self._is_namespace(base.id, bindings):
-            return self._namespace_attribute(attr, depth)
+            found = self._namespace_attribute(attr, depth)
+            passed = self._passed_instances(bindings, attr, depth)
+            return found if passed is None else _dedupe([*(found or (UNKNOWN,)), *passed])
         if bindings and len(bindings) == 1:
             binding = bindings[0]
             if binding.how == "class" and binding.class_info is not None:
@@ -1284,6 +1286,28 @@ class Resolver:
                 if constructed is not None:
                     return self._constructed_attribute(constructed, binding.node, binding.scope, attr, depth)
         return self._member(base, ast.Constant(attr), scope, depth)
+
+    def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
+        """`attr` of the instances of the file's classes that the calls pass for a parameter
+        (`train(TrainArgs(model="org/m"))` with `def train(args): ... args.model`); None when no call does."""
+        if not bindings or len(bindings) != 1 or bindings[0].how != "param":
+            return None
+        binding = bindings[0]
+        if not isinstance(binding.function, (ast.FunctionDef, ast.AsyncFunctionDef)) or binding.target is None:
+            return None
+        sites, _ = self._call_sites(binding.function, binding.scope)
+        values: list[Any] = []
+        for call, scope, offset in sites or ():
+            passed = _argument_for(call, binding.function, binding.target, offset)
+            if isinstance(passed, ast.Name):  # `args = TrainArgs(...)` then `train(args)`
+                named = self._lookup(passed.id, scope)
+                if named and len(named) == 1 and named[0].how == "value" and named[0].scope is not None:
+                    passed, scope = named[0].node, named[0].scope
+            if isinstance(passed, ast.Call):
+                constructed = self._constructed_class(passed, scope)
+                if constructed is not None:
+                    values.extend(self._constructed_attribute(constructed, passed, scope, attr, depth) or (UNKNOWN,))
+        return values or None
 
     def _stored_attribute(self, name: str, bindings: list[Binding] | None, attr: str,
                           depth: int) -> tuple[Any, ...] | None:

@@ -243,6 +243,22 @@ def test_parametrize_values_reach_the_loader():
     assert ids(code) == [("org/p1", None), ("org/p2", None)]
 
 
+def test_instances_of_the_files_classes_passed_to_a_function_give_their_attributes():
+    code = '''
+    from dataclasses import dataclass
+    from transformers import AutoModel
+    @dataclass
+    class TrainArgs:
+        model: str = "org/default"
+    def train(args):
+        return AutoModel.from_pretrained(args.model)
+    train(TrainArgs(model="org/passed"))
+    config = TrainArgs(model="org/named")
+    train(config)
+    '''
+    assert ids(code) == [("org/default", None), ("org/named", None), ("org/passed", None)]
+
+
 def test_argparse_value_passed_to_a_helper_in_another_function():
     code = '''
     import argparse
