@@ -23,7 +23,16 @@ from gate.discover.hubids import (
     parse_hf_path,
 )
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
-from gate.discover.python_resolve import OBJECT, FileIndex, Resolver, Scope, build_index
+from gate.discover.python_resolve import (
+    OBJECT,
+    PARTIAL_CALLS,
+    UNKNOWN,
+    FileIndex,
+    Resolver,
+    Scope,
+    Scoped,
+    build_index,
+)
 from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
 
 PREFILTER: tuple[str, ...] = catalog.TRIGGER_TOKENS
@@ -164,6 +173,8 @@ def is_pinned_for(source: str, revision: str | None) -> bool:
 
 
 def unparse(node: ast.AST, limit: int = 200) -> str:
+    if isinstance(node, Scoped):
+        return " | ".join(unparse(option, limit) for option, _ in node.options)
     try:
         text = ast.unparse(node)
     except (RecursionError, ValueError):
@@ -176,14 +187,22 @@ class _Arguments:
 
     def __init__(self, call: ast.Call, scope: Scope, resolver: Resolver):
         self.resolver = resolver
-        self.positional: list[ast.AST] = []
+        self.positional: list[tuple[ast.AST, Scope]] = []
+        self.hidden_positional: ast.AST | None = None
+        """A `*args` that could not be read: any later positional argument may hide in it."""
         for argument in call.args:
             if isinstance(argument, ast.Starred):
-                break
-            self.positional.append(argument)
+                literal = resolver.literal(argument.value, scope, (ast.List, ast.Tuple))
+                if literal is None or any(isinstance(e, ast.Starred) for e in literal[0].elts):  # type: ignore
+                    self.hidden_positional = argument
+                    break
+                self.positional.extend((element, literal[1]) for element in literal[0].elts)  # type: ignore
+                continue
+            self.positional.append((argument, scope))
         self.keywords: dict[str, tuple[ast.AST, Scope]] = {}
         self.opaque = False
         """True when some `**kwargs` could not be read: any keyword may hide in it."""
+        self.hidden_keywords: ast.AST | None = None
         spread: list[dict[str, tuple[ast.AST, Scope]]] = []
         for keyword in call.keywords:
             if keyword.arg is not None:
@@ -192,6 +211,7 @@ class _Arguments:
             entries = resolver.mapping(keyword.value, scope)
             if entries is None:
                 self.opaque = True
+                self.hidden_keywords = self.hidden_keywords or keyword
             else:
                 spread.append(entries)
         for entries in spread:
@@ -201,11 +221,17 @@ class _Arguments:
 
     def get(self, position: int | None, names: Iterable[str]) -> tuple[ast.AST, Scope] | None:
         if position is not None and position < len(self.positional):
-            return self.positional[position], self.scope
+            return self.positional[position]
         for name in names:
             if name in self.keywords:
                 return self.keywords[name]
         return None
+
+    def hidden(self, position: int | None, names: tuple[str, ...]) -> ast.AST | None:
+        """The `*args` / `**kwargs` an argument that is not written out may hide in (None: it is absent)."""
+        if position is not None and self.hidden_positional is not None:
+            return self.hidden_positional
+        return self.hidden_keywords if names else None
 
     def nested(self, name: str) -> dict[str, tuple[ast.AST, Scope]] | None:
         """The literal entries of a dict keyword (`model_kwargs`), {} when absent, None when unreadable."""
@@ -233,15 +259,22 @@ class _Scan:
         self.warnings: list[ScanWarning] = []
         self.depth = 0
         """How deep inside exec/eval strings this scan is."""
+        self.partial_loaders: set[int] = set()
+        """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
     def run(self) -> list[Reference]:
         for call, scope in self.index.calls:
             self._call(call, scope)
         for node in self.index.loader_values:
-            self._loader_value(node)
+            if id(node) not in self.partial_loaders:
+                self._loader_value(node)
         for node, scope in self.index.strings:
             if id(node) not in self.consumed:
                 self._string(node, scope)
+        if self.resolver.limited is not None:
+            self.warnings.append(ScanWarning(self.path, (
+                f"name resolution stopped at a bound ({self.resolver.limited}); the values it could not follow "
+                "are reported as dynamic references")))
         python_context.context_references(self)
         return sorted(dict.fromkeys(self.references), key=lambda r: (r.line, r.column, r.api, r.id or ""))
 
@@ -302,6 +335,10 @@ class _Scan:
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
+        if name in ("partial", "partialmethod") and call.args and not isinstance(call.args[0], ast.Starred) \
+                and self.resolver.qualname(func, scope)[0] in PARTIAL_CALLS:
+            self._partial(call, scope)
+            return
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
@@ -312,7 +349,7 @@ class _Scan:
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
             entry = arguments.keywords.get(keyword)
-            if entry is not None and literal in (self.resolver.resolve(*entry) or ()):
+            if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
                 return
         api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
@@ -325,6 +362,10 @@ class _Scan:
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
             entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
                 self._entry_inside(arguments, slot)
+            hidden = arguments.hidden(slot.position, slot.keywords) if entry is None and slot.inside is None else None
+            if hidden is not None and slot is spec.slots[0]:
+                # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
+                entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None:
                 if slot.default_when_missing and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
@@ -345,14 +386,17 @@ class _Scan:
                     continue  # `SFTTrainer(model=model)`: a loaded model, not an id
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
+            if UNKNOWN in values:  # one of its values cannot be known: reported beside the literals
+                self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
-            for value in values:
+            pairs = self._paired(slot, arguments, entry)
+            for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
                 if slot.qualified_only and "/" not in value:
                     continue
                 for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
-                    self._emit_target(call, spec, slot, arguments, target, api, slot_trust)
+                    self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
             if entry is not None:
@@ -381,6 +425,8 @@ class _Scan:
         if entry is None:
             return None if arguments.opaque else False
         values = self.resolver.resolve(*entry)
+        if values is not None and True in values:
+            return True  # one of the values the code may pass runs remote code
         if values is None or len(values) != 1 or not isinstance(values[0], bool):
             return None
         return values[0]
@@ -400,8 +446,11 @@ class _Scan:
             self._consume(entry[0])
             if values is None:
                 return key, [(None, f"{key}={unparse(entry[0])}")]
-            revisions = [v if isinstance(v, str) else None for v in values if v is not OBJECT]
-            return key, [(r, None) for r in dict.fromkeys(revisions)] or [(None, None)]
+            revisions = [v if isinstance(v, str) else None for v in values if v is not OBJECT and v is not UNKNOWN]
+            found = [(r, None) for r in dict.fromkeys(revisions)]
+            if UNKNOWN in values:  # and a revision that cannot be known
+                found.append((None, f"{key}={unparse(entry[0])}"))
+            return key, found or [(None, None)]
         return default_key, [(None, None)]
 
     def _entry_inside(self, arguments: _Arguments, slot: Slot) -> tuple[ast.AST, Scope] | None:
@@ -412,9 +461,26 @@ class _Scan:
                 return entries[slot.inside]
         return None
 
+    def _paired(self, slot: Slot, arguments: _Arguments,
+                entry: tuple[ast.AST, Scope]) -> list[tuple[object, tuple[str, str | None]]] | None:
+        """(id, (revision keyword, revision)) item by item when the id and its revision come from the same
+        items of a loop (`for name, revision in PINS:`), else None."""
+        for keyword in slot.revision_keywords:
+            revision_entry = arguments.keywords.get(keyword)
+            if revision_entry is not None:
+                pairs = self.resolver.paired(*entry, *revision_entry)
+                if pairs is None:
+                    return None
+                self._consume(revision_entry[0])
+                return [(value, (keyword, revision if isinstance(revision, str) else None))
+                        for value, revision in pairs]
+        return None
+
     def _emit_target(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, target: Target,
-                     api: str, trust: bool | None) -> None:
-        if target.revision_key is not None:
+                     api: str, trust: bool | None, paired: tuple[str, str | None] | None = None) -> None:
+        if paired is not None:  # the revision that comes with this id (`for name, revision in PINS:`)
+            key, revisions = paired[0], [(paired[1], None)]
+        elif target.revision_key is not None:
             key, revisions = target.revision_key, [(target.revision, None)]
             if target.revision is None and target.source == "huggingface" and slot.revision_keywords \
                     and spec.id_form == catalog.ID_HUB:
@@ -491,6 +557,28 @@ class _Scan:
         ast.copy_location(attribute, call)
         self._loader_value(attribute, scope, api_node=call)
 
+    def _partial(self, call: ast.Call, scope: Scope) -> None:
+        """`load = functools.partial(snapshot_download, "org/m")`: each later `load(...)` is the loader called
+        with both argument lists (reported there); without such a call in the file, what the partial leaves
+        open is given where the file does not show (dynamic)."""
+        loader = call.args[0]
+        if isinstance(loader, ast.Attribute):
+            self.partial_loaders.add(id(loader))
+        given = [Scoped([(a, scope)]) if not isinstance(a, ast.Starred) else a for a in call.args[1:]]
+        given_keywords = [ast.keyword(arg=k.arg, value=Scoped([(k.value, scope)])) for k in call.keywords]
+        sites = self.resolver.partial_sites(call)
+        if not sites:
+            later = ast.Name(id=f"<arguments of the call of {unparse(call, 80)}>", ctx=ast.Load())
+            sites = [(ast.Call(func=later, args=[ast.Starred(value=later, ctx=ast.Load())],
+                               keywords=[ast.keyword(arg=None, value=later)]), scope, call)]
+        for site, site_scope, where in sites:
+            merged = ast.Call(func=loader, args=[*given, *(Scoped([(a, site_scope)]) if not isinstance(
+                a, ast.Starred) else a for a in site.args)], keywords=[*given_keywords, *(ast.keyword(
+                    arg=k.arg, value=Scoped([(k.value, site_scope)])) for k in site.keywords)])
+            ast.copy_location(merged, where)
+            self.resolver.keep(merged)
+            self._call(merged, scope)
+
     def _code_string(self, call: ast.Call, scope: Scope, runner: str) -> None:
         """exec/eval/compile of a string: the string is code, scanned like the file and reported at the call."""
         if not call.args:
@@ -501,13 +589,14 @@ class _Scan:
             return  # `exec(compile(SOURCE, ...))`: the compile call is scanned
         values = self.resolver.resolve(source, scope)
         texts = [v for v in values or () if isinstance(v, str)]
-        if not texts:
-            if values is None or not any(v is OBJECT for v in values):
+        if not texts or UNKNOWN in (values or ()):
+            if values is None or not any(v is OBJECT for v in values) or UNKNOWN in values:
                 line, _ = self._where(call)
                 self.warnings.append(ScanWarning(self.path, (
                     f"line {line}: {runner}() runs code built at run time ({unparse(source, 80)}), which cannot be "
                     "analysed statically; review what it loads")))
-            return
+            if not texts:
+                return
         self._consume(source)
         self.consumed.update(self.resolver.used_constants)
         if self.depth >= MAX_CODE_STRING_DEPTH:
@@ -535,10 +624,11 @@ class _Scan:
                 return
             self._consume(node)
             values = self.resolver.resolve(node, scope)
-            if values is None:
+            if values is None or UNKNOWN in values:
                 if isinstance(head, ast.Constant) and isinstance(head.value, str):
                     self._dynamic_string(node, head.value)
-                return
+                if values is None:
+                    return
             for value in values:
                 self._scan_value(node, value)
             return

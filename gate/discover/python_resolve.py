@@ -6,9 +6,20 @@ over literal lists, argparse `add_argument(default=)` / `set_defaults`, `os.gete
 defaults, f-strings and `+` of resolvable parts, literal dicts and `dict(...)` (for `**kwargs`), subscripts of
 literal dicts and lists, and `a if c else b` / `a or b` (every branch is a candidate).
 
+Resolution is flow-insensitive: a name bound more than once (reassignment, `global`/`nonlocal` rebinding in a
+function, augmented assignment, walrus, `match` capture, item/attribute assignment, `.update()`/`.append()`) has
+every value it can take, never just the first. A function parameter takes its default and every argument the
+file's own calls pass for it (`def get(path="org/m")` with `get("org/other")`): followed through helper chains,
+that is a fixed point over the file's functions, reached on demand.
+
 `Resolver.resolve` answers with a tuple of candidate values (several when a name is bound more than once or
-loops over a list), or None when the value cannot be known statically. `OBJECT` stands for a value that is
-not a string at all (a loaded model, a module, a class): it is not an id and never becomes a reference.
+loops over a list), or None when the value cannot be known statically. `UNKNOWN` in the tuple marks a part that
+cannot be known (`sys.argv[1] if len(sys.argv) > 1 else "org/m"` is `("org/m", UNKNOWN)`): the literal is a
+candidate and the unknown part is reported as a dynamic reference, never dropped. `OBJECT` stands for a value
+that is not a string at all (a loaded model, a module, a class): it is not an id and never becomes a reference.
+
+The work is bounded while it is done (candidates per value, resolution steps per file): a file that reaches a
+bound gets dynamic references for what was left unresolved, and `Resolver.limited` says why (a scan warning).
 """
 
 from __future__ import annotations
@@ -21,8 +32,13 @@ from typing import Any
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
+UNKNOWN = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
+"""A part of a value that cannot be known statically (reported as a dynamic reference)."""
 MAX_CANDIDATES = 256
+"""Candidate values of one expression; more (nested loops over literal lists) is left unresolved."""
 MAX_DEPTH = 40
+MAX_WORK = 50_000
+"""Resolution steps per file (one per expression resolved or candidate built); past it, values are unknown."""
 
 ARGPARSE_PARSE_CALLS = frozenset({
     "parse_args", "parse_known_args", "parse_args_into_dataclasses", "parse_dict", "parse_json_file",
@@ -37,6 +53,29 @@ OBJECT_METHODS = frozenset({
     "float", "bfloat16", "train", "compile", "pipeline", "load", "load_model", "AutoModel", "get_model",
 })
 
+
+# Objects whose attributes and items are the data they were built from (`SimpleNamespace(model="org/m").model`,
+# `OmegaConf.create({"model": "org/m"})["model"]`), and calls that read such data from a file (unknown values).
+NAMESPACE_FACTORIES = frozenset({
+    "SimpleNamespace", "types.SimpleNamespace", "argparse.Namespace", "Namespace", "EasyDict", "easydict.EasyDict",
+    "edict", "AttrDict", "Box", "box.Box", "DotMap", "ConfigDict", "ml_collections.ConfigDict", "OmegaConf.create",
+    "omegaconf.OmegaConf.create", "DictConfig", "omegaconf.DictConfig", "dict", "Munch", "munch.Munch",
+})
+CONFIG_READERS = frozenset({
+    "OmegaConf.load", "omegaconf.OmegaConf.load", "OmegaConf.merge", "omegaconf.OmegaConf.merge",
+    "OmegaConf.from_cli", "omegaconf.OmegaConf.from_cli", "OmegaConf.from_dotlist", "OmegaConf.to_container",
+    "OmegaConf.structured", "yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load", "json.load",
+    "json.loads", "toml.load", "toml.loads", "tomllib.load", "tomllib.loads", "tomli.load", "compose",
+    "hydra.compose", "Config.fromfile", "mmcv.Config.fromfile", "mmengine.Config.fromfile", "load_config",
+    "read_config", "get_config", "parse_config",
+})
+PARTIAL_CALLS = frozenset({"functools.partial", "partial", "functools.partialmethod", "partialmethod"})
+PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath",
+                        "PurePosixPath", "pathlib.PurePosixPath"})
+_MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "insert", "add", "clear", "popitem",
+                       "remove", "discard", "__setitem__", "__setattr__"})
+
+_CONTAINER_CALLS = NAMESPACE_FACTORIES | {"list", "tuple", "set", "frozenset", "sorted"}
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -60,18 +99,32 @@ class ClassInfo:
         return self._instance_attributes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Binding:
     """One way a name gets a value in a scope."""
 
     how: str
     """`value`, `param`, `for`, `unpack`, `import`, `object`, `class`, or `unknown`."""
     node: ast.AST | None = None
+    """The value (`value`), the default (`param`), the iterable (`for`), the `def` (`object` of a function)."""
     scope: Scope | None = None
     """The scope `node` is evaluated in."""
     class_info: ClassInfo | None = None
     target: str | None = None
-    """For `import`: the dotted name it stands for."""
+    """For `import`: the dotted name it stands for. For `param`: the parameter's name."""
+    function: ast.AST | None = None
+    """For `param`: the function or lambda it belongs to (its calls in the file pass other values)."""
+
+
+class Scoped(ast.expr):
+    """An expression together with the scope it is evaluated in (entries merged from several places)."""
+
+    _fields = ()
+
+    def __init__(self, options: list[tuple[ast.AST, Scope]]):
+        super().__init__()
+        self.options = options
+        """Every (node, scope) the value can come from: the value is any of them."""
 
 
 @dataclass(eq=False)
@@ -90,12 +143,20 @@ class Scope:
     self_name: str | None = None
     _bindings: dict[str, list[Binding]] | None = None
     _global_names: set[str] = field(default_factory=set)
+    _nonlocal_names: set[str] = field(default_factory=set)
 
     @property
     def bindings(self) -> dict[str, list[Binding]]:
         if self._bindings is None:
             self._bindings = {}
             _collect_bindings(self)
+            for name, binding in self.index.facts().walrus.get(id(self), ()):
+                self.bind(name, binding)
+            if self.kind == "module":
+                # `global NAME` in a function rebinds the module's NAME: those functions' assignments are
+                # bindings of the module (read once the module's own are in place).
+                for scope in self.index.facts().rebinding_scopes:
+                    scope.bindings  # noqa: B018 - binds into this scope
         return self._bindings
 
     @property
@@ -104,6 +165,16 @@ class Scope:
         return self._global_names
 
     def bind(self, name: str, binding: Binding) -> None:
+        if self.kind == "function" and name in self._global_names:
+            self.index.module.bind(name, binding)
+            return
+        if self.kind == "function" and name in self._nonlocal_names:
+            owner = self.parent
+            while owner is not None and owner.kind != "module" and name not in owner.bindings:
+                owner = owner.parent
+            if owner is not None and owner.kind != "module":
+                owner.bind(name, binding)
+                return
         self.bindings.setdefault(name, []).append(binding)
 
 
@@ -118,14 +189,21 @@ class FileIndex:
     """String constants and f-strings that are not docstrings or bare expression statements."""
     call_of_argument: dict[int, ast.Call] = field(default_factory=dict)
     """id(direct argument node) → the call it is passed to (for naming the API of a bare `hf://` string)."""
-    argparse_defaults: dict[str, list[tuple[ast.AST | None, Scope]]] = field(default_factory=dict)
     loader_values: list[ast.Attribute] = field(default_factory=list)
     """Attributes read but not called (`load = AutoModel.from_pretrained`), for the finder to check."""
     scopes: dict[int, Scope] = field(default_factory=dict)
     _classes: list[ClassInfo] | None = None
+    _facts: FileFacts | None = None
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
+
+    def facts(self) -> FileFacts:
+        """What the whole file does with names (read once, on first need, over every line)."""
+        if self._facts is None:
+            self._facts = FileFacts()
+            _collect_facts(self, self._facts)
+        return self._facts
 
     def scope_for(self, node: ast.AST, outer: Scope) -> Scope:
         """The one Scope of a function, lambda, class or comprehension node written in `outer`."""
@@ -166,6 +244,130 @@ class FileIndex:
         return self._classes
 
 
+@dataclass
+class FileFacts:
+    """Facts about every line of a file that name resolution needs beyond a scope's own bindings."""
+
+    calls: dict[str, list[tuple[ast.Call, Scope]]] = field(default_factory=dict)
+    """Callee's last name (`f` of `f(...)` and `x.f(...)`) → every call of it and the scope it is in."""
+    value_uses: dict[str, list[tuple[ast.AST, Scope]]] = field(default_factory=dict)
+    """Names and attributes read but not called (`map(load, names)`, `callback=self.load`), by last name."""
+    argparse_defaults: dict[str, list[tuple[ast.AST | None, Scope]]] = field(default_factory=dict)
+    attribute_stores: dict[str, list[tuple[ast.AST | None, ast.AST | None, Scope]]] = field(default_factory=dict)
+    """Base name → (attribute: a str constant node or None when unknown, value or None when unknown, scope) of
+    `base.attr = value`, `setattr(base, "attr", value)` and augmented assignments."""
+    item_stores: dict[str, list[tuple[str, ast.AST, Scope]]] = field(default_factory=dict)
+    """Base name → (how, node, scope) of `base[key] = value` (`__setitem__`, the Assign), `del base[key]`
+    (`pop`, the Subscript) and `base.update/setdefault/pop/append/extend/insert/add/...(...)` (the Call)."""
+    walrus: dict[int, list[tuple[str, Binding]]] = field(default_factory=dict)
+    """id(scope) → `(name := value)` bindings of that scope (comprehensions bind in the enclosing scope)."""
+    rebinding_scopes: list[Scope] = field(default_factory=list)
+    """Functions with `global`/`nonlocal` statements (their assignments bind in another scope)."""
+
+
+def _collect_facts(index: FileIndex, facts: FileFacts) -> None:
+    """One walk over the whole file, with the scope of each node (iterative: deep nesting cannot overflow)."""
+    stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(index.tree.body)]
+    called: set[int] = set()
+    rebinding: set[int] = set()
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            inner = index.scope_for(node, scope)
+            heads = [*node.decorator_list]
+            if isinstance(node, ast.ClassDef):
+                heads += [*node.bases, *(k.value for k in node.keywords)]
+            else:
+                heads += [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+            stack.extend((h, scope) for h in heads)
+            stack.extend((s, inner) for s in reversed(node.body))
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend((d, scope) for d in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
+            stack.append((node.body, index.scope_for(node, scope)))
+            continue
+        if isinstance(node, _COMPREHENSIONS):
+            inner = index.scope_for(node, scope)
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+            continue
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and id(node) not in called:
+                facts.value_uses.setdefault(node.id, []).append((node, scope))
+            continue
+        if isinstance(node, ast.Constant):
+            continue
+        if isinstance(node, ast.Call):
+            _call_facts(node, scope, facts, called)
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.ctx, ast.Load) and id(node) not in called and isinstance(node.value, ast.Name):
+                facts.value_uses.setdefault(node.attr, []).append((node, scope))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = None if isinstance(node, ast.AugAssign) else node.value
+            for target in targets:
+                _store_facts(target, value, node, scope, facts, direct=True)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+            targets = [node.target] if isinstance(node, (ast.For, ast.AsyncFor)) else [
+                i.optional_vars for i in node.items if i.optional_vars is not None]
+            for target in targets:
+                _store_facts(target, None, node, scope, facts, direct=False)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    facts.item_stores.setdefault(target.value.id, []).append(("pop", target, scope))
+        elif isinstance(node, ast.NamedExpr):
+            owner = scope
+            while owner.kind == "comprehension" and owner.parent is not None:
+                owner = owner.parent
+            facts.walrus.setdefault(id(owner), []).append((node.target.id, Binding("value", node.value, scope)))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            if id(scope) not in rebinding and scope.kind == "function":
+                rebinding.add(id(scope))
+                facts.rebinding_scopes.append(scope)
+            continue
+        stack.extend((child, scope) for child in reversed(list(ast.iter_child_nodes(node))))
+
+
+def _call_facts(node: ast.Call, scope: Scope, facts: FileFacts, called: set[int]) -> None:
+    func = node.func
+    called.add(id(func))
+    if isinstance(func, ast.Name):
+        facts.calls.setdefault(func.id, []).append((node, scope))
+        if func.id == "setattr" and len(node.args) == 3 and isinstance(node.args[0], ast.Name):
+            attribute = node.args[1] if isinstance(node.args[1], ast.Constant) else None
+            facts.attribute_stores.setdefault(node.args[0].id, []).append((attribute, node.args[2], scope))
+        return
+    if not isinstance(func, ast.Attribute):
+        return
+    facts.calls.setdefault(func.attr, []).append((node, scope))
+    if func.attr in _MUTATORS and isinstance(func.value, ast.Name):
+        facts.item_stores.setdefault(func.value.id, []).append((func.attr, node, scope))
+    elif func.attr == "add_argument":
+        dest = _argparse_dest(node)
+        if dest is not None:
+            default = next((k.value for k in node.keywords if k.arg == "default"), None)
+            facts.argparse_defaults.setdefault(dest, []).append((default, scope))
+    elif func.attr == "set_defaults":
+        for keyword in node.keywords:
+            if keyword.arg:
+                facts.argparse_defaults.setdefault(keyword.arg, []).append((keyword.value, scope))
+
+
+def _store_facts(target: ast.AST, value: ast.AST | None, statement: ast.AST, scope: Scope, facts: FileFacts,
+                 *, direct: bool) -> None:
+    """`base.attr = value` and `base[key] = value` among the targets (any nesting: unpacked ones are unknown)."""
+    for node in ast.walk(target):
+        known = value if direct and node is target else None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            attribute = ast.Constant(node.attr)
+            facts.attribute_stores.setdefault(node.value.id, []).append((attribute, known, scope))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            how = "__setitem__" if known is not None and isinstance(statement, (ast.Assign, ast.AnnAssign)) \
+                else "unknown"
+            facts.item_stores.setdefault(node.value.id, []).append((how, node if how == "unknown" else ast.Tuple(
+                elts=[node.slice, known], ctx=ast.Load()), scope))
+
+
 def _child_statements(node: ast.AST) -> list[ast.AST]:
     """Statements nested in a compound statement (if/for/while/with/try/match bodies, except handlers)."""
     children: list[ast.AST] = []
@@ -186,12 +388,12 @@ def _collect_bindings(scope: Scope) -> None:
         positional = [*args.posonlyargs, *args.args]
         defaults: list[ast.AST | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         for arg, default in zip(positional, defaults, strict=True):
-            scope.bind(arg.arg, Binding("param", default, outer))
+            scope.bind(arg.arg, Binding("param", default, outer, target=arg.arg, function=node))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-            scope.bind(arg.arg, Binding("param", default, outer))
+            scope.bind(arg.arg, Binding("param", default, outer, target=arg.arg, function=node))
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
-                scope.bind(arg.arg, Binding("unknown"))
+                scope.bind(arg.arg, Binding("unknown", None, outer, target=arg.arg, function=node))
         if isinstance(node, ast.Lambda):
             return
     if isinstance(node, _COMPREHENSIONS):
@@ -202,7 +404,7 @@ def _collect_bindings(scope: Scope) -> None:
     while stack:
         statement = stack.pop()
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope.bind(statement.name, Binding("object"))
+            scope.bind(statement.name, Binding("object", statement))
             continue
         if isinstance(statement, ast.ClassDef):
             info = scope.index.scope_for(statement, scope).class_info
@@ -297,8 +499,12 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
         elif isinstance(node.target, ast.Name):
             scope.bind(node.target.id, Binding("unknown"))
     elif isinstance(node, ast.AugAssign):
-        for name in _target_names(node.target):
-            scope.bind(name, Binding("unknown"))
+        if isinstance(node.target, ast.Name):  # `x += "-v2"`: x may be x's other values plus the suffix
+            value = ast.BinOp(left=ast.Name(id=node.target.id, ctx=ast.Load()), op=node.op, right=node.value)
+            scope.bind(node.target.id, Binding("value", ast.copy_location(value, node), scope))
+        else:
+            for name in _target_names(node.target):
+                scope.bind(name, Binding("unknown"))
     elif isinstance(node, (ast.For, ast.AsyncFor)):
         _bind_target(scope, node.target, Binding("for", node.iter, scope))
     elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -310,6 +516,18 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
         scope.bind(node.name, Binding("unknown"))
     elif isinstance(node, ast.Global):
         scope._global_names.update(node.names)
+    elif isinstance(node, ast.Nonlocal):
+        scope._nonlocal_names.update(node.names)
+    elif isinstance(node, ast.Match):
+        for case in node.cases:
+            for pattern in ast.walk(case.pattern):
+                name = getattr(pattern, "name", None) or getattr(pattern, "rest", None)
+                if not name:
+                    continue
+                if pattern is case.pattern and isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
+                    scope.bind(name, Binding("value", node.subject, scope))  # `case name:` captures the subject
+                else:
+                    scope.bind(name, Binding("unknown"))
     elif isinstance(node, ast.Import):
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
@@ -337,23 +555,11 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
             continue
         if isinstance(node, _COMPREHENSIONS):
             children_scope = index.scope_for(node, scope)
-        elif isinstance(node, ast.NamedExpr):
-            scope.bind(node.target.id, Binding("value", node.value, scope))
         elif isinstance(node, ast.Call):
             index.calls.append((node, scope))
             called.add(id(node.func))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 index.call_of_argument[id(argument)] = node
-            if isinstance(node.func, ast.Attribute):
-                if node.func.attr == "add_argument":
-                    dest = _argparse_dest(node)
-                    if dest is not None:
-                        default = next((k.value for k in node.keywords if k.arg == "default"), None)
-                        index.argparse_defaults.setdefault(dest, []).append((default, scope))
-                elif node.func.attr == "set_defaults":
-                    for keyword in node.keywords:
-                        if keyword.arg:
-                            index.argparse_defaults.setdefault(keyword.arg, []).append((keyword.value, scope))
         elif isinstance(node, ast.JoinedStr):
             index.strings.append((node, scope))
             stack.extend((v.value, scope) for v in node.values if isinstance(v, ast.FormattedValue))
@@ -370,9 +576,36 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
 def _bind_target(scope: Scope, target: ast.AST, binding: Binding) -> None:
     if isinstance(target, ast.Name):
         scope.bind(target.id, binding)
+        return
+    parts = _loop_parts(target, binding.node)
+    if parts is not None:
+        for sub_target, iterable in parts:
+            _bind_target(scope, sub_target, Binding("for", iterable, binding.scope))
+    elif _flat_names(target):  # `for name, revision in PAIRS:`: element i of each item
+        for index, element in enumerate(target.elts):  # type: ignore[attr-defined]
+            scope.bind(element.id, Binding("for_item", binding.node, binding.scope, target=str(index)))
     else:
         for name in _target_names(target):
             scope.bind(name, Binding("unpack", binding.node, binding.scope))
+
+
+def _flat_names(target: ast.AST) -> bool:
+    """`a, b` / `[a, b]`: a tuple of plain names (no nesting, no `*rest`)."""
+    return isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts)
+
+
+def _loop_parts(target: ast.AST, iterable: ast.AST | None) -> list[tuple[ast.AST, ast.AST | None]] | None:
+    """`for i, x in enumerate(L)`, `for a, b in zip(A, B)`: each target with the iterable it takes its values
+    from (None for other unpacking; `for key, value in D.items()` is the pairs of `D.items()`)."""
+    if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(iterable, ast.Call) or iterable.keywords:
+        return None
+    elements, func = target.elts, iterable.func
+    if isinstance(func, ast.Name) and func.id == "enumerate" and len(iterable.args) == 1 and len(elements) == 2:
+        return [(elements[0], None), (elements[1], iterable.args[0])]
+    if isinstance(func, ast.Name) and func.id == "zip" and len(iterable.args) == len(elements) and not any(
+            isinstance(a, ast.Starred) for a in iterable.args):
+        return list(zip(elements, iterable.args, strict=True))
+    return None
 
 
 def _bind_assignment(scope: Scope, target: ast.AST, value: ast.AST) -> None:
@@ -384,8 +617,9 @@ def _bind_assignment(scope: Scope, target: ast.AST, value: ast.AST) -> None:
             for sub_target, sub_value in zip(target.elts, value.elts, strict=True):
                 _bind_assignment(scope, sub_target, sub_value)
         else:
-            for name in _target_names(target):
-                scope.bind(name, Binding("unpack", value, scope))
+            flat = _flat_names(target)
+            for index, name in enumerate(_target_names(target)):
+                scope.bind(name, Binding("unpack", value, scope, target=str(index) if flat else None))
     elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
         info = scope.class_info
         if info is not None and scope.kind == "function" and target.value.id == scope.self_name:
@@ -399,7 +633,44 @@ class Resolver:
         self.index = index
         self.used_constants: set[int] = set()
         """ids of the string constants that contributed to a resolved value (they are not reported again)."""
+        self.work = 0
+        """Resolution steps taken so far (bounded by `MAX_WORK`)."""
+        self.limited: str | None = None
+        """Why some value was left unresolved for a bound (None: no bound was reached)."""
         self._active: set[int] = set()
+        self._binding_values: dict[int, tuple[Any, ...] | None] = {}
+        self._sites: dict[int, tuple[list[tuple[ast.Call, Scope, int]], bool]] = {}
+        self._following: set[int] = set()
+        """ids of the binding lists `literal` and `mapping` are following (a cycle ends there)."""
+        self._keep: list[ast.AST] = []
+        """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
+
+    def keep(self, node: ast.AST) -> None:
+        """Keep a node built for resolution alive while the scan runs (ids are used as keys)."""
+        self._keep.append(node)
+
+    def partial_sites(self, call: ast.Call) -> list[tuple[ast.Call, Scope, ast.Call]]:
+        """The calls of a name bound to `call` (`load = partial(...)`; `load("org/m")`), each with its scope."""
+        found = []
+        for name, sites in self.index.facts().calls.items():
+            for site, scope in sites:
+                if isinstance(site.func, ast.Name) and site.func.id == name:
+                    bindings = self._lookup(name, scope)
+                    if bindings and any(b.how == "value" and b.node is call for b in bindings):
+                        found.append((site, scope, site))
+        return found
+
+    def _limit(self, why: str) -> None:
+        if self.limited is None:
+            self.limited = why
+
+    def _step(self, amount: int = 1) -> bool:
+        """Count work; False once the file's budget is spent."""
+        self.work += amount
+        if self.work > MAX_WORK:
+            self._limit(f"more than {MAX_WORK:,} resolution steps")
+            return False
+        return True
 
     # ------------------------------------------------------------------------------------------- names
 
@@ -454,12 +725,21 @@ class Resolver:
             current = current.parent
         return None
 
+    def _same_name(self, name: str, bindings: list[Binding], places: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The facts (last item: their scope) about `name` where `name` is the variable of `bindings`."""
+        return [place for place in places if self._lookup(name, place[-1]) is bindings]
+
     # ------------------------------------------------------------------------------------------ values
 
     def resolve(self, node: ast.AST | None, scope: Scope, depth: int = 0) -> tuple[Any, ...] | None:
-        """Candidate values of `node`, or None when it cannot be known statically."""
-        if node is None or depth > MAX_DEPTH:
+        """Candidate values of `node` (`UNKNOWN` among them for a part that cannot be known), or None when
+        nothing about it can be known statically."""
+        if node is None or not self._step():
             return None
+        if depth > MAX_DEPTH or len(self._active) > MAX_DEPTH:  # (mappings and members restart `depth`)
+            return None  # reported as dynamic like any unknown value (deep nesting is not a blow-up)
+        if isinstance(node, Scoped):
+            return self._options(node.options, depth)
         key = id(node)
         if key in self._active:
             return None  # a cycle (`x = x + "a"`)
@@ -468,9 +748,17 @@ class Resolver:
             found = self._resolve(node, scope, depth + 1)
         finally:
             self._active.discard(key)
-        if found is not None and len(found) > MAX_CANDIDATES:
-            return None
+        if found is not None:
+            if len(found) > MAX_CANDIDATES:
+                self._limit(f"more than {MAX_CANDIDATES} candidate values for one expression")
+                return None
+            if all(v is UNKNOWN for v in found):
+                return None
         return found
+
+    def _known(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...]:
+        found = self.resolve(node, scope, depth)
+        return (UNKNOWN,) if found is None else found
 
     def _resolve(self, node: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         if isinstance(node, ast.Constant):
@@ -482,10 +770,8 @@ class Resolver:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             return (OBJECT,)  # `Path(...) / "x"`: a filesystem path, not a Hub id
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            left, right = self.resolve(node.left, scope, depth), self.resolve(node.right, scope, depth)
-            if left is None or right is None:
-                return None
-            return _dedupe(a + b for a, b in product(left, right) if isinstance(a, str) and isinstance(b, str))
+            parts = [self._known(node.left, scope, depth), self._known(node.right, scope, depth)]
+            return self._combine(parts, lambda a, b: a + b if isinstance(a, str) and isinstance(b, str) else None)
         if isinstance(node, ast.Name):
             return self._name(node.id, scope, depth)
         if isinstance(node, ast.Attribute):
@@ -497,7 +783,9 @@ class Resolver:
         if isinstance(node, ast.IfExp):
             return self._union([node.body, node.orelse], scope, depth)
         if isinstance(node, ast.BoolOp):
-            return self._union(node.values, scope, depth)
+            return self._boolean(node, scope, depth)
+        if isinstance(node, ast.NamedExpr):
+            return self.resolve(node.value, scope, depth)
         if isinstance(node, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Lambda, ast.ListComp, ast.DictComp,
                              ast.SetComp, ast.GeneratorExp)):
             return (OBJECT,)
@@ -506,40 +794,78 @@ class Resolver:
     def _union(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         values: list[Any] = []
         for node in nodes:
-            found = self.resolve(node, scope, depth)
-            if found is None:
+            values.extend(self._known(node, scope, depth))
+            if len(values) > MAX_CANDIDATES and len(_dedupe(values)) > MAX_CANDIDATES:
+                self._limit(f"more than {MAX_CANDIDATES} candidate values for one expression")
                 return None
+        return _dedupe(values)
+
+    def _options(self, options: list[tuple[ast.AST, Scope]], depth: int) -> tuple[Any, ...] | None:
+        values: list[Any] = []
+        for node, scope in options:
+            values.extend(self._known(node, scope, depth))
+        found = _dedupe(values)
+        return None if all(v is UNKNOWN for v in found) else found
+
+    def _boolean(self, node: ast.BoolOp, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`a or "org/m"`: a falsy constant of an operand before the last is never the result of `or`."""
+        values: list[Any] = []
+        last = len(node.values) - 1
+        for position, operand in enumerate(node.values):
+            found = self._known(operand, scope, depth)
+            if position < last and isinstance(node.op, ast.Or):
+                found = tuple(v for v in found if v is UNKNOWN or v is OBJECT or v)
             values.extend(found)
         return _dedupe(values)
 
+    def _combine(self, parts: list[tuple[Any, ...]], join) -> tuple[Any, ...] | None:
+        """Every combination of the parts' candidates joined (an unknown part makes that combination unknown);
+        the number of combinations is checked before any is built."""
+        total = 1
+        for part in parts:
+            total *= len(part)
+            if total > MAX_CANDIDATES:
+                self._limit(f"more than {MAX_CANDIDATES} candidate values for one expression")
+                return None
+        if not self._step(total):
+            return None
+        values: list[Any] = []
+        for combination in product(*parts):
+            if any(v is UNKNOWN for v in combination):
+                values.append(UNKNOWN)
+                continue
+            joined = join(*combination)
+            if joined is not None:
+                values.append(joined)
+        return _dedupe(values)
+
     def _fstring(self, node: ast.JoinedStr, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        parts: list[tuple[str, ...]] = []
+        parts: list[tuple[Any, ...]] = []
         for value in node.values:
             if isinstance(value, ast.Constant):
                 self.used_constants.add(id(value))
                 parts.append((str(value.value),))
                 continue
             if not isinstance(value, ast.FormattedValue) or value.format_spec is not None:
-                return None
-            found = self.resolve(value.value, scope, depth)
-            if found is None or any(v is OBJECT for v in found):
-                return None
+                parts.append((UNKNOWN,))
+                continue
             convert = repr if value.conversion in (ord("r"), ord("a")) else str
-            parts.append(tuple(convert(v) for v in found))
-        total = 1
-        for part in parts:
-            total *= len(part)
-        if total > MAX_CANDIDATES:
-            return None
-        return _dedupe("".join(combination) for combination in product(*parts))
+            found = self._known(value.value, scope, depth)
+            parts.append(tuple(UNKNOWN if v is UNKNOWN or v is OBJECT else convert(v) for v in found))
+        return self._combine(parts, lambda *texts: "".join(texts))
 
     def _bindings_values(self, bindings: list[Binding], depth: int) -> tuple[Any, ...] | None:
         values: list[Any] = []
         for binding in bindings:
-            found = self._binding_value(binding, depth)
-            if found is None:
-                return None
-            values.extend(found)
+            key = id(binding)
+            if key in self._binding_values:
+                found = self._binding_values[key]
+            else:
+                # Cached even when a cycle or a bound cut it short: such a value has an UNKNOWN part (it is
+                # reported as dynamic), and without the cache a chain of helpers is followed exponentially often.
+                found = self._binding_value(binding, depth)
+                self._binding_values[key] = found
+            values.extend((UNKNOWN,) if found is None else found)
         return _dedupe(values)
 
     def _binding_value(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
@@ -549,15 +875,228 @@ class Resolver:
             # `from .constants import DEFAULT_REPO_ID`: the value lives in another module, which this
             # single-file resolver does not read; unknown, so the reference is reported as dynamic.
             return None
-        if binding.how in ("value", "param") and binding.scope is not None:
+        if binding.how == "param":
+            return self._parameter(binding, depth)
+        if binding.how == "value" and binding.scope is not None:
             return self.resolve(binding.node, binding.scope, depth)
         if binding.how == "for" and binding.scope is not None:
             return self._elements(binding.node, binding.scope, depth)
+        if binding.how in ("unpack", "for_item") and binding.target is not None and binding.scope is not None:
+            return self._unpacked(binding, depth)
         return None
+
+    def paired(self, first: ast.AST, first_scope: Scope, second: ast.AST,
+               second_scope: Scope) -> list[tuple[Any, Any]] | None:
+        """`for name, revision in PINS:` (or `PINS.items()`): the (name, revision) pairs item by item, so that an
+        id is not paired with another item's revision. None when the two are not elements of the same items."""
+        if not isinstance(first, ast.Name) or not isinstance(second, ast.Name):
+            return None
+        a, b = self._lookup(first.id, first_scope), self._lookup(second.id, second_scope)
+        if not a or not b or len(a) != 1 or len(b) != 1 or a[0].how != "for_item" or b[0].how != "for_item" \
+                or a[0].node is not b[0].node or a[0].scope is None or a[0].target is None or b[0].target is None:
+            return None
+        literal = self.literal(a[0].node, a[0].scope, (ast.List, ast.Tuple, ast.Set))
+        if literal is None:
+            return None
+        pairs: list[tuple[Any, Any]] = []
+        for item in literal[0].elts:  # type: ignore[attr-defined]
+            found = self.literal(item, literal[1], (ast.List, ast.Tuple))
+            elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
+            positions = int(a[0].target), int(b[0].target)
+            if found is None or any(isinstance(e, ast.Starred) for e in elements) or max(positions) >= len(elements):
+                return None
+            firsts = self.resolve(elements[positions[0]], found[1])
+            seconds = self.resolve(elements[positions[1]], found[1])
+            if firsts is None or seconds is None or UNKNOWN in firsts or UNKNOWN in seconds:
+                return None
+            pairs.extend(product(firsts, seconds))
+            if len(pairs) > MAX_CANDIDATES:
+                return None
+        return list(dict.fromkeys(pairs))
+
+    def _unpacked(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
+        """Element `binding.target` of the value (`a, b = PAIR`) or of each item iterated (`for a, b in PAIRS`)."""
+        index = int(binding.target)  # type: ignore[arg-type]
+        scope: Scope = binding.scope  # type: ignore[assignment]
+        if binding.how == "unpack":
+            items: list[tuple[ast.AST, Scope]] = [(binding.node, scope)]  # type: ignore[list-item]
+        else:
+            literal = self.literal(binding.node, scope, (ast.List, ast.Tuple, ast.Set), depth)
+            if literal is None:
+                return None
+            items = [(element, literal[1]) for element in literal[0].elts]  # type: ignore[attr-defined]
+        values: list[Any] = []
+        for item, item_scope in items:
+            found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
+            elements = found[0].elts if found is not None else None  # type: ignore[attr-defined]
+            if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
+                values.append(UNKNOWN)
+                continue
+            values.extend(self._known(elements[index], found[1], depth))
+        return _dedupe(values)
 
     def _name(self, name: str, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         bindings = self._lookup(name, scope)
         return None if bindings is None else self._bindings_values(bindings, depth)
+
+    # -------------------------------------------------------------------------------------- parameters
+
+    def _parameter(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
+        """A parameter: its default, the values `pytest.mark.parametrize` gives it, and what every call of its
+        function in the file passes for it (unknown when the function is also used as a value, `*args`, ...)."""
+        function, name = binding.function, binding.target
+        values: list[Any] = []
+        if binding.node is not None and binding.scope is not None:
+            values.extend(self._known(binding.node, binding.scope, depth))
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name is None:
+            return _dedupe(values) if values else None
+        for decorator in function.decorator_list:
+            values.extend(self._parametrized(decorator, name, binding.scope, depth))
+        sites, used_as_value = self._call_sites(function, binding.scope)
+        if used_as_value:  # `fire.Fire(main)`, `map(load, names)`: called with what the file does not show
+            values.append(UNKNOWN)
+        for call, scope, offset in sites or ():
+            passed = _argument_for(call, function, name, offset)
+            if passed is _NOT_PASSED:
+                continue
+            if isinstance(passed, ast.Name) and passed.id == name and any(
+                    b is binding for b in self._lookup(name, scope) or ()):
+                continue  # a recursive call passing the parameter on adds no value
+            if passed is None:
+                values.append(UNKNOWN)
+            elif isinstance(passed, ast.Starred):
+                values.append(UNKNOWN)
+            elif isinstance(passed, tuple):  # an entry of a literal `**kwargs` dict
+                values.extend(self._known(passed[0], passed[1], depth))
+            else:
+                values.extend(self._known(passed, scope, depth))
+        return _dedupe(values) if values else None
+
+    def _parametrized(self, decorator: ast.AST, name: str, scope: Scope | None, depth: int) -> list[Any]:
+        """`@pytest.mark.parametrize("model", ["org/a", "org/b"])` (also "a,b" with tuples, `pytest.param`)."""
+        if scope is None or not isinstance(decorator, ast.Call) or not isinstance(decorator.func, ast.Attribute) \
+                or decorator.func.attr != "parametrize" or not decorator.args:
+            return []
+        names_node = decorator.args[0]
+        if isinstance(names_node, ast.Constant) and isinstance(names_node.value, str):
+            names = [n.strip() for n in names_node.value.split(",")]
+        elif isinstance(names_node, (ast.List, ast.Tuple)):
+            names = [e.value if isinstance(e, ast.Constant) else None for e in names_node.elts]
+        else:
+            return [UNKNOWN]
+        if name not in names:
+            return []
+        position = names.index(name)
+        argvalues = decorator.args[1] if len(decorator.args) > 1 else next(
+            (k.value for k in decorator.keywords if k.arg == "argvalues"), None)
+        literal = self.literal(argvalues, scope, (ast.List, ast.Tuple, ast.Set), depth)
+        if literal is None:
+            return [UNKNOWN]
+        container, container_scope = literal
+        values: list[Any] = []
+        for element in container.elts:  # type: ignore[attr-defined]
+            if isinstance(element, ast.Call) and isinstance(element.func, ast.Attribute) \
+                    and element.func.attr == "param":
+                element = ast.Tuple(elts=element.args, ctx=ast.Load()) if len(names) > 1 else (
+                    element.args[0] if element.args else None)
+            if len(names) > 1:
+                if isinstance(element, ast.Starred):
+                    values.append(UNKNOWN)
+                    continue
+                found = self.literal(element, container_scope, (ast.List, ast.Tuple), depth)
+                if found is None or position >= len(found[0].elts):  # type: ignore[attr-defined]
+                    values.append(UNKNOWN)
+                    continue
+                element, element_scope = found[0].elts[position], found[1]  # type: ignore[attr-defined]
+            else:
+                element_scope = container_scope
+            values.extend(self._known(element, element_scope, depth))
+        return values
+
+    def _call_sites(self, function: ast.FunctionDef | ast.AsyncFunctionDef,
+                    owner: Scope | None) -> tuple[list[tuple[ast.Call, Scope, int]] | None, bool]:
+        """The calls of `function` in this file ((call, its scope, how many leading parameters the call fills
+        implicitly: `self`), ...) and whether the function is also used as a value (called where the file does
+        not show). None when it has no call in the file."""
+        key = id(function)
+        if key in self._sites:
+            sites, used = self._sites[key]
+            return sites or None, used
+        self._sites[key] = ([], False)  # a call inside its own body resolves against what is known so far
+        facts = self.index.facts()
+        info = owner.class_info if owner is not None and owner.kind == "class" else None
+        decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
+        implicit = 0 if "staticmethod" in decorators else 1
+        found: list[tuple[ast.Call, Scope, int]] = []
+        if function.name == "__init__" and info is not None:  # called as `ClassName(...)`
+            for call, scope in facts.calls.get(info.name, ()):
+                if isinstance(call.func, ast.Name) and self._names_class(call.func, scope, info):
+                    found.append((call, scope, 1))
+            for call, scope in facts.calls.get("__init__", ()):  # `super().__init__(...)` in a subclass
+                if self._is_super_init(call, scope, info):
+                    found.append((call, scope, 1))
+        else:
+            for call, scope in facts.calls.get(function.name, ()):
+                offset = self._site_offset(call.func, scope, function, info, implicit)
+                if offset is not None:
+                    found.append((call, scope, offset))
+        used = False
+        for node, scope in facts.value_uses.get(function.name, ()):
+            if self._site_offset(node, scope, function, info, implicit) is not None:
+                used = True
+                break
+        self._sites[key] = (found, used)
+        return found or None, used
+
+    def _site_offset(self, func: ast.AST, scope: Scope, function: ast.AST, info: ClassInfo | None,
+                     implicit: int) -> int | None:
+        """How many parameters a call through `func` fills implicitly, or None when it is not `function`."""
+        if info is None:
+            if not isinstance(func, ast.Name):
+                return None
+            bindings = self._lookup(func.id, scope)
+            return 0 if bindings and any(b.node is function for b in bindings) else None
+        if not isinstance(func, ast.Attribute):
+            return None
+        if isinstance(func.value, ast.Call):  # `Loader().load(...)`
+            return implicit if self._constructed_class(func.value, scope) is info else None
+        if not isinstance(func.value, ast.Name):
+            return None
+        base = func.value.id
+        if base == scope.self_name and scope.class_info is info:
+            return implicit
+        bindings = self._lookup(base, scope)
+        if not bindings or len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        if binding.how == "class" and binding.class_info is info:
+            is_classmethod = any(isinstance(d, ast.Name) and d.id == "classmethod"
+                                 for d in function.decorator_list)  # type: ignore[attr-defined]
+            return 1 if is_classmethod else 0
+        if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None \
+                and isinstance(binding.node.func, ast.Name) and self._names_class(binding.node.func, binding.scope,
+                                                                                  info):
+            return implicit
+        return None
+
+    def _is_super_init(self, call: ast.Call, scope: Scope, info: ClassInfo) -> bool:
+        """`super().__init__(...)` in a method of a class of this file whose first base is `info`'s class."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Call) \
+                or not isinstance(func.value.func, ast.Name) or func.value.func.id != "super":
+            return False
+        subclass = scope.class_info
+        if subclass is None or subclass is info:
+            return False
+        bases = subclass.scope.node.bases  # type: ignore[attr-defined]
+        outer = subclass.scope.parent or self.index.module
+        return bool(bases) and isinstance(bases[0], ast.Name) and self._names_class(bases[0], outer, info)
+
+    def _names_class(self, name: ast.Name, scope: Scope, info: ClassInfo) -> bool:
+        bindings = self._lookup(name.id, scope)
+        return bool(bindings) and all(b.how == "class" and b.class_info is info for b in bindings)  # type: ignore
+
+    # ------------------------------------------------------------------------------------- containers
 
     def _elements(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict."""
@@ -566,20 +1105,38 @@ class Resolver:
             return None
         container, container_scope = literal
         items = container.keys if isinstance(container, ast.Dict) else container.elts
+        if any(isinstance(i, ast.Starred) for i in items):
+            return None
         return self._union([i for i in items if i is not None], container_scope, depth)
 
     def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
                 depth: int = 0) -> tuple[ast.AST, Scope] | None:
-        """Follow names to a single literal container node of one of `types`."""
+        """Follow names to a single literal container node of one of `types` (with what the file adds to it
+        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added)."""
         for _ in range(8):
             if isinstance(node, types):
                 return node, scope
             if isinstance(node, ast.Name):
                 bindings = self._lookup(node.id, scope)
-                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None \
+                        or id(bindings) in self._following:
+                    return None  # (or a name followed back to itself: `x = y`, `y = x`, `L.extend(L)`)
+                self._following.add(id(bindings))
+                try:
+                    found = self.literal(bindings[0].node, bindings[0].scope, types, depth)
+                    return None if found is None else self._with_stores(node.id, bindings, *found)
+                finally:
+                    self._following.discard(id(bindings))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                    and node.func.attr == "items" and ast.List in types:
+                found = self.literal(node.func.value, scope, (ast.Dict,), depth)
+                if found is None or any(k is None for k in found[0].keys):  # type: ignore[attr-defined]
                     return None
-                node, scope = bindings[0].node, bindings[0].scope
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                pairs = ast.List(elts=[ast.Tuple(elts=[k, v], ctx=ast.Load()) for k, v in zip(
+                    found[0].keys, found[0].values, strict=True)], ctx=ast.Load())  # type: ignore[attr-defined]
+                self._keep.append(pairs)
+                return pairs, found[1]
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr in ("keys", "values") and ast.Dict in types:
                 found = self.literal(node.func.value, scope, (ast.Dict,), depth)
                 if found is None:
@@ -588,43 +1145,138 @@ class Resolver:
                 if node.func.attr == "values":
                     return ast.List(elts=list(container.values)), container_scope  # type: ignore[attr-defined]
                 return ast.List(elts=[k for k in container.keys if k is not None]), container_scope  # type: ignore
+            if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+                    and self.qualname(node.func, scope)[0] in _CONTAINER_CALLS:
+                node = node.args[0]  # `OmegaConf.create({...})`, `list(MODELS)`
             else:
                 return None
         return None
 
-    def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple), depth)
-        if literal is None:
+    def _with_stores(self, name: str, bindings: list[Binding], container: ast.AST,
+                     scope: Scope) -> tuple[ast.AST, Scope] | None:
+        """`container` with the items the file stores into the variable `name` anywhere (flow-insensitive)."""
+        stores = self._same_name(name, bindings, self.index.facts().item_stores.get(name, []))
+        if not stores:
+            return container, scope
+        keys: list[ast.AST] = []
+        values: list[ast.AST] = []
+        for how, node, store_scope in stores:
+            if how == "__setitem__":
+                key, value = node.elts  # type: ignore[attr-defined]
+                keys.append(Scoped([(key, store_scope)]))
+                values.append(Scoped([(value, store_scope)]))
+            elif how in ("append", "add") and len(node.args) == 1:  # type: ignore[attr-defined]
+                values.append(Scoped([(node.args[0], store_scope)]))  # type: ignore[attr-defined]
+            elif how == "insert" and len(node.args) == 2:  # type: ignore[attr-defined]
+                values.append(Scoped([(node.args[1], store_scope)]))  # type: ignore[attr-defined]
+            elif how in ("pop", "remove", "discard", "popitem", "get"):
+                continue  # taking an item out adds no value (a missing key reads as unknown anyway)
+            elif how in ("update", "setdefault") and isinstance(container, ast.Dict):
+                entries = self._call_entries(node, store_scope)  # type: ignore[arg-type]
+                if entries is None:
+                    return None
+                for entry_key, entry in entries.items():
+                    keys.append(ast.Constant(entry_key))
+                    values.append(Scoped([entry]))
+            elif how == "extend" and len(node.args) == 1:  # type: ignore[attr-defined]
+                more = self.literal(node.args[0], store_scope, (ast.List, ast.Tuple, ast.Set))  # type: ignore
+                if more is None:
+                    return None
+                values.extend(Scoped([(e, more[1])]) for e in more[0].elts)  # type: ignore[attr-defined]
+            else:
+                return None
+        if isinstance(container, ast.Dict):
+            if len(keys) != len(values):
+                return None
+            merged: ast.AST = ast.Dict(
+                keys=[Scoped([(k, scope)]) if k is not None else None for k in container.keys] + keys,
+                values=[Scoped([(v, scope)]) for v in container.values] + values)
+        elif isinstance(container, (ast.List, ast.Tuple, ast.Set)):
+            merged = type(container)(elts=[Scoped([(e, scope)]) for e in container.elts] + values, ctx=ast.Load())
+            merged.merged = True  # type: ignore[attr-defined]  # `L[0]` may be any element now
+        else:
             return None
+        self._keep.append(merged)
+        return merged, scope
+
+    def _call_entries(self, call: ast.Call, scope: Scope) -> dict[str, tuple[ast.AST, Scope]] | None:
+        """The entries `D.update(...)` / `D.setdefault(k, v)` adds (None when unknown)."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "setdefault":
+            if len(call.args) != 2 or call.keywords:
+                return None
+            keys = self.resolve(call.args[0], scope)
+            if keys is None or len(keys) != 1 or not isinstance(keys[0], str):
+                return None
+            return {keys[0]: (call.args[1], scope)}
+        entries: dict[str, tuple[ast.AST, Scope]] = {}
+        for argument in call.args:
+            inner = self.mapping(argument, scope)
+            if inner is None:
+                return None
+            entries.update(inner)
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                inner = self.mapping(keyword.value, scope)
+                if inner is None:
+                    return None
+                entries.update(inner)
+            else:
+                entries[keyword.arg] = (keyword.value, scope)
+        return entries
+
+    def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set), depth)
+        if literal is None:
+            return self._member(node.value, node.slice, scope, depth)
+        if isinstance(literal[0], ast.Set):  # `list(S)[0]`: a set has no order, any element may come first
+            return self._elements(*literal, depth)
         container, container_scope = literal
         keys = self.resolve(node.slice, scope, depth)
         if isinstance(container, ast.Dict):
-            if keys is not None and all(isinstance(k, str) for k in keys):
+            if keys is not None and UNKNOWN not in keys:
                 chosen = [v for k, v in zip(container.keys, container.values, strict=True)
-                          if isinstance(k, ast.Constant) and k.value in keys]
+                          if k is not None and any(key in keys for key in self.resolve(k, container_scope) or ())]
                 if chosen:
                     return self._union(chosen, container_scope, depth)
             return self._union(list(container.values), container_scope, depth)
         elements = container.elts  # type: ignore[attr-defined]
-        if keys is not None and all(isinstance(k, int) and not isinstance(k, bool) for k in keys):
+        if any(isinstance(e, ast.Starred) for e in elements):
+            return None
+        if keys is not None and all(isinstance(k, int) and not isinstance(k, bool) for k in keys) \
+                and not getattr(container, "merged", False):
             try:
                 return self._union([elements[k] for k in keys], container_scope, depth)
             except IndexError:
                 return None
         return self._union(list(elements), container_scope, depth)
 
+    # ------------------------------------------------------------------------------------- attributes
+
     def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         base, attr = node.value, node.attr
         if isinstance(base, ast.Call):  # `Config().model` / `Args(model="org/m").model`: a class of this file
             constructed = self._constructed_class(base, scope)
             if constructed is None:
-                return None
+                return self._member(base, ast.Constant(attr), scope, depth)
             return self._constructed_attribute(constructed, base, scope, attr, depth)
         if not isinstance(base, ast.Name):
-            return None
+            return self._member(base, ast.Constant(attr), scope, depth)
+        bindings = self._lookup(base.id, scope)
+        stored = self._stored_attribute(base.id, bindings, attr, depth)
+        found = self._base_attribute(base, bindings, attr, scope, depth)
+        if stored is None:
+            return found
+        return _dedupe([*((UNKNOWN,) if found is None else found), *stored])
+
+    def _base_attribute(self, base: ast.Name, bindings: list[Binding] | None, attr: str, scope: Scope,
+                        depth: int) -> tuple[Any, ...] | None:
         if base.id == scope.self_name and scope.class_info is not None:
             return self._class_attribute(scope.class_info, attr, depth, instance=True)
-        bindings = self._lookup(base.id, scope)
+        if self._is_namespace(base.id, bindings):
+            found = self._namespace_attribute(attr, depth)
+            passed = self._passed_instances(bindings, attr, depth)
+            return found if passed is None else _dedupe([*(found or (UNKNOWN,)), *passed])
         if bindings and len(bindings) == 1:
             binding = bindings[0]
             if binding.how == "class" and binding.class_info is not None:
@@ -633,11 +1285,95 @@ class Resolver:
                 constructed = self._constructed_class(binding.node, binding.scope)
                 if constructed is not None:
                     return self._constructed_attribute(constructed, binding.node, binding.scope, attr, depth)
-                if self.resolve(binding.node, binding.scope, depth) == (OBJECT,):
-                    return (OBJECT,)  # an attribute of a loaded model or client (`pipe.model`)
-        if self._is_namespace(base.id, bindings):
-            return self._namespace_attribute(attr, depth)
-        return None
+        return self._member(base, ast.Constant(attr), scope, depth)
+
+    def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
+        """`attr` of the instances of the file's classes that the calls pass for a parameter
+        (`train(TrainArgs(model="org/m"))` with `def train(args): ... args.model`); None when no call does."""
+        if not bindings or len(bindings) != 1 or bindings[0].how != "param":
+            return None
+        binding = bindings[0]
+        if not isinstance(binding.function, (ast.FunctionDef, ast.AsyncFunctionDef)) or binding.target is None:
+            return None
+        sites, _ = self._call_sites(binding.function, binding.scope)
+        values: list[Any] = []
+        for call, scope, offset in sites or ():
+            passed = _argument_for(call, binding.function, binding.target, offset)
+            if isinstance(passed, ast.Name):  # `args = TrainArgs(...)` then `train(args)`
+                named = self._lookup(passed.id, scope)
+                if named and len(named) == 1 and named[0].how == "value" and named[0].scope is not None:
+                    passed, scope = named[0].node, named[0].scope
+            if isinstance(passed, ast.Call):
+                constructed = self._constructed_class(passed, scope)
+                if constructed is not None:
+                    values.extend(self._constructed_attribute(constructed, passed, scope, attr, depth) or (UNKNOWN,))
+        return values or None
+
+    def _stored_attribute(self, name: str, bindings: list[Binding] | None, attr: str,
+                          depth: int) -> tuple[Any, ...] | None:
+        """Values that `name.attr = value` / `setattr(name, "attr", value)` store anywhere in the file."""
+        if not bindings:
+            return None
+        stores = [store for store in self.index.facts().attribute_stores.get(name, ())
+                  if not isinstance(store[0], ast.Constant) or store[0].value == attr]  # cheap test first
+        values: list[Any] = []
+        for attribute, value, scope in self._same_name(name, bindings, stores):
+            names = self.resolve(attribute, scope, depth) if attribute is not None else None
+            if names is None or UNKNOWN in names or attr in names:  # `setattr(cfg, name, v)` may set any
+                values.extend(self._known(value, scope, depth))
+        return _dedupe(values) if values else None
+
+    def _member(self, base: ast.AST, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`cfg.model` / `cfg["model"]` / `cfg.model.name` of a namespace or config object: the value it was
+        built with, or None when it was read from a file (`OmegaConf.load`) or cannot be known. `(OBJECT,)` when
+        `base` is a loaded model or client (`pipe.model`)."""
+        keys = self.resolve(key, scope, depth)
+        if keys is None or len(keys) != 1 or not isinstance(keys[0], str):
+            return None
+        origin = self._origin(base, scope)
+        if origin == "object":
+            return (OBJECT,)
+        if origin != "namespace":
+            return None
+        entries = self.mapping(base, scope, 0)
+        if entries is None or keys[0] not in entries:
+            return None  # read from a file, or set where the file does not show
+        return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+
+    def _origin(self, node: ast.AST, scope: Scope, depth: int = 0) -> str:
+        """Where an object comes from: `namespace` (built from data or read from a config file), `object` (a
+        model, client or module), or `unknown`."""
+        if depth > 8 or not self._step():
+            return "unknown"
+        for _ in range(8):
+            if isinstance(node, (ast.Attribute, ast.Subscript)):
+                node = node.value
+                continue
+            if isinstance(node, ast.Name):
+                bindings = self._lookup(node.id, scope)
+                if not bindings:
+                    return "unknown"
+                origins = set()
+                for binding in bindings:
+                    if binding.how == "value" and binding.node is not None and binding.scope is not None:
+                        origins.add(self._origin(binding.node, binding.scope, depth + 1) if not isinstance(
+                            binding.node, ast.Name) else "unknown")
+                    else:
+                        origins.add("unknown")
+                return origins.pop() if len(origins) == 1 else "unknown"
+            if isinstance(node, ast.Call):
+                dotted, _ = self.qualname(node.func, scope)
+                if dotted in NAMESPACE_FACTORIES or dotted in CONFIG_READERS or dotted.endswith(
+                        tuple("." + name for name in CONFIG_READERS if "." in name)):
+                    return "namespace"
+                last = dotted.rsplit(".", 1)[-1]
+                if last in CONFIG_READERS or last in ("safe_load", "fromfile"):
+                    return "namespace"
+                return "object" if last in OBJECT_METHODS or last[:1].isupper() else "unknown"
+            if isinstance(node, (ast.Dict, ast.DictComp)):
+                return "namespace"
+            return "unknown"
+        return "unknown"
 
     def _constructed_attribute(self, info: ClassInfo, call: ast.Call, scope: Scope, attr: str,
                                depth: int) -> tuple[Any, ...] | None:
@@ -663,16 +1399,19 @@ class Resolver:
         bindings = info.scope.bindings.get(attr)
         values: list[Any] = []
         if bindings:
-            found = self._bindings_values(bindings, depth)
-            if found is None:
-                return None
-            values.extend(found)
+            values.extend(self._bindings_values(bindings, depth) or (UNKNOWN,))
         if instance:
             for value, value_scope in info.instance_attributes.get(attr, ()):
-                found = self.resolve(value, value_scope, depth)
-                if found is None:
-                    return None
-                values.extend(found)
+                values.extend(self._known(value, value_scope, depth))
+        # `Config.model = "org/other"` anywhere in the file
+        for attribute, value, scope in self.index.facts().attribute_stores.get(info.name, ()):
+            class_bindings = self._lookup(info.name, scope)
+            if class_bindings and any(b.class_info is info for b in class_bindings):
+                names = self.resolve(attribute, scope, depth) if attribute is not None else None
+                if names is None or UNKNOWN in names:
+                    values.append(UNKNOWN)
+                elif attr in names:
+                    values.extend(self._known(value, scope, depth))
         return _dedupe(values) if values else None
 
     def _is_namespace(self, name: str, bindings: list[Binding] | None) -> bool:
@@ -690,9 +1429,10 @@ class Resolver:
         return True
 
     def _namespace_attribute(self, attr: str, depth: int) -> tuple[Any, ...] | None:
-        if attr in self.index.argparse_defaults:
+        defaults = self.index.facts().argparse_defaults
+        if attr in defaults:
             values: list[Any] = []
-            for default, default_scope in self.index.argparse_defaults[attr]:
+            for default, default_scope in defaults[attr]:
                 found = self.resolve(default, default_scope, depth) if default is not None else None
                 if found is None:
                     return None  # no default: the value comes from the command line
@@ -707,12 +1447,15 @@ class Resolver:
                 values.extend(found)
         return _dedupe(values) if values else None
 
+    # ------------------------------------------------------------------------------------------- calls
+
     def _call(self, node: ast.Call, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         dotted, _ = self.qualname(node.func, scope)
         if dotted in GETENV_CALLS or dotted in ("getenv", "environ.get"):
+            # The environment may hold anything: the default is one candidate, the variable's value another.
             default = node.args[1] if len(node.args) > 1 else next(
                 (k.value for k in node.keywords if k.arg in ("default", "value")), None)
-            return self.resolve(default, scope, depth) if default is not None else None
+            return None if default is None else _dedupe([*self._known(default, scope, depth), UNKNOWN])
         name = dotted.rsplit(".", 1)[-1]
         if name in FIELD_CALLS or dotted in FIELD_CALLS:
             default = next((k.value for k in node.keywords if k.arg == "default"), None)
@@ -720,34 +1463,99 @@ class Resolver:
                 default = node.args[0]
             return self.resolve(default, scope, depth) if default is not None else None
         if dotted in PATH_JOIN_CALLS:
-            joined = self._union_product(node.args, scope, depth)
-            return joined if joined is not None else (OBJECT,)  # a filesystem path, not a Hub id
+            joined = self._joined(node.args, scope, depth)
+            if len(node.args) == 1 and joined is not None:
+                return joined
+            return joined if joined is not None and UNKNOWN not in joined else (OBJECT,)  # a filesystem path
+        if dotted in PATH_CALLS:
+            # `Path("org/m")`: `from_pretrained` reads `str(path)`, a Hub id when no such directory exists.
+            return self._joined(node.args, scope, depth) if node.args and not node.keywords else (OBJECT,)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
-            return None if found is None else _dedupe(v if isinstance(v, str) else str(v) for v in found)
+            return None if found is None else _dedupe(
+                v if isinstance(v, str) or v is UNKNOWN or v is OBJECT else str(v) for v in found)
+        if dotted == "getattr" and len(node.args) == 3 and not node.keywords:
+            attribute = ast.Attribute(value=node.args[0], attr="", ctx=ast.Load())
+            names = self.resolve(node.args[1], scope, depth)
+            found: tuple[Any, ...] | None = None
+            if names is not None and len(names) == 1 and isinstance(names[0], str):
+                attribute.attr = names[0]
+                self._keep.append(attribute)
+                found = self.resolve(attribute, scope, depth)
+            return _dedupe([*(found or (UNKNOWN,)), *self._known(node.args[2], scope, depth)])
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "pop") and not node.keywords \
+                and 1 <= len(node.args) <= 2:
+            return self._get(node, scope, depth)
         if name in OBJECT_METHODS or name[:1].isupper():
             return (OBJECT,)
         return None
 
-    def _union_product(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        """`os.path.join` of resolvable parts, joined with `/`."""
+    def _get(self, node: ast.Call, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`d.get("k", "org/m")` / `kwargs.pop("k", "org/m")`: the entry of a literal dict, else the default and
+        the unknown value the key may hold."""
+        default = node.args[1] if len(node.args) > 1 else ast.Constant(None)
+        base = node.func.value  # type: ignore[attr-defined]
+        keys = self.resolve(node.args[0], scope, depth)
+        entries = None
+        if isinstance(base, ast.Name) and not any(b.how == "param" for b in self._lookup(base.id, scope) or ()):
+            entries = self.mapping(base, scope)
+        if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
+            if keys[0] in entries:
+                return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+            return self.resolve(default, scope, depth)
+        if isinstance(base, ast.Name) and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
+            passed = self._keyword_arguments(base.id, scope, keys[0], depth)
+            if passed is not None:
+                return _dedupe([*self._known(default, scope, depth), *passed])
+        if isinstance(base, ast.Name) and self._origin(base, scope) == "object":
+            return (OBJECT,)  # `requests.get(...)`, `model.get(...)`: not a mapping of ids
+        return _dedupe([*self._known(default, scope, depth), UNKNOWN])
+
+    def _keyword_arguments(self, name: str, scope: Scope, key: str, depth: int) -> list[Any] | None:
+        """`kwargs.get(key)` of a function's `**kwargs`: what the file's calls pass as `key=` (None when `name`
+        is not a `**kwargs` parameter or the function has no call in the file)."""
+        bindings = self._lookup(name, scope)
+        if not bindings or len(bindings) != 1:
+            return None
+        function = bindings[0].function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.args.kwarg is None \
+                or function.args.kwarg.arg != name:
+            return None
+        sites, used_as_value = self._call_sites(function, bindings[0].scope)
+        if not sites:
+            return None
+        values: list[Any] = [UNKNOWN] if used_as_value else []
+        for call, site_scope, _ in sites:
+            given = next((k.value for k in call.keywords if k.arg == key), None)
+            if given is not None:
+                values.extend(self._known(given, site_scope, depth))
+            elif any(k.arg is None for k in call.keywords):
+                values.append(UNKNOWN)
+        return values
+
+    def _joined(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`os.path.join` / `Path(...)` / `/` of resolvable parts, joined with `/`."""
+        if not nodes:
+            return None
         parts = []
         for node in nodes:
-            found = self.resolve(node, scope, depth)
-            if found is None or not all(isinstance(v, str) for v in found):
-                return None
-            parts.append(found)
-        if not parts or len(list(product(*parts))) > MAX_CANDIDATES:
-            return None
-        return _dedupe("/".join([first.rstrip("/"), *(p.strip("/") for p in rest)])
-                       for first, *rest in product(*parts))
+            found = self._known(node, scope, depth)
+            parts.append(tuple(v if isinstance(v, str) else UNKNOWN for v in found))
+        return self._combine(parts, lambda first, *rest: "/".join(
+            [first.rstrip("/") if rest else first, *(p.strip("/") for p in rest)]))
 
     # ---------------------------------------------------------------------------------------- mappings
 
     def mapping(self, node: ast.AST, scope: Scope, depth: int = 0) -> dict[str, tuple[ast.AST, Scope]] | None:
-        """The literal keys of a dict passed as `**kwargs` (or a nested `model_kwargs=`), or None if unknown."""
-        if depth > 8:
+        """The literal keys of a dict passed as `**kwargs` (or a nested `model_kwargs=`), or None if unknown;
+        with what the file stores into it anywhere (`kwargs["trust_remote_code"] = True`,
+        `kwargs.update(revision="main")`: each key then has every value it may hold)."""
+        if depth > 8 or not self._step():
             return None
+        if isinstance(node, Scoped):
+            if len(node.options) != 1:
+                return None
+            return self.mapping(node.options[0][0], node.options[0][1], depth + 1)
         if isinstance(node, ast.Dict):
             entries: dict[str, tuple[ast.AST, Scope]] = {}
             for key, value in zip(node.keys, node.values, strict=True):
@@ -756,42 +1564,117 @@ class Resolver:
                     if inner is None:
                         return None
                     entries.update(inner)
-                elif isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    entries[key.value] = (value, scope)
-                else:
+                    continue
+                names = self.resolve(key, scope) if isinstance(key, Scoped) else (
+                    (key.value,) if isinstance(key, ast.Constant) else None)
+                if names is None or len(names) != 1 or not isinstance(names[0], str):
                     return None
+                entries[names[0]] = (value, scope)  # a later key of the same literal wins
             return entries
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
-            entries = {}
-            if node.args:
-                if len(node.args) != 1:
-                    return None
-                inner = self.mapping(node.args[0], scope, depth + 1)
-                if inner is None:
-                    return None
-                entries.update(inner)
-            for keyword in node.keywords:
-                if keyword.arg is None:
-                    inner = self.mapping(keyword.value, scope, depth + 1)
-                    if inner is None:
-                        return None
-                    entries.update(inner)
-                else:
-                    entries[keyword.arg] = (keyword.value, scope)
-            return entries
+        if isinstance(node, ast.Call):
+            dotted, _ = self.qualname(node.func, scope)
+            if dotted in NAMESPACE_FACTORIES:
+                return self._call_entries(node, scope)
+            return None
+        if isinstance(node, (ast.Attribute, ast.Subscript)):  # `cfg.model` of a nested config
+            keys = self.resolve(node.slice if isinstance(node, ast.Subscript) else ast.Constant(node.attr), scope)
+            outer = self.mapping(node.value, scope, depth + 1)
+            if outer is None or keys is None or len(keys) != 1 or keys[0] not in outer:
+                return None
+            value, value_scope = outer[keys[0]]
+            return self.mapping(value, value_scope, depth + 1)
         if isinstance(node, ast.Name):
             bindings = self._lookup(node.id, scope)
             if bindings and len(bindings) == 1 and bindings[0].how in ("value", "param") \
-                    and bindings[0].node is not None and bindings[0].scope is not None:
-                return self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+                    and bindings[0].node is not None and bindings[0].scope is not None \
+                    and id(bindings) not in self._following:
+                if bindings[0].how == "param" and bindings[0].function is not None \
+                        and self._call_sites(bindings[0].function, bindings[0].scope)[0]:  # type: ignore[arg-type]
+                    return None  # the file's calls pass other dicts
+                self._following.add(id(bindings))  # (`d = dict(d)`, `D.update(D)` lead back here)
+                try:
+                    entries = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+                    return None if entries is None else self._stored_entries(node.id, bindings, entries)
+                finally:
+                    self._following.discard(id(bindings))
         if isinstance(node, ast.Constant) and node.value is None:
             return {}
         return None
 
+    def _stored_entries(self, name: str, bindings: list[Binding],
+                        entries: dict[str, tuple[ast.AST, Scope]]) -> dict[str, tuple[ast.AST, Scope]] | None:
+        facts = self.index.facts()
+        stores = self._same_name(name, bindings, facts.item_stores.get(name, []))
+        for attribute, value, scope in self._same_name(name, bindings, facts.attribute_stores.get(name, [])):
+            # `cfg.model = ...` / `setattr(cfg, "model", ...)` on a namespace: one more value of that entry
+            if attribute is None or value is None:
+                return None
+            stores.append(("__setitem__", ast.Tuple(elts=[attribute, value], ctx=ast.Load()), scope))
+        if not stores:
+            return entries
+        merged = dict(entries)
+        for how, node, scope in stores:
+            if how == "__setitem__":
+                key, value = node.elts  # type: ignore[attr-defined]
+                names = self.resolve(key, scope)
+                if names is None or len(names) != 1 or not isinstance(names[0], str):
+                    return None
+                added: dict[str, tuple[ast.AST, Scope]] | None = {names[0]: (value, scope)}
+            elif how in ("pop", "popitem"):
+                target = node.slice if isinstance(node, ast.Subscript) else (
+                    node.args[0] if node.args else None)  # type: ignore[attr-defined]
+                names = self.resolve(target, scope) if target is not None else None
+                if names is None or len(names) != 1 or not isinstance(names[0], str):
+                    return None
+                added = {names[0]: (ast.Constant(None), scope)}  # the key may be gone: its default applies
+            elif how in ("update", "setdefault"):
+                added = self._call_entries(node, scope)  # type: ignore[arg-type]
+            elif how in ("get",):
+                continue
+            else:
+                return None
+            if added is None:
+                return None
+            for key, entry in added.items():
+                previous = merged.get(key)
+                merged[key] = entry if previous is None else (Scoped([previous, entry]), scope)
+        return merged
+
+
+_NOT_PASSED = object()
+
+
+def _argument_for(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,
+                  offset: int) -> Any:
+    """What `call` passes for parameter `name`: an expression, an (expression, scope) entry of a literal
+    `**kwargs`, None when it cannot be told (`*args`, unreadable `**kwargs`), `_NOT_PASSED` (the default)."""
+    args = function.args
+    positional = [a.arg for a in [*args.posonlyargs, *args.args]]
+    position = positional.index(name) - offset if name in positional else None
+    if position is not None and position < 0:
+        return _NOT_PASSED
+    for index, argument in enumerate(call.args):
+        if isinstance(argument, ast.Starred):
+            if position is not None and index <= position:
+                return None
+            break
+        if index == position:
+            return argument
+    if args.vararg is not None and name == args.vararg.arg:
+        return None
+    if name not in {a.arg for a in args.posonlyargs}:
+        for keyword in call.keywords:
+            if keyword.arg == name:
+                return keyword.value
+    return None if any(k.arg is None for k in call.keywords) else _NOT_PASSED
+
 
 def _dedupe(values) -> tuple[Any, ...]:
-    seen: list[Any] = []
+    """Distinct values in order (`1` and `True` stay apart), in linear time."""
+    seen: dict[Any, Any] = {}
     for value in values:
-        if not any(value is other or (type(value) is type(other) and value == other) for other in seen):
-            seen.append(value)
-    return tuple(seen)
+        try:
+            seen.setdefault((type(value), value), value)
+        except TypeError:  # an unhashable constant: compared by identity
+            seen.setdefault((type(value), id(value)), value)
+    return tuple(seen.values())

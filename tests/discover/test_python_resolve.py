@@ -109,7 +109,9 @@ def test_getenv_defaults_resolve_and_env_without_default_is_dynamic():
     AutoModel.from_pretrained(os.environ.get("B", "org/b"), revision=getenv("REV", "main"))
     AutoModel.from_pretrained(os.environ.get("C"))
     '''
-    assert ids(code) == [("org/a", None), ("org/b", "main"), (None, None)]
+    # the environment may hold another value: each default is a candidate beside a dynamic reference (issue 11 §2)
+    assert ids(code) == [(None, None), ("org/a", None), (None, "main"), (None, None), ("org/b", "main"),
+                         ("org/b", None), (None, None)]
 
 
 def test_fstrings_and_concatenation_of_resolvable_parts():
@@ -382,10 +384,20 @@ def test_a_loader_taken_as_a_value_is_reported_as_dynamic():
     from functools import partial
     from transformers import AutoModel
     load = partial(AutoModel.from_pretrained, revision="main")
+    models = pool.map(load, names)
+    '''
+    assert refs(code) == [("model", M, None, "main", False, True, 4, FP, True, None)]
+
+
+def test_a_partial_called_in_the_file_is_the_loader_called_with_both_argument_lists():
+    # was: one dynamic reference at the partial (issue 11 §2, functools.partial)
+    code = '''
+    from functools import partial
+    from transformers import AutoModel
+    load = partial(AutoModel.from_pretrained, revision="main")
     model = load("org/hidden")
     '''
-    assert refs(code) == [("model", M, None, None, False, True, 4, FP, True, None),
-                          ("model", M, "org/hidden", None, False, True, 5, "context:load", False, False)]
+    assert refs(code) == [("model", M, "org/hidden", "main", False, True, 5, FP, False, False)]
 
 
 def test_a_homoglyph_id_is_reported_as_written_with_a_warning():
