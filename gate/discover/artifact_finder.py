@@ -15,7 +15,7 @@ from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, 
 
 ARTIFACT_SUFFIXES = frozenset({
     ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
-    ".gguf", ".safetensors", ".pb",
+    ".gguf", ".safetensors", ".pb", ".hdf5",
 })
 
 _HEAD_BYTES = 64 * 1024
@@ -26,33 +26,56 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
-def detect_format(head: bytes, absolute: str) -> str:
-    """The file's format from its first bytes (and, for zips, its member names)."""
+def detect_format(head: bytes, absolute: str, *, require_import: bool = False) -> str:
+    """The file's format from its content (for zips, their member names; for compressed wrappers, what they hold).
+
+    `require_import`: for files whose name does not say "model", a protocol 0/1 pickle must import something.
+    """
+    from gate.verify.containers import COMPRESSED_KINDS, looks_like_pickle, sniff
+
     if not head:
         return "empty"
     if head.startswith(_LFS_POINTER):
         return "git-lfs-pointer"
-    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return "pickle"
-    if head.startswith(_ZIP_MAGIC):
+    complete = len(head) < _HEAD_BYTES
+    if _is_safetensors(head, absolute):
+        # A safetensors header can start with bytes that read as PROTO; only a full decode makes it a pickle.
+        return "pickle" if looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False) else "safetensors"
+    kind = sniff(head, complete=complete, require_import=require_import)
+    if kind == "pickle":
+        return "pickle"  # a pickle followed by a zip is a pickle too: pickle.load reads it as one
+    if kind == "zip":
         return _zip_format(absolute)
-    if head.startswith(_NUMPY_MAGIC):
+    if kind == "npy":
         return _numpy_format(head)
+    if kind in COMPRESSED_KINDS:
+        return _compressed_format(kind, head)
+    if kind in ("tar", "7z"):
+        return kind
     if head.startswith(_GGUF_MAGIC):
         return "gguf"
     if head.startswith(_HDF5_MAGIC):
         return "hdf5"
-    if _is_safetensors(head):
-        return "safetensors"
-    if head[:1] in (b"(", b"}", b"]") or head[:2] in (b"cc", b"c_"):
-        # Protocol 0/1 pickles start with MARK, EMPTY_DICT/LIST or a GLOBAL opcode.
-        if head.rstrip().endswith(b".") and len(head) < _HEAD_BYTES:
-            return "pickle"
     if _looks_like_onnx(head):
         return "onnx"
     if _looks_like_protobuf(head):
         return "protobuf"
     return "unknown"
+
+
+def _compressed_format(kind: str, head: bytes) -> str:
+    """A compressed wrapper (joblib's `compress=`): `pickle` when the first inflated bytes decode as one."""
+    import io
+
+    from gate.verify.containers import inflate, looks_like_pickle
+
+    inflated = io.BytesIO()
+    try:
+        inflate(kind, io.BytesIO(head), inflated, _HEAD_BYTES * 64)
+    except (ValueError, OSError, EOFError, ImportError, RuntimeError, Exception):  # noqa: BLE001 - a sniff only
+        pass
+    data = inflated.getvalue()[:_HEAD_BYTES]
+    return "pickle" if looks_like_pickle(data, complete=len(data) < _HEAD_BYTES) else "compressed"
 
 
 def _zip_format(absolute: str) -> str:
@@ -86,19 +109,14 @@ def _numpy_format(head: bytes) -> str:
     return "numpy-pickle" if b"'|O'" in header or b'"|O"' in header else "numpy"
 
 
-def _is_safetensors(head: bytes) -> bool:
-    """8-byte little-endian header length, then a JSON object of that length."""
-    if len(head) < 10:
+def _is_safetensors(head: bytes, absolute: str) -> bool:
+    from gate.verify.containers import is_safetensors
+
+    try:
+        with open(absolute, "rb") as handle:
+            return is_safetensors(head, handle)
+    except OSError:
         return False
-    (length,) = struct.unpack("<Q", head[:8])
-    if not 2 <= length <= 100_000_000 or head[8:9] != b"{":
-        return False
-    if 8 + length <= len(head):
-        try:
-            return isinstance(json.loads(head[8:8 + length]), dict)
-        except (ValueError, UnicodeDecodeError):
-            return False
-    return True  # a header longer than what we read: the length and the '{' are evidence enough
 
 
 def _looks_like_onnx(head: bytes) -> bool:
@@ -132,14 +150,15 @@ class ArtifactFinder(Finder):
         try:
             with open(file.absolute, "rb") as handle:
                 head = handle.read(_HEAD_BYTES)
-            file_format = detect_format(head, file.absolute)
+            file_format = detect_format(head, file.absolute, require_import=not self.accepts(file.path))
             digest = sha256_of(file.absolute)
         except OSError as exc:
             return FileResult(warnings=(ScanWarning(file.path, f"cannot read artifact: {exc.strerror}"),))
         warnings = ()
         if file_format == "git-lfs-pointer":
-            warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its real format "
-                                               "cannot be checked here (fetch LFS objects before scanning)"),)
+            warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its content cannot be "
+                                               "checked here (fetch LFS objects before scanning); the policy's "
+                                               "format rules judge it by its suffix"),)
         reference = Reference(
             kind="artifact",
             source="local",

@@ -295,13 +295,16 @@ def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
 
 
 def _starts_like_a_model_file(absolute: str) -> bool:
-    """A pickle's PROTO opcode (protocol 2-5) or a zip's magic in the first bytes."""
+    """A pickle of any protocol that imports something, a zip, or a compressed wrapper, by content."""
+    from gate.verify.containers import COMPRESSED_KINDS, SNIFF_BYTES, sniff
+
     try:
         with open(absolute, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(SNIFF_BYTES)
     except OSError:
         return False
-    return (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or head == b"PK\x03\x04"
+    kind = sniff(head, complete=len(head) < SNIFF_BYTES, require_import=True)
+    return kind in ("pickle", "zip") or kind in COMPRESSED_KINDS
 
 
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:

@@ -11,6 +11,7 @@ import io
 import zlib
 
 SNIFF_BYTES = 64 * 1024
+_MAX_SAFETENSORS_HEADER = 100_000_000
 
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _COMPRESSED = (
@@ -52,12 +53,12 @@ def sniff(head: bytes, *, complete: bool, require_import: bool = False) -> str:
     return "unknown"
 
 
-def looks_like_pickle(head: bytes, *, complete: bool, require_import: bool = False) -> bool:
+def looks_like_pickle(head: bytes, *, complete: bool, require_import: bool = False, trust_proto: bool = True) -> bool:
     """Decodes as a pickle an unpickler would act on: to its STOP, or validly up to the end of the window,
     or far enough to call an imported global before it fails (the call has run by then)."""
     if not head:
         return False
-    if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5 and not require_import:
+    if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5 and trust_proto:
         return True
     from gate.verify.pickle_walk import WalkError, Walker
 
@@ -74,6 +75,31 @@ def looks_like_pickle(head: bytes, *, complete: bool, require_import: bool = Fal
     if not finished or result.opcodes < 2:
         return False
     return bool(result.globals) or bool(result.unresolved) or not require_import
+
+
+def is_safetensors(head: bytes, handle) -> bool:
+    """8-byte little-endian header length, then a JSON object of exactly that length (read from `handle` when
+    the header is longer than `head`). Anything else is not safetensors, whatever its name."""
+    import json
+    import struct
+
+    if len(head) < 10:
+        return False
+    (length,) = struct.unpack("<Q", head[:8])
+    if not 2 <= length <= _MAX_SAFETENSORS_HEADER or head[8:9] != b"{":
+        return False
+    header = head[8:8 + length]
+    if len(header) < length:
+        position = handle.tell()
+        handle.seek(8)
+        header = handle.read(length)
+        handle.seek(position)
+        if len(header) < length:
+            return False
+    try:
+        return isinstance(json.loads(header), dict)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
 
 
 def _zlib_plausible(head: bytes) -> bool:

@@ -17,13 +17,19 @@ import pickletools
 import re
 from dataclasses import dataclass, field
 
-_MAX_OPCODES = 5_000_000
+_MAX_OPCODES = 20_000_000
+_MAX_STACK = 100_000  # a pickler batches items 1000 at a time; only a crafted stream keeps this many values open
+_MAX_MEMO = 2_000_000
 _MAX_KEPT_TEXT = 4096  # longer strings cannot be module or dtype names; only their length is kept
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*\Z")
 
 
 class WalkError(ValueError):
     """The stream is not a pickle a Python unpickler would get through (its reason, in the walker's words)."""
+
+
+class ResourceLimit(WalkError):
+    """The pickle grows the unpickler's stack or memo past what any real file needs (an exhaustion attempt)."""
 
 
 class _Mark:
@@ -110,11 +116,14 @@ class Walker:
             for opcode, arg, _position in pickletools.genops(self.stream):
                 self.result.opcodes += 1
                 if self.result.opcodes > _MAX_OPCODES:
-                    raise WalkError(f"more than {_MAX_OPCODES} opcodes; refused to analyse further")
+                    raise ResourceLimit(f"Resource limits: more than {_MAX_OPCODES} opcodes; refused to analyse further")
                 if opcode.name == "STOP":
                     self.result.pickles += 1
                     return True
                 self._step(opcode.name, arg, stack, memo)
+                if len(stack) > _MAX_STACK or len(memo) > _MAX_MEMO:
+                    raise ResourceLimit(f"Resource limits: the stack or memo grows past {len(stack):,} / "
+                                        f"{len(memo):,} values (a real pickle keeps far fewer open)")
         except WalkError:
             raise
         except (ValueError, IndexError, KeyError, TypeError, UnicodeDecodeError, OverflowError) as exc:

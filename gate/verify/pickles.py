@@ -35,6 +35,7 @@ from gate.verify.containers import (
     COMPRESSED_KINDS,
     SNIFF_BYTES,
     inflate,
+    is_safetensors,
     looks_like_pickle,
     sniff,
     unsafe_member_name,
@@ -140,6 +141,8 @@ def _scan_container(handle, display: str, member: str | None, depth: int, out: A
         return
     if kind != "pickle":
         return
+    if is_safetensors(head, handle) and not looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False):
+        return  # a safetensors header whose length bytes happen to read as PROTO
     limit = _LEGACY_TORCH_PICKLES if head.startswith(_LEGACY_TORCH_PREFIX) else _MAX_STACKED_PICKLES
     out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=top_level))
     # A pickle with a zip appended: `pickle.load` reads the pickle, `torch.load` the zip. Both are scanned.
@@ -327,11 +330,12 @@ def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleSca
 def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_STACKED_PICKLES,
                  mappable: bool = False) -> PickleScan:
     """Walk the stacked pickles starting at the stream's position and judge every global they import."""
-    from gate.verify.pickle_walk import Walker, WalkError, WalkResult
+    from gate.verify.pickle_walk import ResourceLimit, Walker, WalkError, WalkResult
 
     stream = _ZeroCopyReader(handle) if mappable else handle
     result = WalkResult()
     problem = None
+    exhausted = False
     try:
         walker = Walker(stream, result)
         for index in range(limit):
@@ -341,12 +345,15 @@ def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_
                 position = stream.tell()
                 following = stream.read(SNIFF_BYTES)
                 stream.seek(position)
-                if not looks_like_pickle(following, complete=len(following) < SNIFF_BYTES):
+                if not looks_like_pickle(following, complete=len(following) < SNIFF_BYTES, trust_proto=False):
                     break
             if not walker.walk_one():
                 if index == 0:
                     problem = "holds no pickle opcodes"
                 break
+    except ResourceLimit as exc:
+        problem = str(exc)
+        exhausted = True
     except WalkError as exc:
         problem = str(exc)
     except (RecursionError, MemoryError, OSError) as exc:
@@ -354,10 +361,10 @@ def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_
     finally:
         if stream is not handle:
             stream.close()
-    return _verdict(result, display, member, problem)
+    return _verdict(result, display, member, problem, exhausted)
 
 
-def _verdict(result, display: str, member: str | None, problem: str | None) -> PickleScan:
+def _verdict(result, display: str, member: str | None, problem: str | None, exhausted: bool = False) -> PickleScan:
     from gate.verify.pickle_allowlist import classify
 
     judged = []
@@ -381,6 +388,9 @@ def _verdict(result, display: str, member: str | None, problem: str | None) -> P
         messages += scan.messages
     if problem is not None:
         messages += (f"could not be analysed: {problem}",)
+        if exhausted and severity_rank(severity) < severity_rank("likely_overtly_malicious"):
+            # A deliberate exhaustion of the unpickler: fails closed at the top of the scale (still unanalysable).
+            return PickleScan(display, member, "likely_overtly_malicious", triggers, messages, unanalysable=problem)
         if severity_rank(severity) < severity_rank("likely_unsafe"):
             return PickleScan(display, member, "likely_unsafe", triggers, messages, unanalysable=problem)
         return PickleScan(display, member, severity, triggers, messages)
