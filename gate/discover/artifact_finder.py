@@ -7,7 +7,6 @@ and nothing is ever loaded: only the first few kilobytes are inspected and the r
 from __future__ import annotations
 
 import hashlib
-import json
 import struct
 import zipfile
 

@@ -60,7 +60,7 @@ def looks_like_pickle(head: bytes, *, complete: bool, require_import: bool = Fal
         return False
     if head[0] == 0x80 and len(head) > 1 and 2 <= head[1] <= 5 and trust_proto:
         return True
-    from gate.verify.pickle_walk import WalkError, Walker
+    from gate.verify.pickle_walk import Walker, WalkError
 
     walker = Walker(io.BytesIO(head))
     try:
