@@ -130,6 +130,61 @@ def _looks_like_protobuf(head: bytes) -> bool:
     return (first & 0x7) in (0, 2) and 1 <= (first >> 3) <= 15
 
 
+_PEEK_MEMBERS = 256
+_PEEK_INFLATED = 64 << 20
+
+
+def archive_holds_model_files(absolute: str) -> bool:
+    """A bounded look into an archive (or compressed archive): a member named like a model file, or one whose
+    first bytes are a pickle or a nested archive. 7z and archives too large to peek into count as holding one."""
+    import io
+    import tarfile
+
+    from gate.verify.containers import SNIFF_BYTES, inflate, sniff
+
+    def member_is_model(name: str, head: bytes) -> bool:
+        return file_suffix(name).lower() in ARTIFACT_SUFFIXES or \
+            sniff(head, complete=len(head) < SNIFF_BYTES, require_import=True) not in ("unknown", "npy")
+
+    try:
+        with open(absolute, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            kind = sniff(head, complete=len(head) < SNIFF_BYTES)
+            handle.seek(0)
+            if kind == "zip":
+                with zipfile.ZipFile(handle) as archive:
+                    for info in archive.infolist()[:_PEEK_MEMBERS]:
+                        with archive.open(info) as member:
+                            if member_is_model(info.filename, member.read(SNIFF_BYTES)):
+                                return True
+                return False
+            if kind == "7z":
+                return True
+            stream = handle
+            if kind not in ("tar", "zip"):
+                inflated = io.BytesIO()
+                try:
+                    inflate(kind, handle, inflated, _PEEK_INFLATED)
+                except ValueError:
+                    return True  # too large to peek into: say it may hold one
+                stream = inflated
+                stream.seek(0)
+                if sniff(stream.read(SNIFF_BYTES), complete=True) != "tar":
+                    return False
+                stream.seek(0)
+            with tarfile.open(fileobj=stream, mode="r:") as archive:
+                for count, info in enumerate(archive):
+                    if count >= _PEEK_MEMBERS:
+                        break
+                    if info.isfile():
+                        member = archive.extractfile(info)
+                        if member is not None and member_is_model(info.name, member.read(SNIFF_BYTES)):
+                            return True
+    except Exception:  # noqa: BLE001 - a damaged archive under an odd name is not reported as a model file
+        return False
+    return False
+
+
 def sha256_of(absolute: str) -> str:
     digest = hashlib.sha256()
     with open(absolute, "rb") as handle:
@@ -144,6 +199,14 @@ class ArtifactFinder(Finder):
 
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in ARTIFACT_SUFFIXES
+
+    def is_model_file(self, reference: Reference, absolute: str) -> bool:
+        """For a file whose name does not say "model": a pickle, a model zip, or an archive holding a model file."""
+        if reference.format in ("pickle", "pytorch-zip", "keras-zip"):
+            return True
+        if reference.format in ("zip", "tar", "7z", "compressed"):
+            return archive_holds_model_files(absolute)
+        return False
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         try:

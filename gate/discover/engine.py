@@ -304,7 +304,7 @@ def _starts_like_a_model_file(absolute: str) -> bool:
     except OSError:
         return False
     kind = sniff(head, complete=len(head) < SNIFF_BYTES, require_import=True)
-    return kind in ("pickle", "zip") or kind in COMPRESSED_KINDS
+    return kind in ("pickle", "zip", "tar", "7z") or kind in COMPRESSED_KINDS
 
 
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
@@ -323,10 +323,11 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
     url_only = not accepting
     if url_only and _starts_like_a_model_file(file.absolute):
         # Loading code can `torch.load("weights.dat")`: a pickle or a torch zip under any name is a model file
-        # (issue 8: evasion). Other zips (`.docx`, `.jar`, ...) are not reported.
+        # (issue 8: evasion), and so is an archive that holds one (issue 14). Other zips (`.docx`, `.jar`, ...)
+        # are not reported.
         found: list[Reference] = []
         _run(artifact_finder, file, "", repo_paths, found, warnings)
-        if any(reference.format in ("pickle", "pytorch-zip") for reference in found):
+        if any(artifact_finder.is_model_file(reference, file.absolute) for reference in found):
             return True, FileResult(tuple(found), tuple(warnings))
         warnings.clear()
     if url_only:

@@ -41,6 +41,8 @@ _LAMBDA = re.compile(rb'"class_name"\s*:\s*"Lambda"')
 def scan_model_code(path: str, display: str, fmt: str | None) -> list[ModelCode]:
     """What `fmt` (discovery's format) can carry as code; [] for formats that cannot."""
     try:
+        if fmt in ("protobuf", "onnx", "unknown") and PurePosixPath(display).suffix == ".pb":
+            return _saved_model(path, display)  # a SavedModel starts like an ONNX ModelProto; the name decides
         if fmt == "keras-zip":
             return _keras_zip(path, display)
         if fmt == "hdf5":
@@ -49,8 +51,6 @@ def scan_model_code(path: str, display: str, fmt: str | None) -> list[ModelCode]
             return _onnx(path, display)
         if fmt == "gguf":
             return _gguf(path, display)
-        if fmt == "protobuf" and PurePosixPath(display).name.endswith(".pb"):
-            return _saved_model(path, display)
     except (OSError, ValueError, KeyError, struct.error, RecursionError) as exc:
         return [ModelCode(display, None, "unreadable", f"{display} could not be read to look for code ({exc})")]
     return []

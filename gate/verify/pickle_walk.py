@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pickletools
 import re
+import warnings
 from dataclasses import dataclass, field
 
 _MAX_OPCODES = 20_000_000
@@ -107,6 +108,11 @@ class Walker:
 
     def walk_one(self) -> bool:
         """Walk one pickle up to its STOP. False when the stream is at its end; WalkError when not a pickle."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pickletools warns about odd escapes in protocol-0 strings
+            return self._walk_one()
+
+    def _walk_one(self) -> bool:
         stack: list = []
         memo: dict = {}
         if not self.stream.read(1):
@@ -210,7 +216,10 @@ class Walker:
             _pop_mark(stack)
             _top(stack)
         elif name == "POP":
-            _pop(stack, 1)
+            if stack and stack[-1] is _MARK:
+                stack.pop()  # CPython's load_pop discards a MARK too (the `(0` evasion prefix)
+            else:
+                _pop(stack, 1)
         elif name == "POP_MARK":
             _pop_mark(stack)
         elif name == "DUP":
