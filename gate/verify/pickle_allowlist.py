@@ -69,6 +69,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "numpy.random._pcg64": frozenset({"PCG64", "PCG64DXSM"}),
     "numpy.random._philox": frozenset({"Philox"}),
     "numpy.random._sfc64": frozenset({"SFC64"}),
+    "numpy.random.bit_generator": frozenset({"SeedSequence", "__pyx_unpickle_SeedSequence"}),
     "joblib.numpy_pickle": frozenset({"NumpyArrayWrapper"}),
     "joblib.numpy_pickle_compat": frozenset({"NDArrayWrapper", "ZNDArrayWrapper"}),
     "scipy.sparse._csr": frozenset({"csr_matrix", "csr_array"}),
