@@ -154,6 +154,8 @@ def archive_holds_model_files(absolute: str) -> bool:
             if kind == "zip":
                 with zipfile.ZipFile(handle) as archive:
                     for info in archive.infolist()[:_PEEK_MEMBERS]:
+                        if file_suffix(info.filename).lower() in ARTIFACT_SUFFIXES:
+                            return True
                         with archive.open(info) as member:
                             if member_is_model(info.filename, member.read(SNIFF_BYTES)):
                                 return True

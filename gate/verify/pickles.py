@@ -190,7 +190,7 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
             try:
                 with archive.open(info) as stream:
                     head = stream.read(SNIFF_BYTES)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
                 out.pickles.append(_unscannable(display, _member(member, name),
                                                 f"cannot be read from the archive ({exc})"))
                 continue
@@ -200,7 +200,7 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                 try:
                     with archive.open(info) as stream:
                         _copy_bounded(stream, copy, _MAX_MEMBER)
-                except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
                     out.pickles.append(_unscannable(display, _member(member, name),
                                                     f"cannot be read from the archive ({exc})"))
                     continue
