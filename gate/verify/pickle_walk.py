@@ -83,6 +83,9 @@ class WalkResult:
     """Imports whose name is not a literal (`STACK_GLOBAL` of a computed value, copyreg extension codes)."""
     nested: list[bytes] = field(default_factory=list)
     """Byte strings handed to a loader (`torch.storage._load_from_bytes`), to be scanned as files themselves."""
+    embedded: list[bytes] = field(default_factory=list)
+    """Pickles stored as data (raw, base64 or hex bytes/strings): not run by this load, but by any code that
+    unpickles the field later."""
     pickles: int = 0
     """Complete pickles (up to STOP) read."""
     opcodes: int = 0
@@ -168,6 +171,9 @@ class Walker:
 
     def _step(self, name: str, arg, stack: list, memo: dict) -> None:  # noqa: C901 - one branch per opcode family
         if name in _LITERALS:
+            embedded = _embedded_pickle(arg)
+            if embedded is not None and len(self.result.embedded) < _MAX_EMBEDDED:
+                self.result.embedded.append(embedded)
             stack.append(_literal(arg))
         elif name == "MARK":
             stack.append(_MARK)
@@ -352,6 +358,37 @@ _LITERALS = frozenset({
     "BINBYTES", "SHORT_BINBYTES", "BINBYTES8", "BYTEARRAY8", "UNICODE", "SHORT_BINUNICODE", "BINUNICODE",
     "BINUNICODE8", "FLOAT", "BINFLOAT", "NONE", "NEWTRUE", "NEWFALSE",
 })
+
+
+_MAX_EMBEDDED = 64
+_MAX_EMBEDDED_BYTES = 16 << 20
+_PROTO_PREFIXES = (b"\x80\x02", b"\x80\x03", b"\x80\x04", b"\x80\x05")
+_BASE64_PROTO = ("gAI", "gAJ", "gAK", "gAL", "gAM", "gAN", "gAO", "gAP", "gAS", "gAT", "gAU", "gAV")
+_HEX_PROTO = ("8002", "8003", "8004", "8005")
+
+
+def _embedded_pickle(arg) -> bytes | None:
+    """A literal that is itself a pickle: raw (PROTO 2-5), base64 or hex encoded."""
+    if isinstance(arg, bytes | bytearray | memoryview):
+        if len(arg) <= _MAX_EMBEDDED_BYTES and bytes(arg[:2]) in _PROTO_PREFIXES:
+            return bytes(arg)
+        return None
+    if not isinstance(arg, str) or len(arg) < 16 or len(arg) > _MAX_EMBEDDED_BYTES:
+        return None
+    if arg.startswith(_BASE64_PROTO):
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(arg, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+    if arg[:4].lower() in _HEX_PROTO:
+        try:
+            return bytes.fromhex(arg)
+        except ValueError:
+            return None
+    return None
 
 
 def _literal(arg):

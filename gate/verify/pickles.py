@@ -144,7 +144,7 @@ def _scan_container(handle, display: str, member: str | None, depth: int, out: A
     if is_safetensors(head, handle) and not looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False):
         return  # a safetensors header whose length bytes happen to read as PROTO
     limit = _LEGACY_TORCH_PICKLES if head.startswith(_LEGACY_TORCH_PREFIX) else _MAX_STACKED_PICKLES
-    out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=top_level))
+    out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=top_level, nesting=depth))
     # A pickle with a zip appended: `pickle.load` reads the pickle, `torch.load` the zip. Both are scanned.
     handle.seek(0)
     try:
@@ -328,7 +328,7 @@ def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleSca
 
 
 def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_STACKED_PICKLES,
-                 mappable: bool = False) -> PickleScan:
+                 mappable: bool = False, nesting: int = 0) -> PickleScan:
     """Walk the stacked pickles starting at the stream's position and judge every global they import."""
     from gate.verify.pickle_walk import ResourceLimit, Walker, WalkError, WalkResult
 
@@ -361,10 +361,11 @@ def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_
     finally:
         if stream is not handle:
             stream.close()
-    return _verdict(result, display, member, problem, exhausted)
+    return _verdict(result, display, member, problem, exhausted, nesting)
 
 
-def _verdict(result, display: str, member: str | None, problem: str | None, exhausted: bool = False) -> PickleScan:
+def _verdict(result, display: str, member: str | None, problem: str | None, exhausted: bool = False,
+             nesting: int = 0) -> PickleScan:
     from gate.verify.pickle_allowlist import classify
 
     judged = []
@@ -380,7 +381,16 @@ def _verdict(result, display: str, member: str | None, problem: str | None, exha
     severity = judged[0][0] if judged else "likely_safe"
     triggers = tuple(dict.fromkeys(t for item in judged for t in item[1:] if t))
     messages = tuple(f"{sev}: {trigger}" for sev, trigger, _ in judged)
-    nested = [scan for data in result.nested for scan in _scan_nested(data, display, member)]
+    nested = [scan for data in result.nested for scan in _scan_nested(data, display, member, nesting)]
+    # A pickle stored as data does not run on this load, only when something unpickles the field: suspicious.
+    for data in result.embedded if nesting < _MAX_DEPTH else ():
+        for scan in _scan_nested(data, display, member, nesting):
+            if not scan.unanalysable and severity_rank(scan.severity) >= severity_rank("suspicious"):
+                if severity_rank(severity) < severity_rank("suspicious"):
+                    severity = "suspicious"
+                embedded = tuple(f"embedded pickle: {t}" for t in scan.triggers if t.startswith("from "))
+                triggers += embedded
+                messages += tuple(f"a pickle stored as data (not run by this load) {m}" for m in scan.messages)
     for scan in nested:
         if severity_rank(scan.severity) > severity_rank(severity):
             severity = scan.severity
@@ -400,10 +410,13 @@ def _verdict(result, display: str, member: str | None, problem: str | None, exha
     return PickleScan(display, member, severity, triggers, messages)
 
 
-def _scan_nested(data: bytes, display: str, member: str | None) -> list[PickleScan]:
-    """Bytes a loader in the pickle turns into objects again (`torch.storage._load_from_bytes`)."""
+def _scan_nested(data: bytes, display: str, member: str | None, nesting: int) -> list[PickleScan]:
+    """Bytes a loader in the pickle turns into objects again (`torch.storage._load_from_bytes`), or a pickle kept
+    as data."""
+    if nesting >= _MAX_DEPTH:
+        return [_unscannable(display, member, f"nests pickles deeper than {_MAX_DEPTH} levels")]
     out = ArtifactScan()
-    _scan_container(io.BytesIO(data), display, _member(member, "<nested bytes>"), 1, out)
+    _scan_container(io.BytesIO(data), display, _member(member, "<nested bytes>"), nesting + 1, out)
     return out.pickles
 
 

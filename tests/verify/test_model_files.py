@@ -351,3 +351,19 @@ def test_payload_never_runs_during_any_scan(tmp_path):
     assert code == 1 and len(content_findings(report)) == 4
     assert not marker.exists()
     assert os.path.exists(repo / "a.dat")
+
+
+def test_a_pickle_kept_as_data_is_suspicious_not_malicious(tmp_path):
+    import base64
+
+    inner = ms.evil(4)
+    for name, value in (("raw.pkl", inner), ("b64.pkl", base64.b64encode(inner).decode()),
+                        ("hex.pkl", inner.hex())):
+        path = tmp_path / name
+        path.write_bytes(pickle.dumps({"config": {"layers": 2}, "payload": value}, protocol=4))
+        (scan,) = scan_artifact(path, name).pickles
+        assert scan.severity == "suspicious", name
+        assert "embedded pickle: from posix import system" in scan.triggers
+    clean = tmp_path / "clean.pkl"
+    clean.write_bytes(pickle.dumps({"cached": pickle.dumps([1, 2], protocol=4)}, protocol=4))
+    assert [s.severity for s in scan_artifact(clean).pickles] == ["likely_safe"]
