@@ -15,7 +15,7 @@ from __future__ import annotations
 
 ALLOWLIST_SOURCES = {
     "torch": "2.13.0", "numpy": "2.4.6 (and 1.26 names)", "scikit-learn": "1.9.1", "joblib": "1.6.0",
-    "python": "3.11 stdlib",
+    "pandas": "3.1.1", "python": "3.11 stdlib", "transformers": "training_args.bin names, from its source (not run here)",
 }
 
 _TORCH_REBUILD = (
@@ -99,6 +99,28 @@ ALLOWED: dict[str, frozenset[str]] = {
     "omegaconf.base": frozenset({"ContainerMetadata", "Metadata"}),
     "omegaconf.nodes": frozenset({"AnyNode", "StringNode", "IntegerNode", "FloatNode", "BooleanNode"}),
     "typing": frozenset({"Any"}),
+    # pandas 3.1.1 (DataFrame/Series/Index/Categorical/datetime pickles, e.g. in scikit-learn preprocessors)
+    "pandas": frozenset({"DataFrame", "Series", "Index", "RangeIndex", "MultiIndex", "DatetimeIndex", "Categorical",
+                         "CategoricalDtype", "StringDtype", "DatetimeTZDtype", "Timestamp", "Timedelta",
+                         "CategoricalIndex", "Interval", "Period"}),
+    "pandas.arrays": frozenset({"StringArray", "DatetimeArray", "TimedeltaArray", "BooleanArray", "IntegerArray",
+                                "FloatingArray", "ArrowStringArray"}),
+    "pandas.core.internals.managers": frozenset({"BlockManager", "SingleBlockManager"}),
+    "pandas._libs.internals": frozenset({"_unpickle_block"}),
+    "pandas._libs.arrays": frozenset({"__pyx_unpickle_NDArrayBacked"}),
+    "pandas.core.indexes.base": frozenset({"_new_Index", "Index"}),
+    "pandas._libs.tslibs.timestamps": frozenset({"_unpickle_timestamp"}),
+    "pandas._libs.tslibs.timedeltas": frozenset({"_timedelta_unpickle"}),
+    "pandas._libs.tslibs.nattype": frozenset({"_nat_unpickle", "__nat_unpickle"}),
+    # transformers `training_args.bin` (torch.save of TrainingArguments and its enums), from transformers' source
+    "transformers.training_args": frozenset({"TrainingArguments", "OptimizerNames"}),
+    "transformers.training_args_seq2seq": frozenset({"Seq2SeqTrainingArguments"}),
+    "transformers.trainer_utils": frozenset({"IntervalStrategy", "SaveStrategy", "SchedulerType", "HubStrategy",
+                                             "FSDPOption", "EvaluationStrategy"}),
+    "transformers.debug_utils": frozenset({"DebugOption"}),
+    "transformers.trainer_pt_utils": frozenset({"AcceleratorConfig"}),
+    "accelerate.utils.dataclasses": frozenset({"DistributedType"}),
+    "enum": frozenset({"Enum"}),
 }
 
 ALLOWED_CLASS_PREFIXES = (

@@ -74,6 +74,8 @@ class Usage:
     """Called with arguments (REDUCE, INST, OBJ): the callable runs at load time."""
     instantiated: bool = False
     """Only instantiated as a class (NEWOBJ, copyreg._reconstructor) and given state (BUILD)."""
+    string_calls_only: bool = True
+    """Every call passed one string: `IntervalStrategy('steps')`, how a string enum member is pickled."""
 
 
 @dataclass
@@ -150,13 +152,15 @@ class Walker:
         self.result.globals.setdefault(value, Usage())
         stack.append(value)
 
-    def _use(self, func, *, instantiated: bool) -> None:
+    def _use(self, func, *, instantiated: bool, args=()) -> None:
         if isinstance(func, Global):
             usage = self.result.globals.setdefault(func, Usage())
             if instantiated:
                 usage.instantiated = True
             else:
                 usage.called = True
+                if not (isinstance(args, tuple) and len(args) == 1 and isinstance(args[0], str)):
+                    usage.string_calls_only = False
 
     def _call(self, func, args, stack) -> None:
         key = (func.module, func.name) if isinstance(func, Global) else None
@@ -164,7 +168,7 @@ class Walker:
             self._use(args[0], instantiated=True)
             stack.append(Call(args[0], args[1:], instantiated=True))
             return
-        self._use(func, instantiated=False)
+        self._use(func, instantiated=False, args=args)
         if key in _NESTED_LOADERS and isinstance(args, tuple) and args and isinstance(args[0], bytes):
             self.result.nested.append(args[0])
         stack.append(Call(func, args))

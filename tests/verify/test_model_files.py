@@ -367,3 +367,14 @@ def test_a_pickle_kept_as_data_is_suspicious_not_malicious(tmp_path):
     clean = tmp_path / "clean.pkl"
     clean.write_bytes(pickle.dumps({"cached": pickle.dumps([1, 2], protocol=4)}, protocol=4))
     assert [s.severity for s in scan_artifact(clean).pickles] == ["likely_safe"]
+
+
+def test_a_string_enum_of_an_unknown_package_is_suspicious_and_a_call_with_objects_is_not(tmp_path):
+    g = samples.global_
+    enum = samples.call(g("mytrainer.utils", "IntervalStrategy"), samples.text("steps"))
+    path = tmp_path / "training_args.bin"
+    path.write_bytes(samples.PROTO_2 + b"}" + samples.text("eval_strategy") + enum + b"s" + samples.STOP)
+    assert [s.severity for s in scan_artifact(path).pickles] == ["suspicious"]
+    runner = samples.call(g("mytrainer.utils", "Runner"), g("collections", "OrderedDict"))
+    path.write_bytes(samples.PROTO_2 + runner + samples.STOP)
+    assert [s.severity for s in scan_artifact(path).pickles] == ["likely_unsafe"]
