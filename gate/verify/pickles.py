@@ -194,8 +194,9 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                 out.pickles.append(_unscannable(display, _member(member, name),
                                                 f"cannot be read from the archive ({exc})"))
                 continue
-            if sniff(head, complete=len(head) < SNIFF_BYTES) == "unknown":
-                continue
+            kind = sniff(head, complete=len(head) < SNIFF_BYTES)
+            if kind == "unknown" or (kind == "npy" and not _npy_holds_objects(head)):
+                continue  # only object arrays hold a pickle; plain arrays are never copied out
             with _spooled(info.file_size) as copy:
                 try:
                     with archive.open(info) as stream:
@@ -269,10 +270,12 @@ def _scan_7z(handle, display: str, member: str | None, depth: int, out: Artifact
 
 
 def _scan_compressed(handle, kind: str, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
-    """joblib's zlib/gzip/bz2/lzma/xz/lz4 wrappers (and any compressed stream): inflate bounded, then scan."""
+    """joblib's zlib/gzip/bz2/lzma/xz/lz4 wrappers (and any compressed stream): inflate bounded, then scan.
+
+    A stream that is damaged part-way is scanned as far as it inflates: a loader would have unpickled (and run)
+    that much before failing. Bytes that only looked compressed inflate to nothing and give no finding."""
     inner = _member(member, f"<{kind}>")
-    size = os.fstat(handle.fileno()).st_size if hasattr(handle, "fileno") and _has_fileno(handle) else \
-        len(handle.getbuffer())
+    size = os.fstat(handle.fileno()).st_size if _has_fileno(handle) else len(handle.getbuffer())
     limit = min(_MAX_MEMBER, max(_MIN_INFLATE_LIMIT, _MAX_INFLATION * 10 * size))
     with tempfile.TemporaryFile(prefix="model-gate-") as copy:
         try:
@@ -281,8 +284,13 @@ def _scan_compressed(handle, kind: str, display: str, member: str | None, depth:
             out.pickles.append(_unscannable(display, inner, f"is {kind}-compressed and the `{kind}` package is not "
                                                             "installed; it was not decompressed or scanned"))
             return
-        except (ValueError, OSError, EOFError, zlib.error, RuntimeError) as exc:
-            out.pickles.append(_unscannable(display, inner, f"cannot be decompressed ({exc})"))
+        except ValueError as exc:
+            if "inflates past" in str(exc):
+                out.pickles.append(_unscannable(display, inner, f"cannot be decompressed ({exc})"))
+                return
+        except (OSError, EOFError, zlib.error, RuntimeError):
+            pass  # damaged part-way: what inflated is scanned below
+        if not copy.tell():
             return
         copy.seek(0)
         _scan_container(copy, display, inner, depth + 1, out, top_level=True)
@@ -304,6 +312,23 @@ def _copy_bounded(source, target, limit: int) -> None:
         if copied > limit:
             raise ValueError(f"member inflates past {limit >> 30} GiB")
         target.write(chunk)
+
+
+def _npy_holds_objects(head: bytes) -> bool:
+    """From an .npy's first bytes: an object dtype (or a header too odd to tell) means a pickle follows."""
+    import ast
+    import struct
+
+    try:
+        if head[6] == 1:
+            (length,) = struct.unpack("<H", head[8:10])
+            text = head[10:10 + length]
+        else:
+            (length,) = struct.unpack("<I", head[8:12])
+            text = head[12:12 + length]
+        return "O" in str(ast.literal_eval(text.decode("latin-1"))["descr"])
+    except (IndexError, struct.error, ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
+        return True
 
 
 def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleScan]:

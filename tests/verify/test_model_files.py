@@ -378,3 +378,14 @@ def test_a_string_enum_of_an_unknown_package_is_suspicious_and_a_call_with_objec
     runner = samples.call(g("mytrainer.utils", "Runner"), g("collections", "OrderedDict"))
     path.write_bytes(samples.PROTO_2 + runner + samples.STOP)
     assert [s.severity for s in scan_artifact(path).pickles] == ["likely_unsafe"]
+
+
+def test_a_damaged_compressed_stream_is_scanned_as_far_as_it_inflates(tmp_path):
+    # A loader unpickles (and runs) what inflates before the damage; bytes that only look compressed are data.
+    cut = tmp_path / "cut.joblib"
+    cut.write_bytes(gzip.compress(ms.evil(4) + b"\0" * 4096)[:-12])
+    (scan,) = scan_artifact(cut).pickles
+    assert scan.severity == "overtly_malicious"
+    lookalike = tmp_path / "weights.zip"
+    lookalike.write_bytes(ms.zip_bytes({"blob": b"\x78\x9c" + bytes(range(256)) * 8}))
+    assert scan_artifact(lookalike).pickles == []
