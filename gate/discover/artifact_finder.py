@@ -7,6 +7,7 @@ and nothing is ever loaded: only the first few kilobytes are inspected and the r
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zipfile
 
@@ -187,6 +188,15 @@ def archive_holds_model_files(absolute: str) -> bool:
     return False
 
 
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+
+
+def lfs_oid(head: bytes) -> str | None:
+    """The `oid sha256:<64 hex>` of a Git LFS pointer: the sha256 of the file it stands for."""
+    match = _LFS_OID.search(head[:1024])
+    return match.group(1).decode() if match else None
+
+
 def sha256_of(absolute: str) -> str:
     digest = hashlib.sha256()
     with open(absolute, "rb") as handle:
@@ -220,9 +230,13 @@ class ArtifactFinder(Finder):
             return FileResult(warnings=(ScanWarning(file.path, f"cannot read artifact: {exc.strerror}"),))
         warnings = ()
         if file_format == "git-lfs-pointer":
+            oid = lfs_oid(head)
+            if oid:
+                digest = oid  # the model file's own sha256: what an `artifacts` entry pins, not the pointer text
             warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its content cannot be "
                                                "checked here (fetch LFS objects before scanning); the policy's "
-                                               "format rules judge it by its suffix"),)
+                                               "format rules judge it by its suffix"
+                                               + (", and its sha256 is the pointer's oid" if oid else "")),)
         reference = Reference(
             kind="artifact",
             source="local",

@@ -151,6 +151,12 @@ def test_git_lfs_pointers_follow_the_format_rules_by_suffix(tmp_path):
     assert "Git LFS pointer" in report["findings"][0]["message"] and "'pickle'" in report["findings"][0]["message"]
     code, report = scan_repo(repo, "--policy", str(write_policy(tmp_path, "extends: builtin:strict\n")))
     assert [(f["rule"], f["path"]) for f in report["findings"]] == [("unsafe-artifact-format", "w/model.pt")]
+    # The oid is the model file's sha256: an artifacts entry pinning the reviewed file accepts its pointer.
+    assert {r["path"]: r["sha256"] for r in report["references"]} == {"w/model.pt": "a" * 64,
+                                                                      "w/model.safetensors": "a" * 64}
+    reviewed = f"artifacts:\n  - {{path: w/model.pt, sha256: '{'a' * 64}', formats: [pickle], reason: reviewed}}\n"
+    code, report = scan_repo(repo, "--policy", str(write_policy(tmp_path, reviewed)))
+    assert (code, report["findings"]) == (0, [])
 
 
 def write_policy(tmp_path: Path, body: str) -> Path:
