@@ -329,6 +329,7 @@ _JINJA_CALLABLES = frozenset({
 _TEMPLATE_BLOCK = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _CALL = re.compile(r"([A-Za-z_][\w]*)\s*\(")
 _DUNDER = re.compile(r"__\w+__")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 def template_reaches_past_jinja(template: str) -> list[str]:
@@ -336,7 +337,14 @@ def template_reaches_past_jinja(template: str) -> list[str]:
     found = []
     for match in _TEMPLATE_BLOCK.finditer(template):
         code = match.group(1) if match.group(1) is not None else match.group(2)
-        code = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", code)  # string literals are data
+        for literal in _STRING.findall(code):
+            # `['\x5f\x5fglobals\x5f\x5f']`: a dunder spelled with escapes inside a subscript
+            unescaped = re.sub(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})",
+                               lambda m: chr(int(m.group(1) or m.group(2), 16)), literal)
+            found += [f"`{d}`" for d in _DUNDER.findall(unescaped)]
+        code = _STRING.sub("''", code)  # string literals are data
+        if re.search(r"[\])]\s*\(", code):
+            found.append("a call of a looked-up value (`x[...](`)")
         found += [f"`{d}`" for d in _DUNDER.findall(code)]
         found += [f"`{name}(`" for name in _CALL.findall(code)
                   if name not in _JINJA_CALLABLES and name not in ("if", "for", "in", "not", "and", "or", "is")]

@@ -395,3 +395,16 @@ def test_a_damaged_compressed_stream_is_scanned_as_far_as_it_inflates(tmp_path):
     lookalike = tmp_path / "weights.zip"
     lookalike.write_bytes(ms.zip_bytes({"blob": b"\x78\x9c" + bytes(range(256)) * 8}))
     assert scan_artifact(lookalike).pickles == []
+
+
+@pytest.mark.parametrize(("template", "reaches"), [
+    ("{{ request['application']['\\x5f\\x5fglobals\\x5f\\x5f']['\\x5f\\x5fbuiltins\\x5f\\x5f']['eval']('1') }}",
+     ["`__globals__`", "`__builtins__`", "a call of a looked-up value (`x[...](`)"]),
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}",
+     ["`__class__`", "`__mro__`", "`__subclasses__`", "`__subclasses__(`"]),
+    ("{% for m in messages %}{{ m['content'] | trim }}{{ m.get('name', '').upper() }}{% endfor %}", []),
+])
+def test_chat_templates_reaching_past_jinja(template, reaches):
+    from gate.verify.model_code import template_reaches_past_jinja
+
+    assert template_reaches_past_jinja(template) == reaches
