@@ -161,6 +161,8 @@ def malicious_corpus(out: Path) -> None:
         "arrays.npz": _zip({"a.npy": _npy_object(evil)}),
         "zlib.joblib": zlib.compress(evil), "gzip.joblib": gzip.compress(evil), "bz2.joblib": bz2.compress(evil),
         "lzma.joblib": lzma.compress(evil, format=lzma.FORMAT_ALONE), "xz.joblib": lzma.compress(evil),
+        "joblib_zf_legacy.pkl": b"ZF" + hex(len(evil)).encode().ljust(19) + zlib.compress(evil),
+        "torch_zip_member_under_data.pt": _zip({"archive/data.pkl": benign_pickle, "archive/data/x.pkl": evil}),
         "model.tar.gz": _tar({"model/data.pkl": evil}),
         "nested.zip": _zip({"inner.tar": _tar({"deep/model.pt": _zip({"archive/data.pkl": evil})}, "w")}),
         "polyglot_pickle_zip.pt": evil + _zip({"archive/data.pkl": benign_pickle}),

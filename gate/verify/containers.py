@@ -22,7 +22,8 @@ _COMPRESSED = (
 )
 _SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c"
 _NPY_MAGIC = b"\x93NUMPY"
-COMPRESSED_KINDS = frozenset({"gzip", "bz2", "xz", "lzma", "zlib", "lz4"})
+COMPRESSED_KINDS = frozenset({"gzip", "bz2", "xz", "lzma", "zlib", "lz4", "joblib-zf"})
+_JOBLIB_ZF_HEADER = 21  # joblib < 0.10 `compress=`: b"ZF", the hex length padded to 19 bytes, then a zlib stream
 ARCHIVE_KINDS = frozenset({"zip", "tar", "7z"})
 
 
@@ -44,6 +45,8 @@ def sniff(head: bytes, *, complete: bool, require_import: bool = False) -> str:
             return kind
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(b"ZF0x") and head[_JOBLIB_ZF_HEADER:_JOBLIB_ZF_HEADER + 1] == b"\x78":
+        return "joblib-zf"
     if head[:1] == b"\x5d" and head[1:3] == b"\x00\x00" and _lzma_alone(head):
         return "lzma"  # .lzma ("alone") streams have no magic: properties byte 0x5D, then a dictionary size
     if len(head) >= 2 and head[0] == 0x78 and (head[0] << 8 | head[1]) % 31 == 0 and _zlib_plausible(head):
@@ -126,6 +129,9 @@ def inflate(kind: str, source, target, limit: int) -> None:
     import bz2
     import lzma
 
+    if kind == "joblib-zf":
+        source.read(_JOBLIB_ZF_HEADER)
+        kind = "zlib"
     if kind in ("gzip", "zlib"):
         engine = zlib.decompressobj(16 + zlib.MAX_WBITS if kind == "gzip" else zlib.MAX_WBITS)
     elif kind == "bz2":

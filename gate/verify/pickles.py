@@ -179,8 +179,8 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                                           "directory (path traversal)"))
             if info.is_dir():
                 continue
-            if any(name.startswith(prefix + "data/") for prefix in torch_prefixes):
-                continue  # torch.load reads these as raw tensor storage, never as a pickle
+            if any(name.startswith(prefix + "data/") and name[len(prefix) + 5:].isdigit() for prefix in torch_prefixes):
+                continue  # torch.load reads `<prefix>/data/<key>` as raw tensor storage, never as a pickle
             if info.file_size > _SPOOL_IN_MEMORY and info.file_size > _MAX_INFLATION * max(info.compress_size, 1):
                 ratio = info.file_size // max(info.compress_size, 1)
                 out.pickles.append(_unscannable(display, _member(member, name),

@@ -66,6 +66,9 @@ MALICIOUS_FORMS = {
     "bz2.joblib": bz2.compress(ms.evil(4)),
     "lzma.joblib": lzma.compress(ms.evil(4), format=lzma.FORMAT_ALONE),
     "xz.joblib": lzma.compress(ms.evil(4)),
+    "old_zf.joblib": b"ZF" + hex(len(ms.evil(2))).encode().ljust(19) + zlib.compress(ms.evil(2)),
+    "named_like_storage.pt": ms.zip_bytes({"archive/data.pkl": ms.benign_state_dict(),
+                                           "archive/data/evil.pkl": ms.evil(2)}),
 }
 
 
