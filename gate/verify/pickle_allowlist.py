@@ -13,6 +13,8 @@ constructors only store what they are given, and any callable handed to them is 
 
 from __future__ import annotations
 
+import sys
+
 ALLOWLIST_SOURCES = {
     "torch": "2.13.0", "numpy": "2.4.6 (and 1.26 names)", "scikit-learn": "1.9.1", "joblib": "1.6.0",
     "pandas": "3.1.1", "python": "3.11 stdlib", "transformers": "training_args.bin names, from its source (not run here)",
@@ -99,6 +101,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "omegaconf.base": frozenset({"ContainerMetadata", "Metadata"}),
     "omegaconf.nodes": frozenset({"AnyNode", "StringNode", "IntegerNode", "FloatNode", "BooleanNode"}),
     "typing": frozenset({"Any"}),
+    "types": frozenset({"SimpleNamespace"}),
+    "re": frozenset({"_compile"}),
     # pandas 3.1.1 (DataFrame/Series/Index/Categorical/datetime pickles, e.g. in scikit-learn preprocessors)
     "pandas": frozenset({"DataFrame", "Series", "Index", "RangeIndex", "MultiIndex", "DatetimeIndex", "Categorical",
                          "CategoricalDtype", "StringDtype", "DatetimeTZDtype", "Timestamp", "Timedelta",
@@ -145,7 +149,9 @@ DENIED_MODULES = frozenset({
     "platform", "mmap", "resource", "_winapi", "msvcrt", "winreg", "builtins", "__builtin__", "numpy.testing",
     "numpy.f2py", "numpy.distutils", "torch.hub", "torch.utils.cpp_extension", "torch.distributed",
     "torch.package", "torch.fx", "torch._dynamo", "torch.serialization", "joblib", "keras", "tensorflow",
-    "nturl2path", "ssl", "smtpd", "cgi", "gc", "base64",
+    "nturl2path", "ssl", "smtpd", "cgi", "gc", "base64", "imaplib", "httplib", "poplib", "nntplib", "socketserver",
+    "asyncore", "asynchat", "_osx_support", "_aix_support", "_pyrepl", "test", "xmlrpclib", "zipapp", "compileall", "py_compile", "getpass", "readline", "rlcompleter", "sched", "selectors", "select",
+    "subprocess32", "uuid._get_command_stdout",
 })
 
 
@@ -154,10 +160,13 @@ def _module_denied(module: str) -> bool:
     return any(".".join(parts[:i]) in DENIED_MODULES for i in range(1, len(parts) + 1))
 
 
-def classify(module: str, name: str, *, called: bool) -> str:
+def classify(module: str, name: str, *, called: bool, string_enum: bool = False) -> str:
     """A fickling-style severity for one imported global: likely_safe, suspicious, likely_unsafe, overtly_malicious.
 
     `called`: the pickle calls it with arguments (REDUCE/INST/OBJ) rather than only instantiating it.
+    `string_enum`: every call passed one string, as a string enum member is pickled (`IntervalStrategy('steps')`).
+    A user's own class is never in the standard library: there, anything not allowed is at least likely_unsafe
+    (`imaplib.IMAP4_stream('cmd')` runs a command; `http.client.HTTPSConnection(host)` opens a connection).
     """
     if name in ALLOWED.get(module, ()):
         return "likely_safe"
@@ -166,6 +175,13 @@ def classify(module: str, name: str, *, called: bool) -> str:
         return "likely_safe"  # constructors of these families only store their arguments
     if _module_denied(module) or name.startswith("__") and name.endswith("__") and name not in ("__main__",):
         return "overtly_malicious"
-    if class_like and not called:
-        return "suspicious"  # a user's own class (`__main__.MyNet`), instantiated with its state
+    if module.split(".")[0] in _STDLIB or module in _PY2_STDLIB:
+        return "likely_unsafe"
+    if class_like and (not called or string_enum):
+        return "suspicious"  # a user's own class (`__main__.MyNet`), instantiated with its state, or a string enum
     return "likely_unsafe"
+
+
+_STDLIB = frozenset(sys.stdlib_module_names) - {"__main__"}
+_PY2_STDLIB = frozenset({"httplib", "urllib2", "commands", "popen2", "__builtin__", "copy_reg", "cPickle",
+                         "SocketServer", "BaseHTTPServer", "SimpleHTTPServer", "cookielib", "Queue", "thread"})

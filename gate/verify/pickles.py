@@ -395,10 +395,7 @@ def _verdict(result, display: str, member: str | None, problem: str | None, exha
 
     judged = []
     for glob, usage in result.globals.items():
-        # An unknown class called with one string is how string enums pickle (`IntervalStrategy('steps')`): a
-        # user's own type, as suspicious as one instantiated with its state.
-        enum_like = glob.name[:1].isupper() and usage.string_calls_only
-        severity = classify(glob.module, glob.name, called=usage.called and not enum_like)
+        severity = classify(glob.module, glob.name, called=usage.called, string_enum=usage.string_calls_only)
         if severity != "likely_safe":
             trigger = f"from {glob.module} import {glob.name}"
             call = f"{glob.name}(...)" if usage.called else f"{glob.name}.__new__({glob.name})"

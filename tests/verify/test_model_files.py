@@ -411,3 +411,22 @@ def test_chat_templates_reaching_past_jinja(template, reaches):
     from gate.verify.model_code import template_reaches_past_jinja
 
     assert template_reaches_past_jinja(template) == reaches
+
+
+@pytest.mark.parametrize(("module", "name"), [("imaplib", "IMAP4_stream"), ("http.client", "HTTPSConnection"),
+                                              ("httplib", "HTTPSConnection"), ("logging", "FileHandler")])
+def test_a_standard_library_class_called_with_a_string_is_not_a_users_enum(tmp_path, module, name):
+    # `imaplib.IMAP4_stream('id')` runs a command: no user's own class lives in the standard library.
+    path = tmp_path / "x.pkl"
+    path.write_bytes(samples.PROTO_2 + samples.call(samples.global_(module, name), samples.text("id")) + samples.STOP)
+    (scan,) = scan_artifact(path).pickles
+    assert scan.severity in ("likely_unsafe", "overtly_malicious")
+    (finding,) = verdict_findings(scan)
+    assert finding.rule == "malicious-pickle"
+
+
+def verdict_findings(scan):
+    from gate.verify.pickles import pickle_findings
+
+    return pickle_findings([scan], malicious_at="likely_unsafe", suspicious_at="suspicious", path="x.pkl", line=1,
+                           reference=0)
