@@ -289,14 +289,23 @@ def _torch_files(out: Path) -> None:
 def _sklearn_files(out: Path) -> None:
     import joblib
     import numpy as np
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.cluster import KMeans
     from sklearn.decomposition import PCA
-    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    from sklearn.ensemble import (
+        GradientBoostingClassifier,
+        HistGradientBoostingClassifier,
+        IsolationForest,
+        RandomForestClassifier,
+    )
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+    from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-    from sklearn.svm import SVC
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+    from sklearn.svm import SVC, LinearSVC
 
     rng = np.random.default_rng(0)
     features = rng.random((60, 4))
@@ -309,6 +318,15 @@ def _sklearn_files(out: Path) -> None:
         "kmeans": KMeans(n_clusters=2, n_init=2, random_state=0).fit(features),
         "pca": PCA(n_components=2).fit(features),
         "tfidf": TfidfVectorizer().fit(["a model file", "another model", "file"]),
+        "hist_boosting": HistGradientBoostingClassifier(max_iter=3).fit(features, labels),
+        "isolation": IsolationForest(n_estimators=3, random_state=0).fit(features),
+        "mlp": MLPClassifier(max_iter=3, random_state=0).fit(features, labels),
+        "knn_kd_tree": KNeighborsClassifier(algorithm="kd_tree").fit(features, labels),
+        "ball_tree": NearestNeighbors(algorithm="ball_tree").fit(features),
+        "calibrated": CalibratedClassifierCV(LinearSVC(), cv=2).fit(features, labels),
+        "grid_search": GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=2).fit(features, features[:, 1]),
+        "log_transform": FunctionTransformer(np.log1p).fit(features),
+        "one_hot": OneHotEncoder().fit(np.array([["a"], ["b"]], dtype=object)),
     }
     for name, model in models.items():
         with open(out / f"{name}.pkl", "wb") as handle:

@@ -42,6 +42,13 @@ _TORCH_DTYPES_AND_ENUMS = (
     "Size", "device", "dtype", "layout", "memory_format", "Tensor",
 )
 _NUMPY_CORE = ("_reconstruct", "scalar", "_frombuffer", "_ufunc_reconstruct")
+# Math ufuncs, stored by reference (e.g. FunctionTransformer(func=np.log1p)): pure functions of arrays.
+_NUMPY_MATH = frozenset({
+    "log", "log1p", "log2", "log10", "exp", "exp2", "expm1", "sqrt", "cbrt", "square", "abs", "absolute", "fabs",
+    "sign", "negative", "reciprocal", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "floor", "ceil", "rint", "trunc", "add", "subtract", "multiply", "divide",
+    "true_divide", "power", "maximum", "minimum", "mean", "median", "sum", "std", "var", "nanmean", "nanmedian",
+})
 
 ALLOWED: dict[str, frozenset[str]] = {
     "torch._utils": frozenset(_TORCH_REBUILD),
@@ -57,7 +64,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     }),
     "torch.nn.functional": frozenset({"relu", "gelu", "silu", "tanh", "sigmoid", "softmax", "log_softmax"}),
     "numpy": frozenset({"dtype", "ndarray", "float64", "float32", "float16", "int64", "int32", "int8", "uint8",
-                        "bool_", "complex128", "complex64", "longlong", "intc"}),
+                        "bool_", "complex128", "complex64", "longlong", "intc", "str_", "object_"} | _NUMPY_MATH),
+    "numpy.ma": frozenset({"MaskedArray"}),
+    "sklearn.neighbors._kd_tree": frozenset({"newObj"}),
+    "sklearn.neighbors._ball_tree": frozenset({"newObj"}),
+    "sklearn.metrics._dist_metrics": frozenset({"newObj"}),
     "numpy._core.multiarray": frozenset(_NUMPY_CORE),
     "numpy.core.multiarray": frozenset(_NUMPY_CORE),
     "numpy._core.numeric": frozenset({"_frombuffer"}),
@@ -170,7 +181,7 @@ def classify(module: str, name: str, *, called: bool, string_enum: bool = False)
     """
     if name in ALLOWED.get(module, ()):
         return "likely_safe"
-    class_like = name[:1].isupper() and "." not in name
+    class_like = name.lstrip("_")[:1].isupper() and "." not in name
     if class_like and any(module.startswith(prefix) for prefix in ALLOWED_CLASS_PREFIXES):
         return "likely_safe"  # constructors of these families only store their arguments
     if _module_denied(module) or name.startswith("__") and name.endswith("__") and name not in ("__main__",):
