@@ -82,7 +82,7 @@ def _zip_format(absolute: str) -> str:
     try:
         with zipfile.ZipFile(absolute) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return "zip"
     if any(name.endswith("/data.pkl") or name == "data.pkl" for name in names):
         return "pytorch-zip"  # torch.save's zip format: a pickle plus tensor storages

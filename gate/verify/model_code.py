@@ -51,8 +51,9 @@ def scan_model_code(path: str, display: str, fmt: str | None) -> list[ModelCode]
             return _onnx(path, display)
         if fmt == "gguf":
             return _gguf(path, display)
-    except (OSError, ValueError, KeyError, struct.error, RecursionError) as exc:
-        return [ModelCode(display, None, "unreadable", f"{display} could not be read to look for code ({exc})")]
+    except Exception as exc:  # noqa: BLE001 - a damaged file fails closed with the reason, never crashes the gate
+        return [ModelCode(display, None, "unreadable",
+                          f"{display} could not be read to look for code ({type(exc).__name__}: {exc})")]
     return []
 
 

@@ -98,6 +98,8 @@ def scan_artifact(path: str | Path, display: str | None = None) -> ArtifactScan:
             _scan_container(handle, display, None, 0, out, top_level=True)
     except OSError as exc:
         out.pickles.append(_unscannable(display, None, f"cannot be read: {exc.strerror or exc}"))
+    except Exception as exc:  # noqa: BLE001 - odd input must give a verdict (fail closed), never crash the gate
+        out.pickles.append(_unscannable(display, None, f"could not be analysed ({type(exc).__name__}: {exc})"))
     out.warnings.extend(f"{display}: {line.strip()}" for line in captured.getvalue().splitlines() if line.strip())
     return out
 
@@ -165,7 +167,7 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
 
     try:
         archive = RelaxedZipFile(handle, "r")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         out.pickles.append(_unscannable(display, member, f"is a damaged zip archive ({exc}); it cannot be scanned"))
         return
     with archive:
