@@ -111,6 +111,20 @@ def artifact(data: bytes) -> None:
         raise AssertionError(f"artifact finder gave {len(result.references)} references for one file")
 
 
+def model_file(data: bytes) -> None:
+    """The content scan of a committed model file: pickles in any container, and code in non-pickle formats."""
+    from gate.verify.model_code import scan_model_code
+    from gate.verify.pickles import SEVERITY_LEVELS, scan_artifact
+
+    path = _scratch_file(data)
+    for scan in scan_artifact(path, "fuzz.bin").pickles:
+        if scan.severity not in SEVERITY_LEVELS:
+            raise AssertionError(f"severity {scan.severity!r} is not on the scale")
+    for fmt in ("keras-zip", "hdf5", "onnx", "gguf"):
+        scan_model_code(path, "fuzz.bin", fmt)
+    scan_model_code(path, "saved_model.pb", "protobuf")
+
+
 _SCRATCH = os.path.join(tempfile.mkdtemp(prefix="model-gate-fuzz-"), "input.bin")
 
 
@@ -254,6 +268,7 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("artifact", artifact, (), ("tests/fixtures/signed-models/**/*",),
            ("\x80\x02", "PK\x03\x04", "\x93NUMPY\x01\x00", "GGUF", "\x89HDF\r\n\x1a\n", "version https://git-lfs",
             "data.pkl", "{\"__metadata__\":")),
+    Target("model_file", model_file),
     Target("sarif", sarif),
     Target("json_report", json_report),
     Target("github", github),
