@@ -148,6 +148,9 @@ class Walker:
             self.result.unresolved.append(f"import of a computed name ({_describe(module)}, {_describe(name)})")
             stack.append(_Opaque("computed import"))
             return
+        if not is_identifier_path(module) or not is_identifier_path(name):
+            # An unpickler fails to import this (`) 2024 Foo` from a text file read as opcodes) and stops here.
+            raise WalkError(f"import of {module!r}.{name!r}, which is not a module path")
         value = Global(module, name)
         self.result.globals.setdefault(value, Usage())
         stack.append(value)
