@@ -102,7 +102,7 @@ class ModelCode:
     """Where inside the file: the archive member, layer name, node or metadata key."""
     kind: str
     """What was found: keras-lambda, tf-pyfunc, tf-file-op, onnx-custom-op, onnx-external-data,
-    gguf-template-call, archive-path-traversal."""
+    gguf-template-call, torchscript-custom-op, archive-path-traversal, unreadable."""
     detail: str
     """One sentence naming what was found and where."""
     severity: str = "error"

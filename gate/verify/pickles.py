@@ -24,6 +24,7 @@ import contextlib
 import io
 import mmap
 import os
+import re
 import tempfile
 import zipfile
 import zlib
@@ -196,6 +197,8 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                 out.pickles.append(_unscannable(display, _member(member, name),
                                                 f"cannot be read from the archive ({exc})"))
                 continue
+            if "/code/" in name and name.endswith(".py"):
+                out.code += torchscript_custom_ops(display, _member(member, name), archive, info)
             kind = sniff(head, complete=len(head) < SNIFF_BYTES)
             if kind == "unknown" or (kind == "npy" and not _npy_holds_objects(head)):
                 continue  # only object arrays hold a pickle; plain arrays are never copied out
@@ -209,6 +212,30 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                     continue
                 copy.seek(0)
                 _scan_container(copy, display, _member(member, name), depth + 1, out)
+
+
+# Operator namespaces torch and its own libraries register; any other needs a custom native library loaded.
+_TORCH_OP_NAMESPACES = frozenset({"aten", "prim", "quantized", "_quantized", "profiler", "_caffe2", "cuda", "rngprim",
+                                  "torchvision", "image", "quantized_decomposed", "mkldnn", "onednn", "_test",
+                                  "fbgemm", "_nested", "inductor", "higher_order"})
+_TORCH_OPS = re.compile(r"\btorch\.(ops|classes)\.([A-Za-z_]\w*)")
+
+
+def torchscript_custom_ops(display: str, member: str, archive, info) -> list[ModelCode]:
+    """TorchScript code (`<prefix>/code/**/*.py`) calling operators or classes of a custom namespace."""
+    if info.file_size > _SPOOL_IN_MEMORY:
+        return [ModelCode(display, member, "unreadable", f"{display} ({member}) is too large to read",
+                          severity="warning")]
+    try:
+        with archive.open(info) as stream:
+            text = stream.read().decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return []
+    custom = sorted({f"torch.{kind}.{namespace}" for kind, namespace in _TORCH_OPS.findall(text)
+                     if namespace not in _TORCH_OP_NAMESPACES})
+    return [ModelCode(display, member, "torchscript-custom-op",
+                      f"TorchScript code {member} in {display} calls `{name}`, a custom operator namespace that only "
+                      "runs with its native library loaded", severity="warning") for name in custom]
 
 
 def _scan_tar(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:

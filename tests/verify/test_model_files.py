@@ -430,3 +430,14 @@ def verdict_findings(scan):
 
     return pickle_findings([scan], malicious_at="likely_unsafe", suspicious_at="suspicious", path="x.pkl", line=1,
                            reference=0)
+
+
+def test_torchscript_code_calling_a_custom_operator_namespace_is_a_warning(tmp_path):
+    code = b"def forward(self, x: Tensor) -> Tensor:\n  y = torch.ops.aten.relu(x)\n  return torch.ops.evil_ns.run(y)\n"
+    path = tmp_path / "scripted.pt"
+    path.write_bytes(ms.zip_bytes({"m/data.pkl": ms.benign_state_dict(), "m/code/__torch__/m.py": code,
+                                   "m/constants.pkl": pickle.dumps((), protocol=2)}))
+    scan = scan_artifact(path)
+    assert [(c.kind, c.member, c.severity) for c in scan.code] == [
+        ("torchscript-custom-op", "m/code/__torch__/m.py", "warning")]
+    assert "`torch.ops.evil_ns`" in scan.code[0].detail
