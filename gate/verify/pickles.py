@@ -96,7 +96,7 @@ def scan_artifact(path: str | Path, display: str | None = None) -> ArtifactScan:
     try:
         # No library may print onto model-gate's stdout (a JSON report must stay parsable): capture, then warn.
         with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), open(path, "rb") as handle:
-            _scan_container(handle, display, None, 0, out, top_level=True)
+            _scan_container(handle, display, None, 0, out, mappable=True)
     except OSError as exc:
         out.pickles.append(_unscannable(display, None, f"cannot be read: {exc.strerror or exc}"))
     except Exception as exc:  # noqa: BLE001 - odd input must give a verdict (fail closed), never crash the gate
@@ -119,8 +119,10 @@ def _member(outer: str | None, inner: str) -> str:
 
 
 def _scan_container(handle, display: str, member: str | None, depth: int, out: ArtifactScan, *,
-                    top_level: bool = False) -> None:
-    """Dispatch on the content of `handle` (positioned at 0): archive, compressed wrapper, .npy or pickle."""
+                    mappable: bool = False) -> None:
+    """Dispatch on the content of `handle` (positioned at 0): archive, compressed wrapper, .npy or pickle.
+
+    `mappable`: `handle` is a real file, so big opcode arguments are read as views of a memory map."""
     head = handle.read(SNIFF_BYTES)
     handle.seek(0)
     complete = len(head) < SNIFF_BYTES
@@ -147,7 +149,7 @@ def _scan_container(handle, display: str, member: str | None, depth: int, out: A
     if is_safetensors(head, handle) and not looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False):
         return  # a safetensors header whose length bytes happen to read as PROTO
     limit = _LEGACY_TORCH_PICKLES if head.startswith(_LEGACY_TORCH_PREFIX) else _MAX_STACKED_PICKLES
-    out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=top_level, nesting=depth))
+    out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=mappable, nesting=depth))
     # A pickle with a zip appended: `pickle.load` reads the pickle, `torch.load` the zip. Both are scanned.
     handle.seek(0)
     try:
@@ -211,7 +213,8 @@ def _scan_zip(handle, display: str, member: str | None, depth: int, out: Artifac
                                                     f"cannot be read from the archive ({exc})"))
                     continue
                 copy.seek(0)
-                _scan_container(copy, display, _member(member, name), depth + 1, out)
+                _scan_container(copy, display, _member(member, name), depth + 1, out,
+                                mappable=not isinstance(copy, io.BytesIO))
 
 
 # Operator namespaces torch and its own libraries register; any other needs a custom native library loaded.
@@ -262,7 +265,8 @@ def _scan_tar(handle, display: str, member: str | None, depth: int, out: Artifac
                 with stream, _spooled(info.size) as copy:
                     _copy_bounded(stream, copy, _MAX_MEMBER)
                     copy.seek(0)
-                    _scan_container(copy, display, _member(member, name), depth + 1, out)
+                    _scan_container(copy, display, _member(member, name), depth + 1, out,
+                                    mappable=not isinstance(copy, io.BytesIO))
         except (tarfile.TarError, OSError, ValueError, EOFError) as exc:
             out.pickles.append(_unscannable(display, member, f"is a damaged tar archive ({exc}); scanning stopped"))
 
@@ -293,7 +297,7 @@ def _scan_7z(handle, display: str, member: str | None, depth: int, out: Artifact
                     extracted = Path(directory) / name
                     if extracted.is_file() and not extracted.is_symlink():
                         with open(extracted, "rb") as copy:
-                            _scan_container(copy, display, _member(member, name), depth + 1, out)
+                            _scan_container(copy, display, _member(member, name), depth + 1, out, mappable=True)
     except Exception as exc:  # noqa: BLE001 - py7zr raises many types; odd input must give a verdict
         out.pickles.append(_unscannable(display, member, f"is a 7z archive that cannot be read ({exc})"))
 
@@ -322,7 +326,7 @@ def _scan_compressed(handle, kind: str, display: str, member: str | None, depth:
         if not copy.tell():
             return
         copy.seek(0)
-        _scan_container(copy, display, inner, depth + 1, out, top_level=True)
+        _scan_container(copy, display, inner, depth + 1, out, mappable=True)
 
 
 def _has_fileno(handle) -> bool:
