@@ -126,6 +126,20 @@ def artifact(data: bytes) -> None:
         raise AssertionError(f"artifact finder gave {len(result.references)} references for one file")
 
 
+def model_file(data: bytes) -> None:
+    """The content scan of a committed model file: pickles in any container, and code in non-pickle formats."""
+    from gate.verify.model_code import scan_model_code
+    from gate.verify.pickles import SEVERITY_LEVELS, scan_artifact
+
+    path = _scratch_file(data)
+    for scan in scan_artifact(path, "fuzz.bin").pickles:
+        if scan.severity not in SEVERITY_LEVELS:
+            raise AssertionError(f"severity {scan.severity!r} is not on the scale")
+    for fmt in ("keras-zip", "hdf5", "onnx", "gguf"):
+        scan_model_code(path, "fuzz.bin", fmt)
+    scan_model_code(path, "saved_model.pb", "protobuf")
+
+
 _SCRATCH = os.path.join(tempfile.mkdtemp(prefix="model-gate-fuzz-"), "input.bin")
 
 
@@ -276,6 +290,7 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
             "model_id: ", "C = ", "from yaml import load as l\n")),
     Target("sniffed_config", sniffed_config, (), ("tests/fixtures/discover/config-extensionless/**/*",),
            ("model_name_or_path: ", "{\"model\": ", "hub_model_id: ", "\\u006d", "${a.b}")),
+    Target("model_file", model_file),
     Target("sarif", sarif),
     Target("json_report", json_report),
     Target("github", github),

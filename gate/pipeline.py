@@ -94,6 +94,7 @@ def run_scan(options: ScanOptions) -> Report:
 
     content = check_content(policy, references, options, verify_mode, prior_findings=findings)
     references, findings = content.references, findings + list(content.findings)
+    warnings += tuple(content.warnings)
     if content.signatures or content.pickles_scanned:
         extra["content"] = content.stats()
 

@@ -7,7 +7,7 @@ and nothing is ever loaded: only the first few kilobytes are inspected and the r
 from __future__ import annotations
 
 import hashlib
-import json
+import re
 import struct
 import zipfile
 
@@ -15,7 +15,7 @@ from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, 
 
 ARTIFACT_SUFFIXES = frozenset({
     ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
-    ".gguf", ".safetensors", ".pb",
+    ".gguf", ".safetensors", ".pb", ".hdf5",
 })
 
 _HEAD_BYTES = 64 * 1024
@@ -26,28 +26,36 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
-def detect_format(head: bytes, absolute: str) -> str:
-    """The file's format from its first bytes (and, for zips, its member names)."""
+def detect_format(head: bytes, absolute: str, *, require_import: bool = False) -> str:
+    """The file's format from its content (for zips, their member names; for compressed wrappers, what they hold).
+
+    `require_import`: for files whose name does not say "model", a protocol 0/1 pickle must import something.
+    """
+    from gate.verify.containers import COMPRESSED_KINDS, looks_like_pickle, sniff
+
     if not head:
         return "empty"
     if head.startswith(_LFS_POINTER):
         return "git-lfs-pointer"
-    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
-        return "pickle"
-    if head.startswith(_ZIP_MAGIC):
+    complete = len(head) < _HEAD_BYTES
+    if _is_safetensors(head, absolute):
+        # A safetensors header can start with bytes that read as PROTO; only a full decode makes it a pickle.
+        return "pickle" if looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False) else "safetensors"
+    kind = sniff(head, complete=complete, require_import=require_import)
+    if kind == "pickle":
+        return "pickle"  # a pickle followed by a zip is a pickle too: pickle.load reads it as one
+    if kind == "zip":
         return _zip_format(absolute)
-    if head.startswith(_NUMPY_MAGIC):
+    if kind == "npy":
         return _numpy_format(head)
+    if kind in COMPRESSED_KINDS:
+        return _compressed_format(kind, head)
+    if kind in ("tar", "7z"):
+        return kind
     if head.startswith(_GGUF_MAGIC):
         return "gguf"
     if head.startswith(_HDF5_MAGIC):
         return "hdf5"
-    if _is_safetensors(head):
-        return "safetensors"
-    if head[:1] in (b"(", b"}", b"]") or head[:2] in (b"cc", b"c_"):
-        # Protocol 0/1 pickles start with MARK, EMPTY_DICT/LIST or a GLOBAL opcode.
-        if head.rstrip().endswith(b".") and len(head) < _HEAD_BYTES:
-            return "pickle"
     if _looks_like_onnx(head):
         return "onnx"
     if _looks_like_protobuf(head):
@@ -55,11 +63,26 @@ def detect_format(head: bytes, absolute: str) -> str:
     return "unknown"
 
 
+def _compressed_format(kind: str, head: bytes) -> str:
+    """A compressed wrapper (joblib's `compress=`): `pickle` when the first inflated bytes decode as one."""
+    import io
+
+    from gate.verify.containers import inflate, looks_like_pickle
+
+    inflated = io.BytesIO()
+    try:
+        inflate(kind, io.BytesIO(head), inflated, _HEAD_BYTES * 64)
+    except (ValueError, OSError, EOFError, ImportError, RuntimeError, Exception):  # noqa: BLE001 - a sniff only
+        pass
+    data = inflated.getvalue()[:_HEAD_BYTES]
+    return "pickle" if looks_like_pickle(data, complete=len(data) < _HEAD_BYTES) else "compressed"
+
+
 def _zip_format(absolute: str) -> str:
     try:
         with zipfile.ZipFile(absolute) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return "zip"
     if any(name.endswith("/data.pkl") or name == "data.pkl" for name in names):
         return "pytorch-zip"  # torch.save's zip format: a pickle plus tensor storages
@@ -86,19 +109,14 @@ def _numpy_format(head: bytes) -> str:
     return "numpy-pickle" if b"'|O'" in header or b'"|O"' in header else "numpy"
 
 
-def _is_safetensors(head: bytes) -> bool:
-    """8-byte little-endian header length, then a JSON object of that length."""
-    if len(head) < 10:
+def _is_safetensors(head: bytes, absolute: str) -> bool:
+    from gate.verify.containers import is_safetensors
+
+    try:
+        with open(absolute, "rb") as handle:
+            return is_safetensors(head, handle)
+    except OSError:
         return False
-    (length,) = struct.unpack("<Q", head[:8])
-    if not 2 <= length <= 100_000_000 or head[8:9] != b"{":
-        return False
-    if 8 + length <= len(head):
-        try:
-            return isinstance(json.loads(head[8:8 + length]), dict)
-        except (ValueError, UnicodeDecodeError):
-            return False
-    return True  # a header longer than what we read: the length and the '{' are evidence enough
 
 
 def _looks_like_onnx(head: bytes) -> bool:
@@ -111,6 +129,72 @@ def _looks_like_protobuf(head: bytes) -> bool:
     """A plausible first protobuf tag: field 1..15 with wire type 0 (varint) or 2 (length-delimited)."""
     first = head[0]
     return (first & 0x7) in (0, 2) and 1 <= (first >> 3) <= 15
+
+
+_PEEK_MEMBERS = 256
+_PEEK_INFLATED = 64 << 20
+
+
+def archive_holds_model_files(absolute: str) -> bool:
+    """A bounded look into an archive (or compressed archive): a member named like a model file, or one whose
+    first bytes are a pickle or a nested archive. 7z and archives too large to peek into count as holding one."""
+    import io
+    import tarfile
+
+    from gate.verify.containers import SNIFF_BYTES, inflate, sniff
+
+    def member_is_model(name: str, head: bytes) -> bool:
+        return file_suffix(name).lower() in ARTIFACT_SUFFIXES or \
+            sniff(head, complete=len(head) < SNIFF_BYTES, require_import=True) not in ("unknown", "npy")
+
+    try:
+        with open(absolute, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            kind = sniff(head, complete=len(head) < SNIFF_BYTES)
+            handle.seek(0)
+            if kind == "zip":
+                with zipfile.ZipFile(handle) as archive:
+                    for info in archive.infolist()[:_PEEK_MEMBERS]:
+                        if file_suffix(info.filename).lower() in ARTIFACT_SUFFIXES:
+                            return True
+                        with archive.open(info) as member:
+                            if member_is_model(info.filename, member.read(SNIFF_BYTES)):
+                                return True
+                return False
+            if kind == "7z":
+                return True
+            stream = handle
+            if kind not in ("tar", "zip"):
+                inflated = io.BytesIO()
+                try:
+                    inflate(kind, handle, inflated, _PEEK_INFLATED)
+                except ValueError:
+                    return True  # too large to peek into: say it may hold one
+                stream = inflated
+                stream.seek(0)
+                if sniff(stream.read(SNIFF_BYTES), complete=True) != "tar":
+                    return False
+                stream.seek(0)
+            with tarfile.open(fileobj=stream, mode="r:") as archive:
+                for count, info in enumerate(archive):
+                    if count >= _PEEK_MEMBERS:
+                        break
+                    if info.isfile():
+                        member = archive.extractfile(info)
+                        if member is not None and member_is_model(info.name, member.read(SNIFF_BYTES)):
+                            return True
+    except Exception:  # noqa: BLE001 - a damaged archive under an odd name is not reported as a model file
+        return False
+    return False
+
+
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+
+
+def lfs_oid(head: bytes) -> str | None:
+    """The `oid sha256:<64 hex>` of a Git LFS pointer: the sha256 of the file it stands for."""
+    match = _LFS_OID.search(head[:1024])
+    return match.group(1).decode() if match else None
 
 
 def sha256_of(absolute: str) -> str:
@@ -128,18 +212,31 @@ class ArtifactFinder(Finder):
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in ARTIFACT_SUFFIXES
 
+    def is_model_file(self, reference: Reference, absolute: str) -> bool:
+        """For a file whose name does not say "model": a pickle, a model zip, or an archive holding a model file."""
+        if reference.format in ("pickle", "pytorch-zip", "keras-zip"):
+            return True
+        if reference.format in ("zip", "tar", "7z", "compressed"):
+            return archive_holds_model_files(absolute)
+        return False
+
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         try:
             with open(file.absolute, "rb") as handle:
                 head = handle.read(_HEAD_BYTES)
-            file_format = detect_format(head, file.absolute)
+            file_format = detect_format(head, file.absolute, require_import=not self.accepts(file.path))
             digest = sha256_of(file.absolute)
         except OSError as exc:
             return FileResult(warnings=(ScanWarning(file.path, f"cannot read artifact: {exc.strerror}"),))
         warnings = ()
         if file_format == "git-lfs-pointer":
-            warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its real format "
-                                               "cannot be checked here (fetch LFS objects before scanning)"),)
+            oid = lfs_oid(head)
+            if oid:
+                digest = oid  # the model file's own sha256: what an `artifacts` entry pins, not the pointer text
+            warnings = (ScanWarning(file.path, "Git LFS pointer, not the model file itself: its content cannot be "
+                                               "checked here (fetch LFS objects before scanning); the policy's "
+                                               "format rules judge it by its suffix"
+                                               + (", and its sha256 is the pointer's oid" if oid else "")),)
         reference = Reference(
             kind="artifact",
             source="local",

@@ -321,13 +321,16 @@ def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
 
 
 def _starts_like_a_model_file(absolute: str) -> bool:
-    """A pickle's PROTO opcode (protocol 2-5) or a zip's magic in the first bytes."""
+    """A pickle of any protocol that imports something, a zip, or a compressed wrapper, by content."""
+    from gate.verify.containers import COMPRESSED_KINDS, SNIFF_BYTES, sniff
+
     try:
         with open(absolute, "rb") as handle:
-            head = handle.read(4)
+            head = handle.read(SNIFF_BYTES)
     except OSError:
         return False
-    return (head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or head == b"PK\x03\x04"
+    kind = sniff(head, complete=len(head) < SNIFF_BYTES, require_import=True)
+    return kind in ("pickle", "zip", "tar", "7z") or kind in COMPRESSED_KINDS
 
 
 _SHEBANG = re.compile(rb"^#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[A-Za-z0-9_.+-]+)")
@@ -371,10 +374,11 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
     url_only = not accepting
     if url_only and _starts_like_a_model_file(file.absolute):
         # Loading code can `torch.load("weights.dat")`: a pickle or a torch zip under any name is a model file
-        # (issue 8: evasion). Other zips (`.docx`, `.jar`, ...) are not reported.
+        # (issue 8: evasion), and so is an archive that holds one (issue 14). Other zips (`.docx`, `.jar`, ...)
+        # are not reported.
         found: list[Reference] = []
         _run(artifact_finder, file, "", repo_paths, found, warnings)
-        if any(reference.format in ("pickle", "pytorch-zip") for reference in found):
+        if any(artifact_finder.is_model_file(reference, file.absolute) for reference in found):
             return True, FileResult(tuple(found), tuple(warnings))
         warnings.clear()
     if url_only:

@@ -15,10 +15,12 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from gate.discover.hubids import is_pinned
+from gate.discover.interface import ScanWarning
 from gate.policy.globs import is_glob, match_path
 from gate.policy.interface import Finding
 from gate.verify.content_interface import ContentOutcome, SignatureCheck, SignatureSpec
-from gate.verify.pickles import may_hold_pickles, pickle_findings, scan_file, thresholds
+from gate.verify.model_code import scan_model_code
+from gate.verify.pickles import may_hold_pickles, pickle_findings, scan_artifact, scan_file, thresholds
 from gate.verify.signatures import (
     HUB_DOWNLOAD_METADATA,
     signature_spec,
@@ -46,6 +48,7 @@ def check_content(policy, references, options, mode: str | None, prior_findings=
             findings=local.findings + hub.findings,
             signatures=local.signatures + hub.signatures,
             pickles_scanned=local.pickles_scanned + hub.pickles_scanned,
+            warnings=local.warnings,
         )
     else:
         outcome = replace(outcome, findings=outcome.findings + tuple(_unchecked_hub_signatures(policy, references)))
@@ -88,13 +91,21 @@ def check_local_artifacts(policy, references, options) -> ContentOutcome:
     findings: list[Finding] = []
     malicious_at, suspicious_at = thresholds(policy.defaults)
     scanned = 0
+    warnings: list = []
     for index, reference in enumerate(references):
-        if reference.kind != "artifact" or not may_hold_pickles(reference.path, reference.format):
+        if reference.kind != "artifact" or reference.format in _NOTHING_TO_OPEN:
             continue
-        scanned += 1
-        scans = scan_file(root / reference.path, display=reference.path)
-        findings += pickle_findings(scans, malicious_at=malicious_at, suspicious_at=suspicious_at,
-                                    path=reference.path, line=reference.line, reference=index)
+        if may_hold_pickles(reference.path, reference.format):
+            scanned += 1
+            scan = scan_artifact(root / reference.path, display=reference.path)
+            findings += pickle_findings(scan.pickles, malicious_at=malicious_at, suspicious_at=suspicious_at,
+                                        path=reference.path, line=reference.line, reference=index)
+            code = list(scan.code)
+            warnings += [ScanWarning(reference.path, text) for text in scan.warnings]
+        else:
+            code = []
+        code += scan_model_code(str(root / reference.path), reference.path, reference.format)
+        findings += model_code_findings(code, path=reference.path, line=reference.line, reference=index)
 
     checks: list[SignatureCheck] = []
     required = _signed_directories(policy, references, root)
@@ -107,7 +118,28 @@ def check_local_artifacts(policy, references, options) -> ContentOutcome:
                 for i in members:
                     references[i] = replace(references[i], signature=check.to_json())
                 findings += signature_findings(check, spec, reference=members[0] if members else None)
-    return ContentOutcome(tuple(references), tuple(findings), tuple(checks), scanned)
+    return ContentOutcome(tuple(references), tuple(findings), tuple(checks), scanned, tuple(warnings))
+
+
+# Formats whose bytes cannot hold code: nothing to open (a Git LFS pointer is judged by its suffix in the policy).
+_NOTHING_TO_OPEN = frozenset({"safetensors", "numpy", "empty", "git-lfs-pointer"})
+
+
+def model_code_findings(code, *, path: str | None, line: int | None, reference: int | None) -> list[Finding]:
+    """One unsafe-model-code finding per file, naming every piece of code and where it is."""
+    if not code:
+        return []
+    from gate.policy.rules import rule_module
+
+    rule = rule_module("unsafe-model-code").RULE
+    severity = "error" if any(c.severity == "error" for c in code) else "warning"
+    shown = "; ".join(c.detail for c in code[:5]) + (f"; and {len(code) - 5} more" if len(code) > 5 else "")
+    return [rule.finding(
+        message=shown,
+        remediation=(f"Do not load {code[0].path} until the code it carries is reviewed: {rule.fix}"),
+        path=path, line=line, reference=reference, severity=severity,
+        details={"code": [{"kind": c.kind, "where": c.member, "detail": c.detail, "severity": c.severity}
+                          for c in code]})]
 
 
 def _signed_directories(policy, references, root: Path) -> dict[str, SignatureSpec]:

@@ -81,11 +81,31 @@ class PickleScan:
     triggers: tuple[str, ...] = ()
     """The offending imports and calls, as fickling prints them (`from posix import system`, `eval(...)`)."""
     messages: tuple[str, ...] = ()
-    """fickling's explanations, most severe first."""
+    """The analysis' explanations, most severe first."""
+    unanalysable: str | None = None
+    """Why the stream could not be analysed (an unknown opcode, a damaged archive, ...); None when it was.
+    Such a stream is never clean: it becomes an `unanalysable-model-file` finding (error)."""
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.member}" if self.member else self.path
+
+
+@dataclass(frozen=True)
+class ModelCode:
+    """Code (or an escape) in a model file that is not a pickle: a Keras Lambda layer, a TF PyFunc op, an ONNX
+    custom-op domain or external-data path outside the model, a GGUF chat template reaching past Jinja, an
+    archive member extracted outside its directory."""
+
+    path: str
+    member: str | None
+    """Where inside the file: the archive member, layer name, node or metadata key."""
+    kind: str
+    """What was found: keras-lambda, tf-pyfunc, tf-file-op, onnx-custom-op, onnx-external-data,
+    gguf-template-call, torchscript-custom-op, archive-path-traversal, unreadable."""
+    detail: str
+    """One sentence naming what was found and where."""
+    severity: str = "error"
 
 
 @dataclass(frozen=True)
@@ -98,6 +118,8 @@ class ContentOutcome:
     """Every signature checked, verified or not (for the report's `extra`)."""
     pickles_scanned: int = 0
     """Files opened by the pickle scan."""
+    warnings: tuple = ()
+    """ScanWarnings raised while scanning content (e.g. text a library printed, captured off stdout)."""
 
     def stats(self) -> dict:
         return {

@@ -1,34 +1,47 @@
-"""Scan pickle-based model files statically with fickling. Nothing is ever unpickled, imported or run.
+"""Scan model files statically for pickles that run code. Nothing is ever unpickled, imported or run.
 
 What is read, and why memory stays flat on multi-GB files:
-- PyTorch zip archives (`.bin/.pt/.pth/.ckpt`, TorchScript, `.npz`): only the pickle members are read
-  (`*.pkl`, `*.pickle`, `*.bin`, object-dtype `*.npy`), each streamed out of the archive (to a temporary
-  file when large, then scanned like a raw pickle); tensor storages (`archive/data/0`, ...) are never read.
+- Content decides what a file is (gate/verify/containers.py), never its name: zip archives (PyTorch,
+  TorchScript, `.npz`, any zip) member by member whatever the member's name, tar and 7z archives, nested
+  archives, zlib/gzip/bz2/lzma/xz/lz4 wrappers (compressed joblib), `.npy`, and pickles of every protocol,
+  including a pickle with a zip appended (both are scanned). Members are streamed out (to a temporary file
+  when large); PyTorch tensor storages (`archive/data/0`, ...) are never read: torch never unpickles them.
 - Legacy `torch.save` files: the five leading pickles; the raw storage bytes after them are not pickle.
-- Raw pickles (`.pkl`, `.joblib`, ...): fickling decodes opcode by opcode from the open file. Opcode
-  arguments larger than `_ZERO_COPY_MIN` (tensor or array blobs) are handed to fickling as zero-copy
-  views of a memory map, so a big binary blob costs address space, not resident memory.
-- `.npy`: only object arrays hold a pickle; for those the pickle after the header is scanned.
+- Pickles are walked opcode by opcode from the open file (gate/verify/pickle_walk.py). Opcode arguments
+  larger than `_ZERO_COPY_MIN` (tensor or array blobs) are zero-copy views of a memory map, so a big blob
+  costs address space, not resident memory; joblib's inline array bytes are stepped over.
 
-The analyzer is fickling's own analyses with its ML allowlist in place of "any non-stdlib import is
-unsafe", so an ordinary state_dict (`torch._utils._rebuild_tensor_v2`, `torch.FloatStorage`,
-`collections.OrderedDict`) is clean while `os.system`, `eval`, `getattr`/`importlib` chains and nested
-`pickle.loads` are reported with the offending imports and calls.
+Every global a pickle imports is judged against gate/verify/pickle_allowlist.py: what real checkpoints
+carry is clean, known code-execution primitives are `overtly_malicious`, a user's own class that is only
+instantiated (`__main__.MyNet`) is `suspicious`, any other callable `likely_unsafe` (fickling's severity
+scale, which the policy's `pickle_scan` thresholds name). A stream that cannot be decoded is reported as
+"could not be analysed" (rule unanalysable-model-file), never as clean and never as "dangerous code".
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import io
 import mmap
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from gate.verify.content_interface import PickleScan
+from gate.verify.containers import (
+    ARCHIVE_KINDS,
+    COMPRESSED_KINDS,
+    SNIFF_BYTES,
+    inflate,
+    is_safetensors,
+    looks_like_pickle,
+    sniff,
+    unsafe_member_name,
+)
+from gate.verify.content_interface import ModelCode, PickleScan
 
 # fickling's Severity names, lowercased, least to most severe; policy thresholds use these names.
 SEVERITY_LEVELS = (
@@ -43,10 +56,10 @@ DEFAULT_THRESHOLDS = {"malicious_at": "likely_unsafe", "suspicious_at": "suspici
 
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".mar"})
 """File names that may hold pickles. Content decides: a `.bin` that is neither zip nor pickle is skipped."""
-PICKLE_FORMATS = frozenset({"pickle", "pytorch-zip", "pytorch-legacy", "numpy-pickle", "joblib", "npz", "zip"})
+PICKLE_FORMATS = frozenset({"pickle", "pytorch-zip", "pytorch-legacy", "numpy-pickle", "joblib", "npz", "zip", "tar",
+                            "7z", "compressed", "keras-zip"})
 """Discovery's magic-byte formats that may hold pickles (`unknown` is decided by the file name)."""
 
-_ZIP_PICKLE_SUFFIXES = frozenset({".pkl", ".pickle", ".bin"})  # the members fickling's zip scan reads
 _ZERO_COPY_MIN = 1 << 20
 _SPOOL_IN_MEMORY = 16 << 20  # archive members up to this size are scanned from memory, larger ones from a temp file
 _MAX_MEMBER = 8 << 30
@@ -54,11 +67,9 @@ _MAX_STACKED_PICKLES = 1024
 # torch.save stores archive members uncompressed; a pickle member that inflates more than this many times its
 # compressed size is a zip bomb, refused before it costs disk and time (issue 8: resource limits).
 _MAX_INFLATION = 100
-# fickling decodes every opcode into memory (~300 bytes each) before analysing, and its interpreter gives up past
-# 1 M opcodes anyway; a genops read budget of ~4 reads per opcode keeps a hostile pickle near 350 MB (issue 8).
-_MAX_DECODE_READS = 4_000_000
+_MAX_DEPTH = 4  # archives inside archives: deeper nesting is reported, not opened
+_MIN_INFLATE_LIMIT = 1 << 30  # compressed wrappers may inflate this much whatever their ratio (zeros compress 1000x)
 _NPY_MAGIC = b"\x93NUMPY"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 # torch.save's legacy (non-zip) format starts with a pickled magic number; five pickles follow, then raw storage.
 _LEGACY_TORCH_PREFIX = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19."
 _LEGACY_TORCH_PICKLES = 5
@@ -72,70 +83,258 @@ def may_hold_pickles(path: str, fmt: str | None = None) -> bool:
 
 
 def scan_file(path: str | Path, display: str | None = None) -> list[PickleScan]:
-    """Every pickle stream in the file, with fickling's verdict. Empty when the file holds no pickle."""
+    """Every pickle stream in the file, with its verdict. Empty when the file holds no pickle."""
+    return scan_artifact(path, display).pickles
+
+
+def scan_artifact(path: str | Path, display: str | None = None) -> ArtifactScan:
+    """Every pickle stream in the file (in archives, compressed wrappers and polyglots too) and every
+    archive member that would be extracted outside its directory. Nothing is loaded or unpickled."""
     display = display or str(path)
+    out = ArtifactScan()
+    captured = io.StringIO()
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(_LEGACY_TORCH_PREFIX))
-            handle.seek(0)
-            if head.startswith(_ZIP_MAGICS):
-                return list(_scan_zip(handle, display))
-            if head.startswith(_NPY_MAGIC):
-                return _scan_npy(handle, display)
-            if not _looks_like_pickle(head, display):
-                return []
-            limit = _LEGACY_TORCH_PICKLES if head == _LEGACY_TORCH_PREFIX else _MAX_STACKED_PICKLES
-            return [_scan_stream(handle, display, None, limit=limit, mappable=True)]
+        # No library may print onto model-gate's stdout (a JSON report must stay parsable): capture, then warn.
+        with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured), open(path, "rb") as handle:
+            _scan_container(handle, display, None, 0, out, mappable=True)
     except OSError as exc:
-        return [_unscannable(display, None, f"cannot be read: {exc.strerror or exc}")]
+        out.pickles.append(_unscannable(display, None, f"cannot be read: {exc.strerror or exc}"))
+    except Exception as exc:  # noqa: BLE001 - odd input must give a verdict (fail closed), never crash the gate
+        out.pickles.append(_unscannable(display, None, f"could not be analysed ({type(exc).__name__}: {exc})"))
+    out.warnings.extend(f"{display}: {line.strip()}" for line in captured.getvalue().splitlines() if line.strip())
+    return out
 
 
-def _looks_like_pickle(head: bytes, display: str) -> bool:
-    if not head:
-        return False
-    if head[0] == 0x80:  # PROTO: every pickle of protocol 2 and later
-        return True
-    # Protocol 0/1 pickles start with an opcode too; only trust that for names that say "pickle".
-    import pickletools
+@dataclass
+class ArtifactScan:
+    """What the content scan of one committed file found."""
 
-    suffix = PurePosixPath(display).suffix.lower()
-    return suffix in {".pkl", ".pickle", ".joblib"} and chr(head[0]) in pickletools.code2op
+    pickles: list[PickleScan] = field(default_factory=list)
+    code: list[ModelCode] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def _scan_zip(handle, display: str) -> Iterator[PickleScan]:
+def _member(outer: str | None, inner: str) -> str:
+    return f"{outer}!/{inner}" if outer else inner
+
+
+def _scan_container(handle, display: str, member: str | None, depth: int, out: ArtifactScan, *,
+                    mappable: bool = False) -> None:
+    """Dispatch on the content of `handle` (positioned at 0): archive, compressed wrapper, .npy or pickle.
+
+    `mappable`: `handle` is a real file, so big opcode arguments are read as views of a memory map."""
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    complete = len(head) < SNIFF_BYTES
+    kind = sniff(head, complete=complete)
+    if kind in ARCHIVE_KINDS or kind in COMPRESSED_KINDS:
+        if depth >= _MAX_DEPTH:
+            out.pickles.append(_unscannable(display, member, f"nests archives deeper than {_MAX_DEPTH} levels; "
+                                                             "the innermost were not opened"))
+            return
+        if kind == "zip":
+            _scan_zip(handle, display, member, depth, out)
+        elif kind == "tar":
+            _scan_tar(handle, display, member, depth, out)
+        elif kind == "7z":
+            _scan_7z(handle, display, member, depth, out)
+        else:
+            _scan_compressed(handle, kind, display, member, depth, out)
+        return
+    if kind == "npy":
+        out.pickles.extend(_scan_npy(handle, display, member))
+        return
+    if kind != "pickle":
+        return
+    if is_safetensors(head, handle) and not looks_like_pickle(head, complete=complete, require_import=True, trust_proto=False):
+        return  # a safetensors header whose length bytes happen to read as PROTO
+    limit = _LEGACY_TORCH_PICKLES if head.startswith(_LEGACY_TORCH_PREFIX) else _MAX_STACKED_PICKLES
+    out.pickles.append(_scan_stream(handle, display, member, limit=limit, mappable=mappable, nesting=depth))
+    # A pickle with a zip appended: `pickle.load` reads the pickle, `torch.load` the zip. Both are scanned.
+    handle.seek(0)
+    try:
+        polyglot = zipfile.is_zipfile(handle)
+    except OSError:
+        polyglot = False
+    handle.seek(0)
+    if polyglot:
+        _scan_zip(handle, display, member, depth, out)
+
+
+def _spooled(size: int):
+    return tempfile.TemporaryFile(prefix="model-gate-") if size > _SPOOL_IN_MEMORY else io.BytesIO()
+
+
+def _scan_zip(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
     from fickling.loader import RelaxedZipFile  # fickling's lenient zip reader (ignores CRC like torch.load)
 
     try:
         archive = RelaxedZipFile(handle, "r")
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield _unscannable(display, None, f"is a damaged zip archive ({exc}); it cannot be scanned")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        out.pickles.append(_unscannable(display, member, f"is a damaged zip archive ({exc}); it cannot be scanned"))
         return
     with archive:
+        names = archive.namelist()
+        torch_prefixes = {name[: -len("data.pkl")] for name in names if name.endswith("/data.pkl")}
         for info in archive.infolist():
+            name = info.filename
+            if unsafe_member_name(name):
+                out.code.append(ModelCode(display, _member(member, name), "archive-path-traversal",
+                                          f"archive member `{name}` would be extracted outside the target "
+                                          "directory (path traversal)"))
             if info.is_dir():
                 continue
-            suffix = PurePosixPath(info.filename).suffix.lower()
-            if suffix not in _ZIP_PICKLE_SUFFIXES and suffix != ".npy":
-                continue
+            if any(name.startswith(prefix + "data/") and name[len(prefix) + 5:].isdigit() for prefix in torch_prefixes):
+                continue  # torch.load reads `<prefix>/data/<key>` as raw tensor storage, never as a pickle
             if info.file_size > _SPOOL_IN_MEMORY and info.file_size > _MAX_INFLATION * max(info.compress_size, 1):
                 ratio = info.file_size // max(info.compress_size, 1)
-                yield _unscannable(display, info.filename, f"inflates {ratio}x to {info.file_size >> 20} MiB "
-                                   "(a zip bomb?); it was not inflated or scanned")
+                out.pickles.append(_unscannable(display, _member(member, name),
+                                                f"inflates {ratio}x to {info.file_size >> 20} MiB (a zip bomb?); "
+                                                "it was not inflated or scanned"))
                 continue
-            large = info.file_size > _SPOOL_IN_MEMORY
-            with tempfile.TemporaryFile(prefix="model-gate-") if large else io.BytesIO() as copy:
+            try:
+                with archive.open(info) as stream:
+                    head = stream.read(SNIFF_BYTES)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                out.pickles.append(_unscannable(display, _member(member, name),
+                                                f"cannot be read from the archive ({exc})"))
+                continue
+            if "/code/" in name and name.endswith(".py"):
+                out.code += torchscript_custom_ops(display, _member(member, name), archive, info)
+            kind = sniff(head, complete=len(head) < SNIFF_BYTES)
+            if kind == "unknown" or (kind == "npy" and not _npy_holds_objects(head)):
+                continue  # only object arrays hold a pickle; plain arrays are never copied out
+            with _spooled(info.file_size) as copy:
                 try:
-                    with archive.open(info) as member:
-                        _copy_bounded(member, copy, _MAX_MEMBER)
-                except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-                    yield _unscannable(display, info.filename, f"cannot be read from the archive ({exc})")
+                    with archive.open(info) as stream:
+                        _copy_bounded(stream, copy, _MAX_MEMBER)
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+                    out.pickles.append(_unscannable(display, _member(member, name),
+                                                    f"cannot be read from the archive ({exc})"))
                     continue
                 copy.seek(0)
-                if suffix == ".npy":
-                    yield from _scan_npy(copy, display, info.filename)
-                elif copy.read(1):
+                _scan_container(copy, display, _member(member, name), depth + 1, out,
+                                mappable=not isinstance(copy, io.BytesIO))
+
+
+# Operator namespaces torch and its own libraries register; any other needs a custom native library loaded.
+_TORCH_OP_NAMESPACES = frozenset({"aten", "prim", "quantized", "_quantized", "profiler", "_caffe2", "cuda", "rngprim",
+                                  "torchvision", "image", "quantized_decomposed", "mkldnn", "onednn", "_test",
+                                  "fbgemm", "_nested", "inductor", "higher_order"})
+_TORCH_OPS = re.compile(r"\btorch\.(ops|classes)\.([A-Za-z_]\w*)")
+
+
+def torchscript_custom_ops(display: str, member: str, archive, info) -> list[ModelCode]:
+    """TorchScript code (`<prefix>/code/**/*.py`) calling operators or classes of a custom namespace."""
+    if info.file_size > _SPOOL_IN_MEMORY:
+        return [ModelCode(display, member, "unreadable", f"{display} ({member}) is too large to read",
+                          severity="warning")]
+    try:
+        with archive.open(info) as stream:
+            text = stream.read().decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return []
+    custom = sorted({f"torch.{kind}.{namespace}" for kind, namespace in _TORCH_OPS.findall(text)
+                     if namespace not in _TORCH_OP_NAMESPACES})
+    return [ModelCode(display, member, "torchscript-custom-op",
+                      f"TorchScript code {member} in {display} calls `{name}`, a custom operator namespace that only "
+                      "runs with its native library loaded", severity="warning") for name in custom]
+
+
+def _scan_tar(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+    import tarfile
+
+    try:
+        archive = tarfile.open(fileobj=handle, mode="r:")
+    except (tarfile.TarError, OSError, ValueError, EOFError) as exc:
+        out.pickles.append(_unscannable(display, member, f"is a damaged tar archive ({exc}); it cannot be scanned"))
+        return
+    with archive:
+        try:
+            for info in archive:
+                name = info.name
+                if unsafe_member_name(name) or ((info.issym() or info.islnk()) and unsafe_member_name(info.linkname)):
+                    out.code.append(ModelCode(display, _member(member, name), "archive-path-traversal",
+                                              f"archive member `{name}` would be written outside the target "
+                                              "directory (path traversal or an escaping link)"))
+                if not info.isfile():
+                    continue
+                stream = archive.extractfile(info)
+                if stream is None:
+                    continue
+                with stream, _spooled(info.size) as copy:
+                    _copy_bounded(stream, copy, _MAX_MEMBER)
                     copy.seek(0)
-                    yield _scan_stream(copy, display, info.filename, mappable=large)
+                    _scan_container(copy, display, _member(member, name), depth + 1, out,
+                                    mappable=not isinstance(copy, io.BytesIO))
+        except (tarfile.TarError, OSError, ValueError, EOFError) as exc:
+            out.pickles.append(_unscannable(display, member, f"is a damaged tar archive ({exc}); scanning stopped"))
+
+
+def _scan_7z(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+    try:
+        import py7zr
+    except ImportError:
+        out.pickles.append(_unscannable(display, member, "is a 7z archive and py7zr is not installed (pip install "
+                                                         "py7zr); its members were not scanned"))
+        return
+    try:
+        with py7zr.SevenZipFile(handle, "r") as archive:
+            entries = archive.list()
+            for entry in entries:
+                if unsafe_member_name(entry.filename):
+                    out.code.append(ModelCode(display, _member(member, entry.filename), "archive-path-traversal",
+                                              f"archive member `{entry.filename}` would be extracted outside the "
+                                              "target directory (path traversal)"))
+            if sum(e.uncompressed or 0 for e in entries) > _MAX_MEMBER:
+                out.pickles.append(_unscannable(display, member, "is a 7z archive that inflates past "
+                                                                 f"{_MAX_MEMBER >> 30} GiB; it was not inflated"))
+                return
+            with tempfile.TemporaryDirectory(prefix="model-gate-7z-") as directory:
+                safe = [e.filename for e in entries if not e.is_directory and not unsafe_member_name(e.filename)]
+                archive.extract(path=directory, targets=safe)
+                for name in safe:
+                    extracted = Path(directory) / name
+                    if extracted.is_file() and not extracted.is_symlink():
+                        with open(extracted, "rb") as copy:
+                            _scan_container(copy, display, _member(member, name), depth + 1, out, mappable=True)
+    except Exception as exc:  # noqa: BLE001 - py7zr raises many types; odd input must give a verdict
+        out.pickles.append(_unscannable(display, member, f"is a 7z archive that cannot be read ({exc})"))
+
+
+def _scan_compressed(handle, kind: str, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+    """joblib's zlib/gzip/bz2/lzma/xz/lz4 wrappers (and any compressed stream): inflate bounded, then scan.
+
+    A stream that is damaged part-way is scanned as far as it inflates: a loader would have unpickled (and run)
+    that much before failing. Bytes that only looked compressed inflate to nothing and give no finding."""
+    inner = _member(member, f"<{kind}>")
+    size = os.fstat(handle.fileno()).st_size if _has_fileno(handle) else len(handle.getbuffer())
+    limit = min(_MAX_MEMBER, max(_MIN_INFLATE_LIMIT, _MAX_INFLATION * 10 * size))
+    with tempfile.TemporaryFile(prefix="model-gate-") as copy:
+        try:
+            inflate(kind, handle, copy, limit)
+        except ImportError:
+            out.pickles.append(_unscannable(display, inner, f"is {kind}-compressed and the `{kind}` package is not "
+                                                            "installed; it was not decompressed or scanned"))
+            return
+        except ValueError as exc:
+            if "inflates past" in str(exc):
+                out.pickles.append(_unscannable(display, inner, f"cannot be decompressed ({exc})"))
+                return
+        except (OSError, EOFError, zlib.error, RuntimeError):
+            pass  # damaged part-way: what inflated is scanned below
+        if not copy.tell():
+            return
+        copy.seek(0)
+        _scan_container(copy, display, inner, depth + 1, out, mappable=True)
+
+
+def _has_fileno(handle) -> bool:
+    try:
+        handle.fileno()
+        return True
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return False
 
 
 def _copy_bounded(source, target, limit: int) -> None:
@@ -146,6 +345,23 @@ def _copy_bounded(source, target, limit: int) -> None:
         if copied > limit:
             raise ValueError(f"member inflates past {limit >> 30} GiB")
         target.write(chunk)
+
+
+def _npy_holds_objects(head: bytes) -> bool:
+    """From an .npy's first bytes: an object dtype (or a header too odd to tell) means a pickle follows."""
+    import ast
+    import struct
+
+    try:
+        if head[6] == 1:
+            (length,) = struct.unpack("<H", head[8:10])
+            text = head[10:10 + length]
+        else:
+            (length,) = struct.unpack("<I", head[8:12])
+            text = head[12:12 + length]
+        return "O" in str(ast.literal_eval(text.decode("latin-1"))["descr"])
+    except (IndexError, struct.error, ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
+        return True
 
 
 def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleScan]:
@@ -162,7 +378,7 @@ def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleSca
         (header_length,) = struct.unpack(length_format, handle.read(length_size))
         header = ast.literal_eval(handle.read(header_length).decode("latin-1"))
         descr = header["descr"]
-    except (struct.error, ValueError, SyntaxError, KeyError, TypeError):
+    except (struct.error, ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
         return [_unscannable(display, member, "has an unreadable .npy header")]
     if "O" not in str(descr):
         return []
@@ -170,118 +386,101 @@ def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleSca
 
 
 def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_STACKED_PICKLES,
-                 mappable: bool = False) -> PickleScan:
-    """Decode and analyse the stacked pickles starting at the stream's position."""
-    from fickling.analysis import Severity, check_safety
-    from fickling.exception import ResourceExhaustionError
-    from fickling.fickle import EmptyPickleError, Pickled, PickleDecodeError
+                 mappable: bool = False, nesting: int = 0) -> PickleScan:
+    """Walk the stacked pickles starting at the stream's position and judge every global they import."""
+    from gate.verify.pickle_walk import ResourceLimit, Walker, WalkError, WalkResult
 
     stream = _ZeroCopyReader(handle) if mappable else handle
-    budget = _DecodeBudget(stream, _MAX_DECODE_READS)
-    analyzer = _ml_analyzer()
-    results = []
-    decode_problem = None
+    result = WalkResult()
+    problem = None
+    exhausted = False
     try:
-        for _ in range(limit):
-            try:
-                pickled = Pickled.load(budget, fail_on_decode_error=False)
-            except EmptyPickleError:
+        walker = Walker(stream, result)
+        for index in range(limit):
+            if index:
+                # After the first STOP, only what still decodes as a pickle is another pickle (torch's legacy
+                # format stacks five); anything else is trailing data no unpickler reads.
+                position = stream.tell()
+                following = stream.read(SNIFF_BYTES)
+                stream.seek(position)
+                if not looks_like_pickle(following, complete=len(following) < SNIFF_BYTES, trust_proto=False):
+                    break
+            if not walker.walk_one():
+                if index == 0:
+                    problem = "holds no pickle opcodes"
                 break
-            if len(pickled) == 0:
-                break
-            results.extend(check_safety(pickled, analyzer=analyzer).results)
-            if pickled.has_invalid_opcode:
-                break
-    except (PickleDecodeError, ResourceExhaustionError, ValueError, RecursionError, MemoryError) as exc:
-        decode_problem = f"could not be decoded completely ({type(exc).__name__}: {exc})"
-    except Exception as exc:  # noqa: BLE001 - odd input must give a verdict, never crash the gate
-        decode_problem = f"could not be analysed ({type(exc).__name__}: {exc})"
+    except ResourceLimit as exc:
+        problem = str(exc)
+        exhausted = True
+    except WalkError as exc:
+        problem = str(exc)
+    except (RecursionError, MemoryError, OSError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
     finally:
         if stream is not handle:
             stream.close()
-    if not results and decode_problem is None:
-        return PickleScan(display, member, "likely_safe")
-    severities = [r.severity for r in results if r.severity != Severity.LIKELY_SAFE]
-    worst = max(severities, default=Severity.LIKELY_SAFE)
-    ranked = sorted((r for r in results if r.severity != Severity.LIKELY_SAFE), key=lambda r: -r.severity.severity)
-    triggers = tuple(dict.fromkeys(r.trigger for r in ranked if r.trigger))
-    messages = tuple(dict.fromkeys(str(r) for r in ranked))
-    severity = worst.name.lower()
-    if decode_problem:
-        messages += (decode_problem,)
-        severity = max(severity, "likely_unsafe", key=SEVERITY_LEVELS.index)
+    return _verdict(result, display, member, problem, exhausted, nesting)
+
+
+def _verdict(result, display: str, member: str | None, problem: str | None, exhausted: bool = False,
+             nesting: int = 0) -> PickleScan:
+    from gate.verify.pickle_allowlist import classify
+
+    judged = []
+    for glob, usage in result.globals.items():
+        severity = classify(glob.module, glob.name, called=usage.called, string_enum=usage.string_calls_only)
+        if severity != "likely_safe":
+            trigger = f"from {glob.module} import {glob.name}"
+            call = f"{glob.name}(...)" if usage.called else f"{glob.name}.__new__({glob.name})"
+            judged.append((severity, trigger, call))
+    for what in result.unresolved:
+        judged.append(("likely_overtly_malicious", what, ""))
+    judged.sort(key=lambda item: -severity_rank(item[0]))
+    severity = judged[0][0] if judged else "likely_safe"
+    triggers = tuple(dict.fromkeys(t for item in judged for t in item[1:] if t))
+    messages = tuple(f"{sev}: {trigger}" for sev, trigger, _ in judged)
+    nested = [scan for data in result.nested for scan in _scan_nested(data, display, member, nesting)]
+    # A pickle stored as data does not run on this load, only when something unpickles the field: suspicious.
+    for data in result.embedded if nesting < _MAX_DEPTH else ():
+        for scan in _scan_nested(data, display, member, nesting):
+            if not scan.unanalysable and severity_rank(scan.severity) >= severity_rank("suspicious"):
+                if severity_rank(severity) < severity_rank("suspicious"):
+                    severity = "suspicious"
+                embedded = tuple(f"embedded pickle: {t}" for t in scan.triggers if t.startswith("from "))
+                triggers += embedded
+                messages += tuple(f"a pickle stored as data (not run by this load) {m}" for m in scan.messages)
+    for scan in nested:
+        if severity_rank(scan.severity) > severity_rank(severity):
+            severity = scan.severity
+        triggers += scan.triggers
+        messages += scan.messages
+    if problem is not None:
+        messages += (f"could not be analysed: {problem}",)
+        if exhausted and severity_rank(severity) < severity_rank("likely_overtly_malicious"):
+            # A deliberate exhaustion of the unpickler: fails closed at the top of the scale (still unanalysable).
+            return PickleScan(display, member, "likely_overtly_malicious", triggers, messages, unanalysable=problem)
+        if severity_rank(severity) < severity_rank("likely_unsafe"):
+            return PickleScan(display, member, "likely_unsafe", triggers, messages, unanalysable=problem)
+        return PickleScan(display, member, severity, triggers, messages)
+    if any(scan.unanalysable for scan in nested) and severity_rank(severity) < severity_rank("likely_unsafe"):
+        return PickleScan(display, member, "likely_unsafe", triggers, messages,
+                          unanalysable=next(s.unanalysable for s in nested if s.unanalysable))
     return PickleScan(display, member, severity, triggers, messages)
 
 
+def _scan_nested(data: bytes, display: str, member: str | None, nesting: int) -> list[PickleScan]:
+    """Bytes a loader in the pickle turns into objects again (`torch.storage._load_from_bytes`), or a pickle kept
+    as data."""
+    if nesting >= _MAX_DEPTH:
+        return [_unscannable(display, member, f"nests pickles deeper than {_MAX_DEPTH} levels")]
+    out = ArtifactScan()
+    _scan_container(io.BytesIO(data), display, _member(member, "<nested bytes>"), nesting + 1, out)
+    return out.pickles
+
+
 def _unscannable(display: str, member: str | None, why: str) -> PickleScan:
-    # A file we cannot analyse is never reported clean: fickling rates malformed pickles likely_unsafe too.
-    return PickleScan(display, member, "likely_unsafe", (), (f"the file {why}",))
-
-
-@functools.lru_cache(maxsize=1)
-def _ml_analyzer():
-    from fickling.analysis import Analysis, Analyzer, NonStandardImports, OvertlyBadEvals, Severity
-    from fickling.ml import ML_ALLOWLIST, MLAllowlist
-
-    class AllowlistedCalls(OvertlyBadEvals, register=False):
-        """fickling's call check, minus calls to ML-allowlisted imports and SETITEMS' `.update`.
-
-        Every callable a pickle can call comes from an import, and MLAllowlist already reports imports
-        outside the allowlist; calling an allowlisted constructor (`_rebuild_tensor_v2`) is what a
-        state_dict does. Overtly bad calls (`eval(`, `exec(`, ...) are always kept.
-        """
-
-        def analyze(self, context):
-            allowed = {
-                alias.asname or alias.name
-                for node in context.pickled.properties.imports
-                if getattr(node, "module", None) in ML_ALLOWLIST
-                for alias in node.names
-                if alias.name in ML_ALLOWLIST[node.module]
-            }
-            for result in super().analyze(context):
-                callee = (result.trigger or "").split("(", 1)[0]
-                if result.severity < Severity.OVERTLY_MALICIOUS and (
-                    callee in allowed or re.fullmatch(r"_var\d+\.update", callee)
-                ):
-                    continue
-                yield result
-
-    kept = [a for a in Analysis.ALL if not isinstance(a, NonStandardImports | OvertlyBadEvals)]
-    return Analyzer([*kept, MLAllowlist(), AllowlistedCalls()])
-
-
-class _DecodeBudget(io.RawIOBase):
-    """Passes reads through to `stream` until `max_reads` have been made, then refuses (ValueError)."""
-
-    def __init__(self, stream, max_reads: int):
-        super().__init__()
-        self._stream, self._left = stream, max_reads
-
-    def _spend(self) -> None:
-        self._left -= 1
-        if self._left < 0:
-            raise ValueError("more opcodes than fickling analyses (over 1 M); refused to decode further")
-
-    def read(self, size=-1):
-        self._spend()
-        return self._stream.read(size)
-
-    def readline(self, size=-1):
-        self._spend()
-        return self._stream.readline(size)
-
-    def readable(self):
-        return True
-
-    def seekable(self):
-        return True
-
-    def seek(self, offset, whence=io.SEEK_SET):
-        return self._stream.seek(offset, whence)
-
-    def tell(self):
-        return self._stream.tell()
+    # A file we cannot analyse is never reported clean: it fails closed, as "could not be analysed".
+    return PickleScan(display, member, "likely_unsafe", (), (f"the file {why}",), unanalysable=why)
 
 
 class _ZeroCopyReader(io.RawIOBase):
@@ -367,13 +566,35 @@ def thresholds(policy_defaults: dict | None) -> tuple[str, str]:
 
 def pickle_findings(scans: list[PickleScan], *, malicious_at: str, suspicious_at: str, path: str | None,
                     line: int | None, reference: int | None):
-    """At most one finding per file: malicious-pickle or suspicious-pickle, naming imports and calls."""
-    flagged = [s for s in scans if severity_rank(s.severity) >= min(severity_rank(malicious_at),
-                                                                    severity_rank(suspicious_at))]
-    if not flagged:
-        return []
-    worst = max(flagged, key=lambda s: severity_rank(s.severity))
-    malicious = severity_rank(worst.severity) >= severity_rank(malicious_at)
+    """malicious-pickle or suspicious-pickle (at most one), naming imports and calls; and
+    unanalysable-model-file when part of the file could not be analysed and nothing malicious was found."""
+    from gate.policy.rules import rule_module
+
+    judged = [s for s in scans if not s.unanalysable]
+    findings = []
+    flagged = [s for s in judged if severity_rank(s.severity) >= min(severity_rank(malicious_at),
+                                                                     severity_rank(suspicious_at))]
+    malicious = False
+    if flagged:
+        worst = max(flagged, key=lambda s: severity_rank(s.severity))
+        malicious = severity_rank(worst.severity) >= severity_rank(malicious_at)
+        findings.append(_flagged_finding(flagged, worst, malicious, path, line, reference))
+    unanalysable = [s for s in scans if s.unanalysable]
+    if unanalysable and not malicious:
+        first = unanalysable[0]
+        members = [s.member for s in unanalysable if s.member]
+        where = f" (in {', '.join(members)})" if members else ""
+        rule = rule_module("unanalysable-model-file").RULE
+        findings.append(rule.finding(
+            message=f"{first.path}{where} could not be analysed: {first.unanalysable}. It is not known to be safe.",
+            remediation=(f"Do not load {first.path} until it is understood: re-export the weights as safetensors, "
+                         "or add an exception with a reason if the file is trusted."),
+            path=path, line=line, reference=reference,
+            details={"reasons": [s.unanalysable for s in unanalysable], "members": members}))
+    return findings
+
+
+def _flagged_finding(flagged: list[PickleScan], worst: PickleScan, malicious: bool, path, line, reference):
     from gate.policy.rules import rule_module
 
     rule = rule_module("malicious-pickle" if malicious else "suspicious-pickle").RULE
@@ -381,16 +602,16 @@ def pickle_findings(scans: list[PickleScan], *, malicious_at: str, suspicious_at
     members = [s.member for s in flagged if s.member]
     shown = ", ".join(f"`{t}`" for t in triggers[:8]) + (f" and {len(triggers) - 8} more" if len(triggers) > 8 else "")
     if not shown:
-        shown = next((m for s in flagged for m in s.messages), "constructs fickling cannot prove safe")
+        shown = next((m for s in flagged for m in s.messages), "constructs that cannot be proved safe")
     where = f" (in {', '.join(members)})" if members else ""
     verdict = "would run dangerous code when loaded" if malicious else "contains constructs that need review"
-    message = f"{worst.path}{where} {verdict}: {shown}. fickling rates it {worst.severity}."
+    message = f"{worst.path}{where} {verdict}: {shown}. Rated {worst.severity}."
     remediation = (
         f"Do not load {worst.path}: delete it, get the weights as safetensors from a trusted source, and rotate any "
         "credential a past load could have exposed."
         if malicious
-        else f"Review {worst.path} with `fickling --check-safety`; prefer a safetensors export, or add an exception "
-        "with a reason if the file is trusted."
+        else f"Review {worst.path}: the named classes are not in model-gate's allowlist of what checkpoints carry; "
+        "prefer a safetensors export, or add an exception with a reason if the file is trusted."
     )
     details = {
         "fickling_severity": worst.severity,
@@ -398,5 +619,5 @@ def pickle_findings(scans: list[PickleScan], *, malicious_at: str, suspicious_at
         "members": members,
         "analysis": [m for s in flagged for m in s.messages],
     }
-    return [rule.finding(message=message, remediation=remediation, path=path, line=line, reference=reference,
-                         details=details)]
+    return rule.finding(message=message, remediation=remediation, path=path, line=line, reference=reference,
+                        details=details)

@@ -90,8 +90,13 @@ CASES = [
      [artifact("w/model.bin", "pytorch-zip", HASH_B)], [("artifact-hash-mismatch", "error", 0, None)]),
     ("artifacts sha256 unknown fails closed", f"artifacts: [{{path: w/model.bin, sha256: '{HASH_A}'}}]",
      [artifact("w/model.bin", "pytorch-zip", None)], [("artifact-hash-mismatch", "error", 0, None)]),
-    ("lfs pointer is not judged", "defaults: {artifact_formats: {allow: [safetensors]}}",
-     [artifact("w/model.bin", "git-lfs-pointer")], []),
+    # issue 14: a Git LFS pointer has no content in the checkout; its suffix decides (a `.bin` fails closed as pickle)
+    ("lfs pointer is judged by its suffix", "defaults: {artifact_formats: {allow: [safetensors]}}",
+     [artifact("w/model.bin", "git-lfs-pointer")], [("unsafe-artifact-format", "error", 0, None)]),
+    ("lfs pointer to safetensors passes", "defaults: {artifact_formats: {allow: [safetensors]}}",
+     [artifact("w/model.safetensors", "git-lfs-pointer")], []),
+    ("lfs pointer to a pickle fails the default policy", "",
+     [artifact("w/model.pt", "git-lfs-pointer")], [("unsafe-artifact-format", "error", 0, None)]),
     # -- severity overrides
     ("severity override", "defaults: {severity: {unpinned-revision: warning}}", [ref("org/model")],
      [("unpinned-revision", "warning", 0, None)]),

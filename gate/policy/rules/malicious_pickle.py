@@ -7,8 +7,9 @@ RULE = Rule(
     default_severity="error",
     stage="pickle",
     description=(
-        "fickling's static analysis finds that loading this pickle-based file (raw pickle, PyTorch zip, "
-        "joblib, object .npy) would import or call something that can run arbitrary code."
+        "The static pickle scan finds that loading this pickle-based file (raw pickle of any protocol, PyTorch or "
+        "TorchScript zip, joblib plain or compressed, object .npy, a pickle inside any zip/tar/7z archive) would "
+        "import or call something outside the allowlist of what real checkpoints carry."
     ),
     why=(
         "`pickle.load` / `torch.load` execute whatever the file tells them to: `os.system`, `subprocess`, `eval`, "

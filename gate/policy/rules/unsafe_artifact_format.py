@@ -36,28 +36,47 @@ def format_allowed(fmt: str, allow=None, deny=None) -> bool:
 
 
 # Not a judgement on the content: discovery warns about these files itself.
-_UNJUDGED = frozenset({"git-lfs-pointer", "empty"})
+_UNJUDGED = frozenset({"empty"})
+
+# A Git LFS pointer has no content in the checkout: what its suffix says it is decides (pickle-capable names fail
+# closed as pickles).
+LFS_SUFFIX_FORMATS = {
+    ".pt": "pickle", ".pth": "pickle", ".bin": "pickle", ".ckpt": "pickle", ".pkl": "pickle", ".pickle": "pickle",
+    ".joblib": "joblib", ".mar": "pickle", ".dat": "pickle", ".npy": "numpy", ".npz": "npz", ".h5": "hdf5",
+    ".hdf5": "hdf5", ".keras": "keras-zip", ".onnx": "onnx", ".gguf": "gguf", ".safetensors": "safetensors",
+    ".pb": "protobuf",
+}
+
+
+def _judged_format(reference) -> tuple[str, str]:
+    """(format to judge, how the message names it)."""
+    if reference.format != "git-lfs-pointer":
+        return reference.format, f"in format '{reference.format}'"
+    suffix = "." + reference.path.rsplit(".", 1)[-1].lower() if "." in reference.path.rsplit("/", 1)[-1] else ""
+    fmt = LFS_SUFFIX_FORMATS.get(suffix, "pickle")
+    return fmt, f"a Git LFS pointer (content not in the checkout) to a '{fmt}' file by its suffix"
 
 
 def check(context, index, reference):
     if reference.kind != "artifact" or not reference.format or reference.format in _UNJUDGED:
         return
+    judged, described = _judged_format(reference)
     entry = context.entry_for(reference)
     if entry is not None:
         formats = entry.get("formats")
-        if formats is None or format_allowed(reference.format, allow=formats):
+        if formats is None or format_allowed(judged, allow=formats) or format_allowed(reference.format, allow=formats):
             return  # an artifacts entry is the reviewed decision for these files
         why = f"its artifacts entry allows only {list(formats)}"
     else:
         rules = context.policy.defaults.get("artifact_formats") or {}
-        if format_allowed(reference.format, allow=rules.get("allow"), deny=rules.get("deny")):
+        if format_allowed(judged, allow=rules.get("allow"), deny=rules.get("deny")):
             return
         why = (f"defaults.artifact_formats allows only {list(rules['allow'])}" if rules.get("allow") is not None
                else f"defaults.artifact_formats denies {list(rules.get('deny') or [])}")
-    runs_code = " (pickle-based: loading it can run arbitrary code)" if reference.format.lower() in PICKLE_FORMATS else ""
+    runs_code = " (pickle-based: loading it can run arbitrary code)" if judged.lower() in PICKLE_FORMATS else ""
     sha = reference.sha256 or "<64 hex>"
     yield RULE.finding(
-        message=f"committed file {reference.path} is in format '{reference.format}'{runs_code}; {why}",
+        message=f"committed file {reference.path} is {described}{runs_code}; {why}",
         remediation=(f"convert it to safetensors and delete {reference.path}; or, after scanning it, allow exactly "
                      f"this file in {policy_to_edit(context.policy)}:\nartifacts:\n  - path: {reference.path}\n"
                      f"    sha256: {sha}\n    formats: [{reference.format}]\n    reason: \"<why>\""),
