@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_CACHE_DIR = "~/.cache/model-gate"
@@ -32,6 +33,8 @@ class AnswerCache:
         self.write_errors = 0
 
     def _path(self, kind: str, repo_id: str, sha: str) -> Path:
+        if not is_pinned(sha):  # the sha names a file: only a real commit sha may (never `../..`)
+            raise ValueError(f"not a commit sha: {sha[:60]!r}")
         return self.root / FORMAT / self._namespace / kind / quote(repo_id, safe="") / f"{sha}.json"
 
     def get(self, query: RepoQuery, needed_git_files: tuple[str, ...] = ()) -> RepoAnswer | None:
@@ -55,7 +58,7 @@ class AnswerCache:
         return replace(answer, query=query)
 
     def put(self, answer: RepoAnswer) -> None:
-        if answer.status != "ok" or not answer.sha:
+        if answer.status != "ok" or not is_pinned(answer.sha):
             return
         if answer.security is not None and not answer.security.done:
             return

@@ -45,6 +45,19 @@ def classify_hub_error(exc: BaseException) -> Failure | None:
     return None
 
 
+def _check_sha(sha, where: str) -> str:
+    """A commit sha is data from the network: only 40 lowercase hex characters are a commit. Anything else (a
+    hostile or broken endpoint) is a failed verification, never a path or text pasted into a file."""
+    from gate.discover.hubids import is_pinned
+    from gate.errors import VerificationError
+
+    if not isinstance(sha, str) or not is_pinned(sha):
+        shown = repr(sha)[:60] if sha else "no commit sha"
+        raise VerificationError(f"{where} gives {shown} as the commit, which is not a 40-character lowercase hex "
+                                "commit sha; the endpoint is not answering like the Hub")
+    return sha
+
+
 def _licenses(info) -> tuple[str, ...]:
     card = getattr(info, "card_data", None)
     value = getattr(card, "license", None) if card is not None else None
@@ -112,8 +125,7 @@ class HubService(RepoService):
                 return RepoAnswer(query, "repo-not-found")
             if getattr(info, "disabled", False):
                 return RepoAnswer(query, "disabled", canonical_id=info.id)
-            if not info.sha:
-                raise ValueError("the Hub's answer has no commit sha")
+            _check_sha(info.sha, "the Hub's answer")
             files = tuple(
                 RepoFile(s.rfilename, s.size, s.lfs.sha256 if s.lfs is not None else None, s.blob_id)
                 for s in info.siblings or ()
@@ -134,12 +146,15 @@ class HubService(RepoService):
         """Best effort: the default branch's head, so the finding can suggest a pin that exists."""
         from dataclasses import replace
 
+        from gate.discover.hubids import is_pinned
+
         try:
             head = self._retrying(f"{answer.query.label()}: asking {self.endpoint} for the default branch",
                                   lambda timeout: self._info(answer.query, None, timeout))
         except Exception:  # noqa: BLE001 - a suggestion only; the finding stands anyway
             return answer
-        return replace(answer, head_sha=head.sha, canonical_id=head.id)
+        head_sha = head.sha if isinstance(head.sha, str) and is_pinned(head.sha) else None
+        return replace(answer, head_sha=head_sha, canonical_id=head.id)
 
     def _with_git_file_hashes(self, answer: RepoAnswer, pinned_files: tuple[str, ...]) -> RepoAnswer:
         """Files kept in git (not LFS) have no sha256 in the metadata: download them at the commit and hash."""

@@ -72,6 +72,8 @@ class HubRepo:
     default_branch: str = "main"
     aliases: list[str] = field(default_factory=list)
     """Legacy unqualified ids (`gpt2`) that redirect to this repo's canonical id."""
+    served_sha: str | None = None
+    """When set, the repo info reports this as the commit `sha` (a broken or hostile endpoint)."""
     commits: dict[str, Commit] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)

@@ -256,7 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
             "_id": f"emu-{repo.id}",
             "id": repo.id,
             "author": repo.id.split("/")[0] if "/" in repo.id else None,
-            "sha": commit.sha,
+            "sha": repo.served_sha if repo.served_sha is not None else commit.sha,
             "lastModified": _TIMESTAMP,
             "createdAt": _TIMESTAMP,
             "private": repo.private,
