@@ -175,20 +175,22 @@ def _formats(policy, out: _Findings, at: str, answer: RepoAnswer) -> None:
 
 def _security(out: _Findings, at: str, answer: RepoAnswer, registry: str) -> None:
     scan = answer.security
+    # The real Hub sends `scansDone: false` for repositories it has scanned, flags included (issue 13 §2.1):
+    # files with issues are findings whatever `scansDone` says; `false` alone is only a note.
+    if scan is not None and scan.flagged:
+        worst = "error" if any(level == "unsafe" for _, level in scan.flagged) else "warning"
+        listed = ", ".join(f"{path} ({level})" for path, level in scan.flagged)
+        out.add("hub-security-flag", f"the Hub's security scan flags files at {at}: {listed}",
+                f"do not load this revision; inspect the flagged files ({registry}/"
+                f"{answer.canonical_id or answer.query.id}/tree/{answer.sha}) and pick another revision or repository",
+                severity=worst, flagged=[list(item) for item in scan.flagged])
+        return
     if scan is None or not scan.done:
         out.add("hub-security-flag",
                 f"the Hub has not finished scanning {at}: its files are not known to be free of malware or unsafe "
-                "pickles", "re-run the verification later; until then treat the files as unscanned",
+                "pickles (the Hub flags no file, and reports its scan as not done)",
+                "re-run the verification later; until then treat the files as unscanned",
                 severity="note", scan="pending" if scan is not None else "not scanned")
-        return
-    if not scan.flagged:
-        return
-    worst = "error" if any(level == "unsafe" for _, level in scan.flagged) else "warning"
-    listed = ", ".join(f"{path} ({level})" for path, level in scan.flagged)
-    out.add("hub-security-flag", f"the Hub's security scan flags files at {at}: {listed}",
-            f"do not load this revision; inspect the flagged files ({registry}/{answer.canonical_id or answer.query.id}"
-            f"/tree/{answer.sha}) and pick another revision or repository",
-            severity=worst, flagged=[list(item) for item in scan.flagged])
 
 
 def resolved_pin(reference: Reference, answer: RepoAnswer) -> str:

@@ -61,13 +61,14 @@ def test_branch_resolutions_are_never_cached(hub, tmp_path):
     assert f'pin to revision="{moved_to}", the current head of v1' == by_rule(outcome, "unpinned-revision")[0].remediation
 
 
-def test_negative_and_pending_answers_are_not_cached(hub, tmp_path):
+def test_negative_answers_are_not_cached_pending_scans_are(hub, tmp_path):
+    """Issue 13 §2.1 changed this on purpose: `scansDone: false` answers are cached like others when pinned."""
     sha = hub.add_repo("org/pending", files={"model.safetensors": WEIGHTS}, scans_done=False).head()
     references = [ref("org/missing", "6" * 40), ref("org/pending", sha)]
     verify(hub, references, tmp_path)
     hub.reset_requests()
     verify(hub, references, tmp_path)
-    assert hub.requests == 2
+    assert [path.partition("?")[0] for _, path in hub.request_log] == [f"/api/models/org/missing/revision/{'6' * 40}"]
 
 
 def test_failed_runs_write_nothing_and_corrupt_entries_are_refetched(hub, tmp_path):
