@@ -22,7 +22,7 @@ from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_CACHE_DIR = "~/.cache/model-gate"
-FORMAT = "verify-v1"
+FORMAT = "verify-v2"  # v2: refs, per-file verdicts, anonymous 401 (issue 13 §2)
 MAX_AGE = 7 * 24 * 3600
 
 

@@ -32,7 +32,7 @@ class Fault:
 
     kind: str
     """`status` (answer `status`), `drop` (close without answering), `truncate` (cut the body short),
-    `hang` (sleep `seconds` before answering normally)."""
+    `hang` (sleep `seconds` before answering normally), `ratelimit` (429 with the Hub's `RateLimit` headers)."""
     status: int = 500
     retry_after: str | None = None
     seconds: float = 0.0
@@ -62,6 +62,13 @@ class Faults:
 
     def rate_limit(self, *, times: int | None = 1, retry_after: float = 1, match: str | None = None) -> Fault:
         return self.status(429, times=times, retry_after=retry_after, match=match)
+
+    def hub_rate_limit(self, *, reset: int = 0, window: int = 300, quota: int = 500, times: int | None = 1,
+                       match: str | None = None) -> Fault:
+        """429 the way huggingface.co sends it: `RateLimit: "api";r=0;t=<reset>` and `RateLimit-Policy`,
+        no `Retry-After`."""
+        return self.add(Fault("ratelimit", status=429, seconds=reset, times=times, match=match,
+                              retry_after=f"{quota};{window}"))
 
     def server_error(self, status: int = 500, *, times: int | None = None, match: str | None = None) -> Fault:
         return self.status(status, times=times, match=match)
@@ -123,6 +130,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):  # noqa: N802
         self._serve(head=True)
 
+    def do_POST(self):  # noqa: N802 - only paths-info, which huggingface_hub sends as a form
+        length = int(self.headers.get("Content-Length") or 0)
+        self._form = parse_qs(self.rfile.read(length).decode()) if length else {}
+        self._serve(head=False)
+
     # -- plumbing --------------------------------------------------------------------------------------
 
     def _serve(self, head: bool) -> None:
@@ -142,6 +154,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "hang":
             time.sleep(fault.seconds)
+        if fault is not None and fault.kind == "ratelimit":
+            quota, _, window = (fault.retry_after or "500;300").partition(";")
+            headers = {"RateLimit": f'"api";r=0;t={int(fault.seconds)}',
+                       "RateLimit-Policy": f'"fixed window";"api";q={quota};w={window}'}
+            self._send(429, json.dumps({"error": "Too Many Requests"}).encode(), headers, head=head)
+            return
         if fault is not None and fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
             self._send(fault.status, json.dumps({"error": "injected fault"}).encode(), headers, head=head)
@@ -200,7 +218,13 @@ class _Handler(BaseHTTPRequestHandler):
             if rest[0] == "tree" and len(rest) >= 2:
                 return self._tree(repo, unquote(rest[1]), unquote("/".join(rest[2:])), query)
             if rest[0] == "refs":
-                return self._refs(repo)
+                return self._refs(repo, query.get("include_prs") in _TRUE)
+            if rest[0] == "paths-info" and len(rest) >= 2 and self.command == "POST":
+                form = getattr(self, "_form", {})
+                return self._paths_info(repo, unquote("/".join(rest[1:])), form.get("paths", []),
+                                        (form.get("expand") or ["False"])[-1] in _TRUE)
+            if rest[0] == "commits" and len(rest) >= 2:
+                return self._commits(repo, unquote("/".join(rest[1:])))
             raise _Reply(404, None, "Sorry, we can't find the page you are looking for.")
         kind = "model"
         if segments[:1] == ["datasets"]:
@@ -217,12 +241,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _repo(self, kind: str, repo_id: str) -> HubRepo:
         repo = self.server.emulator.fixtures.find(kind, repo_id)
-        if repo is None:
-            raise _repo_not_found()
-        if repo.private and not self._authorized(repo):
-            # The Hub answers 401 RepoNotFound for private repos, so their existence does not leak.
-            raise _Reply(401, "RepoNotFound", "Repository not found")
-        if repo.disabled:
+        anonymous = self._token() is None
+        hidden = repo is None or (repo.private and not self._authorized(repo)) or repo.disabled
+        if hidden and anonymous:
+            # huggingface.co answers an anonymous caller 401 *without* X-Error-Code for a missing, private or
+            # disabled repo alike, so none of them leaks (huggingface_hub maps it to RepositoryNotFoundError
+            # only for https:// endpoints; see README.md).
+            raise _Reply(401, None, "Invalid username or password.")
+        if repo is None or (repo.private and not self._authorized(repo)):
+            raise _repo_not_found()  # with a token: 404 RepoNotFound
+        if repo.disabled and repo.disabled_answer != "200":
             raise _Reply(403, None, "Access to this resource is disabled.")
         return repo
 
@@ -297,22 +325,50 @@ class _Handler(BaseHTTPRequestHandler):
                     break
             if len(parts) > 1 and not recursive:
                 continue
-            stored = commit.files[path]
-            entry = {"type": "file", "oid": stored.blob_id, "size": len(stored.data), "path": path}
-            if stored.lfs:
-                entry["lfs"] = {"oid": stored.sha256, "size": len(stored.data), "pointerSize": LFS_POINTER_SIZE}
-            entries[path] = entry
+            entries[path] = self._file_entry(repo, commit, path, query.get("expand") in _TRUE)
         if prefix and not entries:
             raise _Reply(404, "EntryNotFound", f"{under} does not exist on {revision}")
         return 200, json.dumps(list(entries.values())).encode(), {}
 
-    def _refs(self, repo: HubRepo) -> tuple[int, bytes, dict]:
-        def refs(names: dict[str, str], namespace: str) -> list[dict]:
-            return [{"name": n, "ref": f"refs/{namespace}/{n}", "targetCommit": sha} for n, sha in sorted(names.items())]
+    def _refs(self, repo: HubRepo, include_prs: bool = False) -> tuple[int, bytes, dict]:
+        def refs(names: dict, namespace: str) -> list[dict]:
+            return [{"name": str(n), "ref": f"refs/{namespace}/{n}", "targetCommit": sha}
+                    for n, sha in sorted(names.items())]
 
-        body = {"branches": refs(repo.branches, "heads"), "tags": refs(repo.tags, "tags"),
-                "converts": [], "pullRequests": []}
+        body = {"branches": refs(repo.branches, "heads"), "tags": refs(repo.tags, "tags"), "converts": []}
+        if include_prs:  # only when asked (`include_prs=1`), as the Hub does
+            body["pullRequests"] = refs(repo.pull_requests, "pr")
+        else:
+            body["pullRequests"] = []
         return 200, json.dumps(body).encode(), {}
+
+    def _commits(self, repo: HubRepo, revision: str) -> tuple[int, bytes, dict]:
+        """The history from `revision` back (first parent), newest first, as `/api/{type}s/{id}/commits/{rev}`."""
+        commit = self._commit(repo, revision)
+        items = []
+        while commit is not None:
+            items.append({"id": commit.sha, "title": commit.message or "commit", "message": "",
+                          "authors": [{"user": "emulator"}], "date": _TIMESTAMP})
+            commit = repo.commits.get(commit.parent) if commit.parent else None
+        return 200, json.dumps(items).encode(), {}
+
+    def _file_entry(self, repo: HubRepo, commit, path: str, expand: bool) -> dict:
+        """One file as tree and paths-info list it; with `expand`, `lastCommit` and `securityFileStatus`."""
+        stored = commit.files[path]
+        entry: dict = {"type": "file", "oid": stored.blob_id, "size": len(stored.data), "path": path}
+        if stored.lfs:
+            entry["lfs"] = {"oid": stored.sha256, "size": len(stored.data), "pointerSize": LFS_POINTER_SIZE}
+            if repo.xet:
+                entry["xetHash"] = stored.xet_hash
+        if expand:
+            entry["lastCommit"] = {"id": commit.sha, "title": commit.message or "commit", "date": _TIMESTAMP}
+            entry["securityFileStatus"] = _security_file_status(repo, path)
+        return entry
+
+    def _paths_info(self, repo: HubRepo, revision: str, paths: list[str], expand: bool) -> tuple[int, bytes, dict]:
+        commit = self._commit(repo, revision)
+        entries = [self._file_entry(repo, commit, path, expand) for path in paths if path in commit.files]
+        return 200, json.dumps(entries).encode(), {}
 
     def _resolve(self, repo: HubRepo, revision: str, path: str) -> tuple[int, bytes, dict]:
         if repo.gated and not self._authorized(repo):
@@ -361,6 +417,23 @@ class _Handler(BaseHTTPRequestHandler):
         raise not_found
 
 
+def _security_file_status(repo: HubRepo, path: str) -> dict:
+    """`securityFileStatus` as huggingface.co sends it with `expand=true`: an overall status (safe, caution,
+    unsafe) and one object per scanner; `pickleImportScan` lists each import with its safety."""
+    imports = repo.pickle_imports.get(path)
+    safeties = {safety for _, _, safety in imports or ()}
+    from_imports = "unsafe" if "dangerous" in safeties else "caution" if "suspicious" in safeties else "safe"
+    status = repo.flagged.get(path, from_imports if imports is not None else "safe")
+    pickle_scan: dict = {"status": "unscanned"}
+    if imports is not None:
+        pickle_scan = {"status": from_imports, "version": "0.0.32",
+                       "pickleImports": [{"module": m, "name": n, "safety": s} for m, n, s in imports]}
+    av = {"status": "unsafe", "virusNames": ["Py.Malware.CodeExec"]} if status == "unsafe" else {"status": "safe"}
+    return {"status": status, "avScan": av, "pickleImportScan": pickle_scan,
+            "protectAiScan": {"status": status}, "jFrogScan": {"status": status},
+            "virusTotalScan": {"status": "unscanned"}}
+
+
 def _split_id(segments: list[str]) -> tuple[str, list[str]]:
     """`[org, name, rest...]` or a legacy one-segment id `[gpt2, rest...]`."""
     if len(segments) == 1 or segments[1] in _API_SUBPATHS:
@@ -387,8 +460,11 @@ class HubEmulator:
     Use as a context manager or call start()/stop(). Repos can be added and changed while it runs.
     """
 
-    def __init__(self, fixtures: FixtureHub | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, fixtures: FixtureHub | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 tls: tuple[str, str] | None = None):
+        """`tls`: (certificate, key) files to serve https (see tls.py); None serves plain http."""
         self.fixtures = fixtures or FixtureHub()
+        self._tls = tls
         self.faults = Faults()
         self._host, self._port = host, port
         self._server: _Server | None = None
@@ -417,7 +493,7 @@ class HubEmulator:
         if self._server is None:
             raise RuntimeError("emulator not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{port}"
 
     @property
     def github_api(self) -> str:
@@ -448,6 +524,14 @@ class HubEmulator:
     def start(self) -> HubEmulator:
         self._server = _Server((self._host, self._port), _Handler)
         self._server.emulator = self
+        if self._tls:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            # The handshake happens on the handler's thread (first read), never on the accepting one.
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
+                                                      do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="hubemu", daemon=True)
         self._thread.start()
         return self

@@ -6,6 +6,8 @@ answer is modelled on.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.verify.hubtools import by_rule, fast_env, ref, verify
@@ -67,3 +69,198 @@ def test_scans_done_false_with_flags_is_cached_when_pinned(hub, tmp_path):
     second = verify(hub, [ref(repo.id, repo.head())], tmp_path)
     assert hub.requests == 0 and second.stats["cache_hits"] == 1
     assert second.findings == first.findings
+
+
+# -- 2. per-file pickle verdicts -----------------------------------------------------------------------------
+
+
+def test_a_pickle_with_another_suffix_unsafe_by_the_hub_is_an_error_naming_its_imports(hub, tmp_path):
+    """danger.dat in the Hub's test repository: a pickle calling builtins.eval. The repository-level status
+    says `scansDone: false` and lists nothing (as the real Hub did for scanned repos): only the per-file verdict
+    knows."""
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS, "danger.dat": b"\x80\x04c"}, scans_done=False)
+    repo.scan_imports("danger.dat", ("builtins", "eval", "dangerous"), ("collections", "OrderedDict", "innocuous"))
+    outcome = verify(hub, [ref("org/m", repo.head())], tmp_path)
+    [finding] = by_rule(outcome, "hub-security-flag")
+    assert finding.severity == "error"
+    assert "danger.dat (unsafe: imports builtins.eval)" in finding.message
+    assert finding.details["pickle_imports"] == {"danger.dat": ["builtins.eval"]}
+    assert any(method == "POST" and "/paths-info/" in path for method, path in hub.request_log)
+
+
+def test_flagged_files_are_named_with_their_imports_and_clean_repos_cost_no_extra_request(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS, "pytorch_model.bin": b"p"})
+    repo.flag("pytorch_model.bin", "unsafe").scan_imports("pytorch_model.bin", ("os", "system", "dangerous"))
+    policy = "version: 1\ndefaults: {artifact_formats: {deny: []}}\n"
+    [finding] = verify(hub, [ref("org/m", repo.head())], tmp_path, policy).findings
+    assert "pytorch_model.bin (unsafe: imports os.system)" in finding.message
+    clean = hub.add_repo("org/clean", files={"model.safetensors": WEIGHTS})
+    hub.reset_requests()
+    assert verify(hub, [ref("org/clean", clean.head())], tmp_path).findings == ()
+    assert not any("/paths-info/" in path for _, path in hub.request_log)
+
+
+# -- 3. disabled repositories -------------------------------------------------------------------------------
+
+
+def test_anonymous_disabled_repo_is_missing_private_or_disabled_not_a_typo(hub, tmp_path):
+    hub.add_repo("org/gone", files={"config.json": "{}"}, disabled=True)
+    [finding] = verify(hub, [ref("org/gone", "c" * 40)], tmp_path).findings
+    assert (finding.rule, finding.severity) == ("repo-not-found", "error")
+    assert "missing, private, or disabled" in finding.message and "HF_TOKEN is not set" in finding.message
+    assert "typo" not in finding.remediation and "set HF_TOKEN" in finding.remediation
+
+
+@pytest.mark.parametrize("shape", ["403", "200"])
+def test_disabled_repo_with_a_token_is_repo_disabled_in_both_shapes(hub, tmp_path, monkeypatch, shape):
+    monkeypatch.setenv("HF_TOKEN", "hf_reader")
+    sha = hub.add_repo("org/gone", files={"config.json": "{}"}).head()
+    hub.repo("org/gone").set(disabled=True, disabled_answer=shape)
+    [finding] = verify(hub, [ref("org/gone", sha)], tmp_path).findings
+    assert (finding.rule, finding.severity) == ("repo-disabled", "error")
+
+
+def test_missing_repo_with_a_token_still_says_check_the_id(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_reader")
+    [finding] = verify(hub, [ref("org/missing", "a" * 40)], tmp_path).findings
+    assert finding.rule == "repo-not-found" and "typos" in finding.remediation
+    assert "anonymous" not in finding.details
+
+
+# -- 10. commits of community pull requests -------------------------------------------------------------------
+
+
+def test_a_commit_only_on_a_pull_request_is_revision_not_on_branch(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
+    stranger = repo.pull_request({"model.safetensors": b"someone else's weights"})
+    outcome = verify(hub, [ref("org/m", stranger)], tmp_path)
+    [finding] = by_rule(outcome, "revision-not-on-branch")
+    assert finding.severity == "error"
+    assert f"commit {stranger} of model org/m is reachable from only refs/pr/1" in finding.message
+    assert "allowed_refs: [refs/pr/1]" in finding.remediation
+
+
+def test_policy_can_allow_a_reviewed_pull_request_ref(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
+    reviewed = repo.pull_request({"model.safetensors": b"reviewed"})
+    policy = "version: 1\nmodels:\n  - {id: org/m, allowed_refs: [refs/pr/1]}\n"
+    assert by_rule(verify(hub, [ref("org/m", reviewed)], tmp_path, policy), "revision-not-on-branch") == []
+
+
+def test_an_older_commit_of_a_branch_and_a_tagged_commit_are_on_a_branch(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
+    old = repo.head()
+    repo.commit({"config.json": "{}"})
+    side = repo.commit({"extra.json": "{}"}, branch="side")  # a branch of its own
+    repo.branch("side", side)
+    outcome = verify(hub, [ref("org/m", old), ref("org/m", side, line=4)], tmp_path)
+    assert by_rule(outcome, "revision-not-on-branch") == []
+
+
+def test_revision_not_on_branch_is_cached_with_the_answer(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
+    stranger = repo.pull_request({"model.safetensors": b"x"})
+    verify(hub, [ref("org/m", stranger)], tmp_path)
+    hub.reset_requests()
+    assert len(by_rule(verify(hub, [ref("org/m", stranger)], tmp_path), "revision-not-on-branch")) == 1
+    assert hub.requests == 0
+
+
+# -- 4. rate limits -------------------------------------------------------------------------------------------
+
+
+def test_ratelimit_header_is_honoured_reset_plus_one_second(hub, tmp_path):
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    hub.faults.hub_rate_limit(reset=0, times=1)
+    started = time.monotonic()
+    assert verify(hub, [ref("org/m", sha)], tmp_path).findings == ()
+    assert time.monotonic() - started >= 1.0  # t + 1 s, not the 0.05 s backoff
+
+
+def test_rate_limit_failure_says_how_long_the_window_is(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("MODEL_GATE_VERIFY_DEADLINE", "3")
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    hub.faults.hub_rate_limit(reset=120, times=None)
+    started = time.monotonic()
+    [finding] = verify(hub, [ref("org/m", sha)], tmp_path).findings
+    assert time.monotonic() - started < 3  # the reset is past the deadline: give up at once
+    assert finding.rule == "verification-failed"
+    assert ("the Hub's 'api' rate limit (500 requests per 300 s window) is used up and resets in 120 s; the next "
+            "retry (in 121 s) would pass the 3 s verification deadline") in finding.message
+
+
+# -- 6. plain-http endpoints --------------------------------------------------------------------------------
+
+
+def test_plain_http_anonymous_401_is_not_a_token_problem(http_hub, tmp_path, monkeypatch):
+    fast_env(monkeypatch, http_hub)
+    http_hub.add_repo("org/private", files={"config.json": "{}"}, private=True, token="hf_owner")
+    [finding] = verify(http_hub, [ref("org/private", "d" * 40)], tmp_path).findings
+    assert finding.rule == "repo-not-found" and "missing, private, or disabled" in finding.message
+    assert "HF_TOKEN is valid" not in finding.message + finding.remediation
+
+
+def test_a_401_from_a_proxy_without_a_token_says_none_is_set(http_hub, tmp_path, monkeypatch):
+    fast_env(monkeypatch, http_hub)
+    sha = http_hub.add_repo("org/m", files={"config.json": "{}"}).head()
+    http_hub.faults.status(401, match="/resolve/")
+    policy = 'version: 1\nmodels:\n  - {id: org/m, files: {config.json: "sha256:' + "0" * 64 + '"}}\n'
+    [finding] = verify(http_hub, [ref("org/m", sha)], tmp_path, policy).findings
+    assert finding.rule == "verification-failed"
+    assert "HTTP 401 Unauthorized; the endpoint wants a token and HF_TOKEN is not set" in finding.message
+    assert "HF_TOKEN is valid" not in finding.message
+
+
+# -- 7. transfers -------------------------------------------------------------------------------------------
+
+
+def test_a_transferred_repo_is_repo_moved_and_policy_matches_the_canonical_id(hub, tmp_path):
+    sha = hub.add_repo("new-org/model", license="mit", files={"model.safetensors": WEIGHTS},
+                       aliases=["old-org/model"]).head()
+    policy = "version: 1\ndefaults: {licenses: [apache-2.0]}\nmodels:\n  - {id: new-org/model, licenses: [mit]}\n"
+    outcome = verify(hub, [ref("old-org/model", sha)], tmp_path, policy)
+    [finding] = outcome.findings
+    assert (finding.rule, finding.severity) == ("repo-moved", "warning")
+    assert "model old-org/model redirects to new-org/model" in finding.message
+    assert finding.details["moved_from"] == "old-org/model" and finding.details["moved_to"] == "new-org/model"
+
+
+def test_a_legacy_alias_is_not_a_move(hub, tmp_path):
+    sha = hub.add_repo("openai-community/gpt2", files={"model.safetensors": WEIGHTS}, aliases=["gpt2"]).head()
+    assert verify(hub, [ref("gpt2", sha)], tmp_path).findings == ()
+
+
+# -- 5. gated repositories with a policy file pin -------------------------------------------------------------
+
+
+def test_gated_repo_keeps_metadata_findings_and_says_the_file_pin_needs_access(hub, tmp_path):
+    sha = hub.add_repo("org/gated", license="llama3", files={"config.json": "{}", "model.safetensors": WEIGHTS},
+                       gated="manual", token="hf_granted").head()
+    policy = ('version: 1\ndefaults: {licenses: [mit]}\nmodels:\n  - {id: org/gated, files: {config.json: '
+              '"sha256:' + "0" * 64 + '"}}\n')
+    outcome = verify(hub, [ref("org/gated", sha)], tmp_path, policy)
+    assert sorted(f.rule for f in outcome.findings) == ["license-not-allowed", "repo-gated", "verification-failed"]
+    [failed] = by_rule(outcome, "verification-failed")
+    assert ("the policy pins the sha256 of config.json, which cannot be checked at model org/gated at "
+            f"{sha[:12]} without access: the repository is gated and HF_TOKEN is not set") == failed.message
+    assert outcome.stats["failed"] == 0  # the repository itself was verified
+
+
+# -- 9. datasets --------------------------------------------------------------------------------------------
+
+
+def test_a_pinned_dataset_gets_per_file_verdicts(hub, tmp_path):
+    repo = hub.add_repo("org/d", kind="dataset", files={"train.parquet": b"rows", "loader.pkl": b"\x80\x04"})
+    repo.scan_imports("loader.pkl", ("subprocess", "Popen", "dangerous"))
+    outcome = verify(hub, [ref("org/d", repo.head(), kind="dataset")], tmp_path)
+    [finding] = by_rule(outcome, "hub-security-flag")
+    assert finding.severity == "error" and "loader.pkl (unsafe: imports subprocess.Popen)" in finding.message
+    clean = hub.add_repo("org/clean", kind="dataset", files={"train.parquet": b"rows"})
+    assert verify(hub, [ref("org/clean", clean.head(), kind="dataset")], tmp_path).findings == ()
+
+
+def test_an_unpinned_dataset_says_no_security_status_is_available(hub, tmp_path):
+    hub.add_repo("org/d", kind="dataset", files={"train.parquet": b"rows"})
+    outcome = verify(hub, [ref("org/d", kind="dataset")], tmp_path)
+    [note] = by_rule(outcome, "hub-security-flag")
+    assert note.severity == "note" and note.message.startswith("no security status is available for dataset org/d")
