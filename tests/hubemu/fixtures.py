@@ -254,6 +254,18 @@ class FixtureHub:
                     return candidate
             return None
 
+    def find_xet(self, xet_hash: str) -> StoredFile | None:
+        """The stored file whose (stand-in) Xet hash is `xet_hash`, in any repository that serves Xet hashes."""
+        with self._lock:
+            for repo in self.repos.values():
+                if not repo.xet:
+                    continue
+                for commit in repo.commits.values():
+                    for stored in commit.files.values():
+                        if stored.lfs and stored.xet_hash == xet_hash:
+                            return stored
+            return None
+
     def add_github_repo(self, repo_id: str, *, commits: list[str] | None = None,
                         branches: dict[str, str] | None = None, default_branch: str = "main") -> GitHubRepo:
         """A GitHub repo for torch.hub references; branch targets are added to `commits`."""

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.hubemu.fixtures import LFS_POINTER_SIZE, FixtureHub, HubRepo
 
-_API_SUBPATHS = {"revision", "tree", "refs", "resolve", "paths-info", "commits"}
+_API_SUBPATHS = {"revision", "tree", "refs", "resolve", "paths-info", "commits", "xet-read-token"}
 _TRUE = {"1", "true", "True", "yes"}
 _TIMESTAMP = "2024-01-01T00:00:00.000Z"
 
@@ -206,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
         segments = [s for s in split.path.split("/") if s]
         if segments[:1] == ["github"]:
             return self._github(segments[1:])
+        if segments[:1] == ["cas"]:
+            return self._cas(segments[1:])
         if segments[:1] == ["api"] and len(segments) >= 3 and segments[1] in ("models", "datasets"):
             kind = segments[1][:-1]
             repo_id, rest = _split_id(segments[2:])
@@ -223,6 +225,9 @@ class _Handler(BaseHTTPRequestHandler):
                 form = getattr(self, "_form", {})
                 return self._paths_info(repo, unquote("/".join(rest[1:])), form.get("paths", []),
                                         (form.get("expand") or ["False"])[-1] in _TRUE)
+            if rest[0] == "xet-read-token" and len(rest) >= 2:
+                self._commit(repo, unquote("/".join(rest[1:])))
+                return self._xet_token()
             if rest[0] == "commits" and len(rest) >= 2:
                 return self._commits(repo, unquote("/".join(rest[1:])))
             raise _Reply(404, None, "Sorry, we can't find the page you are looking for.")
@@ -342,6 +347,37 @@ class _Handler(BaseHTTPRequestHandler):
             body["pullRequests"] = []
         return 200, json.dumps(body).encode(), {}
 
+    def _cas(self, segments: list[str]) -> tuple[int, bytes, dict]:
+        """A minimal Xet CAS (huggingface/xet-core spec/download_protocol.md): v1 reconstructions of a file as one
+        term of one xorb holding the file as one uncompressed chunk, and that xorb served by byte range.
+        Hashes are the emulator's stand-ins (StoredFile.xet_hash), not BLAKE3 merkle hashes."""
+        stored = self.server.emulator.fixtures.find_xet(segments[-1]) if segments else None
+        if segments[:2] == ["v1", "reconstructions"] and stored is not None:
+            xorb = _xorb(stored.data)
+            body = {"offset_into_first_range": 0,
+                    "terms": [{"hash": stored.xet_hash, "unpacked_length": len(stored.data),
+                               "range": {"start": 0, "end": 1}}],
+                    "fetch_info": {stored.xet_hash: [{"range": {"start": 0, "end": 1},
+                                                      "url": f"{self.server.emulator.endpoint}/cas/xorb/{stored.xet_hash}",
+                                                      "url_range": {"start": 0, "end": len(xorb) - 1}}]}}
+            return 200, json.dumps(body).encode(), {}
+        if segments[:1] == ["xorb"] and stored is not None:
+            xorb = _xorb(stored.data)
+            start, _, end = (self.headers.get("Range") or "bytes=0-").removeprefix("bytes=").partition("-")
+            part = xorb[int(start or 0): int(end) + 1 if end else len(xorb)]
+            return 206, part, {"Content-Type": "application/octet-stream",
+                               "Content-Range": f"bytes {start or 0}-{int(start or 0) + len(part) - 1}/{len(xorb)}"}
+        raise _Reply(404, None, "not found")
+
+    def _xet_token(self) -> tuple[int, bytes, dict]:
+        """What `GET /api/{type}s/{id}/xet-read-token/{rev}` answers: a short-lived token and the CAS URL, in the
+        body and in the `X-Xet-*` headers huggingface_hub reads."""
+        cas = f"{self.server.emulator.endpoint}/cas"
+        expires = str(int(time.time()) + 3600)
+        body = {"casUrl": cas, "accessToken": "xet-emulator-token", "exp": int(expires)}
+        headers = {"X-Xet-Cas-Url": cas, "X-Xet-Access-Token": "xet-emulator-token", "X-Xet-Token-Expiration": expires}
+        return 200, json.dumps(body).encode(), headers
+
     def _commits(self, repo: HubRepo, revision: str) -> tuple[int, bytes, dict]:
         """The history from `revision` back (first parent), newest first, as `/api/{type}s/{id}/commits/{rev}`."""
         commit = self._commit(repo, revision)
@@ -415,6 +451,12 @@ class _Handler(BaseHTTPRequestHandler):
                                                "documentation_url": "https://docs.github.com/rest"})
             return 200, json.dumps({"sha": sha, "commit": {"message": ""}}).encode(), {}
         raise not_found
+
+
+def _xorb(data: bytes) -> bytes:
+    """One uncompressed chunk: header (version 0, 3-byte LE compressed size, scheme 0 = none, 3-byte LE size)."""
+    size = len(data).to_bytes(3, "little")
+    return bytes([0]) + size + bytes([0]) + size + data
 
 
 def _security_file_status(repo: HubRepo, path: str) -> dict:

@@ -264,3 +264,35 @@ def test_an_unpinned_dataset_says_no_security_status_is_available(hub, tmp_path)
     outcome = verify(hub, [ref("org/d", kind="dataset")], tmp_path)
     [note] = by_rule(outcome, "hub-security-flag")
     assert note.severity == "note" and note.message.startswith("no security status is available for dataset org/d")
+
+
+# -- 8. Xet ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("xet", [True, False])
+def test_verify_full_downloads_xet_files_through_xet(http_hub, tmp_path, monkeypatch, xet):
+    """Tree entries with `xetHash` make huggingface_hub (with hf_xet) ask `xet-read-token` and fetch from the CAS
+    (the emulator serves a minimal one); without them the same files come through `/resolve/`."""
+    import pickle
+    from types import SimpleNamespace
+
+    from gate.policy.load import load_policy
+    from gate.verify.content import check_hub_content
+
+    hub = http_hub  # hf_xet's own (Rust) TLS stack does not trust the throwaway certificate: see README.md
+    fast_env(monkeypatch, hub)
+
+    class RunsShell:
+        def __reduce__(self):
+            return (__import__("os").system, ("id",))
+
+    repo = hub.add_repo("acme/weights", files={"model.pt": pickle.dumps(RunsShell(), protocol=2)}, xet=xet)
+    options = SimpleNamespace(root=str(tmp_path), sigstore_trust_config=None, hub_endpoint=hub.endpoint,
+                              verify_failure="error")
+    policy = load_policy(None, str(tmp_path), text="version: 1\ndefaults:\n  scan_hub_pickles: true\n", label="p.yml")
+    [finding] = check_hub_content(policy, [ref("acme/weights", repo.head(), line=2)], options).findings
+    assert (finding.rule, finding.line) == ("malicious-pickle", 2)
+    paths = [path for _, path in hub.request_log]
+    assert any("/xet-read-token/" in p for p in paths) is xet
+    assert any(p.startswith("/cas/xorb/") for p in paths) is xet
+    assert any(p.startswith(f"/acme/weights/resolve/{repo.head()}/model.pt") for p in paths) is not xet
