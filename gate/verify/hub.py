@@ -20,6 +20,8 @@ from gate.verify.interface import (
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+PATHS_PER_REQUEST = 500
+"""Files per paths-info request (its body lists every path)."""
 
 
 def rate_limit(headers) -> tuple[float | None, str]:
@@ -92,6 +94,18 @@ def _check_sha(sha, where: str) -> str:
         raise VerificationError(f"{where} gives {shown} as the commit, which is not a 40-character lowercase hex "
                                 "commit sha; the endpoint is not answering like the Hub")
     return sha
+
+
+def _check_sha256(value, name: str) -> str:
+    """An LFS sha256 is data too: `pin --lock-files` writes it into the policy, checks compare it."""
+    import re
+
+    from gate.errors import VerificationError
+
+    if not isinstance(value, str) or re.fullmatch(r"[0-9a-f]{64}", value) is None:
+        raise VerificationError(f"the Hub's answer gives {repr(value)[:80]} as the sha256 of {name[:200]!r}, which is "
+                                "not 64 lowercase hex characters; the endpoint is not answering like the Hub")
+    return value
 
 
 def _licenses(info) -> tuple[str, ...]:
@@ -177,7 +191,8 @@ class HubService(RepoService):
                 return RepoAnswer(query, "disabled", canonical_id=info.id)
             _check_sha(info.sha, "the Hub's answer")
             files = tuple(
-                RepoFile(s.rfilename, s.size, s.lfs.sha256 if s.lfs is not None else None, s.blob_id)
+                RepoFile(s.rfilename, s.size, _check_sha256(s.lfs.sha256, s.rfilename) if s.lfs is not None else None,
+                         s.blob_id)
                 for s in info.siblings or ()
             )
             gated = info.gated if isinstance(info.gated, str) and info.gated else ("auto" if info.gated else None)
@@ -210,19 +225,23 @@ class HubService(RepoService):
         if not paths:
             return answer
 
-        def ask(timeout: float):
+        def ask(timeout: float, batch: list[str]):
             try:
-                return self._api.get_paths_info(answer.query.id, paths, revision=answer.sha,
+                return self._api.get_paths_info(answer.query.id, batch, revision=answer.sha,
                                                  repo_type=answer.query.kind, expand=True)
             except HfHubHTTPError as exc:
                 if exc.response is not None and exc.response.status_code in (404, 405):
                     return None  # an endpoint without paths-info (an older mirror): no per-file evidence
                 raise
 
-        entries = self._retrying(f"{answer.query.label()}: asking {self.endpoint} for its per-file security scan",
-                                 ask)
-        if entries is None:
-            return answer
+        entries = []
+        for start in range(0, len(paths), PATHS_PER_REQUEST):
+            batch = paths[start:start + PATHS_PER_REQUEST]
+            got = self._retrying(f"{answer.query.label()}: asking {self.endpoint} for its per-file security scan",
+                                 lambda timeout, batch=batch: ask(timeout, batch))
+            if got is None:
+                return answer
+            entries.extend(got)
         verdicts = tuple(sorted((_verdict(e) for e in entries if getattr(e, "security", None) is not None),
                                 key=lambda v: v.path))
         base = scan if scan is not None else SecurityScan(done=False, repo_level=False)

@@ -296,3 +296,21 @@ def test_verify_full_downloads_xet_files_through_xet(http_hub, tmp_path, monkeyp
     assert any("/xet-read-token/" in p for p in paths) is xet
     assert any(p.startswith("/cas/xorb/") for p in paths) is xet
     assert any(p.startswith(f"/acme/weights/resolve/{repo.head()}/model.pt") for p in paths) is not xet
+
+
+def test_policy_stage_findings_of_a_moved_repo_are_judged_under_its_canonical_id(hub, tmp_path):
+    sha = hub.add_repo("new-org/model", files={"model.safetensors": WEIGHTS}, aliases=["old-org/model"]).head()
+    policy = "version: 1\ndefaults: {unlisted: deny}\nmodels:\n  - {id: new-org/model}\n"
+    outcome = verify(hub, [ref("old-org/model", sha)], tmp_path, policy)
+    assert [f.rule for f in outcome.findings] == ["repo-moved"]  # listed under its new id: not not-allowlisted
+    unlisted = verify(hub, [ref("old-org/model", sha)], tmp_path, "version: 1\ndefaults: {unlisted: deny}\n")
+    assert sorted(f.rule for f in unlisted.findings) == ["not-allowlisted", "repo-moved"]
+
+
+def test_an_lfs_sha256_that_is_not_64_lowercase_hex_is_a_verification_failure(hub, tmp_path, monkeypatch):
+    import tests.hubemu.fixtures as emulated
+
+    sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
+    monkeypatch.setattr(emulated.StoredFile, "sha256", property(lambda self: 'x"\nmodels: [{id: "*"}]'))
+    [failed] = verify(hub, [ref("org/m", sha)], tmp_path).findings
+    assert failed.rule == "verification-failed" and "not 64 lowercase hex characters" in failed.message
