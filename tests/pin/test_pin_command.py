@@ -155,6 +155,7 @@ def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repo
     assert lines[2:] == source.splitlines()[2:]
     # One line per failure, naming the id once (issue 16 §1).
     assert "app.py:3: model org/missing not found at" in err and "org/missing: model org/missing" not in err
+    assert "missing, private, or disabled (set HF_TOKEN to tell them apart)" in err  # anonymous 401 (§2.3)
     assert "app.py:4: model org/m@no-such-branch: revision 'no-such-branch' not found in model org/m" in err
 
 
