@@ -2,7 +2,8 @@
 
 What a commit holds never changes, so a pinned reference verified once needs no request again. Plain JSON
 files written atomically: safe to share through `actions/cache` and between concurrent runs. Never cached:
-negative answers (a repo may be created or made accessible) and branch or tag resolutions (they move). Answers
+negative answers (a repo may be created or made accessible; a commit on no branch may be merged) and branch or
+tag resolutions (they move). Answers
 whose security scan says `scansDone: false` are cached like the others: the real Hub sends that for scanned
 repositories too, and the scan is re-fetched after MAX_AGE like every repository-level flag. Repository-level flags that can change (gated, disabled,
 security scan results) are re-fetched once an entry is older than MAX_AGE.
@@ -60,6 +61,8 @@ class AnswerCache:
 
     def put(self, answer: RepoAnswer) -> None:
         if answer.status != "ok" or not is_pinned(answer.sha):
+            return
+        if answer.refs == ():  # on no branch or tag yet: a merge can change that, so it is asked again
             return
         path = self._path(answer.query.kind, answer.query.id, answer.sha)
         record = {"fetched_at": time.time(), "answer": answer.to_json()}

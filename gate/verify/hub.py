@@ -260,13 +260,14 @@ class HubService(RepoService):
         pulls = tuple(r.ref for r in refs.pull_requests or () if r.target_commit == answer.sha)
         if at_head:
             return replace(answer, refs=at_head, pull_requests=pulls)
-        for branch in sorted(refs.branches, key=lambda r: r.name != "main"):
+        # The default branch first, then the other branches, then tags (a tag can outlive its branch).
+        for ref in [*sorted(refs.branches, key=lambda r: r.name != "main"), *refs.tags]:
             history = self._retrying(
-                f"{query.label()}: asking {self.endpoint} for the history of branch {branch.name}",
-                lambda timeout, name=branch.name: self._api.list_repo_commits(query.id, repo_type=query.kind,
-                                                                              revision=name))
+                f"{query.label()}: asking {self.endpoint} for the history of {ref.ref}",
+                lambda timeout, name=ref.ref: self._api.list_repo_commits(query.id, repo_type=query.kind,
+                                                                          revision=name))
             if any(commit.commit_id == answer.sha for commit in history):
-                return replace(answer, refs=(branch.name,), pull_requests=pulls)
+                return replace(answer, refs=(ref.name,), pull_requests=pulls)
         return replace(answer, refs=(), pull_requests=pulls)
 
     def _with_head(self, answer: RepoAnswer) -> RepoAnswer:

@@ -157,13 +157,21 @@ def test_an_older_commit_of_a_branch_and_a_tagged_commit_are_on_a_branch(hub, tm
     assert by_rule(outcome, "revision-not-on-branch") == []
 
 
-def test_revision_not_on_branch_is_cached_with_the_answer(hub, tmp_path):
+def test_a_commit_on_no_branch_is_asked_again_since_a_merge_changes_that(hub, tmp_path):
     repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
     stranger = repo.pull_request({"model.safetensors": b"x"})
-    verify(hub, [ref("org/m", stranger)], tmp_path)
-    hub.reset_requests()
     assert len(by_rule(verify(hub, [ref("org/m", stranger)], tmp_path), "revision-not-on-branch")) == 1
-    assert hub.requests == 0
+    repo.branch("main", stranger)  # merged
+    assert by_rule(verify(hub, [ref("org/m", stranger)], tmp_path), "revision-not-on-branch") == []
+
+
+def test_a_commit_only_an_old_tag_holds_is_on_a_ref(hub, tmp_path):
+    repo = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS})
+    old = repo.commit({"config.json": "{}"}, branch="release")
+    newer = repo.commit({"extra.json": "{}"}, branch="release")
+    repo.tag("v2", newer)
+    del repo.repo.branches["release"]  # the branch is gone, its tag stays
+    assert by_rule(verify(hub, [ref("org/m", old)], tmp_path), "revision-not-on-branch") == []
 
 
 # -- 4. rate limits -------------------------------------------------------------------------------------------
