@@ -68,8 +68,11 @@ def main() -> int:
         outcome = verify_references(policy, references, evaluate(policy, references, today), options, mode="hub")
         elapsed = time.perf_counter() - started
         log = list(hub.request_log)
-    own = sum(1 for _, path in log if "/revision/" in path)
-    asked = sorted({path.split("?")[0] for _, path in log if "/revision/" not in path})
+    # A pinned model's own answer is its `/revision/<sha>` request and its `/refs` request (is the commit on a
+    # branch or tag: issue 13 §2.10); everything else is lineage asking for an ancestor.
+    own = sum(1 for _, path in log if "/revision/" in path or path.split("?")[0].endswith("/refs"))
+    asked = sorted({path.split("?")[0] for _, path in log
+                    if "/revision/" not in path and not path.split("?")[0].endswith("/refs")})
     stats = outcome.stats["lineage"]
     print(f"{len(references)} pinned models loaded, {ancestors} distinct ancestors, "
           f"{args.latency * 1000:.0f} ms per request")

@@ -1,14 +1,46 @@
-"""Shared pytest fixtures. `hub`: a running Hub emulator (tests/hubemu) on a free 127.0.0.1 port."""
+"""Shared pytest fixtures. `hub`: a running Hub emulator (tests/hubemu) on a free 127.0.0.1 port, over https
+with a throwaway certificate (as huggingface.co is); `http_hub`: the same over plain http (a mirror or proxy)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
+
+_TLS: tuple[str, str] | None = None
+
+
+def pytest_configure(config):
+    """Create the certificate and trust it before any client exists: huggingface_hub keeps one httpx2 client
+    per process, and its TLS context is fixed when it is created."""
+    global _TLS
+    from tests.hubemu.tls import throwaway_certificate
+
+    directory = Path(tempfile.mkdtemp(prefix="hubemu-tls-"))
+    made = throwaway_certificate(directory)
+    if made is None:
+        return  # no openssl: the emulator serves plain http
+    cert, key = made
+    _TLS = (str(cert), str(key))
+    os.environ["SSL_CERT_FILE"] = str(cert)
+    os.environ["REQUESTS_CA_BUNDLE"] = str(cert)
 
 
 @pytest.fixture
 def hub():
     """Yield a started `tests.hubemu.HubEmulator`: `.endpoint`, `.github_api`, `.add_repo(...)`, `.faults`,
     `.requests`. Each test gets a fresh, empty emulator."""
+    from tests.hubemu import HubEmulator
+
+    with HubEmulator(tls=_TLS) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def http_hub():
+    """The emulator over plain http, as a mirror or proxy serves it."""
     from tests.hubemu import HubEmulator
 
     with HubEmulator() as emulator:

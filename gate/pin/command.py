@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate.discover.hubids import is_pinned
 from gate.discover.interface import Reference
 from gate.errors import UsageError
 from gate.pin.interface import Pin, Skipped, resolution_key
@@ -260,6 +261,9 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
         answer = answers[queries[resolution_key(reference)]]
         if answer.sha is None:
             run.skipped.append(Skipped(reference, answer.error or "the Hub gave no commit", resolution_failed=True))
+        elif not is_pinned(answer.sha):  # an answer is data: only a real commit sha is ever written into a file
+            run.skipped.append(Skipped(reference, f"the Hub gave {answer.sha[:60]!r}, which is not a commit sha",
+                                       resolution_failed=True))
         else:
             pins.append(Pin(reference, answer.sha, reference.revision, today))
     rewrite_files(root, pins, run)

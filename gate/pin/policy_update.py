@@ -66,6 +66,11 @@ def _flow_list(text: str, node, extra: list[str]) -> str:
     return "[" + ", ".join(items + [yaml_scalar(v) for v in extra]) + "]"
 
 
+def _quoted_digest(digest: str) -> str:
+    """`"sha256:<hex>"`, quoted for YAML whatever the answer held (it comes from the network)."""
+    return json.dumps(f"sha256:{digest}")
+
+
 def _revisions_text(revisions: Sequence[str]) -> str:
     return "[" + ", ".join(yaml_scalar(r) for r in revisions) + "]"
 
@@ -78,7 +83,7 @@ def _entry_lines(pin: PolicyPin, indent: str) -> list[str]:
     lines = [f"{indent}revisions: {_revisions_text(pin.revisions)}"]
     if pin.files:
         lines.append(f"{indent}files:")
-        lines.extend(f"{indent}  {_key(name)}: \"sha256:{digest}\"" for name, digest in pin.files)
+        lines.extend(f"{indent}  {_key(name)}: {_quoted_digest(digest)}" for name, digest in pin.files)
     return lines
 
 
@@ -106,7 +111,7 @@ def _file_edits(text: str, files, pin: PolicyPin) -> list[Edit]:
     """Set the locked hashes in an existing `files:` value, in the style it is written in."""
     import yaml
 
-    wanted = {name: f"\"sha256:{digest}\"" for name, digest in pin.files}
+    wanted = {name: _quoted_digest(digest) for name, digest in pin.files}
     if isinstance(files, yaml.MappingNode) and not files.flow_style and files.value:
         edits = []
         key_indent = " " * files.value[0][0].start_mark.column
@@ -137,7 +142,7 @@ def _update_entry(text: str, entry, id_key, id_value, pin: PolicyPin) -> list[Ed
     if pin.files:
         _, files = _pair(entry, "files")
         if files is None:
-            added.append(("files", _files_flow({n: f"\"sha256:{d}\"" for n, d in pin.files})))
+            added.append(("files", _files_flow({n: _quoted_digest(d) for n, d in pin.files})))
         else:
             edits.extend(_file_edits(text, files, pin))
     if added and entry.flow_style:

@@ -86,7 +86,9 @@ def resolve_revisions(queries: Iterable[tuple[str, str, str | None]], *, endpoin
                 return Resolution(answer.sha, None, lfs)
             reason = {
                 "revision-not-found": f"revision {revision!r} not found in {kind} {repo_id} at {endpoint}",
-                "repo-not-found": f"{kind} {repo_id} not found at {endpoint} (or private: set HF_TOKEN)",
+                "repo-not-found": (f"{kind} {repo_id} not found at {endpoint}: missing, private, or disabled (set "
+                                   "HF_TOKEN to tell them apart)" if answer.anonymous else
+                                   f"{kind} {repo_id} not found at {endpoint} (or private: set HF_TOKEN)"),
                 "disabled": f"{kind} {repo_id} is disabled on the Hub",
             }.get(answer.status, f"{where}: unexpected answer {answer.status!r}")
             return Resolution(None, reason)

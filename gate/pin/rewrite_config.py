@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from gate.pin.inline import pin_inside
 from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter
-from gate.pin.textedit import Edit, insert_line_after, line_offsets
+from gate.pin.textedit import Edit, insert_line_after, json_in_quotes, line_offsets
 
 INSIDE_STRING_KEYS = ("@", "url")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -85,7 +85,9 @@ def _replace_yaml_scalar(text: str, node, new_value: str) -> Edit:
     if node.value == "" and node.start_mark.index == node.end_mark.index:
         return Edit(node.start_mark.index, node.end_mark.index, " " + yaml_scalar(new_value))  # `key:` with no value
     if node.style in ('"', "'"):
-        return Edit(node.start_mark.index, node.end_mark.index, f"{node.style}{new_value}{node.style}")
+        return Edit(node.start_mark.index, node.end_mark.index, f'"{json_in_quotes(new_value)}"')
+    if node.style == "'" and "\n" not in new_value:  # a single-quoted scalar folds line breaks
+        return Edit(node.start_mark.index, node.end_mark.index, "'" + new_value.replace("'", "''") + "'")
     return Edit(node.start_mark.index, node.end_mark.index, yaml_scalar(new_value))
 
 
@@ -222,6 +224,16 @@ def _toml_string(value: str) -> str:
     return json.dumps(value)  # a TOML basic string is a JSON string for these characters
 
 
+def _toml_value_edit(base: int, match: re.Match, value: str) -> Edit:
+    """Replace the quoted value `match` found (groups `q`, `v`) with `value`, quoted for TOML: a literal string
+    ('…') cannot hold a quote or a newline, so such a value replaces it with a basic string."""
+    if match.group("q") == '"':
+        return Edit(base + match.start("v"), base + match.end("v"), json_in_quotes(value))
+    if "'" in value or "\n" in value or "\r" in value:
+        return Edit(base + match.start("q"), base + match.end("v") + 1, _toml_string(value))
+    return Edit(base + match.start("v"), base + match.end("v"), value)
+
+
 def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims: dict) -> Edit | str:
     ref = pin.reference
     if "." in (ref.revision_key or ""):
@@ -236,16 +248,17 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
             continue
         quote = m.group("q")
         if ref.revision_key in INSIDE_STRING_KEYS:
-            new = pin_inside(m.group("v"), ref, pin.sha)
-            return Edit(base + m.start("v"), base + m.end("v"), new)
+            return _toml_value_edit(base, m, pin_inside(m.group("v"), ref, pin.sha))
         key_re = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(ref.revision_key)}\s*=\s*{value_pattern}")
         brace = line.rfind("{", 0, m.start())
         if brace >= 0 and line.find("}", m.end()) >= 0:  # an inline table: stay inside it
             close = line.find("}", m.end())
             sibling = key_re.search(line, brace, close)
             if sibling:
-                return Edit(base + sibling.start("v"), base + sibling.end("v"), pin.sha)
-            return Edit(base + m.end(), base + m.end(), f", {ref.revision_key} = {quote}{pin.sha}{quote}")
+                return _toml_value_edit(base, sibling, pin.sha)
+            literal = quote == "'" and not re.search(r"['\r\n]", pin.sha)  # keep the table's own quoting
+            value = f"'{pin.sha}'" if literal else _toml_string(pin.sha)
+            return Edit(base + m.end(), base + m.end(), f", {ref.revision_key} = {value}")
         # A key of the table the id is in: from the table's header (or file start) to the next header.
         first = ref.line - 1
         while first > 0 and not _TOML_HEADER.match(lines[first - 1]):
@@ -256,7 +269,7 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
         for number in range(first, last):
             sibling = re.match(rf"\s*{key_re.pattern}", lines[number])
             if sibling:
-                return Edit(offsets[number] + sibling.start("v"), offsets[number] + sibling.end("v"), pin.sha)
+                return _toml_value_edit(offsets[number], sibling, pin.sha)
         indent = line[: len(line) - len(line.lstrip())]
         entry = f"{indent}{ref.revision_key} = {_toml_string(pin.sha)}  # {pin.comment()}"
         return _claim(claims, (first, ref.revision_key), insert_line_after(text, base, entry), "table")

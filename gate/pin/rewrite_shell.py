@@ -7,13 +7,14 @@ rest of the script, Dockerfile, Makefile or workflow stays byte for byte. Docker
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
 from gate.discover.shell_finder import LAYER_SEPARATOR
 from gate.pin.inline import pin_inside, url_revision_spans
 from gate.pin.interface import Pin, SpanPlan, SpanRewriter
-from gate.pin.textedit import Edit, line_offsets
+from gate.pin.textedit import Edit, json_in_quotes, line_offsets, shell_in_quotes, shell_word, url_segment
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an environment variable such as TGI's REVISION
 _WORD = re.compile(r"[^\s\"'`;|&()<>]+")
@@ -38,7 +39,7 @@ def _url_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> 
     if not after:
         return "no Hub URL with a revision segment (/resolve/<rev>/) here; pin it by hand"
     first, last = after[0]
-    return Edit(first, last, pin.sha)
+    return Edit(first, last, url_segment(pin.sha))
 
 
 def _id_match(text: str, start: int, end: int, column_offset: int, ref_id: str) -> re.Match | None:
@@ -70,16 +71,16 @@ def _flag_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) ->
     if exec_form:
         existing = re.compile(rf'"{re.escape(flag)}"\s*,\s*"(?P<v>[^"]*)"').search(text, start, end)
         if existing:
-            return Edit(existing.start("v"), existing.end("v"), pin.sha)
-        return Edit(found.end(), found.end(), f', "{flag}", "{pin.sha}"')
+            return Edit(existing.start("v"), existing.end("v"), json_in_quotes(pin.sha))
+        return Edit(found.end(), found.end(), f', "{flag}", {json.dumps(pin.sha)}')
     existing = re.compile(rf"(?<!\S){re.escape(flag)}(?:=|[ \t]+)(?P<q>[\"']?)(?P<v>[^\s\"']+)(?P=q)").search(
         text, start, end)
     if existing and "$" in existing.group("v"):
         return (f"the revision comes from {existing.group('v')}, set outside this command; "
                 f"set it to {pin.sha} where it is defined")
     if existing:
-        return Edit(existing.start("v"), existing.end("v"), pin.sha)
-    return Edit(found.end(), found.end(), f" {flag} {pin.sha}")
+        return Edit(existing.start("v"), existing.end("v"), shell_in_quotes(pin.sha, existing.group("q")))
+    return Edit(found.end(), found.end(), f" {flag} {shell_word(pin.sha)}")
 
 
 def _key_value_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -> Edit | str:
@@ -109,7 +110,7 @@ def _variable_edit(text: str, start: int, end: int, pin: Pin) -> Edit | str:
     key = pin.reference.revision_key
     existing = re.compile(rf"(?<![\w-]){re.escape(key)}=(?P<q>[\"']?)(?P<v>[^\s\"']*)(?P=q)").search(text, start, end)
     if existing:
-        return Edit(existing.start("v"), existing.end("v"), pin.sha)
+        return Edit(existing.start("v"), existing.end("v"), shell_in_quotes(pin.sha, existing.group("q")))
     return f"set {key}={pin.sha} where this command's environment is defined"
 
 
@@ -119,7 +120,7 @@ def _inside_word_edit(text: str, start: int, end: int, column_offset: int, pin: 
     if not after:
         return f"could not find {pin.reference.id} written with its revision on line {pin.reference.line}"
     word = after[0]
-    return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, pin.sha))
+    return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, url_segment(pin.sha)))
 
 
 def _quoted_string(text: str, start: int, end: int, position: int) -> tuple[int, int] | None:

@@ -50,3 +50,38 @@ def insert_line_after(text: str, offset: int, line: str) -> Edit:
     end = line_end(text, offset)
     prefix = "" if end == 0 or text[end - 1] == "\n" else "\n"
     return Edit(end, end, f"{prefix}{line}\n")
+
+
+# What `pin` writes comes from the network; each syntax gets it quoted for that syntax, so even a value that
+# slipped past the sha check (gate/verify/hub.py) is one inert word, never code or markup. A 40-hex sha is
+# written unchanged by every one of these.
+
+
+def shell_word(value: str) -> str:
+    """`value` as one shell word."""
+    import shlex
+
+    return shlex.quote(value)
+
+
+def shell_in_quotes(value: str, quote: str) -> str:
+    """`value` for the inside of an existing `"…"` or `'…'` shell string."""
+    if quote == "'":
+        return value.replace("'", "'\\''")
+    if quote == '"':
+        return "".join("\\" + c if c in '"\\$`' else c for c in value)
+    return shell_word(value)
+
+
+def url_segment(value: str) -> str:
+    """`value` as one URL path segment (percent-encoded: inert in a URL and in any quoting around it)."""
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def json_in_quotes(value: str) -> str:
+    """`value` for the inside of an existing JSON (or TOML basic, or YAML double-quoted) string."""
+    import json
+
+    return json.dumps(value)[1:-1]

@@ -116,7 +116,7 @@ def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[Po
     if key == "max_waiver_days":
         effect = "loosens" if (new or 0) > (old or 0) else "tightens"
         return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
-    if key in ("licenses", "revisions", "paths"):
+    if key in ("licenses", "revisions", "paths", "allowed_refs"):
         return _compare_list(label, old, new, area)
     if key in ("signature", "sha256"):
         if old is None:
@@ -258,8 +258,8 @@ def _describe_entry(section: str, entry: dict) -> str:
 
 
 _ENTRY_SETTINGS = {
-    "models": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
-    "datasets": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature"),
+    "models": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature", "allowed_refs"),
+    "datasets": ("revisions", "trust_remote_code", "licenses", "files", "gated", "signature", "allowed_refs"),
     "artifacts": ("sha256", "formats", "signature"),
     "metrics": ("revisions", "trust_remote_code"),
 }

@@ -2,8 +2,10 @@
 
 What a commit holds never changes, so a pinned reference verified once needs no request again. Plain JSON
 files written atomically: safe to share through `actions/cache` and between concurrent runs. Never cached:
-negative answers (a repo may be created or made accessible), branch or tag resolutions (they move), and
-answers whose security scan is still pending. Repository-level flags that can change (gated, disabled,
+negative answers (a repo may be created or made accessible; a commit on no branch may be merged) and branch or
+tag resolutions (they move). Answers
+whose security scan says `scansDone: false` are cached like the others: the real Hub sends that for scanned
+repositories too, and the scan is re-fetched after MAX_AGE like every repository-level flag. Repository-level flags that can change (gated, disabled,
 security scan results) are re-fetched once an entry is older than MAX_AGE.
 """
 
@@ -17,10 +19,11 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_CACHE_DIR = "~/.cache/model-gate"
-FORMAT = "verify-v2"  # v2: answers carry the model card's lineage metadata (`card`)
+FORMAT = "verify-v3"  # v2: refs, per-file verdicts, anonymous 401 (issue 13 §2); v3: + model card lineage (`card`)
 MAX_AGE = 7 * 24 * 3600
 
 
@@ -32,6 +35,8 @@ class AnswerCache:
         self.write_errors = 0
 
     def _path(self, kind: str, repo_id: str, sha: str) -> Path:
+        if not is_pinned(sha):  # the sha names a file: only a real commit sha may (never `../..`)
+            raise ValueError(f"not a commit sha: {sha[:60]!r}")
         return self.root / FORMAT / self._namespace / kind / quote(repo_id, safe="") / f"{sha}.json"
 
     def get(self, query: RepoQuery, needed_git_files: tuple[str, ...] = ()) -> RepoAnswer | None:
@@ -55,9 +60,9 @@ class AnswerCache:
         return replace(answer, query=query)
 
     def put(self, answer: RepoAnswer) -> None:
-        if answer.status != "ok" or not answer.sha:
+        if answer.status != "ok" or not is_pinned(answer.sha):
             return
-        if answer.security is not None and not answer.security.done:
+        if answer.refs == ():  # on no branch or tag yet: a merge can change that, so it is asked again
             return
         if (answer.card or {}).get("adapter_error"):
             return  # an adapter config that could not be read may be readable next time

@@ -57,6 +57,14 @@ def findings_for(policy, index: int, reference: Reference, answer: RepoAnswer, *
     what = f"{reference.kind} {display_id(reference, answer)}"
     github = answer.query.kind == "github"
     token_env = "GITHUB_TOKEN" if github else "HF_TOKEN"
+    if answer.status == "repo-not-found" and answer.anonymous:
+        # The Hub answers an anonymous caller 401 for a missing, private or disabled repository alike.
+        out.add("repo-not-found",
+                f"{what} does not exist on {registry}, or it is private or disabled: the Hub answers an anonymous "
+                f"request with 401 for all three (missing, private, or disabled), and {token_env} is not set",
+                f"set {token_env} to a token with read access and re-run: the Hub then tells a missing, a private "
+                "and a disabled repository apart", anonymous=True)
+        return out.items
     if answer.status == "repo-not-found":
         out.add("repo-not-found",
                 f"{what} does not exist on {registry}, or it is private and {token_env} does not grant access",
@@ -86,15 +94,63 @@ def findings_for(policy, index: int, reference: Reference, answer: RepoAnswer, *
                 f"pin to the commit itself: {pin_instruction(reference, answer.sha)}")
     if github:
         return out.items
-    entry = policy.entry_for(reference)
+    entry = _entry(policy, reference, answer)
     at = f"{what} at {_short(answer.sha)}"
+    _moved(out, reference, answer)
+    _on_branch(entry, out, at, answer)
     _gated(policy, entry, out, what, answer)
     _license(policy, entry, out, at, answer)
     _file_pins(entry, out, at, answer)
     _formats(policy, out, at, answer)
-    if answer.query.kind == "model":
-        _security(out, at, answer, registry)
+    _security(out, at, answer, registry)
     return out.items
+
+
+def _entry(policy, reference: Reference, answer: RepoAnswer):
+    """The policy entry for the repository the Hub answered for: a moved repository's entry is written with its
+    canonical id (a legacy alias's too); an entry for the id as written still applies when none matches."""
+    from dataclasses import replace
+
+    canonical = answer.canonical_id
+    if canonical and reference.id and canonical != reference.id:
+        entry = policy.entry_for(replace(reference, id=canonical))
+        if entry is not None:
+            return entry
+    return policy.entry_for(reference)
+
+
+def is_transfer(written: str | None, canonical: str | None) -> bool:
+    """A redirect to another `owner/name` (a rename or a transfer). A legacy unqualified id (`gpt2` →
+    `openai-community/gpt2`) and a difference in case are the same repository under its usual name."""
+    return bool(written and canonical and "/" in written and written.lower() != canonical.lower())
+
+
+def _moved(out: _Findings, reference: Reference, answer: RepoAnswer) -> None:
+    if not is_transfer(reference.id, answer.canonical_id):
+        return
+    out.add("repo-moved",
+            f"{reference.kind} {reference.id} redirects to {answer.canonical_id}: the repository was renamed or "
+            "transferred, and the old name keeps working only until someone creates a repository under it",
+            f"use the new id {answer.canonical_id}, after checking that its new owner is one you trust",
+            moved_from=reference.id, moved_to=answer.canonical_id)
+
+
+def _on_branch(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
+    """A pinned commit must be on a branch or tag: anyone can open a pull request on a public repository, and
+    its commits resolve by sha like the owner's."""
+    if answer.refs is None or answer.refs or not out.reference.pinned:
+        return
+    allowed = {str(ref) for ref in (entry or {}).get("allowed_refs") or ()}
+    if allowed & set(answer.pull_requests):
+        return
+    where = (f"only {', '.join(answer.pull_requests)} (a pull request, which anyone can open)"
+             if answer.pull_requests else "no branch or tag")
+    out.add("revision-not-on-branch",
+            f"commit {answer.sha} of {at.rsplit(' at ', 1)[0]} is reachable from {where}: it is not a revision "
+            "the repository's owner published",
+            "pin a commit of a branch or tag; if this pull request's commit was reviewed, allow its ref in the "
+            f"policy entry: `allowed_refs: [{answer.pull_requests[0] if answer.pull_requests else 'refs/pr/<n>'}]`",
+            pull_requests=list(answer.pull_requests))
 
 
 def _gated(policy, entry, out: _Findings, what: str, answer: RepoAnswer) -> None:
@@ -129,8 +185,16 @@ def _license(policy, entry, out: _Findings, at: str, answer: RepoAnswer) -> None
 def _file_pins(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
     pins = (entry or {}).get("files") or {}
     git_hashes = dict(answer.file_sha256)
+    unreadable = dict(answer.file_errors)
     for name, pin in sorted(pins.items()):
         expected = str(pin).lower().removeprefix("sha256:")
+        if name in unreadable:  # the metadata findings stand; this one check cannot be made
+            out.add("verification-failed",
+                    f"the policy pins the sha256 of {name}, which cannot be checked at {at} without access: "
+                    f"{unreadable[name]}",
+                    "set HF_TOKEN to a token whose account was granted access to the repository, then re-run",
+                    file=name, expected=expected)
+            continue
         stored = answer.file(name)
         if stored is None:
             out.add("file-hash-mismatch", f"{name}, pinned by hash in the policy, is absent from {at}",
@@ -175,20 +239,43 @@ def _formats(policy, out: _Findings, at: str, answer: RepoAnswer) -> None:
 
 def _security(out: _Findings, at: str, answer: RepoAnswer, registry: str) -> None:
     scan = answer.security
+    verdicts = {v.path: v for v in ((scan.files if scan is not None else None) or ())}
+    flagged = dict(scan.flagged) if scan is not None else {}
+    # Per-file verdicts add what the repository-level list misses (it can be empty with `scansDone: false`).
+    for verdict in verdicts.values():
+        if verdict.status in ("unsafe", "caution", "suspicious") and verdict.path not in flagged:
+            flagged[verdict.path] = verdict.status
+    # The real Hub sends `scansDone: false` for repositories it has scanned, flags included (issue 13 §2.1):
+    # files with issues are findings whatever `scansDone` says; `false` alone is only a note.
+    if flagged:
+        items = sorted(flagged.items())
+        worst = "error" if any(level == "unsafe" for _, level in items) else "warning"
+        imports = {path: [name for name, safety in verdicts[path].imports]
+                   for path, _ in items if path in verdicts and verdicts[path].imports}
+        listed = ", ".join(f"{path} ({level}" + (f": imports {', '.join(imports[path])}" if path in imports else "")
+                           + ")" for path, level in items)
+        out.add("hub-security-flag", f"the Hub's security scan flags files at {at}: {listed}",
+                f"do not load this revision; inspect the flagged files ({registry}/"
+                f"{answer.canonical_id or answer.query.id}/tree/{answer.sha}) and pick another revision or repository",
+                severity=worst, flagged=[list(item) for item in items], **({"pickle_imports": imports} if imports
+                                                                            else {}))
+        return
+    if answer.query.kind == "dataset":
+        if verdicts and all(v.status == "safe" for v in verdicts.values()):
+            return
+        out.add("hub-security-flag",
+                f"no security status is available for {at}: the Hub publishes none for the repository as a whole, "
+                + ("and its per-file scan results do not cover every file" if verdicts else
+                   "and per-file scan results are asked for pinned revisions only"),
+                "pin the dataset to a commit so its per-file scan results are checked; until then treat its files "
+                "as unscanned", severity="note", scan="not available")
+        return
     if scan is None or not scan.done:
         out.add("hub-security-flag",
                 f"the Hub has not finished scanning {at}: its files are not known to be free of malware or unsafe "
-                "pickles", "re-run the verification later; until then treat the files as unscanned",
+                "pickles (the Hub flags no file, and reports its scan as not done)",
+                "re-run the verification later; until then treat the files as unscanned",
                 severity="note", scan="pending" if scan is not None else "not scanned")
-        return
-    if not scan.flagged:
-        return
-    worst = "error" if any(level == "unsafe" for _, level in scan.flagged) else "warning"
-    listed = ", ".join(f"{path} ({level})" for path, level in scan.flagged)
-    out.add("hub-security-flag", f"the Hub's security scan flags files at {at}: {listed}",
-            f"do not load this revision; inspect the flagged files ({registry}/{answer.canonical_id or answer.query.id}"
-            f"/tree/{answer.sha}) and pick another revision or repository",
-            severity=worst, flagged=[list(item) for item in scan.flagged])
 
 
 def resolved_pin(reference: Reference, answer: RepoAnswer) -> str:

@@ -9,6 +9,7 @@ import threading
 import time
 from urllib.parse import quote
 
+from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery, RepoService, VerifySettings
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
 
@@ -68,6 +69,9 @@ class GitHubService(RepoService):
                 sha = response.json().get("sha")
                 if not isinstance(sha, str):
                     raise ValueError("no commit sha in GitHub's answer")
+                if not is_pinned(sha):
+                    raise _Transient(Failure(f"GitHub's answer gives {sha[:60]!r} as the commit, which is not a "
+                                             "40-character lowercase hex commit sha", transient=False))
                 if query.pinned and sha != query.revision:
                     return RepoAnswer(query, "revision-not-found")
                 return RepoAnswer(query, "ok", sha=sha, canonical_id=query.id)

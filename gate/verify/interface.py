@@ -49,12 +49,35 @@ class RepoFile:
 
 
 @dataclass(frozen=True)
+class FileVerdict:
+    """The Hub's scan of one file (tree/paths-info with `expand`: `securityFileStatus`)."""
+
+    path: str
+    status: str
+    """`safe`, `caution`, `unsafe` (or `unscanned`)."""
+    imports: tuple[tuple[str, str], ...] = ()
+    """(`module.name`, safety) of every pickle import the Hub found that is not `innocuous`."""
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "status": self.status, "imports": [list(item) for item in self.imports]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> FileVerdict:
+        return cls(data["path"], data["status"], tuple(tuple(item) for item in data.get("imports") or ()))
+
+
+@dataclass(frozen=True)
 class SecurityScan:
     """The Hub's own malware/pickle scan of a repo at a commit."""
 
     done: bool
     flagged: tuple[tuple[str, str], ...] = ()
     """(file path, level) with level `unsafe`, `suspicious` or `caution`."""
+    files: tuple[FileVerdict, ...] | None = None
+    """Per-file verdicts (asked for pinned revisions: every file when the repository-level status is not
+    conclusive, else the flagged ones); None when not asked."""
+    repo_level: bool = True
+    """False when the Hub gave no repository-level status (datasets): only `files` speak."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,15 @@ class RepoAnswer:
     """Lineage metadata from the model card (`cardData`) and a PEFT `adapter_config.json` at `sha`:
     `base_model` (list of ids), `base_model_relation`, `datasets` (list), `adapter_base` (the adapter's
     `base_model_name_or_path`), `adapter_error` (why the adapter config could not be read). See lineage.py."""
+    anonymous: bool = False
+    """For `repo-not-found`: an anonymous request got 401, which the Hub sends for missing, private and disabled
+    repositories alike."""
+    refs: tuple[str, ...] | None = None
+    """For pinned queries: the branches and tags whose history holds the commit; None when not asked."""
+    pull_requests: tuple[str, ...] = ()
+    """`refs/pr/<n>` refs that point at the commit (community pull requests)."""
+    file_errors: tuple[tuple[str, str], ...] = ()
+    """(file, why) for files a policy pins whose content could not be read (a gated repository)."""
 
     def file(self, path: str) -> RepoFile | None:
         return next((f for f in self.files if f.path == path), None)
@@ -95,10 +127,16 @@ class RepoAnswer:
             "gated": self.gated,
             "files": [f.to_json() for f in self.files],
             "security": None if self.security is None else {
-                "done": self.security.done, "flagged": [list(item) for item in self.security.flagged]},
+                "done": self.security.done, "flagged": [list(item) for item in self.security.flagged],
+                "files": None if self.security.files is None else [f.to_json() for f in self.security.files],
+                "repo_level": self.security.repo_level},
             "head_sha": self.head_sha,
             "file_sha256": [list(item) for item in self.file_sha256],
             "card": self.card,
+            "anonymous": self.anonymous,
+            "refs": None if self.refs is None else list(self.refs),
+            "pull_requests": list(self.pull_requests),
+            "file_errors": [list(item) for item in self.file_errors],
         }
 
     @classmethod
@@ -113,10 +151,17 @@ class RepoAnswer:
             gated=data.get("gated"),
             files=tuple(RepoFile(**f) for f in data.get("files") or ()),
             security=None if security is None else SecurityScan(
-                bool(security["done"]), tuple(tuple(item) for item in security.get("flagged") or ())),
+                bool(security["done"]), tuple(tuple(item) for item in security.get("flagged") or ()),
+                None if security.get("files") is None else tuple(
+                    FileVerdict.from_json(item) for item in security["files"]),
+                bool(security.get("repo_level", True))),
             head_sha=data.get("head_sha"),
             file_sha256=tuple(tuple(item) for item in data.get("file_sha256") or ()),
             card=data.get("card"),
+            anonymous=bool(data.get("anonymous")),
+            refs=None if data.get("refs") is None else tuple(data["refs"]),
+            pull_requests=tuple(data.get("pull_requests") or ()),
+            file_errors=tuple(tuple(item) for item in data.get("file_errors") or ()),
         )
 
 

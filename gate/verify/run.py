@@ -131,7 +131,7 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
             cache_for(query).put(answer)
         answers.update(fetched)
 
-    updated = list(findings)
+    updated = _judged_by_canonical_id(policy, list(findings), references, users, answers, failures, options)
     new = []
     canonical_ids = {}
     confirmed: set[int] = set()
@@ -211,6 +211,26 @@ def _trace_lineage(policy, references, answers, cache: AnswerCache, settings: Ve
         return fetched, {query: _redact(reason, secrets) for query, reason in failures.items()}
 
     return trace(policy, references, answers, ask)
+
+
+def _judged_by_canonical_id(policy, findings, references, users, answers, failures, options):
+    """Policy entries match a moved repository's canonical id (issue 13 §2.7): the policy-stage findings of a
+    reference whose repository was renamed or transferred are judged again under the id the Hub answered for."""
+    from gate.verify.checks import is_transfer
+
+    moved = {index: answers[query].canonical_id for query, indexes in users.items()
+             if query not in failures and answers[query].status == "ok"
+             and is_transfer(query.id, answers[query].canonical_id) for index in indexes}
+    if not moved:
+        return findings
+    from gate.policy.evaluate import evaluate
+    from gate.policy.rules import all_rules
+
+    policy_rules = {rule_id for rule_id, rule in all_rules().items() if rule.stage == "policy"}
+    renamed = tuple(replace(r, id=moved[i]) if i in moved else r for i, r in enumerate(references))
+    again = [f for f in evaluate(policy, renamed, getattr(options, "today", None), judge_confidence=False)
+             if f.reference in moved and f.rule in policy_rules]
+    return [f for f in findings if not (f.reference in moved and f.rule in policy_rules)] + again
 
 
 def _plan(policy, references) -> tuple[dict[RepoQuery, list[int]], dict[RepoQuery, tuple[str, ...]]]:

@@ -88,6 +88,9 @@ def run_action(workspace: Path, tmp: Path, *, event_name: str, event: dict, inpu
         "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output),
         "GITHUB_SERVER_URL": SERVER, "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_ACTIONS": "true",
     }
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):  # the https Hub emulator's throwaway certificate
+        if name in os.environ:
+            full_env[name] = os.environ[name]
     for name, value in (inputs or {}).items():
         full_env[f"INPUT_{name.upper()}"] = value  # GitHub keeps hyphens: INPUT_FAIL-ON
     full_env.update(env or {})

@@ -41,6 +41,11 @@ class StoredFile:
         return git_blob_id(self.data)
 
     @property
+    def xet_hash(self) -> str:
+        """Stands in for the Xet file hash (64 hex, a keyed BLAKE3 merkle hash on the real Hub)."""
+        return hashlib.sha256(b"xet:" + self.data).hexdigest()
+
+    @property
     def etag(self) -> str:
         """The Hub sends the LFS sha256 as the ETag of LFS files and the git blob id for the rest."""
         return self.sha256 if self.lfs else self.blob_id
@@ -51,6 +56,7 @@ class Commit:
     sha: str
     files: dict[str, StoredFile]
     message: str = ""
+    parent: str | None = None
 
 
 @dataclass
@@ -75,6 +81,17 @@ class HubRepo:
     card: dict = field(default_factory=dict)
     """More model card metadata served in `cardData` beside `license`: `base_model` (str or list),
     `base_model_relation`, `datasets`, ... (lineage, issue 18)."""
+    served_sha: str | None = None
+    """When set, the repo info reports this as the commit `sha` (a broken or hostile endpoint)."""
+    pickle_imports: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    """File path → the Hub's pickle import scan: (module, name, safety) with safety `innocuous`, `suspicious` or
+    `dangerous`, served per file by tree/paths-info with `expand` (`securityFileStatus.pickleImportScan`)."""
+    disabled_answer: str = "403"
+    """How the disabled repo answers a caller with a token: `403` (DisabledRepo) or `200` (info, `disabled: true`)."""
+    xet: bool = False
+    """LFS files carry a `xetHash` in tree/paths-info entries, as on huggingface.co (README.md: Xet)."""
+    pull_requests: dict[int, str] = field(default_factory=dict)
+    """Community pull requests: number → head commit (`refs/pr/<n>`), on no branch."""
     commits: dict[str, Commit] = field(default_factory=dict)
     branches: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
@@ -83,6 +100,8 @@ class HubRepo:
         """Branch, tag or full sha → commit (the Hub does not accept short shas for the API either)."""
         revision = revision or self.default_branch
         sha = self.branches.get(revision) or self.tags.get(revision) or revision
+        if revision.startswith("refs/pr/") and revision[len("refs/pr/"):].isdigit():
+            sha = self.pull_requests.get(int(revision[len("refs/pr/"):]), sha)
         if revision.startswith("refs/heads/"):
             sha = self.branches.get(revision[len("refs/heads/"):], sha)
         elif revision.startswith("refs/tags/"):
@@ -124,9 +143,29 @@ class RepoBuilder:
             for path in sorted(tree):
                 digest.update(f"{path}\0{tree[path].blob_id}\n".encode())
             sha = digest.hexdigest()
-            self.repo.commits[sha] = Commit(sha, tree, message)
+            self.repo.commits[sha] = Commit(sha, tree, message, parent_sha)
             self.repo.branches[branch] = sha
             return sha
+
+    def pull_request(self, files: dict[str, bytes | str], *, message: str = "community PR") -> str:
+        """Open a community pull request (anyone can, on a public repo): a commit on `refs/pr/<n>` on top of the
+        default branch, reachable from no branch or tag; its sha still resolves. Returns the sha."""
+        with self._lock:
+            default = self.repo.default_branch
+            head = self.repo.branches.get(default)
+            number = max(self.repo.pull_requests, default=0) + 1
+            sha = self.commit(files, branch=f"\0pr/{number}", message=message) if head is None else None
+            if sha is None:
+                self.repo.branches[f"\0pr/{number}"] = head
+                sha = self.commit(files, branch=f"\0pr/{number}", message=message)
+            del self.repo.branches[f"\0pr/{number}"]
+            self.repo.pull_requests[number] = sha
+            return sha
+
+    def scan_imports(self, path: str, *imports: tuple[str, str, str]) -> RepoBuilder:
+        """The Hub's pickle import scan of `path`: (module, name, safety) triples."""
+        self.repo.pickle_imports[path] = list(imports)
+        return self
 
     def branch(self, name: str, sha: str) -> RepoBuilder:
         """Create or move branch `name` to commit `sha`."""
@@ -216,6 +255,18 @@ class FixtureHub:
             for candidate in self.repos.values():
                 if candidate.kind == kind and repo_id.lower() in (a.lower() for a in candidate.aliases):
                     return candidate
+            return None
+
+    def find_xet(self, xet_hash: str) -> StoredFile | None:
+        """The stored file whose (stand-in) Xet hash is `xet_hash`, in any repository that serves Xet hashes."""
+        with self._lock:
+            for repo in self.repos.values():
+                if not repo.xet:
+                    continue
+                for commit in repo.commits.values():
+                    for stored in commit.files.values():
+                        if stored.lfs and stored.xet_hash == xet_hash:
+                            return stored
             return None
 
     def add_github_repo(self, repo_id: str, *, commits: list[str] | None = None,

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.hubemu.fixtures import LFS_POINTER_SIZE, FixtureHub, HubRepo
 
-_API_SUBPATHS = {"revision", "tree", "refs", "resolve", "paths-info", "commits"}
+_API_SUBPATHS = {"revision", "tree", "refs", "resolve", "paths-info", "commits", "xet-read-token"}
 _TRUE = {"1", "true", "True", "yes"}
 _TIMESTAMP = "2024-01-01T00:00:00.000Z"
 
@@ -32,7 +32,7 @@ class Fault:
 
     kind: str
     """`status` (answer `status`), `drop` (close without answering), `truncate` (cut the body short),
-    `hang` (sleep `seconds` before answering normally)."""
+    `hang` (sleep `seconds` before answering normally), `ratelimit` (429 with the Hub's `RateLimit` headers)."""
     status: int = 500
     retry_after: str | None = None
     seconds: float = 0.0
@@ -62,6 +62,13 @@ class Faults:
 
     def rate_limit(self, *, times: int | None = 1, retry_after: float = 1, match: str | None = None) -> Fault:
         return self.status(429, times=times, retry_after=retry_after, match=match)
+
+    def hub_rate_limit(self, *, reset: int = 0, window: int = 300, quota: int = 500, times: int | None = 1,
+                       match: str | None = None) -> Fault:
+        """429 the way huggingface.co sends it: `RateLimit: "api";r=0;t=<reset>` and `RateLimit-Policy`,
+        no `Retry-After`."""
+        return self.add(Fault("ratelimit", status=429, seconds=reset, times=times, match=match,
+                              retry_after=f"{quota};{window}"))
 
     def server_error(self, status: int = 500, *, times: int | None = None, match: str | None = None) -> Fault:
         return self.status(status, times=times, match=match)
@@ -123,6 +130,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):  # noqa: N802
         self._serve(head=True)
 
+    def do_POST(self):  # noqa: N802 - only paths-info, which huggingface_hub sends as a form
+        length = int(self.headers.get("Content-Length") or 0)
+        self._form = parse_qs(self.rfile.read(length).decode()) if length else {}
+        self._serve(head=False)
+
     # -- plumbing --------------------------------------------------------------------------------------
 
     def _serve(self, head: bool) -> None:
@@ -142,12 +154,21 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "hang":
             time.sleep(fault.seconds)
+        if fault is not None and fault.kind == "ratelimit":
+            quota, _, window = (fault.retry_after or "500;300").partition(";")
+            headers = {"RateLimit": f'"api";r=0;t={int(fault.seconds)}',
+                       "RateLimit-Policy": f'"fixed window";"api";q={quota};w={window}'}
+            self._send(429, json.dumps({"error": "Too Many Requests"}).encode(), headers, head=head)
+            return
         if fault is not None and fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
             self._send(fault.status, json.dumps({"error": "injected fault"}).encode(), headers, head=head)
             return
         try:
             status, body, headers = self._route()
+            if urlsplit(self.path).path.startswith("/api/"):  # huggingface.co sends its quota on every API answer
+                headers = {"RateLimit": '"api";r=499;t=300', "RateLimit-Policy": '"fixed window";"api";q=500;w=300',
+                           **headers}
         except _Reply as reply:
             headers = dict(reply.headers)
             if reply.code:
@@ -188,6 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
         segments = [s for s in split.path.split("/") if s]
         if segments[:1] == ["github"]:
             return self._github(segments[1:])
+        if segments[:1] == ["cas"]:
+            return self._cas(segments[1:])
         if segments[:1] == ["api"] and len(segments) >= 3 and segments[1] in ("models", "datasets"):
             kind = segments[1][:-1]
             repo_id, rest = _split_id(segments[2:])
@@ -200,7 +223,16 @@ class _Handler(BaseHTTPRequestHandler):
             if rest[0] == "tree" and len(rest) >= 2:
                 return self._tree(repo, unquote(rest[1]), unquote("/".join(rest[2:])), query)
             if rest[0] == "refs":
-                return self._refs(repo)
+                return self._refs(repo, query.get("include_prs") in _TRUE)
+            if rest[0] == "paths-info" and len(rest) >= 2 and self.command == "POST":
+                form = getattr(self, "_form", {})
+                return self._paths_info(repo, unquote("/".join(rest[1:])), form.get("paths", []),
+                                        (form.get("expand") or ["False"])[-1] in _TRUE)
+            if rest[0] == "xet-read-token" and len(rest) >= 2:
+                self._commit(repo, unquote("/".join(rest[1:])))
+                return self._xet_token()
+            if rest[0] == "commits" and len(rest) >= 2:
+                return self._commits(repo, unquote("/".join(rest[1:])))
             raise _Reply(404, None, "Sorry, we can't find the page you are looking for.")
         kind = "model"
         if segments[:1] == ["datasets"]:
@@ -217,12 +249,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _repo(self, kind: str, repo_id: str) -> HubRepo:
         repo = self.server.emulator.fixtures.find(kind, repo_id)
-        if repo is None:
-            raise _repo_not_found()
-        if repo.private and not self._authorized(repo):
-            # The Hub answers 401 RepoNotFound for private repos, so their existence does not leak.
-            raise _Reply(401, "RepoNotFound", "Repository not found")
-        if repo.disabled:
+        anonymous = self._token() is None
+        hidden = repo is None or (repo.private and not self._authorized(repo)) or repo.disabled
+        if hidden and anonymous:
+            # huggingface.co answers an anonymous caller 401 *without* X-Error-Code for a missing, private or
+            # disabled repo alike, so none of them leaks (huggingface_hub maps it to RepositoryNotFoundError
+            # only for https:// endpoints; see README.md).
+            raise _Reply(401, None, "Invalid username or password.")
+        if repo is None or (repo.private and not self._authorized(repo)):
+            raise _repo_not_found()  # with a token: 404 RepoNotFound
+        if repo.disabled and repo.disabled_answer != "200":
             raise _Reply(403, None, "Access to this resource is disabled.")
         return repo
 
@@ -256,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
             "_id": f"emu-{repo.id}",
             "id": repo.id,
             "author": repo.id.split("/")[0] if "/" in repo.id else None,
-            "sha": commit.sha,
+            "sha": repo.served_sha if repo.served_sha is not None else commit.sha,
             "lastModified": _TIMESTAMP,
             "createdAt": _TIMESTAMP,
             "private": repo.private,
@@ -297,22 +333,81 @@ class _Handler(BaseHTTPRequestHandler):
                     break
             if len(parts) > 1 and not recursive:
                 continue
-            stored = commit.files[path]
-            entry = {"type": "file", "oid": stored.blob_id, "size": len(stored.data), "path": path}
-            if stored.lfs:
-                entry["lfs"] = {"oid": stored.sha256, "size": len(stored.data), "pointerSize": LFS_POINTER_SIZE}
-            entries[path] = entry
+            entries[path] = self._file_entry(repo, commit, path, query.get("expand") in _TRUE)
         if prefix and not entries:
             raise _Reply(404, "EntryNotFound", f"{under} does not exist on {revision}")
         return 200, json.dumps(list(entries.values())).encode(), {}
 
-    def _refs(self, repo: HubRepo) -> tuple[int, bytes, dict]:
-        def refs(names: dict[str, str], namespace: str) -> list[dict]:
-            return [{"name": n, "ref": f"refs/{namespace}/{n}", "targetCommit": sha} for n, sha in sorted(names.items())]
+    def _refs(self, repo: HubRepo, include_prs: bool = False) -> tuple[int, bytes, dict]:
+        def refs(names: dict, namespace: str) -> list[dict]:
+            return [{"name": str(n), "ref": f"refs/{namespace}/{n}", "targetCommit": sha}
+                    for n, sha in sorted(names.items())]
 
-        body = {"branches": refs(repo.branches, "heads"), "tags": refs(repo.tags, "tags"),
-                "converts": [], "pullRequests": []}
+        body = {"branches": refs(repo.branches, "heads"), "tags": refs(repo.tags, "tags"), "converts": []}
+        if include_prs:  # only when asked (`include_prs=1`), as the Hub does
+            body["pullRequests"] = refs(repo.pull_requests, "pr")
+        else:
+            body["pullRequests"] = []
         return 200, json.dumps(body).encode(), {}
+
+    def _cas(self, segments: list[str]) -> tuple[int, bytes, dict]:
+        """A minimal Xet CAS (huggingface/xet-core spec/download_protocol.md): v1 reconstructions of a file as one
+        term of one xorb holding the file as one uncompressed chunk, and that xorb served by byte range.
+        Hashes are the emulator's stand-ins (StoredFile.xet_hash), not BLAKE3 merkle hashes."""
+        stored = self.server.emulator.fixtures.find_xet(segments[-1]) if segments else None
+        if segments[:2] == ["v1", "reconstructions"] and stored is not None:
+            xorb = _xorb(stored.data)
+            body = {"offset_into_first_range": 0,
+                    "terms": [{"hash": stored.xet_hash, "unpacked_length": len(stored.data),
+                               "range": {"start": 0, "end": 1}}],
+                    "fetch_info": {stored.xet_hash: [{"range": {"start": 0, "end": 1},
+                                                      "url": f"{self.server.emulator.endpoint}/cas/xorb/{stored.xet_hash}",
+                                                      "url_range": {"start": 0, "end": len(xorb) - 1}}]}}
+            return 200, json.dumps(body).encode(), {}
+        if segments[:1] == ["xorb"] and stored is not None:
+            xorb = _xorb(stored.data)
+            start, _, end = (self.headers.get("Range") or "bytes=0-").removeprefix("bytes=").partition("-")
+            part = xorb[int(start or 0): int(end) + 1 if end else len(xorb)]
+            return 206, part, {"Content-Type": "application/octet-stream",
+                               "Content-Range": f"bytes {start or 0}-{int(start or 0) + len(part) - 1}/{len(xorb)}"}
+        raise _Reply(404, None, "not found")
+
+    def _xet_token(self) -> tuple[int, bytes, dict]:
+        """What `GET /api/{type}s/{id}/xet-read-token/{rev}` answers: a short-lived token and the CAS URL, in the
+        body and in the `X-Xet-*` headers huggingface_hub reads."""
+        cas = f"{self.server.emulator.endpoint}/cas"
+        expires = str(int(time.time()) + 3600)
+        body = {"casUrl": cas, "accessToken": "xet-emulator-token", "exp": int(expires)}
+        headers = {"X-Xet-Cas-Url": cas, "X-Xet-Access-Token": "xet-emulator-token", "X-Xet-Token-Expiration": expires}
+        return 200, json.dumps(body).encode(), headers
+
+    def _commits(self, repo: HubRepo, revision: str) -> tuple[int, bytes, dict]:
+        """The history from `revision` back (first parent), newest first, as `/api/{type}s/{id}/commits/{rev}`."""
+        commit = self._commit(repo, revision)
+        items = []
+        while commit is not None:
+            items.append({"id": commit.sha, "title": commit.message or "commit", "message": "",
+                          "authors": [{"user": "emulator"}], "date": _TIMESTAMP})
+            commit = repo.commits.get(commit.parent) if commit.parent else None
+        return 200, json.dumps(items).encode(), {}
+
+    def _file_entry(self, repo: HubRepo, commit, path: str, expand: bool) -> dict:
+        """One file as tree and paths-info list it; with `expand`, `lastCommit` and `securityFileStatus`."""
+        stored = commit.files[path]
+        entry: dict = {"type": "file", "oid": stored.blob_id, "size": len(stored.data), "path": path}
+        if stored.lfs:
+            entry["lfs"] = {"oid": stored.sha256, "size": len(stored.data), "pointerSize": LFS_POINTER_SIZE}
+            if repo.xet:
+                entry["xetHash"] = stored.xet_hash
+        if expand:
+            entry["lastCommit"] = {"id": commit.sha, "title": commit.message or "commit", "date": _TIMESTAMP}
+            entry["securityFileStatus"] = _security_file_status(repo, path)
+        return entry
+
+    def _paths_info(self, repo: HubRepo, revision: str, paths: list[str], expand: bool) -> tuple[int, bytes, dict]:
+        commit = self._commit(repo, revision)
+        entries = [self._file_entry(repo, commit, path, expand) for path in paths if path in commit.files]
+        return 200, json.dumps(entries).encode(), {}
 
     def _resolve(self, repo: HubRepo, revision: str, path: str) -> tuple[int, bytes, dict]:
         if repo.gated and not self._authorized(repo):
@@ -361,6 +456,29 @@ class _Handler(BaseHTTPRequestHandler):
         raise not_found
 
 
+def _xorb(data: bytes) -> bytes:
+    """One uncompressed chunk: header (version 0, 3-byte LE compressed size, scheme 0 = none, 3-byte LE size)."""
+    size = len(data).to_bytes(3, "little")
+    return bytes([0]) + size + bytes([0]) + size + data
+
+
+def _security_file_status(repo: HubRepo, path: str) -> dict:
+    """`securityFileStatus` as huggingface.co sends it with `expand=true`: an overall status (safe, caution,
+    unsafe) and one object per scanner; `pickleImportScan` lists each import with its safety."""
+    imports = repo.pickle_imports.get(path)
+    safeties = {safety for _, _, safety in imports or ()}
+    from_imports = "unsafe" if "dangerous" in safeties else "caution" if "suspicious" in safeties else "safe"
+    status = repo.flagged.get(path, from_imports if imports is not None else "safe")
+    pickle_scan: dict = {"status": "unscanned"}
+    if imports is not None:
+        pickle_scan = {"status": from_imports, "version": "0.0.32",
+                       "pickleImports": [{"module": m, "name": n, "safety": s} for m, n, s in imports]}
+    av = {"status": "unsafe", "virusNames": ["Py.Malware.CodeExec"]} if status == "unsafe" else {"status": "safe"}
+    return {"status": status, "avScan": av, "pickleImportScan": pickle_scan,
+            "protectAiScan": {"status": status}, "jFrogScan": {"status": status},
+            "virusTotalScan": {"status": "unscanned"}}
+
+
 def _split_id(segments: list[str]) -> tuple[str, list[str]]:
     """`[org, name, rest...]` or a legacy one-segment id `[gpt2, rest...]`."""
     if len(segments) == 1 or segments[1] in _API_SUBPATHS:
@@ -387,8 +505,11 @@ class HubEmulator:
     Use as a context manager or call start()/stop(). Repos can be added and changed while it runs.
     """
 
-    def __init__(self, fixtures: FixtureHub | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, fixtures: FixtureHub | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 tls: tuple[str, str] | None = None):
+        """`tls`: (certificate, key) files to serve https (see tls.py); None serves plain http."""
         self.fixtures = fixtures or FixtureHub()
+        self._tls = tls
         self.faults = Faults()
         self._host, self._port = host, port
         self._server: _Server | None = None
@@ -417,7 +538,7 @@ class HubEmulator:
         if self._server is None:
             raise RuntimeError("emulator not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self._tls else 'http'}://{host}:{port}"
 
     @property
     def github_api(self) -> str:
@@ -448,6 +569,14 @@ class HubEmulator:
     def start(self) -> HubEmulator:
         self._server = _Server((self._host, self._port), _Handler)
         self._server.emulator = self
+        if self._tls:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self._tls)
+            # The handshake happens on the handler's thread (first read), never on the accepting one.
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True,
+                                                      do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="hubemu", daemon=True)
         self._thread.start()
         return self

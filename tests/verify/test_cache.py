@@ -23,7 +23,8 @@ def test_second_run_with_pinned_references_makes_no_request(hub, tmp_path):
     references = [ref("org/m", model.head()), ref("org/d", data.head(), kind="dataset"),
                   ref("pytorch/vision", "5" * 40, source="torchhub", revision_key=":", api="torch.hub.load")]
     first = verify(hub, references, tmp_path)
-    assert hub.requests == 3 and first.stats["cache_hits"] == 0
+    # model: info + refs; dataset: info + per-file scan + refs; GitHub: one (issue 13 §2.9, §2.10)
+    assert hub.requests == 6 and first.stats["cache_hits"] == 0
     hub.reset_requests()
     second = verify(hub, references, tmp_path)
     assert hub.requests == 0
@@ -38,13 +39,13 @@ def test_cache_key_includes_the_commit_and_the_endpoint(hub, tmp_path):
     verify(hub, [ref("org/m", old)], tmp_path)
     hub.reset_requests()
     outcome = verify(hub, [ref("org/m", new)], tmp_path)
-    assert hub.requests == 1 and len(by_rule(outcome, "unsafe-format-at-revision")) == 1
+    assert hub.requests == 2 and len(by_rule(outcome, "unsafe-format-at-revision")) == 1  # info + refs
     hub.reset_requests()
     from tests.hubemu import HubEmulator
 
     with HubEmulator(hub.fixtures) as mirror:  # same repos, another endpoint: its own namespace
         verify(hub, [ref("org/m", old)], tmp_path, hub_endpoint=mirror.endpoint)
-        assert mirror.requests == 1
+        assert mirror.requests == 3  # info, refs, and main's history (`old` is no branch head any more)
 
 
 def test_branch_resolutions_are_never_cached(hub, tmp_path):
@@ -61,13 +62,14 @@ def test_branch_resolutions_are_never_cached(hub, tmp_path):
     assert f'pin to revision="{moved_to}", the current head of v1' == by_rule(outcome, "unpinned-revision")[0].remediation
 
 
-def test_negative_and_pending_answers_are_not_cached(hub, tmp_path):
+def test_negative_answers_are_not_cached_pending_scans_are(hub, tmp_path):
+    """Issue 13 §2.1 changed this on purpose: `scansDone: false` answers are cached like others when pinned."""
     sha = hub.add_repo("org/pending", files={"model.safetensors": WEIGHTS}, scans_done=False).head()
     references = [ref("org/missing", "6" * 40), ref("org/pending", sha)]
     verify(hub, references, tmp_path)
     hub.reset_requests()
     verify(hub, references, tmp_path)
-    assert hub.requests == 2
+    assert [path.partition("?")[0] for _, path in hub.request_log] == [f"/api/models/org/missing/revision/{'6' * 40}"]
 
 
 def test_failed_runs_write_nothing_and_corrupt_entries_are_refetched(hub, tmp_path):
@@ -82,7 +84,7 @@ def test_failed_runs_write_nothing_and_corrupt_entries_are_refetched(hub, tmp_pa
     entry.write_text("{not json")
     hub.reset_requests()
     assert verify(hub, [ref("org/m", sha)], tmp_path).findings == ()
-    assert hub.requests == 1
+    assert hub.requests == 2  # info + refs
 
 
 def test_cached_answer_lacking_a_newly_pinned_git_file_hash_is_refetched(hub, tmp_path):
@@ -95,9 +97,10 @@ def test_cached_answer_lacking_a_newly_pinned_git_file_hash_is_refetched(hub, tm
     assert [f.rule for f in outcome.findings] == ["file-hash-mismatch"]
 
 
-def test_entries_older_than_max_age_are_refetched(hub, tmp_path):
+def test_entries_older_than_max_age_are_refetched(hub, tmp_path, monkeypatch):
     from gate.verify.cache import MAX_AGE
 
+    monkeypatch.setenv("HF_TOKEN", "hf_reader")  # anonymous callers get 401 for a disabled repo (§2.3)
     sha = hub.add_repo("org/m", files={"model.safetensors": WEIGHTS}).head()
     verify(hub, [ref("org/m", sha)], tmp_path)
     [entry] = list((tmp_path / "cache").rglob("*.json"))

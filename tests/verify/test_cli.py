@@ -150,3 +150,23 @@ def test_report_shows_verification_stats_in_json_and_text(hub, tmp_path, capsys)
 
     code = main(["scan", str(root), "--format", "json"])
     assert "verification" not in json.loads(capsys.readouterr().out)  # absent when nothing was verified
+
+
+def test_the_hubs_malware_test_repository_fails_the_run_although_scans_done_is_false(hub, tmp_path, capsys):
+    """Issue 13 §2.1: replayed with the real flags of mcpotato/42-eicar-street (and `scansDone: false`, as the
+    Hub sends it for scanned repositories), the run used to exit 0."""
+    flags = {"model_broken_X.pkl": "unsafe", "danger.dat": "unsafe", "build_pickles.py": "caution",
+             "eicar_test_file": "unsafe"}
+    repo = hub.add_repo("mcpotato/42-eicar-street", files={name: b"x" for name in flags}, scans_done=False)
+    for path, level in flags.items():
+        repo.flag(path, level)
+    repo.scan_imports("danger.dat", ("builtins", "eval", "dangerous"))
+    root = _repo(tmp_path, {
+        "load.py": ("from huggingface_hub import hf_hub_download\n"
+                    f'hf_hub_download("mcpotato/42-eicar-street", "danger.dat", revision="{repo.head()}")\n'),
+        ".github/model-policy.yml": "version: 1\ndefaults: {artifact_formats: {deny: []}}\n",
+    })
+    code, report, _ = _scan(hub, root, capsys)
+    assert code == 1
+    [finding] = [f for f in report["findings"] if f["rule"] == "hub-security-flag"]
+    assert finding["severity"] == "error" and "danger.dat (unsafe: imports builtins.eval)" in finding["message"]

@@ -45,7 +45,8 @@ def test_revision_not_found_suggests_current_head(hub, tmp_path):
     assert head in finding.remediation
 
 
-def test_repo_disabled(hub, tmp_path):
+def test_repo_disabled(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_reader")  # anonymous callers get 401, like for a missing repo (§2.3)
     hub.add_repo("org/gone", files={"config.json": "{}"}, disabled=True)
     [finding] = verify(hub, [ref("org/gone", "c" * 40)], tmp_path).findings
     assert (finding.rule, finding.severity) == ("repo-disabled", "error")
@@ -190,7 +191,8 @@ def test_one_query_per_distinct_kind_id_revision(hub, tmp_path):
     references = [ref("org/shared", sha, line=n) for n in range(1, 6)] + [ref("org/shared", line=7)]
     outcome = verify(hub, references, tmp_path)
     assert outcome.stats["queries"] == 2
-    assert len([p for _, p in hub.request_log if p.startswith("/api/models/org/shared")]) == 2
+    info = [p for _, p in hub.request_log if p.startswith("/api/models/org/shared") and "/refs" not in p]
+    assert len(info) == 2  # (the pinned one also asks for the refs holding its commit: issue 13 §2.10)
 
 
 def test_torch_hub_refs_through_the_github_api(hub, tmp_path):

@@ -55,8 +55,10 @@ def test_errors_arrive_as_the_clients_typed_exceptions(hub, tmp_path):
         api.model_info("org/none")
     with pytest.raises(RevisionNotFoundError):
         api.model_info("org/m", revision="nope")
-    with pytest.raises(DisabledRepoError):
+    with pytest.raises(RepositoryNotFoundError):  # anonymous: 401 like a missing repo (issue 13 §2.3)
         api.model_info("org/off")
+    with pytest.raises(DisabledRepoError):  # with a token: 403 "Access to this resource is disabled."
+        HfApi(endpoint=hub.endpoint, token="hf_any").model_info("org/off")
     with pytest.raises(EntryNotFoundError):
         hf_hub_download("org/m", "missing.txt", endpoint=hub.endpoint, token=False, cache_dir=tmp_path)
     with pytest.raises(GatedRepoError):
