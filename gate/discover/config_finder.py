@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from gate.discover import mlflow_uris
 from gate.discover.catalog import DATASETS_BUILTIN_LOADERS
 from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
@@ -67,7 +68,7 @@ DATASET_ITEM_KEY = ConfigKey("dataset", ("revision",), True)
 NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
                                                      "local"})
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
-_PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co")
+_PREFILTER = ("model", "dataset", "repo_id", "tokenizer_name", "huggingface.co", "hf.co", *mlflow_uris.PREFIXES)
 _YAML_EXPANSION_LIMIT = 100_000
 MAX_YAML_PARSE_BYTES = 1_000_000
 """Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
@@ -624,6 +625,54 @@ def _scalar_text(node) -> str | None:
     return None
 
 
+def _read_as_shell(path: str) -> bool:
+    """Workflows and compose files: the shell finder reads their commands and environments, MLflow URIs included."""
+    from gate.discover.shell_finder import _is_compose, _is_workflow
+
+    return _is_workflow(path) or _is_compose(path)
+
+
+def mlflow_references(roots: list, path: str) -> tuple[Reference, ...]:
+    """Every `models:/` / `runs:/` value (`model_uri: models:/churn/3`, `- MODEL_URI=models:/churn@champion`),
+    with the registry the file names (`MLFLOW_REGISTRY_URI`, `MLFLOW_TRACKING_URI`, `registry_uri`,
+    `tracking_uri` keys, registry first)."""
+    stack: list[tuple[object, str | None]] = [(root, None) for root in reversed(roots)]
+    visited: set[int] = set()
+    found: list[Reference] = []
+    registries: dict[str, str] = {}
+    while stack:
+        node, key = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, _Seq):
+            stack.extend((item, f"{key or ''}[]") for item in reversed(node.items))
+        elif isinstance(node, _Map):
+            stack.extend((value, k) for k, _l, _c, value in reversed(node.entries))
+        elif isinstance(node, _Scalar) and isinstance(node.value, str):
+            name, equals, assigned = node.value.partition("=")
+            if not equals:
+                name, assigned = key or "", node.value
+            if name in _REGISTRY_KEYS and assigned.strip() and not _INTERPOLATION.search(assigned):
+                registries.setdefault(_REGISTRY_KEYS[name], assigned.strip())
+            uri = mlflow_uris.uri_in(node.value)
+            target = mlflow_uris.parse(uri) if uri else None
+            if target is None:
+                continue
+            dynamic = _INTERPOLATION.search(uri) is not None
+            found.append(Reference(
+                kind="model", source="mlflow", id=None if dynamic else target.id,
+                revision=None if dynamic else target.revision, pinned=not dynamic and mlflow_uris.is_pinned(
+                    target.revision), pinnable=True, path=path, line=node.line, column=node.column,
+                api=f"config:{key or ''}", syntax="config", revision_key="uri", dynamic=dynamic,
+                expression=uri if dynamic else None))
+    return mlflow_uris.with_registry(found, registries.get("registry") or registries.get("tracking"))
+
+
+_REGISTRY_KEYS = {"MLFLOW_REGISTRY_URI": "registry", "registry_uri": "registry", "MLFLOW_TRACKING_URI": "tracking",
+                  "tracking_uri": "tracking"}
+
+
 class ConfigFinder(Finder):
     """`*.yaml`, `*.yml`, `*.json`, `*.toml` configs."""
 
@@ -638,4 +687,6 @@ class ConfigFinder(Finder):
         reader = self._READERS[PurePosixPath(file.path).suffix.lower()]
         roots, warnings = reader(text, file.path)
         references = tuple(_references(roots, file.path, repo_paths))
+        if any(prefix in text for prefix in mlflow_uris.PREFIXES) and not _read_as_shell(file.path):
+            references = (*references, *mlflow_references(roots, file.path))
         return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))

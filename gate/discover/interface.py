@@ -68,6 +68,10 @@ class Reference:
     """A checked model signature (issue 6): `{verified, status, method, signer, signature_file, reason}`;
     None when no signature was required or checked. Set by the verify stage, never by discovery; in `to_json`
     only when set."""
+    registry: str | None = None
+    """MLflow references: the registry (tracking or registry URI) the file itself names (`mlflow.set_registry_uri`,
+    `MLFLOW_TRACKING_URI=...` beside the command); None when it comes from the environment or the policy's
+    `registries:` at verification time. In `to_json` only when set."""
 
     def to_json(self) -> dict:
         out = {
@@ -93,6 +97,8 @@ class Reference:
         }
         if self.signature is not None:
             out["signature"] = self.signature
+        if self.registry is not None:
+            out["registry"] = self.registry
         return out
 
 

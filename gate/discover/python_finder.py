@@ -9,9 +9,9 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gate.discover import catalog
+from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
@@ -117,6 +117,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
             return []
         return [Target(kind, "ollama", value)]
+    if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
+        return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
@@ -131,14 +133,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
 
 
 def _mlflow(value: str, kind: str) -> list[Target]:
-    if not value.startswith("models:/"):
-        return []  # runs:/, s3://, a local path: not a registry reference
-    rest = value[len("models:/"):].strip("/")
-    if "@" in rest:
-        name, _, alias = rest.partition("@")
-        return [Target(kind, "mlflow", name, "@" + alias, "uri")] if name else []
-    name, _, version = rest.partition("/")
-    return [Target(kind, "mlflow", name, version.split("/")[0] or None, "uri")] if name else []
+    target = mlflow_uris.parse(value)  # runs:/ too; s3:// or a local path: not a registry reference
+    return [Target(kind, "mlflow", target.id, target.revision, "uri")] if target else []
 
 
 def _kaggle_model(handle: str, kind: str) -> list[Target]:
@@ -156,6 +152,8 @@ def is_pinned_for(source: str, revision: str | None) -> bool:
     """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
     if source == "ollama":
         return False
+    if source == "mlflow":
+        return mlflow_uris.is_pinned(revision)
     if source in _REVISION_PINNED_BY_NUMBER:
         return revision is not None and revision.isdigit()
     return is_pinned(revision)
@@ -377,6 +375,8 @@ class _Scan:
         """(revision_key, [(revision, unresolved expression)]) for a slot whose id carries no pin itself."""
         places: list[tuple[str, tuple[ast.AST, Scope] | None]] = [
             (keyword, arguments.keywords.get(keyword)) for keyword in slot.revision_keywords]
+        if slot.revision_position is not None and places and places[0][1] is None:
+            places[0] = (places[0][0], arguments.get(slot.revision_position, ()))
         for nested in slot.nested_revision:
             entries = arguments.nested(nested)
             places.append((f"{nested}.revision", entries.get("revision") if entries else None))
@@ -388,7 +388,8 @@ class _Scan:
             self._consume(entry[0])
             if values is None:
                 return key, [(None, f"{key}={unparse(entry[0])}")]
-            revisions = [v if isinstance(v, str) else None for v in values if v is not OBJECT]
+            revisions = [v if isinstance(v, str) else str(v) if type(v) is int else None  # MLflow versions: 3
+                         for v in values if v is not OBJECT]
             return key, [(r, None) for r in dict.fromkeys(revisions)] or [(None, None)]
         return default_key, [(None, None)]
 
@@ -401,6 +402,8 @@ class _Scan:
                 key, revisions = self._revisions(slot, arguments)
         else:
             key, revisions = self._revisions(slot, arguments)
+        if spec.id_form == catalog.ID_MLFLOW_NAME and key == "alias":
+            revisions = [("@" + r if r else r, e) for r, e in revisions]  # the alias form of models:/name@alias
         for revision, expression in revisions:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
                        pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
@@ -533,7 +536,7 @@ class _Scan:
         elif head.startswith(("hf-hub:", "hf_hub:")):
             self._emit(node, kind="model", source="huggingface", id=None, revision=None, api=api or "hf-hub",
                        dynamic=True, expression=unparse(node), revision_key="@")
-        elif head.startswith("models:/"):
+        elif head.startswith(mlflow_uris.PREFIXES):
             self._emit(node, kind="model", source="mlflow", id=None, revision=None, api=api or "mlflow",
                        dynamic=True, expression=unparse(node), revision_key="uri")
         elif re.match(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", head):
@@ -563,7 +566,7 @@ class _Scan:
             for target in interpret_id(stripped, _HF_HUB_STRING, "model", self.repo_paths):
                 self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
                            api=self._enclosing_api(node, "hf-hub"), revision_key="@")
-        elif stripped.startswith("models:/"):
+        elif stripped.startswith(mlflow_uris.PREFIXES):
             for target in _mlflow(stripped, "model"):
                 self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
                            api=self._enclosing_api(node, "mlflow"), revision_key="uri")
@@ -781,4 +784,8 @@ class PythonFinder(Finder):
         return path.endswith(".py")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        return scan_python_text(text, file.path, repo_paths)
+        result = scan_python_text(text, file.path, repo_paths)
+        if any(r.source == "mlflow" for r in result.references):
+            result = replace(result, references=mlflow_uris.with_registry(result.references,
+                                                                          mlflow_uris.python_registry(text)))
+        return result
