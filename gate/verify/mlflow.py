@@ -1,0 +1,410 @@
+"""MLflow registry references checked through MLflow's own client (`mlflow.tracking.MlflowClient`).
+
+The client comes with the optional extra `pip install 'model-gate[mlflow]'` (`mlflow-skinny`) and is imported
+lazily: a scan without MLflow references never loads it, and a reference that needs it without it installed is
+`verification-failed` with the install command, never a pass.
+
+Which server: the registry the file names (`Reference.registry`), else `MLFLOW_REGISTRY_URI`, else
+`MLFLOW_TRACKING_URI`, else the policy's only `registries:` entry. When the policy lists registries, a server it
+does not list is never contacted (`registry-not-allowed`): the credentials would go there too.
+Credentials only from the environment, read by the client itself: `MLFLOW_TRACKING_TOKEN`, or
+`MLFLOW_TRACKING_USERNAME` + `MLFLOW_TRACKING_PASSWORD`. They never appear in findings or messages.
+
+What is asked, per distinct (registry, model, revision): the version (or what the alias, stage or `latest` points
+at now), its status (`READY`), stage (not `Archived`), `source`, `run_id` and tags, the run's tags, and the sha256
+of the artifact files the policy pins (downloaded to a temporary directory, streamed, never loaded). Every fault
+(unreachable, 401/403, 5xx, timeouts) fails closed with a message naming the server and the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from gate.errors import VerificationError
+from gate.verify.interface import VerifySettings
+from gate.verify.retry import Failure, call_with_retries
+
+INSTALL_COMMAND = "pip install 'model-gate[mlflow]'"
+CREDENTIAL_VARIABLES = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD")
+UNUSABLE_STAGES = frozenset({"archived"})
+_TRANSIENT_CODES = frozenset({"INTERNAL_ERROR", "TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED",
+                              "DEADLINE_EXCEEDED", "ABORTED"})
+_DENIED_CODES = {"UNAUTHENTICATED": "HTTP 401 Unauthorized", "PERMISSION_DENIED": "HTTP 403 Forbidden"}
+
+
+class MissingClient(VerificationError):
+    """The MLflow client is not installed."""
+
+
+@dataclass(frozen=True)
+class RegistryQuery:
+    """One question to one MLflow registry; references sharing registry, model and revision share it."""
+
+    registry: str
+    name: str
+    """The registered model's name, or a `runs:/<run_id>/<path>` URI."""
+    revision: str | None
+    """A version number, a stage, `latest`, `@alias`, a run id, or None (latest)."""
+
+    def label(self) -> str:
+        if self.name.startswith("runs:/"):
+            return f"MLflow {self.name} on {display_uri(self.registry)}"
+        revision = ("" if self.revision is None else self.revision if self.revision.startswith("@")
+                    else "/" + self.revision)
+        return f"MLflow model models:/{self.name}{revision} on {display_uri(self.registry)}"
+
+
+@dataclass(frozen=True)
+class RegistryAnswer:
+    """What the registry said. `status`: `ok`, `model-not-found`, `version-not-found`."""
+
+    query: RegistryQuery
+    status: str
+    version: str | None = None
+    """The version the revision points at now (for `ok` model URIs)."""
+    version_status: str | None = None
+    """`READY`, `PENDING_REGISTRATION`, `FAILED_REGISTRATION` (runs: the run's status)."""
+    stage: str | None = None
+    source: str | None = None
+    run_id: str | None = None
+    tags: dict = field(default_factory=dict)
+    run_tags: dict = field(default_factory=dict)
+    file_sha256: dict = field(default_factory=dict)
+    """path -> sha256 of the artifact files the policy pins; None for a file the version does not hold."""
+    latest_version: str | None = None
+    """For `version-not-found`: the newest version that exists, to suggest a pin."""
+
+
+def display_uri(uri: str) -> str:
+    """A URI as shown to people: without any `user:password@` it may carry."""
+    parts = urlsplit(uri)
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, parts.query, ""))
+
+
+def registry_for(reference, policy) -> str | None:
+    """The server a reference is verified against (see the module docstring), or None when none is known."""
+    if reference.registry:
+        return reference.registry
+    for variable in ("MLFLOW_REGISTRY_URI", "MLFLOW_TRACKING_URI"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    if len(policy.registries) == 1:
+        return policy.registries[0]["uri"]
+    return None
+
+
+def classify_mlflow_error(exc: BaseException) -> Failure | None:
+    """Transport faults and server errors are retried; refused credentials and other answers are not."""
+    from mlflow.exceptions import MlflowException
+
+    if not isinstance(exc, MlflowException):
+        return None
+    code = getattr(exc, "error_code", None)
+    text = str(exc)
+    if code in _DENIED_CODES:
+        return Failure(f"{_DENIED_CODES[code]}: the server refused the credentials; check MLFLOW_TRACKING_TOKEN "
+                       "(or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)", transient=False)
+    if "failed with exception" in text or code in _TRANSIENT_CODES:
+        reason = "cannot connect, or the connection failed" if "failed with exception" in text else code
+        return Failure(f"{reason} ({_first_line(text)})", transient=True)
+    return Failure(f"{code}: {_first_line(text)}", transient=False)
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+class MlflowService:
+    """Answers queries about one MLflow registry."""
+
+    def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str):
+        try:
+            from mlflow.tracking import MlflowClient
+        except ImportError:
+            raise MissingClient(f"the MLflow client is not installed: {INSTALL_COMMAND}") from None
+        # The client's own retries would outlast the gate's deadline: one request per attempt, ours retry.
+        os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
+        os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(max(1, int(settings.request_timeout)))
+        self.registry = registry
+        self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
+        self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir
+
+    def answer(self, query: RegistryQuery, pinned_files: tuple[str, ...] = ()) -> RegistryAnswer:
+        def attempt(_timeout: float) -> RegistryAnswer:
+            return self._ask(query, pinned_files)
+
+        return call_with_retries(attempt, classify_mlflow_error, settings=self._settings,
+                                 deadline_at=self._deadline_at,
+                                 what=f"{query.label()}: asking {display_uri(self.registry)}")
+
+    def _ask(self, query: RegistryQuery, pinned_files: tuple[str, ...]) -> RegistryAnswer:
+        from mlflow.exceptions import MlflowException
+
+        client = self._client
+        if query.name.startswith("runs:/"):
+            try:
+                run = client.get_run(query.revision or "")
+            except MlflowException as exc:
+                if getattr(exc, "error_code", None) == "RESOURCE_DOES_NOT_EXIST":
+                    return RegistryAnswer(query, "version-not-found")
+                raise
+            return RegistryAnswer(query, "ok", version_status=run.info.status, run_id=run.info.run_id,
+                                  run_tags=dict(run.data.tags or {}))
+        try:
+            model = client.get_registered_model(query.name)
+        except MlflowException as exc:
+            if getattr(exc, "error_code", None) == "RESOURCE_DOES_NOT_EXIST":
+                return RegistryAnswer(query, "model-not-found")
+            raise
+        newest = max((v.version for v in model.latest_versions or ()), key=int, default=None)
+        revision = query.revision
+        try:
+            if revision is None or revision == "latest":
+                version = client.get_model_version(query.name, newest) if newest else None
+            elif revision.startswith("@"):
+                version = client.get_model_version_by_alias(query.name, revision[1:])
+            elif revision.isdigit():
+                version = client.get_model_version(query.name, revision)
+            else:  # a stage: the newest version in it
+                in_stage = [v for v in model.latest_versions or () if (v.current_stage or "").lower() ==
+                            revision.lower()]
+                version = client.get_model_version(query.name, in_stage[0].version) if in_stage else None
+        except MlflowException as exc:
+            # A missing version is RESOURCE_DOES_NOT_EXIST; a missing alias is INVALID_PARAMETER_VALUE.
+            if getattr(exc, "error_code", None) not in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+                raise
+            version = None
+        if version is None:
+            return RegistryAnswer(query, "version-not-found", latest_version=newest)
+        run_tags = {}
+        if version.run_id:
+            try:
+                run_tags = dict(client.get_run(version.run_id).data.tags or {})
+            except MlflowException as exc:
+                if getattr(exc, "error_code", None) != "RESOURCE_DOES_NOT_EXIST":
+                    raise
+        return RegistryAnswer(
+            query, "ok", version=str(version.version), version_status=version.status,
+            stage=version.current_stage, source=version.source, run_id=version.run_id,
+            tags=dict(version.tags or {}), run_tags=run_tags,
+            file_sha256=self._hashes(query.name, str(version.version), pinned_files))
+
+    def _hashes(self, name: str, version: str, paths: tuple[str, ...]) -> dict:
+        """sha256 of each pinned artifact file: downloaded to a private directory, read in chunks, never loaded."""
+        if not paths:
+            return {}
+        from mlflow.artifacts import download_artifacts
+        from mlflow.exceptions import MlflowException
+
+        hashes: dict = {}
+        for path in paths:
+            target = tempfile.mkdtemp(dir=self._download_dir)
+            try:
+                local = download_artifacts(artifact_uri=f"models:/{name}/{version}/{path}", dst_path=target,
+                                           tracking_uri=self.registry)
+            except (MlflowException, OSError) as exc:
+                if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+                    raise
+                hashes[path] = None
+                continue
+            digest = hashlib.sha256()
+            with open(local, "rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+            hashes[path] = digest.hexdigest()
+        return hashes
+
+
+# ------------------------------------------------------------------------------------------------ findings
+
+
+def _rule(rule_id: str):
+    from gate.policy.rules import rule_module
+
+    return rule_module(rule_id).RULE
+
+
+def _required_tags(policy, entry, registry: str) -> dict:
+    required = dict((policy.registry_entry(registry) or {}).get("require_tags") or {})
+    required.update((entry or {}).get("tags") or {})
+    return required
+
+
+def findings_for(policy, index: int, reference, answer: RegistryAnswer) -> list:
+    """Every verification finding for one MLflow reference given the registry's answer."""
+    where = display_uri(answer.query.registry)
+    what = f"MLflow model '{reference.id}'" if not reference.id.startswith("runs:/") else f"MLflow {reference.id}"
+    details = {"registry": where, "revision": reference.revision}
+
+    def finding(rule_id: str, message: str, remediation: str, **extra):
+        return _rule(rule_id).finding(message=message, remediation=remediation, path=reference.path,
+                                      line=reference.line, reference=index,
+                                      details={**details, **{k: v for k, v in extra.items() if v is not None}})
+
+    if answer.status == "model-not-found":
+        return [finding("repo-not-found", f"{what} does not exist on {where}, or the credentials do not grant access",
+                        "check the name for typos; for access set MLFLOW_TRACKING_TOKEN (or "
+                        "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)")]
+    if answer.status == "version-not-found":
+        missing = "the run" if reference.id.startswith("runs:/") else (
+            f"alias '{reference.revision}'" if (reference.revision or "").startswith("@") else
+            f"version {reference.revision}" if (reference.revision or "").isdigit() else
+            f"a version for '{reference.revision or 'latest'}'")
+        hint = (f"pin to a version that exists: models:/{reference.id}/{answer.latest_version} (the newest)"
+                if answer.latest_version else "register the model version, or load one that exists")
+        return [finding("revision-not-found", f"{missing} of {what} does not exist on {where} (deleted, or never "
+                        "registered)", hint, latest_version=answer.latest_version)]
+    out = []
+    resolved = {"version": answer.version, "run_id": answer.run_id, "source": answer.source}
+    unusable = []
+    if answer.version_status and answer.version_status not in ("READY", "FINISHED"):
+        unusable.append(f"its status is {answer.version_status}, not READY")
+    if (answer.stage or "").lower() in UNUSABLE_STAGES:
+        unusable.append(f"it is in the {answer.stage} stage")
+    if unusable:
+        label = f"version {answer.version}" if answer.version else "the run"
+        out.append(finding("registry-version-unusable", f"{label} of {what} on {where}: {' and '.join(unusable)}",
+                           "load a READY version that is not archived", **resolved))
+    required = _required_tags(policy, policy.entry_for(reference), answer.query.registry)
+    # A registered version carries its review as version tags; a bare run URI only has the run's tags.
+    tags, label = (answer.tags, f"version {answer.version} of {what}") if answer.version else (
+        answer.run_tags, what)
+    for key, wanted in sorted(required.items()):
+        allowed = [str(w) for w in wanted] if isinstance(wanted, list) else [str(wanted)]
+        actual = tags.get(key)
+        if actual in allowed:
+            continue
+        has = f"has {key}={actual}" if actual is not None else f"has no tag {key}"
+        fix = (f"MlflowClient().set_model_version_tag({reference.id!r}, {answer.version!r}, {key!r}, "
+               f"{allowed[0]!r})" if answer.version else
+               f"MlflowClient().set_tag({answer.run_id!r}, {key!r}, {allowed[0]!r})")
+        out.append(finding(
+            "registry-tag-missing",
+            f"{label} on {where} {has}; the policy requires {key}={' or '.join(allowed)}",
+            f"load a version tagged {key}={allowed[0]}, or tag this one after review: {fix}",
+            tag=key, required=allowed, actual=actual, **resolved))
+    entry = policy.entry_for(reference)
+    for path, pin in sorted(((entry or {}).get("files") or {}).items()):
+        expected = str(pin).lower().removeprefix("sha256:")
+        actual = answer.file_sha256.get(path)
+        if actual is None:
+            out.append(finding("file-hash-mismatch", f"{path}, pinned by hash in the policy, is absent from version "
+                               f"{answer.version} of {what} on {where}",
+                               "load the version that holds the reviewed file, or update the policy's `files`",
+                               file=path, expected=expected, **resolved))
+        elif actual != expected:
+            out.append(finding("file-hash-mismatch", f"{path} of version {answer.version} of {what} on {where} has "
+                               f"sha256 {actual}, but the policy pins sha256:{expected}",
+                               f'load the reviewed version, or, after review, set `files: {{"{path}": '
+                               f'"sha256:{actual}"}}`', file=path, expected=expected, actual=actual, **resolved))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- the stage
+
+
+@dataclass
+class RegistryOutcome:
+    findings: list
+    """New findings (verification, tags, registry not allowed, failures)."""
+    resolved: dict
+    """reference index -> the answer's version, for unpinned references (the fix names it)."""
+    stats: dict
+
+
+def verify_registry_references(policy, references, settings: VerifySettings, deadline_at: float) -> RegistryOutcome:
+    """Verify every MLflow reference (sequentially per registry; registries are few and answer fast)."""
+    from gate.policy.rules.registry_not_allowed import RULE as NOT_ALLOWED
+    from gate.policy.rules.registry_not_allowed import message_and_fix
+
+    started = time.monotonic()
+    findings: list = []
+    users: dict[RegistryQuery, list[int]] = {}
+    pinned_files: dict[RegistryQuery, set[str]] = {}
+    for index, reference in enumerate(references):
+        if reference.source != "mlflow" or reference.dynamic or not reference.id or reference.role != "load":
+            continue
+        registry = registry_for(reference, policy)
+        if registry is None:
+            findings.append(_failed([index], references, "no MLflow registry is known for it: set "
+                                    "MLFLOW_TRACKING_URI, or list the server in the policy's registries:", None))
+            continue
+        if policy.registries and policy.registry_entry(registry) is None:
+            if not reference.registry:  # one the file names was judged by the policy stage already
+                message, fix = message_and_fix(policy, reference, display_uri(registry), "from the environment")
+                findings.append(NOT_ALLOWED.finding(message=message, remediation=fix, path=reference.path,
+                                                    line=reference.line, reference=index,
+                                                    details={"registry": display_uri(registry)}))
+            continue  # never send the credentials to a server the policy does not list
+        query = RegistryQuery(registry, reference.id, reference.revision)
+        users.setdefault(query, []).append(index)
+        entry = policy.entry_for(reference)
+        pinned_files.setdefault(query, set()).update(((entry or {}).get("files") or {}).keys())
+    resolved: dict = {}
+    failed = 0
+    services: dict[str, MlflowService | VerificationError] = {}
+    with tempfile.TemporaryDirectory(prefix="model-gate-mlflow-", ignore_cleanup_errors=True) as download_dir:
+        for query, indexes in users.items():
+            service = services.get(query.registry)
+            if service is None:
+                try:
+                    service = MlflowService(query.registry, settings, deadline_at, download_dir)
+                except VerificationError as exc:
+                    service = exc
+                services[query.registry] = service
+            try:
+                if isinstance(service, VerificationError):
+                    raise service
+                answer = service.answer(query, tuple(sorted(pinned_files[query])))
+            except VerificationError as exc:
+                failed += 1
+                findings.append(_failed(indexes, references, str(exc).removeprefix(f"{query.label()}: "), query))
+                continue
+            for index in indexes:
+                findings.extend(findings_for(policy, index, references[index], answer))
+                if answer.status == "ok" and answer.version and not references[index].pinned:
+                    resolved[index] = answer.version
+    stats = {"queries": len(users), "failed": failed, "registries": sorted({display_uri(q.registry) for q in users}),
+             "seconds": round(time.monotonic() - started, 3)}
+    return RegistryOutcome(findings, resolved, stats)
+
+
+def _failed(indexes: list[int], references, reason: str, query: RegistryQuery | None):
+    from gate.policy.rules.verification_failed import RULE
+
+    first = references[indexes[0]]
+    label = query.label() if query else f"MLflow model '{first.id}'"
+    count = f" ({len(indexes)} references)" if len(indexes) > 1 else ""
+    install = INSTALL_COMMAND in reason
+    return RULE.finding(
+        message=f"could not verify {label}{count}: {reason}",
+        remediation=(f"install the MLflow client ({INSTALL_COMMAND}) and re-run" if install else
+                     f"check that {display_uri(query.registry) if query else 'the registry'} is reachable and that "
+                     "MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME/PASSWORD) is valid, then re-run; "
+                     "`--verify-failure warn` lets the scan pass unverified (an explicit opt-out)"),
+        path=first.path, line=first.line, reference=indexes[0],
+        details={"kind": "mlflow", "id": first.id, "revision": first.revision, "reason": reason,
+                 "registry": display_uri(query.registry) if query else None, "references": list(indexes)})
+
+
+def resolved_registry_pin(finding, references, resolved: dict):
+    """An `unpinned-revision` finding of an MLflow reference, its fix naming the version it points at now."""
+    if finding.rule != "unpinned-revision" or finding.reference not in resolved:
+        return finding
+    from gate.policy.fixes import pin_instruction
+
+    reference = references[finding.reference]
+    version = resolved[finding.reference]
+    followed = reference.revision or "latest"
+    return finding.with_(
+        remediation=f"{pin_instruction(reference, version)} (the version {followed} points at now)",
+        details={**finding.details, "resolved_version": version, "followed": followed})

@@ -1,0 +1,193 @@
+"""Scans verified against a real MLflow server (issue 17 §5): each rule, each fault, the fix that names the
+version an alias points at now. Marked `mlflow`: .ci/run runs them after the main suite (`pytest -m mlflow`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from gate.cli import main
+from tests.discover.expected_refs import FIXTURES
+from tests.registry.conftest import policy_text
+from tests.registry.server import TokenProxy
+
+pytestmark = pytest.mark.mlflow
+
+REPOS = FIXTURES.parent / "registry"
+TOKEN = "s3cr3t-registry-token"
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    for variable in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "MLFLOW_TRACKING_TOKEN",
+                     "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("MODEL_GATE_VERIFY_ATTEMPTS", "2")
+    monkeypatch.setenv("MODEL_GATE_VERIFY_BACKOFF", "0.1")
+    monkeypatch.setenv("MODEL_GATE_VERIFY_TIMEOUT", "5")
+
+
+def scan(tmp_path, repo: str, policy: str, *extra: str) -> tuple[int, dict]:
+    root = tmp_path / repo
+    shutil.copytree(REPOS / repo / "repo", root)
+    (tmp_path / "policy.yml").write_text(policy)
+    out = tmp_path / "report.json"
+    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format", "json",
+                 "--output", str(out), "--cache-dir", str(tmp_path / "cache"), *extra])
+    return code, json.loads(out.read_text())
+
+
+def summary(report) -> list[tuple]:
+    return sorted((f["path"], f["line"], f["rule"]) for f in report["findings"])
+
+
+def test_each_rule_against_the_registry(mlflow_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    code, report = scan(tmp_path, "rules", policy_text(mlflow_server.uri))
+    assert summary(report) == [
+        ("elsewhere.py", 4, "registry-not-allowed"),
+        ("score.py", 4, "registry-version-unusable"),
+        ("score.py", 5, "registry-tag-missing"),
+        ("score.py", 6, "revision-not-allowed"),
+        ("score.py", 6, "revision-not-found"),
+        ("score.py", 7, "unpinned-revision"),
+        ("score.py", 8, "unpinned-revision"),
+        ("score.py", 9, "unpinned-revision"),
+        ("score.py", 10, "not-allowlisted"),
+        ("score.py", 11, "repo-not-found"),
+        ("score.py", 13, "file-hash-mismatch"),
+        ("serve.sh", 2, "registry-tag-missing"),
+        ("serve.sh", 2, "unpinned-revision"),
+    ]
+    assert code == 1
+    by_line = {(f["path"], f["line"], f["rule"]): f for f in report["findings"]}
+    # The fix of an unpinned reference names the version its alias, stage or `latest` points at now.
+    assert by_line[("score.py", 7, "unpinned-revision")]["remediation"] == (
+        "load the fixed model version models:/churn/2 (the version @champion points at now)")
+    assert by_line[("score.py", 8, "unpinned-revision")]["details"]["resolved_version"] == "2"
+    assert by_line[("score.py", 9, "unpinned-revision")]["details"]["resolved_version"] == "4"
+    assert by_line[("serve.sh", 2, "unpinned-revision")]["details"]["resolved_version"] == "3"
+    assert by_line[("score.py", 4, "registry-version-unusable")]["message"] == (
+        f"version 1 of MLflow model 'churn' on {mlflow_server.uri}: it is in the Archived stage")
+    tag = by_line[("score.py", 5, "registry-tag-missing")]
+    assert tag["message"] == (f"version 3 of MLflow model 'churn' on {mlflow_server.uri} has validation_status="
+                              "pending; the policy requires validation_status=approved")
+    assert tag["details"]["run_id"] == mlflow_server.versions[("churn", "3")]
+    assert tag["details"]["source"] == f"runs:/{mlflow_server.versions[('churn', '3')]}/model"
+    assert by_line[("score.py", 6, "revision-not-found")]["details"]["latest_version"] == "4"
+    assert "sha256:" in by_line[("score.py", 13, "file-hash-mismatch")]["message"]
+    assert by_line[("elsewhere.py", 4, "registry-not-allowed")]["details"]["registry"] == "http://127.0.0.1:9"
+    assert report["verification"]["mlflow"]["registries"] == [mlflow_server.uri]
+    assert report["verification"]["mlflow"]["failed"] == 0
+
+
+def test_run_uris_are_verified(mlflow_server, tmp_path, monkeypatch):
+    run_id = mlflow_server.versions[("churn", "2")]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "app.py").write_text(
+        f'import mlflow\nok = mlflow.pyfunc.load_model("runs:/{run_id}/model")\n'
+        f'gone = mlflow.pyfunc.load_model("runs:/{"0" * 32}/model")\n')
+    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri).replace(
+        "defaults: {unlisted: deny}", "defaults: {unlisted: allow}"))
+    out = tmp_path / "report.json"
+    code = main(["scan", str(tmp_path / "runs"), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub",
+                 "--format", "json", "--output", str(out)])
+    report = json.loads(out.read_text())
+    assert summary(report) == [("app.py", 2, "registry-tag-missing"), ("app.py", 3, "revision-not-found")]
+    tag, missing = sorted(report["findings"], key=lambda f: f["line"])
+    assert tag["message"] == (f"MLflow runs:/{run_id}/model on {mlflow_server.uri} has no tag validation_status; "
+                              "the policy requires validation_status=approved")
+    assert missing["message"] == (f"the run of MLflow runs:/{'0' * 32}/model does not exist on {mlflow_server.uri} "
+                                  "(deleted, or never registered)")
+    assert code == 1
+
+
+def test_a_registry_from_the_environment_the_policy_does_not_list_is_never_asked(mlflow_server, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    code, report = scan(tmp_path, "pin", policy_text("https://mlflow.example.internal"))
+    assert [f["rule"] for f in report["findings"] if f["rule"] not in ("unpinned-revision",)] == [
+        "registry-not-allowed"] * 5
+    assert report["verification"]["mlflow"]["queries"] == 0
+    assert code == 1
+
+
+def test_wrong_credentials_fail_closed_without_printing_them(mlflow_server, tmp_path, monkeypatch, capsys):
+    proxy = TokenProxy(mlflow_server.uri, TOKEN)
+    try:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", proxy.uri)
+        monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "wrong-" + TOKEN)
+        code, report = scan(tmp_path / "wrong", "pin", policy_text(proxy.uri))
+        failed = [f for f in report["findings"] if f["rule"] == "verification-failed"]
+        assert code == 3
+        assert len(failed) == 5  # one per distinct (model, revision) query
+        assert all("HTTP 401 Unauthorized" in f["message"] and proxy.uri in f["message"] for f in failed)
+        assert any("models:/churn@champion" in f["message"] for f in failed)
+        text = json.dumps(report) + capsys.readouterr().err
+        assert TOKEN not in text
+
+        monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", TOKEN)
+        code, report = scan(tmp_path / "right", "pin", policy_text(proxy.uri))
+        assert summary(report) == [("app.py", 3, "unpinned-revision"), ("app.py", 4, "unpinned-revision"),
+                                   ("config.yaml", 1, "unpinned-revision"), ("serve.sh", 2, "registry-tag-missing"),
+                                   ("serve.sh", 2, "unpinned-revision")]
+        assert TOKEN not in json.dumps(report)
+    finally:
+        proxy.close()
+
+
+def test_a_version_deleted_after_the_scan_started(mlflow_server, tmp_path, monkeypatch):
+    from mlflow import MlflowClient
+
+    import gate.discover.engine as engine
+
+    original = engine.discover
+
+    def discover_then_delete(*args, **kwargs):
+        result = original(*args, **kwargs)
+        MlflowClient(mlflow_server.uri, mlflow_server.uri).delete_model_version("churn", "4")
+        return result
+
+    monkeypatch.setattr(engine, "discover", discover_then_delete)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    root = tmp_path / "deleted"
+    root.mkdir()
+    (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/4")\n')
+    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri))
+    out = tmp_path / "report.json"
+    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format",
+                 "json", "--output", str(out)])
+    [finding] = json.loads(out.read_text())["findings"]
+    assert (finding["rule"], finding["line"]) == ("revision-not-found", 2)
+    assert finding["message"] == (f"version 4 of MLflow model 'churn' does not exist on {mlflow_server.uri} "
+                                  "(deleted, or never registered)")
+    assert finding["remediation"] == "pin to a version that exists: models:/churn/3 (the newest)"
+    assert code == 1
+
+
+def test_the_server_stopped_mid_scan_fails_closed(mlflow_server, tmp_path, monkeypatch):
+    """Runs last in this module: it stops the module's server."""
+    import gate.discover.engine as engine
+
+    original = engine.discover
+
+    def discover_then_stop(*args, **kwargs):
+        result = original(*args, **kwargs)
+        mlflow_server.stop()
+        return result
+
+    monkeypatch.setattr(engine, "discover", discover_then_stop)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    code, report = scan(tmp_path, "pin", policy_text(mlflow_server.uri))
+    failed = [f for f in report["findings"] if f["rule"] == "verification-failed"]
+    assert code == 3
+    assert len(failed) == 5
+    assert all(mlflow_server.uri in f["message"] and "cannot connect" in f["message"] and
+               "gave up after 2 attempts" in f["message"] for f in failed)
+    assert sorted(f["message"].split(" on ")[0] for f in failed) == [
+        "could not verify MLflow model models:/churn/2", "could not verify MLflow model models:/churn/Production",
+        "could not verify MLflow model models:/churn/latest", "could not verify MLflow model models:/churn@challenger",
+        "could not verify MLflow model models:/churn@champion"]
