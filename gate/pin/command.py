@@ -45,6 +45,8 @@ class PinRun:
 
 def why_not_pinnable(reference: Reference) -> str | None:
     """None when the command can pin `reference`, else the reason it is listed instead."""
+    if reference.source == "mlflow":  # resolved by its registry (gate/pin/mlflow.py)
+        return None
     if reference.source not in HUB_SOURCES:
         return (f"not a Hugging Face Hub reference (source: {reference.source}); pin it with that registry's "
                 "own version or commit")
@@ -172,7 +174,7 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     from gate.pin.resolve import resolve_revisions
 
     commits: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (kind, id lower) -> (id, [sha, ...])
-    for kind, repo_id, sha in [(p.reference.kind, p.reference.id, p.sha) for p in run.pinned] + [
+    for kind, repo_id, sha in [(_policy_kind(p.reference), p.reference.id, p.sha) for p in run.pinned] + [
             (r.kind, r.id, r.revision) for r in already]:
         shas = commits.setdefault((kind, repo_id.lower()), (repo_id, []))[1]
         if sha not in shas:
@@ -181,7 +183,8 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
         return
     files: dict[tuple[str, str], tuple] = {}
     if lock_files:
-        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas]
+        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas
+                   if kind != "mlflow"]
         answers = resolve_revisions(queries, endpoint=endpoint)
         for (kind, repo_id, _sha), answer in answers.items():
             if answer.error:
@@ -192,7 +195,8 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
             key = (kind, repo_id.lower())
             # With several commits allowed, lock only the files whose hash is the same at each of them.
             files[key] = tuple(sorted(set(files[key]) & set(answer.files))) if key in files else answer.files
-    pins = [PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
+    pins = [PolicyPin("model", repo_id, tuple(shas), source="mlflow") if kind == "mlflow" else
+            PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
             for (kind, key_id), (repo_id, shas) in commits.items()]
     path = _policy_path(root, requested)
     created = not path.exists()
@@ -227,6 +231,11 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
         run.changed[str(path)] = new
 
 
+def _policy_kind(reference: Reference) -> str:
+    """MLflow versions are recorded apart from Hub commits (`source: mlflow` entries)."""
+    return "mlflow" if reference.source == "mlflow" else reference.kind
+
+
 def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=(), jobs=None,
             policy: str | None = None, lock_files: bool = False) -> PinRun:
     """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set)."""
@@ -236,6 +245,15 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
     discovery = discover(str(root), paths=paths, excludes=excludes, jobs=jobs)
     wanted, skipped, already = choose(discovery.references)
     run = PinRun(skipped=skipped, already_pinned=len(already))
+    registry_pins: list[Pin] = []
+    if any(r.source == "mlflow" for r in wanted):
+        from gate.pin.mlflow import resolve_registry_pins
+        from gate.policy.load import load_policy
+
+        registry_pins, registry_skipped = resolve_registry_pins(
+            [r for r in wanted if r.source == "mlflow"], load_policy(policy or None, str(root), today=today), today)
+        run.skipped.extend(registry_skipped)
+        wanted = [r for r in wanted if r.source != "mlflow"]
 
     queries: dict[tuple, tuple[str, str, str | None]] = {}
     for reference in wanted:
@@ -248,7 +266,7 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
             run.skipped.append(Skipped(reference, answer.error or "the Hub gave no commit", resolution_failed=True))
         else:
             pins.append(Pin(reference, answer.sha, reference.revision, today))
-    rewrite_files(root, pins, run)
+    rewrite_files(root, pins + registry_pins, run)
     if policy is not None:
         update_policy(root, policy, lock_files, already, run, endpoint)
     return run

@@ -139,6 +139,46 @@ def test_wrong_credentials_fail_closed_without_printing_them(mlflow_server, tmp_
         proxy.close()
 
 
+def test_pin_rewrites_aliases_stages_and_latest_to_the_versions_they_point_at_now(mlflow_server, tmp_path,
+                                                                                  monkeypatch, capsys):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    root = tmp_path / "pin"
+    shutil.copytree(REPOS / "pin" / "repo", root)
+    (root / "policy.yml").write_text(f"version: 1\nregistries:\n  - uri: {mlflow_server.uri}\n")
+    code = main(["pin", str(root), "--write", "--update-policy", str(root / "policy.yml"), "--today", "2026-12-07"])
+    assert code == 0
+    assert (root / "app.py").read_text() == (
+        "import mlflow\n\n"
+        'champion = mlflow.pyfunc.load_model("models:/churn/2")  # pinned from @champion on 2026-12-07 by model-gate pin\n'
+        'production = mlflow.sklearn.load_model(model_uri="models:/churn/2")  # pinned from Production on 2026-12-07 '
+        "by model-gate pin\n"
+        'fixed = mlflow.pyfunc.load_model("models:/churn/2")\n')
+    assert (root / "serve.sh").read_text().splitlines()[1] == (
+        'mlflow models serve -m "models:/churn/3" --port 5001  # pinned from @challenger on 2026-12-07 by model-gate pin')
+    assert (root / "config.yaml").read_text() == (
+        "model_uri: models:/churn/4  # pinned from latest on 2026-12-07 by model-gate pin\n")
+    assert (root / "policy.yml").read_text() == (
+        f"version: 1\nregistries:\n  - uri: {mlflow_server.uri}\nmodels:\n  - source: mlflow\n    name: churn\n"
+        "    versions: [2, 4, 3]\n")
+    capsys.readouterr()
+    # Pinned: a verified scan finds nothing left to fix.
+    out = tmp_path / "after.json"
+    code = main(["scan", str(root), "--policy", str(root / "policy.yml"), "--verify", "hub", "--format", "json",
+                 "--output", str(out)])
+    assert [f["rule"] for f in json.loads(out.read_text())["findings"]] == []
+    assert code == 0
+
+
+def test_pin_fails_closed_when_the_alias_is_gone(mlflow_server, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    root = tmp_path / "gone"
+    root.mkdir()
+    (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn@retired")\n')
+    assert main(["pin", str(root), "--write"]) == 3
+    assert (root / "app.py").read_text().endswith('"models:/churn@retired")\n')
+    assert "models:/churn@retired on " + mlflow_server.uri + ": version not found" in capsys.readouterr().err
+
+
 def test_a_version_deleted_after_the_scan_started(mlflow_server, tmp_path, monkeypatch):
     from mlflow import MlflowClient
 
