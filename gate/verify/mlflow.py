@@ -350,6 +350,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
         entry = policy.entry_for(reference)
         pinned_files.setdefault(query, set()).update(((entry or {}).get("files") or {}).keys())
     resolved: dict = {}
+    versions: list[dict] = []
     failed = 0
     services: dict[str, MlflowService | VerificationError] = {}
     with tempfile.TemporaryDirectory(prefix="model-gate-mlflow-", ignore_cleanup_errors=True) as download_dir:
@@ -369,12 +370,16 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
                 failed += 1
                 findings.append(_failed(indexes, references, str(exc).removeprefix(f"{query.label()}: "), query))
                 continue
+            if answer.status == "ok":
+                versions.append({"registry": display_uri(query.registry), "name": query.name,
+                                 "revision": query.revision, "version": answer.version, "run_id": answer.run_id,
+                                 "source": answer.source})
             for index in indexes:
                 findings.extend(findings_for(policy, index, references[index], answer))
                 if answer.status == "ok" and answer.version and not references[index].pinned:
                     resolved[index] = answer.version
     stats = {"queries": len(users), "failed": failed, "registries": sorted({display_uri(q.registry) for q in users}),
-             "seconds": round(time.monotonic() - started, 3)}
+             "seconds": round(time.monotonic() - started, 3), "versions": versions}
     return RegistryOutcome(findings, resolved, stats)
 
 

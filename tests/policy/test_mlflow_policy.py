@@ -63,7 +63,7 @@ def test_without_registries_any_registry_is_accepted():
 
 def test_unpinned_mlflow_message_and_fix_use_versions():
     [finding] = evaluate(policy(POLICY), [mlflow(revision="@champion")], TODAY)
-    assert finding.message == ("model 'churn' is not pinned to a commit: alias '@champion' can be re-pointed to "
+    assert finding.message == ("model 'churn' is not pinned to a version: alias '@champion' can be re-pointed to "
                                "another version at any time")
     assert finding.remediation == "load the fixed model version models:/churn/3 (the revision the policy allows)"
 

@@ -139,6 +139,31 @@ def test_wrong_credentials_fail_closed_without_printing_them(mlflow_server, tmp_
         proxy.close()
 
 
+def test_the_ml_bom_lists_registry_models_with_registry_and_run(mlflow_server, tmp_path, monkeypatch):
+    from packageurl import PackageURL
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    root = tmp_path / "bom"
+    shutil.copytree(REPOS / "pin" / "repo", root)
+    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri))
+    out = tmp_path / "bom.json"
+    main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format", "cyclonedx",
+          "--output", str(out)])
+    components = {c["name"] + "|" + next(p["value"] for p in c["properties"] if p["name"] == "model-gate:revision"): c
+                  for c in json.loads(out.read_text())["components"]}
+    pinned = components["churn|2"]
+    run_id = mlflow_server.versions[("churn", "2")]
+    assert pinned["purl"] == PackageURL(type="mlflow", name="churn", version="2", qualifiers={
+        "repository_url": mlflow_server.uri, "run_id": run_id}).to_string()
+    assert {p["name"]: p["value"] for p in pinned["properties"] if p["name"].startswith("model-gate:mlflow:")} == {
+        "model-gate:mlflow:registry": mlflow_server.uri, "model-gate:mlflow:version": "2",
+        "model-gate:mlflow:run_id": run_id, "model-gate:mlflow:source": f"runs:/{run_id}/model"}
+    # An alias has no version of its own: the purl carries none, the property says what it pointed at.
+    champion = components["churn|@champion"]
+    assert champion["purl"].startswith("pkg:mlflow/churn?")
+    assert {"name": "model-gate:mlflow:version", "value": "2"} in champion["properties"]
+
+
 def test_pin_rewrites_aliases_stages_and_latest_to_the_versions_they_point_at_now(mlflow_server, tmp_path,
                                                                                   monkeypatch, capsys):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)

@@ -76,7 +76,7 @@ def check(context, index, reference):
         can_pin = reference.source in ("huggingface", "url") and reference.revision_key
         fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
     yield RULE.finding(
-        message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision, reference.revision_key, reference.source)}",
+        message=f"{describe(reference)} is not pinned to a {'version' if reference.source == 'mlflow' else 'commit'}: {_what_is_wrong(reference.revision, reference.revision_key, reference.source)}",
         remediation=fix,
         path=reference.path,
         line=reference.line,
