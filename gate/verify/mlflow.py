@@ -78,6 +78,8 @@ class RegistryAnswer:
     """path -> sha256 of the artifact files the policy pins; None for a file the version does not hold."""
     latest_version: str | None = None
     """For `version-not-found`: the newest version that exists, to suggest a pin."""
+    pickle_scans: tuple = ()
+    """fickling's verdicts on the version's pickle-flavoured artifact files (with `scan_hub_pickles`)."""
 
 
 def display_uri(uri: str) -> str:
@@ -126,7 +128,8 @@ def _first_line(text: str, limit: int = 300) -> str:
 class MlflowService:
     """Answers queries about one MLflow registry."""
 
-    def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str):
+    def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str,
+                 scan_pickles: bool = False):
         try:
             from mlflow.tracking import MlflowClient
         except ImportError:
@@ -137,6 +140,7 @@ class MlflowService:
         self.registry = registry
         self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
         self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir
+        self._scan_pickles = scan_pickles
 
     def answer(self, query: RegistryQuery, pinned_files: tuple[str, ...] = ()) -> RegistryAnswer:
         def attempt(_timeout: float) -> RegistryAnswer:
@@ -196,7 +200,33 @@ class MlflowService:
             query, "ok", version=str(version.version), version_status=version.status,
             stage=version.current_stage, source=version.source, run_id=version.run_id,
             tags=dict(version.tags or {}), run_tags=run_tags,
-            file_sha256=self._hashes(query.name, str(version.version), pinned_files))
+            file_sha256=self._hashes(query.name, str(version.version), pinned_files),
+            pickle_scans=self._pickles(query.name, str(version.version)) if self._scan_pickles else ())
+
+    def _pickles(self, name: str, version: str) -> tuple:
+        """Every pickle-flavoured artifact file of the version (by name: `.pkl`, `.pt`, `.joblib`, ...), downloaded
+        and scanned statically like a committed one (gate/verify/pickles.py); nothing is loaded."""
+        from mlflow.artifacts import download_artifacts, list_artifacts
+
+        from gate.verify.pickles import may_hold_pickles, scan_file
+
+        root = f"models:/{name}/{version}"
+        scans: list = []
+        pending, seen = [""], 0
+        while pending and seen < 10_000:  # a bound on hostile listings
+            folder = pending.pop()
+            for info in list_artifacts(artifact_uri=f"{root}/{folder}" if folder else root,
+                                       tracking_uri=self.registry) or ():
+                seen += 1
+                relative = info.path.rsplit("/", 1)[-1] if not folder else f"{folder}/{info.path.rsplit('/', 1)[-1]}"
+                if info.is_dir:
+                    pending.append(relative)
+                elif may_hold_pickles(relative):
+                    local = download_artifacts(artifact_uri=f"{root}/{relative}",
+                                               dst_path=tempfile.mkdtemp(dir=self._download_dir),
+                                               tracking_uri=self.registry)
+                    scans.extend(scan_file(local, display=f"{root}/{relative}"))
+        return tuple(scans)
 
     def _hashes(self, name: str, version: str, paths: tuple[str, ...]) -> dict:
         """sha256 of each pinned artifact file: downloaded to a private directory, read in chunks, never loaded."""
@@ -292,6 +322,12 @@ def findings_for(policy, index: int, reference, answer: RegistryAnswer) -> list:
             f"{label} on {where} {has}; the policy requires {key}={' or '.join(allowed)}",
             f"load a version tagged {key}={allowed[0]}, or tag this one after review: {fix}",
             tag=key, required=allowed, actual=actual, **resolved))
+    if answer.pickle_scans:
+        from gate.verify.pickles import pickle_findings, thresholds
+
+        malicious_at, suspicious_at = thresholds(policy.defaults)
+        out.extend(pickle_findings(list(answer.pickle_scans), malicious_at=malicious_at, suspicious_at=suspicious_at,
+                                   path=reference.path, line=reference.line, reference=index))
     entry = policy.entry_for(reference)
     for path, pin in sorted(((entry or {}).get("files") or {}).items()):
         expected = str(pin).lower().removeprefix("sha256:")
@@ -358,7 +394,8 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
             service = services.get(query.registry)
             if service is None:
                 try:
-                    service = MlflowService(query.registry, settings, deadline_at, download_dir)
+                    service = MlflowService(query.registry, settings, deadline_at, download_dir,
+                                            scan_pickles=bool(policy.defaults.get("scan_hub_pickles")))
                 except VerificationError as exc:
                     service = exc
                 services[query.registry] = service

@@ -10,6 +10,8 @@ from tests.registry.server import MlflowServer
 
 SCORER_V1 = b"scorer weights v1"
 SCORER_V1_SHA256 = hashlib.sha256(SCORER_V1).hexdigest()
+MALICIOUS_PICKLE = b"cos\nsystem\n(S'echo pwned'\ntR."
+"""Protocol 0: `os.system("echo pwned")` on load. Written as bytes, never loaded."""
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def populate(uri: str, scratch) -> dict:
     """Registered through the real client: versions, stages, aliases, tags and artifact files.
 
     churn: 1 approved (Archived), 2 approved (Production, @champion), 3 pending (@challenger), 4 approved (newest).
-    fraud: 1 approved. scorer: 1 and 2 approved, with different model.pkl bytes.
+    fraud: 1 approved. scorer: 1 and 2 approved, with different model.pkl bytes. tainted: 1, a malicious model.pkl.
     """
     from mlflow import MlflowClient
 
@@ -62,6 +64,7 @@ def populate(uri: str, scratch) -> dict:
     version("fraud", b"fraud v1", "approved")
     version("scorer", SCORER_V1, "approved")
     version("scorer", b"scorer weights v2", "approved")
+    version("tainted", MALICIOUS_PICKLE, "approved")
     return run_ids
 
 

@@ -164,6 +164,23 @@ def test_the_ml_bom_lists_registry_models_with_registry_and_run(mlflow_server, t
     assert {"name": "model-gate:mlflow:version", "value": "2"} in champion["properties"]
 
 
+def test_pickle_artifacts_of_a_registry_version_are_scanned(mlflow_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
+    root = tmp_path / "tainted"
+    root.mkdir()
+    (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/tainted/1")\n')
+    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri).replace(
+        "defaults: {unlisted: deny}", "defaults: {unlisted: allow, scan_hub_pickles: true}"))
+    out = tmp_path / "report.json"
+    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format", "json",
+                 "--output", str(out)])
+    [finding] = json.loads(out.read_text())["findings"]
+    assert (finding["rule"], finding["line"]) == ("malicious-pickle", 2)
+    assert finding["message"].startswith("models:/tainted/1/model.pkl would run dangerous code when loaded: `")
+    assert "os" in json.dumps(finding["details"]["triggers"])
+    assert code == 1
+
+
 def test_pin_rewrites_aliases_stages_and_latest_to_the_versions_they_point_at_now(mlflow_server, tmp_path,
                                                                                   monkeypatch, capsys):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
