@@ -50,7 +50,7 @@ def written_uri(reference: Reference) -> str:
 def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
-    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, registry_for
+    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, registry_for, unsupported_registry
     from gate.verify.run import settings_from
 
     settings = settings_from(SimpleNamespace(jobs=1))
@@ -69,6 +69,9 @@ def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.da
             if registry is None:
                 skipped.append(Skipped(reference, "no MLflow registry is known: set MLFLOW_TRACKING_URI",
                                        resolution_failed=True))
+                continue
+            if unsupported_registry(registry):
+                skipped.append(Skipped(reference, unsupported_registry(registry), resolution_failed=True))
                 continue
             if policy.registries and policy.registry_entry(registry) is None:
                 skipped.append(Skipped(reference, f"the policy does not list the registry {display_uri(registry)}",

@@ -103,6 +103,15 @@ def registry_for(reference, policy) -> str | None:
     return None
 
 
+def unsupported_registry(uri: str) -> str | None:
+    """Why a registry URI is not asked (None when it is an HTTP(S) server). A `sqlite:` or `file:` store named in
+    the repository would make the client open or create files here; `databricks` needs its own profile setup."""
+    if urlsplit(uri).scheme.lower() in ("http", "https"):
+        return None
+    return (f"the registry {display_uri(uri)} is not an MLflow server (http or https): model-gate asks only "
+            "servers, never a local database or file store; set MLFLOW_TRACKING_URI to the server")
+
+
 def classify_mlflow_error(exc: BaseException) -> Failure | None:
     """Transport faults and server errors are retried; refused credentials and other answers are not."""
     from mlflow.exceptions import MlflowException
@@ -373,6 +382,9 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
         if registry is None:
             findings.append(_failed([index], references, "no MLflow registry is known for it: set "
                                     "MLFLOW_TRACKING_URI, or list the server in the policy's registries:", None))
+            continue
+        if unsupported_registry(registry):
+            findings.append(_failed([index], references, unsupported_registry(registry), None))
             continue
         if policy.registries and policy.registry_entry(registry) is None:
             if not reference.registry:  # one the file names was judged by the policy stage already

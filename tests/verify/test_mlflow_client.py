@@ -49,3 +49,14 @@ def test_no_known_registry_fails_closed(repo):
 def test_credentials_in_a_uri_are_never_shown():
     assert display_uri("https://user:pw@mlflow.internal:8443/x") == "https://mlflow.internal:8443/x"
     assert RegistryQuery("https://u:p@h", "churn", "@champion").label() == "MLflow model models:/churn@champion on https://h"
+
+
+def test_a_local_store_named_in_the_repository_is_never_opened(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    (repo / "repo" / "app.py").write_text('import mlflow\nmlflow.set_tracking_uri("sqlite:///mlflow.db")\n'
+                                          'm = mlflow.pyfunc.load_model("models:/churn/3")\n')
+    code, [finding] = scan(repo, "")
+    assert code == 3
+    assert finding["rule"] == "verification-failed"
+    assert "the registry sqlite:///mlflow.db is not an MLflow server (http or https)" in finding["message"]
+    assert not (repo / "mlflow.db").exists() and not (repo / "repo" / "mlflow.db").exists()
