@@ -78,6 +78,8 @@ class RegistryAnswer:
     """path -> sha256 of the artifact files the policy pins; None for a file the version does not hold."""
     latest_version: str | None = None
     """For `version-not-found`: the newest version that exists, to suggest a pin."""
+    signature: dict | None = None
+    """The logged model's signature (`inputs`, `outputs`, `params` as MLflow writes them in `MLmodel`), if any."""
     pickle_scans: tuple = ()
     """fickling's verdicts on the version's pickle-flavoured artifact files (with `scan_hub_pickles`)."""
 
@@ -210,7 +212,26 @@ class MlflowService:
             stage=version.current_stage, source=version.source, run_id=version.run_id,
             tags=dict(version.tags or {}), run_tags=run_tags,
             file_sha256=self._hashes(query.name, str(version.version), pinned_files),
+            signature=self._signature(query.name, str(version.version)),
             pickle_scans=self._pickles(query.name, str(version.version)) if self._scan_pickles else ())
+
+    def _signature(self, name: str, version: str) -> dict | None:
+        """The `signature` of the version's `MLmodel` file (YAML, read with the safe loader; nothing is loaded)."""
+        import yaml
+        from mlflow.artifacts import download_artifacts
+        from mlflow.exceptions import MlflowException
+
+        try:
+            local = download_artifacts(artifact_uri=f"models:/{name}/{version}/MLmodel",
+                                       dst_path=tempfile.mkdtemp(dir=self._download_dir), tracking_uri=self.registry)
+            with open(local, encoding="utf-8") as handle:
+                document = yaml.safe_load(handle.read(1 << 20))
+        except (MlflowException, OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+                raise
+            return None  # no MLmodel (a bare artifact folder): no signature to report
+        signature = document.get("signature") if isinstance(document, dict) else None
+        return {k: str(v) for k, v in signature.items() if v is not None} if isinstance(signature, dict) else None
 
     def _pickles(self, name: str, version: str) -> tuple:
         """Every pickle-flavoured artifact file of the version (by name: `.pkl`, `.pt`, `.joblib`, ...), downloaded
@@ -422,7 +443,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
             if answer.status == "ok":
                 versions.append({"registry": display_uri(query.registry), "name": query.name,
                                  "revision": query.revision, "version": answer.version, "run_id": answer.run_id,
-                                 "source": answer.source})
+                                 "source": answer.source, "signature": answer.signature})
             for index in indexes:
                 findings.extend(findings_for(policy, index, references[index], answer))
                 if answer.status == "ok" and answer.version and not references[index].pinned:

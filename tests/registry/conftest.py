@@ -42,7 +42,9 @@ def populate(uri: str, scratch) -> dict:
         run = client.create_run(experiment, tags={"team": "risk"})
         folder = scratch / f"{name}-{len(run_ids)}"
         folder.mkdir()
-        (folder / "MLmodel").write_text("artifact_path: model\nflavors: {}\n")
+        (folder / "MLmodel").write_text("artifact_path: model\nflavors: {}\nsignature:\n"
+                                        "  inputs: '[{\"type\": \"double\", \"name\": \"tenure\"}]'\n"
+                                        "  outputs: '[{\"type\": \"long\"}]'\n")
         (folder / "model.pkl").write_bytes(content)
         client.log_artifacts(run.info.run_id, str(folder), "model")
         client.set_terminated(run.info.run_id)

@@ -81,6 +81,9 @@ def test_each_rule_against_the_registry(mlflow_server, tmp_path, monkeypatch):
     assert by_line[("elsewhere.py", 4, "registry-not-allowed")]["details"]["registry"] == "http://127.0.0.1:9"
     assert report["verification"]["mlflow"]["registries"] == [mlflow_server.uri]
     assert report["verification"]["mlflow"]["failed"] == 0
+    [churn_2] = [v for v in report["verification"]["mlflow"]["versions"] if (v["name"], v["revision"]) ==
+                 ("churn", "2")]
+    assert churn_2["signature"] == {"inputs": '[{"type": "double", "name": "tenure"}]', "outputs": '[{"type": "long"}]'}
 
 
 def test_run_uris_are_verified(mlflow_server, tmp_path, monkeypatch):
