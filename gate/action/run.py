@@ -36,16 +36,10 @@ def _scan_tokens(hf_token: str | None, github_token: str | None, mlflow_token: s
     registries) for the scan only; restored afterwards so nothing later can print or pass them on."""
     wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token),
                                               ("MLFLOW_TRACKING_TOKEN", mlflow_token)) if value}
-    previous = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
+    from gate.environment import temporarily_set
+
+    with temporarily_set(wanted):
         yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def print_inert(text: str) -> None:

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from gate.environment import temporarily_set
 from gate.errors import VerificationError
 from gate.verify.interface import VerifySettings
 from gate.verify.retry import Failure, call_with_retries
@@ -146,8 +147,8 @@ class MlflowService:
         except ImportError:
             raise MissingClient(f"the MLflow client is not installed: {INSTALL_COMMAND}") from None
         # The client's own retries would outlast the gate's deadline: one request per attempt, ours retry.
-        os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
-        os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(max(1, int(settings.request_timeout)))
+        self._client_environment = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+                                    "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, int(settings.request_timeout)))}
         self.registry = registry
         self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
         self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir
@@ -155,7 +156,8 @@ class MlflowService:
 
     def answer(self, query: RegistryQuery, pinned_files: tuple[str, ...] = ()) -> RegistryAnswer:
         def attempt(_timeout: float) -> RegistryAnswer:
-            return self._ask(query, pinned_files)
+            with temporarily_set(self._client_environment):
+                return self._ask(query, pinned_files)
 
         return call_with_retries(attempt, classify_mlflow_error, settings=self._settings,
                                  deadline_at=self._deadline_at,
