@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -28,13 +29,15 @@ from urllib.parse import urlsplit, urlunsplit
 from gate.environment import temporarily_set
 from gate.errors import VerificationError
 from gate.verify.interface import VerifySettings
-from gate.verify.retry import Failure, call_with_retries
+from gate.verify.retry import Failure, call_with_retries, http_status
 
 INSTALL_COMMAND = "pip install 'model-gate[mlflow]'"
 CREDENTIAL_VARIABLES = ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD")
 UNUSABLE_STAGES = frozenset({"archived"})
 _TRANSIENT_CODES = frozenset({"INTERNAL_ERROR", "TEMPORARILY_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED",
                               "DEADLINE_EXCEEDED", "ABORTED"})
+_ERROR_RESPONSES = re.compile(r"too many (\d{3}) error responses")
+"""How the client's HTTP layer words a 5xx/429 answer once its (disabled) retries are spent."""
 _DENIED_CODES = {"UNAUTHENTICATED": "HTTP 401 Unauthorized", "PERMISSION_DENIED": "HTTP 403 Forbidden"}
 
 
@@ -127,7 +130,9 @@ def classify_mlflow_error(exc: BaseException) -> Failure | None:
         return Failure(f"{_DENIED_CODES[code]}: the server refused the credentials; check MLFLOW_TRACKING_TOKEN "
                        "(or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)", transient=False)
     if "failed with exception" in text or code in _TRANSIENT_CODES:
-        reason = "cannot connect, or the connection failed" if "failed with exception" in text else code
+        status = _ERROR_RESPONSES.search(text)
+        reason = (f"{http_status(int(status.group(1)))} from the server" if status else
+                  "cannot connect, or the connection failed" if "failed with exception" in text else code)
         return Failure(f"{reason} ({_first_line(text)})", transient=True)
     return Failure(f"{code}: {_first_line(text)}", transient=False)
 

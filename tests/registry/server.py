@@ -66,9 +66,12 @@ class MlflowServer:
 
 
 class TokenProxy:
-    """Forwards to `upstream` only requests carrying `Authorization: Bearer <token>`; others get a 401."""
+    """Forwards to `upstream` only requests carrying `Authorization: Bearer <token>`; others get a 401.
 
-    def __init__(self, upstream: str, token: str):
+    `failures`: a status (e.g. 503) answered instead of the first `failing` forwarded requests (None: forever)."""
+
+    def __init__(self, upstream: str, token: str, failures: int | None = None, failing: int | None = 0):
+        state = {"left": failing}
         import requests
 
         session = requests.Session()
@@ -81,6 +84,16 @@ class TokenProxy:
                 if self.headers.get("Authorization") != f"Bearer {token}":
                     body = b'{"error_code": "UNAUTHENTICATED", "message": "bad credentials"}'
                     self.send_response(401)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                if failures is not None and (state["left"] is None or state["left"] > 0):
+                    if state["left"] is not None:
+                        state["left"] -= 1
+                    body = b'{"error_code": "TEMPORARILY_UNAVAILABLE", "message": "busy"}'
+                    self.send_response(failures)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()

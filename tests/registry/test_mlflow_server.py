@@ -224,6 +224,31 @@ def test_pin_fails_closed_when_the_alias_is_gone(mlflow_server, tmp_path, monkey
     assert "models:/churn@retired on " + mlflow_server.uri + ": version not found" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("failing", "expected"), [(1, []), (None, ["verification-failed"])])
+def test_server_errors_are_retried_then_fail_closed(mlflow_server, tmp_path, monkeypatch, failing, expected):
+    proxy = TokenProxy(mlflow_server.uri, TOKEN, failures=503, failing=failing)
+    try:
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", proxy.uri)
+        monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", TOKEN)
+        root = tmp_path / "busy"
+        root.mkdir()
+        (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/2")\n')
+        (tmp_path / "policy.yml").write_text(policy_text(proxy.uri))
+        out = tmp_path / "report.json"
+        code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format",
+                     "json", "--output", str(out)])
+        findings = json.loads(out.read_text())["findings"]
+        assert [f["rule"] for f in findings] == expected
+        assert code == (3 if expected else 0)
+        if expected:
+            assert findings[0]["message"].startswith(
+                f"could not verify MLflow model models:/churn/2 on {proxy.uri}: asking {proxy.uri}: "
+                "HTTP 503 Service Unavailable from the server (")
+            assert findings[0]["message"].endswith("(gave up after 2 attempts)")
+    finally:
+        proxy.close()
+
+
 def test_a_version_deleted_after_the_scan_started(mlflow_server, tmp_path, monkeypatch):
     from mlflow import MlflowClient
 
