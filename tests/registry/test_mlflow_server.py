@@ -39,6 +39,18 @@ def scan(tmp_path, repo: str, policy: str, *extra: str) -> tuple[int, dict]:
     return code, json.loads(out.read_text())
 
 
+def scan_source(tmp_path, source: str, policy: str) -> tuple[int, dict]:
+    """Scan a one-file repository (`app.py` holding `source`) with verification."""
+    root = tmp_path / "one-file"
+    root.mkdir()
+    (root / "app.py").write_text(source)
+    (tmp_path / "policy.yml").write_text(policy)
+    out = tmp_path / "report.json"
+    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format", "json",
+                 "--output", str(out)])
+    return code, json.loads(out.read_text())
+
+
 def summary(report) -> list[tuple]:
     return sorted((f["path"], f["line"], f["rule"]) for f in report["findings"])
 
@@ -89,16 +101,10 @@ def test_each_rule_against_the_registry(mlflow_server, tmp_path, monkeypatch):
 def test_run_uris_are_verified(mlflow_server, tmp_path, monkeypatch):
     run_id = mlflow_server.versions[("churn", "2")]
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
-    (tmp_path / "runs").mkdir()
-    (tmp_path / "runs" / "app.py").write_text(
-        f'import mlflow\nok = mlflow.pyfunc.load_model("runs:/{run_id}/model")\n'
-        f'gone = mlflow.pyfunc.load_model("runs:/{"0" * 32}/model")\n')
-    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri).replace(
-        "defaults: {unlisted: deny}", "defaults: {unlisted: allow}"))
-    out = tmp_path / "report.json"
-    code = main(["scan", str(tmp_path / "runs"), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub",
-                 "--format", "json", "--output", str(out)])
-    report = json.loads(out.read_text())
+    code, report = scan_source(tmp_path, f'import mlflow\nok = mlflow.pyfunc.load_model("runs:/{run_id}/model")\n'
+                                         f'gone = mlflow.pyfunc.load_model("runs:/{"0" * 32}/model")\n',
+                               policy_text(mlflow_server.uri).replace("defaults: {unlisted: deny}",
+                                                                      "defaults: {unlisted: allow}"))
     assert summary(report) == [("app.py", 2, "registry-tag-missing"), ("app.py", 3, "revision-not-found")]
     tag, missing = sorted(report["findings"], key=lambda f: f["line"])
     assert tag["message"] == (f"MLflow runs:/{run_id}/model on {mlflow_server.uri} has no tag validation_status; "
@@ -169,15 +175,10 @@ def test_the_ml_bom_lists_registry_models_with_registry_and_run(mlflow_server, t
 
 def test_pickle_artifacts_of_a_registry_version_are_scanned(mlflow_server, tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
-    root = tmp_path / "tainted"
-    root.mkdir()
-    (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/tainted/1")\n')
-    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri).replace(
-        "defaults: {unlisted: deny}", "defaults: {unlisted: allow, scan_hub_pickles: true}"))
-    out = tmp_path / "report.json"
-    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format", "json",
-                 "--output", str(out)])
-    [finding] = json.loads(out.read_text())["findings"]
+    code, report = scan_source(tmp_path, 'import mlflow\nm = mlflow.pyfunc.load_model("models:/tainted/1")\n',
+                               policy_text(mlflow_server.uri).replace(
+                                   "defaults: {unlisted: deny}", "defaults: {unlisted: allow, scan_hub_pickles: true}"))
+    [finding] = report["findings"]
     assert (finding["rule"], finding["line"]) == ("malicious-pickle", 2)
     assert finding["message"].startswith("models:/tainted/1/model.pkl would run dangerous code when loaded: `")
     assert "os" in json.dumps(finding["details"]["triggers"])
@@ -230,14 +231,9 @@ def test_server_errors_are_retried_then_fail_closed(mlflow_server, tmp_path, mon
     try:
         monkeypatch.setenv("MLFLOW_TRACKING_URI", proxy.uri)
         monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", TOKEN)
-        root = tmp_path / "busy"
-        root.mkdir()
-        (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/2")\n')
-        (tmp_path / "policy.yml").write_text(policy_text(proxy.uri))
-        out = tmp_path / "report.json"
-        code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format",
-                     "json", "--output", str(out)])
-        findings = json.loads(out.read_text())["findings"]
+        code, report = scan_source(tmp_path, 'import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/2")\n',
+                                   policy_text(proxy.uri))
+        findings = report["findings"]
         assert [f["rule"] for f in findings] == expected
         assert code == (3 if expected else 0)
         if expected:
@@ -263,14 +259,9 @@ def test_a_version_deleted_after_the_scan_started(mlflow_server, tmp_path, monke
 
     monkeypatch.setattr(engine, "discover", discover_then_delete)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", mlflow_server.uri)
-    root = tmp_path / "deleted"
-    root.mkdir()
-    (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/4")\n')
-    (tmp_path / "policy.yml").write_text(policy_text(mlflow_server.uri))
-    out = tmp_path / "report.json"
-    code = main(["scan", str(root), "--policy", str(tmp_path / "policy.yml"), "--verify", "hub", "--format",
-                 "json", "--output", str(out)])
-    [finding] = json.loads(out.read_text())["findings"]
+    code, report = scan_source(tmp_path, 'import mlflow\nm = mlflow.pyfunc.load_model("models:/churn/4")\n',
+                               policy_text(mlflow_server.uri))
+    [finding] = report["findings"]
     assert (finding["rule"], finding["line"]) == ("revision-not-found", 2)
     assert finding["message"] == (f"version 4 of MLflow model 'churn' does not exist on {mlflow_server.uri} "
                                   "(deleted, or never registered)")
