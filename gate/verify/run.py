@@ -152,8 +152,9 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
                        and f.reference in indexes else f for f in updated]
 
     registry_stats = None
-    if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow.py)
-        from gate.verify.mlflow import resolved_registry_pin, verify_registry_references
+    if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow_run.py)
+        from gate.verify.mlflow_checks import resolved_registry_pin
+        from gate.verify.mlflow_run import verify_registry_references
 
         registry_outcome = verify_registry_references(policy, references, settings, deadline_at)
         new.extend(registry_outcome.findings)
