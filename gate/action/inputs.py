@@ -36,6 +36,8 @@ class ActionInputs:
     hf_token: str | None = None
     hub_endpoint: str | None = None
     github_token: str | None = None
+    mlflow_tracking_token: str | None = None
+    """MLFLOW_TRACKING_TOKEN for MLflow registry verification (issue 17); masked, set for the scan only."""
     sarif_file: str | None = None
     json_file: str | None = None
     summary: bool = True
@@ -90,6 +92,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         hf_token=_raw(env, "hf-token"),
         hub_endpoint=_raw(env, "hub-endpoint"),
         github_token=_raw(env, "github-token"),
+        mlflow_tracking_token=_raw(env, "mlflow-tracking-token"),
         sarif_file=_raw(env, "sarif-file"),
         json_file=_raw(env, "json-file"),
         summary=_flag(env, "summary", True),

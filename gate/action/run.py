@@ -31,20 +31,15 @@ def _inside(workspace: str, given: str, what: str) -> str:
 
 
 @contextmanager
-def _scan_tokens(hf_token: str | None, github_token: str | None):
-    """HF_TOKEN (Hub) and GITHUB_TOKEN (torch.hub refs through the GitHub API) for the scan only; restored
-    afterwards so nothing later can print or pass them on."""
-    wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token)) if value}
-    previous = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
+def _scan_tokens(hf_token: str | None, github_token: str | None, mlflow_token: str | None = None):
+    """HF_TOKEN (Hub), GITHUB_TOKEN (torch.hub refs through the GitHub API) and MLFLOW_TRACKING_TOKEN (MLflow
+    registries) for the scan only; restored afterwards so nothing later can print or pass them on."""
+    wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token),
+                                              ("MLFLOW_TRACKING_TOKEN", mlflow_token)) if value}
+    from gate.environment import temporarily_set
+
+    with temporarily_set(wanted):
         yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def print_inert(text: str) -> None:
@@ -121,7 +116,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         )
         if pr is not None:
             options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root))
-        with _scan_tokens(inputs.hf_token, inputs.github_token):
+        with _scan_tokens(inputs.hf_token, inputs.github_token, inputs.mlflow_tracking_token):
             report = run_scan(options)
             if pr is not None:
                 report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
@@ -185,7 +180,7 @@ def main(env: dict | None = None) -> int:
     env = dict(os.environ if env is None else env)
     try:
         inputs = read_inputs(env)
-        for secret in (inputs.hf_token, inputs.github_token):
+        for secret in (inputs.hf_token, inputs.github_token, inputs.mlflow_tracking_token):
             if secret:
                 print(github.mask_command(secret))
         runner = read_runner(env)

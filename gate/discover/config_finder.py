@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
 from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
 from gate.discover.catalog.context import API_MODEL_NAME, context_kind, is_publish_name, negative_evidence
@@ -883,7 +884,8 @@ def _scalar_text(node) -> str | None:
 def _raw_worth_reading(text: str) -> bool:
     """The raw-text prefilter: False only when no row and no context key can match. It may skip work, never
     decide what a file holds: any backslash (an escape the parser decodes into a key) makes it read."""
-    return "\\" in text or any(marker in text for marker in catalog.PREFILTER_MARKERS)
+    return "\\" in text or any(marker in text for marker in catalog.PREFILTER_MARKERS) \
+        or any(prefix in text for prefix in mlflow_uris.PREFIXES)
 
 
 worth_reading = _raw_worth_reading
@@ -912,6 +914,47 @@ def scan_config_text(text: str, suffix: str, path: str, repo_paths) -> tuple[lis
 
 
 _LFS_POINTER = "version https://git-lfs.github.com/spec/v1\n"
+
+
+def mlflow_references(roots: list, path: str) -> tuple[Reference, ...]:
+    """Every `models:/` / `runs:/` value (`model_uri: models:/churn/3`, `- MODEL_URI=models:/churn@champion`),
+    with the registry the file names (`MLFLOW_REGISTRY_URI`, `MLFLOW_TRACKING_URI`, `registry_uri`,
+    `tracking_uri` keys, registry first)."""
+    stack: list[tuple[object, str | None]] = [(root, None) for root in reversed(roots)]
+    visited: set[int] = set()
+    found: list[Reference] = []
+    registries: dict[str, str] = {}
+    while stack:
+        node, key = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, _Seq):
+            stack.extend((item, f"{key or ''}[]") for item in reversed(node.items))
+        elif isinstance(node, _Map):
+            stack.extend((value, k) for k, _l, _c, value in reversed(node.entries))
+        elif isinstance(node, _Scalar) and isinstance(node.value, str):
+            name, equals, assigned = node.value.partition("=")
+            if not equals:
+                name, assigned = key or "", node.value
+            if name in _REGISTRY_KEYS and assigned.strip() and not _INTERPOLATION.search(assigned):
+                registries.setdefault(_REGISTRY_KEYS[name], assigned.strip())
+            uri = mlflow_uris.uri_in(node.value)
+            target = mlflow_uris.parse(uri) if uri else None
+            if target is None:
+                continue
+            dynamic = _INTERPOLATION.search(uri) is not None
+            found.append(Reference(
+                kind="model", source="mlflow", id=None if dynamic else target.id,
+                revision=None if dynamic else target.revision, pinned=not dynamic and mlflow_uris.is_pinned(
+                    target.revision), pinnable=True, path=path, line=node.line, column=node.column,
+                api=f"config:{key or ''}", syntax="config", revision_key="uri", dynamic=dynamic,
+                expression=uri if dynamic else None))
+    return mlflow_uris.with_registry(found, registries.get("registry") or registries.get("tracking"))
+
+
+_REGISTRY_KEYS = {"MLFLOW_REGISTRY_URI": "registry", "registry_uri": "registry", "MLFLOW_TRACKING_URI": "tracking",
+                  "tracking_uri": "tracking"}
 
 
 class ConfigFinder(Finder):
@@ -944,6 +987,8 @@ class ConfigFinder(Finder):
 
         owned = _is_workflow(path) or _is_compose(path)
         references = tuple(_references(roots, path, repo_paths, env_owned_elsewhere=owned))
+        if not owned:  # workflows and compose files: the shell finder reads their MLflow URIs
+            references = (*references, *mlflow_references(roots, path))
         return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, path)))
 
     def _scan_sniffed(self, file: SourceFile, text: str, repo_paths) -> FileResult:

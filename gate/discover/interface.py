@@ -72,6 +72,10 @@ class Reference:
     lineage: dict | None = field(default=None, compare=False, hash=False)
     """Where a verified model came from (issue 18): `{chain, ancestors, datasets, complete, ...}` built from Hub
     model cards by gate/verify/lineage.py; None when not verified against the Hub. In `to_json` only when set."""
+    registry: str | None = None
+    """MLflow references: the registry (tracking or registry URI) the file itself names (`mlflow.set_registry_uri`,
+    `MLFLOW_TRACKING_URI=...` beside the command); None when it comes from the environment or the policy's
+    `registries:` at verification time. In `to_json` only when set."""
 
     def to_json(self) -> dict:
         out = {
@@ -99,6 +103,8 @@ class Reference:
             out["signature"] = self.signature
         if self.lineage is not None:
             out["lineage"] = self.lineage
+        if self.registry is not None:
+            out["registry"] = self.registry
         return out
 
 

@@ -559,4 +559,12 @@ class NotebookFinder(Finder):
         return path.endswith(".ipynb")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        return _Notebook(file, text, repo_paths).read()
+        result = _Notebook(file, text, repo_paths).read()
+        if any(r.source == "mlflow" for r in result.references):  # the notebook's own set_tracking_uri(...)
+            from dataclasses import replace
+
+            from gate.discover import mlflow_uris
+
+            registry = mlflow_uris.python_registry(text.replace('\\"', '"'))  # cell sources are JSON strings
+            result = replace(result, references=mlflow_uris.with_registry(result.references, registry))
+        return result

@@ -9,9 +9,9 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gate.discover import catalog, python_context
+from gate.discover import catalog, mlflow_uris, python_context
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
@@ -126,6 +126,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
             return []
         return [Target(kind, "ollama", value)]
+    if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
+        return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
@@ -142,14 +144,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
 
 
 def _mlflow(value: str, kind: str) -> list[Target]:
-    if not value.startswith("models:/"):
-        return []  # runs:/, s3://, a local path: not a registry reference
-    rest = value[len("models:/"):].strip("/")
-    if "@" in rest:
-        name, _, alias = rest.partition("@")
-        return [Target(kind, "mlflow", name, "@" + alias, "uri")] if name else []
-    name, _, version = rest.partition("/")
-    return [Target(kind, "mlflow", name, version.split("/")[0] or None, "uri")] if name else []
+    target = mlflow_uris.parse(value)  # runs:/ too; s3:// or a local path: not a registry reference
+    return [Target(kind, "mlflow", target.id, target.revision, "uri")] if target else []
 
 
 def _kaggle_model(handle: str, kind: str) -> list[Target]:
@@ -167,6 +163,8 @@ def is_pinned_for(source: str, revision: str | None) -> bool:
     """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
     if source == "ollama":
         return False
+    if source == "mlflow":
+        return mlflow_uris.is_pinned(revision)
     if source in _REVISION_PINNED_BY_NUMBER:
         return revision is not None and revision.isdigit()
     return is_pinned(revision)
@@ -435,6 +433,8 @@ class _Scan:
         """(revision_key, [(revision, unresolved expression)]) for a slot whose id carries no pin itself."""
         places: list[tuple[str, tuple[ast.AST, Scope] | None]] = [
             (keyword, arguments.keywords.get(keyword)) for keyword in slot.revision_keywords]
+        if slot.revision_position is not None and places and places[0][1] is None:
+            places[0] = (places[0][0], arguments.get(slot.revision_position, ()))
         for nested in slot.nested_revision:
             entries = arguments.nested(nested)
             places.append((f"{nested}.revision", entries.get("revision") if entries else None))
@@ -446,7 +446,8 @@ class _Scan:
             self._consume(entry[0])
             if values is None:
                 return key, [(None, f"{key}={unparse(entry[0])}")]
-            revisions = [v if isinstance(v, str) else None for v in values if v is not OBJECT and v is not UNKNOWN]
+            revisions = [v if isinstance(v, str) else str(v) if type(v) is int else None  # MLflow versions: 3
+                         for v in values if v is not OBJECT and v is not UNKNOWN]
             found = [(r, None) for r in dict.fromkeys(revisions)]
             if UNKNOWN in values:  # and a revision that cannot be known
                 found.append((None, f"{key}={unparse(entry[0])}"))
@@ -487,6 +488,8 @@ class _Scan:
                 key, revisions = self._revisions(slot, arguments)
         else:
             key, revisions = self._revisions(slot, arguments)
+        if spec.id_form == catalog.ID_MLFLOW_NAME and key == "alias":
+            revisions = [("@" + r if r else r, e) for r, e in revisions]  # the alias form of models:/name@alias
         for revision, expression in revisions:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
                        pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
@@ -644,7 +647,7 @@ class _Scan:
         elif head.startswith(("hf-hub:", "hf_hub:")):
             self._emit(node, kind="model", source="huggingface", id=None, revision=None, api=api or "hf-hub",
                        dynamic=True, expression=unparse(node), revision_key="@")
-        elif head.startswith("models:/"):
+        elif head.startswith(mlflow_uris.PREFIXES):
             self._emit(node, kind="model", source="mlflow", id=None, revision=None, api=api or "mlflow",
                        dynamic=True, expression=unparse(node), revision_key="uri")
         elif re.match(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/", head):
@@ -674,7 +677,7 @@ class _Scan:
             for target in interpret_id(stripped, _HF_HUB_STRING, "model", self.repo_paths):
                 self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
                            api=self._enclosing_api(node, "hf-hub"), revision_key="@")
-        elif stripped.startswith("models:/"):
+        elif stripped.startswith(mlflow_uris.PREFIXES):
             for target in _mlflow(stripped, "model"):
                 self._emit(node, kind=target.kind, source=target.source, id=target.id, revision=target.revision,
                            api=self._enclosing_api(node, "mlflow"), revision_key="uri")
@@ -895,4 +898,8 @@ class PythonFinder(Finder):
         return path.endswith(".py")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        return scan_python_text(text, file.path, repo_paths)
+        result = scan_python_text(text, file.path, repo_paths)
+        if any(r.source == "mlflow" for r in result.references):
+            result = replace(result, references=mlflow_uris.with_registry(result.references,
+                                                                          mlflow_uris.python_registry(text)))
+        return result

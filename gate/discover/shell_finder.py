@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
+from gate.discover import mlflow_uris
 from gate.discover.catalog import cli
 from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
 from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
@@ -668,6 +669,8 @@ class _Collector:
         self.alive: list[Word] = []
         self.implicit_program: str | None = None
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
+        self.mlflow_registry: dict[str, str] = {}
+        """`MLFLOW_REGISTRY_URI` / `MLFLOW_TRACKING_URI` as the text assigns them (the first of each)."""
 
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
@@ -764,6 +767,7 @@ class _Collector:
         self.alive: list[Word] = []
         words = command.words
         consumed: set[int] = set()
+        self._mlflow(command)
         if words and words[0].text in _DECLARATIONS:
             words = []
         prefix = [value for value in command.env.values() if (value.line, value.column) < (words[0].line, words[0].column)] \
@@ -813,6 +817,33 @@ class _Collector:
             value = inline if equals else (words[index + 1].text if index + 1 < len(words) else "")
             if value and not value.startswith("-"):
                 self.saved_paths.add(value.rstrip("/"))
+
+    def _mlflow(self, command: Command) -> None:
+        """`mlflow models serve -m models:/churn/3`, `MODEL_URI=runs:/<id>/model`, `export MLFLOW_TRACKING_URI=...`."""
+        assignments = list(command.env.items())
+        for word in command.words:
+            name, equals, value = word.text.partition("=")
+            if equals and _ASSIGNMENT.match(word.text):
+                assignments.append((name, Word(value, word.raw.partition("=")[2], word.line, word.column,
+                                               word.resolved)))
+        for name, value in assignments:
+            if name in mlflow_uris.REGISTRY_VARIABLES and value.resolved and value.text:
+                self.mlflow_registry.setdefault(name, value.text)
+        program = _program(command.words)[0]
+        program_api = "shell:mlflow models" if program == "mlflow" else f"shell:{program or 'command'}"
+        candidates = [(f"env:{name}", value) for name, value in assignments]
+        candidates += [(program_api, w) for w in command.words if not _ASSIGNMENT.match(w.text)]
+        for api, word in candidates:
+            uri = mlflow_uris.uri_in(word.text if word.resolved else word.raw)
+            target = mlflow_uris.parse(uri) if uri else None
+            if target is None:
+                continue
+            self.references.append(Reference(
+                kind="model", source="mlflow", id=target.id if word.resolved else None,
+                revision=target.revision if word.resolved else None,
+                pinned=word.resolved and mlflow_uris.is_pinned(target.revision), path=self.path, line=word.line,
+                column=word.column, api=api, pinnable=True, dynamic=not word.resolved,
+                expression=None if word.resolved else word.raw, syntax=self.syntax, revision_key="uri"))
 
     def _another_layer(self, name: str, language: str, code: Word, *, at: Word) -> None:
         """`bash -c "..."`, `eval "..."`, `python -c "..."`: the string is read again, as shell or as Python, and
@@ -1778,5 +1809,7 @@ class ShellFinder(Finder):
         else:
             _scan_shell_into(text, collector, _offset_map(text, 0), 0, {})
         collector.finish_env()
-        references = tuple(collector.references)
+        registry = next((collector.mlflow_registry[n] for n in mlflow_uris.REGISTRY_VARIABLES
+                         if n in collector.mlflow_registry), None)
+        references = mlflow_uris.with_registry(collector.references, registry)
         return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, file.path)))

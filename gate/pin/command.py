@@ -46,6 +46,8 @@ class PinRun:
 
 def why_not_pinnable(reference: Reference) -> str | None:
     """None when the command can pin `reference`, else the reason it is listed instead."""
+    if reference.source == "mlflow":  # resolved by its registry (gate/pin/mlflow.py)
+        return None
     if reference.source not in HUB_SOURCES:
         return (f"not a Hugging Face Hub reference (source: {reference.source}); pin it with that registry's "
                 "own version or commit")
@@ -173,7 +175,7 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     from gate.pin.resolve import resolve_revisions
 
     commits: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (kind, id lower) -> (id, [sha, ...])
-    for kind, repo_id, sha in [(p.reference.kind, p.reference.id, p.sha) for p in run.pinned] + [
+    for kind, repo_id, sha in [(_policy_kind(p.reference), p.reference.id, p.sha) for p in run.pinned] + [
             (r.kind, r.id, r.revision) for r in already]:
         shas = commits.setdefault((kind, repo_id.lower()), (repo_id, []))[1]
         if sha not in shas:
@@ -182,7 +184,8 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
         return
     files: dict[tuple[str, str], tuple] = {}
     if lock_files:
-        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas]
+        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas
+                   if kind != "mlflow"]
         answers = resolve_revisions(queries, endpoint=endpoint)
         for (kind, repo_id, _sha), answer in answers.items():
             if answer.error:
@@ -193,7 +196,8 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
             key = (kind, repo_id.lower())
             # With several commits allowed, lock only the files whose hash is the same at each of them.
             files[key] = tuple(sorted(set(files[key]) & set(answer.files))) if key in files else answer.files
-    pins = [PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
+    pins = [PolicyPin("model", repo_id, tuple(shas), source="mlflow") if kind == "mlflow" else
+            PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
             for (kind, key_id), (repo_id, shas) in commits.items()]
     path = _policy_path(root, requested)
     created = not path.exists()
@@ -228,6 +232,11 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
         run.changed[str(path)] = new
 
 
+def _policy_kind(reference: Reference) -> str:
+    """MLflow versions are recorded apart from Hub commits (`source: mlflow` entries)."""
+    return "mlflow" if reference.source == "mlflow" else reference.kind
+
+
 def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=(), jobs=None,
             policy: str | None = None, lock_files: bool = False,
             preferred: dict[tuple[str, str], str] | None = None) -> PinRun:
@@ -242,6 +251,15 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
     wanted, skipped, already = choose(discovery.references)
     run = PinRun(skipped=skipped, already_pinned=len(already))
     preferred = preferred or {}
+    registry_pins: list[Pin] = []
+    if any(r.source == "mlflow" for r in wanted):
+        from gate.pin.mlflow import resolve_registry_pins
+        from gate.policy.load import load_policy
+
+        registry_pins, registry_skipped = resolve_registry_pins(
+            [r for r in wanted if r.source == "mlflow"], load_policy(policy or None, str(root), today=today), today)
+        run.skipped.extend(registry_skipped)
+        wanted = [r for r in wanted if r.source != "mlflow"]
 
     queries: dict[tuple, tuple[str, str, str | None]] = {}
     for reference in wanted:
@@ -266,7 +284,7 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
                                        resolution_failed=True))
         else:
             pins.append(Pin(reference, answer.sha, reference.revision, today))
-    rewrite_files(root, pins, run)
+    rewrite_files(root, pins + registry_pins, run)
     if policy is not None:
         update_policy(root, policy, lock_files, already, run, endpoint)
     return run

@@ -29,6 +29,13 @@ class PolicyPin:
     revisions: tuple[str, ...]
     files: tuple[tuple[str, str], ...] = ()
     """(file name, sha256 hex); empty unless --lock-files."""
+    source: str = "huggingface"
+    """`mlflow`: an MLflow registry model, recorded as `source: mlflow`, `name:` and `versions:`."""
+
+    @property
+    def keys(self) -> tuple[str, str]:
+        """(the key naming the model, the key listing what is allowed) in its policy entry."""
+        return ("name", "versions") if self.source == "mlflow" else ("id", "revisions")
 
 
 def _key(name: str) -> str:
@@ -71,8 +78,9 @@ def _quoted_digest(digest: str) -> str:
     return json.dumps(f"sha256:{digest}")
 
 
-def _revisions_text(revisions: Sequence[str]) -> str:
-    return "[" + ", ".join(yaml_scalar(r) for r in revisions) + "]"
+def _revisions_text(revisions: Sequence[str], source: str = "huggingface") -> str:
+    """`[<sha>, ...]`; MLflow versions as the numbers they are (`[2, 4]`)."""
+    return "[" + ", ".join(r if source == "mlflow" and r.isdigit() else yaml_scalar(r) for r in revisions) + "]"
 
 
 def _files_flow(files: dict[str, str]) -> str:
@@ -80,7 +88,7 @@ def _files_flow(files: dict[str, str]) -> str:
 
 
 def _entry_lines(pin: PolicyPin, indent: str) -> list[str]:
-    lines = [f"{indent}revisions: {_revisions_text(pin.revisions)}"]
+    lines = [f"{indent}{pin.keys[1]}: {_revisions_text(pin.revisions, pin.source)}"]
     if pin.files:
         lines.append(f"{indent}files:")
         lines.extend(f"{indent}  {_key(name)}: {_quoted_digest(digest)}" for name, digest in pin.files)
@@ -134,9 +142,9 @@ def _update_entry(text: str, entry, id_key, id_value, pin: PolicyPin) -> list[Ed
     """Edits recording `pin` in its existing policy entry."""
     edits: list[Edit] = []
     added: list[tuple[str, str]] = []  # (key, flow value) of keys the entry does not have yet
-    _, revisions = _pair(entry, "revisions")
+    _, revisions = _pair(entry, pin.keys[1])
     if revisions is None:
-        added.append(("revisions", _revisions_text(pin.revisions)))
+        added.append((pin.keys[1], _revisions_text(pin.revisions, pin.source)))
     else:
         edits.extend(_revision_edits(text, revisions, pin))
     if pin.files:
@@ -162,6 +170,10 @@ def _update_entry(text: str, entry, id_key, id_value, pin: PolicyPin) -> list[Ed
 def _new_entries(pins: Sequence[PolicyPin], dash_indent: str) -> str:
     out = []
     for pin in pins:
+        if pin.source == "mlflow":
+            out.append(f"{dash_indent}- source: mlflow\n{dash_indent}  name: {yaml_scalar(pin.id)}\n")
+            out.extend(line + "\n" for line in _entry_lines(pin, dash_indent + "  "))
+            continue
         out.append(f"{dash_indent}- id: {yaml_scalar(pin.id)}\n")
         out.extend(line + "\n" for line in _entry_lines(pin, dash_indent + "  "))
     return "".join(out)
@@ -209,8 +221,10 @@ def update_policy_text(text: str, pins: Sequence[PolicyPin], *, label: str = "po
             for entry in items.value:
                 if not isinstance(entry, yaml.MappingNode):
                     continue
-                id_key, id_value = _pair(entry, "id")
-                if isinstance(id_value, yaml.ScalarNode) and id_value.value.lower() == pin.id.lower():
+                id_key, id_value = _pair(entry, pin.keys[0])
+                _, source = _pair(entry, "source")
+                same_source = (getattr(source, "value", None) == "mlflow") == (pin.source == "mlflow")
+                if isinstance(id_value, yaml.ScalarNode) and id_value.value.lower() == pin.id.lower() and same_source:
                     edits.extend(_update_entry(text, entry, id_key, id_value, pin))
                     break
             else:

@@ -55,6 +55,8 @@ def rewrite_file(path: str, text: str, pins: Sequence[Pin]) -> Rewrite:
         from gate.pin.rewrite_notebook import rewrite_notebook
 
         return rewrite_notebook(text, pins)
+    registry_pins = [p for p in pins if p.reference.source == "mlflow"]  # URIs: gate/pin/mlflow.py
+    pins = [p for p in pins if p.reference.source != "mlflow"]
     done: list[Pin] = []
     skipped: list[Skipped] = []
     edits: list[Edit] = []
@@ -65,8 +67,13 @@ def rewrite_file(path: str, text: str, pins: Sequence[Pin]) -> Rewrite:
             skipped.append(Skipped(pin.reference, NOT_REWRITTEN[syntax]))
         elif syntax == "python":
             python_pins.append(pin)
-    for rewriter in SPAN_REWRITERS:
-        mine = [p for p in pins if p.reference.syntax in rewriter.syntaxes]
+    planners = [(rewriter, [p for p in pins if p.reference.syntax in rewriter.syntaxes])
+                for rewriter in SPAN_REWRITERS]
+    if registry_pins:
+        from gate.pin.mlflow import MlflowRewriter
+
+        planners.append((MlflowRewriter(), registry_pins))
+    for rewriter, mine in planners:
         if not mine:
             continue
         plan = rewriter.plan(path, text, mine)

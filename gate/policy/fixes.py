@@ -34,6 +34,12 @@ def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
     if key == "git checkout":
         return f"check out the commit after cloning: git -C <clone dir> checkout {sha}"
     if key == "uri" or reference.source == "mlflow":
+        if sha != SHA_PLACEHOLDER and reference.id:
+            if key == "version":
+                return f'pass version="{sha}"'
+            if key == "alias":
+                return f'call get_model_version("{reference.id}", "{sha}") instead of get_model_version_by_alias'
+            return f"load the fixed model version models:/{reference.id}/{sha}"
         return ("load a fixed model version, models:/<name>/<version number>, not a stage or alias "
                 "(models:/<name>/Production, models:/<name>@champion)")
     if reference.source == "kaggle":
@@ -67,6 +73,9 @@ def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
 
 
 def entry_snippet(reference, section: str, revision: str | None = None) -> str:
+    if reference.source == "mlflow":
+        return (f"{section}:\n  - source: mlflow\n    name: {reference.id}\n"
+                f"    versions: [{revision or '<version number>'}]\n    reason: \"<why this model is needed>\"")
     lines = [f"{section}:", f"  - id: {reference.id}"]
     lines.append(f"    revisions: [{revision or SHA_PLACEHOLDER}]")
     lines.append('    reason: "<why this repository needs it>"')

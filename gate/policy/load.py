@@ -407,7 +407,8 @@ def _display(path: Path) -> str:
 
 
 def _merge(layers: list[_Layer], base_dir: str) -> Policy:
-    merged: dict = {"defaults": {}, "models": [], "datasets": [], "artifacts": [], "metrics": [], "profiles": {}}
+    merged: dict = {"defaults": {}, "models": [], "datasets": [], "artifacts": [], "metrics": [], "profiles": {},
+                    "registries": []}
     ai_agents: list[str] | None = None
     waivers: list[Waiver] = []
     entry_lines: dict = {}
@@ -418,6 +419,7 @@ def _merge(layers: list[_Layer], base_dir: str) -> Policy:
             for i, entry in enumerate(data.get(section) or []):
                 entry_lines[(section, len(merged[section]))] = (layer.label, layer.lines.get((section, i)))
                 merged[section].append(entry)
+        merged["registries"].extend(data.get("registries") or [])
         for name, profile in (data.get("profiles") or {}).items():
             merged["profiles"][name] = merge_defaults(merged["profiles"].get(name, {}), profile)
         if data.get("publish") is not None:

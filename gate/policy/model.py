@@ -173,6 +173,8 @@ class Policy:
     """Every file that made this policy: the `extends` chain, base first."""
     lines: dict = field(default_factory=dict)
     """(section, index) -> (file, line) of each entry, for messages."""
+    registries: tuple = ()
+    """`registries` entries (MLflow servers: `uri`, `require_tags`), base policy's first."""
 
     @classmethod
     def build(cls, *, source: str, data: dict, base_dir: str, files=(), lines=None, exceptions=()) -> Policy:
@@ -180,7 +182,7 @@ class Policy:
         return cls(
             source=source,
             defaults=plain_copy(defaults),
-            models=tuple(plain_copy(list(data.get("models") or []))),
+            models=tuple(_with_mlflow_id(e) for e in plain_copy(list(data.get("models") or []))),
             datasets=tuple(plain_copy(list(data.get("datasets") or []))),
             artifacts=tuple(plain_copy(list(data.get("artifacts") or []))),
             metrics=tuple(plain_copy(list(data.get("metrics") or []))),
@@ -192,6 +194,7 @@ class Policy:
             base_dir=base_dir,
             files=tuple(files),
             lines=dict(lines or {}),
+            registries=tuple(plain_copy(list(data.get("registries") or []))),
         )
 
     @property
@@ -219,7 +222,8 @@ class Policy:
         elif reference.id is None:
             return []
         else:
-            found = [(i, e) for i, e in enumerate(entries) if match_id(e["id"], reference.id)]
+            found = [(i, e) for i, e in enumerate(entries) if match_id(e["id"], reference.id)
+                     and (e.get("source") != "mlflow" or reference.source == "mlflow")]
         # Among equally specific entries the refining file's wins (it may re-list an id of its `extends` base
         # with other revisions); within one file the first written. A reverse sort is stable.
         ranked = sorted(found, key=lambda item: (*_specificity(item[1]), self._layer(section, item[0])),
@@ -271,7 +275,7 @@ class Policy:
         return bool(login) and any(login.lower() == agent.lower() for agent in self.ai_agents)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "source": self.source,
             "profile": self.profile,
             "defaults": plain_copy(self.defaults),
@@ -284,3 +288,34 @@ class Policy:
             "exceptions": [w.to_json() for w in self.exceptions],
             "ai_agents": list(self.ai_agents),
         }
+        if self.registries:
+            out["registries"] = plain_copy(self.registries)
+        return out
+
+    def registry_entry(self, uri: str | None):
+        """The `registries` entry for an MLflow tracking/registry URI, or None (also when `uri` is None)."""
+        if not uri:
+            return None
+        wanted = normalize_registry(uri)
+        return next((r for r in self.registries if normalize_registry(r["uri"]) == wanted), None)
+
+
+def normalize_registry(uri: str) -> str:
+    """`HTTPS://MLflow.internal:443/` and `https://mlflow.internal` name one server."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    port = parts.port
+    if port is None or (scheme, port) in (("https", 443), ("http", 80)):
+        netloc = host
+    else:
+        netloc = f"{host}:{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def _with_mlflow_id(entry):
+    """An MLflow entry is written `{source: mlflow, name: churn}`; matching reads every entry's `id`."""
+    if isinstance(entry, dict) and entry.get("source") == "mlflow" and "id" not in entry and entry.get("name"):
+        return {"id": entry["name"], **entry}
+    return entry

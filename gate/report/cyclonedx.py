@@ -1,7 +1,8 @@
 """CycloneDX 1.6 ML-BOM: one component per distinct model, dataset or metric the repository loads, and one per
 repository it publishes to.
 
-Each loaded component carries a purl (`pkg:huggingface/<org>/<name>@<sha>` for Hub repositories), the places that
+Each loaded component carries a purl (`pkg:huggingface/<org>/<name>@<sha>` for Hub repositories,
+`pkg:mlflow/<name>@<version>?repository_url=<registry>&run_id=<run>` for MLflow registry models), the places that
 load it as evidence occurrences, and model-gate's judgement (pinned or not, findings) as `model-gate:*`
 properties. A publish target (`model-gate:role` = `publish`) is something the repository produces, not downloads:
 it has no purl and no distribution link. `model-gate:confidence` says whether a known API found it (`high`) or
@@ -43,6 +44,8 @@ def _component_key(reference: Reference) -> tuple:
     revision = reference.revision if reference.pinned else None
     if reference.source in HUB_SOURCES:
         return (reference.role, reference.kind, "huggingface", reference.id.lower(), revision)
+    if reference.source == "mlflow":  # one model name on two registries is two models
+        return (reference.role, reference.kind, "mlflow", reference.registry, reference.id, revision)
     return (reference.role, reference.kind, reference.source, reference.id, revision)
 
 
@@ -56,9 +59,24 @@ def _hub_location(reference: Reference) -> str | None:
     return HUB_URL
 
 
-def _purl(reference: Reference):
+def _registry_versions(report: Report) -> list[dict]:
+    """What verification resolved each MLflow query to (`verification.mlflow.versions`), if it ran."""
+    return list(((report.extra.get("verification") or {}).get("mlflow") or {}).get("versions") or ())
+
+
+def _registry_version(reference: Reference, versions: list[dict]) -> dict:
+    """The verified version of an MLflow reference: {registry, version, run_id, source}, or {} when unknown."""
+    for answer in versions:
+        if (answer["name"], answer.get("revision")) == (reference.id, reference.revision) and (
+                reference.registry is None or answer["registry"] == reference.registry):
+            return answer
+    return {"registry": reference.registry} if reference.registry else {}
+
+
+def _purl(reference: Reference, registry: dict | None = None):
     from packageurl import PackageURL
 
+    registry = registry or {}
     if reference.kind == "artifact" or not reference.id or reference.role == "publish":
         return None  # a publish target is produced here, not downloaded: a purl would pretend otherwise
     version = reference.revision if reference.pinned else None
@@ -70,6 +88,11 @@ def _purl(reference: Reference):
         qualifiers = {"repository_url": location} if location != HUB_URL else None
         return PackageURL(type="huggingface", namespace=namespace or None, name=name, version=version,
                           qualifiers=qualifiers)
+    if reference.source == "mlflow" and not reference.id.startswith("runs:/"):
+        # purl-spec `mlflow`: the registry as repository_url, the run as run_id.
+        qualifiers = {key: value for key, value in (("repository_url", registry.get("registry")),
+                                                    ("run_id", registry.get("run_id"))) if value}
+        return PackageURL(type="mlflow", name=reference.id, version=version, qualifiers=qualifiers or None)
     return None
 
 
@@ -84,7 +107,7 @@ def _hub_page(reference: Reference) -> str | None:
     return f"{page}/tree/{reference.revision}" if reference.pinned else page
 
 
-def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
+def _properties(entry: _Entry, findings_by_reference: dict[int, list], registry: dict | None = None) -> list:
     from cyclonedx.model import Property
 
     first = entry.first
@@ -103,6 +126,9 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
         props.append(Property(name=f"{PROPERTY_PREFIX}revision", value=revision))
     if first.format:
         props.append(Property(name=f"{PROPERTY_PREFIX}format", value=first.format))
+    for key in ("registry", "version", "run_id", "source"):
+        if (registry or {}).get(key):
+            props.append(Property(name=f"{PROPERTY_PREFIX}mlflow:{key}", value=str(registry[key])))
     apis = sorted({ref.api for _, ref in entry.references})
     props.extend(Property(name=f"{PROPERTY_PREFIX}api", value=api) for api in apis)
     signatures = sorted({ref.signature.get("status") or "" for _, ref in entry.references if ref.signature} - {""})
@@ -123,12 +149,13 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list]) -> list:
     return props
 
 
-def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, list]):
+def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, list], versions: list[dict] = ()):
     from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, XsUri
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
 
     first = entry.first
+    registry = _registry_version(first, list(versions)) if first.source == "mlflow" else None
     kind = {"dataset": ComponentType.DATA, "metric": ComponentType.LIBRARY}.get(
         first.kind, ComponentType.MACHINE_LEARNING_MODEL)
     name = first.id if first.kind != "artifact" else first.path
@@ -143,12 +170,12 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
         type=kind,
         name=name,
         version=first.revision if first.pinned and first.role != "publish" else None,
-        purl=_purl(first),
+        purl=_purl(first, registry),
         hashes=hashes,
         external_references=[ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(page))]
         if page else None,
         evidence=ComponentEvidence(occurrences=occurrences),
-        properties=_properties(entry, findings_by_reference),
+        properties=_properties(entry, findings_by_reference, registry),
     )
 
 
@@ -216,8 +243,9 @@ def _build(report: Report):
 
     component_of: dict[int, object] = {}
     loaded = []
+    registry_versions = _registry_versions(report)
     for number, entry in enumerate(entries.values(), start=1):
-        component = _component(f"model-gate-{number}", entry, findings_by_reference)
+        component = _component(f"model-gate-{number}", entry, findings_by_reference, registry_versions)
         bom.components.add(component)
         component_of.update((index, component) for index, _ in entry.references)
         if entry.first.role != "publish":

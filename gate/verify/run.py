@@ -9,8 +9,9 @@ Tuning through the environment (seconds unless noted):
   MODEL_GATE_VERIFY_DEADLINE (300)  the whole verification; MODEL_GATE_VERIFY_TIMEOUT (20) one request;
   MODEL_GATE_VERIFY_ATTEMPTS (5, count) tries per query; MODEL_GATE_VERIFY_BACKOFF (1) first retry wait.
 Endpoints and tokens: --hub-endpoint, else HF_ENDPOINT, else https://huggingface.co; HF_TOKEN;
-GITHUB_API_URL (else https://api.github.com) and GITHUB_TOKEN for torch.hub references. Tokens never appear
-in findings, stats or messages.
+GITHUB_API_URL (else https://api.github.com) and GITHUB_TOKEN for torch.hub references; MLflow references go to
+their registry (gate/verify/mlflow.py: MLFLOW_TRACKING_URI, MLFLOW_TRACKING_TOKEN). Tokens never appear in
+findings, stats or messages.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     github_api = (os.environ.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
     hub_token = os.environ.get("HF_TOKEN") or None
     github_token = os.environ.get("GITHUB_TOKEN") or None
-    secrets = tuple(t for t in (hub_token, github_token) if t and len(t) >= 4)
+    registry_secrets = tuple(os.environ.get(v) for v in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD"))
+    secrets = tuple(t for t in (hub_token, github_token, *registry_secrets) if t and len(t) >= 4)
     references = tuple(references)
     users, pinned_files = _plan(policy, references)
 
@@ -170,6 +172,16 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
         updated = [f for f in updated if f.reference not in unconfirmed]
     if confirmed:
         references = tuple(replace(r, confidence="high") if i in confirmed else r for i, r in enumerate(references))
+
+    registry_stats = None
+    if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow_run.py)
+        from gate.verify.mlflow_checks import resolved_registry_pin
+        from gate.verify.mlflow_run import verify_registry_references
+
+        registry_outcome = verify_registry_references(policy, references, settings, deadline_at)
+        new.extend(registry_outcome.findings)
+        updated = [resolved_registry_pin(f, references, registry_outcome.resolved) for f in updated]
+        registry_stats = registry_outcome.stats
     new = [f.with_(message=_redact(f.message, secrets), remediation=_redact(f.remediation, secrets)) for f in new]
     new = _apply_policy(policy, new, references, options)
     failure_mode = getattr(options, "verify_failure", None) or policy.defaults.get("verify_failure") or "error"
@@ -192,6 +204,8 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     if traced.lineages:
         stats["lineage"] = {"models": len(traced.lineages), "ancestors_asked": traced.asked,
                             "ancestors_failed": traced.failed}
+    if registry_stats is not None:
+        stats["mlflow"] = registry_stats
     if any(cache.write_errors for cache in caches.values()):
         stats["cache_write_errors"] = sum(cache.write_errors for cache in caches.values())
     return VerifyOutcome(references=references, findings=tuple(updated + new), stats=stats)

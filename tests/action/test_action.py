@@ -260,6 +260,17 @@ def test_hf_token_is_masked_and_not_printed(tmp_path):
     assert run.stdout.count("hf_secret123") == 1 and "hf_secret123" not in run.summary
 
 
+def test_mlflow_tracking_token_is_masked_and_not_printed(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    repo.write("README.md", "x\n")
+    repo.commit("init")
+    run = run_action(repo.path, tmp_path, event_name="push", event={},
+                     inputs={"mlflow-tracking-token": "mlflow_secret123"})
+    assert run.returncode == 0
+    assert run.stdout.splitlines()[0] == "::add-mask::mlflow_secret123"
+    assert run.stdout.count("mlflow_secret123") == 1 and "mlflow_secret123" not in run.summary
+
+
 def test_waived_finding_is_listed_with_its_reason_and_suppressed_in_sarif(tmp_path):
     import datetime
 

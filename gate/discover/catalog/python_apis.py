@@ -32,6 +32,7 @@ ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `h
 ID_PRESET = "preset"  # keras_hub: `hf://org/name`, `kaggle://owner/model/framework/variation[/version]`
 ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
 ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
+ID_MLFLOW_NAME = "mlflow-name"  # a registered model's name; the version or alias is the revision slot
 ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
 ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
 ID_OLLAMA = "ollama"  # `name[:tag]`
@@ -89,6 +90,8 @@ class Slot:
     usually_object: bool = False
     """The argument is most often a loaded object (TRL's `model=model`): a value that cannot be resolved is
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
+    revision_position: int | None = None
+    """Positional index of the first revision keyword's value (`get_model_version(name, version)`)."""
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,14 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
+    ApiSpec(("mlflow.artifacts.download_artifacts",), "mlflow.artifacts.download_artifacts",
+            (Slot(0, ("artifact_uri",), ()),), source="mlflow", id_form=ID_MLFLOW, trust_keyword=None),
+    ApiSpec(("mlflow*.MlflowClient().get_model_version", "mlflow*.MlflowClient().get_model_version_download_uri"),
+            "mlflow.MlflowClient.{callee}", (Slot(0, ("name",), ("version",), revision_position=1),),
+            source="mlflow", id_form=ID_MLFLOW_NAME, trust_keyword=None),
+    ApiSpec(("mlflow*.MlflowClient().get_model_version_by_alias",), "mlflow.MlflowClient.get_model_version_by_alias",
+            (Slot(0, ("name",), ("alias",), revision_position=1),), source="mlflow", id_form=ID_MLFLOW_NAME,
+            trust_keyword=None),
     ApiSpec(("kagglehub.model_download",), "kagglehub.model_download", (Slot(0, ("handle",), ()),),
             source="kaggle", id_form=ID_KAGGLE_MODEL, trust_keyword=None),
     ApiSpec(("kagglehub.dataset_download",), "kagglehub.dataset_download", (Slot(0, ("handle",), ()),),
@@ -365,7 +376,7 @@ for _index, _spec in enumerate(SPECS):
             _EXACT_NAMES.setdefault(_name, []).append(_index)
 _NAMED_CACHE: dict[str, tuple[ApiSpec, ...]] = {}
 
-STRING_TOKENS = ("hf://", "huggingface.co/", "hf.co/", "hf-hub:", "hf_hub:", "models:/")
+STRING_TOKENS = ("hf://", "huggingface.co/", "hf.co/", "hf-hub:", "hf_hub:", "models:/", "runs:/")
 """Substrings of string literals that are references wherever they appear (`pd.read_parquet("hf://...")`)."""
 
 

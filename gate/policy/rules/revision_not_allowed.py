@@ -18,11 +18,21 @@ RULE = Rule(
 )
 
 
+def _allowed(entry, reference) -> list[str]:
+    """The entry's reviewed revisions; MLflow entries list `versions` (numbers) and `aliases` (`@` kept)."""
+    if reference.source == "mlflow" and reference.revision.startswith("@"):
+        return ["@" + str(a).removeprefix("@") for a in (entry or {}).get("aliases") or ()]
+    return [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
+
+
 def check(context, index, reference):
-    if not names_remote_repo(reference) or reference.id is None or not reference.pinned or not reference.revision:
+    if not names_remote_repo(reference) or reference.id is None or not reference.revision:
+        return
+    alias = reference.source == "mlflow" and reference.revision.startswith("@")
+    if not reference.pinned and not alias:
         return
     entry = context.entry_for(reference)
-    allowed = list((entry or {}).get("revisions") or ())
+    allowed = _allowed(entry, reference)
     if not allowed or reference.revision.lower() in (r.lower() for r in allowed):
         return
     where, line = context.policy.entry_location(entry)

@@ -26,7 +26,13 @@ RULE = Rule(
 _SHORT_SHA = re.compile(r"[0-9a-fA-F]{7,39}")
 
 
-def _what_is_wrong(revision: str | None, revision_key: str | None = None) -> str:
+def _what_is_wrong(revision: str | None, revision_key: str | None = None, source: str | None = None) -> str:
+    if source == "mlflow":
+        if revision is None:
+            return "no version, so it follows the latest one"
+        if revision.startswith("@"):
+            return f"alias '{revision}' can be re-pointed to another version at any time"
+        return f"'{revision}' is {'the newest version' if revision == 'latest' else 'a stage'}, which moves"
     if revision is None:
         return "no revision, so it follows the default branch"
     # `code_revision` pins the remote code apart from the weights: say which of the two moves.
@@ -56,7 +62,7 @@ def check(context, index, reference):
     if not context.policy.defaults.get("require_pinned", True):
         return
     entry = context.entry_for(reference)
-    allowed = list((entry or {}).get("revisions") or ())
+    allowed = [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
     sharing = _sharing_the_revision(context, reference)
     if sharing:
         key = reference.revision_key
@@ -71,7 +77,7 @@ def check(context, index, reference):
             reference.kind in ("model", "dataset")  # a metric is a Space: pin its commit by hand
         fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
     yield RULE.finding(
-        message=f"{describe(reference)} is not pinned to a commit: {_what_is_wrong(reference.revision, reference.revision_key)}",
+        message=f"{describe(reference)} is not pinned to a {'version' if reference.source == 'mlflow' else 'commit'}: {_what_is_wrong(reference.revision, reference.revision_key, reference.source)}",
         remediation=fix,
         path=reference.path,
         line=reference.line,
