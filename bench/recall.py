@@ -90,6 +90,8 @@ class Tally:
     """Negative labels."""
     negatives_reported: int = 0
     """Discovered references whose id is a negative label's text (counted among the false positives too)."""
+    file_level: int = 0
+    """Missed labels whose file reports the same kind and id on another line (`--show-misses` lists them)."""
 
     def add(self, other: Tally) -> None:
         for name in vars(self):
@@ -102,6 +104,8 @@ class Tally:
             "precision": _ratio(self.true, self.discovered),
             "revision_agreement": _ratio(self.revision_agree, self.found),
             "dynamic_coverage": _ratio(self.dynamic_covered, self.dynamic_labels),
+            "recall_file_level": _ratio(self.found + self.file_level, self.labels),
+            "precision_file_level": _ratio(self.true + self.file_level, self.discovered),
         }
 
 
@@ -116,6 +120,8 @@ class Outcome:
     """Each id-less label, with whether some reference of its kind sits near it."""
     negatives_reported: list[tuple[Label, Found]] = field(default_factory=list)
     negatives: list[Label] = field(default_factory=list)
+    file_level_hits: list[tuple[Label, Found]] = field(default_factory=list)
+    """Missed labels whose id the same file reports on another line (see `match`)."""
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -151,6 +157,15 @@ def match(labels: Sequence[Label], found: Sequence[Found]) -> Outcome:
             outcome.hits.append((positives[li], found[fi]))
     outcome.missed = [label for li, label in enumerate(positives) if li not in used_labels]
     outcome.false_positives = [ref for fi, ref in enumerate(found) if ref.id and fi not in used_found]
+    # File level: a missed label and a leftover reference of the same file, kind and id, lines apart (the id bound
+    # to a name on one line and loaded on another). The id is seen and judged; only its place differs.
+    leftover = list(outcome.false_positives)
+    for label in outcome.missed:
+        twin = next((ref for ref in leftover if ref.path == label.path and ref.kind == label.kind
+                     and (ref.id or "").lower() == label.id.lower()), None)
+        if twin is not None:
+            leftover.remove(twin)
+            outcome.file_level_hits.append((label, twin))
     for label in labels:
         if label.negative:
             outcome.negatives.append(label)
@@ -206,6 +221,8 @@ def tallies(outcome: Outcome) -> dict[str, Tally]:
         bump(label.path, label.role, negatives=1)
     for label, _ in outcome.negatives_reported:
         bump(label.path, label.role, negatives_reported=1)
+    for label, _ in outcome.file_level_hits:
+        bump(label.path, label.role, file_level=1)
     return slices
 
 
@@ -312,7 +329,8 @@ def _row(name: str, tally: Tally) -> str:
     return (f"{name:<34} labels {tally.labels:4} found {tally.found:4} recall {pct(f['recall'])}  "
             f"discovered {tally.discovered:4} true {tally.true:4} precision {pct(f['precision'])}  "
             f"revision {pct(f['revision_agreement'])}  dynamic {tally.dynamic_covered}/{tally.dynamic_labels}  "
-            f"negatives reported {tally.negatives_reported}/{tally.negatives}")
+            f"negatives reported {tally.negatives_reported}/{tally.negatives}  "
+            f"file level: recall {pct(f['recall_file_level'])} precision {pct(f['precision_file_level'])}")
 
 
 def _misses(root: str, outcome: Outcome) -> list[str]:
@@ -332,6 +350,10 @@ def _misses(root: str, outcome: Outcome) -> list[str]:
     for ref in sorted(outcome.false_positives, key=lambda x: (x.path, x.line)):
         lines.append(f"  FALSE {ref.path}:{ref.line} {ref.kind} {ref.id} ({ref.api})\n       | "
                      f"{source_line(root, ref.path, ref.line)}")
+    for label, ref in outcome.hits:
+        if label.revision != ref.revision:
+            lines.append(f"  REVISION {label.path}:{label.line} {label.id}: labelled {label.revision!r}, reported "
+                         f"{ref.revision!r} ({ref.api})")
     return lines
 
 

@@ -864,14 +864,30 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
             or is_local_path(value, repo_paths)):
         return None
     stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
-    revision, revision_key = (None, None) if publish else _revision(
-        tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision"))), siblings)
+    own_keys = tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision")))
+    if not publish and "revision" in siblings and _sole_id_key(key, siblings):
+        # `model_parameters: {model_name: org/m, revision: <sha>}`: a bare `revision` beside exactly one key that
+        # names a repository is that key's revision (it cannot belong to another one).
+        own_keys = (*own_keys, "revision")
+    revision, revision_key = (None, None) if publish else _revision(own_keys, siblings)
     return Reference(
         kind=kind, source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=True,
         path=path, line=line, column=column, api=api or f"config:{key}", syntax="config",
         revision_key=revision_key if revision is not None else None, confidence=CONFIDENCE_MEDIUM,
         role="publish" if publish else "load",
     )
+
+
+def _sole_id_key(key: str, siblings: dict) -> bool:
+    """No other key of the mapping holds a repository id (an `org/name` value under a key that the catalog knows
+    or whose name says model or dataset)."""
+    for other, node in siblings.items():
+        if other == key or not isinstance(other, str):
+            continue
+        text = _scalar_text(node)
+        if text and looks_like_hub_id(text) and (other in catalog.CATALOG_KEY_NAMES or _key_context(other)[0]):
+            return False
+    return True
 
 
 def _scalar_text(node) -> str | None:
