@@ -39,14 +39,17 @@ from gate.discover.catalog import config as catalog
 from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
 from gate.discover.catalog.context import API_MODEL_NAME, context_kind, is_publish_name, negative_evidence
 from gate.discover.hubids import (
+    JOINED_BARE_PART,
     is_local_path,
     is_pinned,
+    joined_ids,
     look_alike,
     look_alike_warnings,
     looks_like_hub_id,
     parse_hf_path,
 )
 from gate.discover.interface import (
+    CONFIDENCE_HIGH,
     CONFIDENCE_MEDIUM,
     FileResult,
     Finder,
@@ -645,13 +648,19 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
                 continue
             text = _interpolated(value.value, roots)
             found = _key_spec(key, parent_key, outer_key, siblings)
-            if found is not None:
-                spec, api = found
-                reference = _id_reference(spec, api, key, text, siblings, path, line, column, repo_paths)
-            else:
-                reference = _context_reference(key, text, siblings, path, line, column, repo_paths)
-            if reference is not None:
-                yield reference
+            parts = joined_ids(text)
+            for part in parts or (text,):
+                if parts is not None and "/" not in part:
+                    if found is not None or _key_context(key)[0] is not None:
+                        yield _joined_bare_part(found, key, part, text, path, line, column)
+                    continue
+                if found is not None:
+                    spec, api = found
+                    reference = _id_reference(spec, api, key, part, siblings, path, line, column, repo_paths)
+                else:
+                    reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
+                if reference is not None:
+                    yield reference
 
 
 _NODE_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}")
@@ -876,6 +885,16 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
         revision_key=revision_key if revision is not None else None, confidence=CONFIDENCE_MEDIUM,
         role="publish" if publish else "load",
     )
+
+
+def _joined_bare_part(found, key: str, part: str, value: str, path: str, line: int, column: int) -> Reference:
+    """A name without a namespace inside a `+`-joined list: which repository it is, the reading script decides."""
+    kind = found[0].kind if found is not None else _key_context(key)[0]
+    return Reference(kind="dataset" if kind == "dataset" else "model", source="huggingface", id=None, revision=None,
+                     pinned=False, pinnable=True, path=path, line=line, column=column,
+                     api=found[1] if found is not None else f"config:{key}", dynamic=True,
+                     expression=JOINED_BARE_PART.format(part=part, value=value), syntax="config",
+                     confidence=CONFIDENCE_HIGH if found is not None else CONFIDENCE_MEDIUM)
 
 
 def _sole_id_key(key: str, siblings: dict) -> bool:

@@ -28,6 +28,23 @@ def looks_like_hub_id(value: str, *, allow_legacy: bool = False) -> bool:
     return allow_legacy and LEGACY_ID.fullmatch(value) is not None
 
 
+def joined_ids(value: str) -> list[str] | None:
+    """The parts of a `+`-joined list of ids (`librispeech_asr+google/fleurs`, as distil-whisper and parler-tts
+    scripts take `--dataset_name`), or None when `value` is not one. Each part is a reference of its own: a
+    list must not hide its members because the whole string is not one id."""
+    if "+" not in value or looks_like_hub_id(value):
+        return None
+    parts = [part.strip() for part in value.split("+")]
+    if len(parts) < 2 or not all(looks_like_hub_id(part, allow_legacy=True) for part in parts):
+        return None
+    return parts
+
+
+JOINED_BARE_PART = "{part} (in the '+'-joined list {value!r}: the script chooses the namespace of names without one)"
+"""Expression of the dynamic reference a bare part of a joined list gets: which repository it names is the
+reading script's choice (distil-whisper prepends its own organisation), so it is reported, never guessed."""
+
+
 def is_local_path(value: str, repo_paths: frozenset[str] | None = None) -> bool:
     """`./x`, `/x`, `../x`, `~/x`, Windows drives, or a relative path that exists in the repository."""
     if value.startswith(("./", "/", "../", "~", ".\\")) or value in (".", ".."):

@@ -22,7 +22,15 @@ from pathlib import PurePosixPath
 from gate.discover import mlflow_uris
 from gate.discover.catalog import cli
 from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
-from gate.discover.hubids import is_local_path, is_pinned, look_alike, look_alike_warnings, looks_like_hub_id
+from gate.discover.hubids import (
+    JOINED_BARE_PART,
+    is_local_path,
+    is_pinned,
+    joined_ids,
+    look_alike,
+    look_alike_warnings,
+    looks_like_hub_id,
+)
 from gate.discover.interface import (
     CONFIDENCE_HIGH,
     CONFIDENCE_MEDIUM,
@@ -678,6 +686,20 @@ class _Collector:
                    id_text: str | None = None, trust_remote_code: bool | None = False,
                    confidence: str = CONFIDENCE_HIGH, role: str = "load", reads_local: bool = True) -> None:
         value = id_text if id_text is not None else word.text
+        parts = joined_ids(value) if word.resolved and id_text is None else None
+        if parts is not None:
+            for part in parts:
+                if "/" in part:
+                    self._reference(kind=kind, word=word, at=at, api=api, revision=revision, revision_key=revision_key,
+                                    source=source, pinnable=pinnable, allow_legacy=allow_legacy, id_text=part,
+                                    trust_remote_code=trust_remote_code, confidence=confidence, role=role,
+                                    reads_local=reads_local)
+                else:
+                    self._reference(kind=kind, word=replace(word, resolved=False,
+                                                            raw=JOINED_BARE_PART.format(part=part, value=value)),
+                                    at=at, api=api, revision=None, revision_key=None, source=source,
+                                    pinnable=pinnable, confidence=confidence, role=role)
+            return
         self.consumed_variables.update(_variables_in([word]))
         if not word.resolved and _ABSOLUTE_START.match(word.text):
             return  # `$HOME/models/x`, `${PWD}/ckpt`: whatever the variable holds, this is a local path
@@ -1008,8 +1030,9 @@ class _Collector:
                 value = words[index + 1]
             else:
                 continue
-            if id(value) in consumed or not value.resolved or negative_evidence(value.text) is not None \
-                    or not looks_like_hub_id(value.text) or _local_looking(value.text):
+            if id(value) in consumed or not value.resolved or _local_looking(value.text) or (
+                    (negative_evidence(value.text) is not None or not looks_like_hub_id(value.text))
+                    and joined_ids(value.text) is None):
                 continue
             self.alive.append(value)
             revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))

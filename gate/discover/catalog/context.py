@@ -18,7 +18,7 @@ ContextKind = Literal["model", "dataset"]
 
 MODEL_TOKENS = frozenset({
     "model", "models", "checkpoint", "ckpt", "pretrained", "tokenizer", "processor", "adapter", "adapters", "lora",
-    "encoder", "decoder", "vae", "unet", "teacher", "student", "reward", "critic", "actor", "policy", "embedder",
+    "encoder", "decoder", "extractor", "vae", "unet", "teacher", "student", "reward", "critic", "actor", "policy", "embedder",
     "embedding", "embeddings", "reranker", "backbone", "repo", "generator", "discriminator", "classifier",
     "llm", "vlm", "controlnet", "scheduler", "draft", "speculative", "transformer", "peft", "merged", "base",
     "checkpoints", "tokenizers", "teachers", "encoders", "embedders", "rerankers", "backbones", "loras",
@@ -40,7 +40,7 @@ ID_TOKENS = frozenset({"id", "ids", "name", "names", "path", "paths", "name_or_p
 NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "dir", "local", "log", "logging",
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
-                                     "dtype", "split", "config_name", "column", "field", "template", "prompt",
+                                     "dtype", "split", "config_name", "column", "field", "template",
                                      "cached", "served"})
 """Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
 `wandb_project`, `model_class`): the value is a local destination, a label or a type."""
