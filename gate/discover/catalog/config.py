@@ -128,6 +128,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("source", "dataset", ("revision",), "torchtune dataset builders", needs_sibling="_component_"),
     ConfigKey("path", "model", ("revision",), "torchtune components", needs_sibling="_component_",
               kind_from_sibling="_component_"),
+    # AutoTrain configs: `data: {path: org/data, train_split: train, ...}` (a local folder is a path, not an id).
+    ConfigKey("path", "dataset", _NO_REVISION, "AutoTrain config `data.path`", under=frozenset({"data"}),
+              allow_legacy=True),
     # Dataset mixtures (alignment-handbook, open-instruct): weights, no revision.
     ConfigKey("dataset_mixer", "dataset", _NO_REVISION, "alignment-handbook, open-instruct",
               shape=SHAPE_MAPPING_KEYS),
