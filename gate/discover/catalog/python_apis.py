@@ -192,6 +192,16 @@ SPECS: tuple[ApiSpec, ...] = (
             trust_keyword=None),
     ApiSpec(("*.from_pretrained_keras", "*.from_pretrained_fastai"), "huggingface_hub.{callee}",
             (_ID,), trust_keyword=None),
+    # sentence-transformers' static embeddings from a model2vec repository (no revision parameter).
+    ApiSpec(("*.from_model2vec", "*.from_distillation"), "sentence_transformers.StaticEmbedding.{callee}",
+            (Slot(0, ("model_id_or_path", "model_name"), ()),), pinnable=False, trust_keyword=None),
+    # Inference Endpoints deploy a Hub repository at a revision (the endpoint loads it server-side).
+    ApiSpec(("*.create_inference_endpoint",), "huggingface_hub.create_inference_endpoint",
+            (Slot(None, ("repository",), ("revision",)),), trust_keyword=None, bare=True),
+    # outlines wraps transformers: `models.transformers("org/m", model_kwargs={"revision": ...})`.
+    ApiSpec(("outlines.models.transformers", "outlines.*.transformers", "outlines.models.transformers_vision",
+             "outlines.*.transformers_vision", "outlines.models.vllm", "outlines.models.mlxlm"), "outlines.{callee}",
+            (Slot(0, ("model_name",), (), ("model_kwargs",)),), trust_keyword=None),
     # unsloth names the id `model_name` (and loads through transformers, so `revision=` and remote code apply).
     ApiSpec(("*.FastLanguageModel.from_pretrained", "*.FastVisionModel.from_pretrained", "*.FastModel.from_pretrained",
              "*.FastTextModel.from_pretrained"), "unsloth.from_pretrained", (Slot(0, ("model_name",)),), bare=True),
@@ -410,7 +420,8 @@ def match_call(dotted: str, root_known: bool) -> ApiSpec | None:
 _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name in
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
 
-GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "download", "convert",
+GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
+                           "mlxlm", "download", "convert",
                            "evaluate", "Repository", "VLLM"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
