@@ -44,8 +44,8 @@ def _component_key(reference: Reference) -> tuple:
     revision = reference.revision if reference.pinned else None
     if reference.source in HUB_SOURCES:
         return (reference.role, reference.kind, "huggingface", reference.id.lower(), revision)
-    if reference.source == "mlflow":  # one model name on two registries is two models
-        return (reference.role, reference.kind, "mlflow", reference.registry, reference.id, revision)
+    if reference.source == "mlflow":  # one model name on two registries is two models; each alias is its own
+        return (reference.role, reference.kind, "mlflow", reference.registry, reference.id, reference.revision)
     return (reference.role, reference.kind, reference.source, reference.id, revision)
 
 
