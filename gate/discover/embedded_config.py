@@ -100,11 +100,10 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
     text to the file (notebooks), else lines are the module's own."""
     from gate.discover.config_finder import scan_config_text
 
-    aliases = _import_aliases(tree)
-    constants = _module_constants(tree)
+    aliases, constants, calls = _one_walk(tree)
     references: list[Reference] = []
     warnings: list[ScanWarning] = []
-    for call, suffix in _parser_calls(tree, aliases):
+    for call, suffix in _parser_calls(calls, aliases):
         literal, indent = _literal(call.args[0] if call.args else None, constants, aliases)
         if literal is None:
             continue
@@ -123,16 +122,41 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
     return references, warnings
 
 
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
+
+
+def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.Constant | None], list[ast.Call]]:
+    """(import aliases, module constants, calls whose callee's own name is a parser's) in one walk of the tree:
+    three walks of a large module cost more than everything else done to it."""
     aliases: dict[str, str] = {}
+    bound: dict[str, ast.Constant | None] = {}
+    calls: list[ast.Call] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for name in node.names:
-                aliases[name.asname or name.name.split(".")[0]] = name.name if name.asname else name.name.split(".")[0]
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if name is not None:
+                calls.append(node)  # an alias can rename the parser (`from yaml import safe_load as parse`)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
+                                                                     else alias.name.split(".")[0])
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for name in node.names:
-                aliases[name.asname or name.name] = f"{node.module}.{name.name}"
-    return aliases
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            _note_constant(node, bound)
+    return aliases, bound, calls
+
+
+def _note_constant(node, bound: dict[str, ast.Constant | None]) -> None:
+    """Names bound exactly once in the whole module, to a string literal (None: rebound, not one value)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        if isinstance(target, ast.Name):
+            value = getattr(node, "value", None)
+            single = isinstance(node, (ast.Assign, ast.AnnAssign)) and target.id not in bound
+            is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
+            bound[target.id] = value if single and is_text else None
 
 
 def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
@@ -146,32 +170,13 @@ def _dotted(node: ast.expr, aliases: dict[str, str]) -> str | None:
     return ".".join([head, *reversed(parts)])
 
 
-def _parser_calls(tree: ast.Module, aliases: dict[str, str]) -> Iterator[tuple[ast.Call, str]]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = _dotted(node.func, aliases)
-            if name == "OmegaConf.create":  # `from omegaconf import OmegaConf` is the usual spelling
-                name = "omegaconf.OmegaConf.create"
-            if name in PARSERS:
-                yield node, PARSERS[name]
-
-
-def _module_constants(tree: ast.Module) -> dict[str, ast.Constant | None]:
-    """Names bound exactly once in the whole module, to a string literal (None: rebound, not one value)."""
-    bound: dict[str, ast.Constant | None] = {}
-    for node in ast.walk(tree):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-            targets = [node.target]
-        for target in targets:
-            if isinstance(target, ast.Name):
-                value = getattr(node, "value", None)
-                single = isinstance(node, (ast.Assign, ast.AnnAssign)) and target.id not in bound
-                is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
-                bound[target.id] = value if single and is_text else None
-    return bound
+def _parser_calls(calls: list[ast.Call], aliases: dict[str, str]) -> Iterator[tuple[ast.Call, str]]:
+    for node in calls:
+        name = _dotted(node.func, aliases)
+        if name == "OmegaConf.create":  # `from omegaconf import OmegaConf` is the usual spelling
+            name = "omegaconf.OmegaConf.create"
+        if name in PARSERS:
+            yield node, PARSERS[name]
 
 
 def _literal(node, constants, aliases) -> tuple[ast.Constant | None, int]:

@@ -244,7 +244,7 @@ class _Scan:
 
     def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
                  syntax: str, position: Position | None, lines: list[int] | None):
-        self.index: FileIndex = build_index(tree, lines)
+        self.index: FileIndex = build_index(tree, lines, source=text)
         self.resolver = Resolver(self.index)
         self.text = text
         self._lines: list[str] | None = None

@@ -25,6 +25,7 @@ bound gets dynamic references for what was left unresolved, and `Resolver.limite
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import product
@@ -150,13 +151,16 @@ class Scope:
         if self._bindings is None:
             self._bindings = {}
             _collect_bindings(self)
-            for name, binding in self.index.facts().walrus.get(id(self), ()):
-                self.bind(name, binding)
-            if self.kind == "module":
-                # `global NAME` in a function rebinds the module's NAME: those functions' assignments are
-                # bindings of the module (read once the module's own are in place).
-                for scope in self.index.facts().rebinding_scopes:
-                    scope.bindings  # noqa: B018 - binds into this scope
+            # Walrus targets and `global`/`nonlocal` rebinding need the whole-file walk (FileFacts); a file whose
+            # source has no `:=`, `global` or `nonlocal` has neither, so the walk is not paid for to learn that.
+            if self.index.may_rebind:
+                for name, binding in self.index.facts().walrus.get(id(self), ()):
+                    self.bind(name, binding)
+                if self.kind == "module":
+                    # `global NAME` in a function rebinds the module's NAME: those functions' assignments are
+                    # bindings of the module (read once the module's own are in place).
+                    for scope in self.index.facts().rebinding_scopes:
+                        scope.bindings  # noqa: B018 - binds into this scope
         return self._bindings
 
     @property
@@ -194,6 +198,9 @@ class FileIndex:
     scopes: dict[int, Scope] = field(default_factory=dict)
     _classes: list[ClassInfo] | None = None
     _facts: FileFacts | None = None
+    may_rebind: bool = True
+    """False only when the source holds no `:=`, `global` or `nonlocal` (text test by the caller, which is sound:
+    none of them can be spelled another way)."""
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
@@ -446,7 +453,12 @@ class _Lines:
         return index < len(self.lines) and self.lines[index] <= (node.end_lineno or first)  # type: ignore
 
 
-def build_index(tree: ast.Module, relevant_lines: list[int] | None = None) -> FileIndex:
+_REBINDING_STATEMENT = re.compile(r"(?:^|[;:])[ \t]*(?:global|nonlocal)\b", re.MULTILINE)
+"""Where a `global`/`nonlocal` statement can start: a line's first token, or after `;` or a compound statement's
+`:` (`def f(): global x`). Matches in strings or comments only cost the whole-file walk, never a result."""
+
+
+def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, source: str | None = None) -> FileIndex:
     """Find the calls and strings on `relevant_lines` (None: everywhere) and the scopes they sit in.
 
     Only statements whose span touches a relevant line are entered, and only their expressions that touch one
@@ -454,6 +466,9 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None) -> Fi
     per scope, when a value is resolved. Iterative: deep nesting cannot overflow the stack.
     """
     index = FileIndex(tree)
+    if source is not None:
+        index.may_rebind = ":=" in source or (("global" in source or "nonlocal" in source)
+                                              and _REBINDING_STATEMENT.search(source) is not None)
     lines = _Lines(relevant_lines)
     stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(tree.body) if lines.touches(s)]
     while stack:
