@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gate.discover.pinnability import STRING_NOT_AT_CALL, id_chosen_elsewhere, pin_obstacle
 from gate.pin.inline import pin_inside
 from gate.pin.interface import PIN_COMMENT_MARK, Pin, Rewrite, Skipped, pin_comment
 
@@ -286,12 +287,13 @@ def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | 
     run time, so the call may load another repository or revision than the one resolved."""
     import libcst as cst
 
+    obstacle = pin_obstacle(ref)  # what discovery recorded: the answer the scan's fix text gives too
+    if obstacle is not None:
+        return obstacle
     wanted = (ref.id or "").lower()
     values = [index.static_value(arg.value) for arg in call.args if arg.star != "**"]
-    if not any(v is not None and v.lower() == wanted for v in values):
-        what = ref.expression or "a parameter, attribute or environment value"
-        return (f"the id at this call comes from {what}, which can differ at run time; "
-                "pin it where the id is chosen")
+    if not any(v is not None and v.lower() == wanted for v in values):  # a hand-built reference: checked here too
+        return id_chosen_elsewhere(ref)
     existing = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
     if existing is None and ref.revision is not None and dict_key is None \
             and any(index.static_value(a.value) == ref.revision for a in call.args if a.keyword is None and not a.star):
@@ -380,8 +382,7 @@ def _plan(index: _Index, pins: Sequence[Pin]) -> tuple[_Plan, list[Pin], list[Sk
                 done.append(pin)
                 continue
             if not edits:
-                skipped.append(Skipped(ref, "the id string is not written at this call (a constant, variable or "
-                                            "f-string); pin it where the string is written"))
+                skipped.append(Skipped(ref, STRING_NOT_AT_CALL))
                 continue
             for node, new_text, owner in edits:
                 plan.string_edits[node] = new_text
