@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import datetime as _dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,6 +109,26 @@ def pin_comment(pins: Sequence[Pin]) -> str:
     origins = list(dict.fromkeys(p.followed or "default branch" for p in pins))
     dates = list(dict.fromkeys(p.resolved_on.isoformat() for p in pins))
     return f"pinned from {' and '.join(origins)} on {' and '.join(dates)} {PIN_COMMENT_MARK}"
+
+
+_STALE_COMMENT = re.compile(rf"{re.escape(PIN_COMMENT_MARK)}|\b(?:not|un)[- ]?pinned\b|\bfollows\b", re.IGNORECASE)
+"""A comment part that the pin makes wrong: an earlier run's note, or a note that the line is not pinned."""
+
+
+def comment_parts(comment: str | None) -> list[str]:
+    """`# the base  # pinned from …` → [`the base`, `pinned from …`] (a `#` inside a part, `issue #12`, stays)."""
+    body = (comment or "").strip()
+    if body.startswith("#"):
+        body = body[1:]
+    return [part.strip() for part in re.split(r"\s+#\s+", body) if part.strip()]
+
+
+def updated_comment(existing: str | None, pins: Sequence[Pin]) -> str:
+    """The one comment a pinned line ends with, `# ...` included: what someone wrote there (a note, a `noqa`, a
+    `type: ignore`) is kept; an earlier run's note, or one saying the line is not pinned or follows a branch, is
+    replaced by the new note naming the branch or tag followed and the date."""
+    kept = [part for part in comment_parts(existing) if not _STALE_COMMENT.search(part)]
+    return "  ".join(f"# {part}" for part in [*kept, pin_comment(pins)])
 
 
 def resolution_key(reference: Reference) -> tuple[str, str, str | None]:
