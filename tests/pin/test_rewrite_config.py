@@ -50,11 +50,11 @@ def test_yaml_every_form_comments_kept_and_loads():
           - path: org/d  # data
             revision: {SHA}  {comment()}
             split: train
-          - {{path: org/e, revision: {SHA}}}
+          - {{path: org/e, revision: {SHA}}}  {comment("main")}
         eval:
           model: "org/x"
-          model_revision: "{SHA}"  # old pin
-          weights: https://huggingface.co/org/u/resolve/{SHA}/model.bin
+          model_revision: "{SHA}"  # old pin  {comment("v1")}
+          weights: https://huggingface.co/org/u/resolve/{SHA}/model.bin  {comment("main")}
         """)
     data = yaml.safe_load(result.text)
     assert data["model_revision"] == SHA and data["datasets"][1]["revision"] == SHA
@@ -69,7 +69,7 @@ def test_yaml_all_digit_sha_is_quoted_so_it_stays_a_string():
 
 def test_yaml_empty_revision_value_is_filled():
     result = rewrite_file("c.yaml", "model: org/m\nmodel_revision:\n", [pin(cfg(1, path="c.yaml"))])
-    assert result.text == f"model: org/m\nmodel_revision: {SHA}\n"
+    assert result.text == f"model: org/m\nmodel_revision: {SHA}  {comment()}\n"
 
 
 def test_yaml_two_ids_in_one_mapping_never_get_two_revision_keys():
@@ -155,10 +155,10 @@ def test_toml_insert_replace_and_inline_table():
         [tool.x]
         name = "a"
         model_id = 'org/x'
-        model_revision = "{SHA}"
+        model_revision = "{SHA}"  {comment("main")}
 
         [data]
-        ds = {{path = "org/d", revision = "{SHA}", n = 1}}
+        ds = {{path = "org/d", revision = "{SHA}", n = 1}}  {comment()}
         """)
     data = tomllib.loads(result.text)
     assert data["tool"]["x"]["model_revision"] == SHA and data["data"]["ds"]["revision"] == SHA
@@ -219,3 +219,36 @@ def test_nested_revision_key_in_json_is_left_to_a_person():
     text = '{"dataset_path": "org/m"}'
     result = rewrite_file("t.json", text, [pin(cfg(1, path="t.json", key="dataset_kwargs.revision"))])
     assert result.text == text and "nested key" in result.skipped[0].reason
+
+
+# One up-to-date comment naming what was followed, in the file's own quotes (issue 16 §3).
+
+
+def test_yaml_replaced_branch_keeps_its_name_in_the_comment():
+    text = "model_name_or_path: org/m\nmodel_revision: it-SFT\n"
+    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="it-SFT"))])
+    assert result.text == f"model_name_or_path: org/m\nmodel_revision: {SHA}  {comment('it-SFT')}\n"
+
+
+def test_yaml_stale_note_is_replaced_and_quotes_kept():
+    text = "model: 'org/m'\nmodel_revision: 'main'  # not pinned: follows main\n"
+    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="main"))])
+    assert result.text == f"model: 'org/m'\nmodel_revision: '{SHA}'  {comment('main')}\n"
+
+
+def test_yaml_added_key_takes_the_ids_quotes_and_the_id_line_loses_its_stale_note():
+    text = 'model: "org/m"  # the base  # not pinned yet\nlr: 1\n'
+    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml"))])
+    assert result.text == f'model: "org/m"  # the base\nmodel_revision: "{SHA}"  {comment()}\nlr: 1\n'
+
+
+def test_yaml_an_earlier_runs_note_is_replaced_not_appended():
+    text = "model: org/m\nmodel_revision: v2  # pinned from v1 on 2026-01-02 by model-gate pin\n"
+    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="v2"))])
+    assert result.text == f"model: org/m\nmodel_revision: {SHA}  {comment('v2')}\n"
+
+
+def test_toml_replaced_branch_keeps_its_name_and_its_quotes():
+    text = "model = 'org/m'\nmodel_revision = 'it-SFT'  # not pinned\n"
+    result = rewrite_file("p.toml", text, [pin(cfg(1, path="p.toml", revision="it-SFT"))])
+    assert result.text == f"model = 'org/m'\nmodel_revision = '{SHA}'  {comment('it-SFT')}\n"
