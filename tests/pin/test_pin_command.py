@@ -63,6 +63,10 @@ def repo(tmp_path):
     return tmp_path
 
 
+def note(followed: str) -> str:
+    return f"# pinned from {followed} on {TODAY} by model-gate pin"
+
+
 def pin(capsys, repo: Path, hub, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main(["pin", str(repo), "--hub-endpoint", hub.endpoint, "--today", TODAY, *args])
@@ -113,9 +117,9 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
     assert json.loads((repo / "cfg.json").read_text())["model_revision"] == main_sha
     assert (repo / "run.sh").read_text() == textwrap.dedent(f"""\
         #!/bin/sh
-        huggingface-cli download org/m --revision {main_sha} --local-dir ./m
-        vllm serve org/m --revision {main_sha}
-        wget https://huggingface.co/org/m/resolve/{main_sha}/model.safetensors
+        huggingface-cli download org/m --revision {main_sha} --local-dir ./m  {note("default branch")}
+        vllm serve org/m --revision {main_sha}  {note("main")}
+        wget https://huggingface.co/org/m/resolve/{main_sha}/model.safetensors  {note("main")}
         """)
 
     code, out, err = pin(capsys, repo, hub_repos)
@@ -303,9 +307,10 @@ def test_write_pins_revision_keywords_toml_dockerfile_and_workflow_end_to_end(ca
                     "lr = 0.1\n")
     assert (tmp_path / "Dockerfile").read_text() == (
         f'FROM python:3.11\nRUN ["huggingface-cli", "download", "org/m", "--revision", "{main_sha}"]\n'
-        f"RUN hf download org/tok --revision {tok_sha}\n")
+        f"RUN hf download org/tok --revision {tok_sha}  # pinned from default branch on {TODAY} by model-gate pin\n")
     workflow = (tmp_path / ".github/workflows/ci.yml").read_text()
-    assert workflow == files[".github/workflows/ci.yml"].replace("--revision main", f"--revision {main_sha}")
+    assert workflow == files[".github/workflows/ci.yml"].replace(
+        "--revision main --local-dir m", f"--revision {main_sha} --local-dir m  # pinned from main on {TODAY} by model-gate pin")
     assert yaml.safe_load(workflow)["jobs"]["fetch"]["steps"][0]["run"].startswith("huggingface-cli download")
 
     code, out, err = pin(capsys, tmp_path, hub_repos)
