@@ -224,31 +224,19 @@ def test_nested_revision_key_in_json_is_left_to_a_person():
 # One up-to-date comment naming what was followed, in the file's own quotes (issue 16 §3).
 
 
-def test_yaml_replaced_branch_keeps_its_name_in_the_comment():
-    text = "model_name_or_path: org/m\nmodel_revision: it-SFT\n"
-    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="it-SFT"))])
-    assert result.text == f"model_name_or_path: org/m\nmodel_revision: {SHA}  {comment('it-SFT')}\n"
-
-
-def test_yaml_stale_note_is_replaced_and_quotes_kept():
-    text = "model: 'org/m'\nmodel_revision: 'main'  # not pinned: follows main\n"
-    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="main"))])
-    assert result.text == f"model: 'org/m'\nmodel_revision: '{SHA}'  {comment('main')}\n"
-
-
-def test_yaml_added_key_takes_the_ids_quotes_and_the_id_line_loses_its_stale_note():
-    text = 'model: "org/m"  # the base  # not pinned yet\nlr: 1\n'
-    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml"))])
-    assert result.text == f'model: "org/m"  # the base\nmodel_revision: "{SHA}"  {comment()}\nlr: 1\n'
-
-
-def test_yaml_an_earlier_runs_note_is_replaced_not_appended():
-    text = "model: org/m\nmodel_revision: v2  # pinned from v1 on 2026-01-02 by model-gate pin\n"
-    result = rewrite_file("c.yaml", text, [pin(cfg(1, path="c.yaml", revision="v2"))])
-    assert result.text == f"model: org/m\nmodel_revision: {SHA}  {comment('v2')}\n"
-
-
-def test_toml_replaced_branch_keeps_its_name_and_its_quotes():
-    text = "model = 'org/m'\nmodel_revision = 'it-SFT'  # not pinned\n"
-    result = rewrite_file("p.toml", text, [pin(cfg(1, path="p.toml", revision="it-SFT"))])
-    assert result.text == f"model = 'org/m'\nmodel_revision = '{SHA}'  {comment('it-SFT')}\n"
+@pytest.mark.parametrize(("path", "text", "revision", "expected"), [
+    pytest.param("c.yaml", "model_name_or_path: org/m\nmodel_revision: it-SFT\n", "it-SFT",
+                 f"model_name_or_path: org/m\nmodel_revision: {SHA}  {comment('it-SFT')}\n", id="yaml-branch-named"),
+    pytest.param("c.yaml", "model: 'org/m'\nmodel_revision: 'main'  # not pinned: follows main\n", "main",
+                 f"model: 'org/m'\nmodel_revision: '{SHA}'  {comment('main')}\n", id="yaml-stale-note-quotes-kept"),
+    pytest.param("c.yaml", 'model: "org/m"  # the base  # not pinned yet\nlr: 1\n', None,
+                 f'model: "org/m"  # the base\nmodel_revision: "{SHA}"  {comment()}\nlr: 1\n',
+                 id="yaml-added-key-ids-quotes-id-line-stale-note-dropped"),
+    pytest.param("c.yaml", "model: org/m\nmodel_revision: v2  # pinned from v1 on 2026-01-02 by model-gate pin\n", "v2",
+                 f"model: org/m\nmodel_revision: {SHA}  {comment('v2')}\n", id="yaml-earlier-run-note-replaced"),
+    pytest.param("p.toml", "model = 'org/m'\nmodel_revision = 'it-SFT'  # not pinned\n", "it-SFT",
+                 f"model = 'org/m'\nmodel_revision = '{SHA}'  {comment('it-SFT')}\n", id="toml-branch-named-quotes-kept"),
+])
+def test_one_up_to_date_note_in_the_files_quotes(path, text, revision, expected):
+    result = rewrite_file(path, text, [pin(cfg(1, path=path, revision=revision))])
+    assert result.text == expected
