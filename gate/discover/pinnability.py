@@ -5,10 +5,19 @@ never promises a pin that `pin` then refuses.
 
 from __future__ import annotations
 
+import re
+
 from gate.discover.interface import Reference
 
 HUB_SOURCES = ("huggingface", "url")
 """Sources the Hub can resolve: Hub ids and Hub URLs."""
+ID_ELSEWHERE = "id-elsewhere"
+KWARGS_MAY_SET = "kwargs"
+"""The values of `Reference.call_obstacle`."""
+
+
+def kwargs_may_set(keyword: str) -> str:
+    return f"the call passes **kwargs, which may already set {keyword}; add the pin there by hand"
 
 
 STRING_NOT_AT_CALL = ("the id string is not written at this call (a constant, variable or f-string); "
@@ -38,6 +47,8 @@ def pin_obstacle(reference: Reference) -> str | None:
         return f"{reference.api} cannot take a revision"
     if not reference.revision_key:
         return f"{reference.api} has no known place for a revision"
-    if not reference.id_at_call:
+    if reference.call_obstacle == ID_ELSEWHERE:
         return id_chosen_elsewhere(reference)
+    if reference.call_obstacle == KWARGS_MAY_SET:
+        return kwargs_may_set(re.split(r"[.\[]", reference.revision_key, maxsplit=1)[0])
     return None

@@ -486,5 +486,5 @@ def context_references(scan: _Scan) -> None:
             source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
             path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
             syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
-            id_at_call=scan.id_at_call(evidence.call, value, key),
+            call_obstacle=scan.call_obstacle(evidence.call, value, key),
         ))

@@ -23,6 +23,7 @@ from gate.discover.hubids import (
     parse_hf_path,
 )
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.pinnability import ID_ELSEWHERE, KWARGS_MAY_SET
 from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
@@ -313,22 +314,28 @@ class _Scan:
             path=self.path, line=line, column=col, api=api, dynamic=dynamic, expression=expression,
             trust_remote_code=trust_remote_code, syntax=self.syntax, revision_key=revision_key,
             confidence=confidence, role=role,  # type: ignore[arg-type]
-            id_at_call=self.id_at_call(node, id, revision_key),
+            call_obstacle=self.call_obstacle(node, id, revision_key),
         ))
 
-    def id_at_call(self, call: ast.AST, id_: str | None, revision_key: str | None) -> bool:
-        """Is `id_` written at `call` — a literal, or a module constant assigned once in this file — so that a
-        revision written at the call pins what it loads (`Reference.id_at_call`)? An id that arrives through an
-        argparse default, a parameter or an attribute is not: the call may load another repository."""
+    def call_obstacle(self, call: ast.AST, id_: str | None, revision_key: str | None) -> str | None:
+        """`Reference.call_obstacle`: `id-elsewhere` unless `id_` is written at `call` (a literal, or a module
+        constant assigned once in this file), so that a revision written there pins what it loads (an id that
+        arrives through an argparse default, a parameter or an attribute may be another repository at run time);
+        `kwargs` when the revision keyword is not written but `**kwargs` may carry it."""
         if not isinstance(call, ast.Call) or id_ is None or revision_key is None:
-            return True
+            return None
         wanted = id_.lower()
         if revision_key in ("@", "url"):  # the pin goes inside the string, which must be written at the call
-            return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and wanted in n.value.lower()
-                       for n in ast.walk(call))
+            written = any(isinstance(n, ast.Constant) and isinstance(n.value, str) and wanted in n.value.lower()
+                          for n in ast.walk(call))
+            return None if written else ID_ELSEWHERE
         values = [*call.args, *(k.value for k in call.keywords if k.arg is not None)]
-        return any((self._static_text(v) or "").lower() == wanted for v in values
-                   if not isinstance(v, ast.Starred))
+        if not any((self._static_text(v) or "").lower() == wanted for v in values if not isinstance(v, ast.Starred)):
+            return ID_ELSEWHERE
+        names = {k.arg for k in call.keywords}
+        if None in names and re.split(r"[.\[]", revision_key, maxsplit=1)[0] not in names:
+            return KWARGS_MAY_SET
+        return None
 
     def _static_text(self, node: ast.AST, depth: int = 0) -> str | None:
         """The string `node` always evaluates to: literals, `+` and f-strings of those, module constants."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gate.discover.pinnability import STRING_NOT_AT_CALL, id_chosen_elsewhere, pin_obstacle
+from gate.discover.pinnability import STRING_NOT_AT_CALL, id_chosen_elsewhere, kwargs_may_set, pin_obstacle
 from gate.pin.inline import pin_inside
 from gate.pin.interface import Pin, Rewrite, Skipped, updated_comment
 
@@ -276,7 +276,7 @@ def _keyword_obstacle(call, keyword: str, dict_key: str | None) -> str | None:
     existing = next((a for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
     if existing is None:
         if any(a.star == "**" for a in call.args):
-            return f"the call passes **kwargs, which may already set {keyword}; add the pin there by hand"
+            return kwargs_may_set(keyword)
         return None
     if dict_key is not None and not isinstance(existing.value, cst.Dict):
         return f"{keyword}= is not a literal dict; add {dict_key!r} to it by hand"

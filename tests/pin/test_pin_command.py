@@ -451,3 +451,18 @@ def test_a_parameter_id_is_refused_by_both(capsys, tmp_path, hub_repos):
     assert list(fixes) == [5] and "`model-gate pin` cannot do it here" in fixes[5] and PIN_HINT not in fixes[5]
     code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
     assert code == 0 and "app.py:5: model org/m: the id at this call comes from" in err
+
+
+def test_a_call_passing_kwargs_is_refused_by_both(capsys, tmp_path, hub_repos):
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from transformers import AutoModel
+
+
+        def load(**opts):
+            return AutoModel.from_pretrained("org/m", **opts)
+        """))
+    reason = "the call passes **kwargs, which may already set revision; add the pin there by hand"
+    fixes = _fixes(scan_json(capsys, tmp_path))
+    assert fixes == {5: f'add revision="<40-hex sha>" to the call; `model-gate pin` cannot do it here: {reason}'}
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 0 and f"app.py:5: model org/m: {reason}\n" in err
