@@ -76,6 +76,12 @@ class Reference:
     """MLflow references: the registry (tracking or registry URI) the file itself names (`mlflow.set_registry_uri`,
     `MLFLOW_TRACKING_URI=...` beside the command); None when it comes from the environment or the policy's
     `registries:` at verification time. In `to_json` only when set."""
+    call_obstacle: str | None = field(default=None, compare=False, hash=False)
+    """Why a revision written at the call the reference points at would be a guess or could clash, so that
+    `model-gate pin` leaves it alone and the scan does not offer it (gate/discover/pinnability.py):
+    `id-elsewhere` (the id is not written at the call: an argparse default, a parameter, an attribute; a literal or
+    a same-file module constant is written there), `kwargs` (the call passes `**kwargs`, which may already carry
+    the revision). None: pin can write there. Set by Python discovery; internal, not in `to_json`."""
 
     def to_json(self) -> dict:
         out = {

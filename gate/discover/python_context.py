@@ -486,4 +486,5 @@ def context_references(scan: _Scan) -> None:
             source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
             path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
             syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
+            call_obstacle=scan.call_obstacle(evidence.call, value, key),
         ))

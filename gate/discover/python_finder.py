@@ -23,6 +23,7 @@ from gate.discover.hubids import (
     parse_hf_path,
 )
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.pinnability import ID_ELSEWHERE, KWARGS_MAY_SET
 from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
@@ -245,6 +246,8 @@ class _Scan:
     def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
                  syntax: str, position: Position | None, lines: list[int] | None):
         self.index: FileIndex = build_index(tree, lines, source=text)
+        self.tree = tree
+        self._constants: dict[str, ast.AST] | None = None
         self.resolver = Resolver(self.index)
         self.text = text
         self._lines: list[str] | None = None
@@ -311,7 +314,75 @@ class _Scan:
             path=self.path, line=line, column=col, api=api, dynamic=dynamic, expression=expression,
             trust_remote_code=trust_remote_code, syntax=self.syntax, revision_key=revision_key,
             confidence=confidence, role=role,  # type: ignore[arg-type]
+            call_obstacle=self.call_obstacle(node, id, revision_key),
         ))
+
+    def call_obstacle(self, call: ast.AST, id_: str | None, revision_key: str | None) -> str | None:
+        """`Reference.call_obstacle`: `id-elsewhere` unless `id_` is written at `call` (a literal, or a module
+        constant assigned once in this file), so that a revision written there pins what it loads (an id that
+        arrives through an argparse default, a parameter or an attribute may be another repository at run time);
+        `kwargs` when the revision keyword is not written but `**kwargs` may carry it."""
+        if not isinstance(call, ast.Call) or id_ is None or revision_key is None:
+            return None
+        wanted = id_.lower()
+        if revision_key in ("@", "url"):  # the pin goes inside the string, which must be written at the call
+            written = any(isinstance(n, ast.Constant) and isinstance(n.value, str) and wanted in n.value.lower()
+                          for n in ast.walk(call))
+            return None if written else ID_ELSEWHERE
+        values = [*call.args, *(k.value for k in call.keywords if k.arg is not None)]
+        if not any((self._static_text(v) or "").lower() == wanted for v in values if not isinstance(v, ast.Starred)):
+            return ID_ELSEWHERE
+        names = {k.arg for k in call.keywords}
+        if None in names and re.split(r"[.\[]", revision_key, maxsplit=1)[0] not in names:
+            return KWARGS_MAY_SET
+        return None
+
+    def _static_text(self, node: ast.AST, depth: int = 0) -> str | None:
+        """The string `node` always evaluates to: literals, `+` and f-strings of those, module constants."""
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self._static_text(node.left, depth + 1), self._static_text(node.right, depth + 1)
+            return left + right if left is not None and right is not None else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for part in node.values:
+                if isinstance(part, ast.FormattedValue):
+                    if part.conversion != -1 or part.format_spec is not None:
+                        return None
+                    part = part.value
+                text = self._static_text(part, depth + 1)
+                if text is None:
+                    return None
+                parts.append(text)
+            return "".join(parts)
+        if isinstance(node, ast.Name):
+            value = self._module_constants().get(node.id)
+            return self._static_text(value, depth + 1) if value is not None else None
+        return None
+
+    def _module_constants(self) -> dict[str, ast.AST]:
+        """Names bound exactly once in the file, by a module-level `NAME = value`."""
+        if self._constants is None:
+            bound: dict[str, int] = {}
+            for n in ast.walk(self.tree):
+                name = n.id if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load) else \
+                    n.arg if isinstance(n, ast.arg) else (n.asname or n.name) if isinstance(n, ast.alias) else None
+                if name:
+                    bound[name] = bound.get(name, 0) + 1
+            self._constants = {}
+            for statement in self.tree.body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                    target, value = statement.targets[0], statement.value
+                elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                    target, value = statement.target, statement.value
+                else:
+                    continue
+                if isinstance(target, ast.Name) and bound.get(target.id) == 1:
+                    self._constants[target.id] = value
+        return self._constants
 
     def _consume(self, node: ast.AST) -> None:
         for child in ast.walk(node):

@@ -20,11 +20,10 @@ from pathlib import Path
 
 from gate.discover.hubids import is_pinned
 from gate.discover.interface import Reference
+from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
 from gate.errors import UsageError
 from gate.pin.interface import Pin, Skipped, resolution_key
 
-HUB_SOURCES = ("huggingface", "url")
-"""Sources the Hub can resolve: Hub ids and Hub URLs."""
 EXIT_OK, EXIT_USAGE, EXIT_RESOLUTION_FAILED = 0, 2, 3
 
 
@@ -44,23 +43,6 @@ class PinRun:
         return any(s.resolution_failed for s in self.skipped)
 
 
-def why_not_pinnable(reference: Reference) -> str | None:
-    """None when the command can pin `reference`, else the reason it is listed instead."""
-    if reference.source == "mlflow":  # resolved by its registry (gate/pin/mlflow.py)
-        return None
-    if reference.source not in HUB_SOURCES:
-        return (f"not a Hugging Face Hub reference (source: {reference.source}); pin it with that registry's "
-                "own version or commit")
-    if reference.dynamic or not reference.id:
-        what = reference.expression or "an expression"
-        return f"the id or revision is computed at run time ({what}); write it as a literal to pin it"
-    if not reference.pinnable:
-        return f"{reference.api} cannot take a revision"
-    if not reference.revision_key:
-        return f"{reference.api} has no known place for a revision"
-    return None
-
-
 def choose(references: Iterable[Reference]) -> tuple[list[Reference], list[Skipped], list[Reference]]:
     """(references to pin, references listed with a reason, references already pinned on the Hub)."""
     wanted: list[Reference] = []
@@ -73,7 +55,7 @@ def choose(references: Iterable[Reference]) -> tuple[list[Reference], list[Skipp
             if reference.source in HUB_SOURCES and reference.id:
                 pinned.append(reference)
             continue
-        reason = why_not_pinnable(reference)
+        reason = pin_obstacle(reference)  # the same answer the scan's fix text gives
         if reason:
             skipped.append(Skipped(reference, reason))
         else:

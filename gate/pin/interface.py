@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import datetime as _dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,6 +109,84 @@ def pin_comment(pins: Sequence[Pin]) -> str:
     origins = list(dict.fromkeys(p.followed or "default branch" for p in pins))
     dates = list(dict.fromkeys(p.resolved_on.isoformat() for p in pins))
     return f"pinned from {' and '.join(origins)} on {' and '.join(dates)} {PIN_COMMENT_MARK}"
+
+
+_STALE_COMMENT = re.compile(rf"{re.escape(PIN_COMMENT_MARK)}|\b(?:not|un)[- ]?pinned\b|\bfollows\b", re.IGNORECASE)
+"""A comment part that the pin makes wrong: an earlier run's note, or a note that the line is not pinned."""
+
+
+def comment_parts(comment: str | None) -> list[str]:
+    """`# the base  # pinned from …` → [`the base`, `pinned from …`] (a `#` inside a part, `issue #12`, stays)."""
+    body = (comment or "").strip()
+    if body.startswith("#"):
+        body = body[1:]
+    return [part.strip() for part in re.split(r"\s+#\s+", body) if part.strip()]
+
+
+def kept_comment(existing: str | None) -> str:
+    """`existing` without the parts the pin makes wrong (`""` when nothing is left)."""
+    return "  ".join(f"# {part}" for part in comment_parts(existing) if not _STALE_COMMENT.search(part))
+
+
+def updated_comment(existing: str | None, pins: Sequence[Pin]) -> str:
+    """The one comment a pinned line ends with, `# ...` included: what someone wrote there (a note, a `noqa`, a
+    `type: ignore`) is kept; an earlier run's note, or one saying the line is not pinned or follows a branch, is
+    replaced by the new note naming the branch or tag followed and the date."""
+    kept = kept_comment(existing)
+    return f"{kept}  # {pin_comment(pins)}" if kept else f"# {pin_comment(pins)}"
+
+
+def comment_start(line: str) -> int | None:
+    """Offset of the `#` comment in `line` (YAML, TOML, shell): the first `#` after a space, outside quotes."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote is not None:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and i > 0 and line[i - 1] in " \t":
+            return i
+    return None
+
+
+def _line_end(text: str, offset: int) -> int:
+    """Offset of the end of the line holding `offset`, before its newline (and the `\r` of CRLF)."""
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    return end - 1 if end > offset and text[end - 1] == "\r" else end
+
+
+def with_line_comment(text: str, edit: Edit, pins: Sequence[Pin]) -> Edit:
+    """`edit` extended to the end of its line, whose comment becomes the one up-to-date note (`updated_comment`).
+    An edit that spans lines, or a line whose comment cannot be told apart (unbalanced quotes), is left as it is."""
+    if "\n" in text[edit.start:edit.end] or "\n" in edit.replacement:
+        return edit
+    end = _line_end(text, edit.end)
+    line_start = text.rfind("\n", 0, edit.start) + 1
+    before, rest = text[line_start:edit.start], text[edit.end:end]
+    at = comment_start(before + edit.replacement + rest)
+    if at is None and "#" in rest or at is not None and at < len(before) + len(edit.replacement):
+        return edit  # a `#` the quotes make unclear, or a comment before the edit: left as it is
+    at = None if at is None else at - len(before) - len(edit.replacement)
+    code, existing = (rest, None) if at is None else (rest[:at], rest[at:])
+    return Edit(edit.start, end, f"{edit.replacement}{code.rstrip()}  {updated_comment(existing, pins)}")
+
+
+def without_stale_comment(text: str, edit: Edit) -> Edit:
+    """An edit inserting a line after the id's line (`edit.start` is just past its newline) also drops what the
+    id line's comment says that the pin makes wrong (`# not pinned: follows main`)."""
+    if edit.start != edit.end or edit.start == 0 or text[edit.start - 1] != "\n":
+        return edit
+    line_start = text.rfind("\n", 0, edit.start - 1) + 1
+    end = _line_end(text, line_start)
+    line = text[line_start:end]
+    at = comment_start(line)
+    if at is None or not any(_STALE_COMMENT.search(part) for part in comment_parts(line[at:])):
+        return edit
+    kept = kept_comment(line[at:])
+    code = line[:at].rstrip()
+    return Edit(line_start + len(code), edit.end,
+                f"{'  ' + kept if kept else ''}{text[end:edit.start]}{edit.replacement}")
 
 
 def resolution_key(reference: Reference) -> tuple[str, str, str | None]:

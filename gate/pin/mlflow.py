@@ -9,6 +9,7 @@ span rewriter serves every syntax; JSON files get no comment (JSON has none).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 import tempfile
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from gate.discover.interface import Reference
-from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter, pin_comment
+from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter, with_line_comment
 from gate.pin.textedit import Edit, line_end, line_offsets
 
 URI_KEYS = ("uri",)
@@ -122,13 +123,13 @@ class MlflowRewriter(SpanRewriter):
                 planned.append((pin, f"{uri} is not written literally where it was found"))
                 continue
             taken.add(at)
-            # One edit from the URI to the end of its line: the new URI, the rest of the line, the comment.
+            # The new URI, and the line's one up-to-date note (an earlier or stale note replaced).
             end = line_end(text, at)
             end -= 1 if text[end - 1:end] == "\n" else 0
             end -= 1 if text[end - 1:end] == "\r" else 0
-            rest = text[at + len(uri):end]
             line_text = text[text.rfind("\n", 0, at) + 1:end]
             plain = path.endswith(".json") or _TRIPLE_QUOTES.search(line_text) or line_text.endswith("\\")
-            comment = "" if plain else f"  # {pin_comment([pin]).replace('default branch', 'latest')}"
-            planned.append((pin, Edit(at, end, f"models:/{reference.id}/{pin.sha}{rest}{comment}")))
+            edit = Edit(at, at + len(uri), f"models:/{reference.id}/{pin.sha}")
+            noted = dataclasses.replace(pin, followed=pin.followed or "latest")
+            planned.append((pin, edit if plain else with_line_comment(text, edit, [noted])))
         return SpanPlan.collect(planned)

@@ -13,7 +13,15 @@ import re
 from collections.abc import Sequence
 
 from gate.pin.inline import pin_inside
-from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter
+from gate.pin.interface import (
+    PIN_COMMENT_MARK,
+    Pin,
+    Skipped,
+    SpanPlan,
+    SpanRewriter,
+    with_line_comment,
+    without_stale_comment,
+)
 from gate.pin.textedit import Edit, insert_line_after, json_in_quotes, line_offsets
 
 INSIDE_STRING_KEYS = ("@", "url")
@@ -53,7 +61,20 @@ def yaml_scalar(value: str) -> str:
     """`value` as a YAML scalar that loads back as this string (an all-digit sha would load as an int)."""
     import yaml
 
-    return value if yaml.safe_load(value) == value else json.dumps(value)
+    try:
+        plain = yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else json.dumps(value)
+
+
+def _yaml_quoted_like(node, value: str) -> str:
+    """`value` for a new key beside `node`, in the quotes `node` is written with (plain when it is plain)."""
+    if node.style == "'" and "'" not in value and "\n" not in value:
+        return f"'{value}'"
+    if node.style in ('"', "'"):
+        return f'"{json_in_quotes(value)}"'
+    return yaml_scalar(value)
 
 
 def _yaml_mappings(text: str):
@@ -84,10 +105,10 @@ def _names(value: str, pin: Pin) -> bool:
 def _replace_yaml_scalar(text: str, node, new_value: str) -> Edit:
     if node.value == "" and node.start_mark.index == node.end_mark.index:
         return Edit(node.start_mark.index, node.end_mark.index, " " + yaml_scalar(new_value))  # `key:` with no value
+    if node.style == "'" and "\n" not in new_value:  # the file's quotes (a single-quoted scalar folds line breaks)
+        return Edit(node.start_mark.index, node.end_mark.index, "'" + new_value.replace("'", "''") + "'")
     if node.style in ('"', "'"):
         return Edit(node.start_mark.index, node.end_mark.index, f'"{json_in_quotes(new_value)}"')
-    if node.style == "'" and "\n" not in new_value:  # a single-quoted scalar folds line breaks
-        return Edit(node.start_mark.index, node.end_mark.index, "'" + new_value.replace("'", "''") + "'")
     return Edit(node.start_mark.index, node.end_mark.index, yaml_scalar(new_value))
 
 
@@ -112,7 +133,7 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
                 if not isinstance(sibling, yaml.ScalarNode):
                     return f"{ref.revision_key} is not a plain value here; set it by hand"
                 return _replace_yaml_scalar(text, sibling, pin.sha)
-            entry = f"{ref.revision_key}: {yaml_scalar(pin.sha)}"
+            entry = f"{ref.revision_key}: {_yaml_quoted_like(value_node, pin.sha)}"
             if mapping.flow_style:
                 edit = Edit(value_node.end_mark.index, value_node.end_mark.index, f", {entry}")
             else:
@@ -307,7 +328,19 @@ def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
         reason = f"the file could not be read as {fmt.upper()} ({type(exc).__name__}); pin it by hand"
         return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
 
+    if fmt != "json":  # JSON has no comments
+        plan = [_annotated(text, edit, pin) for pin, edit in zip(pins, plan, strict=True)]
     return SpanPlan.collect(list(zip(pins, plan, strict=True)))
+
+
+def _annotated(text: str, edit: Edit | str, pin: Pin) -> Edit | str:
+    """One up-to-date note per pinned line: on the line the edit changes, or on the line it adds (whose id line
+    then loses a stale `# not pinned` note)."""
+    if isinstance(edit, str):
+        return edit
+    if PIN_COMMENT_MARK in edit.replacement:
+        return without_stale_comment(text, edit)
+    return with_line_comment(text, edit, [pin])
 
 
 class ConfigRewriter(SpanRewriter):

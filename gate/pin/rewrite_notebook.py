@@ -215,7 +215,7 @@ def rewrite_notebook(text: str, pins: Sequence[Pin]) -> Rewrite:
     codes = {id(cell): "\n".join(cell.lines) for cell in cells}
     for cell in cells:
         if id(cell) in shell_pins:
-            plan = plan_shell("cell", codes[id(cell)], shell_pins[id(cell)])
+            plan = plan_shell("cell", codes[id(cell)], shell_pins[id(cell)], shell=True)
             codes[id(cell)] = apply_edits(codes[id(cell)], list(plan.edits))
             done.extend(original_of[p.reference] for p in plan.pinned)
             skipped.extend(Skipped(original_of[s.reference].reference, s.reason) for s in plan.skipped)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gate.discover.pinnability import STRING_NOT_AT_CALL, id_chosen_elsewhere, kwargs_may_set, pin_obstacle
 from gate.pin.inline import pin_inside
-from gate.pin.interface import PIN_COMMENT_MARK, Pin, Rewrite, Skipped, pin_comment
+from gate.pin.interface import Pin, Rewrite, Skipped, updated_comment
 
 INSIDE_STRING_KEYS = ("@", "url")
 # Compound statements whose header line can carry the trailing comment for a call written in that header.
@@ -190,13 +191,14 @@ class _Index:
         return [s for s in self.strings if s[1].start.line == line]
 
 
-def _quote_of(call) -> str:
+def _quote_of(call, file_quote: str) -> str:
+    """The quote of the call's own strings, else the one the file mostly uses: never a mix."""
     import libcst as cst
 
     for arg in call.args:
-        if isinstance(arg.value, cst.SimpleString):
-            return arg.value.quote[0] if arg.value.quote in ('"', "'") else '"'
-    return '"'
+        if isinstance(arg.value, cst.SimpleString) and arg.value.quote in ('"', "'"):
+            return arg.value.quote
+    return file_quote
 
 
 def _string_literal(value: str, quote: str) -> object:
@@ -274,7 +276,7 @@ def _keyword_obstacle(call, keyword: str, dict_key: str | None) -> str | None:
     existing = next((a for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
     if existing is None:
         if any(a.star == "**" for a in call.args):
-            return f"the call passes **kwargs, which may already set {keyword}; add the pin there by hand"
+            return kwargs_may_set(keyword)
         return None
     if dict_key is not None and not isinstance(existing.value, cst.Dict):
         return f"{keyword}= is not a literal dict; add {dict_key!r} to it by hand"
@@ -286,12 +288,13 @@ def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | 
     run time, so the call may load another repository or revision than the one resolved."""
     import libcst as cst
 
+    obstacle = pin_obstacle(ref)  # what discovery recorded: the answer the scan's fix text gives too
+    if obstacle is not None:
+        return obstacle
     wanted = (ref.id or "").lower()
     values = [index.static_value(arg.value) for arg in call.args if arg.star != "**"]
-    if not any(v is not None and v.lower() == wanted for v in values):
-        what = ref.expression or "a parameter, attribute or environment value"
-        return (f"the id at this call comes from {what}, which can differ at run time; "
-                "pin it where the id is chosen")
+    if not any(v is not None and v.lower() == wanted for v in values):  # a hand-built reference: checked here too
+        return id_chosen_elsewhere(ref)
     existing = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
     if existing is None and ref.revision is not None and dict_key is None \
             and any(index.static_value(a.value) == ref.revision for a in call.args if a.keyword is None and not a.star):
@@ -307,10 +310,10 @@ def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | 
     return None
 
 
-def _apply_keyword(call, keyword: str, dict_key: str | None, sha: str):
+def _apply_keyword(call, keyword: str, dict_key: str | None, sha: str, file_quote: str):
     import libcst as cst
 
-    quote = _quote_of(call)
+    quote = _quote_of(call, file_quote)
     value = _string_literal(sha, quote)
     args = list(call.args)
     for i, arg in enumerate(args):
@@ -327,30 +330,25 @@ def _apply_keyword(call, keyword: str, dict_key: str | None, sha: str):
     return call.with_changes(args=args)
 
 
-def _with_comment(owner, text: str):
+def _with_comment(owner, pins: Sequence[Pin]):
     import libcst as cst
 
-    comment = cst.Comment(f"# {text}")
-
     def commented(trailing):
-        existing = trailing.comment
+        # One comment: what someone wrote is kept (a noqa, a type-ignore marker, a note), appended after; an
+        # earlier run's note or a "not pinned" note is replaced (gate/pin/interface.py: updated_comment).
+        existing = trailing.comment.value if trailing.comment is not None else None
+        comment = cst.Comment(updated_comment(existing, pins))
         if existing is None:
             return trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
-        if PIN_COMMENT_MARK in existing.value:
-            return None  # an earlier run already said where this line's pins came from
-        # Never overwrite a comment someone wrote (it may be a linter's noqa or a type-ignore marker): append after it, so
-        # the branch the line followed is not lost when its name is replaced by the sha.
-        return trailing.with_changes(comment=cst.Comment(f"{existing.value}  # {text}"))
+        return trailing.with_changes(comment=comment)
 
     if isinstance(owner, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        trailing = commented(owner.trailing_whitespace)
-        return owner.with_changes(trailing_whitespace=trailing) if trailing else owner
+        return owner.with_changes(trailing_whitespace=commented(owner.trailing_whitespace))
     body = owner.body
     if isinstance(body, cst.IndentedBlock):
-        header = commented(body.header)
-        return owner.with_changes(body=body.with_changes(header=header)) if header else owner
+        return owner.with_changes(body=body.with_changes(header=commented(body.header)))
     if isinstance(body, cst.SimpleStatementSuite):
-        return owner.with_changes(body=_with_comment(body, text))
+        return owner.with_changes(body=_with_comment(body, pins))
     return owner
 
 
@@ -380,8 +378,7 @@ def _plan(index: _Index, pins: Sequence[Pin]) -> tuple[_Plan, list[Pin], list[Sk
                 done.append(pin)
                 continue
             if not edits:
-                skipped.append(Skipped(ref, "the id string is not written at this call (a constant, variable or "
-                                            "f-string); pin it where the string is written"))
+                skipped.append(Skipped(ref, STRING_NOT_AT_CALL))
                 continue
             for node, new_text, owner in edits:
                 plan.string_edits[node] = new_text
@@ -421,12 +418,15 @@ def rewrite_python(text: str, pins: Sequence[Pin]) -> Rewrite:
         reason = f"the file does not parse ({str(exc).splitlines()[0]}); pin it by hand"
         return Rewrite(text, (), tuple(Skipped(p.reference, reason) for p in pins))
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    plan, done, skipped = _plan(_Index(wrapper), pins)
+    index = _Index(wrapper)
+    plan, done, skipped = _plan(index, pins)
+    quotes = [node.quote for node, _, _ in index.strings if node.quote in ('"', "'")]
+    file_quote = "'" if quotes.count("'") > quotes.count('"') else '"'
 
     class Apply(cst.CSTTransformer):
         def leave_Call(self, original_node, updated_node):
             for keyword, dict_key, sha in plan.keyword_edits.get(original_node, ()):
-                updated_node = _apply_keyword(updated_node, keyword, dict_key, sha)
+                updated_node = _apply_keyword(updated_node, keyword, dict_key, sha, file_quote)
             return updated_node
 
         def leave_SimpleString(self, original_node, updated_node):
@@ -437,7 +437,7 @@ def rewrite_python(text: str, pins: Sequence[Pin]) -> Rewrite:
             updated_node = super().on_leave(original_node, updated_node)
             pins_here = plan.comments.get(original_node)
             if pins_here:
-                return _with_comment(updated_node, pin_comment(pins_here))
+                return _with_comment(updated_node, pins_here)
             return updated_node
 
     new_text = module.visit(Apply()).code if done else text

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from gate.discover.shell_finder import LAYER_SEPARATOR
 from gate.pin.inline import pin_inside, url_revision_spans
-from gate.pin.interface import Pin, SpanPlan, SpanRewriter
+from gate.pin.interface import Pin, SpanPlan, SpanRewriter, with_line_comment
 from gate.pin.textedit import Edit, json_in_quotes, line_offsets, shell_in_quotes, shell_word, url_segment
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an environment variable such as TGI's REVISION
@@ -194,9 +194,36 @@ def _plain_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) -
     return f"{ref.api} cannot take the commit on its command line; pin it by hand ({key} {pin.sha})"
 
 
-def plan_shell(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
+_COMMENTED_SUFFIXES = (".sh", ".bash", ".zsh", ".yml", ".yaml")
+"""Files where a `# …` at the end of a command line is a comment (shell, or YAML around a workflow's `run:`).
+Elsewhere it is not (a Makefile variable keeps the spaces before it, a Dockerfile `ENV` or exec form, Markdown):
+there the sha goes in without a note."""
+
+
+def _takes_a_comment(path: str, text: str, edit: Edit) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    line_start = text.rfind("\n", 0, edit.start) + 1
+    line_end = text.find("\n", edit.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end].rstrip()
+    if line.endswith("\\"):
+        return False  # the command goes on: a comment would end it
+    if name.lower().startswith("dockerfile") or name.lower().endswith(".dockerfile"):
+        return re.match(r"\s*RUN\s+(?!\[)", line, re.IGNORECASE) is not None  # RUN's shell form only
+    return path.lower().endswith(_COMMENTED_SUFFIXES)
+
+
+def _annotated(path: str, text: str, edit: Edit | str, pin: Pin, shell: bool) -> Edit | str:
+    """One up-to-date note naming the branch or tag followed, where the file can carry it."""
+    if isinstance(edit, str) or not _takes_a_comment("x.sh" if shell else path, text, edit):
+        return edit
+    return with_line_comment(text, edit, [pin])
+
+
+def plan_shell(path: str, text: str, pins: Sequence[Pin], *, shell: bool = False) -> SpanPlan:
+    """`shell`: `text` is shell whatever `path` says (a notebook's `!` lines and `%%bash` cells)."""
     offsets = line_offsets(text)
-    return SpanPlan.collect([(pin, _edit_for(text, offsets, pin)) for pin in pins])
+    return SpanPlan.collect([(pin, _annotated(path, text, _edit_for(text, offsets, pin), pin, shell))
+                             for pin in pins])
 
 
 class ShellRewriter(SpanRewriter):

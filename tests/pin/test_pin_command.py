@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from gate.cli import main
+from gate.policy.fixes import PIN_HINT
 
 TODAY = "2026-11-29"
 TRAIN_PY = textwrap.dedent("""\
@@ -60,6 +61,10 @@ def repo(tmp_path):
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     return tmp_path
+
+
+def note(followed: str) -> str:
+    return f"# pinned from {followed} on {TODAY} by model-gate pin"
 
 
 def pin(capsys, repo: Path, hub, *args: str) -> tuple[int, str, str]:
@@ -112,9 +117,9 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
     assert json.loads((repo / "cfg.json").read_text())["model_revision"] == main_sha
     assert (repo / "run.sh").read_text() == textwrap.dedent(f"""\
         #!/bin/sh
-        huggingface-cli download org/m --revision {main_sha} --local-dir ./m
-        vllm serve org/m --revision {main_sha}
-        wget https://huggingface.co/org/m/resolve/{main_sha}/model.safetensors
+        huggingface-cli download org/m --revision {main_sha} --local-dir ./m  {note("default branch")}
+        vllm serve org/m --revision {main_sha}  {note("main")}
+        wget https://huggingface.co/org/m/resolve/{main_sha}/model.safetensors  {note("main")}
         """)
 
     code, out, err = pin(capsys, repo, hub_repos)
@@ -302,9 +307,10 @@ def test_write_pins_revision_keywords_toml_dockerfile_and_workflow_end_to_end(ca
                     "lr = 0.1\n")
     assert (tmp_path / "Dockerfile").read_text() == (
         f'FROM python:3.11\nRUN ["huggingface-cli", "download", "org/m", "--revision", "{main_sha}"]\n'
-        f"RUN hf download org/tok --revision {tok_sha}\n")
+        f"RUN hf download org/tok --revision {tok_sha}  # pinned from default branch on {TODAY} by model-gate pin\n")
     workflow = (tmp_path / ".github/workflows/ci.yml").read_text()
-    assert workflow == files[".github/workflows/ci.yml"].replace("--revision main", f"--revision {main_sha}")
+    assert workflow == files[".github/workflows/ci.yml"].replace(
+        "--revision main --local-dir m", f"--revision {main_sha} --local-dir m  # pinned from main on {TODAY} by model-gate pin")
     assert yaml.safe_load(workflow)["jobs"]["fetch"]["steps"][0]["run"].startswith("huggingface-cli download")
 
     code, out, err = pin(capsys, tmp_path, hub_repos)
@@ -386,3 +392,77 @@ def test_a_hub_answer_that_is_not_a_commit_sha_is_never_written(capsys, repo, hu
     assert (repo / "run.sh").read_text() == RUN_SH  # only org/m there: nothing written
     assert all("curl" not in (repo / name).read_text() for name in ("train.py", "config.yaml", "cfg.json"))
     assert "not a 40-character lowercase hex commit sha" in err
+
+
+# The scan's fix and `model-gate pin` give one answer to "can pin act here" (issue 16 §3): one function decides
+# both (gate/discover/pinnability.py), from what discovery recorded about the call.
+AGREE_PY = textwrap.dedent("""\
+    import argparse
+
+    from datasets import load_dataset
+    from transformers import AutoModel
+
+    MODEL = "org/m"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", default="org/d")
+    args = parser.parse_args()
+    ds = load_dataset(args.dataset)
+    model = AutoModel.from_pretrained(MODEL)
+    tok = AutoModel.from_pretrained("org/m")
+    """)
+CHOSEN_ELSEWHERE = ("the id at this call comes from a parameter, attribute or environment value, which can differ "
+                    "at run time; pin it where the id is chosen")
+
+
+def _fixes(report: dict) -> dict[int, str]:
+    return {f["line"]: f["remediation"] for f in report["findings"] if f["rule"] == "unpinned-revision"}
+
+
+def test_scan_offers_pin_exactly_where_pin_acts(capsys, tmp_path, hub_repos):
+    (tmp_path / "app.py").write_text(AGREE_PY)
+    fixes = _fixes(scan_json(capsys, tmp_path))
+    assert sorted(fixes) == [10, 11, 12]
+    # argparse default: the id is chosen on line 8, not at the call; the scan must not promise pin there
+    assert fixes[10] == f'add revision="<40-hex sha>" to the call; `model-gate pin` cannot do it here: {CHOSEN_ELSEWHERE}'
+    # a same-file module constant and a literal: pin acts, and the scan says so
+    assert fixes[11] == f'add revision="<40-hex sha>" to the call. {PIN_HINT}'
+    assert fixes[12] == f'add revision="<40-hex sha>" to the call. {PIN_HINT}'
+
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 0, err
+    sha = hub_repos.repo("org/m").head()
+    text = (tmp_path / "app.py").read_text()
+    assert "ds = load_dataset(args.dataset)\n" in text  # refused, with the scan's reason
+    assert f"  app.py:10: dataset org/d: {CHOSEN_ELSEWHERE}\n" in err
+    comment = f"  # pinned from default branch on {TODAY} by model-gate pin\n"
+    assert f'model = AutoModel.from_pretrained(MODEL, revision="{sha}"){comment}' in text
+    assert f'tok = AutoModel.from_pretrained("org/m", revision="{sha}"){comment}' in text
+
+
+def test_a_parameter_id_is_refused_by_both(capsys, tmp_path, hub_repos):
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from transformers import AutoModel
+
+
+        def load(name="org/m"):
+            return AutoModel.from_pretrained(name)
+        """))
+    fixes = _fixes(scan_json(capsys, tmp_path))
+    assert list(fixes) == [5] and "`model-gate pin` cannot do it here" in fixes[5] and PIN_HINT not in fixes[5]
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 0 and "app.py:5: model org/m: the id at this call comes from" in err
+
+
+def test_a_call_passing_kwargs_is_refused_by_both(capsys, tmp_path, hub_repos):
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from transformers import AutoModel
+
+
+        def load(**opts):
+            return AutoModel.from_pretrained("org/m", **opts)
+        """))
+    reason = "the call passes **kwargs, which may already set revision; add the pin there by hand"
+    fixes = _fixes(scan_json(capsys, tmp_path))
+    assert fixes == {5: f'add revision="<40-hex sha>" to the call; `model-gate pin` cannot do it here: {reason}'}
+    code, _, err = pin(capsys, tmp_path, hub_repos, "--write")
+    assert code == 0 and f"app.py:5: model org/m: {reason}\n" in err

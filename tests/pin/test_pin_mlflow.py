@@ -32,6 +32,10 @@ def mlflow_ref(revision, *, line=1, syntax="python", model="churn", key="uri", *
     ("c.json", '{"uri": "models:/churn"}\n', mlflow_ref(None, syntax="config"), '{"uri": "models:/churn/2"}\n'),
     ("s.sh", "mlflow models serve -m models:/churn/Staging/model --port 1\n", mlflow_ref("Staging", syntax="shell"),
      "mlflow models serve -m models:/churn/2/model --port 1  # pinned from Staging on 2026-12-07 by model-gate pin\n"),
+    # one up-to-date note (issue 16 §3): a stale note replaced, someone's note kept before it
+    ("a.py", 'm = load_model("models:/churn@champion")  # noqa: E501  # not pinned: follows champion\n',
+     mlflow_ref("@champion"),
+     'm = load_model("models:/churn/2")  # noqa: E501  # pinned from @champion on 2026-12-07 by model-gate pin\n'),
 ])
 def test_uri_rewrites(path, text, reference, expected):
     result = rewrite_file(path, text, [Pin(reference, "2", reference.revision or "latest", DAY)])

@@ -10,7 +10,7 @@ import tomllib
 import yaml
 
 from gate.pin.rewrite import rewrite_file
-from tests.pin.helpers import SHA, pin, ref
+from tests.pin.helpers import SHA, comment, pin, ref
 
 HOSTILE = "x; echo injected $(echo sub)`echo bt`|cat #'\"\\\nevil: 1"
 
@@ -62,4 +62,4 @@ def test_yaml_json_toml_values_load_back_as_the_exact_string():
 
 def test_a_real_sha_is_written_exactly_as_before():
     result = rewrite_file("run.sh", "hf download org/m\n", [pin(_sh(1), SHA)])
-    assert result.text == f"hf download org/m --revision {SHA}\n"
+    assert result.text == f"hf download org/m --revision {SHA}  {comment()}\n"

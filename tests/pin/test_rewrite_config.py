@@ -50,11 +50,11 @@ def test_yaml_every_form_comments_kept_and_loads():
           - path: org/d  # data
             revision: {SHA}  {comment()}
             split: train
-          - {{path: org/e, revision: {SHA}}}
+          - {{path: org/e, revision: {SHA}}}  {comment("main")}
         eval:
           model: "org/x"
-          model_revision: "{SHA}"  # old pin
-          weights: https://huggingface.co/org/u/resolve/{SHA}/model.bin
+          model_revision: "{SHA}"  # old pin  {comment("v1")}
+          weights: https://huggingface.co/org/u/resolve/{SHA}/model.bin  {comment("main")}
         """)
     data = yaml.safe_load(result.text)
     assert data["model_revision"] == SHA and data["datasets"][1]["revision"] == SHA
@@ -69,7 +69,7 @@ def test_yaml_all_digit_sha_is_quoted_so_it_stays_a_string():
 
 def test_yaml_empty_revision_value_is_filled():
     result = rewrite_file("c.yaml", "model: org/m\nmodel_revision:\n", [pin(cfg(1, path="c.yaml"))])
-    assert result.text == f"model: org/m\nmodel_revision: {SHA}\n"
+    assert result.text == f"model: org/m\nmodel_revision: {SHA}  {comment()}\n"
 
 
 def test_yaml_two_ids_in_one_mapping_never_get_two_revision_keys():
@@ -155,10 +155,10 @@ def test_toml_insert_replace_and_inline_table():
         [tool.x]
         name = "a"
         model_id = 'org/x'
-        model_revision = "{SHA}"
+        model_revision = "{SHA}"  {comment("main")}
 
         [data]
-        ds = {{path = "org/d", revision = "{SHA}", n = 1}}
+        ds = {{path = "org/d", revision = "{SHA}", n = 1}}  {comment()}
         """)
     data = tomllib.loads(result.text)
     assert data["tool"]["x"]["model_revision"] == SHA and data["data"]["ds"]["revision"] == SHA
@@ -219,3 +219,24 @@ def test_nested_revision_key_in_json_is_left_to_a_person():
     text = '{"dataset_path": "org/m"}'
     result = rewrite_file("t.json", text, [pin(cfg(1, path="t.json", key="dataset_kwargs.revision"))])
     assert result.text == text and "nested key" in result.skipped[0].reason
+
+
+# One up-to-date comment naming what was followed, in the file's own quotes (issue 16 §3).
+
+
+@pytest.mark.parametrize(("path", "text", "revision", "expected"), [
+    pytest.param("c.yaml", "model_name_or_path: org/m\nmodel_revision: it-SFT\n", "it-SFT",
+                 f"model_name_or_path: org/m\nmodel_revision: {SHA}  {comment('it-SFT')}\n", id="yaml-branch-named"),
+    pytest.param("c.yaml", "model: 'org/m'\nmodel_revision: 'main'  # not pinned: follows main\n", "main",
+                 f"model: 'org/m'\nmodel_revision: '{SHA}'  {comment('main')}\n", id="yaml-stale-note-quotes-kept"),
+    pytest.param("c.yaml", 'model: "org/m"  # the base  # not pinned yet\nlr: 1\n', None,
+                 f'model: "org/m"  # the base\nmodel_revision: "{SHA}"  {comment()}\nlr: 1\n',
+                 id="yaml-added-key-ids-quotes-id-line-stale-note-dropped"),
+    pytest.param("c.yaml", "model: org/m\nmodel_revision: v2  # pinned from v1 on 2026-01-02 by model-gate pin\n", "v2",
+                 f"model: org/m\nmodel_revision: {SHA}  {comment('v2')}\n", id="yaml-earlier-run-note-replaced"),
+    pytest.param("p.toml", "model = 'org/m'\nmodel_revision = 'it-SFT'  # not pinned\n", "it-SFT",
+                 f"model = 'org/m'\nmodel_revision = '{SHA}'  {comment('it-SFT')}\n", id="toml-branch-named-quotes-kept"),
+])
+def test_one_up_to_date_note_in_the_files_quotes(path, text, revision, expected):
+    result = rewrite_file(path, text, [pin(cfg(1, path=path, revision=revision))])
+    assert result.text == expected

@@ -44,12 +44,12 @@ def test_code_cells_are_pinned_and_everything_else_is_untouched(tmp_path):
         assert {k: v for k, v in old_cell.items() if k != "source"} == {k: v for k, v in new_cell.items() if k != "source"}
     assert new["cells"][0] == old["cells"][0] and new["cells"][1] == old["cells"][1]
     assert new["cells"][2]["source"] == [
-        f"!hf download org/m --revision {SHA} --local-dir m\n",
+        f"!hf download org/m --revision {SHA} --local-dir m  {comment()}\n",
         f'model = AutoModel.from_pretrained(MODEL, revision="{SHA}")  {comment()}\n',
         "tok = AutoModel.from_pretrained(\n", '    "org/t",\n', f'    revision="{SHA}",\n', f")  {comment()}\n",
         "%time x = 1",
     ]
-    assert new["cells"][3]["source"][1] == f"huggingface-cli download org/d --revision {SHA} --repo-type dataset\n"
+    assert new["cells"][3]["source"][1] == f"huggingface-cli download org/d --revision {SHA} --repo-type dataset  {comment()}\n"
     assert new["cells"][4]["source"] == f'm2 = AutoModel.from_pretrained("org/m", revision="{SHA}")  {comment()}'
     # Unchanged lines keep their exact bytes (here: the non-ASCII markdown and constant).
     assert '"MODEL = \\"org/m\\"  # ü"' in after
@@ -108,3 +108,20 @@ def test_python_cells_of_script_magics_and_cells_with_continued_shell_lines_are_
     cells = json.loads(result.text)["cells"]
     assert cells[0]["source"][2] == f"AutoModel.from_pretrained('org/a', revision='{SHA}')  {comment()}\n"
     assert cells[1]["source"][:3] == ["!hf download org/x \\\n", "    --quiet\n", "pip install -q peft\n"]
+
+
+def test_stale_notes_in_code_and_shell_lines_become_one_up_to_date_note():
+    """Issue 16 §3: `# not pinned: follows main` is replaced, not followed by a contradicting note."""
+    from gate.discover.interface import SourceFile
+    from gate.discover.notebook_finder import NotebookFinder
+
+    text = _one_notebook(
+        ["from transformers import AutoModel\n",
+         "m = AutoModel.from_pretrained('org/a', revision='main')  # not pinned: follows main\n",
+         "!hf download org/x --revision it-SFT  # unpinned for now"])
+    found = NotebookFinder().scan(SourceFile("nb.ipynb", "/nonexistent/nb.ipynb"), text, None).references
+    result = rewrite_file("nb.ipynb", text, [pin(r) for r in found if r.id in ("org/a", "org/x")])
+    assert result.skipped == () and len(result.pinned) == 2
+    assert json.loads(result.text)["cells"][0]["source"][1:] == [
+        f"m = AutoModel.from_pretrained('org/a', revision='{SHA}')  {comment('main')}\n",
+        f"!hf download org/x --revision {SHA}  {comment('it-SFT')}"]

@@ -235,3 +235,31 @@ def test_two_hf_paths_of_one_dataset_in_one_call_are_both_pinned_once():
     result = rewrite(source, *refs)
     assert result.skipped == () and len(result.pinned) == 2
     assert result.text.count(f"org/d@{SHA}/") == 2
+
+
+# One up-to-date comment, the file's own quotes (issue 16 §3).
+
+
+def test_a_not_pinned_note_is_replaced_not_contradicted():
+    source = 'm = AutoModel.from_pretrained("org/m", revision="main")  # not pinned: follows main\n'
+    result = rewrite(source, ref(1, 5, revision="main"))
+    assert result.text == f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  {comment("main")}\n'
+
+
+def test_an_earlier_runs_note_is_replaced_and_a_noqa_kept():
+    source = ('m = AutoModel.from_pretrained("org/m", revision="v2")  # noqa: E501  '
+              '# pinned from v1 on 2026-01-02 by model-gate pin\n')
+    result = rewrite(source, ref(1, 5, revision="v2"))
+    assert result.text == f'm = AutoModel.from_pretrained("org/m", revision="{SHA}")  # noqa: E501  {comment("v2")}\n'
+
+
+def test_a_note_with_a_hash_inside_is_kept_whole():
+    source = "m = AutoModel.from_pretrained('org/m')  # see issue #12\n"
+    result = rewrite(source, ref(1, 5))
+    assert result.text == f"m = AutoModel.from_pretrained('org/m', revision='{SHA}')  # see issue #12  {comment()}\n"
+
+
+def test_the_revision_takes_the_files_quotes_when_the_call_has_no_string():
+    source = "MODEL = 'org/m'\nm = AutoModel.from_pretrained(MODEL)\n"
+    result = rewrite(source, ref(2, 5))
+    assert result.text == f"MODEL = 'org/m'\nm = AutoModel.from_pretrained(MODEL, revision='{SHA}')  {comment()}\n"

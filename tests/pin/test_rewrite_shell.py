@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gate.pin.rewrite import rewrite_file
-from tests.pin.helpers import SHA, pin, ref
+from tests.pin.helpers import SHA, comment, pin, ref
 
 
 def sh(line, column=1, *, id_="org/m", key="--revision", revision=None, api="shell:hf download", path="run.sh",
@@ -15,25 +15,27 @@ def sh(line, column=1, *, id_="org/m", key="--revision", revision=None, api="she
 def test_revision_flag_is_added_after_the_id():
     text = "#!/bin/sh\nhuggingface-cli download org/m --local-dir ./m\n"
     result = rewrite_file("run.sh", text, [pin(sh(2))])
-    assert result.text == f"#!/bin/sh\nhuggingface-cli download org/m --revision {SHA} --local-dir ./m\n"
+    assert result.text == f"#!/bin/sh\nhuggingface-cli download org/m --revision {SHA} --local-dir ./m  {comment()}\n"
 
 
 def test_existing_revision_flag_is_replaced_in_either_spelling():
     text = "vllm serve org/m --revision main\nhf download org/d --repo-type dataset --revision=v1\n"
     result = rewrite_file("run.sh", text, [pin(sh(1, revision="main", api="shell:vllm serve")),
                                            pin(sh(2, id_="org/d", revision="v1", kind="dataset"))])
-    assert result.text == f"vllm serve org/m --revision {SHA}\nhf download org/d --repo-type dataset --revision={SHA}\n"
+    assert result.text == (f"vllm serve org/m --revision {SHA}  {comment('main')}\n"
+                           f"hf download org/d --repo-type dataset --revision={SHA}  {comment('v1')}\n")
 
 
 def test_continued_command_finds_the_flag_on_a_later_line():
     text = "text-generation-launcher \\\n  --model-id org/m \\\n  --revision main\necho done --revision x\n"
     result = rewrite_file("run.sh", text, [pin(sh(1, revision="main", api="shell:tgi"))])
-    assert result.text == f"text-generation-launcher \\\n  --model-id org/m \\\n  --revision {SHA}\necho done --revision x\n"
+    assert result.text == (f"text-generation-launcher \\\n  --model-id org/m \\\n  --revision {SHA}  {comment('main')}\n"
+                           "echo done --revision x\n")
 
 
 def test_quoted_id_keeps_its_quotes():
     result = rewrite_file("run.sh", 'hf download "org/m"\n', [pin(sh(1))])
-    assert result.text == f'hf download "org/m" --revision {SHA}\n'
+    assert result.text == f'hf download "org/m" --revision {SHA}  {comment()}\n'
 
 
 def test_dockerfile_exec_form_gets_json_items():
@@ -46,7 +48,8 @@ def test_url_resolve_main_becomes_the_sha():
     text = "wget https://huggingface.co/datasets/org/d/resolve/main/train.csv -O t.csv\n"
     result = rewrite_file("get.sh", text, [pin(sh(1, 6, id_="org/d", key="url", revision="main", kind="dataset",
                                                   source="url", api="shell:wget"))])
-    assert result.text == f"wget https://huggingface.co/datasets/org/d/resolve/{SHA}/train.csv -O t.csv\n"
+    assert result.text == (f"wget https://huggingface.co/datasets/org/d/resolve/{SHA}/train.csv -O t.csv"
+                           f"  {comment('main')}\n")
 
 
 def test_url_anywhere_only_the_reference_at_its_column_changes():
@@ -60,7 +63,7 @@ def test_url_anywhere_only_the_reference_at_its_column_changes():
 def test_environment_variable_revision_is_replaced_or_explained():
     replaced = rewrite_file("run.sh", "MODEL_ID=org/m REVISION=main text-generation-launcher\n",
                             [pin(sh(1, key="REVISION", revision="main", api="shell:tgi"))])
-    assert replaced.text == f"MODEL_ID=org/m REVISION={SHA} text-generation-launcher\n"
+    assert replaced.text == f"MODEL_ID=org/m REVISION={SHA} text-generation-launcher  {comment('main')}\n"
     missing = rewrite_file("run.sh", "MODEL_ID=org/m text-generation-launcher\n",
                            [pin(sh(1, key="REVISION", api="shell:tgi"))])
     assert missing.pinned == () and f"set REVISION={SHA}" in missing.skipped[0].reason
@@ -78,7 +81,7 @@ def test_workflow_run_step_in_yaml_stays_valid_yaml():
 
     text = "jobs:\n  get:\n    steps:\n      - run: huggingface-cli download org/m  # fetch\n"
     result = rewrite_file(".github/workflows/ci.yml", text, [pin(sh(4, 14, path=".github/workflows/ci.yml"))])
-    assert result.text.endswith(f"run: huggingface-cli download org/m --revision {SHA}  # fetch\n")
+    assert result.text.endswith(f"run: huggingface-cli download org/m --revision {SHA}  # fetch  {comment()}\n")
     yaml.safe_load(result.text)
 
 
@@ -102,7 +105,8 @@ def test_id_from_a_variable_is_listed():
 def test_flag_of_another_command_on_the_same_line_is_not_touched():
     text = "hf download org/a --revision main && hf download org/m --local-dir m\n"
     result = rewrite_file("run.sh", text, [pin(sh(1, 39))])
-    assert result.text == f"hf download org/a --revision main && hf download org/m --revision {SHA} --local-dir m\n"
+    assert result.text == (f"hf download org/a --revision main && hf download org/m --revision {SHA} --local-dir m"
+                           f"  {comment()}\n")
 
 
 def test_a_reference_inside_another_layer_is_pinned_only_when_plainly_quoted():
@@ -111,7 +115,8 @@ def test_a_reference_inside_another_layer_is_pinned_only_when_plainly_quoted():
     plain = 'bash -c "hf download org/m"\neval \'vllm serve org/m --revision main\'\n'
     result = rewrite_file("run.sh", plain, [pin(sh(1, api="bash -c > shell:hf download")),
                                             pin(sh(2, api="eval > shell:vllm serve", revision="main"))])
-    assert result.text == f'bash -c "hf download org/m --revision {SHA}"\neval \'vllm serve org/m --revision {SHA}\'\n'
+    assert result.text == (f'bash -c "hf download org/m --revision {SHA}"  {comment()}\n'
+                           f"eval 'vllm serve org/m --revision {SHA}'  {comment('main')}\n")
     unsafe = ('bash -c "hf download \\"org/m\\""\n'
               "bash -c 'hf download '\\''org/m'\\'''\n"
               "eval hf download org/m\n"
@@ -133,6 +138,30 @@ def test_lm_eval_model_args_revision_is_a_key_of_the_value():
     result = rewrite_file("eval.sh", text, [pin(sh(1, key=key, api="shell:--model_args")),
                                             pin(sh(2, key=key, revision="v1", api="shell:--model_args")),
                                             pin(sh(3, key=key, revision="main", api="shell:--model_args"))])
-    assert result.text == (f"lm_eval --model hf --model_args pretrained=org/m,revision={SHA},dtype=auto --tasks x\n"
-                           f"lm_eval --model hf --model_args \"pretrained=org/m,revision={SHA}\"\n"
-                           f"lm_eval --model hf --model_args revision={SHA},pretrained=org/m\n")
+    assert result.text == (f"lm_eval --model hf --model_args pretrained=org/m,revision={SHA},dtype=auto --tasks x  {comment()}\n"
+                           f"lm_eval --model hf --model_args \"pretrained=org/m,revision={SHA}\"  {comment('v1')}\n"
+                           f"lm_eval --model hf --model_args revision={SHA},pretrained=org/m  {comment('main')}\n")
+
+
+# One up-to-date note naming the branch followed, where the file can carry a comment (issue 16 §3).
+
+
+def test_a_stale_note_is_replaced_and_an_earlier_runs_note_is_not_doubled():
+    text = ("vllm serve org/m --revision main  # not pinned: follows main\n"
+            "hf download org/d --revision v2  # pinned from v1 on 2026-01-02 by model-gate pin\n")
+    result = rewrite_file("run.sh", text, [pin(sh(1, revision="main", api="shell:vllm serve")),
+                                           pin(sh(2, id_="org/d", revision="v2", kind="dataset"))])
+    assert result.text == (f"vllm serve org/m --revision {SHA}  {comment('main')}\n"
+                           f"hf download org/d --revision {SHA}  {comment('v2')}\n")
+
+
+def test_no_note_where_a_hash_would_not_be_a_comment():
+    docker_env = "FROM x\nENV REVISION=main\n"
+    continued = "vllm serve org/m --revision main \\\n  --port 8000\n"
+    assert rewrite_file("notes.md", "see https://huggingface.co/org/m/resolve/main/x.bin\n",
+                        [pin(sh(1, 5, key="url", revision="main", syntax="url", source="url", api="url",
+                                path="notes.md"))]).text == f"see https://huggingface.co/org/m/resolve/{SHA}/x.bin\n"
+    assert rewrite_file("Dockerfile", docker_env, [pin(sh(2, key="REVISION", revision="main", api="shell:tgi",
+                                                          path="Dockerfile"))]).text == f"FROM x\nENV REVISION={SHA}\n"
+    assert rewrite_file("run.sh", continued, [pin(sh(1, revision="main", api="shell:vllm serve"))]).text == \
+        f"vllm serve org/m --revision {SHA} \\\n  --port 8000\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from gate.discover.interface import CODE_REVISION_KEYS
+from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
 from gate.policy.rules import Rule, names_remote_repo
 
@@ -72,10 +73,12 @@ def check(context, index, reference):
     elif allowed:
         fix = f"{pin_instruction(reference, allowed[0])} (the revision the policy allows)"
     else:
-        # `model-gate pin` resolves through the Hub, so it only offers itself for Hub ids and Hub URLs.
-        can_pin = reference.source in ("huggingface", "url") and reference.revision_key and \
-            reference.kind in ("model", "dataset")  # a metric is a Space: pin its commit by hand
-        fix = f"{pin_instruction(reference)}. {PIN_HINT}" if can_pin else pin_instruction(reference)
+        fix = pin_instruction(reference)
+        # `model-gate pin` resolves through the Hub, so it only offers itself for Hub ids and Hub URLs, and only
+        # where `pin` itself would act (the same function decides both). A metric is a Space: pinned by hand.
+        obstacle = pin_obstacle(reference)
+        if reference.source in HUB_SOURCES and reference.revision_key and reference.kind in ("model", "dataset"):
+            fix = f"{fix}. {PIN_HINT}" if obstacle is None else f"{fix}; `model-gate pin` cannot do it here: {obstacle}"
     yield RULE.finding(
         message=f"{describe(reference)} is not pinned to a {'version' if reference.source == 'mlflow' else 'commit'}: {_what_is_wrong(reference.revision, reference.revision_key, reference.source)}",
         remediation=fix,
