@@ -37,7 +37,13 @@ from dataclasses import dataclass, field
 from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
 from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
-from gate.discover.catalog.context import API_MODEL_NAME, context_kind, is_publish_name, negative_evidence
+from gate.discover.catalog.context import (
+    API_MODEL_NAME,
+    HUB_ORGS_NAMED_LIKE_PROVIDERS,
+    context_kind,
+    is_publish_name,
+    negative_evidence,
+)
 from gate.discover.hubids import (
     JOINED_BARE_PART,
     is_local_path,
@@ -832,7 +838,7 @@ def _not_a_hub_id(value: str, *, context_only: bool = False) -> str | None:
     """The context vocabulary's negative evidence, minus the verdicts a catalog key overrules (a legacy id, a
     Hub organisation that shares its name with an API provider: `openai/gsm8k`, `openai/whisper-large-v3`)."""
     reason = negative_evidence(value)
-    if reason == "a hosted API model name" and value.split("/", 1)[0] in catalog.HUB_ORGS_NAMED_LIKE_PROVIDERS:
+    if reason == "a hosted API model name" and value.split("/", 1)[0] in HUB_ORGS_NAMED_LIKE_PROVIDERS:
         reason = None if API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is None else reason
     if not context_only and reason in ("not org/name", "empty", "a path", "a URL of another scheme"):
         return None  # the catalog row's own checks decide these

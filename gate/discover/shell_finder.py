@@ -366,6 +366,19 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
                 out.append(raw[index:])
                 return "".join(out), False
             body = raw[index + 2:end]
+            subscript = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]", body)
+            if subscript is not None:
+                element = array_element("${" + body + "}", env)
+                array = env.get(subscript.group(1))
+                if element is not None and element.alternatives is None and element.resolved:
+                    out.append(element.text)  # `${NAMES[0]}`
+                elif array is not None and array.resolved and array.alternatives is None:
+                    out.append(array.text)  # one element at a time: the command runs once per element
+                else:
+                    out.append(raw[index:end + 1])
+                    resolved = False
+                index = end + 1
+                continue
             value, known = _parameter(body, env)
             partial = env.get(body)
             if known:
@@ -519,6 +532,8 @@ def commands_of(logical: _Logical, env: dict[str, Word],
       command's `env`), and words of that command are expanded without it;
     - `( ... )` and the commands of a pipeline run in a subshell: what they assign does not leak out;
     - `read NAME`, `for NAME in ...` make NAME unknown (or each of the loop's literals)."""
+    if _array_assignment(logical, env):
+        return
     # The scopes saved by the `(` this line is inside; shared across a script's lines when the caller passes a list.
     open_here = subshells is None
     subshells = [] if subshells is None else subshells
@@ -553,6 +568,11 @@ def commands_of(logical: _Logical, env: dict[str, Word],
         if not command.words:
             assignment = _ASSIGNMENT.match(token)
             if assignment:
+                element = array_element(assignment.group(2), env)
+                if element is not None:  # `name=${NAMES[$i]}`: each element the array holds
+                    command.env[assignment.group(1)] = replace(element, raw=assignment.group(2), line=line,
+                                                               column=column)
+                    continue
                 value_text, value_resolved = expand(assignment.group(2), env)
                 command.env[assignment.group(1)] = Word(value_text, assignment.group(2), line, column,
                                                         value_resolved)
@@ -610,16 +630,72 @@ def _finish(command: Command, env: dict[str, Word], *, commit: bool) -> Iterator
             env["MAPFILE"] = Word("", "", words[0].line, words[0].column, False)
     elif first in ("for", "select") and len(words) >= 2:
         _loop_variable(words, env)
-    used = [name for name in _variables_in(words) if env.get(name) is not None and env[name].alternatives]
+    used = [name for name in _variables_in(words) if env.get(name) is not None and env[name].alternatives
+            and not _only_literal_subscripts(name, words)]
     if used:
-        name = used[0]
-        loop = env[name]
-        for value in loop.alternatives or ():
+        import itertools
+
+        # Two loop variables or arrays indexed together (`${names[$i]}`, `${assistants[$i]}`): every value of each
+        # is read, in each combination (bounded), so no value is reported alone as if it were the only one.
+        combinations = itertools.islice(itertools.product(*(env[name].alternatives or () for name in used)),
+                                        _MOST_ALTERNATIVES)
+        for values in combinations:
             scoped = dict(env)
-            scoped[name] = Word(value, loop.raw, loop.line, loop.column, True)
+            for name, value in zip(used, values, strict=True):
+                loop = env[name]
+                scoped[name] = Word(value, loop.raw, loop.line, loop.column, True)
             yield Command([_reexpand(word, scoped) for word in words], command.env, command.stdin_arguments)
         return
     yield command
+
+
+_ARRAY = re.compile(r"\s*(?:(?:declare|typeset|local|readonly)\s+(?:-[aA]+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=\((.*)\)\s*;?\s*",
+                    re.DOTALL)
+_SUBSCRIPT = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]\}$")
+
+
+def _array_assignment(logical: _Logical, env: dict[str, Word]) -> bool:
+    """`NAMES=(org/a "org/b")` (bash arrays): NAMES takes each element as a loop variable does, so a command using
+    `${NAMES[@]}`, `${NAMES[$i]}` or a variable assigned from them runs once per element. An element that is not a
+    literal makes the array unknown (its uses are dynamic references), never one of its values."""
+    match = _ARRAY.fullmatch(logical.text)
+    if match is None:
+        return False
+    name = match.group(1)
+    line, column = logical.where(match.start(1))
+    try:
+        parts = shlex.split(match.group(2), comments=True)
+    except ValueError:
+        parts = None
+    raw_parts = match.group(2).split()
+    if (not parts or len(parts) > _MOST_ALTERNATIVES or any("$" in part or "`" in part for part in raw_parts)
+            or any(re.search(r"[*?\[]", part) for part in parts)):
+        env[name] = Word("", match.group(0), line, column, False)
+        return True
+    env[name] = Word(parts[0], match.group(2), line, column, True, tuple(dict.fromkeys(parts)))
+    return True
+
+
+def array_element(raw: str, env: dict[str, Word]) -> Word | None:
+    """The value `${NAMES[i]}` / `${NAMES[@]}` (quoted or not) stands for when NAMES is a known array: its
+    element for a literal index, else every element (as a loop variable)."""
+    match = _SUBSCRIPT.match(raw.strip().strip('"'))
+    array = env.get(match.group(1)) if match else None
+    if array is None or not array.alternatives:
+        return None
+    index = match.group(2)
+    if index.isdigit():
+        values = array.alternatives
+        return Word(values[int(index)], raw, array.line, array.column, int(index) < len(values)) \
+            if int(index) < len(values) else Word("", raw, array.line, array.column, False)
+    return array
+
+
+def _only_literal_subscripts(name: str, words: list[Word]) -> bool:
+    """Every use of `name` in the words is `${name[<number>]}`: one element each, no repetition needed."""
+    uses = [m.group(0) for w in words for m in re.finditer(rf"\$\{{?{re.escape(name)}(?![A-Za-z0-9_])(\[[^\]]*\])?",
+                                                              w.raw)]
+    return bool(uses) and all(re.fullmatch(rf"\$\{{{re.escape(name)}\[\d+\]", use) for use in uses)
 
 
 def _unknown(env: dict[str, Word], word: Word) -> None:
@@ -634,6 +710,10 @@ def _loop_variable(words: list[Word], env: dict[str, Word]) -> None:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.text):
         return
     values = words[3:] if len(words) > 2 and words[2].text == "in" else None
+    element = array_element(values[0].raw, env) if values and len(values) == 1 else None
+    if element is not None and element.alternatives:  # `for m in "${MODELS[@]}"`
+        env[name.text] = replace(element, line=name.line, column=name.column)
+        return
     if (values is None or not values or len(values) > _MOST_ALTERNATIVES
             or any(not w.resolved or re.search(r"[*?\[]", w.text) for w in values)
             or any(env.get(used) is not None and env[used].alternatives for used in _variables_in(values))):

@@ -158,9 +158,6 @@ NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "au
                                                      "local"})
 """Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders)."""
 
-HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
-"""Hub organisations whose name is also an API router prefix: `openai/gsm8k` and `openai/whisper-large-v3` are
-Hub repositories, `openai/gpt-4o` is not (decided by the model-name pattern instead)."""
 
 ID_SUFFIX = re.compile(r"#\d+$")
 """ms-swift's `org/data#500` (how many samples to take) is not part of the id."""

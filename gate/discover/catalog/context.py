@@ -63,6 +63,9 @@ API_PROVIDER_ORGS = frozenset({
 })
 """`provider/model` prefixes of API routers (LiteLLM, OpenRouter, LangChain init_chat_model): not Hub ids."""
 
+HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
+"""Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`)."""
+
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
     r"babbage|ada)-[\w.-]+|davinci-[\w.-]+|claude-[\w.-]+|gemini-[\w.-]+|command-r[\w.-]*|dall-e-[\w.-]+|"
@@ -122,7 +125,9 @@ def is_api_model_name(value: str) -> bool:
     models and router names, which are not Hub repositories."""
     head, _, rest = value.partition("/")
     if rest and head.lower() in API_PROVIDER_ORGS:
-        return True
+        # `openai/whisper-large-v2`, `openai/gsm8k`: these providers are Hub organisations too; only their API
+        # model names (`openai/gpt-4o`) are router names there.
+        return head.lower() not in HUB_ORGS_NAMED_LIKE_PROVIDERS or API_MODEL_NAME.fullmatch(rest) is not None
     return API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is not None
 
 
