@@ -133,7 +133,7 @@ def judge_changes(head: Report, options, changed, base_root: str, prefix: str, f
     relative = scan_relative(changed, prefix)
     paths = sorted({p for p in relative.values() if p and os.path.isfile(os.path.join(base_root, p))})
     base = run_scan(replace(options, root=base_root, paths=(), under_review=tuple(paths),
-                            verify="none")) if paths else None
+                            verify="none", scan_cache=False)) if paths else None  # a throwaway tree
     return mark_pre_existing(head, base, relative, options.fail_on, fail_on_existing)
 
 

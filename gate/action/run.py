@@ -113,6 +113,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         options = ScanOptions(
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
             verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
+            scan_cache=True,  # under ~/.cache/model-gate, like the Hub answers: `actions/cache` carries both
         )
         if pr is not None:
             options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root))
