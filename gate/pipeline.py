@@ -35,6 +35,8 @@ class ScanOptions:
     hub_endpoint: str | None = None
     cache_dir: str | None = None
     scan_cache: bool = False
+    tree: object | None = None
+    """`root` holds only part of a tree: see `gate.discover.engine.discover(tree=...)` (pull-request mode's base)."""
     """Reuse per-file discovery results kept under `cache_dir` (default ~/.cache/model-gate) when the file and
     what its scan depended on are unchanged (`gate.discover.scan_cache`). The CLI and the action turn it on."""
     verify_failure: str | None = None
@@ -70,7 +72,7 @@ def run_scan(options: ScanOptions) -> Report:
 
         scan_cache_dir = options.cache_dir or DEFAULT_CACHE_DIR
     discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs,
-                         under_review=options.under_review, cache_dir=scan_cache_dir)
+                         under_review=options.under_review, cache_dir=scan_cache_dir, tree=options.tree)
     verify_mode = options.verify or policy.verify_mode
     verifying = bool(verify_mode and verify_mode != "none")
     # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is

@@ -84,6 +84,29 @@ class _RepoPaths(frozenset):
         return os.path.lexists(candidate)
 
 
+class _ListedPaths(_RepoPaths):
+    """`repo_paths` answered from a listing of the whole tree, when the disk holds only part of it (the base
+    commit of a pull request, exported only where the scan reads)."""
+
+    def __new__(cls, root: str, listed: frozenset[str]):
+        self = super().__new__(cls, root)
+        self.listed = listed
+        return self
+
+    def __reduce__(self):
+        return (_ListedPaths, (self.root, self.listed))
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str) or not value or "\0" in value or len(value) > 1024:
+            return False
+        candidate = os.path.normpath(os.path.join(self.root, value))
+        if candidate == self.root:
+            return True
+        if not candidate.startswith(self.root + os.sep):
+            return False
+        return candidate[len(self.root) + 1:].replace(os.sep, "/") in self.listed
+
+
 # --------------------------------------------------------------------------------------------------- finders
 
 _FINDERS: tuple[Finder, ...] | None = None
@@ -525,12 +548,29 @@ def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int, record: boo
 
 
 def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterable[str] = (),
-             jobs: int | None = None, under_review: Iterable[str] = (), cache_dir: str | None = None) -> Discovery:
+             jobs: int | None = None, under_review: Iterable[str] = (), cache_dir: str | None = None,
+             tree=None) -> Discovery:
     """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`).
 
     `under_review`: files a pull request changes, scanned in addition even where a default exclude would
     skip them (see `_Walk.add_listed`). `cache_dir`: keep per-file results there and reuse those whose
-    content and dependencies are unchanged (`gate.discover.scan_cache`); None scans every file."""
+    content and dependencies are unchanged (`gate.discover.scan_cache`); None scans every file.
+    `tree`: `root` holds only part of a tree (an exported commit); `tree.paths` lists every file and directory
+    of it (relative to `root`), and `tree.fetch(absolute)` brings one file onto the disk before a finder reads
+    it beside the scanned one. Then the scan sees what it would see in the whole tree."""
+    if tree is not None:
+        from gate.discover import scan_cache
+
+        scan_cache._fetch = tree.fetch
+        try:
+            return _discover(root, paths, excludes, jobs, under_review, None, tree.paths)
+        finally:
+            scan_cache._fetch = None
+    return _discover(root, paths, excludes, jobs, under_review, cache_dir, None)
+
+
+def _discover(root: str, paths, excludes, jobs, under_review, cache_dir: str | None,
+              listed: frozenset[str] | None) -> Discovery:
     root = os.path.realpath(root)
     if not os.path.isdir(root):
         raise NotADirectoryError(root)
@@ -542,7 +582,7 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     if under_review:
         walker.add_listed(under_review, under_review=True)
     files = walker.files
-    repo_paths = _RepoPaths(root)
+    repo_paths = _RepoPaths(root) if listed is None else _ListedPaths(root, listed)
     warnings: list[ScanWarning] = list(walker.warnings)
 
     cache = None

@@ -32,10 +32,15 @@ MAX_CACHED_BYTES = 10 * 1024 * 1024
 # ------------------------------------------------------------------------------------------ dependencies
 
 _reads: list[str] | None = None
+_fetch = None
+"""When the scanned tree is a commit exported only in part (pull-request mode's base side): brings a file a
+finder is about to read onto the disk (`discover(tree=...)`)."""
 
 
 def note_read(absolute: str) -> None:
     """A finder looks at (or reads) `absolute`, a file other than the one it scans: its result depends on it."""
+    if _fetch is not None:
+        _fetch(absolute)
     if _reads is not None:
         _reads.append(absolute)
 
