@@ -115,13 +115,16 @@ _CODE_KEY: str | None = None
 
 
 def scanner_key() -> str:
-    """The scanner's version and a hash of every file of its package: any change to the code invalidates."""
+    """The scanner's version, a hash of every file of its package (any change to the code invalidates), and the
+    versions of what parses the files (Python's `ast`, PyYAML)."""
     global _CODE_KEY
     if _CODE_KEY is None:
+        import yaml  # the config finder's parser: another version may read a file differently
+
         import gate
 
         package = Path(gate.__file__).parent
-        digest = hashlib.sha256(f"{gate.__version__}\0{sys.version_info[:2]}".encode())
+        digest = hashlib.sha256(f"{gate.__version__}\0{sys.version_info[:2]}\0{yaml.__version__}".encode())
         for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                            and p.suffix not in (".pyc", ".pyo")):
             digest.update(str(path.relative_to(package)).encode() + b"\0")
