@@ -296,9 +296,9 @@ class PartialExport:
     def export(self, paths) -> None:
         """Write these repository-relative files of the commit (those it has, not yet written) under `dest`."""
         wanted = sorted({p for p in paths if p in self.files and p not in self.exported})
-        if wanted:
-            export_tree(self.commit, self.dest, self.cwd, wanted)
-            self.exported.update(wanted)
+        for start in range(0, len(wanted), 1000):  # a huge pull request must not overflow the command line
+            export_tree(self.commit, self.dest, self.cwd, wanted[start:start + 1000])
+        self.exported.update(wanted)
 
     def fetch(self, absolute: str) -> None:
         """A finder is about to read `absolute`: write it first when it is a file of the commit."""
