@@ -272,6 +272,11 @@ def _collect_facts(index: FileIndex, facts: FileFacts) -> None:
     rebinding: set[int] = set()
     while stack:
         node, scope = stack.pop()
+        if type(node) not in _FACT_NODES:  # most nodes: nothing to record, only their children to visit
+            children = _children(node)
+            children.reverse()
+            stack.extend([(child, scope) for child in children])
+            continue
         # The commonest nodes first (each test below is exclusive of the others: the order is only for speed).
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load) and id(node) not in called:
@@ -329,6 +334,15 @@ def _collect_facts(index: FileIndex, facts: FileFacts) -> None:
         children = _children(node)
         children.reverse()
         stack.extend([(child, scope) for child in children])
+
+
+_FACT_NODES = frozenset({
+    ast.Name, ast.Constant, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, *_COMPREHENSIONS,
+    ast.Call, ast.Attribute, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith,
+    ast.Delete, ast.NamedExpr, ast.Global, ast.Nonlocal,
+})
+"""The node types `_collect_facts` records something for (`ast.parse` makes exactly these classes, never
+subclasses, so a type lookup stands for the isinstance tests); every other node only has children."""
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
