@@ -190,7 +190,7 @@ def main() -> int:
 
     gate_json, bandit_json = workdir / "model-gate.json", workdir / "bandit.json"
     gate_command = [sys.executable, "-m", "gate", "scan", str(tree), "--format", "json", "--output", str(gate_json),
-                    "--fail-on", "never"]
+                    "--fail-on", "never", "--no-cache"]  # a first scan each time (bench/repeat_scan.py times the cache)
     timed(gate_command)  # warm-up: the tree into the page cache, for both tools
     gate_walls, gate_cpus, gate_run = timed_runs(gate_command, max(args.repeat, 1))
     if gate_run.returncode not in (0, 1):

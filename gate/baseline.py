@@ -123,9 +123,11 @@ def scan_relative(changed, prefix: str) -> dict[str, str | None]:
     return out
 
 
-def judge_changes(head: Report, options, changed, base_root: str, prefix: str, fail_on_existing: bool) -> Report:
+def judge_changes(head: Report, options, changed, base_root: str, prefix: str, fail_on_existing: bool,
+                  tree=None) -> Report:
     """Scan the changed files as the base has them (exported under `base_root`; same policy and options, no Hub
-    requests: a Hub answer depends only on the reference) and mark what was there before."""
+    requests: a Hub answer depends only on the reference) and mark what was there before. `tree`: the base is
+    exported only in part (`gate.git.PartialExport`): the scan reads the rest through it."""
     import os
 
     from gate.pipeline import run_scan
@@ -133,7 +135,7 @@ def judge_changes(head: Report, options, changed, base_root: str, prefix: str, f
     relative = scan_relative(changed, prefix)
     paths = sorted({p for p in relative.values() if p and os.path.isfile(os.path.join(base_root, p))})
     base = run_scan(replace(options, root=base_root, paths=(), under_review=tuple(paths),
-                            verify="none")) if paths else None
+                            verify="none", scan_cache=False, tree=tree)) if paths else None  # a throwaway tree
     return mark_pre_existing(head, base, relative, options.fail_on, fail_on_existing)
 
 

@@ -42,6 +42,7 @@ def scan_options_from_args(args):
         verify=getattr(args, "verify", None),
         hub_endpoint=getattr(args, "hub_endpoint", None),
         cache_dir=getattr(args, "cache_dir", None),
+        scan_cache=not getattr(args, "no_cache", False),
         verify_failure=getattr(args, "verify_failure", None),
         sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
     )
@@ -138,7 +139,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     scan.add_argument("--verify", choices=("none", "hub", "full"), default=None,
                       help="verify references against the Hub (default: as the policy says, else none)")
     scan.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
-    scan.add_argument("--cache-dir", metavar="DIR", help="cache of immutable Hub answers (default: ~/.cache/model-gate)")
+    scan.add_argument("--cache-dir", metavar="DIR",
+                      help="cache of immutable Hub answers and of per-file scan results (default: ~/.cache/model-gate)")
+    scan.add_argument("--no-cache", action="store_true",
+                      help="scan every file, neither reading nor writing the per-file scan cache")
     scan.add_argument("--verify-failure", choices=("error", "warn"), default=None,
                       help="when a reference cannot be verified: error (exit 3; the default, unless the policy's "
                            "defaults.verify_failure says warn) or warn")

@@ -5,6 +5,7 @@ Paths handed to git go through `:(literal)` pathspecs, so a file named `*` or `:
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import subprocess
@@ -254,7 +255,8 @@ def export_tree(commit: str, dest: str, cwd: str, paths: list[str] | None = None
     if paths is not None:
         if not paths:
             return
-        args += ["--", *(literal(p) for p in paths)]
+        # No `--`: after --end-of-options, git archive takes it for a pathspec; `:(literal)` names are no options.
+        args += [literal(p) for p in paths]
     data = run_git(args, cwd, binary=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
         if hasattr(tarfile, "data_filter"):
@@ -262,6 +264,47 @@ def export_tree(commit: str, dest: str, cwd: str, paths: list[str] | None = None
         else:  # Python < 3.10.12 has no extraction filters: keep plain files and directories inside dest
             safe = [m for m in archive.getmembers() if (m.isfile() or m.isdir()) and _inside(m.name)]
             archive.extractall(Path(dest), members=safe)
+
+
+class PartialExport:
+    """A commit's tree written under `dest` only where it is needed (`export`, `fetch`), with the listing of all
+    of it: pull-request mode reads a few files of the base commit, at a cost independent of the repository's size.
+
+    `paths`: every file and directory of the commit below `prefix`, relative to it (what `discover(tree=...)`
+    answers local-path questions from)."""
+
+    def __init__(self, commit: str, dest: str, cwd: str, prefix: str = ""):
+        self.commit, self.dest, self.cwd = commit, dest, cwd
+        listed = os.fsdecode(run_git(["ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit], cwd,
+                                     binary=True))
+        self.files = frozenset(listed.split("\0")) - {""}
+        self.exported: set[str] = set()
+        self.prefix = prefix.strip("/")
+
+    @functools.cached_property
+    def paths(self) -> frozenset[str]:
+        below = f"{self.prefix}/" if self.prefix else ""
+        files = {name[len(below):] for name in self.files if name.startswith(below)} if below else self.files
+        directories: set[str] = set()
+        for name in files:
+            directory = name.rpartition("/")[0]
+            while directory and directory not in directories:
+                directories.add(directory)
+                directory = directory.rpartition("/")[0]
+        return frozenset(files) | directories
+
+    def export(self, paths) -> None:
+        """Write these repository-relative files of the commit (those it has, not yet written) under `dest`."""
+        wanted = sorted({p for p in paths if p in self.files and p not in self.exported})
+        for start in range(0, len(wanted), 1000):  # a huge pull request must not overflow the command line
+            export_tree(self.commit, self.dest, self.cwd, wanted[start:start + 1000])
+        self.exported.update(wanted)
+
+    def fetch(self, absolute: str) -> None:
+        """A finder is about to read `absolute`: write it first when it is a file of the commit."""
+        relative = os.path.relpath(os.path.normpath(absolute), self.dest)
+        if not relative.startswith(".."):
+            self.export([relative.replace(os.sep, "/")])
 
 
 def _skip_unsafe(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:

@@ -34,6 +34,11 @@ class ScanOptions:
     """None: as the policy says; `none`, `hub` or `full` overrides it."""
     hub_endpoint: str | None = None
     cache_dir: str | None = None
+    scan_cache: bool = False
+    tree: object | None = None
+    """`root` holds only part of a tree: see `gate.discover.engine.discover(tree=...)` (pull-request mode's base)."""
+    """Reuse per-file discovery results kept under `cache_dir` (default ~/.cache/model-gate) when the file and
+    what its scan depended on are unchanged (`gate.discover.scan_cache`). The CLI and the action turn it on."""
     verify_failure: str | None = None
     """`error` (fail closed, exit 3) or `warn` (explicit opt-out); None: as the policy says, else `error`."""
     sigstore_trust_config: str | None = None
@@ -61,8 +66,13 @@ def run_scan(options: ScanOptions) -> Report:
     )
     if options.profile:
         policy = policy.with_profile(options.profile)
+    scan_cache_dir = None
+    if options.scan_cache:
+        from gate.verify.cache import DEFAULT_CACHE_DIR
+
+        scan_cache_dir = options.cache_dir or DEFAULT_CACHE_DIR
     discovery = discover(options.root, paths=options.paths, excludes=options.excludes, jobs=options.jobs,
-                         under_review=options.under_review)
+                         under_review=options.under_review, cache_dir=scan_cache_dir, tree=options.tree)
     verify_mode = options.verify or policy.verify_mode
     verifying = bool(verify_mode and verify_mode != "none")
     # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is

@@ -16,7 +16,11 @@ def pytest_configure(config):
     """Create the certificate and trust it before any client exists: huggingface_hub keeps one httpx2 client
     per process, and its TLS context is fixed when it is created."""
     global _TLS
+    import gate.verify.cache
     from tests.hubemu.tls import throwaway_certificate
+
+    # The per-file scan cache and the Hub answers go to a directory of this run, never the user's ~/.cache.
+    gate.verify.cache.DEFAULT_CACHE_DIR = tempfile.mkdtemp(prefix="model-gate-test-cache-")
 
     directory = Path(tempfile.mkdtemp(prefix="hubemu-tls-"))
     made = throwaway_certificate(directory)

@@ -83,10 +83,18 @@ def pull_request(inputs: ActionInputs, event_name: str, event: dict, repo: str) 
     return PullRequest(base=base, head=head, author=author, changed=changed, unreadable_submodules=unreadable)
 
 
-def export_base(pr: PullRequest, base_tree: str, repo: str) -> None:
-    """The base commit's tree, plus the old version of each changed file inside a moved submodule (read from
-    the submodule's own clone at its old commit: `git archive` of the base does not recurse into submodules)."""
-    git.export_tree(pr.base, base_tree, repo)
+def export_base(pr: PullRequest, base_tree: str, repo: str, candidates: list[str] = (),
+                prefix: str = "") -> git.PartialExport:
+    """What of the base commit pull-request mode reads, written under `base_tree`: the policy files it may use
+    (`candidates`) with their `extends` chains and the key files they name, and the base version of each changed
+    file (inside a moved submodule: read from the submodule's own clone at its old commit, since `git archive` of
+    the base does not recurse into submodules). Files a finder reads beside a scanned one (a compose file's
+    `.env`, a notebook's `%run` target) are written when it reads them; the listing answers local-path checks
+    (see `gate.git.PartialExport`). Nothing else of the base is written: the cost does not grow with the
+    repository."""
+    tree = git.PartialExport(pr.base, base_tree, repo, prefix)
+    export_policies(tree, candidates)
+    tree.export(change.base_path for change in pr.changed if change.base_path and not change.submodule)
     by_submodule: dict[tuple[str, str], list[str]] = {}
     for change in pr.changed:
         if change.submodule and change.base_commit and change.base_path:
@@ -96,6 +104,52 @@ def export_base(pr: PullRequest, base_tree: str, repo: str) -> None:
         target = os.path.join(base_tree, submodule)
         os.makedirs(target, exist_ok=True)
         git.export_tree(commit, target, os.path.join(repo, submodule), paths)
+    return tree
+
+
+def export_policies(tree: git.PartialExport, candidates) -> None:
+    """Write the policy files among `candidates` the commit has, then what they name, until nothing new is named:
+    `extends` targets (relative to the file naming them) and signature keys (`public_key`, `certificate_chain`;
+    relative to the policy in force, i.e. any policy file read on the way)."""
+    import posixpath
+
+    from gate.errors import GateError
+    from gate.policy.load import BUILTIN_PREFIX, parse_yaml
+
+    todo, seen, directories = list(candidates), set(), set()
+    while todo:
+        batch = [p for p in dict.fromkeys(posixpath.normpath(p) for p in todo) if p not in seen]
+        seen.update(batch)
+        tree.export(batch)
+        todo = []
+        for path in (p for p in batch if p in tree.exported):
+            directories.add(posixpath.dirname(path))
+            try:
+                data, _ = parse_yaml(Path(tree.dest, path).read_text(encoding="utf-8"), path)
+            except (GateError, OSError, UnicodeDecodeError, ValueError):
+                continue  # loading it later says what is wrong
+            extends = data.get("extends") if isinstance(data, dict) else None
+            if isinstance(extends, str) and not extends.startswith((BUILTIN_PREFIX, "/", "~")):
+                todo.append(posixpath.join(posixpath.dirname(path), extends))
+            todo += [posixpath.join(directory, key) for key in _key_files(data) for directory in directories]
+        todo = [p for p in todo if not posixpath.normpath(p).startswith("../")]
+
+
+def _key_files(data) -> list[str]:
+    """Every relative `public_key` / `certificate_chain` path anywhere in a parsed policy."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "public_key" and isinstance(value, str):
+                found.append(value)
+            elif key == "certificate_chain" and isinstance(value, list):
+                found += [v for v in value if isinstance(v, str)]
+            else:
+                found += _key_files(value)
+    elif isinstance(data, list):
+        for item in data:
+            found += _key_files(item)
+    return [f for f in found if not f.startswith(("/", "~"))]
 
 
 def with_unreadable_submodules(report: Report, pr: PullRequest, prefix: str, fail_on: str) -> Report:
@@ -238,7 +292,8 @@ def policy_diff(pr: PullRequest, candidates: list[str], repo: str, inputs: Actio
 
     inputs = inputs or ActionInputs()
     try:
-        with _tree_at(pr.head, repo) as head_tree, _tree_at(pr.base, repo, base_tree) as old_tree:
+        with _tree_at(pr.head, repo, candidates) as head_tree, \
+                _tree_at(pr.base, repo, candidates, base_tree) as old_tree:
             sides = []
             for tree, commit in ((old_tree, pr.base), (head_tree, pr.head)):
                 try:
@@ -258,14 +313,14 @@ def policy_diff(pr: PullRequest, candidates: list[str], repo: str, inputs: Actio
 
 
 @contextlib.contextmanager
-def _tree_at(commit: str, repo: str, existing: str | None = None):
+def _tree_at(commit: str, repo: str, candidates: list[str], existing: str | None = None):
     """The commit's policy files (and what they extend) in a directory: the base tree already exported, or the
-    head's tree exported anew (the workspace may hold a merge commit rather than the head)."""
+    head's policy files exported anew (the workspace may hold a merge commit rather than the head)."""
     if existing is not None:
         yield existing
         return
     with tempfile.TemporaryDirectory(prefix="model-gate-policy-") as tree:
-        git.export_tree(commit, tree, repo)
+        export_policies(git.PartialExport(commit, tree, repo), candidates)
         yield tree
 
 
@@ -279,9 +334,9 @@ def changed_under_root(pr: PullRequest, prefix: str, root: str) -> tuple[str, ..
 
 
 def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
-                       fail_on_existing: bool) -> Report:
+                       fail_on_existing: bool, tree: git.PartialExport | None = None) -> Report:
     """Scan the changed files as the base has them and mark what was there before (gate/baseline.py)."""
-    return judge_changes(head, options, pr.changed, base_root, prefix, fail_on_existing)
+    return judge_changes(head, options, pr.changed, base_root, prefix, fail_on_existing, tree)
 
 
 # The comparison itself (what makes two findings the same one) is in the core: gate/baseline.py.

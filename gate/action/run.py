@@ -97,8 +97,9 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
     pr = prmode.pull_request(inputs, runner.event_name, runner.event, repo) if repo else None
     fail_on = inputs.fail_on or "error"
     with tempfile.TemporaryDirectory(prefix="model-gate-base-") as base_tree:
+        base_export = None
         if pr is not None:
-            prmode.export_base(pr, base_tree, repo)
+            base_export = prmode.export_base(pr, base_tree, repo, prmode.policy_candidates(inputs, prefix), prefix)
         if pr is not None and inputs.policy_source == "base":
             choice = prmode.base_policy(inputs, pr, base_tree, prefix)
         else:
@@ -113,14 +114,18 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         options = ScanOptions(
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
             verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
+            scan_cache=True,  # under ~/.cache/model-gate, like the Hub answers: `actions/cache` carries both
         )
         if pr is not None:
-            options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root))
+            # Only the changed files: what the pull request did not touch has no new finding, unless
+            # `fail-on-existing` makes pre-existing findings block too.
+            options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root),
+                              paths=None if inputs.fail_on_existing else ())
         with _scan_tokens(inputs.hf_token, inputs.github_token, inputs.mlflow_tracking_token):
             report = run_scan(options)
             if pr is not None:
                 report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
-                                                   inputs.fail_on_existing)
+                                                   inputs.fail_on_existing, base_export)
                 report = prmode.with_unreadable_submodules(report, pr, prefix, fail_on)
 
         policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo, inputs, prefix,

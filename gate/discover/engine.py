@@ -84,6 +84,29 @@ class _RepoPaths(frozenset):
         return os.path.lexists(candidate)
 
 
+class _ListedPaths(_RepoPaths):
+    """`repo_paths` answered from a listing of the whole tree, when the disk holds only part of it (the base
+    commit of a pull request, exported only where the scan reads)."""
+
+    def __new__(cls, root: str, listed: frozenset[str]):
+        self = super().__new__(cls, root)
+        self.listed = listed
+        return self
+
+    def __reduce__(self):
+        return (_ListedPaths, (self.root, self.listed))
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, str) or not value or "\0" in value or len(value) > 1024:
+            return False
+        candidate = os.path.normpath(os.path.join(self.root, value))
+        if candidate == self.root:
+            return True
+        if not candidate.startswith(self.root + os.sep):
+            return False
+        return candidate[len(self.root) + 1:].replace(os.sep, "/") in self.listed
+
+
 # --------------------------------------------------------------------------------------------------- finders
 
 _FINDERS: tuple[Finder, ...] | None = None
@@ -444,16 +467,41 @@ def _run(finder: Finder, file: SourceFile, text: str, repo_paths, references: li
     warnings.extend(result.warnings)
 
 
-def _scan_batch(batch: list[SourceFile], repo_paths) -> tuple[int, list[Reference], list[ScanWarning]]:
-    scanned = 0
-    references: list[Reference] = []
-    warnings: list[ScanWarning] = []
-    for file in batch:
-        was_scanned, result = _scan_file(file, repo_paths)
-        scanned += was_scanned
-        references.extend(result.references)
-        warnings.extend(result.warnings)
-    return scanned, references, warnings
+class _RecordingPaths(_RepoPaths):
+    """`_RepoPaths` that remembers every query and its answer: a cached result is reused only while they hold."""
+
+    def __new__(cls, root: str):
+        self = super().__new__(cls, root)
+        self.queries = {}
+        return self
+
+    def __contains__(self, value: object) -> bool:
+        answer = super().__contains__(value)
+        if isinstance(value, str):
+            self.queries[value] = answer
+        return answer
+
+
+_Scanned = tuple[bool, FileResult, "tuple[dict, dict] | None"]
+"""(was it scanned, what was found, the dependencies recorded for the cache or None)."""
+
+
+def _scan_recorded(file: SourceFile, repo_paths, record: bool) -> _Scanned:
+    if not record:
+        return (*_scan_file(file, repo_paths), None)
+    from gate.discover import scan_cache
+
+    recorder = _RecordingPaths(repo_paths.root)
+    scan_cache.start_recording()
+    try:
+        scanned, result = _scan_file(file, recorder)
+    finally:
+        reads = scan_cache.stop_recording()
+    return scanned, result, (dict(recorder.queries), {a: scan_cache.file_fingerprint(a) for a in dict.fromkeys(reads)})
+
+
+def _scan_batch(batch: list[SourceFile], repo_paths, record: bool = False) -> list[_Scanned]:
+    return [_scan_recorded(file, repo_paths, record) for file in batch]
 
 
 def _batches(files: list[SourceFile], size: int) -> Iterator[list[SourceFile]]:
@@ -477,21 +525,22 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
 
 
-def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int) -> list:
-    """`_scan_batch` results for `files`, in their order, from `workers` processes."""
+def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int, record: bool = False) -> list[_Scanned]:
+    """`_scan_recorded` results for `files`, in their order, from `workers` processes."""
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs imports a small scan never needs
 
     batch_size = max(8, min(BATCH_SIZE, len(files) // (workers * 8) or 8))
     results = []
     batches = list(_batches(files, batch_size))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        futures = [pool.submit(_scan_batch, batch, repo_paths) for batch in batches]
+        futures = [pool.submit(_scan_batch, batch, repo_paths, record) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             try:
-                results.append(future.result())
+                results.extend(future.result())
             except Exception as exc:  # noqa: BLE001 - a dead worker loses its batch, never silently
-                results.append((0, [], [ScanWarning(f.path, f"not scanned: the worker process failed "
-                                                            f"({type(exc).__name__}: {exc})") for f in batch]))
+                results.extend((False, FileResult(warnings=(ScanWarning(
+                    f.path, f"not scanned: the worker process failed ({type(exc).__name__}: {exc})"),)), None)
+                    for f in batch)
     return results
 
 
@@ -499,11 +548,29 @@ def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int) -> list:
 
 
 def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterable[str] = (),
-             jobs: int | None = None, under_review: Iterable[str] = ()) -> Discovery:
+             jobs: int | None = None, under_review: Iterable[str] = (), cache_dir: str | None = None,
+             tree=None) -> Discovery:
     """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`).
 
     `under_review`: files a pull request changes, scanned in addition even where a default exclude would
-    skip them (see `_Walk.add_listed`)."""
+    skip them (see `_Walk.add_listed`). `cache_dir`: keep per-file results there and reuse those whose
+    content and dependencies are unchanged (`gate.discover.scan_cache`); None scans every file.
+    `tree`: `root` holds only part of a tree (an exported commit); `tree.paths` lists every file and directory
+    of it (relative to `root`), and `tree.fetch(absolute)` brings one file onto the disk before a finder reads
+    it beside the scanned one. Then the scan sees what it would see in the whole tree."""
+    if tree is not None:
+        from gate.discover import scan_cache
+
+        scan_cache._fetch = tree.fetch
+        try:
+            return _discover(root, paths, excludes, jobs, under_review, None, tree.paths)
+        finally:
+            scan_cache._fetch = None
+    return _discover(root, paths, excludes, jobs, under_review, cache_dir, None)
+
+
+def _discover(root: str, paths, excludes, jobs, under_review, cache_dir: str | None,
+              listed: frozenset[str] | None) -> Discovery:
     root = os.path.realpath(root)
     if not os.path.isdir(root):
         raise NotADirectoryError(root)
@@ -515,34 +582,91 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     if under_review:
         walker.add_listed(under_review, under_review=True)
     files = walker.files
-    repo_paths = _RepoPaths(root)
-    _load_finders()  # import once here so forked workers inherit it
+    repo_paths = _RepoPaths(root) if listed is None else _ListedPaths(root, listed)
+    warnings: list[ScanWarning] = list(walker.warnings)
 
-    workers = jobs if jobs is not None else _usable_cpus()
-    results = []
-    pending = files
-    if workers > 1 and len(files) < PARALLEL_THRESHOLD:
-        deadline = time.perf_counter() + SERIAL_SECONDS
-        done = 0
-        while done < len(files) and time.perf_counter() < deadline:
-            results.append(_scan_batch(files[done:done + 1], repo_paths))
-            done += 1
-        pending = files[done:]
-    if workers > 1 and len(pending) >= MIN_POOL_FILES:
-        results += _scan_in_pool(pending, repo_paths, workers)
-    elif pending:
-        results.append(_scan_batch(pending, repo_paths))
+    cache = None
+    hashes: dict[str, str] = {}
+    cached: dict[int, _Scanned] = {}
+    if cache_dir is not None:
+        from gate.discover import scan_cache
+
+        cache = scan_cache.ScanCache(cache_dir, root)
+        cache.load()
+        if cache.problem:
+            warnings.append(ScanWarning("(scan cache)", cache.problem))
+        for index, file in enumerate(files):
+            sha = _content_hash(file.absolute)
+            if sha is None:
+                continue
+            hashes[file.path] = sha
+            hit = cache.lookup(file.path, sha, repo_paths)
+            if hit is not None:
+                cached[index] = (*hit, None)
+    to_scan = [file for index, file in enumerate(files) if index not in cached]
+    scanned_now = _scan_all(to_scan, repo_paths, jobs, record=cache is not None)
+    fresh = iter(scanned_now)
+    results = [cached[index] if index in cached else next(fresh) for index in range(len(files))]
+
+    if cache is not None:
+        entries = {}
+        for file, (scanned, result, dependencies) in zip(files, results, strict=True):
+            sha = hashes.get(file.path)
+            if sha is None:
+                continue
+            if dependencies is None:  # a hit: keep the stored entry as it is
+                if file.path in cache.entries:
+                    entries[file.path] = cache.entries[file.path]
+                continue
+            entries[file.path] = scan_cache.entry(sha, scanned, result, *dependencies)
+        if to_scan or set(entries) != set(cache.entries):
+            problem = cache.save(entries)
+            if problem:
+                warnings.append(ScanWarning("(scan cache)", problem))
 
     files_scanned = 0
     references: list[Reference] = []
-    warnings: list[ScanWarning] = list(walker.warnings)
-    for scanned, batch_references, batch_warnings in results:
+    for scanned, result, _ in results:
         files_scanned += scanned
-        references.extend(batch_references)
-        warnings.extend(batch_warnings)
+        references.extend(result.references)
+        warnings.extend(result.warnings)
 
     unique = list(dict.fromkeys(references))  # two finders reading one file may agree on a reference
     unique.sort(key=lambda r: (r.path, r.line, r.column, r.api, r.id or "", r.revision or ""))
     warnings = [ScanWarning(_printable(w.path), _printable(w.message)) for w in warnings]
     warnings = sorted(dict.fromkeys(warnings), key=lambda w: (w.path, w.message))
     return Discovery(root=root, references=tuple(unique), warnings=tuple(warnings), files_scanned=files_scanned)
+
+
+def _content_hash(absolute: str) -> str | None:
+    """The hash a cache entry is keyed by; None for a file too large to cache or that cannot be read."""
+    from gate.discover.scan_cache import MAX_CACHED_BYTES, content_hash
+
+    try:
+        with open(absolute, "rb") as handle:
+            data = handle.read(MAX_CACHED_BYTES + 1)
+    except OSError:
+        return None
+    return None if len(data) > MAX_CACHED_BYTES else content_hash(data)
+
+
+def _scan_all(files: list[SourceFile], repo_paths, jobs: int | None, *, record: bool) -> list[_Scanned]:
+    """`_scan_recorded` for each of `files`, in order: in this process, or in a pool when the work is large."""
+    if not files:
+        return []
+    _load_finders()  # import once here so forked workers inherit it
+    workers = jobs if jobs is not None else _usable_cpus()
+    results: list[_Scanned] = []
+    pending = files
+    if workers > 1 and len(files) < PARALLEL_THRESHOLD:
+        deadline = time.perf_counter() + SERIAL_SECONDS
+        done = 0
+        while done < len(files) and time.perf_counter() < deadline:
+            results.append(_scan_recorded(files[done], repo_paths, record))
+            done += 1
+        pending = files[done:]
+    if workers > 1 and len(pending) >= MIN_POOL_FILES:
+        results += _scan_in_pool(pending, repo_paths, workers, record)
+    elif pending:
+        results += _scan_batch(pending, repo_paths, record)
+    return results

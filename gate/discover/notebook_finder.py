@@ -509,6 +509,8 @@ def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | s
     import os
     import posixpath
 
+    from gate.discover.scan_cache import note_read
+
     if repo_paths is None or not notebook.absolute.endswith(notebook.path):
         return None
     root = notebook.absolute[: len(notebook.absolute) - len(notebook.path)].rstrip("/") or "/"
@@ -522,6 +524,7 @@ def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | s
         if relative.startswith("../") or relative == "..":
             continue
         absolute = os.path.join(root, relative)
+        note_read(absolute)  # the notebook's references depend on the script it runs (see scan_cache)
         real = os.path.realpath(absolute)
         if relative in repo_paths and os.path.isfile(absolute) and real.startswith(os.path.realpath(root) + os.sep):
             return SourceFile(relative, absolute)

@@ -1864,6 +1864,9 @@ def _env_file(path: str, root: str | None) -> dict[str, Word]:
     scanned root; nothing is run or interpolated beyond plain `${X}` of earlier keys."""
     if root is None:
         return {}
+    from gate.discover.scan_cache import note_read
+
+    note_read(path)  # the compose file's references depend on this file: a cached result is re-checked against it
     real = os.path.realpath(path)
     if not (real == root or real.startswith(root.rstrip(os.sep) + os.sep)) or not os.path.isfile(real):
         return {}

@@ -103,11 +103,12 @@ def test_pre_existing_finding_is_a_warning_unless_fail_on_existing(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.commands("error") == []
     warnings = run.commands("warning")
-    assert [w.split(",")[0:2] for w in warnings] == [["::warning file=config.yaml", "line=3"],
-                                                     ["::warning file=other.yaml", "line=1"]]
+    # Only the changed files are scanned (issue 15: PR mode independent of the repository's size): the untouched
+    # other.yaml is not reported unless `fail-on-existing` makes its finding block.
+    assert [w.split(",")[0:2] for w in warnings] == [["::warning file=config.yaml", "line=3"]]
     assert all("(pre-existing)" in w for w in warnings)
-    assert run.outputs["verdict"] == "pass" and run.outputs["errors"] == "0" and run.outputs["warnings"] == "2"
-    assert "### Pre-existing findings (2)" in run.summary and "Blocking findings" not in run.summary
+    assert run.outputs["verdict"] == "pass" and run.outputs["errors"] == "0" and run.outputs["warnings"] == "1"
+    assert "### Pre-existing findings (1)" in run.summary and "Blocking findings" not in run.summary
 
     strict = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head),
                         inputs={"fail-on-existing": "true"})

@@ -10,8 +10,9 @@ OLD = "model_name_or_path: acme/old-model\n"
 
 
 def test_every_output_counts_a_pre_existing_error_as_the_warning_it_is_shown_as(tmp_path):
+    # config.yaml is changed (so scanned: PR mode scans the changed files) but keeps its old finding.
     repo, base, head = pr_repo(tmp_path, {"config.yaml": OLD},
-                               {"config.yaml": OLD, "new.yaml": "model_name_or_path: acme/new-model\n"})
+                               {"config.yaml": "# touched\n" + OLD, "new.yaml": "model_name_or_path: acme/new-model\n"})
     run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
     assert run.returncode == 1, run.stdout + run.stderr
     assert (len(run.commands("error")), len(run.commands("warning"))) == (1, 1)

@@ -93,7 +93,11 @@ def test_merge_commit_checkout_counts_only_the_pull_requests_changes(tmp_path):
     run = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head))
     assert run.returncode == 1
     assert [c.split(",")[0] for c in run.commands("error")] == ["::error file=feature.yaml"]
-    assert [c.split(",")[0] for c in run.commands("warning")] == ["::warning file=main.yaml"]
+    assert run.commands("warning") == []  # main.yaml is not the pull request's change: not scanned
+    strict = run_action(repo.path, tmp_path, event_name="pull_request", event=pull_request_event(base, head),
+                        inputs={"fail-on-existing": "true"})
+    assert [c.split(",")[0] for c in strict.commands("error")] == ["::error file=feature.yaml",
+                                                                   "::error file=main.yaml"]
 
 
 def test_merge_group_and_base_ref(tmp_path):
@@ -109,9 +113,13 @@ def test_merge_group_and_base_ref(tmp_path):
     assert run.returncode == 1, run.stdout + run.stderr
     results = json.loads((repo.path / "gate.sarif").read_text())["runs"][0]["results"]
     uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
-    assert uris == ["svc/config.yaml", "svc/new.yaml"]  # code scanning wants repository-relative paths
+    assert uris == ["svc/new.yaml"]  # code scanning wants repository-relative paths; only changed files scanned
     assert run.commands("error")[0].startswith("::error file=svc/new.yaml,line=1,")
-    assert run.commands("warning")[0].startswith("::warning file=svc/config.yaml,line=1,")
+    assert run.commands("warning") == []
+    strict = run_action(repo.path, tmp_path, event_name="merge_group", event=event,
+                        inputs={"path": "svc", "fail-on-existing": "true"})
+    assert sorted(c.split(",")[0] for c in strict.commands("error")) == ["::error file=svc/config.yaml",
+                                                                         "::error file=svc/new.yaml"]
     by_ref = run_action(repo.path, tmp_path, event_name="push", event={}, inputs={"base-ref": "main"})
     assert by_ref.returncode == 1 and "Pull-request mode" in by_ref.summary
     assert len(by_ref.commands("error")) == 1
