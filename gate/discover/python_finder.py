@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import gc
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -43,6 +45,9 @@ HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
+_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS))
+MAX_CODE_STRING_COMBINATIONS = 16
+"""`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
 MAX_CODE_STRING_DEPTH = 3
 """exec strings inside exec strings are followed this deep."""
 MAX_PARSE_BYTES = 2_000_000
@@ -88,7 +93,7 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths):
+        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None):
             return []
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]
@@ -330,6 +335,14 @@ class _Scan:
         if isinstance(func, ast.Name) and func.id in CODE_RUNNERS and self.resolver.imported(func.id, scope) is None:
             self._code_string(call, scope, func.id)
             return
+        if name in _RUNNER_NAMES:
+            dotted = self.resolver.qualname(func, scope)[0]
+            if dotted in catalog.CODE_STRING_RUNNERS:
+                self._code_runner(call, scope, dotted, catalog.CODE_STRING_RUNNERS[dotted])
+                return
+            if dotted in catalog.CODE_FILE_RUNNERS:
+                self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
+                return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
@@ -602,6 +615,59 @@ class _Scan:
                 return
         self._consume(source)
         self.consumed.update(self.resolver.used_constants)
+        self._scan_code_texts(call, runner, texts)
+
+    def _code_runner(self, call: ast.Call, scope: Scope, runner: str,
+                     slots: tuple[tuple[int | None, str], ...]) -> None:
+        """`cProfile.run(s)`, `timeit.timeit(stmt, setup)`, `code.InteractiveConsole().push(s)`: each code string
+        given is scanned (setup and statement joined, in the order they run); one that cannot be read is warned
+        about, never taken as absent."""
+        arguments = _Arguments(call, scope, self.resolver)
+        parts: list[list[str]] = []
+        line, _ = self._where(call)
+        for position, keyword in slots:
+            entry = arguments.get(position, (keyword,))
+            hidden = arguments.hidden(position, (keyword,)) if entry is None else None
+            if entry is None and hidden is None:
+                continue
+            node, node_scope = entry if entry is not None else (hidden, scope)
+            values = self.resolver.resolve(node, node_scope) if entry is not None else None
+            texts = [v for v in values or () if isinstance(v, str)]
+            if values is None or UNKNOWN in values or not texts:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs code built at run time ({unparse(node, 80)}), which cannot be "
+                    "analysed statically; review what it loads")))
+            if texts:
+                self._consume(node)
+                parts.append(texts)
+        self.consumed.update(self.resolver.used_constants)
+        joined = ["\n".join(combination) for combination in
+                  itertools.islice(itertools.product(*parts), MAX_CODE_STRING_COMBINATIONS)] if parts else []
+        self._scan_code_texts(call, runner, joined)
+
+    def _file_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
+        """`runpy.run_path(path)`: a `.py` file of the repository is scanned on its own; any other target (a path
+        chosen at run time, a file without the `.py` suffix or outside the repository) is not analysed: warned."""
+        arguments = _Arguments(call, scope, self.resolver)
+        entry = arguments.get(*((slot[0], (slot[1],))))
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        line, _ = self._where(call)
+        shown = unparse(entry[0], 80) if entry is not None else unparse(call, 80)
+        if values is None or UNKNOWN in values or not all(isinstance(v, str) for v in values):
+            self.warnings.append(ScanWarning(self.path, (
+                f"line {line}: {runner}() runs a file chosen at run time ({shown}); it cannot be analysed "
+                "statically; review what it loads")))
+            return
+        for value in values:
+            path = value
+            while path.startswith("./"):
+                path = path[2:]
+            if not (path.endswith(".py") and self.repo_paths is not None and path in self.repo_paths):
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs '{value}', which is not a .py file of the repository, so it "
+                    "was not analysed; review what it loads")))
+
+    def _scan_code_texts(self, call: ast.Call, runner: str, texts: list[str]) -> None:
         if self.depth >= MAX_CODE_STRING_DEPTH:
             return
         line, column = self._where(call)
@@ -747,6 +813,45 @@ def trigger_tokens_in(text: str) -> list[str]:
     return present
 
 
+_NAME_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\n]{1,80}\}|[0-7]{1,3}|\r?\n)")
+"""String escapes that can spell a name or a URL (`from\\x5fpretrained`), and line continuations inside strings."""
+_LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}["']""")
+"""Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them."""
+
+
+def _decode_escape(match: re.Match[str]) -> str:
+    escape = match.group(0)
+    kind = escape[1]
+    if kind in "\r\n":
+        return ""
+    if kind == "N":
+        try:
+            return unicodedata.lookup(escape[3:-1])
+        except KeyError:
+            return escape
+    code = int(escape[1:], 8) if kind in "01234567" else int(escape[2:], 16)
+    return chr(code) if code <= 0x10FFFF else escape
+
+
+def python_view(text: str) -> str:
+    """`text` roughly as Python reads it, for the prefilter only: identifiers folded with NFKC (`ｆrom_pretrained`
+    is `from_pretrained`), escapes that can spell a name decoded, adjacent literals joined. It over-approximates
+    (an escaped backslash, a quote inside a string), which only costs work: it never hides a token Python sees."""
+    view = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if "\\" in view:
+        view = _NAME_ESCAPE.sub(_decode_escape, view)
+    return _LITERAL_SEAM.sub("", view)
+
+
+def _view_adds_triggers(text: str) -> bool:
+    """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
+    the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
+    view = python_view(text)
+    if view == text:
+        return False
+    return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
+
+
 def relevant_lines(text: str) -> list[int] | None:
     """1-based numbers of the lines where a catalog call or a Hub string can be ([] when there is none, so the
     file need not be parsed; None when every line must be walked).
@@ -756,6 +861,12 @@ def relevant_lines(text: str) -> list[int] | None:
     name imported bare (`from mlx_lm import load`), or a variable holding an `HfFileSystem()`, `HfApi()` or
     ollama `Client()`. Plain `str.find` passes: about twice as fast here as one big regex alternation.
     """
+    if _view_adds_triggers(text):
+        return None
+    if not text.isascii():
+        # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
+        # line numbers stay those of the file.
+        text = unicodedata.normalize("NFKC", text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
     if not present and not offsets:
