@@ -56,6 +56,8 @@ whose memory grows to hundreds of times the text size on long runs of short stat
 long line (a big string literal) is a single node and costs little, so it does not count."""
 
 Position = Callable[[int, int], tuple[int, int]]
+RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
+"""Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
 
 
@@ -263,6 +265,8 @@ class _Scan:
         self.depth = 0
         """How deep inside exec/eval strings this scan is."""
         self.partial_loaders: set[int] = set()
+        self.read_repo_file: RepoFileReader | None = None
+        """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
     def run(self) -> list[Reference]:
@@ -662,10 +666,22 @@ class _Scan:
             path = value
             while path.startswith("./"):
                 path = path[2:]
-            if not (path.endswith(".py") and self.repo_paths is not None and path in self.repo_paths):
+            if self.repo_paths is None or path not in self.repo_paths:
                 self.warnings.append(ScanWarning(self.path, (
-                    f"line {line}: {runner}() runs '{value}', which is not a .py file of the repository, so it "
-                    "was not analysed; review what it loads")))
+                    f"line {line}: {runner}() runs '{value}', which is not a file of the repository, so it was not "
+                    "analysed; review what it loads")))
+                continue
+            if path.endswith(".py"):
+                continue  # scanned on its own, under its own path
+            text, problem = self.read_repo_file(path) if self.read_repo_file is not None else (None, "")
+            if text is None:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs '{value}', which could not be read ({problem or 'no file access'}); "
+                    "not analysed; review what it loads")))
+                continue
+            result = scan_python_text(text, path, self.repo_paths, syntax=self.syntax)  # under its own path
+            self.references.extend(result.references)
+            self.warnings.extend(result.warnings)
 
     def _scan_code_texts(self, call: ast.Call, runner: str, texts: list[str]) -> None:
         if self.depth >= MAX_CODE_STRING_DEPTH:
@@ -957,11 +973,12 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
-              syntax: str = "python", position: Position | None = None,
-              lines: list[int] | None = None) -> tuple[list[Reference], list[ScanWarning]]:
+              syntax: str = "python", position: Position | None = None, lines: list[int] | None = None,
+              read_repo_file: RepoFileReader | None = None) -> tuple[list[Reference], list[ScanWarning]]:
     """Every reference in a parsed module, and warnings (`position` maps places for text that was extracted
     from a file; `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
     scan = _Scan(tree, text, path, repo_paths, syntax, position, lines)
+    scan.read_repo_file = read_repo_file
     return scan.run(), scan.warnings
 
 
@@ -973,7 +990,7 @@ def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: froze
 
 
 def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
-                     position: Position | None = None) -> FileResult:
+                     position: Position | None = None, read_repo_file: RepoFileReader | None = None) -> FileResult:
     """Parse and scan; an unparsable text gets the conservative text scan and a warning instead.
 
     A text without any line in reach of the catalog is not parsed at all (the cheap prefilter).
@@ -993,7 +1010,7 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
         if tree is not None:
             try:
                 references, warnings = scan_tree(tree, text, path, repo_paths, syntax=syntax, position=position,
-                                                 lines=lines)
+                                                 lines=lines, read_repo_file=read_repo_file)
                 return FileResult(references=tuple(references), warnings=tuple(dict.fromkeys(warnings)))
             except RecursionError:
                 problem = "nesting too deep to analyse"
@@ -1009,8 +1026,34 @@ class PythonFinder(Finder):
         return path.endswith(".py")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        result = scan_python_text(text, file.path, repo_paths)
+        result = scan_python_text(text, file.path, repo_paths, read_repo_file=_repo_file_reader(file, repo_paths))
         if any(r.source == "mlflow" for r in result.references):
             result = replace(result, references=mlflow_uris.with_registry(result.references,
                                                                           mlflow_uris.python_registry(text)))
         return result
+
+
+def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> RepoFileReader | None:
+    """Reads other files of the repository `file` belongs to (for `runpy.run_path`), never outside its root."""
+    import os
+
+    if repo_paths is None or not file.absolute.endswith(file.path):
+        return None
+    root = os.path.realpath(file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/")
+
+    def read(relative: str) -> tuple[str | None, str | None]:
+        from gate.discover.engine import MAX_TEXT_BYTES, _decode
+
+        absolute = os.path.realpath(os.path.join(root, relative))
+        if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
+            return None, "not a file inside the repository"
+        try:
+            with open(absolute, "rb") as handle:
+                data = handle.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            return None, exc.strerror or "unreadable"
+        if len(data) > MAX_TEXT_BYTES or b"\0" in data:
+            return None, "too large or not text"
+        return _decode(data, relative)[0], None
+
+    return read

@@ -164,15 +164,25 @@ def test_a_code_string_that_cannot_be_read_is_warned_about(code):
     assert any("runs code built at run time" in message for message in warnings_of(code))
 
 
-def test_runpy_run_path_scans_nothing_twice_and_warns_about_what_it_cannot_read():
-    code = ("import runpy, sys\nrunpy.run_path('tools/load.py')\nrunpy.run_path('tools/load')\n"
-            "runpy.run_path(sys.argv[1])  # from_pretrained\n")
-    messages = warnings_of(code, repo_paths=frozenset({"tools/load.py", "tools/load"}))
+def test_runpy_run_path_warns_about_what_it_cannot_read():
+    code = ("import runpy, sys\nrunpy.run_path('tools/load.py')\nrunpy.run_path('tools/missing')\n"
+            "runpy.run_path(sys.argv[1])\n")
+    messages = warnings_of(code, repo_paths=frozenset({"tools/load.py"}))
     assert messages == [
-        "line 3: runpy.run_path() runs 'tools/load', which is not a .py file of the repository, so it was not "
+        "line 3: runpy.run_path() runs 'tools/missing', which is not a file of the repository, so it was not "
         "analysed; review what it loads",
         "line 4: runpy.run_path() runs a file chosen at run time (sys.argv[1]); it cannot be analysed statically; "
         "review what it loads"]
+
+
+def test_runpy_run_path_scans_a_repository_file_without_the_py_suffix_under_its_own_path(tmp_path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "fetch").write_text("from huggingface_hub import snapshot_download\n"
+                                              "snapshot_download('org/run-path')\n")
+    (tmp_path / "main.py").write_text("import runpy\nrunpy.run_path('./tools/fetch')\n")  # no trigger token else
+    result = discover(str(tmp_path))
+    assert [(r.path, r.line, r.id) for r in result.references] == [("tools/fetch", 2, "org/run-path")]
+    assert result.warnings == ()
 
 
 # -------------------------------------------------------------------------------- §13 expressions in f-strings
