@@ -831,7 +831,7 @@ def trigger_tokens_in(text: str) -> list[str]:
 
 _NAME_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\n]{1,80}\}|[0-7]{1,3}|\r?\n)")
 """String escapes that can spell a name or a URL (`from\\x5fpretrained`), and line continuations inside strings."""
-_LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]|\\\r?\n|#[^\n]*)*[rRbBuUfF]{0,2}["']""")
+_LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']""")
 """Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them."""
 
 

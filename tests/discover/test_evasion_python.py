@@ -5,6 +5,7 @@ failed on the code before this change (no reference, or no warning)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,11 @@ def test_the_evasion_fixture_references_are_exact():
     """tests/fixtures/discover/python-evasion: one file per class above, in a repository holding a placeholder
     file named like an id (`evil-org/backdoor`)."""
     assert actual(discover(str(DISCOVER / "python-evasion" / "repo"))) == expected("python-evasion")
+
+
+def test_python_view_stays_linear_on_comments_full_of_hashes_and_spaces():
+    text = "x = 'a'  " + "# " * 20_000 + "\n" + ("'" + " #" * 5_000 + "\n") * 20
+    started = time.perf_counter()
+    python_view(text)
+    relevant_lines(text)
+    assert time.perf_counter() - started < 1.0
