@@ -83,6 +83,10 @@ class _RepoPaths(frozenset):
             return False
         return os.path.lexists(candidate)
 
+    def is_directory(self, value: str) -> bool:
+        """True when `value` names a directory inside the root (a file named like an id is not a local model)."""
+        return value in self and os.path.isdir(os.path.join(self.root, value))
+
 
 class _ListedPaths(_RepoPaths):
     """`repo_paths` answered from a listing of the whole tree, when the disk holds only part of it (the base

@@ -46,15 +46,21 @@ reading script's choice (distil-whisper prepends its own organisation), so it is
 
 
 def is_local_path(value: str, repo_paths: frozenset[str] | None = None) -> bool:
-    """`./x`, `/x`, `../x`, `~/x`, Windows drives, or a relative path that exists in the repository."""
+    """`./x`, `/x`, `../x`, `~/x`, Windows drives, or a relative path that is a directory in the repository.
+
+    Only a directory: loaders read a local model or dataset from a directory, so a placeholder *file* named like
+    an id (`evil-org/backdoor`) must not turn the id into a local path (issue 12). Callers whose API never reads
+    local paths pass `repo_paths=None`.
+    """
     if value.startswith(("./", "/", "../", "~", ".\\")) or value in (".", ".."):
         return True
     if re.match(r"^[A-Za-z]:[\\/]", value):
         return True
     if repo_paths is not None:
         clean = value.rstrip("/")
-        if clean in repo_paths:
-            return True
+        is_directory = getattr(repo_paths, "is_directory", None)
+        if is_directory is not None:
+            return is_directory(clean)
         prefix = clean + "/"
         # A directory in the repo: some tracked file lives under it.
         return any(p.startswith(prefix) for p in repo_paths) if len(repo_paths) < 50_000 else False

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import gc
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -44,6 +46,9 @@ HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
+_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS))
+MAX_CODE_STRING_COMBINATIONS = 16
+"""`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
 MAX_CODE_STRING_DEPTH = 3
 """exec strings inside exec strings are followed this deep."""
 MAX_PARSE_BYTES = 2_000_000
@@ -52,6 +57,8 @@ whose memory grows to hundreds of times the text size on long runs of short stat
 long line (a big string literal) is a single node and costs little, so it does not count."""
 
 Position = Callable[[int, int], tuple[int, int]]
+RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
+"""Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
 
 
@@ -89,7 +96,7 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths):
+        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None):
             return []
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]
@@ -261,6 +268,8 @@ class _Scan:
         self.depth = 0
         """How deep inside exec/eval strings this scan is."""
         self.partial_loaders: set[int] = set()
+        self.read_repo_file: RepoFileReader | None = None
+        """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
     def run(self) -> list[Reference]:
@@ -401,6 +410,14 @@ class _Scan:
         if isinstance(func, ast.Name) and func.id in CODE_RUNNERS and self.resolver.imported(func.id, scope) is None:
             self._code_string(call, scope, func.id)
             return
+        if name in _RUNNER_NAMES:
+            dotted = self.resolver.qualname(func, scope)[0]
+            if dotted in catalog.CODE_STRING_RUNNERS:
+                self._code_runner(call, scope, dotted, catalog.CODE_STRING_RUNNERS[dotted])
+                return
+            if dotted in catalog.CODE_FILE_RUNNERS:
+                self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
+                return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
@@ -673,6 +690,71 @@ class _Scan:
                 return
         self._consume(source)
         self.consumed.update(self.resolver.used_constants)
+        self._scan_code_texts(call, runner, texts)
+
+    def _code_runner(self, call: ast.Call, scope: Scope, runner: str,
+                     slots: tuple[tuple[int | None, str], ...]) -> None:
+        """`cProfile.run(s)`, `timeit.timeit(stmt, setup)`, `code.InteractiveConsole().push(s)`: each code string
+        given is scanned (setup and statement joined, in the order they run); one that cannot be read is warned
+        about, never taken as absent."""
+        arguments = _Arguments(call, scope, self.resolver)
+        parts: list[list[str]] = []
+        line, _ = self._where(call)
+        for position, keyword in slots:
+            entry = arguments.get(position, (keyword,))
+            hidden = arguments.hidden(position, (keyword,)) if entry is None else None
+            if entry is None and hidden is None:
+                continue
+            node, node_scope = entry if entry is not None else (hidden, scope)
+            values = self.resolver.resolve(node, node_scope) if entry is not None else None
+            texts = [v for v in values or () if isinstance(v, str)]
+            if values is None or UNKNOWN in values or not texts:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs code built at run time ({unparse(node, 80)}), which cannot be "
+                    "analysed statically; review what it loads")))
+            if texts:
+                self._consume(node)
+                parts.append(texts)
+        self.consumed.update(self.resolver.used_constants)
+        joined = ["\n".join(combination) for combination in
+                  itertools.islice(itertools.product(*parts), MAX_CODE_STRING_COMBINATIONS)] if parts else []
+        self._scan_code_texts(call, runner, joined)
+
+    def _file_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
+        """`runpy.run_path(path)`: a `.py` file of the repository is scanned on its own; any other target (a path
+        chosen at run time, a file without the `.py` suffix or outside the repository) is not analysed: warned."""
+        arguments = _Arguments(call, scope, self.resolver)
+        entry = arguments.get(*((slot[0], (slot[1],))))
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        line, _ = self._where(call)
+        shown = unparse(entry[0], 80) if entry is not None else unparse(call, 80)
+        if values is None or UNKNOWN in values or not all(isinstance(v, str) for v in values):
+            self.warnings.append(ScanWarning(self.path, (
+                f"line {line}: {runner}() runs a file chosen at run time ({shown}); it cannot be analysed "
+                "statically; review what it loads")))
+            return
+        for value in values:
+            path = value
+            while path.startswith("./"):
+                path = path[2:]
+            if self.repo_paths is None or path not in self.repo_paths:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs '{value}', which is not a file of the repository, so it was not "
+                    "analysed; review what it loads")))
+                continue
+            if path.endswith(".py"):
+                continue  # scanned on its own, under its own path
+            text, problem = self.read_repo_file(path) if self.read_repo_file is not None else (None, "")
+            if text is None:
+                self.warnings.append(ScanWarning(self.path, (
+                    f"line {line}: {runner}() runs '{value}', which could not be read ({problem or 'no file access'}); "
+                    "not analysed; review what it loads")))
+                continue
+            result = scan_python_text(text, path, self.repo_paths, syntax=self.syntax)  # under its own path
+            self.references.extend(result.references)
+            self.warnings.extend(result.warnings)
+
+    def _scan_code_texts(self, call: ast.Call, runner: str, texts: list[str]) -> None:
         if self.depth >= MAX_CODE_STRING_DEPTH:
             return
         line, column = self._where(call)
@@ -818,6 +900,45 @@ def trigger_tokens_in(text: str) -> list[str]:
     return present
 
 
+_NAME_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\n]{1,80}\}|[0-7]{1,3}|\r?\n)")
+"""String escapes that can spell a name or a URL (`from\\x5fpretrained`), and line continuations inside strings."""
+_LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']""")
+"""Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them."""
+
+
+def _decode_escape(match: re.Match[str]) -> str:
+    escape = match.group(0)
+    kind = escape[1]
+    if kind in "\r\n":
+        return ""
+    if kind == "N":
+        try:
+            return unicodedata.lookup(escape[3:-1])
+        except KeyError:
+            return escape
+    code = int(escape[1:], 8) if kind in "01234567" else int(escape[2:], 16)
+    return chr(code) if code <= 0x10FFFF else escape
+
+
+def python_view(text: str) -> str:
+    """`text` roughly as Python reads it, for the prefilter only: identifiers folded with NFKC (`ｆrom_pretrained`
+    is `from_pretrained`), escapes that can spell a name decoded, adjacent literals joined. It over-approximates
+    (an escaped backslash, a quote inside a string), which only costs work: it never hides a token Python sees."""
+    view = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if "\\" in view:
+        view = _NAME_ESCAPE.sub(_decode_escape, view)
+    return _LITERAL_SEAM.sub("", view)
+
+
+def _view_adds_triggers(text: str) -> bool:
+    """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
+    the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
+    view = python_view(text)
+    if view == text:
+        return False
+    return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
+
+
 def relevant_lines(text: str) -> list[int] | None:
     """1-based numbers of the lines where a catalog call or a Hub string can be ([] when there is none, so the
     file need not be parsed; None when every line must be walked).
@@ -827,6 +948,12 @@ def relevant_lines(text: str) -> list[int] | None:
     name imported bare (`from mlx_lm import load`), or a variable holding an `HfFileSystem()`, `HfApi()` or
     ollama `Client()`. Plain `str.find` passes: about twice as fast here as one big regex alternation.
     """
+    if _view_adds_triggers(text):
+        return None
+    if not text.isascii():
+        # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
+        # line numbers stay those of the file.
+        text = unicodedata.normalize("NFKC", text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
     if not present and not offsets:
@@ -917,11 +1044,12 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
-              syntax: str = "python", position: Position | None = None,
-              lines: list[int] | None = None) -> tuple[list[Reference], list[ScanWarning]]:
+              syntax: str = "python", position: Position | None = None, lines: list[int] | None = None,
+              read_repo_file: RepoFileReader | None = None) -> tuple[list[Reference], list[ScanWarning]]:
     """Every reference in a parsed module, and warnings (`position` maps places for text that was extracted
     from a file; `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
     scan = _Scan(tree, text, path, repo_paths, syntax, position, lines)
+    scan.read_repo_file = read_repo_file
     return scan.run(), scan.warnings
 
 
@@ -933,7 +1061,7 @@ def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: froze
 
 
 def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
-                     position: Position | None = None) -> FileResult:
+                     position: Position | None = None, read_repo_file: RepoFileReader | None = None) -> FileResult:
     """Parse and scan; an unparsable text gets the conservative text scan and a warning instead.
 
     A text without any line in reach of the catalog is not parsed at all (the cheap prefilter).
@@ -953,7 +1081,7 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
         if tree is not None:
             try:
                 references, warnings = scan_tree(tree, text, path, repo_paths, syntax=syntax, position=position,
-                                                 lines=lines)
+                                                 lines=lines, read_repo_file=read_repo_file)
                 return FileResult(references=tuple(references), warnings=tuple(dict.fromkeys(warnings)))
             except RecursionError:
                 problem = "nesting too deep to analyse"
@@ -969,8 +1097,34 @@ class PythonFinder(Finder):
         return path.endswith(".py")
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
-        result = scan_python_text(text, file.path, repo_paths)
+        result = scan_python_text(text, file.path, repo_paths, read_repo_file=_repo_file_reader(file, repo_paths))
         if any(r.source == "mlflow" for r in result.references):
             result = replace(result, references=mlflow_uris.with_registry(result.references,
                                                                           mlflow_uris.python_registry(text)))
         return result
+
+
+def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> RepoFileReader | None:
+    """Reads other files of the repository `file` belongs to (for `runpy.run_path`), never outside its root."""
+    import os
+
+    if repo_paths is None or not file.absolute.endswith(file.path):
+        return None
+    root = os.path.realpath(file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/")
+
+    def read(relative: str) -> tuple[str | None, str | None]:
+        from gate.discover.engine import MAX_TEXT_BYTES, _decode
+
+        absolute = os.path.realpath(os.path.join(root, relative))
+        if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
+            return None, "not a file inside the repository"
+        try:
+            with open(absolute, "rb") as handle:
+                data = handle.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            return None, exc.strerror or "unreadable"
+        if len(data) > MAX_TEXT_BYTES or b"\0" in data:
+            return None, "too large or not text"
+        return _decode(data, relative)[0], None
+
+    return read

@@ -514,8 +514,13 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, so
                     _walk_expression(index, expression, scope)
             stack.extend((s, inner) for s in reversed(node.body) if lines.touches(s))
             continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Constant, ast.JoinedStr)):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # docstrings and bare strings are prose, not code
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.JoinedStr):
+            # A bare f-string's text is prose, but its replacement fields run when the line does (issue 12).
+            for field in _replacement_fields(node.value):
+                _walk_expression(index, field, scope)
+            continue
         for name, value in ast.iter_fields(node):
             if isinstance(value, list):
                 for item in reversed(value):
@@ -585,6 +590,20 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
                 scope.bind(alias.asname or alias.name, Binding("import", target=target))
 
 
+def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:
+    """The code of an f-string: each replacement field's expression and those inside its format spec
+    (`f"{x:{width}}"`), at any depth. Nested f-strings inside an expression are walked as expressions."""
+    fields: list[ast.expr] = []
+    pending = [joined]
+    while pending:
+        for value in pending.pop().values:
+            if isinstance(value, ast.FormattedValue):
+                fields.append(value.value)
+                if isinstance(value.format_spec, ast.JoinedStr):
+                    pending.append(value.format_spec)
+    return fields
+
+
 def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
     """Record the calls, strings, lambda and comprehension scopes, and walrus bindings of one expression."""
     stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
@@ -607,7 +626,7 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
                 index.call_of_argument[id(argument)] = node
         elif isinstance(node, ast.JoinedStr):
             index.strings.append((node, scope))
-            stack.extend((v.value, scope) for v in node.values if isinstance(v, ast.FormattedValue))
+            stack.extend((field, scope) for field in _replacement_fields(node))
             continue
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, str):

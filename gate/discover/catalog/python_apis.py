@@ -121,6 +121,9 @@ class ApiSpec:
     """Ids that are not registry references for this API (built-in loaders)."""
     skip_when: tuple[tuple[str, str], ...] = ()
     """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
+    reads_local_paths: bool = True
+    """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
+    the repository named like the id cannot make such a call local, so the local-path test is not applied."""
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -183,7 +186,7 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
     ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.{callee}",
             (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
-            repo_type_keyword="repo_type", trust_keyword=None),
+            repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False),
     ApiSpec(("*.HuggingFacePipeline.from_model_id",), "langchain.HuggingFacePipeline.from_model_id",
             (Slot(None, ("model_id",), (), ("model_kwargs",)),), bare=True),
     ApiSpec(("*.from_single_file",), "diffusers.from_single_file", (Slot(0, ("pretrained_model_link_or_path",)),),
@@ -268,25 +271,25 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("model_name",), ()), Slot(None, ("processor_name",), ()))),
     # --- huggingface_hub ----------------------------------------------------------------------------------
     ApiSpec(("*.hf_hub_download",), "huggingface_hub.hf_hub_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None),
+            repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False),
     ApiSpec(("*.snapshot_download",), "huggingface_hub.snapshot_download", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None),
+            repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False),
     ApiSpec(("*.hf_hub_url",), "huggingface_hub.hf_hub_url", (_ID,), kind=KIND_FROM_REPO_TYPE,
-            repo_type_keyword="repo_type", trust_keyword=None),
-    ApiSpec(("*.model_info",), "huggingface_hub.model_info", (_ID,), trust_keyword=None),
-    ApiSpec(("*.dataset_info",), "huggingface_hub.dataset_info", (_ID,), kind="dataset", trust_keyword=None),
+            repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False),
+    ApiSpec(("*.model_info",), "huggingface_hub.model_info", (_ID,), trust_keyword=None, reads_local_paths=False),
+    ApiSpec(("*.dataset_info",), "huggingface_hub.dataset_info", (_ID,), kind="dataset", trust_keyword=None, reads_local_paths=False),
     *(ApiSpec((f"*.{method}", f"*HfApi().{method}"), f"huggingface_hub.{method}", (_ID,),
-              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None)
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False)
       for method in ("list_repo_files", "list_repo_tree", "list_repo_commits", "get_safetensors_metadata")),
     *(ApiSpec((f"*HfApi().{method}", f"huggingface_hub.{method}"), f"huggingface_hub.{method}", (_ID,),
-              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, bare=True)
+              kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False, bare=True)
       for method in ("repo_info", "file_exists", "get_paths_info")),
     # Lists branches and tags: reads no content at a revision, so there is nothing to pin.
     ApiSpec(("*HfApi().list_repo_refs", "huggingface_hub.list_repo_refs"), "huggingface_hub.list_repo_refs",
             (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, repo_type_keyword="repo_type", pinnable=False,
-            trust_keyword=None, bare=True),
+            trust_keyword=None, reads_local_paths=False, bare=True),
     ApiSpec(tuple(f"*HfFileSystem().{method}" for method in _HFFS_METHODS), "huggingface_hub.HfFileSystem",
-            (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, bare=True),
+            (Slot(0, ("path", "rpath"), ()),), id_form=ID_HF_FILESYSTEM, trust_keyword=None, reads_local_paths=False, bare=True),
     ApiSpec(("huggingface_hub.InferenceClient", "huggingface_hub.*InferenceClient"), "huggingface_hub.{callee}",
             (Slot(0, ("model",), ()),), pinnable=False, trust_keyword=None, bare=True),
     # Task methods take a model too: `client.text_generation(prompt, model=...)`, `client.chat.completions.create`.
@@ -458,6 +461,8 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead.
     "Card.load", "Pipeline.download", "clone_from",
+    # A file that runs another file by its path (runpy.run_path) holds what that file loads.
+    "run_path",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
 PREFILTER_KEYS = ("Arg", "ipelin", "eval", ".co/", "llama", "enten", "Encoder", "from_pre", "repo", "dataset", "get_",
@@ -482,5 +487,31 @@ piece is its own group."""
 WEAK_TRIGGERS = frozenset({"pipeline", "evaluate", *SCOPED_MODULES})
 """Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
 like the API (see python_finder.relevant_lines)."""
-HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(")
+
+
+_STATEMENT = ((0, "statement"),)
+_STMT_SETUP = ((1, "setup"), (0, "stmt"))
+CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
+    # dotted callee (as the resolver names it) → (position, keyword) of each code string, in the order they run
+    "builtins.exec": ((0, "source"),), "builtins.eval": ((0, "source"),), "builtins.compile": ((0, "source"),),
+    "cProfile.run": _STATEMENT, "cProfile.runctx": _STATEMENT, "profile.run": _STATEMENT, "profile.runctx": _STATEMENT,
+    "cProfile.Profile().run": ((0, "cmd"),), "cProfile.Profile().runctx": ((0, "cmd"),),
+    "profile.Profile().run": ((0, "cmd"),), "profile.Profile().runctx": ((0, "cmd"),),
+    "timeit.timeit": _STMT_SETUP, "timeit.repeat": _STMT_SETUP, "timeit.Timer": _STMT_SETUP,
+    "code.InteractiveInterpreter().runsource": ((0, "source"),),
+    "code.InteractiveConsole().runsource": ((0, "source"),), "code.InteractiveConsole().push": ((0, "line"),),
+    "code.InteractiveInterpreter().runcode": ((0, "code"),), "code.InteractiveConsole().runcode": ((0, "code"),),
+    "code.compile_command": ((0, "source"),),
+    "pdb.run": _STATEMENT, "pdb.runeval": ((0, "expression"),), "pdb.Pdb().run": ((0, "cmd"),),
+    "trace.Trace().run": ((0, "cmd"),), "trace.Trace().runctx": ((0, "cmd"),),
+    "IPython.get_ipython().run_cell": ((0, "raw_cell"),), "get_ipython().run_cell": ((0, "raw_cell"),),
+}
+"""Calls that run a string of Python (issue 12): the string is scanned like the file, and one that cannot be read
+gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
+CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
+"""Calls that run a file of Python given by its path."""
+RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
+                                                                                *CODE_FILE_RUNNERS)))
+"""The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS)
 """Lines that matter for resolution or for generic callees, once a file is worth parsing."""
