@@ -100,6 +100,14 @@ class _ListedPaths(_RepoPaths):
     def __reduce__(self):
         return (_ListedPaths, (self.root, self.listed))
 
+    def is_directory(self, value: str) -> bool:
+        """A directory of the listed tree: some listed path lives below it (the disk holds only part of it)."""
+        directories = getattr(self, "_directories", None)
+        if directories is None:
+            directories = frozenset(path.rpartition("/")[0] for path in self.listed if "/" in path)
+            self._directories = directories
+        return os.path.normpath(value).replace(os.sep, "/") in directories
+
     def __contains__(self, value: object) -> bool:
         if not isinstance(value, str) or not value or "\0" in value or len(value) > 1024:
             return False
