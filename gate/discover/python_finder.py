@@ -924,18 +924,32 @@ _LONGEST_TRIGGER = max(len(token) for token in catalog.TRIGGER_TOKENS)
 _SPELLING_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{|[0-7])")
 """The escapes of `_NAME_ESCAPE` that can spell a letter (all but the backslash-newline)."""
 _CONTINUATION = re.compile(r"\\\r?\n")
+_SEAM = re.compile(f"{_LITERAL_SEAM.pattern}|{_CONTINUATION.pattern}")
 
 
-def _crosses_a_seam(text: str, seam: re.Match) -> bool:
-    """A trigger token that the join of the two literals around `seam` spells across the join point."""
-    left = text[max(0, seam.start() - _LONGEST_TRIGGER):seam.start()]
-    joined = left + text[seam.end():seam.end() + _LONGEST_TRIGGER]
-    cut = len(left)
-    for match in _TRIGGER_AT.finditer(joined, max(0, cut - _LONGEST_TRIGGER + 1)):
-        if match.start() >= cut:
-            return False
-        if cut < match.start() + len(match.group(1)):
-            return True
+def _joining_spells_a_trigger(text: str) -> bool:
+    """True when joining adjacent literals and backslash-newlines (all of them at once: a token split over three
+    literals crosses two seams) makes a trigger token that crosses a join point."""
+    pieces: list[str] = []
+    cuts: list[int] = []
+    last = length = 0
+    for seam in _SEAM.finditer(text):
+        pieces.append(text[last:seam.start()])
+        length += seam.start() - last
+        cuts.append(length)
+        last = seam.end()
+    if not cuts:
+        return False
+    pieces.append(text[last:])
+    view = "".join(pieces)
+    for cut in cuts:
+        start = max(0, cut - _LONGEST_TRIGGER + 1)
+        window = view[start:cut + _LONGEST_TRIGGER]  # a bounded window: never a scan to the end per seam
+        for match in _TRIGGER_AT.finditer(window):
+            if match.start() >= cut - start:
+                break
+            if cut - start < match.start() + len(match.group(1)):
+                return True
     return False
 
 
@@ -957,12 +971,12 @@ def python_view(text: str) -> str:
 def _view_adds_triggers(text: str) -> bool:
     """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
     the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
-    if text.isascii() and _SPELLING_ESCAPE.search(text) is None:
+    folds = not text.isascii() and not unicodedata.is_normalized("NFKC", text)
+    if not folds and _SPELLING_ESCAPE.search(text) is None:
         # Nothing to fold or decode: only adjacent literals and backslash-newlines are joined, so a token Python
         # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
         # fraction of comparing two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded).
-        return any(_crosses_a_seam(text, seam) for pattern in (_LITERAL_SEAM, _CONTINUATION)
-                   for seam in pattern.finditer(text))
+        return _joining_spells_a_trigger(text)
     view = python_view(text)
     if view == text:
         return False
