@@ -144,6 +144,10 @@ def scan_file_for_urls_bounded(absolute: str, path: str, *, chunk_size: int = 1 
             for offset, _url, location in iter_hub_urls(chunk):
                 if offset >= cut:
                     continue
+                line_start = chunk.rfind("\n", 0, offset) + 1
+                if (line_start or column_at_start == 1) and \
+                        chunk[line_start:offset].lstrip().startswith(COMMENT_MARKERS):
+                    continue  # a whole-line comment documents a URL, as `UrlFinder.scan` reads it
                 before = chunk[:offset]
                 newlines = before.count("\n")
                 if newlines:
