@@ -921,6 +921,7 @@ def _decode_escape(match: re.Match[str]) -> str:
 
 
 _LONGEST_TRIGGER = max(len(token) for token in catalog.TRIGGER_TOKENS)
+_TOKEN_CHARACTERS = frozenset("".join(catalog.TRIGGER_TOKENS))
 _SPELLING_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{|[0-7])")
 """The escapes of `_NAME_ESCAPE` that can spell a letter (all but the backslash-newline)."""
 _CONTINUATION = re.compile(r"\\\r?\n")
@@ -942,7 +943,12 @@ def _joining_spells_a_trigger(text: str) -> bool:
         return False
     pieces.append(text[last:])
     view = "".join(pieces)
+    end = len(view)
     for cut in cuts:
+        # A token crossing the cut has one of its characters on each side (most seams are `""` or a docstring's
+        # quotes next to spaces and brackets: nothing to look at).
+        if cut == 0 or cut >= end or view[cut - 1] not in _TOKEN_CHARACTERS or view[cut] not in _TOKEN_CHARACTERS:
+            continue
         start = max(0, cut - _LONGEST_TRIGGER + 1)
         window = view[start:cut + _LONGEST_TRIGGER]  # a bounded window: never a scan to the end per seam
         for match in _TRIGGER_AT.finditer(window):
