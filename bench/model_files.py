@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import bz2
 import gzip
-import io
 import json
 import lzma
 import os
@@ -32,16 +31,17 @@ import pickle
 import shutil
 import struct
 import sys
-import tarfile
 import tempfile
 import time
-import zipfile
 import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.verify.model_samples import tar_bytes as _tar  # noqa: E402 (the same archive writers as the tests)
+from tests.verify.model_samples import zip_bytes as _zip  # noqa: E402
 
 CONTENT_RULES = {"malicious-pickle", "suspicious-pickle", "unsafe-model-code", "unanalysable-model-file"}
 
@@ -112,24 +112,6 @@ class _Protocol:
 
     def __reduce__(self):
         return os.system, (self.command,)
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def _tar(members: dict[str, bytes], mode: str = "w:gz") -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode=mode) as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
 
 
 def _npy_object(pickled: bytes) -> bytes:

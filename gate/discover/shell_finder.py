@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
 import os
 import re
@@ -633,8 +634,6 @@ def _finish(command: Command, env: dict[str, Word], *, commit: bool) -> Iterator
     used = [name for name in _variables_in(words) if env.get(name) is not None and env[name].alternatives
             and not _only_literal_subscripts(name, words)]
     if used:
-        import itertools
-
         # Two loop variables or arrays indexed together (`${names[$i]}`, `${assistants[$i]}`): every value of each
         # is read, in each combination (bounded), so no value is reported alone as if it were the only one.
         combinations = itertools.islice(itertools.product(*(env[name].alternatives or () for name in used)),
