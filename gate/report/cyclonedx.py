@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from gate.discover.interface import Reference
 from gate.report.interface import Report
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT
 
 PROPERTY_PREFIX = "model-gate:"
-HUB_URL = "https://huggingface.co"
+HUB_URL = DEFAULT_HUB_ENDPOINT
 # The purl-spec `huggingface` type names model repositories; a dataset is told apart by its repository_url,
 # the qualifier the spec defines for repositories other than the default one.
 DATASETS_REPOSITORY_URL = f"{HUB_URL}/datasets"

@@ -16,13 +16,14 @@ import re
 
 from gate.errors import UsageError
 from gate.report.interface import Report
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "urn:model-gate:build-type:training-run:v1"
 """The build this provenance describes: a training run whose inputs are read statically from the repository."""
 LOCAL_BUILDER = "urn:model-gate:builder:local"
-HUB_URL = "https://huggingface.co"
+HUB_URL = DEFAULT_HUB_ENDPOINT
 _DIGEST = re.compile(r"^(?:(?P<target>[^=\s]+)=)?(?P<alg>[A-Za-z0-9][A-Za-z0-9_-]*):(?P<hex>[0-9a-fA-F]{16,128})$")
 
 
