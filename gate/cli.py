@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from gate import __version__, commands, policy_commands
 from gate.errors import ExitCode, GateError
 from gate.pin import command as pin_command
+
+if TYPE_CHECKING:
+    from gate.cli_options import SubParsers
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +31,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="model-gate", description="Gate every model and dataset a repository loads.")
     parser.add_argument("--version", action="version", version=f"model-gate {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub: SubParsers = parser.add_subparsers(dest="command", parser_class=_Parser)
     commands.register(sub)
     policy_commands.register(sub)
     pin_command.register(sub)

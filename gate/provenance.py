@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gate.discover.interface import Reference
 
 MAX_READ = 2 << 20
 """Bytes of a file read to find the paths it names (a training script or config is far smaller)."""
@@ -77,7 +82,7 @@ def _entry_files(root: str) -> list[str]:
     return found
 
 
-def publish_inputs(root: str, references) -> list[dict]:
+def publish_inputs(root: str, references: Sequence[Reference]) -> list[dict]:
     """One entry per publish target with an id: `{target, entry_points, inputs}` (indexes into `references`)."""
     targets = [i for i, r in enumerate(references) if r.role == "publish" and r.id]
     if not targets:

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 from gate.errors import UsageError
 from gate.vocabulary import FAIL_ON_LEVELS, VERIFY_MODES
@@ -52,6 +53,10 @@ def _raw(env: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+@overload
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str: ...
+@overload
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: None) -> str | None: ...
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str | None) -> str | None:
     value = _raw(env, name)
     if value is None:
