@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.errors import UsageError
+from gate.vocabulary import REPO_POLICY_FILES
 
 if TYPE_CHECKING:
     from gate.discover.interface import Reference
     from gate.policy.interface import Finding
 
-POLICY_FILE = ".github/model-policy.yml"
+POLICY_FILE = REPO_POLICY_FILES[0]
 WORKFLOW_FILE = ".github/workflows/model-gate.yml"
 CODEOWNERS_FILE = ".github/CODEOWNERS"
 

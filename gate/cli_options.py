@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from gate.errors import UsageError
-from gate.vocabulary import FAIL_ON_LEVELS, REPORT_FORMATS, VERIFY_FAILURE_MODES, VERIFY_MODES
+from gate.vocabulary import FAIL_ON_LEVELS, REPO_POLICY_FILES, REPORT_FORMATS, VERIFY_FAILURE_MODES, VERIFY_MODES
 
 if TYPE_CHECKING:
     SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -55,8 +55,8 @@ def _worker_count(text: str) -> int:
 PATH = Option(("path",), {"nargs": "?", "default": ".", "help": "repository root (default: .)"})
 FORMAT = Option(("--format",), {"choices": REPORT_FORMATS, "default": "text", "help": "output format (default: text)"})
 OUTPUT = Option(("--output", "-o"), {"metavar": "FILE", "help": "write the report to FILE instead of stdout"})
-POLICY = Option(("--policy",), {"metavar": "FILE", "help": "policy file (default: .github/model-policy.yml, "
-                                                           ".model-policy.yml, else the built-in default)"})
+POLICY = Option(("--policy",), {"metavar": "FILE", "help": f"policy file (default: {', '.join(REPO_POLICY_FILES)}, "
+                                                           "else the built-in default)"})
 FAIL_ON = Option(("--fail-on",), {"choices": FAIL_ON_LEVELS, "default": "error",
                                   "help": "exit 1 when a finding is at or above this severity (default: error)"})
 EXCLUDE = Option(("--exclude",), {"action": "append", "default": [], "metavar": "GLOB",

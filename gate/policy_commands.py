@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from gate import cli_options as opt
 from gate.cli_options import parse_today, write_output
 from gate.errors import ExitCode, PolicyError, UsageError
-from gate.policy.load import REPO_POLICY_FILES
-from gate.vocabulary import DIFF_FORMATS
+from gate.vocabulary import DIFF_FORMATS, REPO_POLICY_FILES
 
 if TYPE_CHECKING:
     from gate.cli_options import SubParsers

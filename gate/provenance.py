@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.discover.engine import DEFAULT_EXCLUDED_DIRS
+
 if TYPE_CHECKING:
     from gate.discover.interface import Reference
 
@@ -65,7 +67,8 @@ def _names(text: str, path: str, candidates: list[str]) -> set[str]:
 
 ENTRY_SUFFIXES = (".sh", ".bash", ".zsh", ".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".mk")
 ENTRY_NAMES = ("Makefile", "Dockerfile", "justfile", "Procfile")
-SKIPPED_DIRS = {"node_modules", "__pycache__", "venv", "site-packages", "build", "dist"}
+SKIPPED_DIRS = DEFAULT_EXCLUDED_DIRS | {"venv"}
+"""Someone else's code or build output (what discovery skips), and the usual virtualenv name."""
 MAX_ENTRY_FILES = 20_000
 
 

@@ -12,6 +12,11 @@ from typing import Final, Literal, get_args
 
 DEFAULT_HUB_ENDPOINT: Final = "https://huggingface.co"
 """Where Hub references are verified and pinned when neither --hub-endpoint nor HF_ENDPOINT says otherwise."""
+DEFAULT_GITHUB_API: Final = "https://api.github.com"
+"""Where torch.hub (GitHub) references are verified when GITHUB_API_URL does not say otherwise."""
+
+REPO_POLICY_FILES: Final = (".github/model-policy.yml", ".model-policy.yml")
+"""Where a repository's policy is looked for, in order; `init` and `policy init` write the first."""
 
 Severity = Literal["error", "warning", "note"]
 SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)

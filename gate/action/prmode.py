@@ -28,6 +28,7 @@ from gate.baseline import judge_changes, mark_pre_existing, scan_relative  # noq
 from gate.errors import UsageError
 from gate.pipeline import ScanOptions, fails
 from gate.report.interface import Report
+from gate.vocabulary import REPO_POLICY_FILES
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
@@ -195,7 +196,6 @@ class PolicyChoice:
 def policy_candidates(inputs: ActionInputs, prefix: str) -> list[str]:
     """Repository-relative policy paths the policy in force may come from: the input, else the scanned
     directory's and the repository's."""
-    from gate.policy.load import REPO_POLICY_FILES
 
     if inputs.policy:
         return [inputs.policy]
@@ -221,7 +221,6 @@ def policy_in_force(inputs: ActionInputs, tree: str, prefix: str, where: str) ->
     nested policy that loosens anything (or changes something that is neither) is refused with the list of
     what it loosens; one that only tightens applies. The `policy` input is the workflow's explicit choice.
     """
-    from gate.policy.load import REPO_POLICY_FILES
 
     if inputs.policy:
         if Path(tree, inputs.policy).is_file():

@@ -198,7 +198,8 @@ def main(env: dict | None = None) -> int:
     except GateError as exc:
         _report_failure(env, str(exc))
         return exc.exit_code
-    except Exception as exc:  # a bug must still fail the check, with a message that cannot inject commands
+    # A bug must still fail the check, with a message that cannot inject commands.
+    except Exception as exc:  # noqa: BLE001
         print_inert(traceback.format_exc())
         _report_failure(env, f"internal error: {type(exc).__name__}: {exc} (please report this)")
         return 2
