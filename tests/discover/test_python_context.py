@@ -82,3 +82,13 @@ def test_plausible_ids_follow_the_negative_evidence():
     for value in ("openai/gpt-4o", "ghcr.io/a/b", "org/m:tag", "./org/m", "org/m.gguf", "application/json"):
         assert not plausible_id(value), value
     assert negative_evidence("org/m") is None
+
+
+def test_an_api_model_name_under_any_other_organisation_is_that_organisations_repository():
+    # `Xenova/gpt-4o` is a tokenizer repository on the Hub and `org/O1` a model: only a provider's own prefix
+    # (`openai/gpt-4o`) or a bare name (`gpt-4o`) is a hosted API name (found by the config round-trip property).
+    for value in ("Xenova/gpt-4o", "org/O1", "org/o3-mini"):
+        assert negative_evidence(value) is None, value
+        assert plausible_id(value), value
+    for value in ("gpt-4o", "o1", "openai/gpt-4o", "anthropic/claude-3-5-sonnet"):
+        assert negative_evidence(value) is not None, value

@@ -128,7 +128,9 @@ def is_api_model_name(value: str) -> bool:
         # `openai/whisper-large-v2`, `openai/gsm8k`: these providers are Hub organisations too; only their API
         # model names (`openai/gpt-4o`) are router names there.
         return head.lower() not in HUB_ORGS_NAMED_LIKE_PROVIDERS or API_MODEL_NAME.fullmatch(rest) is not None
-    return API_MODEL_NAME.fullmatch(value.rsplit("/", 1)[-1]) is not None
+    # Under any other organisation the name is that organisation's Hub repository (`Xenova/gpt-4o` is a
+    # tokenizer repository, `org/o1` a model), never an API name.
+    return not rest and API_MODEL_NAME.fullmatch(value) is not None
 
 
 def has_file_extension(value: str) -> bool:
