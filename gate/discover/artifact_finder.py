@@ -11,12 +11,10 @@ import re
 import struct
 import zipfile
 
+from gate.discover.catalog.model_files import MODEL_FILE_SUFFIXES
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 
-ARTIFACT_SUFFIXES = frozenset({
-    ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
-    ".gguf", ".safetensors", ".pb", ".hdf5",
-})
+ARTIFACT_SUFFIXES = MODEL_FILE_SUFFIXES  # the one table: gate/discover/catalog/model_files.py
 
 _HEAD_BYTES = 64 * 1024
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -206,8 +204,8 @@ def sha256_of(absolute: str) -> str:
 
 
 class ArtifactFinder(Finder):
-    """Committed model files (`.pt .pth .bin .ckpt .pkl .pickle .joblib .npy .npz .h5 .keras .onnx .gguf
-    .safetensors .pb`). Reads bytes itself; the engine passes no text."""
+    """Committed model files: named like one (`MODEL_FILE_SUFFIXES`), or, through the engine, any file whose
+    bytes are one. Reads bytes itself; the engine passes no text."""
 
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in ARTIFACT_SUFFIXES
