@@ -45,7 +45,17 @@ def scan_options_from_args(args):
         scan_cache=not getattr(args, "no_cache", False),
         verify_failure=getattr(args, "verify_failure", None),
         sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
+        fetch_lfs=getattr(args, "fetch_lfs", None),
+        lfs_token=_lfs_token(),
     )
+
+
+def _lfs_token() -> str | None:
+    import os
+
+    from gate.verify.lfs import TOKEN_ENV
+
+    return os.environ.get(TOKEN_ENV) or None
 
 
 def render(report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
@@ -146,6 +156,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     scan.add_argument("--verify-failure", choices=("error", "warn"), default=None,
                       help="when a reference cannot be verified: error (exit 3; the default, unless the policy's "
                            "defaults.verify_failure says warn) or warn")
+    scan.add_argument("--fetch-lfs", action=argparse.BooleanOptionalAction, default=None,
+                      help="with --verify: fetch committed Git LFS pointers' content from the repository's LFS server "
+                           "(remote.origin.url; token: $MODEL_GATE_LFS_TOKEN) and scan it (default: as the policy's "
+                           "defaults.fetch_lfs says, else off: pointers are judged by their names)")
     scan.add_argument("--sigstore-trust-config", metavar="FILE",
                       help="Sigstore trust config for a private instance (default: embedded public-good root)")
     scan.set_defaults(handler=handle_scan)

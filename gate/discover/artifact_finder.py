@@ -195,6 +195,16 @@ def lfs_oid(head: bytes) -> str | None:
     return match.group(1).decode() if match else None
 
 
+_LFS_SIZE = re.compile(rb"^size (\d{1,19})$", re.M)
+
+
+def lfs_pointer(head: bytes) -> tuple[str, int] | None:
+    """(oid, size) of a Git LFS pointer (spec v1: `oid sha256:<64 hex>` and `size <bytes>` lines); None when
+    either is missing."""
+    oid, size = lfs_oid(head), _LFS_SIZE.search(head[:1024])
+    return (oid, int(size.group(1))) if oid and size else None
+
+
 def sha256_of(absolute: str) -> str:
     digest = hashlib.sha256()
     with open(absolute, "rb") as handle:

@@ -12,14 +12,9 @@ from urllib.parse import quote
 from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery, RepoService, VerifySettings
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
+from gate.verify.retry import FailedAttempt as _Transient
 
 DEFAULT_API_URL = "https://api.github.com"
-
-
-class _Transient(Exception):
-    def __init__(self, failure: Failure):
-        super().__init__(failure.reason)
-        self.failure = failure
 
 
 def classify_github_error(exc: BaseException) -> Failure | None:
