@@ -281,3 +281,14 @@ def test_action_input_fetch_lfs_is_true_false_or_unset():
     assert read_inputs({"INPUT_FETCH_LFS": "false"}).fetch_lfs is False
     with pytest.raises(UsageError, match="input `fetch-lfs` must be true or false"):
         read_inputs({"INPUT_FETCH-LFS": "yes"})
+
+
+def test_policy_diff_says_turning_fetch_lfs_on_tightens_and_off_loosens():
+    from gate.policy.diff import diff_policies
+
+    def changes(old: str, new: str):
+        return [(c.effect, c.summary) for c in diff_policies(old, new).changes]
+
+    off, on = "version: 1\ndefaults:\n  fetch_lfs: false\n", "version: 1\ndefaults:\n  fetch_lfs: true\n"
+    assert changes(off, on) == [("tightens", "defaults.fetch_lfs: false → true (tightens the policy)")]
+    assert changes(on, "version: 1\n") == [("loosens", "defaults.fetch_lfs: true → false (loosens the policy)")]
