@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.errors import UsageError
+from gate.vocabulary import REPO_POLICY_FILES
 
-POLICY_FILE = ".github/model-policy.yml"
+if TYPE_CHECKING:
+    from gate.discover.interface import Reference
+    from gate.policy.interface import Finding
+
+POLICY_FILE = REPO_POLICY_FILES[0]
 WORKFLOW_FILE = ".github/workflows/model-gate.yml"
 CODEOWNERS_FILE = ".github/CODEOWNERS"
 
@@ -123,12 +130,13 @@ def _write_new(root: Path, rel: str, text: str, adoption: Adoption, what: str) -
     return True
 
 
-def _preferred_commits(references) -> dict[tuple[str, str], str]:
+def _preferred_commits(references: Iterable[Reference]) -> dict[tuple[str, str], str]:
     """The commit each id is already pinned to somewhere in the repository: its unpinned uses are pinned to the
     same commit (the one the policy will allow), not to whatever the branch points at today."""
     preferred: dict[tuple[str, str], str] = {}
     for reference in references:
-        if reference.pinned and reference.id and reference.source == "huggingface" and reference.role != "publish":
+        if (reference.pinned and reference.id and reference.revision and reference.source == "huggingface"
+                and reference.role != "publish"):
             preferred.setdefault((reference.kind, reference.id.lower()), reference.revision)
     return preferred
 
@@ -161,7 +169,7 @@ def adopt(root: Path, *, endpoint: str, today: _dt.date, action_ref: str | None 
     return adoption
 
 
-def _write_policy(root: Path, references, today: _dt.date, adoption: Adoption) -> None:
+def _write_policy(root: Path, references: Sequence[Reference], today: _dt.date, adoption: Adoption) -> None:
     from gate.policy.init import starter_policy
     from gate.policy.load import load_policy
 
@@ -227,7 +235,7 @@ def _final_scan(root: Path, today: _dt.date, jobs: int | None, adoption: Adoptio
         adoption.review.append(item)
 
 
-def _waiver(finding, today: _dt.date) -> str:
+def _waiver(finding: Finding, today: _dt.date) -> str:
     expires = (today + _dt.timedelta(days=90)).isoformat()
     return (f"exceptions: [{{rule: {finding.rule}, paths: [{json.dumps(finding.path)}], reason: \"reviewed at "
             f"adoption\", expires: {expires}, owner: \"@you\"}}]")

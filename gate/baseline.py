@@ -11,15 +11,24 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from gate.discover.interface import Reference
 from gate.errors import UsageError
-from gate.pipeline import fails
+from gate.pipeline import ScanOptions, fails
 from gate.policy.interface import Finding
 from gate.report.interface import Report
 
+if TYPE_CHECKING:
+    from gate.git import ChangedFile, PartialExport
 
-def finding_identity(report: Report, finding: Finding) -> tuple:
+FindingIdentity = tuple[str, str, str, str, str]
+"""(rule, path, reference kind, reference id or expression, api): a finding without its line."""
+
+
+def finding_identity(report: Report, finding: Finding) -> FindingIdentity:
     """What a finding is about, without its line: rule, path, and the reference's kind, id and api."""
     if finding.reference is not None and 0 <= finding.reference < len(report.references):
         ref = report.references[finding.reference]
@@ -34,7 +43,7 @@ def _rule_stages() -> dict[str, str]:
     return {rule_id: rule.stage for rule_id, rule in all_rules().items()}
 
 
-def _from_verification(report: Report, finding) -> bool:
+def _from_verification(report: Report, finding: Finding) -> bool:
     """Only verification produces this finding: a Hub answer, or a Hub file's pickle or signature check."""
     stage = _rule_stages().get(finding.rule)
     if stage not in ("verify", "pickle", "signature"):
@@ -48,7 +57,7 @@ def _from_verification(report: Report, finding) -> bool:
     return ref is not None and ref.source == "huggingface" and ref.kind in ("model", "dataset")
 
 
-def _reference_key(ref, path: str) -> tuple:
+def _reference_key(ref: Reference, path: str) -> tuple:
     """What a verification answer depends on, and where the reference is."""
     return (path, ref.source, ref.kind, ref.id, ref.api, ref.revision)
 
@@ -111,7 +120,7 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
                           "fail_on_existing": fail_on_existing})
 
 
-def scan_relative(changed, prefix: str) -> dict[str, str | None]:
+def scan_relative(changed: Iterable[ChangedFile], prefix: str) -> dict[str, str | None]:
     """Changed files (`git.ChangedFile`s) below the scanned root, as {head path: base path}, both relative to it."""
     lead = f"{prefix}/" if prefix else ""
     out: dict[str, str | None] = {}
@@ -123,8 +132,8 @@ def scan_relative(changed, prefix: str) -> dict[str, str | None]:
     return out
 
 
-def judge_changes(head: Report, options, changed, base_root: str, prefix: str, fail_on_existing: bool,
-                  tree=None) -> Report:
+def judge_changes(head: Report, options: ScanOptions, changed: Iterable[ChangedFile], base_root: str, prefix: str,
+                  fail_on_existing: bool, tree: PartialExport | None = None) -> Report:
     """Scan the changed files as the base has them (exported under `base_root`; same policy and options, no Hub
     requests: a Hub answer depends only on the reference) and mark what was there before. `tree`: the base is
     exported only in part (`gate.git.PartialExport`): the scan reads the rest through it."""
@@ -139,7 +148,7 @@ def judge_changes(head: Report, options, changed, base_root: str, prefix: str, f
     return mark_pre_existing(head, base, relative, options.fail_on, fail_on_existing)
 
 
-def against_commit(head: Report, options, ref: str) -> Report:
+def against_commit(head: Report, options: ScanOptions, ref: str) -> Report:
     """`scan --diff-base REF`: what the working tree changes since REF (tracked and untracked files) is judged
     as pull-request mode judges a pull request; findings in untouched files are pre-existing."""
     import os
@@ -167,12 +176,12 @@ def against_commit(head: Report, options, ref: str) -> Report:
     return replace(judged, extra={**judged.extra, "mode": "diff-base", "base": base})
 
 
-def identities_in_json_report(text: str, label: str) -> Counter:
+def identities_in_json_report(text: str, label: str) -> Counter[FindingIdentity]:
     """The finding identities of a JSON report written by `scan --format json` (a baseline)."""
     try:
         data = json.loads(text)
         references = data["references"]
-        found = Counter()
+        found: Counter[FindingIdentity] = Counter()
         for finding in data["findings"]:
             index = finding.get("reference")
             if isinstance(index, int) and 0 <= index < len(references):
@@ -187,7 +196,7 @@ def identities_in_json_report(text: str, label: str) -> Counter:
     return found
 
 
-def against_baseline(head: Report, baseline: Counter, fail_on: str) -> Report:
+def against_baseline(head: Report, baseline: Counter[FindingIdentity], fail_on: str) -> Report:
     """Mark the findings a baseline report already has as pre-existing, and decide the verdict again."""
     remaining = Counter(baseline)
     pre_existing: set[int] = set()

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gate.cli import _today, write_output
-from gate.errors import UsageError
+from gate import cli_options as opt
+from gate.cli_options import parse_today, write_output
+from gate.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from gate.cli_options import SubParsers
+    from gate.pipeline import ScanOptions
+    from gate.report.interface import Report
 
 
 def _read_changed_files(listfile: str) -> list[str]:
@@ -18,7 +26,7 @@ def _read_changed_files(listfile: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def scan_options_from_args(args):
+def scan_options_from_args(args: argparse.Namespace) -> ScanOptions:
     from gate.pipeline import ScanOptions
 
     root = Path(args.path)
@@ -29,8 +37,6 @@ def scan_options_from_args(args):
     paths = None
     if args.paths or args.changed_files:
         paths = tuple(args.paths or ()) + tuple(_read_changed_files(args.changed_files) if args.changed_files else ())
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     return ScanOptions(
         root=str(root.resolve()),
         policy_path=args.policy,
@@ -38,7 +44,7 @@ def scan_options_from_args(args):
         excludes=tuple(args.exclude),
         jobs=args.jobs,
         fail_on=args.fail_on,
-        today=_today(args.today),
+        today=parse_today(args.today),
         verify=getattr(args, "verify", None),
         hub_endpoint=getattr(args, "hub_endpoint", None),
         cache_dir=getattr(args, "cache_dir", None),
@@ -58,7 +64,7 @@ def _lfs_token() -> str | None:
     return os.environ.get(TOKEN_ENV) or None
 
 
-def render(report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
+def render(report: Report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
     if fmt == "intoto":
         from gate.report.intoto import parse_subject_digests, render_intoto
 
@@ -85,13 +91,13 @@ def render(report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
     return render_text(report)
 
 
-def exit_code_for(report) -> int:
+def exit_code_for(report: Report) -> ExitCode:
     if any(f.rule == "verification-failed" and f.waived_by is None and f.severity == "error" for f in report.findings):
-        return 3
-    return 1 if report.verdict == "fail" else 0
+        return ExitCode.VERIFICATION_FAILED
+    return ExitCode.FINDINGS if report.verdict == "fail" else ExitCode.PASS
 
 
-def handle_scan(args) -> int:
+def handle_scan(args: argparse.Namespace) -> int:
     from gate.pipeline import run_scan
 
     options = scan_options_from_args(args)
@@ -117,23 +123,23 @@ def handle_scan(args) -> int:
     return exit_code_for(report)
 
 
-def handle_init(args) -> int:
+def handle_init(args: argparse.Namespace) -> int:
     from gate.adopt import adopt, render
     from gate.pin.resolve import hub_endpoint
 
     root = Path(args.path)
     if not root.is_dir():
         raise UsageError(f"not a directory: {args.path} (give the repository root)")
-    adoption = adopt(root.resolve(), endpoint=hub_endpoint(args.hub_endpoint), today=_today(args.today),
+    adoption = adopt(root.resolve(), endpoint=hub_endpoint(args.hub_endpoint), today=parse_today(args.today),
                      action_ref=args.action_ref, owner=args.owner, branch=args.branch, pin=not args.no_pin,
                      jobs=args.jobs)
     sys.stdout.write(render(adoption))
     if adoption.offline:
-        return 3
-    return 0 if adoption.verdict == "pass" else 1
+        return ExitCode.VERIFICATION_FAILED
+    return ExitCode.PASS if adoption.verdict == "pass" else ExitCode.FINDINGS
 
 
-def _read_baseline(path: str):
+def _read_baseline(path: str) -> Counter:
     from gate.baseline import identities_in_json_report
 
     try:
@@ -143,19 +149,30 @@ def _read_baseline(path: str):
     return identities_in_json_report(text, path)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Attach every sub-command. The `scan` parser is built in gate.cli; handlers live here."""
-    scan = sub.choices["scan"]
-    scan.add_argument("--verify", choices=("none", "hub", "full"), default=None,
-                      help="verify references against the Hub (default: as the policy says, else none)")
-    scan.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
-    scan.add_argument("--cache-dir", metavar="DIR",
-                      help="cache of immutable Hub answers and of per-file scan results (default: ~/.cache/model-gate)")
+def register(sub: SubParsers) -> None:
+    """Attach `scan` and `init`."""
+    scan = sub.add_parser("scan", help="discover references, judge them against the policy, report")
+    opt.PATH.add_to(scan, help="repository root to scan (default: .)")
+    for option in (opt.FORMAT, opt.OUTPUT, opt.POLICY, opt.FAIL_ON, opt.EXCLUDE, opt.PATHS):
+        option.add_to(scan)
+    scan.add_argument("--changed-files", metavar="LISTFILE",
+                      help="scan only the files listed in LISTFILE, one per line")
+    scan.add_argument("--baseline", metavar="REPORT",
+                      help="a previous JSON report (`--format json`): its findings are pre-existing, only new ones "
+                           "fail")
+    scan.add_argument("--diff-base", metavar="REF",
+                      help="git ref: judge what the working tree changes since REF, as pull-request mode does "
+                           "(findings in untouched files and findings REF already had are pre-existing)")
+    opt.JOBS.add_to(scan, help="parallel workers: files scanned at once (default: CPU count) and, with --verify, "
+                               "Hub queries at once (default: 16)")
+    scan.add_argument("--subject-digest", action="append", default=[], metavar="[TARGET=]ALG:HEX",
+                      help="--format intoto: the digest of what a push produced, per publish target or for all "
+                           "(gitCommit:<Hub commit sha>, sha256:<hex>; repeatable)")
+    for option in (opt.TODAY, opt.VERIFY, opt.HUB_ENDPOINT, opt.CACHE_DIR):
+        option.add_to(scan)
     scan.add_argument("--no-cache", action="store_true",
                       help="scan every file, neither reading nor writing the per-file scan cache")
-    scan.add_argument("--verify-failure", choices=("error", "warn"), default=None,
-                      help="when a reference cannot be verified: error (exit 3; the default, unless the policy's "
-                           "defaults.verify_failure says warn) or warn")
+    opt.VERIFY_FAILURE.add_to(scan)
     scan.add_argument("--fetch-lfs", action=argparse.BooleanOptionalAction, default=None,
                       help="with --verify: fetch committed Git LFS pointers' content from the repository's LFS server "
                            "(remote.origin.url; token: $MODEL_GATE_LFS_TOKEN) and scan it (default: as the policy's "
@@ -168,23 +185,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                           description="Scan, write .github/model-policy.yml, pin every unpinned reference (recording "
                                       "the commits in the policy), write .github/workflows/model-gate.yml and a "
                                       "CODEOWNERS line, then scan again and list what is left to decide.")
-    init.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
-    init.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
+    opt.PATH.add_to(init)
+    opt.HUB_ENDPOINT.add_to(init)
     init.add_argument("--action-ref", metavar="OWNER/REPO@SHA",
                       help="the model-gate release the workflow uses, by full commit sha")
     init.add_argument("--owner", metavar="@ORG/TEAM", help="who approves policy changes (CODEOWNERS)")
     init.add_argument("--branch", default="main", help="the default branch the workflow also runs on (default: main)")
     init.add_argument("--no-pin", action="store_true", help="do not ask the Hub; leave unpinned references as they are")
-    init.add_argument("--jobs", "-j", type=int, default=None, help="parallel discovery workers (default: CPU count)")
-    init.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    opt.JOBS.add_to(init)
+    opt.TODAY.add_to(init)
     init.set_defaults(handler=handle_init)
-
-    from gate import policy_commands
-
-    policy_commands.register(sub)
-    try:
-        from gate.pin import command as pin_command
-    except ImportError:  # the pin command arrives with its own issue
-        pin_command = None
-    if pin_command is not None:
-        pin_command.register(sub)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def temporarily_set(values: dict[str, str]):
+def temporarily_set(values: dict[str, str]) -> Iterator[None]:
     """Set `values` in `os.environ` for the `with` block; afterwards every name has its previous value (or none)."""
     previous = {name: os.environ.get(name) for name in values}
     os.environ.update(values)

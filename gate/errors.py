@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """model-gate's exit codes (a public contract: scripts and CI branch on them)."""
+
+    PASS = 0
+    """Nothing at or above --fail-on (also: nothing to pin)."""
+    FINDINGS = 1
+    """A finding at or above --fail-on."""
+    USAGE = 2
+    """Bad arguments, a missing path, an invalid policy."""
+    VERIFICATION_FAILED = 3
+    """A reference could not be verified (or pinned): the gate fails closed."""
+    INTERRUPTED = 130
+    """Ctrl-C, as shells report SIGINT."""
+
 
 class GateError(Exception):
     """Base class: carries a message meant for the user, already saying what to do."""
 
-    exit_code = 2
+    exit_code: ExitCode = ExitCode.USAGE
 
 
 class UsageError(GateError):
     """Bad arguments or a missing path (exit 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class PolicyError(GateError):
@@ -21,7 +38,7 @@ class PolicyError(GateError):
     `path` and `line` point at the offending place when known.
     """
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None,
                  more: tuple[PolicyError, ...] = ()):
@@ -44,4 +61,4 @@ class PolicyError(GateError):
 class VerificationError(GateError):
     """The Hub (or another registry) could not be asked; the gate fails closed (exit 3)."""
 
-    exit_code = 3
+    exit_code = ExitCode.VERIFICATION_FAILED

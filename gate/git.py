@@ -10,10 +10,12 @@ import io
 import os
 import subprocess
 import tarfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
-from gate.errors import GateError, UsageError
+from gate.errors import ExitCode, GateError, UsageError
 
 FETCH_DEPTH_HINT = (
     "check out the full history: use actions/checkout with `fetch-depth: 0` "
@@ -24,14 +26,21 @@ FETCH_DEPTH_HINT = (
 class GitError(GateError):
     """A git command failed (exit 2): the message carries git's own words."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 _SAFE_DIRECTORIES: list[str] = []
 """Checkouts this process may read although another user owns them (see `mark_safe_directory`)."""
 
 
-def run_git(args: list[str], cwd: str, *, binary: bool = False, check: bool = True, stdin: bytes | None = None):
+@overload
+def run_git(args: list[str], cwd: str, *, binary: Literal[False] = False, check: bool = True,
+            stdin: bytes | None = None) -> str: ...
+@overload
+def run_git(args: list[str], cwd: str, *, binary: Literal[True], check: bool = True,
+            stdin: bytes | None = None) -> bytes: ...
+def run_git(args: list[str], cwd: str, *, binary: bool = False, check: bool = True,
+            stdin: bytes | None = None) -> str | bytes:
     """Run `git <args>` in `cwd` and return its stdout (text unless `binary`)."""
     # `-c` is protected (command-scope) configuration, which git honours for safe.directory.
     safe = [option for directory in _SAFE_DIRECTORIES for option in ("-c", f"safe.directory={directory}")]
@@ -260,10 +269,10 @@ def export_tree(commit: str, dest: str, cwd: str, paths: list[str] | None = None
     data = run_git(args, cwd, binary=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
         if hasattr(tarfile, "data_filter"):
-            archive.extractall(Path(dest), filter=_skip_unsafe)
+            archive.extractall(Path(dest), filter=_skip_unsafe)  # noqa: S202 - filtered: see _skip_unsafe
         else:  # Python < 3.10.12 has no extraction filters: keep plain files and directories inside dest
             safe = [m for m in archive.getmembers() if (m.isfile() or m.isdir()) and _inside(m.name)]
-            archive.extractall(Path(dest), members=safe)
+            archive.extractall(Path(dest), members=safe)  # noqa: S202 - only the members checked above
 
 
 class PartialExport:
@@ -293,7 +302,7 @@ class PartialExport:
                 directory = directory.rpartition("/")[0]
         return frozenset(files) | directories
 
-    def export(self, paths) -> None:
+    def export(self, paths: Iterable[str]) -> None:
         """Write these repository-relative files of the commit (those it has, not yet written) under `dest`."""
         wanted = sorted({p for p in paths if p in self.files and p not in self.exported})
         for start in range(0, len(wanted), 1000):  # a huge pull request must not overflow the command line

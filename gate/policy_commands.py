@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gate.errors import PolicyError, UsageError
-from gate.policy.load import REPO_POLICY_FILES
+from gate import cli_options as opt
+from gate.cli_options import parse_today, write_output
+from gate.errors import ExitCode, PolicyError, UsageError
+from gate.vocabulary import DIFF_FORMATS, REPO_POLICY_FILES
+
+if TYPE_CHECKING:
+    from gate.cli_options import SubParsers
 
 
-def handle_validate(args) -> int:
-    from gate.cli import _today
+def handle_validate(args: argparse.Namespace) -> int:
     from gate.policy.load import find_repo_policy, load_policy
 
     path = args.file
@@ -24,7 +29,7 @@ def handle_validate(args) -> int:
     elif not Path(path).is_file():
         raise PolicyError("policy file not found", path)
     try:
-        load_policy(path, ".", today=_today(args.today))
+        load_policy(path, ".", today=parse_today(args.today))
     except PolicyError as exc:  # every problem of the file, not one per run
         problems = exc.every_problem()
         for problem in problems:
@@ -33,7 +38,7 @@ def handle_validate(args) -> int:
             print(f"model-gate: {len(problems)} problems in {path}", file=sys.stderr)
         return exc.exit_code
     print(f"ok: {path} is a valid policy")
-    return 0
+    return ExitCode.PASS
 
 
 def _read_policy_text(path: str) -> str:
@@ -45,18 +50,16 @@ def _read_policy_text(path: str) -> str:
         raise PolicyError(f"cannot read policy file: {exc}", path) from None
 
 
-def handle_diff(args) -> int:
-    from gate.cli import write_output
+def handle_diff(args: argparse.Namespace) -> int:
     from gate.policy.diff import diff_policies, render_diff
 
     diff = diff_policies(_read_policy_text(args.old), _read_policy_text(args.new), old_label=args.old,
                          new_label=args.new)
     write_output(render_diff(diff, args.format), None)
-    return 0
+    return ExitCode.PASS
 
 
-def handle_init(args) -> int:
-    from gate.cli import _today
+def handle_init(args: argparse.Namespace) -> int:
     from gate.policy.init import init_policy
 
     root = Path(args.path)
@@ -65,39 +68,43 @@ def handle_init(args) -> int:
     output = args.output or str(root / REPO_POLICY_FILES[0])
     if output != "-" and Path(output).exists() and not args.force:
         raise UsageError(f"{output} already exists; use --force to overwrite it (or --output FILE)")
-    text, policy = init_policy(str(root), label=output, today=_today(args.today))
+    text, policy = init_policy(str(root), label=output, today=parse_today(args.today))
     if output == "-":
         sys.stdout.write(text)
-        return 0
+        return ExitCode.PASS
     Path(output).parent.mkdir(parents=True, exist_ok=True)
     Path(output).write_text(text, encoding="utf-8")
     print(f"wrote {output}: {len(policy.models)} model(s), {len(policy.datasets)} dataset(s), "
           f"{len(policy.artifacts)} artifact entry(ies); review it (every entry needs a reason), then commit it",
           file=sys.stderr)
-    return 0
+    return ExitCode.PASS
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: SubParsers) -> None:
     policy = sub.add_parser("policy", help="validate, diff or create a policy file")
     policy_sub = policy.add_subparsers(dest="policy_command", parser_class=type(policy))
-    policy.set_defaults(handler=lambda args: (policy.print_help(sys.stderr), 2)[1])
+
+    def handle_policy(args: argparse.Namespace) -> int:  # `model-gate policy` alone: say what it takes
+        policy.print_help(sys.stderr)
+        return ExitCode.USAGE
+
+    policy.set_defaults(handler=handle_policy)
 
     validate = policy_sub.add_parser("validate", help="check a policy file (exit 2 with file:line on any problem)")
     validate.add_argument("file", nargs="?", metavar="FILE",
                           help=f"policy file (default: {' or '.join(REPO_POLICY_FILES)} in the current directory)")
-    validate.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    opt.TODAY.add_to(validate)
     validate.set_defaults(handler=handle_validate)
 
     diff = policy_sub.add_parser("diff", help="what a policy change newly allows or stops allowing")
     diff.add_argument("old", metavar="OLD", help="the policy before the change")
     diff.add_argument("new", metavar="NEW", help="the policy after the change")
-    diff.add_argument("--format", choices=("text", "markdown"), default="text", help="output format (default: text)")
+    opt.FORMAT.add_to(diff, choices=DIFF_FORMATS)
     diff.set_defaults(handler=handle_diff)
 
     init = policy_sub.add_parser("init", help="write a starter policy listing every model and dataset found")
-    init.add_argument("path", nargs="?", default=".", metavar="PATH", help="repository to scan (default: .)")
-    init.add_argument("--output", "-o", metavar="FILE",
-                      help=f"where to write it (default: PATH/{REPO_POLICY_FILES[0]}; '-' for stdout)")
+    opt.PATH.add_to(init, metavar="PATH", help="repository to scan (default: .)")
+    opt.OUTPUT.add_to(init, help=f"where to write it (default: PATH/{REPO_POLICY_FILES[0]}; '-' for stdout)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    init.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    opt.TODAY.add_to(init)
     init.set_defaults(handler=handle_init)

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gate.discover.engine import DEFAULT_EXCLUDED_DIRS
+
+if TYPE_CHECKING:
+    from gate.discover.interface import Reference
 
 MAX_READ = 2 << 20
 """Bytes of a file read to find the paths it names (a training script or config is far smaller)."""
@@ -60,7 +67,8 @@ def _names(text: str, path: str, candidates: list[str]) -> set[str]:
 
 ENTRY_SUFFIXES = (".sh", ".bash", ".zsh", ".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".mk")
 ENTRY_NAMES = ("Makefile", "Dockerfile", "justfile", "Procfile")
-SKIPPED_DIRS = {"node_modules", "__pycache__", "venv", "site-packages", "build", "dist"}
+SKIPPED_DIRS = DEFAULT_EXCLUDED_DIRS | {"venv"}
+"""Someone else's code or build output (what discovery skips), and the usual virtualenv name."""
 MAX_ENTRY_FILES = 20_000
 
 
@@ -77,7 +85,7 @@ def _entry_files(root: str) -> list[str]:
     return found
 
 
-def publish_inputs(root: str, references) -> list[dict]:
+def publish_inputs(root: str, references: Sequence[Reference]) -> list[dict]:
     """One entry per publish target with an id: `{target, entry_points, inputs}` (indexes into `references`)."""
     targets = [i for i, r in enumerate(references) if r.role == "publish" and r.id]
     if not targets:

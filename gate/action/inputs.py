@@ -10,13 +10,13 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 from gate.errors import UsageError
+from gate.vocabulary import FAIL_ON_LEVELS, VERIFY_MODES
 
-FAIL_ON = ("error", "warning", "note", "never")
 MODES = ("auto", "full", "diff")
 POLICY_SOURCES = ("base", "head")
-VERIFY_MODES = ("none", "hub", "full")
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ def _raw(env: Mapping[str, str], name: str) -> str | None:
     return None
 
 
+@overload
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str: ...
+@overload
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: None) -> str | None: ...
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str | None) -> str | None:
     value = _raw(env, name)
     if value is None:
@@ -90,7 +94,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     return ActionInputs(
         path=_raw(env, "path") or ".",
         policy=_raw(env, "policy"),
-        fail_on=_choice(env, "fail-on", FAIL_ON, None),
+        fail_on=_choice(env, "fail-on", FAIL_ON_LEVELS, None),
         mode=_choice(env, "mode", MODES, "auto"),
         base_ref=_git_ref(env, "base-ref"),
         policy_source=_choice(env, "policy-source", POLICY_SOURCES, "base"),

@@ -17,15 +17,21 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate import git
 from gate.action.inputs import ActionInputs
 from gate.baseline import judge_changes, mark_pre_existing, scan_relative  # noqa: F401 (re-exported)
 from gate.errors import UsageError
-from gate.pipeline import fails
+from gate.pipeline import ScanOptions, fails
 from gate.report.interface import Report
+from gate.vocabulary import REPO_POLICY_FILES
+
+if TYPE_CHECKING:
+    from gate.policy.model import Policy
 
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -53,7 +59,7 @@ def _event_shas(event_name: str, event: dict) -> tuple[str | None, str | None, s
     return (pull.get("base") or {}).get("sha"), (pull.get("head") or {}).get("sha"), author
 
 
-def _checked_sha(value, what: str) -> str:
+def _checked_sha(value: object, what: str) -> str:
     if not isinstance(value, str) or not _SHA.match(value):
         raise UsageError(f"the event payload has no valid {what} (got {value!r})")
     return value
@@ -69,21 +75,18 @@ def pull_request(inputs: ActionInputs, event_name: str, event: dict, repo: str) 
             f"mode: diff needs a pull_request, pull_request_target or merge_group event, or the `base-ref` input "
             f"(this run is a {event_name or 'non-GitHub'} event)"
         )
-    base = head = author = None
     if in_pr_event:
-        base, head, author = _event_shas(event_name, event)
-        base = _checked_sha(base, "base commit sha")
-        head = _checked_sha(head, "head commit sha")
-    if inputs.base_ref:
-        base = inputs.base_ref
-    if head is None:
-        head = git.head_sha(repo)
-    base, head = git.require_commits(base, head, repo)
+        event_base, event_head, author = _event_shas(event_name, event)
+        base = _checked_sha(event_base, "base commit sha")
+        head = _checked_sha(event_head, "head commit sha")
+    else:  # the `base-ref` input (checked above)
+        base, head, author = "", git.head_sha(repo), None
+    base, head = git.require_commits(inputs.base_ref or base, head, repo)
     changed, unreadable = git.changes(base, head, repo)
     return PullRequest(base=base, head=head, author=author, changed=changed, unreadable_submodules=unreadable)
 
 
-def export_base(pr: PullRequest, base_tree: str, repo: str, candidates: list[str] = (),
+def export_base(pr: PullRequest, base_tree: str, repo: str, candidates: Sequence[str] = (),
                 prefix: str = "") -> git.PartialExport:
     """What of the base commit pull-request mode reads, written under `base_tree`: the policy files it may use
     (`candidates`) with their `extends` chains and the key files they name, and the base version of each changed
@@ -107,7 +110,7 @@ def export_base(pr: PullRequest, base_tree: str, repo: str, candidates: list[str
     return tree
 
 
-def export_policies(tree: git.PartialExport, candidates) -> None:
+def export_policies(tree: git.PartialExport, candidates: Iterable[str]) -> None:
     """Write the policy files among `candidates` the commit has, then what they name, until nothing new is named:
     `extends` targets (relative to the file naming them) and signature keys (`public_key`, `certificate_chain`;
     relative to the policy in force, i.e. any policy file read on the way)."""
@@ -116,7 +119,7 @@ def export_policies(tree: git.PartialExport, candidates) -> None:
     from gate.errors import GateError
     from gate.policy.load import BUILTIN_PREFIX, parse_yaml
 
-    todo, seen, directories = list(candidates), set(), set()
+    todo, seen, directories = list(candidates), set[str](), set[str]()
     while todo:
         batch = [p for p in dict.fromkeys(posixpath.normpath(p) for p in todo) if p not in seen]
         seen.update(batch)
@@ -135,7 +138,7 @@ def export_policies(tree: git.PartialExport, candidates) -> None:
         todo = [p for p in todo if not posixpath.normpath(p).startswith("../")]
 
 
-def _key_files(data) -> list[str]:
+def _key_files(data: object) -> list[str]:
     """Every relative `public_key` / `certificate_chain` path anywhere in a parsed policy."""
     found: list[str] = []
     if isinstance(data, dict):
@@ -193,7 +196,6 @@ class PolicyChoice:
 def policy_candidates(inputs: ActionInputs, prefix: str) -> list[str]:
     """Repository-relative policy paths the policy in force may come from: the input, else the scanned
     directory's and the repository's."""
-    from gate.policy.load import REPO_POLICY_FILES
 
     if inputs.policy:
         return [inputs.policy]
@@ -219,7 +221,6 @@ def policy_in_force(inputs: ActionInputs, tree: str, prefix: str, where: str) ->
     nested policy that loosens anything (or changes something that is neither) is refused with the list of
     what it loosens; one that only tightens applies. The `policy` input is the workflow's explicit choice.
     """
-    from gate.policy.load import REPO_POLICY_FILES
 
     if inputs.policy:
         if Path(tree, inputs.policy).is_file():
@@ -244,7 +245,7 @@ def policy_in_force(inputs: ActionInputs, tree: str, prefix: str, where: str) ->
     return PolicyChoice(str(Path(tree, nested)), nested, f"`{nested}`{where}, which only tightens {floor}.", nested)
 
 
-def _load(tree: str, repo_path: str | None):
+def _load(tree: str, repo_path: str | None) -> Policy:
     from gate.policy.load import builtin_policy_path, load_policy
 
     if repo_path is None:
@@ -313,7 +314,7 @@ def policy_diff(pr: PullRequest, candidates: list[str], repo: str, inputs: Actio
 
 
 @contextlib.contextmanager
-def _tree_at(commit: str, repo: str, candidates: list[str], existing: str | None = None):
+def _tree_at(commit: str, repo: str, candidates: list[str], existing: str | None = None) -> Iterator[str]:
     """The commit's policy files (and what they extend) in a directory: the base tree already exported, or the
     head's policy files exported anew (the workspace may hold a merge commit rather than the head)."""
     if existing is not None:
@@ -333,7 +334,7 @@ def changed_under_root(pr: PullRequest, prefix: str, root: str) -> tuple[str, ..
     return tuple(sorted(p for p in scan_relative(pr.changed, prefix) if os.path.isfile(os.path.join(root, p))))
 
 
-def judge_against_base(head: Report, options, pr: PullRequest, base_root: str, prefix: str,
+def judge_against_base(head: Report, options: ScanOptions, pr: PullRequest, base_root: str, prefix: str,
                        fail_on_existing: bool, tree: git.PartialExport | None = None) -> Report:
     """Scan the changed files as the base has them and mark what was there before (gate/baseline.py)."""
     return judge_changes(head, options, pr.changed, base_root, prefix, fail_on_existing, tree)

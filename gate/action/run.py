@@ -11,6 +11,7 @@ import sys
 import tempfile
 import traceback
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +32,7 @@ def _inside(workspace: str, given: str, what: str) -> str:
 
 
 @contextmanager
-def _scan_tokens(hf_token: str | None, github_token: str | None, mlflow_token: str | None = None):
+def _scan_tokens(hf_token: str | None, github_token: str | None, mlflow_token: str | None = None) -> Iterator[None]:
     """HF_TOKEN (Hub), GITHUB_TOKEN (torch.hub refs through the GitHub API) and MLFLOW_TRACKING_TOKEN (MLflow
     registries) for the scan only; restored afterwards so nothing later can print or pass them on."""
     wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token),
@@ -91,7 +92,8 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
                          "with fetch-depth: 0)")
     prefix = os.path.relpath(scan_root, repo).replace(os.sep, "/") if repo else ""
     prefix = "" if prefix == "." else prefix
-    policy_input = os.path.relpath(_inside(workspace, inputs.policy, "policy"), repo or workspace) if inputs.policy else None
+    checkout = repo or workspace  # where git runs; pull-request mode (a `pr` below) has a repo
+    policy_input = os.path.relpath(_inside(workspace, inputs.policy, "policy"), checkout) if inputs.policy else None
     inputs = replace(inputs, policy=policy_input.replace(os.sep, "/") if policy_input else None)
 
     pr = prmode.pull_request(inputs, runner.event_name, runner.event, repo) if repo else None
@@ -99,15 +101,16 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
     with tempfile.TemporaryDirectory(prefix="model-gate-base-") as base_tree:
         base_export = None
         if pr is not None:
-            base_export = prmode.export_base(pr, base_tree, repo, prmode.policy_candidates(inputs, prefix), prefix)
+            base_export = prmode.export_base(pr, base_tree, checkout, prmode.policy_candidates(inputs, prefix),
+                                             prefix)
         if pr is not None and inputs.policy_source == "base":
             choice = prmode.base_policy(inputs, pr, base_tree, prefix)
         else:
-            choice = prmode.head_policy(inputs, repo or workspace, prefix)
+            choice = prmode.head_policy(inputs, checkout, prefix)
         ai_reason, ai_profile, notes = None, False, []
         if pr is not None:
             policy = load_policy(choice.path, scan_root, label=choice.label)
-            ai_reason = ai.ai_authorship(pr.author, git.commits(pr.base, pr.head, repo), policy.ai_agents)
+            ai_reason = ai.ai_authorship(pr.author, git.commits(pr.base, pr.head, checkout), policy.ai_agents)
             ai_profile = bool(policy.profiles.get(ai.PROFILE))
             if ai_reason and not ai_profile:
                 notes.append(ai.NO_PROFILE_NOTE)
@@ -129,7 +132,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
                                                    inputs.fail_on_existing, base_export)
                 report = prmode.with_unreadable_submodules(report, pr, prefix, fail_on)
 
-        policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), repo, inputs, prefix,
+        policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), checkout, inputs, prefix,
                                          base_tree) if pr else None
 
     sha = git.head_sha(repo) if repo else None
@@ -196,7 +199,8 @@ def main(env: dict | None = None) -> int:
     except GateError as exc:
         _report_failure(env, str(exc))
         return exc.exit_code
-    except Exception as exc:  # a bug must still fail the check, with a message that cannot inject commands
+    # A bug must still fail the check, with a message that cannot inject commands.
+    except Exception as exc:  # noqa: BLE001
         print_inert(traceback.format_exc())
         _report_failure(env, f"internal error: {type(exc).__name__}: {exc} (please report this)")
         return 2

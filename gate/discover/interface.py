@@ -84,7 +84,7 @@ class Reference:
     the revision). None: pin can write there. Set by Python discovery; internal, not in `to_json`."""
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "kind": self.kind,
             "source": self.source,
             "id": self.id,

@@ -18,13 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate import cli_options as opt
+from gate.cli_options import parse_today
 from gate.discover.hubids import is_pinned
 from gate.discover.interface import Reference
 from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
-from gate.errors import UsageError
+from gate.errors import ExitCode, UsageError
 from gate.pin.interface import Pin, Skipped, resolution_key
 
-EXIT_OK, EXIT_USAGE, EXIT_RESOLUTION_FAILED = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_RESOLUTION_FAILED = ExitCode.PASS, ExitCode.USAGE, ExitCode.VERIFICATION_FAILED
 
 
 @dataclass
@@ -298,7 +300,6 @@ def report(run: PinRun, *, write: bool, out, err) -> None:
 
 
 def handle_pin(args) -> int:
-    from gate.cli import _today
     from gate.pin.resolve import hub_endpoint
 
     root = Path(args.path)
@@ -306,10 +307,8 @@ def handle_pin(args) -> int:
         raise UsageError(f"not a directory: {args.path} (give the repository root)")
     if args.lock_files and args.update_policy is None:
         raise UsageError("--lock-files records file hashes in the policy: use it with --update-policy")
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     root = root.resolve()
-    run = run_pin(root, endpoint=hub_endpoint(args.hub_endpoint), today=_today(args.today),
+    run = run_pin(root, endpoint=hub_endpoint(args.hub_endpoint), today=parse_today(args.today),
                   paths=tuple(args.paths) if args.paths else None, excludes=tuple(args.exclude), jobs=args.jobs,
                   policy=args.update_policy, lock_files=args.lock_files)
     if args.write:
@@ -325,17 +324,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     pin = sub.add_parser("pin", help="pin every unpinned Hub reference to the commit it resolves to today",
                          description="Rewrite unpinned model and dataset references to full commit shas. "
                                      "Dry run by default: prints a unified diff; --write applies it.")
-    pin.add_argument("path", nargs="?", default=".", help="repository root (default: .)")
+    opt.PATH.add_to(pin)
     pin.add_argument("--write", action="store_true", help="apply the changes instead of printing the diff")
     pin.add_argument("--update-policy", nargs="?", const="", default=None, metavar="FILE",
                      help="also record the commits in the policy's models/datasets entries "
                           "(default FILE: .github/model-policy.yml, else .model-policy.yml)")
     pin.add_argument("--lock-files", action="store_true",
                      help="with --update-policy: also pin each LFS file's sha256 (files:) from the Hub's metadata")
-    pin.add_argument("--hub-endpoint", metavar="URL", help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co)")
-    pin.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                     help="skip paths matching GLOB (repeatable)")
-    pin.add_argument("--paths", nargs="+", metavar="FILE", help="pin only references in these files (relative to PATH)")
-    pin.add_argument("--jobs", "-j", type=int, default=None, help="parallel discovery workers (default: CPU count)")
-    pin.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    opt.HUB_ENDPOINT.add_to(pin)
+    opt.EXCLUDE.add_to(pin)
+    opt.PATHS.add_to(pin, help="pin only references in these files (relative to PATH)")
+    opt.JOBS.add_to(pin)
+    opt.TODAY.add_to(pin)
     pin.set_defaults(handler=handle_pin)

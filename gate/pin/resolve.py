@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from gate.errors import GateError
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT as DEFAULT_ENDPOINT
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_CONCURRENT = 8
 
 

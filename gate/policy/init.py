@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from gate.policy.model import PICKLE_FORMATS
+from gate.policy.model import PICKLE_FORMATS, Policy
 
 
 def _quote(value: str) -> str:
@@ -157,7 +157,7 @@ def starter_policy(references: Sequence, today: _dt.date | None = None, *, comma
 
 
 def init_policy(root: str, *, label: str = "<starter policy>", today: _dt.date | None = None,
-                jobs: int | None = None) -> tuple[str, object]:
+                jobs: int | None = None) -> tuple[str, Policy]:
     """Scan `root` and return (policy text, the loaded Policy) — the text is checked before anyone writes it."""
     from gate.discover.engine import discover
     from gate.policy.load import load_policy

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
-Severity = Literal["error", "warning", "note"]
-SEVERITY_ORDER = {"note": 0, "warning": 1, "error": 2}
+from gate.vocabulary import SEVERITY_ORDER, Severity
+
+__all__ = ["SEVERITY_ORDER", "Finding", "Severity"]
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ import yaml
 
 from gate.errors import PolicyError
 from gate.policy.model import UNWAIVABLE, Policy, Waiver, merge_defaults
+from gate.vocabulary import REPO_POLICY_FILES
 
-REPO_POLICY_FILES = (".github/model-policy.yml", ".model-policy.yml")
+__all__ = ["REPO_POLICY_FILES"]  # re-exported: gate.policy.load is where callers have looked it up
 BUILTIN_PREFIX = "builtin:"
 BUILTIN_NAMES = ("default", "strict")
 _CHECKOUT_POLICIES = Path(__file__).resolve().parents[2] / "policies"

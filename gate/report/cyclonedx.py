@@ -12,13 +12,23 @@ Space's code runs. Like every format it only renders the report; it decides noth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gate.discover.interface import Reference
 from gate.report.interface import Report
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT
+
+if TYPE_CHECKING:
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component
+    from packageurl import PackageURL
+
+    from gate.policy.interface import Finding
 
 PROPERTY_PREFIX = "model-gate:"
-HUB_URL = "https://huggingface.co"
+HUB_URL = DEFAULT_HUB_ENDPOINT
 # The purl-spec `huggingface` type names model repositories; a dataset is told apart by its repository_url,
 # the qualifier the spec defines for repositories other than the default one.
 DATASETS_REPOSITORY_URL = f"{HUB_URL}/datasets"
@@ -43,7 +53,7 @@ def _component_key(reference: Reference) -> tuple:
     # has no version for them), with each revision written as a property. Each pinned commit is its own.
     revision = reference.revision if reference.pinned else None
     if reference.source in HUB_SOURCES:
-        return (reference.role, reference.kind, "huggingface", reference.id.lower(), revision)
+        return (reference.role, reference.kind, "huggingface", (reference.id or "").lower(), revision)
     if reference.source == "mlflow":  # one model name on two registries is two models; each alias is its own
         return (reference.role, reference.kind, "mlflow", reference.registry, reference.id, reference.revision)
     return (reference.role, reference.kind, reference.source, reference.id, revision)
@@ -73,7 +83,7 @@ def _registry_version(reference: Reference, versions: list[dict]) -> dict:
     return {"registry": reference.registry} if reference.registry else {}
 
 
-def _purl(reference: Reference, registry: dict | None = None):
+def _purl(reference: Reference, registry: dict | None = None) -> PackageURL | None:
     from packageurl import PackageURL
 
     registry = registry or {}
@@ -107,9 +117,11 @@ def _hub_page(reference: Reference) -> str | None:
     return f"{page}/tree/{reference.revision}" if reference.pinned else page
 
 
-def _properties(entry: _Entry, findings_by_reference: dict[int, list], registry: dict | None = None) -> list:
+def _properties(entry: _Entry, findings_by_reference: dict[int, list[Finding]],
+                registry: dict | None = None) -> list:
     from cyclonedx.model import Property
 
+    registry = registry or {}
     first = entry.first
     # Found by a known API anywhere makes the component certain; medium only when every place is context alone.
     confidence = "high" if any(ref.confidence == "high" for _, ref in entry.references) else "medium"
@@ -127,7 +139,7 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list], registry:
     if first.format:
         props.append(Property(name=f"{PROPERTY_PREFIX}format", value=first.format))
     for key in ("registry", "version", "run_id", "source"):
-        if (registry or {}).get(key):
+        if registry.get(key):
             props.append(Property(name=f"{PROPERTY_PREFIX}mlflow:{key}", value=str(registry[key])))
     apis = sorted({ref.api for _, ref in entry.references})
     props.extend(Property(name=f"{PROPERTY_PREFIX}api", value=api) for api in apis)
@@ -149,7 +161,8 @@ def _properties(entry: _Entry, findings_by_reference: dict[int, list], registry:
     return props
 
 
-def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, list], versions: list[dict] = ()):
+def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, list[Finding]],
+               versions: Sequence[dict] = ()) -> Component:
     from cyclonedx.model import ExternalReference, ExternalReferenceType, HashAlgorithm, HashType, XsUri
     from cyclonedx.model.component import Component, ComponentType
     from cyclonedx.model.component_evidence import ComponentEvidence, Occurrence
@@ -158,7 +171,7 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
     registry = _registry_version(first, list(versions)) if first.source == "mlflow" else None
     kind = {"dataset": ComponentType.DATA, "metric": ComponentType.LIBRARY}.get(
         first.kind, ComponentType.MACHINE_LEARNING_MODEL)
-    name = first.id if first.kind != "artifact" else first.path
+    name = (first.id or "") if first.kind != "artifact" else first.path  # _build lists only references with an id
     hashes = [HashType(alg=HashAlgorithm.SHA_256, content=first.sha256)] if first.sha256 else None
     page = _hub_page(first)
     occurrences = [
@@ -179,18 +192,18 @@ def _component(bom_ref: str, entry: _Entry, findings_by_reference: dict[int, lis
     )
 
 
-def build_bom(report: Report):
+def build_bom(report: Report) -> Bom:
     """The report as a `cyclonedx.model.bom.Bom` (for callers that want to add to it)."""
     return _build(report)[0]
 
 
-def _build(report: Report):
+def _build(report: Report) -> tuple[Bom, dict[str, list[str]]]:
     """The Bom, and model bom-ref -> training data bom-refs for the model cards added to its JSON."""
     from cyclonedx.model import Property
     from cyclonedx.model.bom import Bom
     from cyclonedx.model.component import Component, ComponentType
 
-    findings_by_reference: dict[int, list] = {}
+    findings_by_reference: dict[int, list[Finding]] = {}
     for finding in report.findings:
         if finding.reference is not None:
             findings_by_reference.setdefault(finding.reference, []).append(finding)
@@ -241,7 +254,7 @@ def _build(report: Report):
     for prop in metadata_props:
         bom.metadata.properties.add(prop)
 
-    component_of: dict[int, object] = {}
+    component_of: dict[int, Component] = {}
     loaded = []
     registry_versions = _registry_versions(report)
     for number, entry in enumerate(entries.values(), start=1):

@@ -11,27 +11,37 @@ the tests validate the result against the CycloneDX 1.6 schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from gate.report.interface import Report
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT
+
+if TYPE_CHECKING:
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component
+    from cyclonedx.model.license import DisjunctiveLicense
+    from packageurl import PackageURL
 
 PROPERTY_PREFIX = "model-gate:"
 
 
-def _licenses(names):
+def _licenses(names: Iterable[str]) -> list[DisjunctiveLicense]:
     from cyclonedx.model.license import DisjunctiveLicense
 
     # Hub licence ids (llama3, openrail, other) are mostly not SPDX ids: named, never guessed into an SPDX id.
-    return [DisjunctiveLicense(name=name) for name in names] or None
+    return [DisjunctiveLicense(name=name) for name in names]
 
 
-def _hub_purl(repo_id: str, sha: str | None, kind: str = "model"):
+def _hub_purl(repo_id: str, sha: str | None, kind: str = "model") -> PackageURL:
     from packageurl import PackageURL
 
     namespace, _, name = repo_id.rpartition("/")
-    qualifiers = {"repository_url": "https://huggingface.co/datasets"} if kind == "dataset" else None
+    qualifiers = {"repository_url": f"{DEFAULT_HUB_ENDPOINT}/datasets"} if kind == "dataset" else None
     return PackageURL(type="huggingface", namespace=namespace or None, name=name, version=sha, qualifiers=qualifiers)
 
 
-def _ancestor(bom_ref: str, ancestor: dict):
+def _ancestor(bom_ref: str, ancestor: dict) -> Component:
     from cyclonedx.model import Property
     from cyclonedx.model.component import Component, ComponentType
 
@@ -42,7 +52,7 @@ def _ancestor(bom_ref: str, ancestor: dict):
                      licenses=_licenses(ancestor.get("license") or ()), properties=props)
 
 
-def add_provenance(bom, report: Report, component_of: dict[int, object]) -> dict[str, list[str]]:
+def add_provenance(bom: Bom, report: Report, component_of: dict[int, Component]) -> dict[str, list[str]]:
     """Lineage and publish-target dependencies on `bom`; returns model bom-ref -> training data bom-refs (for
     `add_model_cards`). `component_of`: reference index -> its component."""
     from cyclonedx.model import Property
@@ -51,7 +61,7 @@ def add_provenance(bom, report: Report, component_of: dict[int, object]) -> dict
     from gate.verify.lineage import chain_text
 
     cards: dict[str, list[str]] = {}
-    data_components: dict[str, object] = {}
+    data_components: dict[str, Component] = {}
     done: set[str] = set()
     for index, reference in enumerate(report.references):
         component = component_of.get(index)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -174,7 +175,7 @@ def _location_cell(path: str | None, line: int | None, context: GitHubContext) -
     return f"[{md(label)}]({url})"
 
 
-def _sorted(findings) -> list[Finding]:
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.path or "", f.line or 0, f.rule))
 
 
@@ -184,7 +185,7 @@ def _finding_table(report: Report, findings: list[Finding], context: GitHubConte
     blocks: list[str] = []
     numbered = 0
     for f in findings:
-        if waiver:
+        if waiver and f.waived_by is not None:
             last_cell = md(waiver_text(report, f.waived_by))
         elif f.remediation and "\n" in f.remediation:
             # A table cell cannot keep line breaks or indentation (a YAML snippet would lose its structure):

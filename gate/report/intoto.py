@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
+from gate.discover.interface import Reference
 from gate.errors import UsageError
 from gate.report.interface import Report
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://slsa.dev/provenance/v1"
 BUILD_TYPE = "urn:model-gate:build-type:training-run:v1"
 """The build this provenance describes: a training run whose inputs are read statically from the repository."""
 LOCAL_BUILDER = "urn:model-gate:builder:local"
-HUB_URL = "https://huggingface.co"
+HUB_URL = DEFAULT_HUB_ENDPOINT
 _DIGEST = re.compile(r"^(?:(?P<target>[^=\s]+)=)?(?P<alg>[A-Za-z0-9][A-Za-z0-9_-]*):(?P<hex>[0-9a-fA-F]{16,128})$")
 
 
-def parse_subject_digests(values) -> dict[str, dict[str, str]]:
+def parse_subject_digests(values: Iterable[str] | None) -> dict[str, dict[str, str]]:
     """`--subject-digest [TARGET=]ALG:HEX` (repeatable) → {target or "*": {alg: hex}}."""
     out: dict[str, dict[str, str]] = {}
     for value in values or ():
@@ -39,12 +42,12 @@ def parse_subject_digests(values) -> dict[str, dict[str, str]]:
     return out
 
 
-def _hub_uri(reference) -> str:
+def _hub_uri(reference: Reference) -> str:
     prefix = f"{HUB_URL}/datasets" if reference.kind == "dataset" else HUB_URL
     return f"{prefix}/{reference.id}"
 
 
-def _dependency(reference) -> dict:
+def _dependency(reference: Reference) -> dict:
     """A base model or dataset as a ResourceDescriptor: a Hub revision is a git commit (`gitCommit`)."""
     annotations = {"kind": reference.kind, "pinned": reference.pinned, "revision": reference.revision,
                    "api": reference.api, "location": f"{reference.path}:{reference.line}"}
@@ -92,7 +95,7 @@ def statements(report: Report, subject_digests: dict[str, dict[str, str]]) -> li
         if unresolved:  # computed at run time: named as unknown, never left out
             external["unresolvedInputs"] = unresolved
         builder = source.get("builder") or LOCAL_BUILDER
-        predicate = {
+        predicate: dict[str, dict] = {
             "buildDefinition": {
                 "buildType": BUILD_TYPE,
                 "externalParameters": external,

@@ -9,10 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from gate.discover.interface import Reference
 from gate.policy.interface import Finding
 from gate.report.interface import Report
+
+if TYPE_CHECKING:
+    from gate.policy.rules import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -27,7 +32,7 @@ def _rule_name(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
-def _rule_help_markdown(rule) -> str:
+def _rule_help_markdown(rule: Rule) -> str:
     parts = [f"**{rule.description}**", "", rule.why, "", "### How to fix", "", rule.fix]
     if rule.bad_example:
         parts += ["", "Bad:", "", "```", rule.bad_example.rstrip("\n"), "```"]
@@ -36,7 +41,7 @@ def _rule_help_markdown(rule) -> str:
     return "\n".join(parts)
 
 
-def _rule_descriptor(rule) -> dict:
+def _rule_descriptor(rule: Rule) -> dict:
     return {
         "id": rule.id,
         "name": _rule_name(rule.id),
@@ -93,7 +98,7 @@ def _fingerprints(report: Report) -> list[str]:
     return [prints[i] for i in range(len(report.findings))]
 
 
-def _location(report: Report, finding: Finding, prefix: str) -> dict:
+def _location(report: Report, finding: Finding, path: str, prefix: str) -> dict:
     region: dict = {}
     if finding.line:
         region["startLine"] = finding.line
@@ -101,7 +106,7 @@ def _location(report: Report, finding: Finding, prefix: str) -> dict:
             ref = report.references[finding.reference]
             if ref.line == finding.line and ref.column and ref.column > 0:
                 region["startColumn"] = ref.column
-    physical: dict = {"artifactLocation": {"uri": artifact_uri(prefix + finding.path), "uriBaseId": SRCROOT}}
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(prefix + path), "uriBaseId": SRCROOT}}
     if region:
         physical["region"] = region
     return {"physicalLocation": physical}
@@ -125,7 +130,7 @@ def _warning_locations(path: str, prefix: str) -> dict:
     return {"locations": [{"physicalLocation": location}]}
 
 
-def _message(finding: Finding, reference=None) -> str:
+def _message(finding: Finding, reference: Reference | None = None) -> str:
     text = f"{finding.message}\nFix: {finding.remediation}" if finding.remediation else finding.message
     if reference is not None and reference.confidence == "medium":
         # GitHub reads `precision` from the rule only: the message is where its users see this one is a guess.
@@ -141,8 +146,9 @@ def _run_notification(finding: Finding, rule_index: int) -> dict:
     }
 
 
-def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str, diff_mode: bool,
+def _result(report: Report, finding: Finding, path: str, rule_index: int, fingerprint: str, diff_mode: bool,
             prefix: str) -> dict:
+    """A finding about a file (`path`: its path; findings about the run become notifications)."""
     ref = report.references[finding.reference] if finding.reference is not None and \
         0 <= finding.reference < len(report.references) else None
     result: dict = {
@@ -152,7 +158,7 @@ def _result(report: Report, finding: Finding, rule_index: int, fingerprint: str,
         "message": {"text": _message(finding, ref)},
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
-    result["locations"] = [_location(report, finding, prefix)]
+    result["locations"] = [_location(report, finding, path, prefix)]
     if diff_mode:
         result["baselineState"] = "unchanged" if finding.pre_existing else "new"
     if finding.waived_by is not None:
@@ -201,7 +207,7 @@ def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
     # A finding about the run itself (no file: e.g. the Hub could not be reached) has no place in the code for
     # code scanning to show, and GitHub wants a location on every result: it becomes a tool notification.
     results = [
-        _result(report, finding, index_of[finding.rule], prints[i], diff_mode, prefix)
+        _result(report, finding, finding.path, index_of[finding.rule], prints[i], diff_mode, prefix)
         for i, finding in enumerate(report.findings) if finding.path
     ]
     results, aggregation = _within_github_limits(results)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from gate.policy.interface import SEVERITY_ORDER
+from collections.abc import Iterable
+
+from gate.discover.interface import Reference
+from gate.policy.interface import SEVERITY_ORDER, Finding
 from gate.report.interface import Report
 
 
-def _by_file(findings) -> list[tuple[str, list]]:
+def _by_file(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
     """Files with errors first (then warnings, notes), and inside each file the most severe first, by line."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(finding.path or "(run)", []).append(finding)
     for group in groups.values():
@@ -20,7 +23,7 @@ MEDIUM_MARK = "[medium confidence]"
 """Marks what discovery found by context alone (a Hub-id-shaped string in a model-ish place, no known API)."""
 
 
-def _reference_of(report: Report, finding):
+def _reference_of(report: Report, finding: Finding) -> Reference | None:
     index = finding.reference
     return report.references[index] if index is not None and 0 <= index < len(report.references) else None
 

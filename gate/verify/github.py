@@ -13,8 +13,9 @@ from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery, RepoService, VerifySettings
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
 from gate.verify.retry import FailedAttempt as _Transient
+from gate.vocabulary import DEFAULT_GITHUB_API
 
-DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_API_URL = DEFAULT_GITHUB_API
 
 
 def classify_github_error(exc: BaseException) -> Failure | None:

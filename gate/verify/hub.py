@@ -19,7 +19,6 @@ from gate.verify.interface import (
 )
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 PATHS_PER_REQUEST = 500
 """Files per paths-info request (its body lists every path)."""
 

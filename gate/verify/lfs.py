@@ -25,8 +25,10 @@ import ipaddress
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from gate.discover.interface import Reference, ScanWarning
@@ -42,6 +44,10 @@ from gate.verify.retry import (
     retry_after_seconds,
 )
 
+if TYPE_CHECKING:
+    from requests import PreparedRequest, Response
+
+T = TypeVar("T")
 TOKEN_ENV = "MODEL_GATE_LFS_TOKEN"
 """The CLI reads the LFS token from this variable (only with --fetch-lfs); the action takes `github-token`."""
 MEDIA_TYPE = "application/vnd.git-lfs+json"
@@ -126,7 +132,7 @@ def lfs_server(remote_url: str) -> str | None:
     path = "/" + path.strip("/")
     if not path.endswith(".git"):
         path += ".git"
-    return urlunsplit((scheme, netloc, f"{path}/info/lfs", "", ""))
+    return str(urlunsplit((scheme, netloc, f"{path}/info/lfs", "", "")))
 
 
 def origin_url(root: str) -> str | None:
@@ -150,7 +156,8 @@ def _may_send_token(url: str) -> bool:
         return parts.hostname == "localhost"
 
 
-def fetch_lfs_content(references, warnings, root: str, *, token: str | None, on_failure: str,
+def fetch_lfs_content(references: Iterable[Reference], warnings: Iterable[ScanWarning], root: str, *,
+                      token: str | None, on_failure: str,
                       settings: VerifySettings) -> LfsContent:
     """Fetch the content of every committed Git LFS pointer (references of format `git-lfs-pointer`).
 
@@ -181,7 +188,7 @@ def fetch_lfs_content(references, warnings, root: str, *, token: str | None, on_
     directory = tempfile.TemporaryDirectory(prefix="model-gate-lfs-", ignore_cleanup_errors=True)
     content = LfsContent(references, tuple(warnings), _directory=directory)
     files: dict[str, Path] = {}
-    if pointers:
+    if pointers and server is not None:
         client = _LfsClient(server, token, settings, time.monotonic() + settings.deadline)
         by_oid: dict[str, list[int]] = {}
         for index, pointer in pointers.items():
@@ -215,7 +222,7 @@ def fetch_lfs_content(references, warnings, root: str, *, token: str | None, on_
     return content
 
 
-def requested_without_verify(references) -> tuple[ScanWarning, ...]:
+def requested_without_verify(references: Iterable[Reference]) -> tuple[ScanWarning, ...]:
     """A note that fetching was asked for but the run does not verify (no network), when there are pointers."""
     pointers = [r.path for r in references if r.kind == "artifact" and r.format == _POINTER_FORMAT]
     if not pointers:
@@ -283,7 +290,7 @@ def _classify(exc: BaseException) -> Failure | None:
     return None
 
 
-def _no_auth(request):
+def _no_auth(request: PreparedRequest) -> PreparedRequest:
     return request
 
 
@@ -299,7 +306,7 @@ class _LfsClient:
         self._auth = ("x-access-token", token) if token and _may_send_token(server) else _no_auth
         self._token_withheld = bool(token) and self._auth is _no_auth
 
-    def _call(self, attempt, what: str):
+    def _call(self, attempt: Callable[[float], T], what: str) -> T:
         from gate.errors import VerificationError
 
         try:
@@ -313,7 +320,7 @@ class _LfsClient:
         body = {"operation": "download", "transfers": ["basic"],
                 "objects": [{"oid": p.oid, "size": p.size} for p in pointers]}
 
-        def attempt(timeout: float):
+        def attempt(timeout: float) -> Any:
             response = self._session.post(f"{self.server}/objects/batch", json=body, auth=self._auth,
                                           headers={"Accept": MEDIA_TYPE, "Content-Type": MEDIA_TYPE},
                                           timeout=timeout)
@@ -347,7 +354,7 @@ class _LfsClient:
                 out[item["oid"]] = LfsError("the LFS server's answer gives no download action for it")
         return out
 
-    def _refusal(self, response) -> str:
+    def _refusal(self, response: Response) -> str:
         try:
             message = response.json().get("message")
         except (ValueError, AttributeError):
@@ -367,7 +374,7 @@ class _LfsClient:
         headers = {str(k): str(v) for k, v in (action.get("header") or {}).items()} \
             if isinstance(action.get("header"), dict) else {}
 
-        def attempt(timeout: float):
+        def attempt(timeout: float) -> None:
             digest, written = hashlib.sha256(), 0
             with self._session.get(action["href"], headers=headers, auth=_no_auth, stream=True,
                                    timeout=timeout) as response:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from gate.discover.interface import Reference
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_MAX_DEPTH = 5
@@ -221,7 +222,7 @@ def ancestor_ids(lineage: dict) -> list[str]:
     return list(dict.fromkeys(a["id"] for a in lineage.get("ancestors") or ()))
 
 
-def model_lineages(references) -> list[tuple[object, dict]]:
+def model_lineages(references: Iterable[Reference]) -> list[tuple[Reference, dict]]:
     """(first reference, lineage) once per distinct model and commit, in report order: what formats show."""
     seen: dict[tuple, tuple] = {}
     for reference in references:

@@ -26,6 +26,7 @@ from gate.errors import UsageError, VerificationError
 from gate.verify.cache import AnswerCache
 from gate.verify.checks import findings_for, resolved_pin
 from gate.verify.interface import RepoAnswer, RepoQuery, VerifyOutcome, VerifySettings
+from gate.vocabulary import DEFAULT_GITHUB_API, DEFAULT_HUB_ENDPOINT
 
 DEFAULT_JOBS = 16
 _ENV_SETTINGS = {
@@ -102,8 +103,8 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
     settings = settings_from(options)
     deadline_at = started + settings.deadline
     hub_endpoint = (getattr(options, "hub_endpoint", None) or os.environ.get("HF_ENDPOINT")
-                    or "https://huggingface.co").rstrip("/")
-    github_api = (os.environ.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/")
+                    or DEFAULT_HUB_ENDPOINT).rstrip("/")
+    github_api = (os.environ.get("GITHUB_API_URL") or DEFAULT_GITHUB_API).rstrip("/")
     hub_token = os.environ.get("HF_TOKEN") or None
     github_token = os.environ.get("GITHUB_TOKEN") or None
     registry_secrets = tuple(os.environ.get(v) for v in ("MLFLOW_TRACKING_TOKEN", "MLFLOW_TRACKING_PASSWORD"))

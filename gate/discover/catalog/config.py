@@ -12,6 +12,7 @@ Adding a convention is a row here plus a fixture under tests/fixtures/discover/c
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,7 +183,7 @@ REVISION_KEY_NAMES = frozenset(k for row in CONFIG_KEYS for k in row.revision_ke
     k for row in LIST_ITEM_KEYS for k in row.revision_keys)
 
 
-def config_key(key: str, parent_key: str | None, sibling_names) -> ConfigKey | None:
+def config_key(key: str, parent_key: str | None, sibling_names: Container[str]) -> ConfigKey | None:
     """The row for `key` in a mapping held by `parent_key` with these sibling keys, or None."""
     for row in ROWS_BY_KEY.get(key, ()):
         if row.under and parent_key not in row.under:

@@ -129,7 +129,7 @@ class ApiSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", tuple(_compile(p) for p in self.calls))
-        tails = set()
+        tails: set[str] = set()
         for pattern in self.calls:
             if "*" in pattern:
                 continue
