@@ -51,7 +51,17 @@ def scan_options_from_args(args: argparse.Namespace) -> ScanOptions:
         scan_cache=not getattr(args, "no_cache", False),
         verify_failure=getattr(args, "verify_failure", None),
         sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
+        fetch_lfs=getattr(args, "fetch_lfs", None),
+        lfs_token=_lfs_token(),
     )
+
+
+def _lfs_token() -> str | None:
+    import os
+
+    from gate.verify.lfs import TOKEN_ENV
+
+    return os.environ.get(TOKEN_ENV) or None
 
 
 def render(report: Report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:
@@ -163,6 +173,10 @@ def register(sub: SubParsers) -> None:
     scan.add_argument("--no-cache", action="store_true",
                       help="scan every file, neither reading nor writing the per-file scan cache")
     opt.VERIFY_FAILURE.add_to(scan)
+    scan.add_argument("--fetch-lfs", action=argparse.BooleanOptionalAction, default=None,
+                      help="with --verify: fetch committed Git LFS pointers' content from the repository's LFS server "
+                           "(remote.origin.url; token: $MODEL_GATE_LFS_TOKEN) and scan it (default: as the policy's "
+                           "defaults.fetch_lfs says, else off: pointers are judged by their names)")
     scan.add_argument("--sigstore-trust-config", metavar="FILE",
                       help="Sigstore trust config for a private instance (default: embedded public-good root)")
     scan.set_defaults(handler=handle_scan)

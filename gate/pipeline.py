@@ -42,6 +42,12 @@ class ScanOptions:
     verify_failure: str | None = None
     """`error` (fail closed, exit 3) or `warn` (explicit opt-out); None: as the policy says, else `error`."""
     sigstore_trust_config: str | None = None
+    fetch_lfs: bool | None = None
+    """Fetch committed Git LFS pointers' content from the repository's LFS server (only when verifying);
+    None: as the policy's `defaults.fetch_lfs` says, else off."""
+    lfs_token: str | None = field(default=None, repr=False)
+    """The token the LFS server gets as basic auth `x-access-token:<token>` (CLI: MODEL_GATE_LFS_TOKEN; action:
+    `github-token`); never shown."""
     profile: str | None = None
     """Policy profile to apply on top of the policy (e.g. `ai_authored`)."""
 
@@ -75,12 +81,13 @@ def run_scan(options: ScanOptions) -> Report:
                          under_review=options.under_review, cache_dir=scan_cache_dir, tree=options.tree)
     verify_mode = options.verify or policy.verify_mode
     verifying = bool(verify_mode and verify_mode != "none")
+    lfs = _lfs_content(policy, discovery, options, verifying)  # pointers become their content, before judging
     # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is
     # applied after verification, to what is still medium then.
-    findings: list[Finding] = list(evaluate(policy, discovery.references, options.today,
-                                            judge_confidence=not verifying))
-    references = discovery.references
-    warnings = tuple(discovery.warnings)
+    findings: list[Finding] = list(evaluate(policy, lfs.references, options.today,
+                                            judge_confidence=not verifying)) + list(lfs.findings)
+    references = lfs.references
+    warnings = lfs.warnings
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
     if verifying:
@@ -102,7 +109,8 @@ def run_scan(options: ScanOptions) -> Report:
     # (offline); Hub signatures and pickles only with `verify: full`.
     from gate.verify.content import check_content
 
-    content = check_content(policy, references, options, verify_mode, prior_findings=findings)
+    content = check_content(policy, references, options, verify_mode, prior_findings=findings, fetched=lfs.files)
+    lfs.close()
     references, findings = content.references, findings + list(content.findings)
     warnings += tuple(content.warnings)
     if content.signatures or content.pickles_scanned:
@@ -124,3 +132,21 @@ def run_scan(options: ScanOptions) -> Report:
         verdict="fail" if fails(findings, options.fail_on) else "pass",
         extra=extra,
     )
+
+
+def _lfs_content(policy, discovery, options: ScanOptions, verifying: bool):
+    """Committed Git LFS pointers replaced by their fetched content when fetching is on (`--fetch-lfs`,
+    `defaults.fetch_lfs`) and the run verifies; otherwise the pointers as discovered (judged by their names)."""
+    from gate.verify.lfs import LfsContent, fetch_lfs_content, requested_without_verify
+
+    wanted = options.fetch_lfs if options.fetch_lfs is not None else bool(policy.defaults.get("fetch_lfs"))
+    if not wanted:
+        return LfsContent(tuple(discovery.references), tuple(discovery.warnings))
+    if not verifying:
+        return LfsContent(tuple(discovery.references),
+                          tuple(discovery.warnings) + requested_without_verify(discovery.references))
+    from gate.verify.run import settings_from
+
+    on_failure = options.verify_failure or policy.defaults.get("verify_failure") or "error"
+    return fetch_lfs_content(discovery.references, discovery.warnings, options.root, token=options.lfs_token,
+                             on_failure=on_failure, settings=settings_from(options))

@@ -49,3 +49,12 @@ def http_hub():
 
     with HubEmulator() as emulator:
         yield emulator
+
+
+@pytest.fixture
+def lfs():
+    """A started Git LFS server (tests/lfsemu) over https with the same throwaway certificate."""
+    from tests.lfsemu import LfsEmulator
+
+    with LfsEmulator(tls=_TLS) as emulator:
+        yield emulator

@@ -33,6 +33,8 @@ class ActionInputs:
     fail_on_existing: bool = False
     verify: str | None = None
     """None: as the policy says."""
+    fetch_lfs: bool | None = None
+    """With verify: fetch Git LFS pointers' content (auth: `github-token`). None: as the policy says, else off."""
     hf_token: str | None = None
     hub_endpoint: str | None = None
     github_token: str | None = None
@@ -75,6 +77,11 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise UsageError(f"input `{name}` must be true or false; got {value!r}")
 
 
+def _optional_flag(env: Mapping[str, str], name: str) -> bool | None:
+    """true, false, or None when unset (then the policy decides)."""
+    return _flag(env, name, False) if _raw(env, name) is not None else None
+
+
 def _git_ref(env: Mapping[str, str], name: str) -> str | None:
     value = _raw(env, name)
     if value is not None and (value.startswith("-") or any(c.isspace() or ord(c) < 32 for c in value)):
@@ -93,6 +100,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         policy_source=_choice(env, "policy-source", POLICY_SOURCES, "base"),
         fail_on_existing=_flag(env, "fail-on-existing", False),
         verify=_choice(env, "verify", VERIFY_MODES, None),
+        fetch_lfs=_optional_flag(env, "fetch-lfs"),
         hf_token=_raw(env, "hf-token"),
         hub_endpoint=_raw(env, "hub-endpoint"),
         github_token=_raw(env, "github-token"),

@@ -117,6 +117,7 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
         options = ScanOptions(
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
             verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
+            fetch_lfs=inputs.fetch_lfs, lfs_token=inputs.github_token,
             scan_cache=True,  # under ~/.cache/model-gate, like the Hub answers: `actions/cache` carries both
         )
         if pr is not None:

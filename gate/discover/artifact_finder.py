@@ -11,12 +11,10 @@ import re
 import struct
 import zipfile
 
+from gate.discover.catalog.model_files import MODEL_FILE_SUFFIXES
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
 
-ARTIFACT_SUFFIXES = frozenset({
-    ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".keras", ".onnx",
-    ".gguf", ".safetensors", ".pb", ".hdf5",
-})
+ARTIFACT_SUFFIXES = MODEL_FILE_SUFFIXES  # the one table: gate/discover/catalog/model_files.py
 
 _HEAD_BYTES = 64 * 1024
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -197,6 +195,16 @@ def lfs_oid(head: bytes) -> str | None:
     return match.group(1).decode() if match else None
 
 
+_LFS_SIZE = re.compile(rb"^size (\d{1,19})$", re.M)
+
+
+def lfs_pointer(head: bytes) -> tuple[str, int] | None:
+    """(oid, size) of a Git LFS pointer (spec v1: `oid sha256:<64 hex>` and `size <bytes>` lines); None when
+    either is missing."""
+    oid, size = lfs_oid(head), _LFS_SIZE.search(head[:1024])
+    return (oid, int(size.group(1))) if oid and size else None
+
+
 def sha256_of(absolute: str) -> str:
     digest = hashlib.sha256()
     with open(absolute, "rb") as handle:
@@ -206,8 +214,8 @@ def sha256_of(absolute: str) -> str:
 
 
 class ArtifactFinder(Finder):
-    """Committed model files (`.pt .pth .bin .ckpt .pkl .pickle .joblib .npy .npz .h5 .keras .onnx .gguf
-    .safetensors .pb`). Reads bytes itself; the engine passes no text."""
+    """Committed model files: named like one (`MODEL_FILE_SUFFIXES`), or, through the engine, any file whose
+    bytes are one. Reads bytes itself; the engine passes no text."""
 
     def accepts(self, path: str) -> bool:
         return file_suffix(path).lower() in ARTIFACT_SUFFIXES

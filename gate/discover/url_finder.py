@@ -10,6 +10,7 @@ import codecs
 import re
 from collections.abc import Iterator
 
+from gate.discover.catalog.model_files import MODEL_FILE_SUFFIXES
 from gate.discover.hubids import HubLocation, is_pinned, looks_like_hub_id, normalize_url, parse_hub_url
 from gate.discover.interface import FileResult, Finder, Reference, SourceFile, file_suffix
 
@@ -29,9 +30,8 @@ BINARY_SUFFIXES = frozenset({
     ".so", ".dylib", ".dll", ".exe", ".o", ".a", ".lib", ".pyc", ".pyo", ".pyd", ".class", ".wasm",
     ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".flac", ".ogg", ".avi", ".mov",
     ".mkv", ".webm", ".parquet", ".arrow", ".feather", ".tfrecord", ".db", ".sqlite", ".sqlite3", ".lmdb",
-    ".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".h5", ".hdf5", ".keras",
-    ".onnx", ".gguf", ".safetensors", ".pb", ".tflite", ".mlmodel", ".msgpack", ".model", ".ipynb",
-})
+    ".tflite", ".mlmodel", ".msgpack", ".model", ".ipynb",
+}) | MODEL_FILE_SUFFIXES
 
 
 def locate_hub_url(url: str) -> HubLocation | None:

@@ -107,7 +107,7 @@ def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[Po
     if key in _ORDERED and old in _ORDERED[key] and new in _ORDERED[key]:
         effect = _effect_of_rank(_ORDERED[key][old], _ORDERED[key][new])
         return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
-    if key in ("require_pinned", "scan_hub_pickles"):
+    if key in ("require_pinned", "scan_hub_pickles", "fetch_lfs"):
         effect = "tightens" if new else "loosens"
         return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
     if key == "allow_waivers":

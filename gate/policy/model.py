@@ -20,6 +20,7 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
     "severity": {},
     "gated": "warn",
     "scan_hub_pickles": False,
+    "fetch_lfs": False,
     "pickle_scan": {"malicious_at": "likely_unsafe", "suspicious_at": "suspicious"},
     "max_waiver_days": 365,
     "allow_waivers": True,

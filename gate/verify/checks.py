@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from gate.discover.catalog.model_files import PICKLE_BASED_SUFFIXES
 from gate.discover.interface import Reference
 from gate.policy.interface import Finding
 from gate.verify.interface import RepoAnswer
 
-PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib")
+PICKLE_SUFFIXES = tuple(sorted(PICKLE_BASED_SUFFIXES))  # names that claim pickle-based weights
 SECURITY_SEVERITY = {"unsafe": "error", "suspicious": "warning", "caution": "warning"}
 
 

@@ -32,13 +32,14 @@ from gate.verify.signatures import (
 _UNREACHABLE_RULES = frozenset({"verification-failed", "repo-not-found", "revision-not-found", "repo-disabled"})
 
 
-def check_content(policy, references, options, mode: str | None, prior_findings=()) -> ContentOutcome:
+def check_content(policy, references, options, mode: str | None, prior_findings=(), fetched=None) -> ContentOutcome:
     """Committed artifacts always (offline); Hub content too when `mode` is `full`.
 
     `prior_findings` are the run's findings so far: Hub references that already failed verification are not
-    downloaded again. The returned findings have the policy's severity overrides and waivers applied.
+    downloaded again. `fetched`: repository path → local file holding a Git LFS pointer's fetched content.
+    The returned findings have the policy's severity overrides and waivers applied.
     """
-    local = check_local_artifacts(policy, references, options)
+    local = check_local_artifacts(policy, references, options, fetched)
     outcome = local
     if mode == "full":
         failed = {f.reference for f in prior_findings if f.rule in _UNREACHABLE_RULES and f.reference is not None}
@@ -84,9 +85,11 @@ def _unchecked_hub_signatures(policy, references) -> list[Finding]:
 # --- committed files ---------------------------------------------------------------------------------
 
 
-def check_local_artifacts(policy, references, options) -> ContentOutcome:
-    """Scan every committed pickle-based artifact; verify every committed model directory that must be signed."""
+def check_local_artifacts(policy, references, options, fetched=None) -> ContentOutcome:
+    """Scan every committed pickle-based artifact (a Git LFS pointer's `fetched` content in its place); verify
+    every committed model directory that must be signed."""
     root = Path(options.root)
+    fetched = fetched or {}
     references = list(references)
     findings: list[Finding] = []
     malicious_at, suspicious_at = thresholds(policy.defaults)
@@ -95,16 +98,17 @@ def check_local_artifacts(policy, references, options) -> ContentOutcome:
     for index, reference in enumerate(references):
         if reference.kind != "artifact" or reference.format in _NOTHING_TO_OPEN:
             continue
+        source = fetched.get(reference.path) or root / reference.path
         if may_hold_pickles(reference.path, reference.format):
             scanned += 1
-            scan = scan_artifact(root / reference.path, display=reference.path)
+            scan = scan_artifact(source, display=reference.path)
             findings += pickle_findings(scan.pickles, malicious_at=malicious_at, suspicious_at=suspicious_at,
                                         path=reference.path, line=reference.line, reference=index)
             code = list(scan.code)
             warnings += [ScanWarning(reference.path, text) for text in scan.warnings]
         else:
             code = []
-        code += scan_model_code(str(root / reference.path), reference.path, reference.format)
+        code += scan_model_code(str(source), reference.path, reference.format)
         findings += model_code_findings(code, path=reference.path, line=reference.line, reference=index)
 
     checks: list[SignatureCheck] = []

@@ -12,15 +12,10 @@ from urllib.parse import quote
 from gate.discover.hubids import is_pinned
 from gate.verify.interface import RepoAnswer, RepoQuery, RepoService, VerifySettings
 from gate.verify.retry import RETRY_STATUSES, Failure, call_with_retries, http_status, retry_after_seconds
+from gate.verify.retry import FailedAttempt as _Transient
 from gate.vocabulary import DEFAULT_GITHUB_API
 
 DEFAULT_API_URL = DEFAULT_GITHUB_API
-
-
-class _Transient(Exception):
-    def __init__(self, failure: Failure):
-        super().__init__(failure.reason)
-        self.failure = failure
 
 
 def classify_github_error(exc: BaseException) -> Failure | None:

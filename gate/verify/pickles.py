@@ -31,6 +31,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from gate.discover.catalog.model_files import PICKLE_SUFFIXES as _NAMES_THAT_MAY_HOLD_PICKLES
 from gate.verify.containers import (
     ARCHIVE_KINDS,
     COMPRESSED_KINDS,
@@ -54,7 +55,7 @@ SEVERITY_LEVELS = (
 )
 DEFAULT_THRESHOLDS = {"malicious_at": "likely_unsafe", "suspicious_at": "suspicious"}
 
-PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".npy", ".npz", ".mar"})
+PICKLE_SUFFIXES = _NAMES_THAT_MAY_HOLD_PICKLES
 """File names that may hold pickles. Content decides: a `.bin` that is neither zip nor pickle is skipped."""
 PICKLE_FORMATS = frozenset({"pickle", "pytorch-zip", "pytorch-legacy", "numpy-pickle", "joblib", "npz", "zip", "tar",
                             "7z", "compressed", "keras-zip"})

@@ -24,6 +24,14 @@ class Failure:
     retry_after: float | None = None
 
 
+class FailedAttempt(Exception):
+    """Raised inside an attempt to say how it failed (e.g. an HTTP status): a classifier returns its `failure`."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
 def http_status(status: int | None) -> str:
     """`HTTP 503 Service Unavailable`: the number for searching, the phrase for reading."""
     from http import HTTPStatus

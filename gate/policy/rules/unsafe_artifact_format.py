@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gate.discover.catalog.model_files import CLAIMED_FORMATS, claimed_format
 from gate.policy.fixes import policy_to_edit
 from gate.policy.model import PICKLE_FORMATS
 from gate.policy.rules import Rule
@@ -38,22 +39,16 @@ def format_allowed(fmt: str, allow=None, deny=None) -> bool:
 # Not a judgement on the content: discovery warns about these files itself.
 _UNJUDGED = frozenset({"empty"})
 
-# A Git LFS pointer has no content in the checkout: what its suffix says it is decides (pickle-capable names fail
-# closed as pickles).
-LFS_SUFFIX_FORMATS = {
-    ".pt": "pickle", ".pth": "pickle", ".bin": "pickle", ".ckpt": "pickle", ".pkl": "pickle", ".pickle": "pickle",
-    ".joblib": "joblib", ".mar": "pickle", ".dat": "pickle", ".npy": "numpy", ".npz": "npz", ".h5": "hdf5",
-    ".hdf5": "hdf5", ".keras": "keras-zip", ".onnx": "onnx", ".gguf": "gguf", ".safetensors": "safetensors",
-    ".pb": "protobuf",
-}
+# A Git LFS pointer has no content in the checkout: what its name claims decides (names outside the shared table
+# fail closed as pickles). The table: gate/discover/catalog/model_files.py.
+LFS_SUFFIX_FORMATS = CLAIMED_FORMATS
 
 
 def _judged_format(reference) -> tuple[str, str]:
     """(format to judge, how the message names it)."""
     if reference.format != "git-lfs-pointer":
         return reference.format, f"in format '{reference.format}'"
-    suffix = "." + reference.path.rsplit(".", 1)[-1].lower() if "." in reference.path.rsplit("/", 1)[-1] else ""
-    fmt = LFS_SUFFIX_FORMATS.get(suffix, "pickle")
+    fmt = claimed_format(reference.path)
     return fmt, f"a Git LFS pointer (content not in the checkout) to a '{fmt}' file by its suffix"
 
 
