@@ -356,11 +356,14 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("distilabel.*.InferenceEndpointsLLM",), "distilabel.InferenceEndpointsLLM",
             (Slot(None, ("model_id",), ()), Slot(None, ("tokenizer_id",), ())), pinnable=False, trust_keyword=None),
     # NeMo 2 Hugging Face wrappers: `llm.HFAutoModelForCausalLM(model_name="org/m")`, its tokenizer, its recipes,
-    # and `llm.HFDatasetDataModule("org/data", split=...)` (none takes a revision).
+    # NeMo's own `AutoTokenizer(pretrained_model_name="org/m")`, and `llm.HFDatasetDataModule("org/data", ...)`
+    # (none takes a revision).
     ApiSpec(("nemo.*.HFAutoModelForCausalLM", "nemo.*.HFAutoModelForCausalLM.configure_tokenizer",
              "nemo.*.HFAutoModelForImageTextToText", "nemo.*.HFAutoModelForSpeechSeq2Seq",
              "nemo.*.hf_auto_model_for_causal_lm.finetune_recipe", "nemo.*.hf_auto_model_for_causal_lm.pretrain_recipe"),
             "nemo.{callee}", (Slot(0, ("model_name",), ()),), pinnable=False),
+    ApiSpec(("nemo.*.AutoTokenizer",), "nemo.AutoTokenizer", (Slot(0, ("pretrained_model_name",), ()),),
+            pinnable=False),
     ApiSpec(("nemo.*.HFDatasetDataModule", "nemo.*.HFDatasetDataModulePacked", "nemo.*.SquadHFDataModule"),
             "nemo.{callee}", (Slot(0, ("path_or_dataset",), ()),), kind="dataset", pinnable=False,
             trust_keyword=None, skip_ids=DATASETS_BUILTIN_LOADERS),
