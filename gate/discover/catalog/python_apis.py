@@ -181,6 +181,8 @@ _FLAG_EMBEDDING_CLASSES = ("FlagModel", "FlagLLMModel", "FlagICLModel", "BGEM3Fl
 _XTUNER_DATASETS = ("alpaca_dataset", "alpaca_zh_dataset", "code_alpaca_dataset", "colorist_dataset",
                     "medical_dataset", "oasst1_dataset", "openorca_dataset", "sql_dataset", "tiny_codes_dataset",
                     "wizardlm_dataset")
+_OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
+                               "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
 
 SPECS: tuple[ApiSpec, ...] = (
@@ -317,6 +319,18 @@ SPECS: tuple[ApiSpec, ...] = (
     # A metric is a Hub Space whose code runs: `evaluate.load("accuracy")`, `evaluate.load("org/metric")`.
     ApiSpec(("evaluate.load", "evaluate.*.load", "datasets.load_metric"), "{package}.{callee}", (Slot(0, ("path",)),),
             kind="metric"),
+    # `evaluator("question-answering").compute(model_or_pipeline=..., data=..., metric="squad")` loads the metric.
+    ApiSpec(("evaluate.evaluator().compute", "evaluate.*.evaluator().compute"), "evaluate.evaluator.compute",
+            (Slot(None, ("metric",), ()),), kind="metric", pinnable=False, trust_keyword=None),
+    # Calibration data for post-training quantization (optimum-intel `OVQuantizer`, optimum `ORTQuantizer`):
+    # `quantizer.get_calibration_dataset("org/data", dataset_config_name=..., dataset_split=...)`.
+    ApiSpec(("*.get_calibration_dataset",), "optimum.get_calibration_dataset", (Slot(0, ("dataset_name",), ()),),
+            kind="dataset", pinnable=False, skip_ids=DATASETS_BUILTIN_LOADERS),
+    # optimum-benchmark backends: `PyTorchConfig(model="org/m", processor=..., model_kwargs={"revision": ...})`.
+    ApiSpec(tuple(f"optimum_benchmark{infix}.{name}" for name in _OPTIMUM_BENCHMARK_BACKENDS for infix in ("", ".*")),
+            "optimum_benchmark.{callee}",
+            (Slot(None, ("model",), (), ("model_kwargs",)), Slot(None, ("processor",), (), ("processor_kwargs",))),
+            trust_keyword=None),
     # lm-eval: `simple_evaluate(model="hf", model_args="pretrained=org/m,revision=...")`, `HFLM(pretrained=...)`.
     ApiSpec(("lm_eval.simple_evaluate", "lm_eval.*.simple_evaluate", "lm_eval.evaluate", "lm_eval.*.evaluate"),
             "lm_eval.{callee}", (Slot(None, ("model_args",), ()),), id_form=ID_MODEL_ARGS, trust_keyword=None),
@@ -477,7 +491,7 @@ _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name 
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
-                           "mlxlm", "download", "convert",
+                           "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
