@@ -5,6 +5,8 @@
     python bench/recall.py --show-misses         # also each missed label and each false positive, with its line
     python bench/recall.py --json                # the figures as JSON
     python bench/recall.py --snapshot huggingface/setfit=/path/to/bare.git
+    python bench/recall.py --set heldout         # only the label files marked "set": "heldout" (issue 11)
+    python bench/recall.py --set all --repos 'huggingface__*'   # every label file whose name matches the glob
 
 For each label file the labelled commit is extracted from the repository's bare git snapshot (the `fetch` tool
 stores them under /work/.mirror/<owner>+<name>/...) into a temporary directory (blobs a snapshot lacks, its
@@ -21,6 +23,7 @@ first deduplicated by (path, line, kind, id); artifacts (committed model files) 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import subprocess
@@ -35,6 +38,8 @@ LINE_SLACK = 2
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 DEFAULT_MIRROR_ROOT = Path("/work/.mirror")
 LABELLED_KINDS = ("model", "dataset", "metric")
+DEFAULT_SET = "development"
+"""The set of a label file without a `"set"` field: the corpus discovery was developed against."""
 
 
 # ------------------------------------------------------------------------------------------------- the data
@@ -235,6 +240,8 @@ class LabelFile:
     commit: str
     labels: tuple[Label, ...]
     paths: tuple[str, ...]
+    set: str = DEFAULT_SET
+    """Which corpus the file belongs to: `development` (tuned to) or `heldout` (repositories never tuned to)."""
 
 
 def read_label_file(path: Path) -> LabelFile:
@@ -246,7 +253,21 @@ def read_label_file(path: Path) -> LabelFile:
                 path=file_path, line=int(entry["line"]), kind=entry.get("kind"), id=entry.get("id"),
                 revision=entry.get("revision"), role=entry.get("role", "load"), negative=bool(entry.get("negative")),
                 text=entry.get("text"), note=entry.get("note", "")))
-    return LabelFile(data["repo"], data["commit"], tuple(labels), tuple(data["files"]))
+    return LabelFile(data["repo"], data["commit"], tuple(labels), tuple(data["files"]), data.get("set", DEFAULT_SET))
+
+
+def selected(label_paths: Iterable[Path], wanted_set: str, repo_globs: Sequence[str]) -> list[tuple[Path, LabelFile]]:
+    """The label files in `wanted_set` (`all`: every set) whose file name or repository matches one of the globs."""
+    chosen = []
+    for path in label_paths:
+        corpus = read_label_file(path)
+        if wanted_set != "all" and corpus.set != wanted_set:
+            continue
+        if repo_globs and not any(fnmatch.fnmatch(path.name, glob) or fnmatch.fnmatch(path.stem, glob)
+                                  or fnmatch.fnmatch(corpus.repo, glob) for glob in repo_globs):
+            continue
+        chosen.append((path, corpus))
+    return chosen
 
 
 def find_snapshot(repo: str, mirror_root: Path, overrides: dict[str, str]) -> Path | None:
@@ -363,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror-root", type=Path, default=DEFAULT_MIRROR_ROOT)
     parser.add_argument("--snapshot", action="append", default=[], metavar="OWNER/NAME=DIR",
                         help="the bare git directory of one repository (repeatable)")
+    parser.add_argument("--set", default=DEFAULT_SET, metavar="NAME",
+                        help=f"measure the label files of this set (their \"set\" field; none means {DEFAULT_SET}): "
+                             f"{DEFAULT_SET} (default), heldout, or all")
+    parser.add_argument("--repos", action="append", default=[], metavar="GLOB",
+                        help="only label files whose name (owner__name.json) or repository (owner/name) matches "
+                             "(repeatable)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -371,8 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     totals: dict[str, Tally] = {}
     per_repo: dict[str, dict[str, Tally]] = {}
     skipped: list[str] = []
-    for label_path in sorted(args.corpus.glob("*.json")):
-        corpus = read_label_file(label_path)
+    for _, corpus in selected(sorted(args.corpus.glob("*.json")), args.set, args.repos):
         git_dir = find_snapshot(corpus.repo, args.mirror_root, overrides)
         if git_dir is None:
             print(f"{corpus.repo}: no snapshot under {args.mirror_root}; get it with the fetch tool "

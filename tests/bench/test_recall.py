@@ -119,3 +119,25 @@ def test_main_measures_a_snapshot_and_skips_a_missing_one(tmp_path, capsys):
 
     (corpus / "acme__demo.json").unlink()
     assert recall.main(["--corpus", str(corpus), "--mirror-root", str(mirror)]) == 2
+
+
+def test_set_and_repos_select_label_files(tmp_path):
+    import json
+
+    def write(name: str, **extra) -> None:
+        (tmp_path / f"{name}.json").write_text(json.dumps({"repo": name.replace("__", "/"), "commit": "0" * 40,
+                                                            "files": {}, **extra}))
+
+    write("acme__old")
+    write("acme__new", set="heldout")
+    write("other__new", set="heldout")
+    paths = sorted(tmp_path.glob("*.json"))
+
+    def chosen(wanted: str, globs: list[str]) -> list[str]:
+        return [corpus.repo for _, corpus in recall.selected(paths, wanted, globs)]
+
+    assert chosen("development", []) == ["acme/old"]  # a file without "set" is the development corpus
+    assert chosen("heldout", []) == ["acme/new", "other/new"]
+    assert chosen("all", []) == ["acme/new", "acme/old", "other/new"]
+    assert chosen("all", ["acme__*"]) == ["acme/new", "acme/old"]
+    assert chosen("heldout", ["other/*"]) == ["other/new"]

@@ -25,8 +25,8 @@ MODEL_TOKENS = frozenset({
 })
 """Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`)."""
 
-DATASET_TOKENS = frozenset({"dataset", "datasets", "data", "corpus", "benchmark"})
-"""Tokens that make a name say dataset (`dataset_name`, `data_path`, `eval_dataset`)."""
+DATASET_TOKENS = frozenset({"dataset", "datasets", "data", "corpus", "benchmark", "distiset", "distisets"})
+"""Tokens that make a name say dataset (`dataset_name`, `data_path`, `eval_dataset`, distilabel's `distiset`)."""
 
 WEAK_TOKENS = frozenset({"base", "repo", "policy", "generator", "scheduler", "transformer", "data", "draft",
                          "actor", "critic", "merged"})
@@ -41,9 +41,13 @@ NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
                                      "dtype", "split", "config_name", "column", "field", "template",
-                                     "cached", "served"})
+                                     "cached", "served", "folder", "folders"})
 """Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
-`wandb_project`, `model_class`): the value is a local destination, a label or a type."""
+`wandb_project`, `model_class`, nanotron's `dataset_folder`): the value is a local destination, a label or a
+type."""
+
+NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
+"""Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
 
 PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
                             "hub_repo", "target_repo", "output_repo", "destination"})
@@ -53,6 +57,10 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "fetch", "pull", "snapshot", "restore", "instantiate", "get_model",
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
+
+SAVING_CALL_TOKENS = frozenset({"save", "push", "upload", "export", "dump", "write"})
+"""Tokens of a callee name that make it write, even when it also says `pretrained` (`save_pretrained_merged`,
+`push_to_hub_merged`): its string arguments are destinations, not loads."""
 
 API_PROVIDER_ORGS = frozenset({
     "openai", "anthropic", "azure", "azure_ai", "bedrock", "vertex_ai", "vertex_ai_beta", "gemini", "groq",
@@ -95,7 +103,7 @@ def context_kind(name: str) -> ContextKind | None:
     if not tokens or any(t in NOT_A_REFERENCE_TOKENS for t in tokens):
         return None
     lowered = "_".join(tokens)
-    if any(phrase in lowered for phrase in ("config_name", "output_dir", "save_dir", "cache_dir", "model_type")):
+    if any(phrase in lowered for phrase in NOT_A_REFERENCE_PHRASES):
         return None
     has_id_token = any(t in ID_TOKENS for t in tokens)
     strong = [t for t in tokens if t not in WEAK_TOKENS]
@@ -116,7 +124,10 @@ def is_publish_name(name: str) -> bool:
 
 def call_says_load(callee: str) -> bool:
     """A callee name that says it loads (`load_model`, `download_checkpoint`, `Foo.from_pretrained`)."""
-    lowered = "_".join(name_tokens(callee.rsplit(".", 1)[-1]))
+    tokens = name_tokens(callee.rsplit(".", 1)[-1])
+    if any(token in SAVING_CALL_TOKENS for token in tokens):
+        return False
+    lowered = "_".join(tokens)
     return any(token in lowered for token in LOADING_CALL_TOKENS)
 
 

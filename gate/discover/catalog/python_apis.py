@@ -175,6 +175,14 @@ _TRL_CONFIGS = ("SFTConfig", "DPOConfig", "GRPOConfig", "RLOOConfig", "KTOConfig
                 "PPOConfig")
 _HFFS_METHODS = ("open", "ls", "glob", "find", "cat", "cat_file", "get", "get_file", "read_text", "read_bytes",
                  "info", "exists", "isfile", "isdir", "walk", "du", "listdir")
+_FLAG_EMBEDDING_CLASSES = ("FlagModel", "FlagLLMModel", "FlagICLModel", "BGEM3FlagModel", "FlagReranker",
+                           "FlagLLMReranker", "LayerWiseFlagLLMReranker", "LightWeightFlagLLMReranker",
+                           "FlagAutoModel.from_finetuned", "FlagAutoReranker.from_finetuned")
+_XTUNER_DATASETS = ("alpaca_dataset", "alpaca_zh_dataset", "code_alpaca_dataset", "colorist_dataset",
+                    "medical_dataset", "oasst1_dataset", "openorca_dataset", "sql_dataset", "tiny_codes_dataset",
+                    "wizardlm_dataset")
+_OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
+                               "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
 
 SPECS: tuple[ApiSpec, ...] = (
@@ -236,6 +244,13 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), qualified_only=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
+    # unsloth's merged/GGUF exports: `model.push_to_hub_merged("org/m", tokenizer, ...)`,
+    # `model.push_to_hub_gguf("org/m-GGUF", tokenizer, quantization_method=...)`, and
+    # `model.save_pretrained_merged(dir, tokenizer, push_to_hub=True, repo_id="org/m")`.
+    ApiSpec(("*.push_to_hub_merged", "*.push_to_hub_gguf"), "unsloth.{callee}",
+            (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
+    ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
+            (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
             pinnable=False,
             trust_keyword=None, repo_type_keyword="repo_type", bare=True),
@@ -304,6 +319,18 @@ SPECS: tuple[ApiSpec, ...] = (
     # A metric is a Hub Space whose code runs: `evaluate.load("accuracy")`, `evaluate.load("org/metric")`.
     ApiSpec(("evaluate.load", "evaluate.*.load", "datasets.load_metric"), "{package}.{callee}", (Slot(0, ("path",)),),
             kind="metric"),
+    # `evaluator("question-answering").compute(model_or_pipeline=..., data=..., metric="squad")` loads the metric.
+    ApiSpec(("evaluate.evaluator().compute", "evaluate.*.evaluator().compute"), "evaluate.evaluator.compute",
+            (Slot(None, ("metric",), ()),), kind="metric", pinnable=False, trust_keyword=None),
+    # Calibration data for post-training quantization (optimum-intel `OVQuantizer`, optimum `ORTQuantizer`):
+    # `quantizer.get_calibration_dataset("org/data", dataset_config_name=..., dataset_split=...)`.
+    ApiSpec(("*.get_calibration_dataset",), "optimum.get_calibration_dataset", (Slot(0, ("dataset_name",), ()),),
+            kind="dataset", pinnable=False, skip_ids=DATASETS_BUILTIN_LOADERS),
+    # optimum-benchmark backends: `PyTorchConfig(model="org/m", processor=..., model_kwargs={"revision": ...})`.
+    ApiSpec(tuple(f"optimum_benchmark{infix}.{name}" for name in _OPTIMUM_BENCHMARK_BACKENDS for infix in ("", ".*")),
+            "optimum_benchmark.{callee}",
+            (Slot(None, ("model",), (), ("model_kwargs",)), Slot(None, ("processor",), (), ("processor_kwargs",))),
+            trust_keyword=None),
     # lm-eval: `simple_evaluate(model="hf", model_args="pretrained=org/m,revision=...")`, `HFLM(pretrained=...)`.
     ApiSpec(("lm_eval.simple_evaluate", "lm_eval.*.simple_evaluate", "lm_eval.evaluate", "lm_eval.*.evaluate"),
             "lm_eval.{callee}", (Slot(None, ("model_args",), ()),), id_form=ID_MODEL_ARGS, trust_keyword=None),
@@ -329,6 +356,46 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
             (Slot(0, ("hf_path",)), Slot(None, ("upload_repo",), (), role="publish"))),
+    # --- retrieval / embedding libraries ------------------------------------------------------------------------
+    # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
+    ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
+            "FlagEmbedding.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, bare=True),
+    # --- recipe frameworks given model and dataset ids -------------------------------------------------------
+    # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
+    # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
+    ApiSpec(tuple(f"distilabel.*.{name}" for name in ("vLLM", "TransformersLLM", "RewardModelScore")),
+            "distilabel.{callee}", (Slot(None, ("model",)), Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
+    ApiSpec(("distilabel.*.SentenceTransformerEmbeddings", "distilabel.*.TransformersEmbeddings"), "distilabel.{callee}",
+            (Slot(None, ("model",)),)),
+    ApiSpec(("distilabel.*.InferenceEndpointsLLM",), "distilabel.InferenceEndpointsLLM",
+            (Slot(None, ("model_id",), ()), Slot(None, ("tokenizer_id",), ())), pinnable=False, trust_keyword=None),
+    # NeMo 2 Hugging Face wrappers: `llm.HFAutoModelForCausalLM(model_name="org/m")`, its tokenizer, its recipes,
+    # NeMo's own `AutoTokenizer(pretrained_model_name="org/m")`, and `llm.HFDatasetDataModule("org/data", ...)`
+    # (none takes a revision).
+    ApiSpec(("nemo.*.HFAutoModelForCausalLM", "nemo.*.HFAutoModelForCausalLM.configure_tokenizer",
+             "nemo.*.HFAutoModelForImageTextToText", "nemo.*.HFAutoModelForSpeechSeq2Seq",
+             "nemo.*.hf_auto_model_for_causal_lm.finetune_recipe", "nemo.*.hf_auto_model_for_causal_lm.pretrain_recipe"),
+            "nemo.{callee}", (Slot(0, ("model_name",), ()),), pinnable=False),
+    ApiSpec(("nemo.*.AutoTokenizer",), "nemo.AutoTokenizer", (Slot(0, ("pretrained_model_name",), ()),),
+            pinnable=False),
+    ApiSpec(("nemo.*.HFDatasetDataModule", "nemo.*.HFDatasetDataModulePacked", "nemo.*.SquadHFDataModule"),
+            "nemo.{callee}", (Slot(0, ("path_or_dataset",), ()),), kind="dataset", pinnable=False,
+            trust_keyword=None, skip_ids=DATASETS_BUILTIN_LOADERS),
+    # datatrove: `DocumentTokenizer(output_folder, tokenizer_name_or_path="org/tok")`, and a Hub dataset read
+    # through `HuggingFaceDatasetReader("org/data", dataset_options={"revision": ...})`.
+    ApiSpec(("datatrove.*.DocumentTokenizer",), "datatrove.DocumentTokenizer",
+            (Slot(None, ("tokenizer_name_or_path",), ()),), pinnable=False, trust_keyword=None),
+    ApiSpec(("datatrove.*.HuggingFaceDatasetReader",), "datatrove.HuggingFaceDatasetReader",
+            (Slot(0, ("dataset",), (), ("dataset_options",)),), kind="dataset", trust_keyword=None),
+    # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
+    # builders, which load their own default dataset when `path` is left out.
+    ApiSpec(tuple(f"xtuner.*.{name}" for name in ("build_model", "build_lora_model", "build_qlora_model")),
+            "xtuner.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, trust_keyword=None),
+    ApiSpec(tuple(f"xtuner.*.{name}" for name in _XTUNER_DATASETS), "xtuner.{callee}",
+            (Slot(1, ("path",), (), default_when_missing=True),), kind="dataset", pinnable=False, trust_keyword=None),
+    # ModelScope datasets: `MsDataset.load("org/data", subset_name=..., version=...)`.
+    ApiSpec(("modelscope.*MsDataset.load",), "modelscope.MsDataset.load", (Slot(0, ("dataset_name",), ("version",)),),
+            kind="dataset", source="modelscope", trust_keyword="trust_remote_code"),
     # --- agents and robots ------------------------------------------------------------------------------------
     ApiSpec(("smolagents.TransformersModel", "smolagents.*.TransformersModel", "smolagents.VLLMModel",
              "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),)),
@@ -424,7 +491,7 @@ _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name 
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
-                           "mlxlm", "download", "convert",
+                           "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
@@ -440,7 +507,8 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if not any(other != t and other in t for other in tokens))
 
 
-SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval")
+SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
+                  "datatrove", "xtuner")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
@@ -460,7 +528,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead.
-    "Card.load", "Pipeline.download", "clone_from",
+    "Card.load", "Pipeline.download", "clone_from", "MsDataset",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
 ))))
