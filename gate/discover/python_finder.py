@@ -18,6 +18,7 @@ from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
+    inference_url_id,
     is_local_path,
     is_pinned,
     look_alike,
@@ -136,6 +137,9 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         return [Target(kind, "ollama", value)]
     if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
         return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
+    if form == catalog.ID_INFERENCE_URL:
+        inferred = inference_url_id(value)
+        return [Target(kind, "huggingface", inferred)] if inferred else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
@@ -430,7 +434,7 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         spec = catalog.match_call(dotted, origin != "unknown")
         imported = origin == "import"
-        if spec is None:
+        if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
             return
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
@@ -441,7 +445,7 @@ class _Scan:
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
         kind = self._kind(spec, arguments)
         if kind == catalog.KIND_FROM_RECEIVER:
-            kind = python_context.receiver_kind(call, dotted)
+            kind = python_context.receiver_kind(call, dotted, self.resolver, scope)
         trust = self._trust(spec, arguments)
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
@@ -488,6 +492,18 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _posts_to_inference(self, call: ast.Call, scope: Scope, spec: ApiSpec) -> bool:
+        """An HTTP call is the inference row's only when its URL is an inference-API URL: any other URL (a Hub
+        file's `/resolve/` URL) stays the string scan's, where it is written (nothing is marked used here)."""
+        before = set(self.resolver.used_constants)
+        slot = spec.slots[0]
+        entry = _Arguments(call, scope, self.resolver).get(slot.position, slot.keywords)
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        if any(isinstance(value, str) and inference_url_id(value) for value in values or ()):
+            return True
+        self.resolver.used_constants.intersection_update(before)
+        return False
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:

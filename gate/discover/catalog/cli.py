@@ -141,7 +141,7 @@ _MLX = (
 _SWIFT_MODEL_FLAGS = ("--model", "--model_id_or_path")
 _SWIFT = (
     CliArg(flags=_SWIFT_MODEL_FLAGS, revision_flags=("--model_revision",)),
-    CliArg(flags=("--adapters",), many=True, allow_legacy=False, pinnable=False),
+    CliArg(flags=("--adapters",), value=VALUE_NAMED, many=True, allow_legacy=False, pinnable=False),
     CliArg(flags=("--ref_model", "--reward_model", "--teacher_model", "--prm_model", "--orm_model"),
            revision_flags=("--ref_model_revision", "--reward_model_revision", "--teacher_model_revision"),
            allow_legacy=False),
