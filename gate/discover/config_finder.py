@@ -786,9 +786,9 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
 def _argument_list(node: _Seq, path: str, repo_paths) -> list[Reference]:
     """A list of command-line words whose flags are read as the shell finder reads them (workflows and compose
     files are the shell finder's own)."""
-    items = [(item.value, item.line, item.column) for item in node.items
+    items = [(item.value, item.line, item.column, True) for item in node.items
              if isinstance(item, _Scalar) and isinstance(item.value, str)]
-    if not any(text.startswith("-") for text, _l, _c in items):
+    if not any(item[0].startswith("-") for item in items):
         return []
     from gate.discover.shell_finder import scan_argument_list
 

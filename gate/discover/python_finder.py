@@ -47,7 +47,8 @@ HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
-_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS))
+_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS,
+                                                               *catalog.COMMAND_RUNNERS))
 MAX_CODE_STRING_COMBINATIONS = 16
 """`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
 MAX_CODE_STRING_DEPTH = 3
@@ -422,6 +423,9 @@ class _Scan:
             if dotted in catalog.CODE_FILE_RUNNERS:
                 self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
                 return
+            if dotted in catalog.COMMAND_RUNNERS:
+                self._command_runner(call, scope, dotted, catalog.COMMAND_RUNNERS[dotted])
+                return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
@@ -769,6 +773,34 @@ class _Scan:
             result = scan_python_text(text, path, self.repo_paths, syntax=self.syntax)  # under its own path
             self.references.extend(result.references)
             self.warnings.extend(result.warnings)
+
+    def _command_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
+        """`subprocess.run([...words])`, `os.system("cmd ...")`: the command line is read as the shell finder reads
+        one (CLI catalog, flags, context flags); its references are reported at the call. A word that cannot be
+        known stays unknown (a flag's value from a variable is a dynamic reference)."""
+        from gate.discover.shell_finder import LAYER_SEPARATOR, scan_argument_list, scan_shell_text
+
+        entry = _Arguments(call, scope, self.resolver).get(*((slot[0], (slot[1],))))
+        if entry is None:
+            return
+        node, node_scope = entry
+        literal = self.resolver.literal(node, node_scope, (ast.List, ast.Tuple))
+        line, column = self._where(call)
+        found: list[Reference] = []
+        if literal is not None:
+            words: list[tuple[str, int, int, bool]] = []
+            for element in literal[0].elts:  # type: ignore[attr-defined]
+                values = self.resolver.resolve(element, literal[1])
+                known = values is not None and len(values) == 1 and isinstance(values[0], str)
+                words.append((values[0] if known else unparse(element), line, column, known))  # type: ignore[index]
+            found = scan_argument_list(words, self.path, syntax=self.syntax, repo_paths=self.repo_paths)
+        else:
+            for value in (self.resolver.resolve(node, node_scope) or ())[:MAX_CODE_STRING_COMBINATIONS]:
+                if isinstance(value, str):
+                    found.extend(scan_shell_text(value, self.path, syntax=self.syntax, repo_paths=self.repo_paths))
+        self.consumed.update(self.resolver.used_constants)
+        self.references.extend(replace(reference, line=line, column=column, syntax=self.syntax,
+                                       api=f"{runner}{LAYER_SEPARATOR}{reference.api}") for reference in found)
 
     def _scan_code_texts(self, call: ast.Call, runner: str, texts: list[str]) -> None:
         if self.depth >= MAX_CODE_STRING_DEPTH:

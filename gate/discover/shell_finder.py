@@ -1504,14 +1504,15 @@ def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str =
     return collector.references
 
 
-def scan_argument_list(items: list[tuple[str, int, int]], path: str, *, syntax: str = "config",
+def scan_argument_list(items: list[tuple[str, int, int, bool]], path: str, *, syntax: str = "config",
                        repo_paths=None) -> list[Reference]:
     """References in a command given as a list of words (`args: ["--model_name_or_path", "org/m"]` of a
-    Kubernetes container, a config's `command:` list): (text, line, column) per word, read as one command line."""
+    Kubernetes container, a config's `command:` list, `subprocess.run([...])`): (text, line, column, known) per
+    word, read as one command line; a word that is not known (`known` false) is its expression, unresolved."""
     collector = _Collector(path, syntax, repo_paths)
     words = []
-    for text, line, column in items:
-        value, resolved = expand(text, {})
+    for text, line, column, known in items:
+        value, resolved = expand(text, {}) if known else (text, False)
         words.append(Word(value, text, line, column, resolved))
     if words:
         collector.command(Command(words), [])

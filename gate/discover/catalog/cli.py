@@ -198,6 +198,10 @@ COMMANDS: tuple[CliCommand, ...] = (
                       "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
                allow_legacy=False, pinnable=False),
     ), api="shell:openrlhf"),
+    # FastChat: `python3 -m fastchat.serve.model_worker --model-path org/m [--revision r]` (cli, huggingface_api, ...)
+    CliCommand(("fastchat.serve.*",), (
+        CliArg(flags=("--model-path",), revision_flags=("--revision",)),
+    ), api="shell:fastchat"),
     # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
     CliCommand(("verl.*",), (
         CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",

@@ -526,8 +526,15 @@ CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
 gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
 """Calls that run a file of Python given by its path."""
+COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
+    "subprocess.run": (0, "args"), "subprocess.Popen": (0, "args"), "subprocess.call": (0, "args"),
+    "subprocess.check_call": (0, "args"), "subprocess.check_output": (0, "args"), "os.system": (0, "command"),
+    "os.popen": (0, "cmd"),
+}
+"""Calls that run a command line, given as a list of words or as one shell string: read with the CLI catalog
+(`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`)."""
 RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
-                                                                                *CODE_FILE_RUNNERS)))
+                                                                                *CODE_FILE_RUNNERS, *COMMAND_RUNNERS)))
 """The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS,
                  "requests.post(", "requests.get(", "httpx.post(", "httpx.get(")
