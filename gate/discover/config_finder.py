@@ -664,6 +664,10 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
                 else:
                     yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
                 continue
+            if key in catalog.PUBLISH_SWITCH_KEYS and id(node) not in urls_only:
+                reference = _publish_switch(key, value, siblings, path, line, column)
+                if reference is not None:
+                    yield reference
             if not isinstance(value, _Scalar) or not value.text or not isinstance(value.value, str):
                 continue
             urls = list(_url_references(value, path, f"config:{key}"))
@@ -686,6 +690,25 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
                 if reference is not None:
                     yield reference
+
+
+def _publish_switch(key: str, value, siblings: dict, path: str, line: int, column: int) -> Reference | None:
+    """`push_to_hub: true` with no key beside it that names the target: a publish target named at run time."""
+    if not isinstance(value, _Scalar) or str(value.value).strip().lower() not in ("true", "yes", "on"):
+        return None
+    if any(_names_publish_target(name, node, siblings) for name, node in siblings.items() if name != key):
+        return None  # `hub_model_id: org/m` beside it is the target (reported on its own)
+    return Reference(kind="model", source="huggingface", id=None, revision=None, pinned=False, pinnable=False,
+                     path=path, line=line, column=column, api=f"config:{key}", dynamic=True,
+                     expression=f"{key}: {value.value} (the repository is named at run time)", syntax="config",
+                     role="publish")
+
+
+def _names_publish_target(name, node, siblings: dict) -> bool:
+    if not isinstance(name, str) or _scalar_text(node) is None or not isinstance(node, _Scalar) or not node.text:
+        return False
+    row = catalog.config_key(name, None, siblings)
+    return row.role == "publish" if row is not None else _key_context(name)[1]
 
 
 def _sweep_parameter(entries: list, name: str) -> list:

@@ -466,8 +466,9 @@ class _Scan:
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
                                pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
                                role=slot.role or spec.role,
-                               expression=f"{unparse(call)}  # no {slot.keywords[0]} given: the library picks "
-                                          "a default repository, unpinned")
+                               expression=f"{unparse(call)}  # no {slot.keywords[0]} given: " + (
+                                   "the target is chosen at run time" if (slot.role or spec.role) == "publish"
+                                   else "the library picks a default repository, unpinned"))
                 continue
             node, node_scope = entry
             values = self.resolver.resolve(node, node_scope)

@@ -157,6 +157,9 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
 
 ARGUMENT_LIST_KEYS = frozenset({"args", "command", "entrypoint", "arguments", "cmd"})
 """Lists of command-line words (`args: ["--model_name_or_path", "org/m"]`): read with the CLI catalog's flags."""
+PUBLISH_SWITCH_KEYS = frozenset({"push_to_hub"})
+"""`push_to_hub: true` pushes the trained model; without a publish key beside it (`hub_model_id`) the repository is
+named at run time (the user's namespace and the output or project name): a dynamic publish reference."""
 ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
 """Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
 

@@ -238,7 +238,9 @@ SPECS: tuple[ApiSpec, ...] = (
     # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
     # written, like the code sends it (a commit message given first, `trainer.push_to_hub("End of training")`,
     # is no repository name).
-    ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), ()),),
+    # Without a name (`trainer.push_to_hub()`) the target is chosen at run time (`hub_model_id` or the output dir in
+    # the user's namespace): a dynamic publish target.
+    ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), default_when_missing=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
             pinnable=False,
