@@ -830,14 +830,39 @@ class _Scan:
             self._consume(node)
             values = self.resolver.resolve(node, scope)
             if values is None or UNKNOWN in values:
-                if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                if isinstance(head, ast.Constant) and isinstance(head.value, str) \
+                        and head.value.startswith(catalog.STRING_TOKENS):
                     self._dynamic_string(node, head.value)
+                else:  # `f"SELECT * FROM 'hf://datasets/{name}/*.parquet' LIMIT {k}"`: the path alone
+                    self._embedded_paths(node, scope)
                 if values is None:
                     return
             for value in values:
                 self._scan_value(node, value)
             return
         self._scan_value(node, node.value)  # type: ignore[attr-defined]
+
+    def _embedded_paths(self, node: ast.JoinedStr, scope: Scope) -> None:
+        """Each `hf://`/Hub URL inside a larger f-string (SQL, a shell line), resolved from its own fields only: the
+        rest of the string (columns, limits) does not decide which repository it names. A path whose fields
+        cannot be known is reported dynamic, never dropped."""
+        for parts in _token_segments(node):
+            options: list[tuple[str, ...]] = []
+            for part in parts:
+                if isinstance(part, str):
+                    options.append((part,))
+                    continue
+                found = self.resolver.resolve(part.value, scope)
+                if found is None or UNKNOWN in found or not all(isinstance(v, str) for v in found):
+                    options = []
+                    break
+                options.append(tuple(found))  # type: ignore[arg-type]
+            if not options:
+                text = "".join(p if isinstance(p, str) else "{" + unparse(p.value) + "}" for p in parts)
+                self._dynamic_string(node, text)
+                continue
+            for combination in itertools.islice(itertools.product(*options), MAX_CODE_STRING_COMBINATIONS):
+                self._scan_value(node, "".join(combination))
 
     def _dynamic_string(self, node: ast.JoinedStr, head: str) -> None:
         """An f-string that starts like a reference but is built at run time: report it unresolved."""
@@ -1036,6 +1061,41 @@ def _view_adds_triggers(text: str) -> bool:
     if view == text:
         return False
     return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
+
+
+_PATH_END = re.compile(r"[\s'\"`),;]")
+
+
+def _token_segments(node: ast.JoinedStr) -> list[list[str | ast.FormattedValue]]:
+    """The parts (text, fields) of each reference-looking path inside an f-string: from a `STRING_TOKENS` token in
+    a text part up to the first character that ends a path (space, quote, bracket, comma)."""
+    segments: list[list[str | ast.FormattedValue]] = []
+    current: list[str | ast.FormattedValue] | None = None
+    for value in node.values:
+        if isinstance(value, ast.FormattedValue):
+            if current is not None:
+                current.append(value)
+            continue
+        text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+        while text:
+            if current is not None:
+                end = _PATH_END.search(text)
+                current.append(text[:end.start()] if end else text)
+                if end is None:
+                    break
+                segments.append(current)
+                current, text = None, text[end.start():]
+                continue
+            starts = [i for i in (text.find(token) for token in catalog.STRING_TOKENS) if i >= 0]
+            if not starts:
+                break
+            start = min(starts)
+            if start > 0 and text[start - 1] not in " \t\n'\"`(=,":
+                start = text.rfind(" ", 0, start) + 1  # `https://huggingface.co/...`: from the scheme
+            current, text = [], text[start:]
+    if current:
+        segments.append(current)
+    return segments
 
 
 def relevant_lines(text: str) -> list[int] | None:
