@@ -479,9 +479,12 @@ class _Scan:
                 # the id comes from outside the file.
                 if slot.usually_object and not python_context.names_an_id(node):
                     continue  # `SFTTrainer(model=model)`: a loaded model, not an id
+                if self._mlflow_name_known(call, spec, node, node_scope, kind, api):
+                    continue
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
-            if UNKNOWN in values:  # one of its values cannot be known: reported beside the literals
+            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api):
+                # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
             pairs = self._paired(slot, arguments, entry)
@@ -509,6 +512,25 @@ class _Scan:
             return True
         self.resolver.used_constants.intersection_update(before)
         return False
+
+    def _mlflow_name_known(self, call: ast.Call, spec: ApiSpec, node: ast.AST, scope: Scope, kind: str,
+                           api: str) -> bool:
+        """`load_model(f"models:/{self.name}/{version}")`: the registered model's name is known though its version
+        is not: reported with the name, its version dynamic (True when so reported)."""
+        if spec.id_form != catalog.ID_MLFLOW or not isinstance(node, ast.JoinedStr) or len(node.values) < 2:
+            return False
+        head, name, *rest = node.values
+        if not (isinstance(head, ast.Constant) and head.value == "models:/" and isinstance(name, ast.FormattedValue)):
+            return False
+        if rest and not (isinstance(rest[0], ast.Constant) and str(rest[0].value)[:1] in ("/", "@")):
+            return False
+        names = self.resolver.resolve(name.value, scope)
+        if not names or not all(isinstance(value, str) and value and "/" not in value for value in names):
+            return False
+        for value in dict.fromkeys(names):
+            self._emit(call, kind=kind, source="mlflow", id=value, revision=None, api=api, pinnable=spec.pinnable,
+                       dynamic=True, expression=unparse(node), revision_key="uri")
+        return True
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:
