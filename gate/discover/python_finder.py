@@ -1085,7 +1085,7 @@ def _view_adds_triggers(text: str) -> bool:
     return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
 
 
-_PATH_END = re.compile(r"[\s'\"`),;]")
+_PATH_END = re.compile(r"[\s'\"`(),;=]")
 
 
 def _token_segments(node: ast.JoinedStr) -> list[list[str | ast.FormattedValue]]:
@@ -1112,8 +1112,8 @@ def _token_segments(node: ast.JoinedStr) -> list[list[str | ast.FormattedValue]]
             if not starts:
                 break
             start = min(starts)
-            if start > 0 and text[start - 1] not in " \t\n'\"`(=,":
-                start = text.rfind(" ", 0, start) + 1  # `https://huggingface.co/...`: from the scheme
+            while start > 0 and _PATH_END.match(text, start - 1) is None:
+                start -= 1  # `https://huggingface.co/...`: the path starts at its scheme (never at a terminator)
             current, text = [], text[start:]
     if current:
         segments.append(current)
