@@ -868,6 +868,7 @@ class _Scan:
         """Each `hf://`/Hub URL inside a larger f-string (SQL, a shell line), resolved from its own fields only: the
         rest of the string (columns, limits) does not decide which repository it names. A path whose fields
         cannot be known is reported dynamic, never dropped."""
+        at = self._single_use(node, scope)
         for parts in _token_segments(node):
             options: list[tuple[str, ...]] = []
             for part in parts:
@@ -881,10 +882,25 @@ class _Scan:
                 options.append(tuple(found))  # type: ignore[arg-type]
             if not options:
                 text = "".join(p if isinstance(p, str) else "{" + unparse(p.value) + "}" for p in parts)
-                self._dynamic_string(node, text)
+                self._dynamic_string(at, text)  # type: ignore[arg-type]
                 continue
             for combination in itertools.islice(itertools.product(*options), MAX_CODE_STRING_COMBINATIONS):
-                self._scan_value(node, "".join(combination))
+                self._scan_value(at, "".join(combination))
+
+    def _single_use(self, node: ast.JoinedStr, scope: Scope) -> ast.AST:
+        """The call a string is used by when it is assigned to a name read once in its scope, as an argument
+        (`sql = f"..."; duckdb.sql(sql)`): the reference is made there. Else the string itself."""
+        owner = scope.node
+        target = next((statement.targets[0].id for statement in ast.walk(owner)
+                       if isinstance(statement, ast.Assign) and statement.value is node
+                       and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)), None)
+        if target is None:
+            return node
+        reads = [n for n in ast.walk(owner) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+        if len(reads) != 1:
+            return node
+        return next((call for call in ast.walk(owner) if isinstance(call, ast.Call) and any(
+            argument is reads[0] for argument in (*call.args, *(k.value for k in call.keywords)))), node)
 
     def _dynamic_string(self, node: ast.JoinedStr, head: str) -> None:
         """An f-string that starts like a reference but is built at run time: report it unresolved."""
