@@ -461,7 +461,8 @@ class _Scan:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None:
-                if slot.default_when_missing and not arguments.opaque:
+                if (slot.default_when_missing or self._switched_on(arguments, slot.missing_when_true)) \
+                        and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
                                pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
@@ -531,6 +532,14 @@ class _Scan:
             self._emit(call, kind=kind, source="mlflow", id=value, revision=None, api=api, pinnable=spec.pinnable,
                        dynamic=True, expression=unparse(node), revision_key="uri")
         return True
+
+    def _switched_on(self, arguments: _Arguments, keyword: str | None) -> bool:
+        """`push_to_hub=True` (or a value that may be true) among the call's keywords."""
+        entry = arguments.keywords.get(keyword) if keyword else None
+        if entry is None:
+            return False
+        values = self.resolver.resolve(*entry)
+        return values is None or any(value is True or value is UNKNOWN for value in values)
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:

@@ -72,6 +72,9 @@ class Slot:
     default_when_missing: bool = False
     """Leaving the id out makes the library load a default repository of its own choosing (transformers
     `pipeline("sentiment-analysis")`): that unpinned, unnamed load is reported as dynamic."""
+    missing_when_true: str | None = None
+    """A keyword (`push_to_hub`) that, when true and this slot is not given, makes the library choose the target
+    itself (the output directory's name in the user's namespace): that unnamed target is reported as dynamic."""
     qualified_only: bool = False
     """Only `org/name` values are Hub ids here (diffusers' bare `custom_pipeline` names are GitHub community
     pipelines, not Hub repositories)."""
@@ -230,10 +233,12 @@ SPECS: tuple[ApiSpec, ...] = (
             trust_keyword=None),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
-            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), ()),), role="publish", pinnable=False,
+            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
+            pinnable=False,
             trust_keyword=None),
     ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
-            "trl.{callee}", (Slot(None, ("hub_model_id",), ()),), role="publish", pinnable=False, trust_keyword=None),
+            "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub"),), role="publish",
+            pinnable=False, trust_keyword=None),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
     # written, like the code sends it (a commit message given first, `trainer.push_to_hub("End of training")`,
