@@ -879,6 +879,8 @@ class _Scan:
         cannot be known is reported dynamic, never dropped."""
         at = self._single_use(node, scope)
         for parts in _token_segments(node):
+            if isinstance(parts[0], str) and parts[0].startswith(_NOT_REPOSITORY_PATHS):
+                continue  # a Space (an app) or a storage bucket: nothing a model or dataset loader reads
             options: list[tuple[str, ...]] = []
             for part in parts:
                 if isinstance(part, str):
@@ -1110,6 +1112,7 @@ def _view_adds_triggers(text: str) -> bool:
     return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
 
 
+_NOT_REPOSITORY_PATHS = ("hf://spaces/", "hf://buckets/")
 _PATH_END = re.compile(r"[\s'\"`(),;=]")
 
 
