@@ -32,7 +32,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
@@ -42,7 +42,9 @@ from gate.discover.catalog.context import (
     HUB_ORGS_NAMED_LIKE_PROVIDERS,
     context_kind,
     is_publish_name,
+    names_hub_inference_host,
     negative_evidence,
+    routed_hub_id,
 )
 from gate.discover.hubids import (
     JOINED_BARE_PART,
@@ -177,7 +179,9 @@ def _yaml_lines_tree(text: str) -> list:
             if ("/" in item or "=" in item or block_key in catalog.CATALOG_KEY_NAMES
                     or block_key in catalog.ENVIRONMENT_LIST_KEYS):
                 list_id = stack[-2][1] if match.group("dashes") and len(stack) > 1 else block
-                blocks.add_item(list_id, block_key, item, number, line.find(raw_item) + 1)
+                keys = [entry[2] for entry in stack if not entry[3]]
+                blocks.add_item(list_id, _sweep_list_key(block_key, keys[:-1]), item, number,
+                                line.find(raw_item) + 1)
             continue
         key = _yaml_line_scalar(key.strip(), match.group("quote"))
         if not value:
@@ -187,13 +191,23 @@ def _yaml_lines_tree(text: str) -> list:
         flow = _FLOW_LIST.match(scalar) if value.strip() == scalar else None
         if flow is not None:  # `key: [a, b, c]` on one line
             start = line.find(value) + 1
+            list_key = _sweep_list_key(key, [entry[2] for entry in stack if not entry[3]])
             for item in _FLOW_ITEM.finditer(flow.group(1)):
-                blocks.add_item(-number, key, _yaml_line_scalar(item.group(1)), number, start + item.start(1) + 1)
+                blocks.add_item(-number, list_key, _yaml_line_scalar(item.group(1)), number,
+                                start + item.start(1) + 1)
             continue
         if _worth_keeping(key, scalar):
             key_start = match.start("quote") if match.group("quote") else match.start("key")
             blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
     return blocks.tree()
+
+
+def _sweep_list_key(key: str | None, enclosing: list) -> str | None:
+    """The key a line reader files a list under: a W&B sweep's `values` list goes under its parameter's name
+    (`enclosing`: the keys of the open mappings, innermost last)."""
+    if key in catalog.SWEEP_VALUE_KEYS and len(enclosing) >= 2 and enclosing[-2] in catalog.SWEEP_PARAMETER_HOLDERS:
+        return enclosing[-1]
+    return key
 
 
 _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
@@ -636,16 +650,24 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
             continue
         if not isinstance(node, _Map):
             continue
-        entries = _merged_entries(node)
+        entries, own_entries = _merged_entries(node), node.entries
+        if parent_key is not None and outer_key in catalog.SWEEP_PARAMETER_HOLDERS:
+            entries, own_entries = _sweep_parameter(entries, parent_key), _sweep_parameter(own_entries, parent_key)
         siblings = {key: value for key, _l, _c, value in entries}
-        for key, line, column, value in node.entries:
+        for key, line, column, value in own_entries:
             if isinstance(value, (_Map, _Seq)):
                 stack.append((value, key, parent_key))
+                if isinstance(value, _Seq) and key in catalog.ARGUMENT_LIST_KEYS and not env_owned_elsewhere:
+                    yield from _argument_list(value, path, repo_paths)
                 if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
                     urls_only.add(id(value))
                 else:
                     yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
                 continue
+            if key in catalog.PUBLISH_SWITCH_KEYS and id(node) not in urls_only:
+                reference = _publish_switch(key, value, siblings, path, line, column)
+                if reference is not None:
+                    yield reference
             if not isinstance(value, _Scalar) or not value.text or not isinstance(value.value, str):
                 continue
             urls = list(_url_references(value, path, f"config:{key}"))
@@ -653,6 +675,7 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
             if urls or id(node) in urls_only:
                 continue
             text = _interpolated(value.value, roots)
+            text = routed_hub_id(text, _hub_served(siblings)) or text
             found = _key_spec(key, parent_key, outer_key, siblings)
             parts = joined_ids(text)
             for part in parts or (text,):
@@ -667,6 +690,38 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
                 if reference is not None:
                     yield reference
+
+
+def _publish_switch(key: str, value, siblings: dict, path: str, line: int, column: int) -> Reference | None:
+    """`push_to_hub: true` with no key beside it that names the target: a publish target named at run time."""
+    if not isinstance(value, _Scalar) or str(value.value).strip().lower() not in ("true", "yes", "on"):
+        return None
+    if any(_names_publish_target(name, node, siblings) for name, node in siblings.items() if name != key):
+        return None  # `hub_model_id: org/m` beside it is the target (reported on its own)
+    return Reference(kind="model", source="huggingface", id=None, revision=None, pinned=False, pinnable=False,
+                     path=path, line=line, column=column, api=f"config:{key}", dynamic=True,
+                     expression=f"{key}: {value.value} (the repository is named at run time)", syntax="config",
+                     role="publish")
+
+
+def _names_publish_target(name, node, siblings: dict) -> bool:
+    if not isinstance(name, str) or _scalar_text(node) is None or not isinstance(node, _Scalar) or not node.text:
+        return False
+    row = catalog.config_key(name, None, siblings)
+    return row.role == "publish" if row is not None else _key_context(name)[1]
+
+
+def _sweep_parameter(entries: list, name: str) -> list:
+    """A W&B sweep parameter (`model_name_or_path: {value: org/m}`): its `value` / `values` read as the
+    parameter's own key, so the catalog and the context vocabulary judge them by the argument they set."""
+    return [(name if key in catalog.SWEEP_VALUE_KEYS else key, line, column, value)
+            for key, line, column, value in entries]
+
+
+def _hub_served(siblings: dict) -> bool:
+    """A sibling (`base_url`, `api_base`) points the client at a host that serves Hub repositories by id."""
+    return any(isinstance(node, _Scalar) and isinstance(node.value, str) and names_hub_inference_host(node.value)
+               for node in siblings.values())
 
 
 _NODE_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}")
@@ -751,6 +806,19 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
             yield reference
 
 
+def _argument_list(node: _Seq, path: str, repo_paths) -> list[Reference]:
+    """A list of command-line words whose flags are read as the shell finder reads them (workflows and compose
+    files are the shell finder's own)."""
+    items = [(item.value, item.line, item.column, True) for item in node.items
+             if isinstance(item, _Scalar) and isinstance(item.value, str)]
+    if not any(item[0].startswith("-") for item in items):
+        return []
+    from gate.discover.shell_finder import scan_argument_list
+
+    return [replace(reference, syntax="config")
+            for reference in scan_argument_list(items, path, syntax="config", repo_paths=repo_paths)]
+
+
 def _has_url(value: str) -> bool:
     return "://" in value
 
@@ -791,7 +859,7 @@ def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
 def _clean(value: str, kind: str) -> str:
     value = value.strip()
     if kind == "dataset" and "/" in value:
-        value = catalog.ID_SUFFIX.sub("", value)
+        value = catalog.SUBSET_SUFFIX.sub(r"\1", catalog.ID_SUFFIX.sub("", value))
     return value
 
 

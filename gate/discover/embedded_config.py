@@ -45,6 +45,8 @@ def worth_walking(text: str) -> bool:
     (NFKC-folded), and a file with aliased imports is always walked."""
     if not any(marker in text for marker in MARKERS):
         return False
+    if ("open(" in text or "write_text(" in text) and _WRITES_CONFIG.search(text):
+        return True
     probe = text if text.isascii() else unicodedata.normalize("NFKC", text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
         if _ALIASED_IMPORT.match(line):
@@ -63,6 +65,13 @@ def worth_walking(text: str) -> bool:
 
 
 _IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")
+_CONFIG_NAME = r"""[rRuU]?["'][^"'\n]*\.(?:ya?ml|json|toml)["']"""
+_WRITES_CONFIG = re.compile(rf"""(?:open\(\s*{_CONFIG_NAME}\s*,\s*(?:mode\s*=\s*)?["'][wax]|"""
+                            rf"""Path\(\s*{_CONFIG_NAME}\s*\)\s*\.\s*write_text\()""")
+"""`open("conf.yaml", "w")` / `Path("conf.yaml").write_text(`: a config file the code writes (and a CLI then reads:
+`!autotrain --config conf.yaml`). A file without one writes no config (work skipped only)."""
+_SUFFIXES = {".yaml": ".yaml", ".yml": ".yaml", ".json": ".json", ".toml": ".toml"}
+
 
 
 def _lines_with(text: str, words: tuple[str, ...]):
@@ -95,22 +104,35 @@ def _bound_to_literal(name: str, text: str) -> bool:
 
 
 def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths, *, syntax: str,
-                               position: Position | None = None) -> tuple[list[Reference], list[ScanWarning]]:
-    """References in config strings the module parses; `position` maps (line, 0-based column) of the module
-    text to the file (notebooks), else lines are the module's own."""
+                               position: Position | None = None, consumed: set[tuple[int, str]] | None = None,
+                               ) -> tuple[list[Reference], list[ScanWarning]]:
+    """References in config strings the module parses or writes to a config file; `position` maps (line, 0-based
+    column) of the module text to the file (notebooks), else lines are the module's own. `consumed` collects
+    (line, value) of the string constants an f-string config took in (the config reports them where it uses them,
+    so the caller drops a context reference made of the same constant where it is bound)."""
     from gate.discover.config_finder import scan_config_text
 
     aliases, constants, calls = _one_walk(tree)
     references: list[Reference] = []
     warnings: list[ScanWarning] = []
-    for call, suffix in _parser_calls(calls, aliases):
-        literal, indent = _literal(call.args[0] if call.args else None, constants, aliases)
+    parsed = [(call.args[0] if call.args else None, suffix) for call, suffix in _parser_calls(calls, aliases)]
+    if _WRITES_CONFIG.search(text):
+        parsed.extend(_written_configs(tree, aliases))
+    for argument, suffix in parsed:
+        literal, indent = _literal(argument, constants, aliases)
         if literal is None:
             continue
-        value = literal.value if not indent else _dedented(literal.value, indent)
+        value = _text_of(literal, constants)
+        value = value if not indent else _dedented(value, indent)
+        if consumed is not None and isinstance(literal, ast.JoinedStr):
+            for field in _constant_fields(literal, constants):
+                line, _ = position(field.lineno, field.col_offset) if position else (field.lineno, 0)
+                consumed.add((line, field.value))
         found, problems = scan_config_text(value, suffix, path, repo_paths)
         warnings.extend(problems)
         exact = _is_exact(text, literal)
+        if isinstance(literal, ast.JoinedStr) and value.count("\n") != (literal.end_lineno or 0) - literal.lineno:
+            exact = 0  # a field's value spans lines: the lines no longer match the source's
         for reference in found:
             if exact:
                 line = literal.lineno + reference.line - 1
@@ -124,11 +146,11 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
 
 
 
-def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.Constant | None], list[ast.Call]]:
+def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.expr | None], list[ast.Call]]:
     """(import aliases, module constants, calls whose callee's own name is a parser's) in one walk of the tree:
     three walks of a large module cost more than everything else done to it."""
     aliases: dict[str, str] = {}
-    bound: dict[str, ast.Constant | None] = {}
+    bound: dict[str, ast.expr | None] = {}
     calls: list[ast.Call] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -148,14 +170,15 @@ def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.Constant 
     return aliases, bound, calls
 
 
-def _note_constant(node, bound: dict[str, ast.Constant | None]) -> None:
-    """Names bound exactly once in the whole module, to a string literal (None: rebound, not one value)."""
+def _note_constant(node, bound: dict[str, ast.expr | None]) -> None:
+    """Names bound exactly once in the whole module, to a string literal or an f-string (None: rebound, not one
+    value)."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     for target in targets:
         if isinstance(target, ast.Name):
             value = getattr(node, "value", None)
             single = isinstance(node, (ast.Assign, ast.AnnAssign)) and target.id not in bound
-            is_text = isinstance(value, ast.Constant) and isinstance(value.value, str)
+            is_text = (isinstance(value, ast.Constant) and isinstance(value.value, str)) or isinstance(value, ast.JoinedStr)
             bound[target.id] = value if single and is_text else None
 
 
@@ -179,16 +202,92 @@ def _parser_calls(calls: list[ast.Call], aliases: dict[str, str]) -> Iterator[tu
             yield node, PARSERS[name]
 
 
-def _literal(node, constants, aliases) -> tuple[ast.Constant | None, int]:
-    """(the string literal parsed, the indentation `textwrap.dedent` removes from it)."""
+def _literal(node, constants, aliases) -> tuple[ast.Constant | ast.JoinedStr | None, int]:
+    """(the string literal or f-string parsed, the indentation `textwrap.dedent` removes from it)."""
     if isinstance(node, ast.Call) and _dotted(node.func, aliases) in DEDENTS and node.args:
         literal, _ = _literal(node.args[0], constants, aliases)
-        return literal, _common_indent(literal.value) if literal is not None else 0
+        return literal, _common_indent(_text_of(literal, constants)) if literal is not None else 0
     if isinstance(node, ast.Name):
         node = constants.get(node.id)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    if (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(node, ast.JoinedStr):
         return node, 0
     return None, 0
+
+
+def _text_of(literal: ast.Constant | ast.JoinedStr, constants) -> str:
+    """The text a literal holds; an f-string's fields are the module's string constants they name (Colab form
+    fields: `model_name = 'org/m'` then `base_model: {model_name}`), any other field stays a `${...}`
+    interpolation, which the config finder reports as dynamic where its key is unambiguous, never as a value."""
+    if isinstance(literal, ast.Constant):
+        return literal.value
+    parts: list[str] = []
+    for value in literal.values:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            parts.append(value.value)
+        elif isinstance(value, ast.FormattedValue):
+            named = constants.get(value.value.id) if isinstance(value.value, ast.Name) else None
+            if isinstance(named, ast.Constant) and value.format_spec is None and value.conversion == -1:
+                parts.append(named.value)
+            else:
+                parts.append("${" + ast.unparse(value.value) + "}")
+    return "".join(parts)
+
+
+def _constant_fields(literal: ast.JoinedStr, constants) -> list[ast.Constant]:
+    """The module string constants an f-string's fields take in (as `_text_of` substitutes them)."""
+    fields = (constants.get(v.value.id) for v in literal.values
+              if isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name))
+    return [field for field in fields if isinstance(field, ast.Constant)]
+
+
+def _written_configs(tree: ast.Module, aliases: dict[str, str]) -> Iterator[tuple[ast.expr, str]]:
+    """(what is written, its format) for config files the module writes: `with open("c.yaml", "w") as f:
+    f.write(text)` (in that `with` block), `open("c.yaml", "w").write(text)`, `Path("c.yaml").write_text(text)`."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            handles = {item.optional_vars.id: suffix for item in node.items
+                       if isinstance(item.optional_vars, ast.Name)
+                       and (suffix := _opened_config(item.context_expr, aliases))}
+            if handles:
+                for statement in node.body:
+                    for call in ast.walk(statement):
+                        if (_is_method_call(call, "write") and isinstance(call.func.value, ast.Name)
+                                and call.func.value.id in handles):
+                            yield call.args[0], handles[call.func.value.id]
+        elif _is_method_call(node, "write"):
+            suffix = _opened_config(node.func.value, aliases)
+            if suffix:
+                yield node.args[0], suffix
+        elif _is_method_call(node, "write_text"):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Call) and receiver.args \
+                    and _dotted(receiver.func, aliases) in ("Path", "pathlib.Path"):
+                suffix = _config_suffix(receiver.args[0])
+                if suffix:
+                    yield node.args[0], suffix
+
+
+def _is_method_call(node: ast.AST, method: str) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+            and bool(node.args))
+
+
+def _opened_config(node: ast.AST, aliases: dict[str, str]) -> str | None:
+    """The format of `open("c.yaml", "w")` (a config file opened for writing), else None."""
+    if not (isinstance(node, ast.Call) and _dotted(node.func, aliases) in ("open", "io.open") and node.args):
+        return None
+    mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+    if not (isinstance(mode, ast.Constant) and isinstance(mode.value, str) and mode.value[:1] in "wax"):
+        return None
+    return _config_suffix(node.args[0])
+
+
+def _config_suffix(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        for suffix, fmt in _SUFFIXES.items():
+            if node.value.lower().endswith(suffix):
+                return fmt
+    return None
 
 
 def _common_indent(value: str) -> int:
@@ -200,8 +299,9 @@ def _dedented(value: str, indent: int) -> str:
     return "\n".join(line[indent:] if line.strip() else "" for line in value.split("\n"))
 
 
-def _is_exact(text: str, literal: ast.Constant) -> int:
-    """The length of the literal's opening (`\"\"\"`, `r'`) when its source is the value verbatim, else 0."""
+def _is_exact(text: str, literal: ast.Constant | ast.JoinedStr) -> int:
+    """The length of the literal's opening (`\"\"\"`, `r'`) when its source is the value verbatim (for an
+    f-string: line for line, its fields standing on the lines they are written on), else 0."""
     segment = ast.get_source_segment(text, literal)
     if not segment:
         return 0
@@ -209,6 +309,8 @@ def _is_exact(text: str, literal: ast.Constant) -> int:
     if match is None or "\\" in segment:
         return 0
     body = segment[match.end(): len(segment) - len(match.group(1))]
+    if isinstance(literal, ast.JoinedStr):  # its text keeps the source's lines (checked by the caller)
+        return match.end()
     return match.end() if body == literal.value else 0
 
 

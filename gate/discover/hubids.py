@@ -28,6 +28,17 @@ def looks_like_hub_id(value: str, *, allow_legacy: bool = False) -> bool:
     return allow_legacy and LEGACY_ID.fullmatch(value) is not None
 
 
+INFERENCE_URL = re.compile(rf"(?i:https?://(?:api-inference\.huggingface\.co|router\.huggingface\.co/hf-inference))"
+                           rf"/models/({_PART}/{_PART})(?:[/?#]|$)")
+"""The serverless Inference API's model URL (and the router's `hf-inference` form): the id is in the path."""
+
+
+def inference_url_id(value: str) -> str | None:
+    """`https://api-inference.huggingface.co/models/org/m` → `org/m`; None for any other string."""
+    match = INFERENCE_URL.match(value.strip())
+    return match.group(1) if match is not None and looks_like_hub_id(match.group(1)) else None
+
+
 def joined_ids(value: str) -> list[str] | None:
     """The parts of a `+`-joined list of ids (`librispeech_asr+google/fleurs`, as distil-whisper and parler-tts
     scripts take `--dataset_name`), or None when `value` is not one. Each part is a reference of its own: a
@@ -37,7 +48,12 @@ def joined_ids(value: str) -> list[str] | None:
     parts = [part.strip() for part in value.split("+")]
     if len(parts) < 2 or not all(looks_like_hub_id(part, allow_legacy=True) for part in parts):
         return None
+    if any(_NUMBER.fullmatch(part) for part in parts):
+        return None  # `100+360+2.9`: sample counts or weights joined the same way, not names
     return parts
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 JOINED_BARE_PART = "{part} (in the '+'-joined list {value!r}: the script chooses the namespace of names without one)"

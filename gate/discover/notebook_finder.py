@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 
 from gate.discover import embedded_config
-from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile, file_suffix
+from gate.discover.interface import (
+    CONFIDENCE_MEDIUM,
+    FileResult,
+    Finder,
+    Reference,
+    ScanWarning,
+    SourceFile,
+    file_suffix,
+)
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
 
@@ -470,8 +478,13 @@ class _Notebook:
         self.references.extend(references)
         self.warnings.extend(warnings)
         if embedded_config.worth_walking(text):  # YAML/JSON written into a string and parsed by the cell
+            consumed: set[tuple[int, str]] = set()
             references, warnings = embedded_config.embedded_config_references(
-                tree, text, self.file.path, self.repo_paths, syntax="notebook", position=_mapper(lines))
+                tree, text, self.file.path, self.repo_paths, syntax="notebook", position=_mapper(lines),
+                consumed=consumed)
+            if consumed:  # a form field (`model_name = 'org/m'`) is reported where the config uses it
+                self.references = [r for r in self.references if not (
+                    r.confidence == CONFIDENCE_MEDIUM and r.api.startswith("context:") and (r.line, r.id) in consumed)]
             self.references.extend(references)
             self.warnings.extend(warnings)
 

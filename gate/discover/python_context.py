@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.catalog.context import (
+    DATASET_OBJECT_CALLS,
+    DATASET_RETURNING_METHODS,
     DATASET_TOKENS,
     ID_TOKENS,
     LOADING_CALL_TOKENS,
@@ -39,6 +41,7 @@ from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, 
 
 if TYPE_CHECKING:
     from gate.discover.python_finder import Target, _Scan
+    from gate.discover.python_resolve import Resolver, Scope
 
 _SLASH_THEN_QUOTE = re.compile(r"""/[A-Za-z0-9][\w.-]*["']""")
 """The tail of a quoted `org/name` literal. Starts with a literal `/`, so the regex engine skips ahead fast."""
@@ -216,13 +219,46 @@ def model_args_targets(value: str, kind: str, repo_paths: frozenset[str] | None)
     return targets
 
 
-def receiver_kind(call: ast.Call, dotted: str) -> str:
-    """`dataset` when the method is called on a dataset (`load_dataset(...).push_to_hub`, `train_ds.push_to_hub`)."""
+def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None, scope: Scope | None = None) -> str:
+    """`dataset` when the method is called on a dataset (`load_dataset(...).push_to_hub`, `train_ds.push_to_hub`,
+    `ds.push_to_hub` after `ds = Dataset.from_pandas(df)` or `ds = ds.map(f)`)."""
     if dotted.startswith("datasets."):
         return "dataset"
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     name = _expression_name(receiver)
-    return "dataset" if name is not None and context_kind(name) == "dataset" else "model"
+    if name is not None and context_kind(name) == "dataset":
+        return "dataset"
+    if resolver is not None and scope is not None and _is_dataset_object(receiver, scope, resolver, set()):
+        return "dataset"
+    return "model"
+
+
+def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, seen: set[int], depth: int = 0) -> bool:
+    """Whether an expression holds a `datasets` object: a `datasets` factory's result, a dataset method's result
+    (`ds.map(...)`), or a name any of whose bindings is one of those."""
+    if depth > 6 or node is None:
+        return False
+    if isinstance(node, ast.Call):
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if last in DATASET_OBJECT_CALLS and resolver.qualname(func, scope)[0].startswith("datasets."):
+            return True
+        return (isinstance(func, ast.Attribute) and last in DATASET_RETURNING_METHODS
+                and _is_dataset_object(func.value, scope, resolver, seen, depth + 1))
+    if isinstance(node, ast.Subscript):  # `dd["train"]` of a DatasetDict
+        return _is_dataset_object(node.value, scope, resolver, seen, depth + 1)
+    if not isinstance(node, ast.Name):
+        return False
+    current: Scope | None = scope
+    while current is not None and node.id not in current.bindings:
+        current = current.parent
+    for binding in current.bindings[node.id] if current is not None else ():
+        if binding.how != "value" or binding.scope is None or id(binding.node) in seen:
+            continue
+        seen.add(id(binding.node))
+        if _is_dataset_object(binding.node, binding.scope, resolver, seen, depth + 1):
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------------------------ detection

@@ -18,6 +18,7 @@ from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
+    inference_url_id,
     is_local_path,
     is_pinned,
     look_alike,
@@ -46,7 +47,8 @@ HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
-_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS))
+_RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS,
+                                                               *catalog.COMMAND_RUNNERS))
 MAX_CODE_STRING_COMBINATIONS = 16
 """`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
 MAX_CODE_STRING_DEPTH = 3
@@ -136,6 +138,9 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         return [Target(kind, "ollama", value)]
     if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
         return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
+    if form == catalog.ID_INFERENCE_URL:
+        inferred = inference_url_id(value)
+        return [Target(kind, "huggingface", inferred)] if inferred else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
@@ -418,6 +423,9 @@ class _Scan:
             if dotted in catalog.CODE_FILE_RUNNERS:
                 self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
                 return
+            if dotted in catalog.COMMAND_RUNNERS:
+                self._command_runner(call, scope, dotted, catalog.COMMAND_RUNNERS[dotted])
+                return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
@@ -430,7 +438,7 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         spec = catalog.match_call(dotted, origin != "unknown")
         imported = origin == "import"
-        if spec is None:
+        if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
             return
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
@@ -441,7 +449,7 @@ class _Scan:
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
         kind = self._kind(spec, arguments)
         if kind == catalog.KIND_FROM_RECEIVER:
-            kind = python_context.receiver_kind(call, dotted)
+            kind = python_context.receiver_kind(call, dotted, self.resolver, scope)
         trust = self._trust(spec, arguments)
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
@@ -453,13 +461,15 @@ class _Scan:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None:
-                if slot.default_when_missing and not arguments.opaque:
+                if (slot.default_when_missing or self._switched_on(arguments, slot.missing_when_true)) \
+                        and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
                                pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
                                role=slot.role or spec.role,
-                               expression=f"{unparse(call)}  # no {slot.keywords[0]} given: the library picks "
-                                          "a default repository, unpinned")
+                               expression=f"{unparse(call)}  # no {slot.keywords[0]} given: " + (
+                                   "the target is chosen at run time" if (slot.role or spec.role) == "publish"
+                                   else "the library picks a default repository, unpinned"))
                 continue
             node, node_scope = entry
             values = self.resolver.resolve(node, node_scope)
@@ -470,9 +480,12 @@ class _Scan:
                 # the id comes from outside the file.
                 if slot.usually_object and not python_context.names_an_id(node):
                     continue  # `SFTTrainer(model=model)`: a loaded model, not an id
+                if self._mlflow_name_known(call, spec, node, node_scope, kind, api):
+                    continue
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
-            if UNKNOWN in values:  # one of its values cannot be known: reported beside the literals
+            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api):
+                # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
             pairs = self._paired(slot, arguments, entry)
@@ -488,6 +501,45 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _posts_to_inference(self, call: ast.Call, scope: Scope, spec: ApiSpec) -> bool:
+        """An HTTP call is the inference row's only when its URL is an inference-API URL: any other URL (a Hub
+        file's `/resolve/` URL) stays the string scan's, where it is written (nothing is marked used here)."""
+        before = set(self.resolver.used_constants)
+        slot = spec.slots[0]
+        entry = _Arguments(call, scope, self.resolver).get(slot.position, slot.keywords)
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        if any(isinstance(value, str) and inference_url_id(value) for value in values or ()):
+            return True
+        self.resolver.used_constants.intersection_update(before)
+        return False
+
+    def _mlflow_name_known(self, call: ast.Call, spec: ApiSpec, node: ast.AST, scope: Scope, kind: str,
+                           api: str) -> bool:
+        """`load_model(f"models:/{self.name}/{version}")`: the registered model's name is known though its version
+        is not: reported with the name, its version dynamic (True when so reported)."""
+        if spec.id_form != catalog.ID_MLFLOW or not isinstance(node, ast.JoinedStr) or len(node.values) < 2:
+            return False
+        head, name, *rest = node.values
+        if not (isinstance(head, ast.Constant) and head.value == "models:/" and isinstance(name, ast.FormattedValue)):
+            return False
+        if rest and not (isinstance(rest[0], ast.Constant) and str(rest[0].value)[:1] in ("/", "@")):
+            return False
+        names = self.resolver.resolve(name.value, scope)
+        if not names or not all(isinstance(value, str) and value and "/" not in value for value in names):
+            return False
+        for value in dict.fromkeys(names):
+            self._emit(call, kind=kind, source="mlflow", id=value, revision=None, api=api, pinnable=spec.pinnable,
+                       dynamic=True, expression=unparse(node), revision_key="uri")
+        return True
+
+    def _switched_on(self, arguments: _Arguments, keyword: str | None) -> bool:
+        """`push_to_hub=True` (or a value that may be true) among the call's keywords."""
+        entry = arguments.keywords.get(keyword) if keyword else None
+        if entry is None:
+            return False
+        values = self.resolver.resolve(*entry)
+        return values is None or any(value is True or value is UNKNOWN for value in values)
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:
@@ -754,6 +806,34 @@ class _Scan:
             self.references.extend(result.references)
             self.warnings.extend(result.warnings)
 
+    def _command_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
+        """`subprocess.run([...words])`, `os.system("cmd ...")`: the command line is read as the shell finder reads
+        one (CLI catalog, flags, context flags); its references are reported at the call. A word that cannot be
+        known stays unknown (a flag's value from a variable is a dynamic reference)."""
+        from gate.discover.shell_finder import LAYER_SEPARATOR, scan_argument_list, scan_shell_text
+
+        entry = _Arguments(call, scope, self.resolver).get(*((slot[0], (slot[1],))))
+        if entry is None:
+            return
+        node, node_scope = entry
+        literal = self.resolver.literal(node, node_scope, (ast.List, ast.Tuple))
+        line, column = self._where(call)
+        found: list[Reference] = []
+        if literal is not None:
+            words: list[tuple[str, int, int, bool]] = []
+            for element in literal[0].elts:  # type: ignore[attr-defined]
+                values = self.resolver.resolve(element, literal[1])
+                known = values is not None and len(values) == 1 and isinstance(values[0], str)
+                words.append((values[0] if known else unparse(element), line, column, known))  # type: ignore[index]
+            found = scan_argument_list(words, self.path, syntax=self.syntax, repo_paths=self.repo_paths)
+        else:
+            for value in (self.resolver.resolve(node, node_scope) or ())[:MAX_CODE_STRING_COMBINATIONS]:
+                if isinstance(value, str):
+                    found.extend(scan_shell_text(value, self.path, syntax=self.syntax, repo_paths=self.repo_paths))
+        self.consumed.update(self.resolver.used_constants)
+        self.references.extend(replace(reference, line=line, column=column, syntax=self.syntax,
+                                       api=f"{runner}{LAYER_SEPARATOR}{reference.api}") for reference in found)
+
     def _scan_code_texts(self, call: ast.Call, runner: str, texts: list[str]) -> None:
         if self.depth >= MAX_CODE_STRING_DEPTH:
             return
@@ -781,14 +861,57 @@ class _Scan:
             self._consume(node)
             values = self.resolver.resolve(node, scope)
             if values is None or UNKNOWN in values:
-                if isinstance(head, ast.Constant) and isinstance(head.value, str):
+                if isinstance(head, ast.Constant) and isinstance(head.value, str) \
+                        and head.value.startswith(catalog.STRING_TOKENS):
                     self._dynamic_string(node, head.value)
+                else:  # `f"SELECT * FROM 'hf://datasets/{name}/*.parquet' LIMIT {k}"`: the path alone
+                    self._embedded_paths(node, scope)
                 if values is None:
                     return
             for value in values:
                 self._scan_value(node, value)
             return
         self._scan_value(node, node.value)  # type: ignore[attr-defined]
+
+    def _embedded_paths(self, node: ast.JoinedStr, scope: Scope) -> None:
+        """Each `hf://`/Hub URL inside a larger f-string (SQL, a shell line), resolved from its own fields only: the
+        rest of the string (columns, limits) does not decide which repository it names. A path whose fields
+        cannot be known is reported dynamic, never dropped."""
+        at = self._single_use(node, scope)
+        for parts in _token_segments(node):
+            if isinstance(parts[0], str) and parts[0].startswith(_NOT_REPOSITORY_PATHS):
+                continue  # a Space (an app) or a storage bucket: nothing a model or dataset loader reads
+            options: list[tuple[str, ...]] = []
+            for part in parts:
+                if isinstance(part, str):
+                    options.append((part,))
+                    continue
+                found = self.resolver.resolve(part.value, scope)
+                if found is None or UNKNOWN in found or not all(isinstance(v, str) for v in found):
+                    options = []
+                    break
+                options.append(tuple(found))  # type: ignore[arg-type]
+            if not options:
+                text = "".join(p if isinstance(p, str) else "{" + unparse(p.value) + "}" for p in parts)
+                self._dynamic_string(at, text)  # type: ignore[arg-type]
+                continue
+            for combination in itertools.islice(itertools.product(*options), MAX_CODE_STRING_COMBINATIONS):
+                self._scan_value(at, "".join(combination))
+
+    def _single_use(self, node: ast.JoinedStr, scope: Scope) -> ast.AST:
+        """The call a string is used by when it is assigned to a name read once in its scope, as an argument
+        (`sql = f"..."; duckdb.sql(sql)`): the reference is made there. Else the string itself."""
+        owner = scope.node
+        target = next((statement.targets[0].id for statement in ast.walk(owner)
+                       if isinstance(statement, ast.Assign) and statement.value is node
+                       and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)), None)
+        if target is None:
+            return node
+        reads = [n for n in ast.walk(owner) if isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load)]
+        if len(reads) != 1:
+            return node
+        return next((call for call in ast.walk(owner) if isinstance(call, ast.Call) and any(
+            argument is reads[0] for argument in (*call.args, *(k.value for k in call.keywords)))), node)
 
     def _dynamic_string(self, node: ast.JoinedStr, head: str) -> None:
         """An f-string that starts like a reference but is built at run time: report it unresolved."""
@@ -987,6 +1110,42 @@ def _view_adds_triggers(text: str) -> bool:
     if view == text:
         return False
     return any(view.count(token) > text.count(token) for token in trigger_tokens_in(view))
+
+
+_NOT_REPOSITORY_PATHS = ("hf://spaces/", "hf://buckets/")
+_PATH_END = re.compile(r"[\s'\"`(),;=]")
+
+
+def _token_segments(node: ast.JoinedStr) -> list[list[str | ast.FormattedValue]]:
+    """The parts (text, fields) of each reference-looking path inside an f-string: from a `STRING_TOKENS` token in
+    a text part up to the first character that ends a path (space, quote, bracket, comma)."""
+    segments: list[list[str | ast.FormattedValue]] = []
+    current: list[str | ast.FormattedValue] | None = None
+    for value in node.values:
+        if isinstance(value, ast.FormattedValue):
+            if current is not None:
+                current.append(value)
+            continue
+        text = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+        while text:
+            if current is not None:
+                end = _PATH_END.search(text)
+                current.append(text[:end.start()] if end else text)
+                if end is None:
+                    break
+                segments.append(current)
+                current, text = None, text[end.start():]
+                continue
+            starts = [i for i in (text.find(token) for token in catalog.STRING_TOKENS) if i >= 0]
+            if not starts:
+                break
+            start = min(starts)
+            while start > 0 and _PATH_END.match(text, start - 1) is None:
+                start -= 1  # `https://huggingface.co/...`: the path starts at its scheme (never at a terminator)
+            current, text = [], text[start:]
+    if current:
+        segments.append(current)
+    return segments
 
 
 def relevant_lines(text: str) -> list[int] | None:

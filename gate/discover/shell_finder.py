@@ -56,6 +56,8 @@ _WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "then
                        "{", "if", "while", "until", "elif"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&"})
 _REDIRECTION = re.compile(r"[0-9]*(?:<<<|<<-?|<>|<&|>&|&>>?|>>|>\||<|>)")
+_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .:/-]*>")
+"""`<model-id>`, `<your_dataset>`: a documentation placeholder the user replaces before running the command."""
 _DECLARATIONS = frozenset({"export", "declare", "local", "readonly", "typeset"})
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -780,6 +782,9 @@ class _Collector:
                                     pinnable=pinnable, confidence=confidence, role=role)
             return
         self.consumed_variables.update(_variables_in([word]))
+        if word.resolved and _PLACEHOLDER.fullmatch(value):
+            # `--hub_model_id '<model-id>'`: a value the user fills in, so unknown here, never absent
+            word, id_text = replace(word, resolved=False, raw=value), None
         if not word.resolved and _ABSOLUTE_START.match(word.text):
             return  # `$HOME/models/x`, `${PWD}/ckpt`: whatever the variable holds, this is a local path
         if word.resolved:
@@ -1496,6 +1501,22 @@ def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str =
     _scan_shell_into(text, collector, line_map or _offset_map(text, line_offset), column_offset,
                      env if env is not None else {})
     collector.finish_env()
+    return collector.references
+
+
+def scan_argument_list(items: list[tuple[str, int, int, bool]], path: str, *, syntax: str = "config",
+                       repo_paths=None) -> list[Reference]:
+    """References in a command given as a list of words (`args: ["--model_name_or_path", "org/m"]` of a
+    Kubernetes container, a config's `command:` list, `subprocess.run([...])`): (text, line, column, known) per
+    word, read as one command line; a word that is not known (`known` false) is its expression, unresolved."""
+    collector = _Collector(path, syntax, repo_paths)
+    words = []
+    for text, line, column, known in items:
+        value, resolved = expand(text, {}) if known else (text, False)
+        words.append(Word(value, text, line, column, resolved))
+    if words:
+        collector.command(Command(words), [])
+        collector.finish_env()
     return collector.references
 
 

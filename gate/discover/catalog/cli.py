@@ -141,7 +141,7 @@ _MLX = (
 _SWIFT_MODEL_FLAGS = ("--model", "--model_id_or_path")
 _SWIFT = (
     CliArg(flags=_SWIFT_MODEL_FLAGS, revision_flags=("--model_revision",)),
-    CliArg(flags=("--adapters",), many=True, allow_legacy=False, pinnable=False),
+    CliArg(flags=("--adapters",), value=VALUE_NAMED, many=True, allow_legacy=False, pinnable=False),
     CliArg(flags=("--ref_model", "--reward_model", "--teacher_model", "--prm_model", "--orm_model"),
            revision_flags=("--ref_model_revision", "--reward_model_revision", "--teacher_model_revision"),
            allow_legacy=False),
@@ -198,6 +198,10 @@ COMMANDS: tuple[CliCommand, ...] = (
                       "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
                allow_legacy=False, pinnable=False),
     ), api="shell:openrlhf"),
+    # FastChat: `python3 -m fastchat.serve.model_worker --model-path org/m [--revision r]` (cli, huggingface_api, ...)
+    CliCommand(("fastchat.serve.*",), (
+        CliArg(flags=("--model-path",), revision_flags=("--revision",)),
+    ), api="shell:fastchat"),
     # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
     CliCommand(("verl.*",), (
         CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",

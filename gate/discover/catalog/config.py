@@ -90,6 +90,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
               allow_legacy=True, report_dynamic=True),
     ConfigKey("base_model_name_or_path", "model", ("revision", "model_revision"), "PEFT adapter_config.json",
               allow_legacy=True, report_dynamic=True),
+    ConfigKey("teacher_model_name_or_path", "model", ("teacher_model_revision",), "HF distillation scripts",
+              allow_legacy=True, report_dynamic=True),
+    ConfigKey("reward_model_name_or_path", "model", ("reward_model_revision",), "TRL reward/PPO scripts",
+              allow_legacy=True, report_dynamic=True),
     # axolotl.
     ConfigKey("base_model", "model", ("revision_of_model", "revision", "model_revision"), "axolotl"),
     ConfigKey("base_model_config", "model", ("revision_of_model",), "axolotl"),
@@ -152,6 +156,11 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
 
+ARGUMENT_LIST_KEYS = frozenset({"args", "command", "entrypoint", "arguments", "cmd"})
+"""Lists of command-line words (`args: ["--model_name_or_path", "org/m"]`): read with the CLI catalog's flags."""
+PUBLISH_SWITCH_KEYS = frozenset({"push_to_hub"})
+"""`push_to_hub: true` pushes the trained model; without a publish key beside it (`hub_model_id`) the repository is
+named at run time (the user's namespace and the output or project name): a dynamic publish reference."""
 ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
 """Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
 
@@ -162,6 +171,15 @@ NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "au
 
 ID_SUFFIX = re.compile(r"#\d+$")
 """ms-swift's `org/data#500` (how many samples to take) is not part of the id."""
+SUBSET_SUFFIX = re.compile(r"^([A-Za-z0-9._-]+/[A-Za-z0-9._-]+):[\w.-]+$")
+"""ms-swift's `org/data:subset` (a dataset's subset): the id is what comes before the colon. Applied only to
+dataset values (a model value `org/img:tag` stays a container image)."""
+
+SWEEP_PARAMETER_HOLDERS = frozenset({"parameters"})
+"""W&B sweep configs (`program:`/`command:` + `parameters: {model_name_or_path: {value: org/m}}`): the key under
+`parameters` names the script argument, so it decides the kind of what its `value` / `values` hold."""
+SWEEP_VALUE_KEYS = frozenset({"value", "values"})
+"""`value: org/m` (one value) and `values: [org/a, org/b]` (a grid or random choice among them)."""
 
 PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL")
 """Text without any of these (nor a backslash escape) cannot hold a reference: every id row needs `org/name`

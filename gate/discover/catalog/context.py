@@ -53,6 +53,20 @@ PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_da
                             "hub_repo", "target_repo", "output_repo", "destination"})
 """Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`)."""
 
+DATASET_OBJECT_CALLS = frozenset({
+    "load_dataset", "load_from_disk", "Dataset", "DatasetDict", "IterableDataset", "IterableDatasetDict",
+    "concatenate_datasets", "interleave_datasets", "from_dict", "from_list", "from_pandas", "from_generator",
+    "from_csv", "from_json", "from_parquet", "from_text", "from_sql", "from_polars", "from_file", "from_buffer",
+})
+"""Calls (their last name) that return a `datasets` object when they come from `datasets`: a variable bound to one
+makes its `push_to_hub` publish a dataset (`ds = Dataset.from_pandas(df); ds.push_to_hub(...)`)."""
+DATASET_RETURNING_METHODS = frozenset({
+    "map", "filter", "select", "shuffle", "train_test_split", "remove_columns", "rename_column", "rename_columns",
+    "select_columns", "cast", "cast_column", "add_column", "add_item", "sort", "flatten", "with_format",
+    "with_transform", "shard", "take", "skip", "class_encode_column", "align_labels_with_mapping", "unique_rows",
+})
+"""Methods of a dataset that return a dataset (`ds = ds.map(embed)` keeps `ds` a dataset)."""
+
 LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pretrained", "pretrained",
                                  "fetch", "pull", "snapshot", "restore", "instantiate", "get_model",
                                  "get_tokenizer", "build_model", "create_model"})
@@ -73,6 +87,13 @@ API_PROVIDER_ORGS = frozenset({
 
 HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
 """Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`)."""
+
+HUB_SERVING_PROVIDERS = frozenset({"huggingface"})
+"""Router prefixes whose models are Hub repositories wherever they are served (LiteLLM `huggingface/org/m`)."""
+
+HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", ".endpoints.huggingface.cloud")
+"""Hosts that serve Hub repositories by id: an OpenAI-compatible client pointed at one of them (`base_url`) sends
+`<provider>/<org>/<name>` or `<org>/<name>` model names that are Hub ids."""
 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
@@ -142,6 +163,23 @@ def is_api_model_name(value: str) -> bool:
     # Under any other organisation the name is that organisation's Hub repository (`Xenova/gpt-4o` is a
     # tokenizer repository, `org/o1` a model), never an API name.
     return not rest and API_MODEL_NAME.fullmatch(value) is not None
+
+
+def routed_hub_id(value: str, hub_served: bool) -> str | None:
+    """The Hub id inside a router model name: `huggingface/org/m` always, `openai/org/m` (any provider prefix)
+    when the client is pointed at a Hub inference host (`hub_served`); None when `value` is not such a name."""
+    head, _, rest = value.partition("/")
+    if rest.count("/") != 1 or head.lower() not in API_PROVIDER_ORGS:
+        return None
+    if head.lower() in HUB_SERVING_PROVIDERS or hub_served:
+        return rest
+    return None
+
+
+def names_hub_inference_host(value: str) -> bool:
+    """`https://router.huggingface.co/v1`, `https://x.endpoints.huggingface.cloud`: a host serving Hub models."""
+    host = value.partition("://")[2].split("/", 1)[0].lower() if "://" in value else ""
+    return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HUB_INFERENCE_HOSTS)
 
 
 def has_file_extension(value: str) -> bool:

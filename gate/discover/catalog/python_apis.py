@@ -37,6 +37,7 @@ ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
 ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
 ID_OLLAMA = "ollama"  # `name[:tag]`
 ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
+ID_INFERENCE_URL = "inference-url"  # `https://api-inference.huggingface.co/models/org/m`, router `hf-inference` URLs
 ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
 ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer=org/t,peft=org/a` strings
 
@@ -71,6 +72,9 @@ class Slot:
     default_when_missing: bool = False
     """Leaving the id out makes the library load a default repository of its own choosing (transformers
     `pipeline("sentiment-analysis")`): that unpinned, unnamed load is reported as dynamic."""
+    missing_when_true: str | None = None
+    """A keyword (`push_to_hub`) that, when true and this slot is not given, makes the library choose the target
+    itself (the output directory's name in the user's namespace): that unnamed target is reported as dynamic."""
     qualified_only: bool = False
     """Only `org/name` values are Hub ids here (diffusers' bare `custom_pipeline` names are GitHub community
     pipelines, not Hub repositories)."""
@@ -237,12 +241,19 @@ SPECS: tuple[ApiSpec, ...] = (
             trust_keyword=None),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
-            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), ()),), role="publish", pinnable=False,
+            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
+            pinnable=False,
             trust_keyword=None),
     ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
-            "trl.{callee}", (Slot(None, ("hub_model_id",), ()),), role="publish", pinnable=False, trust_keyword=None),
+            "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub"),), role="publish",
+            pinnable=False, trust_keyword=None),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
-    ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), qualified_only=True),),
+    # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
+    # written, like the code sends it (a commit message given first, `trainer.push_to_hub("End of training")`,
+    # is no repository name).
+    # Without a name (`trainer.push_to_hub()`) the target is chosen at run time (`hub_model_id` or the output dir in
+    # the user's namespace): a dynamic publish target.
+    ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), default_when_missing=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
     # unsloth's merged/GGUF exports: `model.push_to_hub_merged("org/m", tokenizer, ...)`,
     # `model.push_to_hub_gguf("org/m-GGUF", tokenizer, quantization_method=...)`, and
@@ -421,9 +432,20 @@ SPECS: tuple[ApiSpec, ...] = (
              "*.HuggingFaceInferenceAPIEmbeddings"),
             "{package}.{callee}", (Slot(None, ("repo_id", "model", "model_name"), ()),), pinnable=False,
             trust_keyword=None, bare=True),
+    # HTTP clients posting to the Hub's serverless inference API: the model is named in the URL (unpinnable: the
+    # API serves the repository's current main). Any other URL is not a reference, and a URL that cannot be read
+    # is left alone unless its name says it holds an id (most URLs posted to are not models).
+    ApiSpec(("requests.post", "requests.get", "httpx.post", "httpx.get"), "{package}.{callee}",
+            (Slot(0, ("url",), (), usually_object=True),), id_form=ID_INFERENCE_URL, pinnable=False,
+            trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
+    # Registering a model publishes it to the MLflow registry under that name (a new version each time).
+    ApiSpec(("mlflow.*.log_model",), "mlflow.log_model", (Slot(None, ("registered_model_name",), ()),),
+            source="mlflow", id_form=ID_MLFLOW_NAME, role="publish", pinnable=False, trust_keyword=None),
+    ApiSpec(("mlflow.register_model",), "mlflow.register_model", (Slot(1, ("name",), ()),), source="mlflow",
+            id_form=ID_MLFLOW_NAME, role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("mlflow.artifacts.download_artifacts",), "mlflow.artifacts.download_artifacts",
             (Slot(0, ("artifact_uri",), ()),), source="mlflow", id_form=ID_MLFLOW, trust_keyword=None),
     ApiSpec(("mlflow*.MlflowClient().get_model_version", "mlflow*.MlflowClient().get_model_version_download_uri"),
@@ -492,7 +514,7 @@ _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name 
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
-                           "evaluate", "Repository", "VLLM"})
+                           "evaluate", "Repository", "VLLM", "post", "get", "register_model"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`)."""
@@ -527,8 +549,9 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
     "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
-    # Rows whose own names are common words, reached through their modules or qualifiers instead.
-    "Card.load", "Pipeline.download", "clone_from", "MsDataset",
+    # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
+    # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
+    "Card.load", "Pipeline.download", "clone_from", "MsDataset", "mlflow.register_model",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
 ))))
@@ -578,8 +601,16 @@ CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
 gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
 """Calls that run a file of Python given by its path."""
+COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
+    "subprocess.run": (0, "args"), "subprocess.Popen": (0, "args"), "subprocess.call": (0, "args"),
+    "subprocess.check_call": (0, "args"), "subprocess.check_output": (0, "args"), "os.system": (0, "command"),
+    "os.popen": (0, "cmd"),
+}
+"""Calls that run a command line, given as a list of words or as one shell string: read with the CLI catalog
+(`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`)."""
 RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
-                                                                                *CODE_FILE_RUNNERS)))
+                                                                                *CODE_FILE_RUNNERS, *COMMAND_RUNNERS)))
 """The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
-HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS)
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS,
+                 "requests.post(", "requests.get(", "httpx.post(", "httpx.get(")
 """Lines that matter for resolution or for generic callees, once a file is worth parsing."""
