@@ -316,7 +316,7 @@ def _waivers(data: dict, lines: LineMap, label: str, offset: int) -> list[Waiver
 
 def check_waiver_horizon(policy: Policy, today: _dt.date) -> None:
     """A waiver may not run further ahead than `max_waiver_days` (so every waiver is reviewed again)."""
-    limit = int(policy.defaults.get("max_waiver_days", 365))
+    limit = policy.defaults.max_waiver_days
     horizon = today + _dt.timedelta(days=limit)
     for waiver in policy.exceptions:
         if waiver.expires > horizon:

@@ -16,13 +16,6 @@ def _rule(rule_id: str):
     return rule_module(rule_id).RULE
 
 
-def _setting(policy, entry, key: str, fallback=None):
-    value = entry.get(key) if entry else None
-    if value is None:
-        value = policy.defaults.get(key)
-    return fallback if value is None else value
-
-
 def display_id(reference: Reference, answer: RepoAnswer) -> str:
     """`gpt2 (now openai-community/gpt2)` for legacy ids, the id otherwise."""
     canonical = answer.canonical_id
@@ -140,7 +133,7 @@ def _on_branch(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
     its commits resolve by sha like the owner's."""
     if answer.refs is None or answer.refs or not out.reference.pinned:
         return
-    allowed = {str(ref) for ref in (entry or {}).get("allowed_refs") or ()}
+    allowed = set(entry.allowed_refs if entry is not None else ())
     if allowed & set(answer.pull_requests):
         return
     where = (f"only {', '.join(answer.pull_requests)} (a pull request, which anyone can open)"
@@ -156,7 +149,7 @@ def _on_branch(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
 def _gated(policy, entry, out: _Findings, what: str, answer: RepoAnswer) -> None:
     if not answer.gated:
         return
-    mode = _setting(policy, entry, "gated", "warn")
+    mode = policy.gated_for(entry)
     if mode == "allow":
         return
     out.add("repo-gated",
@@ -168,7 +161,7 @@ def _gated(policy, entry, out: _Findings, what: str, answer: RepoAnswer) -> None
 
 
 def _license(policy, entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
-    allowed = _setting(policy, entry, "licenses")
+    allowed = policy.licenses_for(entry)
     if not allowed:
         return
     allowed_lower = {str(a).lower() for a in allowed}
@@ -183,7 +176,7 @@ def _license(policy, entry, out: _Findings, at: str, answer: RepoAnswer) -> None
 
 
 def _file_pins(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
-    pins = (entry or {}).get("files") or {}
+    pins = entry.files if entry is not None else {}
     git_hashes = dict(answer.file_sha256)
     unreadable = dict(answer.file_errors)
     for name, pin in sorted(pins.items()):
@@ -218,8 +211,8 @@ def _file_pins(entry, out: _Findings, at: str, answer: RepoAnswer) -> None:
 def _formats(policy, out: _Findings, at: str, answer: RepoAnswer) -> None:
     from gate.policy.rules.unsafe_artifact_format import format_allowed
 
-    rules = policy.defaults.get("artifact_formats") or {}
-    if format_allowed("pickle", allow=rules.get("allow"), deny=rules.get("deny")):
+    rules = policy.defaults.artifact_formats
+    if format_allowed("pickle", allow=rules.allow, deny=rules.deny):
         return
     pickles = sorted(f.path for f in answer.files if f.path.lower().endswith(PICKLE_SUFFIXES))
     if not pickles:

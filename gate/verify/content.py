@@ -68,7 +68,7 @@ def _unchecked_hub_signatures(policy, references) -> list[Finding]:
     for index, reference in enumerate(references):
         key = (reference.kind, reference.id, reference.revision)
         if reference.kind not in ("model", "dataset") or reference.source != "huggingface" or not reference.id \
-                or reference.role == "publish" or key in seen or not policy.setting("signature", policy.entry_for(reference)):
+                or reference.role == "publish" or key in seen or not policy.signature_for(policy.entry_for(reference)):
             continue
         seen.add(key)
         label = f"{reference.id}@{reference.revision}" if reference.revision else reference.id
@@ -154,11 +154,11 @@ def _signed_directories(policy, references, root: Path) -> dict[str, SignatureSp
                          | {str(parent) for p in artifact_paths for parent in PurePosixPath(p).parents})
     required: dict[str, SignatureSpec] = {}
     for number, entry in enumerate(policy.artifacts):
-        raw = policy.setting("signature", entry)
+        raw = policy.signature_for(entry)
         if not raw:
             continue
         spec = signature_spec(raw, policy.base_dir, where=f"artifacts[{number}].signature")
-        pattern = str(entry["path"]).strip("/")
+        pattern = str(entry.path).strip("/")
         if not is_glob(pattern):
             target = root / pattern
             required.setdefault(pattern if not target.is_file() else str(PurePosixPath(pattern).parent), spec)
@@ -169,7 +169,7 @@ def _signed_directories(policy, references, root: Path) -> dict[str, SignatureSp
         for path in artifact_paths:
             if match_path(pattern, path):
                 required.setdefault(str(PurePosixPath(path).parent), spec)
-    default = policy.defaults.get("signature")
+    default = policy.defaults.signature
     if default:
         spec = signature_spec(default, policy.base_dir, where="defaults.signature")
         for reference in references:
@@ -226,7 +226,7 @@ def check_hub_content(policy, references, options, skip=frozenset()) -> ContentO
     findings: list[Finding] = []
     checks: list[SignatureCheck] = []
     scanned = 0
-    scan_pickles = bool(policy.defaults.get("scan_hub_pickles"))
+    scan_pickles = policy.defaults.scan_hub_pickles
     malicious_at, suspicious_at = thresholds(policy.defaults)
     groups: dict[tuple, list[int]] = {}
     for index, reference in enumerate(references):
@@ -241,7 +241,7 @@ def check_hub_content(policy, references, options, skip=frozenset()) -> ContentO
         trust = None
         for (kind, repo_id, revision), indices in groups.items():
             first = references[indices[0]]
-            raw = policy.setting("signature", policy.entry_for(first))
+            raw = policy.signature_for(policy.entry_for(first))
             if not raw and not scan_pickles:
                 continue
             label = f"{repo_id}@{revision}" if revision else repo_id
@@ -322,7 +322,7 @@ def _download_pickle_files(kind: str, repo_id: str, revision: str, target: Path,
 def _download_failed(policy, label: str, exc: Exception, options, reference: int, first) -> Finding:
     from gate.policy.rules.verification_failed import RULE
 
-    failure_mode = getattr(options, "verify_failure", None) or policy.defaults.get("verify_failure") or "error"
+    failure_mode = getattr(options, "verify_failure", None) or policy.defaults.verify_failure or "error"
     reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
     return RULE.finding(
         message=f"Could not download {label} to check its signature or pickles: {reason}",

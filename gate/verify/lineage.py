@@ -65,7 +65,8 @@ def _too_many_parents(answer: RepoAnswer) -> str | None:
 
 
 def _max_depth(policy) -> int:
-    return int(((getattr(policy, "lineage", None) or {}).get("max_depth")) or DEFAULT_MAX_DEPTH)
+    lineage = getattr(policy, "lineage", None)
+    return (lineage.max_depth if lineage is not None else None) or DEFAULT_MAX_DEPTH
 
 
 def trace(policy, references, answers: dict[RepoQuery, RepoAnswer], ask: Ask) -> Traced:

@@ -104,7 +104,7 @@ def registry_for(reference, policy) -> str | None:
         if os.environ.get(variable):
             return os.environ[variable]
     if len(policy.registries) == 1:
-        return policy.registries[0]["uri"]
+        return policy.registries[0].uri
     return None
 
 

@@ -12,8 +12,9 @@ def _rule(rule_id: str):
 
 
 def _required_tags(policy, entry, registry: str) -> dict:
-    required = dict((policy.registry_entry(registry) or {}).get("require_tags") or {})
-    required.update((entry or {}).get("tags") or {})
+    listed = policy.registry_entry(registry)
+    required = dict(listed.require_tags if listed is not None else {})
+    required.update(entry.tags if entry is not None else {})
     return required
 
 
@@ -77,7 +78,7 @@ def findings_for(policy, index: int, reference, answer: RegistryAnswer) -> list:
         out.extend(pickle_findings(list(answer.pickle_scans), malicious_at=malicious_at, suspicious_at=suspicious_at,
                                    path=reference.path, line=reference.line, reference=index))
     entry = policy.entry_for(reference)
-    for path, pin in sorted(((entry or {}).get("files") or {}).items()):
+    for path, pin in sorted((entry.files if entry is not None else {}).items()):
         expected = str(pin).lower().removeprefix("sha256:")
         actual = answer.file_sha256.get(path)
         if actual is None:

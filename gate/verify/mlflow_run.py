@@ -59,7 +59,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
         query = RegistryQuery(registry, reference.id, reference.revision)
         users.setdefault(query, []).append(index)
         entry = policy.entry_for(reference)
-        pinned_files.setdefault(query, set()).update(((entry or {}).get("files") or {}).keys())
+        pinned_files.setdefault(query, set()).update((entry.files if entry is not None else {}).keys())
     resolved: dict = {}
     versions: list[dict] = []
     failed = 0
@@ -70,7 +70,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
             if service is None:
                 try:
                     service = MlflowService(query.registry, settings, deadline_at, download_dir,
-                                            scan_pickles=bool(policy.defaults.get("scan_hub_pickles")))
+                                            scan_pickles=policy.defaults.scan_hub_pickles)
                 except VerificationError as exc:
                     service = exc
                 services[query.registry] = service

@@ -184,7 +184,7 @@ def verify_references(policy, references, findings, options, *, mode: str = "hub
         registry_stats = registry_outcome.stats
     new = [f.with_(message=_redact(f.message, secrets), remediation=_redact(f.remediation, secrets)) for f in new]
     new = _apply_policy(policy, new, references, options)
-    failure_mode = getattr(options, "verify_failure", None) or policy.defaults.get("verify_failure") or "error"
+    failure_mode = getattr(options, "verify_failure", None) or policy.defaults.verify_failure or "error"
     if failure_mode == "warn":
         new = [f.with_(severity="warning") if f.rule == "verification-failed" and f.severity == "error" else f
                for f in new]
@@ -257,7 +257,7 @@ def _plan(policy, references) -> tuple[dict[RepoQuery, list[int]], dict[RepoQuer
             continue
         users.setdefault(query, []).append(index)
         entry = policy.entry_for(reference) if query.kind != "github" else None
-        pinned.setdefault(query, set()).update(((entry or {}).get("files") or {}).keys())
+        pinned.setdefault(query, set()).update((entry.files if entry is not None else {}).keys())
     return users, {query: tuple(sorted(names)) for query, names in pinned.items()}
 
 

@@ -21,7 +21,7 @@ def check(context, index, reference):
     if reference.kind != "artifact":
         return
     entry = context.entry_for(reference)
-    expected = (entry or {}).get("sha256")
+    expected = entry.sha256 if entry is not None else None
     if not expected:
         return
     actual = reference.sha256

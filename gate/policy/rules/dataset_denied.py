@@ -20,7 +20,8 @@ RULE = Rule(
 
 
 def _denied(policy, dataset_id: str) -> str | None:
-    return next((p for p in (policy.lineage or {}).get("denied_datasets") or () if match_id(p, dataset_id)), None)
+    denied = policy.lineage.denied_datasets if policy.lineage is not None else ()
+    return next((p for p in denied if match_id(p, dataset_id)), None)
 
 
 def check(context, index, reference):

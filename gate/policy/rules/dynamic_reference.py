@@ -23,7 +23,7 @@ def check(context, index, reference):
         return
     if is_publish(reference) and context.policy.publish is None:
         return  # a publish target is only checked against `publish:`; without it there is nothing to miss
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("dynamic", "warn")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.dynamic]
     if severity is None:
         return
     expression = f" from `{reference.expression}`" if reference.expression else ""

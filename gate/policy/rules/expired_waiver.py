@@ -29,7 +29,7 @@ def check_policy(context):
             message=(f"{waiver.describe()} expired on {waiver.expires.isoformat()}; the findings it waived are "
                      "active again"),
             remediation=(f"fix the {waiver.rule} findings and delete the waiver, or renew it with a new expires "
-                         f"date (at most {context.policy.defaults.get('max_waiver_days', 365)} days ahead)"),
+                         f"date (at most {context.policy.defaults.max_waiver_days} days ahead)"),
             path=waiver.source,
             line=waiver.line,
             reference=None,

@@ -18,7 +18,7 @@ def check_lineage(policy, index, reference, lineage):
     with the rest of its answer, gate/verify/checks.py)."""
     from gate.verify.lineage import chain_text
 
-    allowed = policy.setting("licenses", policy.entry_for(reference))
+    allowed = policy.licenses_for(policy.entry_for(reference))
     if not allowed:
         return
     allowed_lower = {str(a).lower() for a in allowed}

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from gate.policy.rules import Rule
 
-JUDGING_KEYS = ("allowed_bases", "denied_bases", "denied_datasets", "require_declared_training_data")
-
 RULE = Rule(
     id="lineage-incomplete",
     default_severity="error",
@@ -25,8 +23,7 @@ RULE = Rule(
 def check_lineage(policy, index, reference, lineage):
     from gate.verify.lineage import chain_text
 
-    settings = policy.lineage or {}
-    if lineage["complete"] or not any(settings.get(key) for key in JUDGING_KEYS):
+    if lineage["complete"] or policy.lineage is None or not policy.lineage.judges:
         return
     model = lineage["model"]["id"]
     yield RULE.finding(

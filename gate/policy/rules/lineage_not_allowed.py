@@ -27,8 +27,9 @@ RULE = Rule(
 def check_lineage(policy, index, reference, lineage):
     from gate.verify.lineage import ancestor_ids, chain_text
 
-    settings = policy.lineage or {}
-    allowed, denied = settings.get("allowed_bases"), settings.get("denied_bases") or ()
+    if policy.lineage is None:
+        return
+    allowed, denied = policy.lineage.allowed_bases, policy.lineage.denied_bases
     bases = ancestor_ids(lineage)
     denied_hits = [b for b in bases if any(match_id(p, b) for p in denied)]
     outside = [b for b in bases if allowed is not None and not any(match_id(p, b) for p in allowed)

@@ -24,7 +24,7 @@ RULE = Rule(
 def check(context, index, reference):
     if not names_remote_repo(reference) or reference.id is None or reference.dynamic:
         return
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("unlisted", "allow")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.unlisted]
     if severity is None or context.entry_for(reference) is not None:
         return
     section = ENTRY_SECTIONS[reference.kind]

@@ -25,7 +25,7 @@ def check(context, index, reference):
     allowed = context.policy.publish_allowed(reference.id)
     if allowed is None or allowed:
         return
-    listed = ", ".join(context.policy.publish.get("allowed") or ()) or "nothing"
+    listed = ", ".join(context.policy.publish.allowed if context.policy.publish else ()) or "nothing"
     yield RULE.finding(
         message=(f"publishes to '{reference.id}' via {reference.api}, which the policy's publish.allowed "
                  f"({listed}) does not list"),

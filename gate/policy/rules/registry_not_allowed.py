@@ -22,7 +22,7 @@ RULE = Rule(
 
 
 def message_and_fix(policy, reference, registry: str, where: str) -> tuple[str, str]:
-    listed = ", ".join(r["uri"] for r in policy.registries)
+    listed = ", ".join(r.uri for r in policy.registries)
     return (f"{describe(reference)} is loaded from the MLflow registry {registry} ({where}), which the policy does "
             f"not list (registries: {listed})",
             f"load it from a listed registry, or add `- uri: {registry}` to registries: in "

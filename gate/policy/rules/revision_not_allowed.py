@@ -21,8 +21,8 @@ RULE = Rule(
 def _allowed(entry, reference) -> list[str]:
     """The entry's reviewed revisions; MLflow entries list `versions` (numbers) and `aliases` (`@` kept)."""
     if reference.source == "mlflow" and reference.revision.startswith("@"):
-        return ["@" + str(a).removeprefix("@") for a in (entry or {}).get("aliases") or ()]
-    return [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
+        return ["@" + a.removeprefix("@") for a in (entry.aliases if entry is not None else ())]
+    return list(entry.reviewed_revisions) if entry is not None else []
 
 
 def check(context, index, reference):

@@ -23,7 +23,7 @@ RULE = Rule(
 def check_lineage(policy, index, reference, lineage):
     from gate.verify.lineage import chain_text
 
-    if not (policy.lineage or {}).get("require_declared_training_data") or lineage["datasets"]:
+    if policy.lineage is None or not policy.lineage.require_declared_training_data or lineage["datasets"]:
         return
     model = lineage["model"]["id"]
     unknown = "" if lineage["complete"] else " (the lineage is incomplete, so an ancestor might declare some)"

@@ -30,7 +30,7 @@ def check(context, index, reference):
     if reference.trust_remote_code is False and not metric:
         return
     entry = context.entry_for(reference)
-    permission = context.policy.setting("trust_remote_code", entry)
+    permission = context.policy.trust_remote_code_for(entry)
     if permission == "allow":
         return
     if metric:

@@ -22,7 +22,7 @@ RULE = Rule(
 def check(context, index, reference):
     if not names_remote_repo(reference) or reference.pinnable or reference.pinned or reference.dynamic:
         return
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("unpinnable", "warn")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.unpinnable]
     if severity is None:
         return
     yield RULE.finding(

@@ -60,10 +60,10 @@ def check(context, index, reference):
         return
     if reference.pinned or not reference.pinnable:
         return
-    if not context.policy.defaults.get("require_pinned", True):
+    if not context.policy.defaults.require_pinned:
         return
     entry = context.entry_for(reference)
-    allowed = [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
+    allowed = list(entry.reviewed_revisions) if entry is not None else []
     sharing = _sharing_the_revision(context, reference)
     if sharing:
         key = reference.revision_key

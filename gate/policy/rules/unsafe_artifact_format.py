@@ -63,16 +63,16 @@ def check(context, index, reference):
     judged, described = _judged_format(reference)
     entry = context.entry_for(reference)
     if entry is not None:
-        formats = entry.get("formats")
+        formats = entry.formats
         if formats is None or format_allowed(judged, allow=formats) or format_allowed(reference.format, allow=formats):
             return  # an artifacts entry is the reviewed decision for these files
         why = f"its artifacts entry allows only {list(formats)}"
     else:
-        rules = context.policy.defaults.get("artifact_formats") or {}
-        if format_allowed(judged, allow=rules.get("allow"), deny=rules.get("deny")):
+        rules = context.policy.defaults.artifact_formats
+        if format_allowed(judged, allow=rules.allow, deny=rules.deny):
             return
-        why = (f"defaults.artifact_formats allows only {list(rules['allow'])}" if rules.get("allow") is not None
-               else f"defaults.artifact_formats denies {list(rules.get('deny') or [])}")
+        why = (f"defaults.artifact_formats allows only {list(rules.allow)}" if rules.allow is not None
+               else f"defaults.artifact_formats denies {list(rules.deny or [])}")
     runs_code = " (pickle-based: loading it can run arbitrary code)" if judged.lower() in PICKLE_FORMATS else ""
     sha = reference.sha256 or "<64 hex>"
     yield RULE.finding(
