@@ -1,15 +1,19 @@
-"""The straight pipeline shared by the CLI and the action: files → references → findings → report.
+"""The straight pipeline shared by the CLI and the action: files → references → evidence → findings → report.
 
-Each stage is called once, in order; nothing reaches back into an earlier stage.
+Each stage is called once, in order; nothing reaches back into an earlier stage. Discovery reads files, verify
+gathers evidence (I/O only, configured by a `VerifyConfig` built at the edge), the judge (gate/policy/judge.py)
+is the only place rules run, and the report only renders.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate import __version__
-from gate.policy.interface import SEVERITY_ORDER, Finding
+from gate.policy.interface import SEVERITY_ORDER
 from gate.report.interface import Report
 
 
@@ -44,6 +48,9 @@ class ScanOptions:
     sigstore_trust_config: str | None = None
     profile: str | None = None
     """Policy profile to apply on top of the policy (e.g. `ai_authored`)."""
+    verify_config: Any = None
+    """`gate.verify.interface.VerifyConfig` built by the caller (the action hands its tokens in it); None: built
+    here from the flags above and the process environment."""
 
 
 def fails(findings, fail_on: str) -> bool:
@@ -55,9 +62,51 @@ def fails(findings, fail_on: str) -> bool:
     )
 
 
+def verify_config(options: ScanOptions) -> Any:
+    """The caller's `VerifyConfig`, else one from the options' flags and the process environment."""
+    if options.verify_config is not None:
+        return options.verify_config
+    from gate.verify.interface import VerifyConfig
+
+    return VerifyConfig.from_environment(os.environ, hub_endpoint=options.hub_endpoint, cache_dir=options.cache_dir,
+                                         jobs=options.jobs, sigstore_trust_config=options.sigstore_trust_config)
+
+
+def gather_evidence(policy: Any, references: Any, config: Any) -> Any:
+    """Verify: ask the Hub and GitHub what the policy needs to know (planned by the judge's `plan_hub`), then the
+    MLflow registries."""
+    import time
+
+    from gate.policy.judge import Evidence, plan_hub
+    from gate.verify.run import gather_hub
+
+    plan = plan_hub(policy, references)
+    hub = gather_hub(plan.queries, config, lineage_depth=plan.lineage_depth)
+    registry = None
+    if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow_run.py)
+        from gate.verify.mlflow_run import verify_registry_references
+
+        registry = verify_registry_references(policy, references, config.settings,
+                                              time.monotonic() + config.settings.deadline, config.registry_uri,
+                                              config.registry_token)
+    return Evidence(hub=hub, registry=registry)
+
+
+def verification_stats(mode: str, evidence: Any, on_failure: str | None) -> dict:
+    """The report's `verification`: what was asked, how it went, and what a failure does."""
+    hub_stats = dict(evidence.hub.stats)
+    head = ("endpoint", "queries", "cache_hits", "fetched", "failed", "jobs", "seconds")
+    stats = {"mode": mode, **{key: hub_stats.pop(key) for key in head}, "on_failure": on_failure or "error"}
+    stats.update({key: hub_stats.pop(key) for key in ("canonical_ids", "lineage") if key in hub_stats})
+    if evidence.registry is not None:
+        stats["mlflow"] = evidence.registry.stats
+    stats.update(hub_stats)
+    return stats
+
+
 def run_scan(options: ScanOptions) -> Report:
     from gate.discover.engine import discover
-    from gate.policy.evaluate import evaluate
+    from gate.policy.judge import judge
     from gate.policy.load import load_policy
 
     policy = load_policy(
@@ -75,23 +124,21 @@ def run_scan(options: ScanOptions) -> Report:
                          under_review=options.under_review, cache_dir=scan_cache_dir, tree=options.tree)
     verify_mode = options.verify or policy.verify_mode
     verifying = bool(verify_mode and verify_mode != "none")
-    # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is
-    # applied after verification, to what is still medium then.
-    findings: list[Finding] = list(evaluate(policy, discovery.references, options.today,
-                                            judge_confidence=not verifying))
     references = discovery.references
     warnings = tuple(discovery.warnings)
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
     if verifying:
-        from gate.policy.evaluate import apply_medium_confidence
-        from gate.verify.run import verify_references
-
-        outcome = verify_references(policy, references, findings, options, mode=verify_mode)
-        references = outcome.references
-        findings = apply_medium_confidence(policy, outcome.findings, references)
-        extra["verification"] = outcome.stats
+        config = verify_config(options)
+        evidence = gather_evidence(policy, references, config)
+        judgement = judge(policy, references, evidence, options.today, verify_failure=options.verify_failure)
+        references = judgement.references
+        findings = [f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
+                    for f in judgement.findings]
+        extra["verification"] = verification_stats(verify_mode, evidence,
+                                                   options.verify_failure or policy.defaults.verify_failure)
     else:
+        findings = list(judge(policy, references, None, options.today).findings)
         from gate.discover.interface import ScanWarning
         from gate.policy.evaluate import requirements_left_to_verification
 

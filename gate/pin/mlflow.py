@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import os
 import re
 import tempfile
 import time
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 from gate.discover.interface import Reference
 from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter, with_line_comment
@@ -51,10 +51,10 @@ def written_uri(reference: Reference) -> str:
 def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
+    from gate.verify.interface import VerifySettings
     from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, registry_for, unsupported_registry
-    from gate.verify.run import settings_from
 
-    settings = settings_from(SimpleNamespace(jobs=1))
+    settings = VerifySettings.from_environment(os.environ, jobs=1)
     deadline_at = time.monotonic() + settings.deadline
     pins: list[Pin] = []
     skipped: list[Skipped] = []
@@ -66,7 +66,8 @@ def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.da
             if reason:
                 skipped.append(Skipped(reference, reason))
                 continue
-            registry = registry_for(reference, policy)
+            registry = registry_for(reference, policy, os.environ.get("MLFLOW_REGISTRY_URI")
+                                    or os.environ.get("MLFLOW_TRACKING_URI"))
             if registry is None:
                 skipped.append(Skipped(reference, "no MLflow registry is known: set MLFLOW_TRACKING_URI",
                                        resolution_failed=True))

@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from gate.errors import GateError
 
@@ -59,14 +58,13 @@ def _redact(text: str, token: str | None) -> str:
 def resolve_revisions(queries: Iterable[tuple[str, str, str | None]], *, endpoint: str) -> dict[tuple, Resolution]:
     """{(kind, id, revision): Resolution} for each distinct query; the revision None means the default branch."""
     from gate.verify.hub import HubService
-    from gate.verify.interface import RepoQuery
-    from gate.verify.run import settings_from
+    from gate.verify.interface import RepoQuery, VerifySettings
 
     distinct = list(dict.fromkeys(queries))
     if not distinct:
         return {}
     token = os.environ.get("HF_TOKEN") or None
-    settings = settings_from(SimpleNamespace(jobs=MAX_CONCURRENT))
+    settings = VerifySettings.from_environment(os.environ, jobs=MAX_CONCURRENT)
     deadline_at = time.monotonic() + settings.deadline
 
     with tempfile.TemporaryDirectory(prefix="model-gate-pin-", ignore_cleanup_errors=True) as download_dir:

@@ -19,7 +19,6 @@ of the artifact files the policy pins (downloaded to a temporary directory, stre
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -96,13 +95,13 @@ def display_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, parts.query, ""))
 
 
-def registry_for(reference, policy) -> str | None:
-    """The server a reference is verified against (see the module docstring), or None when none is known."""
+def registry_for(reference, policy, configured: str | None = None) -> str | None:
+    """The server a reference is verified against (see the module docstring), or None when none is known.
+    `configured`: MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI, read at the edge (`VerifyConfig.registry_uri`)."""
     if reference.registry:
         return reference.registry
-    for variable in ("MLFLOW_REGISTRY_URI", "MLFLOW_TRACKING_URI"):
-        if os.environ.get(variable):
-            return os.environ[variable]
+    if configured:
+        return configured
     if len(policy.registries) == 1:
         return policy.registries[0].uri
     return None
@@ -145,7 +144,7 @@ class MlflowService:
     """Answers queries about one MLflow registry."""
 
     def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str,
-                 scan_pickles: bool = False):
+                 scan_pickles: bool = False, token: str | None = None):
         try:
             from mlflow.tracking import MlflowClient
         except ImportError:
@@ -153,6 +152,8 @@ class MlflowService:
         # The client's own retries would outlast the gate's deadline: one request per attempt, ours retry.
         self._client_environment = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
                                     "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, int(settings.request_timeout)))}
+        if token:  # the client reads credentials only from its environment: set for its calls only
+            self._client_environment["MLFLOW_TRACKING_TOKEN"] = token
         self.registry = registry
         self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
         self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir

@@ -29,7 +29,8 @@ class RegistryOutcome:
     stats: dict
 
 
-def verify_registry_references(policy, references, settings: VerifySettings, deadline_at: float) -> RegistryOutcome:
+def verify_registry_references(policy, references, settings: VerifySettings, deadline_at: float,
+                               configured_registry: str | None = None, token: str | None = None) -> RegistryOutcome:
     """Verify every MLflow reference (sequentially per registry; registries are few and answer fast)."""
     from gate.policy.rules.registry_not_allowed import RULE as NOT_ALLOWED
     from gate.policy.rules.registry_not_allowed import message_and_fix
@@ -41,7 +42,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
     for index, reference in enumerate(references):
         if reference.source != "mlflow" or reference.dynamic or not reference.id or reference.role != "load":
             continue
-        registry = registry_for(reference, policy)
+        registry = registry_for(reference, policy, configured_registry)
         if registry is None:
             findings.append(_failed([index], references, "no MLflow registry is known for it: set "
                                     "MLFLOW_TRACKING_URI, or list the server in the policy's registries:", None))
@@ -70,7 +71,7 @@ def verify_registry_references(policy, references, settings: VerifySettings, dea
             if service is None:
                 try:
                     service = MlflowService(query.registry, settings, deadline_at, download_dir,
-                                            scan_pickles=policy.defaults.scan_hub_pickles)
+                                            scan_pickles=policy.defaults.scan_hub_pickles, token=token)
                 except VerificationError as exc:
                     service = exc
                 services[query.registry] = service

@@ -1,9 +1,11 @@
-"""Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)`.
+"""Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)` and its checks.
 
-Policy-stage rules also define `check(context, index, reference) -> Iterable[Finding]` (per reference) or
-`check_policy(context) -> Iterable[Finding]` (about the policy itself, e.g. waivers); rules raised by later
-stages (verification, signatures, pickle scanning) only carry metadata here and build findings with
-`RULE.finding(...)`. docs/rules.md and SARIF rule metadata are generated from these objects.
+A rule's checks, all pure, run only from the judge (gate/policy/judge.py):
+- `check(context, index, reference)`: per discovered reference, against the policy (`CheckContext`);
+- `check_policy(context)`: about the policy itself (waivers);
+- `check_answer(context)`: per reference, against the registry's evidence for it (`AnswerContext`);
+- `check_lineage(policy, index, reference, lineage)`: per verified model, against its traced lineage.
+docs/rules.md and SARIF rule metadata are generated from the `RULE` objects.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gate.policy.interface import Finding, Severity
 
 if TYPE_CHECKING:
-    from gate.policy.model import Policy
+    from gate.discover.interface import Reference
+    from gate.policy.model import Entry, Policy
+    from gate.verify.interface import RepoEvidence
 
 LEVEL_SEVERITY: dict[str, Severity | None] = {"deny": "error", "warn": "warning", "allow": None}
 """How a deny/warn/allow policy setting (unlisted, dynamic, unpinnable, gated) becomes a severity."""
@@ -44,6 +48,48 @@ class CheckContext:
             if other.id:
                 places.setdefault((other.path, other.line, other.column, other.revision_key), set()).add(other.id)
         return places
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What a rule judging registry evidence may look at: one reference, the answer to its query, the policy."""
+
+    policy: Policy
+    index: int
+    reference: Reference
+    answer: RepoEvidence
+    registry: str
+    """Where it was asked, for messages (`https://huggingface.co`, `GitHub (https://api.github.com)`)."""
+    entry: Entry | None
+    """The policy entry for the repository the registry answered for (a moved repository's canonical id first)."""
+
+    @property
+    def what(self) -> str:
+        """`model org/name`, `model gpt2 (canonical id openai-community/gpt2)`."""
+        canonical = self.answer.canonical_id
+        shown = self.reference.id or "?"
+        if canonical and self.reference.id and canonical != self.reference.id:
+            shown = f"{self.reference.id} (canonical id {canonical})"
+        return f"{self.reference.kind} {shown}"
+
+    @property
+    def at(self) -> str:
+        """`model org/name at 0123456789ab`."""
+        return f"{self.what} at {self.answer.sha[:12] if self.answer.sha else '?'}"
+
+    @property
+    def token_variable(self) -> str:
+        return "GITHUB_TOKEN" if self.answer.query.kind == "github" else "HF_TOKEN"
+
+    def finding(self, rule: Rule, message: str, remediation: str, *, severity: Severity | None = None,
+                **details: Any) -> Finding:
+        """A finding about this reference, with what it resolved to (revision, resolved sha, canonical id)."""
+        extra = {"revision": self.reference.revision, "resolved_sha": self.answer.sha, **details}
+        if self.answer.canonical_id and self.answer.canonical_id != self.reference.id:
+            extra["canonical_id"] = self.answer.canonical_id
+        return rule.finding(message=message, remediation=remediation, path=self.reference.path,
+                            line=self.reference.line, reference=self.index, severity=severity,
+                            details={k: v for k, v in extra.items() if v is not None})
 
 
 def names_remote_repo(reference) -> bool:

@@ -1,6 +1,11 @@
 """`license-not-allowed`: The repository's declared license (model card) is not among the policy's allowed `licenses`"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="license-not-allowed",
@@ -15,7 +20,7 @@ RULE = Rule(
 
 def check_lineage(policy, index, reference, lineage):
     """The licence rule along the chain: every ancestor's licence must be allowed too (the model's own is judged
-    with the rest of its answer, gate/verify/checks.py)."""
+    by `check_answer`)."""
     from gate.verify.lineage import chain_text
 
     allowed = policy.licenses_for(policy.entry_for(reference))
@@ -35,3 +40,19 @@ def check_lineage(policy, index, reference, lineage):
             path=reference.path, line=reference.line, reference=index,
             details={"ancestor": ancestor["id"], "licenses": list(ancestor["license"]),
                      "allowed": [str(a) for a in allowed]})
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    allowed = context.policy.licenses_for(context.entry)
+    if not allowed:
+        return
+    licenses = context.answer.license
+    allowed_lower = {a.lower() for a in allowed}
+    if any(lic.lower() in allowed_lower for lic in licenses):
+        return
+    declared = f"is licensed {', '.join(licenses)}" if licenses else "declares no license in its card"
+    yield context.finding(
+        RULE, f"{context.at} {declared}; the policy allows {', '.join(allowed)}",
+        "use a repository under an allowed license, or, once approved, add "
+        f"{licenses[0] if licenses else 'its license'} to the `licenses` of its policy entry",
+        licenses=list(licenses), allowed=list(allowed))

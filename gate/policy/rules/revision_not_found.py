@@ -1,6 +1,11 @@
 """`revision-not-found`: The pinned revision does not exist in the repository"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="revision-not-found",
@@ -12,3 +17,15 @@ RULE = Rule(
     bad_example='snapshot_download("org/model", revision="0000000000000000000000000000000000000000")',
     good_example='snapshot_download("org/model", revision="<sha of an existing commit>")',
 )
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    if context.answer.status != "revision-not-found":
+        return
+    from gate.policy.fixes import pin_instruction
+
+    head = context.answer.head_sha
+    hint = (f"pin to a commit that exists: {pin_instruction(context.reference, head)} (the current head of "
+            "the default branch)" if head else "pin to a commit that exists in the repository's history")
+    yield context.finding(RULE, f"revision {context.reference.revision} does not exist in {context.what} on "
+                                f"{context.registry}", hint)

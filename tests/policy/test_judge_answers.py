@@ -1,9 +1,9 @@
-"""gate/verify/checks.py on hand-made answers: the cases the emulator cannot produce."""
+"""The judge (gate/policy/judge.py) on hand-made evidence: the cases the emulator cannot produce."""
 
 from __future__ import annotations
 
+from gate.policy.judge import judge_answer
 from gate.policy.load import load_policy
-from gate.verify.checks import findings_for
 from gate.verify.interface import RepoAnswer, RepoFile, RepoQuery, SecurityScan
 from tests.verify.hubtools import TODAY, ref
 
@@ -15,7 +15,7 @@ def test_a_pinned_git_file_without_a_hash_is_never_a_silent_pass(tmp_path):
                          text='version: 1\nmodels:\n  - {id: org/m, files: {config.json: "sha256:' + "0" * 64 + '"}}\n')
     answer = RepoAnswer(RepoQuery("model", "org/m", SHA), "ok", sha=SHA, canonical_id="org/m",
                         files=(RepoFile("config.json", 2),), security=SecurityScan(done=True))
-    [finding] = findings_for(policy, 0, ref("org/m", SHA), answer, registry="https://hub.example")
+    [finding] = judge_answer(policy, 0, ref("org/m", SHA), answer, "https://hub.example")
     assert (finding.rule, finding.severity) == ("verification-failed", "error")
     assert "could not compute the sha256 of config.json" in finding.message
 
@@ -23,7 +23,7 @@ def test_a_pinned_git_file_without_a_hash_is_never_a_silent_pass(tmp_path):
 def test_a_model_without_any_security_status_gets_a_note(tmp_path):
     policy = load_policy(None, str(tmp_path), today=TODAY, text="version: 1\n")
     answer = RepoAnswer(RepoQuery("model", "org/m", SHA), "ok", sha=SHA, canonical_id="org/m", security=None)
-    [finding] = findings_for(policy, 0, ref("org/m", SHA), answer, registry="https://hub.example")
+    [finding] = judge_answer(policy, 0, ref("org/m", SHA), answer, "https://hub.example")
     assert (finding.rule, finding.severity, finding.details["scan"]) == ("hub-security-flag", "note", "not scanned")
 
 
