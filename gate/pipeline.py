@@ -74,22 +74,20 @@ def verify_config(options: ScanOptions) -> Any:
 
 def gather_evidence(policy: Any, references: Any, config: Any) -> Any:
     """Verify: ask the Hub and GitHub what the policy needs to know (planned by the judge's `plan_hub`), then the
-    MLflow registries."""
-    import time
-
+    MLflow registries (`plan_registries`)."""
     from gate.policy.judge import Evidence, plan_hub
     from gate.verify.run import gather_hub
 
     plan = plan_hub(policy, references)
     hub = gather_hub(plan.queries, config, lineage_depth=plan.lineage_depth)
-    registry = None
+    registry_plan = registry = None
     if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow_run.py)
-        from gate.verify.mlflow_run import verify_registry_references
+        from gate.policy.judge import plan_registries
+        from gate.verify.mlflow_run import gather_registries
 
-        registry = verify_registry_references(policy, references, config.settings,
-                                              time.monotonic() + config.settings.deadline, config.registry_uri,
-                                              config.registry_token)
-    return Evidence(hub=hub, registry=registry)
+        registry_plan = plan_registries(policy, references, config.registry_uri)
+        registry = gather_registries(registry_plan.queries, config, scan_pickles=registry_plan.scan_pickles)
+    return Evidence(hub=hub, registry_plan=registry_plan, registry=registry)
 
 
 def verification_stats(mode: str, evidence: Any, on_failure: str | None) -> dict:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
+from gate.discover.hubids import is_pinned
 from gate.policy.evaluate import apply_medium_confidence, apply_overrides_and_waivers, evaluate
 from gate.policy.interface import Finding
 from gate.policy.model import Policy
@@ -56,13 +57,64 @@ def plan_hub(policy: Policy, references: Sequence[Any]) -> HubPlan:
     return HubPlan({query: tuple(sorted(names)) for query, names in pinned.items()}, depth)
 
 
+REGISTRY_RULES = ("repo-not-found", "revision-not-found", "registry-version-unusable", "registry-tag-missing",
+                  "malicious-pickle", "file-hash-mismatch")
+"""Rules with a `check_registry_answer`, in the order they run on an MLflow registry's answer."""
+
+
+@dataclass(frozen=True)
+class RegistryPlan:
+    """What verify asks the MLflow registries, and which references are not asked (and why)."""
+
+    queries: Mapping[Any, tuple[str, ...]]
+    """`RegistryQuery` -> the artifact files the policy pins."""
+    users: Mapping[Any, tuple[int, ...]]
+    """`RegistryQuery` -> indexes of the references that share it."""
+    refused: Mapping[int, tuple[str, str]]
+    """Reference index -> (`failed`, why there is nothing to ask) or (`not-allowed`, the unlisted registry)."""
+    scan_pickles: bool = False
+
+
+def plan_registries(policy: Policy, references: Sequence[Any], configured: str | None) -> RegistryPlan:
+    """One query per (registry, model, revision). A server the policy does not list is never asked: the
+    credentials would go there too. `configured`: the registry of the environment (`VerifyConfig.registry_uri`)."""
+    from gate.verify.mlflow import RegistryQuery, registry_for, unsupported_registry
+
+    users: dict[Any, list[int]] = {}
+    pinned: dict[Any, set[str]] = {}
+    refused: dict[int, tuple[str, str]] = {}
+    for index, reference in enumerate(references):
+        if reference.source != "mlflow" or reference.dynamic or not reference.id or reference.role != "load":
+            continue
+        registry = registry_for(reference, policy, configured)
+        if registry is None:
+            refused[index] = ("failed", "no MLflow registry is known for it: set MLFLOW_TRACKING_URI, or list the "
+                                        "server in the policy's registries:")
+            continue
+        unsupported = unsupported_registry(registry)
+        if unsupported:
+            refused[index] = ("failed", unsupported)
+            continue
+        if policy.registries and policy.registry_entry(registry) is None:
+            refused[index] = ("not-allowed", registry)
+            continue
+        query = RegistryQuery(registry, reference.id, reference.revision)
+        users.setdefault(query, []).append(index)
+        entry = policy.entry_for(reference)
+        pinned.setdefault(query, set()).update(entry.files if entry is not None else ())
+    return RegistryPlan({query: tuple(sorted(names)) for query, names in pinned.items()},
+                        {query: tuple(indexes) for query, indexes in users.items()}, refused,
+                        policy.defaults.scan_hub_pickles)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Everything verify gathered for one run (None where that part was not asked)."""
 
     hub: HubEvidence | None = None
+    registry_plan: RegistryPlan | None = None
     registry: Any = None
-    """MLflow registries' outcome (gate/verify/mlflow_run.py): findings and resolved versions."""
+    """`gate.verify.mlflow_run.RegistryEvidence`: the MLflow registries' answers."""
 
 
 @dataclass(frozen=True)
@@ -136,13 +188,14 @@ def _with_evidence(policy: Policy, references: tuple[Any, ...], evidence: Eviden
     if confirmed:
         references = tuple(replace(r, confidence="high") if i in confirmed else r for i, r in enumerate(references))
 
-    registry = evidence.registry
-    if registry is not None:  # MLflow registries
+    if evidence.registry_plan is not None and evidence.registry is not None:  # MLflow registries
         from gate.policy.rules.unpinned_revision import with_resolved_version
 
-        new.extend(registry.findings)
-        judged = [with_resolved_version(f, references[f.reference], registry.resolved[f.reference])
-                  if f.rule == "unpinned-revision" and f.reference in registry.resolved else f for f in judged]
+        registry_findings, resolved = _judge_registries(policy, references, evidence.registry_plan,
+                                                        evidence.registry)
+        new.extend(registry_findings)
+        judged = [with_resolved_version(f, references[f.reference], resolved[f.reference])
+                  if f.rule == "unpinned-revision" and f.reference in resolved else f for f in judged]
 
     new = apply_overrides_and_waivers(policy, new, references, today)
     if (verify_failure or policy.defaults.verify_failure or "error") == "warn":
@@ -150,6 +203,42 @@ def _with_evidence(policy: Policy, references: tuple[Any, ...], evidence: Eviden
                for f in new]
     findings = apply_medium_confidence(policy, judged + new, references)
     return Judgement(references, tuple(findings))
+
+
+def _judge_registries(policy: Policy, references: tuple[Any, ...], plan: RegistryPlan,
+                      registry: Any) -> tuple[list[Finding], dict[int, str]]:
+    """Findings about MLflow references, and the version each unpinned one resolves to (its fix names it)."""
+    from gate.policy.rules import RegistryContext
+    from gate.policy.rules.registry_not_allowed import RULE as NOT_ALLOWED
+    from gate.policy.rules.registry_not_allowed import message_and_fix
+    from gate.policy.rules.verification_failed import for_registry_failure
+    from gate.verify.mlflow import display_uri
+
+    findings: list[Finding] = []
+    for index, (why, text) in plan.refused.items():
+        reference = references[index]
+        if why == "failed":
+            findings.append(for_registry_failure([index], references, text, None))
+        elif not reference.registry:  # one the file names was judged by the policy stage already
+            message, fix = message_and_fix(policy, reference, display_uri(text), "from the environment")
+            findings.append(NOT_ALLOWED.finding(message=message, remediation=fix, path=reference.path,
+                                                line=reference.line, reference=index,
+                                                details={"registry": display_uri(text)}))
+    resolved: dict[int, str] = {}
+    for query, indexes in plan.users.items():
+        if query in registry.failures:
+            findings.append(for_registry_failure(list(indexes), references, registry.failures[query], query))
+            continue
+        answer = registry.answers[query]
+        for index in indexes:
+            reference = references[index]
+            context = RegistryContext(policy=policy, index=index, reference=reference, answer=answer,
+                                      entry=policy.entry_for(reference))
+            rules = REGISTRY_RULES if answer.status == "ok" else REGISTRY_RULES[:2]
+            findings.extend(f for rule_id in rules for f in _module(rule_id).check_registry_answer(context))
+            if answer.status == "ok" and answer.version and not reference.pinned:
+                resolved[index] = answer.version
+    return findings, resolved
 
 
 def judge_answer(policy: Policy, index: int, reference: Any, answer: RepoEvidence, registry: str) -> list[Finding]:
@@ -196,3 +285,144 @@ def _policy_stage_by_canonical_id(policy: Policy, references: tuple[Any, ...], u
 def _module(rule_id: str) -> Any:
     module: ModuleType = rule_module(rule_id)
     return module
+
+
+# --- content: signatures and pickles -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentPlan:
+    """What verify checks in files: committed directories that must be signed, Hub revisions to download."""
+
+    requirements: tuple[Any, ...] = ()
+    """`gate.verify.content.SignatureRequirement`s from the `artifacts` entries."""
+    default_spec: Any = None
+    """`defaults.signature`: every directory holding a committed model file must carry it."""
+    hub: tuple[Any, ...] = ()
+    """`HubContentRequest`s at pinned revisions (`verify: full` only)."""
+    unpinned: tuple[Any, ...] = ()
+    """Requests whose signature cannot be checked: no fixed revision (a `signature-missing` finding each)."""
+    full: bool = False
+
+
+def plan_content(policy: Policy, references: Sequence[Any], mode: str | None,
+                 hub: HubEvidence | None = None) -> ContentPlan:
+    """Committed artifacts always; Hub content only with `verify: full`, and not for references whose verification
+    already failed (their answer says the content cannot be downloaded) or that the Hub did not confirm."""
+    from gate.verify.content import HubContentRequest, SignatureRequirement
+    from gate.verify.signatures import signature_spec
+
+    requirements = []
+    for number, entry in enumerate(policy.artifacts):
+        raw = policy.signature_for(entry)
+        if raw:
+            requirements.append(SignatureRequirement(str(entry.path),
+                                                     signature_spec(raw, policy.base_dir,
+                                                                    where=f"artifacts[{number}].signature")))
+    default = policy.defaults.signature
+    default_spec = signature_spec(default, policy.base_dir, where="defaults.signature") if default else None
+    if mode != "full":
+        return ContentPlan(tuple(requirements), default_spec)
+    unreachable = _unreachable(references, hub)
+    confirmed = _confirmed(references, hub)
+    groups: dict[tuple[str, str, str | None], list[int]] = {}
+    for index, reference in enumerate(references):
+        if index in unreachable or reference.dynamic or reference.role == "publish" or (
+                reference.confidence == "medium" and index not in confirmed):
+            # A publish target is written by this code, not loaded; a reference still medium after verification
+            # is one the Hub did not confirm: there is nothing there to check.
+            continue
+        if reference.kind in ("model", "dataset") and reference.source == "huggingface" and reference.id:
+            groups.setdefault((reference.kind, reference.id, reference.revision), []).append(index)
+    pinned, unpinned = [], []
+    for (kind, repo_id, revision), indices in groups.items():
+        raw = policy.signature_for(policy.entry_for(references[indices[0]]))
+        if not raw and not policy.defaults.scan_hub_pickles:
+            continue
+        spec = signature_spec(raw, policy.base_dir, where=f"signature for {repo_id}") if raw else None
+        request = HubContentRequest(kind, repo_id, revision or "", tuple(indices), spec,
+                                    policy.defaults.scan_hub_pickles)
+        if is_pinned(revision):
+            pinned.append(request)
+        elif spec is not None:
+            unpinned.append(replace(request, revision=revision))
+    return ContentPlan(tuple(requirements), default_spec, tuple(pinned), tuple(unpinned), full=True)
+
+
+def _unreachable(references: Sequence[Any], hub: HubEvidence | None) -> set[int]:
+    """References whose Hub answer already says their content cannot be downloaded: no second finding."""
+    if hub is None:
+        return set()
+    out = set()
+    for index, reference in enumerate(references):
+        query = query_for(reference)
+        if query is None or query.kind == "github":
+            continue
+        answer = hub.answers.get(query)
+        if query in hub.failures or answer is None or answer.status != "ok" or answer.file_errors:
+            out.add(index)
+    return out
+
+
+def _confirmed(references: Sequence[Any], hub: HubEvidence | None) -> set[int]:
+    """Medium-confidence references the Hub knows (judged like any other)."""
+    if hub is None:
+        return set()
+    out = set()
+    for index, reference in enumerate(references):
+        query = query_for(reference)
+        answer = hub.answers.get(query) if query is not None else None
+        if reference.confidence == "medium" and answer is not None and answer.status != "repo-not-found":
+            out.add(index)
+    return out
+
+
+def judge_content(policy: Policy, references: Sequence[Any], plan: ContentPlan,
+                  evidence: Any) -> tuple[tuple[Any, ...], list[Finding]]:
+    """Findings of the content checks (pickles, model code, signatures) and the references with the signature
+    checked for them. Severity overrides and waivers are not applied here (the caller applies them once)."""
+    from gate.policy.rules.malicious_pickle import check_scans
+    from gate.policy.rules.signature_missing import check_signature, unchecked_hub_signatures
+    from gate.policy.rules.unsafe_model_code import check_code
+    from gate.policy.rules.verification_failed import for_download_failure
+    from gate.verify.content_interface import SignatureCheck
+
+    refs = list(references)
+    findings: list[Finding] = []
+    for scan in evidence.artifacts:
+        reference = refs[scan.index]
+        if scan.pickles is not None:
+            findings += check_scans(policy, scan.pickles, path=reference.path, line=reference.line,
+                                    reference=scan.index)
+        findings += check_code(list(scan.code), path=reference.path, line=reference.line, reference=scan.index)
+    for signed in evidence.signed:
+        for i in signed.members:
+            refs[i] = replace(refs[i], signature=signed.check.to_json())
+        findings += check_signature(signed.check, signed.spec,
+                                    reference=signed.members[0] if signed.members else None)
+    if not plan.full:
+        return tuple(refs), findings + unchecked_hub_signatures(policy, refs)
+    unpinned = {request.indices[0]: request for request in plan.unpinned}
+    downloaded = {content.request.indices[0]: content for content in evidence.hub}
+    for first_index in sorted(unpinned.keys() | downloaded.keys()):
+        first = refs[first_index]
+        if first_index in unpinned:
+            request = unpinned[first_index]
+            label = f"{request.repo_id}@{request.revision}" if request.revision else request.repo_id
+            check = SignatureCheck("missing", label, f"{label}/{request.spec.signature_file}", request.spec.method,
+                                   reason="the reference is not pinned to a commit, so there is no fixed revision "
+                                          "whose signature could be checked")
+            findings += check_signature(check, request.spec, reference=first_index, line=first.line, path=first.path)
+            continue
+        content = downloaded[first_index]
+        request = content.request
+        if content.check is not None:
+            for i in request.indices:
+                refs[i] = replace(refs[i], signature=content.check.to_json())
+            findings += check_signature(content.check, request.spec, reference=first_index, line=first.line,
+                                        path=first.path)
+        for scans in content.pickles:
+            findings += check_scans(policy, scans, path=first.path, line=first.line, reference=first_index)
+        if content.error is not None:
+            findings.append(for_download_failure(request.label, content.error, first_index, first))
+    return tuple(refs), findings

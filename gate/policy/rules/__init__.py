@@ -92,6 +92,40 @@ class AnswerContext:
                             details={k: v for k, v in extra.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class RegistryContext:
+    """What a rule judging an MLflow registry's answer may look at (`check_registry_answer`)."""
+
+    policy: Policy
+    index: int
+    reference: Reference
+    answer: Any
+    """`gate.verify.mlflow.RegistryAnswer`."""
+    entry: Entry | None
+
+    @property
+    def where(self) -> str:
+        from gate.verify.mlflow import display_uri
+
+        return display_uri(self.answer.query.registry)
+
+    @property
+    def what(self) -> str:
+        model = self.reference.id or ""
+        return f"MLflow {model}" if model.startswith("runs:/") else f"MLflow model '{model}'"
+
+    @property
+    def resolved(self) -> dict[str, Any]:
+        """What the registry resolved the reference to (details of the findings about that version)."""
+        return {"version": self.answer.version, "run_id": self.answer.run_id, "source": self.answer.source}
+
+    def finding(self, rule: Rule, message: str, remediation: str, **extra: Any) -> Finding:
+        details = {"registry": self.where, "revision": self.reference.revision,
+                   **{k: v for k, v in extra.items() if v is not None}}
+        return rule.finding(message=message, remediation=remediation, path=self.reference.path,
+                            line=self.reference.line, reference=self.index, details=details)
+
+
 def names_remote_repo(reference) -> bool:
     """A model, dataset or metric the code loads from a registry (not a local path, not a committed file, not a
     publish target: where the code pushes is judged by `publish-target-not-allowed`, never by the load rules)."""

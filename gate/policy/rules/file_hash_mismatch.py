@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gate.policy.interface import Finding
-from gate.policy.rules import AnswerContext, Rule
+from gate.policy.rules import AnswerContext, RegistryContext, Rule
 
 RULE = Rule(
     id="file-hash-mismatch",
@@ -55,3 +55,23 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
             f"pin the reference to the revision that holds the reviewed {name}, or, after reviewing the new "
             f'file, set `files: {{"{name}": "sha256:{actual}"}}` in its policy entry',
             file=name, expected=expected, actual=actual)
+
+
+def check_registry_answer(context: RegistryContext) -> Iterator[Finding]:
+    """Each artifact file the policy entry pins by sha256, against the registry version's files."""
+    answer, what, where = context.answer, context.what, context.where
+    pins = context.entry.files if context.entry is not None else {}
+    for path, pin in sorted(pins.items()):
+        expected = pin.lower().removeprefix("sha256:")
+        actual = answer.file_sha256.get(path)
+        if actual is None:
+            yield context.finding(RULE, f"{path}, pinned by hash in the policy, is absent from version "
+                                        f"{answer.version} of {what} on {where}",
+                                  "load the version that holds the reviewed file, or update the policy's `files`",
+                                  file=path, expected=expected, **context.resolved)
+        elif actual != expected:
+            yield context.finding(RULE, f"{path} of version {answer.version} of {what} on {where} has "
+                                        f"sha256 {actual}, but the policy pins sha256:{expected}",
+                                  f'load the reviewed version, or, after review, set `files: {{"{path}": '
+                                  f'"sha256:{actual}"}}`', file=path, expected=expected, actual=actual,
+                                  **context.resolved)

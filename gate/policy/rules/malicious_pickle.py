@@ -1,6 +1,12 @@
 """malicious-pickle: a committed (or Hub) pickle would run dangerous code when loaded."""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from gate.policy.interface import Finding
+from gate.policy.rules import RegistryContext, Rule
 
 RULE = Rule(
     id="malicious-pickle",
@@ -23,3 +29,20 @@ RULE = Rule(
     bad_example="torch.load('model.pt')  # archive/data.pkl imports posix.system",
     good_example="safetensors.torch.load_file('model.safetensors')",
 )
+
+
+def check_scans(policy: Any, scans: Iterable[Any], *, path: str | None, line: int | None,
+                reference: int | None) -> list[Finding]:
+    """malicious-pickle or suspicious-pickle (at most one) and unanalysable-model-file for the static scans of one
+    file, at the policy's `pickle_scan` thresholds (the wording sits with the scanner: gate/verify/pickles.py)."""
+    from gate.verify.pickles import pickle_findings, thresholds
+
+    malicious_at, suspicious_at = thresholds(policy.defaults)
+    return pickle_findings(list(scans), malicious_at=malicious_at, suspicious_at=suspicious_at, path=path,
+                           line=line, reference=reference)
+
+
+def check_registry_answer(context: RegistryContext) -> Iterator[Finding]:
+    if context.answer.pickle_scans:
+        yield from check_scans(context.policy, context.answer.pickle_scans, path=context.reference.path,
+                               line=context.reference.line, reference=context.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gate.policy.interface import Finding
-from gate.policy.rules import AnswerContext, Rule
+from gate.policy.rules import AnswerContext, RegistryContext, Rule
 
 RULE = Rule(
     id="repo-not-found",
@@ -34,3 +34,12 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
     yield context.finding(
         RULE, f"{what} does not exist on {registry}, or it is private and {token} does not grant access",
         f"check the id for typos; for a private repository set {token} to a token with read access")
+
+
+def check_registry_answer(context: RegistryContext) -> Iterator[Finding]:
+    if context.answer.status != "model-not-found":
+        return
+    yield context.finding(RULE, f"{context.what} does not exist on {context.where}, or the credentials do not grant "
+                                "access",
+                          "check the name for typos; for access set MLFLOW_TRACKING_TOKEN (or "
+                          "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gate.policy.interface import Finding
-from gate.policy.rules import AnswerContext, Rule
+from gate.policy.rules import AnswerContext, RegistryContext, Rule
 
 RULE = Rule(
     id="revision-not-found",
@@ -29,3 +29,18 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
             "the default branch)" if head else "pin to a commit that exists in the repository's history")
     yield context.finding(RULE, f"revision {context.reference.revision} does not exist in {context.what} on "
                                 f"{context.registry}", hint)
+
+
+def check_registry_answer(context: RegistryContext) -> Iterator[Finding]:
+    answer, reference = context.answer, context.reference
+    if answer.status != "version-not-found":
+        return
+    revision = reference.revision or ""
+    missing = "the run" if (reference.id or "").startswith("runs:/") else (
+        f"alias '{revision}'" if revision.startswith("@") else
+        f"version {revision}" if revision.isdigit() else
+        f"a version for '{revision or 'latest'}'")
+    hint = (f"pin to a version that exists: models:/{reference.id}/{answer.latest_version} (the newest)"
+            if answer.latest_version else "register the model version, or load one that exists")
+    yield context.finding(RULE, f"{missing} of {context.what} does not exist on {context.where} (deleted, or never "
+                                "registered)", hint, latest_version=answer.latest_version)

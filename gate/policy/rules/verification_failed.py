@@ -28,3 +28,34 @@ def for_failure(query: Any, indexes: list[int], references: Any, reason: str, wh
         path=first.path, line=first.line, reference=indexes[0],
         details={"kind": query.kind, "id": query.id, "revision": query.revision, "reason": reason,
                  "references": list(indexes)})
+
+
+def for_registry_failure(indexes: list[int], references: Any, reason: str, query: Any) -> Finding:
+    """The finding for MLflow references that could not be verified (`query` None: no registry to ask)."""
+    from gate.verify.mlflow import INSTALL_COMMAND, display_uri
+
+    first = references[indexes[0]]
+    label = query.label() if query else f"MLflow model '{first.id}'"
+    count = f" ({len(indexes)} references)" if len(indexes) > 1 else ""
+    install = INSTALL_COMMAND in reason
+    return RULE.finding(
+        message=f"could not verify {label}{count}: {reason}",
+        remediation=(f"install the MLflow client ({INSTALL_COMMAND}) and re-run" if install else
+                     f"check that {display_uri(query.registry) if query else 'the registry'} is reachable and that "
+                     "MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME/PASSWORD) is valid, then re-run; "
+                     "`--verify-failure warn` lets the scan pass unverified (an explicit opt-out)"),
+        path=first.path, line=first.line, reference=indexes[0],
+        details={"kind": "mlflow", "id": first.id, "revision": first.revision, "reason": reason,
+                 "registry": display_uri(query.registry) if query else None, "references": list(indexes)})
+
+
+def for_download_failure(label: str, reason: str, reference: int, first: Any) -> Finding:
+    """The finding for a Hub revision whose files could not be downloaded to check a signature or pickles."""
+    return RULE.finding(
+        message=f"Could not download {label} to check its signature or pickles: {reason}",
+        remediation=("Check the Hub endpoint (--hub-endpoint / HF_ENDPOINT), the network and HF_TOKEN for gated or "
+                     "private repositories, then run again; `--verify-failure warn` lets the scan pass unchecked "
+                     "(an explicit opt-out)."),
+        path=first.path, line=first.line, reference=reference,
+        details={"what": label, "stage": "content", "reason": reason},
+    )
