@@ -102,6 +102,13 @@ def verification_stats(mode: str, evidence: Any, on_failure: str | None) -> dict
     return stats
 
 
+def content_warnings(references: Any, content: Any) -> list:
+    """Warnings the content scanners raised (e.g. text a library printed), on the file they were scanning."""
+    from gate.discover.interface import ScanWarning
+
+    return [ScanWarning(references[scan.index].path, text) for scan in content.artifacts for text in scan.warnings]
+
+
 def run_scan(options: ScanOptions) -> Report:
     from gate.discover.engine import discover
     from gate.policy.judge import judge
@@ -126,30 +133,39 @@ def run_scan(options: ScanOptions) -> Report:
     warnings = tuple(discovery.warnings)
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
+    from dataclasses import replace
+
+    from gate.policy.judge import Evidence, plan_content
+    from gate.verify.content import gather_content
+
     if verifying:
         config = verify_config(options)
         evidence = gather_evidence(policy, references, config)
-        judgement = judge(policy, references, evidence, options.today, verify_failure=options.verify_failure)
-        references = judgement.references
-        findings = [f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
-                    for f in judgement.findings]
+    else:
+        from gate.verify.interface import VerifyConfig
+
+        # Content checks of committed files need no endpoint or token: nothing from the environment.
+        config = VerifyConfig(sigstore_trust_config=options.sigstore_trust_config)
+        evidence = Evidence()
+    # Content checks (issue 6): committed pickles and model signatures on every scan (offline); Hub signatures
+    # and pickles only with `verify: full`.
+    content_plan = plan_content(policy, references, verify_mode, evidence.hub)
+    content = gather_content(options.root, references, content_plan, config)
+    evidence = replace(evidence, content_plan=content_plan, content=content)
+    judgement = judge(policy, references, evidence, options.today, verify_failure=options.verify_failure)
+    references = judgement.references
+    findings = [f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
+                for f in judgement.findings]
+    if verifying:
         extra["verification"] = verification_stats(verify_mode, evidence,
                                                    options.verify_failure or policy.defaults.verify_failure)
     else:
-        findings = list(judge(policy, references, None, options.today).findings)
         from gate.discover.interface import ScanWarning
         from gate.policy.evaluate import requirements_left_to_verification
 
         warnings += tuple(ScanWarning(policy.source, message)
                           for message in requirements_left_to_verification(policy, references))
-
-    # Content checks (issue 6, gate/verify/content.py): committed pickles and model signatures on every scan
-    # (offline); Hub signatures and pickles only with `verify: full`.
-    from gate.verify.content import check_content
-
-    content = check_content(policy, references, options, verify_mode, prior_findings=findings)
-    references, findings = content.references, findings + list(content.findings)
-    warnings += tuple(content.warnings)
+    warnings += tuple(content_warnings(references, content))
     if content.signatures or content.pickles_scanned:
         extra["content"] = content.stats()
 

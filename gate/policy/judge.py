@@ -115,6 +115,10 @@ class Evidence:
     registry_plan: RegistryPlan | None = None
     registry: Any = None
     """`gate.verify.mlflow_run.RegistryEvidence`: the MLflow registries' answers."""
+    content_plan: Any = None
+    """`ContentPlan`: what the content checks were asked to look at."""
+    content: Any = None
+    """`gate.verify.content.ContentEvidence`: signatures checked, pickles and model code scanned."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,23 @@ def judge(policy: Policy, references: Sequence[Any], evidence: Evidence | None =
     today = today or _dt.date.today()
     references = tuple(references)
     if evidence is None or evidence.hub is None:
-        return Judgement(references, tuple(evaluate(policy, references, today, judge_confidence=True)))
-    return _with_evidence(policy, references, evidence, evidence.hub, today, verify_failure)
+        judgement = Judgement(references, tuple(evaluate(policy, references, today, judge_confidence=True)))
+    else:
+        judgement = _with_evidence(policy, references, evidence, evidence.hub, today, verify_failure)
+    if evidence is None or evidence.content is None:
+        return judgement
+    references, found = judge_content(policy, judgement.references, evidence.content_plan, evidence.content)
+    found = _failure_mode(policy, found, verify_failure)
+    found = apply_overrides_and_waivers(policy, found, references, today)
+    return Judgement(references, judgement.findings + tuple(found))
+
+
+def _failure_mode(policy: Policy, findings: list[Finding], verify_failure: str | None) -> list[Finding]:
+    """`--verify-failure warn` / `defaults.verify_failure: warn`: what could not be verified is a warning."""
+    if (verify_failure or policy.defaults.verify_failure or "error") != "warn":
+        return findings
+    return [f.with_(severity="warning") if f.rule == "verification-failed" and f.severity == "error" else f
+            for f in findings]
 
 
 def _users(references: Sequence[Any]) -> dict[RepoQuery, list[int]]:
@@ -197,10 +216,7 @@ def _with_evidence(policy: Policy, references: tuple[Any, ...], evidence: Eviden
         judged = [with_resolved_version(f, references[f.reference], resolved[f.reference])
                   if f.rule == "unpinned-revision" and f.reference in resolved else f for f in judged]
 
-    new = apply_overrides_and_waivers(policy, new, references, today)
-    if (verify_failure or policy.defaults.verify_failure or "error") == "warn":
-        new = [f.with_(severity="warning") if f.rule == "verification-failed" and f.severity == "error" else f
-               for f in new]
+    new = _failure_mode(policy, apply_overrides_and_waivers(policy, new, references, today), verify_failure)
     findings = apply_medium_confidence(policy, judged + new, references)
     return Judgement(references, tuple(findings))
 
@@ -340,12 +356,11 @@ def plan_content(policy: Policy, references: Sequence[Any], mode: str | None,
         if not raw and not policy.defaults.scan_hub_pickles:
             continue
         spec = signature_spec(raw, policy.base_dir, where=f"signature for {repo_id}") if raw else None
-        request = HubContentRequest(kind, repo_id, revision or "", tuple(indices), spec,
-                                    policy.defaults.scan_hub_pickles)
+        request = HubContentRequest(kind, repo_id, revision, tuple(indices), spec, policy.defaults.scan_hub_pickles)
         if is_pinned(revision):
             pinned.append(request)
         elif spec is not None:
-            unpinned.append(replace(request, revision=revision))
+            unpinned.append(request)
     return ContentPlan(tuple(requirements), default_spec, tuple(pinned), tuple(unpinned), full=True)
 
 
@@ -408,7 +423,7 @@ def judge_content(policy: Policy, references: Sequence[Any], plan: ContentPlan,
         first = refs[first_index]
         if first_index in unpinned:
             request = unpinned[first_index]
-            label = f"{request.repo_id}@{request.revision}" if request.revision else request.repo_id
+            label = request.label
             check = SignatureCheck("missing", label, f"{label}/{request.spec.signature_file}", request.spec.method,
                                    reason="the reference is not pinned to a commit, so there is no fixed revision "
                                           "whose signature could be checked")
