@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gate import __version__
-from gate.policy.interface import SEVERITY_ORDER
+from gate.policy.interface import SEVERITY_ORDER, Finding
 from gate.report.interface import Report
 
 
@@ -53,7 +54,7 @@ class ScanOptions:
     here from the flags above and the process environment."""
 
 
-def fails(findings, fail_on: str) -> bool:
+def fails(findings: Iterable[Finding], fail_on: str) -> bool:
     if fail_on == "never":
         return False
     threshold = SEVERITY_ORDER[fail_on]
@@ -157,7 +158,7 @@ def run_scan(options: ScanOptions) -> Report:
     findings = [f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
                 for f in judgement.findings]
     if verifying:
-        extra["verification"] = verification_stats(verify_mode, evidence,
+        extra["verification"] = verification_stats(verify_mode or "hub", evidence,
                                                    options.verify_failure or policy.defaults.verify_failure)
     else:
         from gate.discover.interface import ScanWarning

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "note"]
 SEVERITY_ORDER = {"note": 0, "warning": 1, "error": 2}
@@ -31,11 +31,11 @@ class Finding:
     details: dict = field(default_factory=dict, compare=False, hash=False)
     """Rule-specific extra data (e.g. the resolved head sha, the pickle's imports)."""
 
-    def with_(self, **changes) -> Finding:
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,7 +49,8 @@ def builtin_policy_path(name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
-    return json.loads((builtin_dir() / "schema.json").read_text(encoding="utf-8"))
+    loaded: dict = json.loads((builtin_dir() / "schema.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def find_repo_policy(root: str | os.PathLike) -> Path | None:
@@ -78,7 +80,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
                               list("tTfF"))
 
 
-def _line_map(node, path: tuple, lines: LineMap, label: str, visited: set[int], used_at: int | None = None) -> None:
+def _line_map(node: Any, path: tuple, lines: LineMap, label: str, visited: set[int], used_at: int | None = None) -> None:
     line = node.start_mark.line + 1
     if id(node) in visited:
         # An alias: reviewers should see every value where it applies (and aliases can blow up exponentially).
@@ -136,7 +138,7 @@ def parse_yaml(text: str, label: str) -> tuple[dict, LineMap]:
     return data, lines
 
 
-def line_for(lines: LineMap, path) -> int | None:
+def line_for(lines: LineMap, path: Any) -> int | None:
     """The line of the deepest known node on `path`."""
     path = tuple(path)
     while path and path not in lines:
@@ -147,7 +149,7 @@ def line_for(lines: LineMap, path) -> int | None:
 # -- schema validation ---------------------------------------------------------------------------------------
 
 
-def _where(path) -> str:
+def _where(path: Any) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -158,7 +160,7 @@ def _known_keys(schema_node: dict) -> list[str]:
     return list(schema_node.get("properties", {}))
 
 
-def _describe(error) -> tuple[str, tuple]:
+def _describe(error: Any) -> tuple[str, tuple]:
     """One sentence for a jsonschema error, and the path to point at."""
     path = tuple(error.absolute_path)
     where = _where(path)
@@ -177,10 +179,10 @@ def _describe(error) -> tuple[str, tuple]:
         return f"{prefix}give only one of {', '.join(repr(o) for o in options)} (found {', '.join(present)})", path
     if validator in ("anyOf", "oneOf") and error.context:
         if validator == "anyOf" and all(c.validator == "required" for c in error.context):
-            options = " or ".join(f"'{c.validator_value[0]}'" for c in error.context)
+            options = " or ".join(f"'{c.validator_value[0]}'" for c in error.context)  # type: ignore[assignment]
             return f"{prefix}needs {options}", path
         if validator == "oneOf" and all(c.validator == "required" for c in error.context):
-            options = ", ".join(f"'{c.validator_value[0]}'" for c in error.context)
+            options = ", ".join(f"'{c.validator_value[0]}'" for c in error.context)  # type: ignore[assignment]
             present = [c.validator_value[0] for c in error.context if c.validator_value[0] in instance]
             if present:
                 return f"{prefix}give only one of {options} (found {', '.join(present)})", path
@@ -263,14 +265,14 @@ def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
 
     problems: list[PolicyError] = []
 
-    def attempt(check, *args) -> None:
+    def attempt(check: Callable[..., object], *args: Any) -> None:
         try:
             check(*args)
         except PolicyError as exc:
             problems.append(exc)
 
     known = {rule_id.lower(): rule_id for rule_id in all_rules()}
-    severities = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
+    severities: list[tuple[tuple[str, ...], Any]] = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
     severities += [(("profiles", name, "severity"), profile.get("severity") or {})
                    for name, profile in (data.get("profiles") or {}).items()]
     for where, overrides in severities:
@@ -446,7 +448,7 @@ def merge_lineage(base: dict | None, child: dict) -> dict:
     merged = {**(base or {}), **child}
     for key in LINEAGE_LISTS:
         if key in (base or {}) and key in child:
-            merged[key] = list(base[key] or []) + list(child[key] or [])
+            merged[key] = list((base or {})[key] or []) + list(child[key] or [])
     return merged
 
 

@@ -75,7 +75,7 @@ class Waiver:
     line: int | None
     expires_line: int | None = None
 
-    def matches(self, finding, reference) -> bool:
+    def matches(self, finding: Any, reference: Any) -> bool:
         if finding.rule.lower() != self.rule.lower():
             return False
         if self.id is not None:
@@ -94,7 +94,7 @@ class Waiver:
                                     else "") if p)
         return f"waiver #{self.index} ({self.rule} for {what}, {self.source}:{self.line})"
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Any:
         """Read like the YAML mapping it came from (`waiver["reason"]`)."""
         value = getattr(self, key)
         if key == "expires":
@@ -103,7 +103,7 @@ class Waiver:
             return list(value)
         return value
 
-    def get(self, key: str, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             value = self[key]
         except AttributeError:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate.verify.interface import RepoAnswer, RepoQuery
 
@@ -90,7 +91,7 @@ def trace(answers: Mapping[RepoQuery, RepoAnswer], ask: Ask, depth_limit: int = 
     return traced
 
 
-def _parents_of(found) -> list[tuple[str, str | None]]:
+def _parents_of(found: RepoAnswer | str | None) -> list[tuple[str, str | None]]:
     return parents(found) if isinstance(found, RepoAnswer) and found.status == "ok" else []
 
 
@@ -103,7 +104,7 @@ def _node(repo_id: str, answer: RepoAnswer | None) -> dict:
             "gated": answer.gated if answer is not None else None}
 
 
-def _status(found) -> tuple[str, str | None]:
+def _status(found: RepoAnswer | str) -> tuple[str, str | None]:
     if isinstance(found, RepoAnswer):
         if found.status == "ok":
             return "ok", None
@@ -138,11 +139,12 @@ def _lineage(root: RepoAnswer, known: dict[str, RepoAnswer | str], depth_limit: 
             status, reason = _status(found)
             node = _node(base, found if isinstance(found, RepoAnswer) and status == "ok" else None)
             ancestors.append({**entry, **node, "status": status, **({"reason": reason} if reason else {})})
-            if reason:
+            if reason or not isinstance(found, RepoAnswer):
                 gaps.append(f"{base}: {reason}")
                 continue
-            if (found.card or {}).get("adapter_error"):
-                gaps.append(f"{base}: adapter_config.json unreadable: {found.card['adapter_error']}")
+            card = found.card or {}
+            if card.get("adapter_error"):
+                gaps.append(f"{base}: adapter_config.json unreadable: {card['adapter_error']}")
             if _too_many_parents(found):
                 gaps.append(f"{base}: {_too_many_parents(found)}")
             walk(found, node["id"], depth + 1, path + (base.lower(), node["id"].lower()))
@@ -190,7 +192,7 @@ def ancestor_ids(lineage: dict) -> list[str]:
     return list(dict.fromkeys(a["id"] for a in lineage.get("ancestors") or ()))
 
 
-def model_lineages(references) -> list[tuple[object, dict]]:
+def model_lineages(references: Any) -> list[tuple[Any, dict]]:
     """(first reference, lineage) once per distinct model and commit, in report order: what formats show."""
     seen: dict[tuple, tuple] = {}
     for reference in references:

@@ -22,6 +22,7 @@ import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from gate.environment import temporarily_set
@@ -95,15 +96,15 @@ def display_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, parts.query, ""))
 
 
-def registry_for(reference, policy, configured: str | None = None) -> str | None:
+def registry_for(reference: Any, policy: Any, configured: str | None = None) -> str | None:
     """The server a reference is verified against (see the module docstring), or None when none is known.
     `configured`: MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI, read at the edge (`VerifyConfig.registry_uri`)."""
     if reference.registry:
-        return reference.registry
+        return str(reference.registry)
     if configured:
         return configured
     if len(policy.registries) == 1:
-        return policy.registries[0].uri
+        return str(policy.registries[0].uri)
     return None
 
 
@@ -234,7 +235,7 @@ class MlflowService:
             with open(local, encoding="utf-8") as handle:
                 document = yaml.safe_load(handle.read(1 << 20))
         except (MlflowException, OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+            if isinstance(exc, MlflowException) and getattr(classify_mlflow_error(exc), "transient", False):
                 raise
             return None  # no MLmodel (a bare artifact folder): no signature to report
         signature = document.get("signature") if isinstance(document, dict) else None
@@ -279,7 +280,7 @@ class MlflowService:
                 local = download_artifacts(artifact_uri=f"models:/{name}/{version}/{path}", dst_path=target,
                                            tracking_uri=self.registry)
             except (MlflowException, OSError) as exc:
-                if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+                if isinstance(exc, MlflowException) and getattr(classify_mlflow_error(exc), "transient", False):
                     raise
                 hashes[path] = None
                 continue

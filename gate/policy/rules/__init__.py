@@ -15,6 +15,7 @@ import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from gate.policy.interface import Finding, Severity
@@ -36,7 +37,7 @@ class CheckContext:
     today: _dt.date
     references: tuple = ()
 
-    def entry_for(self, reference):
+    def entry_for(self, reference: Reference) -> Entry | None:
         return self.policy.entry_for(reference)
 
     @functools.cached_property
@@ -126,13 +127,13 @@ class RegistryContext:
                             line=self.reference.line, reference=self.index, details=details)
 
 
-def names_remote_repo(reference) -> bool:
+def names_remote_repo(reference: Reference) -> bool:
     """A model, dataset or metric the code loads from a registry (not a local path, not a committed file, not a
     publish target: where the code pushes is judged by `publish-target-not-allowed`, never by the load rules)."""
     return reference.kind in ("model", "dataset", "metric") and reference.source != "local" and not is_publish(reference)
 
 
-def is_publish(reference) -> bool:
+def is_publish(reference: Reference) -> bool:
     """A push/upload target (`push_to_hub`, `hub_model_id`, `create_repo`, `upload_folder`)."""
     return reference.role == "publish"
 
@@ -180,5 +181,5 @@ def all_rules() -> dict[str, Rule]:
     return rules
 
 
-def rule_module(rule_id: str):
+def rule_module(rule_id: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{rule_id.replace('-', '_')}")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from gate.policy.rules import Rule
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="artifact-hash-mismatch",
@@ -17,7 +21,7 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if reference.kind != "artifact":
         return
     entry = context.entry_for(reference)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from gate.discover.interface import Reference
 from gate.policy.interface import Finding
+from gate.policy.model import Policy
 from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
@@ -18,7 +20,7 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     """The licence rule along the chain: every ancestor's licence must be allowed too (the model's own is judged
     by `check_answer`)."""
     from gate.verify.lineage import chain_text

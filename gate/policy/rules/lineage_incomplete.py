@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
 from gate.policy.rules import Rule
 
 RULE = Rule(
@@ -20,7 +25,7 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import chain_text
 
     if lineage["complete"] or policy.lineage is None or not policy.lineage.judges:

@@ -38,8 +38,9 @@ def check_scans(policy: Any, scans: Iterable[Any], *, path: str | None, line: in
     from gate.verify.pickles import pickle_findings, thresholds
 
     malicious_at, suspicious_at = thresholds(policy.defaults)
-    return pickle_findings(list(scans), malicious_at=malicious_at, suspicious_at=suspicious_at, path=path,
-                           line=line, reference=reference)
+    found: list[Finding] = pickle_findings(list(scans), malicious_at=malicious_at, suspicious_at=suspicious_at,
+                                           path=path, line=line, reference=reference)
+    return found
 
 
 def check_registry_answer(context: RegistryContext) -> Iterator[Finding]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
-from gate.policy.rules import Rule, is_publish
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule, is_publish
 
 RULE = Rule(
     id="publish-target-not-allowed",
@@ -19,7 +23,7 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not is_publish(reference) or reference.dynamic or reference.id is None:
         return  # a computed target is `dynamic-reference` (raised for publish targets when `publish:` is set)
     allowed = context.policy.publish_allowed(reference.id)

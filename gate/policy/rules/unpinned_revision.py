@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from gate.discover.interface import CODE_REVISION_KEYS
+from gate.discover.interface import CODE_REVISION_KEYS, Reference
 from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
 from gate.policy.interface import Finding
-from gate.policy.rules import AnswerContext, Rule, names_remote_repo
+from gate.policy.rules import AnswerContext, CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="unpinned-revision",
@@ -49,17 +49,17 @@ def _what_is_wrong(revision: str | None, revision_key: str | None = None, source
     return f"{label} '{revision}' is a branch or tag, which can move"
 
 
-def _sharing_the_revision(context, reference) -> list[str]:
+def _sharing_the_revision(context: CheckContext, reference: Reference) -> list[str]:
     """Other repositories read with the same revision keyword of the same call (`pipeline(model=a, tokenizer=b,
     revision=...)`): a sha written there is right for one of them at most."""
     if reference.revision_key in (None, "@", "url"):
         return []
     place = (reference.path, reference.line, reference.column, reference.revision_key)
     ids = context.ids_by_place.get(place, ())
-    return sorted({other for other in ids if other.lower() != reference.id.lower()})
+    return sorted({other for other in ids if other.lower() != (reference.id or "").lower()})
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not names_remote_repo(reference) or reference.dynamic or reference.id is None:
         return
     if reference.pinned or not reference.pinnable:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
+from gate.policy.interface import Finding
 from gate.policy.model import PICKLE_FORMATS
-from gate.policy.rules import Rule
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="unsafe-artifact-format",
@@ -26,7 +30,7 @@ def _family(fmt: str) -> set[str]:
     return {fmt.lower(), "pickle"} if fmt.lower() in PICKLE_FORMATS else {fmt.lower()}
 
 
-def format_allowed(fmt: str, allow=None, deny=None) -> bool:
+def format_allowed(fmt: str, allow: Iterable[str] | None = None, deny: Iterable[str] | None = None) -> bool:
     names = _family(fmt)
     if allow is not None:
         return bool(names & {a.lower() for a in allow})
@@ -48,16 +52,16 @@ LFS_SUFFIX_FORMATS = {
 }
 
 
-def _judged_format(reference) -> tuple[str, str]:
+def _judged_format(reference: Reference) -> tuple[str, str]:
     """(format to judge, how the message names it)."""
     if reference.format != "git-lfs-pointer":
-        return reference.format, f"in format '{reference.format}'"
+        return reference.format or "", f"in format '{reference.format}'"
     suffix = "." + reference.path.rsplit(".", 1)[-1].lower() if "." in reference.path.rsplit("/", 1)[-1] else ""
     fmt = LFS_SUFFIX_FORMATS.get(suffix, "pickle")
     return fmt, f"a Git LFS pointer (content not in the checkout) to a '{fmt}' file by its suffix"
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if reference.kind != "artifact" or not reference.format or reference.format in _UNJUDGED:
         return
     judged, described = _judged_format(reference)
