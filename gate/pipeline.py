@@ -54,13 +54,18 @@ class ScanOptions:
     here from the flags above and the process environment."""
 
 
-def fails(findings: Iterable[Finding], fail_on: str) -> bool:
-    if fail_on == "never":
+def blocks(finding: Finding, fail_on: str, fail_on_existing: bool = False) -> bool:
+    """Whether a finding makes the verdict fail: unwaived, at or above `fail_on`, and new (a pre-existing one only
+    with `fail-on-existing`). The one definition the verdict, the annotations and the summary share."""
+    if fail_on == "never" or finding.waived_by is not None:
         return False
-    threshold = SEVERITY_ORDER[fail_on]
-    return any(
-        f.waived_by is None and not f.pre_existing and SEVERITY_ORDER[f.severity] >= threshold for f in findings
-    )
+    if finding.pre_existing and not fail_on_existing:
+        return False
+    return SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[fail_on]
+
+
+def fails(findings: Iterable[Finding], fail_on: str, fail_on_existing: bool = False) -> bool:
+    return any(blocks(f, fail_on, fail_on_existing) for f in findings)
 
 
 def verify_config(options: ScanOptions) -> Any:

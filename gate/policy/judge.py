@@ -138,12 +138,19 @@ def judge(policy: Policy, references: Sequence[Any], evidence: Evidence | None =
         judgement = Judgement(references, tuple(evaluate(policy, references, today, judge_confidence=True)))
     else:
         judgement = _with_evidence(policy, references, evidence, evidence.hub, today, verify_failure)
-    if evidence is None or evidence.content is None:
-        return judgement
-    references, found = judge_content(policy, judgement.references, evidence.content_plan, evidence.content)
-    found = _failure_mode(policy, found, verify_failure)
-    found = apply_overrides_and_waivers(policy, found, references, today)
-    return Judgement(references, judgement.findings + tuple(found))
+    if evidence is not None and evidence.content is not None:
+        references, found = judge_content(policy, judgement.references, evidence.content_plan, evidence.content)
+        found = _failure_mode(policy, found, verify_failure)
+        found = apply_overrides_and_waivers(policy, found, references, today)
+        judgement = Judgement(references, judgement.findings + tuple(found))
+    return Judgement(judgement.references, tuple(_with_subject(f, judgement.references) for f in judgement.findings))
+
+
+def _with_subject(finding: Finding, references: tuple[Any, ...]) -> Finding:
+    """The finding carrying the reference it is about (its index stays: the JSON report's `reference`)."""
+    if finding.reference is None or not 0 <= finding.reference < len(references):
+        return finding
+    return replace(finding, subject=references[finding.reference])
 
 
 def _failure_mode(policy: Policy, findings: list[Finding], verify_failure: str | None) -> list[Finding]:

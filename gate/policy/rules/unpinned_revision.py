@@ -10,7 +10,7 @@ from typing import Any
 from gate.discover.interface import CODE_REVISION_KEYS, Reference
 from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
-from gate.policy.interface import Finding
+from gate.policy.interface import Finding, Fix
 from gate.policy.rules import AnswerContext, CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
@@ -99,10 +99,10 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
     reference, answer = context.reference, context.answer
     if not reference.pinned or not answer.sha or answer.sha == reference.revision:
         return
-    yield context.finding(
+    yield replace(context.finding(
         RULE, f"revision {reference.revision} of {context.what} looks like a commit sha but is a branch or tag name: "
         f"it points at commit {answer.sha} today and can be moved at any time",
-        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}")
+        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}"), fix=Fix(answer.sha))
 
 
 def resolved_pin(reference: Any, answer: Any) -> str:
@@ -123,7 +123,9 @@ def with_resolved_pin(finding: Finding, reference: Any, answer: Any) -> Finding:
     details = {**finding.details, "resolved_sha": answer.sha, "followed": reference.revision or "main"}
     if answer.canonical_id and answer.canonical_id != reference.id:
         details["canonical_id"] = answer.canonical_id
-    return replace(finding, remediation=resolved_pin(reference, answer), details=details)
+    canonical = answer.canonical_id if answer.canonical_id and answer.canonical_id != reference.id else None
+    return replace(finding, remediation=resolved_pin(reference, answer), details=details,
+                   fix=Fix(answer.sha, canonical))
 
 
 def with_resolved_version(finding: Finding, reference: Any, version: str) -> Finding:
@@ -131,4 +133,4 @@ def with_resolved_version(finding: Finding, reference: Any, version: str) -> Fin
     followed = reference.revision or "latest"
     return finding.with_(
         remediation=f"{pin_instruction(reference, version)} (the version {followed} points at now)",
-        details={**finding.details, "resolved_version": version, "followed": followed})
+        details={**finding.details, "resolved_version": version, "followed": followed}, fix=Fix(version))
