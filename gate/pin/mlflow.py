@@ -16,6 +16,7 @@ import re
 import tempfile
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from gate.discover.interface import Reference
 from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter, with_line_comment
@@ -48,7 +49,7 @@ def written_uri(reference: Reference) -> str:
     return f"models:/{reference.id}{revision if revision.startswith('@') else '/' + revision}"
 
 
-def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
+def resolve_registry_pins(references: Sequence[Reference], policy: Any, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
     from gate.verify.interface import VerifySettings
@@ -73,13 +74,13 @@ def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.da
                                        resolution_failed=True))
                 continue
             if unsupported_registry(registry):
-                skipped.append(Skipped(reference, unsupported_registry(registry), resolution_failed=True))
+                skipped.append(Skipped(reference, unsupported_registry(registry) or "", resolution_failed=True))
                 continue
             if policy.registries and policy.registry_entry(registry) is None:
                 skipped.append(Skipped(reference, f"the policy does not list the registry {display_uri(registry)}",
                                        resolution_failed=True))
                 continue
-            query = RegistryQuery(registry, reference.id, reference.revision)
+            query = RegistryQuery(registry, reference.id or "", reference.revision)
             if query not in answers:
                 try:
                     if registry not in services:
