@@ -30,3 +30,17 @@ def test_tokens_handed_in_win_over_the_environment():
 def test_a_bad_tuning_value_is_a_usage_error():
     with pytest.raises(UsageError, match="MODEL_GATE_VERIFY_TIMEOUT must be positive"):
         VerifyConfig.from_environment({"MODEL_GATE_VERIFY_TIMEOUT": "0"})
+
+
+def test_verification_reads_the_config_not_the_environment(hub, monkeypatch, tmp_path):
+    from gate.verify.interface import RepoQuery, VerifySettings
+    from gate.verify.run import gather_hub
+
+    sha = hub.add_repo("org/m", files={"model.safetensors": b"weights"}).head()
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # would fail: the config's endpoint is used
+    monkeypatch.setenv("HF_TOKEN", "hf_from_the_environment")
+    config = VerifyConfig(hub_endpoint=hub.endpoint, hub_token="hf_from_the_config", cache_dir=str(tmp_path),
+                          settings=VerifySettings(attempts=1, deadline=20))
+    evidence = gather_hub({RepoQuery("model", "org/m", None): ()}, config, lineage_depth=0)
+    assert evidence.answers[RepoQuery("model", "org/m", None)].sha == sha and not evidence.failures
+    assert hub.authorizations and set(hub.authorizations) == {"Bearer hf_from_the_config"}
