@@ -52,8 +52,9 @@ def written_uri(reference: Reference) -> str:
 def resolve_registry_pins(references: Sequence[Reference], policy: Any, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
+    from gate.policy.judge import registry_for
     from gate.verify.interface import VerifySettings
-    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, registry_for, unsupported_registry
+    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, unsupported_registry
 
     settings = VerifySettings.from_environment(os.environ, jobs=1)
     deadline_at = time.monotonic() + settings.deadline

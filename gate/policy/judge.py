@@ -75,10 +75,22 @@ class RegistryPlan:
     scan_pickles: bool = False
 
 
+def registry_for(reference: Any, policy: Policy, configured: str | None = None) -> str | None:
+    """The MLflow server a reference is verified against (gate/verify/mlflow.py says which), or None when none is
+    known. `configured`: MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI, read at the edge (`VerifyConfig.registry_uri`)."""
+    if reference.registry:
+        return str(reference.registry)
+    if configured:
+        return configured
+    if len(policy.registries) == 1:
+        return str(policy.registries[0].uri)
+    return None
+
+
 def plan_registries(policy: Policy, references: Sequence[Any], configured: str | None) -> RegistryPlan:
     """One query per (registry, model, revision). A server the policy does not list is never asked: the
     credentials would go there too. `configured`: the registry of the environment (`VerifyConfig.registry_uri`)."""
-    from gate.verify.mlflow import RegistryQuery, registry_for, unsupported_registry
+    from gate.verify.mlflow import RegistryQuery, unsupported_registry
 
     users: dict[Any, list[int]] = {}
     pinned: dict[Any, set[str]] = {}

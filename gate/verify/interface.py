@@ -1,7 +1,8 @@
 """The verification stage's contract: distinct queries go out, typed evidence comes back. No findings here.
 
-Verify does I/O only: it never reads the policy (what to ask is planned by `gate.policy.judge.plan`) and never
-reads or writes `os.environ` (endpoints, tokens and tuning arrive in one `VerifyConfig`, built at the edge).
+Verify does I/O only: it never reads the policy (what to ask is planned by `gate.policy.judge`: `plan_hub`,
+`plan_registries`, `plan_content`) and never reads or writes `os.environ` (endpoints, tokens and tuning arrive in
+one `VerifyConfig`, built at the edge).
 Every answer is plain data (frozen dataclasses with `to_json`/`from_json`) so it can be cached on disk; the judge
 (`gate.policy.judge`) turns evidence into findings.
 """

@@ -22,7 +22,6 @@ import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from gate.environment import temporarily_set
@@ -94,18 +93,6 @@ def display_uri(uri: str) -> str:
         return uri
     host = parts.hostname or ""
     return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, parts.query, ""))
-
-
-def registry_for(reference: Any, policy: Any, configured: str | None = None) -> str | None:
-    """The server a reference is verified against (see the module docstring), or None when none is known.
-    `configured`: MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI, read at the edge (`VerifyConfig.registry_uri`)."""
-    if reference.registry:
-        return str(reference.registry)
-    if configured:
-        return configured
-    if len(policy.registries) == 1:
-        return str(policy.registries[0].uri)
-    return None
 
 
 def unsupported_registry(uri: str) -> str | None:
