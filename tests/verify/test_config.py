@@ -27,6 +27,15 @@ def test_tokens_handed_in_win_over_the_environment():
     assert config.redact("ml_input") == "***"
 
 
+def test_the_lfs_token_travels_in_the_config_hidden():
+    from_env = VerifyConfig.from_environment({"MODEL_GATE_LFS_TOKEN": "lfs_env"})
+    handed_in = VerifyConfig.from_environment({"MODEL_GATE_LFS_TOKEN": "lfs_env"}, lfs_token="lfs_input")
+    assert (from_env.lfs_token, handed_in.lfs_token, VerifyConfig.from_environment({}).lfs_token) == (
+        "lfs_env", "lfs_input", None)
+    assert "lfs_input" not in repr(handed_in)
+    assert handed_in.redact("auth x-access-token:lfs_input") == "auth x-access-token:***"
+
+
 def test_a_bad_tuning_value_is_a_usage_error():
     with pytest.raises(UsageError, match="MODEL_GATE_VERIFY_TIMEOUT must be positive"):
         VerifyConfig.from_environment({"MODEL_GATE_VERIFY_TIMEOUT": "0"})
