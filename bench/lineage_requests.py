@@ -20,10 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gate.discover.interface import Reference  # noqa: E402
-from gate.pipeline import ScanOptions  # noqa: E402
-from gate.policy.evaluate import evaluate  # noqa: E402
+from gate.pipeline import ScanOptions, gather_evidence, verify_config  # noqa: E402
+from gate.policy.judge import judge  # noqa: E402
 from gate.policy.load import load_policy  # noqa: E402
-from gate.verify.run import verify_references  # noqa: E402
 from tests.hubemu import HubEmulator  # noqa: E402
 
 WEIGHTS = {"model.safetensors": b"weights"}
@@ -65,7 +64,8 @@ def main() -> int:
         options = ScanOptions(root=tmp, hub_endpoint=hub.endpoint, cache_dir=os.path.join(tmp, "cache"), today=today)
         hub.reset_requests()
         started = time.perf_counter()
-        outcome = verify_references(policy, references, evaluate(policy, references, today), options, mode="hub")
+        evidence = gather_evidence(policy, references, verify_config(options))
+        findings = judge(policy, references, evidence, today).findings
         elapsed = time.perf_counter() - started
         log = list(hub.request_log)
     # A pinned model's own answer is its `/revision/<sha>` request and its `/refs` request (is the commit on a
@@ -73,13 +73,13 @@ def main() -> int:
     own = sum(1 for _, path in log if "/revision/" in path or path.split("?")[0].endswith("/refs"))
     asked = sorted({path.split("?")[0] for _, path in log
                     if "/revision/" not in path and not path.split("?")[0].endswith("/refs")})
-    stats = outcome.stats["lineage"]
+    stats = evidence.hub.stats["lineage"]
     print(f"{len(references)} pinned models loaded, {ancestors} distinct ancestors, "
           f"{args.latency * 1000:.0f} ms per request")
     print(f"requests: {len(log)} = {own} for the models' own answers + {len(log) - own} for ancestors "
           f"({len(asked)} distinct ancestor paths)")
-    print(f"lineage stats: {stats}; findings: {len(outcome.findings)}; {elapsed:.2f} s")
-    ok = len(log) - own == ancestors == stats["ancestors_asked"] and not outcome.findings
+    print(f"lineage stats: {stats}; findings: {len(findings)}; {elapsed:.2f} s")
+    ok = len(log) - own == ancestors == stats["ancestors_asked"] and not findings
     print("one request per distinct ancestor: " + ("yes" if ok else "NO"))
     return 0 if ok else 1
 

@@ -399,7 +399,7 @@ def model_gate(corpus: Path) -> tuple[dict[str, set[str]], float]:
     """{severity: flagged paths} and seconds, for discovery + the content checks under the built-in policy."""
     from gate.discover.engine import discover
     from gate.policy.load import load_policy
-    from gate.verify.content import check_local_artifacts
+    from tests.verify.contenttools import check_local_artifacts
 
     started = time.perf_counter()
     references = discover(str(corpus), jobs=1).references

@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gate.discover.interface import Reference  # noqa: E402
-from gate.pipeline import ScanOptions  # noqa: E402
-from gate.policy.evaluate import evaluate  # noqa: E402
+from gate.pipeline import ScanOptions, gather_evidence, verify_config  # noqa: E402
+from gate.policy.judge import judge  # noqa: E402
 from gate.policy.load import load_policy  # noqa: E402
-from gate.verify.run import DEFAULT_JOBS, verify_references  # noqa: E402
+from gate.verify.interface import DEFAULT_JOBS  # noqa: E402
 from tests.hubemu import HubEmulator  # noqa: E402
 
 
@@ -39,18 +39,18 @@ def _run(hub: HubEmulator, references, jobs: int | None) -> tuple[float, dict]:
     today = _dt.date.today()
     with tempfile.TemporaryDirectory() as tmp:
         policy = load_policy(None, tmp, text="version: 1\ndefaults: {licenses: [mit]}\n", today=today)
-        findings = evaluate(policy, references, today)
         options = ScanOptions(root=tmp, jobs=jobs, hub_endpoint=hub.endpoint, cache_dir=os.path.join(tmp, "cache"),
                               today=today)
         hub.reset_requests()
         started = time.perf_counter()
-        outcome = verify_references(policy, references, findings, options, mode="hub")
+        evidence = gather_evidence(policy, references, verify_config(options))
         elapsed = time.perf_counter() - started
+        findings = judge(policy, references, evidence, today).findings
+    stats = dict(evidence.hub.stats)
     # Two requests per pinned reference: the info, and the refs holding the commit (issue 13 §2.10).
-    if outcome.findings or outcome.stats["failed"] or hub.requests != 2 * len(references):
-        raise SystemExit(f"unexpected result: {outcome.stats} findings={len(outcome.findings)} "
-                         f"requests={hub.requests}")
-    return elapsed, outcome.stats
+    if findings or stats["failed"] or hub.requests != 2 * len(references):
+        raise SystemExit(f"unexpected result: {stats} findings={len(findings)} requests={hub.requests}")
+    return elapsed, stats
 
 
 def main() -> int:

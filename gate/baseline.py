@@ -30,8 +30,10 @@ FindingIdentity = tuple[str, str, str, str, str]
 
 def finding_identity(report: Report, finding: Finding) -> FindingIdentity:
     """What a finding is about, without its line: rule, path, and the reference's kind, id and api."""
-    if finding.reference is not None and 0 <= finding.reference < len(report.references):
+    ref = finding.subject
+    if ref is None and finding.reference is not None and 0 <= finding.reference < len(report.references):
         ref = report.references[finding.reference]
+    if ref is not None:
         return (finding.rule, finding.path or ref.path, ref.kind, ref.id or ref.expression or "", ref.api)
     return (finding.rule, finding.path or "", "", finding.message, "")
 
@@ -110,8 +112,7 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
                     base_keys[key] -= 1
                     pre_existing = True
         findings.append(finding.with_(pre_existing=pre_existing))
-    judged = [f.with_(pre_existing=False) for f in findings] if fail_on_existing else findings
-    verdict = "fail" if fails(judged, fail_on) else "pass"
+    verdict = "fail" if fails(findings, fail_on, fail_on_existing) else "pass"
     # Where trained weights are pushed is called out even when the policy allows it (or has no `publish:`).
     publish_changes = [index for index, ref in enumerate(head.references)
                        if ref.role == "publish" and ref.path in changed and index not in same_reference]

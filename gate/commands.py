@@ -51,17 +51,8 @@ def scan_options_from_args(args: argparse.Namespace) -> ScanOptions:
         scan_cache=not getattr(args, "no_cache", False),
         verify_failure=getattr(args, "verify_failure", None),
         sigstore_trust_config=getattr(args, "sigstore_trust_config", None),
-        fetch_lfs=getattr(args, "fetch_lfs", None),
-        lfs_token=_lfs_token(),
+        fetch_lfs=getattr(args, "fetch_lfs", None),  # the token: MODEL_GATE_LFS_TOKEN, read into VerifyConfig
     )
-
-
-def _lfs_token() -> str | None:
-    import os
-
-    from gate.verify.lfs import TOKEN_ENV
-
-    return os.environ.get(TOKEN_ENV) or None
 
 
 def render(report: Report, fmt: str, subject_digests: tuple[str, ...] = ()) -> str:

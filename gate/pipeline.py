@@ -1,12 +1,17 @@
-"""The straight pipeline shared by the CLI and the action: files → references → findings → report.
+"""The straight pipeline shared by the CLI and the action: files → references → evidence → findings → report.
 
-Each stage is called once, in order; nothing reaches back into an earlier stage.
+Each stage is called once, in order; nothing reaches back into an earlier stage. Discovery reads files, verify
+gathers evidence (I/O only, configured by a `VerifyConfig` built at the edge), the judge (gate/policy/judge.py)
+is the only place rules run, and the report only renders.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate import __version__
 from gate.policy.interface import SEVERITY_ORDER, Finding
@@ -50,20 +55,83 @@ class ScanOptions:
     `github-token`); never shown."""
     profile: str | None = None
     """Policy profile to apply on top of the policy (e.g. `ai_authored`)."""
+    verify_config: Any = None
+    """`gate.verify.interface.VerifyConfig` built by the caller (the action hands its tokens in it); None: built
+    here from the flags above and the process environment."""
 
 
-def fails(findings, fail_on: str) -> bool:
-    if fail_on == "never":
+def blocks(finding: Finding, fail_on: str, fail_on_existing: bool = False) -> bool:
+    """Whether a finding makes the verdict fail: unwaived, at or above `fail_on`, and new (a pre-existing one only
+    with `fail-on-existing`). The one definition the verdict, the annotations and the summary share."""
+    if fail_on == "never" or finding.waived_by is not None:
         return False
-    threshold = SEVERITY_ORDER[fail_on]
-    return any(
-        f.waived_by is None and not f.pre_existing and SEVERITY_ORDER[f.severity] >= threshold for f in findings
-    )
+    if finding.pre_existing and not fail_on_existing:
+        return False
+    return SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[fail_on]
+
+
+def fails(findings: Iterable[Finding], fail_on: str, fail_on_existing: bool = False) -> bool:
+    return any(blocks(f, fail_on, fail_on_existing) for f in findings)
+
+
+def verify_config(options: ScanOptions) -> Any:
+    """The caller's `VerifyConfig`, else one from the options' flags and the process environment."""
+    from gate.verify.interface import VerifyConfig
+
+    config: VerifyConfig
+    if options.verify_config is not None:
+        config = options.verify_config
+    else:
+        config = VerifyConfig.from_environment(os.environ, hub_endpoint=options.hub_endpoint,
+                                               cache_dir=options.cache_dir, jobs=options.jobs,
+                                               sigstore_trust_config=options.sigstore_trust_config)
+    if options.lfs_token and not config.lfs_token:
+        from dataclasses import replace
+
+        config = replace(config, lfs_token=options.lfs_token)
+    return config
+
+
+def gather_evidence(policy: Any, references: Any, config: Any) -> Any:
+    """Verify: ask the Hub and GitHub what the policy needs to know (planned by the judge's `plan_hub`), then the
+    MLflow registries (`plan_registries`)."""
+    from gate.policy.judge import Evidence, plan_hub
+    from gate.verify.run import gather_hub
+
+    plan = plan_hub(policy, references)
+    hub = gather_hub(plan.queries, config, lineage_depth=plan.lineage_depth)
+    registry_plan = registry = None
+    if any(r.source == "mlflow" for r in references):  # MLflow registries (gate/verify/mlflow_run.py)
+        from gate.policy.judge import plan_registries
+        from gate.verify.mlflow_run import gather_registries
+
+        registry_plan = plan_registries(policy, references, config.registry_uri)
+        registry = gather_registries(registry_plan.queries, config, scan_pickles=registry_plan.scan_pickles)
+    return Evidence(hub=hub, registry_plan=registry_plan, registry=registry)
+
+
+def verification_stats(mode: str, evidence: Any, on_failure: str | None) -> dict:
+    """The report's `verification`: what was asked, how it went, and what a failure does."""
+    hub_stats = dict(evidence.hub.stats)
+    head = ("endpoint", "queries", "cache_hits", "fetched", "failed", "jobs", "seconds")
+    stats = {"mode": mode, **{key: hub_stats.pop(key) for key in head}, "on_failure": on_failure or "error"}
+    stats.update({key: hub_stats.pop(key) for key in ("canonical_ids", "lineage") if key in hub_stats})
+    if evidence.registry is not None:
+        stats["mlflow"] = evidence.registry.stats
+    stats.update(hub_stats)
+    return stats
+
+
+def content_warnings(references: Any, content: Any) -> list:
+    """Warnings the content scanners raised (e.g. text a library printed), on the file they were scanning."""
+    from gate.discover.interface import ScanWarning
+
+    return [ScanWarning(references[scan.index].path, text) for scan in content.artifacts for text in scan.warnings]
 
 
 def run_scan(options: ScanOptions) -> Report:
     from gate.discover.engine import discover
-    from gate.policy.evaluate import evaluate
+    from gate.policy.judge import judge
     from gate.policy.load import load_policy
 
     policy = load_policy(
@@ -81,38 +149,46 @@ def run_scan(options: ScanOptions) -> Report:
                          under_review=options.under_review, cache_dir=scan_cache_dir, tree=options.tree)
     verify_mode = options.verify or policy.verify_mode
     verifying = bool(verify_mode and verify_mode != "none")
-    lfs = _lfs_content(policy, discovery, options, verifying)  # pointers become their content, before judging
-    # When the Hub is asked, a medium-confidence id it confirms becomes high: `defaults.medium_confidence` is
-    # applied after verification, to what is still medium then.
-    findings: list[Finding] = list(evaluate(policy, lfs.references, options.today,
-                                            judge_confidence=not verifying)) + list(lfs.findings)
-    references = lfs.references
-    warnings = lfs.warnings
     extra: dict = {"policy": policy.source, "waivers": [w.to_json() for w in policy.exceptions]}
 
-    if verifying:
-        from gate.policy.evaluate import apply_medium_confidence
-        from gate.verify.run import verify_references
+    from dataclasses import replace
 
-        outcome = verify_references(policy, references, findings, options, mode=verify_mode)
-        references = outcome.references
-        findings = apply_medium_confidence(policy, outcome.findings, references)
-        extra["verification"] = outcome.stats
+    from gate.policy.judge import Evidence, plan_content
+    from gate.verify.content import gather_content
+
+    if verifying:
+        config = verify_config(options)
+    else:
+        from gate.verify.interface import VerifyConfig
+
+        # Content checks of committed files need no endpoint or token: nothing from the environment.
+        config = VerifyConfig(sigstore_trust_config=options.sigstore_trust_config)
+    lfs = _lfs_content(policy, discovery, options, verifying, config)  # pointers become their content, first
+    references = lfs.references
+    warnings = lfs.warnings
+    try:
+        evidence = gather_evidence(policy, references, config) if verifying else Evidence()
+        # Content checks (issue 6): committed pickles and model signatures on every scan (offline); Hub
+        # signatures and pickles only with `verify: full`. A fetched LFS pointer is scanned as its content.
+        content_plan = plan_content(policy, references, verify_mode, evidence.hub)
+        content = gather_content(options.root, references, content_plan, config, fetched=lfs.files)
+    finally:
+        lfs.close()
+    evidence = replace(evidence, content_plan=content_plan, content=content, lfs=lfs.failures)
+    judgement = judge(policy, references, evidence, options.today, verify_failure=options.verify_failure)
+    references = judgement.references
+    findings = [f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
+                for f in judgement.findings]
+    if verifying:
+        extra["verification"] = verification_stats(verify_mode or "hub", evidence,
+                                                   options.verify_failure or policy.defaults.verify_failure)
     else:
         from gate.discover.interface import ScanWarning
         from gate.policy.evaluate import requirements_left_to_verification
 
         warnings += tuple(ScanWarning(policy.source, message)
                           for message in requirements_left_to_verification(policy, references))
-
-    # Content checks (issue 6, gate/verify/content.py): committed pickles and model signatures on every scan
-    # (offline); Hub signatures and pickles only with `verify: full`.
-    from gate.verify.content import check_content
-
-    content = check_content(policy, references, options, verify_mode, prior_findings=findings, fetched=lfs.files)
-    lfs.close()
-    references, findings = content.references, findings + list(content.findings)
-    warnings += tuple(content.warnings)
+    warnings += tuple(content_warnings(references, content))
     if content.signatures or content.pickles_scanned:
         extra["content"] = content.stats()
 
@@ -134,19 +210,16 @@ def run_scan(options: ScanOptions) -> Report:
     )
 
 
-def _lfs_content(policy, discovery, options: ScanOptions, verifying: bool):
+def _lfs_content(policy: Any, discovery: Any, options: ScanOptions, verifying: bool, config: Any) -> Any:
     """Committed Git LFS pointers replaced by their fetched content when fetching is on (`--fetch-lfs`,
     `defaults.fetch_lfs`) and the run verifies; otherwise the pointers as discovered (judged by their names)."""
     from gate.verify.lfs import LfsContent, fetch_lfs_content, requested_without_verify
 
-    wanted = options.fetch_lfs if options.fetch_lfs is not None else bool(policy.defaults.get("fetch_lfs"))
+    wanted = options.fetch_lfs if options.fetch_lfs is not None else policy.defaults.fetch_lfs
     if not wanted:
         return LfsContent(tuple(discovery.references), tuple(discovery.warnings))
     if not verifying:
         return LfsContent(tuple(discovery.references),
                           tuple(discovery.warnings) + requested_without_verify(discovery.references))
-    from gate.verify.run import settings_from
-
-    on_failure = options.verify_failure or policy.defaults.get("verify_failure") or "error"
-    return fetch_lfs_content(discovery.references, discovery.warnings, options.root, token=options.lfs_token,
-                             on_failure=on_failure, settings=settings_from(options))
+    return fetch_lfs_content(discovery.references, discovery.warnings, options.root, token=config.lfs_token,
+                             settings=config.settings)

@@ -23,8 +23,6 @@ KNOWN_CIRCLES: tuple[frozenset[str], ...] = (
         "gate.discover.notebook_finder", "gate.discover.python_context", "gate.discover.python_fallback",
         "gate.discover.python_finder", "gate.discover.shell_finder",
     }),
-    # Verification: run ↔ lineage (helper judge is splitting verify into evidence and one judge).
-    frozenset({"gate.verify.lineage", "gate.verify.run"}),
 )
 """Circles that existed when this test was written and are being closed elsewhere. A circle may shrink inside
 one of these; any other circle fails. Remove an entry once its modules form a tree."""

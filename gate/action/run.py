@@ -11,8 +11,6 @@ import sys
 import tempfile
 import traceback
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from gate.action.inputs import ActionInputs, Runner, read_inputs, read_runner
 from gate.errors import GateError, UsageError
 from gate.report import github
 from gate.report.interface import Report
+from gate.verify.interface import VerifyConfig
 
 
 def _inside(workspace: str, given: str, what: str) -> str:
@@ -29,18 +28,6 @@ def _inside(workspace: str, given: str, what: str) -> str:
     if path != workspace and not path.startswith(workspace + os.sep):
         raise UsageError(f"input `{what}`: {given} is outside the workspace {workspace}")
     return path
-
-
-@contextmanager
-def _scan_tokens(hf_token: str | None, github_token: str | None, mlflow_token: str | None = None) -> Iterator[None]:
-    """HF_TOKEN (Hub), GITHUB_TOKEN (torch.hub refs through the GitHub API) and MLFLOW_TRACKING_TOKEN (MLflow
-    registries) for the scan only; restored afterwards so nothing later can print or pass them on."""
-    wanted = {name: value for name, value in (("HF_TOKEN", hf_token), ("GITHUB_TOKEN", github_token),
-                                              ("MLFLOW_TRACKING_TOKEN", mlflow_token)) if value}
-    from gate.environment import temporarily_set
-
-    with temporarily_set(wanted):
-        yield
 
 
 def print_inert(text: str) -> None:
@@ -114,23 +101,28 @@ def scan(inputs: ActionInputs, runner: Runner) -> tuple[Report, github.GitHubCon
             ai_profile = bool(policy.profiles.get(ai.PROFILE))
             if ai_reason and not ai_profile:
                 notes.append(ai.NO_PROFILE_NOTE)
+        # The tokens go to verification in its config, never into the environment where later steps could read them.
+        config = VerifyConfig.from_environment(os.environ, hub_endpoint=inputs.hub_endpoint,
+                                               hub_token=inputs.hf_token, github_token=inputs.github_token,
+                                               registry_token=inputs.mlflow_tracking_token,
+                                               lfs_token=inputs.github_token)
         options = ScanOptions(
             root=scan_root, policy_path=choice.path, policy_label=choice.label, fail_on=fail_on,
             verify=inputs.verify, hub_endpoint=inputs.hub_endpoint, profile=ai.PROFILE if ai_reason else None,
-            fetch_lfs=inputs.fetch_lfs, lfs_token=inputs.github_token,
+            fetch_lfs=inputs.fetch_lfs,
             scan_cache=True,  # under ~/.cache/model-gate, like the Hub answers: `actions/cache` carries both
+            verify_config=config,
         )
         if pr is not None:
             # Only the changed files: what the pull request did not touch has no new finding, unless
             # `fail-on-existing` makes pre-existing findings block too.
             options = replace(options, under_review=prmode.changed_under_root(pr, prefix, scan_root),
                               paths=None if inputs.fail_on_existing else ())
-        with _scan_tokens(inputs.hf_token, inputs.github_token, inputs.mlflow_tracking_token):
-            report = run_scan(options)
-            if pr is not None:
-                report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
-                                                   inputs.fail_on_existing, base_export)
-                report = prmode.with_unreadable_submodules(report, pr, prefix, fail_on)
+        report = run_scan(options)
+        if pr is not None:
+            report = prmode.judge_against_base(report, options, pr, os.path.join(base_tree, prefix), prefix,
+                                               inputs.fail_on_existing, base_export)
+            report = prmode.with_unreadable_submodules(report, pr, prefix, fail_on)
 
         policy_diff = prmode.policy_diff(pr, prmode.policy_candidates(inputs, prefix), checkout, inputs, prefix,
                                          base_tree) if pr else None

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gate import cli_options as opt
 from gate.cli_options import parse_today
@@ -77,7 +78,7 @@ def _shared_revision_places(references: list[Reference]) -> dict[tuple, str]:
     ids: dict[tuple, set[str]] = {}
     for reference in references:
         if reference.revision_key not in ("@", "url"):
-            ids.setdefault(_place(reference), set()).add(reference.id.lower())
+            ids.setdefault(_place(reference), set()).add((reference.id or "").lower())
     return {
         place: (f"one {place[4]} here serves {' and '.join(sorted(names))}, so no single commit pins them all; "
                 "load each repository in its own call to pin them")
@@ -159,8 +160,8 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
     from gate.pin.resolve import resolve_revisions
 
     commits: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (kind, id lower) -> (id, [sha, ...])
-    for kind, repo_id, sha in [(_policy_kind(p.reference), p.reference.id, p.sha) for p in run.pinned] + [
-            (r.kind, r.id, r.revision) for r in already]:
+    for kind, repo_id, sha in [(_policy_kind(p.reference), p.reference.id or "", p.sha) for p in run.pinned] + [
+            (r.kind, r.id or "", r.revision or "") for r in already]:
         shas = commits.setdefault((kind, repo_id.lower()), (repo_id, []))[1]
         if sha not in shas:
             shas.append(sha)
@@ -174,7 +175,7 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
         for (kind, repo_id, _sha), answer in answers.items():
             if answer.error:
                 reference = next(r for r in [p.reference for p in run.pinned] + already
-                                 if r.kind == kind and r.id.lower() == repo_id.lower())
+                                 if r.kind == kind and (r.id or "").lower() == repo_id.lower())
                 run.skipped.append(Skipped(reference, f"cannot lock its files: {answer.error}", resolution_failed=True))
                 continue
             key = (kind, repo_id.lower())
@@ -221,7 +222,7 @@ def _policy_kind(reference: Reference) -> str:
     return "mlflow" if reference.source == "mlflow" else reference.kind
 
 
-def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=(), jobs=None,
+def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths: Any=None, excludes: Any=(), jobs: Any=None,
             policy: str | None = None, lock_files: bool = False,
             preferred: dict[tuple[str, str], str] | None = None) -> PinRun:
     """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set).
@@ -247,8 +248,8 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
 
     queries: dict[tuple, tuple[str, str, str | None]] = {}
     for reference in wanted:
-        if (reference.kind, reference.id.lower()) not in preferred:
-            queries.setdefault(resolution_key(reference), (reference.kind, reference.id, reference.revision))
+        if (reference.kind, (reference.id or "").lower()) not in preferred:
+            queries.setdefault(resolution_key(reference), (reference.kind, reference.id or "", reference.revision))
     unreachable = hub_unreachable(endpoint) if queries else None
     if unreachable is not None:  # one line for the whole run, not one retried failure per id
         answers = {query: Resolution(None, unreachable) for query in queries.values()}
@@ -256,7 +257,7 @@ def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths=None, excludes=
         answers = resolve_revisions(queries.values(), endpoint=endpoint)
     pins: list[Pin] = []
     for reference in wanted:
-        allowed = preferred.get((reference.kind, reference.id.lower()))
+        allowed = preferred.get((reference.kind, (reference.id or "").lower()))
         if allowed is not None:
             pins.append(Pin(reference, allowed, reference.revision, today))
             continue
@@ -279,7 +280,7 @@ def _describe(reference: Reference) -> str:
     return f"{reference.path}:{reference.line}: {reference.kind} {reference.id or '(dynamic)'}{at}"
 
 
-def report(run: PinRun, *, write: bool, out, err) -> None:
+def report(run: PinRun, *, write: bool, out: Any, err: Any) -> None:
     out.write("".join(run.diffs))
     if run.skipped:
         err.write(f"Not pinned ({len(run.skipped)}):\n")
@@ -299,7 +300,7 @@ def report(run: PinRun, *, write: bool, out, err) -> None:
                   "run again with --write to apply.\n")
 
 
-def handle_pin(args) -> int:
+def handle_pin(args: Any) -> int:
     from gate.pin.resolve import hub_endpoint
 
     root = Path(args.path)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import os
 import re
 import tempfile
 import time
 from collections.abc import Sequence
-from types import SimpleNamespace
+from typing import Any
 
 from gate.discover.interface import Reference
 from gate.pin.interface import Pin, Skipped, SpanPlan, SpanRewriter, with_line_comment
@@ -48,13 +49,14 @@ def written_uri(reference: Reference) -> str:
     return f"models:/{reference.id}{revision if revision.startswith('@') else '/' + revision}"
 
 
-def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
+def resolve_registry_pins(references: Sequence[Reference], policy: Any, today: _dt.date) -> tuple[list[Pin], list[Skipped]]:
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
-    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, registry_for, unsupported_registry
-    from gate.verify.run import settings_from
+    from gate.policy.judge import registry_for
+    from gate.verify.interface import VerifySettings
+    from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, unsupported_registry
 
-    settings = settings_from(SimpleNamespace(jobs=1))
+    settings = VerifySettings.from_environment(os.environ, jobs=1)
     deadline_at = time.monotonic() + settings.deadline
     pins: list[Pin] = []
     skipped: list[Skipped] = []
@@ -66,19 +68,20 @@ def resolve_registry_pins(references: Sequence[Reference], policy, today: _dt.da
             if reason:
                 skipped.append(Skipped(reference, reason))
                 continue
-            registry = registry_for(reference, policy)
+            registry = registry_for(reference, policy, os.environ.get("MLFLOW_REGISTRY_URI")
+                                    or os.environ.get("MLFLOW_TRACKING_URI"))
             if registry is None:
                 skipped.append(Skipped(reference, "no MLflow registry is known: set MLFLOW_TRACKING_URI",
                                        resolution_failed=True))
                 continue
             if unsupported_registry(registry):
-                skipped.append(Skipped(reference, unsupported_registry(registry), resolution_failed=True))
+                skipped.append(Skipped(reference, unsupported_registry(registry) or "", resolution_failed=True))
                 continue
             if policy.registries and policy.registry_entry(registry) is None:
                 skipped.append(Skipped(reference, f"the policy does not list the registry {display_uri(registry)}",
                                        resolution_failed=True))
                 continue
-            query = RegistryQuery(registry, reference.id, reference.revision)
+            query = RegistryQuery(registry, reference.id or "", reference.revision)
             if query not in answers:
                 try:
                     if registry not in services:

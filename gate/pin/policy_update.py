@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from gate.errors import PolicyError
 from gate.pin.rewrite_config import yaml_scalar
@@ -42,7 +43,7 @@ def _key(name: str) -> str:
     return name if yaml_scalar(name) == name and ":" not in name and "#" not in name else json.dumps(name)
 
 
-def _pair(mapping, key: str):
+def _pair(mapping: Any, key: str) -> Any:
     import yaml
 
     for key_node, value_node in mapping.value:
@@ -51,24 +52,24 @@ def _pair(mapping, key: str):
     return None, None
 
 
-def _is_empty(node) -> bool:
+def _is_empty(node: Any) -> bool:
     import yaml
 
     return isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") or (
         isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and not node.value)
 
 
-def _last_offset(node) -> int:
+def _last_offset(node: Any) -> int:
     """End of the last scalar under `node`: a block collection's own end mark is already on the next line."""
     import yaml
 
     if isinstance(node, yaml.ScalarNode):
-        return node.end_mark.index
+        return int(node.end_mark.index)
     children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
     return max((_last_offset(c) for c in children), default=node.end_mark.index)
 
 
-def _flow_list(text: str, node, extra: list[str]) -> str:
+def _flow_list(text: str, node: Any, extra: list[str]) -> str:
     items = [text[item.start_mark.index:item.end_mark.index] for item in node.value]
     return "[" + ", ".join(items + [yaml_scalar(v) for v in extra]) + "]"
 
@@ -95,7 +96,7 @@ def _entry_lines(pin: PolicyPin, indent: str) -> list[str]:
     return lines
 
 
-def _revision_edits(text: str, revisions, pin: PolicyPin) -> list[Edit]:
+def _revision_edits(text: str, revisions: Any, pin: PolicyPin) -> list[Edit]:
     """Add the missing commits to an existing `revisions:` value, in the style it is written in."""
     import yaml
 
@@ -115,7 +116,7 @@ def _revision_edits(text: str, revisions, pin: PolicyPin) -> list[Edit]:
     raise PolicyError(f"revisions of {pin.id} is not a list; fix it by hand", line=revisions.start_mark.line + 1)
 
 
-def _file_edits(text: str, files, pin: PolicyPin) -> list[Edit]:
+def _file_edits(text: str, files: Any, pin: PolicyPin) -> list[Edit]:
     """Set the locked hashes in an existing `files:` value, in the style it is written in."""
     import yaml
 
@@ -138,7 +139,7 @@ def _file_edits(text: str, files, pin: PolicyPin) -> list[Edit]:
     raise PolicyError(f"files of {pin.id} is not a mapping; fix it by hand", line=files.start_mark.line + 1)
 
 
-def _update_entry(text: str, entry, id_key, id_value, pin: PolicyPin) -> list[Edit]:
+def _update_entry(text: str, entry: Any, id_key: Any, id_value: Any, pin: PolicyPin) -> list[Edit]:
     """Edits recording `pin` in its existing policy entry."""
     edits: list[Edit] = []
     added: list[tuple[str, str]] = []  # (key, flow value) of keys the entry does not have yet

@@ -1,6 +1,6 @@
 """Ask the Hub which commit a branch or tag points at now: one query per distinct (kind, id, revision).
 
-The questions go through the verification stage's `HubService` (the real `huggingface_hub` client, with its
+The questions go through the verification stage (`gather_hub`: the real `huggingface_hub` client, with its
 retries, timeouts and error wording), so `pin` and `scan --verify` fail the same way and say the same things.
 The endpoint is `--hub-endpoint`, else HF_ENDPOINT, else huggingface.co; HF_TOKEN is sent but never printed.
 """
@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from gate.errors import GateError
 from gate.vocabulary import DEFAULT_HUB_ENDPOINT as DEFAULT_ENDPOINT
 
 MAX_CONCURRENT = 8
@@ -52,46 +48,41 @@ def hub_unreachable(endpoint: str) -> str | None:
     return None
 
 
-def _redact(text: str, token: str | None) -> str:
-    return text.replace(token, "***") if token and len(token) >= 4 else text
-
-
 def resolve_revisions(queries: Iterable[tuple[str, str, str | None]], *, endpoint: str) -> dict[tuple, Resolution]:
-    """{(kind, id, revision): Resolution} for each distinct query; the revision None means the default branch."""
-    from gate.verify.hub import HubService
-    from gate.verify.interface import RepoQuery
-    from gate.verify.run import settings_from
+    """{(kind, id, revision): Resolution} for each distinct query; the revision None means the default branch.
+
+    Asked through the verification stage (`gate.verify.run.gather_hub`): the same queries, client, retries,
+    deadline and wording as `scan --verify`; only the answers' commits are used here."""
+    from gate.verify.interface import RepoQuery, VerifyConfig
+    from gate.verify.run import gather_hub
 
     distinct = list(dict.fromkeys(queries))
     if not distinct:
         return {}
-    token = os.environ.get("HF_TOKEN") or None
-    settings = settings_from(SimpleNamespace(jobs=MAX_CONCURRENT))
-    deadline_at = time.monotonic() + settings.deadline
-
-    with tempfile.TemporaryDirectory(prefix="model-gate-pin-", ignore_cleanup_errors=True) as download_dir:
-        service = HubService(endpoint, token, settings, deadline_at, download_dir)
-
-        def ask(query: tuple[str, str, str | None]) -> Resolution:
-            kind, repo_id, revision = query
-            where = f"{kind} {repo_id}" + (f"@{revision}" if revision else "")
-            try:
-                answer = service.answer(RepoQuery(kind, repo_id, revision))
-            except GateError as exc:  # the service already retried; this is the final word
-                return Resolution(None, _redact(str(exc), token))
-            except Exception as exc:  # noqa: BLE001 - any client failure is reported, never guessed past
-                return Resolution(None, _redact(f"{where} at {endpoint}: {type(exc).__name__}: {exc}", token))
-            if answer.status == "ok" and answer.sha:
-                lfs = tuple((f.path, f.lfs_sha256) for f in answer.files if f.lfs_sha256)
-                return Resolution(answer.sha, None, lfs)
-            reason = {
-                "revision-not-found": f"revision {revision!r} not found in {kind} {repo_id} at {endpoint}",
-                "repo-not-found": (f"{kind} {repo_id} not found at {endpoint}: missing, private, or disabled (set "
-                                   "HF_TOKEN to tell them apart)" if answer.anonymous else
-                                   f"{kind} {repo_id} not found at {endpoint} (or private: set HF_TOKEN)"),
-                "disabled": f"{kind} {repo_id} is disabled on the Hub",
-            }.get(answer.status, f"{where}: unexpected answer {answer.status!r}")
-            return Resolution(None, reason)
-
-        with ThreadPoolExecutor(max_workers=min(MAX_CONCURRENT, len(distinct)), thread_name_prefix="pin") as pool:
-            return dict(zip(distinct, pool.map(ask, distinct), strict=True))
+    with tempfile.TemporaryDirectory(prefix="model-gate-pin-", ignore_cleanup_errors=True) as cache_dir:
+        # Moving revisions are never cached; the temporary directory keeps pin from writing the user's cache.
+        config = VerifyConfig.from_environment(os.environ, hub_endpoint=endpoint, jobs=MAX_CONCURRENT,
+                                               cache_dir=cache_dir)
+        evidence = gather_hub({RepoQuery(*query): () for query in distinct}, config, lineage_depth=0)
+    resolutions: dict[tuple, Resolution] = {}
+    for query in distinct:
+        repo_query = RepoQuery(*query)
+        kind, repo_id, revision = query
+        if repo_query in evidence.failures:
+            resolutions[query] = Resolution(None, f"{repo_query.label()}: {evidence.failures[repo_query]}")
+            continue
+        answer = evidence.answers[repo_query]
+        if answer.status == "ok" and answer.sha:
+            lfs = tuple((f.path, f.lfs_sha256) for f in answer.files if f.lfs_sha256)
+            resolutions[query] = Resolution(answer.sha, None, lfs)
+            continue
+        where = f"{kind} {repo_id}" + (f"@{revision}" if revision else "")
+        reason = {
+            "revision-not-found": f"revision {revision!r} not found in {kind} {repo_id} at {endpoint}",
+            "repo-not-found": (f"{kind} {repo_id} not found at {endpoint}: missing, private, or disabled (set "
+                               "HF_TOKEN to tell them apart)" if answer.anonymous else
+                               f"{kind} {repo_id} not found at {endpoint} (or private: set HF_TOKEN)"),
+            "disabled": f"{kind} {repo_id} is disabled on the Hub",
+        }.get(answer.status, f"{where}: unexpected answer {answer.status!r}")
+        resolutions[query] = Resolution(None, reason)
+    return resolutions

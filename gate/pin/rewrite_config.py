@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from gate.pin.inline import pin_inside
 from gate.pin.interface import (
@@ -68,7 +69,7 @@ def yaml_scalar(value: str) -> str:
     return value if plain else json.dumps(value)
 
 
-def _yaml_quoted_like(node, value: str) -> str:
+def _yaml_quoted_like(node: Any, value: str) -> str:
     """`value` for a new key beside `node`, in the quotes `node` is written with (plain when it is plain)."""
     if node.style == "'" and "'" not in value and "\n" not in value:
         return f"'{value}'"
@@ -77,7 +78,7 @@ def _yaml_quoted_like(node, value: str) -> str:
     return yaml_scalar(value)
 
 
-def _yaml_mappings(text: str):
+def _yaml_mappings(text: str) -> Any:
     """Every mapping node in every document (each visited once, so aliases cannot blow up the walk)."""
     import yaml
 
@@ -99,10 +100,10 @@ def _names(value: str, pin: Pin) -> bool:
     ref = pin.reference
     if ref.revision_key in INSIDE_STRING_KEYS:
         return pin_inside(value, ref, pin.sha) is not None
-    return bool(ref.id) and value.lower() == ref.id.lower()
+    return bool(ref.id) and value.lower() == (ref.id or "").lower()
 
 
-def _replace_yaml_scalar(text: str, node, new_value: str) -> Edit:
+def _replace_yaml_scalar(text: str, node: Any, new_value: str) -> Edit:
     if node.value == "" and node.start_mark.index == node.end_mark.index:
         return Edit(node.start_mark.index, node.end_mark.index, " " + yaml_scalar(new_value))  # `key:` with no value
     if node.style == "'" and "\n" not in new_value:  # the file's quotes (a single-quoted scalar folds line breaks)
@@ -124,8 +125,8 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
             if value_node.style in ("|", ">") or not _names(value_node.value, pin):
                 continue
             if ref.revision_key in INSIDE_STRING_KEYS:
-                return _replace_yaml_scalar(text, value_node, pin_inside(value_node.value, ref, pin.sha))
-            if "." in ref.revision_key:
+                return _replace_yaml_scalar(text, value_node, pin_inside(value_node.value, ref, pin.sha) or "")
+            if "." in (ref.revision_key or ""):
                 return _yaml_nested_edit(text, mapping, key_node, value_node, pin, claims)
             sibling = next((v for k, v in mapping.value
                             if isinstance(k, yaml.ScalarNode) and k.value == ref.revision_key), None)
@@ -143,12 +144,12 @@ def _yaml_edit(text: str, mappings: list, pin: Pin, claims: dict) -> Edit | str:
     return f"could not find the {ref.id} value on line {ref.line}"
 
 
-def _yaml_nested_edit(text: str, mapping, key_node, value_node, pin: Pin, claims: dict) -> Edit | str:
+def _yaml_nested_edit(text: str, mapping: Any, key_node: Any, value_node: Any, pin: Pin, claims: dict) -> Edit | str:
     """`dataset_kwargs.revision`: set `revision` inside the sibling mapping `dataset_kwargs` (block style), or
     add that mapping after the id when there is none."""
     import yaml
 
-    holder, _, key = pin.reference.revision_key.partition(".")
+    holder, _, key = (pin.reference.revision_key or "").partition(".")
     inner = next((v for k, v in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == holder), None)
     if inner is None and not mapping.flow_style:
         indent = " " * key_node.start_mark.column
@@ -173,7 +174,7 @@ def _yaml_nested_edit(text: str, mapping, key_node, value_node, pin: Pin, claims
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
 
 
-def _json_members(text: str):
+def _json_members(text: str) -> Any:
     """(object start, object end, key token span, value start) for every member, from a string-aware scan."""
     stack: list[list] = []  # [open offset, bracket, members]
     objects = []
@@ -195,7 +196,9 @@ def _json_members(text: str):
 def _json_value_end(text: str, start: int) -> int:
     """End offset of the scalar (string, number, true/false/null) starting at `start`."""
     if text[start] == '"':
-        return re.compile(r'"(?:[^"\\]|\\.)*"').match(text, start).end()
+        string = re.compile(r'"(?:[^"\\]|\\.)*"').match(text, start)
+        assert string is not None  # json.loads accepted the document: a key is a string
+        return string.end()
     m = re.compile(r"[^\s,}\]]+").match(text, start)
     return m.end() if m else start
 
@@ -269,8 +272,8 @@ def _toml_edit(text: str, lines: list[str], offsets: list[int], pin: Pin, claims
             continue
         quote = m.group("q")
         if ref.revision_key in INSIDE_STRING_KEYS:
-            return _toml_value_edit(base, m, pin_inside(m.group("v"), ref, pin.sha))
-        key_re = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(ref.revision_key)}\s*=\s*{value_pattern}")
+            return _toml_value_edit(base, m, pin_inside(m.group("v"), ref, pin.sha) or "")
+        key_re = re.compile(rf"(?<![A-Za-z0-9_.-]){re.escape(ref.revision_key or '')}\s*=\s*{value_pattern}")
         brace = line.rfind("{", 0, m.start())
         if brace >= 0 and line.find("}", m.end()) >= 0:  # an inline table: stay inside it
             close = line.find("}", m.end())
@@ -314,23 +317,24 @@ def plan_config(path: str, text: str, pins: Sequence[Pin]) -> SpanPlan:
         return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
     offsets = line_offsets(text)
     claims: dict = {}  # (container, revision key) -> the edit adding that key
+    edits: list[Edit | str]
     try:
         if fmt == "yaml":
             mappings = list(_yaml_mappings(text))
-            plan = [_yaml_edit(text, mappings, pin, claims) for pin in pins]
+            edits = [_yaml_edit(text, mappings, pin, claims) for pin in pins]
         elif fmt == "json":
             objects = _json_members(text)
-            plan = [_json_edit(text, objects, offsets, pin, claims) for pin in pins]
+            edits = [_json_edit(text, objects, offsets, pin, claims) for pin in pins]
         else:
             lines = text.splitlines(keepends=True)
-            plan = [_toml_edit(text, lines, offsets, pin, claims) for pin in pins]
+            edits = [_toml_edit(text, lines, offsets, pin, claims) for pin in pins]
     except Exception as exc:  # noqa: BLE001 - any parse problem means: do not touch this file
         reason = f"the file could not be read as {fmt.upper()} ({type(exc).__name__}); pin it by hand"
         return SpanPlan(skipped=tuple(Skipped(p.reference, reason) for p in pins))
 
     if fmt != "json":  # JSON has no comments
-        plan = [_annotated(text, edit, pin) for pin, edit in zip(pins, plan, strict=True)]
-    return SpanPlan.collect(list(zip(pins, plan, strict=True)))
+        edits = [_annotated(text, edit, pin) for pin, edit in zip(pins, edits, strict=True)]
+    return SpanPlan.collect(list(zip(pins, edits, strict=True)))
 
 
 def _annotated(text: str, edit: Edit | str, pin: Pin) -> Edit | str:

@@ -14,7 +14,8 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
 
 from gate.pin.interface import Pin, Rewrite, Skipped
 from gate.pin.rewrite_python import api_tail, rewrite_python
@@ -173,7 +174,7 @@ def _encode_source(text: str, cell: _Cell, code: str) -> Edit:
     return Edit(first.start, last.end, separator.join(tokens))
 
 
-def _shape(document) -> object:
+def _shape(document: Any) -> object:
     """The notebook with every code cell's source blanked: what must not change."""
     cells = document.get("cells") if isinstance(document, dict) else None
     for cell in cells or ():

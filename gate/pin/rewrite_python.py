@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate.discover.pinnability import STRING_NOT_AT_CALL, id_chosen_elsewhere, kwargs_may_set, pin_obstacle
 from gate.pin.inline import pin_inside
@@ -25,7 +26,7 @@ def api_tail(api: str) -> str:
     return api.replace(":", ".").split(".")[-1]
 
 
-def _func_name(call) -> str | None:
+def _func_name(call: Any) -> str | None:
     import libcst as cst
 
     func = call.func
@@ -55,7 +56,7 @@ class _Plan:
 class _Index:
     """Calls, strings and the statement owning each node, with their positions."""
 
-    def __init__(self, wrapper):
+    def __init__(self, wrapper: Any) -> None:
         import libcst as cst
         from libcst.metadata import PositionProvider, ScopeProvider
 
@@ -75,56 +76,56 @@ class _Index:
         class Collector(cst.CSTVisitor):
             METADATA_DEPENDENCIES = (PositionProvider,)
 
-            def __init__(self):
+            def __init__(self) -> None:
                 self.owners: list = []
 
-            def _push(self, node) -> None:
+            def _push(self, node: Any) -> None:
                 self.owners.append(node)
 
-            def _pop(self, node) -> None:
+            def _pop(self, node: Any) -> None:
                 self.owners.pop()
 
-            def visit_SimpleStatementLine(self, node):
+            def visit_SimpleStatementLine(self, node: Any) -> Any:
                 self._push(node)
 
-            def leave_SimpleStatementLine(self, node):
+            def leave_SimpleStatementLine(self, node: Any) -> Any:
                 self._pop(node)
 
-            def visit_SimpleStatementSuite(self, node):
+            def visit_SimpleStatementSuite(self, node: Any) -> Any:
                 self._push(node)
 
-            def leave_SimpleStatementSuite(self, node):
+            def leave_SimpleStatementSuite(self, node: Any) -> Any:
                 self._pop(node)
 
-            def visit_IndentedBlock(self, node):
+            def visit_IndentedBlock(self, node: Any) -> Any:
                 self._push(None)  # statements inside a block own their own lines
 
-            def leave_IndentedBlock(self, node):
+            def leave_IndentedBlock(self, node: Any) -> Any:
                 self._pop(node)
 
-            def on_visit(self, node):
+            def on_visit(self, node: Any) -> Any:
                 if type(node).__name__ in _HEADER_OWNERS or isinstance(node, (cst.FunctionDef, cst.ClassDef)):
                     self._push(node if type(node).__name__ in _HEADER_OWNERS else None)
                 return super().on_visit(node)
 
-            def on_leave(self, original_node):
+            def on_leave(self, original_node: Any) -> Any:
                 super().on_leave(original_node)
                 if type(original_node).__name__ in _HEADER_OWNERS or isinstance(
                     original_node, (cst.FunctionDef, cst.ClassDef)
                 ):
                     self.owners.pop()
 
-            def visit_Call(self, node):
+            def visit_Call(self, node: Any) -> Any:
                 owner = self.owners[-1] if self.owners else None
                 index.calls.append((node, self.get_metadata(PositionProvider, node), owner))
 
-            def visit_SimpleString(self, node):
+            def visit_SimpleString(self, node: Any) -> Any:
                 owner = self.owners[-1] if self.owners else None
                 index.strings.append((node, self.get_metadata(PositionProvider, node), owner))
 
         wrapper.visit(Collector())
 
-    def static_value(self, node, depth: int = 0) -> str | None:
+    def static_value(self, node: Any, depth: int = 0) -> str | None:
         """The string `node` always evaluates to: literals, module constants assigned once, and f-strings or `+`
         of those. None for anything that can differ from run to run (parameters, attributes, environment)."""
         import libcst as cst
@@ -143,7 +144,8 @@ class _Index:
             for part in node.parts:
                 if isinstance(part, cst.FormattedStringText):
                     parts.append(part.value)
-                elif part.format_spec is None and part.conversion is None:
+                elif isinstance(part, cst.FormattedStringExpression) and part.format_spec is None \
+                        and part.conversion is None:
                     value = self.static_value(part.expression, depth + 1)
                     if value is None:
                         return None
@@ -162,7 +164,7 @@ class _Index:
             return self.static_value(self.constants[assignment.node], depth + 1)
         return None
 
-    def find_call(self, line: int, column: int, api: str):
+    def find_call(self, line: int, column: int, api: str) -> Any:
         """The call the reference points at: same start position (the innermost one whose name matches the API
         when a chain like `X.from_pretrained(...).to(...)` starts there too), else the only call of that name on
         the line. None when it cannot be told."""
@@ -176,7 +178,7 @@ class _Index:
         on_line = [c for c in self.calls if c[1].start.line == line and _func_name(c[0]) == tail]
         return on_line[0] if len(on_line) == 1 else None
 
-    def strings_for(self, line: int, column: int, call_entry) -> list[tuple]:
+    def strings_for(self, line: int, column: int, call_entry: Any) -> list[tuple]:
         """Strings at the reference's position, else inside its call (or on its line when there is no call)."""
         exact = [s for s in self.strings if (s[1].start.line, s[1].start.column) == (line, column - 1)]
         if exact:
@@ -191,7 +193,7 @@ class _Index:
         return [s for s in self.strings if s[1].start.line == line]
 
 
-def _quote_of(call, file_quote: str) -> str:
+def _quote_of(call: Any, file_quote: str) -> str:
     """The quote of the call's own strings, else the one the file mostly uses: never a mix."""
     import libcst as cst
 
@@ -201,13 +203,13 @@ def _quote_of(call, file_quote: str) -> str:
     return file_quote
 
 
-def _string_literal(value: str, quote: str) -> object:
+def _string_literal(value: str, quote: str) -> Any:
     import libcst as cst
 
     return cst.SimpleString(f"{quote}{value}{quote}")
 
 
-def _plain_value(node) -> str | None:
+def _plain_value(node: Any) -> str | None:
     """The literal's text when it has no prefix and no escapes, so editing the source text edits the value."""
     if node.prefix or node.quote not in ('"', "'"):
         return None
@@ -215,7 +217,7 @@ def _plain_value(node) -> str | None:
     return body if "\\" not in body else None
 
 
-def _stripped(comma):
+def _stripped(comma: Any) -> Any:
     """A separator to copy for a new argument: same line break and indent, without a copied comment."""
     import libcst as cst
 
@@ -225,7 +227,7 @@ def _stripped(comma):
     return comma.with_changes(whitespace_after=ws)
 
 
-def _separator(elements: Sequence, opening_whitespace):
+def _separator(elements: Sequence, opening_whitespace: Any) -> Any:
     import libcst as cst
 
     if len(elements) > 1 and isinstance(elements[-2].comma, cst.Comma):
@@ -235,7 +237,7 @@ def _separator(elements: Sequence, opening_whitespace):
     return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
 
 
-def _append_element(elements: list, new, opening_whitespace, after_attr: str | None) -> list:
+def _append_element(elements: list, new: Any, opening_whitespace: Any, after_attr: str | None) -> list:
     """Append `new` after the last element, laid out like the ones before it (same line breaks, trailing comma).
 
     `after_attr` names the element's own whitespace before the closing bracket (call arguments have one), which
@@ -254,7 +256,7 @@ def _append_element(elements: list, new, opening_whitespace, after_attr: str | N
     return elements
 
 
-def _set_dict_entry(dict_node, key: str, value):
+def _set_dict_entry(dict_node: Any, key: str, value: Any) -> Any:
     import libcst as cst
 
     elements = list(dict_node.elements)
@@ -269,7 +271,7 @@ def _set_dict_entry(dict_node, key: str, value):
     return dict_node.with_changes(elements=elements)
 
 
-def _keyword_obstacle(call, keyword: str, dict_key: str | None) -> str | None:
+def _keyword_obstacle(call: Any, keyword: str, dict_key: str | None) -> str | None:
     """Why a keyword cannot be set safely on this call, or None."""
     import libcst as cst
 
@@ -283,7 +285,7 @@ def _keyword_obstacle(call, keyword: str, dict_key: str | None) -> str | None:
     return None
 
 
-def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | None) -> str | None:
+def _stability_obstacle(index: _Index, call: Any, ref: Any, keyword: str, dict_key: str | None) -> str | None:
     """Why a commit written at this call would be a guess: the id (or the revision already there) is chosen at
     run time, so the call may load another repository or revision than the one resolved."""
     import libcst as cst
@@ -310,7 +312,7 @@ def _stability_obstacle(index: _Index, call, ref, keyword: str, dict_key: str | 
     return None
 
 
-def _apply_keyword(call, keyword: str, dict_key: str | None, sha: str, file_quote: str):
+def _apply_keyword(call: Any, keyword: str, dict_key: str | None, sha: str, file_quote: str) -> Any:
     import libcst as cst
 
     quote = _quote_of(call, file_quote)
@@ -330,10 +332,10 @@ def _apply_keyword(call, keyword: str, dict_key: str | None, sha: str, file_quot
     return call.with_changes(args=args)
 
 
-def _with_comment(owner, pins: Sequence[Pin]):
+def _with_comment(owner: Any, pins: Sequence[Pin]) -> Any:
     import libcst as cst
 
-    def commented(trailing):
+    def commented(trailing: Any) -> Any:
         # One comment: what someone wrote is kept (a noqa, a type-ignore marker, a note), appended after; an
         # earlier run's note or a "not pinned" note is replaced (gate/pin/interface.py: updated_comment).
         existing = trailing.comment.value if trailing.comment is not None else None
@@ -424,16 +426,16 @@ def rewrite_python(text: str, pins: Sequence[Pin]) -> Rewrite:
     file_quote = "'" if quotes.count("'") > quotes.count('"') else '"'
 
     class Apply(cst.CSTTransformer):
-        def leave_Call(self, original_node, updated_node):
+        def leave_Call(self, original_node: Any, updated_node: Any) -> Any:
             for keyword, dict_key, sha in plan.keyword_edits.get(original_node, ()):
                 updated_node = _apply_keyword(updated_node, keyword, dict_key, sha, file_quote)
             return updated_node
 
-        def leave_SimpleString(self, original_node, updated_node):
+        def leave_SimpleString(self, original_node: Any, updated_node: Any) -> Any:
             new = plan.string_edits.get(original_node)
             return updated_node.with_changes(value=new) if new else updated_node
 
-        def on_leave(self, original_node, updated_node):
+        def on_leave(self, original_node: Any, updated_node: Any) -> Any:
             updated_node = super().on_leave(original_node, updated_node)
             pins_here = plan.comments.get(original_node)
             if pins_here:

@@ -46,7 +46,7 @@ def _id_match(text: str, start: int, end: int, column_offset: int, ref_id: str) 
     pattern = re.compile(rf"(?<![\w./@:-])(?P<q>[\"']?){re.escape(ref_id)}(?P=q)(?![\w./@-])", re.IGNORECASE)
     found = list(pattern.finditer(text, start, end))
     after = [m for m in found if m.start() >= column_offset]
-    return (after or found or [None])[0]
+    return (after or found or [None])[0]  # type: ignore[list-item]
 
 
 _SEPARATOR = re.compile(r"&&|\|\||[;|]")
@@ -69,11 +69,12 @@ def _flag_edit(text: str, start: int, end: int, column_offset: int, pin: Pin) ->
     start, end = _simple_command(text, start, end, found)
     exec_form = found.group("q") == '"' and re.match(r"\s*[,\]]", text[found.end():end]) is not None
     if exec_form:
-        existing = re.compile(rf'"{re.escape(flag)}"\s*,\s*"(?P<v>[^"]*)"').search(text, start, end)
+        flag_pattern = re.escape(flag or "")
+        existing = re.compile(rf'"{flag_pattern}"\s*,\s*"(?P<v>[^"]*)"').search(text, start, end)
         if existing:
             return Edit(existing.start("v"), existing.end("v"), json_in_quotes(pin.sha))
         return Edit(found.end(), found.end(), f', "{flag}", {json.dumps(pin.sha)}')
-    existing = re.compile(rf"(?<!\S){re.escape(flag)}(?:=|[ \t]+)(?P<q>[\"']?)(?P<v>[^\s\"']+)(?P=q)").search(
+    existing = re.compile(rf"(?<!\S){re.escape(flag or '')}(?:=|[ \t]+)(?P<q>[\"']?)(?P<v>[^\s\"']+)(?P=q)").search(
         text, start, end)
     if existing and "$" in existing.group("v"):
         return (f"the revision comes from {existing.group('v')}, set outside this command; "
@@ -94,10 +95,10 @@ def _key_value_edit(text: str, start: int, end: int, column_offset: int, pin: Pi
                 f"add {key}={pin.sha} to {flag} by hand")
     value_end = re.compile(r"[\s\"']|$").search(text, found.end(), end)
     word_end = value_end.start() if value_end else end
-    existing = re.compile(rf"(?<=,){re.escape(key)}=(?P<v>[^,\s\"']*)").search(text, found.end(), word_end)
+    existing = re.compile(rf"(?<=,){re.escape(key or '')}=(?P<v>[^,\s\"']*)").search(text, found.end(), word_end)
     if existing is None:  # before the id, in the same value
         word_start = max([start] + [text.rfind(c, start, found.start()) + 1 for c in " \t\"'"])
-        existing = re.compile(rf"(?<![^\s\"',]){re.escape(key)}=(?P<v>[^,\s\"']*)").search(text, word_start,
+        existing = re.compile(rf"(?<![^\s\"',]){re.escape(key or '')}=(?P<v>[^,\s\"']*)").search(text, word_start,
                                                                                             found.start())
     if existing is not None:
         if "$" in existing.group("v"):
@@ -108,7 +109,7 @@ def _key_value_edit(text: str, start: int, end: int, column_offset: int, pin: Pi
 
 def _variable_edit(text: str, start: int, end: int, pin: Pin) -> Edit | str:
     key = pin.reference.revision_key
-    existing = re.compile(rf"(?<![\w-]){re.escape(key)}=(?P<q>[\"']?)(?P<v>[^\s\"']*)(?P=q)").search(text, start, end)
+    existing = re.compile(rf"(?<![\w-]){re.escape(key or '')}=(?P<q>[\"']?)(?P<v>[^\s\"']*)(?P=q)").search(text, start, end)
     if existing:
         return Edit(existing.start("v"), existing.end("v"), shell_in_quotes(pin.sha, existing.group("q")))
     return f"set {key}={pin.sha} where this command's environment is defined"
@@ -120,7 +121,7 @@ def _inside_word_edit(text: str, start: int, end: int, column_offset: int, pin: 
     if not after:
         return f"could not find {pin.reference.id} written with its revision on line {pin.reference.line}"
     word = after[0]
-    return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, url_segment(pin.sha)))
+    return Edit(word.start(), word.end(), pin_inside(word.group(), pin.reference, url_segment(pin.sha)) or "")
 
 
 def _quoted_string(text: str, start: int, end: int, position: int) -> tuple[int, int] | None:

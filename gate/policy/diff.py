@@ -6,8 +6,9 @@ built-in defaults, so a key that is removed counts as going back to its default.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from gate.policy.globs import is_glob
 from gate.policy.load import _Layer, _merge, builtin_policy_path, parse_policy_text
@@ -76,7 +77,7 @@ def _policy_from_text(text: str | None, label: str) -> tuple[Policy, dict]:
     return _merge([_Layer(data, lines, label, None)], "."), data
 
 
-def _show(value) -> str:
+def _show(value: Any) -> str:
     if value is None:
         return "(not set)"
     if isinstance(value, bool):
@@ -88,7 +89,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _effect_of_rank(old_rank, new_rank) -> Effect:
+def _effect_of_rank(old_rank: int, new_rank: int) -> Effect:
     return "tightens" if new_rank > old_rank else "loosens"
 
 
@@ -96,14 +97,19 @@ def _effect_of_rank(old_rank, new_rank) -> Effect:
 _IMPLICIT = {"verify": "none", "verify_failure": "error", "medium_confidence": "judge"}
 
 
-def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[PolicyChange]:
+def _or_implicit(key: str, value: Any) -> Any:
+    return value or _IMPLICIT[key]
+
+
+def compare_setting(key: str, old: Any, new: Any, area: str, subject: str = "") -> list[PolicyChange]:
     """Changes of one setting (a defaults key, or an entry's own value), with their direction."""
     if key in _IMPLICIT:
-        old, new = old or _IMPLICIT[key], new or _IMPLICIT[key]
+        old, new = _or_implicit(key, old), _or_implicit(key, new)
     if old == new:
         return []
     label = f"{subject}{key}"
     moved = f"{label}: {_show(old)} → {_show(new)}"
+    effect: Effect
     if key in _ORDERED and old in _ORDERED[key] and new in _ORDERED[key]:
         effect = _effect_of_rank(_ORDERED[key][old], _ORDERED[key][new])
         return [PolicyChange(effect, area, f"{moved} ({effect} the policy)")]
@@ -145,7 +151,7 @@ def compare_setting(key: str, old, new, area: str, subject: str = "") -> list[Po
     return [PolicyChange("changes", area, moved)]
 
 
-def _compare_list(label: str, old, new, area: str) -> list[PolicyChange]:
+def _compare_list(label: str, old: Any, new: Any, area: str) -> list[PolicyChange]:
     """A list that restricts when present (revisions, paths, licenses, formats): absent means anything."""
     if old is None:
         return [PolicyChange("tightens", area, f"{label}: now limited to {_show(new)}")]
@@ -193,7 +199,8 @@ def _compare_formats(label: str, old: dict, new: dict, area: str) -> list[Policy
     if set(old) == set(new) == {"deny"}:
         changes = _compare_list(f"{label}.deny", old["deny"], new["deny"], area)
         # A longer deny list is stricter: flip the direction of list growth.
-        return [PolicyChange({"loosens": "tightens", "tightens": "loosens"}.get(c.effect, c.effect), c.area,
+        flipped: dict[str, Effect] = {"loosens": "tightens", "tightens": "loosens"}
+        return [PolicyChange(flipped.get(c.effect, c.effect), c.area,
                              c.summary) for c in changes]
     if set(old) == set(new) == {"allow"}:
         return _compare_list(f"{label}.allow", old["allow"], new["allow"], area)
@@ -319,7 +326,8 @@ def _compare_lineage(old: Policy, new: Policy) -> list[PolicyChange]:
     """`lineage`: `allowed_bases` restricts when present (like every allowlist); `denied_bases` and
     `denied_datasets` tighten with each id added; `require_declared_training_data` tightens when turned on;
     a larger `max_depth` follows chains further (tightens)."""
-    was, now = old.lineage or {}, new.lineage or {}
+    was: Mapping[str, Any] = old.lineage or {}
+    now: Mapping[str, Any] = new.lineage or {}
     changes = []
     if was.get("allowed_bases") != now.get("allowed_bases"):
         changes += _compare_list("lineage.allowed_bases", was.get("allowed_bases"), now.get("allowed_bases"),
@@ -335,7 +343,7 @@ def _compare_lineage(old: Policy, new: Policy) -> list[PolicyChange]:
     required_before, required_after = bool(was.get("require_declared_training_data")), \
         bool(now.get("require_declared_training_data"))
     if required_before != required_after:
-        effect = "tightens" if required_after else "loosens"
+        effect: Effect = "tightens" if required_after else "loosens"
         changes.append(PolicyChange(effect, "lineage", f"lineage.require_declared_training_data: "
                                     f"{_show(required_before)} → {_show(required_after)} ({effect} the policy)"))
     depth_before, depth_after = was.get("max_depth") or 5, now.get("max_depth") or 5
@@ -346,11 +354,11 @@ def _compare_lineage(old: Policy, new: Policy) -> list[PolicyChange]:
     return changes
 
 
-def _waiver_key(waiver) -> tuple:
+def _waiver_key(waiver: Any) -> tuple:
     return (waiver.rule.lower(), (waiver.id or "").lower(), waiver.paths)
 
 
-def _describe_waiver(waiver) -> str:
+def _describe_waiver(waiver: Any) -> str:
     target = " ".join(p for p in (f"id '{waiver.id}'" if waiver.id else "",
                                   f"paths {_show(list(waiver.paths))}" if waiver.paths else "") if p)
     return f"{waiver.rule} for {target} until {waiver.expires.isoformat()} ({waiver.reason})"
@@ -437,7 +445,7 @@ def _compare(old: Policy, new: Policy) -> list[PolicyChange]:
             *_compare_profiles(old, new), *_compare_agents(old, new)]
 
 
-_HEADINGS = (
+_HEADINGS: tuple[tuple[Effect, str], ...] = (
     ("loosens", "Loosens: newly allowed"),
     ("tightens", "Tightens: no longer allowed"),
     ("changes", "Other changes"),
@@ -450,7 +458,7 @@ def _md_escape(text: str) -> str:
     return text
 
 
-_STYLES = {
+_STYLES: dict[str, dict[str, Any]] = {
     "text": {"title": "Policy change: {old} → {new}", "heading": "{heading} ({count}):\n{items}",
              "item": "  {marker} {text}", "escape": lambda text: text, "label": lambda text: text},
     "markdown": {"title": "### Policy change: `{old}` → `{new}`", "heading": "**{heading} ({count})**\n\n{items}",

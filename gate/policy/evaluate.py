@@ -53,7 +53,7 @@ def evaluate(policy: Policy, references: Sequence, today: _dt.date | None = None
 def apply_medium_confidence(policy: Policy, findings: Iterable[Finding], references: Sequence) -> list[Finding]:
     """`defaults.medium_confidence` on findings about references found by context alone (confidence medium):
     `judge` keeps them as they are, `warn` caps them at warning, `ignore` drops them (the references stay listed)."""
-    treatment = policy.defaults.get("medium_confidence", "judge")
+    treatment = policy.defaults.medium_confidence
     findings = list(findings)
     if treatment == "judge":
         return findings
@@ -110,13 +110,11 @@ def requirements_left_to_verification(policy: Policy, references: Sequence) -> l
                 or reference.dynamic or reference.role == "publish":
             continue
         entry = policy.entry_for(reference)
-        if policy.setting("licenses", entry):
+        if policy.licenses_for(entry):
             asked["licenses"].setdefault(reference.id.lower(), reference.id)
-        if (entry or {}).get("files"):
+        if entry is not None and entry.files:
             asked["files"].setdefault(reference.id.lower(), reference.id)
-    lineage = policy.lineage or {}
-    if any(lineage.get(key) for key in ("allowed_bases", "denied_bases", "denied_datasets",
-                                        "require_declared_training_data")):
+    if policy.lineage is not None and policy.lineage.judges:
         # Model cards are read from the Hub: without it the lineage rules judge nothing (issue 18).
         asked["lineage"] = {r.id.lower(): r.id for r in references if r.kind == "model" and r.source == "huggingface"
                             and r.id and not r.dynamic and r.role != "publish"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from gate.discover.shell_finder import LAYER_SEPARATOR
 
@@ -10,21 +11,21 @@ SHA_PLACEHOLDER = "<40-hex sha>"
 PIN_HINT = "`model-gate pin` does this automatically, using the commit the revision points at today."
 
 
-def policy_to_edit(policy) -> str:
+def policy_to_edit(policy: Any) -> str:
     """The file a user edits to change the policy; with the built-in default, the one they would create."""
     if policy.source.startswith("builtin:"):
         return ".github/model-policy.yml (create it with `model-gate policy init`)"
-    return policy.source
+    return str(policy.source)
 
 
-def describe(reference) -> str:
+def describe(reference: Any) -> str:
     """`model 'org/name'`, `dataset 'org/name'`, `model (computed: expr)`."""
     if reference.id is None:
         return f"{reference.kind} ({reference.expression or 'computed at run time'})"
     return f"{reference.kind} '{reference.id}'"
 
 
-def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
+def pin_instruction(reference: Any, sha: str = SHA_PLACEHOLDER) -> str:
     """Where the commit goes for this reference, as the user will type it."""
     key = reference.revision_key
     current = reference.revision
@@ -72,7 +73,7 @@ def pin_instruction(reference, sha: str = SHA_PLACEHOLDER) -> str:
     return f'add {keyword}="{sha}" to the call'
 
 
-def entry_snippet(reference, section: str, revision: str | None = None) -> str:
+def entry_snippet(reference: Any, section: str, revision: str | None = None) -> str:
     if reference.source == "mlflow":
         return (f"{section}:\n  - source: mlflow\n    name: {reference.id}\n"
                 f"    versions: [{revision or '<version number>'}]\n    reason: \"<why this model is needed>\"")
@@ -82,7 +83,7 @@ def entry_snippet(reference, section: str, revision: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def waiver_snippet(rule_id: str, reference, path: str | None) -> str:
+def waiver_snippet(rule_id: str, reference: Any, path: str | None) -> str:
     # json.dumps: a path with quotes or line breaks stays one valid YAML string when pasted.
     target = f"id: {reference.id}" if reference is not None and reference.id else f"paths: [{json.dumps(path)}]"
     return (f"exceptions:\n  - rule: {rule_id}\n    {target}\n    reason: \"<why>\"\n"

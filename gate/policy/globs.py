@@ -8,6 +8,7 @@ case-insensitively (the Hub treats them so); paths compare exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 GLOB_CHARS = frozenset("*?[")
@@ -61,7 +62,7 @@ def match_path(pattern: str, path: str) -> bool:
     return _compile(pattern, False).fullmatch(path) is not None
 
 
-def match_any_path(patterns, path: str | None) -> bool:
+def match_any_path(patterns: Iterable[str], path: str | None) -> bool:
     return path is not None and any(match_path(p, path) for p in patterns)
 
 

@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate.policy.model import PICKLE_FORMATS, Policy
 
@@ -21,7 +22,7 @@ def _in_comment(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-def _where(references) -> str:
+def _where(references: Any) -> str:
     places = [f"{_in_comment(r.path)}:{r.line}" for r in references]
     shown = ", ".join(places[:5])
     return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from gate.vocabulary import SEVERITY_ORDER, Severity
 
 __all__ = ["SEVERITY_ORDER", "Finding", "Severity"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A machine-applicable fix: what to write where the reference names its revision (`model-gate pin`)."""
+
+    revision: str
+    """The commit sha (Hub, GitHub) or version number (MLflow) to pin to."""
+    repo_id: str | None = None
+    """The canonical id to use instead of the one written, when the registry answered for another."""
 
 
 @dataclass(frozen=True)
@@ -30,12 +41,22 @@ class Finding:
     """Pull-request mode: the same finding exists on the base branch."""
     details: dict = field(default_factory=dict, compare=False, hash=False)
     """Rule-specific extra data (e.g. the resolved head sha, the pickle's imports)."""
+    subject: Any = field(default=None, compare=False, hash=False, repr=False)
+    """The `Reference` itself (set by the judge; None for run-level findings and for findings read back from a
+    JSON report): formats and `gate.baseline` need no index lookup for it."""
+    fix: Fix | None = field(default=None, compare=False, hash=False)
+    """A fix a tool can apply (e.g. the commit an unpinned revision resolves to today), or None."""
 
-    def with_(self, **changes) -> Finding:
+    @property
+    def confidence(self) -> str:
+        """The reference's confidence (`high`, or `medium` for references found by context alone)."""
+        return str(getattr(self.subject, "confidence", None) or "high")
+
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,

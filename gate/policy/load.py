@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -49,7 +50,8 @@ def builtin_policy_path(name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
-    return json.loads((builtin_dir() / "schema.json").read_text(encoding="utf-8"))
+    loaded: dict = json.loads((builtin_dir() / "schema.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def find_repo_policy(root: str | os.PathLike) -> Path | None:
@@ -79,7 +81,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|Tr
                               list("tTfF"))
 
 
-def _line_map(node, path: tuple, lines: LineMap, label: str, visited: set[int], used_at: int | None = None) -> None:
+def _line_map(node: Any, path: tuple, lines: LineMap, label: str, visited: set[int], used_at: int | None = None) -> None:
     line = node.start_mark.line + 1
     if id(node) in visited:
         # An alias: reviewers should see every value where it applies (and aliases can blow up exponentially).
@@ -137,7 +139,7 @@ def parse_yaml(text: str, label: str) -> tuple[dict, LineMap]:
     return data, lines
 
 
-def line_for(lines: LineMap, path) -> int | None:
+def line_for(lines: LineMap, path: Any) -> int | None:
     """The line of the deepest known node on `path`."""
     path = tuple(path)
     while path and path not in lines:
@@ -148,7 +150,7 @@ def line_for(lines: LineMap, path) -> int | None:
 # -- schema validation ---------------------------------------------------------------------------------------
 
 
-def _where(path) -> str:
+def _where(path: Any) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -159,7 +161,7 @@ def _known_keys(schema_node: dict) -> list[str]:
     return list(schema_node.get("properties", {}))
 
 
-def _describe(error) -> tuple[str, tuple]:
+def _describe(error: Any) -> tuple[str, tuple]:
     """One sentence for a jsonschema error, and the path to point at."""
     path = tuple(error.absolute_path)
     where = _where(path)
@@ -264,14 +266,14 @@ def _check_semantics(data: dict, lines: LineMap, label: str) -> None:
 
     problems: list[PolicyError] = []
 
-    def attempt(check, *args) -> None:
+    def attempt(check: Callable[..., object], *args: Any) -> None:
         try:
             check(*args)
         except PolicyError as exc:
             problems.append(exc)
 
     known = {rule_id.lower(): rule_id for rule_id in all_rules()}
-    severities = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
+    severities: list[tuple[tuple[str, ...], Any]] = [(("defaults", "severity"), (data.get("defaults") or {}).get("severity") or {})]
     severities += [(("profiles", name, "severity"), profile.get("severity") or {})
                    for name, profile in (data.get("profiles") or {}).items()]
     for where, overrides in severities:
@@ -317,7 +319,7 @@ def _waivers(data: dict, lines: LineMap, label: str, offset: int) -> list[Waiver
 
 def check_waiver_horizon(policy: Policy, today: _dt.date) -> None:
     """A waiver may not run further ahead than `max_waiver_days` (so every waiver is reviewed again)."""
-    limit = int(policy.defaults.get("max_waiver_days", 365))
+    limit = policy.defaults.max_waiver_days
     horizon = today + _dt.timedelta(days=limit)
     for waiver in policy.exceptions:
         if waiver.expires > horizon:
@@ -447,7 +449,7 @@ def merge_lineage(base: dict | None, child: dict) -> dict:
     merged = {**(base or {}), **child}
     for key in LINEAGE_LISTS:
         if key in (base or {}) and key in child:
-            merged[key] = list(base[key] or []) + list(child[key] or [])
+            merged[key] = list((base or {})[key] or []) + list(child[key] or [])
     return merged
 
 

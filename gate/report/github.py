@@ -86,12 +86,10 @@ def repo_path(context: GitHubContext, path: str) -> str:
 
 
 def is_blocking(finding: Finding, context: GitHubContext) -> bool:
-    """The same rule as the verdict: unwaived, at or above fail-on, new (or fail-on-existing)."""
-    if context.fail_on == "never" or finding.waived_by is not None:
-        return False
-    if finding.pre_existing and not context.fail_on_existing:
-        return False
-    return SEVERITY_ORDER[finding.severity] >= SEVERITY_ORDER[context.fail_on]
+    """The verdict's own rule (`gate.pipeline.blocks`): unwaived, at or above fail-on, new (or fail-on-existing)."""
+    from gate.pipeline import blocks
+
+    return blocks(finding, context.fail_on, context.fail_on_existing)
 
 
 def annotation_level(finding: Finding, context: GitHubContext) -> str:

@@ -44,7 +44,7 @@ class AnswerCache:
         if not query.pinned:
             return None
         try:
-            record = json.loads(self._path(query.kind, query.id, query.revision).read_text(encoding="utf-8"))
+            record = json.loads(self._path(query.kind, query.id, query.revision or "").read_text(encoding="utf-8"))
             if time.time() - float(record["fetched_at"]) > MAX_AGE:
                 return None
             answer = RepoAnswer.from_json(record["answer"])
@@ -66,7 +66,7 @@ class AnswerCache:
             return
         if (answer.card or {}).get("adapter_error"):
             return  # an adapter config that could not be read may be readable next time
-        path = self._path(answer.query.kind, answer.query.id, answer.sha)
+        path = self._path(answer.query.kind, answer.query.id, answer.sha or "")
         record = {"fetched_at": time.time(), "answer": answer.to_json()}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 from urllib.parse import quote
 
 from gate.discover.hubids import is_pinned
@@ -41,7 +42,7 @@ class GitHubService(RepoService):
         self._deadline_at = deadline_at
         self._local = threading.local()
 
-    def _session(self):
+    def _session(self) -> Any:
         import requests
 
         session = getattr(self._local, "session", None)

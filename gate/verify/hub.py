@@ -7,6 +7,7 @@ Heavy import: only inside functions.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from gate.verify.interface import (
     FileVerdict,
@@ -23,7 +24,7 @@ PATHS_PER_REQUEST = 500
 """Files per paths-info request (its body lists every path)."""
 
 
-def rate_limit(headers) -> tuple[float | None, str]:
+def rate_limit(headers: Any) -> tuple[float | None, str]:
     """(seconds to wait, what to say) for a 429. huggingface.co sends `RateLimit: "api";r=0;t=55` and
     `RateLimit-Policy: "fixed window";"api";q=500;w=300`, not `Retry-After` (parsed by huggingface_hub's own
     `parse_ratelimit_headers`); the wait is the reset time plus one second, as huggingface_hub waits."""
@@ -82,7 +83,7 @@ def classify_hub_error(exc: BaseException, token: str | None = None) -> Failure 
     return None
 
 
-def _check_sha(sha, where: str) -> str:
+def _check_sha(sha: Any, where: str) -> str:
     """A commit sha is data from the network: only 40 lowercase hex characters are a commit. Anything else (a
     hostile or broken endpoint) is a failed verification, never a path or text pasted into a file."""
     from gate.discover.hubids import is_pinned
@@ -95,7 +96,7 @@ def _check_sha(sha, where: str) -> str:
     return sha
 
 
-def _check_sha256(value, name: str) -> str:
+def _check_sha256(value: Any, name: str) -> str:
     """An LFS sha256 is data too: `pin --lock-files` writes it into the policy, checks compare it."""
     import re
 
@@ -107,7 +108,7 @@ def _check_sha256(value, name: str) -> str:
     return value
 
 
-def _licenses(info) -> tuple[str, ...]:
+def _licenses(info: Any) -> tuple[str, ...]:
     card = getattr(info, "card_data", None)
     value = getattr(card, "license", None) if card is not None else None
     if value is None and isinstance(card, dict):
@@ -119,7 +120,7 @@ def _licenses(info) -> tuple[str, ...]:
     return tuple(str(v) for v in value or ())
 
 
-def _security(info) -> SecurityScan | None:
+def _security(info: Any) -> SecurityScan | None:
     status = getattr(info, "security_repo_status", None)
     if not isinstance(status, dict):
         return None
@@ -134,16 +135,17 @@ def _security(info) -> SecurityScan | None:
 ADAPTER_CONFIG = "adapter_config.json"
 
 
-def _id_list(value) -> list[str]:
+def _id_list(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     return [str(v) for v in value or () if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
 
 
-def card_lineage(info) -> dict:
+def card_lineage(info: Any) -> dict:
     """The lineage fields of a model card: `base_model` and `datasets` as lists, `base_model_relation`."""
     card = getattr(info, "card_data", None)
-    data = card.to_dict() if hasattr(card, "to_dict") else (card if isinstance(card, dict) else {})
+    data = card.to_dict() if card is not None and hasattr(card, "to_dict") else (
+        card if isinstance(card, dict) else {})
     relation = data.get("base_model_relation")
     return {"base_model": _id_list(data.get("base_model")), "datasets": _id_list(data.get("datasets")),
             "base_model_relation": relation if isinstance(relation, str) else None,
@@ -162,7 +164,7 @@ def adapter_base(path: str) -> dict:
     return {"adapter_base": base.strip()}
 
 
-def _verdict(entry) -> FileVerdict:
+def _verdict(entry: Any) -> FileVerdict:
     security = entry.security
     scan = security.pickle_import_scan if isinstance(security.pickle_import_scan, dict) else {}
     imports = tuple(
@@ -183,11 +185,11 @@ class HubService(RepoService):
         self._deadline_at = deadline_at
         self._download_dir = download_dir
 
-    def _retrying(self, what: str, call):
+    def _retrying(self, what: str, call: Any) -> Any:
         return call_with_retries(call, lambda exc: classify_hub_error(exc, self._token), settings=self._settings,
                                  deadline_at=self._deadline_at, what=what)
 
-    def _info(self, query: RepoQuery, revision: str | None, timeout: float):
+    def _info(self, query: RepoQuery, revision: str | None, timeout: float) -> Any:
         if query.kind == "dataset":
             return self._api.dataset_info(query.id, revision=revision, files_metadata=True, timeout=timeout)
         return self._api.model_info(query.id, revision=revision, files_metadata=True, securityStatus=True,
@@ -241,7 +243,8 @@ class HubService(RepoService):
         if answer.status == "ok" and query.pinned:
             answer = self._with_file_verdicts(answer)
             answer = self._with_refs(answer)
-        return answer
+        result: RepoAnswer = answer
+        return result
 
     def _with_file_verdicts(self, answer: RepoAnswer) -> RepoAnswer:
         """The Hub's per-file verdicts (paths-info with `expand`): the pickle imports it found in each file, also
@@ -258,7 +261,7 @@ class HubService(RepoService):
         if not paths:
             return answer
 
-        def ask(timeout: float, batch: list[str]):
+        def ask(timeout: float, batch: list[str]) -> Any:
             try:
                 return self._api.get_paths_info(answer.query.id, batch, revision=answer.sha,
                                                  repo_type=answer.query.kind, expand=True)
@@ -352,7 +355,7 @@ class HubService(RepoService):
             if stored is None or stored.lfs_sha256 is not None:
                 continue
 
-            def download(timeout: float, name=name) -> str | None:
+            def download(timeout: float, name: str = name) -> str | None:
                 try:
                     return hf_hub_download(answer.query.id, name, revision=answer.sha,
                                            repo_type=answer.query.kind, endpoint=self.endpoint, token=self._token,

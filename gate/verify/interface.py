@@ -1,16 +1,27 @@
-"""The verification stage's contract: distinct queries go out, immutable answers come back, findings result.
+"""The verification stage's contract: distinct queries go out, typed evidence comes back. No findings here.
 
-Every answer is plain data (frozen dataclasses with `to_json`/`from_json`) so it can be cached on disk.
+Verify does I/O only: it never reads the policy (what to ask is planned by `gate.policy.judge`: `plan_hub`,
+`plan_registries`, `plan_content`) and never reads or writes `os.environ` (endpoints, tokens and tuning arrive in
+one `VerifyConfig`, built at the edge).
+Every answer is plain data (frozen dataclasses with `to_json`/`from_json`) so it can be cached on disk; the judge
+(`gate.policy.judge`) turns evidence into findings.
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from gate.discover.hubids import is_pinned
-from gate.discover.interface import Reference
-from gate.policy.interface import Finding
+from gate.errors import UsageError
+from gate.vocabulary import DEFAULT_GITHUB_API as DEFAULT_GITHUB_API  # declared once there; re-exported
+from gate.vocabulary import DEFAULT_HUB_ENDPOINT as DEFAULT_HUB_ENDPOINT
+
+DEFAULT_JOBS = 16
+LFS_TOKEN_ENV = "MODEL_GATE_LFS_TOKEN"
+"""Where the CLI's Git LFS token comes from (the action hands its `github-token` input instead)."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +92,11 @@ class SecurityScan:
 
 
 @dataclass(frozen=True)
-class RepoAnswer:
-    """What the registry said. `status` is `ok`, `repo-not-found`, `revision-not-found` or `disabled`."""
+class RepoEvidence:
+    """What the registry said about one query: the repository's identity (`canonical_id`) and commit (`sha`),
+    gating, licenses, files with sizes and sha256, the security scan per file, the refs that contain the commit,
+    and what could not be read (`file_errors`). `status` is `ok`, `repo-not-found`, `revision-not-found` or
+    `disabled`."""
 
     query: RepoQuery
     status: str
@@ -114,6 +128,10 @@ class RepoAnswer:
     file_errors: tuple[tuple[str, str], ...] = ()
     """(file, why) for files a policy pins whose content could not be read (a gated repository)."""
 
+    @property
+    def disabled(self) -> bool:
+        return self.status == "disabled"
+
     def file(self, path: str) -> RepoFile | None:
         return next((f for f in self.files if f.path == path), None)
 
@@ -140,7 +158,7 @@ class RepoAnswer:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> RepoAnswer:
+    def from_json(cls, data: dict) -> RepoEvidence:
         security = data.get("security")
         return cls(
             query=RepoQuery(**data["query"]),
@@ -165,6 +183,10 @@ class RepoAnswer:
         )
 
 
+RepoAnswer = RepoEvidence
+"""The name the answer cache and the services use for the same thing."""
+
+
 @dataclass(frozen=True)
 class VerifySettings:
     """How hard to try. Defaults suit CI; environment variables tune them (see gate/verify/run.py)."""
@@ -181,15 +203,127 @@ class VerifySettings:
     deadline: float = 300.0
     """Seconds the whole verification may take; what is not answered by then cannot be verified."""
 
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], jobs: int | None = None) -> VerifySettings:
+        """`jobs` (else 16) and the MODEL_GATE_VERIFY_* tuning variables (see gate/verify/run.py)."""
+        values: dict[str, Any] = {"jobs": jobs or DEFAULT_JOBS}
+        for variable, (name, kind) in _ENV_SETTINGS.items():
+            raw = environ.get(variable)
+            if not raw:
+                continue
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise UsageError(f"{variable} must be a number, got {raw!r}") from None
+            if value <= 0 and name != "backoff":
+                raise UsageError(f"{variable} must be positive, got {raw!r}")
+            values[name] = value
+        return cls(**values)
+
+
+_ENV_SETTINGS: dict[str, tuple[str, type]] = {
+    "MODEL_GATE_VERIFY_DEADLINE": ("deadline", float),
+    "MODEL_GATE_VERIFY_TIMEOUT": ("request_timeout", float),
+    "MODEL_GATE_VERIFY_ATTEMPTS": ("attempts", int),
+    "MODEL_GATE_VERIFY_BACKOFF": ("backoff", float),
+}
+
 
 @dataclass(frozen=True)
-class VerifyOutcome:
-    """What `verify_references` hands back to the pipeline."""
+class VerifyConfig:
+    """Everything verification needs from outside, built once at the edge (the CLI, the action, `pin`).
 
-    references: tuple[Reference, ...]
-    findings: tuple[Finding, ...]
-    stats: dict = field(default_factory=dict, compare=False, hash=False)
-    """queries, cache_hits, failed, seconds, jobs, endpoint, canonical_ids: for the report's `verification`."""
+    Verify reads nothing else: not the environment (the action hands its tokens here instead of exporting them),
+    not the policy. Tokens are left out of `repr` and are redacted from every failure reason."""
+
+    hub_endpoint: str = DEFAULT_HUB_ENDPOINT
+    hub_token: str | None = field(default=None, repr=False)
+    github_api: str = DEFAULT_GITHUB_API
+    github_token: str | None = field(default=None, repr=False)
+    cache_dir: str | None = None
+    """Where answers for pinned revisions are kept (default ~/.cache/model-gate)."""
+    settings: VerifySettings = field(default_factory=VerifySettings)
+    registry_uri: str | None = None
+    """The MLflow registry for references whose file names none (MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI)."""
+    registry_token: str | None = field(default=None, repr=False)
+    """An MLflow token handed in by the caller (the action's `mlflow-tracking-token`); the MLflow client reads
+    credentials only from its environment, so the service sets it there for its own calls only."""
+    lfs_token: str | None = field(default=None, repr=False)
+    """The token the repository's Git LFS server gets (`gate.verify.lfs`): MODEL_GATE_LFS_TOKEN for the CLI, the
+    action's `github-token` input; sent only to that server, only over https."""
+    registry_secrets: tuple[str, ...] = field(default=(), repr=False)
+    """MLflow credentials of the environment (read by the MLflow client itself): only redacted here."""
+    sigstore_trust_config: str | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], *, hub_endpoint: str | None = None,
+                         cache_dir: str | None = None, jobs: int | None = None,
+                         sigstore_trust_config: str | None = None, hub_token: str | None = None,
+                         github_token: str | None = None, registry_token: str | None = None,
+                         lfs_token: str | None = None) -> VerifyConfig:
+        """Flags first (`--hub-endpoint`, the action's token inputs), then HF_ENDPOINT, HF_TOKEN, GITHUB_API_URL,
+        GITHUB_TOKEN, MLFLOW_REGISTRY_URI / MLFLOW_TRACKING_URI, MODEL_GATE_LFS_TOKEN and the MODEL_GATE_VERIFY_*
+        tuning."""
+        return cls(
+            hub_endpoint=(hub_endpoint or environ.get("HF_ENDPOINT") or DEFAULT_HUB_ENDPOINT).rstrip("/"),
+            hub_token=hub_token or environ.get("HF_TOKEN") or None,
+            github_api=(environ.get("GITHUB_API_URL") or DEFAULT_GITHUB_API).rstrip("/"),
+            github_token=github_token or environ.get("GITHUB_TOKEN") or None,
+            cache_dir=cache_dir,
+            settings=VerifySettings.from_environment(environ, jobs),
+            registry_uri=environ.get("MLFLOW_REGISTRY_URI") or environ.get("MLFLOW_TRACKING_URI") or None,
+            registry_token=registry_token,
+            lfs_token=lfs_token or environ.get(LFS_TOKEN_ENV) or None,
+            registry_secrets=tuple(t for t in (registry_token, environ.get("MLFLOW_TRACKING_TOKEN"),
+                                               environ.get("MLFLOW_TRACKING_PASSWORD")) if t),
+            sigstore_trust_config=sigstore_trust_config,
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential, for redaction (short values are left alone: they would blank ordinary words)."""
+        return tuple(t for t in (self.hub_token, self.github_token, self.lfs_token,
+                                              *self.registry_secrets) if t and len(t) >= 4)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def query_for(reference: Any) -> RepoQuery | None:
+    """What to ask about a reference, or None when there is nothing a registry can answer."""
+    if reference.dynamic or not reference.id or reference.role == "publish":
+        return None  # a publish target is where the code pushes, not something it loads: nothing to confirm
+    if reference.source == "torchhub":
+        repo_id, _, ref = reference.id.partition(":")
+        return RepoQuery("github", repo_id, ref or reference.revision)
+    if reference.source == "huggingface" and reference.kind in ("model", "dataset"):
+        return RepoQuery(reference.kind, reference.id, reference.revision)
+    return None
+
+
+@dataclass(frozen=True)
+class HubEvidence:
+    """What the Hub and GitHub said about the run's queries."""
+
+    hub_endpoint: str
+    github_api: str
+    answers: Mapping[RepoQuery, RepoEvidence]
+    failures: Mapping[RepoQuery, str]
+    """Query -> why it has no answer (tokens redacted)."""
+    lineages: Mapping[RepoQuery, dict] = field(default_factory=dict)
+    """Model query answered `ok` -> its traced lineage (gate/verify/lineage.py)."""
+    stats: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """queries, cache_hits, fetched, failed, jobs, seconds, endpoint, canonical_ids, lineage: the report's
+    `verification` (the judge adds `mode` and `on_failure`)."""
+
+    def registry(self, query: RepoQuery) -> str:
+        """Where a query was asked, as messages name it."""
+        return f"GitHub ({self.github_api})" if query.kind == "github" else self.hub_endpoint
+
+    def endpoint(self, query: RepoQuery) -> str:
+        return self.github_api if query.kind == "github" else self.hub_endpoint
 
 
 class RepoService(abc.ABC):

@@ -14,8 +14,9 @@ a pull request could point at their own server. Credentials inside the remote UR
 token given explicitly (`MODEL_GATE_LFS_TOKEN` for the CLI, the action's `github-token` input), sent as basic auth
 `x-access-token:<token>` (what GitHub's LFS accepts for the workflow token), only to the LFS server itself and
 only over https (or to a loopback address); the download itself carries only the headers the server's answer
-names. Anything that goes wrong fails closed: `verification-failed` for that file, and the pointer keeps being
-judged by its name.
+names. Anything that goes wrong fails closed: an `LfsFailure` for that file (evidence: the judge makes it a
+`verification-failed` finding, gate/policy/rules/verification_failed.py), and the pointer keeps being judged by
+its name. The token arrives in `VerifyConfig.lfs_token`; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from gate.discover.interface import Reference, ScanWarning
-from gate.policy.interface import Finding
-from gate.verify.interface import VerifySettings
+from gate.verify.interface import LFS_TOKEN_ENV, VerifySettings
 from gate.verify.pickles import _MAX_MEMBER as MAX_OBJECT_BYTES  # the most the content scan reads of one file
 from gate.verify.retry import (
     RETRY_STATUSES,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from requests import PreparedRequest, Response
 
 T = TypeVar("T")
-TOKEN_ENV = "MODEL_GATE_LFS_TOKEN"
+TOKEN_ENV = LFS_TOKEN_ENV
 """The CLI reads the LFS token from this variable (only with --fetch-lfs); the action takes `github-token`."""
 MEDIA_TYPE = "application/vnd.git-lfs+json"
 BATCH_LIMIT = 100  # objects per batch request (GitHub's LFS refuses more)
@@ -66,15 +66,30 @@ class LfsPointer:
     size: int
 
 
+@dataclass(frozen=True)
+class LfsFailure:
+    """Evidence that one pointer's content could not be fetched (or came back as other bytes)."""
+
+    index: int
+    """The pointer's reference, by its index in the run's references."""
+    pointer: LfsPointer | None
+    """Its oid and size, when the pointer could be read."""
+    reason: str
+    integrity: bool
+    """The server answered with bytes that are not the pointer's content (an error whatever the policy says)."""
+    server: str | None
+    """The LFS server asked (None when there is none to ask)."""
+
+
 @dataclass
 class LfsContent:
     """What the step hands back: references with fetched pointers replaced by their content's format, the
-    fetched files (repository path → local file, alive until `close()`), failures as findings, warnings."""
+    fetched files (repository path → local file, alive until `close()`), what could not be fetched, warnings."""
 
-    references: tuple
-    warnings: tuple
-    findings: tuple = ()
-    files: dict = field(default_factory=dict)
+    references: tuple[Reference, ...]
+    warnings: tuple[ScanWarning, ...]
+    failures: tuple[LfsFailure, ...] = ()
+    files: dict[str, Path] = field(default_factory=dict)
     _directory: tempfile.TemporaryDirectory | None = None
 
     def close(self) -> None:
@@ -157,12 +172,9 @@ def _may_send_token(url: str) -> bool:
 
 
 def fetch_lfs_content(references: Iterable[Reference], warnings: Iterable[ScanWarning], root: str, *,
-                      token: str | None, on_failure: str,
-                      settings: VerifySettings) -> LfsContent:
-    """Fetch the content of every committed Git LFS pointer (references of format `git-lfs-pointer`).
-
-    `on_failure`: `error` or `warn`, the severity of a `verification-failed` for an object that could not be
-    fetched; a server answering with other bytes than the pointer's is an error whatever it says."""
+                      token: str | None, settings: VerifySettings) -> LfsContent:
+    """Fetch the content of every committed Git LFS pointer (references of format `git-lfs-pointer`); what
+    could not be fetched comes back as `LfsFailure`s."""
     references = tuple(references)
     wanted = [i for i, r in enumerate(references) if r.kind == "artifact" and r.format == _POINTER_FORMAT]
     if not wanted:
@@ -217,8 +229,9 @@ def fetch_lfs_content(references: Iterable[Reference], warnings: Iterable[ScanWa
     content.references = tuple(_as_content(r, files[r.path]) if r.path in files and i in wanted else r
                                for i, r in enumerate(references))
     content.warnings = tuple(w for w in warnings if not (w.path in files and w.message.startswith("Git LFS pointer")))
-    content.findings = tuple(_failed(references[i], pointers.get(i) or pointer_of(references[i], root), error,
-                                     server, i, on_failure) for i, error in sorted(failures.items()))
+    content.failures = tuple(LfsFailure(i, pointers.get(i) or pointer_of(references[i], root), str(error),
+                                        isinstance(error, LfsIntegrityError), server)
+                             for i, error in sorted(failures.items()))
     return content
 
 
@@ -247,33 +260,6 @@ def _without_credentials(url: str) -> str:
     if parts.username is None and parts.password is None:
         return url
     return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
-
-
-def _failed(reference: Reference, pointer: LfsPointer | None, error: LfsError, server: str | None, index: int,
-            on_failure: str) -> Finding:
-    from gate.policy.rules.verification_failed import RULE
-
-    integrity = isinstance(error, LfsIntegrityError)
-    what = f"the Git LFS content of {reference.path}"
-    if pointer is not None:
-        what += f" (oid sha256:{pointer.oid[:12]}…, {pointer.size} bytes)"
-    where = f" from {server}" if server else ""
-    if integrity:
-        remediation = ("Do not trust this copy: the LFS server's bytes are not the committed file. Check the LFS "
-                       "server (and whatever proxies it); the pointer is judged by the format its name claims.")
-    else:
-        remediation = ("Check that the object was pushed (`git lfs push --all origin`), that the scan may read the "
-                       f"repository's LFS ({TOKEN_ENV} for the CLI, the action's `github-token` input; GitHub accepts "
-                       "the workflow token) and the network. Until then the pointer is judged by the format its name "
-                       "claims; `--verify-failure warn` lets the scan pass unchecked (an explicit opt-out).")
-    return RULE.finding(
-        message=f"Could not fetch {what}{where}: {error}",
-        remediation=remediation,
-        path=reference.path, line=reference.line, reference=index,
-        severity="error" if integrity or on_failure != "warn" else "warning",
-        details={"what": reference.path, "stage": "lfs", "reason": str(error), "server": server,
-                 "oid": pointer.oid if pointer else None, "size": pointer.size if pointer else None},
-    )
 
 
 def _classify(exc: BaseException) -> Failure | None:

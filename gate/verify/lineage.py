@@ -10,21 +10,19 @@ names no revision.
 
 Unknown never collapses to absent: an ancestor that could not be asked, that does not exist, or that lies beyond
 the bound makes the lineage `complete: false` with the reason, and `lineage-incomplete` when the policy judges
-lineage. The rules themselves (one module each, `check_lineage`) are pure.
+lineage. This module gathers evidence only; the rules (one module each, `check_lineage`) judge it in
+gate/policy/judge.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from gate.discover.interface import Reference
 from gate.verify.interface import RepoAnswer, RepoQuery
 
 DEFAULT_MAX_DEPTH = 5
-LINEAGE_RULES = ("lineage-not-allowed", "training-data-undeclared", "dataset-denied", "license-not-allowed",
-                 "lineage-license-conflict", "lineage-incomplete")
-"""Rule modules with a `check_lineage(policy, index, reference, lineage)` function, in the order they run."""
 
 MAX_PARENTS = 32
 """Parents followed per model: a merge names a few; a card naming hundreds is not followed past this (a gap)."""
@@ -39,9 +37,8 @@ Ask = Callable[[list[RepoQuery]], tuple[dict[RepoQuery, RepoAnswer], dict[RepoQu
 class Traced:
     """What tracing adds to the verification outcome."""
 
-    lineages: dict[int, dict] = field(default_factory=dict)
-    """Reference index -> its lineage (the `lineage` of the reference in the JSON report)."""
-    findings: list = field(default_factory=list)
+    lineages: dict[RepoQuery, dict] = field(default_factory=dict)
+    """Model query -> its lineage (the `lineage` of the references that share the query, in the JSON report)."""
     asked: int = 0
     """Ancestors asked of the Hub this run (each distinct id once)."""
     failed: int = 0
@@ -65,16 +62,11 @@ def _too_many_parents(answer: RepoAnswer) -> str | None:
     return None
 
 
-def _max_depth(policy) -> int:
-    return int(((getattr(policy, "lineage", None) or {}).get("max_depth")) or DEFAULT_MAX_DEPTH)
-
-
-def trace(policy, references, answers: dict[RepoQuery, RepoAnswer], ask: Ask) -> Traced:
-    """Lineage of every model reference the Hub answered, and the findings of the lineage rules."""
-    roots = {index: answer for index, answer in _roots(references, answers)}
+def trace(answers: Mapping[RepoQuery, RepoAnswer], ask: Ask, depth_limit: int = DEFAULT_MAX_DEPTH) -> Traced:
+    """Lineage of every model the Hub answered (`ok`), its ancestors asked level by level up to `depth_limit`."""
+    roots = {query: answer for query, answer in answers.items() if query.kind == "model" and answer.status == "ok"}
     if not roots:
         return Traced()
-    depth_limit = _max_depth(policy)
     known: dict[str, RepoAnswer | str] = {
         query.id.lower(): answer for query, answer in answers.items()
         if query.kind == "model" and query.revision is None}
@@ -94,35 +86,12 @@ def trace(policy, references, answers: dict[RepoQuery, RepoAnswer], ask: Ask) ->
         frontier = {base.lower(): base for key in frontier for base, _ in _parents_of(known.get(key))}
         if not frontier:
             break
-    for index, answer in roots.items():
-        traced.lineages[index] = _lineage(answer, known, depth_limit)
+    for query, answer in roots.items():
+        traced.lineages[query] = _lineage(answer, known, depth_limit)
     return traced
 
 
-def judge(policy, references, lineages: dict[int, dict]) -> list:
-    """Every lineage rule's findings (pure)."""
-    from gate.policy.rules import rule_module
-
-    checks = [rule_module(rule_id).check_lineage for rule_id in LINEAGE_RULES]
-    return [finding for index, lineage in sorted(lineages.items()) for check in checks
-            for finding in check(policy, index, references[index], lineage)]
-
-
-def with_lineages(references, lineages: dict[int, dict]) -> tuple:
-    return tuple(replace(r, lineage=lineages[i]) if i in lineages else r for i, r in enumerate(references))
-
-
-def _roots(references, answers: dict[RepoQuery, RepoAnswer]) -> Iterable[tuple[int, RepoAnswer]]:
-    from gate.verify.run import query_for
-
-    for index, reference in enumerate(references):
-        query = query_for(reference)
-        answer = answers.get(query) if query is not None and query.kind == "model" else None
-        if answer is not None and answer.status == "ok":
-            yield index, answer
-
-
-def _parents_of(found) -> list[tuple[str, str | None]]:
+def _parents_of(found: RepoAnswer | str | None) -> list[tuple[str, str | None]]:
     return parents(found) if isinstance(found, RepoAnswer) and found.status == "ok" else []
 
 
@@ -135,7 +104,7 @@ def _node(repo_id: str, answer: RepoAnswer | None) -> dict:
             "gated": answer.gated if answer is not None else None}
 
 
-def _status(found) -> tuple[str, str | None]:
+def _status(found: RepoAnswer | str) -> tuple[str, str | None]:
     if isinstance(found, RepoAnswer):
         if found.status == "ok":
             return "ok", None
@@ -170,11 +139,12 @@ def _lineage(root: RepoAnswer, known: dict[str, RepoAnswer | str], depth_limit: 
             status, reason = _status(found)
             node = _node(base, found if isinstance(found, RepoAnswer) and status == "ok" else None)
             ancestors.append({**entry, **node, "status": status, **({"reason": reason} if reason else {})})
-            if reason:
+            if reason or not isinstance(found, RepoAnswer):
                 gaps.append(f"{base}: {reason}")
                 continue
-            if (found.card or {}).get("adapter_error"):
-                gaps.append(f"{base}: adapter_config.json unreadable: {found.card['adapter_error']}")
+            card = found.card or {}
+            if card.get("adapter_error"):
+                gaps.append(f"{base}: adapter_config.json unreadable: {card['adapter_error']}")
             if _too_many_parents(found):
                 gaps.append(f"{base}: {_too_many_parents(found)}")
             walk(found, node["id"], depth + 1, path + (base.lower(), node["id"].lower()))

@@ -19,7 +19,6 @@ of the artifact files the policy pins (downloaded to a temporary directory, stre
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -96,18 +95,6 @@ def display_uri(uri: str) -> str:
     return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, parts.query, ""))
 
 
-def registry_for(reference, policy) -> str | None:
-    """The server a reference is verified against (see the module docstring), or None when none is known."""
-    if reference.registry:
-        return reference.registry
-    for variable in ("MLFLOW_REGISTRY_URI", "MLFLOW_TRACKING_URI"):
-        if os.environ.get(variable):
-            return os.environ[variable]
-    if len(policy.registries) == 1:
-        return policy.registries[0]["uri"]
-    return None
-
-
 def unsupported_registry(uri: str) -> str | None:
     """Why a registry URI is not asked (None when it is an HTTP(S) server). A `sqlite:` or `file:` store named in
     the repository would make the client open or create files here; `databricks` needs its own profile setup."""
@@ -145,7 +132,7 @@ class MlflowService:
     """Answers queries about one MLflow registry."""
 
     def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str,
-                 scan_pickles: bool = False):
+                 scan_pickles: bool = False, token: str | None = None):
         try:
             from mlflow.tracking import MlflowClient
         except ImportError:
@@ -153,6 +140,8 @@ class MlflowService:
         # The client's own retries would outlast the gate's deadline: one request per attempt, ours retry.
         self._client_environment = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
                                     "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, int(settings.request_timeout)))}
+        if token:  # the client reads credentials only from its environment: set for its calls only
+            self._client_environment["MLFLOW_TRACKING_TOKEN"] = token
         self.registry = registry
         self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
         self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir
@@ -233,7 +222,7 @@ class MlflowService:
             with open(local, encoding="utf-8") as handle:
                 document = yaml.safe_load(handle.read(1 << 20))
         except (MlflowException, OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+            if isinstance(exc, MlflowException) and getattr(classify_mlflow_error(exc), "transient", False):
                 raise
             return None  # no MLmodel (a bare artifact folder): no signature to report
         signature = document.get("signature") if isinstance(document, dict) else None
@@ -278,7 +267,7 @@ class MlflowService:
                 local = download_artifacts(artifact_uri=f"models:/{name}/{version}/{path}", dst_path=target,
                                            tracking_uri=self.registry)
             except (MlflowException, OSError) as exc:
-                if isinstance(exc, MlflowException) and classify_mlflow_error(exc).transient:
+                if isinstance(exc, MlflowException) and getattr(classify_mlflow_error(exc), "transient", False):
                     raise
                 hashes[path] = None
                 continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from gate.errors import VerificationError
 from gate.verify.interface import VerifySettings
@@ -37,12 +37,12 @@ def http_status(status: int | None) -> str:
     from http import HTTPStatus
 
     try:
-        return f"HTTP {status} {HTTPStatus(status).phrase}"
+        return f"HTTP {status} {HTTPStatus(status or 0).phrase}"
     except (ValueError, TypeError):
         return f"HTTP {status}"
 
 
-def retry_after_seconds(headers) -> float | None:
+def retry_after_seconds(headers: Any) -> float | None:
     """`Retry-After: <seconds>` (the HTTP-date form is rare for APIs and treated as absent)."""
     value = (headers.get("Retry-After") or "").strip() if headers is not None else ""
     try:

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from gate.errors import PolicyError, UsageError
 from gate.verify.content_interface import DEFAULT_SIGNATURE_FILE, SignatureCheck, SignatureSpec
@@ -41,7 +42,7 @@ def signature_spec(raw: dict, base_dir: str, where: str = "signature") -> Signat
     if len(methods) != 1:
         raise PolicyError(f"{where}: give exactly one of sigstore, public_key, certificate_chain")
     method = methods[0]
-    common = {
+    common: dict[str, Any] = {
         "signature_file": str(raw.get("signature_file") or DEFAULT_SIGNATURE_FILE),
         "ignore_paths": tuple(str(p) for p in raw.get("ignore_paths") or ()),
     }
@@ -61,7 +62,7 @@ def signature_spec(raw: dict, base_dir: str, where: str = "signature") -> Signat
     )
 
 
-def _policy_path(path, base_dir: str) -> str:
+def _policy_path(path: Any, base_dir: str) -> str:
     return str((Path(base_dir) / str(path)).resolve())
 
 
@@ -103,7 +104,8 @@ def trust_config_file(user_file: str | None) -> Iterator[Path]:
 def _embedded(name: str) -> dict:
     from sigstore._utils import read_embedded  # the packaged public-good TUF targets
 
-    return json.loads(read_embedded(name, PUBLIC_GOOD_TUF_URL))
+    loaded: dict = json.loads(read_embedded(name, PUBLIC_GOOD_TUF_URL))
+    return loaded
 
 
 def verify_model_directory(
@@ -123,7 +125,7 @@ def verify_model_directory(
     signature = model / spec.signature_file
     signature_display = f"{display_path.rstrip('/')}/{spec.signature_file}"
 
-    def check(status, signer=None, reason=None) -> SignatureCheck:
+    def check(status: Any, signer: str | None = None, reason: str | None = None) -> SignatureCheck:
         return SignatureCheck(status, display_path, signature_display, spec.method, signer=signer, reason=reason)
 
     if not model.is_dir():
@@ -159,18 +161,19 @@ def verify_model_directory(
     return check("verified", signer=signer)
 
 
-def _verifying_config(spec: SignatureSpec, trust_config: Path | None):
+def _verifying_config(spec: SignatureSpec, trust_config: Path | None) -> Any:
     import model_signing
 
     config = model_signing.verifying.Config()
     if spec.method == "sigstore":
         if trust_config is None:
             raise ValueError("internal: Sigstore verification needs a trust config (see trust_config_file)")
-        return config.use_sigstore_verifier(identity=spec.identity, oidc_issuer=spec.issuer, trust_config=trust_config)
+        return config.use_sigstore_verifier(identity=spec.identity or "", oidc_issuer=spec.issuer or "",
+                                            trust_config=trust_config)
     if spec.method == "public_key":
-        if not Path(spec.public_key).is_file():
+        if not Path(spec.public_key or "").is_file():
             raise ValueError(f"public key {spec.public_key} not found")
-        return config.use_elliptic_key_verifier(public_key=spec.public_key)
+        return config.use_elliptic_key_verifier(public_key=spec.public_key or "")
     for cert in spec.certificate_chain:
         if not Path(cert).is_file():
             raise ValueError(f"CA certificate {cert} not found")

@@ -40,12 +40,12 @@ def test_the_table_lists_each_suffix_once_lowercase_with_its_dot():
 
 def test_every_stage_reads_the_one_table():
     from gate.discover import artifact_finder, url_finder
-    from gate.policy.rules import unsafe_artifact_format
-    from gate.verify import checks, pickles
+    from gate.policy.rules import unsafe_artifact_format, unsafe_format_at_revision
+    from gate.verify import pickles
 
     assert artifact_finder.ARTIFACT_SUFFIXES is model_files.MODEL_FILE_SUFFIXES
     assert pickles.PICKLE_SUFFIXES is model_files.PICKLE_SUFFIXES
-    assert set(checks.PICKLE_SUFFIXES) == model_files.PICKLE_BASED_SUFFIXES
+    assert set(unsafe_format_at_revision.PICKLE_SUFFIXES) == model_files.PICKLE_BASED_SUFFIXES
     assert unsafe_artifact_format.LFS_SUFFIX_FORMATS is model_files.CLAIMED_FORMATS
     assert model_files.MODEL_FILE_SUFFIXES <= url_finder.BINARY_SUFFIXES  # never read as text for URLs
 

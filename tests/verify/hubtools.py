@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from types import SimpleNamespace
 
 from gate.discover.hubids import is_pinned
 from gate.discover.interface import Reference
@@ -30,19 +31,23 @@ def fast_env(monkeypatch, hub, *, attempts: int = 3, deadline: float = 20, timeo
 
 
 def verify(hub, references, tmp_path, policy_text: str = "version: 1\n", **options):
-    """Run the policy stage and then verification, the way the pipeline does; returns the VerifyOutcome."""
-    from gate.pipeline import ScanOptions
-    from gate.policy.evaluate import evaluate
+    """Plan, gather evidence and judge, the way the pipeline does; returns (references, findings, stats)."""
+    from gate.pipeline import ScanOptions, gather_evidence, verification_stats, verify_config
+    from gate.policy.judge import judge
     from gate.policy.load import load_policy
-    from gate.verify.run import verify_references
 
     policy = load_policy(None, str(tmp_path), text=policy_text, today=TODAY)
     references = tuple(references)
-    findings = evaluate(policy, references, TODAY, judge_confidence=False)  # as the pipeline: applied after
     options.setdefault("hub_endpoint", hub.endpoint)
     options.setdefault("cache_dir", str(tmp_path / "cache"))
     options = ScanOptions(root=str(tmp_path), today=TODAY, **options)
-    return verify_references(policy, references, findings, options, mode="hub")
+    config = verify_config(options)
+    evidence = gather_evidence(policy, references, config)
+    judgement = judge(policy, references, evidence, TODAY, verify_failure=options.verify_failure)
+    findings = tuple(f.with_(message=config.redact(f.message), remediation=config.redact(f.remediation))
+                     for f in judgement.findings)
+    stats = verification_stats("hub", evidence, options.verify_failure or policy.defaults.verify_failure)
+    return SimpleNamespace(references=judgement.references, findings=findings, stats=stats)
 
 
 def by_rule(outcome, rule: str) -> list:

@@ -285,7 +285,7 @@ def test_verify_full_downloads_xet_files_through_xet(http_hub, tmp_path, monkeyp
     from types import SimpleNamespace
 
     from gate.policy.load import load_policy
-    from gate.verify.content import check_hub_content
+    from tests.verify.contenttools import check_hub_content
 
     hub = http_hub  # hf_xet's own (Rust) TLS stack does not trust the throwaway certificate: see README.md
     fast_env(monkeypatch, hub)

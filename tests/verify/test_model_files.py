@@ -426,7 +426,7 @@ def test_a_standard_library_class_called_with_a_string_is_not_a_users_enum(tmp_p
 
 
 def verdict_findings(scan):
-    from gate.verify.pickles import pickle_findings
+    from gate.policy.rules.malicious_pickle import pickle_findings
 
     return pickle_findings([scan], malicious_at="likely_unsafe", suspicious_at="suspicious", path="x.pkl", line=1,
                            reference=0)

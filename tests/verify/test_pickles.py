@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from gate.errors import PolicyError
-from gate.verify.pickles import may_hold_pickles, pickle_findings, scan_file, thresholds
+from gate.policy.rules.malicious_pickle import pickle_findings
+from gate.verify.pickles import may_hold_pickles, scan_file, thresholds
 from tests.verify import pickle_samples as samples
 
 
@@ -203,7 +204,7 @@ def test_non_pickle_files_are_skipped(tmp_path):
 def test_check_local_artifacts_scans_committed_pickles(tmp_path):
     from gate.discover.interface import Reference
     from gate.policy.load import load_policy
-    from gate.verify.content import check_local_artifacts
+    from tests.verify.contenttools import check_local_artifacts
 
     (tmp_path / "weights").mkdir()
     samples.benign_torch_zip(tmp_path / "weights" / "good.pt")
@@ -231,7 +232,7 @@ def test_large_blob_before_the_payload_is_still_scanned(tmp_path):
 def test_hub_pickles_are_scanned_at_the_pinned_revision(hub, tmp_path):
     from gate.discover.interface import Reference
     from gate.policy.load import load_policy
-    from gate.verify.content import check_hub_content
+    from tests.verify.contenttools import check_hub_content
 
     good = tmp_path / "good.bin"
     samples.benign_torch_zip(good)
@@ -272,7 +273,7 @@ def test_large_archive_member_is_scanned_from_a_temporary_file(tmp_path):
 def test_content_findings_get_policy_severity_overrides_and_waivers(tmp_path):
     from gate.discover.interface import Reference
     from gate.policy.load import load_policy
-    from gate.verify.content import check_content
+    from tests.verify.contenttools import check_content
 
     (tmp_path / "research").mkdir()
     write(tmp_path, "research/probe.pkl", pickle.dumps(RunsShell("id"), protocol=2))

@@ -233,7 +233,7 @@ def _policy(repo: Path, text: str):
 
 
 def _check(repo, policy, references):
-    from gate.verify.content import check_local_artifacts
+    from tests.verify.contenttools import check_local_artifacts
 
     options = SimpleNamespace(root=str(repo), sigstore_trust_config=None)
     return check_local_artifacts(policy, references, options)
@@ -307,7 +307,7 @@ def _hub_reference(repo_id: str, revision: str):
 
 
 def _hub_check(hub, tmp_path, policy_text: str, references):
-    from gate.verify.content import check_hub_content
+    from tests.verify.contenttools import check_hub_content
 
     policy = _policy(tmp_path, policy_text)
     options = SimpleNamespace(root=str(tmp_path), sigstore_trust_config=None, hub_endpoint=hub.endpoint,
@@ -376,7 +376,7 @@ def test_hub_unreachable_fails_closed(hub, tmp_path, monkeypatch):
 
 
 def test_hub_signature_outside_full_mode_is_a_note_not_a_silent_pass(tmp_path):
-    from gate.verify.content import check_content
+    from tests.verify.contenttools import check_content
 
     policy = _policy(tmp_path, HUB_POLICY)
     options = SimpleNamespace(root=str(tmp_path), sigstore_trust_config=None, hub_endpoint=None, today=None)

@@ -1,9 +1,11 @@
-"""Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)`.
+"""Rule registry. Each rule is one module in this folder defining `RULE = Rule(...)` and its checks.
 
-Policy-stage rules also define `check(context, index, reference) -> Iterable[Finding]` (per reference) or
-`check_policy(context) -> Iterable[Finding]` (about the policy itself, e.g. waivers); rules raised by later
-stages (verification, signatures, pickle scanning) only carry metadata here and build findings with
-`RULE.finding(...)`. docs/rules.md and SARIF rule metadata are generated from these objects.
+A rule's checks, all pure, run only from the judge (gate/policy/judge.py):
+- `check(context, index, reference)`: per discovered reference, against the policy (`CheckContext`);
+- `check_policy(context)`: about the policy itself (waivers);
+- `check_answer(context)`: per reference, against the registry's evidence for it (`AnswerContext`);
+- `check_lineage(policy, index, reference, lineage)`: per verified model, against its traced lineage.
+docs/rules.md and SARIF rule metadata are generated from the `RULE` objects.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from gate.policy.interface import Finding, Severity
 
 if TYPE_CHECKING:
-    from gate.policy.model import Policy
+    from gate.discover.interface import Reference
+    from gate.policy.model import Entry, Policy
+    from gate.verify.interface import RepoEvidence
 
 LEVEL_SEVERITY: dict[str, Severity | None] = {"deny": "error", "warn": "warning", "allow": None}
 """How a deny/warn/allow policy setting (unlisted, dynamic, unpinnable, gated) becomes a severity."""
@@ -32,7 +37,7 @@ class CheckContext:
     today: _dt.date
     references: tuple = ()
 
-    def entry_for(self, reference):
+    def entry_for(self, reference: Reference) -> Entry | None:
         return self.policy.entry_for(reference)
 
     @functools.cached_property
@@ -46,13 +51,89 @@ class CheckContext:
         return places
 
 
-def names_remote_repo(reference) -> bool:
+@dataclass(frozen=True)
+class AnswerContext:
+    """What a rule judging registry evidence may look at: one reference, the answer to its query, the policy."""
+
+    policy: Policy
+    index: int
+    reference: Reference
+    answer: RepoEvidence
+    registry: str
+    """Where it was asked, for messages (`https://huggingface.co`, `GitHub (https://api.github.com)`)."""
+    entry: Entry | None
+    """The policy entry for the repository the registry answered for (a moved repository's canonical id first)."""
+
+    @property
+    def what(self) -> str:
+        """`model org/name`, `model gpt2 (canonical id openai-community/gpt2)`."""
+        canonical = self.answer.canonical_id
+        shown = self.reference.id or "?"
+        if canonical and self.reference.id and canonical != self.reference.id:
+            shown = f"{self.reference.id} (canonical id {canonical})"
+        return f"{self.reference.kind} {shown}"
+
+    @property
+    def at(self) -> str:
+        """`model org/name at 0123456789ab`."""
+        return f"{self.what} at {self.answer.sha[:12] if self.answer.sha else '?'}"
+
+    @property
+    def token_variable(self) -> str:
+        return "GITHUB_TOKEN" if self.answer.query.kind == "github" else "HF_TOKEN"
+
+    def finding(self, rule: Rule, message: str, remediation: str, *, severity: Severity | None = None,
+                **details: Any) -> Finding:
+        """A finding about this reference, with what it resolved to (revision, resolved sha, canonical id)."""
+        extra = {"revision": self.reference.revision, "resolved_sha": self.answer.sha, **details}
+        if self.answer.canonical_id and self.answer.canonical_id != self.reference.id:
+            extra["canonical_id"] = self.answer.canonical_id
+        return rule.finding(message=message, remediation=remediation, path=self.reference.path,
+                            line=self.reference.line, reference=self.index, severity=severity,
+                            details={k: v for k, v in extra.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class RegistryContext:
+    """What a rule judging an MLflow registry's answer may look at (`check_registry_answer`)."""
+
+    policy: Policy
+    index: int
+    reference: Reference
+    answer: Any
+    """`gate.verify.mlflow.RegistryAnswer`."""
+    entry: Entry | None
+
+    @property
+    def where(self) -> str:
+        from gate.verify.mlflow import display_uri
+
+        return display_uri(self.answer.query.registry)
+
+    @property
+    def what(self) -> str:
+        model = self.reference.id or ""
+        return f"MLflow {model}" if model.startswith("runs:/") else f"MLflow model '{model}'"
+
+    @property
+    def resolved(self) -> dict[str, Any]:
+        """What the registry resolved the reference to (details of the findings about that version)."""
+        return {"version": self.answer.version, "run_id": self.answer.run_id, "source": self.answer.source}
+
+    def finding(self, rule: Rule, message: str, remediation: str, **extra: Any) -> Finding:
+        details = {"registry": self.where, "revision": self.reference.revision,
+                   **{k: v for k, v in extra.items() if v is not None}}
+        return rule.finding(message=message, remediation=remediation, path=self.reference.path,
+                            line=self.reference.line, reference=self.index, details=details)
+
+
+def names_remote_repo(reference: Reference) -> bool:
     """A model, dataset or metric the code loads from a registry (not a local path, not a committed file, not a
     publish target: where the code pushes is judged by `publish-target-not-allowed`, never by the load rules)."""
     return reference.kind in ("model", "dataset", "metric") and reference.source != "local" and not is_publish(reference)
 
 
-def is_publish(reference) -> bool:
+def is_publish(reference: Reference) -> bool:
     """A push/upload target (`push_to_hub`, `hub_model_id`, `create_repo`, `upload_folder`)."""
     return reference.role == "publish"
 
@@ -100,5 +181,5 @@ def all_rules() -> dict[str, Rule]:
     return rules
 
 
-def rule_module(rule_id: str):
+def rule_module(rule_id: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{rule_id.replace('-', '_')}")

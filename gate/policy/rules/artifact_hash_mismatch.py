@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from gate.policy.rules import Rule
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="artifact-hash-mismatch",
@@ -17,11 +21,11 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if reference.kind != "artifact":
         return
     entry = context.entry_for(reference)
-    expected = (entry or {}).get("sha256")
+    expected = entry.sha256 if entry is not None else None
     if not expected:
         return
     actual = reference.sha256

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
 from gate.policy.globs import match_id
-from gate.policy.rules import Rule, names_remote_repo
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
+from gate.policy.rules import CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="dataset-denied",
@@ -19,11 +24,12 @@ RULE = Rule(
 )
 
 
-def _denied(policy, dataset_id: str) -> str | None:
-    return next((p for p in (policy.lineage or {}).get("denied_datasets") or () if match_id(p, dataset_id)), None)
+def _denied(policy: Policy, dataset_id: str) -> str | None:
+    denied = policy.lineage.denied_datasets if policy.lineage is not None else ()
+    return next((p for p in denied if match_id(p, dataset_id)), None)
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if reference.kind != "dataset" or not names_remote_repo(reference) or not reference.id or reference.dynamic:
         return
     pattern = _denied(context.policy, reference.id)
@@ -35,7 +41,7 @@ def check(context, index, reference):
         path=reference.path, line=reference.line, reference=index, details={"dataset": reference.id})
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import chain_text
 
     model = lineage["model"]["id"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import waiver_snippet
-from gate.policy.rules import LEVEL_SEVERITY, Rule, is_publish
+from gate.policy.interface import Finding
+from gate.policy.rules import LEVEL_SEVERITY, CheckContext, Rule, is_publish
 
 RULE = Rule(
     id="dynamic-reference",
@@ -18,12 +22,12 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not reference.dynamic or reference.kind == "artifact":
         return
     if is_publish(reference) and context.policy.publish is None:
         return  # a publish target is only checked against `publish:`; without it there is nothing to miss
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("dynamic", "warn")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.dynamic]
     if severity is None:
         return
     expression = f" from `{reference.expression}`" if reference.expression else ""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from gate.policy.rules import Rule
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="expired-waiver",
@@ -19,7 +22,7 @@ RULE = Rule(
 )
 
 
-def check_policy(context):
+def check_policy(context: CheckContext) -> Iterator[Finding]:
     if not context.policy.allow_waivers:
         return
     for waiver in context.policy.exceptions:
@@ -29,7 +32,7 @@ def check_policy(context):
             message=(f"{waiver.describe()} expired on {waiver.expires.isoformat()}; the findings it waived are "
                      "active again"),
             remediation=(f"fix the {waiver.rule} findings and delete the waiver, or renew it with a new expires "
-                         f"date (at most {context.policy.defaults.get('max_waiver_days', 365)} days ahead)"),
+                         f"date (at most {context.policy.defaults.max_waiver_days} days ahead)"),
             path=waiver.source,
             line=waiver.line,
             reference=None,

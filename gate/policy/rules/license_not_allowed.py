@@ -1,6 +1,13 @@
 """`license-not-allowed`: The repository's declared license (model card) is not among the policy's allowed `licenses`"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="license-not-allowed",
@@ -13,12 +20,12 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     """The licence rule along the chain: every ancestor's licence must be allowed too (the model's own is judged
-    with the rest of its answer, gate/verify/checks.py)."""
+    by `check_answer`)."""
     from gate.verify.lineage import chain_text
 
-    allowed = policy.setting("licenses", policy.entry_for(reference))
+    allowed = policy.licenses_for(policy.entry_for(reference))
     if not allowed:
         return
     allowed_lower = {str(a).lower() for a in allowed}
@@ -35,3 +42,19 @@ def check_lineage(policy, index, reference, lineage):
             path=reference.path, line=reference.line, reference=index,
             details={"ancestor": ancestor["id"], "licenses": list(ancestor["license"]),
                      "allowed": [str(a) for a in allowed]})
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    allowed = context.policy.licenses_for(context.entry)
+    if not allowed:
+        return
+    licenses = context.answer.license
+    allowed_lower = {a.lower() for a in allowed}
+    if any(lic.lower() in allowed_lower for lic in licenses):
+        return
+    declared = f"is licensed {', '.join(licenses)}" if licenses else "declares no license in its card"
+    yield context.finding(
+        RULE, f"{context.at} {declared}; the policy allows {', '.join(allowed)}",
+        "use a repository under an allowed license, or, once approved, add "
+        f"{licenses[0] if licenses else 'its license'} to the `licenses` of its policy entry",
+        licenses=list(licenses), allowed=list(allowed))

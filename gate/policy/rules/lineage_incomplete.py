@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from gate.policy.rules import Rule
+from collections.abc import Iterator
 
-JUDGING_KEYS = ("allowed_bases", "denied_bases", "denied_datasets", "require_declared_training_data")
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
+from gate.policy.rules import Rule
 
 RULE = Rule(
     id="lineage-incomplete",
@@ -22,11 +25,10 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import chain_text
 
-    settings = policy.lineage or {}
-    if lineage["complete"] or not any(settings.get(key) for key in JUDGING_KEYS):
+    if lineage["complete"] or policy.lineage is None or not policy.lineage.judges:
         return
     model = lineage["model"]["id"]
     yield RULE.finding(

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
 from gate.policy.rules import Rule
 
 PERMISSIVE = frozenset({
@@ -13,7 +18,7 @@ PERMISSIVE = frozenset({
 cc-by-nc-*, openrail, other, ...) restricts use; `unknown` and an absent licence say nothing."""
 
 
-def _restrictive(licenses) -> list[str]:
+def _restrictive(licenses: Iterable[str]) -> list[str]:
     return [lic for lic in licenses if lic.lower() not in PERMISSIVE and lic.lower() != "unknown"]
 
 
@@ -32,7 +37,7 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import chain_text
 
     model = lineage["model"]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
 from gate.policy.globs import match_id
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
 from gate.policy.rules import Rule
 
 RULE = Rule(
@@ -24,11 +29,12 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import ancestor_ids, chain_text
 
-    settings = policy.lineage or {}
-    allowed, denied = settings.get("allowed_bases"), settings.get("denied_bases") or ()
+    if policy.lineage is None:
+        return
+    allowed, denied = policy.lineage.allowed_bases, policy.lineage.denied_bases
     bases = ancestor_ids(lineage)
     denied_hits = [b for b in bases if any(match_id(p, b) for p in denied)]
     outside = [b for b in bases if allowed is not None and not any(match_id(p, b) for p in allowed)
@@ -40,7 +46,7 @@ def check_lineage(policy, index, reference, lineage):
     if denied_hits:
         parts.append(f"{', '.join(denied_hits)}, which lineage.denied_bases lists")
     if outside:
-        parts.append(f"{', '.join(outside)}, which lineage.allowed_bases ({', '.join(allowed) or 'nothing'}) "
+        parts.append(f"{', '.join(outside)}, which lineage.allowed_bases ({', '.join(allowed or ()) or 'nothing'}) "
                      "does not list")
     yield RULE.finding(
         message=f"model {model} descends from {'; and from '.join(parts)}: {chain}",

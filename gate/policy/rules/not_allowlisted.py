@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import describe, entry_snippet, policy_to_edit
+from gate.policy.interface import Finding
 from gate.policy.model import ENTRY_SECTIONS
-from gate.policy.rules import LEVEL_SEVERITY, Rule, names_remote_repo
+from gate.policy.rules import LEVEL_SEVERITY, CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="not-allowlisted",
@@ -21,10 +25,10 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not names_remote_repo(reference) or reference.id is None or reference.dynamic:
         return
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("unlisted", "allow")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.unlisted]
     if severity is None or context.entry_for(reference) is not None:
         return
     section = ENTRY_SECTIONS[reference.kind]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
-from gate.policy.rules import Rule, is_publish
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule, is_publish
 
 RULE = Rule(
     id="publish-target-not-allowed",
@@ -19,13 +23,13 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not is_publish(reference) or reference.dynamic or reference.id is None:
         return  # a computed target is `dynamic-reference` (raised for publish targets when `publish:` is set)
     allowed = context.policy.publish_allowed(reference.id)
     if allowed is None or allowed:
         return
-    listed = ", ".join(context.policy.publish.get("allowed") or ()) or "nothing"
+    listed = ", ".join(context.policy.publish.allowed if context.policy.publish else ()) or "nothing"
     yield RULE.finding(
         message=(f"publishes to '{reference.id}' via {reference.api}, which the policy's publish.allowed "
                  f"({listed}) does not list"),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import describe, policy_to_edit
-from gate.policy.rules import Rule
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="registry-not-allowed",
@@ -21,15 +26,15 @@ RULE = Rule(
 )
 
 
-def message_and_fix(policy, reference, registry: str, where: str) -> tuple[str, str]:
-    listed = ", ".join(r["uri"] for r in policy.registries)
+def message_and_fix(policy: Policy, reference: Reference, registry: str, where: str) -> tuple[str, str]:
+    listed = ", ".join(r.uri for r in policy.registries)
     return (f"{describe(reference)} is loaded from the MLflow registry {registry} ({where}), which the policy does "
             f"not list (registries: {listed})",
             f"load it from a listed registry, or add `- uri: {registry}` to registries: in "
             f"{policy_to_edit(policy)} (reviewed by the policy's owners)")
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     policy = context.policy
     if reference.source != "mlflow" or not reference.registry or not policy.registries:
         return

@@ -1,6 +1,11 @@
 """`repo-disabled`: The repository has been disabled on the Hub"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="repo-disabled",
@@ -10,3 +15,12 @@ RULE = Rule(
     fix="Replace the model or dataset with another repository.",
     stage="verify",
 )
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    if not context.answer.disabled:
+        return
+    yield context.finding(
+        RULE, f"{context.what} has been disabled on {context.registry} (the Hub disables repositories for policy or "
+        "legal violations); its files can no longer be downloaded",
+        "replace it with another repository")

@@ -1,6 +1,11 @@
 """`repo-gated`: The repository is gated: downloads need an accepted access request and a token"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="repo-gated",
@@ -11,3 +16,20 @@ RULE = Rule(
     stage="verify",
     good_example="models:\n  - id: meta-llama/Llama-3.1-8B\n    gated: allow\n    reason: licence accepted by legal",
 )
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    answer = context.answer
+    if not answer.gated:
+        return
+    mode = context.policy.gated_for(context.entry)
+    if mode == "allow":
+        return
+    section = "datasets" if answer.query.kind == "dataset" else "models"
+    yield context.finding(
+        RULE, f"{context.what} is gated ({answer.gated} approval): downloads need an accepted access request and a "
+        "token",
+        "review the repository's terms; if acceptable, declare it in the policy: "
+        f"`{section}: - {{id: {answer.canonical_id or context.reference.id}, gated: allow}}`; otherwise use an "
+        "ungated repository",
+        severity="error" if mode == "deny" else None, gated=answer.gated)

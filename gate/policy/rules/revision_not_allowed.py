@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import describe, pin_instruction
-from gate.policy.rules import Rule, names_remote_repo
+from gate.policy.interface import Finding
+from gate.policy.model import Entry
+from gate.policy.rules import CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="revision-not-allowed",
@@ -18,14 +23,14 @@ RULE = Rule(
 )
 
 
-def _allowed(entry, reference) -> list[str]:
+def _allowed(entry: Entry | None, reference: Reference) -> list[str]:
     """The entry's reviewed revisions; MLflow entries list `versions` (numbers) and `aliases` (`@` kept)."""
-    if reference.source == "mlflow" and reference.revision.startswith("@"):
-        return ["@" + str(a).removeprefix("@") for a in (entry or {}).get("aliases") or ()]
-    return [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
+    if reference.source == "mlflow" and (reference.revision or "").startswith("@"):
+        return ["@" + a.removeprefix("@") for a in (entry.aliases if entry is not None else ())]
+    return list(entry.reviewed_revisions) if entry is not None else []
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not names_remote_repo(reference) or reference.id is None or not reference.revision:
         return
     alias = reference.source == "mlflow" and reference.revision.startswith("@")

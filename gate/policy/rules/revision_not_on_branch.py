@@ -1,6 +1,11 @@
 """`revision-not-on-branch`: The pinned commit is on no branch or tag of the repository"""
 
-from gate.policy.rules import Rule
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import AnswerContext, Rule
 
 RULE = Rule(
     id="revision-not-on-branch",
@@ -15,3 +20,22 @@ RULE = Rule(
     bad_example="models:\n  - id: org/model   # the code pins the head of refs/pr/3, opened by someone else",
     good_example="models:\n  - id: org/model\n    allowed_refs: [refs/pr/3]\n    reason: reviewed the PR's weights",
 )
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    """A pinned commit must be on a branch or tag: anyone can open a pull request on a public repository, and
+    its commits resolve by sha like the owner's."""
+    answer = context.answer
+    if answer.refs is None or answer.refs or not context.reference.pinned:
+        return
+    allowed = set(context.entry.allowed_refs if context.entry is not None else ())
+    if allowed & set(answer.pull_requests):
+        return
+    where = (f"only {', '.join(answer.pull_requests)} (a pull request, which anyone can open)"
+             if answer.pull_requests else "no branch or tag")
+    yield context.finding(
+        RULE, f"commit {answer.sha} of {context.what} is reachable from {where}: it is not a revision "
+        "the repository's owner published",
+        "pin a commit of a branch or tag; if this pull request's commit was reviewed, allow its ref in the "
+        f"policy entry: `allowed_refs: [{answer.pull_requests[0] if answer.pull_requests else 'refs/pr/<n>'}]`",
+        pull_requests=list(answer.pull_requests))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
+from gate.policy.interface import Finding
+from gate.policy.model import Policy
 from gate.policy.rules import Rule
 
 RULE = Rule(
@@ -20,10 +25,10 @@ RULE = Rule(
 )
 
 
-def check_lineage(policy, index, reference, lineage):
+def check_lineage(policy: Policy, index: int, reference: Reference, lineage: dict) -> Iterator[Finding]:
     from gate.verify.lineage import chain_text
 
-    if not (policy.lineage or {}).get("require_declared_training_data") or lineage["datasets"]:
+    if policy.lineage is None or not policy.lineage.require_declared_training_data or lineage["datasets"]:
         return
     model = lineage["model"]["id"]
     unknown = "" if lineage["complete"] else " (the lineage is incomplete, so an ancestor might declare some)"

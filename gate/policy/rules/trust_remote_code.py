@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from gate.discover.interface import CODE_REVISION_KEYS
+from collections.abc import Iterator
+
+from gate.discover.interface import CODE_REVISION_KEYS, Reference
 from gate.policy.fixes import describe, policy_to_edit
-from gate.policy.rules import Rule, is_publish
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule, is_publish
 
 RULE = Rule(
     id="trust-remote-code",
@@ -23,14 +26,14 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if is_publish(reference) or reference.revision_key in CODE_REVISION_KEYS:
         return  # a `code_revision` reference repeats its call's main reference, which carries this finding
     metric = reference.kind == "metric" and reference.source != "local"
     if reference.trust_remote_code is False and not metric:
         return
     entry = context.entry_for(reference)
-    permission = context.policy.setting("trust_remote_code", entry)
+    permission = context.policy.trust_remote_code_for(entry)
     if permission == "allow":
         return
     if metric:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from gate.discover.interface import Reference
 from gate.policy.fixes import describe, waiver_snippet
-from gate.policy.rules import LEVEL_SEVERITY, Rule, names_remote_repo
+from gate.policy.interface import Finding
+from gate.policy.rules import LEVEL_SEVERITY, CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="unpinnable-reference",
@@ -19,10 +23,10 @@ RULE = Rule(
 )
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not names_remote_repo(reference) or reference.pinnable or reference.pinned or reference.dynamic:
         return
-    severity = LEVEL_SEVERITY[context.policy.defaults.get("unpinnable", "warn")]
+    severity = LEVEL_SEVERITY[context.policy.defaults.unpinnable]
     if severity is None:
         return
     yield RULE.finding(

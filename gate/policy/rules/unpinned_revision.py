@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
 
-from gate.discover.interface import CODE_REVISION_KEYS
+from gate.discover.interface import CODE_REVISION_KEYS, Reference
 from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
-from gate.policy.rules import Rule, names_remote_repo
+from gate.policy.interface import Finding, Fix
+from gate.policy.rules import AnswerContext, CheckContext, Rule, names_remote_repo
 
 RULE = Rule(
     id="unpinned-revision",
@@ -45,25 +49,25 @@ def _what_is_wrong(revision: str | None, revision_key: str | None = None, source
     return f"{label} '{revision}' is a branch or tag, which can move"
 
 
-def _sharing_the_revision(context, reference) -> list[str]:
+def _sharing_the_revision(context: CheckContext, reference: Reference) -> list[str]:
     """Other repositories read with the same revision keyword of the same call (`pipeline(model=a, tokenizer=b,
     revision=...)`): a sha written there is right for one of them at most."""
     if reference.revision_key in (None, "@", "url"):
         return []
     place = (reference.path, reference.line, reference.column, reference.revision_key)
     ids = context.ids_by_place.get(place, ())
-    return sorted({other for other in ids if other.lower() != reference.id.lower()})
+    return sorted({other for other in ids if other.lower() != (reference.id or "").lower()})
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if not names_remote_repo(reference) or reference.dynamic or reference.id is None:
         return
     if reference.pinned or not reference.pinnable:
         return
-    if not context.policy.defaults.get("require_pinned", True):
+    if not context.policy.defaults.require_pinned:
         return
     entry = context.entry_for(reference)
-    allowed = [str(r) for r in (entry or {}).get("revisions") or (entry or {}).get("versions") or ()]
+    allowed = list(entry.reviewed_revisions) if entry is not None else []
     sharing = _sharing_the_revision(context, reference)
     if sharing:
         key = reference.revision_key
@@ -87,3 +91,46 @@ def check(context, index, reference):
         reference=index,
         details={"revision": reference.revision, "revision_key": reference.revision_key, "syntax": reference.syntax},
     )
+
+
+def check_answer(context: AnswerContext) -> Iterator[Finding]:
+    """A branch or tag can be named like a commit sha; discovery cannot tell them apart, the registry can
+    (issue 8: evasion). Such a "pin" moves whenever its owner moves the branch."""
+    reference, answer = context.reference, context.answer
+    if not reference.pinned or not answer.sha or answer.sha == reference.revision:
+        return
+    yield replace(context.finding(
+        RULE, f"revision {reference.revision} of {context.what} looks like a commit sha but is a branch or tag name: "
+        f"it points at commit {answer.sha} today and can be moved at any time",
+        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}"), fix=Fix(answer.sha))
+
+
+def resolved_pin(reference: Any, answer: Any) -> str:
+    """Remediation for an unpinned reference: the exact pin to the commit its revision resolves to today."""
+    followed = reference.revision or ("the default branch" if answer.query.kind == "github" else "main")
+    key = reference.revision_key
+    if reference.syntax in ("python", "notebook") and reference.source != "torchhub" and key not in ("@", ":", "url"):
+        text = f'pin to {key or "revision"}="{answer.sha}", the current head of {followed}'
+    else:
+        text = f"pin to {answer.sha}, the current head of {followed}: {pin_instruction(reference, answer.sha)}"
+    if answer.canonical_id and reference.id and answer.canonical_id != reference.id:
+        text += f" (and use the canonical id {answer.canonical_id} instead of {reference.id})"
+    return text
+
+
+def with_resolved_pin(finding: Finding, reference: Any, answer: Any) -> Finding:
+    """This rule's finding, its fix naming the commit the registry resolved the moving revision to."""
+    details = {**finding.details, "resolved_sha": answer.sha, "followed": reference.revision or "main"}
+    if answer.canonical_id and answer.canonical_id != reference.id:
+        details["canonical_id"] = answer.canonical_id
+    canonical = answer.canonical_id if answer.canonical_id and answer.canonical_id != reference.id else None
+    return replace(finding, remediation=resolved_pin(reference, answer), details=details,
+                   fix=Fix(answer.sha, canonical))
+
+
+def with_resolved_version(finding: Finding, reference: Any, version: str) -> Finding:
+    """This rule's finding for an MLflow reference, its fix naming the version the registry resolved it to."""
+    followed = reference.revision or "latest"
+    return finding.with_(
+        remediation=f"{pin_instruction(reference, version)} (the version {followed} points at now)",
+        details={**finding.details, "resolved_version": version, "followed": followed}, fix=Fix(version))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from gate.discover.catalog.model_files import CLAIMED_FORMATS, claimed_format
+from gate.discover.interface import Reference
 from gate.policy.fixes import policy_to_edit
+from gate.policy.interface import Finding
 from gate.policy.model import PICKLE_FORMATS
-from gate.policy.rules import Rule
+from gate.policy.rules import CheckContext, Rule
 
 RULE = Rule(
     id="unsafe-artifact-format",
@@ -27,7 +31,7 @@ def _family(fmt: str) -> set[str]:
     return {fmt.lower(), "pickle"} if fmt.lower() in PICKLE_FORMATS else {fmt.lower()}
 
 
-def format_allowed(fmt: str, allow=None, deny=None) -> bool:
+def format_allowed(fmt: str, allow: Iterable[str] | None = None, deny: Iterable[str] | None = None) -> bool:
     names = _family(fmt)
     if allow is not None:
         return bool(names & {a.lower() for a in allow})
@@ -44,30 +48,30 @@ _UNJUDGED = frozenset({"empty"})
 LFS_SUFFIX_FORMATS = CLAIMED_FORMATS
 
 
-def _judged_format(reference) -> tuple[str, str]:
+def _judged_format(reference: Reference) -> tuple[str, str]:
     """(format to judge, how the message names it)."""
     if reference.format != "git-lfs-pointer":
-        return reference.format, f"in format '{reference.format}'"
+        return reference.format or "", f"in format '{reference.format}'"
     fmt = claimed_format(reference.path)
     return fmt, f"a Git LFS pointer (content not in the checkout) to a '{fmt}' file by its suffix"
 
 
-def check(context, index, reference):
+def check(context: CheckContext, index: int, reference: Reference) -> Iterator[Finding]:
     if reference.kind != "artifact" or not reference.format or reference.format in _UNJUDGED:
         return
     judged, described = _judged_format(reference)
     entry = context.entry_for(reference)
     if entry is not None:
-        formats = entry.get("formats")
+        formats = entry.formats
         if formats is None or format_allowed(judged, allow=formats) or format_allowed(reference.format, allow=formats):
             return  # an artifacts entry is the reviewed decision for these files
         why = f"its artifacts entry allows only {list(formats)}"
     else:
-        rules = context.policy.defaults.get("artifact_formats") or {}
-        if format_allowed(judged, allow=rules.get("allow"), deny=rules.get("deny")):
+        rules = context.policy.defaults.artifact_formats
+        if format_allowed(judged, allow=rules.allow, deny=rules.deny):
             return
-        why = (f"defaults.artifact_formats allows only {list(rules['allow'])}" if rules.get("allow") is not None
-               else f"defaults.artifact_formats denies {list(rules.get('deny') or [])}")
+        why = (f"defaults.artifact_formats allows only {list(rules.allow)}" if rules.allow is not None
+               else f"defaults.artifact_formats denies {list(rules.deny or [])}")
     runs_code = " (pickle-based: loading it can run arbitrary code)" if judged.lower() in PICKLE_FORMATS else ""
     sha = reference.sha256 or "<64 hex>"
     yield RULE.finding(

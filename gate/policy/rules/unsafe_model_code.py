@@ -1,5 +1,11 @@
 """unsafe-model-code: a model file that is not a pickle still carries code (or escapes its directory)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gate.policy.interface import Finding, Severity
 from gate.policy.rules import Rule
 
 RULE = Rule(
@@ -26,3 +32,17 @@ RULE = Rule(
     bad_example="model.keras   # config.json: {\"class_name\": \"Lambda\", \"config\": {\"function\": ...}}",
     good_example="model.keras   # only built-in and registered layers",
 )
+
+
+def check_code(code: Sequence[Any], *, path: str | None, line: int | None, reference: int | None) -> list[Finding]:
+    """One finding per file, naming every piece of code the scanners found in it and where."""
+    if not code:
+        return []
+    severity: Severity = "error" if any(c.severity == "error" for c in code) else "warning"
+    shown = "; ".join(c.detail for c in code[:5]) + (f"; and {len(code) - 5} more" if len(code) > 5 else "")
+    return [RULE.finding(
+        message=shown,
+        remediation=(f"Do not load {code[0].path} until the code it carries is reviewed: {RULE.fix}"),
+        path=path, line=line, reference=reference, severity=severity,
+        details={"code": [{"kind": c.kind, "where": c.member, "detail": c.detail, "severity": c.severity}
+                          for c in code]})]

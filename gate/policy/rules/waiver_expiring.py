@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from gate.policy.rules import Rule
+from collections.abc import Iterator
+
+from gate.policy.interface import Finding
+from gate.policy.rules import CheckContext, Rule
 
 WINDOW_DAYS = 14
 
@@ -18,7 +21,7 @@ RULE = Rule(
 )
 
 
-def check_policy(context):
+def check_policy(context: CheckContext) -> Iterator[Finding]:
     if not context.policy.allow_waivers:
         return
     for waiver in context.policy.exceptions:
