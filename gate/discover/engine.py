@@ -371,9 +371,13 @@ def _starts_like_a_model_file(absolute: str) -> bool:
 _SHEBANG = re.compile(rb"^#![ \t]*(?:\S*/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(?P<program>[A-Za-z0-9_.+-]+)")
 
 
+_PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".html", ".htm")
+"""Documents: a `#!` line at their top is text about a script, not a script (they keep the URL scan)."""
+
+
 def _by_shebang(absolute: str, text_finders: tuple[Finder, ...]) -> list[Finder]:
-    """A script without a suffix is read by what its `#!` line runs: python → the Python finder, a shell → the
-    shell finder (issue 12: `bin/train` is code even without `.py` or `.sh`)."""
+    """A script without a suffix a finder knows is read by what its `#!` line runs: python → the Python finder, a
+    shell → the shell finder (issue 12: `bin/train` is code even without `.py` or `.sh`; issue 11: `job.slurm`)."""
     try:
         with open(absolute, "rb") as handle:
             head = handle.read(256)
@@ -404,7 +408,8 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
         return scanned, FileResult(tuple(references), tuple(warnings))
 
     accepting = [f for f in text_finders if f.accepts(file.path)]
-    if not accepting and "." not in file.path.rsplit("/", 1)[-1]:
+    if not accepting and not file.path.lower().endswith(_PROSE_SUFFIXES):
+        # `bin/train`, `job.slurm`, `run.sbatch`: no suffix a finder knows, a `#!` line that says what runs it
         accepting = _by_shebang(file.absolute, text_finders)
     url_only = not accepting
     if url_only and _starts_like_a_model_file(file.absolute):

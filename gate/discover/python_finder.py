@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from gate.discover import catalog, mlflow_uris, python_context
+from gate.discover import catalog, mlflow_uris, python_context, python_deferred
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     HubLocation,
@@ -280,6 +280,8 @@ class _Scan:
     def run(self) -> list[Reference]:
         for call, scope in self.index.calls:
             self._call(call, scope)
+        for literal, scope in self.index.dict_literals:
+            self._deferred(literal, scope)
         for node in self.index.loader_values:
             if id(node) not in self.partial_loaders:
                 self._loader_value(node)
@@ -433,9 +435,25 @@ class _Scan:
                 and self.resolver.qualname(func, scope)[0] in PARTIAL_CALLS:
             self._partial(call, scope)
             return
+        if python_deferred.may_defer(call, name) and self._deferred(call, scope):
+            return
+        if name == "__init__":  # `super().__init__(...)`: the base class's constructor, called here
+            for dotted, origin in python_deferred.superclass_constructors(call, scope, self.resolver):
+                self._catalog_call(call, scope, dotted, origin)
+            return
+        alternatives = self.resolver.import_targets(func.id, scope) if isinstance(func, ast.Name) else []
+        if len(alternatives) > 1:  # `from a import f` on one branch, `from b import f` on another: each may run
+            for dotted in alternatives:
+                if catalog.specs_named(dotted.rsplit(".", 1)[-1]):
+                    self._catalog_call(call, scope, dotted, "import")
+            return
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
+        self._catalog_call(call, scope, dotted, origin)
+
+    def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
+        """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
         spec = catalog.match_call(dotted, origin != "unknown")
         imported = origin == "import"
         if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
@@ -721,6 +739,18 @@ class _Scan:
             ast.copy_location(merged, where)
             self.resolver.keep(merged)
             self._call(merged, scope)
+
+    def _deferred(self, node: ast.Call | ast.Dict, scope: Scope) -> bool:
+        """`dict(type=AutoTokenizer.from_pretrained, ...)`, `run.Config(AutoTokenizer, ...)`: the call it stands
+        for is scanned at `node` (see python_deferred); False when `node` is no deferred call."""
+        deferred = python_deferred.deferred_call(node, scope, self.resolver)
+        if deferred is None:
+            return False
+        call, callee = deferred
+        self.partial_loaders.add(id(callee))  # reported through the call, not as a loader taken as a value
+        self.resolver.keep(call)
+        self._call(call, scope)
+        return True
 
     def _code_string(self, call: ast.Call, scope: Scope, runner: str) -> None:
         """exec/eval/compile of a string: the string is code, scanned like the file and reported at the call."""

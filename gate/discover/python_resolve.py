@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from gate.discover import python_deferred
+
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
 UNKNOWN = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
@@ -195,6 +197,8 @@ class FileIndex:
     """id(direct argument node) → the call it is passed to (for naming the API of a bare `hf://` string)."""
     loader_values: list[ast.Attribute] = field(default_factory=list)
     """Attributes read but not called (`load = AutoModel.from_pretrained`), for the finder to check."""
+    dict_literals: list[tuple[ast.Dict, Scope]] = field(default_factory=list)
+    """`{...}` displays, for the finder's deferred calls (`{"type": load_dataset, "path": ...}`)."""
     scopes: dict[int, Scope] = field(default_factory=dict)
     _classes: list[ClassInfo] | None = None
     _facts: FileFacts | None = None
@@ -368,6 +372,9 @@ def _children(node: ast.AST) -> list[ast.AST]:
 def _call_facts(node: ast.Call, scope: Scope, facts: FileFacts, called: set[int]) -> None:
     func = node.func
     called.add(id(func))
+    deferred = python_deferred.syntactic_call(node)
+    if deferred is not None:  # `run.Partial(pretrain, model=...)` calls the file's `pretrain` (python_deferred);
+        _call_facts(deferred[0], scope, facts, set())  # still a value use too: the constructor is only named
     if isinstance(func, ast.Name):
         facts.calls.setdefault(func.id, []).append((node, scope))
         if func.id == "setattr" and len(node.args) == 3 and isinstance(node.args[0], ast.Name):
@@ -611,8 +618,10 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
     while stack:
         node, scope = stack.pop()
         children_scope = scope
-        if isinstance(node, ast.Attribute) and id(node) not in called and isinstance(node.ctx, ast.Load):
-            index.loader_values.append(node)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            called.add(id(node.value))  # `X.configure(...)`: a receiver is not a loader passed as a value
+            if id(node) not in called:
+                index.loader_values.append(node)
         if isinstance(node, ast.Lambda):
             stack.extend((d, scope) for d in [*node.args.defaults, *(d for d in node.args.kw_defaults if d)])
             stack.append((node.body, index.scope_for(node, scope)))
@@ -634,6 +643,8 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
             continue
         elif isinstance(node, (ast.Name, ast.Load, ast.Store)):
             continue
+        elif isinstance(node, ast.Dict):
+            index.dict_literals.append((node, scope))
         stack.extend((child, children_scope) for child in _children(node))
 
 
@@ -776,6 +787,14 @@ class Resolver:
 
     def imported(self, name: str, scope: Scope) -> str | None:
         return self.import_target(self._lookup(name, scope))
+
+    def import_targets(self, name: str, scope: Scope) -> list[str]:
+        """Every dotted name `name` may be imported as (two branches import it from two packages); [] unless
+        each binding of it is an import."""
+        bindings = self._lookup(name, scope)
+        if not bindings or not all(b.how == "import" for b in bindings):
+            return []
+        return list(dict.fromkeys(b.target for b in bindings if b.target))
 
     def _lookup(self, name: str, scope: Scope) -> list[Binding] | None:
         """The bindings of `name` in the innermost scope that binds it (Python's LEGB, without builtins)."""

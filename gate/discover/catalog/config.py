@@ -136,6 +136,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     # AutoTrain configs: `data: {path: org/data, train_split: train, ...}` (a local folder is a path, not an id).
     ConfigKey("path", "dataset", _NO_REVISION, "AutoTrain config `data.path`", under=frozenset({"data"}),
               allow_legacy=True),
+    ConfigKey("path", "dataset", ("revision",), "NeMo `hf_data_cfg: [{path: ...}]`: each item is `load_dataset` "
+              "keyword arguments", under=frozenset({"hf_data_cfg"}), allow_legacy=True),
     # Dataset mixtures (alignment-handbook, open-instruct): weights, no revision.
     ConfigKey("dataset_mixer", "dataset", _NO_REVISION, "alignment-handbook, open-instruct",
               shape=SHAPE_MAPPING_KEYS),

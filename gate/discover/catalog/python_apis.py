@@ -611,6 +611,36 @@ COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
 RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
                                                                                 *CODE_FILE_RUNNERS, *COMMAND_RUNNERS)))
 """The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
-HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS,
-                 "requests.post(", "requests.get(", "httpx.post(", "httpx.get(")
-"""Lines that matter for resolution or for generic callees, once a file is worth parsing."""
+@dataclass(frozen=True)
+class DeferredCall:
+    """A constructor that records a callable and the arguments it will later be called with (a config node, a
+    lazy call): discovery reads `Config(AutoTokenizer, pretrained_model_name="org/m")` as the call
+    `AutoTokenizer(pretrained_model_name="org/m")`, made where the constructor is written."""
+
+    callee_keyword: str | None = None
+    """The keyword (or dict-literal key) naming the callable: `dict(type=load_dataset, path=...)`."""
+    callee_position: int | None = None
+    """The positional slot naming the callable: `run.Config(fn, ...)`; the later positional arguments are its own."""
+    curried: bool = False
+    """`LazyCall(fn)(...)`: the constructor takes the callable, the call of its result takes the arguments."""
+
+
+DEFERRED_CALLS: dict[str, DeferredCall] = {
+    # dotted constructor (as the resolver names it; `dict` is the builtin) → where the callable is named
+    "dict": DeferredCall(callee_keyword="type"),  # mmengine / mmcv / xtuner registry configs (and `{"type": ...}`)
+    "nemo_run.Config": DeferredCall(callee_position=0), "nemo_run.Partial": DeferredCall(callee_position=0),
+    "nemo_run.config.Config": DeferredCall(callee_position=0),
+    "nemo_run.config.Partial": DeferredCall(callee_position=0),
+    "fiddle.Config": DeferredCall(callee_position=0), "fiddle.Partial": DeferredCall(callee_position=0),
+    "detectron2.config.LazyCall": DeferredCall(callee_position=0, curried=True),
+    "detectron2.config.lazy.LazyCall": DeferredCall(callee_position=0, curried=True),
+}
+"""Deferred calls (issue 11). `functools.partial` is the resolver's (`PARTIAL_CALLS`): its later calls are followed."""
+DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
+"""The constructors' last names (a cheap test before the callee is resolved)."""
+
+
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
+                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(")
+"""Lines that matter for resolution or for generic callees (`super().__init__(...)` of a catalog class), once a
+file is worth parsing."""
