@@ -23,11 +23,13 @@ Computed per scope on the first question about a rebound name of that scope (a n
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from gate.discover.python_resolve import Binding, Scope
 
+_NOTHING: frozenset[int] = frozenset()
 _ENTRY = 0
 """The definition of a function's parameters (bound when the body starts)."""
 MAX_FLOW_STEPS = 200_000
@@ -84,6 +86,8 @@ class _Flow:
         """(name, id(a node a Binding of that name holds)) → the definition (statement id) that made it."""
         self._loops: list[tuple[list[_State], list[_State]]] = []
         """For each loop being walked: the states at its `break`s and at its `continue`s."""
+        self._changed: list[set[str]] = []
+        """For each compound statement being walked: the names it has defined so far (where its states differ)."""
         self._steps = 0
 
     @classmethod
@@ -161,7 +165,13 @@ class _Flow:
             return state
         if isinstance(node, (ast.If, ast.While, ast.For, ast.AsyncFor, ast.Try, ast.With, ast.AsyncWith,
                              ast.Match)) or _is_try_star(node):
-            return self._compound(node, state)
+            self._changed.append(set())
+            try:
+                return self._compound(node, state)
+            finally:
+                changed = self._changed.pop()
+                if self._changed:
+                    self._changed[-1] |= changed
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if isinstance(node, ast.ClassDef):
                 heads = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
@@ -185,9 +195,10 @@ class _Flow:
         return None if isinstance(node, (ast.Return, ast.Raise)) else state
 
     def _compound(self, node: ast.stmt, state: dict[str, frozenset[int]]) -> _State:
+        changed = self._changed[-1]  # filled while the parts are walked, read by the joins after them
         if isinstance(node, ast.If):
             self._read(node.test, state)
-            return _join(self._block(node.body, dict(state)), self._block(node.orelse, dict(state)))
+            return _join(self._block(node.body, dict(state)), self._block(node.orelse, dict(state)), changed)
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             return self._loop(node, state)
         if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -196,7 +207,7 @@ class _Flow:
                 if item.optional_vars is not None:
                     self.unfollowed.update(_stored_names(item.optional_vars))
             after, anywhere = self._logged(node.body, state)
-            return _join(after, anywhere)  # the context manager may swallow an exception raised anywhere in it
+            return _join(after, anywhere, changed)  # the context manager may swallow an exception raised anywhere in it
         if isinstance(node, ast.Match):
             self._read(node.subject, state)
             result: _State = dict(state)  # no case matches
@@ -207,30 +218,31 @@ class _Flow:
                             self.unfollowed.add(name)
                 if case.guard is not None:
                     self._read(case.guard, state)
-                result = _join(result, self._block(case.body, dict(state)))
+                result = _join(result, self._block(case.body, dict(state)), changed)
             return result
         return self._try(node, state)
 
     def _try(self, node: ast.stmt, state: dict[str, frozenset[int]]) -> _State:
         body_after, body_anywhere = self._logged(node.body, state)  # type: ignore[attr-defined]
-        normal = self._block(node.orelse, _join(body_after, None))  # type: ignore[attr-defined]
+        normal = self._block(node.orelse, _join(body_after, None, ()))  # type: ignore[attr-defined]
         # A handler starts from any point of the body.
-        handlers_entry = _join(state, body_anywhere)
+        changed = self._changed[-1]
+        handlers_entry = _join(state, body_anywhere, changed)
         for handler in node.handlers:  # type: ignore[attr-defined]
             entry = dict(handlers_entry) if handlers_entry is not None else {}
             if handler.type is not None:
                 self._read(handler.type, entry)
             if handler.name:
                 self.unfollowed.add(handler.name)
-            normal = _join(normal, self._block(handler.body, entry))
+            normal = _join(normal, self._block(handler.body, entry), changed)
         finalbody = node.finalbody  # type: ignore[attr-defined]
         if not finalbody:
             return normal
         # `finally` also runs after a `return`, `break`, `continue` or exception anywhere in the statement.
-        anywhere = _join(handlers_entry, normal)
+        anywhere = _join(handlers_entry, normal, changed)
         for handler in node.handlers:  # type: ignore[attr-defined]
-            anywhere = _join(anywhere, self._anywhere(handler.body, handlers_entry))
-        anywhere = _join(anywhere, self._anywhere(node.orelse, body_after))  # type: ignore[attr-defined]
+            anywhere = _join(anywhere, self._anywhere(handler.body, handlers_entry), changed)
+        anywhere = _join(anywhere, self._anywhere(node.orelse, body_after), changed)  # type: ignore[attr-defined]
         after = self._block(finalbody, dict(anywhere) if anywhere is not None else {})
         if self._loops and after is not None:
             breaks, continues = self._loops[-1]
@@ -241,6 +253,7 @@ class _Flow:
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While, state: dict[str, frozenset[int]]) -> _State:
         """Iterated until the state at the loop's head stops growing: what the body leaves (at its end or a
         `continue`) reaches the next iteration."""
+        changed = self._changed[-1]
         if not isinstance(node, ast.While):
             self._read(node.iter, state)
             self._read_target(node.target, state)
@@ -258,13 +271,13 @@ class _Flow:
             breaks, continues = self._loops.pop()
             grown = head
             for reached in [out, *continues]:
-                grown = _join(grown, reached) or {}
-            if grown == head:
+                grown = _join(grown, reached, changed) or {}
+            if all(grown.get(name) == head.get(name) for name in changed):
                 break
             head = grown
         after = self._block(node.orelse, dict(head))
         for reached in breaks:
-            after = _join(after, reached)
+            after = _join(after, reached, changed)
         return after
 
     def _logged(self, body: list[ast.stmt], state: dict[str, frozenset[int]]) -> tuple[_State, _State]:
@@ -273,7 +286,10 @@ class _Flow:
 
     def _anywhere(self, body: list[ast.stmt], state: _State) -> _State:
         """The state at any point of `body` entered with `state`: it, or any definition the body makes."""
-        return _join(state, _definitions_in(body, self)) if body else state
+        if not body:
+            return state
+        definitions = _definitions_in(body, self)
+        return _join(state, definitions, definitions)
 
     # ---------------------------------------------------------------------------------------- definitions
 
@@ -284,6 +300,8 @@ class _Flow:
             return state
         for node in nodes:
             self.definition_of[(name, id(node))] = id(statement)
+        if self._changed:
+            self._changed[-1].add(name)
         state[name] = frozenset({id(statement)})
         return state
 
@@ -321,14 +339,18 @@ def _is_try_star(node: ast.AST) -> bool:
     return type(node).__name__ == "TryStar"
 
 
-def _join(first: _State, second: _State) -> _State:
+def _join(first: _State, second: _State, names: Iterable[str]) -> _State:
+    """Either state. `names`: the only names on which the two can differ (those defined since they parted):
+    states hold every rebound name of the scope, so a join that read them all would make a long scope quadratic."""
     if first is None:
         return None if second is None else dict(second)
     if second is None:
         return dict(first)
     joined = dict(first)
-    for name, definitions in second.items():
-        joined[name] = joined.get(name, frozenset()) | definitions
+    for name in names:
+        definitions = second.get(name)
+        if definitions is not None and definitions is not joined.get(name):
+            joined[name] = joined.get(name, _NOTHING) | definitions
     return joined
 
 
