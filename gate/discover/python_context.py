@@ -7,7 +7,9 @@ or when it is passed to a call whose name says load/download/from_pretrained (`c
 publish (`hub_model_id`, `push_to_hub_repo`) make `role: "publish"` references.
 
 Negative evidence (`catalog.context.negative_evidence`, paths in the repository, media types, names the same file
-saves to, code under `if False:`) keeps precision. Catalog references win: a string a catalog call consumed is not
+saves to, code under `if False:`) keeps precision. A folder the file saves to (`save_pretrained(save_name)`,
+`save_directory=path`, `Path("x")`, resolved in its scope to one value) is not a Hub id when loaded back, for catalog
+references too. Catalog references win: a string a catalog call consumed is not
 looked at again, and an id the file already reports with high confidence is not reported twice.
 
 The prefilter is sound by construction: detection only looks at string literals on the lines `candidate_lines`
