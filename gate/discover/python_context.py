@@ -7,7 +7,9 @@ or when it is passed to a call whose name says load/download/from_pretrained (`c
 publish (`hub_model_id`, `push_to_hub_repo`) make `role: "publish"` references.
 
 Negative evidence (`catalog.context.negative_evidence`, paths in the repository, media types, names the same file
-saves to, code under `if False:`) keeps precision. Catalog references win: a string a catalog call consumed is not
+saves to, code under `if False:`) keeps precision. A folder the file saves to (`save_pretrained(save_name)`,
+`save_directory=path`, `Path("x")`, resolved in its scope to one value) is not a Hub id when loaded back, for catalog
+references too. Catalog references win: a string a catalog call consumed is not
 looked at again, and an id the file already reports with high confidence is not reported twice.
 
 The prefilter is sound by construction: detection only looks at string literals on the lines `candidate_lines`
@@ -497,11 +499,14 @@ def _revision_of(call: ast.Call | None) -> tuple[str | None, str | None, bool]:
 def context_references(scan: _Scan) -> None:
     """Add the file's context references to `scan.references` (after its catalog references), and drop loads
     of names the file saves to."""
+    saved_folders = _saved_folders(scan)
+    if saved_folders:
+        scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved_folders]
     lines = candidate_lines(scan.text)
     if not lines:
         return
     walk = _Walk(scan.index.tree, lines)
-    saved = walk.saved_names()
+    saved = walk.saved_names() | saved_folders
     if saved:
         scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved]
     reported = {(r.id, r.role) for r in scan.references if r.id}
@@ -524,3 +529,48 @@ def context_references(scan: _Scan) -> None:
             syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
             call_obstacle=scan.call_obstacle(evidence.call, value, key),
         ))
+
+
+_SAVE_WORDS = re.compile("|".join(sorted({"save", "mkdir", "makedirs", *SAVE_KEYWORDS}, key=len, reverse=True)))
+
+
+def _saved_folders(scan: _Scan) -> set[str]:
+    """The folders the file writes a model or dataset to, however the name is spelled there: a literal, a
+    variable, `Path(name)` (`save_name = "m-ov"; model.save_pretrained(save_name)`). Loading the same name later
+    reads that folder, not the Hub. Only a destination with one value counts (a name that may hold several is
+    not known to be the folder written)."""
+    if not any(r.role == ROLE_LOAD and r.id for r in scan.references):
+        return set()
+    text = scan.text
+    lines: list[int] = []
+    line, previous = 1, 0
+    for match in _SAVE_WORDS.finditer(text):
+        line += text.count("\n", previous, match.start())
+        previous = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    if not lines:
+        return set()
+    saved: set[str] = set()
+    stack: list[tuple[ast.AST, Scope]] = [(statement, scan.index.module) for statement in scan.index.tree.body]
+    while stack:
+        node, scope = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            index = bisect_left(lines, first)
+            if index == len(lines) or lines[index] > (getattr(node, "end_lineno", None) or first):
+                continue  # no save word on its lines
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+                             ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            scope = scan.index.scope_for(node, scope)
+        elif isinstance(node, ast.Call):
+            destinations = [k.value for k in node.keywords if k.arg in SAVE_KEYWORDS]
+            if node.args and _callee_name(node).rsplit(".", 1)[-1] in SAVE_CALLS:
+                destinations.append(node.args[0])
+            for destination in destinations:
+                values = scan.resolver.resolve(destination, scope)
+                if values is not None and len(values) == 1 and isinstance(values[0], str):
+                    saved.add(values[0])
+        stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+    return saved
+

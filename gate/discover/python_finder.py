@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred
 from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.catalog.context import is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -98,7 +99,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None):
+        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
+                or is_placeholder(value):
             return []
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]

@@ -10,7 +10,9 @@ Resolution is flow-insensitive: a name bound more than once (reassignment, `glob
 function, augmented assignment, walrus, `match` capture, item/attribute assignment, `.update()`/`.append()`) has
 every value it can take, never just the first. A function parameter takes its default and every argument the
 file's own calls pass for it (`def get(path="org/m")` with `get("org/other")`): followed through helper chains,
-that is a fixed point over the file's functions, reached on demand.
+that is a fixed point over the file's functions, reached on demand. The exception is a name read in the scope
+that binds it (module, notebook cells in order, function body): there only the assignments that can reach the
+read count (`m = "a"; load(m); m = "b"; load(m)` loads `a`, then `b`), see python_reaching.py.
 
 `Resolver.resolve` answers with a tuple of candidate values (several when a name is bound more than once or
 loops over a list), or None when the value cannot be known statically. `UNKNOWN` in the tuple marks a part that
@@ -32,6 +34,7 @@ from itertools import product
 from typing import Any
 
 from gate.discover import python_deferred
+from gate.discover.python_reaching import ReachingDefinitions
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
@@ -719,6 +722,7 @@ class Resolver:
         """ids of the binding lists `literal` and `mapping` are following (a cycle ends there)."""
         self._keep: list[ast.AST] = []
         """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
+        self._reaching = ReachingDefinitions()
 
     def keep(self, node: ast.AST) -> None:
         """Keep a node built for resolution alive while the scan runs (ids are used as keys)."""
@@ -856,7 +860,7 @@ class Resolver:
             parts = [self._known(node.left, scope, depth), self._known(node.right, scope, depth)]
             return self._combine(parts, lambda a, b: a + b if isinstance(a, str) and isinstance(b, str) else None)
         if isinstance(node, ast.Name):
-            return self._name(node.id, scope, depth)
+            return self._name(node.id, scope, depth, node)
         if isinstance(node, ast.Attribute):
             return self._attribute(node, scope, depth)
         if isinstance(node, ast.Subscript):
@@ -1018,8 +1022,10 @@ class Resolver:
             values.extend(self._known(elements[index], found[1], depth))
         return _dedupe(values)
 
-    def _name(self, name: str, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+    def _name(self, name: str, scope: Scope, depth: int, use: ast.AST | None = None) -> tuple[Any, ...] | None:
         bindings = self._lookup(name, scope)
+        if bindings is not None and len(bindings) > 1 and use is not None:  # the assignments that reach `use`
+            bindings = self._reaching.narrow(use, scope, bindings)
         return None if bindings is None else self._bindings_values(bindings, depth)
 
     # -------------------------------------------------------------------------------------- parameters

@@ -19,7 +19,7 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 
 def test_the_fixture_forms_are_there():
-    assert len([f for f in FORMS if f.startswith("python-context-")]) == 4
+    assert len([f for f in FORMS if f.startswith("python-context-")]) == 6
     assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 23
 
 
@@ -92,3 +92,12 @@ def test_an_api_model_name_under_any_other_organisation_is_that_organisations_re
         assert plausible_id(value), value
     for value in ("gpt-4o", "o1", "openai/gpt-4o", "anthropic/claude-3-5-sonnet"):
         assert negative_evidence(value) is not None, value
+
+
+@pytest.mark.parametrize(("value", "placeholder"), [
+    ("PATH_TO_MODEL", True), ("YOUR_ORG/MODEL_DIR", True), ("path_to_llama_7b", True), ("path-to-org/model", True),
+    ("BAAI/bge-m3", False), ("gpt2", False), ("BAAI/BGE", False), ("GPT2", False), ("org/MODEL_PATH", False),
+    ("HF_DATASET_NAME", False), ("YOUR_ORG/MODEL_NAME", False),
+])
+def test_placeholders_are_negative_evidence(value, placeholder):
+    assert (negative_evidence(value) == "a placeholder") is placeholder

@@ -194,6 +194,25 @@ def is_container_image(value: str) -> bool:
             or first == "localhost")
 
 
+PLACEHOLDER_PREFIXES = ("path_to_", "path-to-")
+"""How a placeholder for a local path starts (`path_to_llama_7b`; `path/to/model` reads as a path already)."""
+PATH_PLACEHOLDER_WORDS = frozenset({"PATH", "DIR", "DIRECTORY", "FOLDER", "LOCAL"})
+"""Words of an all-caps placeholder that make it stand for a local path (`PATH_TO_MODEL`, `MODEL_DIR`). A shouted
+name without one (`HF_DATASET_NAME`) may stand for a Hub id the user fills in, and stays a reference."""
+_SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+"""An all-caps snake-case word (Hub names are not spelled so)."""
+
+
+def is_placeholder(value: str) -> bool:
+    """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
+    shouted, one word saying path), `path_to_llama_7b`."""
+    parts = value.split("/")
+    if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
+        return True
+    return all(_SHOUTED_PLACEHOLDER.fullmatch(part) is not None for part in parts) and any(
+        word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
+
+
 def negative_evidence(value: str) -> str | None:
     """Why an `org/name`-shaped string is not a Hub reference, or None when nothing speaks against it."""
     if not value or value in ("None", "null", "none"):
@@ -208,6 +227,8 @@ def negative_evidence(value: str) -> str | None:
         return "a container image"
     if has_file_extension(value):
         return "a file name"
+    if is_placeholder(value):
+        return "a placeholder"
     if value.count("/") != 1:
         return "not org/name"
     return None
