@@ -8,24 +8,22 @@ import ast
 import gc
 import itertools
 import re
+import shlex
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from gate.discover import catalog, mlflow_uris, python_context
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
-    HubLocation,
-    LookAlike,
-    is_local_path,
-    is_pinned,
-    look_alike,
     looks_like_hub_id,
     parse_hf_path,
 )
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.pinnability import ID_ELSEWHERE, KWARGS_MAY_SET
+from gate.discover.python_fallback import fallback_scan
+from gate.discover.python_ids import Target, _mlflow, interpret_id, is_pinned_for
 from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
@@ -36,14 +34,13 @@ from gate.discover.python_resolve import (
     Scoped,
     build_index,
 )
-from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
+from gate.discover.url_finder import iter_hub_urls, url_reference
 
 PREFILTER: tuple[str, ...] = catalog.TRIGGER_TOKENS
 """Substrings one of which a file must contain to be worth parsing (`relevant_lines` also follows import
 aliases and `HfFileSystem()`/`HfApi()`/`Client()` receivers, so use `relevant_lines(text) == []` to decide)."""
 
 HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
-_REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
 _RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS))
@@ -60,122 +57,6 @@ Position = Callable[[int, int], tuple[int, int]]
 RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
 """Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """What an id string names, after reading its form (`hf-hub:org/m@rev` → org/m at rev)."""
-
-    kind: str
-    source: str
-    id: str
-    revision: str | None = None
-    revision_key: str | None = None
-    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
-    look_alike: LookAlike | None = None
-    """Set when the id is written with characters that make it read like another id (homoglyphs)."""
-
-
-def _hub_kind(location: HubLocation, default: str) -> str:
-    return "dataset" if location.kind == "dataset" else default if default == "dataset" else "model"
-
-
-def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
-    """The registry reference(s) an id string passed to `spec` makes; [] when it is not one (a local path,
-    a built-in loader, a timm name without `hf-hub:`)."""
-    value = value.strip()
-    if not value:
-        return []
-    form = spec.id_form
-    if form == catalog.ID_HUB:
-        if value.startswith("hf://"):
-            location = parse_hf_path(value)
-            if location is None or location.kind == "space":
-                return []
-            return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
-        if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
-            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None):
-            return []
-        if looks_like_hub_id(value, allow_legacy=True):
-            return [Target(kind, spec.source, value)]
-        imitated = look_alike(value)
-        return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
-    if form == catalog.ID_HF_HUB_PREFIX:
-        for prefix in ("hf-hub:", "hf_hub:"):
-            if value.startswith(prefix):
-                repo_id, _, revision = value[len(prefix):].partition("@")
-                if looks_like_hub_id(repo_id, allow_legacy=True):
-                    return [Target(kind, "huggingface", repo_id, revision or None, "@")]
-        return []
-    if form == catalog.ID_PRESET:
-        if value.startswith("hf://"):
-            location = parse_hf_path(value)
-            return [Target(kind, "huggingface", location.id, location.revision, "@")] if location else []
-        if value.startswith("kaggle://"):
-            return _kaggle_model(value[len("kaggle://"):], kind)
-        return []  # a built-in preset name, managed by the library
-    if form == catalog.ID_TORCHHUB:
-        repo, _, ref = value.partition(":")
-        if "/" in repo and looks_like_hub_id(repo) and not is_local_path(repo, repo_paths):
-            return [Target(kind, "torchhub", repo, ref or None, ":")]
-        return []
-    if form == catalog.ID_MLFLOW:
-        return _mlflow(value, kind)
-    if form == catalog.ID_KAGGLE_MODEL:
-        return _kaggle_model(value, kind)
-    if form == catalog.ID_KAGGLE_DATASET:
-        parts = value.split("/")
-        if len(parts) == 4 and parts[2] == "versions" and parts[3].isdigit():
-            return [Target(kind, "kaggle", "/".join(parts[:2]), parts[3], "handle")]
-        return [Target(kind, "kaggle", value, None, "handle")] if len(parts) == 2 and all(parts) else []
-    if form == catalog.ID_OLLAMA:
-        if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
-            return []
-        return [Target(kind, "ollama", value)]
-    if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
-        return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
-    if form == catalog.ID_URL:
-        if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
-            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        return []
-    if form == catalog.ID_MODEL_ARGS:
-        return python_context.model_args_targets(value, kind, repo_paths)
-    if form == catalog.ID_HF_FILESYSTEM:
-        location = parse_hf_path(value if value.startswith("hf://") else "hf://" + value.lstrip("/"))
-        if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
-            return []
-        return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
-    return []
-
-
-def _mlflow(value: str, kind: str) -> list[Target]:
-    target = mlflow_uris.parse(value)  # runs:/ too; s3:// or a local path: not a registry reference
-    return [Target(kind, "mlflow", target.id, target.revision, "uri")] if target else []
-
-
-def _kaggle_model(handle: str, kind: str) -> list[Target]:
-    parts = handle.strip("/").split("/")
-    if len(parts) == 6 and parts[4] == "versions" and parts[5].isdigit():
-        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[5], "handle")]
-    if len(parts) == 5 and parts[4].isdigit():
-        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[4], "handle")]
-    if 2 <= len(parts) <= 4 and all(parts):
-        return [Target(kind, "kaggle", "/".join(parts), None, "handle")]
-    return []
-
-
-def is_pinned_for(source: str, revision: str | None) -> bool:
-    """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
-    if source == "ollama":
-        return False
-    if source == "mlflow":
-        return mlflow_uris.is_pinned(revision)
-    if source in _REVISION_PINNED_BY_NUMBER:
-        return revision is not None and revision.isdigit()
-    return is_pinned(revision)
 
 
 def unparse(node: ast.AST, limit: int = 200) -> str:
@@ -268,6 +149,8 @@ class _Scan:
         self.depth = 0
         """How deep inside exec/eval strings this scan is."""
         self.partial_loaders: set[int] = set()
+        self.catalog_calls: set[int] = set()
+        """ids of the calls a catalog row described (context detection leaves them alone)."""
         self.read_repo_file: RepoFileReader | None = None
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
@@ -418,6 +301,8 @@ class _Scan:
             if dotted in catalog.CODE_FILE_RUNNERS:
                 self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
                 return
+        if name in catalog.SHELL_RUNNER_NAMES and self._shell_command(call, scope, name):
+            return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
             return
@@ -432,6 +317,7 @@ class _Scan:
         imported = origin == "import"
         if spec is None:
             return
+        self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
             entry = arguments.keywords.get(keyword)
@@ -452,6 +338,11 @@ class _Scan:
             if hidden is not None and slot is spec.slots[0]:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
+            if entry is None and slot.default_id is not None and not arguments.opaque and (
+                    slot.position is None or arguments.hidden_positional is None):
+                for target in interpret_id(slot.default_id, spec, kind, None):
+                    self._emit_target(call, spec, slot, arguments, target, api, trust)
+                continue
             if entry is None:
                 if slot.default_when_missing and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
@@ -462,6 +353,9 @@ class _Scan:
                                           "a default repository, unpinned")
                 continue
             node, node_scope = entry
+            if spec.id_form == catalog.ID_TIMM_CFGS:
+                self._timm_cfgs(node, node_scope, spec, api)
+                continue
             values = self.resolver.resolve(node, node_scope)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
@@ -488,6 +382,32 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _timm_cfgs(self, node: ast.AST, scope: Scope, spec: ApiSpec, api: str) -> None:
+        """Each entry of timm's `generate_default_cfgs({...})` whose config names `hf_hub_id`: that repository
+        (`"timm/"` completed by the entry's key: `timm/name.tag`), reported at the entry."""
+        literal = self.resolver.literal(node, scope, (ast.Dict,))
+        if literal is None:
+            return
+        container, container_scope = literal
+        for key_node, value in zip(container.keys, container.values, strict=True):  # type: ignore[attr-defined]
+            keys = self.resolver.resolve(key_node, container_scope) if key_node is not None else None
+            if isinstance(value, ast.Call):
+                hub = next((k.value for k in value.keywords if k.arg == "hf_hub_id"), None)
+            else:
+                entries = self.resolver.mapping(value, container_scope)
+                hub = entries["hf_hub_id"][0] if entries and "hf_hub_id" in entries else None
+            if hub is None:
+                continue
+            self._consume(value)
+            for repo in self.resolver.resolve(hub, container_scope) or ():
+                if not isinstance(repo, str) or not repo:
+                    continue
+                names = [repo + k for k in keys or () if isinstance(k, str)] if repo.endswith("/") else [repo]
+                for name in names:
+                    for target in interpret_id(name, replace(spec, id_form=catalog.ID_HUB), "model", None):
+                        self._emit(value, kind=target.kind, source=target.source, id=target.id, revision=None,
+                                   api=api, pinnable=spec.pinnable, trust_remote_code=False)
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:
@@ -719,6 +639,82 @@ class _Scan:
         joined = ["\n".join(combination) for combination in
                   itertools.islice(itertools.product(*parts), MAX_CODE_STRING_COMBINATIONS)] if parts else []
         self._scan_code_texts(call, runner, joined)
+
+    def _shell_command(self, call: ast.Call, scope: Scope, name: str) -> bool:
+        """`subprocess.run(["python", "-m", "x", "--model-path", m])`, `os.system(f"... {m}")`, `run_cmd(cmd)`: the
+        command, with the values the file binds substituted, scanned as shell (the CLI catalog) and reported at the
+        call. False when the call is not a command runner."""
+        dotted = self.resolver.qualname(call.func, scope)[0]
+        slot = catalog.SHELL_RUNNERS.get(dotted) or ((0, "cmd") if name in catalog.SHELL_RUNNER_HELPERS else None)
+        if slot is None:
+            return False
+        arguments = _Arguments(call, scope, self.resolver)
+        entry = arguments.get(slot[0], (slot[1], "command", "args"))
+        if entry is None:
+            return True
+        from gate.discover.shell_finder import scan_shell_text
+
+        texts = self._command_texts(*entry)
+        unknown: dict[str, str] = {}
+        if not texts:  # parts the file does not bind: shell variables, so that the CLI catalog reports them dynamic
+            texts = self._command_outline(*entry, unknown)
+        line, column = self._where(call)
+        for text in texts:
+            for reference in scan_shell_text(text, self.path, repo_paths=self.repo_paths):
+                expression = reference.expression
+                for variable, python in unknown.items():
+                    expression = expression.replace(variable, python) if expression else expression
+                self.references.append(replace(reference, line=line, column=column, syntax=self.syntax,
+                                               expression=expression))
+        self._consume(entry[0])
+        self.consumed.update(self.resolver.used_constants)
+        return True
+
+    def _command_outline(self, node: ast.AST, scope: Scope, unknown: dict[str, str]) -> list[str]:
+        """The command with each part the file does not bind written as a shell variable (`$PYTHON_VALUE_1`),
+        recorded in `unknown` with the Python expression it stands for."""
+        for _ in range(4):  # `cmd = f"..."; run(cmd)`
+            if not isinstance(node, ast.Name):
+                break
+            bindings = self.resolver._lookup(node.id, scope)
+            if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+                return []
+            node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+
+        def part(expression: ast.AST, quoted: bool) -> str:
+            values = self.resolver.resolve(expression, scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                return shlex.quote(values[0]) if quoted else values[0]
+            variable = f"PYTHON_VALUE_{len(unknown) + 1}"
+            unknown["$" + variable] = unparse(expression, 80)
+            return '"$' + variable + '"' if quoted else "$" + variable
+
+        if isinstance(node, ast.JoinedStr):
+            return ["".join(str(v.value) if isinstance(v, ast.Constant) else part(v.value, False)  # type: ignore
+                            for v in node.values)]
+        if isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+            return [" ".join(part(element, True) for element in node.elts)]
+        return []
+
+    def _command_texts(self, node: ast.AST, scope: Scope) -> list[str]:
+        """The command texts `node` may be (a list of words joined as the shell would read them), at most
+        `MAX_CODE_STRING_COMBINATIONS * 4`; words that cannot be known are left out of none: such a command is
+        not returned."""
+        literal = self.resolver.literal(node, scope, (ast.List, ast.Tuple))
+        if literal is not None:
+            words: list[list[str]] = []
+            for element in literal[0].elts:  # type: ignore[attr-defined]
+                if isinstance(element, ast.Starred):
+                    return []
+                values = self.resolver.resolve(element, literal[1])
+                texts = [v for v in values or () if isinstance(v, str)]
+                if not texts:
+                    return []
+                words.append(texts)
+            return [shlex.join(combination) for combination in
+                    itertools.islice(itertools.product(*words), MAX_CODE_STRING_COMBINATIONS * 4)]
+        values = self.resolver.resolve(node, scope)
+        return [v for v in values or () if isinstance(v, str)][: MAX_CODE_STRING_COMBINATIONS * 4]
 
     def _file_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
         """`runpy.run_path(path)`: a `.py` file of the repository is scanned on its own; any other target (a path
@@ -1019,6 +1015,8 @@ def relevant_lines(text: str) -> list[int] | None:
     if not offsets and not any(_used_like_the_api(text, token, offset) for token, offset in weak):
         return []
     offsets.extend(offset for _, offset in weak)
+    if len(text) <= MAX_PARSE_BYTES:  # (larger texts get the text scan, which reads no helper calls)
+        offsets.extend(python_context.loading_call_offsets(text))  # helpers given an id bound elsewhere
     for token in catalog.HELPER_TOKENS:
         _occurrences(text, token, offsets)
     extra: set[str] = set()
@@ -1116,8 +1114,6 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
 
     A text without any line in reach of the catalog is not parsed at all (the cheap prefilter).
     """
-    from gate.discover.python_fallback import fallback_scan
-
     lines = relevant_lines(text)
     if lines == []:
         return FileResult()

@@ -1384,7 +1384,11 @@ class Resolver:
         inner = self.index.scope_for(function, owner)  # type: ignore[arg-type]
         values: list[Any] = []
         for statement in ast.walk(function):
-            if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
+            returned = statement.value if isinstance(statement, ast.Return) else None
+            if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Attribute) \
+                    and returned.func.attr in ARGPARSE_PARSE_CALLS:  # `return parser.parse_args()`
+                values.extend(self._namespace_attribute(attr, depth) or (UNKNOWN,))
+            elif isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
                 attribute = ast.Attribute(value=statement.value, attr=attr, ctx=ast.Load())
                 self._keep.append(attribute)
                 found = self._known(attribute, inner, depth)
@@ -1542,14 +1546,41 @@ class Resolver:
             return bindings[0].class_info
         return None
 
-    def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
-        bindings = info.scope.bindings.get(attr)
+    def _file_bases(self, info: ClassInfo) -> list[ClassInfo]:
+        """The base classes of `info` that are classes of this file (`class B(A)` with `A` here)."""
+        outer = info.scope.parent or self.index.module
+        found: list[ClassInfo] = []
+        for base in info.scope.node.bases:  # type: ignore[attr-defined]
+            if isinstance(base, ast.Name):
+                bindings = self._lookup(base.id, outer)
+                if bindings and len(bindings) == 1 and bindings[0].how == "class" and bindings[0].class_info:
+                    found.append(bindings[0].class_info)
+        return found
+
+    def _own_attribute(self, info: ClassInfo, attr: str, depth: int, instance: bool) -> list[Any]:
         values: list[Any] = []
+        bindings = info.scope.bindings.get(attr)
         if bindings:
             values.extend(self._bindings_values(bindings, depth) or (UNKNOWN,))
         if instance:
             for value, value_scope in info.instance_attributes.get(attr, ()):
                 values.extend(self._known(value, value_scope, depth))
+        return values
+
+    def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
+        values = self._own_attribute(info, attr, depth, instance)
+        pending, seen = self._file_bases(info), {id(info)}
+        while not values and pending:  # inherited from a base class of this file (the nearest that sets it)
+            base = pending.pop(0)
+            if id(base) not in seen:
+                seen.add(id(base))
+                values = self._own_attribute(base, attr, depth, instance)
+                pending.extend(self._file_bases(base))
+        if instance and values:
+            # `self.x` in a method may be an instance of a subclass of this file that sets `x` itself
+            for other in self.index.all_classes():
+                if id(other) not in seen and self._inherits(other, info):
+                    values.extend(self._own_attribute(other, attr, depth, False))
         # `Config.model = "org/other"` anywhere in the file
         for attribute, value, scope in self.index.facts().attribute_stores.get(info.name, ()):
             class_bindings = self._lookup(info.name, scope)
@@ -1560,6 +1591,17 @@ class Resolver:
                 elif attr in names:
                     values.extend(self._known(value, scope, depth))
         return _dedupe(values) if values else None
+
+    def _inherits(self, info: ClassInfo, ancestor: ClassInfo) -> bool:
+        pending, seen = self._file_bases(info), set()
+        while pending:
+            base = pending.pop()
+            if base is ancestor:
+                return True
+            if id(base) not in seen:
+                seen.add(id(base))
+                pending.extend(self._file_bases(base))
+        return False
 
     def _is_namespace(self, name: str, bindings: list[Binding] | None) -> bool:
         """Is `name` an argparse/HfArgumentParser result (or an unknown `args` parameter)?"""

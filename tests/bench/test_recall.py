@@ -119,3 +119,12 @@ def test_main_measures_a_snapshot_and_skips_a_missing_one(tmp_path, capsys):
 
     (corpus / "acme__demo.json").unlink()
     assert recall.main(["--corpus", str(corpus), "--mirror-root", str(mirror)]) == 2
+
+
+def test_a_known_revision_stands_for_an_id_reported_with_an_unknown_one_too():
+    labels = [Label("a.py", 5, "model", "org/m", revision="main")]
+    found = [Found("a.py", 5, "model", "org/m", revision=None, dynamic=True),  # `revision=args.revision` (the CLI)
+             Found("a.py", 5, "model", "org/m", revision="main")]
+    outcome = recall.match(labels, found)
+    assert [ref.revision for _, ref in outcome.hits] == ["main"]
+    assert recall.tallies(outcome)["all"].revision_agree == 1

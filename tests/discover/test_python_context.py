@@ -19,8 +19,8 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 
 def test_the_fixture_forms_are_there():
-    assert len([f for f in FORMS if f.startswith("python-context-")]) == 4
-    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 13
+    assert len([f for f in FORMS if f.startswith("python-context-")]) == 6
+    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 14
 
 
 @pytest.mark.parametrize("form", FORMS)

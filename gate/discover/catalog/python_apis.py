@@ -39,6 +39,8 @@ ID_OLLAMA = "ollama"  # `name[:tag]`
 ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
 ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
 ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer=org/t,peft=org/a` strings
+ID_TIMM_CFGS = "timm-cfgs"  # timm `generate_default_cfgs({"name.tag": _cfg(hf_hub_id="timm/"), ...})`: a dict of
+# pretrained configs whose `hf_hub_id` names the weights' repository (ending in `/`: completed by the entry's key)
 
 KIND_FROM_REPO_TYPE = "repo_type"
 """`kind` value meaning: model unless the `repo_type` keyword says `dataset`."""
@@ -92,6 +94,9 @@ class Slot:
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
     revision_position: int | None = None
     """Positional index of the first revision keyword's value (`get_model_version(name, version)`)."""
+    default_id: str | None = None
+    """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
+    default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,15 @@ SPECS: tuple[ApiSpec, ...] = (
              "*.HuggingFaceInferenceAPIEmbeddings"),
             "{package}.{callee}", (Slot(None, ("repo_id", "model", "model_name"), ()),), pinnable=False,
             trust_keyword=None, bare=True),
+    ApiSpec(("timm.*.generate_default_cfgs", "*._registry.generate_default_cfgs"), "timm.generate_default_cfgs",
+            (Slot(0, ("cfgs",), ()),), id_form=ID_TIMM_CFGS, trust_keyword=None, bare=True),
+    # --- components whose id has a library default (reported when the call leaves it out) ---------------------
+    ApiSpec(("haystack.*.SASEvaluator",), "haystack.SASEvaluator",
+            (Slot(0, ("model",), (), default_id="sentence-transformers/paraphrase-multilingual-mpnet-base-v2"),),
+            trust_keyword=None),
+    ApiSpec(("litgpt.data.Alpaca2k", "litgpt.*.Alpaca2k"), "litgpt.data.Alpaca2k",
+            (Slot(None, ("repo_id",), (), default_id="mhenrichsen/alpaca_2k_test"),), kind="dataset",
+            trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
@@ -508,10 +522,27 @@ CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
 }
 """Calls that run a string of Python (issue 12): the string is scanned like the file, and one that cannot be read
 gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
+SHELL_RUNNERS: dict[str, tuple[int, str]] = {
+    # dotted callee (as the resolver names it) → (position, keyword) of the command: a string is shell text, a
+    # list of strings is one command's words
+    "subprocess.run": (0, "args"), "subprocess.Popen": (0, "args"), "subprocess.call": (0, "args"),
+    "subprocess.check_call": (0, "args"), "subprocess.check_output": (0, "args"),
+    "subprocess.getoutput": (0, "cmd"), "subprocess.getstatusoutput": (0, "cmd"),
+    "os.system": (0, "command"), "os.popen": (0, "cmd"),
+    "asyncio.create_subprocess_shell": (0, "cmd"),
+}
+"""Calls that run a command: the command is scanned like a shell script (the shell finder's CLI catalog) and its
+references are reported at the call (issue 11 §3)."""
+SHELL_RUNNER_HELPERS = frozenset({"run_cmd", "run_command", "run_shell", "run_shell_command", "execute_command",
+                                  "exec_cmd", "shell_run"})
+"""Helper names (a project's own or a library's wrapper of `subprocess`) that take a command as first argument."""
+SHELL_RUNNER_NAMES = frozenset({*(name.rsplit(".", 1)[-1] for name in SHELL_RUNNERS), *SHELL_RUNNER_HELPERS})
+
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
 """Calls that run a file of Python given by its path."""
 RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
                                                                                 *CODE_FILE_RUNNERS)))
 """The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
-HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS)
+HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", *RUNNER_TOKENS,
+                 "subprocess.", "system(", "popen(", *(name + "(" for name in SHELL_RUNNER_HELPERS))
 """Lines that matter for resolution or for generic callees, once a file is worth parsing."""
