@@ -158,6 +158,7 @@ class _Scan:
     def run(self) -> list[Reference]:
         for call, scope in self.index.calls:
             self._call(call, scope)
+        self._class_defaults()
         for node in self.index.loader_values:
             if id(node) not in self.partial_loaders:
                 self._loader_value(node)
@@ -382,6 +383,39 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _class_defaults(self) -> None:
+        """`catalog.CLASS_DEFAULTS`: a module-level class whose base is a library's (`class P(AutoTrainParams)`)
+        and sets the attribute that names what the library loads; reported where the attribute is set."""
+        module = self.index.module
+        for statement in self.tree.body:
+            if not isinstance(statement, ast.ClassDef) or not statement.bases:
+                continue
+            bases = [self.resolver.qualname(base, module)[0] for base in statement.bases]
+            rows = [row for row in catalog.CLASS_DEFAULTS if any(row.matches(base) for base in bases)]
+            if not rows:
+                continue
+            scope = self.index.scope_for(statement, module)
+            for row in rows:
+                for item in statement.body:
+                    target = item.targets[0] if isinstance(item, ast.Assign) and len(item.targets) == 1 else \
+                        item.target if isinstance(item, ast.AnnAssign) else None
+                    if not isinstance(target, ast.Name) or target.id != row.attribute or item.value is None:
+                        continue
+                    value: ast.AST = item.value
+                    if row.key is not None and isinstance(value, (ast.Dict, ast.Call)):
+                        entries = self.resolver.mapping(value, scope)
+                        if not entries or row.key not in entries:
+                            continue
+                        value = entries[row.key][0]
+                    self._consume(item.value)
+                    for found in self.resolver.resolve(value, scope) or ():
+                        if not isinstance(found, str) or (row.kind == "dataset" and
+                                                          found in catalog.DATASETS_BUILTIN_LOADERS):
+                            continue
+                        for resolved in interpret_id(found, _CLASS_DEFAULT_SPEC, row.kind, self.repo_paths):
+                            self._emit(item, kind=resolved.kind, source=resolved.source, id=resolved.id,
+                                       revision=None, api=row.api)
 
     def _timm_cfgs(self, node: ast.AST, scope: Scope, spec: ApiSpec, api: str) -> None:
         """Each entry of timm's `generate_default_cfgs({...})` whose config names `hf_hub_id`: that repository
@@ -853,6 +887,7 @@ class _Scan:
 
 
 _HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
+_CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 
 
 _IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")

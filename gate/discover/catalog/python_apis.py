@@ -522,6 +522,35 @@ CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
 }
 """Calls that run a string of Python (issue 12): the string is scanned like the file, and one that cannot be read
 gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
+@dataclass(frozen=True)
+class ClassDefault:
+    """A library convention: a class attribute of a subclass names what the library's base class loads
+    (optimum `TaskProcessor.DEFAULT_DATASET_ARGS`, autotrain params' `model` field)."""
+
+    bases: tuple[str, ...]
+    """Dotted patterns of the base class as the finder names it (see the module docstring)."""
+    attribute: str
+    kind: str
+    api: str
+    key: str | None = None
+    """When the attribute may be a dict of the loader's arguments: the entry that holds the id."""
+    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(_compile(p) for p in self.bases))
+
+    def matches(self, dotted: str) -> bool:
+        return any(p.fullmatch(dotted) for p in self.patterns)
+
+
+CLASS_DEFAULTS: tuple[ClassDefault, ...] = (
+    # `DEFAULT_DATASET_ARGS = "squad_v2"` or `{"path": "glue", "name": "sst2"}`: `load_default_dataset` loads it.
+    ClassDefault(("optimum.*TaskProcessor", "*.base.TaskProcessor"), "DEFAULT_DATASET_ARGS", "dataset",
+                 "optimum.TaskProcessor.DEFAULT_DATASET_ARGS", key="path"),
+    # `model: str = Field("bert-base-uncased")`: the base model the trainer loads when the config names none.
+    ClassDefault(("autotrain.*AutoTrainParams",), "model", "model", "autotrain.AutoTrainParams.model"),
+)
+
 SHELL_RUNNERS: dict[str, tuple[int, str]] = {
     # dotted callee (as the resolver names it) → (position, keyword) of the command: a string is shell text, a
     # list of strings is one command's words
