@@ -71,6 +71,8 @@ class Found:
     revision: str | None = None
     role: str = "load"
     api: str = ""
+    dynamic: bool = False
+    """Part of it is unknown (for a reference with an id: its revision comes from outside the file)."""
 
 
 @dataclass
@@ -137,10 +139,14 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def deduplicate(found: Iterable[Found]) -> list[Found]:
-    """One reference per (path, line, kind, id): two APIs reading one call are one reference for the labels."""
+    """One reference per (path, line, kind, id): two APIs reading one call are one reference for the labels. Of
+    several revisions reported for one id at one call, a known one stands for the group, not the unknown one (the
+    call may also load a revision given on the command line: that reading says nothing the label could check)."""
     seen: dict[tuple, Found] = {}
     for item in found:
-        seen.setdefault((item.path, item.line, item.kind, (item.id or "").lower() or None), item)
+        key = (item.path, item.line, item.kind, (item.id or "").lower() or None)
+        if key not in seen or (seen[key].dynamic and not item.dynamic and item.id):
+            seen[key] = item
     return list(seen.values())
 
 
@@ -323,7 +329,7 @@ def discovered_in(root: str, paths: Iterable[str]) -> list[Found]:
     from gate.discover.engine import discover
 
     wanted = set(paths)
-    return [Found(r.path, r.line, r.kind, r.id, r.revision, r.role, r.api)
+    return [Found(r.path, r.line, r.kind, r.id, r.revision, r.role, r.api, r.dynamic)
             for r in discover(root).references if r.path in wanted and r.kind != "artifact"]
 
 

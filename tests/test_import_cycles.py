@@ -17,11 +17,10 @@ GATE = Path(__file__).resolve().parent.parent / "gate"
 
 KNOWN_CIRCLES: tuple[frozenset[str], ...] = (
     # Discovery: the engine's finder registry ↔ finders that reuse the engine's decoding and each other
-    # (python_finder ↔ python_fallback is being closed by helper flow2; the finders by flow2/confsh2/speed2).
+    # (python_finder ↔ python_fallback/python_context is closed: id reading lives in python_ids).
     frozenset({
         "gate.discover.config_finder", "gate.discover.embedded_config", "gate.discover.engine",
-        "gate.discover.notebook_finder", "gate.discover.python_context", "gate.discover.python_fallback",
-        "gate.discover.python_finder", "gate.discover.shell_finder",
+        "gate.discover.notebook_finder", "gate.discover.python_finder", "gate.discover.shell_finder",
     }),
 )
 """Circles that existed when this test was written and are being closed elsewhere. A circle may shrink inside

@@ -31,7 +31,9 @@ from gate.discover.catalog.context import (
     DATASET_TOKENS,
     ID_TOKENS,
     LOADING_CALL_TOKENS,
+    LOCAL_DIRECTORY_HEADS,
     MODEL_TOKENS,
+    NOT_A_REFERENCE_TOKENS,
     call_says_load,
     context_kind,
     is_publish_name,
@@ -42,7 +44,7 @@ from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
 from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference
 
 if TYPE_CHECKING:
-    from gate.discover.python_finder import Target, _Scan
+    from gate.discover.python_finder import _Scan
     from gate.discover.python_resolve import Resolver, Scope
 
 _SLASH_THEN_QUOTE = re.compile(r"""/[A-Za-z0-9][\w.-]*["']""")
@@ -160,8 +162,9 @@ def plausible_id(value: str) -> bool:
     """An `org/name` string nothing speaks against before its context is read."""
     verdict = _PLAUSIBLE.get(value)
     if verdict is None:
-        verdict = (looks_like_hub_id(value) and negative_evidence(value) is None
-                   and value.split("/", 1)[0].lower() not in MEDIA_TYPE_HEADS)
+        head = value.split("/", 1)[0].lower()
+        verdict = (looks_like_hub_id(value) and negative_evidence(value) is None and head not in MEDIA_TYPE_HEADS
+                   and head not in LOCAL_DIRECTORY_HEADS)
         if len(_PLAUSIBLE) < 100_000:
             _PLAUSIBLE[value] = verdict
     return verdict
@@ -199,26 +202,6 @@ def names_an_id(node: ast.AST) -> bool:
     """`model_name`, `args.model_id`, `cfg["model_path"]`: an expression whose own name says it holds an id."""
     name = _expression_name(node)
     return name is not None and context_kind(name) is not None and any(t in ID_TOKENS for t in name_tokens(name))
-
-
-_MODEL_ARGS_IDS = {"pretrained": "model", "tokenizer": "model", "peft": "model", "delta": "model"}
-
-
-def model_args_targets(value: str, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
-    """lm-eval `model_args`: `pretrained=org/m,revision=abc,tokenizer=org/t,peft=org/adapter`."""
-    from gate.discover.python_finder import Target
-
-    entries = dict(part.split("=", 1) for part in value.split(",") if "=" in part)
-    entries = {key.strip(): item.strip() for key, item in entries.items()}
-    targets: list[Target] = []
-    for key in _MODEL_ARGS_IDS:
-        repo = entries.get(key)
-        if not repo or is_local_path(repo, repo_paths) or not looks_like_hub_id(repo, allow_legacy=True):
-            continue
-        revision = entries.get("revision") if key == "pretrained" else None
-        targets.append(Target(kind, "huggingface", repo, revision or None,
-                              "model_args.revision" if key == "pretrained" else None))
-    return targets
 
 
 def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None, scope: Scope | None = None) -> str:
@@ -332,7 +315,60 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
         return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)
     if position == 0 and own[:1].isupper() and context_kind(own) is not None:
         return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)  # `RewardModel("org/rm")`
+    if position >= 0 and helper_says_model(own):
+        return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)  # `setup_tokenizer("org/m")`
     return None
+
+
+def helper_says_model(own: str) -> bool:
+    """A function of two words or more whose name says model or dataset (`setup_tokenizer`, `get_model_processor`,
+    `build_reward_model`): a helper that, given an id, loads it. A lone `model(...)` / `tokenizer(...)` calls a
+    loaded object."""
+    return len(name_tokens(own)) > 1 and not own[:1].isupper() and context_kind(own) is not None
+
+
+_CALLED_NAME = re.compile(r"(?<!\w)([A-Za-z_]\w*+)\s*+\(")
+"""A called name (possessive: linear time on any text)."""
+_LOADING_WORD = re.compile(r"[lL]oad|LOAD|[dD]ownload|pretrained|snapshot|fetch|[tT]okenizer|TOKENIZER|[mM]odel|MODEL|"
+                           r"[pP]rocessor|[dD]ataset|DATASET|llm|LLM|push|upload")
+_WORD_TAIL = re.compile(r"\w*+")
+_JUDGED: dict[str, bool] = {}
+
+
+def loading_call_offsets(text: str) -> list[int]:
+    """Offsets of calls whose name says load or model (`_load_tokenizer(`, `setup_tokenizer(`): their arguments
+    may name an id bound elsewhere in the file, which `call_references` reports at the call."""
+    offsets: list[int] = []
+    covered = 0
+    for word in _LOADING_WORD.finditer(text):  # the words first: far fewer than the calls of a file
+        if word.start() < covered:
+            continue  # a second word of the same name (`load_model`)
+        start = word.start()
+        while start > covered and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        covered = _WORD_TAIL.match(text, word.end()).end()  # type: ignore[union-attr]  # the rest of this name
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue  # the name began before the last one read ended: not a name of its own
+        match = _CALLED_NAME.match(text, start)
+        if match is None or not (match.group(1)[:1].isalpha() or match.group(1)[0] == "_"):
+            continue
+        name = match.group(1)
+        verdict = _JUDGED.get(name)
+        if verdict is None:
+            verdict = _LOADING_WORD.search(name) is not None and _call_judged(name)
+            if len(_JUDGED) < 100_000:
+                _JUDGED[name] = verdict
+        if verdict:
+            offsets.append(match.start())
+    return offsets
+
+
+def _call_judged(own: str) -> bool:
+    """`own` names a call whose arguments are read for ids bound elsewhere: it says load, publish or model, and
+    nothing in it says the result is something else (`get_model_class`, `save_model`)."""
+    if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)):
+        return False
+    return says_publish(own) or call_says_load(own) or helper_says_model(own)
 
 
 class _Walk:
@@ -496,9 +532,71 @@ def _revision_of(call: ast.Call | None) -> tuple[str | None, str | None, bool]:
     return revision, key, trust
 
 
+def call_references(scan: _Scan) -> None:
+    """Calls of functions the catalog does not know whose name says load or model (`self._load_tokenizer(cls,
+    TOKENIZER_ID)`, `setup_tokenizer(args.model_name)`), given a name, attribute or item rather than a literal:
+    each Hub-id-shaped value it resolves to is a reference at the call (the consumer), not where it is bound."""
+    for call, scope in scan.index.calls:
+        if id(call) in scan.catalog_calls:
+            continue
+        own = _callee_name(call).rsplit(".", 1)[-1].split("()")[0]
+        judged = _call_judged(own) and not _defined_here(scan, call, scope)
+        arguments: list[tuple[ast.AST, _Evidence | None]] = []
+        if not judged:
+            continue
+        # A helper named only for what it returns (`setup_tokenizer`) reads its first argument as the id; one that
+        # says load (`_load_tokenizer(cls, TOKENIZER_ID)`) may take it anywhere.
+        loads = call_says_load(own) or says_publish(own)
+        for position, argument in enumerate(call.args):
+            if not isinstance(argument, (ast.Constant, ast.Starred)) and (loads or position == 0):
+                arguments.append((argument, _judge_call(call, position)))
+        for keyword in call.keywords:
+            if keyword.arg is not None and not isinstance(keyword.value, ast.Constant):
+                evidence = _judge_name(keyword.arg, call)
+                if evidence is None and any(t in ID_TOKENS for t in name_tokens(keyword.arg)):
+                    evidence = _judge_call(call, -1)
+                arguments.append((keyword.value, evidence))
+        for argument, evidence in arguments:
+            if evidence is None or not isinstance(argument, (ast.Name, ast.Attribute, ast.Subscript, ast.IfExp,
+                                                                 ast.BoolOp, ast.JoinedStr, ast.BinOp)):
+                continue
+            values = scan.resolver.resolve(argument, scope)
+            for value in dict.fromkeys(v for v in values or () if isinstance(v, str)):
+                if plausible_id(value) and not is_local_path(value, scan.repo_paths):
+                    _add(scan, call, value, evidence)
+    scan.consumed.update(scan.resolver.used_constants)
+
+
+def _defined_here(scan: _Scan, call: ast.Call, scope) -> bool:
+    """The callee is a function or method of this file: what it loads is found in its body, through its
+    parameters, where the catalog call is."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        bindings = scan.resolver._lookup(func.id, scope)
+        return bool(bindings) and any(b.how in ("object", "class") for b in bindings)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name \
+            and scope.class_info is not None:
+        return any(b.how == "object" for b in scope.class_info.scope.bindings.get(func.attr, ()))
+    return False
+
+
+def _add(scan: _Scan, node: ast.AST, value: str, evidence: _Evidence) -> None:
+    publish = evidence.role == ROLE_PUBLISH
+    revision, key, trust = _revision_of(evidence.call) if not publish else (None, None, False)
+    line, column = scan._where(node)
+    scan.references.append(Reference(
+        kind=evidence.kind,  # type: ignore[arg-type]
+        source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
+        path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
+        syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
+        call_obstacle=scan.call_obstacle(evidence.call, value, key),
+    ))
+
+
 def context_references(scan: _Scan) -> None:
     """Add the file's context references to `scan.references` (after its catalog references), and drop loads
     of names the file saves to."""
+    call_references(scan)
     saved_folders = _saved_folders(scan)
     if saved_folders:
         scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved_folders]
@@ -509,26 +607,21 @@ def context_references(scan: _Scan) -> None:
     saved = walk.saved_names() | saved_folders
     if saved:
         scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved]
-    reported = {(r.id, r.role) for r in scan.references if r.id}
+    # A string passed to a call is one reference per call (each call loads it); a string bound to a name, once.
+    reported = {(r.id, r.role, r.line if r.api.startswith("context:") else None) for r in scan.references if r.id}
     for node, dead in walk.strings:
         value = node.value
         if dead or id(node) in scan.consumed or value in saved or not plausible_id(value) or \
                 is_local_path(value, scan.repo_paths):
             continue
         evidence = walk.evidence(node)
-        if evidence is None or (value, evidence.role) in reported:
+        if evidence is None:
             continue
-        reported.add((value, evidence.role))
-        publish = evidence.role == ROLE_PUBLISH
-        revision, key, trust = _revision_of(evidence.call) if not publish else (None, None, False)
-        line, column = scan._where(node)
-        scan.references.append(Reference(
-            kind=evidence.kind,  # type: ignore[arg-type]
-            source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
-            path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
-            syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
-            call_obstacle=scan.call_obstacle(evidence.call, value, key),
-        ))
+        line = scan._where(evidence.call)[0] if evidence.call is not None else None
+        if (value, evidence.role, line) in reported or (value, evidence.role, None) in reported:
+            continue
+        reported.add((value, evidence.role, line))
+        _add(scan, node, value, evidence)
 
 
 _SAVE_WORDS = re.compile("|".join(sorted({"save", "mkdir", "makedirs", *SAVE_KEYWORDS}, key=len, reverse=True)))

@@ -14,6 +14,7 @@ import re
 from gate.discover import catalog
 from gate.discover.hubids import is_pinned, looks_like_hub_id, parse_hf_path
 from gate.discover.interface import Reference
+from gate.discover.python_ids import interpret_id, is_pinned_for
 from gate.discover.url_finder import iter_hub_urls, line_starts, url_reference
 from gate.discover.url_finder import position as offset_position
 
@@ -90,8 +91,6 @@ def _literal(text: str) -> object:
 def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
                   position=None) -> list[Reference]:
     """Every reference the catalog can recognise in unparsable Python text."""
-    from gate.discover.python_finder import interpret_id, is_pinned_for
-
     clean = _blank_comments(text)
     starts = line_starts(text)
     references: list[Reference] = []

@@ -11,23 +11,19 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred
 from gate.discover.catalog import ApiSpec, Slot
-from gate.discover.catalog.context import is_placeholder
 from gate.discover.hubids import (
-    HubLocation,
-    LookAlike,
     inference_url_id,
-    is_local_path,
-    is_pinned,
-    look_alike,
     looks_like_hub_id,
     parse_hf_path,
 )
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.pinnability import ID_ELSEWHERE, KWARGS_MAY_SET
+from gate.discover.python_fallback import fallback_scan
+from gate.discover.python_ids import Target, _mlflow, interpret_id, is_pinned_for
 from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
@@ -38,14 +34,13 @@ from gate.discover.python_resolve import (
     Scoped,
     build_index,
 )
-from gate.discover.url_finder import iter_hub_urls, locate_hub_url, url_reference
+from gate.discover.url_finder import iter_hub_urls, url_reference
 
 PREFILTER: tuple[str, ...] = catalog.TRIGGER_TOKENS
 """Substrings one of which a file must contain to be worth parsing (`relevant_lines` also follows import
 aliases and `HfFileSystem()`/`HfApi()`/`Client()` receivers, so use `relevant_lines(text) == []` to decide)."""
 
 HF_PATH_SPAN = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
-_REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 
 CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
 _RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STRING_RUNNERS, *catalog.CODE_FILE_RUNNERS,
@@ -63,126 +58,6 @@ Position = Callable[[int, int], tuple[int, int]]
 RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
 """Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """What an id string names, after reading its form (`hf-hub:org/m@rev` → org/m at rev)."""
-
-    kind: str
-    source: str
-    id: str
-    revision: str | None = None
-    revision_key: str | None = None
-    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
-    look_alike: LookAlike | None = None
-    """Set when the id is written with characters that make it read like another id (homoglyphs)."""
-
-
-def _hub_kind(location: HubLocation, default: str) -> str:
-    return "dataset" if location.kind == "dataset" else default if default == "dataset" else "model"
-
-
-def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
-    """The registry reference(s) an id string passed to `spec` makes; [] when it is not one (a local path,
-    a built-in loader, a timm name without `hf-hub:`)."""
-    value = value.strip()
-    if not value:
-        return []
-    form = spec.id_form
-    if form == catalog.ID_HUB:
-        if value.startswith("hf://"):
-            location = parse_hf_path(value)
-            if location is None or location.kind == "space":
-                return []
-            return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
-        if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
-            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
-                or is_placeholder(value):
-            return []
-        if looks_like_hub_id(value, allow_legacy=True):
-            return [Target(kind, spec.source, value)]
-        imitated = look_alike(value)
-        return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
-    if form == catalog.ID_HF_HUB_PREFIX:
-        for prefix in ("hf-hub:", "hf_hub:"):
-            if value.startswith(prefix):
-                repo_id, _, revision = value[len(prefix):].partition("@")
-                if looks_like_hub_id(repo_id, allow_legacy=True):
-                    return [Target(kind, "huggingface", repo_id, revision or None, "@")]
-        return []
-    if form == catalog.ID_PRESET:
-        if value.startswith("hf://"):
-            location = parse_hf_path(value)
-            return [Target(kind, "huggingface", location.id, location.revision, "@")] if location else []
-        if value.startswith("kaggle://"):
-            return _kaggle_model(value[len("kaggle://"):], kind)
-        return []  # a built-in preset name, managed by the library
-    if form == catalog.ID_TORCHHUB:
-        repo, _, ref = value.partition(":")
-        if "/" in repo and looks_like_hub_id(repo) and not is_local_path(repo, repo_paths):
-            return [Target(kind, "torchhub", repo, ref or None, ":")]
-        return []
-    if form == catalog.ID_MLFLOW:
-        return _mlflow(value, kind)
-    if form == catalog.ID_KAGGLE_MODEL:
-        return _kaggle_model(value, kind)
-    if form == catalog.ID_KAGGLE_DATASET:
-        parts = value.split("/")
-        if len(parts) == 4 and parts[2] == "versions" and parts[3].isdigit():
-            return [Target(kind, "kaggle", "/".join(parts[:2]), parts[3], "handle")]
-        return [Target(kind, "kaggle", value, None, "handle")] if len(parts) == 2 and all(parts) else []
-    if form == catalog.ID_OLLAMA:
-        if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
-            return []
-        return [Target(kind, "ollama", value)]
-    if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
-        return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
-    if form == catalog.ID_INFERENCE_URL:
-        inferred = inference_url_id(value)
-        return [Target(kind, "huggingface", inferred)] if inferred else []
-    if form == catalog.ID_URL:
-        if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
-            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
-        return []
-    if form == catalog.ID_MODEL_ARGS:
-        return python_context.model_args_targets(value, kind, repo_paths)
-    if form == catalog.ID_HF_FILESYSTEM:
-        location = parse_hf_path(value if value.startswith("hf://") else "hf://" + value.lstrip("/"))
-        if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
-            return []
-        return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
-    return []
-
-
-def _mlflow(value: str, kind: str) -> list[Target]:
-    target = mlflow_uris.parse(value)  # runs:/ too; s3:// or a local path: not a registry reference
-    return [Target(kind, "mlflow", target.id, target.revision, "uri")] if target else []
-
-
-def _kaggle_model(handle: str, kind: str) -> list[Target]:
-    parts = handle.strip("/").split("/")
-    if len(parts) == 6 and parts[4] == "versions" and parts[5].isdigit():
-        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[5], "handle")]
-    if len(parts) == 5 and parts[4].isdigit():
-        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[4], "handle")]
-    if 2 <= len(parts) <= 4 and all(parts):
-        return [Target(kind, "kaggle", "/".join(parts), None, "handle")]
-    return []
-
-
-def is_pinned_for(source: str, revision: str | None) -> bool:
-    """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
-    if source == "ollama":
-        return False
-    if source == "mlflow":
-        return mlflow_uris.is_pinned(revision)
-    if source in _REVISION_PINNED_BY_NUMBER:
-        return revision is not None and revision.isdigit()
-    return is_pinned(revision)
 
 
 def unparse(node: ast.AST, limit: int = 200) -> str:
@@ -275,6 +150,8 @@ class _Scan:
         self.depth = 0
         """How deep inside exec/eval strings this scan is."""
         self.partial_loaders: set[int] = set()
+        self.catalog_calls: set[int] = set()
+        """ids of the calls a catalog row described (context detection leaves them alone)."""
         self.read_repo_file: RepoFileReader | None = None
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
@@ -284,6 +161,7 @@ class _Scan:
             self._call(call, scope)
         for literal, scope in self.index.dict_literals:
             self._deferred(literal, scope)
+        self._class_defaults()
         for node in self.index.loader_values:
             if id(node) not in self.partial_loaders:
                 self._loader_value(node)
@@ -427,8 +305,9 @@ class _Scan:
             if dotted in catalog.CODE_FILE_RUNNERS:
                 self._file_runner(call, scope, dotted, catalog.CODE_FILE_RUNNERS[dotted])
                 return
-            if dotted in catalog.COMMAND_RUNNERS:
-                self._command_runner(call, scope, dotted, catalog.COMMAND_RUNNERS[dotted])
+            slot = catalog.command_runner(dotted, name)
+            if slot is not None:
+                self._command_runner(call, scope, dotted, slot)
                 return
         if isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) >= 2:
             self._getattr_loader(call, scope)
@@ -460,6 +339,7 @@ class _Scan:
         imported = origin == "import"
         if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
             return
+        self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
             entry = arguments.keywords.get(keyword)
@@ -480,6 +360,11 @@ class _Scan:
             if hidden is not None and slot is spec.slots[0]:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
+            if entry is None and slot.default_id is not None and not arguments.opaque and (
+                    slot.position is None or arguments.hidden_positional is None):
+                for target in interpret_id(slot.default_id, spec, kind, None):
+                    self._emit_target(call, spec, slot, arguments, target, api, trust)
+                continue
             if entry is None:
                 if (slot.default_when_missing or self._switched_on(arguments, slot.missing_when_true)) \
                         and not arguments.opaque:
@@ -492,6 +377,9 @@ class _Scan:
                                    else "the library picks a default repository, unpinned"))
                 continue
             node, node_scope = entry
+            if spec.id_form == catalog.ID_TIMM_CFGS:
+                self._timm_cfgs(node, node_scope, spec, api)
+                continue
             values = self.resolver.resolve(node, node_scope)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
@@ -560,6 +448,65 @@ class _Scan:
             return False
         values = self.resolver.resolve(*entry)
         return values is None or any(value is True or value is UNKNOWN for value in values)
+
+    def _class_defaults(self) -> None:
+        """`catalog.CLASS_DEFAULTS`: a module-level class whose base is a library's (`class P(AutoTrainParams)`)
+        and sets the attribute that names what the library loads; reported where the attribute is set."""
+        module = self.index.module
+        for statement in self.tree.body:
+            if not isinstance(statement, ast.ClassDef) or not statement.bases:
+                continue
+            bases = [self.resolver.qualname(base, module)[0] for base in statement.bases]
+            rows = [row for row in catalog.CLASS_DEFAULTS if any(row.matches(base) for base in bases)]
+            if not rows:
+                continue
+            scope = self.index.scope_for(statement, module)
+            for row in rows:
+                for item in statement.body:
+                    target = item.targets[0] if isinstance(item, ast.Assign) and len(item.targets) == 1 else \
+                        item.target if isinstance(item, ast.AnnAssign) else None
+                    if not isinstance(target, ast.Name) or target.id != row.attribute or item.value is None:
+                        continue
+                    value: ast.AST = item.value
+                    if row.key is not None and isinstance(value, (ast.Dict, ast.Call)):
+                        entries = self.resolver.mapping(value, scope)
+                        if not entries or row.key not in entries:
+                            continue
+                        value = entries[row.key][0]
+                    self._consume(item.value)
+                    for found in self.resolver.resolve(value, scope) or ():
+                        if not isinstance(found, str) or (row.kind == "dataset" and
+                                                          found in catalog.DATASETS_BUILTIN_LOADERS):
+                            continue
+                        for resolved in interpret_id(found, _CLASS_DEFAULT_SPEC, row.kind, self.repo_paths):
+                            self._emit(item, kind=resolved.kind, source=resolved.source, id=resolved.id,
+                                       revision=None, api=row.api)
+
+    def _timm_cfgs(self, node: ast.AST, scope: Scope, spec: ApiSpec, api: str) -> None:
+        """Each entry of timm's `generate_default_cfgs({...})` whose config names `hf_hub_id`: that repository
+        (`"timm/"` completed by the entry's key: `timm/name.tag`), reported at the entry."""
+        literal = self.resolver.literal(node, scope, (ast.Dict,))
+        if literal is None:
+            return
+        container, container_scope = literal
+        for key_node, value in zip(container.keys, container.values, strict=True):  # type: ignore[attr-defined]
+            keys = self.resolver.resolve(key_node, container_scope) if key_node is not None else None
+            if isinstance(value, ast.Call):
+                hub = next((k.value for k in value.keywords if k.arg == "hf_hub_id"), None)
+            else:
+                entries = self.resolver.mapping(value, container_scope)
+                hub = entries["hf_hub_id"][0] if entries and "hf_hub_id" in entries else None
+            if hub is None:
+                continue
+            self._consume(value)
+            for repo in self.resolver.resolve(hub, container_scope) or ():
+                if not isinstance(repo, str) or not repo:
+                    continue
+                names = [repo + k for k in keys or () if isinstance(k, str)] if repo.endswith("/") else [repo]
+                for name in names:
+                    for target in interpret_id(name, replace(spec, id_form=catalog.ID_HUB), "model", None):
+                        self._emit(value, kind=target.kind, source=target.source, id=target.id, revision=None,
+                                   api=api, pinnable=spec.pinnable, trust_remote_code=False)
 
     def _kind(self, spec: ApiSpec, arguments: _Arguments) -> str:
         if spec.kind != catalog.KIND_FROM_REPO_TYPE:
@@ -804,6 +751,39 @@ class _Scan:
                   itertools.islice(itertools.product(*parts), MAX_CODE_STRING_COMBINATIONS)] if parts else []
         self._scan_code_texts(call, runner, joined)
 
+    def _command_outline(self, node: ast.AST, scope: Scope, unknown: dict[str, str]) -> list[str]:
+        """The command with each part the file does not bind written as a shell variable (`$PYTHON_VALUE_1`),
+        recorded in `unknown` with the Python expression it stands for."""
+        for _ in range(4):  # `cmd = f"..."; run(cmd)`
+            if not isinstance(node, ast.Name):
+                break
+            bindings = self.resolver._lookup(node.id, scope)
+            if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+                return []
+            node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+
+        def part(expression: ast.AST) -> str:
+            values = self.resolver.resolve(expression, scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                return values[0]
+            variable = f"PYTHON_VALUE_{len(unknown) + 1}"
+            unknown["$" + variable] = unparse(expression, 80)
+            return "$" + variable
+
+        if isinstance(node, ast.JoinedStr):
+            return ["".join(str(v.value) if isinstance(v, ast.Constant) else part(v.value)  # type: ignore
+                            for v in node.values)]
+        return []
+
+    def _command_texts(self, node: ast.AST, scope: Scope, unknown: dict[str, str]) -> list[str]:
+        """The shell texts a command string may be (at most `MAX_CODE_STRING_COMBINATIONS * 4`), plus, when one of
+        its values cannot be known, its outline (`_command_outline`)."""
+        values = self.resolver.resolve(node, scope)
+        texts = [v for v in values or () if isinstance(v, str)][: MAX_CODE_STRING_COMBINATIONS * 4]
+        if values is None or UNKNOWN in values or not texts:
+            texts.extend(self._command_outline(node, scope, unknown))
+        return texts
+
     def _file_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
         """`runpy.run_path(path)`: a `.py` file of the repository is scanned on its own; any other target (a path
         chosen at run time, a file without the `.py` suffix or outside the repository) is not analysed: warned."""
@@ -839,12 +819,15 @@ class _Scan:
             self.warnings.extend(result.warnings)
 
     def _command_runner(self, call: ast.Call, scope: Scope, runner: str, slot: tuple[int, str]) -> None:
-        """`subprocess.run([...words])`, `os.system("cmd ...")`: the command line is read as the shell finder reads
-        one (CLI catalog, flags, context flags); its references are reported at the call. A word that cannot be
-        known stays unknown (a flag's value from a variable is a dynamic reference)."""
+        """`subprocess.run([...words])`, `os.system(f"... {m}")`, `run_cmd(cmd)` (`catalog.COMMAND_RUNNERS`): the
+        command line, with the values the file binds substituted, is read as the shell finder reads one (CLI
+        catalog, flags, context flags); its references are reported at the call, their `api` behind the runner's
+        layer (`subprocess.run > shell:vllm serve`). A list of words keeps its words (one that cannot be known is
+        its expression, unresolved); a string the file does not bind is read with each unknown part a shell
+        variable, so the CLI catalog reports it dynamic, never dropped."""
         from gate.discover.shell_finder import LAYER_SEPARATOR, scan_argument_list, scan_shell_text
 
-        entry = _Arguments(call, scope, self.resolver).get(*((slot[0], (slot[1],))))
+        entry = _Arguments(call, scope, self.resolver).get(slot[0], (slot[1], "command", "args"))
         if entry is None:
             return
         node, node_scope = entry
@@ -859,9 +842,14 @@ class _Scan:
                 words.append((values[0] if known else unparse(element), line, column, known))  # type: ignore[index]
             found = scan_argument_list(words, self.path, syntax=self.syntax, repo_paths=self.repo_paths)
         else:
-            for value in (self.resolver.resolve(node, node_scope) or ())[:MAX_CODE_STRING_COMBINATIONS]:
-                if isinstance(value, str):
-                    found.extend(scan_shell_text(value, self.path, syntax=self.syntax, repo_paths=self.repo_paths))
+            unknown: dict[str, str] = {}
+            for text in self._command_texts(node, node_scope, unknown):
+                for reference in scan_shell_text(text, self.path, syntax=self.syntax, repo_paths=self.repo_paths):
+                    expression = reference.expression
+                    for variable, python in unknown.items():
+                        expression = expression.replace(variable, python) if expression else expression
+                    found.append(replace(reference, expression=expression))
+        self._consume(node)
         self.consumed.update(self.resolver.used_constants)
         self.references.extend(replace(reference, line=line, column=column, syntax=self.syntax,
                                        api=f"{runner}{LAYER_SEPARATOR}{reference.api}") for reference in found)
@@ -1012,6 +1000,7 @@ class _Scan:
 
 
 _HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
+_CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 
 
 _IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")
@@ -1210,6 +1199,8 @@ def relevant_lines(text: str) -> list[int] | None:
     if not offsets and not any(_used_like_the_api(text, token, offset) for token, offset in weak):
         return []
     offsets.extend(offset for _, offset in weak)
+    if len(text) <= MAX_PARSE_BYTES:  # (larger texts get the text scan, which reads no helper calls)
+        offsets.extend(python_context.loading_call_offsets(text))  # helpers given an id bound elsewhere
     for token in catalog.HELPER_TOKENS:
         _occurrences(text, token, offsets)
     extra: set[str] = set()
@@ -1307,8 +1298,6 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
 
     A text without any line in reach of the catalog is not parsed at all (the cheap prefilter).
     """
-    from gate.discover.python_fallback import fallback_scan
-
     lines = relevant_lines(text)
     if lines == []:
         return FileResult()

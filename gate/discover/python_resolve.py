@@ -1317,7 +1317,8 @@ class Resolver:
     def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set), depth)
         if literal is None:
-            return self._member(node.value, node.slice, scope, depth)
+            routed = self._routed_entry(node.value, node.slice, None, scope, depth)
+            return routed if routed is not None else self._member(node.value, node.slice, scope, depth)
         if isinstance(literal[0], ast.Set):  # `list(S)[0]`: a set has no order, any element may come first
             return self._elements(*literal, depth)
         container, container_scope = literal
@@ -1340,6 +1341,87 @@ class Resolver:
                 return None
         return self._union(list(elements), container_scope, depth)
 
+    def _dict_alternatives(self, node: ast.AST, scope: Scope, depth: int) -> list[tuple[ast.Dict, Scope]] | None:
+        """The literal dicts `node` may be when it is an item of a literal dict of dicts picked by a key that may
+        be any of several (`defaults = DEFAULT_MODELS[args.model_name]`): each of them, or None."""
+        for _ in range(8):
+            if isinstance(node, ast.Name):
+                bindings = self._lookup(node.id, scope)
+                if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+                    return None
+                node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+                continue
+            if not isinstance(node, ast.Subscript):
+                return None
+            outer = self.literal(node.value, scope, (ast.Dict,), depth)
+            if outer is None:
+                return None
+            container, container_scope = outer
+            keys = self.resolve(node.slice, scope, depth)
+            values = list(container.values)  # type: ignore[attr-defined]
+            if keys is not None and UNKNOWN not in keys:
+                values = [v for k, v in zip(container.keys, values, strict=True)  # type: ignore[attr-defined]
+                          if k is not None and any(key in keys for key in self.resolve(k, container_scope) or ())]
+            alternatives = []
+            for value in values:
+                found = self.literal(value, container_scope, (ast.Dict,), depth)
+                if found is None:
+                    return None
+                alternatives.append(found)
+            return alternatives or None  # type: ignore[return-value]
+        return None
+
+    def _routed_entry(self, base: ast.AST, key: ast.AST, default: ast.AST | None, scope: Scope,
+                      depth: int) -> tuple[Any, ...] | None:
+        """`defaults["model"]` / `defaults.get("revision", "main")` where `defaults` is one of several literal
+        dicts (`_dict_alternatives`): the entry of each that has it, and the default for each that does not (a
+        subscript of a dict without the key raises, so it adds nothing). None when `base` is not such a dict."""
+        keys = self.resolve(key, scope, depth)
+        if keys is None or len(keys) != 1 or not isinstance(keys[0], str):
+            return None
+        alternatives = self._dict_alternatives(base, scope, depth)
+        if alternatives is None:
+            return None
+        values: list[Any] = []
+        for container, container_scope in alternatives:
+            entries = self.mapping(container, container_scope)
+            if entries is None:
+                return None
+            if keys[0] in entries:
+                values.extend(self._known(*entries[keys[0]], depth))  # type: ignore[call-arg]
+            elif default is not None:
+                values.extend(self._known(default, scope, depth))
+        return _dedupe(values) if values else None
+
+    def _returned_attribute(self, call: ast.AST, scope: Scope, attr: str, depth: int) -> tuple[Any, ...] | None:
+        """`args.model` where `args = parse_args()` and `parse_args` is a function of this file: the attribute
+        of each name it returns, read in the function (its argparse defaults and what it stores there)."""
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+            return None
+        owner: Scope | None = scope
+        while owner is not None and call.func.id not in owner.bindings:
+            owner = owner.parent
+        bindings = owner.bindings.get(call.func.id) if owner is not None else None
+        if not bindings or len(bindings) != 1 or bindings[0].how != "object" \
+                or not isinstance(bindings[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        function = bindings[0].node
+        inner = self.index.scope_for(function, owner)  # type: ignore[arg-type]
+        values: list[Any] = []
+        for statement in ast.walk(function):
+            returned = statement.value if isinstance(statement, ast.Return) else None
+            if isinstance(returned, ast.Call) and isinstance(returned.func, ast.Attribute) \
+                    and returned.func.attr in ARGPARSE_PARSE_CALLS:  # `return parser.parse_args()`
+                values.extend(self._namespace_attribute(attr, depth) or (UNKNOWN,))
+            elif isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
+                attribute = ast.Attribute(value=statement.value, attr=attr, ctx=ast.Load())
+                self._keep.append(attribute)
+                found = self._known(attribute, inner, depth)
+                if _fills_none(function, statement.value.id, attr):
+                    found = tuple(v for v in found if v is not None)
+                values.extend(found)
+        return _dedupe(values) if values else None
+
     # ------------------------------------------------------------------------------------- attributes
 
     def _attribute(self, node: ast.Attribute, scope: Scope, depth: int) -> tuple[Any, ...] | None:
@@ -1356,7 +1438,9 @@ class Resolver:
         found = self._base_attribute(base, bindings, attr, scope, depth)
         if stored is None:
             return found
-        return _dedupe([*((UNKNOWN,) if found is None else found), *stored])
+        # What the file stores comes first: it is set after the object is built (`args.model = DEFAULTS[...]`
+        # after `parse_args()`), so it is the likelier value; the order never changes the set.
+        return _dedupe([*stored, *((UNKNOWN,) if found is None else found)])
 
     def _base_attribute(self, base: ast.Name, bindings: list[Binding] | None, attr: str, scope: Scope,
                         depth: int) -> tuple[Any, ...] | None:
@@ -1374,6 +1458,9 @@ class Resolver:
                 constructed = self._constructed_class(binding.node, binding.scope)
                 if constructed is not None:
                     return self._constructed_attribute(constructed, binding.node, binding.scope, attr, depth)
+                returned = self._returned_attribute(binding.node, binding.scope, attr, depth)
+                if returned is not None:
+                    return returned
         return self._member(base, ast.Constant(attr), scope, depth)
 
     def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
@@ -1484,14 +1571,41 @@ class Resolver:
             return bindings[0].class_info
         return None
 
-    def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
-        bindings = info.scope.bindings.get(attr)
+    def _file_bases(self, info: ClassInfo) -> list[ClassInfo]:
+        """The base classes of `info` that are classes of this file (`class B(A)` with `A` here)."""
+        outer = info.scope.parent or self.index.module
+        found: list[ClassInfo] = []
+        for base in info.scope.node.bases:  # type: ignore[attr-defined]
+            if isinstance(base, ast.Name):
+                bindings = self._lookup(base.id, outer)
+                if bindings and len(bindings) == 1 and bindings[0].how == "class" and bindings[0].class_info:
+                    found.append(bindings[0].class_info)
+        return found
+
+    def _own_attribute(self, info: ClassInfo, attr: str, depth: int, instance: bool) -> list[Any]:
         values: list[Any] = []
+        bindings = info.scope.bindings.get(attr)
         if bindings:
             values.extend(self._bindings_values(bindings, depth) or (UNKNOWN,))
         if instance:
             for value, value_scope in info.instance_attributes.get(attr, ()):
                 values.extend(self._known(value, value_scope, depth))
+        return values
+
+    def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
+        values = self._own_attribute(info, attr, depth, instance)
+        pending, seen = self._file_bases(info), {id(info)}
+        while not values and pending:  # inherited from a base class of this file (the nearest that sets it)
+            base = pending.pop(0)
+            if id(base) not in seen:
+                seen.add(id(base))
+                values = self._own_attribute(base, attr, depth, instance)
+                pending.extend(self._file_bases(base))
+        if instance and values:
+            # `self.x` in a method may be an instance of a subclass of this file that sets `x` itself
+            for other in self.index.all_classes():
+                if id(other) not in seen and self._inherits(other, info):
+                    values.extend(self._own_attribute(other, attr, depth, False))
         # `Config.model = "org/other"` anywhere in the file
         for attribute, value, scope in self.index.facts().attribute_stores.get(info.name, ()):
             class_bindings = self._lookup(info.name, scope)
@@ -1502,6 +1616,17 @@ class Resolver:
                 elif attr in names:
                     values.extend(self._known(value, scope, depth))
         return _dedupe(values) if values else None
+
+    def _inherits(self, info: ClassInfo, ancestor: ClassInfo) -> bool:
+        pending, seen = self._file_bases(info), set()
+        while pending:
+            base = pending.pop()
+            if base is ancestor:
+                return True
+            if id(base) not in seen:
+                seen.add(id(base))
+                pending.extend(self._file_bases(base))
+        return False
 
     def _is_namespace(self, name: str, bindings: list[Binding] | None) -> bool:
         """Is `name` an argparse/HfArgumentParser result (or an unknown `args` parameter)?"""
@@ -1526,6 +1651,8 @@ class Resolver:
                 if found is None:
                     return None  # no default: the value comes from the command line
                 values.extend(found)
+                if None in found:
+                    values.append(UNKNOWN)  # `default=None`: the command line gives the value
             return _dedupe(values)
         values = []
         for info in self.index.all_classes():
@@ -1592,6 +1719,10 @@ class Resolver:
             if keys[0] in entries:
                 return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
             return self.resolve(default, scope, depth)
+        if entries is None:
+            routed = self._routed_entry(base, node.args[0], default, scope, depth)
+            if routed is not None:
+                return routed
         if isinstance(base, ast.Name) and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
             passed = self._keyword_arguments(base.id, scope, keys[0], depth)
             if passed is not None:
@@ -1731,6 +1862,27 @@ class Resolver:
 
 
 _NOT_PASSED = object()
+
+
+def _fills_none(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, attr: str) -> bool:
+    """The function's own body (not a branch of it) says `if name.attr is None: name.attr = ...`: once it has
+    returned, `name.attr` is never None."""
+    for statement in function.body:
+        if not isinstance(statement, ast.If) or statement.orelse:
+            continue
+        test = statement.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None \
+                and _is_attribute(test.left, name, attr) and any(
+                    isinstance(s, ast.Assign) and any(_is_attribute(t, name, attr) for t in s.targets)
+                    for s in statement.body):
+            return True
+    return False
+
+
+def _is_attribute(node: ast.AST, name: str, attr: str) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == attr and isinstance(node.value, ast.Name) \
+        and node.value.id == name
 
 
 def _argument_for(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef, name: str,

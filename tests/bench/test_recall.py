@@ -141,3 +141,12 @@ def test_set_and_repos_select_label_files(tmp_path):
     assert chosen("all", []) == ["acme/new", "acme/old", "other/new"]
     assert chosen("all", ["acme__*"]) == ["acme/new", "acme/old"]
     assert chosen("heldout", ["other/*"]) == ["other/new"]
+
+
+def test_a_known_revision_stands_for_an_id_reported_with_an_unknown_one_too():
+    labels = [Label("a.py", 5, "model", "org/m", revision="main")]
+    found = [Found("a.py", 5, "model", "org/m", revision=None, dynamic=True),  # `revision=args.revision` (the CLI)
+             Found("a.py", 5, "model", "org/m", revision="main")]
+    outcome = recall.match(labels, found)
+    assert [ref.revision for _, ref in outcome.hits] == ["main"]
+    assert recall.tallies(outcome)["all"].revision_agree == 1

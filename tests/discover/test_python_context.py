@@ -20,7 +20,7 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 def test_the_fixture_forms_are_there():
     assert len([f for f in FORMS if f.startswith("python-context-")]) == 6
-    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 23
+    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 25
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -101,3 +101,25 @@ def test_an_api_model_name_under_any_other_organisation_is_that_organisations_re
 ])
 def test_placeholders_are_negative_evidence(value, placeholder):
     assert (negative_evidence(value) == "a placeholder") is placeholder
+
+
+def test_every_command_runner_of_the_one_table_is_read_at_its_call():
+    """`catalog.COMMAND_RUNNERS` (main's `subprocess`/`os` rows and flow2's helper names in one table, one code
+    path): `os.popen`, `asyncio.create_subprocess_shell`, a method helper and `subprocess.getoutput` are read
+    like `subprocess.run`, and a command part the file does not bind stays a dynamic reference."""
+    text = (
+        "import asyncio, os, subprocess\n"
+        "os.popen('hf download org/popen-model')\n"
+        "async def go():\n"
+        "    await asyncio.create_subprocess_shell('vllm serve org/async-model')\n"
+        "class Job:\n"
+        "    def start(self, name):\n"
+        "        self.run_command(f'hf download {name}')\n"
+        "subprocess.getoutput('echo org/not-a-model')\n"
+    )
+    result = python_finder.scan_python_text(text, "job.py", None)
+    assert [(r.line, r.id, r.dynamic, r.expression, r.api) for r in result.references] == [
+        (2, "org/popen-model", False, None, "os.popen > shell:hf download"),
+        (4, "org/async-model", False, None, "asyncio.create_subprocess_shell > shell:vllm serve"),
+        (7, None, True, "name", "self.run_command > shell:hf download"),
+    ]

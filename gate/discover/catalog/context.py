@@ -49,6 +49,11 @@ type."""
 NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
 """Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
 
+LOCAL_DIRECTORY_HEADS = frozenset({"data", "output", "outputs", "checkpoints", "ckpt", "ckpts", "logs", "results",
+                                   "tmp", "runs", "cache", "saved_models", "experiments", "exp", "local"})
+"""First parts of `dir/name` strings that are local directories a script writes or reads (`data/tinystories`,
+`outputs/run1`): where only context speaks for a string, such a head speaks against it."""
+
 PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
                             "hub_repo", "target_repo", "output_repo", "destination"})
 """Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`)."""

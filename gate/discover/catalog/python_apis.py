@@ -40,6 +40,8 @@ ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
 ID_INFERENCE_URL = "inference-url"  # `https://api-inference.huggingface.co/models/org/m`, router `hf-inference` URLs
 ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
 ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer=org/t,peft=org/a` strings
+ID_TIMM_CFGS = "timm-cfgs"  # timm `generate_default_cfgs({"name.tag": _cfg(hf_hub_id="timm/"), ...})`: a dict of
+# pretrained configs whose `hf_hub_id` names the weights' repository (ending in `/`: completed by the entry's key)
 
 KIND_FROM_REPO_TYPE = "repo_type"
 """`kind` value meaning: model unless the `repo_type` keyword says `dataset`."""
@@ -96,6 +98,9 @@ class Slot:
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
     revision_position: int | None = None
     """Positional index of the first revision keyword's value (`get_model_version(name, version)`)."""
+    default_id: str | None = None
+    """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
+    default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
 
 
 @dataclass(frozen=True)
@@ -438,6 +443,15 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("requests.post", "requests.get", "httpx.post", "httpx.get"), "{package}.{callee}",
             (Slot(0, ("url",), (), usually_object=True),), id_form=ID_INFERENCE_URL, pinnable=False,
             trust_keyword=None),
+    ApiSpec(("timm.*.generate_default_cfgs", "*._registry.generate_default_cfgs"), "timm.generate_default_cfgs",
+            (Slot(0, ("cfgs",), ()),), id_form=ID_TIMM_CFGS, trust_keyword=None, bare=True),
+    # --- components whose id has a library default (reported when the call leaves it out) ---------------------
+    ApiSpec(("haystack.*.SASEvaluator",), "haystack.SASEvaluator",
+            (Slot(0, ("model",), (), default_id="sentence-transformers/paraphrase-multilingual-mpnet-base-v2"),),
+            trust_keyword=None),
+    ApiSpec(("litgpt.data.Alpaca2k", "litgpt.*.Alpaca2k"), "litgpt.data.Alpaca2k",
+            (Slot(None, ("repo_id",), (), default_id="mhenrichsen/alpaca_2k_test"),), kind="dataset",
+            trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
@@ -599,15 +613,63 @@ CODE_STRING_RUNNERS: dict[str, tuple[tuple[int | None, str], ...]] = {
 }
 """Calls that run a string of Python (issue 12): the string is scanned like the file, and one that cannot be read
 gets the "cannot be analysed" warning. `exec`/`eval`/`compile` as builtins are `python_finder.CODE_RUNNERS`."""
+
+
+@dataclass(frozen=True)
+class ClassDefault:
+    """A library convention: a class attribute of a subclass names what the library's base class loads
+    (optimum `TaskProcessor.DEFAULT_DATASET_ARGS`, autotrain params' `model` field)."""
+
+    bases: tuple[str, ...]
+    """Dotted patterns of the base class as the finder names it (see the module docstring)."""
+    attribute: str
+    kind: str
+    api: str
+    key: str | None = None
+    """When the attribute may be a dict of the loader's arguments: the entry that holds the id."""
+    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "patterns", tuple(_compile(p) for p in self.bases))
+
+    def matches(self, dotted: str) -> bool:
+        return any(p.fullmatch(dotted) for p in self.patterns)
+
+
+CLASS_DEFAULTS: tuple[ClassDefault, ...] = (
+    # `DEFAULT_DATASET_ARGS = "squad_v2"` or `{"path": "glue", "name": "sst2"}`: `load_default_dataset` loads it.
+    ClassDefault(("optimum.*TaskProcessor", "*.base.TaskProcessor"), "DEFAULT_DATASET_ARGS", "dataset",
+                 "optimum.TaskProcessor.DEFAULT_DATASET_ARGS", key="path"),
+    # `model: str = Field("bert-base-uncased")`: the base model the trainer loads when the config names none.
+    ClassDefault(("autotrain.*AutoTrainParams",), "model", "model", "autotrain.AutoTrainParams.model"),
+)
+
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
 """Calls that run a file of Python given by its path."""
 COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
+    # dotted callee (as the resolver names it) → (position, keyword) of the command: a list of words is one
+    # command line, a string is shell text
     "subprocess.run": (0, "args"), "subprocess.Popen": (0, "args"), "subprocess.call": (0, "args"),
-    "subprocess.check_call": (0, "args"), "subprocess.check_output": (0, "args"), "os.system": (0, "command"),
-    "os.popen": (0, "cmd"),
+    "subprocess.check_call": (0, "args"), "subprocess.check_output": (0, "args"),
+    "subprocess.getoutput": (0, "cmd"), "subprocess.getstatusoutput": (0, "cmd"),
+    "os.system": (0, "command"), "os.popen": (0, "cmd"),
+    "asyncio.create_subprocess_shell": (0, "cmd"),
+    # a bare name (no dot): a helper (a project's own or a library's wrapper of `subprocess`) matched by the
+    # callee's last name wherever it comes from
+    "run_cmd": (0, "cmd"), "run_command": (0, "cmd"), "run_shell": (0, "cmd"), "run_shell_command": (0, "cmd"),
+    "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"),
 }
-"""Calls that run a command line, given as a list of words or as one shell string: read with the CLI catalog
-(`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`)."""
+"""Calls that run a command line, given as a list of words or as one shell string: read with the shell finder's
+CLI catalog (`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`,
+`os.system(f"hf download {repo}")`, `run_cmd(cmd)`); the references are reported at the call (issue 11 §3)."""
+
+
+def command_runner(dotted: str, name: str) -> tuple[int, str] | None:
+    """The (position, keyword) of the command a call runs, when it is a `COMMAND_RUNNERS` row: by its dotted name,
+    or by its last name for a helper row."""
+    return COMMAND_RUNNERS.get(dotted) or COMMAND_RUNNERS.get(name)
+
+
 RUNNER_TOKENS = tuple(dict.fromkeys(name.rsplit(".", 1)[-1] + "(" for name in (*CODE_STRING_RUNNERS,
                                                                                 *CODE_FILE_RUNNERS, *COMMAND_RUNNERS)))
 """The runners' call names: lines that hold one are walked once a file is worth parsing (see HELPER_TOKENS)."""
@@ -641,6 +703,6 @@ DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
 
 
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
-                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(")
+                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(", "subprocess.")
 """Lines that matter for resolution or for generic callees (`super().__init__(...)` of a catalog class), once a
 file is worth parsing."""

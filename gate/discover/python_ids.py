@@ -1,0 +1,164 @@
+"""How an id string passed to a catalog API is read: the registry reference(s) it names (`hf-hub:org/m@rev`,
+`hf://datasets/org/d`, a Hub URL, a Kaggle handle, an MLflow URI, lm-eval `model_args`), and what pins it.
+
+Shared by the AST finder (python_finder) and the text scan for Python that does not parse (python_fallback).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gate.discover import catalog, mlflow_uris
+from gate.discover.catalog import ApiSpec
+from gate.discover.catalog.context import is_placeholder
+from gate.discover.hubids import (
+    HubLocation,
+    LookAlike,
+    inference_url_id,
+    is_local_path,
+    is_pinned,
+    look_alike,
+    looks_like_hub_id,
+    parse_hf_path,
+)
+from gate.discover.url_finder import locate_hub_url
+
+_REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an id string names, after reading its form (`hf-hub:org/m@rev` → org/m at rev)."""
+
+    kind: str
+    source: str
+    id: str
+    revision: str | None = None
+    revision_key: str | None = None
+    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
+    look_alike: LookAlike | None = None
+    """Set when the id is written with characters that make it read like another id (homoglyphs)."""
+
+
+def _hub_kind(location: HubLocation, default: str) -> str:
+    return "dataset" if location.kind == "dataset" else default if default == "dataset" else "model"
+
+
+def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """The registry reference(s) an id string passed to `spec` makes; [] when it is not one (a local path,
+    a built-in loader, a timm name without `hf-hub:`)."""
+    value = value.strip()
+    if not value:
+        return []
+    form = spec.id_form
+    if form == catalog.ID_HUB:
+        if value.startswith("hf://"):
+            location = parse_hf_path(value)
+            if location is None or location.kind == "space":
+                return []
+            return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+        if value.startswith(("http://", "https://")):
+            location = locate_hub_url(value)
+            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
+                or is_placeholder(value):
+            return []
+        if looks_like_hub_id(value, allow_legacy=True):
+            return [Target(kind, spec.source, value)]
+        imitated = look_alike(value)
+        return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
+    if form == catalog.ID_HF_HUB_PREFIX:
+        for prefix in ("hf-hub:", "hf_hub:"):
+            if value.startswith(prefix):
+                repo_id, _, revision = value[len(prefix):].partition("@")
+                if looks_like_hub_id(repo_id, allow_legacy=True):
+                    return [Target(kind, "huggingface", repo_id, revision or None, "@")]
+        return []
+    if form == catalog.ID_PRESET:
+        if value.startswith("hf://"):
+            location = parse_hf_path(value)
+            return [Target(kind, "huggingface", location.id, location.revision, "@")] if location else []
+        if value.startswith("kaggle://"):
+            return _kaggle_model(value[len("kaggle://"):], kind)
+        return []  # a built-in preset name, managed by the library
+    if form == catalog.ID_TORCHHUB:
+        repo, _, ref = value.partition(":")
+        if "/" in repo and looks_like_hub_id(repo) and not is_local_path(repo, repo_paths):
+            return [Target(kind, "torchhub", repo, ref or None, ":")]
+        return []
+    if form == catalog.ID_MLFLOW:
+        return _mlflow(value, kind)
+    if form == catalog.ID_KAGGLE_MODEL:
+        return _kaggle_model(value, kind)
+    if form == catalog.ID_KAGGLE_DATASET:
+        parts = value.split("/")
+        if len(parts) == 4 and parts[2] == "versions" and parts[3].isdigit():
+            return [Target(kind, "kaggle", "/".join(parts[:2]), parts[3], "handle")]
+        return [Target(kind, "kaggle", value, None, "handle")] if len(parts) == 2 and all(parts) else []
+    if form == catalog.ID_OLLAMA:
+        if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
+            return []
+        return [Target(kind, "ollama", value)]
+    if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
+        return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
+    if form == catalog.ID_INFERENCE_URL:
+        inferred = inference_url_id(value)
+        return [Target(kind, "huggingface", inferred)] if inferred else []
+    if form == catalog.ID_URL:
+        if value.startswith(("http://", "https://")):
+            location = locate_hub_url(value)
+            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+        return []
+    if form == catalog.ID_MODEL_ARGS:
+        return model_args_targets(value, kind, repo_paths)
+    if form == catalog.ID_HF_FILESYSTEM:
+        location = parse_hf_path(value if value.startswith("hf://") else "hf://" + value.lstrip("/"))
+        if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
+            return []
+        return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+    return []
+
+
+def _mlflow(value: str, kind: str) -> list[Target]:
+    target = mlflow_uris.parse(value)  # runs:/ too; s3:// or a local path: not a registry reference
+    return [Target(kind, "mlflow", target.id, target.revision, "uri")] if target else []
+
+
+def _kaggle_model(handle: str, kind: str) -> list[Target]:
+    parts = handle.strip("/").split("/")
+    if len(parts) == 6 and parts[4] == "versions" and parts[5].isdigit():
+        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[5], "handle")]
+    if len(parts) == 5 and parts[4].isdigit():
+        return [Target(kind, "kaggle", "/".join(parts[:4]), parts[4], "handle")]
+    if 2 <= len(parts) <= 4 and all(parts):
+        return [Target(kind, "kaggle", "/".join(parts), None, "handle")]
+    return []
+
+
+def is_pinned_for(source: str, revision: str | None) -> bool:
+    """Hub and GitHub: only a full 40-hex commit. MLflow and Kaggle: a version number."""
+    if source == "ollama":
+        return False
+    if source == "mlflow":
+        return mlflow_uris.is_pinned(revision)
+    if source in _REVISION_PINNED_BY_NUMBER:
+        return revision is not None and revision.isdigit()
+    return is_pinned(revision)
+
+
+_MODEL_ARGS_IDS = {"pretrained": "model", "tokenizer": "model", "peft": "model", "delta": "model"}
+
+
+def model_args_targets(value: str, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """lm-eval `model_args`: `pretrained=org/m,revision=abc,tokenizer=org/t,peft=org/adapter`."""
+    entries = dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+    entries = {key.strip(): item.strip() for key, item in entries.items()}
+    targets: list[Target] = []
+    for key in _MODEL_ARGS_IDS:
+        repo = entries.get(key)
+        if not repo or is_local_path(repo, repo_paths) or not looks_like_hub_id(repo, allow_legacy=True):
+            continue
+        revision = entries.get("revision") if key == "pretrained" else None
+        targets.append(Target(kind, "huggingface", repo, revision or None,
+                              "model_args.revision" if key == "pretrained" else None))
+    return targets
