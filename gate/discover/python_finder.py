@@ -1227,11 +1227,12 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
 
     if repo_paths is None or not file.absolute.endswith(file.path):
         return None
-    root = os.path.realpath(file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/")
+    base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
         from gate.discover.engine import MAX_TEXT_BYTES, _decode
 
+        root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))
         if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
             return None, "not a file inside the repository"

@@ -28,6 +28,8 @@ nearly every trigger token holds. Only speed depends on this choice: a token hol
 the untranslated pattern instead."""
 _BY_FREQUENCY = " etsaronil_dc(p).fu,m=hg'b:y\"wv[]kx-0123456789/qjz"
 """Characters of Python source, commonest first (the same tree): only the choice of anchors depends on it."""
+MIN_TRANSLATED = 4
+"""Fewer tokens holding anchors than this are matched on the raw bytes with the others."""
 TOKEN_BYTE = b"\x01"
 QUOTES = "\"'"
 BACKSLASH = "\\"
@@ -144,8 +146,10 @@ class TokenSieve:
         if any(not token.isascii() or not token for token in tokens):
             raise ValueError("the sieve reads ASCII tokens only")
         anchored = [token for token in tokens if set(token) & set(ANCHORS)]
+        if len(anchored) < MIN_TRANSLATED:  # a few tokens cost less as plain patterns than a pass of their own
+            anchored = []
         self._searches = [_Search(anchored, TOKEN_BYTE, translated=True)] if anchored else []
-        plain = [token for token in tokens if not set(token) & set(ANCHORS)]
+        plain = [token for token in tokens if token not in anchored]
         while plain:  # a character most of the remaining tokens share anchors them (the rarer the better)
             shared = max(sorted(set("".join(plain))), key=lambda c: (sum(c in token for token in plain), _rarity(c)))
             self._searches.append(_Search([t for t in plain if shared in t], shared.encode(), translated=False))
