@@ -1110,14 +1110,7 @@ def relevant_lines(text: str) -> list[int] | None:
     if "\r" in text and "\r" in text.replace("\r\n", ""):
         return None  # lone `\r` line ends: the tokenizer counts lines differently; walk everything
     offsets.sort()
-    lines: list[int] = []
-    line, previous = 1, 0
-    for offset in offsets:
-        line += text.count("\n", previous, offset)
-        previous = offset
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
+    return sieve.line_numbers(text, offsets)
 
 
 def split_lines(text: str) -> list[str]:

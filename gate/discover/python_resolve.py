@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from gate.discover.sieve import line_numbers
+
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
 UNKNOWN = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
@@ -528,20 +530,14 @@ _REBINDING_STATEMENT = re.compile(r"(?:^|[;:])[ \t]*(?:global|nonlocal)\b", re.M
 
 
 def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
-    """The 1-based numbers of the lines (ended by `\n`) where one of `words` occurs, sorted."""
+    """The 1-based numbers of the lines (ended by `\\n`) where one of `words` occurs, sorted."""
     offsets = []
     for word in words:
         index = text.find(word)
         while index >= 0:
             offsets.append(index)
             index = text.find(word, index + 1)
-    lines, line, previous = [], 1, 0
-    for offset in sorted(offsets):
-        line += text.count("\n", previous, offset)
-        previous = offset
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
+    return line_numbers(text, sorted(offsets))
 
 
 def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, source: str | None = None) -> FileIndex:

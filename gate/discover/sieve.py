@@ -174,6 +174,19 @@ class TokenSieve:
         return found
 
 
+def line_numbers(text: str, offsets: Iterable[int]) -> list[int]:
+    """The 1-based numbers of the lines (ended by `\\n`) that hold these offsets (given in increasing order), each
+    once."""
+    lines: list[int] = []
+    line, previous = 1, 0
+    for offset in offsets:
+        line += text.count("\n", previous, offset)
+        previous = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
 class SeamSieve:
     """`may_join(text)` is False only when no run of joined literals and backslash-newlines (as
     `python_finder._SEAM` finds them) sits between two characters that follow each other in a token: then joining
