@@ -47,7 +47,7 @@ def worth_walking(text: str) -> bool:
     (NFKC-folded), and a file with aliased imports is always walked."""
     if not _MARKER_SIEVE.may_hold(text) or not any(marker in text for marker in MARKERS):
         return False
-    probe = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    probe = text if text.isascii() or unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
         if _ALIASED_IMPORT.match(line):
             return True

@@ -1058,9 +1058,10 @@ def relevant_lines(text: str) -> list[int] | None:
     """
     if _view_adds_triggers(text):
         return None
-    if not text.isascii():
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
-        # line numbers stay those of the file.
+        # line numbers stay those of the file. (A text already in that form stays the same object: the sieves
+        # keep what they found in it.)
         text = unicodedata.normalize("NFKC", text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
