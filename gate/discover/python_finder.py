@@ -1037,9 +1037,12 @@ def _view_adds_triggers(text: str) -> bool:
         # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
         # fraction of comparing two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded).
         return _joining_spells_a_trigger(text)
-    if not folds and _escapes_spell_nothing(text) and not _joining_spells_a_trigger(text):
+    if not folds and _CONTINUATION.search(text) is None and _escapes_spell_nothing(text) \
+            and not _joining_spells_a_trigger(text):
         # Escapes that decode to characters no token, seam or comment is made of (`\x1b`, `\0`, `\u2019`) change
         # neither the tokens nor the seams: again only a token crossing a seam could be new, and there is none.
+        # (A backslash-newline is removed before the view's seams are read, which can lengthen a comment: then the
+        # seams differ, and the whole view is built.)
         return False
     view = python_view(text)
     if view == text:

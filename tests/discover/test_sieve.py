@@ -159,6 +159,18 @@ def test_escapes_that_spell_nothing_take_the_seam_check():
     assert not python_finder._view_adds_triggers('x = "\\x1b[0m" + "from_dict\\0"\n')
     assert python_finder._view_adds_triggers('x = "\\x1b" "from_" "pretrained"\n')
     assert python_finder._view_adds_triggers('x = "from\\x5fpretrained\\x1b"\n')  # `\\x5f` is `_`: the full view
+    # A backslash-newline goes before the view's seams are read: the comment runs on and `'\\\n'` joins.
+    lengthened = "x = b'#comment \\N{NO SUCH} create'\\\n'_commit'"  # found by the large differential
+    assert python_finder._view_adds_triggers(lengthened) and _view_adds_with_shortcuts_off(lengthened)
+
+
+def _view_adds_with_shortcuts_off(text: str) -> bool:
+    patch = pytest.MonkeyPatch()
+    _shortcuts_off(patch)
+    try:
+        return python_finder._view_adds_triggers(text)
+    finally:
+        patch.undo()
 
 
 def _shortcuts_off(patch) -> None:
