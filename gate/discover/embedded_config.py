@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.sieve import TokenSieve
 
 PARSERS = {
     "yaml.safe_load": ".yaml", "yaml.load": ".yaml", "yaml.full_load": ".yaml", "yaml.unsafe_load": ".yaml",
@@ -26,6 +27,7 @@ PARSERS = {
 DEDENTS = frozenset({"textwrap.dedent"})
 MARKERS = ("yaml", "omegaconf", "OmegaConf", "json", "toml")
 """A module none of these words appears in imports none of the parsers: it is not walked (work skipped only)."""
+_MARKER_SIEVE = TokenSieve(MARKERS)
 
 Position = Callable[[int, int], tuple[int, int]]
 _PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
@@ -43,11 +45,11 @@ def worth_walking(text: str) -> bool:
     """Whether the module can hold a parser call this module reads: one spelled as written here with a literal or
     a name bound to a literal as its argument. It skips parsing only: it reads the text as Python reads names
     (NFKC-folded), and a file with aliased imports is always walked."""
-    if not any(marker in text for marker in MARKERS):
+    if not _MARKER_SIEVE.may_hold(text) or not any(marker in text for marker in MARKERS):
         return False
     if ("open(" in text or "write_text(" in text) and _WRITES_CONFIG.search(text):
         return True
-    probe = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    probe = text if text.isascii() or unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
         if _ALIASED_IMPORT.match(line):
             return True

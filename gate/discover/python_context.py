@@ -42,6 +42,7 @@ from gate.discover.catalog.context import (
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
 from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference
+from gate.discover.sieve import line_numbers
 
 if TYPE_CHECKING:
     from gate.discover.python_finder import _Scan
@@ -172,14 +173,7 @@ def plausible_id(value: str) -> bool:
 
 def candidate_lines(text: str) -> list[int]:
     """1-based lines holding a `candidate_offsets` literal (lines as the tokenizer counts them for `\\n` text)."""
-    lines: list[int] = []
-    line, previous = 1, 0
-    for offset in candidate_offsets(text):
-        line += text.count("\n", previous, offset)
-        previous = offset
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
+    return line_numbers(text, candidate_offsets(text))
 
 
 # ------------------------------------------------------------------------------------------- catalog helpers

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from gate.discover import catalog, mlflow_uris, python_context, python_deferred
+from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.hubids import (
     inference_url_id,
@@ -1035,19 +1035,36 @@ def _used_like_the_api(text: str, token: str, offset: int) -> bool:
     return after == "(" or "import" in text[line_start:offset]
 
 
+def _known_occurrences(text: str, token: str, into: list[int]) -> None:
+    """`_occurrences`, answered for the tokens the sieves know (trigger, helper and receiver tokens, `import`) from
+    one pass that finds all of them."""
+    for known in (_TRIGGER_SIEVE, _HELPER_SIEVE):
+        if token in known.tokens:
+            into.extend(known.occurrences(text).get(token, ()))
+            return
+    _occurrences(text, token, into)
+
+
 def trigger_tokens_in(text: str) -> list[str]:
-    """The `catalog.TRIGGER_TOKENS` that occur in `text`, in few passes (see `catalog.TRIGGER_GROUPS`)."""
+    """The `catalog.TRIGGER_TOKENS` that occur in `text` (in the order of `catalog.TRIGGER_GROUPS`): a text the
+    sieve clears (most of them) in about one pass, another in about two."""
     present: list[str] = []
-    for key, tokens in catalog.TRIGGER_GROUPS:
-        if key in text:
-            present.extend(tokens if tokens == (key,) else [token for token in tokens if token in text])
-    return present
+    if not _TRIGGER_SIEVE.may_hold(text):
+        return present
+    located = _TRIGGER_SIEVE.occurrences(text)
+    return [token for token in _TRIGGER_ORDER if token in located]
 
 
 _NAME_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\n]{1,80}\}|[0-7]{1,3}|\r?\n)")
 """String escapes that can spell a name or a URL (`from\\x5fpretrained`), and line continuations inside strings."""
 _LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']""")
 """Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them."""
+
+
+_TRIGGER_SIEVE = sieve.TokenSieve(catalog.TRIGGER_TOKENS)
+_TRIGGER_ORDER = tuple(token for _, tokens in catalog.TRIGGER_GROUPS for token in tokens)
+"""The order `trigger_tokens_in` lists tokens in, with or without the sieve."""
+_HELPER_SIEVE = sieve.TokenSieve((*catalog.HELPER_TOKENS, *catalog.RECEIVER_CLASSES, "import"))
 
 
 def _decode_escape(match: re.Match[str]) -> str:
@@ -1070,11 +1087,14 @@ _SPELLING_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f
 """The escapes of `_NAME_ESCAPE` that can spell a letter (all but the backslash-newline)."""
 _CONTINUATION = re.compile(r"\\\r?\n")
 _SEAM = re.compile(f"{_LITERAL_SEAM.pattern}|{_CONTINUATION.pattern}")
+_SEAM_SIEVE = sieve.SeamSieve(catalog.TRIGGER_TOKENS)
 
 
 def _joining_spells_a_trigger(text: str) -> bool:
     """True when joining adjacent literals and backslash-newlines (all of them at once: a token split over three
     literals crosses two seams) makes a trigger token that crosses a join point."""
+    if not _SEAM_SIEVE.may_join(text):
+        return False
     pieces: list[str] = []
     cuts: list[int] = []
     last = length = 0
@@ -1108,6 +1128,40 @@ _TRIGGER_AT = re.compile("(?=(" + "|".join(re.escape(t) for t in sorted(catalog.
 """Every position where a trigger token starts (a lookahead: overlapping ones too)."""
 
 
+_SEAM_CHARACTERS = frozenset("\"'\\# \t\f\r\nrRbBuUfF")
+"""What `_LITERAL_SEAM` and `_CONTINUATION` are made of."""
+
+
+def _escape_spelling(characters: Iterable[str]) -> re.Pattern[str]:
+    """The `_NAME_ESCAPE` escapes (bar `\\N{...}`) that decode to one of the ASCII `characters`, as `_NAME_ESCAPE`
+    would take them (an octal escape takes up to three digits)."""
+    def hex_digits(value: int, width: int) -> str:
+        return "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in f"{value:0{width}x}")
+
+    forms = []
+    for code in sorted(ord(c) for c in characters):
+        forms += [f"x{hex_digits(code, 2)}", f"u{hex_digits(code, 4)}", f"U{hex_digits(code, 8)}", f"{code:03o}"]
+        forms += [f"{code:o}(?![0-7])"] if code < 0o100 else []
+        forms += [f"{code:02o}(?![0-7])"] if code < 0o10 else []  # `\\07` and `\\7` both spell 7
+    return re.compile(r"\\(?:" + "|".join(forms) + ")")
+
+
+_ACTIVE_ESCAPE = _escape_spelling(_TOKEN_CHARACTERS | _SEAM_CHARACTERS)
+
+
+def _escapes_spell_nothing(text: str) -> bool:
+    """True when every escape `python_view` decodes turns into characters that are neither in a trigger token nor
+    in a seam (`_SEAM_CHARACTERS`), or is left as written (backslash-newlines are seams: `_SEAM` reads them)."""
+    if "\\N{" not in text:
+        # Those characters are ASCII, so only escapes of their codes spell one: one search for all of them.
+        return _ACTIVE_ESCAPE.search(text) is None
+    for match in _NAME_ESCAPE.finditer(text):
+        decoded = _decode_escape(match)
+        if decoded != match.group(0) and any(c in _TOKEN_CHARACTERS or c in _SEAM_CHARACTERS for c in decoded):
+            return False
+    return True
+
+
 def python_view(text: str) -> str:
     """`text` roughly as Python reads it, for the prefilter only: identifiers folded with NFKC (`ｆrom_pretrained`
     is `from_pretrained`), escapes that can spell a name decoded, adjacent literals joined. It over-approximates
@@ -1127,6 +1181,13 @@ def _view_adds_triggers(text: str) -> bool:
         # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
         # fraction of comparing two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded).
         return _joining_spells_a_trigger(text)
+    if not folds and _CONTINUATION.search(text) is None and _escapes_spell_nothing(text) \
+            and not _joining_spells_a_trigger(text):
+        # Escapes that decode to characters no token, seam or comment is made of (`\x1b`, `\0`, `\u2019`) change
+        # neither the tokens nor the seams: again only a token crossing a seam could be new, and there is none.
+        # (A backslash-newline is removed before the view's seams are read, which can lengthen a comment: then the
+        # seams differ, and the whole view is built.)
+        return False
     view = python_view(text)
     if view == text:
         return False
@@ -1180,9 +1241,10 @@ def relevant_lines(text: str) -> list[int] | None:
     """
     if _view_adds_triggers(text):
         return None
-    if not text.isascii():
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
-        # line numbers stay those of the file.
+        # line numbers stay those of the file. (A text already in that form stays the same object: the sieves
+        # keep what they found in it.)
         text = unicodedata.normalize("NFKC", text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
@@ -1192,20 +1254,20 @@ def relevant_lines(text: str) -> list[int] | None:
     for token in present:
         if token in catalog.WEAK_TRIGGERS:
             found: list[int] = []
-            _occurrences(text, token, found)
+            _known_occurrences(text, token, found)
             weak.extend((token, offset) for offset in found)
         else:
-            _occurrences(text, token, offsets)
+            _known_occurrences(text, token, offsets)
     if not offsets and not any(_used_like_the_api(text, token, offset) for token, offset in weak):
         return []
     offsets.extend(offset for _, offset in weak)
     if len(text) <= MAX_PARSE_BYTES:  # (larger texts get the text scan, which reads no helper calls)
         offsets.extend(python_context.loading_call_offsets(text))  # helpers given an id bound elsewhere
     for token in catalog.HELPER_TOKENS:
-        _occurrences(text, token, offsets)
+        _known_occurrences(text, token, offsets)
     extra: set[str] = set()
     imports: list[int] = []
-    _occurrences(text, "import", imports)
+    _known_occurrences(text, "import", imports)
     for offset in imports:
         line_start = text.rfind("\n", 0, offset) + 1
         statement = text[line_start:offset].strip()
@@ -1223,25 +1285,18 @@ def relevant_lines(text: str) -> list[int] | None:
                 extra.add(name)
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:
-        _occurrences(text, constructor, receivers)
+        _known_occurrences(text, constructor, receivers)
     for offset in receivers:
         line_start = text.rfind("\n", 0, offset) + 1
         assigned = _RECEIVER.search(text, line_start, offset)
         if assigned:
             extra.add(assigned.group(1) + ".")
     for token in extra:
-        _occurrences(text, token, offsets)
+        _known_occurrences(text, token, offsets)
     if "\r" in text and "\r" in text.replace("\r\n", ""):
         return None  # lone `\r` line ends: the tokenizer counts lines differently; walk everything
     offsets.sort()
-    lines: list[int] = []
-    line, previous = 1, 0
-    for offset in offsets:
-        line += text.count("\n", previous, offset)
-        previous = offset
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
+    return sieve.line_numbers(text, offsets)
 
 
 def split_lines(text: str) -> list[str]:
@@ -1249,10 +1304,19 @@ def split_lines(text: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", text)
 
 
+_last_parsed: tuple[str, ast.Module] | None = None
+
+
 def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
-    """(tree, None) or (None, why it could not be parsed)."""
+    """(tree, None) or (None, why it could not be parsed). The last text parsed keeps its tree: the Python finder
+    and the embedded-config finder read the same text of a file (no finder changes a tree)."""
+    global _last_parsed
+    if _last_parsed is not None and _last_parsed[0] is text:
+        return _last_parsed[1], None
     try:
-        return ast.parse(text), None
+        tree = ast.parse(text)
+        _last_parsed = (text, tree)
+        return tree, None
     except SyntaxError as exc:
         where = f" at line {exc.lineno}" if exc.lineno else ""
         return None, f"{exc.msg}{where}"
@@ -1340,11 +1404,12 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
 
     if repo_paths is None or not file.absolute.endswith(file.path):
         return None
-    root = os.path.realpath(file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/")
+    base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
         from gate.discover.engine import MAX_TEXT_BYTES, _decode
 
+        root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))
         if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
             return None, "not a file inside the repository"

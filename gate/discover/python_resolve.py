@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import product
@@ -35,6 +36,7 @@ from typing import Any
 
 from gate.discover import python_deferred
 from gate.discover.python_reaching import ReachingDefinitions
+from gate.discover.sieve import line_numbers
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
@@ -82,6 +84,9 @@ _MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "inser
                        "remove", "discard", "__setitem__", "__setattr__"})
 
 _CONTAINER_CALLS = NAMESPACE_FACTORIES | {"list", "tuple", "set", "frozenset", "sorted"}
+
+MAX_NAMED_WALKS = 32
+"""Walks for the facts of a few names (`FileIndex.facts_for`) in one file; past this, the whole file is walked once."""
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -159,12 +164,12 @@ class Scope:
             # Walrus targets and `global`/`nonlocal` rebinding need the whole-file walk (FileFacts); a file whose
             # source has no `:=`, `global` or `nonlocal` has neither, so the walk is not paid for to learn that.
             if self.index.may_rebind:
-                for name, binding in self.index.facts().walrus.get(id(self), ()):
+                for name, binding in self.index.rebinding_facts().walrus.get(id(self), ()):
                     self.bind(name, binding)
                 if self.kind == "module":
                     # `global NAME` in a function rebinds the module's NAME: those functions' assignments are
                     # bindings of the module (read once the module's own are in place).
-                    for scope in self.index.facts().rebinding_scopes:
+                    for scope in self.index.rebinding_facts().rebinding_scopes:
                         scope.bindings  # noqa: B018 - binds into this scope
         return self._bindings
 
@@ -208,6 +213,12 @@ class FileIndex:
     may_rebind: bool = True
     """False only when the source holds no `:=`, `global` or `nonlocal` (text test by the caller, which is sound:
     none of them can be spelled another way)."""
+    rebind_lines: list[int] | None = None
+    """The lines whose text holds `:=`, `global` or `nonlocal` (None: not known)."""
+    _rebinding: FileFacts | None = None
+    source: str | None = None
+    """The text the tree was parsed from (None: not known; then every question about names walks the file)."""
+    _named: dict[frozenset[str], FileFacts] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
@@ -218,6 +229,31 @@ class FileIndex:
             self._facts = FileFacts()
             _collect_facts(self, self._facts)
         return self._facts
+
+    def facts_for(self, *names: str) -> FileFacts:
+        """`facts()` as far as `calls`, `value_uses`, `attribute_stores` and `item_stores` of these `names` go
+        (the same entries, in the same order): read only from the statements on lines whose text holds one of the
+        names, since each such entry is a node that spells its name (NFKC-folded, as Python reads names)."""
+        key = frozenset(names)
+        if self._facts is not None or self.source is None or len(self._named) >= MAX_NAMED_WALKS:
+            return self.facts()
+        found = self._named.get(key)
+        if found is None:
+            if not self.source.isascii():
+                self.source = unicodedata.normalize("NFKC", self.source)  # lines stay those of the file
+            found = self._named[key] = FileFacts()
+            _collect_facts(self, found, _Lines(_lines_holding(self.source, tuple(sorted(key)))))
+        return found
+
+    def rebinding_facts(self) -> FileFacts:
+        """`walrus` and `rebinding_scopes` as `facts()` has them, read only from the statements that span one of
+        `rebind_lines` (the others cannot hold a `:=`, `global` or `nonlocal`), unless the whole walk is done."""
+        if self._facts is not None or self.rebind_lines is None:
+            return self.facts()
+        if self._rebinding is None:
+            self._rebinding = FileFacts()
+            _collect_facts(self, self._rebinding, _Lines(self.rebind_lines))
+        return self._rebinding
 
     def scope_for(self, node: ast.AST, outer: Scope) -> Scope:
         """The one Scope of a function, lambda, class or comprehension node written in `outer`."""
@@ -279,13 +315,17 @@ class FileFacts:
     """Functions with `global`/`nonlocal` statements (their assignments bind in another scope)."""
 
 
-def _collect_facts(index: FileIndex, facts: FileFacts) -> None:
-    """One walk over the whole file, with the scope of each node (iterative: deep nesting cannot overflow)."""
+def _collect_facts(index: FileIndex, facts: FileFacts, only: _Lines | None = None) -> None:
+    """One walk over the whole file, with the scope of each node (iterative: deep nesting cannot overflow);
+    `only`: statements that touch none of these lines (decorators included) are left out, with all they hold."""
     stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(index.tree.body)]
     called: set[int] = set()
     rebinding: set[int] = set()
     while stack:
         node, scope = stack.pop()
+        if only is not None and isinstance(node, ast.stmt) and not only.touches(node) and not any(
+                only.touches(d) for d in getattr(node, "decorator_list", ())):
+            continue
         if type(node) not in _FACT_NODES:  # most nodes: nothing to record, only their children to visit
             children = _children(node)
             children.reverse()
@@ -498,6 +538,17 @@ _REBINDING_STATEMENT = re.compile(r"(?:^|[;:])[ \t]*(?:global|nonlocal)\b", re.M
 `:` (`def f(): global x`). Matches in strings or comments only cost the whole-file walk, never a result."""
 
 
+def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
+    """The 1-based numbers of the lines (ended by `\\n`) where one of `words` occurs, sorted."""
+    offsets = []
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            offsets.append(index)
+            index = text.find(word, index + 1)
+    return line_numbers(text, sorted(offsets))
+
+
 def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, source: str | None = None) -> FileIndex:
     """Find the calls and strings on `relevant_lines` (None: everywhere) and the scopes they sit in.
 
@@ -509,6 +560,10 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, so
     if source is not None:
         index.may_rebind = ":=" in source or (("global" in source or "nonlocal" in source)
                                               and _REBINDING_STATEMENT.search(source) is not None)
+        if "\r" not in source:  # the tokenizer also ends lines at `\r`: then every walk reads every line
+            index.source = source
+            if index.may_rebind:
+                index.rebind_lines = _lines_holding(source, (":=", "global", "nonlocal"))
     lines = _Lines(relevant_lines)
     stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(tree.body) if lines.touches(s)]
     while stack:
@@ -1112,8 +1167,9 @@ class Resolver:
             sites, used = self._sites[key]
             return sites or None, used
         self._sites[key] = ([], False)  # a call inside its own body resolves against what is known so far
-        facts = self.index.facts()
         info = owner.class_info if owner is not None and owner.kind == "class" else None
+        facts = self.index.facts_for(*(("__init__", info.name) if function.name == "__init__" and info is not None
+                                       else (function.name,)))
         decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
         implicit = 0 if "staticmethod" in decorators else 1
         found: list[tuple[ast.Call, Scope, int]] = []
@@ -1244,7 +1300,7 @@ class Resolver:
     def _with_stores(self, name: str, bindings: list[Binding], container: ast.AST,
                      scope: Scope) -> tuple[ast.AST, Scope] | None:
         """`container` with the items the file stores into the variable `name` anywhere (flow-insensitive)."""
-        stores = self._same_name(name, bindings, self.index.facts().item_stores.get(name, []))
+        stores = self._same_name(name, bindings, self.index.facts_for(name).item_stores.get(name, []))
         if not stores:
             return container, scope
         keys: list[ast.AST] = []
@@ -1490,7 +1546,7 @@ class Resolver:
         """Values that `name.attr = value` / `setattr(name, "attr", value)` store anywhere in the file."""
         if not bindings:
             return None
-        stores = [store for store in self.index.facts().attribute_stores.get(name, ())
+        stores = [store for store in self.index.facts_for(name).attribute_stores.get(name, ())
                   if not isinstance(store[0], ast.Constant) or store[0].value == attr]  # cheap test first
         values: list[Any] = []
         for attribute, value, scope in self._same_name(name, bindings, stores):
@@ -1607,7 +1663,7 @@ class Resolver:
                 if id(other) not in seen and self._inherits(other, info):
                     values.extend(self._own_attribute(other, attr, depth, False))
         # `Config.model = "org/other"` anywhere in the file
-        for attribute, value, scope in self.index.facts().attribute_stores.get(info.name, ()):
+        for attribute, value, scope in self.index.facts_for(info.name).attribute_stores.get(info.name, ()):
             class_bindings = self._lookup(info.name, scope)
             if class_bindings and any(b.class_info is info for b in class_bindings):
                 names = self.resolve(attribute, scope, depth) if attribute is not None else None
@@ -1823,7 +1879,7 @@ class Resolver:
 
     def _stored_entries(self, name: str, bindings: list[Binding],
                         entries: dict[str, tuple[ast.AST, Scope]]) -> dict[str, tuple[ast.AST, Scope]] | None:
-        facts = self.index.facts()
+        facts = self.index.facts_for(name)
         stores = self._same_name(name, bindings, facts.item_stores.get(name, []))
         for attribute, value, scope in self._same_name(name, bindings, facts.attribute_stores.get(name, [])):
             # `cfg.model = ...` / `setattr(cfg, "model", ...)` on a namespace: one more value of that entry
