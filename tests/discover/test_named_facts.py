@@ -32,12 +32,16 @@ def _texts() -> list[str]:
     return [*CORNERS, *(p.read_bytes().decode("utf-8", errors="replace") for p in paths)]
 
 
+_TREE_NODES: set[int] = set()
+"""Ids of the parsed tree's own nodes (set per text): any other node was built by the walk."""
+
+
 def _entry(value) -> object:
-    """An entry comparable across walks: facts nodes built by the walk (`ast.Constant(attr)`) are compared by
-    their content and place, tree nodes and scopes by identity."""
+    """An entry comparable across walks: facts nodes built by the walk (`ast.Constant(attr)`, the call a deferred
+    call stands for) are compared by their content and place, tree nodes and scopes by identity."""
     if isinstance(value, tuple):
         return tuple(_entry(v) for v in value)
-    if isinstance(value, ast.AST) and not hasattr(value, "lineno"):
+    if isinstance(value, ast.AST) and (not hasattr(value, "lineno") or id(value) not in _TREE_NODES):
         return ast.dump(value, include_attributes=True)
     return id(value) if value is not None and not isinstance(value, str) else value
 
@@ -54,6 +58,8 @@ def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text):
     tree, _ = parse_python(text)
     if tree is None:
         return
+    _TREE_NODES.clear()
+    _TREE_NODES.update(id(node) for node in ast.walk(tree))
     index = build_index(tree, None, source=text)
     names = _names(tree)[: MAX_NAMED_WALKS - 1]
     named = {name: index.facts_for(name) for name in names}
