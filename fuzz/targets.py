@@ -9,7 +9,10 @@ Text targets decode the input as UTF-8 with replacement, exactly as the discover
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,13 +48,19 @@ def _source(path: str) -> SourceFile:
 # --------------------------------------------------------------------------------------------- the policy
 
 
-_POLICY_ROOT = tempfile.mkdtemp(prefix="model-gate-fuzz-policy-")
+@functools.cache
+def _scratch_directory(purpose: str) -> str:
+    """One scratch directory per purpose and process, made when a target first needs it and removed at exit
+    (importing this module, as every crasher replay does, leaves nothing behind in the temporary directory)."""
+    directory = tempfile.mkdtemp(prefix=f"model-gate-fuzz-{purpose}-")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
 
 
 def policy(data: bytes) -> None:
     from gate.policy.load import load_policy
 
-    load_policy(None, _POLICY_ROOT, text=_text(data), label="fuzz.yml")
+    load_policy(None, _scratch_directory("policy"), text=_text(data), label="fuzz.yml")
 
 
 # -------------------------------------------------------------------------------------------- the finders
@@ -140,13 +149,11 @@ def model_file(data: bytes) -> None:
     scan_model_code(path, "saved_model.pb", "protobuf")
 
 
-_SCRATCH = os.path.join(tempfile.mkdtemp(prefix="model-gate-fuzz-"), "input.bin")
-
-
 def _scratch_file(data: bytes) -> str:
-    with open(_SCRATCH, "wb") as handle:
+    path = os.path.join(_scratch_directory("input"), "input.bin")
+    with open(path, "wb") as handle:
         handle.write(data)
-    return _SCRATCH
+    return path
 
 
 # --------------------------------------------------------------------------------------------- the reports

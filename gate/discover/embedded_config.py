@@ -33,7 +33,9 @@ Position = Callable[[int, int], tuple[int, int]]
 _PREFIX = re.compile(r"^[rRuUbBfF]{0,2}('''|\"\"\"|'|\")")
 
 
-_GAP = r"(?:\s|\\\n|#[^\n]*)*"
+# A comment runs to the end of its line (`\n` or `\r`, as Python reads lines): without the lookahead a run of `#`
+# splits into comments in 2**n ways, and a failing match tries them all (a 742-byte file hung the fuzzer).
+_GAP = r"(?:\s|\\\n|#[^\n\r]*(?![^\n\r]))*"
 _PARSER_CALL = re.compile(
     rf"(?:{'|'.join(sorted({name.rsplit('.', 1)[-1] for name in PARSERS}))})\s*\({_GAP}"
     rf"(?:(?:textwrap{_GAP}\.{_GAP})?dedent{_GAP}\({_GAP})?(?:[rRuUbBfF]{{0,2}}[\"']|([A-Za-z_]\w*){_GAP}[,)])")
@@ -53,17 +55,33 @@ def worth_walking(text: str) -> bool:
     for line in _lines_with(probe, _IMPORTED_MODULES):
         if _ALIASED_IMPORT.match(line):
             return True
+    bound: dict[str, bool] = {}
     for keyword in ("load", "create"):  # str.find, then the pattern only where it can start: regexes are slow
         index = probe.find(keyword)
+        previous_index = previous_start = -1
         while index >= 0:
+            # The name holding this occurrence starts where the previous one's does when only name characters lie
+            # between them: each character is walked over once (`loadload…` was quadratic).
             start = index
             while start and (probe[start - 1].isalnum() or probe[start - 1] == "_"):
                 start -= 1
-            match = _PARSER_CALL.match(probe, start)
-            if match is not None and (match.group(1) is None or _bound_to_literal(match.group(1), probe)):
-                return True
+                if start == previous_index:
+                    start = previous_start
+                    break
+            if start != previous_start:  # else the same name, already tried
+                match = _PARSER_CALL.match(probe, start)
+                if match is not None and (match.group(1) is None or _bound(match.group(1), probe, bound)):
+                    return True
+            previous_index, previous_start = index, start
             index = probe.find(keyword, index + len(keyword))
     return False
+
+
+def _bound(name: str, text: str, known: dict[str, bool]) -> bool:
+    """`_bound_to_literal`, asked once per name of one text (every call of one name reads the whole text)."""
+    if name not in known:
+        known[name] = _bound_to_literal(name, text)
+    return known[name]
 
 
 _IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -137,8 +138,6 @@ class _Logical:
     """(offset in text, 1-based physical line, 1-based column of that offset)."""
 
     def where(self, offset: int) -> tuple[int, int]:
-        from bisect import bisect_right
-
         index = max(bisect_right(self.segments, (offset, float("inf"), 0)) - 1, 0)
         start, line, column = self.segments[index]
         return line, column + offset - start
@@ -201,28 +200,43 @@ _LONGEST_QUOTED_LINES = 64
 """A quote still open this many lines later is taken as a stray quote (`echo don't`), not a string."""
 
 
+_UNQUOTED_SPECIAL = re.compile(r"[\\#'\"]")
+_DOUBLE_QUOTED_SPECIAL = re.compile(r'[\\"]')
+
+
 def _quote_state(line: str, state: str | None) -> str | None:
-    """The quote (`'` or `"`) open at the end of `line`, given the one open at its start (bash quoting)."""
+    """The quote (`'` or `"`) open at the end of `line`, given the one open at its start (bash quoting).
+    Jumps from one special character to the next (the fuzzers' long lines made a per-character loop the cost)."""
     index = 0
     while index < len(line):
-        char = line[index]
         if state is None:
+            special = _UNQUOTED_SPECIAL.search(line, index)
+            if special is None:
+                return None
+            index = special.start()
+            char = line[index]
             if char == "\\":
                 index += 2
                 continue
-            if char == "#" and (index == 0 or line[index - 1] in " \t;&|("):
-                return None  # a comment runs to the end of the line
-            if char in "'\"":
+            if char == "#":
+                if index == 0 or line[index - 1] in " \t;&|(":
+                    return None  # a comment runs to the end of the line
+            else:
                 state = char
         elif state == "'":
-            if char == "'":
-                state = None
+            index = line.find("'", index)
+            if index < 0:
+                return state
+            state = None
         else:
-            if char == "\\":
+            special = _DOUBLE_QUOTED_SPECIAL.search(line, index)
+            if special is None:
+                return state
+            index = special.start()
+            if line[index] == "\\":
                 index += 2
                 continue
-            if char == '"':
-                state = None
+            state = None
         index += 1
     return state
 
@@ -231,13 +245,23 @@ def _quoted_newlines(lines: list[str]) -> frozenset[int]:
     """Indices of lines that end inside a quoted string continuing on the next line (`ARGS="\n --model x\n"`).
     Heredoc bodies are data, and a quote that stays open too long is a stray one: neither joins lines."""
     joined: set[int] = set()
+    # A stray quote makes the scan restart on the next line, so one line is read with each opening state at most
+    # once: without the cache a file of stray quotes cost 64 readings per line.
+    states: dict[tuple[int, str | None], str | None] = {}
+
+    def state_after(position: int, state: str | None) -> str | None:
+        key = (position, state)
+        if key not in states:
+            states[key] = _quote_state(lines[position], state)
+        return states[key]
+
     index = 0
     while index < len(lines):
         line = lines[index]
         if "'" not in line and '"' not in line and "<<" not in line:
             index += 1
             continue
-        state = _quote_state(line, None)
+        state = state_after(index, None)
         heredoc = _HEREDOC_START.search(line) if state is None and "<<<" not in line else None
         if heredoc is not None:
             end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == heredoc.group(1)),
@@ -250,7 +274,7 @@ def _quoted_newlines(lines: list[str]) -> frozenset[int]:
         opened = index
         while state is not None and index + 1 < len(lines) and index - opened < _LONGEST_QUOTED_LINES:
             index += 1
-            state = _quote_state(lines[index], state)
+            state = state_after(index, state)
         if state is None:
             joined.update(range(opened, index))
         index = index + 1 if state is None else opened + 1
@@ -282,27 +306,50 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
         if hidden == text:
             break
         text = hidden
-    lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
+    pieces = _shlex_tokens(text) if _SHLEX_QUOTING.search(text) else _plain_tokens(text)
+    hidden = _HIDDEN.search(text) is not None  # else no token holds a hidden character: nothing to restore
     words: list[tuple[str, int]] = []
     previous_end = 0
     try:
-        while True:
-            token = lexer.get_token()
-            if token is None or token == lexer.eof:
-                break
+        for token, unread in pieces:
             start = previous_end
             while start < len(text) and text[start] in " \t":
                 start += 1
-            previous_end = max(lexer.instream.tell() - len(lexer._pushback_chars), start + 1)
+            previous_end = max(unread, start + 1)
             if token.startswith("#") and text[start:start + 1] == "#":
                 break  # an unquoted comment runs to the end of the line
-            words.append((token.replace(_HIDDEN_SPACE, " ").translate(_SHOW_IN_WORD), start))
+            words.append((token.replace(_HIDDEN_SPACE, " ").translate(_SHOW_IN_WORD) if hidden else token, start))
     except ValueError:
         # Unbalanced quotes: fall back to whitespace words with quotes stripped; better than nothing.
         words = [(m.group(0).strip("\"'"), m.start()) for m in re.finditer(r"\S+", text)]
     return words
+
+
+_SHLEX_QUOTING = re.compile(r"[\"'\\]")
+_PLAIN_TOKEN = re.compile(r"[();<>|&]+|[^ \t\r\n();<>|&]+")
+_HIDDEN = re.compile("[" + re.escape(_HIDDEN_SPACE + "".join(map(chr, _SHOW_IN_WORD))) + "]")
+
+
+def _shlex_tokens(text: str) -> Iterator[tuple[str, int]]:
+    """shlex's words (posix, punctuation apart, split on whitespace only), each with the offset of the first
+    character shlex has not consumed after it. Raises ValueError on an unclosed quote or a trailing escape."""
+    lexer = shlex.shlex(io.StringIO(text), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    while True:
+        token = lexer.get_token()
+        if token is None or token == lexer.eof:
+            return
+        yield token, lexer.instream.tell() - len(lexer._pushback_chars)
+
+
+def _plain_tokens(text: str) -> Iterator[tuple[str, int]]:
+    """`_shlex_tokens` of a text without quotes or backslashes, read with one regular expression (shlex reads one
+    character at a time, and was most of the shell fuzz target's time). shlex consumes the whitespace that ends a
+    word and puts back the character of any other ending."""
+    for match in _PLAIN_TOKEN.finditer(text):
+        end = match.end()
+        yield match.group(0), end + 1 if end < len(text) and text[end] in " \t\r\n" else end
 
 
 _PARAMETER = re.compile(r"^(?P<length>#?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?P<op>.*)$", re.S)
@@ -727,6 +774,8 @@ def _loop_variable(words: list[Word], env: dict[str, Word]) -> None:
 def _variables_in(words: list[Word]) -> list[str]:
     names = []
     for word in words:
+        if "$" not in word.raw:
+            continue  # the common case, without a regular expression per word
         for match in re.finditer(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)|\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)", word.raw):
             names.append(match.group(1) or match.group(2))
     return list(dict.fromkeys(names))
@@ -926,6 +975,10 @@ class _Collector:
 
     def _mlflow(self, command: Command) -> None:
         """`mlflow models serve -m models:/churn/3`, `MODEL_URI=runs:/<id>/model`, `export MLFLOW_TRACKING_URI=...`."""
+        written = "\0".join([*command.env, *(w for value in (*command.words, *command.env.values())
+                                               for w in (value.text, value.raw))])
+        if "MLFLOW_" not in written and not any(prefix in written for prefix in mlflow_uris.PREFIXES):
+            return  # neither a registry variable nor a URI in any word or value (most commands)
         assignments = list(command.env.items())
         for word in command.words:
             name, equals, value = word.text.partition("=")
