@@ -117,10 +117,24 @@ def classify_mlflow_error(exc: BaseException) -> Failure | None:
                        "(or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD)", transient=False)
     if "failed with exception" in text or code in _TRANSIENT_CODES:
         status = _ERROR_RESPONSES.search(text)
+        code_status = (_status_of_code(exc) if status is None and code in _TRANSIENT_CODES
+                       and "failed with exception" not in text else None)
+        # MLflow 3.18 turns a 503 with an MLflow error body into the body's error code (3.17 and older report the
+        # status itself): both are said as the HTTP status the server sent.
         reason = (f"{http_status(int(status.group(1)))} from the server" if status else
-                  "cannot connect, or the connection failed" if "failed with exception" in text else code)
+                  "cannot connect, or the connection failed" if "failed with exception" in text else
+                  f"{http_status(code_status)} from the server" if code_status else code)
         return Failure(f"{reason} ({_first_line(text)})", transient=True)
     return Failure(f"{code}: {_first_line(text)}", transient=False)
+
+
+def _status_of_code(exc: BaseException) -> int | None:
+    """The HTTP status an MLflow error code stands for (`TEMPORARILY_UNAVAILABLE` → 503), or None."""
+    try:
+        status = int(exc.get_http_status_code())  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return status if status >= 400 else None
 
 
 def _first_line(text: str, limit: int = 300) -> str:
