@@ -106,23 +106,3 @@ class ModelCode:
     detail: str
     """One sentence naming what was found and where."""
     severity: str = "error"
-
-
-@dataclass(frozen=True)
-class ContentOutcome:
-    """What the content checks hand back: references (with `signature` set where one was checked) and findings."""
-
-    references: tuple
-    findings: tuple
-    signatures: tuple[SignatureCheck, ...] = ()
-    """Every signature checked, verified or not (for the report's `extra`)."""
-    pickles_scanned: int = 0
-    """Files opened by the pickle scan."""
-    warnings: tuple = ()
-    """ScanWarnings raised while scanning content (e.g. text a library printed, captured off stdout)."""
-
-    def stats(self) -> dict:
-        return {
-            "signatures": [s.to_json() | {"model": s.model_path} for s in self.signatures],
-            "pickle_files_scanned": self.pickles_scanned,
-        }
