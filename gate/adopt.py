@@ -224,7 +224,7 @@ def _final_scan(root: Path, today: _dt.date, jobs: int | None, adoption: Adoptio
     report = run_scan(ScanOptions(root=str(root), today=today, jobs=jobs))
     adoption.verdict = report.verdict
     for finding in report.active_findings():
-        reference = report.references[finding.reference] if finding.reference is not None else None
+        reference = finding.subject
         where = f"{finding.path}:{finding.line}" if finding.line else (finding.path or "(run)")
         item = f"{where}: {finding.severity} [{finding.rule}] {finding.message}"
         if reference is not None and (reference.dynamic or reference.trust_remote_code is None):

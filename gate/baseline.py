@@ -28,11 +28,10 @@ FindingIdentity = tuple[str, str, str, str, str]
 """(rule, path, reference kind, reference id or expression, api): a finding without its line."""
 
 
-def finding_identity(report: Report, finding: Finding) -> FindingIdentity:
-    """What a finding is about, without its line: rule, path, and the reference's kind, id and api."""
+def finding_identity(finding: Finding) -> FindingIdentity:
+    """What a finding is about, without its line: rule, path, and the kind, id and api of the reference it carries
+    (`Finding.subject`; a finding read back from a JSON report carries one too, `findings_in_json_report`)."""
     ref = finding.subject
-    if ref is None and finding.reference is not None and 0 <= finding.reference < len(report.references):
-        ref = report.references[finding.reference]
     if ref is not None:
         return (finding.rule, finding.path or ref.path, ref.kind, ref.id or ref.expression or "", ref.api)
     return (finding.rule, finding.path or "", "", finding.message, "")
@@ -45,7 +44,7 @@ def _rule_stages() -> dict[str, str]:
     return {rule_id: rule.stage for rule_id, rule in all_rules().items()}
 
 
-def _from_verification(report: Report, finding: Finding) -> bool:
+def _from_verification(finding: Finding) -> bool:
     """Only verification produces this finding: a Hub answer, or a Hub file's pickle or signature check."""
     stage = _rule_stages().get(finding.rule)
     if stage not in ("verify", "pickle", "signature"):
@@ -54,8 +53,7 @@ def _from_verification(report: Report, finding: Finding) -> bool:
         return True
     # Pickle and signature checks of committed files run offline, on the base too; only a Hub reference's
     # are verification's (the base's unchecked-signature note for one must not stand in for the real check).
-    ref = report.references[finding.reference] if finding.reference is not None and \
-        0 <= finding.reference < len(report.references) else None
+    ref = finding.subject
     return ref is not None and ref.source == "huggingface" and ref.kind in ("model", "dataset")
 
 
@@ -94,7 +92,7 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
     changed = {shown_path(head_path): shown_path(base_path) if base_path is not None else None
                for head_path, base_path in changed.items()}
     base_keys: Counter = Counter(
-        finding_identity(base, f) for f in base.findings if not _from_verification(base, f)
+        finding_identity(f) for f in base.findings if not _from_verification(f)
     ) if base else Counter()
     same_reference = _same_as_base(head, base, changed)
     findings = []
@@ -103,10 +101,10 @@ def mark_pre_existing(head: Report, base: Report | None, changed: dict[str, str 
         if finding.path is not None:
             if finding.path not in changed:
                 pre_existing = True  # the pull request does not touch this file
-            elif _from_verification(head, finding):
-                pre_existing = finding.reference in same_reference
+            elif _from_verification(finding):
+                pre_existing = head.reference_index(finding) in same_reference
             elif changed[finding.path] is not None:
-                key = finding_identity(head, finding)
+                key = finding_identity(finding)
                 key = (key[0], changed[finding.path], *key[2:])
                 if base_keys[key] > 0:
                     base_keys[key] -= 1
@@ -177,24 +175,29 @@ def against_commit(head: Report, options: ScanOptions, ref: str) -> Report:
     return replace(judged, extra={**judged.extra, "mode": "diff-base", "base": base})
 
 
-def identities_in_json_report(text: str, label: str) -> Counter[FindingIdentity]:
-    """The finding identities of a JSON report written by `scan --format json` (a baseline)."""
+def findings_in_json_report(text: str, label: str) -> list[Finding]:
+    """The findings of a JSON report written by `scan --format json` (a baseline), each carrying its `Reference`
+    rebuilt from the report's `references` (the JSON `reference` index is read here, once)."""
     try:
         data = json.loads(text)
-        references = data["references"]
-        found: Counter[FindingIdentity] = Counter()
-        for finding in data["findings"]:
-            index = finding.get("reference")
-            if isinstance(index, int) and 0 <= index < len(references):
-                ref = references[index]
-                found[(finding["rule"], finding.get("path") or ref["path"], ref["kind"],
-                       ref.get("id") or ref.get("expression") or "", ref["api"])] += 1
-            else:
-                found[(finding["rule"], finding.get("path") or "", "", finding["message"], "")] += 1
+        references = [Reference.from_json(ref) for ref in data["references"]]
+        findings: list[Finding] = []
+        for item in data["findings"]:
+            index = item.get("reference")
+            subject = references[index] if isinstance(index, int) and 0 <= index < len(references) else None
+            findings.append(Finding(rule=item["rule"], severity=item.get("severity") or "error",
+                                    message=item["message"], remediation=item.get("remediation") or "",
+                                    path=item.get("path"), line=item.get("line"),
+                                    reference=index if subject is not None else None, subject=subject))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"--baseline {label}: not a model-gate JSON report ({type(exc).__name__}: {exc}); write "
                          "one with `model-gate scan --format json --output FILE`") from exc
-    return found
+    return findings
+
+
+def identities_in_json_report(text: str, label: str) -> Counter[FindingIdentity]:
+    """The finding identities of a JSON report written by `scan --format json` (a baseline)."""
+    return Counter(finding_identity(finding) for finding in findings_in_json_report(text, label))
 
 
 def against_baseline(head: Report, baseline: Counter[FindingIdentity], fail_on: str) -> Report:
@@ -203,7 +206,7 @@ def against_baseline(head: Report, baseline: Counter[FindingIdentity], fail_on: 
     pre_existing: set[int] = set()
     # In line order, so that of two equal findings in a file the one further down is the new one.
     for index in sorted(range(len(head.findings)), key=lambda i: (head.findings[i].path or "", head.findings[i].line or 0)):
-        key = finding_identity(head, head.findings[index])
+        key = finding_identity(head.findings[index])
         if remaining[key] > 0:
             remaining[key] -= 1
             pre_existing.add(index)

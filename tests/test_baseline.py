@@ -91,3 +91,22 @@ def test_diff_base_names_a_missing_ref_without_blaming_a_shallow_clone(repo, cap
     assert main(["scan", str(repo), "--diff-base", "no-such-branch"]) == 2
     err = capsys.readouterr().err
     assert "--diff-base no-such-branch: no such commit" in err and "shallow" not in err
+
+
+def test_findings_read_back_from_a_json_report_carry_their_reference(repo, capsys):
+    """A baseline's findings get the `Reference` the report lists for them, so their identity is the one the head's
+    findings have (no index lookup), and the JSON `reference` index is computed from that `Reference`."""
+    from gate.baseline import finding_identity, findings_in_json_report
+    from gate.pipeline import ScanOptions, run_scan
+    from gate.report.json_report import render_json
+
+    (repo / "new.py").write_text(NEW)
+    head = run_scan(ScanOptions(root=str(repo)))
+    text = render_json(head)
+    document = json.loads(text)
+    assert [(f["path"], f["reference"]) for f in document["findings"]] == [
+        (head.references[f["reference"]].path, f["reference"]) for f in document["findings"]]
+    read = findings_in_json_report(text, "report.json")
+    assert [f.subject for f in read] == [f.subject for f in head.findings]
+    assert sorted({f.subject.id for f in read}) == ["acme/new", "acme/old"]
+    assert [finding_identity(f) for f in read] == [finding_identity(f) for f in head.findings]

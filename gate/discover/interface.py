@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 Kind = Literal["model", "dataset", "artifact", "metric"]
@@ -112,6 +112,16 @@ class Reference:
         if self.registry is not None:
             out["registry"] = self.registry
         return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Reference:
+        """A reference as `to_json` wrote it (a JSON report read back: `scan --baseline`); keys it does not know
+        are ignored, missing optional ones take their defaults. KeyError/TypeError when the required ones are not
+        there."""
+        if not isinstance(data, dict):
+            raise TypeError(f"a reference is a JSON object, not {type(data).__name__}")
+        known = {f.name for f in fields(cls) if f.init and f.name != "call_obstacle"}
+        return cls(**{key: value for key, value in data.items() if key in known})
 
 
 CODE_REVISION_KEYS = ("code_revision", "--code-revision")

@@ -205,8 +205,9 @@ def _build(report: Report) -> tuple[Bom, dict[str, list[str]]]:
 
     findings_by_reference: dict[int, list[Finding]] = {}
     for finding in report.findings:
-        if finding.reference is not None:
-            findings_by_reference.setdefault(finding.reference, []).append(finding)
+        index = report.reference_index(finding)
+        if index is not None:
+            findings_by_reference.setdefault(index, []).append(finding)
 
     entries: dict[tuple, _Entry] = {}
     unresolved = 0
@@ -246,7 +247,7 @@ def _build(report: Report) -> tuple[Bom, dict[str, list[str]]]:
         if ref.kind != "artifact" and not ref.id
     )
     for finding in report.findings:
-        if finding.reference is None:
+        if finding.subject is None:
             state = "waived" if finding.waived_by is not None else finding.severity
             metadata_props.append(
                 Property(name=f"{PROPERTY_PREFIX}finding:{finding.rule}", value=f"{state}: {finding.message}")

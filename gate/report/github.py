@@ -123,8 +123,7 @@ def build_annotations(report: Report, context: GitHubContext) -> Annotations:
             omitted += 1
             continue
         used[level] += 1
-        ref = report.references[finding.reference] if finding.reference is not None and \
-            0 <= finding.reference < len(report.references) else None
+        ref = finding.subject
         medium = ref is not None and ref.confidence == "medium"
         title = (f"model-gate: {finding.rule}" + (" (pre-existing)" if finding.pre_existing else "")
                  + (" (medium confidence)" if medium else ""))
@@ -136,10 +135,8 @@ def build_annotations(report: Report, context: GitHubContext) -> Annotations:
             location["file"] = repo_path(context, finding.path)
             if finding.line:
                 location["line"] = finding.line
-                if finding.reference is not None and 0 <= finding.reference < len(report.references):
-                    ref = report.references[finding.reference]
-                    if ref.line == finding.line and ref.column:
-                        location["col"] = ref.column
+                if ref is not None and ref.line == finding.line and ref.column:
+                    location["col"] = ref.column
         commands.append(workflow_command(level, message, **location, title=title))
     return Annotations(tuple(commands), omitted)
 

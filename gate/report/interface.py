@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from gate.discover.interface import Reference, ScanWarning
@@ -20,6 +21,25 @@ class Report:
     """`pass` or `fail`, decided by the CLI from `--fail-on`; formats only show it."""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     """Optional per-run data some formats show (policy path, verification stats, PR context)."""
+
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        """id() of each reference -> its index (the first, should one object be listed twice)."""
+        positions: dict[int, int] = {}
+        for index, reference in enumerate(self.references):
+            positions.setdefault(id(reference), index)
+        return positions
+
+    def reference_index(self, finding: Finding) -> int | None:
+        """Where the finding's `subject` stands in `references` (the JSON report's `reference`), or None for a
+        finding about the run. Computed from the `Reference` the finding carries, never from `Finding.reference`."""
+        subject = finding.subject
+        if subject is None:
+            return None
+        index = self._positions.get(id(subject))
+        if index is None and subject in self.references:  # an equal copy, e.g. a report built by hand
+            index = self.references.index(subject)
+        return index
 
     def counts(self) -> dict:
         """Unwaived findings by severity, as every output shows them: a pre-existing error that does not block

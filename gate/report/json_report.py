@@ -22,7 +22,7 @@ def report_to_dict(report: Report) -> dict:
     out = {
         "tool": {"name": "model-gate", "version": report.tool_version},
         "references": [r.to_json() for r in report.references],
-        "findings": [f.to_json() for f in report.findings],
+        "findings": [{**f.to_json(), "reference": report.reference_index(f)} for f in report.findings],
         "warnings": [w.to_json() for w in report.warnings],
         "summary": summary,
     }

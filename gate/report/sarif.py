@@ -81,7 +81,7 @@ def fingerprint_key(report: Report, finding: Finding) -> tuple:
     """A finding's identity (gate/baseline.py), which its fingerprint hashes."""
     from gate.baseline import finding_identity
 
-    return finding_identity(report, finding)
+    return finding_identity(finding)
 
 
 def _fingerprints(report: Report) -> list[str]:
@@ -102,10 +102,9 @@ def _location(report: Report, finding: Finding, path: str, prefix: str) -> dict:
     region: dict = {}
     if finding.line:
         region["startLine"] = finding.line
-        if finding.reference is not None and 0 <= finding.reference < len(report.references):
-            ref = report.references[finding.reference]
-            if ref.line == finding.line and ref.column and ref.column > 0:
-                region["startColumn"] = ref.column
+        ref = finding.subject
+        if ref is not None and ref.line == finding.line and ref.column and ref.column > 0:
+            region["startColumn"] = ref.column
     physical: dict = {"artifactLocation": {"uri": artifact_uri(prefix + path), "uriBaseId": SRCROOT}}
     if region:
         physical["region"] = region
@@ -149,8 +148,7 @@ def _run_notification(finding: Finding, rule_index: int) -> dict:
 def _result(report: Report, finding: Finding, path: str, rule_index: int, fingerprint: str, diff_mode: bool,
             prefix: str) -> dict:
     """A finding about a file (`path`: its path; findings about the run become notifications)."""
-    ref = report.references[finding.reference] if finding.reference is not None and \
-        0 <= finding.reference < len(report.references) else None
+    ref = finding.subject
     result: dict = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,

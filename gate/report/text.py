@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gate.discover.interface import Reference
 from gate.policy.interface import SEVERITY_ORDER, Finding
 from gate.report.interface import Report
 
@@ -21,11 +20,6 @@ def _by_file(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
 
 MEDIUM_MARK = "[medium confidence]"
 """Marks what discovery found by context alone (a Hub-id-shaped string in a model-ish place, no known API)."""
-
-
-def _reference_of(report: Report, finding: Finding) -> Reference | None:
-    index = finding.reference
-    return report.references[index] if index is not None and 0 <= index < len(report.references) else None
 
 
 def policy_line(report: Report) -> str:
@@ -46,7 +40,7 @@ def render_text(report: Report) -> str:
         for finding in group:
             where = f"{finding.line}" if finding.line else "-"
             existing = " (pre-existing)" if finding.pre_existing else ""
-            ref = _reference_of(report, finding)
+            ref = finding.subject
             medium = f" {MEDIUM_MARK}" if ref is not None and ref.confidence == "medium" else ""
             lines.append(f"  {where}: {finding.severity}{existing} [{finding.rule}]{medium} {finding.message}")
             fix_lines = finding.remediation.splitlines() if finding.remediation else []

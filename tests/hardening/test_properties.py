@@ -359,7 +359,7 @@ def test_summary_stays_under_githubs_limit_for_a_huge_report(limit):
     many = tuple(Reference(kind="model", source="huggingface", id=f"org/m{i}" + "x" * 200, revision=None,
                            pinned=False, pinnable=True, path=f"src/f{i}.py", line=i + 1, column=1,
                            api="transformers.from_pretrained") for i in range(20_000))
-    findings = tuple(Finding("unpinned-revision", "error", "m" * 300, "fix", r.path, r.line, i)
+    findings = tuple(Finding("unpinned-revision", "error", "m" * 300, "fix", r.path, r.line, i, subject=r)
                      for i, r in enumerate(many))
     report = Report("0.1.0", "/r", many, findings, (), len(many), "fail")
     assert len(render_summary(report, GitHubContext()).encode("utf-8")) <= limit
@@ -377,7 +377,7 @@ def test_the_job_summary_keeps_repository_text_inert(report, payload):
     hostile = Reference(kind="model", source="huggingface", id=f"org/m{payload}", revision=None, pinned=False,
                         pinnable=True, path=f"src/{payload}.py", line=1, column=1, api="transformers.from_pretrained")
     findings = (*report.findings, Finding("unpinned-revision", "error", f"bad {payload}", "fix", hostile.path, 1,
-                                          len(report.references)))
+                                          len(report.references), subject=hostile))
     summary = render_summary(replace(report, references=(*report.references, hostile), findings=findings),
                              GitHubContext())
     assert "<!--" not in summary and "<img" not in summary and "</td>" not in summary

@@ -21,7 +21,7 @@ def finding(rule: str, ref_index: int | None, ref: Reference | None, *, severity
         message=message or (f"{ref.id} is not pinned" if ref else "the Hub could not be reached"),
         remediation=f'pass revision="<40-hex sha>" to {ref.api}' if ref else "retry when the Hub is reachable",
         path=ref.path if ref else None, line=ref.line if ref else None, reference=ref_index,
-        waived_by=waived_by, pre_existing=pre_existing, details=details or {},
+        waived_by=waived_by, pre_existing=pre_existing, details=details or {}, subject=ref,
     )
 
 
