@@ -153,7 +153,7 @@ def run_scan(options: ScanOptions) -> Report:
 
     from dataclasses import replace
 
-    from gate.policy.judge import Evidence, plan_content
+    from gate.policy.judge import Evidence, plan_content, plan_lfs
     from gate.verify.content import gather_content
 
     if verifying:
@@ -163,7 +163,8 @@ def run_scan(options: ScanOptions) -> Report:
 
         # Content checks of committed files need no endpoint or token: nothing from the environment.
         config = VerifyConfig(sigstore_trust_config=options.sigstore_trust_config)
-    lfs = _lfs_content(policy, discovery, options, verifying, config)  # pointers become their content, first
+    # Pointers become their content first, when the plan says to fetch it.
+    lfs = _lfs_content(plan_lfs(policy, options.fetch_lfs, verifying), discovery, options.root, config)
     references = lfs.references
     warnings = lfs.warnings
     try:
@@ -210,16 +211,15 @@ def run_scan(options: ScanOptions) -> Report:
     )
 
 
-def _lfs_content(policy: Any, discovery: Any, options: ScanOptions, verifying: bool, config: Any) -> Any:
-    """Committed Git LFS pointers replaced by their fetched content when fetching is on (`--fetch-lfs`,
-    `defaults.fetch_lfs`) and the run verifies; otherwise the pointers as discovered (judged by their names)."""
+def _lfs_content(plan: Any, discovery: Any, root: str, config: Any) -> Any:
+    """Committed Git LFS pointers replaced by their fetched content when the judge's `LfsPlan` says to fetch it;
+    otherwise the pointers as discovered (judged by their names)."""
     from gate.verify.lfs import LfsContent, fetch_lfs_content, requested_without_verify
 
-    wanted = options.fetch_lfs if options.fetch_lfs is not None else policy.defaults.fetch_lfs
-    if not wanted:
-        return LfsContent(tuple(discovery.references), tuple(discovery.warnings))
-    if not verifying:
+    if plan.fetch:
+        return fetch_lfs_content(discovery.references, discovery.warnings, root, token=config.lfs_token,
+                                 settings=config.settings)
+    if plan.asked_without_verify:
         return LfsContent(tuple(discovery.references),
                           tuple(discovery.warnings) + requested_without_verify(discovery.references))
-    return fetch_lfs_content(discovery.references, discovery.warnings, options.root, token=config.lfs_token,
-                             settings=config.settings)
+    return LfsContent(tuple(discovery.references), tuple(discovery.warnings))

@@ -69,12 +69,17 @@ def apply_medium_confidence(policy: Policy, findings: Iterable[Finding], referen
     return out
 
 
-def _waiver_for(policy: Policy, finding: Finding, references: Sequence, today: _dt.date) -> int | None:
+def waiver_for(policy: Policy, finding: Finding, references: Sequence, today: _dt.date, *,
+               naming_the_path: bool = False) -> int | None:
+    """The index of the first unexpired waiver that waives `finding`, or None. `naming_the_path`: only a waiver
+    whose `paths` list the finding's file exactly counts (not one for the rule alone, by id, or by a glob)."""
     if not policy.allow_waivers or finding.rule in UNWAIVABLE:
         return None
     reference = references[finding.reference] if finding.reference is not None and finding.reference < len(
         references) else None
     for waiver in policy.exceptions:
+        if naming_the_path and finding.path not in waiver.paths:
+            continue
         if waiver.matches(finding, reference) and not waiver.expired(today):
             return waiver.index
     return None
@@ -92,7 +97,7 @@ def apply_overrides_and_waivers(policy: Policy, findings: Iterable[Finding], ref
         severity = policy.severity_for(finding.rule, finding.severity)
         if severity == "off":
             continue
-        waived_by = _waiver_for(policy, finding, references, today)
+        waived_by = waiver_for(policy, finding, references, today)
         if severity != finding.severity or waived_by != finding.waived_by:
             finding = finding.with_(severity=severity, waived_by=waived_by)
         out.append(finding)

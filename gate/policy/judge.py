@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import Any
 
 from gate.discover.hubids import is_pinned
-from gate.policy.evaluate import apply_medium_confidence, apply_overrides_and_waivers, evaluate
+from gate.policy.evaluate import apply_medium_confidence, apply_overrides_and_waivers, evaluate, waiver_for
 from gate.policy.interface import Finding
 from gate.policy.model import Policy
 from gate.policy.rules import AnswerContext, all_rules, rule_module
@@ -55,6 +55,24 @@ def plan_hub(policy: Policy, references: Sequence[Any]) -> HubPlan:
         pinned.setdefault(query, set()).update(entry.files if entry is not None else ())
     depth = (policy.lineage.max_depth if policy.lineage is not None else None) or DEFAULT_MAX_DEPTH
     return HubPlan({query: tuple(sorted(names)) for query, names in pinned.items()}, depth)
+
+
+@dataclass(frozen=True)
+class LfsPlan:
+    """Whether verify fetches the content of committed Git LFS pointers (gate/verify/lfs.py) before judging."""
+
+    fetch: bool = False
+    """Asked for (`--fetch-lfs`, else the policy's `defaults.fetch_lfs`) and the run verifies."""
+    asked_without_verify: bool = False
+    """Asked for, but the run does not verify: nothing is fetched, the pointers are judged by their names, and the
+    scan says so in a warning."""
+
+
+def plan_lfs(policy: Policy, fetch_lfs: bool | None, verifying: bool) -> LfsPlan:
+    """`fetch_lfs`: the command line's `--fetch-lfs`/`--no-fetch-lfs` (the action's `fetch-lfs`), None when not
+    given: then the policy decides. Fetching asks a server, so it happens only in a run that verifies."""
+    wanted = fetch_lfs if fetch_lfs is not None else policy.defaults.fetch_lfs
+    return LfsPlan(fetch=bool(wanted) and verifying, asked_without_verify=bool(wanted) and not verifying)
 
 
 REGISTRY_RULES = ("repo-not-found", "revision-not-found", "registry-version-unusable", "registry-tag-missing",
@@ -150,7 +168,7 @@ def judge(policy: Policy, references: Sequence[Any], evidence: Evidence | None =
     references = tuple(references)
     if evidence is None or evidence.hub is None:
         judgement = Judgement(references, tuple(evaluate(policy, references, today, judge_confidence=True))
-                              + tuple(_lfs_findings(policy, references, evidence, verify_failure)))
+                              + tuple(_lfs_findings(policy, references, evidence, verify_failure, today)))
     else:
         judgement = _with_evidence(policy, references, evidence, evidence.hub, today, verify_failure)
     if evidence is not None and evidence.content is not None:
@@ -162,22 +180,33 @@ def judge(policy: Policy, references: Sequence[Any], evidence: Evidence | None =
 
 
 def _with_subject(finding: Finding, references: tuple[Any, ...]) -> Finding:
-    """The finding carrying the reference it is about (its index stays: the JSON report's `reference`)."""
+    """The finding carrying the reference it is about: what the formats and `gate.baseline` read (the index the
+    rules build it with stays for the judge's own bookkeeping)."""
     if finding.reference is None or not 0 <= finding.reference < len(references):
         return finding
     return replace(finding, subject=references[finding.reference])
 
 
 def _lfs_findings(policy: Policy, references: Sequence[Any], evidence: Evidence | None,
-                  verify_failure: str | None) -> list[Finding]:
-    """`verification-failed` for each Git LFS pointer whose content could not be fetched. Severity as
-    `--verify-failure` says, except that other bytes than the pointer's are always an error."""
+                  verify_failure: str | None, today: _dt.date) -> list[Finding]:
+    """`verification-failed` for each Git LFS pointer whose content could not be fetched, judged like every other
+    verification failure (`defaults.severity`, waivers, then `--verify-failure`), except other bytes than the
+    pointer's: an error whatever the overrides and `--verify-failure` say, waived only by a waiver whose `paths`
+    list the file exactly (the rule's doc says why)."""
     if evidence is None or not evidence.lfs:
         return []
     from gate.policy.rules.verification_failed import for_lfs_failure
 
-    on_failure = verify_failure or policy.defaults.verify_failure or "error"
-    return [for_lfs_failure(failure, references[failure.index], on_failure) for failure in evidence.lfs]
+    findings: list[Finding] = []
+    for failure in evidence.lfs:
+        finding = for_lfs_failure(failure, references[failure.index])
+        if failure.integrity:
+            findings.append(finding.with_(waived_by=waiver_for(policy, finding, references, today,
+                                                               naming_the_path=True)))
+        else:
+            findings += _failure_mode(policy, apply_overrides_and_waivers(policy, [finding], references, today),
+                                      verify_failure)
+    return findings
 
 
 def _failure_mode(policy: Policy, findings: list[Finding], verify_failure: str | None) -> list[Finding]:
@@ -201,7 +230,7 @@ def _with_evidence(policy: Policy, references: tuple[Any, ...], evidence: Eviden
                    today: _dt.date, verify_failure: str | None) -> Judgement:
     users = _users(references)
     judged = _policy_stage_by_canonical_id(policy, references, users, hub, today)
-    judged += _lfs_findings(policy, references, evidence, verify_failure)
+    judged += _lfs_findings(policy, references, evidence, verify_failure, today)
     new: list[Finding] = []
     confirmed: set[int] = set()
     unconfirmed: set[int] = set()

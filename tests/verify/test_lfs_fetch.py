@@ -292,3 +292,42 @@ def test_policy_diff_says_turning_fetch_lfs_on_tightens_and_off_loosens():
     off, on = "version: 1\ndefaults:\n  fetch_lfs: false\n", "version: 1\ndefaults:\n  fetch_lfs: true\n"
     assert changes(off, on) == [("tightens", "defaults.fetch_lfs: false → true (tightens the policy)")]
     assert changes(on, "version: 1\n") == [("loosens", "defaults.fetch_lfs: true → false (loosens the policy)")]
+
+
+def _waiver(path: str, rule: str = "verification-failed") -> str:
+    import datetime as dt
+
+    expires = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    return f"  - {{rule: {rule}, paths: [{path}], reason: mirrored later, expires: {expires}}}\n"
+
+
+def test_an_lfs_failure_obeys_the_policys_severity_overrides_and_waivers(lfs, tmp_path):
+    """An object the server does not have is a verification failure like any other: `defaults.severity` and the
+    waivers apply to it."""
+    overridden = "version: 1\ndefaults:\n  severity: {verification-failed: note}\n"
+    root, repo = checkout(tmp_path, lfs, files={"models/model.safetensors": CLEAN}, policy=overridden)
+    repo.objects.pop(hashlib.sha256(CLEAN).hexdigest())
+    code, report = scan(root, "--verify", "hub", "--fetch-lfs")
+    assert code == 0 and findings(report) == [("verification-failed", "note", "models/model.safetensors")]
+
+    (root / ".model-policy.yml").write_text("version: 1\nexceptions:\n" + _waiver("models/model.safetensors"))
+    code, report = scan(root, "--verify", "hub", "--fetch-lfs")
+    assert code == 0 and [(f["rule"], f["severity"], f["waived_by"]) for f in report["findings"]] == [
+        ("verification-failed", "error", 0)]
+
+
+def test_other_bytes_than_the_pointers_stay_an_error_only_a_waiver_naming_the_file_waives(lfs, tmp_path):
+    """Served bytes nobody committed: no severity override or blanket waiver silences it; a waiver listing the file
+    does (a decision about that one file)."""
+    blanket = ("version: 1\ndefaults:\n  severity: {verification-failed: off}\nexceptions:\n"
+               + _waiver("'**'") + _waiver("models/other.safetensors"))
+    root, repo = checkout(tmp_path, lfs, files={"models/model.safetensors": CLEAN}, policy=blanket)
+    repo.served_instead[hashlib.sha256(CLEAN).hexdigest()] = CLEAN[::-1]
+    code, report = scan(root, "--verify", "hub", "--fetch-lfs")
+    assert code == 3 and [(f["rule"], f["severity"], f["waived_by"]) for f in report["findings"]] == [
+        ("verification-failed", "error", None)]
+
+    (root / ".model-policy.yml").write_text(blanket + _waiver("models/model.safetensors"))
+    code, report = scan(root, "--verify", "hub", "--fetch-lfs")
+    assert code == 0 and [(f["rule"], f["severity"], f["waived_by"]) for f in report["findings"]] == [
+        ("verification-failed", "error", 2)]

@@ -9,8 +9,8 @@ RULE = Rule(
     id="verification-failed",
     default_severity="error",
     description="A reference could not be verified: the Hub or GitHub could not be asked (unreachable, errors, rate limits, deadline) or did not answer usefully.",
-    why="A gate that passes when it cannot check anything gives false assurance, so it fails closed (exit 3) instead.",
-    fix="Check network access to the endpoint and the token, then re-run. `--verify-failure warn` turns this into a warning (an explicit opt-out).",
+    why="A gate that passes when it cannot check anything gives false assurance, so it fails closed (exit 3) instead. One case is not a failure to check but a failed check: a Git LFS server (`--fetch-lfs`) that answers with other bytes than the committed pointer names (sha256 or size differ) is serving something nobody committed, tampering or corruption. That finding is an error whatever `--verify-failure` or `defaults.severity` say (a blanket opt-out for unreachable servers must not silence it), and only a waiver whose `paths` list that file exactly waives it (a waiver for the rule alone, by id or by a glob does not): accepting served bytes nobody committed is a decision about one file, made on purpose.",
+    fix="Check network access to the endpoint and the token, then re-run. `--verify-failure warn` turns this into a warning (an explicit opt-out). For other bytes than an LFS pointer's: do not use that copy; check the LFS server and whatever proxies it.",
     stage="verify",
 )
 
@@ -61,11 +61,10 @@ def for_download_failure(label: str, reason: str, reference: int, first: Any) ->
     )
 
 
-def for_lfs_failure(failure: Any, reference: Any, on_failure: str) -> Finding:
-    """The finding for a Git LFS pointer whose content could not be fetched (`gate.verify.lfs.LfsFailure`).
-
-    `on_failure` (`error` or `warn`) sets its severity; bytes that are not the pointer's content are an error
-    whatever it says."""
+def for_lfs_failure(failure: Any, reference: Any) -> Finding:
+    """The finding for a Git LFS pointer whose content could not be fetched (`gate.verify.lfs.LfsFailure`), at the
+    rule's default severity: the judge applies the policy to it like to every other finding, except that bytes
+    that are not the pointer's content stay an error (see `RULE.why`)."""
     from gate.verify.lfs import TOKEN_ENV
 
     pointer = failure.pointer
@@ -85,7 +84,6 @@ def for_lfs_failure(failure: Any, reference: Any, on_failure: str) -> Finding:
         message=f"Could not fetch {what}{where}: {failure.reason}",
         remediation=remediation,
         path=reference.path, line=reference.line, reference=failure.index,
-        severity="error" if failure.integrity or on_failure != "warn" else "warning",
         details={"what": reference.path, "stage": "lfs", "reason": failure.reason, "server": failure.server,
                  "oid": pointer.oid if pointer else None, "size": pointer.size if pointer else None},
     )
