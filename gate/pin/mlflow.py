@@ -53,7 +53,7 @@ def resolve_registry_pins(references: Sequence[Reference], policy: Any, today: _
     """A pin (the version as `sha`) for each unpinned MLflow reference the registry resolves; the rest skipped."""
     from gate.errors import VerificationError
     from gate.policy.judge import registry_for
-    from gate.verify.interface import VerifySettings
+    from gate.verify.interface import RegistryCredentials, VerifySettings
     from gate.verify.mlflow import MlflowService, RegistryQuery, display_uri, unsupported_registry
 
     settings = VerifySettings.from_environment(os.environ, jobs=1)
@@ -85,7 +85,8 @@ def resolve_registry_pins(references: Sequence[Reference], policy: Any, today: _
             if query not in answers:
                 try:
                     if registry not in services:
-                        services[registry] = MlflowService(registry, settings, deadline_at, download_dir)
+                        services[registry] = MlflowService(registry, settings, deadline_at, download_dir,
+                                                           credentials=RegistryCredentials.from_environment(os.environ))
                     answers[query] = services[registry].answer(query)
                 except VerificationError as exc:
                     answers[query] = str(exc)

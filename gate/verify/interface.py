@@ -230,6 +230,26 @@ _ENV_SETTINGS: dict[str, tuple[str, type]] = {
 
 
 @dataclass(frozen=True)
+class RegistryCredentials:
+    """What an MLflow registry's requests carry: a user name and password (basic auth, MLflow's first choice), else
+    a bearer token, else nothing."""
+
+    token: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], token: str | None = None) -> RegistryCredentials:
+        """`token` given by the caller (the action's input), else MLFLOW_TRACKING_TOKEN; MLFLOW_TRACKING_USERNAME
+        and MLFLOW_TRACKING_PASSWORD only when no token is given explicitly."""
+        if token:
+            return cls(token=token)
+        return cls(token=environ.get("MLFLOW_TRACKING_TOKEN") or None,
+                   username=environ.get("MLFLOW_TRACKING_USERNAME") or None,
+                   password=environ.get("MLFLOW_TRACKING_PASSWORD") or None)
+
+
+@dataclass(frozen=True)
 class VerifyConfig:
     """Everything verification needs from outside, built once at the edge (the CLI, the action, `pin`).
 
@@ -246,13 +266,15 @@ class VerifyConfig:
     registry_uri: str | None = None
     """The MLflow registry for references whose file names none (MLFLOW_REGISTRY_URI, else MLFLOW_TRACKING_URI)."""
     registry_token: str | None = field(default=None, repr=False)
-    """An MLflow token handed in by the caller (the action's `mlflow-tracking-token`); the MLflow client reads
-    credentials only from its environment, so the service sets it there for its own calls only."""
+    """An MLflow token handed in by the caller (the action's `mlflow-tracking-token`); see `registry_credentials`."""
+    registry_credentials: RegistryCredentials = field(default_factory=RegistryCredentials, repr=False)
+    """What the MLflow registries get (gate/verify/mlflow_transport.py): `registry_token`, else MLFLOW_TRACKING_TOKEN
+    or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD, read at the edge."""
     lfs_token: str | None = field(default=None, repr=False)
     """The token the repository's Git LFS server gets (`gate.verify.lfs`): MODEL_GATE_LFS_TOKEN for the CLI, the
     action's `github-token` input; sent only to that server, only over https."""
     registry_secrets: tuple[str, ...] = field(default=(), repr=False)
-    """MLflow credentials of the environment (read by the MLflow client itself): only redacted here."""
+    """MLflow credentials of the environment: redacted from every message."""
     sigstore_trust_config: str | None = None
 
     @classmethod
@@ -273,6 +295,7 @@ class VerifyConfig:
             settings=VerifySettings.from_environment(environ, jobs),
             registry_uri=environ.get("MLFLOW_REGISTRY_URI") or environ.get("MLFLOW_TRACKING_URI") or None,
             registry_token=registry_token,
+            registry_credentials=RegistryCredentials.from_environment(environ, registry_token),
             lfs_token=lfs_token or environ.get(LFS_TOKEN_ENV) or None,
             registry_secrets=tuple(t for t in (registry_token, environ.get("MLFLOW_TRACKING_TOKEN"),
                                                environ.get("MLFLOW_TRACKING_PASSWORD")) if t),
@@ -280,10 +303,16 @@ class VerifyConfig:
         )
 
     @property
+    def mlflow_credentials(self) -> RegistryCredentials:
+        """What the MLflow registries get: `registry_token` when one was handed in, else `registry_credentials`."""
+        return RegistryCredentials(token=self.registry_token) if self.registry_token else self.registry_credentials
+
+    @property
     def secrets(self) -> tuple[str, ...]:
         """Every credential, for redaction (short values are left alone: they would blank ordinary words)."""
         return tuple(t for t in (self.hub_token, self.github_token, self.lfs_token,
-                                              *self.registry_secrets) if t and len(t) >= 4)
+                                              *self.registry_secrets, self.registry_credentials.token,
+                                              self.registry_credentials.password) if t and len(t) >= 4)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:

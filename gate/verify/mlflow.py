@@ -7,8 +7,10 @@ lazily: a scan without MLflow references never loads it, and a reference that ne
 Which server: the registry the file names (`Reference.registry`), else `MLFLOW_REGISTRY_URI`, else
 `MLFLOW_TRACKING_URI`, else the policy's only `registries:` entry. When the policy lists registries, a server it
 does not list is never contacted (`registry-not-allowed`): the credentials would go there too.
-Credentials only from the environment, read by the client itself: `MLFLOW_TRACKING_TOKEN`, or
-`MLFLOW_TRACKING_USERNAME` + `MLFLOW_TRACKING_PASSWORD`. They never appear in findings or messages.
+Credentials: a token, or a user name and password, read at the edge (`MLFLOW_TRACKING_TOKEN`, or
+`MLFLOW_TRACKING_USERNAME` + `MLFLOW_TRACKING_PASSWORD`; the action's `mlflow-tracking-token`) into
+`VerifyConfig`, and handed to the client for its requests to that registry only (gate/verify/mlflow_transport.py);
+nothing here reads or writes the environment. They never appear in findings or messages.
 
 What is asked, per distinct (registry, model, revision): the version (or what the alias, stage or `latest` points
 at now), its status (`READY`), stage (not `Archived`), `source`, `run_id` and tags, the run's tags, and the sha256
@@ -24,9 +26,8 @@ import tempfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from gate.environment import temporarily_set
 from gate.errors import VerificationError
-from gate.verify.interface import VerifySettings
+from gate.verify.interface import RegistryCredentials, VerifySettings
 from gate.verify.retry import Failure, call_with_retries, http_status
 
 INSTALL_COMMAND = "pip install 'model-gate[mlflow]'"
@@ -146,24 +147,29 @@ class MlflowService:
     """Answers queries about one MLflow registry."""
 
     def __init__(self, registry: str, settings: VerifySettings, deadline_at: float, download_dir: str,
-                 scan_pickles: bool = False, token: str | None = None):
+                 scan_pickles: bool = False, credentials: RegistryCredentials | None = None):
         try:
             from mlflow.tracking import MlflowClient
         except ImportError:
             raise MissingClient(f"the MLflow client is not installed: {INSTALL_COMMAND}") from None
-        # The client's own retries would outlast the gate's deadline: one request per attempt, ours retry.
-        self._client_environment = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
-                                    "MLFLOW_HTTP_REQUEST_TIMEOUT": str(max(1, int(settings.request_timeout)))}
-        if token:  # the client reads credentials only from its environment: set for its calls only
-            self._client_environment["MLFLOW_TRACKING_TOKEN"] = token
+        from gate.verify.mlflow_transport import RegistryTransport, install
+
+        install()
+        # The credentials given, and one request per attempt (the client's own retries would outlast the gate's
+        # deadline: ours retry), for this registry's requests only.
+        credentials = credentials or RegistryCredentials()
+        self._transport = RegistryTransport.of(max(1.0, settings.request_timeout), token=credentials.token,
+                                               username=credentials.username, password=credentials.password)
         self.registry = registry
         self._client = MlflowClient(tracking_uri=registry, registry_uri=registry)
         self._settings, self._deadline_at, self._download_dir = settings, deadline_at, download_dir
         self._scan_pickles = scan_pickles
 
     def answer(self, query: RegistryQuery, pinned_files: tuple[str, ...] = ()) -> RegistryAnswer:
+        from gate.verify.mlflow_transport import registered
+
         def attempt(_timeout: float) -> RegistryAnswer:
-            with temporarily_set(self._client_environment):
+            with registered(self.registry, self._transport):
                 return self._ask(query, pinned_files)
 
         return call_with_retries(attempt, classify_mlflow_error, settings=self._settings,
@@ -216,22 +222,25 @@ class MlflowService:
             except MlflowException as exc:
                 if getattr(exc, "error_code", None) != "RESOURCE_DOES_NOT_EXIST":
                     raise
+        # Artifacts are read where the registry says this version's files are (its download URI, e.g. `runs:/…`),
+        # on this registry: a `models:/` URI would be resolved against the process's default registry instead.
+        root = client.get_model_version_download_uri(query.name, str(version.version)).rstrip("/")
         return RegistryAnswer(
             query, "ok", version=str(version.version), version_status=version.status,
             stage=version.current_stage, source=version.source, run_id=version.run_id,
             tags=dict(version.tags or {}), run_tags=run_tags,
-            file_sha256=self._hashes(query.name, str(version.version), pinned_files),
-            signature=self._signature(query.name, str(version.version)),
-            pickle_scans=self._pickles(query.name, str(version.version)) if self._scan_pickles else ())
+            file_sha256=self._hashes(root, pinned_files),
+            signature=self._signature(root),
+            pickle_scans=self._pickles(root, f"models:/{query.name}/{version.version}") if self._scan_pickles else ())
 
-    def _signature(self, name: str, version: str) -> dict | None:
+    def _signature(self, root: str) -> dict | None:
         """The `signature` of the version's `MLmodel` file (YAML, read with the safe loader; nothing is loaded)."""
         import yaml
         from mlflow.artifacts import download_artifacts
         from mlflow.exceptions import MlflowException
 
         try:
-            local = download_artifacts(artifact_uri=f"models:/{name}/{version}/MLmodel",
+            local = download_artifacts(artifact_uri=f"{root}/MLmodel",
                                        dst_path=tempfile.mkdtemp(dir=self._download_dir), tracking_uri=self.registry)
             with open(local, encoding="utf-8") as handle:
                 document = yaml.safe_load(handle.read(1 << 20))
@@ -242,14 +251,14 @@ class MlflowService:
         signature = document.get("signature") if isinstance(document, dict) else None
         return {k: str(v) for k, v in signature.items() if v is not None} if isinstance(signature, dict) else None
 
-    def _pickles(self, name: str, version: str) -> tuple:
+    def _pickles(self, root: str, shown: str) -> tuple:
         """Every pickle-flavoured artifact file of the version (by name: `.pkl`, `.pt`, `.joblib`, ...), downloaded
-        and scanned statically like a committed one (gate/verify/pickles.py); nothing is loaded."""
+        and scanned statically like a committed one (gate/verify/pickles.py), named below `shown`; nothing is
+        loaded."""
         from mlflow.artifacts import download_artifacts, list_artifacts
 
         from gate.verify.pickles import may_hold_pickles, scan_file
 
-        root = f"models:/{name}/{version}"
         scans: list = []
         pending, seen = [""], 0
         while pending and seen < 10_000:  # a bound on hostile listings
@@ -264,10 +273,10 @@ class MlflowService:
                     local = download_artifacts(artifact_uri=f"{root}/{relative}",
                                                dst_path=tempfile.mkdtemp(dir=self._download_dir),
                                                tracking_uri=self.registry)
-                    scans.extend(scan_file(local, display=f"{root}/{relative}"))
+                    scans.extend(scan_file(local, display=f"{shown}/{relative}"))
         return tuple(scans)
 
-    def _hashes(self, name: str, version: str, paths: tuple[str, ...]) -> dict:
+    def _hashes(self, root: str, paths: tuple[str, ...]) -> dict:
         """sha256 of each pinned artifact file: downloaded to a private directory, read in chunks, never loaded."""
         if not paths:
             return {}
@@ -278,7 +287,7 @@ class MlflowService:
         for path in paths:
             target = tempfile.mkdtemp(dir=self._download_dir)
             try:
-                local = download_artifacts(artifact_uri=f"models:/{name}/{version}/{path}", dst_path=target,
+                local = download_artifacts(artifact_uri=f"{root}/{path}", dst_path=target,
                                            tracking_uri=self.registry)
             except (MlflowException, OSError) as exc:
                 if isinstance(exc, MlflowException) and getattr(classify_mlflow_error(exc), "transient", False):

@@ -44,7 +44,7 @@ def gather_registries(queries: Mapping[RegistryQuery, tuple[str, ...]], config: 
             if service is None:
                 try:
                     service = MlflowService(query.registry, config.settings, deadline_at, download_dir,
-                                            scan_pickles=scan_pickles, token=config.registry_token)
+                                            scan_pickles=scan_pickles, credentials=config.mlflow_credentials)
                 except VerificationError as exc:
                     service = exc
                 services[query.registry] = service

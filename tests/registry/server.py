@@ -72,6 +72,9 @@ class TokenProxy:
 
     def __init__(self, upstream: str, token: str, failures: int | None = None, failing: int | None = 0):
         state = {"left": failing}
+        self.authorizations: list[str | None] = []
+        """The `Authorization` header of every request, in order."""
+        authorizations = self.authorizations
         import requests
 
         session = requests.Session()
@@ -81,6 +84,7 @@ class TokenProxy:
                 pass
 
             def _forward(self):
+                authorizations.append(self.headers.get("Authorization"))
                 if self.headers.get("Authorization") != f"Bearer {token}":
                     body = b'{"error_code": "UNAUTHENTICATED", "message": "bad credentials"}'
                     self.send_response(401)

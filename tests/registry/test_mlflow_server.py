@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import MutableMapping
 
 import pytest
 
@@ -267,6 +268,81 @@ def test_a_version_deleted_after_the_scan_started(mlflow_server, tmp_path, monke
                                   "(deleted, or never registered)")
     assert finding["remediation"] == "pin to a version that exists: models:/churn/3 (the newest)"
     assert code == 1
+
+
+class _WriteGuard(MutableMapping):
+    """`os.environ` that records every write (set, delete) and otherwise behaves as the real one."""
+
+    def __init__(self, real):
+        self.real, self.writes = real, []
+
+    def __getitem__(self, name):
+        return self.real[name]
+
+    def __setitem__(self, name, value):
+        self.writes.append(name)
+        self.real[name] = value
+
+    def __delitem__(self, name):
+        self.writes.append(name)
+        del self.real[name]
+
+    def __iter__(self):
+        return iter(self.real)
+
+    def __len__(self):
+        return len(self.real)
+
+    def copy(self):
+        return self.real.copy()
+
+
+def test_verify_hands_the_configs_token_to_the_registry_and_never_touches_the_environment(mlflow_server,
+                                                                                          monkeypatch):
+    """The token only in `VerifyConfig` reaches the server on every request (registry, runs, artifact downloads in
+    MLflow's own threads); the environment's token is not sent, and nothing is written to the environment."""
+    import hashlib
+    import os
+
+    from gate.verify.interface import VerifyConfig, VerifySettings
+    from gate.verify.mlflow import RegistryQuery
+    from gate.verify.mlflow_run import gather_registries
+
+    proxy = TokenProxy(mlflow_server.uri, TOKEN)
+    try:
+        monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "environment-" + TOKEN)
+        monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "7")
+        guard = _WriteGuard(os.environ)
+        monkeypatch.setattr(os, "environ", guard)
+        before = dict(os.environ)
+        config = VerifyConfig(registry_token=TOKEN, settings=VerifySettings(attempts=1, request_timeout=5))
+        query = RegistryQuery(proxy.uri, "churn", "2")
+        evidence = gather_registries({query: ("model.pkl",)}, config)
+        assert guard.writes == [] and dict(os.environ) == before
+    finally:
+        proxy.close()
+    assert evidence.failures == {}
+    answer = evidence.answers[query]
+    assert (answer.status, answer.version) == ("ok", "2")
+    assert answer.file_sha256 == {"model.pkl": hashlib.sha256(b"churn v2").hexdigest()}  # an artifact download
+    assert answer.signature is not None and "tenure" in answer.signature["inputs"]  # the MLmodel file, downloaded
+    assert len(proxy.authorizations) >= 4 and set(proxy.authorizations) == {f"Bearer {TOKEN}"}
+
+
+def test_the_transport_fails_closed_when_mlflow_changes_its_http_layer(monkeypatch):
+    """The one private MLflow function the transport wraps (gate/verify/mlflow_transport.py): the installed MLflow
+    has it in the expected shape, and another shape is refused with a message, never silently ignored."""
+    from mlflow.utils import rest_utils
+
+    from gate.verify import mlflow_transport
+
+    mlflow_transport.install()
+    wrapped = getattr(rest_utils, mlflow_transport.HOOK)
+    assert wrapped.__model_gate__ and mlflow_transport._has_expected_shape(wrapped.__wrapped__)
+
+    monkeypatch.setattr(rest_utils, mlflow_transport.HOOK, lambda method, url, **kwargs: None)
+    with pytest.raises(mlflow_transport.UnsupportedClient, match=r"MLflow .* changed the HTTP layer"):
+        mlflow_transport.install()
 
 
 def test_the_server_stopped_mid_scan_fails_closed(mlflow_server, tmp_path, monkeypatch):
