@@ -53,3 +53,17 @@ def test_verification_reads_the_config_not_the_environment(hub, monkeypatch, tmp
     evidence = gather_hub({RepoQuery("model", "org/m", None): ()}, config, lineage_depth=0)
     assert evidence.answers[RepoQuery("model", "org/m", None)].sha == sha and not evidence.failures
     assert hub.authorizations and set(hub.authorizations) == {"Bearer hf_from_the_config"}
+
+
+def test_mlflow_credentials_are_read_at_the_edge_and_an_input_token_wins():
+    from gate.verify.interface import RegistryCredentials
+
+    environ = {"MLFLOW_TRACKING_TOKEN": "ml_env_token", "MLFLOW_TRACKING_USERNAME": "bot",
+               "MLFLOW_TRACKING_PASSWORD": "ml_env_password"}
+    config = VerifyConfig.from_environment(environ)
+    assert config.mlflow_credentials == RegistryCredentials("ml_env_token", "bot", "ml_env_password")
+    assert config.redact("ml_env_token ml_env_password") == "*** ***" and "ml_env" not in repr(config)
+    assert VerifyConfig.from_environment(environ, registry_token="ml_input").mlflow_credentials == \
+        RegistryCredentials("ml_input")
+    assert VerifyConfig(registry_token="ml_only_here").mlflow_credentials == RegistryCredentials("ml_only_here")
+    assert VerifyConfig().mlflow_credentials == RegistryCredentials()
