@@ -129,7 +129,22 @@ def content_warnings(references: Any, content: Any) -> list:
     return [ScanWarning(references[scan.index].path, text) for scan in content.artifacts for text in scan.warnings]
 
 
+@dataclass(frozen=True)
+class Scan:
+    """A run's report and the evidence it was judged on (`model-gate pin --lock-files` reads the files' hashes
+    from the answers instead of asking again)."""
+
+    report: Report
+    evidence: Any
+
+
 def run_scan(options: ScanOptions) -> Report:
+    return scan(options).report
+
+
+def scan(options: ScanOptions) -> Scan:
+    """The pipeline: discover → gather evidence → judge → the report (what `scan`, the action, `pin` and `init`
+    run)."""
     from gate.discover.engine import discover
     from gate.policy.judge import judge
     from gate.policy.load import load_policy
@@ -198,7 +213,7 @@ def run_scan(options: ScanOptions) -> Report:
         extra["produces"] = publish_inputs(options.root, references)
         extra["source"] = source_of(options.root)
 
-    return Report(
+    return Scan(Report(
         tool_version=__version__,
         root=options.root,
         references=tuple(references),
@@ -207,7 +222,7 @@ def run_scan(options: ScanOptions) -> Report:
         files_scanned=discovery.files_scanned,
         verdict="fail" if fails(findings, options.fail_on) else "pass",
         extra=extra,
-    )
+    ), evidence)
 
 
 def _lfs_content(policy: Any, discovery: Any, options: ScanOptions, verifying: bool, config: Any) -> Any:
