@@ -222,7 +222,9 @@ def test_pin_fails_closed_when_the_alias_is_gone(mlflow_server, tmp_path, monkey
     (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn@retired")\n')
     assert main(["pin", str(root), "--write"]) == 3
     assert (root / "app.py").read_text().endswith('"models:/churn@retired")\n')
-    assert "models:/churn@retired on " + mlflow_server.uri + ": version not found" in capsys.readouterr().err
+    # In the words of the scan's revision-not-found finding (issue 13 §1: pin applies the scan's findings).
+    assert (f"app.py:2: alias '@retired' of MLflow model 'churn' does not exist on {mlflow_server.uri} (deleted, or "
+            "never registered)\n") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("failing", "expected"), [(1, []), (None, ["verification-failed"])])
