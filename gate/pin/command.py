@@ -89,12 +89,12 @@ def plan_pins(references: Sequence[Reference], findings: Sequence[Finding], toda
     for index, reference in enumerate(references):
         if reference.kind not in ("model", "dataset") or reference.source == "local" or reference.role == "publish":
             continue  # a publish target names where the code pushes: a revision there would break the push
-        if reference.pinned:
+        mine = about.get(index, [])
+        unpinned = next((f for f in mine if f.rule == "unpinned-revision"), None)
+        if reference.pinned and unpinned is None:  # (a branch named like a sha has the finding: it is fixed below)
             if reference.source in HUB_SOURCES and reference.id:
                 already.append(reference)
             continue
-        mine = about.get(index, [])
-        unpinned = next((f for f in mine if f.rule == "unpinned-revision"), None)
         obstacle = pin_obstacle(reference) or (
             unpinned.remediation if unpinned is not None and unpinned.details.get("shared_with") else None)
         if obstacle:

@@ -121,3 +121,24 @@ def test_a_revision_shared_by_two_repositories_gets_no_fix_and_pin_says_the_find
     run = run_pin(root, config=_config(hub, tmp_path), today=TODAY)
     assert run.pinned == []
     assert sorted(s.reason for s in run.skipped) == sorted(f.remediation for f in unpinned)
+
+
+def test_a_branch_named_like_a_commit_sha_is_fixed_by_pin_as_the_scan_says(hub, tmp_path):
+    """Issue 8's evasion: `revision="<40 hex>"` that is a branch. The scan's finding carries the real commit as its
+    fix, so pin rewrites it (it is not counted, nor recorded in the policy, as already pinned)."""
+    branch = "ab" * 20
+    repo = hub.add_repo("org/m", files={"config.json": "{}"})
+    repo.branch(branch, repo.head())
+    commit = repo.commit({"config.json": '{"v": 2}'}, branch=branch, message="moved")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text(f'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", '
+                                 f'revision="{branch}")\n')
+    report = run_scan(ScanOptions(root=str(root), verify="hub", today=TODAY, verify_config=_config(hub, tmp_path)))
+    assert [(f.rule, f.fix.revision if f.fix else None) for f in report.findings] == [("unpinned-revision", commit)]
+    run = run_pin(root, config=_config(hub, tmp_path), today=TODAY, policy="")
+    assert [(p.reference.line, p.sha) for p in run.pinned] == [(2, commit)] and run.already_pinned == 0
+    assert f'revision="{commit}")  # pinned from {branch} on 2026-11-29 by model-gate pin' in run.changed[
+        str(root / "app.py")]
+    policy = run.changed[str(root / ".github" / "model-policy.yml")]
+    assert commit in policy and branch not in policy

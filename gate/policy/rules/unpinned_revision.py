@@ -100,10 +100,11 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
     reference, answer = context.reference, context.answer
     if not reference.pinned or not answer.sha or answer.sha == reference.revision:
         return
-    yield replace(context.finding(
+    finding = context.finding(
         RULE, f"revision {reference.revision} of {context.what} looks like a commit sha but is a branch or tag name: "
         f"it points at commit {answer.sha} today and can be moved at any time",
-        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}"), fix=Fix(answer.sha))
+        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}")
+    yield replace(finding, fix=Fix(answer.sha) if machine_fixable(finding, reference) else None)
 
 
 def resolved_pin(reference: Any, answer: Any) -> str:
