@@ -18,7 +18,7 @@ nothing, and any backslash (an escape such as `"\\u006dodel_name_or_path"`) make
   or inline tables fall back to the first `key =` line in the file.
 
 A file its parser rejects (a syntax error, YAML nested deeper than the C composer survives, YAML over
-`MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
+`yamlsafe.MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
 builds the same kind of tree from what it can read, with a warning, so a syntax error further down cannot hide
 the reference above it.
 
@@ -80,8 +80,6 @@ if TYPE_CHECKING:
 
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
 _YAML_EXPANSION_LIMIT = 100_000
-MAX_YAML_PARSE_BYTES = 1_000_000
-"""Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
 
 
 # ------------------------------------------------------------------------------------------ positioned tree
@@ -117,34 +115,9 @@ class _Seq:
 # ---------------------------------------------------------------------------------------------------- YAML
 
 
-def compose_yaml(text: str) -> tuple[list | None, str | None]:
-    """(documents, None), or (None, the warning) when the text must not or cannot be composed.
-
-    The shell finder reads workflow and compose files with this too, so both finders word a problem with one
-    file identically (and the engine reports it once).
-    """
-    import yaml
-
-    from gate.discover import yamlsafe
-
-    if len(text) > MAX_YAML_PARSE_BYTES:
-        return None, (f"YAML is {_size(len(text))}, too large to parse safely (over {_size(MAX_YAML_PARSE_BYTES)}): "
-                      "read line by line instead")
-    try:
-        return yamlsafe.compose_all(text), None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, f"YAML could not be parsed{where}: {exc.problem or exc}; read line by line instead"
-    except yaml.YAMLError as exc:
-        return None, f"YAML could not be parsed: {exc}; read line by line instead"
-
-
-def _size(characters: int) -> str:
-    return f"{characters / 1_048_576:.1f} MB" if characters >= 1_048_576 else f"{characters / 1024:.0f} KB"
-
-
 def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    from gate.discover.yamlsafe import compose_yaml
+
     documents, problem = compose_yaml(text)
     if documents is None:
         return _yaml_lines_tree(text), [ScanWarning(path, cast(str, problem))]  # no documents: a warning says why
@@ -1146,6 +1119,8 @@ def _parsed_only(fmt: str, text: str) -> list | None:
             return None
         roots, _ = _json_tree(text, "")
     else:
+        from gate.discover.yamlsafe import compose_yaml
+
         documents, problem = compose_yaml(text)
         if documents is None:
             return None

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import io
 import os
 import re
 import time
-import tokenize
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from gate.discover.interface import Discovery, FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.text_files import MAX_TEXT_BYTES
+from gate.discover.text_files import decode as _decode
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from gate.discover.artifact_finder import ArtifactFinder
     from gate.discover.url_finder import UrlFinder
 
-MAX_TEXT_BYTES = 10 * 1024 * 1024
-"""Larger files are not parsed; they are only streamed through the Hub URL scan (with a warning)."""
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 """Notebooks carry their outputs (images, tables); their code is still worth parsing well past 10 MB."""
 PARALLEL_THRESHOLD = 400
@@ -358,25 +356,6 @@ def _glob_matches(pattern: str, rel: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------- file reading
-
-
-def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
-    """UTF-8 (or a Python file's PEP 263 coding cookie); undecodable bytes are replaced, with a warning."""
-    encoding = "utf-8"
-    if path.endswith(".py"):
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError:
-            encoding = "utf-8"
-    if encoding in ("utf-8", "utf-8-sig"):
-        encoding = "utf-8-sig"  # strip a BOM if present
-    try:
-        return data.decode(encoding), None
-    except (UnicodeDecodeError, LookupError) as exc:
-        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
-        return data.decode("utf-8", errors="replace"), ScanWarning(
-            path, f"not valid {encoding.replace('-sig', '').upper()}{where}; undecodable bytes were replaced "
-                  "and the rest scanned")
 
 
 def _starts_like_a_model_file(absolute: str) -> bool:

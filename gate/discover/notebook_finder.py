@@ -554,7 +554,8 @@ def _run_target(notebook: SourceFile, target: str, repo_paths: frozenset[str] | 
 
 
 def _read_repo_text(file: SourceFile) -> tuple[str, str | None]:
-    from gate.discover.engine import MAX_TEXT_BYTES, _decode
+    from gate.discover.text_files import MAX_TEXT_BYTES
+    from gate.discover.text_files import decode as _decode
 
     try:
         with open(file.absolute, "rb") as handle:

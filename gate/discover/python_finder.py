@@ -1419,7 +1419,8 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
     base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
-        from gate.discover.engine import MAX_TEXT_BYTES, _decode
+        from gate.discover.text_files import MAX_TEXT_BYTES
+        from gate.discover.text_files import decode as _decode
 
         root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))

@@ -1756,7 +1756,7 @@ def _make_variables(text: str) -> str:
 def _yaml_nodes(text: str, path: str, collector: _Collector) -> tuple[list[yaml.Node], list[ScanWarning]]:
     """The documents; or, when the YAML cannot be composed, a line-by-line shell reading and the warning
     (worded as the config finder words it, so the file gets one warning)."""
-    from gate.discover.config_finder import compose_yaml
+    from gate.discover.yamlsafe import compose_yaml
 
     documents, problem = compose_yaml(text)
     if documents is None:
