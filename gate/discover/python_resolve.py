@@ -1259,7 +1259,10 @@ class Resolver:
     def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type[ast.AST], ...],
                 depth: int = 0) -> tuple[ast.AST, Scope] | None:
         """Follow names to a single literal container node of one of `types` (with what the file adds to it
-        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added)."""
+        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added).
+
+        The node is typed `ast.AST`: mypy cannot tie it to `types`, so callers reading `.elts`/`.keys` of the kind
+        they asked for say so with `# type: ignore[attr-defined]`."""
         for _ in range(8):
             if isinstance(node, types):
                 return node, scope
