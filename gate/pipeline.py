@@ -11,11 +11,14 @@ import datetime as _dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate import __version__
 from gate.policy.interface import SEVERITY_ORDER, Finding
 from gate.report.interface import Report
+
+if TYPE_CHECKING:
+    from gate.discover.engine import PartialTree
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class ScanOptions:
     hub_endpoint: str | None = None
     cache_dir: str | None = None
     scan_cache: bool = False
-    tree: object | None = None
+    tree: PartialTree | None = None
     """`root` holds only part of a tree: see `gate.discover.engine.discover(tree=...)` (pull-request mode's base)."""
     """Reuse per-file discovery results kept under `cache_dir` (default ~/.cache/model-gate) when the file and
     what its scan depended on are unchanged (`gate.discover.scan_cache`). The CLI and the action turn it on."""
