@@ -116,12 +116,11 @@ def handle_scan(args: argparse.Namespace) -> int:
 
 def handle_init(args: argparse.Namespace) -> int:
     from gate.adopt import adopt, render
-    from gate.pin.resolve import hub_endpoint
 
     root = Path(args.path)
     if not root.is_dir():
         raise UsageError(f"not a directory: {args.path} (give the repository root)")
-    adoption = adopt(root.resolve(), endpoint=hub_endpoint(args.hub_endpoint), today=parse_today(args.today),
+    adoption = adopt(root.resolve(), config=opt.verify_config(args), today=parse_today(args.today),
                      action_ref=args.action_ref, owner=args.owner, branch=args.branch, pin=not args.no_pin,
                      jobs=args.jobs)
     sys.stdout.write(render(adoption))

@@ -30,9 +30,10 @@ import ast
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, cast
 
 from gate.discover import python_deferred
 from gate.discover.python_reaching import ReachingDefinitions
@@ -452,7 +453,7 @@ def _store_facts(target: ast.AST, value: ast.AST | None, statement: ast.AST, sco
             how = "__setitem__" if known is not None and isinstance(statement, (ast.Assign, ast.AnnAssign)) \
                 else "unknown"
             facts.item_stores.setdefault(node.value.id, []).append((how, node if how == "unknown" else ast.Tuple(
-                elts=[node.slice, known], ctx=ast.Load()), scope))
+                elts=[node.slice, cast(ast.expr, known)], ctx=ast.Load()), scope))  # `__setitem__`: known is set
 
 
 def _child_statements(node: ast.AST) -> list[ast.AST]:
@@ -933,7 +934,7 @@ class Resolver:
             return (OBJECT,)
         return None
 
-    def _union(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+    def _union(self, nodes: Sequence[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         values: list[Any] = []
         for node in nodes:
             values.extend(self._known(node, scope, depth))
@@ -960,7 +961,7 @@ class Resolver:
             values.extend(found)
         return _dedupe(values)
 
-    def _combine(self, parts: list[tuple[Any, ...]], join) -> tuple[Any, ...] | None:
+    def _combine(self, parts: list[tuple[Any, ...]], join: Callable[..., Any]) -> tuple[Any, ...] | None:
         """Every combination of the parts' candidates joined (an unknown part makes that combination unknown);
         the number of combinations is checked before any is built."""
         total = 1
@@ -1070,7 +1071,7 @@ class Resolver:
         values: list[Any] = []
         for item, item_scope in items:
             found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
-            elements = found[0].elts if found is not None else None  # type: ignore[attr-defined]
+            elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
             if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
                 values.append(UNKNOWN)
                 continue
@@ -1249,15 +1250,19 @@ class Resolver:
         if literal is None:
             return None
         container, container_scope = literal
-        items = container.keys if isinstance(container, ast.Dict) else container.elts
+        # `literal` returned one of `types`: a dict, else a list, tuple or set (mypy cannot tie the two).
+        items = container.keys if isinstance(container, ast.Dict) else container.elts  # type: ignore[attr-defined]
         if any(isinstance(i, ast.Starred) for i in items):
             return None
         return self._union([i for i in items if i is not None], container_scope, depth)
 
-    def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
+    def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type[ast.AST], ...],
                 depth: int = 0) -> tuple[ast.AST, Scope] | None:
         """Follow names to a single literal container node of one of `types` (with what the file adds to it
-        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added)."""
+        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added).
+
+        The node is typed `ast.AST`: mypy cannot tie it to `types`, so callers reading `.elts`/`.keys` of the kind
+        they asked for say so with `# type: ignore[attr-defined]`."""
         for _ in range(8):
             if isinstance(node, types):
                 return node, scope
@@ -1303,28 +1308,28 @@ class Resolver:
         stores = self._same_name(name, bindings, self.index.facts_for(name).item_stores.get(name, []))
         if not stores:
             return container, scope
-        keys: list[ast.AST] = []
-        values: list[ast.AST] = []
+        keys: list[ast.expr] = []
+        values: list[ast.expr] = []
         for how, node, store_scope in stores:
             if how == "__setitem__":
-                key, value = node.elts  # type: ignore[attr-defined]
+                key, value = node.elts
                 keys.append(Scoped([(key, store_scope)]))
                 values.append(Scoped([(value, store_scope)]))
-            elif how in ("append", "add") and len(node.args) == 1:  # type: ignore[attr-defined]
-                values.append(Scoped([(node.args[0], store_scope)]))  # type: ignore[attr-defined]
-            elif how == "insert" and len(node.args) == 2:  # type: ignore[attr-defined]
-                values.append(Scoped([(node.args[1], store_scope)]))  # type: ignore[attr-defined]
+            elif how in ("append", "add") and len(node.args) == 1:
+                values.append(Scoped([(node.args[0], store_scope)]))
+            elif how == "insert" and len(node.args) == 2:
+                values.append(Scoped([(node.args[1], store_scope)]))
             elif how in ("pop", "remove", "discard", "popitem", "get"):
                 continue  # taking an item out adds no value (a missing key reads as unknown anyway)
             elif how in ("update", "setdefault") and isinstance(container, ast.Dict):
-                entries = self._call_entries(node, store_scope)  # type: ignore[arg-type]
+                entries = self._call_entries(node, store_scope)
                 if entries is None:
                     return None
                 for entry_key, entry in entries.items():
                     keys.append(ast.Constant(entry_key))
                     values.append(Scoped([entry]))
-            elif how == "extend" and len(node.args) == 1:  # type: ignore[attr-defined]
-                more = self.literal(node.args[0], store_scope, (ast.List, ast.Tuple, ast.Set))  # type: ignore
+            elif how == "extend" and len(node.args) == 1:
+                more = self.literal(node.args[0], store_scope, (ast.List, ast.Tuple, ast.Set))
                 if more is None:
                     return None
                 values.extend(Scoped([(e, more[1])]) for e in more[0].elts)  # type: ignore[attr-defined]
@@ -1337,8 +1342,11 @@ class Resolver:
                 keys=[Scoped([(k, scope)]) if k is not None else None for k in container.keys] + keys,
                 values=[Scoped([(v, scope)]) for v in container.values] + values)
         elif isinstance(container, (ast.List, ast.Tuple, ast.Set)):
-            merged = type(container)(elts=[Scoped([(e, scope)]) for e in container.elts] + values, ctx=ast.Load())
-            merged.merged = True  # type: ignore[attr-defined]  # `L[0]` may be any element now
+            elements = [Scoped([(e, scope)]) for e in container.elts] + values
+            # A set has no `ctx` (passing one is deprecated since Python 3.13, an error from 3.15).
+            merged = ast.Set(elts=elements) if isinstance(container, ast.Set) else \
+                type(container)(elts=elements, ctx=ast.Load())
+            merged.merged = True  # type: ignore[union-attr]  # a marker of ours: `L[0]` may be any element now
         else:
             return None
         self._keep.append(merged)
@@ -1405,7 +1413,7 @@ class Resolver:
                 bindings = self._lookup(node.id, scope)
                 if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
                     return None
-                node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+                node, scope = bindings[0].node, bindings[0].scope
                 continue
             if not isinstance(node, ast.Subscript):
                 return None
@@ -1444,7 +1452,7 @@ class Resolver:
             if entries is None:
                 return None
             if keys[0] in entries:
-                values.extend(self._known(*entries[keys[0]], depth))  # type: ignore[call-arg]
+                values.extend(self._known(*entries[keys[0]], depth))
             elif default is not None:
                 values.extend(self._known(default, scope, depth))
         return _dedupe(values) if values else None
@@ -1570,7 +1578,7 @@ class Resolver:
         entries = self.mapping(base, scope, 0)
         if entries is None or keys[0] not in entries:
             return None  # read from a file, or set where the file does not show
-        return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+        return self.resolve(*entries[keys[0]], depth)
 
     def _origin(self, node: ast.AST, scope: Scope, depth: int = 0) -> str:
         """Where an object comes from: `namespace` (built from data or read from a config file), `object` (a
@@ -1749,7 +1757,7 @@ class Resolver:
         if dotted == "getattr" and len(node.args) == 3 and not node.keywords:
             attribute = ast.Attribute(value=node.args[0], attr="", ctx=ast.Load())
             names = self.resolve(node.args[1], scope, depth)
-            found: tuple[Any, ...] | None = None
+            found = None
             if names is not None and len(names) == 1 and isinstance(names[0], str):
                 attribute.attr = names[0]
                 self._keep.append(attribute)
@@ -1773,7 +1781,7 @@ class Resolver:
             entries = self.mapping(base, scope)
         if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
             if keys[0] in entries:
-                return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+                return self.resolve(*entries[keys[0]], depth)
             return self.resolve(default, scope, depth)
         if entries is None:
             routed = self._routed_entry(base, node.args[0], default, scope, depth)
@@ -1809,7 +1817,7 @@ class Resolver:
                 values.append(UNKNOWN)
         return values
 
-    def _joined(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+    def _joined(self, nodes: Sequence[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """`os.path.join` / `Path(...)` / `/` of resolvable parts, joined with `/`."""
         if not nodes:
             return None
@@ -1869,8 +1877,8 @@ class Resolver:
                     return None  # the file's calls pass other dicts
                 self._following.add(id(bindings))  # (`d = dict(d)`, `D.update(D)` lead back here)
                 try:
-                    entries = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
-                    return None if entries is None else self._stored_entries(node.id, bindings, entries)
+                    followed = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+                    return None if followed is None else self._stored_entries(node.id, bindings, followed)
                 finally:
                     self._following.discard(id(bindings))
         if isinstance(node, ast.Constant) and node.value is None:
@@ -1891,20 +1899,20 @@ class Resolver:
         merged = dict(entries)
         for how, node, scope in stores:
             if how == "__setitem__":
-                key, value = node.elts  # type: ignore[attr-defined]
+                key, value = node.elts
                 names = self.resolve(key, scope)
                 if names is None or len(names) != 1 or not isinstance(names[0], str):
                     return None
                 added: dict[str, tuple[ast.AST, Scope]] | None = {names[0]: (value, scope)}
             elif how in ("pop", "popitem"):
                 target = node.slice if isinstance(node, ast.Subscript) else (
-                    node.args[0] if node.args else None)  # type: ignore[attr-defined]
+                    node.args[0] if node.args else None)
                 names = self.resolve(target, scope) if target is not None else None
                 if names is None or len(names) != 1 or not isinstance(names[0], str):
                     return None
                 added = {names[0]: (ast.Constant(None), scope)}  # the key may be gone: its default applies
             elif how in ("update", "setdefault"):
-                added = self._call_entries(node, scope)  # type: ignore[arg-type]
+                added = self._call_entries(node, scope)
             elif how in ("get",):
                 continue
             else:
@@ -1966,7 +1974,7 @@ def _argument_for(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionD
     return None if any(k.arg is None for k in call.keywords) else _NOT_PASSED
 
 
-def _dedupe(values) -> tuple[Any, ...]:
+def _dedupe(values: Iterable[Any]) -> tuple[Any, ...]:
     """Distinct values in order (`1` and `True` stay apart), in linear time."""
     seen: dict[Any, Any] = {}
     for value in values:

@@ -69,7 +69,8 @@ def _find_all(text: str, token: str) -> list[int]:
 
 
 def test_the_corpus_is_large():
-    assert len(TEXTS) > 500
+    # The committed fixtures and crashers alone (a clean clone has no fuzz corpora): about 400 texts.
+    assert len(TEXTS) > 300
 
 
 @pytest.mark.parametrize("source", ["corpus", "generated"])
