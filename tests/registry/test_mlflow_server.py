@@ -228,6 +228,29 @@ def test_pin_fails_closed_when_the_alias_is_gone(mlflow_server, tmp_path, monkey
             "never registered)\n") in capsys.readouterr().err
 
 
+def test_pin_rewrites_exactly_the_registry_findings_that_carry_a_fix(mlflow_server, tmp_path, monkeypatch):
+    """Issue 13 §1: `pin` is the scan with registry evidence plus the findings' fixes, so the versions it writes are
+    the scan's `unpinned-revision` fixes, reference for reference."""
+    import datetime as _dt
+
+    from gate.pin.command import run_pin
+    from gate.pipeline import ScanOptions, run_scan
+    from gate.verify.interface import VerifyConfig
+
+    root = tmp_path / "agree"
+    shutil.copytree(REPOS / "pin" / "repo", root)
+    (root / "policy.yml").write_text(f"version: 1\nregistries:\n  - uri: {mlflow_server.uri}\n")
+    config = VerifyConfig(registry_uri=mlflow_server.uri, cache_dir=str(tmp_path / "cache"))
+    today = _dt.date(2026, 12, 7)
+    report = run_scan(ScanOptions(root=str(root), policy_path=str(root / "policy.yml"), verify="hub", today=today,
+                                  verify_config=config))
+    fixes = {(f.path, f.line): f.fix.revision for f in report.findings if f.fix is not None}
+    assert fixes == {("app.py", 3): "2", ("app.py", 4): "2", ("config.yaml", 1): "4", ("serve.sh", 2): "3"}
+    run = run_pin(root, config=config, today=today, policy=str(root / "policy.yml"))
+    assert {(p.reference.path, p.reference.line): p.sha for p in run.pinned} == fixes
+    assert run.skipped == []
+
+
 @pytest.mark.parametrize(("failing", "expected"), [(1, []), (None, ["verification-failed"])])
 def test_server_errors_are_retried_then_fail_closed(mlflow_server, tmp_path, monkeypatch, failing, expected):
     proxy = TokenProxy(mlflow_server.uri, TOKEN, failures=503, failing=failing)
@@ -370,26 +393,3 @@ def test_the_server_stopped_mid_scan_fails_closed(mlflow_server, tmp_path, monke
         "could not verify MLflow model models:/churn/2", "could not verify MLflow model models:/churn/Production",
         "could not verify MLflow model models:/churn/latest", "could not verify MLflow model models:/churn@challenger",
         "could not verify MLflow model models:/churn@champion"]
-
-
-def test_pin_rewrites_exactly_the_registry_findings_that_carry_a_fix(mlflow_server, tmp_path, monkeypatch):
-    """Issue 13 §1: `pin` is the scan with registry evidence plus the findings' fixes, so the versions it writes are
-    the scan's `unpinned-revision` fixes, reference for reference."""
-    import datetime as _dt
-
-    from gate.pin.command import run_pin
-    from gate.pipeline import ScanOptions, run_scan
-    from gate.verify.interface import VerifyConfig
-
-    root = tmp_path / "agree"
-    shutil.copytree(REPOS / "pin" / "repo", root)
-    (root / "policy.yml").write_text(f"version: 1\nregistries:\n  - uri: {mlflow_server.uri}\n")
-    config = VerifyConfig(registry_uri=mlflow_server.uri, cache_dir=str(tmp_path / "cache"))
-    today = _dt.date(2026, 12, 7)
-    report = run_scan(ScanOptions(root=str(root), policy_path=str(root / "policy.yml"), verify="hub", today=today,
-                                  verify_config=config))
-    fixes = {(f.path, f.line): f.fix.revision for f in report.findings if f.fix is not None}
-    assert fixes == {("app.py", 3): "2", ("app.py", 4): "2", ("config.yaml", 1): "4", ("serve.sh", 2): "3"}
-    run = run_pin(root, config=config, today=today, policy=str(root / "policy.yml"))
-    assert {(p.reference.path, p.reference.line): p.sha for p in run.pinned} == fixes
-    assert run.skipped == []
