@@ -452,6 +452,12 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("litgpt.data.Alpaca2k", "litgpt.*.Alpaca2k"), "litgpt.data.Alpaca2k",
             (Slot(None, ("repo_id",), (), default_id="mhenrichsen/alpaca_2k_test"),), kind="dataset",
             trust_keyword=None),
+    # kokoro TTS: `KPipeline(lang_code="a")` and `KModel()` download hexgrad/Kokoro-82M (weights, config and
+    # voices) when `repo_id` is left out; neither takes a revision.
+    ApiSpec(("kokoro.KPipeline", "kokoro.*.KPipeline"), "kokoro.KPipeline",
+            (Slot(1, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
+    ApiSpec(("kokoro.KModel", "kokoro.*.KModel"), "kokoro.KModel",
+            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
