@@ -403,6 +403,13 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("tokenizer_name_or_path",), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(("datatrove.*.HuggingFaceDatasetReader",), "datatrove.HuggingFaceDatasetReader",
             (Slot(0, ("dataset",), (), ("dataset_options",)),), kind="dataset", trust_keyword=None),
+    # nanotron training configs built in Python: `TokenizerArgs("org/tok", tokenizer_revision=...)` and
+    # `PretrainDatasetsArgs(hf_dataset_or_datasets="org/data")` (a string, a list, or a dict of id -> weight).
+    ApiSpec(("nanotron.*.TokenizerArgs",), "nanotron.TokenizerArgs",
+            (Slot(0, ("tokenizer_name_or_path",), ("tokenizer_revision",), revision_position=1),), trust_keyword=None),
+    ApiSpec(("nanotron.*.PretrainDatasetsArgs",), "nanotron.PretrainDatasetsArgs",
+            (Slot(0, ("hf_dataset_or_datasets",), ()),), kind="dataset", pinnable=False, trust_keyword=None,
+            skip_ids=DATASETS_BUILTIN_LOADERS),
     # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
     # builders, which load their own default dataset when `path` is left out.
     ApiSpec(tuple(f"xtuner.*.{name}" for name in ("build_model", "build_lora_model", "build_qlora_model")),
