@@ -1398,11 +1398,17 @@ class Resolver:
         return self._union(list(elements), container_scope, depth)
 
     def _lookup_keys(self, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of the
-        enclosing function: a table indexed by a parameter serves every key its callers pass, not only the
-        parameter's default (`def setup(name="a/x"): processor = PROCESSORS.get(name, "a/y")`)."""
-        if isinstance(key, ast.Name) and any(b.how == "param" for b in self._lookup(key.id, scope) or ()):
-            return None
+        """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of a function
+        called where the file does not show (no call in the file, or used as a value): a table indexed by such a
+        parameter serves every key its callers pass, not only the parameter's default
+        (`def setup(name="a/x"): processor = PROCESSORS.get(name, "a/y")`)."""
+        if isinstance(key, ast.Name):
+            for binding in self._lookup(key.id, scope) or ():
+                function = binding.function
+                if binding.how == "param" and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    sites, used_as_value = self._call_sites(function, binding.scope)
+                    if sites is None or used_as_value:
+                        return None
         return self.resolve(key, scope, depth)
 
     def _dict_alternatives(self, node: ast.AST, scope: Scope, depth: int) -> list[tuple[ast.Dict, Scope]] | None:
