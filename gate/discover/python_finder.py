@@ -1313,6 +1313,9 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
     global _last_parsed
     if _last_parsed is not None and _last_parsed[0] is text:
         return _last_parsed[1], None
+    # The previous file's tree goes first: kept while the next one is built, two trees of files near the parse
+    # limit would be alive at once (issue 15: a worker's peak memory doubled on a tree with two such files).
+    _last_parsed = None
     try:
         tree = ast.parse(text)
         _last_parsed = (text, tree)
