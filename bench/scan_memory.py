@@ -301,7 +301,7 @@ def generate_tree(root: Path, files: int, seed: int = 3, *, large: bool = True) 
                    30 * MB)
         with open(big / f"dump_{index}.json", "a") as handle:
             handle.write("{}]}\n")
-    (big / "outputs.ipynb").write_text(_notebook(0, outputs=700_000))  # ~40 MB of printed output
+    (big / "outputs.ipynb").write_text(_notebook(0, outputs=2_500_000))  # 40 MB of printed output
     _torch_zip(big / "checkpoint.pt", 200 * MB)
     counts["large (1.9 MB .py x3, 30 MB .json x2, 40 MB .ipynb, 200 MB .pt)"] = large_files
     return counts
@@ -322,7 +322,7 @@ def one_file_tree(directory: Path, kind: str, size: int) -> Path:
         _text_file(path, "model_name_or_path: acme/model\nitems:\n", "  - {name: item, value: 12345}\n", size)
     elif kind == "ipynb":
         path = directory / "big.ipynb"
-        lines = max((size - 600) // 13, 1)  # each output line is `"loss 0.123\n", ` (13 bytes as JSON)
+        lines = max((size - 600) // 16, 1)  # each output line is `"loss 0.123\n", ` (16 bytes as JSON)
         path.write_text(_notebook(0, outputs=lines))
     elif kind == "safetensors":
         path = directory / "model.safetensors"
@@ -356,10 +356,10 @@ def _report_counts(report: Path) -> str:
             f"{len(data['warnings']):,} warnings, {len(data['findings']):,} findings")
 
 
-def run_tree(work: Path, files: int) -> None:
+def run_tree(work: Path, files: int, large: bool) -> None:
     tree = work / "tree"
     started = time.perf_counter()
-    counts = generate_tree(tree, files)
+    counts = generate_tree(tree, files, large=large)
     total = sum(1 for path in tree.rglob("*") if path.is_file())
     size = sum(path.stat().st_blocks * 512 for path in tree.rglob("*") if path.is_file())
     print(f"tree: {total:,} files ({size / MB:,.0f} MB on disk) generated in {time.perf_counter() - started:.0f} s: "
@@ -402,6 +402,8 @@ def run_sizes(work: Path, sizes_mb: list[int], kinds: list[str]) -> None:
             note = "parsed"
             if any("not parsed" in w["message"] for w in data["warnings"]):
                 note = "streamed"
+            elif any("used a text scan" in w["message"] for w in data["warnings"]):
+                note = "text scan"
             elif kind in ("safetensors", "pt", "pkl"):
                 note = f"{len(data['findings'])} finding(s)"
             peaks.append(result["main_kib"])
@@ -417,6 +419,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000", help="file sizes in MB (default 10,100,1000)")
     parser.add_argument("--kinds", default=",".join(SIZE_KINDS), help=f"file kinds (default {','.join(SIZE_KINDS)})")
     parser.add_argument("--skip-tree", action="store_true")
+    parser.add_argument("--without-large", action="store_true", help="the tree without its 7 large files")
     parser.add_argument("--skip-sizes", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
@@ -426,7 +429,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="model-gate-memory-"))
     try:
         if not args.skip_tree:
-            run_tree(work, args.files)
+            run_tree(work, args.files, large=not args.without_large)
         if not args.skip_sizes:
             run_sizes(work, [int(size) for size in args.sizes.split(",")], kinds)
     finally:
