@@ -1327,6 +1327,13 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def release_parse() -> None:
+    """Drop the tree kept for the file just scanned (the engine calls this once a file's finders are done): the
+    tree of a large file would otherwise stay alive while the next files are read (issue 15: peak memory)."""
+    global _last_parsed
+    _last_parsed = None
+
+
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
     """No cycle collection while one file is parsed and scanned. The tree is up to millions of container objects
