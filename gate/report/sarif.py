@@ -254,12 +254,25 @@ MAX_GZIPPED_BYTES = 10 * 1024 * 1024
 _LIMITS = "GitHub accepts at most 25,000 results and 10 MB (gzipped) per run"
 
 
+def _indented(document: dict) -> str:
+    """`json.dumps(document, indent=2, ensure_ascii=False) + "\\n"`, the same text, without the list of every
+    chunk that `dumps` keeps before joining them (with `indent` it takes the pure-Python encoder; for a large run
+    that list is several times the text)."""
+    import io
+
+    buffer = io.StringIO()
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document):
+        buffer.write(chunk)
+    buffer.write("\n")
+    return buffer.getvalue()
+
+
 def _fitting_text(document: dict) -> str | None:
     """The document as `render_sarif` writes it, when that is within GitHub's size limit; else None. Measured
     gzipped at the fastest level, which compresses less than an uploader would: a conservative answer."""
     import gzip
 
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = _indented(document)
     data = text.encode("utf-8")
     fits = len(data) <= MAX_GZIPPED_BYTES or len(gzip.compress(data, compresslevel=1)) <= MAX_GZIPPED_BYTES
     return text if fits else None
@@ -314,7 +327,7 @@ def _within_github_limits(document: dict) -> str:
         text = keeping(plan, low)
         break
     # (None only if one rule's single aggregated result were over 10 MB: then it is written as it is.)
-    return text if text is not None else json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return text if text is not None else _indented(document)
 
 
 def _left_out(count: int) -> dict:
