@@ -65,13 +65,13 @@ def render(report: Report, fmt: str, subject_digests: tuple[str, ...] = ()) -> s
 
         return render_json(report)
     if fmt == "sarif":
-        from gate.report.sarif import render_sarif
+        import json
+
+        from gate.report.sarif import limits_note, render_sarif
 
         text = render_sarif(report)
         if '"aggregated": {' in text:  # say it where people look, not only inside the file
-            print("model-gate: the SARIF report aggregates findings to stay within GitHub's limits (25,000 "
-                  "results, 10 MB gzipped); every error is kept, and --format json lists every finding",
-                  file=sys.stderr)
+            print(f"model-gate: {limits_note(json.loads(text))}", file=sys.stderr)
         return text
     if fmt == "cyclonedx":
         from gate.report.cyclonedx import render_cyclonedx

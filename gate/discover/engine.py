@@ -464,10 +464,16 @@ def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[boo
             file.path, "binary content (NUL bytes) in a file expected to be text; not scanned"),))
 
     text, decode_warning = _decode(data, file.path)
+    del data
     if decode_warning is not None:
         warnings.append(decode_warning)
-    for finder in accepting:
-        _run(finder, file, text, repo_paths, references, warnings)
+    try:
+        for finder in accepting:
+            _run(finder, file, text, repo_paths, references, warnings)
+    finally:
+        from gate.discover.python_finder import release_parse
+
+        release_parse()  # the finders of this file shared one parse; the next file must not pay for it
     return True, FileResult(tuple(references), tuple(warnings))
 
 

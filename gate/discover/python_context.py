@@ -476,6 +476,8 @@ class _Walk:
                 child = parent
                 continue
             if isinstance(parent, ast.Dict):
+                if child in parent.keys and _translates_ids(parent, parent.keys.index(child)):
+                    return None  # `{"mlx/whisper-x": "openai/whisper-x"}`: the key is what a name is looked up by
                 if child in parent.values:
                     key = parent.keys[parent.values.index(child)]
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -517,6 +519,13 @@ class _Walk:
                     for t in parent.targets):
                 saved.add(node.value)
         return saved
+
+
+def _translates_ids(table: ast.Dict, index: int) -> bool:
+    """The entry maps an id-shaped key to an id-shaped value: a translation table, whose value is what is loaded."""
+    value = table.values[index]
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) \
+        and "/" in value.value and looks_like_hub_id(value.value)
 
 
 def _default_owner(arguments: ast.arguments, default: ast.AST) -> str | None:

@@ -1325,6 +1325,9 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
     global _last_parsed
     if _last_parsed is not None and _last_parsed[0] is text:
         return _last_parsed[1], None
+    # The previous file's tree goes first: kept while the next one is built, two trees of files near the parse
+    # limit would be alive at once (issue 15: a worker's peak memory doubled on a tree with two such files).
+    _last_parsed = None
     try:
         tree = ast.parse(text)
         _last_parsed = (text, tree)
@@ -1334,6 +1337,13 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
         return None, f"{exc.msg}{where}"
     except (ValueError, RecursionError, MemoryError) as exc:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def release_parse() -> None:
+    """Drop the tree kept for the file just scanned (the engine calls this once a file's finders are done): the
+    tree of a large file would otherwise stay alive while the next files are read (issue 15: peak memory)."""
+    global _last_parsed
+    _last_parsed = None
 
 
 @contextmanager

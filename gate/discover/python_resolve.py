@@ -1386,7 +1386,7 @@ class Resolver:
         if isinstance(literal[0], ast.Set):  # `list(S)[0]`: a set has no order, any element may come first
             return self._elements(*literal, depth)
         container, container_scope = literal
-        keys = self.resolve(node.slice, scope, depth)
+        keys = self._lookup_keys(node.slice, scope, depth)
         if isinstance(container, ast.Dict):
             if keys is not None and UNKNOWN not in keys:
                 chosen = [v for k, v in zip(container.keys, container.values, strict=True)
@@ -1404,6 +1404,20 @@ class Resolver:
             except IndexError:
                 return None
         return self._union(list(elements), container_scope, depth)
+
+    def _lookup_keys(self, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of a function
+        called where the file does not show (no call in the file, or used as a value): a table indexed by such a
+        parameter serves every key its callers pass, not only the parameter's default
+        (`def setup(name="a/x"): processor = PROCESSORS.get(name, "a/y")`)."""
+        if isinstance(key, ast.Name):
+            for binding in self._lookup(key.id, scope) or ():
+                function = binding.function
+                if binding.how == "param" and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    sites, used_as_value = self._call_sites(function, binding.scope)
+                    if sites is None or used_as_value:
+                        return None
+        return self.resolve(key, scope, depth)
 
     def _dict_alternatives(self, node: ast.AST, scope: Scope, depth: int) -> list[tuple[ast.Dict, Scope]] | None:
         """The literal dicts `node` may be when it is an item of a literal dict of dicts picked by a key that may
@@ -1779,10 +1793,17 @@ class Resolver:
         entries = None
         if isinstance(base, ast.Name) and not any(b.how == "param" for b in self._lookup(base.id, scope) or ()):
             entries = self.mapping(base, scope)
-        if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
+        if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str) \
+                and self._lookup_keys(node.args[0], scope, depth) is not None:
             if keys[0] in entries:
                 return self.resolve(*entries[keys[0]], depth)
             return self.resolve(default, scope, depth)
+        if entries is not None and node.func.attr == "get":  # type: ignore[attr-defined]
+            # A key that may be any (a parameter, a value read at run time): every entry, or the default.
+            values: list[Any] = [*self._known(default, scope, depth)]
+            for value, entry_scope in entries.values():
+                values.extend(self._known(value, entry_scope, depth))
+            return _dedupe(values)
         if entries is None:
             routed = self._routed_entry(base, node.args[0], default, scope, depth)
             if routed is not None:

@@ -62,12 +62,15 @@ def file_fingerprint(absolute: str) -> list:
     real = os.path.realpath(absolute)
     if not os.path.isfile(absolute):
         return [real, False, None]
+    # The whole content, streamed: a finder may read past any prefix, and a change there must invalidate.
+    digest = hashlib.sha256()
     try:
         with open(absolute, "rb") as handle:
-            data = handle.read(MAX_CACHED_BYTES + 1)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     except OSError:
         return [real, True, None]
-    return [real, True, hashlib.sha256(data).hexdigest()]
+    return [real, True, digest.hexdigest()]
 
 
 def content_hash(data: bytes) -> str:

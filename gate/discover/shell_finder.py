@@ -1140,6 +1140,8 @@ class _Collector:
         elif arg.value == cli.VALUE_OLLAMA:
             self._ollama(words, word)
             return
+        elif arg.value == cli.VALUE_QUANT_TAG:
+            parts.append((word.text.split(":", 1)[0], kind, None, None))
         for text, part_kind, part_revision, part_key in parts:
             if arg.value == cli.VALUE_KEY_VALUES:
                 pinned_part: _Common = {**common, "pinnable": part_key is not None and arg.is_pinnable}

@@ -233,12 +233,23 @@ def test_discovery_is_the_same_with_the_shortcuts_off_on_the_corpus_as_files(mon
     assert len(fast.references) > 100
 
 
-def test_the_parse_kept_for_the_embedded_config_finder_is_the_python_finders(tmp_path):
+def test_the_parse_kept_for_the_embedded_config_finder_is_the_python_finders(tmp_path, monkeypatch):
     (tmp_path / "m.py").write_text("import yaml\nfrom transformers import AutoModel\n"
                                    "cfg = yaml.safe_load('model: org/a')\nAutoModel.from_pretrained('org/b')\n")
+    import ast
+
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting_parse(source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
     ids = sorted((r.id, r.syntax) for r in discover(str(tmp_path), jobs=1).references)
     assert ids == [("org/a", "config"), ("org/b", "python")]
-    assert python_finder._last_parsed is not None and "org/b" in python_finder._last_parsed[0]
+    assert len([source for source in parsed if "org/b" in source]) == 1  # both finders read one parse
+    assert python_finder._last_parsed is None  # and it is let go once the file is done (issue 15: memory)
 
 
 @pytest.mark.skipif(not os.environ.get("MODEL_GATE_BIG_DIFFERENTIAL"), reason="set MODEL_GATE_BIG_DIFFERENTIAL=1")
