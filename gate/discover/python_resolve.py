@@ -233,7 +233,9 @@ class FileIndex:
     def facts_for(self, *names: str) -> FileFacts:
         """`facts()` as far as `calls`, `value_uses`, `attribute_stores` and `item_stores` of these `names` go
         (the same entries, in the same order): read only from the statements on lines whose text holds one of the
-        names, since each such entry is a node that spells its name (NFKC-folded, as Python reads names)."""
+        names, since each such entry is a node that spells its name (NFKC-folded, as Python reads names). A caller
+        may read other entries from it too, when each entry it keeps comes from a statement that spells one of the
+        `names` (the argparse defaults of `add_argument` and `set_defaults` calls)."""
         key = frozenset(names)
         if self._facts is not None or self.source is None or len(self._named) >= MAX_NAMED_WALKS:
             return self.facts()
@@ -1699,7 +1701,8 @@ class Resolver:
         return True
 
     def _namespace_attribute(self, attr: str, depth: int) -> tuple[Any, ...] | None:
-        defaults = self.index.facts().argparse_defaults
+        # Each default comes from a `.add_argument(...)` or `.set_defaults(...)` call: its statement spells one.
+        defaults = self.index.facts_for("add_argument", "set_defaults").argparse_defaults
         if attr in defaults:
             values: list[Any] = []
             for default, default_scope in defaults[attr]:
