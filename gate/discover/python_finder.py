@@ -175,6 +175,11 @@ class _Scan:
         python_context.context_references(self)
         return sorted(dict.fromkeys(self.references), key=lambda r: (r.line, r.column, r.api, r.id or ""))
 
+    def release(self) -> None:
+        """Break the reference cycles the scan made (`FileIndex.release`): the tree and everything built for it
+        are freed as soon as the scan is dropped, without the cycle collector's passes over them."""
+        self.index.release()
+
     # ------------------------------------------------------------------------------------------ places
 
     def _where(self, node: ast.AST, line_offset: int = 0, column: int | None = None) -> tuple[int, int]:
@@ -867,7 +872,10 @@ class _Scan:
             inner = _Scan(tree, text, self.path, self.repo_paths, self.syntax,
                           lambda _line, _column: (line, column), None)
             inner.depth = self.depth + 1
-            self.references.extend(inner.run())
+            try:
+                self.references.extend(inner.run())
+            finally:
+                inner.release()
             self.warnings.extend(inner.warnings)
 
     # ----------------------------------------------------------------------------------------- strings
@@ -1324,11 +1332,19 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def forget_parsed() -> None:
+    """Drop the tree `parse_python` keeps (the engine calls this when a file is done, before the cycle collector
+    runs again: a tree still alive then is walked by it, for nothing)."""
+    global _last_parsed
+    _last_parsed = None
+
+
 @contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
+def cycle_collection_paused() -> Iterator[None]:
     """No cycle collection while one file is parsed and scanned. The tree is up to millions of container objects
     that all stay alive until the scan ends: the collector would walk them again and again and free nothing (about
-    a tenth of a scan's CPU time). What the scan leaves behind in cycles is collected once it is switched back on."""
+    a tenth of a scan's CPU time). The scan breaks its own cycles when it ends (`_Scan.release`); what is left in
+    cycles is collected once the collector is switched back on."""
     if not gc.isenabled():
         yield
         return
@@ -1346,7 +1362,10 @@ def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str]
     from a file; `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
     scan = _Scan(tree, text, path, repo_paths, syntax, position, lines)
     scan.read_repo_file = read_repo_file
-    return scan.run(), scan.warnings
+    try:
+        return scan.run(), scan.warnings
+    finally:
+        scan.release()
 
 
 def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
@@ -1370,7 +1389,7 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
         return FileResult(references=tuple(references), warnings=(ScanWarning(
             path, f"too large to parse safely ({len(text) / 1_000_000:.1f} MB of Python, over "
                   f"{MAX_PARSE_BYTES / 1_000_000:.0f} MB); used a text scan, so references may be incomplete"),))
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         tree, problem = parse_python(text)
         if tree is not None:
             try:

@@ -257,6 +257,17 @@ class FileIndex:
             _collect_facts(self, self._rebinding, _Lines(self.rebind_lines))
         return self._rebinding
 
+    def release(self) -> None:
+        """Break the reference cycles between this index, its scopes (bindings point back at their scope), its
+        classes and its facts once the file's scan is done, so that they and the syntax tree are freed by
+        reference counting: left to the cycle collector, all of them are walked again by its young-generation
+        passes before they are found to be garbage (about 5 % of a scan's CPU time). Not usable afterwards."""
+        for scope in (*self.scopes.values(), self.module):
+            if scope.class_info is not None:
+                scope.class_info.__dict__.clear()
+            scope.__dict__.clear()
+        self.__dict__.clear()
+
     def scope_for(self, node: ast.AST, outer: Scope) -> Scope:
         """The one Scope of a function, lambda, class or comprehension node written in `outer`."""
         found = self.scopes.get(id(node))

@@ -232,12 +232,15 @@ def test_discovery_is_the_same_with_the_shortcuts_off_on_the_corpus_as_files(mon
     assert len(fast.references) > 100
 
 
-def test_the_parse_kept_for_the_embedded_config_finder_is_the_python_finders(tmp_path):
+def test_the_parse_kept_for_the_embedded_config_finder_is_the_python_finders(tmp_path, monkeypatch):
     (tmp_path / "m.py").write_text("import yaml\nfrom transformers import AutoModel\n"
                                    "cfg = yaml.safe_load('model: org/a')\nAutoModel.from_pretrained('org/b')\n")
+    parsed: list[str] = []
+    parse = python_finder.ast.parse
+    monkeypatch.setattr(python_finder.ast, "parse", lambda text, *a, **k: parsed.append(text) or parse(text, *a, **k))
     ids = sorted((r.id, r.syntax) for r in discover(str(tmp_path), jobs=1).references)
     assert ids == [("org/a", "config"), ("org/b", "python")]
-    assert python_finder._last_parsed is not None and "org/b" in python_finder._last_parsed[0]
+    assert len(parsed) == 1 and "org/b" in parsed[0]  # both finders read the one tree
 
 
 @pytest.mark.skipif(not os.environ.get("MODEL_GATE_BIG_DIFFERENTIAL"), reason="set MODEL_GATE_BIG_DIFFERENTIAL=1")
