@@ -1174,7 +1174,7 @@ def python_view(text: str) -> str:
     """`text` roughly as Python reads it, for the prefilter only: identifiers folded with NFKC (`ｆrom_pretrained`
     is `from_pretrained`), escapes that can spell a name decoded, adjacent literals joined. It over-approximates
     (an escaped backslash, a quote inside a string), which only costs work: it never hides a token Python sees."""
-    view = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    view = sieve.nfkc(text)
     if "\\" in view:
         view = _NAME_ESCAPE.sub(_decode_escape, view)
     return _LITERAL_SEAM.sub("", view)
@@ -1183,7 +1183,7 @@ def python_view(text: str) -> str:
 def _view_adds_triggers(text: str) -> bool:
     """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
     the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
-    folds = not text.isascii() and not unicodedata.is_normalized("NFKC", text)
+    folds = sieve.nfkc(text) is not text
     if not folds and _SPELLING_ESCAPE.search(text) is None:
         # Nothing to fold or decode: only adjacent literals and backslash-newlines are joined, so a token Python
         # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
@@ -1249,11 +1249,10 @@ def relevant_lines(text: str) -> list[int] | None:
     """
     if _view_adds_triggers(text):
         return None
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
-        # line numbers stay those of the file. (A text already in that form stays the same object: the sieves
-        # keep what they found in it.)
-        text = unicodedata.normalize("NFKC", text)
+    # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the line
+    # numbers stay those of the file. (A text already in that form stays the same object: the sieves keep what they
+    # found in it.)
+    text = sieve.nfkc(text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
     if not present and not offsets:

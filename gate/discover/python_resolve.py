@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ast
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import product
@@ -36,7 +35,7 @@ from typing import Any
 
 from gate.discover import python_deferred
 from gate.discover.python_reaching import ReachingDefinitions
-from gate.discover.sieve import line_numbers
+from gate.discover.sieve import line_numbers, nfkc
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
@@ -219,6 +218,7 @@ class FileIndex:
     source: str | None = None
     """The text the tree was parsed from (None: not known; then every question about names walks the file)."""
     _named: dict[frozenset[str], FileFacts] = field(default_factory=dict)
+    _source_folded: bool = False
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
@@ -241,8 +241,9 @@ class FileIndex:
             return self.facts()
         found = self._named.get(key)
         if found is None:
-            if not self.source.isascii():
-                self.source = unicodedata.normalize("NFKC", self.source)  # lines stay those of the file
+            if not self._source_folded:  # (NFKC is idempotent: folded once, not again for every name asked)
+                self._source_folded = True
+                self.source = nfkc(self.source)  # lines stay those of the file
             found = self._named[key] = FileFacts()
             _collect_facts(self, found, _Lines(_lines_holding(self.source, tuple(sorted(key)))))
         return found

@@ -23,6 +23,7 @@ CORNERS = [
     "def f(x=(y := 'org/a')):\n    global g\n    g = x\n    return [z for z in (w := [1])]\n",
     "a.b.c = 1\na.b = 2\na += 3\nfor a.x in y: pass\nwith open(p) as a.f: pass\n(q, a.y) = 1, 2\n",
     "\uff4coad('x')\ndef \uff4coad(p):\n    return p\n",  # NFKC: `ｌoad` is `load`
+    "caf\u00e9 = 'x'\n\uff4coad(caf\u00e9)\ndef \uff4coad(p):\n    return p\nload(\ufb01le)\n",  # still not ASCII once folded
     "lambda: load('a')\n[load(v) for v in vs]\n@load\ndef g(a=load('b')): pass\n",
     "p = argparse.ArgumentParser()\np.\\\n  add_argument('--model-name', default='org/a')\np.add_argument(\n  '-m',\n"
     "  dest='m', default=M)\np.set_defaults(\n  model='org/b')\nq.\uff41dd_argument('--x', default='org/c')\n",

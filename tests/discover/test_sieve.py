@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,18 @@ def test_relevant_lines_are_the_same_on_a_large_generated_sample(monkeypatch):
     with monkeypatch.context() as patch:
         _shortcuts_off(patch)
         assert fast == [python_finder.relevant_lines(text) for text in texts]
+
+
+@pytest.mark.parametrize("source", ["corpus", "generated"])
+def test_the_kept_fold_is_nfkc(source):
+    """`sieve.nfkc` (one fold per text, shared by the prefilter, the embedded-config finder and name resolution)
+    is `unicodedata.normalize("NFKC", ...)`, and the text itself exactly when that changes nothing."""
+    texts = TEXTS if source == "corpus" else GENERATED
+    folded_some = False
+    for text in texts:
+        expected = unicodedata.normalize("NFKC", text)
+        for _ in range(2):  # asked again: the kept answer
+            assert sieve.nfkc(text) == expected
+            assert (sieve.nfkc(text) is text) == (expected == text)
+        folded_some |= expected != text
+    assert folded_some
