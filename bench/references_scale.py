@@ -12,6 +12,7 @@ GitHub limits), the GitHub summary, JSON, and pin planning.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import tempfile
@@ -40,7 +41,7 @@ def timed(stages: dict, name: str, fn):
 
 def run(files: int) -> dict:
     from gate.baseline import mark_pre_existing
-    from gate.pin.command import choose
+    from gate.pin.command import plan_pins
     from gate.pipeline import ScanOptions, run_scan
     from gate.report.github import GitHubContext, render_summary
     from gate.report.json_report import render_json
@@ -56,7 +57,7 @@ def run(files: int) -> dict:
         timed(stages, "SARIF", lambda: render_sarif(report))
         timed(stages, "summary", lambda: render_summary(report, GitHubContext()))
         timed(stages, "JSON", lambda: render_json(report))
-        timed(stages, "pin planning", lambda: choose(report.references))
+        timed(stages, "pin planning", lambda: plan_pins(report.references, report.findings, datetime.date.today()))
     stages["references"] = len(report.references)
     return stages
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gate.errors import UsageError
 from gate.vocabulary import REPO_POLICY_FILES
@@ -141,7 +141,7 @@ def _preferred_commits(references: Iterable[Reference]) -> dict[tuple[str, str],
     return preferred
 
 
-def adopt(root: Path, *, endpoint: str, today: _dt.date, action_ref: str | None = None, owner: str | None = None,
+def adopt(root: Path, *, config: Any, today: _dt.date, action_ref: str | None = None, owner: str | None = None,
           branch: str = "main", pin: bool = True, jobs: int | None = None) -> Adoption:
     from gate.discover.engine import discover
 
@@ -151,9 +151,9 @@ def adopt(root: Path, *, endpoint: str, today: _dt.date, action_ref: str | None 
     if pin:
         # Pin first, then write the policy from what the files say: its entries then list every commit, with no
         # "not pinned yet" comments left behind.
-        _pin(root, endpoint=endpoint, today=today, jobs=jobs, adoption=adoption,
+        _pin(root, config=config, today=today, jobs=jobs, adoption=adoption,
              preferred=_preferred_commits(discover(str(root), jobs=jobs).references),
-             policy=POLICY_FILE if policy_path.exists() else None)
+             policy=str(policy_path) if policy_path.exists() else None)
     if policy_path.exists():
         adoption.done.append(f"kept the existing {POLICY_FILE}; not overwritten"
                              + (" (the new commits are recorded in it)" if pin else ""))
@@ -179,11 +179,11 @@ def _write_policy(root: Path, references: Sequence[Reference], today: _dt.date, 
     _write_new(root, POLICY_FILE, text, adoption, "the allowlist: every model and dataset found, with its commits")
 
 
-def _pin(root: Path, *, endpoint: str, today: _dt.date, jobs: int | None, adoption: Adoption,
+def _pin(root: Path, *, config: Any, today: _dt.date, jobs: int | None, adoption: Adoption,
          preferred: dict[tuple[str, str], str], policy: str | None) -> None:
     from gate.pin.command import run_pin
 
-    run = run_pin(root, endpoint=endpoint, today=today, jobs=jobs, policy=policy, preferred=preferred)
+    run = run_pin(root, config=config, today=today, jobs=jobs, policy=policy, preferred=preferred)
     for absolute, text in run.changed.items():
         with open(absolute, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

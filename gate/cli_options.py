@@ -97,3 +97,14 @@ def write_output(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def verify_config(args: argparse.Namespace) -> Any:
+    """The verification stage's `VerifyConfig` for a sub-command that asks the Hub (`pin`, `init`): its flags, then
+    the process environment (HF_ENDPOINT, HF_TOKEN, MLFLOW_*, ...). The CLI is the edge that reads it."""
+    import os
+
+    from gate.verify.interface import VerifyConfig
+
+    return VerifyConfig.from_environment(os.environ, hub_endpoint=getattr(args, "hub_endpoint", None),
+                                         jobs=getattr(args, "jobs", None), cache_dir=getattr(args, "cache_dir", None))

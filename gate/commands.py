@@ -65,13 +65,13 @@ def render(report: Report, fmt: str, subject_digests: tuple[str, ...] = ()) -> s
 
         return render_json(report)
     if fmt == "sarif":
-        from gate.report.sarif import render_sarif
+        import json
+
+        from gate.report.sarif import limits_note, render_sarif
 
         text = render_sarif(report)
         if '"aggregated": {' in text:  # say it where people look, not only inside the file
-            print("model-gate: the SARIF report aggregates findings to stay within GitHub's limits (25,000 "
-                  "results, 10 MB gzipped); every error is kept, and --format json lists every finding",
-                  file=sys.stderr)
+            print(f"model-gate: {limits_note(json.loads(text))}", file=sys.stderr)
         return text
     if fmt == "cyclonedx":
         from gate.report.cyclonedx import render_cyclonedx
@@ -116,12 +116,11 @@ def handle_scan(args: argparse.Namespace) -> int:
 
 def handle_init(args: argparse.Namespace) -> int:
     from gate.adopt import adopt, render
-    from gate.pin.resolve import hub_endpoint
 
     root = Path(args.path)
     if not root.is_dir():
         raise UsageError(f"not a directory: {args.path} (give the repository root)")
-    adoption = adopt(root.resolve(), endpoint=hub_endpoint(args.hub_endpoint), today=parse_today(args.today),
+    adoption = adopt(root.resolve(), config=opt.verify_config(args), today=parse_today(args.today),
                      action_ref=args.action_ref, owner=args.owner, branch=args.branch, pin=not args.no_pin,
                      jobs=args.jobs)
     sys.stdout.write(render(adoption))

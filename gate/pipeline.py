@@ -11,11 +11,14 @@ import datetime as _dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate import __version__
 from gate.policy.interface import SEVERITY_ORDER, Finding
 from gate.report.interface import Report
+
+if TYPE_CHECKING:
+    from gate.discover.engine import PartialTree
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class ScanOptions:
     hub_endpoint: str | None = None
     cache_dir: str | None = None
     scan_cache: bool = False
-    tree: object | None = None
+    tree: PartialTree | None = None
     """`root` holds only part of a tree: see `gate.discover.engine.discover(tree=...)` (pull-request mode's base)."""
     """Reuse per-file discovery results kept under `cache_dir` (default ~/.cache/model-gate) when the file and
     what its scan depended on are unchanged (`gate.discover.scan_cache`). The CLI and the action turn it on."""
@@ -129,7 +132,22 @@ def content_warnings(references: Any, content: Any) -> list:
     return [ScanWarning(references[scan.index].path, text) for scan in content.artifacts for text in scan.warnings]
 
 
+@dataclass(frozen=True)
+class Scan:
+    """A run's report and the evidence it was judged on (`model-gate pin --lock-files` reads the files' hashes
+    from the answers instead of asking again)."""
+
+    report: Report
+    evidence: Any
+
+
 def run_scan(options: ScanOptions) -> Report:
+    return scan(options).report
+
+
+def scan(options: ScanOptions) -> Scan:
+    """The pipeline: discover → gather evidence → judge → the report (what `scan`, the action, `pin` and `init`
+    run)."""
     from gate.discover.engine import discover
     from gate.policy.judge import judge
     from gate.policy.load import load_policy
@@ -198,7 +216,7 @@ def run_scan(options: ScanOptions) -> Report:
         extra["produces"] = publish_inputs(options.root, references)
         extra["source"] = source_of(options.root)
 
-    return Report(
+    return Scan(Report(
         tool_version=__version__,
         root=options.root,
         references=tuple(references),
@@ -207,7 +225,7 @@ def run_scan(options: ScanOptions) -> Report:
         files_scanned=discovery.files_scanned,
         verdict="fail" if fails(findings, options.fail_on) else "pass",
         extra=extra,
-    )
+    ), evidence)
 
 
 def _lfs_content(policy: Any, discovery: Any, options: ScanOptions, verifying: bool, config: Any) -> Any:

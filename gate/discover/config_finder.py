@@ -18,7 +18,7 @@ nothing, and any backslash (an escape such as `"\\u006dodel_name_or_path"`) make
   or inline tables fall back to the first `key =` line in the file.
 
 A file its parser rejects (a syntax error, YAML nested deeper than the C composer survives, YAML over
-`MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
+`yamlsafe.MAX_YAML_PARSE_BYTES`) is not skipped: a lenient reader (YAML and TOML line by line, JSON token by token)
 builds the same kind of tree from what it can read, with a warning, so a syntax error further down cannot hide
 the reference above it.
 
@@ -31,8 +31,9 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
@@ -69,10 +70,16 @@ from gate.discover.interface import (
 )
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
+if TYPE_CHECKING:
+    import yaml
+
+    from gate.discover.catalog.context import ContextKind
+
+    class _MatchesEverywhere(Protocol):
+        def match(self, string: str, pos: int = 0) -> re.Match[str]: ...
+
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
 _YAML_EXPANSION_LIMIT = 100_000
-MAX_YAML_PARSE_BYTES = 1_000_000
-"""Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
 
 
 # ------------------------------------------------------------------------------------------ positioned tree
@@ -85,6 +92,13 @@ class _Scalar:
     column: int
     text: bool = True
     """True when the value is a string as written (not a number, bool or null)."""
+
+
+if TYPE_CHECKING:
+    class _TextScalar(_Scalar):
+        """A scalar checked to hold a string."""
+
+        value: str
 
 
 @dataclass(eq=False)
@@ -101,37 +115,12 @@ class _Seq:
 # ---------------------------------------------------------------------------------------------------- YAML
 
 
-def compose_yaml(text: str) -> tuple[list | None, str | None]:
-    """(documents, None), or (None, the warning) when the text must not or cannot be composed.
-
-    The shell finder reads workflow and compose files with this too, so both finders word a problem with one
-    file identically (and the engine reports it once).
-    """
-    import yaml
-
-    from gate.discover import yamlsafe
-
-    if len(text) > MAX_YAML_PARSE_BYTES:
-        return None, (f"YAML is {_size(len(text))}, too large to parse safely (over {_size(MAX_YAML_PARSE_BYTES)}): "
-                      "read line by line instead")
-    try:
-        return yamlsafe.compose_all(text), None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, f"YAML could not be parsed{where}: {exc.problem or exc}; read line by line instead"
-    except yaml.YAMLError as exc:
-        return None, f"YAML could not be parsed: {exc}; read line by line instead"
-
-
-def _size(characters: int) -> str:
-    return f"{characters / 1_048_576:.1f} MB" if characters >= 1_048_576 else f"{characters / 1024:.0f} KB"
-
-
 def _yaml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
+    from gate.discover.yamlsafe import compose_yaml
+
     documents, problem = compose_yaml(text)
     if documents is None:
-        return _yaml_lines_tree(text), [ScanWarning(path, problem)]
+        return _yaml_lines_tree(text), [ScanWarning(path, cast(str, problem))]  # no documents: a warning says why
     warnings = []
     expanded = _yaml_expanded_size(documents)
     if expanded > _YAML_EXPANSION_LIMIT:
@@ -202,7 +191,7 @@ def _yaml_lines_tree(text: str) -> list:
     return blocks.tree()
 
 
-def _sweep_list_key(key: str | None, enclosing: list) -> str | None:
+def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
     """The key a line reader files a list under: a W&B sweep's `values` list goes under its parameter's name
     (`enclosing`: the keys of the open mappings, innermost last)."""
     if key in catalog.SWEEP_VALUE_KEYS and len(enclosing) >= 2 and enclosing[-2] in catalog.SWEEP_PARAMETER_HOLDERS:
@@ -240,13 +229,13 @@ def _yaml_line_scalar(text: str, quote: str | None = None) -> str:
     return text
 
 
-def _yaml_expanded_size(documents) -> int:
+def _yaml_expanded_size(documents: list[yaml.Node]) -> int:
     """How many nodes the documents would have if every alias were copied; stops counting at the limit."""
     import yaml
 
     memo: dict[int, int] = {}
 
-    def size(node) -> int:
+    def size(node: yaml.Node) -> int:
         key = id(node)
         if key in memo:
             return memo[key]
@@ -263,7 +252,7 @@ def _yaml_expanded_size(documents) -> int:
     return sum(size(d) for d in documents)
 
 
-def _from_yaml(node, memo: dict[int, object]):
+def _from_yaml(node: yaml.Node, memo: dict[int, object]) -> object:
     import yaml
 
     key = id(node)
@@ -296,7 +285,7 @@ def _from_yaml(node, memo: dict[int, object]):
 
 # ---------------------------------------------------------------------------------------------------- JSON
 
-_JSON_WS = re.compile(r"[ \t\n\r]*")
+_JSON_WS = cast("_MatchesEverywhere", re.compile(r"[ \t\n\r]*"))  # `*`: an (empty) match at any position
 
 
 def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
@@ -318,7 +307,7 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     return [node], []
 
 
-def _json_has_candidates(data) -> bool:
+def _json_has_candidates(data: object) -> bool:
     """Cheap pass on the decoded data (so `\\u006d` escapes cannot hide a key): any catalog key, or any key or
     string value with a slash (an `org/name` id, a URL, a mixture keyed by id)?"""
     stack = [data]
@@ -348,9 +337,11 @@ class _JsonPositions:
                  "Infinity": float("inf"), "-Infinity": float("-inf")}
 
     def __init__(self, text: str, starts: list[int]):
-        from json.decoder import scanstring
+        from json import decoder
 
-        self.text, self.starts, self.scanstring = text, starts, scanstring
+        self.text, self.starts = text, starts
+        # json's own string scanner (the C one when built): typeshed does not declare it.
+        self.scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
 
     def where(self, offset: int) -> tuple[int, int]:
         from gate.discover.url_finder import position
@@ -360,7 +351,7 @@ class _JsonPositions:
     def skip(self, index: int) -> int:
         return _JSON_WS.match(self.text, index).end()
 
-    def value(self, index: int):
+    def value(self, index: int) -> tuple[object, int]:
         text, char = self.text, self.text[index]
         line, column = self.where(index)
         if char == "{":
@@ -396,7 +387,7 @@ class _JsonPositions:
         for literal, literal_value in self._LITERALS.items():
             if text.startswith(literal, index):
                 return _Scalar(literal_value, line, column, text=False), index + len(literal)
-        match = self._NUMBER.match(text, index)
+        match = cast("re.Match[str]", self._NUMBER.match(text, index))  # valid JSON: not a literal, so a number
         return _Scalar(match.group(0), line, column, text=False), match.end()
 
 
@@ -410,7 +401,7 @@ def _toml_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ModuleNotFoundError:
             return [], [ScanWarning(path, "TOML needs Python 3.11+ or the tomli package; not scanned")]
     try:
@@ -429,7 +420,7 @@ def _toml_string(text: str) -> str:
     """A TOML key or string as TOML reads it: quotes removed, a basic string's escapes decoded."""
     if text.startswith('"'):
         try:
-            return json.loads(text)
+            return cast(str, json.loads(text))  # a JSON string literal decodes to a str
         except ValueError:
             return text[1:-1]
     return text[1:-1] if text.startswith("'") else text
@@ -504,7 +495,8 @@ def _json_lenient_tree(text: str) -> list:
     return blocks.tree()
 
 
-def _json_key_without_string(blocks, frame, pending, starts) -> None:
+def _json_key_without_string(blocks: _Blocks, frame: tuple[int, str | None, bool], pending: tuple[str, int] | None,
+                             starts: list[int]) -> None:
     """A key whose value was a number or literal (`{"org/data": 0.5}`, a mixture keyed by id): kept as a key."""
     from gate.discover.url_finder import position
 
@@ -517,7 +509,7 @@ def _json_key_without_string(blocks, frame, pending, starts) -> None:
 class _Blocks:
     """Key/value pairs grouped into mappings, for the readers of files their parser rejects."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.maps: dict[int, tuple[str | None, _Map, str | None]] = {}
         self.lists: dict[int, tuple[str | None, _Seq]] = {}
 
@@ -586,7 +578,8 @@ class _TomlPositions:
                 return number + 1, match.start() + 1
         return 1, 1
 
-    def convert(self, value, table: tuple[str, ...], occurrence: int | None, line: int = 1, column: int = 1):
+    def convert(self, value: object, table: tuple[str, ...], occurrence: int | None, line: int = 1,
+                column: int = 1) -> object:
         if isinstance(value, dict):
             node = _Map()
             for key, child in value.items():
@@ -625,7 +618,7 @@ def _merged_entries(node: _Map, visited: set[int] | None = None) -> list[tuple[s
     return own
 
 
-def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool = False) -> Iterator[Reference]:
+def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, env_owned_elsewhere: bool = False) -> Iterator[Reference]:
     """`env_owned_elsewhere`: a workflow or compose file, whose `env`/`environment` the shell finder reads with
     the commands that use it (a pin on the command line applies there); only URLs are taken from it here."""
     visited: set[int] = set()
@@ -692,7 +685,7 @@ def _references(roots: list, path: str, repo_paths, *, env_owned_elsewhere: bool
                     yield reference
 
 
-def _publish_switch(key: str, value, siblings: dict, path: str, line: int, column: int) -> Reference | None:
+def _publish_switch(key: str, value: object, siblings: dict, path: str, line: int, column: int) -> Reference | None:
     """`push_to_hub: true` with no key beside it that names the target: a publish target named at run time."""
     if not isinstance(value, _Scalar) or str(value.value).strip().lower() not in ("true", "yes", "on"):
         return None
@@ -704,7 +697,7 @@ def _publish_switch(key: str, value, siblings: dict, path: str, line: int, colum
                      role="publish")
 
 
-def _names_publish_target(name, node, siblings: dict) -> bool:
+def _names_publish_target(name: object, node: object, siblings: dict) -> bool:
     if not isinstance(name, str) or _scalar_text(node) is None or not isinstance(node, _Scalar) or not node.text:
         return False
     row = catalog.config_key(name, None, siblings)
@@ -740,7 +733,7 @@ def _interpolated(value: str, roots: list, depth: int = 8) -> str:
     return _interpolated(found[0].value, roots, depth - 1)
 
 
-def _node_at(root, parts: list[str]) -> _Scalar | None:
+def _node_at(root: object, parts: list[str]) -> _Scalar | None:
     node = root
     for part in parts:
         if not isinstance(node, _Map):
@@ -762,8 +755,8 @@ def _key_spec(key: str, parent_key: str | None, outer_key: str | None,
     return None
 
 
-def _container_references(key: str, value, parent_key: str | None, siblings: dict, path: str,
-                          repo_paths) -> Iterator[Reference]:
+def _container_references(key: str, value: object, parent_key: str | None, siblings: dict, path: str,
+                          repo_paths: frozenset[str] | None) -> Iterator[Reference]:
     """Ids held by a key as a list of strings (`dataset: [org/a, org/b]`), as the keys of a mapping
     (`dataset_mixer`) or as the even items of a list (`dataset_mixer_list`)."""
     spec = catalog.config_key(key, parent_key, siblings)
@@ -779,8 +772,8 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
         return
     if not isinstance(value, _Seq):
         return
-    scalars = [item for item in value.items if isinstance(item, _Scalar) and item.text
-               and isinstance(item.value, str) and not _has_url(item.value)]
+    scalars = cast("list[_TextScalar]", [item for item in value.items if isinstance(item, _Scalar) and item.text
+                                         and isinstance(item.value, str) and not _has_url(item.value)])
     if spec is not None and spec.shape == catalog.SHAPE_PAIRS:
         readable = {id(item) for item in scalars}
         texts = [item for index, item in enumerate(value.items) if index % 2 == 0 and id(item) in readable]
@@ -806,7 +799,7 @@ def _container_references(key: str, value, parent_key: str | None, siblings: dic
             yield reference
 
 
-def _argument_list(node: _Seq, path: str, repo_paths) -> list[Reference]:
+def _argument_list(node: _Seq, path: str, repo_paths: frozenset[str] | None) -> list[Reference]:
     """A list of command-line words whose flags are read as the shell finder reads them (workflows and compose
     files are the shell finder's own)."""
     items = [(item.value, item.line, item.column, True) for item in node.items
@@ -841,7 +834,7 @@ def _environment_map(node: _Seq) -> _Map:
 
 
 def _url_references(value: _Scalar, path: str, api: str) -> Iterator[Reference]:
-    text = value.value
+    text = cast(str, value.value)  # callers pass scalars that hold text
     if text.startswith("hf://"):  # HfFileSystem paths (`data_files` of lm-eval tasks, pandas/polars readers)
         location = parse_hf_path(text.strip())
         if location is not None and location.kind != "space" and looks_like_hub_id(location.id, allow_legacy=True):
@@ -864,7 +857,7 @@ def _clean(value: str, kind: str) -> str:
 
 
 def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
-                  column: int, repo_paths, *, one_of_many: bool = False) -> Reference | None:
+                  column: int, repo_paths: frozenset[str] | None, *, one_of_many: bool = False) -> Reference | None:
     """A catalog key's reference (`confidence: high`), or None when the value is not a Hub id."""
     value = _clean(value, spec.kind)
     if key == "dataset_name" and "dataset_path" in siblings and "/" not in value:
@@ -927,13 +920,14 @@ def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | 
 
 
 @functools.lru_cache(maxsize=4096)
-def _key_context(key: str) -> tuple[str | None, bool]:
+def _key_context(key: str) -> tuple[ContextKind | None, bool]:
     """(what a key's name says its value is, whether it names a publish target): asked once per distinct key."""
     publish = is_publish_name(key)
     return context_kind(key) or ("model" if publish else None), publish
 
 
-def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int, repo_paths,
+def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int,
+                       repo_paths: frozenset[str] | None,
                        *, api: str | None = None) -> Reference | None:
     """A key the catalog does not know whose name says model or dataset (`teacher_model`, `pretrained_llm`),
     holding an `org/name` that nothing speaks against: a `confidence: medium` reference. The revision is read
@@ -961,7 +955,7 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
     )
 
 
-def _joined_bare_part(found, key: str, part: str, value: str, path: str, line: int, column: int) -> Reference:
+def _joined_bare_part(found: tuple[ConfigKey, str] | None, key: str, part: str, value: str, path: str, line: int, column: int) -> Reference:
     """A name without a namespace inside a `+`-joined list: which repository it is, the reading script decides."""
     kind = found[0].kind if found is not None else _key_context(key)[0]
     return Reference(kind="dataset" if kind == "dataset" else "model", source="huggingface", id=None, revision=None,
@@ -983,7 +977,7 @@ def _sole_id_key(key: str, siblings: dict) -> bool:
     return True
 
 
-def _scalar_text(node) -> str | None:
+def _scalar_text(node: object) -> str | None:
     if isinstance(node, _Scalar) and node.value is not None and not isinstance(node.value, bool):
         text = str(node.value).strip()
         return text or None
@@ -1013,7 +1007,7 @@ def sniffed_format(path: str) -> str | None:
     return ".json" if match.group("format").lower() == "json" else ".yaml"
 
 
-def scan_config_text(text: str, suffix: str, path: str, repo_paths) -> tuple[list[Reference], list[ScanWarning]]:
+def scan_config_text(text: str, suffix: str, path: str, repo_paths: frozenset[str] | None) -> tuple[list[Reference], list[ScanWarning]]:
     """References in config text found inside another file (a notebook's `%%writefile config.yaml` cell, a YAML
     string in Python), with lines and columns relative to `text`."""
     reader = ConfigFinder._READERS.get(suffix, _yaml_tree)
@@ -1050,7 +1044,7 @@ def mlflow_references(roots: list, path: str) -> tuple[Reference, ...]:
                 registries.setdefault(_REGISTRY_KEYS[name], assigned.strip())
             uri = mlflow_uris.uri_in(node.value)
             target = mlflow_uris.parse(uri) if uri else None
-            if target is None:
+            if uri is None or target is None:
                 continue
             dynamic = _INTERPOLATION.search(uri) is not None
             found.append(Reference(
@@ -1091,7 +1085,8 @@ class ConfigFinder(Finder):
         roots, warnings = self._READERS[suffix](text, file.path)
         return self._result(roots, warnings, file.path, repo_paths)
 
-    def _result(self, roots, warnings, path: str, repo_paths) -> FileResult:
+    def _result(self, roots: list, warnings: list[ScanWarning], path: str, repo_paths: frozenset[str] | None,
+                ) -> FileResult:
         from gate.discover.shell_finder import _is_compose, _is_workflow
 
         owned = _is_workflow(path) or _is_compose(path)
@@ -1100,7 +1095,7 @@ class ConfigFinder(Finder):
             references = (*references, *mlflow_references(roots, path))
         return FileResult(references=references, warnings=(*warnings, *look_alike_warnings(references, path)))
 
-    def _scan_sniffed(self, file: SourceFile, text: str, repo_paths) -> FileResult:
+    def _scan_sniffed(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         """A config without a config suffix is read only when its parser accepts it as a mapping or list (prose,
         scripts and data are not configs); otherwise it gets the URL scan every unknown text file gets."""
         from gate.discover.url_finder import UrlFinder
@@ -1124,6 +1119,8 @@ def _parsed_only(fmt: str, text: str) -> list | None:
             return None
         roots, _ = _json_tree(text, "")
     else:
+        from gate.discover.yamlsafe import compose_yaml
+
         documents, problem = compose_yaml(text)
         if documents is None:
             return None

@@ -12,9 +12,24 @@ import ast
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.sieve import TokenSieve, nfkc
+
+if TYPE_CHECKING:
+    class _StrConstant(ast.Constant):
+        """A string literal (an `ast.Constant` checked to hold a `str`)."""
+
+        value: str
+
+    class _MethodCall(ast.Call):
+        """`receiver.method(argument, ...)`."""
+
+        func: ast.Attribute
+
+    _Constants = dict[str, "_StrConstant | ast.JoinedStr | None"]
+    """Module names bound once to a string literal or an f-string (None: rebound, not one value)."""
 
 PARSERS = {
     "yaml.safe_load": ".yaml", "yaml.load": ".yaml", "yaml.full_load": ".yaml", "yaml.unsafe_load": ".yaml",
@@ -93,7 +108,7 @@ _SUFFIXES = {".yaml": ".yaml", ".yml": ".yaml", ".json": ".json", ".toml": ".tom
 
 
 
-def _lines_with(text: str, words: tuple[str, ...]):
+def _lines_with(text: str, words: tuple[str, ...]) -> Iterator[str]:
     """The lines holding any of `words`, each once."""
     seen: set[int] = set()
     for word in words:
@@ -122,7 +137,7 @@ def _bound_to_literal(name: str, text: str) -> bool:
     return False
 
 
-def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths, *, syntax: str,
+def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str,
                                position: Position | None = None, consumed: set[tuple[int, str]] | None = None,
                                ) -> tuple[list[Reference], list[ScanWarning]]:
     """References in config strings the module parses or writes to a config file; `position` maps (line, 0-based
@@ -165,11 +180,11 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
 
 
 
-def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.expr | None], list[ast.Call]]:
+def _one_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
     """(import aliases, module constants, calls whose callee's own name is a parser's) in one walk of the tree:
     three walks of a large module cost more than everything else done to it."""
     aliases: dict[str, str] = {}
-    bound: dict[str, ast.expr | None] = {}
+    bound: _Constants = {}
     calls: list[ast.Call] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -189,7 +204,7 @@ def _one_walk(tree: ast.Module) -> tuple[dict[str, str], dict[str, ast.expr | No
     return aliases, bound, calls
 
 
-def _note_constant(node, bound: dict[str, ast.expr | None]) -> None:
+def _note_constant(node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr, bound: _Constants) -> None:
     """Names bound exactly once in the whole module, to a string literal or an f-string (None: rebound, not one
     value)."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -221,7 +236,8 @@ def _parser_calls(calls: list[ast.Call], aliases: dict[str, str]) -> Iterator[tu
             yield node, PARSERS[name]
 
 
-def _literal(node, constants, aliases) -> tuple[ast.Constant | ast.JoinedStr | None, int]:
+def _literal(node: ast.expr | None, constants: _Constants, aliases: dict[str, str],
+             ) -> tuple[_StrConstant | ast.JoinedStr | None, int]:
     """(the string literal or f-string parsed, the indentation `textwrap.dedent` removes from it)."""
     if isinstance(node, ast.Call) and _dotted(node.func, aliases) in DEDENTS and node.args:
         literal, _ = _literal(node.args[0], constants, aliases)
@@ -229,11 +245,11 @@ def _literal(node, constants, aliases) -> tuple[ast.Constant | ast.JoinedStr | N
     if isinstance(node, ast.Name):
         node = constants.get(node.id)
     if (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(node, ast.JoinedStr):
-        return node, 0
+        return cast("_StrConstant | ast.JoinedStr", node), 0
     return None, 0
 
 
-def _text_of(literal: ast.Constant | ast.JoinedStr, constants) -> str:
+def _text_of(literal: _StrConstant | ast.JoinedStr, constants: _Constants) -> str:
     """The text a literal holds; an f-string's fields are the module's string constants they name (Colab form
     fields: `model_name = 'org/m'` then `base_model: {model_name}`), any other field stays a `${...}`
     interpolation, which the config finder reports as dynamic where its key is unambiguous, never as a value."""
@@ -252,7 +268,7 @@ def _text_of(literal: ast.Constant | ast.JoinedStr, constants) -> str:
     return "".join(parts)
 
 
-def _constant_fields(literal: ast.JoinedStr, constants) -> list[ast.Constant]:
+def _constant_fields(literal: ast.JoinedStr, constants: _Constants) -> list[_StrConstant]:
     """The module string constants an f-string's fields take in (as `_text_of` substitutes them)."""
     fields = (constants.get(v.value.id) for v in literal.values
               if isinstance(v, ast.FormattedValue) and isinstance(v.value, ast.Name))
@@ -286,7 +302,7 @@ def _written_configs(tree: ast.Module, aliases: dict[str, str]) -> Iterator[tupl
                     yield node.args[0], suffix
 
 
-def _is_method_call(node: ast.AST, method: str) -> bool:
+def _is_method_call(node: ast.AST, method: str) -> TypeGuard[_MethodCall]:
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
             and bool(node.args))
 
@@ -340,7 +356,7 @@ class EmbeddedConfigFinder(Finder):
     def accepts(self, path: str) -> bool:
         return path.endswith((".py", ".pyw"))
 
-    def scan(self, file: SourceFile, text: str, repo_paths) -> FileResult:
+    def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:
         if not worth_walking(text):
             return FileResult()
         from gate.discover.python_finder import parse_python

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import io
 import os
 import re
 import time
-import tokenize
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from gate.discover.interface import Discovery, FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.text_files import MAX_TEXT_BYTES
+from gate.discover.text_files import decode as _decode
 
-MAX_TEXT_BYTES = 10 * 1024 * 1024
-"""Larger files are not parsed; they are only streamed through the Hub URL scan (with a warning)."""
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+    from gate.discover.artifact_finder import ArtifactFinder
+    from gate.discover.url_finder import UrlFinder
+
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 """Notebooks carry their outputs (images, tables); their code is still worth parsing well past 10 MB."""
 PARALLEL_THRESHOLD = 400
@@ -59,6 +64,18 @@ def is_environment(directory: str, names: set[str]) -> str | None:
     return None
 
 
+class PartialTree(Protocol):
+    """What `discover(tree=...)` reads of a commit exported only in part (`gate.git.PartialExport`)."""
+
+    @property
+    def paths(self) -> frozenset[str]: ...
+
+    def fetch(self, absolute: str) -> None: ...
+
+
+_Paths = TypeVar("_Paths", bound="_RepoPaths")
+
+
 class _RepoPaths(frozenset):
     """`repo_paths` answered from the disk: membership means the path exists inside the root.
 
@@ -67,12 +84,14 @@ class _RepoPaths(frozenset):
     so callers' "some file lives under this directory" checks fall back to the membership test.
     """
 
-    def __new__(cls, root: str):
+    root: str
+
+    def __new__(cls: type[_Paths], root: str) -> _Paths:
         self = super().__new__(cls)
         self.root = root
         return self
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return (_RepoPaths, (self.root,))
 
     def __contains__(self, value: object) -> bool:
@@ -92,12 +111,15 @@ class _ListedPaths(_RepoPaths):
     """`repo_paths` answered from a listing of the whole tree, when the disk holds only part of it (the base
     commit of a pull request, exported only where the scan reads)."""
 
-    def __new__(cls, root: str, listed: frozenset[str]):
+    listed: frozenset[str]
+    _directories: frozenset[str]
+
+    def __new__(cls, root: str, listed: frozenset[str]) -> _ListedPaths:
         self = super().__new__(cls, root)
         self.listed = listed
         return self
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return (_ListedPaths, (self.root, self.listed))
 
     def is_directory(self, value: str) -> bool:
@@ -121,10 +143,10 @@ class _ListedPaths(_RepoPaths):
 
 # --------------------------------------------------------------------------------------------------- finders
 
-_FINDERS: tuple[Finder, ...] | None = None
+_FINDERS: tuple[tuple[Finder, ...], UrlFinder, ArtifactFinder] | None = None
 
 
-def _load_finders() -> tuple[tuple[Finder, ...], Finder, Finder]:
+def _load_finders() -> tuple[tuple[Finder, ...], UrlFinder, ArtifactFinder]:
     """(text finders, the URL fallback finder, the artifact finder). Built once per process."""
     global _FINDERS
     if _FINDERS is None:
@@ -139,7 +161,7 @@ def _load_finders() -> tuple[tuple[Finder, ...], Finder, Finder]:
         text_finders: list[Finder] = [PythonFinder(), NotebookFinder(), ConfigFinder(), ShellFinder(),
                                       EmbeddedConfigFinder()]
         _FINDERS = (tuple(text_finders), UrlFinder(), ArtifactFinder())
-    return _FINDERS  # type: ignore[return-value]
+    return _FINDERS
 
 
 # ---------------------------------------------------------------------------------------------- file walking
@@ -336,25 +358,6 @@ def _glob_matches(pattern: str, rel: str) -> bool:
 # ---------------------------------------------------------------------------------------------- file reading
 
 
-def _decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
-    """UTF-8 (or a Python file's PEP 263 coding cookie); undecodable bytes are replaced, with a warning."""
-    encoding = "utf-8"
-    if path.endswith(".py"):
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        except SyntaxError:
-            encoding = "utf-8"
-    if encoding in ("utf-8", "utf-8-sig"):
-        encoding = "utf-8-sig"  # strip a BOM if present
-    try:
-        return data.decode(encoding), None
-    except (UnicodeDecodeError, LookupError) as exc:
-        where = f" at byte {exc.start}" if isinstance(exc, UnicodeDecodeError) else ""
-        return data.decode("utf-8", errors="replace"), ScanWarning(
-            path, f"not valid {encoding.replace('-sig', '').upper()}{where}; undecodable bytes were replaced "
-                  "and the rest scanned")
-
-
 def _starts_like_a_model_file(absolute: str) -> bool:
     """A pickle of any protocol that imports something, a zip, or a compressed wrapper, by content."""
     from gate.verify.containers import COMPRESSED_KINDS, SNIFF_BYTES, sniff
@@ -397,15 +400,13 @@ def _by_shebang(absolute: str, text_finders: tuple[Finder, ...]) -> list[Finder]
 
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
     """(was it scanned, what was found) for one file, with the cycle collector paused while its finders run (see
-    `python_finder.cycle_collection_paused`); the tree the finders shared is dropped before it runs again."""
+    `python_finder.cycle_collection_paused`); the tree the finders shared is dropped (`release_parse`) before it
+    runs again."""
     from gate.discover import python_finder
 
     _load_finders()
     with python_finder.cycle_collection_paused():
-        try:
-            return _scan_file_unpaused(file, repo_paths)
-        finally:
-            python_finder.forget_parsed()
+        return _scan_file_unpaused(file, repo_paths)
 
 
 def _scan_file_unpaused(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
@@ -438,8 +439,8 @@ def _scan_file_unpaused(file: SourceFile, repo_paths: frozenset[str] | None) -> 
             return False, FileResult()
         # A config without a config suffix (`train_yaml`, `config`): the config finder reads it when it parses,
         # and gives it the URL scan otherwise.
-        sniffer = next((f for f in text_finders if getattr(f, "accepts_sniffed", None)
-                        and f.accepts_sniffed(file.path)), None)
+        sniffer = next((f for f in text_finders if (sniffs := getattr(f, "accepts_sniffed", None))
+                        and sniffs(file.path)), None)
         accepting = [sniffer or url_finder]
 
     try:
@@ -473,14 +474,21 @@ def _scan_file_unpaused(file: SourceFile, repo_paths: frozenset[str] | None) -> 
             file.path, "binary content (NUL bytes) in a file expected to be text; not scanned"),))
 
     text, decode_warning = _decode(data, file.path)
+    del data
     if decode_warning is not None:
         warnings.append(decode_warning)
-    for finder in accepting:
-        _run(finder, file, text, repo_paths, references, warnings)
+    try:
+        for finder in accepting:
+            _run(finder, file, text, repo_paths, references, warnings)
+    finally:
+        from gate.discover.python_finder import release_parse
+
+        release_parse()  # the finders of this file shared one parse; the next file must not pay for it
     return True, FileResult(tuple(references), tuple(warnings))
 
 
-def _run(finder: Finder, file: SourceFile, text: str, repo_paths, references: list, warnings: list) -> None:
+def _run(finder: Finder, file: SourceFile, text: str, repo_paths: frozenset[str] | None, references: list[Reference],
+         warnings: list[ScanWarning]) -> None:
     """One finder on one file; a crash is reported as a warning with the exception, never lost."""
     try:
         result = finder.scan(file, text, repo_paths)
@@ -499,7 +507,9 @@ def _run(finder: Finder, file: SourceFile, text: str, repo_paths, references: li
 class _RecordingPaths(_RepoPaths):
     """`_RepoPaths` that remembers every query and its answer: a cached result is reused only while they hold."""
 
-    def __new__(cls, root: str):
+    queries: dict[str, bool]
+
+    def __new__(cls, root: str) -> _RecordingPaths:
         self = super().__new__(cls, root)
         self.queries = {}
         return self
@@ -515,7 +525,7 @@ _Scanned = tuple[bool, FileResult, "tuple[dict, dict] | None"]
 """(was it scanned, what was found, the dependencies recorded for the cache or None)."""
 
 
-def _scan_recorded(file: SourceFile, repo_paths, record: bool) -> _Scanned:
+def _scan_recorded(file: SourceFile, repo_paths: _RepoPaths, record: bool) -> _Scanned:
     if not record:
         return (*_scan_file(file, repo_paths), None)
     from gate.discover import scan_cache
@@ -529,7 +539,7 @@ def _scan_recorded(file: SourceFile, repo_paths, record: bool) -> _Scanned:
     return scanned, result, (dict(recorder.queries), {a: scan_cache.file_fingerprint(a) for a in dict.fromkeys(reads)})
 
 
-def _scan_batch(batch: list[SourceFile], repo_paths, record: bool = False) -> list[_Scanned]:
+def _scan_batch(batch: list[SourceFile], repo_paths: _RepoPaths, record: bool = False) -> list[_Scanned]:
     return [_scan_recorded(file, repo_paths, record) for file in batch]
 
 
@@ -546,7 +556,7 @@ def _usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _pool_context():
+def _pool_context() -> BaseContext:
     import multiprocessing
 
     # fork starts workers in milliseconds with the finders already imported; spawn elsewhere.
@@ -554,7 +564,7 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else "spawn")
 
 
-def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int, record: bool = False) -> list[_Scanned]:
+def _scan_in_pool(files: list[SourceFile], repo_paths: _RepoPaths, workers: int, record: bool = False) -> list[_Scanned]:
     """`_scan_recorded` results for `files`, in their order, from `workers` processes."""
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing costs imports a small scan never needs
 
@@ -578,7 +588,7 @@ def _scan_in_pool(files: list[SourceFile], repo_paths, workers: int, record: boo
 
 def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterable[str] = (),
              jobs: int | None = None, under_review: Iterable[str] = (), cache_dir: str | None = None,
-             tree=None) -> Discovery:
+             tree: PartialTree | None = None) -> Discovery:
     """Every model, dataset and artifact reference under `root` (or only in `paths`, relative to `root`).
 
     `under_review`: files a pull request changes, scanned in addition even where a default exclude would
@@ -598,7 +608,8 @@ def discover(root: str, *, paths: Iterable[str] | None = None, excludes: Iterabl
     return _discover(root, paths, excludes, jobs, under_review, cache_dir, None)
 
 
-def _discover(root: str, paths, excludes, jobs, under_review, cache_dir: str | None,
+def _discover(root: str, paths: Iterable[str] | None, excludes: Iterable[str], jobs: int | None,
+              under_review: Iterable[str], cache_dir: str | None,
               listed: frozenset[str] | None) -> Discovery:
     root = os.path.realpath(root)
     if not os.path.isdir(root):
@@ -679,7 +690,7 @@ def _content_hash(absolute: str) -> str | None:
     return None if len(data) > MAX_CACHED_BYTES else content_hash(data)
 
 
-def _scan_all(files: list[SourceFile], repo_paths, jobs: int | None, *, record: bool) -> list[_Scanned]:
+def _scan_all(files: list[SourceFile], repo_paths: _RepoPaths, jobs: int | None, *, record: bool) -> list[_Scanned]:
     """`_scan_recorded` for each of `files`, in order: in this process, or in a pool when the work is large."""
     if not files:
         return []

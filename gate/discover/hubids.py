@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gate.discover.interface import Reference, ScanWarning
 
 FULL_SHA = re.compile(r"[0-9a-f]{40}")
 # org/name as the Hub accepts it (letters, digits, -, _, .; no leading/trailing separators, no '--' or '..').
@@ -74,7 +79,7 @@ def is_local_path(value: str, repo_paths: frozenset[str] | None = None) -> bool:
         return True
     if repo_paths is not None:
         clean = value.rstrip("/")
-        is_directory = getattr(repo_paths, "is_directory", None)
+        is_directory: Callable[[str], bool] | None = getattr(repo_paths, "is_directory", None)
         if is_directory is not None:
             return is_directory(clean)
         prefix = clean + "/"
@@ -200,11 +205,11 @@ class LookAlike:
     """The odd characters, as `U+0430 CYRILLIC SMALL LETTER A`."""
 
 
-def look_alike_warnings(references, path: str) -> list:
+def look_alike_warnings(references: Iterable[Reference], path: str) -> list[ScanWarning]:
     """A warning for each reference whose id only looks like a Hub id (homoglyphs): it names another repository."""
     from gate.discover.interface import ScanWarning
 
-    warnings = []
+    warnings: list[ScanWarning] = []
     for reference in references:
         imitated = look_alike(reference.id) if reference.id else None
         if imitated is not None:

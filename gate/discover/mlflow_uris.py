@@ -12,7 +12,12 @@ The registry is the file's own `mlflow.set_registry_uri(...)` / `set_tracking_ur
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gate.discover.interface import Reference
 
 PREFIXES = ("models:/", "runs:/")
 REGISTRY_VARIABLES = ("MLFLOW_REGISTRY_URI", "MLFLOW_TRACKING_URI")
@@ -63,14 +68,14 @@ def uri_in(text: str) -> str | None:
 
 def python_registry(text: str) -> str | None:
     """The registry a Python file sets with literals (`set_registry_uri` beats `set_tracking_uri`)."""
-    found = {}
+    found: dict[str, str] = {}
     for match in _PYTHON_SETTERS.finditer(text):
         key = "registry" if "registry" in match.group(0) else "tracking"
         found.setdefault(key, match.group("uri"))
     return found.get("registry") or found.get("tracking")
 
 
-def with_registry(references, registry: str | None) -> tuple:
+def with_registry(references: Iterable[Reference], registry: str | None) -> tuple[Reference, ...]:
     """`references` with the file's registry on its MLflow references (those that name none yet)."""
     if not registry:
         return tuple(references)

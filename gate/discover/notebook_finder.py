@@ -15,8 +15,10 @@ import dataclasses
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from json.decoder import scanstring
+from json import decoder as _json_decoder
+from typing import TYPE_CHECKING, Protocol, cast
 
 from gate.discover import embedded_config
 from gate.discover.interface import (
@@ -30,6 +32,13 @@ from gate.discover.interface import (
 )
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
+
+if TYPE_CHECKING:
+    class _MatchesEverywhere(Protocol):
+        def match(self, string: str, pos: int = 0) -> re.Match[str]: ...
+
+# json's own string scanner (the C one when built): typeshed does not declare it.
+scanstring: Callable[[str, int], tuple[str, int]] = _json_decoder.scanstring  # type: ignore[attr-defined]
 
 SHELL_CELL_MAGICS = frozenset({"bash", "sh", "system", "sx", "script", "zsh"})
 # Cell magics whose body is still Python (run in the kernel, or by a Python interpreter in a subprocess).
@@ -85,7 +94,7 @@ class _Located(str):
     offset: int
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_WHITESPACE = cast("_MatchesEverywhere", re.compile(r"[ \t\n\r]*"))  # `*`: an (empty) match at any position
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
 
@@ -234,7 +243,7 @@ def raw_line_starts(raw: str, start: int, decoded: str) -> list[int]:
     return starts
 
 
-def _cell_lines(source: object, line_of, raw: str = "") -> list[_SourceLine]:
+def _cell_lines(source: object, line_of: Callable[[int], tuple[int, int]], raw: str = "") -> list[_SourceLine]:
     pieces = source if isinstance(source, list) else [source]
     lines: list[_SourceLine] = []
     for piece in pieces:
@@ -516,7 +525,7 @@ class _Notebook:
                 column_offset=block[0].column - 1, repo_paths=self.repo_paths))
 
 
-def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | str | None:
+def _run_target(notebook: SourceFile, target: str, repo_paths: frozenset[str] | None) -> SourceFile | str | None:
     """The repository file `%run target` runs (IPython tries the name, then the name plus `.py`, from the
     notebook's directory), a warning when it is not in the repository, None when it cannot be looked up."""
     import os
@@ -545,7 +554,8 @@ def _run_target(notebook: SourceFile, target: str, repo_paths) -> SourceFile | s
 
 
 def _read_repo_text(file: SourceFile) -> tuple[str, str | None]:
-    from gate.discover.engine import MAX_TEXT_BYTES, _decode
+    from gate.discover.text_files import MAX_TEXT_BYTES
+    from gate.discover.text_files import decode as _decode
 
     try:
         with open(file.absolute, "rb") as handle:
@@ -558,7 +568,7 @@ def _read_repo_text(file: SourceFile) -> tuple[str, str | None]:
     return text, None
 
 
-def _mapper(lines: list[_SourceLine]):
+def _mapper(lines: list[_SourceLine]) -> Callable[[int, int], tuple[int, int]]:
     def position(line: int, column: int) -> tuple[int, int]:
         if 0 < line <= len(lines):
             source_line = lines[line - 1]

@@ -1,11 +1,13 @@
-"""Can `model-gate pin` act on this reference? One answer, used by the scan's fix text
-(gate/policy/rules/unpinned_revision.py) and by the pin command and its Python rewriter (gate/pin/), so the scan
-never promises a pin that `pin` then refuses.
+"""Can `model-gate pin` act on this reference? One answer, used by the judge (the unpinned-revision finding's fix
+text, and whether it carries a machine-applicable `Fix`: gate/policy/rules/unpinned_revision.py) and by the pin
+command and its Python rewriter (gate/pin/), so the scan never promises a pin that `pin` then refuses, and `pin`
+says why not in the scan's words.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from gate.discover.interface import Reference
 
@@ -33,10 +35,37 @@ def id_chosen_elsewhere(reference: Reference) -> str:
     return f"the id at this call comes from {what}, which can differ at run time; pin it where the id is chosen"
 
 
+MLFLOW_URI_SYNTAXES = ("python", "config", "shell")
+"""Where `model-gate pin` rewrites an MLflow `models:/` URI (gate/pin/mlflow.py): the URI is the same text in each."""
+MLFLOW_URI_KEYS = ("uri",)
+"""MLflow references pinned by rewriting their URI; `MlflowClient().get_model_version_by_alias(...)` calls are
+listed instead (the call itself has to change)."""
+
+
+def shared_revision(key: str, ids: Sequence[str]) -> str:
+    """Why one revision keyword read for several repositories (`pipeline(model=a, tokenizer=b, revision=...)`) cannot
+    be pinned: any sha written there is right for one of them at most. `ids`: this reference's first."""
+    return (f"one {key} at this call serves {' and '.join(ids)}, so no single commit pins them all: load each "
+            f"repository in its own call with its own {key}")
+
+
+def _mlflow_obstacle(reference: Reference) -> str | None:
+    if reference.syntax not in MLFLOW_URI_SYNTAXES:
+        return f"MLflow URIs written as {reference.syntax!r} are not rewritten: pin it by hand"
+    if reference.dynamic or not reference.id:
+        return f"the model URI is computed at run time ({reference.expression or 'an expression'}); write it as a literal"
+    if reference.id.startswith("runs:/"):
+        return "a runs:/ URI names a run, not a registered version: register it and load models:/<name>/<version>"
+    if reference.revision_key not in MLFLOW_URI_KEYS:
+        return (f"{reference.api} names an alias in a call: call get_model_version(name, <version>) instead "
+                "(`model-gate scan --verify hub` names the version it points at now)")
+    return None
+
+
 def pin_obstacle(reference: Reference) -> str | None:
     """None when `model-gate pin` can pin `reference` where it is written, else the reason it cannot."""
-    if reference.source == "mlflow":  # resolved by its registry (gate/pin/mlflow.py)
-        return None
+    if reference.source == "mlflow":  # resolved by its registry, the URI rewritten (gate/pin/mlflow.py)
+        return _mlflow_obstacle(reference)
     if reference.source not in HUB_SOURCES:
         return (f"not a Hugging Face Hub reference (source: {reference.source}); pin it with that registry's "
                 "own version or commit")

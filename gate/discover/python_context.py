@@ -22,7 +22,7 @@ import ast
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from gate.discover.catalog import ApiSpec, Slot
 from gate.discover.catalog.context import (
@@ -41,12 +41,17 @@ from gate.discover.catalog.context import (
     negative_evidence,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
-from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference
+from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference, Role
 from gate.discover.sieve import line_numbers
 
 if TYPE_CHECKING:
     from gate.discover.python_finder import _Scan
     from gate.discover.python_resolve import Resolver, Scope
+
+    class _StrConstant(ast.Constant):
+        """A string literal: an `ast.Constant` whose value was checked to be a `str` where it was collected."""
+
+        value: str
 
 _SLASH_THEN_QUOTE = re.compile(r"""/[A-Za-z0-9][\w.-]*["']""")
 """The tail of a quoted `org/name` literal. Starts with a literal `/`, so the regex engine skips ahead fast."""
@@ -275,7 +280,7 @@ def _flag_name(call: ast.Call) -> str | None:
             return keyword.value.value
     names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
     longs = [n for n in names if n.startswith("--")]
-    return (longs or names or [None])[0]
+    return longs[0] if longs else names[0] if names else None
 
 
 class _Evidence:
@@ -283,7 +288,7 @@ class _Evidence:
 
     __slots__ = ("name", "kind", "role", "call")
 
-    def __init__(self, name: str, kind: str, role: str, call: ast.Call | None):
+    def __init__(self, name: str, kind: str, role: Role, call: ast.Call | None):
         self.name, self.kind, self.role, self.call = name, kind, role, call
 
 
@@ -386,7 +391,7 @@ class _Walk:
         self.lines = lines
         line_set = frozenset(lines)
         self.parents: dict[int, ast.AST] = {}
-        self.strings: list[tuple[ast.Constant, bool]] = []
+        self.strings: list[tuple[_StrConstant, bool]] = []
         self.functions: dict[int, ast.AST] = {}
         stack: list[tuple[ast.AST, ast.AST | None, bool, ast.AST | None]] = [(tree, None, False, None)]
         while stack:
@@ -395,7 +400,7 @@ class _Walk:
                 self.parents[id(node)] = parent
             if isinstance(node, ast.Constant):
                 if isinstance(node.value, str) and node.lineno in line_set:
-                    self.strings.append((node, dead))
+                    self.strings.append((cast("_StrConstant", node), dead))
                     self.functions[id(node)] = function  # type: ignore[assignment]
                 continue
             inner_function = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
@@ -471,6 +476,8 @@ class _Walk:
                 child = parent
                 continue
             if isinstance(parent, ast.Dict):
+                if child in parent.keys and _translates_ids(parent, parent.keys.index(child)):
+                    return None  # `{"mlx/whisper-x": "openai/whisper-x"}`: the key is what a name is looked up by
                 if child in parent.values:
                     key = parent.keys[parent.values.index(child)]
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -512,6 +519,13 @@ class _Walk:
                     for t in parent.targets):
                 saved.add(node.value)
         return saved
+
+
+def _translates_ids(table: ast.Dict, index: int) -> bool:
+    """The entry maps an id-shaped key to an id-shaped value: a translation table, whose value is what is loaded."""
+    value = table.values[index]
+    return isinstance(value, ast.Constant) and isinstance(value.value, str) \
+        and "/" in value.value and looks_like_hub_id(value.value)
 
 
 def _default_owner(arguments: ast.arguments, default: ast.AST) -> str | None:
@@ -575,13 +589,13 @@ def call_references(scan: _Scan) -> None:
     scan.consumed.update(scan.resolver.used_constants)
 
 
-def _defined_here(scan: _Scan, call: ast.Call, scope) -> bool:
+def _defined_here(scan: _Scan, call: ast.Call, scope: Scope) -> bool:
     """The callee is a function or method of this file: what it loads is found in its body, through its
     parameters, where the catalog call is."""
     func = call.func
     if isinstance(func, ast.Name):
         bindings = scan.resolver._lookup(func.id, scope)
-        return bool(bindings) and any(b.how in ("object", "class") for b in bindings)
+        return bindings is not None and any(b.how in ("object", "class") for b in bindings)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name \
             and scope.class_info is not None:
         return any(b.how == "object" for b in scope.class_info.scope.bindings.get(func.attr, ()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from typing import TypedDict
 
 from gate.discover import catalog
 from gate.discover.hubids import is_pinned, looks_like_hub_id, parse_hf_path
@@ -22,6 +24,18 @@ _CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(")
 _STRING = re.compile(r"""[rRuUbB]{0,2}(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")""", re.S)
 _HF_PATH = re.compile(r"hf://[^\s\"'<>()\[\]{}\\`,;|]+")
 MAX_ARGUMENT_TEXT = 4000
+
+
+class _Common(TypedDict):
+    """The `Reference` fields every reference of one catalog call shares."""
+
+    path: str
+    line: int
+    column: int
+    api: str
+    trust_remote_code: bool | None
+    syntax: str
+    pinnable: bool
 
 
 def _blank_comments(text: str) -> str:
@@ -89,7 +103,7 @@ def _literal(text: str) -> object:
 
 
 def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str = "python",
-                  position=None) -> list[Reference]:
+                  position: Callable[[int, int], tuple[int, int]] | None = None) -> list[Reference]:
     """Every reference the catalog can recognise in unparsable Python text."""
     clean = _blank_comments(text)
     starts = line_starts(text)
@@ -140,7 +154,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
             revision_dynamic = revision_text is not None and revision is None and revision_text != "None"
             revision_key = slot.revision_keywords[0] if slot.revision_keywords else None
             value = _literal(argument)
-            common = dict(path=path, line=line, column=column, api=api, trust_remote_code=trust, syntax=syntax,
+            common: _Common = dict(path=path, line=line, column=column, api=api, trust_remote_code=trust, syntax=syntax,
                           pinnable=spec.pinnable)
             if not isinstance(value, str):
                 if value is None and argument != "None":

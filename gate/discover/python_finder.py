@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
@@ -53,6 +54,11 @@ MAX_PARSE_BYTES = 2_000_000
 """Python texts larger than this (leaving out their longest line) get the text scan instead of `ast.parse`,
 whose memory grows to hundreds of times the text size on long runs of short statements (generated code). One
 long line (a big string literal) is a single node and costs little, so it does not count."""
+
+if TYPE_CHECKING:
+    class _Located(Protocol):
+        lineno: int
+        col_offset: int
 
 Position = Callable[[int, int], tuple[int, int]]
 RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
@@ -183,9 +189,10 @@ class _Scan:
     # ------------------------------------------------------------------------------------------ places
 
     def _where(self, node: ast.AST, line_offset: int = 0, column: int | None = None) -> tuple[int, int]:
-        line = node.lineno + line_offset
+        located = cast("_Located", node)  # references point at expressions, statements, keywords: all located
+        line = located.lineno + line_offset
         if column is None:
-            column = self._char_column(node.lineno, node.col_offset)
+            column = self._char_column(located.lineno, located.col_offset)
         if self.position is not None:
             return self.position(line, column)
         return line, column + 1
@@ -218,7 +225,7 @@ class _Scan:
             call_obstacle=self.call_obstacle(node, id, revision_key),
         ))
 
-    def call_obstacle(self, call: ast.AST, id_: str | None, revision_key: str | None) -> str | None:
+    def call_obstacle(self, call: ast.AST | None, id_: str | None, revision_key: str | None) -> str | None:
         """`Reference.call_obstacle`: `id-elsewhere` unless `id_` is written at `call` (a literal, or a module
         constant assigned once in this file), so that a revision written there pins what it loads (an id that
         arrives through an argparse default, a parameter or an attribute may be another repository at run time);
@@ -468,8 +475,12 @@ class _Scan:
             scope = self.index.scope_for(statement, module)
             for row in rows:
                 for item in statement.body:
-                    target = item.targets[0] if isinstance(item, ast.Assign) and len(item.targets) == 1 else \
-                        item.target if isinstance(item, ast.AnnAssign) else None
+                    if isinstance(item, ast.Assign) and len(item.targets) == 1:
+                        target = item.targets[0]
+                    elif isinstance(item, ast.AnnAssign):
+                        target = item.target
+                    else:
+                        continue
                     if not isinstance(target, ast.Name) or target.id != row.attribute or item.value is None:
                         continue
                     value: ast.AST = item.value
@@ -560,7 +571,7 @@ class _Scan:
                 return key, [(None, f"{key}={unparse(entry[0])}")]
             revisions = [v if isinstance(v, str) else str(v) if type(v) is int else None  # MLflow versions: 3
                          for v in values if v is not OBJECT and v is not UNKNOWN]
-            found = [(r, None) for r in dict.fromkeys(revisions)]
+            found: list[tuple[str | None, str | None]] = [(r, None) for r in dict.fromkeys(revisions)]
             if UNKNOWN in values:  # and a revision that cannot be known
                 found.append((None, f"{key}={unparse(entry[0])}"))
             return key, found or [(None, None)]
@@ -741,7 +752,7 @@ class _Scan:
             hidden = arguments.hidden(position, (keyword,)) if entry is None else None
             if entry is None and hidden is None:
                 continue
-            node, node_scope = entry if entry is not None else (hidden, scope)
+            node, node_scope = entry if entry is not None else (cast(ast.AST, hidden), scope)  # set when no entry
             values = self.resolver.resolve(node, node_scope) if entry is not None else None
             texts = [v for v in values or () if isinstance(v, str)]
             if values is None or UNKNOWN in values or not texts:
@@ -765,7 +776,7 @@ class _Scan:
             bindings = self.resolver._lookup(node.id, scope)
             if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
                 return []
-            node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+            node, scope = bindings[0].node, bindings[0].scope
 
         def part(expression: ast.AST) -> str:
             values = self.resolver.resolve(expression, scope)
@@ -883,7 +894,8 @@ class _Scan:
     def _string(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.JoinedStr):
             head = node.values[0] if node.values else None
-            constant_text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            # An f-string's literal parts are str constants (typeshed types `Constant.value` as any literal).
+            constant_text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))  # type: ignore[misc]
             if not any(token in constant_text for token in catalog.STRING_TOKENS):
                 return
             self._consume(node)
@@ -918,7 +930,7 @@ class _Scan:
                 if found is None or UNKNOWN in found or not all(isinstance(v, str) for v in found):
                     options = []
                     break
-                options.append(tuple(found))  # type: ignore[arg-type]
+                options.append(tuple(found))
             if not options:
                 text = "".join(p if isinstance(p, str) else "{" + unparse(p.value) + "}" for p in parts)
                 self._dynamic_string(at, text)  # type: ignore[arg-type]
@@ -1320,6 +1332,9 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
     global _last_parsed
     if _last_parsed is not None and _last_parsed[0] is text:
         return _last_parsed[1], None
+    # The previous file's tree goes first: kept while the next one is built, two trees of files near the parse
+    # limit would be alive at once (issue 15: a worker's peak memory doubled on a tree with two such files).
+    _last_parsed = None
     try:
         tree = ast.parse(text)
         _last_parsed = (text, tree)
@@ -1331,9 +1346,10 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def forget_parsed() -> None:
-    """Drop the tree `parse_python` keeps (the engine calls this when a file is done, before the cycle collector
-    runs again: a tree still alive then is walked by it, for nothing)."""
+def release_parse() -> None:
+    """Drop the tree kept for the file just scanned (the engine calls this once a file's finders are done): the
+    tree of a large file would otherwise stay alive while the next files are read (issue 15: peak memory), and be
+    walked by the cycle collector once it runs again, for nothing."""
     global _last_parsed
     _last_parsed = None
 
@@ -1425,7 +1441,8 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
     base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
-        from gate.discover.engine import MAX_TEXT_BYTES, _decode
+        from gate.discover.text_files import MAX_TEXT_BYTES
+        from gate.discover.text_files import decode as _decode
 
         root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))

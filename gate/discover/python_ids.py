@@ -60,6 +60,9 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+        if spec.aliases and "/" not in value:
+            alias = spec.alias_map.get(value)
+            return [Target(kind, spec.source, alias)] if alias is not None else []
         if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
                 or is_placeholder(value):
             return []

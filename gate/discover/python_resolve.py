@@ -29,9 +29,10 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import Any, cast
 
 from gate.discover import python_deferred
 from gate.discover.python_reaching import ReachingDefinitions
@@ -466,7 +467,7 @@ def _store_facts(target: ast.AST, value: ast.AST | None, statement: ast.AST, sco
             how = "__setitem__" if known is not None and isinstance(statement, (ast.Assign, ast.AnnAssign)) \
                 else "unknown"
             facts.item_stores.setdefault(node.value.id, []).append((how, node if how == "unknown" else ast.Tuple(
-                elts=[node.slice, known], ctx=ast.Load()), scope))
+                elts=[node.slice, cast(ast.expr, known)], ctx=ast.Load()), scope))  # `__setitem__`: known is set
 
 
 def _child_statements(node: ast.AST) -> list[ast.AST]:
@@ -947,7 +948,7 @@ class Resolver:
             return (OBJECT,)
         return None
 
-    def _union(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+    def _union(self, nodes: Sequence[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         values: list[Any] = []
         for node in nodes:
             values.extend(self._known(node, scope, depth))
@@ -974,7 +975,7 @@ class Resolver:
             values.extend(found)
         return _dedupe(values)
 
-    def _combine(self, parts: list[tuple[Any, ...]], join) -> tuple[Any, ...] | None:
+    def _combine(self, parts: list[tuple[Any, ...]], join: Callable[..., Any]) -> tuple[Any, ...] | None:
         """Every combination of the parts' candidates joined (an unknown part makes that combination unknown);
         the number of combinations is checked before any is built."""
         total = 1
@@ -1084,7 +1085,7 @@ class Resolver:
         values: list[Any] = []
         for item, item_scope in items:
             found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
-            elements = found[0].elts if found is not None else None  # type: ignore[attr-defined]
+            elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
             if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
                 values.append(UNKNOWN)
                 continue
@@ -1263,15 +1264,19 @@ class Resolver:
         if literal is None:
             return None
         container, container_scope = literal
-        items = container.keys if isinstance(container, ast.Dict) else container.elts
+        # `literal` returned one of `types`: a dict, else a list, tuple or set (mypy cannot tie the two).
+        items = container.keys if isinstance(container, ast.Dict) else container.elts  # type: ignore[attr-defined]
         if any(isinstance(i, ast.Starred) for i in items):
             return None
         return self._union([i for i in items if i is not None], container_scope, depth)
 
-    def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type, ...],
+    def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type[ast.AST], ...],
                 depth: int = 0) -> tuple[ast.AST, Scope] | None:
         """Follow names to a single literal container node of one of `types` (with what the file adds to it
-        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added)."""
+        later: `L.append(x)`, `D[k] = v`, `D.update(...)`; None when something unknown is added).
+
+        The node is typed `ast.AST`: mypy cannot tie it to `types`, so callers reading `.elts`/`.keys` of the kind
+        they asked for say so with `# type: ignore[attr-defined]`."""
         for _ in range(8):
             if isinstance(node, types):
                 return node, scope
@@ -1317,28 +1322,28 @@ class Resolver:
         stores = self._same_name(name, bindings, self.index.facts_for(name).item_stores.get(name, []))
         if not stores:
             return container, scope
-        keys: list[ast.AST] = []
-        values: list[ast.AST] = []
+        keys: list[ast.expr] = []
+        values: list[ast.expr] = []
         for how, node, store_scope in stores:
             if how == "__setitem__":
-                key, value = node.elts  # type: ignore[attr-defined]
+                key, value = node.elts
                 keys.append(Scoped([(key, store_scope)]))
                 values.append(Scoped([(value, store_scope)]))
-            elif how in ("append", "add") and len(node.args) == 1:  # type: ignore[attr-defined]
-                values.append(Scoped([(node.args[0], store_scope)]))  # type: ignore[attr-defined]
-            elif how == "insert" and len(node.args) == 2:  # type: ignore[attr-defined]
-                values.append(Scoped([(node.args[1], store_scope)]))  # type: ignore[attr-defined]
+            elif how in ("append", "add") and len(node.args) == 1:
+                values.append(Scoped([(node.args[0], store_scope)]))
+            elif how == "insert" and len(node.args) == 2:
+                values.append(Scoped([(node.args[1], store_scope)]))
             elif how in ("pop", "remove", "discard", "popitem", "get"):
                 continue  # taking an item out adds no value (a missing key reads as unknown anyway)
             elif how in ("update", "setdefault") and isinstance(container, ast.Dict):
-                entries = self._call_entries(node, store_scope)  # type: ignore[arg-type]
+                entries = self._call_entries(node, store_scope)
                 if entries is None:
                     return None
                 for entry_key, entry in entries.items():
                     keys.append(ast.Constant(entry_key))
                     values.append(Scoped([entry]))
-            elif how == "extend" and len(node.args) == 1:  # type: ignore[attr-defined]
-                more = self.literal(node.args[0], store_scope, (ast.List, ast.Tuple, ast.Set))  # type: ignore
+            elif how == "extend" and len(node.args) == 1:
+                more = self.literal(node.args[0], store_scope, (ast.List, ast.Tuple, ast.Set))
                 if more is None:
                     return None
                 values.extend(Scoped([(e, more[1])]) for e in more[0].elts)  # type: ignore[attr-defined]
@@ -1351,8 +1356,11 @@ class Resolver:
                 keys=[Scoped([(k, scope)]) if k is not None else None for k in container.keys] + keys,
                 values=[Scoped([(v, scope)]) for v in container.values] + values)
         elif isinstance(container, (ast.List, ast.Tuple, ast.Set)):
-            merged = type(container)(elts=[Scoped([(e, scope)]) for e in container.elts] + values, ctx=ast.Load())
-            merged.merged = True  # type: ignore[attr-defined]  # `L[0]` may be any element now
+            elements = [Scoped([(e, scope)]) for e in container.elts] + values
+            # A set has no `ctx` (passing one is deprecated since Python 3.13, an error from 3.15).
+            merged = ast.Set(elts=elements) if isinstance(container, ast.Set) else \
+                type(container)(elts=elements, ctx=ast.Load())
+            merged.merged = True  # type: ignore[union-attr]  # a marker of ours: `L[0]` may be any element now
         else:
             return None
         self._keep.append(merged)
@@ -1392,7 +1400,7 @@ class Resolver:
         if isinstance(literal[0], ast.Set):  # `list(S)[0]`: a set has no order, any element may come first
             return self._elements(*literal, depth)
         container, container_scope = literal
-        keys = self.resolve(node.slice, scope, depth)
+        keys = self._lookup_keys(node.slice, scope, depth)
         if isinstance(container, ast.Dict):
             if keys is not None and UNKNOWN not in keys:
                 chosen = [v for k, v in zip(container.keys, container.values, strict=True)
@@ -1411,6 +1419,20 @@ class Resolver:
                 return None
         return self._union(list(elements), container_scope, depth)
 
+    def _lookup_keys(self, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of a function
+        called where the file does not show (no call in the file, or used as a value): a table indexed by such a
+        parameter serves every key its callers pass, not only the parameter's default
+        (`def setup(name="a/x"): processor = PROCESSORS.get(name, "a/y")`)."""
+        if isinstance(key, ast.Name):
+            for binding in self._lookup(key.id, scope) or ():
+                function = binding.function
+                if binding.how == "param" and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    sites, used_as_value = self._call_sites(function, binding.scope)
+                    if sites is None or used_as_value:
+                        return None
+        return self.resolve(key, scope, depth)
+
     def _dict_alternatives(self, node: ast.AST, scope: Scope, depth: int) -> list[tuple[ast.Dict, Scope]] | None:
         """The literal dicts `node` may be when it is an item of a literal dict of dicts picked by a key that may
         be any of several (`defaults = DEFAULT_MODELS[args.model_name]`): each of them, or None."""
@@ -1419,7 +1441,7 @@ class Resolver:
                 bindings = self._lookup(node.id, scope)
                 if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
                     return None
-                node, scope = bindings[0].node, bindings[0].scope  # type: ignore[assignment]
+                node, scope = bindings[0].node, bindings[0].scope
                 continue
             if not isinstance(node, ast.Subscript):
                 return None
@@ -1458,7 +1480,7 @@ class Resolver:
             if entries is None:
                 return None
             if keys[0] in entries:
-                values.extend(self._known(*entries[keys[0]], depth))  # type: ignore[call-arg]
+                values.extend(self._known(*entries[keys[0]], depth))
             elif default is not None:
                 values.extend(self._known(default, scope, depth))
         return _dedupe(values) if values else None
@@ -1584,7 +1606,7 @@ class Resolver:
         entries = self.mapping(base, scope, 0)
         if entries is None or keys[0] not in entries:
             return None  # read from a file, or set where the file does not show
-        return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+        return self.resolve(*entries[keys[0]], depth)
 
     def _origin(self, node: ast.AST, scope: Scope, depth: int = 0) -> str:
         """Where an object comes from: `namespace` (built from data or read from a config file), `object` (a
@@ -1764,7 +1786,7 @@ class Resolver:
         if dotted == "getattr" and len(node.args) == 3 and not node.keywords:
             attribute = ast.Attribute(value=node.args[0], attr="", ctx=ast.Load())
             names = self.resolve(node.args[1], scope, depth)
-            found: tuple[Any, ...] | None = None
+            found = None
             if names is not None and len(names) == 1 and isinstance(names[0], str):
                 attribute.attr = names[0]
                 self._keep.append(attribute)
@@ -1786,10 +1808,17 @@ class Resolver:
         entries = None
         if isinstance(base, ast.Name) and not any(b.how == "param" for b in self._lookup(base.id, scope) or ()):
             entries = self.mapping(base, scope)
-        if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str):
+        if entries is not None and keys is not None and len(keys) == 1 and isinstance(keys[0], str) \
+                and self._lookup_keys(node.args[0], scope, depth) is not None:
             if keys[0] in entries:
-                return self.resolve(*entries[keys[0]], depth)  # type: ignore[call-arg]
+                return self.resolve(*entries[keys[0]], depth)
             return self.resolve(default, scope, depth)
+        if entries is not None and node.func.attr == "get":  # type: ignore[attr-defined]
+            # A key that may be any (a parameter, a value read at run time): every entry, or the default.
+            values: list[Any] = [*self._known(default, scope, depth)]
+            for value, entry_scope in entries.values():
+                values.extend(self._known(value, entry_scope, depth))
+            return _dedupe(values)
         if entries is None:
             routed = self._routed_entry(base, node.args[0], default, scope, depth)
             if routed is not None:
@@ -1824,7 +1853,7 @@ class Resolver:
                 values.append(UNKNOWN)
         return values
 
-    def _joined(self, nodes: list[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
+    def _joined(self, nodes: Sequence[ast.AST], scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """`os.path.join` / `Path(...)` / `/` of resolvable parts, joined with `/`."""
         if not nodes:
             return None
@@ -1884,8 +1913,8 @@ class Resolver:
                     return None  # the file's calls pass other dicts
                 self._following.add(id(bindings))  # (`d = dict(d)`, `D.update(D)` lead back here)
                 try:
-                    entries = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
-                    return None if entries is None else self._stored_entries(node.id, bindings, entries)
+                    followed = self.mapping(bindings[0].node, bindings[0].scope, depth + 1)
+                    return None if followed is None else self._stored_entries(node.id, bindings, followed)
                 finally:
                     self._following.discard(id(bindings))
         if isinstance(node, ast.Constant) and node.value is None:
@@ -1906,20 +1935,20 @@ class Resolver:
         merged = dict(entries)
         for how, node, scope in stores:
             if how == "__setitem__":
-                key, value = node.elts  # type: ignore[attr-defined]
+                key, value = node.elts
                 names = self.resolve(key, scope)
                 if names is None or len(names) != 1 or not isinstance(names[0], str):
                     return None
                 added: dict[str, tuple[ast.AST, Scope]] | None = {names[0]: (value, scope)}
             elif how in ("pop", "popitem"):
                 target = node.slice if isinstance(node, ast.Subscript) else (
-                    node.args[0] if node.args else None)  # type: ignore[attr-defined]
+                    node.args[0] if node.args else None)
                 names = self.resolve(target, scope) if target is not None else None
                 if names is None or len(names) != 1 or not isinstance(names[0], str):
                     return None
                 added = {names[0]: (ast.Constant(None), scope)}  # the key may be gone: its default applies
             elif how in ("update", "setdefault"):
-                added = self._call_entries(node, scope)  # type: ignore[arg-type]
+                added = self._call_entries(node, scope)
             elif how in ("get",):
                 continue
             else:
@@ -1981,7 +2010,7 @@ def _argument_for(call: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionD
     return None if any(k.arg is None for k in call.keywords) else _NOT_PASSED
 
 
-def _dedupe(values) -> tuple[Any, ...]:
+def _dedupe(values: Iterable[Any]) -> tuple[Any, ...]:
     """Distinct values in order (`1` and `True` stay apart), in linear time."""
     seen: dict[Any, Any] = {}
     for value in values:

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from gate.discover.interface import FileResult, Reference, ScanWarning
@@ -32,7 +33,7 @@ MAX_CACHED_BYTES = 10 * 1024 * 1024
 # ------------------------------------------------------------------------------------------ dependencies
 
 _reads: list[str] | None = None
-_fetch = None
+_fetch: Callable[[str], object] | None = None
 """When the scanned tree is a commit exported only in part (pull-request mode's base side): brings a file a
 finder is about to read onto the disk (`discover(tree=...)`)."""
 
@@ -61,12 +62,15 @@ def file_fingerprint(absolute: str) -> list:
     real = os.path.realpath(absolute)
     if not os.path.isfile(absolute):
         return [real, False, None]
+    # The whole content, streamed: a finder may read past any prefix, and a change there must invalidate.
+    digest = hashlib.sha256()
     try:
         with open(absolute, "rb") as handle:
-            data = handle.read(MAX_CACHED_BYTES + 1)
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     except OSError:
         return [real, True, None]
-    return [real, True, hashlib.sha256(data).hexdigest()]
+    return [real, True, digest.hexdigest()]
 
 
 def content_hash(data: bytes) -> str:
@@ -103,7 +107,7 @@ def entry_result(record: dict) -> tuple[bool, FileResult]:
         tuple(ScanWarning(str(path), str(message)) for path, message in record["warnings"]))
 
 
-def still_valid(record: dict, repo_paths) -> bool:
+def still_valid(record: dict, repo_paths: frozenset[str]) -> bool:
     """Every recorded dependency still answers as it did when the file was scanned."""
     return (all((query in repo_paths) == answer for query, answer in record["paths"].items())
             and all(file_fingerprint(absolute) == fingerprint for absolute, fingerprint in record["reads"].items()))
@@ -166,7 +170,7 @@ class ScanCache:
             return
         self.entries = entries
 
-    def lookup(self, path: str, sha: str, repo_paths) -> tuple[bool, FileResult] | None:
+    def lookup(self, path: str, sha: str, repo_paths: frozenset[str]) -> tuple[bool, FileResult] | None:
         record = self.entries.get(path)
         if record is None or record["sha"] != sha or not still_valid(record, repo_paths):
             return None

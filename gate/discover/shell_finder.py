@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import cli
@@ -45,6 +46,9 @@ from gate.discover.interface import (
     file_suffix,
 )
 from gate.discover.url_finder import iter_hub_urls, url_reference
+
+if TYPE_CHECKING:
+    import yaml
 
 ENV_FORMS: dict[str, str] = {
     "MODEL_ID": "REVISION",  # text-generation-inference container
@@ -286,7 +290,7 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
     if len(logical.text) > _LONGEST_SHLEX_LINE:
         # shlex reads one character at a time; a megabyte-long line gets plain whitespace words instead, and
         # past the first words only those holding a Hub URL are kept, so the work stays bounded.
-        words = []
+        words: list[tuple[str, int]] = []
         for match in re.finditer(r"\S+", logical.text):
             words.append((match.group(0).strip("\"'"), match.start()))
             if len(words) >= _MOST_WORDS:
@@ -308,7 +312,7 @@ def tokenize(logical: _Logical) -> list[tuple[str, int]]:
         text = hidden
     pieces = _shlex_tokens(text) if _SHLEX_QUOTING.search(text) else _plain_tokens(text)
     hidden = _HIDDEN.search(text) is not None  # else no token holds a hidden character: nothing to restore
-    words: list[tuple[str, int]] = []
+    words = []
     previous_end = 0
     try:
         for token, unread in pieces:
@@ -340,7 +344,8 @@ def _shlex_tokens(text: str) -> Iterator[tuple[str, int]]:
         token = lexer.get_token()
         if token is None or token == lexer.eof:
             return
-        yield token, lexer.instream.tell() - len(lexer._pushback_chars)
+        # The read-ahead shlex keeps in its private `_pushback_chars` (not in typeshed); `instream` is our StringIO.
+        yield token, lexer.instream.tell() - len(lexer._pushback_chars)  # type: ignore[attr-defined]
 
 
 def _plain_tokens(text: str) -> Iterator[tuple[str, int]]:
@@ -448,7 +453,7 @@ def expand(raw: str, env: dict[str, Word]) -> tuple[str, bool]:
             return "".join(out), False
         elif following.isascii() and (following.isalpha() or following == "_"):
             match = re.match(r"[A-Za-z_][A-Za-z0-9_]*", raw[index + 1:])
-            name = match.group(0)
+            name = match.group(0)  # type: ignore[union-attr]  # `following` is a letter or `_`: it matches
             known_word = env.get(name)
             if known_word is not None and known_word.resolved:
                 out.append(known_word.text)
@@ -729,7 +734,7 @@ def array_element(raw: str, env: dict[str, Word]) -> Word | None:
     element for a literal index, else every element (as a loop variable)."""
     match = _SUBSCRIPT.match(raw.strip().strip('"'))
     array = env.get(match.group(1)) if match else None
-    if array is None or not array.alternatives:
+    if match is None or array is None or not array.alternatives:
         return None
     index = match.group(2)
     if index.isdigit():
@@ -789,10 +794,24 @@ def _reexpand(word: Word, env: dict[str, Word]) -> Word:
 # ---------------------------------------------------------------------------------------------- recognising
 
 
+class _Common(TypedDict):
+    """The `_Collector._reference` arguments every value of one catalog argument shares."""
+
+    at: Word
+    api: str
+    source: str
+    pinnable: bool
+    allow_legacy: bool
+    role: str
+    confidence: str
+    reads_local: bool
+    trust_remote_code: bool | None
+
+
 class _Collector:
     """Turns recognised commands into references for one source."""
 
-    def __init__(self, path: str, syntax: str, repo_paths, depth: int = 0):
+    def __init__(self, path: str, syntax: str, repo_paths: frozenset[str] | None, depth: int = 0):
         self.path, self.syntax, self.repo_paths = path, syntax, repo_paths
         self.depth = depth
         """How many `sh -c` / `eval` / `python -c` layers this text sits inside."""
@@ -848,13 +867,13 @@ class _Collector:
             pinnable, revision = False, None
         revision_text = revision.text if revision is not None and revision.resolved else (
             revision.raw if revision is not None else None)
-        self.references.append(Reference(
-            kind=kind, source=source, id=value if word.resolved else None, revision=revision_text,
+        self.references.append(Reference(  # kind, confidence, role: str in the catalog's rows, checked there
+            kind=kind, source=source, id=value if word.resolved else None, revision=revision_text,  # type: ignore[arg-type]
             pinned=pinnable and revision is not None and revision.resolved and is_pinned(revision.text),
             pinnable=pinnable, path=self.path, line=at.line, column=at.column, api=api,
             dynamic=not word.resolved, expression=None if word.resolved else word.raw,
             syntax=self.syntax, revision_key=revision_key if pinnable else None, trust_remote_code=trust_remote_code,
-            confidence=confidence, role=role,
+            confidence=confidence, role=role,  # type: ignore[arg-type]
         ))
 
     @staticmethod
@@ -919,7 +938,7 @@ class _Collector:
     def command(self, command: Command, following: list[Command]) -> None:
         # `consumed` holds `id()`s of words: every word it may name must stay alive until the command is read,
         # or a later word could reuse a freed id and be skipped.
-        self.alive: list[Word] = []
+        self.alive = []
         words = command.words
         consumed: set[int] = set()
         self._mlflow(command)
@@ -1074,7 +1093,7 @@ class _Collector:
         """References for one value of a catalog argument, read as its value form says."""
         revision, revision_flag, _ = self._option(words, arg.revision_flags)
         revision_key = revision_flag or (arg.revision_flags[0] if arg.revision_flags else None)
-        common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
+        common: _Common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
                       role=arg.role, confidence=confidence, reads_local=arg.reads_local_paths,
                       trust_remote_code=trust if arg.trusts and kind == "model" else False)
         if not word.resolved or arg.value == cli.VALUE_ID:
@@ -1121,10 +1140,13 @@ class _Collector:
         elif arg.value == cli.VALUE_OLLAMA:
             self._ollama(words, word)
             return
+        elif arg.value == cli.VALUE_QUANT_TAG:
+            parts.append((word.text.split(":", 1)[0], kind, None, None))
         for text, part_kind, part_revision, part_key in parts:
             if arg.value == cli.VALUE_KEY_VALUES:
+                pinned_part: _Common = {**common, "pinnable": part_key is not None and arg.is_pinnable}
                 self._reference(kind=part_kind, word=word, id_text=text, revision=part_revision,
-                                revision_key=part_key, **{**common, "pinnable": part_key is not None and arg.is_pinnable})
+                                revision_key=part_key, **pinned_part)
             else:
                 self._reference(kind=part_kind, word=word, id_text=text, revision=revision,
                                 revision_key=revision_key, **common)
@@ -1546,7 +1568,8 @@ def _scan_commands(groups: Iterable[list[Command]], collector: _Collector) -> No
 
 
 def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str = "shell",
-                    line_map: list[int] | None = None, column_offset: int = 0, repo_paths=None,
+                    line_map: list[int] | None = None, column_offset: int = 0,
+                    repo_paths: frozenset[str] | None = None,
                     env: dict[str, Word] | None = None) -> list[Reference]:
     """References in shell text. Text line i (0-based) is file line `line_map[i]` when given, else
     `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook")."""
@@ -1558,7 +1581,7 @@ def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str =
 
 
 def scan_argument_list(items: list[tuple[str, int, int, bool]], path: str, *, syntax: str = "config",
-                       repo_paths=None) -> list[Reference]:
+                       repo_paths: frozenset[str] | None = None) -> list[Reference]:
     """References in a command given as a list of words (`args: ["--model_name_or_path", "org/m"]` of a
     Kubernetes container, a config's `command:` list, `subprocess.run([...])`): (text, line, column, known) per
     word, read as one command line; a word that is not known (`known` false) is its expression, unresolved."""
@@ -1676,7 +1699,7 @@ def _docker_assignments(keyword: str, logical: _Logical, env: dict[str, Word], c
     words = tokenize(logical)
     if not words:
         return
-    pairs: list[tuple[str, str, int]] = []
+    pairs: list[tuple[str, str | None, int]] = []
     if "=" in words[0][0] or keyword == "ARG":
         for token, offset in words:
             name, _, value = token.partition("=")
@@ -1732,23 +1755,23 @@ def _make_variables(text: str) -> str:
     return text.replace("$$", " $")
 
 
-def _yaml_nodes(text: str, path: str, collector: _Collector):
+def _yaml_nodes(text: str, path: str, collector: _Collector) -> tuple[list[yaml.Node], list[ScanWarning]]:
     """The documents; or, when the YAML cannot be composed, a line-by-line shell reading and the warning
     (worded as the config finder words it, so the file gets one warning)."""
-    from gate.discover.config_finder import compose_yaml
+    from gate.discover.yamlsafe import compose_yaml
 
     documents, problem = compose_yaml(text)
     if documents is None:
         lines = [_YAML_COMMAND_KEY.sub(lambda m: " " * len(m.group(0)), line) for line in text.split("\n")]
         _scan_shell_into("\n".join(lines), collector, _offset_map(text, 0), 0, {})
-        return [], [ScanWarning(path, problem)]
+        return [], [ScanWarning(path, cast(str, problem))]  # no documents: a warning says why
     return documents, []
 
 
 _YAML_COMMAND_KEY = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:run|command|entrypoint)[ \t]*:(?:[ \t]*[|>][-+]?)?")
 
 
-def _mapping(node) -> dict:
+def _mapping(node: object) -> dict:
     import yaml
 
     if not isinstance(node, yaml.MappingNode):
@@ -1756,7 +1779,7 @@ def _mapping(node) -> dict:
     return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def _scalar_shell(node, collector: _Collector, env: dict[str, Word], source_lines: list[str]) -> None:
+def _scalar_shell(node: yaml.Node, collector: _Collector, env: dict[str, Word], source_lines: list[str]) -> None:
     """A YAML scalar holding shell: literal blocks keep one text line per file line; other styles are one line."""
     import yaml
 
@@ -1785,7 +1808,7 @@ def _scalar_shell(node, collector: _Collector, env: dict[str, Word], source_line
     _scan_shell_into(value, collector, [node.start_mark.line + 1], column, env)
 
 
-def _yaml_env(node, env: dict[str, Word]) -> dict[str, Word]:
+def _yaml_env(node: yaml.Node, env: dict[str, Word]) -> dict[str, Word]:
     """A workflow `env:` mapping or a compose `environment:` (mapping or list of `K=V`)."""
     import yaml
 
@@ -1812,7 +1835,7 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
     documents, warnings = _yaml_nodes(text, path, collector)
     source_lines = text.split("\n")
 
-    def visit(node, env: dict[str, Word], depth: int) -> None:
+    def visit(node: yaml.Node, env: dict[str, Word], depth: int) -> None:
         if depth > 50:
             return
         if isinstance(node, yaml.MappingNode):
@@ -1873,7 +1896,7 @@ def _compose(text: str, path: str, collector: _Collector, directory: str | None 
     return warnings
 
 
-def _env_file_names(node) -> list[str]:
+def _env_file_names(node: yaml.Node) -> list[str]:
     """compose `env_file:` as a string, a list of strings, or a list of `{path: ...}` mappings."""
     import yaml
 

@@ -14,6 +14,8 @@ import re
 
 import yaml
 
+MAX_YAML_PARSE_BYTES = 1_000_000
+"""Composing YAML costs ~200 bytes of memory per byte of text: larger files are read line by line."""
 MAX_C_DEPTH = 1000
 """Nesting the C composer is trusted with: an order of magnitude below where it crashes, far above real files."""
 
@@ -50,3 +52,26 @@ def compose_all(text: str) -> list:
         return [document for document in yaml.compose_all(text, Loader=loader) if document is not None]
     except RecursionError:
         raise YAMLNestingError("nested too deeply to be read safely (hundreds of levels)") from None
+
+
+def compose_yaml(text: str) -> tuple[list | None, str | None]:
+    """(documents, None), or (None, the warning) when the text must not or cannot be composed.
+
+    The config finder and the shell finder (workflow and compose files) both read YAML with this, so both word a
+    problem with one file identically (and the engine reports it once).
+    """
+    if len(text) > MAX_YAML_PARSE_BYTES:
+        return None, (f"YAML is {_size(len(text))}, too large to parse safely (over {_size(MAX_YAML_PARSE_BYTES)}): "
+                      "read line by line instead")
+    try:
+        return compose_all(text), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return None, f"YAML could not be parsed{where}: {exc.problem or exc}; read line by line instead"
+    except yaml.YAMLError as exc:
+        return None, f"YAML could not be parsed: {exc}; read line by line instead"
+
+
+def _size(characters: int) -> str:
+    return f"{characters / 1_048_576:.1f} MB" if characters >= 1_048_576 else f"{characters / 1024:.0f} KB"

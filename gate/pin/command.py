@@ -1,10 +1,14 @@
-"""`model-gate pin`: rewrite every unpinned Hub reference to the commit its branch or tag points at today.
+"""`model-gate pin`: the scan with Hub (and MLflow) evidence, then the findings' fixes applied.
 
-Wiring only: discover → choose what can be pinned → resolve on the Hub → rewrite each file → print a unified
-diff (dry run, the default) or write it (`--write`); optionally record the commits in the policy.
+Wiring only: run the pipeline `scan --verify hub` runs (`gate.pipeline.scan`: discover → verify → judge), take
+each unpinned-revision finding that carries a `Fix` (the commit or version its branch, tag or alias points at
+today; the judge gives one only where pin can write it, gate/discover/pinnability.py), rewrite each file with it
+and print a unified diff (dry run, the default) or write it (`--write`); optionally record the commits in the
+policy. What pin cannot fix is said in the scan's words: the pinnability reason, or the finding that stands in
+the way (the repository or revision not found, verification failed, the policy's waiver).
 
-Exit codes: 0 done (also when there was nothing to pin); 2 usage error; 3 the Hub could not resolve some
-reference (each is listed; the others are still pinned).
+Exit codes: 0 done (also when there was nothing to pin); 2 usage error; 3 the Hub or the registry could not
+resolve some reference (each is listed; the others are still pinned).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import datetime as _dt
 import difflib
 import os
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +28,15 @@ from gate.cli_options import parse_today
 from gate.discover.hubids import is_pinned
 from gate.discover.interface import Reference
 from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
-from gate.errors import ExitCode, UsageError
-from gate.pin.interface import Pin, Skipped, resolution_key
+from gate.errors import ExitCode, PolicyError, UsageError
+from gate.pin.interface import Pin, Skipped
+from gate.policy.interface import Finding
 
 EXIT_OK, EXIT_USAGE, EXIT_RESOLUTION_FAILED = ExitCode.PASS, ExitCode.USAGE, ExitCode.VERIFICATION_FAILED
+
+UNRESOLVED_RULES = ("verification-failed", "repo-not-found", "revision-not-found", "repo-disabled",
+                    "registry-not-allowed", "registry-version-unusable")
+"""Findings that mean the registry gave no commit or version to pin to: pin lists them and exits 3."""
 
 
 @dataclass
@@ -46,44 +55,83 @@ class PinRun:
         return any(s.resolution_failed for s in self.skipped)
 
 
-def choose(references: Iterable[Reference]) -> tuple[list[Reference], list[Skipped], list[Reference]]:
-    """(references to pin, references listed with a reason, references already pinned on the Hub)."""
-    wanted: list[Reference] = []
+@dataclass(frozen=True)
+class PinPlan:
+    """What the scan's findings say to write, and what they say cannot be."""
+
+    pins: tuple[Pin, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    already: tuple[Reference, ...] = ()
+    """Hub references pinned to a commit already (their commits go into the policy too)."""
+
+
+def _about(findings: Sequence[Finding]) -> dict[int, list[Finding]]:
+    """Reference index -> the findings about it (a failed query's finding names every reference that shares it)."""
+    about: dict[int, list[Finding]] = {}
+    for finding in findings:
+        indexes = {finding.reference, *finding.details.get("references", ())} - {None}
+        for index in indexes:
+            about.setdefault(index, []).append(finding)
+    return about
+
+
+def plan_pins(references: Sequence[Reference], findings: Sequence[Finding], today: _dt.date, *,
+              preferred: Mapping[tuple[str, str], str] | None = None, offline: str | None = None) -> PinPlan:
+    """The pins the findings' fixes make, and every other unpinned model or dataset with the reason it is not.
+
+    `preferred`: {(kind, lowercased id): commit} to write instead of the fix (`model-gate init`: the commit the
+    repository already uses elsewhere, which its new policy will allow). `offline`: why the Hub could not be asked
+    (one line for every Hub reference it leaves unresolved)."""
+    about = _about(findings)
+    pins: list[Pin] = []
     skipped: list[Skipped] = []
-    pinned: list[Reference] = []
-    for reference in references:
+    already: list[Reference] = []
+    for index, reference in enumerate(references):
         if reference.kind not in ("model", "dataset") or reference.source == "local" or reference.role == "publish":
             continue  # a publish target names where the code pushes: a revision there would break the push
-        if reference.pinned:
+        mine = about.get(index, [])
+        unpinned = next((f for f in mine if f.rule == "unpinned-revision"), None)
+        if reference.pinned and unpinned is None:  # (a branch named like a sha has the finding: it is fixed below)
             if reference.source in HUB_SOURCES and reference.id:
-                pinned.append(reference)
+                already.append(reference)
             continue
-        reason = pin_obstacle(reference)  # the same answer the scan's fix text gives
-        if reason:
-            skipped.append(Skipped(reference, reason))
+        obstacle = pin_obstacle(reference) or (
+            unpinned.remediation if unpinned is not None and unpinned.details.get("shared_with") else None)
+        if obstacle:
+            skipped.append(Skipped(reference, obstacle))
+            continue
+        followed = (reference.revision or "latest") if reference.source == "mlflow" else reference.revision
+        allowed = (preferred or {}).get((reference.kind, (reference.id or "").lower()))
+        if allowed is not None:
+            pins.append(Pin(reference, allowed, followed, today))
+        elif unpinned is not None and unpinned.waived_by is not None:
+            skipped.append(Skipped(reference, f"the policy waives unpinned-revision here (exceptions[{unpinned.waived_by}])"))
+        elif unpinned is not None and unpinned.fix is not None:
+            revision = unpinned.fix.revision
+            if reference.source in HUB_SOURCES and not is_pinned(revision):  # an answer is data: only a sha is written
+                skipped.append(Skipped(reference, f"the Hub gave {revision[:60]!r}, which is not a commit sha",
+                                       resolution_failed=True))
+            else:
+                pins.append(Pin(reference, revision, followed, today))
         else:
-            wanted.append(reference)
-    shared = _shared_revision_places(wanted)
-    skipped.extend(Skipped(r, shared[_place(r)]) for r in wanted if _place(r) in shared)
-    return [r for r in wanted if _place(r) not in shared], skipped, pinned
+            skipped.append(_why_no_fix(reference, unpinned, mine, offline))
+    return PinPlan(tuple(pins), tuple(skipped), tuple(already))
 
 
-def _place(reference: Reference) -> tuple:
-    return (reference.path, reference.line, reference.column, reference.syntax, reference.revision_key)
-
-
-def _shared_revision_places(references: list[Reference]) -> dict[tuple, str]:
-    """Places where one revision keyword serves several repositories (`pipeline(model=a, tokenizer=b,
-    revision=...)`): any sha written there would be wrong for all but one of them."""
-    ids: dict[tuple, set[str]] = {}
-    for reference in references:
-        if reference.revision_key not in ("@", "url"):
-            ids.setdefault(_place(reference), set()).add((reference.id or "").lower())
-    return {
-        place: (f"one {place[4]} here serves {' and '.join(sorted(names))}, so no single commit pins them all; "
-                "load each repository in its own call to pin them")
-        for place, names in ids.items() if len(names) > 1
-    }
+def _why_no_fix(reference: Reference, unpinned: Finding | None, findings: Sequence[Finding],
+                offline: str | None) -> Skipped:
+    """The finding that stands between this reference and a pin, in its own words."""
+    failure = next((f for f in findings if f.rule in UNRESOLVED_RULES), None)
+    if failure is not None:
+        hub = reference.source in HUB_SOURCES
+        return Skipped(reference, offline if offline and hub else failure.message, resolution_failed=True)
+    other = next((f for f in findings if f.rule == "unconfirmed-reference"), None)
+    if other is not None:
+        return Skipped(reference, other.message)
+    if unpinned is None:
+        return Skipped(reference, "the scan asks for no pin here (the policy's defaults.require_pinned or a "
+                                  "severity override)")
+    return Skipped(reference, offline or "the registry gave no commit or version for it", resolution_failed=True)
 
 
 def _diff(path: str, old: str, new: str, *, created: bool = False) -> str:
@@ -106,7 +154,7 @@ def _inside(root: Path, absolute: Path) -> bool:
     return real == str(root) or real.startswith(str(root) + os.sep)
 
 
-def rewrite_files(root: Path, pins: list[Pin], run: PinRun) -> None:
+def rewrite_files(root: Path, pins: Sequence[Pin], run: PinRun) -> None:
     from gate.pin.rewrite import rewrite_file
 
     by_path: dict[str, list[Pin]] = {}
@@ -152,12 +200,11 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
-def update_policy(root: Path, requested: str, lock_files: bool, already: list[Reference], run: PinRun,
-                  endpoint: str) -> None:
-    """Record every pinned commit (new and existing) in the policy; with lock_files, the LFS hashes too."""
-    from gate.errors import PolicyError
+def update_policy(root: Path, requested: str, lock_files: bool, already: Sequence[Reference], run: PinRun,
+                  evidence: Any) -> None:
+    """Record every pinned commit (new and existing) in the policy; with lock_files, the LFS hashes too (read from
+    the scan's Hub answers: the answer to each pinned reference's query is the commit it is pinned to)."""
     from gate.pin.policy_update import PolicyPin, update_policy_text
-    from gate.pin.resolve import resolve_revisions
 
     commits: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (kind, id lower) -> (id, [sha, ...])
     for kind, repo_id, sha in [(_policy_kind(p.reference), p.reference.id or "", p.sha) for p in run.pinned] + [
@@ -167,20 +214,20 @@ def update_policy(root: Path, requested: str, lock_files: bool, already: list[Re
             shas.append(sha)
     if not commits:
         return
-    files: dict[tuple[str, str], tuple] = {}
+    files: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     if lock_files:
-        queries = [(kind, repo_id, sha) for (kind, _), (repo_id, shas) in commits.items() for sha in shas
-                   if kind != "mlflow"]
-        answers = resolve_revisions(queries, endpoint=endpoint)
-        for (kind, repo_id, _sha), answer in answers.items():
-            if answer.error:
-                reference = next(r for r in [p.reference for p in run.pinned] + already
-                                 if r.kind == kind and (r.id or "").lower() == repo_id.lower())
-                run.skipped.append(Skipped(reference, f"cannot lock its files: {answer.error}", resolution_failed=True))
+        locked: dict[tuple[str, str, str], tuple[Reference, tuple[tuple[str, str], ...] | str]] = {}
+        for reference, sha in [(p.reference, p.sha) for p in run.pinned] + [(r, r.revision or "") for r in already]:
+            if reference.source != "mlflow":
+                locked.setdefault((reference.kind, (reference.id or "").lower(), sha),
+                                  (reference, _lfs_files(evidence, reference, sha)))
+        for (kind, key_id, _sha), (reference, answer) in locked.items():
+            if isinstance(answer, str):
+                run.skipped.append(Skipped(reference, f"cannot lock its files: {answer}", resolution_failed=True))
                 continue
-            key = (kind, repo_id.lower())
+            key = (kind, key_id)
             # With several commits allowed, lock only the files whose hash is the same at each of them.
-            files[key] = tuple(sorted(set(files[key]) & set(answer.files))) if key in files else answer.files
+            files[key] = tuple(sorted(set(files[key]) & set(answer))) if key in files else answer
     pins = [PolicyPin("model", repo_id, tuple(shas), source="mlflow") if kind == "mlflow" else
             PolicyPin(kind, repo_id, tuple(shas), files.get((kind, key_id), ()))
             for (kind, key_id), (repo_id, shas) in commits.items()]
@@ -222,56 +269,52 @@ def _policy_kind(reference: Reference) -> str:
     return "mlflow" if reference.source == "mlflow" else reference.kind
 
 
-def run_pin(root: Path, *, endpoint: str, today: _dt.date, paths: Any=None, excludes: Any=(), jobs: Any=None,
-            policy: str | None = None, lock_files: bool = False,
-            preferred: dict[tuple[str, str], str] | None = None) -> PinRun:
-    """Everything but printing and writing: discover, resolve, rewrite (and the policy, when `policy` is set).
+def _lfs_files(evidence: Any, reference: Reference, sha: str) -> tuple[tuple[str, str], ...] | str:
+    """(file name, LFS sha256) at `sha` from the scan's answer for `reference`, or why there is none."""
+    from gate.verify.interface import query_for
+
+    query = query_for(reference)
+    hub = getattr(evidence, "hub", None)
+    if query is None or hub is None:
+        return "the scan did not ask the Hub about it"
+    if query in hub.failures:
+        return f"{query.label()}: {hub.failures[query]}"
+    answer = hub.answers.get(query)
+    if answer is None or answer.status != "ok" or answer.sha != sha:
+        return f"the Hub gave no files for {query.label()} at {sha}"
+    return tuple((f.path, f.lfs_sha256) for f in answer.files if f.lfs_sha256)
+
+
+def run_pin(root: Path, *, config: Any, today: _dt.date, paths: Sequence[str] | None = None,
+            excludes: Sequence[str] = (), jobs: int | None = None, policy: str | None = None, lock_files: bool = False,
+            preferred: Mapping[tuple[str, str], str] | None = None) -> PinRun:
+    """Everything but printing and writing: scan with Hub evidence, apply the fixes (and update the policy, when
+    `policy` is set). `config`: the `VerifyConfig` built at the edge (endpoints, tokens, tuning).
 
     `preferred`: {(kind, lowercased id): commit} the policy already allows; those references are pinned to it
     rather than to whatever their branch points at today (`model-gate init`)."""
-    from gate.discover.engine import discover
-    from gate.pin.resolve import Resolution, hub_unreachable, resolve_revisions
+    from gate.pipeline import ScanOptions, scan
+    from gate.verify.reachable import endpoint_unreachable
 
-    discovery = discover(str(root), paths=paths, excludes=excludes, jobs=jobs)
-    wanted, skipped, already = choose(discovery.references)
-    run = PinRun(skipped=skipped, already_pinned=len(already))
-    preferred = preferred or {}
-    registry_pins: list[Pin] = []
-    if any(r.source == "mlflow" for r in wanted):
-        from gate.pin.mlflow import resolve_registry_pins
-        from gate.policy.load import load_policy
-
-        registry_pins, registry_skipped = resolve_registry_pins(
-            [r for r in wanted if r.source == "mlflow"], load_policy(policy or None, str(root), today=today), today)
-        run.skipped.extend(registry_skipped)
-        wanted = [r for r in wanted if r.source != "mlflow"]
-
-    queries: dict[tuple, tuple[str, str, str | None]] = {}
-    for reference in wanted:
-        if (reference.kind, (reference.id or "").lower()) not in preferred:
-            queries.setdefault(resolution_key(reference), (reference.kind, reference.id or "", reference.revision))
-    unreachable = hub_unreachable(endpoint) if queries else None
-    if unreachable is not None:  # one line for the whole run, not one retried failure per id
-        answers = {query: Resolution(None, unreachable) for query in queries.values()}
-    else:
-        answers = resolve_revisions(queries.values(), endpoint=endpoint)
-    pins: list[Pin] = []
-    for reference in wanted:
-        allowed = preferred.get((reference.kind, (reference.id or "").lower()))
-        if allowed is not None:
-            pins.append(Pin(reference, allowed, reference.revision, today))
-            continue
-        answer = answers[queries[resolution_key(reference)]]
-        if answer.sha is None:
-            run.skipped.append(Skipped(reference, answer.error or "the Hub gave no commit", resolution_failed=True))
-        elif not is_pinned(answer.sha):  # an answer is data: only a real commit sha is ever written into a file
-            run.skipped.append(Skipped(reference, f"the Hub gave {answer.sha[:60]!r}, which is not a commit sha",
-                                       resolution_failed=True))
-        else:
-            pins.append(Pin(reference, answer.sha, reference.revision, today))
-    rewrite_files(root, pins + registry_pins, run)
+    offline = endpoint_unreachable(config.hub_endpoint)
+    if offline is not None:  # one line for the whole run, not one retried failure per id
+        config = replace(config, settings=replace(config.settings, attempts=1))
+    # The policy the scan judges by: the one to update when it exists, else the repository's (or the built-in).
+    policy_path = policy if policy and Path(policy).is_file() else None
+    options = ScanOptions(root=str(root), policy_path=policy_path, paths=tuple(paths) if paths else None,
+                          excludes=tuple(excludes), jobs=jobs, fail_on="never", today=today, verify="hub",
+                          verify_config=config)
+    try:
+        result = scan(options)
+    except PolicyError as exc:
+        if policy is None:
+            raise
+        raise UsageError(f"the policy is not valid, so nothing was written (fix it, then run again): {exc}") from exc
+    plan = plan_pins(result.report.references, result.report.findings, today, preferred=preferred, offline=offline)
+    run = PinRun(skipped=list(plan.skipped), already_pinned=len(plan.already))
+    rewrite_files(root, plan.pins, run)
     if policy is not None:
-        update_policy(root, policy, lock_files, already, run, endpoint)
+        update_policy(root, policy, lock_files, plan.already, run, result.evidence)
     return run
 
 
@@ -280,13 +323,19 @@ def _describe(reference: Reference) -> str:
     return f"{reference.path}:{reference.line}: {reference.kind} {reference.id or '(dynamic)'}{at}"
 
 
+def _names(reason: str, reference: Reference) -> bool:
+    """Whether `reason`'s first clause names the reference already (`model 'org/m' does not exist ...`, `could not
+    verify model org/m: ...`): then it is said once."""
+    return bool(reference.id) and str(reference.id) in reason.split(": ", 1)[0]
+
+
 def report(run: PinRun, *, write: bool, out: Any, err: Any) -> None:
     out.write("".join(run.diffs))
     if run.skipped:
         err.write(f"Not pinned ({len(run.skipped)}):\n")
         for item in sorted(run.skipped, key=lambda s: (s.reference.path, s.reference.line, s.reference.column)):
-            # The Hub's own message names the id already: say it once.
-            named = item.reason.startswith(f"{item.reference.kind} {item.reference.id} ")
+            # A finding's message names the reference already: say it once.
+            named = _names(item.reason, item.reference)
             where = f"{item.reference.path}:{item.reference.line}" if named else _describe(item.reference)
             err.write(f"  {where}: {item.reason}\n")
     files = len(run.changed)
@@ -301,15 +350,13 @@ def report(run: PinRun, *, write: bool, out: Any, err: Any) -> None:
 
 
 def handle_pin(args: Any) -> int:
-    from gate.pin.resolve import hub_endpoint
-
     root = Path(args.path)
     if not root.is_dir():
         raise UsageError(f"not a directory: {args.path} (give the repository root)")
     if args.lock_files and args.update_policy is None:
         raise UsageError("--lock-files records file hashes in the policy: use it with --update-policy")
     root = root.resolve()
-    run = run_pin(root, endpoint=hub_endpoint(args.hub_endpoint), today=parse_today(args.today),
+    run = run_pin(root, config=opt.verify_config(args), today=parse_today(args.today),
                   paths=tuple(args.paths) if args.paths else None, excludes=tuple(args.exclude), jobs=args.jobs,
                   policy=args.update_policy, lock_files=args.lock_files)
     if args.write:

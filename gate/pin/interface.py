@@ -187,8 +187,3 @@ def without_stale_comment(text: str, edit: Edit) -> Edit:
     code = line[:at].rstrip()
     return Edit(line_start + len(code), edit.end,
                 f"{'  ' + kept if kept else ''}{text[end:edit.start]}{edit.replacement}")
-
-
-def resolution_key(reference: Reference) -> tuple[str, str, str | None]:
-    """Distinct (kind, id, revision) triples are asked about once. Hub ids are case-insensitive."""
-    return (reference.kind, (reference.id or "").lower(), reference.revision)

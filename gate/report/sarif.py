@@ -191,6 +191,11 @@ def _add_lineage(result: dict, properties: dict, lineage: dict) -> None:
 
 def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
     """`path_prefix`: the scanned directory relative to the repository root, when it is not the root."""
+    return _sarif(report, path_prefix)[0]
+
+
+def _sarif(report: Report, path_prefix: str) -> tuple[dict, str]:
+    """(the SARIF document, as `render_sarif` writes it)."""
     from gate.policy.rules import all_rules
 
     prefix = path_prefix.strip("/") + "/" if path_prefix.strip("/.") else ""
@@ -210,7 +215,6 @@ def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
         _result(report, finding, finding.path, index_of[finding.rule], prints[i], diff_mode, prefix)
         for i, finding in enumerate(report.findings) if finding.path
     ]
-    results, aggregation = _within_github_limits(results)
     run_findings = [f for f in report.findings if not f.path]
     notifications = [_run_notification(f, index_of[f.rule]) for f in run_findings]
     notifications += [
@@ -237,43 +241,129 @@ def report_to_sarif(report: Report, path_prefix: str = "") -> dict:
             }
         ],
         "properties": {"verdict": report.verdict, "filesScanned": report.files_scanned,
-                       "references": len(report.references), **aggregation},
+                       "references": len(report.references)},
     }
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    document = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return document, _within_github_limits(document)
 
 
 MAX_RESULTS = 25_000
 """GitHub code scanning rejects a run with more results than this."""
 MAX_GZIPPED_BYTES = 10 * 1024 * 1024
 """... or an upload larger than this, gzipped."""
+_LIMITS = "GitHub accepts at most 25,000 results and 10 MB (gzipped) per run"
 
 
-def _gzipped_size(results: list[dict]) -> int:
+def _indented(document: dict) -> str:
+    """`json.dumps(document, indent=2, ensure_ascii=False) + "\\n"`, the same text, without the list of every
+    chunk that `dumps` keeps before joining them (with `indent` it takes the pure-Python encoder; for a large run
+    that list is several times the text)."""
+    import io
+
+    buffer = io.StringIO()
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(document):
+        buffer.write(chunk)
+    buffer.write("\n")
+    return buffer.getvalue()
+
+
+def _fitting_text(document: dict) -> str | None:
+    """The document as `render_sarif` writes it, when that is within GitHub's size limit; else None. Measured
+    gzipped at the fastest level, which compresses less than an uploader would: a conservative answer."""
     import gzip
 
-    return len(gzip.compress(json.dumps(results, ensure_ascii=False).encode("utf-8"), compresslevel=1))
+    text = _indented(document)
+    data = text.encode("utf-8")
+    fits = len(data) <= MAX_GZIPPED_BYTES or len(gzip.compress(data, compresslevel=1)) <= MAX_GZIPPED_BYTES
+    return text if fits else None
 
 
-def _within_github_limits(results: list[dict]) -> tuple[list[dict], dict]:
-    """Results GitHub accepts: every one when they fit; else every error as it is and the rest one result per
-    rule and file with their count (then per rule, if that is still too many). The JSON report keeps them all;
-    the run's properties say what was aggregated."""
-    if len(results) <= MAX_RESULTS and (len(results) < 2_000 or _gzipped_size(results) <= MAX_GZIPPED_BYTES):
-        return results, {}
+def _within_github_limits(document: dict) -> str:
+    """Make the run one GitHub accepts, and return it as `render_sarif` writes it.
+
+    Every result when they fit. Too many or too large: every error as it is and the rest one result per rule and
+    file with their count, then per rule; only when the errors alone are too many or too large, the errors
+    counted per rule and file, then per rule, too. When the scan warnings (one tool notification each) are what
+    makes the run too large, the warnings are cut to what fits before any finding is aggregated, and one
+    notification says how many were left out. Nothing is dropped silently: the run's properties say what was
+    aggregated or left out (`aggregated`, with a `note` the CLI prints); the JSON report keeps everything."""
+    run = document["runs"][0]
+    results = run["results"]
+    if len(results) <= MAX_RESULTS and (text := _fitting_text(document)) is not None:
+        return text
     errors = [r for r in results if r["level"] == "error"]
     rest = [r for r in results if r["level"] != "error"]
-    for grouping in ("file", "rule"):
-        kept = errors + _aggregate(rest, by_file=grouping == "file")
-        if len(kept) <= MAX_RESULTS and _gzipped_size(kept) <= MAX_GZIPPED_BYTES:
-            return kept, {"aggregated": {"results": len(rest), "into": len(kept) - len(errors), "by": grouping,
-                                         "reason": "GitHub accepts at most 25,000 results and 10 MB (gzipped) per "
-                                                   "run; errors are kept one by one, the rest counted; the JSON "
-                                                   "report lists every finding"}}
-    # Errors alone exceed the limits: aggregate them too, per rule and file.
-    kept = _aggregate(errors + rest, by_file=True)[:MAX_RESULTS]
-    return kept, {"aggregated": {"results": len(results), "into": len(kept), "by": "file",
-                                 "reason": "more errors than GitHub accepts in one run; the JSON report lists "
-                                           "every finding"}}
+    plans: list[tuple[str | None, bool, list[dict]]] = [
+        (None, False, results), ("file", False, errors + _aggregate(rest, by_file=True)),
+        ("rule", False, errors + _aggregate(rest, by_file=False)), ("file", True, _aggregate(results, by_file=True)),
+        ("rule", True, _aggregate(results, by_file=False))]
+    plans = [plan for plan in plans if len(plan[2]) <= MAX_RESULTS]  # the last always qualifies: few rules
+    notifications = run["invocations"][0]["toolExecutionNotifications"]
+    warnings = [n for n in notifications if "associatedRule" not in n]
+    run_findings = [n for n in notifications if "associatedRule" in n]
+    def keeping(plan: tuple[str | None, bool, list[dict]], count: int) -> str | None:
+        """The run of `plan` with the first `count` warnings (all: nothing said about them), if it fits."""
+        grouping, errors_too, kept = plan
+        run["results"] = kept
+        left_out = len(warnings) - count
+        run["invocations"][0]["toolExecutionNotifications"] = [
+            *run_findings, *warnings[:count], *([_left_out(left_out)] if left_out else [])]
+        _say(run, len(results), len(errors), grouping, errors_too, len(kept), left_out)
+        return _fitting_text(document)
+
+    text = None
+    for plan in plans:
+        if (text := keeping(plan, len(warnings))) is not None:
+            return text
+        if not warnings or keeping(plan, 0) is None:
+            continue  # fewer results needed
+        low, high = 0, len(warnings) - 1
+        while low < high:  # the most warnings that fit
+            middle = (low + high + 1) // 2
+            if keeping(plan, middle) is not None:
+                low = middle
+            else:
+                high = middle - 1
+        text = keeping(plan, low)
+        break
+    # (None only if one rule's single aggregated result were over 10 MB: then it is written as it is.)
+    return text if text is not None else _indented(document)
+
+
+def _left_out(count: int) -> dict:
+    return {"level": "warning", "message": {"text": f"{count:,} more scan warnings are left out to stay within "
+                                                    "GitHub's limits; the JSON and text reports list each"}}
+
+
+def _say(run: dict, results: int, errors: int, grouping: str | None, errors_too: bool, into: int,
+         warnings_left_out: int) -> None:
+    """The run's `aggregated` property: what was counted instead of listed, and the sentence the CLI prints."""
+    run["properties"].pop("aggregated", None)
+    if grouping is None and not warnings_left_out:
+        return
+    parts = []
+    counted, into_results = (results, into) if errors_too else (results - errors, into - errors)
+    if grouping is not None:
+        which = "every finding" if errors_too else "every finding but the errors"
+        parts.append(f"{which} counted per rule{' and file' if grouping == 'file' else ''} ({counted:,} findings "
+                     f"in {into_results:,} result{'' if into_results == 1 else 's'})" + ("" if errors_too else f", all {errors:,} errors kept one by one"))
+    if warnings_left_out:
+        parts.append(f"{warnings_left_out:,} scan warnings left out")
+    note = (f"the SARIF report {'aggregates findings' if grouping else 'leaves out scan warnings'} to stay within "
+            f"GitHub's limits (25,000 results, 10 MB gzipped): {'; '.join(parts)}; --format json lists everything")
+    aggregated: dict = {"results": 0, "into": 0, "by": None, "errorsAggregated": False, "note": note,
+                        "reason": f"{_LIMITS}; the JSON report lists every finding and warning"}
+    if grouping is not None:
+        aggregated.update({"results": counted, "into": into_results, "by": grouping, "errorsAggregated": errors_too})
+    if warnings_left_out:
+        aggregated["warningsLeftOut"] = warnings_left_out
+    run["properties"]["aggregated"] = aggregated
+
+
+def limits_note(document: dict) -> str | None:
+    """What the run had to aggregate or leave out to stay within GitHub's limits, for the CLI to say; None: nothing."""
+    aggregated = document["runs"][0]["properties"].get("aggregated")
+    return aggregated["note"] if aggregated else None
 
 
 def _aggregate(results: list[dict], *, by_file: bool) -> list[dict]:
@@ -298,4 +388,4 @@ def _aggregate(results: list[dict], *, by_file: bool) -> list[dict]:
 
 
 def render_sarif(report: Report, path_prefix: str = "") -> str:
-    return json.dumps(report_to_sarif(report, path_prefix), indent=2, ensure_ascii=False) + "\n"
+    return _sarif(report, path_prefix)[1]

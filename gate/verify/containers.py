@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from typing import IO, Any
 
 SNIFF_BYTES = 64 * 1024
 _MAX_SAFETENSORS_HEADER = 100_000_000
@@ -80,7 +81,7 @@ def looks_like_pickle(head: bytes, *, complete: bool, require_import: bool = Fal
     return bool(result.globals) or bool(result.unresolved) or not require_import
 
 
-def is_safetensors(head: bytes, handle) -> bool:
+def is_safetensors(head: bytes, handle: IO[bytes]) -> bool:
     """8-byte little-endian header length, then a JSON object of exactly that length (read from `handle` when
     the header is longer than `head`). Anything else is not safetensors, whatever its name."""
     import json
@@ -123,7 +124,7 @@ def _lzma_alone(head: bytes) -> bool:
         return False
 
 
-def inflate(kind: str, source, target, limit: int) -> None:
+def inflate(kind: str, source: IO[bytes], target: IO[bytes], limit: int) -> None:
     """Decompress `source` (a binary reader) into `target` in bounded steps; ValueError past `limit` bytes
     (a decompression bomb is refused before it costs memory or disk), ImportError for lz4 without `lz4`."""
     import bz2
@@ -132,6 +133,8 @@ def inflate(kind: str, source, target, limit: int) -> None:
     if kind == "joblib-zf":
         source.read(_JOBLIB_ZF_HEADER)
         kind = "zlib"
+    # zlib's engine has `unconsumed_tail`, the others `needs_input`: `kind` picks the loop that uses each.
+    engine: Any
     if kind in ("gzip", "zlib"):
         engine = zlib.decompressobj(16 + zlib.MAX_WBITS if kind == "gzip" else zlib.MAX_WBITS)
     elif kind == "bz2":

@@ -298,7 +298,8 @@ def query_for(reference: Any) -> RepoQuery | None:
     if reference.source == "torchhub":
         repo_id, _, ref = reference.id.partition(":")
         return RepoQuery("github", repo_id, ref or reference.revision)
-    if reference.source == "huggingface" and reference.kind in ("model", "dataset"):
+    if reference.source in ("huggingface", "url") and reference.kind in ("model", "dataset"):
+        # A Hub URL (`/resolve/main/...`) names a repository and a revision like an id does.
         return RepoQuery(reference.kind, reference.id, reference.revision)
     return None
 

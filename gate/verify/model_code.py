@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import re
 import struct
+from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import IO, Any
 
 from gate.verify.content_interface import ModelCode
 
@@ -60,9 +62,9 @@ def scan_model_code(path: str, display: str, fmt: str | None) -> list[ModelCode]
 # --- Keras -----------------------------------------------------------------------------------------------
 
 
-def lambda_layers(config, where: str = "") -> list[tuple[str, str]]:
+def lambda_layers(config: object, where: str = "") -> list[tuple[str, str]]:
     """(layer path, what the Lambda holds) for every Lambda layer in a Keras config, nested models included."""
-    found = []
+    found: list[tuple[str, str]] = []
     if isinstance(config, dict):
         if config.get("class_name") == "Lambda":
             layer = config.get("config") or {}
@@ -85,7 +87,7 @@ def lambda_layers(config, where: str = "") -> list[tuple[str, str]]:
     return found
 
 
-def _lambda_findings(config, display: str, member: str | None) -> list[ModelCode]:
+def _lambda_findings(config: object, display: str, member: str | None) -> list[ModelCode]:
     return [ModelCode(display, f"{member}:{layer}" if member else layer, "keras-lambda",
                       f"Keras Lambda layer `{layer}` in {display}{f' ({member})' if member else ''} holds {what}, "
                       "which runs when the model is loaded")
@@ -97,7 +99,7 @@ def _keras_zip(path: str, display: str) -> list[ModelCode]:
 
     with zipfile.ZipFile(path) as archive:
         names = [n for n in archive.namelist() if PurePosixPath(n).name == "config.json"]
-        found = []
+        found: list[ModelCode] = []
         for name in names:
             info = archive.getinfo(name)
             if info.file_size > _MAX_JSON:
@@ -156,7 +158,7 @@ def _hdf5_bytes(path: str, display: str) -> list[ModelCode]:
 class _Wire:
     """A streaming protobuf wire-format reader over a region of a seekable binary file."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: IO[bytes]) -> None:
         self.handle = handle
 
     def _varint(self) -> int:
@@ -172,8 +174,10 @@ class _Wire:
             if shift > 70:
                 raise ValueError("protobuf varint too long")
 
-    def fields(self, start: int, end: int):
-        """(field number, wire type, value) for varints, (field, 2, (offset, length)) for length-delimited."""
+    def fields(self, start: int, end: int) -> Iterator[tuple[int, int, Any]]:
+        """(field number, wire type, value) for varints, (field, 2, (offset, length)) for length-delimited.
+
+        The value's type follows the wire type (an int, or an (offset, length) pair), which the caller checks."""
         self.handle.seek(start)
         while self.handle.tell() < end:
             tag = self._varint()
@@ -202,7 +206,7 @@ class _Wire:
         self.handle.seek(position)
         return data.decode("utf-8", "replace")
 
-    def children(self, region: tuple[int, int], wanted: set[int]):
+    def children(self, region: tuple[int, int], wanted: set[int]) -> list[tuple[int, tuple[int, int]]]:
         """Length-delimited children of a message in `wanted`, collected first (the reader seeks while walking)."""
         offset, length = region
         return [(number, value) for number, wire, value in self.fields(offset, offset + length)
@@ -230,10 +234,10 @@ def _onnx(path: str, display: str) -> list[ModelCode]:
     return _dedupe(found)
 
 
-def _onnx_graph(wire: _Wire, region, display: str, where: str, depth: int) -> list[ModelCode]:
+def _onnx_graph(wire: _Wire, region: tuple[int, int], display: str, where: str, depth: int) -> list[ModelCode]:
     if depth > 16:
         return []
-    found = []
+    found: list[ModelCode] = []
     for number, value in wire.children(region, {1, 5}):  # GraphProto.node, GraphProto.initializer
         if number == 1:
             found += _onnx_node(wire, value, display, where, depth)
@@ -244,9 +248,9 @@ def _onnx_graph(wire: _Wire, region, display: str, where: str, depth: int) -> li
     return found
 
 
-def _onnx_node(wire: _Wire, region, display: str, where: str, depth: int) -> list[ModelCode]:
+def _onnx_node(wire: _Wire, region: tuple[int, int], display: str, where: str, depth: int) -> list[ModelCode]:
     name = op = domain = ""
-    found = []
+    found: list[ModelCode] = []
     for number, value in wire.children(region, {3, 4, 7, 5}):
         if number == 3:
             name = wire.text(value)
@@ -264,9 +268,9 @@ def _onnx_node(wire: _Wire, region, display: str, where: str, depth: int) -> lis
     return found
 
 
-def _onnx_tensor(wire: _Wire, region, display: str, where: str) -> list[ModelCode]:
+def _onnx_tensor(wire: _Wire, region: tuple[int, int], display: str, where: str) -> list[ModelCode]:
     name = ""
-    locations = []
+    locations: list[str] = []
     for number, value in wire.children(region, {8, 13}):
         if number == 8:
             name = wire.text(value)
@@ -335,7 +339,7 @@ _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 def template_reaches_past_jinja(template: str) -> list[str]:
     """What a chat template calls or touches beyond Jinja's built-ins (dunder attributes, unknown callables)."""
-    found = []
+    found: list[str] = []
     for match in _TEMPLATE_BLOCK.finditer(template):
         code = match.group(1) if match.group(1) is not None else match.group(2)
         for literal in _STRING.findall(code):
@@ -353,7 +357,7 @@ def template_reaches_past_jinja(template: str) -> list[str]:
 
 
 def _gguf(path: str, display: str) -> list[ModelCode]:
-    found = []
+    found: list[ModelCode] = []
     with open(path, "rb") as handle:
         if handle.read(4) != b"GGUF":
             return []
@@ -376,14 +380,14 @@ def _gguf(path: str, display: str) -> list[ModelCode]:
     return found
 
 
-def _gguf_string(handle, limit: int = 1 << 20) -> str:
+def _gguf_string(handle: IO[bytes], limit: int = 1 << 20) -> str:
     (length,) = struct.unpack("<Q", handle.read(8))
     if length > limit:
         raise ValueError(f"GGUF string of {length} bytes")
     return handle.read(length).decode("utf-8", "replace")
 
 
-def _gguf_skip(handle, kind: int) -> None:
+def _gguf_skip(handle: IO[bytes], kind: int) -> None:
     if kind in _GGUF_SCALARS:
         handle.seek(_GGUF_SCALARS[kind], 1)
     elif kind == 8:

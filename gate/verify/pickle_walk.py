@@ -17,6 +17,7 @@ import pickletools
 import re
 import warnings
 from dataclasses import dataclass, field
+from typing import IO
 
 _MAX_OPCODES = 20_000_000
 _MAX_STACK = 100_000  # a pickler batches items 1000 at a time; only a crafted stream keeps this many values open
@@ -105,7 +106,7 @@ _JOBLIB_WRAPPERS = frozenset({("joblib.numpy_pickle", "NumpyArrayWrapper"),
 class Walker:
     """Walks stacked pickles from a binary stream, collecting `WalkResult`."""
 
-    def __init__(self, stream, result: WalkResult | None = None):
+    def __init__(self, stream: IO[bytes], result: WalkResult | None = None) -> None:
         self.stream = stream
         self.result = result or WalkResult()
 
@@ -118,8 +119,8 @@ class Walker:
             return self._walk_one()
 
     def _walk_one(self) -> bool:
-        stack: list = []
-        memo: dict = {}
+        stack: list[object] = []
+        memo: dict[object, object] = {}
         if not self.stream.read(1):
             return False
         self.stream.seek(-1, 1)
@@ -143,7 +144,7 @@ class Walker:
 
     # --- the machine ------------------------------------------------------------------------------------
 
-    def _import(self, module, name, stack) -> None:
+    def _import(self, module: object, name: object, stack: list[object]) -> None:
         if not isinstance(module, str) or not isinstance(name, str):
             self.result.unresolved.append(f"import of a computed name ({_describe(module)}, {_describe(name)})")
             stack.append(_Opaque("computed import"))
@@ -155,7 +156,7 @@ class Walker:
         self.result.globals.setdefault(value, Usage())
         stack.append(value)
 
-    def _use(self, func, *, instantiated: bool, args=()) -> None:
+    def _use(self, func: object, *, instantiated: bool, args: object = ()) -> None:
         if isinstance(func, Global):
             usage = self.result.globals.setdefault(func, Usage())
             if instantiated:
@@ -165,7 +166,7 @@ class Walker:
                 if not (isinstance(args, tuple) and len(args) == 1 and isinstance(args[0], str)):
                     usage.string_calls_only = False
 
-    def _call(self, func, args, stack) -> None:
+    def _call(self, func: object, args: object, stack: list[object]) -> None:
         key = (func.module, func.name) if isinstance(func, Global) else None
         if key in _COPYREG_CONSTRUCTORS and isinstance(args, tuple) and args:
             self._use(args[0], instantiated=True)
@@ -176,7 +177,7 @@ class Walker:
             self.result.nested.append(args[0])
         stack.append(Call(func, args))
 
-    def _step(self, name: str, arg, stack: list, memo: dict) -> None:  # noqa: C901 - one branch per opcode family
+    def _step(self, name: str, arg: object, stack: list[object], memo: dict[object, object]) -> None:  # noqa: C901 - one branch per opcode family
         if name in _LITERALS:
             embedded = _embedded_pickle(arg)
             if embedded is not None and len(self.result.embedded) < _MAX_EMBEDDED:
@@ -298,7 +299,7 @@ class Walker:
 
     # --- joblib -----------------------------------------------------------------------------------------
 
-    def _skip_joblib_array(self, state) -> None:
+    def _skip_joblib_array(self, state: object) -> None:
         """Step over the raw array bytes joblib writes after a NumpyArrayWrapper (or walk its nested pickle)."""
         if not isinstance(state, dict):
             raise WalkError("joblib NumpyArrayWrapper without a readable state")
@@ -327,7 +328,7 @@ class Walker:
         _skip(self.stream, size)
 
 
-def _skip(stream, size: int) -> None:
+def _skip(stream: IO[bytes], size: int) -> None:
     start = stream.tell()
     end = stream.seek(0, 2)
     if start + size > end:
@@ -335,7 +336,7 @@ def _skip(stream, size: int) -> None:
     stream.seek(start + size)
 
 
-def _dtype_descr(dtype) -> str | None:
+def _dtype_descr(dtype: object) -> str | None:
     """`numpy.dtype('f8', False, True)` as pickled: its descr string."""
     if isinstance(dtype, Call) and isinstance(dtype.func, Global) and dtype.func.name == "dtype" \
             and isinstance(dtype.args, tuple) and dtype.args and isinstance(dtype.args[0], str):
@@ -374,7 +375,7 @@ _BASE64_PROTO = ("gAI", "gAJ", "gAK", "gAL", "gAM", "gAN", "gAO", "gAP", "gAS", 
 _HEX_PROTO = ("8002", "8003", "8004", "8005")
 
 
-def _embedded_pickle(arg) -> bytes | None:
+def _embedded_pickle(arg: object) -> bytes | None:
     """A literal that is itself a pickle: raw (PROTO 2-5), base64 or hex encoded."""
     if isinstance(arg, bytes | bytearray | memoryview):
         if len(arg) <= _MAX_EMBEDDED_BYTES and bytes(arg[:2]) in _PROTO_PREFIXES:
@@ -398,7 +399,7 @@ def _embedded_pickle(arg) -> bytes | None:
     return None
 
 
-def _literal(arg):
+def _literal(arg: object) -> object:
     if isinstance(arg, str | bytes | bytearray | memoryview) and len(arg) > _MAX_KEPT_TEXT:
         return _Opaque(f"{len(arg)}-byte literal")
     if isinstance(arg, bytearray | memoryview):
@@ -406,7 +407,7 @@ def _literal(arg):
     return arg
 
 
-def _pop(stack: list, count: int) -> list:
+def _pop(stack: list[object], count: int) -> list[object]:
     if len(stack) < count or any(item is _MARK for item in stack[len(stack) - count:]):
         raise WalkError("stack underflow")
     items = stack[len(stack) - count:]
@@ -414,13 +415,13 @@ def _pop(stack: list, count: int) -> list:
     return items
 
 
-def _top(stack: list):
+def _top(stack: list[object]) -> object:
     if not stack or stack[-1] is _MARK:
         raise WalkError("stack underflow")
     return stack[-1]
 
 
-def _pop_mark(stack: list) -> list:
+def _pop_mark(stack: list[object]) -> list[object]:
     for index in range(len(stack) - 1, -1, -1):
         if stack[index] is _MARK:
             items = stack[index + 1:]
@@ -429,7 +430,7 @@ def _pop_mark(stack: list) -> list:
     raise WalkError("no MARK on the stack")
 
 
-def _hashable(value):
+def _hashable(value: object) -> object:
     try:
         hash(value)
         return value
@@ -437,7 +438,7 @@ def _hashable(value):
         return _Opaque("unhashable")
 
 
-def _pairs(target: dict, items: list) -> dict:
+def _pairs(target: dict[object, object], items: list[object]) -> dict[object, object]:
     if len(items) % 2:
         raise WalkError("odd number of dict items")
     for key, value in zip(items[::2], items[1::2], strict=True):
@@ -445,7 +446,7 @@ def _pairs(target: dict, items: list) -> dict:
     return target
 
 
-def _describe(value) -> str:
+def _describe(value: object) -> str:
     if isinstance(value, Global):
         return value.dotted
     if isinstance(value, Call):

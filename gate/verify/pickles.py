@@ -30,6 +30,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING, cast
 
 from gate.discover.catalog.model_files import PICKLE_SUFFIXES as _NAMES_THAT_MAY_HOLD_PICKLES
 from gate.verify.containers import (
@@ -43,6 +44,9 @@ from gate.verify.containers import (
     unsafe_member_name,
 )
 from gate.verify.content_interface import ModelCode, PickleScan
+
+if TYPE_CHECKING:
+    from gate.verify.pickle_walk import WalkResult
 
 # fickling's Severity names, lowercased, least to most severe; policy thresholds use these names.
 SEVERITY_LEVELS = (
@@ -119,7 +123,7 @@ def _member(outer: str | None, inner: str) -> str:
     return f"{outer}!/{inner}" if outer else inner
 
 
-def _scan_container(handle, display: str, member: str | None, depth: int, out: ArtifactScan, *,
+def _scan_container(handle: IO[bytes], display: str, member: str | None, depth: int, out: ArtifactScan, *,
                     mappable: bool = False) -> None:
     """Dispatch on the content of `handle` (positioned at 0): archive, compressed wrapper, .npy or pickle.
 
@@ -162,11 +166,11 @@ def _scan_container(handle, display: str, member: str | None, depth: int, out: A
         _scan_zip(handle, display, member, depth, out)
 
 
-def _spooled(size: int):
+def _spooled(size: int) -> IO[bytes]:
     return tempfile.TemporaryFile(prefix="model-gate-") if size > _SPOOL_IN_MEMORY else io.BytesIO()
 
 
-def _scan_zip(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+def _scan_zip(handle: IO[bytes], display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
     from fickling.loader import RelaxedZipFile  # fickling's lenient zip reader (ignores CRC like torch.load)
 
     try:
@@ -225,7 +229,7 @@ _TORCH_OP_NAMESPACES = frozenset({"aten", "prim", "quantized", "_quantized", "pr
 _TORCH_OPS = re.compile(r"\btorch\.(ops|classes)\.([A-Za-z_]\w*)")
 
 
-def torchscript_custom_ops(display: str, member: str, archive, info) -> list[ModelCode]:
+def torchscript_custom_ops(display: str, member: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[ModelCode]:
     """TorchScript code (`<prefix>/code/**/*.py`) calling operators or classes of a custom namespace."""
     if info.file_size > _SPOOL_IN_MEMORY:
         return [ModelCode(display, member, "unreadable", f"{display} ({member}) is too large to read",
@@ -242,7 +246,7 @@ def torchscript_custom_ops(display: str, member: str, archive, info) -> list[Mod
                       "runs with its native library loaded", severity="warning") for name in custom]
 
 
-def _scan_tar(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+def _scan_tar(handle: IO[bytes], display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
     import tarfile
 
     try:
@@ -272,7 +276,7 @@ def _scan_tar(handle, display: str, member: str | None, depth: int, out: Artifac
             out.pickles.append(_unscannable(display, member, f"is a damaged tar archive ({exc}); scanning stopped"))
 
 
-def _scan_7z(handle, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+def _scan_7z(handle: IO[bytes], display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
     try:
         import py7zr
     except ImportError:
@@ -303,13 +307,14 @@ def _scan_7z(handle, display: str, member: str | None, depth: int, out: Artifact
         out.pickles.append(_unscannable(display, member, f"is a 7z archive that cannot be read ({exc})"))
 
 
-def _scan_compressed(handle, kind: str, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
+def _scan_compressed(handle: IO[bytes], kind: str, display: str, member: str | None, depth: int, out: ArtifactScan) -> None:
     """joblib's zlib/gzip/bz2/lzma/xz/lz4 wrappers (and any compressed stream): inflate bounded, then scan.
 
     A stream that is damaged part-way is scanned as far as it inflates: a loader would have unpickled (and run)
     that much before failing. Bytes that only looked compressed inflate to nothing and give no finding."""
     inner = _member(member, f"<{kind}>")
-    size = os.fstat(handle.fileno()).st_size if _has_fileno(handle) else len(handle.getbuffer())
+    # Without a file number the handle is an in-memory member (`_spooled`, `_scan_nested`): a BytesIO.
+    size = os.fstat(handle.fileno()).st_size if _has_fileno(handle) else len(cast(io.BytesIO, handle).getbuffer())
     limit = min(_MAX_MEMBER, max(_MIN_INFLATE_LIMIT, _MAX_INFLATION * 10 * size))
     with tempfile.TemporaryFile(prefix="model-gate-") as copy:
         try:
@@ -330,7 +335,7 @@ def _scan_compressed(handle, kind: str, display: str, member: str | None, depth:
         _scan_container(copy, display, inner, depth + 1, out, mappable=True)
 
 
-def _has_fileno(handle) -> bool:
+def _has_fileno(handle: IO[bytes]) -> bool:
     try:
         handle.fileno()
         return True
@@ -338,7 +343,7 @@ def _has_fileno(handle) -> bool:
         return False
 
 
-def _copy_bounded(source, target, limit: int) -> None:
+def _copy_bounded(source: IO[bytes], target: IO[bytes], limit: int) -> None:
     """Copy in 1 MiB chunks; a member that inflates past `limit` (a zip bomb) is refused, not scanned."""
     copied = 0
     while chunk := source.read(1 << 20):
@@ -365,7 +370,7 @@ def _npy_holds_objects(head: bytes) -> bool:
         return True
 
 
-def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleScan]:
+def _scan_npy(handle: IO[bytes], display: str, member: str | None = None) -> list[PickleScan]:
     """An .npy holds a pickle only for object dtypes; the header is a Python literal dict."""
     import ast
     import struct
@@ -386,14 +391,15 @@ def _scan_npy(handle, display: str, member: str | None = None) -> list[PickleSca
     return [_scan_stream(handle, display, member)]
 
 
-def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_STACKED_PICKLES,
+def _scan_stream(handle: IO[bytes], display: str, member: str | None, *, limit: int = _MAX_STACKED_PICKLES,
                  mappable: bool = False, nesting: int = 0) -> PickleScan:
     """Walk the stacked pickles starting at the stream's position and judge every global they import."""
     from gate.verify.pickle_walk import ResourceLimit, Walker, WalkError, WalkResult
 
-    stream = _ZeroCopyReader(handle) if mappable else handle
+    # _ZeroCopyReader reads like a binary file; its large reads are memoryviews, which pickletools uses like bytes.
+    stream = cast(IO[bytes], _ZeroCopyReader(handle)) if mappable else handle
     result = WalkResult()
-    problem = None
+    problem: str | None = None
     exhausted = False
     try:
         walker = Walker(stream, result)
@@ -423,11 +429,11 @@ def _scan_stream(handle, display: str, member: str | None, *, limit: int = _MAX_
     return _verdict(result, display, member, problem, exhausted, nesting)
 
 
-def _verdict(result, display: str, member: str | None, problem: str | None, exhausted: bool = False,
+def _verdict(result: WalkResult, display: str, member: str | None, problem: str | None, exhausted: bool = False,
              nesting: int = 0) -> PickleScan:
     from gate.verify.pickle_allowlist import classify
 
-    judged = []
+    judged: list[tuple[str, str, str]] = []
     for glob, usage in result.globals.items():
         severity = classify(glob.module, glob.name, called=usage.called, string_enum=usage.string_calls_only)
         if severity != "likely_safe":
@@ -491,11 +497,11 @@ class _ZeroCopyReader(io.RawIOBase):
     `BINBYTES8` tensor blob would otherwise be copied into memory twice. Small reads return bytes.
     """
 
-    def __init__(self, handle):
+    def __init__(self, handle: IO[bytes]) -> None:
         super().__init__()
         self._handle = handle
-        self._map = None
-        self._view = None
+        self._map: mmap.mmap | None = None
+        self._view: memoryview | None = None
         try:
             if os.fstat(handle.fileno()).st_size >= _ZERO_COPY_MIN:
                 self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -504,16 +510,16 @@ class _ZeroCopyReader(io.RawIOBase):
             self._map = None
         self._position = handle.tell()
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def seekable(self):
+    def seekable(self) -> bool:
         return True
 
-    def tell(self):
+    def tell(self) -> int:
         return self._position
 
-    def seek(self, offset, whence=io.SEEK_SET):
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_SET:
             self._position = offset
         elif whence == io.SEEK_CUR:
@@ -523,7 +529,7 @@ class _ZeroCopyReader(io.RawIOBase):
             self._position = self._handle.tell()
         return self._position
 
-    def read(self, size=-1):
+    def read(self, size: int = -1) -> bytes | memoryview:
         if self._view is not None and size is not None and size >= _ZERO_COPY_MIN:
             chunk = self._view[self._position:self._position + size]
             self._position += len(chunk)
@@ -533,7 +539,7 @@ class _ZeroCopyReader(io.RawIOBase):
         self._position += len(data)
         return data
 
-    def close(self):
+    def close(self) -> None:
         if self._view is not None:
             self._view.release()
             self._view = None

@@ -86,20 +86,20 @@ YAML_FIXTURES = sorted(p for form in FORMS for p in (FIXTURES / form / "repo").r
 
 @pytest.mark.parametrize("path", YAML_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_line_by_line_reading_agrees_with_the_parser_on_every_yaml_fixture(path, monkeypatch):
-    from gate.discover import config_finder
+    from gate.discover import yamlsafe
 
     text = path.read_text()
     parsed = sorted(scan(path.name, text).references, key=lambda r: (r.line, r.column))
-    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 0)
     result = scan(path.name, text)
     assert sorted(result.references, key=lambda r: (r.line, r.column)) == parsed
     assert "too large to parse safely" in result.warnings[0].message
 
 
 def test_line_by_line_reading_keeps_list_items_and_blocks_apart(monkeypatch):
-    from gate.discover import config_finder
+    from gate.discover import yamlsafe
 
-    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 0)
     text = ("a:\n  model_id: org/a\n  nested:\n    revision: not-a-sibling\nb:\n  model_id: org/b\n"
             "  revision: v2\ndatasets:\n  - path: org/d1\n  - path: \"org/d2\"  # comment\n    revision: r2\n"
             "urls:\n  - https://huggingface.co/org/u/resolve/main/x\n")

@@ -173,3 +173,12 @@ def test_cli_no_cache_neither_reads_nor_writes(tmp_path):
     assert not (cache / scan_cache.FORMAT).exists()
     main(["scan", str(repo), "--format", "json", "--cache-dir", str(cache), "--fail-on", "never"])
     assert list(json.loads(_cache_file(cache).read_text())["entries"]) == ["a.py"]
+
+
+def test_a_dependency_changed_past_ten_megabytes_invalidates_the_entry(tmp_path):
+    # The fingerprint of a file a finder read covers all of it, not a prefix: a change at its end counts.
+    dependency = tmp_path / "big.env"
+    dependency.write_bytes(b"#" * (scan_cache.MAX_CACHED_BYTES + 10) + b"\nA=1\n")
+    before = scan_cache.file_fingerprint(str(dependency))
+    dependency.write_bytes(b"#" * (scan_cache.MAX_CACHED_BYTES + 10) + b"\nA=2\n")
+    assert scan_cache.file_fingerprint(str(dependency)) != before

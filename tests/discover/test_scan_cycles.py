@@ -19,7 +19,7 @@ def _garbage_after(scan) -> int:
     gc.disable()
     try:
         result = scan()
-        python_finder.forget_parsed()
+        python_finder.release_parse()
         return result, gc.collect()
     finally:
         gc.enable()

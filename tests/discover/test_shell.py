@@ -118,11 +118,11 @@ def test_dockerfile_heredoc_bodies_are_shell():
 
 
 def test_workflow_that_cannot_be_composed_is_read_line_by_line(monkeypatch):
-    from gate.discover import config_finder
+    from gate.discover import yamlsafe
 
     text = "jobs:\n  a:\n    steps:\n      - run: hf download org/a --revision main\n      - run: |\n" \
            "          vllm serve org/b\n"
-    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 0)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 0)
     result = ShellFinder().scan(SourceFile(".github/workflows/a.yml", "/x"), text, None)
     assert summary(result.references) == [
         (4, 14, "model", "org/a", "main", False, "shell:hf download", "--revision"),

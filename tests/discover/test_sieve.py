@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -70,7 +69,8 @@ def _find_all(text: str, token: str) -> list[int]:
 
 
 def test_the_corpus_is_large():
-    assert len(TEXTS) > 500
+    # The committed fixtures and crashers alone (a clean clone has no fuzz corpora): about 400 texts.
+    assert len(TEXTS) > 300
 
 
 @pytest.mark.parametrize("source", ["corpus", "generated"])
@@ -236,12 +236,20 @@ def test_discovery_is_the_same_with_the_shortcuts_off_on_the_corpus_as_files(mon
 def test_the_parse_kept_for_the_embedded_config_finder_is_the_python_finders(tmp_path, monkeypatch):
     (tmp_path / "m.py").write_text("import yaml\nfrom transformers import AutoModel\n"
                                    "cfg = yaml.safe_load('model: org/a')\nAutoModel.from_pretrained('org/b')\n")
+    import ast
+
     parsed: list[str] = []
-    parse = python_finder.ast.parse
-    monkeypatch.setattr(python_finder.ast, "parse", lambda text, *a, **k: parsed.append(text) or parse(text, *a, **k))
+    real_parse = ast.parse
+
+    def counting_parse(source, *args, **kwargs):
+        parsed.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
     ids = sorted((r.id, r.syntax) for r in discover(str(tmp_path), jobs=1).references)
     assert ids == [("org/a", "config"), ("org/b", "python")]
-    assert len(parsed) == 1 and "org/b" in parsed[0]  # both finders read the one tree
+    assert len([source for source in parsed if "org/b" in source]) == 1  # both finders read one parse
+    assert python_finder._last_parsed is None  # and it is let go once the file is done (issue 15: memory)
 
 
 @pytest.mark.skipif(not os.environ.get("MODEL_GATE_BIG_DIFFERENTIAL"), reason="set MODEL_GATE_BIG_DIFFERENTIAL=1")
@@ -251,18 +259,3 @@ def test_relevant_lines_are_the_same_on_a_large_generated_sample(monkeypatch):
     with monkeypatch.context() as patch:
         _shortcuts_off(patch)
         assert fast == [python_finder.relevant_lines(text) for text in texts]
-
-
-@pytest.mark.parametrize("source", ["corpus", "generated"])
-def test_the_kept_fold_is_nfkc(source):
-    """`sieve.nfkc` (one fold per text, shared by the prefilter, the embedded-config finder and name resolution)
-    is `unicodedata.normalize("NFKC", ...)`, and the text itself exactly when that changes nothing."""
-    texts = TEXTS if source == "corpus" else GENERATED
-    folded_some = False
-    for text in texts:
-        expected = unicodedata.normalize("NFKC", text)
-        for _ in range(2):  # asked again: the kept answer
-            assert sieve.nfkc(text) == expected
-            assert (sieve.nfkc(text) is text) == (expected == text)
-        folded_some |= expected != text
-    assert folded_some

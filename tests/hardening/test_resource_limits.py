@@ -300,9 +300,9 @@ def test_engine_limits_are_the_documented_ones():
 
 
 def test_yaml_too_large_to_compose_safely_is_read_line_by_line(tmp_path, monkeypatch):
-    from gate.discover import config_finder
+    from gate.discover import yamlsafe
 
-    monkeypatch.setattr(config_finder, "MAX_YAML_PARSE_BYTES", 10_000, raising=False)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 10_000)
     (tmp_path / "big.yaml").write_bytes(b"model_name_or_path: org/m\n" + b"key: value\n" * 2_000)
     discovery, _ = scan(tmp_path)
     assert [(r.line, r.id) for r in discovery.references] == [(1, "org/m")]

@@ -25,3 +25,13 @@ def pin(reference: Reference, sha: str = SHA) -> Pin:
 
 def comment(origin: str = "default branch") -> str:
     return f"# pinned from {origin} on 2026-11-29 by model-gate pin"
+
+
+def choose(references):
+    """(references pin would write SHA into, references listed with a reason, references already pinned): pin's
+    plan with every id given a commit, as if the Hub had answered (no findings: the rewriters are under test)."""
+    from gate.pin.command import plan_pins
+
+    given = {(r.kind, r.id.lower()): SHA for r in references if r.id}
+    plan = plan_pins(references, [], DAY, preferred=given)
+    return [p.reference for p in plan.pins], list(plan.skipped), list(plan.already)

@@ -131,11 +131,13 @@ def test_write_pins_every_form_files_still_parse_and_second_run_is_empty(capsys,
     assert unpinned == []
 
 
-def test_one_hub_query_per_distinct_revision(capsys, repo, hub_repos):
-    from gate.pin.resolve import resolve_revisions
+def test_one_hub_query_per_distinct_revision(capsys, repo, hub_repos, tmp_path_factory):
+    from gate.verify.interface import RepoQuery, VerifyConfig
+    from gate.verify.run import gather_hub
 
     hub_repos.reset_requests()
-    resolve_revisions([("model", "org/m", None)], endpoint=hub_repos.endpoint)
+    gather_hub({RepoQuery("model", "org/m", None): ()},
+               VerifyConfig(hub_endpoint=hub_repos.endpoint, cache_dir=str(tmp_path_factory.mktemp("cache"))))
     per_query = hub_repos.requests
     hub_repos.reset_requests()
     code, _, _ = pin(capsys, repo, hub_repos)
@@ -158,10 +160,10 @@ def test_failures_are_listed_not_rewritten_and_exit_3(capsys, tmp_path, hub_repo
     lines = (tmp_path / "app.py").read_text().splitlines()
     assert "revision=" in lines[1]
     assert lines[2:] == source.splitlines()[2:]
-    # One line per failure, naming the id once (issue 16 §1).
-    assert "app.py:3: model org/missing not found at" in err and "org/missing: model org/missing" not in err
-    assert "missing, private, or disabled (set HF_TOKEN to tell them apart)" in err  # anonymous 401 (§2.3)
-    assert "app.py:4: model org/m@no-such-branch: revision 'no-such-branch' not found in model org/m" in err
+    # One line per failure, naming the id once (issue 16 §1), in the words of the scan's finding (issue 13 §1).
+    assert "app.py:3: model org/missing does not exist on" in err and "org/missing: model org/missing" not in err
+    assert "(missing, private, or disabled), and HF_TOKEN is not set" in err  # anonymous 401 (§2.3)
+    assert f"app.py:4: revision no-such-branch does not exist in model org/m on {hub_repos.endpoint}\n" in err
 
 
 def test_hub_unreachable_fails_closed(capsys, tmp_path, monkeypatch):
@@ -336,7 +338,8 @@ def test_update_policy_refuses_a_policy_scan_would_reject_and_writes_nothing(cap
     assert (repo / "train.py").read_text() == TRAIN_PY
 
 
-def test_unpinnable_references_are_listed_with_the_reason_and_left_alone(capsys, tmp_path, hub_repos):
+def test_unpinnable_references_are_listed_with_the_reason_and_left_alone(capsys, tmp_path, hub_repos, monkeypatch):
+    monkeypatch.setenv("GITHUB_API_URL", hub_repos.github_api)  # the scan asks GitHub about torch.hub's repository
     source = textwrap.dedent("""\
         import ollama
         import timm
@@ -373,10 +376,12 @@ def test_unpinnable_references_are_listed_with_the_reason_and_left_alone(capsys,
         "pin it where the string is written",
         "  app.py:15: model org/m@main: the call passes **kwargs, which may already set revision; add the pin there "
         "by hand",
-        "  app.py:16: model org/d: one revision here serves org/d and org/m, so no single commit pins them all; "
-        "load each repository in its own call to pin them",
-        "  app.py:16: model org/m: one revision here serves org/d and org/m, so no single commit pins them all; "
-        "load each repository in its own call to pin them",
+        "  app.py:16: one revision at this call serves org/d and org/m, so no single commit pins them all: load each "
+        "repository in its own call with its own revision, then pin each (`model-gate pin` does that once they are "
+        "apart)",
+        "  app.py:16: one revision at this call serves org/m and org/d, so no single commit pins them all: load each "
+        "repository in its own call with its own revision, then pin each (`model-gate pin` does that once they are "
+        "apart)",
         "  get.sh:1: model org/m: shell:git clone cannot take the commit on its command line; pin it by hand "
         f"(git checkout {main_sha})",
     ]

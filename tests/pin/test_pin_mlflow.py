@@ -8,8 +8,8 @@ import datetime as _dt
 import pytest
 
 from gate.discover.interface import Reference
+from gate.discover.pinnability import pin_obstacle as why_not_pinnable
 from gate.pin.interface import Pin
-from gate.pin.mlflow import why_not_pinnable
 from gate.pin.policy_update import PolicyPin, update_policy_text
 from gate.pin.rewrite import rewrite_file
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from gate.discover.engine import discover
-from gate.pin.command import choose
 from gate.pin.rewrite import rewrite_file
-from tests.pin.helpers import SHA, comment, pin
+from tests.pin.helpers import SHA, choose, comment, pin
 
 NOTEBOOK = {
     "cells": [

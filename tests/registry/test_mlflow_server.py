@@ -222,7 +222,9 @@ def test_pin_fails_closed_when_the_alias_is_gone(mlflow_server, tmp_path, monkey
     (root / "app.py").write_text('import mlflow\nm = mlflow.pyfunc.load_model("models:/churn@retired")\n')
     assert main(["pin", str(root), "--write"]) == 3
     assert (root / "app.py").read_text().endswith('"models:/churn@retired")\n')
-    assert "models:/churn@retired on " + mlflow_server.uri + ": version not found" in capsys.readouterr().err
+    # In the words of the scan's revision-not-found finding (issue 13 §1: pin applies the scan's findings).
+    assert (f"app.py:2: alias '@retired' of MLflow model 'churn' does not exist on {mlflow_server.uri} (deleted, or "
+            "never registered)\n") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("failing", "expected"), [(1, []), (None, ["verification-failed"])])
@@ -292,3 +294,26 @@ def test_the_server_stopped_mid_scan_fails_closed(mlflow_server, tmp_path, monke
         "could not verify MLflow model models:/churn/2", "could not verify MLflow model models:/churn/Production",
         "could not verify MLflow model models:/churn/latest", "could not verify MLflow model models:/churn@challenger",
         "could not verify MLflow model models:/churn@champion"]
+
+
+def test_pin_rewrites_exactly_the_registry_findings_that_carry_a_fix(mlflow_server, tmp_path, monkeypatch):
+    """Issue 13 §1: `pin` is the scan with registry evidence plus the findings' fixes, so the versions it writes are
+    the scan's `unpinned-revision` fixes, reference for reference."""
+    import datetime as _dt
+
+    from gate.pin.command import run_pin
+    from gate.pipeline import ScanOptions, run_scan
+    from gate.verify.interface import VerifyConfig
+
+    root = tmp_path / "agree"
+    shutil.copytree(REPOS / "pin" / "repo", root)
+    (root / "policy.yml").write_text(f"version: 1\nregistries:\n  - uri: {mlflow_server.uri}\n")
+    config = VerifyConfig(registry_uri=mlflow_server.uri, cache_dir=str(tmp_path / "cache"))
+    today = _dt.date(2026, 12, 7)
+    report = run_scan(ScanOptions(root=str(root), policy_path=str(root / "policy.yml"), verify="hub", today=today,
+                                  verify_config=config))
+    fixes = {(f.path, f.line): f.fix.revision for f in report.findings if f.fix is not None}
+    assert fixes == {("app.py", 3): "2", ("app.py", 4): "2", ("config.yaml", 1): "4", ("serve.sh", 2): "3"}
+    run = run_pin(root, config=config, today=today, policy=str(root / "policy.yml"))
+    assert {(p.reference.path, p.reference.line): p.sha for p in run.pinned} == fixes
+    assert run.skipped == []

@@ -27,6 +27,7 @@ VALUE_KEY_VALUES = "key-values"  # `pretrained=org/m,revision=v1,peft=org/a` (lm
 VALUE_WEIGHTED = "weighted"  # `org/a 0.5 org/b 1.0` (`--dataset_mixer_list`): numbers are weights, not ids
 VALUE_SWIFT_DATASET = "swift-dataset"  # `org/d`, `org/d:subset`, `org/d#500` (ms-swift sample counts)
 VALUE_OLLAMA = "ollama"  # `name[:tag]` in Ollama's registry, or `hf.co/org/repo[:quant]` on the Hub
+VALUE_QUANT_TAG = "quant-tag"  # `org/repo[:Q4_K_M]`: a GGUF repository and the quantization picked in it
 
 TRUST_FLAGS = frozenset({"--trust-remote-code", "--trust_remote_code"})
 """Flags that make the command run Python code from the model repository."""
@@ -241,6 +242,11 @@ FLAGS: tuple[CliArg, ...] = (
            trusts=False),
     CliArg(flags=("--policy.path", "--policy.pretrained_path"), allow_legacy=False, pinnable=False, trusts=False),
     CliArg(flags=("--policy.repo_id",), role="publish", allow_legacy=False),
+    # llama.cpp (`llama-server`, `llama-cli`, and its server image's arguments): `-hf org/repo[:quant]` downloads a
+    # GGUF from the Hub; draft and vocoder models likewise. No revision flag.
+    CliArg(flags=("-hf", "-hfr", "--hf-repo", "-hfd", "-hfrd", "--hf-repo-draft", "-hfv", "-hfrv", "--hf-repo-v"),
+           value=VALUE_QUANT_TAG, allow_legacy=False, pinnable=False, trusts=False, reads_local_paths=False,
+           api="shell:llama.cpp -hf"),
 )
 
 _COMMANDS_BY_PROGRAM: dict[str, list[CliCommand]] = {}

@@ -134,7 +134,12 @@ class ApiSpec:
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
+    `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
+    library rejects any other (it is never a legacy Hub id there)."""
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
+    alias_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
     @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
@@ -150,6 +155,7 @@ class ApiSpec:
             parts = pattern.split(".")
             tails.update(".".join(parts[i:]) for i in range(1, len(parts)))
         object.__setattr__(self, "tails", frozenset(tails))
+        object.__setattr__(self, "alias_map", dict(self.aliases))
 
     def matches(self, dotted: str, root_known: bool) -> bool:
         if any(p.fullmatch(dotted) for p in self.patterns):
@@ -198,6 +204,19 @@ _XTUNER_DATASETS = ("alpaca_dataset", "alpaca_zh_dataset", "code_alpaca_dataset"
 _OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
                                "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
+
+_FASTER_WHISPER_SIZES = tuple((f"{size}{suffix}", f"Systran/faster-whisper-{size}{suffix}")
+                              for size in ("tiny", "base", "small", "medium") for suffix in ("", ".en")) + (
+    ("large-v1", "Systran/faster-whisper-large-v1"), ("large-v2", "Systran/faster-whisper-large-v2"),
+    ("large-v3", "Systran/faster-whisper-large-v3"), ("large", "Systran/faster-whisper-large-v3"),
+    ("distil-large-v2", "Systran/faster-distil-whisper-large-v2"),
+    ("distil-medium.en", "Systran/faster-distil-whisper-medium.en"),
+    ("distil-small.en", "Systran/faster-distil-whisper-small.en"),
+    ("distil-large-v3", "Systran/faster-distil-whisper-large-v3"),
+    ("distil-large-v3.5", "distil-whisper/distil-large-v3.5-ct2"),
+    ("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
+    ("turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
+)
 
 SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
@@ -373,6 +392,11 @@ SPECS: tuple[ApiSpec, ...] = (
              "vllm.*.AsyncEngineArgs"), "vllm.{callee}",
             (Slot(0, ("model",)), Slot(0, ("model",), ("code_revision",), code_pin=True),
              Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
+    # faster-whisper: `WhisperModel("large-v3")` / `download_model(...)` read a size name through the library's own
+    # table (faster_whisper.utils._MODELS) and anything with a `/` as a Hub id; `revision=` pins it.
+    ApiSpec(("faster_whisper.WhisperModel", "faster_whisper.*.WhisperModel", "faster_whisper.download_model",
+             "faster_whisper.*.download_model"), "faster_whisper.{callee}",
+            (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
@@ -408,6 +432,13 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("tokenizer_name_or_path",), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(("datatrove.*.HuggingFaceDatasetReader",), "datatrove.HuggingFaceDatasetReader",
             (Slot(0, ("dataset",), (), ("dataset_options",)),), kind="dataset", trust_keyword=None),
+    # nanotron training configs built in Python: `TokenizerArgs("org/tok", tokenizer_revision=...)` and
+    # `PretrainDatasetsArgs(hf_dataset_or_datasets="org/data")` (a string, a list, or a dict of id -> weight).
+    ApiSpec(("nanotron.*.TokenizerArgs",), "nanotron.TokenizerArgs",
+            (Slot(0, ("tokenizer_name_or_path",), ("tokenizer_revision",), revision_position=1),), trust_keyword=None),
+    ApiSpec(("nanotron.*.PretrainDatasetsArgs",), "nanotron.PretrainDatasetsArgs",
+            (Slot(0, ("hf_dataset_or_datasets",), ()),), kind="dataset", pinnable=False, trust_keyword=None,
+            skip_ids=DATASETS_BUILTIN_LOADERS),
     # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
     # builders, which load their own default dataset when `path` is left out.
     ApiSpec(tuple(f"xtuner.*.{name}" for name in ("build_model", "build_lora_model", "build_qlora_model")),
@@ -457,6 +488,12 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("litgpt.data.Alpaca2k", "litgpt.*.Alpaca2k"), "litgpt.data.Alpaca2k",
             (Slot(None, ("repo_id",), (), default_id="mhenrichsen/alpaca_2k_test"),), kind="dataset",
             trust_keyword=None),
+    # kokoro TTS: `KPipeline(lang_code="a")` and `KModel()` download hexgrad/Kokoro-82M (weights, config and
+    # voices) when `repo_id` is left out; neither takes a revision.
+    ApiSpec(("kokoro.KPipeline", "kokoro.*.KPipeline"), "kokoro.KPipeline",
+            (Slot(1, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
+    ApiSpec(("kokoro.KModel", "kokoro.*.KModel"), "kokoro.KModel",
+            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from gate.discover.interface import CODE_REVISION_KEYS, Reference
-from gate.discover.pinnability import HUB_SOURCES, pin_obstacle
+from gate.discover.pinnability import HUB_SOURCES, pin_obstacle, shared_revision
 from gate.policy.fixes import PIN_HINT, describe, pin_instruction
 from gate.policy.interface import Finding, Fix
 from gate.policy.rules import AnswerContext, CheckContext, Rule, names_remote_repo
@@ -69,11 +69,12 @@ def check(context: CheckContext, index: int, reference: Reference) -> Iterator[F
     entry = context.entry_for(reference)
     allowed = list(entry.reviewed_revisions) if entry is not None else []
     sharing = _sharing_the_revision(context, reference)
+    details: dict[str, Any] = {"revision": reference.revision, "revision_key": reference.revision_key,
+                               "syntax": reference.syntax}
     if sharing:
-        key = reference.revision_key
-        fix = (f"one {key} at this call serves {' and '.join([reference.id, *sharing])}, so no single commit pins "
-               f"them all: load each repository in its own call with its own {key}, then pin each "
+        fix = (f"{shared_revision(reference.revision_key or 'revision', [reference.id, *sharing])}, then pin each "
                "(`model-gate pin` does that once they are apart)")
+        details["shared_with"] = sharing
     elif allowed:
         fix = f"{pin_instruction(reference, allowed[0])} (the revision the policy allows)"
     else:
@@ -89,7 +90,7 @@ def check(context: CheckContext, index: int, reference: Reference) -> Iterator[F
         path=reference.path,
         line=reference.line,
         reference=index,
-        details={"revision": reference.revision, "revision_key": reference.revision_key, "syntax": reference.syntax},
+        details=details,
     )
 
 
@@ -99,10 +100,11 @@ def check_answer(context: AnswerContext) -> Iterator[Finding]:
     reference, answer = context.reference, context.answer
     if not reference.pinned or not answer.sha or answer.sha == reference.revision:
         return
-    yield replace(context.finding(
+    finding = context.finding(
         RULE, f"revision {reference.revision} of {context.what} looks like a commit sha but is a branch or tag name: "
         f"it points at commit {answer.sha} today and can be moved at any time",
-        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}"), fix=Fix(answer.sha))
+        f"pin to the commit itself: {pin_instruction(reference, answer.sha)}")
+    yield replace(finding, fix=Fix(answer.sha) if machine_fixable(finding, reference) else None)
 
 
 def resolved_pin(reference: Any, answer: Any) -> str:
@@ -118,14 +120,23 @@ def resolved_pin(reference: Any, answer: Any) -> str:
     return text
 
 
+def machine_fixable(finding: Finding, reference: Any) -> bool:
+    """Whether `model-gate pin` can write the resolved revision where the reference names it: the finding then
+    carries a `Fix` (what `pin` applies), else only the words. One revision keyword serving several repositories
+    stays as the policy stage worded it (no commit is right for all of them)."""
+    return pin_obstacle(reference) is None and not finding.details.get("shared_with")
+
+
 def with_resolved_pin(finding: Finding, reference: Any, answer: Any) -> Finding:
     """This rule's finding, its fix naming the commit the registry resolved the moving revision to."""
     details = {**finding.details, "resolved_sha": answer.sha, "followed": reference.revision or "main"}
     if answer.canonical_id and answer.canonical_id != reference.id:
         details["canonical_id"] = answer.canonical_id
+    if finding.details.get("shared_with"):
+        return replace(finding, details=details)
     canonical = answer.canonical_id if answer.canonical_id and answer.canonical_id != reference.id else None
     return replace(finding, remediation=resolved_pin(reference, answer), details=details,
-                   fix=Fix(answer.sha, canonical))
+                   fix=Fix(answer.sha, canonical) if machine_fixable(finding, reference) else None)
 
 
 def with_resolved_version(finding: Finding, reference: Any, version: str) -> Finding:
@@ -133,4 +144,5 @@ def with_resolved_version(finding: Finding, reference: Any, version: str) -> Fin
     followed = reference.revision or "latest"
     return finding.with_(
         remediation=f"{pin_instruction(reference, version)} (the version {followed} points at now)",
-        details={**finding.details, "resolved_version": version, "followed": followed}, fix=Fix(version))
+        details={**finding.details, "resolved_version": version, "followed": followed},
+        fix=Fix(version) if machine_fixable(finding, reference) else None)
