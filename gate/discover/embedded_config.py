@@ -11,12 +11,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeGuard, cast
 
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
-from gate.discover.sieve import TokenSieve
+from gate.discover.sieve import TokenSieve, nfkc
 
 if TYPE_CHECKING:
     class _StrConstant(ast.Constant):
@@ -66,7 +65,7 @@ def worth_walking(text: str) -> bool:
         return False
     if ("open(" in text or "write_text(" in text) and _WRITES_CONFIG.search(text):
         return True
-    probe = text if text.isascii() or unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    probe = nfkc(text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
         if _ALIASED_IMPORT.match(line):
             return True

@@ -399,7 +399,17 @@ def _by_shebang(absolute: str, text_finders: tuple[Finder, ...]) -> list[Finder]
 
 
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
-    """(was it scanned, what was found) for one file."""
+    """(was it scanned, what was found) for one file, with the cycle collector paused while its finders run (see
+    `python_finder.cycle_collection_paused`); the tree the finders shared is dropped (`release_parse`) before it
+    runs again."""
+    from gate.discover import python_finder
+
+    _load_finders()
+    with python_finder.cycle_collection_paused():
+        return _scan_file_unpaused(file, repo_paths)
+
+
+def _scan_file_unpaused(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
     text_finders, url_finder, artifact_finder = _load_finders()
     references: list[Reference] = []
     warnings: list[ScanWarning] = []

@@ -181,6 +181,11 @@ class _Scan:
         python_context.context_references(self)
         return sorted(dict.fromkeys(self.references), key=lambda r: (r.line, r.column, r.api, r.id or ""))
 
+    def release(self) -> None:
+        """Break the reference cycles the scan made (`FileIndex.release`): the tree and everything built for it
+        are freed as soon as the scan is dropped, without the cycle collector's passes over them."""
+        self.index.release()
+
     # ------------------------------------------------------------------------------------------ places
 
     def _where(self, node: ast.AST, line_offset: int = 0, column: int | None = None) -> tuple[int, int]:
@@ -878,7 +883,10 @@ class _Scan:
             inner = _Scan(tree, text, self.path, self.repo_paths, self.syntax,
                           lambda _line, _column: (line, column), None)
             inner.depth = self.depth + 1
-            self.references.extend(inner.run())
+            try:
+                self.references.extend(inner.run())
+            finally:
+                inner.release()
             self.warnings.extend(inner.warnings)
 
     # ----------------------------------------------------------------------------------------- strings
@@ -1178,7 +1186,7 @@ def python_view(text: str) -> str:
     """`text` roughly as Python reads it, for the prefilter only: identifiers folded with NFKC (`ｆrom_pretrained`
     is `from_pretrained`), escapes that can spell a name decoded, adjacent literals joined. It over-approximates
     (an escaped backslash, a quote inside a string), which only costs work: it never hides a token Python sees."""
-    view = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    view = sieve.nfkc(text)
     if "\\" in view:
         view = _NAME_ESCAPE.sub(_decode_escape, view)
     return _LITERAL_SEAM.sub("", view)
@@ -1187,7 +1195,7 @@ def python_view(text: str) -> str:
 def _view_adds_triggers(text: str) -> bool:
     """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
     the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
-    folds = not text.isascii() and not unicodedata.is_normalized("NFKC", text)
+    folds = sieve.nfkc(text) is not text
     if not folds and _SPELLING_ESCAPE.search(text) is None:
         # Nothing to fold or decode: only adjacent literals and backslash-newlines are joined, so a token Python
         # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
@@ -1253,11 +1261,10 @@ def relevant_lines(text: str) -> list[int] | None:
     """
     if _view_adds_triggers(text):
         return None
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the
-        # line numbers stay those of the file. (A text already in that form stays the same object: the sieves
-        # keep what they found in it.)
-        text = unicodedata.normalize("NFKC", text)
+    # Aliases and receivers as Python names them (`as ｓd` binds `sd`). NFKC makes no line ends, so the line
+    # numbers stay those of the file. (A text already in that form stays the same object: the sieves keep what they
+    # found in it.)
+    text = sieve.nfkc(text)
     present = trigger_tokens_in(text)
     offsets: list[int] = python_context.candidate_offsets(text)  # strings context detection reads
     if not present and not offsets:
@@ -1341,16 +1348,18 @@ def parse_python(text: str) -> tuple[ast.Module | None, str | None]:
 
 def release_parse() -> None:
     """Drop the tree kept for the file just scanned (the engine calls this once a file's finders are done): the
-    tree of a large file would otherwise stay alive while the next files are read (issue 15: peak memory)."""
+    tree of a large file would otherwise stay alive while the next files are read (issue 15: peak memory), and be
+    walked by the cycle collector once it runs again, for nothing."""
     global _last_parsed
     _last_parsed = None
 
 
 @contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
+def cycle_collection_paused() -> Iterator[None]:
     """No cycle collection while one file is parsed and scanned. The tree is up to millions of container objects
     that all stay alive until the scan ends: the collector would walk them again and again and free nothing (about
-    a tenth of a scan's CPU time). What the scan leaves behind in cycles is collected once it is switched back on."""
+    a tenth of a scan's CPU time). The scan breaks its own cycles when it ends (`_Scan.release`); what is left in
+    cycles is collected once the collector is switched back on."""
     if not gc.isenabled():
         yield
         return
@@ -1368,7 +1377,10 @@ def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str]
     from a file; `lines` limits the walk to the expressions on those lines, see `relevant_lines`)."""
     scan = _Scan(tree, text, path, repo_paths, syntax, position, lines)
     scan.read_repo_file = read_repo_file
-    return scan.run(), scan.warnings
+    try:
+        return scan.run(), scan.warnings
+    finally:
+        scan.release()
 
 
 def references_in_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
@@ -1392,7 +1404,7 @@ def scan_python_text(text: str, path: str, repo_paths: frozenset[str] | None, *,
         return FileResult(references=tuple(references), warnings=(ScanWarning(
             path, f"too large to parse safely ({len(text) / 1_000_000:.1f} MB of Python, over "
                   f"{MAX_PARSE_BYTES / 1_000_000:.0f} MB); used a text scan, so references may be incomplete"),))
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         tree, problem = parse_python(text)
         if tree is not None:
             try:

@@ -19,6 +19,7 @@ ASCII byte.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -172,6 +173,21 @@ class TokenSieve:
             found = _character_offsets(raw, found)
         self._last = (text, found)
         return found
+
+
+_last_folded: tuple[str, str] | None = None
+
+
+def nfkc(text: str) -> str:
+    """`text` with its names as Python reads them (NFKC-folded); `text` itself when folding changes nothing (an
+    ASCII text, or one already in that form). Kept for the last text asked: the prefilter, the embedded-config
+    finder and name resolution all ask about one file's text, and a non-ASCII text costs a pass each time."""
+    global _last_folded
+    if text.isascii():
+        return text
+    if _last_folded is None or _last_folded[0] is not text:
+        _last_folded = (text, text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text))
+    return _last_folded[1]
 
 
 def line_numbers(text: str, offsets: Iterable[int]) -> list[int]:

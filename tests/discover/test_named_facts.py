@@ -23,7 +23,13 @@ CORNERS = [
     "def f(x=(y := 'org/a')):\n    global g\n    g = x\n    return [z for z in (w := [1])]\n",
     "a.b.c = 1\na.b = 2\na += 3\nfor a.x in y: pass\nwith open(p) as a.f: pass\n(q, a.y) = 1, 2\n",
     "\uff4coad('x')\ndef \uff4coad(p):\n    return p\n",  # NFKC: `ｌoad` is `load`
+    "caf\u00e9 = 'x'\n\uff4coad(caf\u00e9)\ndef \uff4coad(p):\n    return p\nload(\ufb01le)\n",  # still not ASCII once folded
     "lambda: load('a')\n[load(v) for v in vs]\n@load\ndef g(a=load('b')): pass\n",
+    "p = argparse.ArgumentParser()\np.\\\n  add_argument('--model-name', default='org/a')\np.add_argument(\n  '-m',\n"
+    "  dest='m', default=M)\np.set_defaults(\n  model='org/b')\nq.\uff41dd_argument('--x', default='org/c')\n",
+    "class C:\n    def __init__(self):\n        self.\\\n            model = 'org/a'\n        setattr(self, 'mo\\x64el', 1)\n"
+    "        setattr(self, name, 2)\n        self.\uff4dodel += 'x'\n        for self.model in xs: pass\n"
+    "        (self.a, self.model) = 1, 2\n        with f() as self.model: pass\nc = C()\nc.model = 3\n",
 ]
 
 
@@ -74,6 +80,33 @@ def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text):
                {k: [(n, _entry(b.node)) for n, b in v] for k, v in full.walrus.items()}
         assert [id(s) for s in rebinding.rebinding_scopes] == [id(s) for s in full.rebinding_scopes]
     assert index.facts_for(names[0]) is full  # once the whole file is walked, it answers everything
+
+
+def _attribute_stores(facts, base: str, attr: str) -> list:
+    return [_entry(store) for store in facts.attribute_stores.get(base, ())
+            if not isinstance(store[0], ast.Constant) or store[0].value == attr]
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: re.sub(r"\W+", "_", t[:24]))
+def test_facts_read_from_the_lines_of_other_words_are_those_of_the_whole_walk(text):
+    """What `Resolver._namespace_attribute` and `Resolver._stored_attribute` read from the lines that spell
+    `add_argument`/`set_defaults`, or an attribute's name and `setattr`: every entry they keep, in order."""
+    tree, _ = parse_python(text)
+    if tree is None:
+        return
+    _TREE_NODES.clear()
+    _TREE_NODES.update(id(node) for node in ast.walk(tree))
+    index = build_index(tree, None, source=text)
+    argparse = index.facts_for("add_argument", "set_defaults").argparse_defaults
+    attributes = list(dict.fromkeys(n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)))
+    attributes = [*attributes[: MAX_NAMED_WALKS - 2], "not_in_the_file"]
+    stores = {attr: index.facts_for(attr, "setattr") for attr in attributes}
+    full = index.facts()
+    assert {k: [_entry(e) for e in v] for k, v in argparse.items()} == \
+           {k: [_entry(e) for e in v] for k, v in full.argparse_defaults.items()}
+    for attr, facts in stores.items():
+        for base in full.attribute_stores:
+            assert _attribute_stores(facts, base, attr) == _attribute_stores(full, base, attr), (base, attr)
 
 
 def test_a_few_names_are_read_from_their_lines_only():

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # How the id string is written, which decides how it is read (see python_finder.interpret_id):
 ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
@@ -137,12 +138,16 @@ class ApiSpec:
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
     library rejects any other (it is never a legacy Hub id there)."""
-    patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
     alias_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """`calls` compiled, on first use: a scan asks about a few rows only, and compiling the patterns of every
+        row was most of the regex compilation each process start pays (over 300 patterns)."""
+        return tuple(_compile(p) for p in self.calls)
+
     def __post_init__(self) -> None:
-        object.__setattr__(self, "patterns", tuple(_compile(p) for p in self.calls))
         tails: set[str] = set()
         for pattern in self.calls:
             if "*" in pattern:
