@@ -4,12 +4,14 @@ with a throwaway certificate (as huggingface.co is); `http_hub`: the same over p
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 _TLS: tuple[str, str] | None = None
+_RUN_DIRECTORIES: list[str] = []
 
 
 def pytest_configure(config):
@@ -23,6 +25,7 @@ def pytest_configure(config):
     gate.verify.cache.DEFAULT_CACHE_DIR = tempfile.mkdtemp(prefix="model-gate-test-cache-")
 
     directory = Path(tempfile.mkdtemp(prefix="hubemu-tls-"))
+    _RUN_DIRECTORIES.extend([gate.verify.cache.DEFAULT_CACHE_DIR, str(directory)])
     made = throwaway_certificate(directory)
     if made is None:
         return  # no openssl: the emulator serves plain http
@@ -30,6 +33,12 @@ def pytest_configure(config):
     _TLS = (str(cert), str(key))
     os.environ["SSL_CERT_FILE"] = str(cert)
     os.environ["REQUESTS_CA_BUNDLE"] = str(cert)
+
+
+def pytest_unconfigure(config):
+    """This run's cache and certificate directories go with the run (each run made its own)."""
+    for directory in _RUN_DIRECTORIES:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture
