@@ -32,10 +32,10 @@ def check(context: CheckContext, index: int, reference: Reference) -> Iterator[F
     if severity is None or context.entry_for(reference) is not None:
         return
     section = ENTRY_SECTIONS[reference.kind]
-    scoped = [e for e in context.policy.candidates(reference) if e.get("paths")]
+    scoped = [e for e in context.policy.candidates(reference) if e.paths]
     message = f"{describe(reference)} is not in the policy's {section} allowlist"
     if scoped:
-        message += f" for {reference.path} (its entry applies only to paths {list(scoped[0]['paths'])})"
+        message += f" for {reference.path} (its entry applies only to paths {list(scoped[0].paths)})"
     pinned = reference.revision if reference.pinned else None
     yield RULE.finding(
         severity=severity,
