@@ -185,6 +185,15 @@ SUBSET_SUFFIX = re.compile(r"^([A-Za-z0-9._-]+/[A-Za-z0-9._-]+):[\w.-]+$")
 """ms-swift's `org/data:subset` (a dataset's subset): the id is what comes before the colon. Applied only to
 dataset values (a model value `org/img:tag` stays a container image)."""
 
+INTERPOLATION_ONLY_KEYS = frozenset({"variables"})
+"""llm-foundry/Composer YAML: the top-level `variables:` mapping exists to be interpolated (`${variables.model_name}`)
+and is dropped before the tool reads the config. A value there that the file interpolates is a reference where it
+is interpolated (`tokenizer: {name: ${variables.model_name}}`), not where it is defined; one the file never
+interpolates is read as any other key (GitLab CI's `variables:` are environment, never `${variables.x}`)."""
+EMBEDDED_CONFIG_ROOTS = frozenset({"parameters"})
+"""MosaicML platform run YAML: the top-level `parameters:` mapping is the config the job reads (written to
+`/mnt/config/parameters.yaml`), so `${variables.x}` inside it names `parameters.variables.x`."""
+
 SWEEP_PARAMETER_HOLDERS = frozenset({"parameters"})
 """W&B sweep configs (`program:`/`command:` + `parameters: {model_name_or_path: {value: org/m}}`): the key under
 `parameters` names the script argument, so it decides the kind of what its `value` / `values` hold."""
