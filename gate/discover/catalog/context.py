@@ -41,10 +41,10 @@ NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
                                      "dtype", "split", "config_name", "column", "field", "template",
-                                     "cached", "served", "folder", "folders"})
+                                     "cached", "served", "folder", "folders", "git", "github", "gitlab"})
 """Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
 `wandb_project`, `model_class`, nanotron's `dataset_folder`): the value is a local destination, a label or a
-type."""
+type; `git_repo`, `github_repo`: a repository on a git host, not on the Hub."""
 
 NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
 """Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
@@ -144,8 +144,8 @@ def context_kind(name: str) -> ContextKind | None:
 
 def is_publish_name(name: str) -> bool:
     """A binding name that says the value is where something is pushed (`hub_model_id`, `push_to_hub_repo`)."""
-    lowered = "_".join(name_tokens(name))
-    return any(token in lowered for token in PUBLISH_TOKENS)
+    lowered = "_" + "_".join(name_tokens(name)) + "_"
+    return any(f"_{token}_" in lowered for token in PUBLISH_TOKENS)  # whole tokens: `github_repo` is no `hub_repo`
 
 
 def call_says_load(callee: str) -> bool:
