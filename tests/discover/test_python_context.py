@@ -94,6 +94,13 @@ def test_an_api_model_name_under_any_other_organisation_is_that_organisations_re
         assert negative_evidence(value) is not None, value
 
 
+def test_databricks_is_a_hub_organisation_and_its_serving_endpoints_are_api_names():
+    assert negative_evidence("databricks/dbrx-instruct") is None
+    assert negative_evidence("databricks/dolly-v2-12b") is None
+    for value in ("databricks/databricks-dbrx-instruct", "databricks/databricks-meta-llama-3-70b-instruct"):
+        assert negative_evidence(value) == "a hosted API model name", value
+
+
 @pytest.mark.parametrize(("value", "placeholder"), [
     ("PATH_TO_MODEL", True), ("YOUR_ORG/MODEL_DIR", True), ("path_to_llama_7b", True), ("path-to-org/model", True),
     ("BAAI/bge-m3", False), ("gpt2", False), ("BAAI/BGE", False), ("GPT2", False), ("org/MODEL_PATH", False),

@@ -90,8 +90,9 @@ API_PROVIDER_ORGS = frozenset({
 })
 """`provider/model` prefixes of API routers (LiteLLM, OpenRouter, LangChain init_chat_model): not Hub ids."""
 
-HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
-"""Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`)."""
+HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface", "databricks"})
+"""Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`,
+`databricks/dbrx-instruct`; Databricks' served names are `databricks/databricks-dbrx-instruct`)."""
 
 HUB_SERVING_PROVIDERS = frozenset({"huggingface"})
 """Router prefixes whose models are Hub repositories wherever they are served (LiteLLM `huggingface/org/m`)."""
@@ -103,10 +104,11 @@ HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
     r"babbage|ada)-[\w.-]+|davinci-[\w.-]+|claude-[\w.-]+|gemini-[\w.-]+|command-r[\w.-]*|dall-e-[\w.-]+|"
-    r"whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+)",
+    r"whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+)",
     re.IGNORECASE,
 )
-"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere): never Hub ids, with or without a provider."""
+"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints): never Hub ids, with
+or without a provider."""
 
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 _FILE_EXTENSION = re.compile(
