@@ -103,8 +103,8 @@ HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", 
 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
-    r"babbage|ada)-[\w.-]+|davinci-[\w.-]+|claude-[\w.-]+|gemini-[\w.-]+|command-r[\w.-]*|dall-e-[\w.-]+|"
-    r"whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+)",
+    r"babbage|ada)-[\w.-]+|(?:davinci|curie|babbage|ada)(?:-[\w.-]+)?|claude-[\w.-]+|gemini-[\w.-]+|"
+    r"command-r[\w.-]*|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+)",
     re.IGNORECASE,
 )
 """Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints): never Hub ids, with
@@ -203,6 +203,9 @@ def is_container_image(value: str) -> bool:
 
 PLACEHOLDER_PREFIXES = ("path_to_", "path-to-")
 """How a placeholder for a local path starts (`path_to_llama_7b`; `path/to/model` reads as a path already)."""
+OWN_VALUE_PREFIXES = ("your-", "your_")
+"""How a value the reader replaces with their own starts (`your-model-path`): with a word of
+`PATH_PLACEHOLDER_WORDS` it stands for a local path; without one (`your-org/your-model`) it may stand for a Hub id."""
 PATH_PLACEHOLDER_WORDS = frozenset({"PATH", "DIR", "DIRECTORY", "FOLDER", "LOCAL"})
 """Words of an all-caps placeholder that make it stand for a local path (`PATH_TO_MODEL`, `MODEL_DIR`). A shouted
 name without one (`HF_DATASET_NAME`) may stand for a Hub id the user fills in, and stays a reference."""
@@ -212,10 +215,13 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`."""
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`."""
     parts = value.split("/")
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
+    if any(part.lower().startswith(OWN_VALUE_PREFIXES) and PATH_PLACEHOLDER_WORDS & set(re.split(r"[-_]", part.upper()))
+           for part in parts):
+        return True  # `meta-llama/your-model-path`
     return all(_SHOUTED_PLACEHOLDER.fullmatch(part) is not None for part in parts) and any(
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
 
