@@ -568,6 +568,8 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "Card.load", "Pipeline.download", "clone_from", "MsDataset", "mlflow.register_model",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
+    # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
+    "bigcode_eval",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
 PREFILTER_KEYS = ("Arg", "ipelin", "eval", ".co/", "llama", "enten", "Encoder", "from_pre", "repo", "dataset", "get_",
@@ -642,6 +644,9 @@ CLASS_DEFAULTS: tuple[ClassDefault, ...] = (
                  "optimum.TaskProcessor.DEFAULT_DATASET_ARGS", key="path"),
     # `model: str = Field("bert-base-uncased")`: the base model the trainer loads when the config names none.
     ClassDefault(("autotrain.*AutoTrainParams",), "model", "model", "autotrain.AutoTrainParams.model"),
+    # bigcode-evaluation-harness tasks: `Task.__init__` runs `load_dataset(path=self.DATASET_PATH,
+    # name=self.DATASET_NAME)` (no revision) for every task class.
+    ClassDefault(("bigcode_eval.base.Task",), "DATASET_PATH", "dataset", "bigcode_eval.Task.DATASET_PATH"),
 )
 
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
