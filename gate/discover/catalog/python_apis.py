@@ -368,6 +368,10 @@ SPECS: tuple[ApiSpec, ...] = (
              "vllm.*.AsyncEngineArgs"), "vllm.{callee}",
             (Slot(0, ("model",)), Slot(0, ("model",), ("code_revision",), code_pin=True),
              Slot(None, ("tokenizer",), ("tokenizer_revision",)))),
+    # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
+    # revision setting).
+    ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
+            (Slot(2, ("lora_path", "lora_local_path"), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
