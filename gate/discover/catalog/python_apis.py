@@ -709,6 +709,9 @@ DEFERRED_CALLS: dict[str, DeferredCall] = {
 """Deferred calls (issue 11). `functools.partial` is the resolver's (`PARTIAL_CALLS`): its later calls are followed."""
 DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
 """The constructors' last names (a cheap test before the callee is resolved)."""
+DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
+"""Methods of a decorated function that run it with the arguments given (Modal `f.remote(x)`, `f.local(x)`,
+`f.spawn(x)`; Ray `f.remote(x)`): a call site of the function for the values its parameters take."""
 
 
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
