@@ -623,6 +623,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
     the commands that use it (a pin on the command line applies there); only URLs are taken from it here."""
     visited: set[int] = set()
     urls_only: set[int] = set()
+    interpolated: set[int] | None = None  # the nodes some `${a.b}` of the file names, found when first needed
     # (node, the key holding it, the key holding the mapping that holds that key)
     stack: list[tuple[object, str | None, str | None]] = [(root, None, None) for root in reversed(roots)]
     while stack:
@@ -667,6 +668,11 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             yield from urls
             if urls or id(node) in urls_only:
                 continue
+            if parent_key in catalog.INTERPOLATION_ONLY_KEYS and (outer_key is None
+                                                                  or outer_key in catalog.EMBEDDED_CONFIG_ROOTS):
+                interpolated = _interpolation_targets(roots) if interpolated is None else interpolated
+                if id(value) in interpolated:
+                    continue  # reported where it is interpolated
             text = _interpolated(value.value, roots)
             text = routed_hub_id(text, _hub_served(siblings)) or text
             found = _key_spec(key, parent_key, outer_key, siblings)
@@ -724,13 +730,49 @@ def _interpolated(value: str, roots: list, depth: int = 8) -> str:
     """An OmegaConf/Hydra value that is only `${a.b.c}` (a node of the same config), replaced by that node's
     string when exactly one document has it: `tokenizer_name: ${model.language_model.pretrained_model_name}`.
     Anything else (`${oc.env:X}`, relative or partial interpolations) stays as written, hence dynamic."""
+    target = _interpolation_target(value, roots) if depth else None
+    if target is None or not target.text or not isinstance(target.value, str):
+        return value
+    return _interpolated(target.value, roots, depth - 1)
+
+
+def _interpolation_target(value: str, roots: list) -> _Scalar | None:
+    """The one node a `${a.b.c}` value names, in a document or in a config embedded in one (`parameters:`)."""
     match = _NODE_INTERPOLATION.fullmatch(value.strip())
-    if match is None or depth == 0:
-        return value
-    found = [node for node in (_node_at(root, match.group(1).split(".")) for root in roots) if node is not None]
-    if len(found) != 1 or not found[0].text or not isinstance(found[0].value, str):
-        return value
-    return _interpolated(found[0].value, roots, depth - 1)
+    if match is None:
+        return None
+    parts = match.group(1).split(".")
+    found = [node for node in (_node_at(root, parts) for root in _config_roots(roots)) if node is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def _config_roots(roots: list) -> Iterator:
+    for root in roots:
+        yield root
+        if isinstance(root, _Map):
+            yield from (value for key, _l, _c, value in root.entries
+                        if key in catalog.EMBEDDED_CONFIG_ROOTS and isinstance(value, _Map))
+
+
+def _interpolation_targets(roots: list) -> set[int]:
+    """The nodes that some `${a.b}` value of the file names."""
+    targets: set[int] = set()
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, _Map):
+            stack.extend(value for _k, _l, _c, value in node.entries)
+        elif isinstance(node, _Seq):
+            stack.extend(node.items)
+        elif isinstance(node, _Scalar) and isinstance(node.value, str) and "${" in node.value:
+            target = _interpolation_target(node.value, roots)
+            if target is not None:
+                targets.add(id(target))
+    return targets
 
 
 def _node_at(root: object, parts: list[str]) -> _Scalar | None:

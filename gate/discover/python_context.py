@@ -389,6 +389,8 @@ class _Walk:
 
     def __init__(self, tree: ast.Module, lines: list[int]):
         self.lines = lines
+        self.tree = tree
+        self._lookup_tables: set[str] | None = None
         line_set = frozenset(lines)
         self.parents: dict[int, ast.AST] = {}
         self.strings: list[tuple[_StrConstant, bool]] = []
@@ -428,6 +430,7 @@ class _Walk:
     def evidence(self, node: ast.AST) -> _Evidence | None:
         """What the string `node` is bound to, climbing through containers, conditionals and lookups."""
         child = node
+        in_container = False
         for _ in range(8):
             parent = self.parents.get(id(child))
             if parent is None:
@@ -473,6 +476,7 @@ class _Walk:
             if isinstance(parent, (ast.List, ast.Tuple, ast.Set, ast.IfExp, ast.BoolOp, ast.Starred)):
                 if isinstance(parent, ast.IfExp) and child is parent.test:
                     return None
+                in_container = in_container or isinstance(parent, (ast.List, ast.Tuple, ast.Set))
                 child = parent
                 continue
             if isinstance(parent, ast.Dict):
@@ -489,6 +493,8 @@ class _Walk:
             if isinstance(parent, ast.Assign):
                 if child is not parent.value:
                     return None
+                if in_container and any(isinstance(t, ast.Name) and self._lookup_table(t.id) for t in parent.targets):
+                    return None
                 for target in parent.targets:
                     found = _judge_name(_expression_name(target), None)
                     if found is not None:
@@ -503,6 +509,22 @@ class _Walk:
                 return _judge_name(getattr(function, "name", None), None)
             return None
         return None
+
+    def _lookup_table(self, name: str) -> bool:
+        """`KNOWN_MODELS = ["org/a", "org/b"]` read only as `x in KNOWN_MODELS`: a table the code compares names
+        against (to special-case them), not ids it loads."""
+        if self._lookup_tables is None:  # one walk of the file for every name, the first time one is asked
+            reads: dict[str, int] = {}
+            tested: dict[str, int] = {}
+            for candidate in ast.walk(self.tree):
+                if isinstance(candidate, ast.Name) and isinstance(candidate.ctx, ast.Load):
+                    reads[candidate.id] = reads.get(candidate.id, 0) + 1
+                elif isinstance(candidate, ast.Compare):
+                    for op, right in zip(candidate.ops, candidate.comparators, strict=True):
+                        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
+                            tested[right.id] = tested.get(right.id, 0) + 1
+            self._lookup_tables = {table for table, count in tested.items() if reads.get(table) == count}
+        return name in self._lookup_tables
 
     def saved_names(self) -> set[str]:
         """Literals the file writes to (`save_pretrained("out/m")`, `output_dir="out/m"`)."""

@@ -462,16 +462,21 @@ class _Scan:
         return values is None or any(value is True or value is UNKNOWN for value in values)
 
     def _class_defaults(self) -> None:
-        """`catalog.CLASS_DEFAULTS`: a module-level class whose base is a library's (`class P(AutoTrainParams)`)
-        and sets the attribute that names what the library loads; reported where the attribute is set."""
+        """`catalog.CLASS_DEFAULTS`: a module-level class whose base is a library's (`class P(AutoTrainParams)`),
+        or a class of the same module that is one, and sets the attribute that names what the library loads;
+        reported where the attribute is set."""
         module = self.index.module
+        local_rows: dict[str, list[catalog.ClassDefault]] = {}  # module-level classes that derive from a row's base
         for statement in self.tree.body:
             if not isinstance(statement, ast.ClassDef) or not statement.bases:
                 continue
             bases = [self.resolver.qualname(base, module)[0] for base in statement.bases]
             rows = [row for row in catalog.CLASS_DEFAULTS if any(row.matches(base) for base in bases)]
+            rows += [row for base in statement.bases if isinstance(base, ast.Name)
+                     for row in local_rows.get(base.id, ()) if row not in rows]
             if not rows:
                 continue
+            local_rows[statement.name] = rows
             scope = self.index.scope_for(statement, module)
             for row in rows:
                 for item in statement.body:

@@ -35,6 +35,7 @@ from itertools import product
 from typing import Any, cast
 
 from gate.discover import python_deferred
+from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS
 from gate.discover.python_reaching import ReachingDefinitions
 from gate.discover.sieve import line_numbers, nfkc
 
@@ -1200,9 +1201,21 @@ class Resolver:
                 offset = self._site_offset(call.func, scope, function, info, implicit)
                 if offset is not None:
                     found.append((call, scope, offset))
+        deferred: set[int] = set()  # `f.remote(...)`: the Name `f` there is a call of `f`, not a value use
+        if info is None and function.decorator_list:
+            # A function a framework's decorator wraps, run by it with the same arguments: Modal's
+            # `f.remote(x)` / `f.local(x)` / `f.spawn(x)`, Ray's `f.remote(x)`.
+            for method in DEFERRED_RUN_METHODS:
+                for call, scope in facts.calls.get(method, ()):
+                    func = call.func
+                    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                            and func.value.id == function.name \
+                            and self._site_offset(func.value, scope, function, info, implicit) is not None:
+                        found.append((call, scope, 0))
+                        deferred.add(id(func.value))
         used = False
         for node, scope in facts.value_uses.get(function.name, ()):
-            if self._site_offset(node, scope, function, info, implicit) is not None:
+            if id(node) not in deferred and self._site_offset(node, scope, function, info, implicit) is not None:
                 used = True
                 break
         self._sites[key] = (found, used)

@@ -1060,6 +1060,10 @@ class _Collector:
         if row.hub_switches and self._switched_on(words, command.env, row.hub_switches):
             source = "huggingface"
         trust = self._trust(words)
+        for selector in row.selector_options:
+            chosen = self._values(args, (selector,), False, consumed)
+            self.alive.extend(chosen)
+            consumed.update(id(word) for word in chosen)
         for arg in row.args:
             values = self._values(args, arg.flags, arg.many, consumed) if arg.flags else []
             self.alive.extend(values)

@@ -307,6 +307,16 @@ def test_lm_eval_revision_is_read_from_dataset_kwargs():
     assert (reference.revision, reference.pinned, reference.revision_key) == ("a" * 40, True, "dataset_kwargs.revision")
 
 
+def test_llm_foundry_revisions_are_read_from_the_kwargs_passed_to_the_loader():
+    text = (f"tokenizer:\n  name: org/m\n  kwargs:\n    revision: {'a' * 40}\n"
+            f"train_loader:\n  dataset:\n    hf_name: org/d\n    hf_kwargs:\n      revision: {'b' * 40}\n"
+            "eval_loader:\n  dataset:\n    hf_name: org/e\n")
+    found = scan("train.yaml", text).references
+    assert sorted((r.line, r.id, r.revision, r.revision_key) for r in found) == [
+        (2, "org/m", "a" * 40, "kwargs.revision"), (7, "org/d", "b" * 40, "hf_kwargs.revision"),
+        (12, "org/e", None, "hf_kwargs.revision")]
+
+
 def test_hydra_interpolation_of_a_node_in_the_same_config_is_resolved():
     text = ("model:\n  language_model:\n    pretrained_model_name: bert-base-uncased\n  tokenizer:\n"
             "    tokenizer_name: ${model.language_model.pretrained_model_name}\n"

@@ -90,14 +90,24 @@ def test_an_api_model_name_under_any_other_organisation_is_that_organisations_re
     for value in ("Xenova/gpt-4o", "org/O1", "org/o3-mini"):
         assert negative_evidence(value) is None, value
         assert plausible_id(value), value
-    for value in ("gpt-4o", "o1", "openai/gpt-4o", "anthropic/claude-3-5-sonnet"):
+    for value in ("gpt-4o", "o1", "openai/gpt-4o", "anthropic/claude-3-5-sonnet", "openai/davinci", "davinci-002",
+                  "openai/babbage-002", "curie"):
         assert negative_evidence(value) is not None, value
+
+
+def test_databricks_is_a_hub_organisation_and_its_serving_endpoints_are_api_names():
+    assert negative_evidence("databricks/dbrx-instruct") is None
+    assert negative_evidence("databricks/dolly-v2-12b") is None
+    for value in ("databricks/databricks-dbrx-instruct", "databricks/databricks-meta-llama-3-70b-instruct"):
+        assert negative_evidence(value) == "a hosted API model name", value
 
 
 @pytest.mark.parametrize(("value", "placeholder"), [
     ("PATH_TO_MODEL", True), ("YOUR_ORG/MODEL_DIR", True), ("path_to_llama_7b", True), ("path-to-org/model", True),
     ("BAAI/bge-m3", False), ("gpt2", False), ("BAAI/BGE", False), ("GPT2", False), ("org/MODEL_PATH", False),
     ("HF_DATASET_NAME", False), ("YOUR_ORG/MODEL_NAME", False),
+    ("meta-llama/your-model-path", True), ("org/your_checkpoint_dir", True), ("your-org/your-model", False),
+    ("org/yourmodel-path", False),
 ])
 def test_placeholders_are_negative_evidence(value, placeholder):
     assert (negative_evidence(value) == "a placeholder") is placeholder

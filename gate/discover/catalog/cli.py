@@ -96,6 +96,9 @@ class CliCommand:
     source: str = "huggingface"
     hub_switches: tuple[str, ...] = ()
     """Flags or environment variables that, when true, make `source` the Hugging Face Hub (ms-swift `--use_hf`)."""
+    selector_options: frozenset[str] = frozenset()
+    """Options whose value picks one of the tool's built-ins (vLLM benchmarks' `--dataset-name sonnet`): never an
+    id, so not read as a `FLAGS` or context flag either."""
 
     @property
     def reference_api(self) -> str:
@@ -134,6 +137,10 @@ _VLLM_ARGS = (
            trusts=False, allow_legacy=False),
     CliArg(flags=("--speculative-model",), revision_flags=("--speculative-model-revision",),
            api="shell:vllm serve --speculative-model", trusts=False),
+)
+_VLLM_BENCH_ARGS = (
+    CliArg(flags=("--model",), pinnable=False),  # not every benchmark script takes a revision flag
+    CliArg(flags=("--tokenizer",), trusts=False, pinnable=False),
 )
 _MLX = (
     CliArg(flags=("--model", "--hf-path"), pinnable=False),
@@ -199,6 +206,13 @@ COMMANDS: tuple[CliCommand, ...] = (
                       "--data.prompt_dataset", "--data.eval_dataset", "--eval.dataset"), kind="dataset",
                allow_legacy=False, pinnable=False),
     ), api="shell:openrlhf"),
+    # vLLM benchmarks (`vllm bench serve|throughput|latency`, `benchmarks/benchmark_serving.py` and its siblings): the
+    # model, whose tokenizer is loaded from the Hub; `--dataset-name` picks a built-in (sharegpt, sonnet, random,
+    # hf, ...), and `--dataset-path` (a Hub dataset with `hf`, else a local file) is left to the context flags.
+    *(CliCommand(words, _VLLM_BENCH_ARGS, api="shell:vllm bench", selector_options=frozenset({"--dataset-name"}))
+      for words in (*(("vllm", "bench", verb) for verb in ("serve", "throughput", "latency")),
+                    *((f"{prefix}benchmark_{verb}{suffix}",) for verb in ("serving", "throughput", "latency")
+                      for prefix, suffix in (("", ".py"), ("", ""), ("*.", ""))))),
     # FastChat: `python3 -m fastchat.serve.model_worker --model-path org/m [--revision r]` (cli, huggingface_api, ...)
     CliCommand(("fastchat.serve.*",), (
         CliArg(flags=("--model-path",), revision_flags=("--revision",)),

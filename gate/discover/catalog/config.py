@@ -121,6 +121,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
               report_dynamic=True),
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # llm-foundry / Composer YAML: `tokenizer: {name: org/m, kwargs: {...}}` (build_tokenizer calls
+    # `AutoTokenizer.from_pretrained(name, **kwargs)`; `tiktoken` names OpenAI's tokenizer instead) and the
+    # finetuning loader's `dataset: {hf_name: org/d, hf_kwargs: {...}}` (`load_dataset(hf_name, **hf_kwargs)`).
+    ConfigKey("name", "model", ("kwargs.revision",), "llm-foundry `tokenizer: {name: ...}`",
+              under=frozenset({"tokenizer"}), allow_legacy=True),
+    ConfigKey("hf_name", "dataset", ("hf_kwargs.revision",), "llm-foundry finetuning `dataset: {hf_name: ...}`",
+              allow_legacy=True),
     # Hydra / NeMo.
     ConfigKey("pretrained_model_name", "model", _NO_REVISION, "NeMo language_model / tokenizer",
               allow_legacy=True),
@@ -167,8 +174,9 @@ ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
 """Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
 
 NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
-                                                     "local"})
-"""Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders)."""
+                                                     "local", "tiktoken"})
+"""Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders;
+`tiktoken`: llm-foundry's name for OpenAI's tokenizer library)."""
 
 
 ID_SUFFIX = re.compile(r"#\d+$")
@@ -177,13 +185,22 @@ SUBSET_SUFFIX = re.compile(r"^([A-Za-z0-9._-]+/[A-Za-z0-9._-]+):[\w.-]+$")
 """ms-swift's `org/data:subset` (a dataset's subset): the id is what comes before the colon. Applied only to
 dataset values (a model value `org/img:tag` stays a container image)."""
 
+INTERPOLATION_ONLY_KEYS = frozenset({"variables"})
+"""llm-foundry/Composer YAML: the top-level `variables:` mapping exists to be interpolated (`${variables.model_name}`)
+and is dropped before the tool reads the config. A value there that the file interpolates is a reference where it
+is interpolated (`tokenizer: {name: ${variables.model_name}}`), not where it is defined; one the file never
+interpolates is read as any other key (GitLab CI's `variables:` are environment, never `${variables.x}`)."""
+EMBEDDED_CONFIG_ROOTS = frozenset({"parameters"})
+"""MosaicML platform run YAML: the top-level `parameters:` mapping is the config the job reads (written to
+`/mnt/config/parameters.yaml`), so `${variables.x}` inside it names `parameters.variables.x`."""
+
 SWEEP_PARAMETER_HOLDERS = frozenset({"parameters"})
 """W&B sweep configs (`program:`/`command:` + `parameters: {model_name_or_path: {value: org/m}}`): the key under
 `parameters` names the script argument, so it decides the kind of what its `value` / `values` hold."""
 SWEEP_VALUE_KEYS = frozenset({"value", "values"})
 """`value: org/m` (one value) and `values: [org/a, org/b]` (a grid or random choice among them)."""
 
-PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL")
+PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL", "hf_name")
 """Text without any of these (nor a backslash escape) cannot hold a reference: every id row needs `org/name`
 or a key spelled with these words. Decided on the raw text only to skip work: a file with any backslash is
 always parsed, since `"\\u006dodel"` decodes to a key the raw text does not show."""

@@ -41,10 +41,10 @@ NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
                                      "dtype", "split", "config_name", "column", "field", "template",
-                                     "cached", "served", "folder", "folders"})
+                                     "cached", "served", "folder", "folders", "git", "github", "gitlab"})
 """Tokens that make a name *not* an id slot even when it also says model (`output_dir`, `model_type`,
 `wandb_project`, `model_class`, nanotron's `dataset_folder`): the value is a local destination, a label or a
-type."""
+type; `git_repo`, `github_repo`: a repository on a git host, not on the Hub."""
 
 NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
 """Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
@@ -90,8 +90,9 @@ API_PROVIDER_ORGS = frozenset({
 })
 """`provider/model` prefixes of API routers (LiteLLM, OpenRouter, LangChain init_chat_model): not Hub ids."""
 
-HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface"})
-"""Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`)."""
+HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface", "databricks"})
+"""Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`,
+`databricks/dbrx-instruct`; Databricks' served names are `databricks/databricks-dbrx-instruct`)."""
 
 HUB_SERVING_PROVIDERS = frozenset({"huggingface"})
 """Router prefixes whose models are Hub repositories wherever they are served (LiteLLM `huggingface/org/m`)."""
@@ -102,11 +103,12 @@ HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", 
 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
-    r"babbage|ada)-[\w.-]+|davinci-[\w.-]+|claude-[\w.-]+|gemini-[\w.-]+|command-r[\w.-]*|dall-e-[\w.-]+|"
-    r"whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+)",
+    r"babbage|ada)-[\w.-]+|(?:davinci|curie|babbage|ada)(?:-[\w.-]+)?|claude-[\w.-]+|gemini-[\w.-]+|"
+    r"command-r[\w.-]*|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+)",
     re.IGNORECASE,
 )
-"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere): never Hub ids, with or without a provider."""
+"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints): never Hub ids, with
+or without a provider."""
 
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 _FILE_EXTENSION = re.compile(
@@ -144,8 +146,8 @@ def context_kind(name: str) -> ContextKind | None:
 
 def is_publish_name(name: str) -> bool:
     """A binding name that says the value is where something is pushed (`hub_model_id`, `push_to_hub_repo`)."""
-    lowered = "_".join(name_tokens(name))
-    return any(token in lowered for token in PUBLISH_TOKENS)
+    lowered = "_" + "_".join(name_tokens(name)) + "_"
+    return any(f"_{token}_" in lowered for token in PUBLISH_TOKENS)  # whole tokens: `github_repo` is no `hub_repo`
 
 
 def call_says_load(callee: str) -> bool:
@@ -201,6 +203,9 @@ def is_container_image(value: str) -> bool:
 
 PLACEHOLDER_PREFIXES = ("path_to_", "path-to-")
 """How a placeholder for a local path starts (`path_to_llama_7b`; `path/to/model` reads as a path already)."""
+OWN_VALUE_PREFIXES = ("your-", "your_")
+"""How a value the reader replaces with their own starts (`your-model-path`): with a word of
+`PATH_PLACEHOLDER_WORDS` it stands for a local path; without one (`your-org/your-model`) it may stand for a Hub id."""
 PATH_PLACEHOLDER_WORDS = frozenset({"PATH", "DIR", "DIRECTORY", "FOLDER", "LOCAL"})
 """Words of an all-caps placeholder that make it stand for a local path (`PATH_TO_MODEL`, `MODEL_DIR`). A shouted
 name without one (`HF_DATASET_NAME`) may stand for a Hub id the user fills in, and stays a reference."""
@@ -210,10 +215,13 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`."""
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`."""
     parts = value.split("/")
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
+    if any(part.lower().startswith(OWN_VALUE_PREFIXES) and PATH_PLACEHOLDER_WORDS & set(re.split(r"[-_]", part.upper()))
+           for part in parts):
+        return True  # `meta-llama/your-model-path`
     return all(_SHOUTED_PLACEHOLDER.fullmatch(part) is not None for part in parts) and any(
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
 

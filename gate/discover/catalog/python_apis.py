@@ -397,6 +397,10 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("faster_whisper.WhisperModel", "faster_whisper.*.WhisperModel", "faster_whisper.download_model",
              "faster_whisper.*.download_model"), "faster_whisper.{callee}",
             (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
+    # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
+    # revision setting).
+    ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
+            (Slot(2, ("lora_path", "lora_local_path"), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
@@ -610,6 +614,8 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "Card.load", "Pipeline.download", "clone_from", "MsDataset", "mlflow.register_model",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
+    # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
+    "bigcode_eval",
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
 PREFILTER_KEYS = ("Arg", "ipelin", "eval", ".co/", "llama", "enten", "Encoder", "from_pre", "repo", "dataset", "get_",
@@ -684,6 +690,9 @@ CLASS_DEFAULTS: tuple[ClassDefault, ...] = (
                  "optimum.TaskProcessor.DEFAULT_DATASET_ARGS", key="path"),
     # `model: str = Field("bert-base-uncased")`: the base model the trainer loads when the config names none.
     ClassDefault(("autotrain.*AutoTrainParams",), "model", "model", "autotrain.AutoTrainParams.model"),
+    # bigcode-evaluation-harness tasks: `Task.__init__` runs `load_dataset(path=self.DATASET_PATH,
+    # name=self.DATASET_NAME)` (no revision) for every task class.
+    ClassDefault(("bigcode_eval.base.Task",), "DATASET_PATH", "dataset", "bigcode_eval.Task.DATASET_PATH"),
 )
 
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
@@ -742,6 +751,9 @@ DEFERRED_CALLS: dict[str, DeferredCall] = {
 """Deferred calls (issue 11). `functools.partial` is the resolver's (`PARTIAL_CALLS`): its later calls are followed."""
 DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
 """The constructors' last names (a cheap test before the callee is resolved)."""
+DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
+"""Methods of a decorated function that run it with the arguments given (Modal `f.remote(x)`, `f.local(x)`,
+`f.spawn(x)`; Ray `f.remote(x)`): a call site of the function for the values its parameters take."""
 
 
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
