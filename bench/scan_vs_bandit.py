@@ -6,7 +6,7 @@ bandit's B615 sees.
     python bench/scan_vs_bandit.py --files 5000    # a bigger generated tree
     python bench/scan_vs_bandit.py ~/src/diffusers # a real checkout
 
-Prints both wall-clock times, the ratio (target: model-gate >= 20x faster), and whether model-gate's references
+Prints both wall-clock times, the ratio (target: model-gate >= 25x faster, issue 15), and whether model-gate's references
 cover every B615 finding (file:line). Exit status 0 when the superset check holds, 1 when it does not.
 Needs bandit (`pip install -e .[bench]`).
 
@@ -127,7 +127,7 @@ def generate_tree(root: Path, files: int, seed: int = 1) -> int:
     return total_lines
 
 
-TARGET_RATIO = 20.0
+TARGET_RATIO = 25.0  # issue 15 (the first discovery issue asked for 20x)
 GATE_PACKAGE = Path(__file__).resolve().parent.parent / "gate"
 
 
@@ -221,7 +221,10 @@ def main() -> int:
     verdict = "meets" if wall_ratio >= TARGET_RATIO else "MISSES"
     print(f"ratio           : {wall_ratio:8.1f}x faster than bandit in wall time - {verdict} the target "
           f"(>= {TARGET_RATIO:.0f}x)")
-    print(f"                  {cpu_ratio:8.1f}x less CPU time")
+    cpu_verdict = "meets" if cpu_ratio >= TARGET_RATIO else "MISSES"
+    # Wall time favours model-gate's worker pool on an idle multi-core machine (bandit uses one core); CPU time
+    # does not, so both are judged.
+    print(f"                  {cpu_ratio:8.1f}x less CPU time - {cpu_verdict} the target in CPU time")
     if missed:
         print(f"superset        : NO - {len(missed)} B615 finding(s) without a model-gate reference:")
         for filename, line in missed[:20]:
