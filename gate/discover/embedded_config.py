@@ -63,7 +63,7 @@ def worth_walking(text: str) -> bool:
     (NFKC-folded), and a file with aliased imports is always walked."""
     if not _MARKER_SIEVE.may_hold(text) or not any(marker in text for marker in MARKERS):
         return False
-    if ("open(" in text or "write_text(" in text) and _WRITES_CONFIG.search(text):
+    if _writes_config(text):
         return True
     probe = nfkc(text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
@@ -74,6 +74,12 @@ def worth_walking(text: str) -> bool:
         index = probe.find(keyword)
         previous_index = previous_start = -1
         while index >= 0:
+            after = probe[index + len(keyword):index + len(keyword) + 1]
+            if after and (after.isalnum() or after == "_") and after not in _NAME_GOES_ON[keyword]:
+                # `loader`, `created`: every parser's name ends at the keyword, or goes on with `s` or `_all`, so
+                # the name holding this occurrence is none of them (the walk back to its start is skipped).
+                index = probe.find(keyword, index + len(keyword))
+                continue
             # The name holding this occurrence starts where the previous one's does when only name characters lie
             # between them: each character is walked over once (`loadload…` was quadratic).
             start = index
@@ -98,12 +104,24 @@ def _bound(name: str, text: str, known: dict[str, bool]) -> bool:
     return known[name]
 
 
+_NAME_GOES_ON = {"load": "s_", "create": ""}
+"""What can follow the keyword inside a parser's name (`loads`, `load_all`; `create` ends the name)."""
+assert all(name.endswith(("load", "loads", "load_all", "create")) for name in PARSERS), "_NAME_GOES_ON is stale"
+
 _IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")
 _CONFIG_NAME = r"""[rRuU]?["'][^"'\n]*\.(?:ya?ml|json|toml)["']"""
-_WRITES_CONFIG = re.compile(rf"""(?:open\(\s*{_CONFIG_NAME}\s*,\s*(?:mode\s*=\s*)?["'][wax]|"""
-                            rf"""Path\(\s*{_CONFIG_NAME}\s*\)\s*\.\s*write_text\()""")
+_OPENS_CONFIG = re.compile(rf"""open\(\s*{_CONFIG_NAME}\s*,\s*(?:mode\s*=\s*)?["'][wax]""")
+_WRITES_CONFIG_TEXT = re.compile(rf"""Path\(\s*{_CONFIG_NAME}\s*\)\s*\.\s*write_text\(""")
+_WRITES_CONFIG = re.compile(f"(?:{_OPENS_CONFIG.pattern}|{_WRITES_CONFIG_TEXT.pattern})")
 """`open("conf.yaml", "w")` / `Path("conf.yaml").write_text(`: a config file the code writes (and a CLI then reads:
 `!autotrain --config conf.yaml`). A file without one writes no config (work skipped only)."""
+
+
+def _writes_config(text: str) -> bool:
+    """`_WRITES_CONFIG.search(text)`, as two searches that each start with a literal (scanned at memchr speed;
+    the alternation is tried at every character)."""
+    return bool(("open(" in text and _OPENS_CONFIG.search(text))
+                or ("write_text(" in text and _WRITES_CONFIG_TEXT.search(text)))
 _SUFFIXES = {".yaml": ".yaml", ".yml": ".yaml", ".json": ".json", ".toml": ".toml"}
 
 
@@ -150,7 +168,7 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
     references: list[Reference] = []
     warnings: list[ScanWarning] = []
     parsed = [(call.args[0] if call.args else None, suffix) for call, suffix in _parser_calls(calls, aliases)]
-    if _WRITES_CONFIG.search(text):
+    if _writes_config(text):
         parsed.extend(_written_configs(tree, aliases))
     for argument, suffix in parsed:
         literal, indent = _literal(argument, constants, aliases)
