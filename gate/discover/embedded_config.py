@@ -9,11 +9,14 @@ source when the literal is written without escapes (a plain or triple-quoted str
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeGuard, cast
 
+from gate.discover import sieve
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.sieve import TokenSieve, nfkc
 
@@ -164,7 +167,7 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
     so the caller drops a context reference made of the same constant where it is bound)."""
     from gate.discover.config_finder import scan_config_text
 
-    aliases, constants, calls = _one_walk(tree)
+    aliases, constants, calls = _one_walk(tree, text)
     references: list[Reference] = []
     warnings: list[ScanWarning] = []
     parsed = [(call.args[0] if call.args else None, suffix) for call, suffix in _parser_calls(calls, aliases)]
@@ -198,7 +201,81 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
 
 
 
-def _one_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+PRUNED_WALK = True
+"""Walk only the expressions on lines that spell a parser's name (`_pruned_walk`); off: every node (the tests)."""
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+"""The fields that hold statements (and except handlers, match cases: what holds statements in turn)."""
+_PARSER_WORDS = ("load", "create")
+"""Every parser's own name holds one of these (`_NAME_GOES_ON` checks it)."""
+
+
+def _one_walk(tree: ast.Module, text: str) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+    """(import aliases, module constants, calls whose callee's own name may be a parser's, in `ast.walk` order)."""
+    if PRUNED_WALK and "\r" not in text:
+        return _pruned_walk(tree, text)
+    return _whole_walk(tree)
+
+
+def _pruned_walk(tree: ast.Module, text: str) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+    """`_whole_walk`'s aliases and constants, and the calls it would find that can be a parser's, without walking
+    expressions that lie wholly on lines where no parser's name (nor `:=`) is written: a callee's name is written
+    inside its call, and an expression's lines hold those of the expressions inside it. Imports and assignments
+    are statements, read from the statements alone; `:=` binds inside expressions, on its own lines. F-strings are
+    walked whole (before Python 3.12 the positions inside them can be off). Names are found in the NFKC-folded text
+    (as Python reads them; folding makes and removes no line end); only for `\n` line ends, the only ones the
+    lines are counted by here."""
+    aliases: dict[str, str] = {}
+    bound: _Constants = {}
+    statements: list[ast.AST] = [tree]
+    for node in statements:  # breadth first over the statements, as `ast.walk` meets them
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
+                                                                     else alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            _note_constant(node, bound)
+        for field in node._fields:
+            if field in _BLOCKS:
+                statements.extend(getattr(node, field))
+    words = [*_PARSER_WORDS, ":=", *(alias for alias, name in aliases.items()
+                               if name in PARSERS or name == "OmegaConf.create")]
+    probe = nfkc(text)
+    offsets = sorted(index for word in words for index in _find_all(probe, word))
+    lines = sieve.line_numbers(probe, offsets)
+    calls: list[ast.Call] = []
+    if not lines:
+        return aliases, bound, calls
+    todo: deque[tuple[ast.AST, bool]] = deque([(tree, False)])
+    while todo:
+        node, whole = todo.popleft()
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, (ast.Attribute, ast.Name)):
+                calls.append(node)
+        elif isinstance(node, ast.NamedExpr):
+            _note_constant(node, bound)
+        whole = whole or isinstance(node, ast.JoinedStr)
+        for child in ast.iter_child_nodes(node):
+            if whole or not isinstance(child, ast.expr) or isinstance(child, ast.JoinedStr):
+                todo.append((child, whole))
+                continue
+            first = bisect.bisect_left(lines, child.lineno)
+            if first < len(lines) and lines[first] <= (child.end_lineno or child.lineno):
+                todo.append((child, False))
+    return aliases, bound, calls
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    index = text.find(word)
+    while index >= 0:
+        yield index
+        index = text.find(word, index + 1)
+
+
+def _whole_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
     """(import aliases, module constants, calls whose callee's own name is a parser's) in one walk of the tree:
     three walks of a large module cost more than everything else done to it."""
     aliases: dict[str, str] = {}

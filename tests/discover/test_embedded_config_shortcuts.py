@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import random
+import unicodedata
 import warnings
 
 import pytest
@@ -113,3 +114,69 @@ def test_the_finder_gives_the_same_with_the_shortcuts_off(monkeypatch):
     plain = [_found(text, tree) for text, tree in trees]
     assert with_shortcuts == plain
     assert sum(len(references) for references, _ in plain) > 100
+
+
+_STATEMENTS = [
+    "import yaml", "import json as j", "from yaml import safe_load", "from yaml import load as parse",
+    "from omegaconf import OmegaConf", "import textwrap", "import yaml as Y", "name = 'org/m'",
+    'conf = """\nmodel_name_or_path: org/m\nbase_model: org/b\n"""', "x = yaml.safe_load(conf)",
+    "y = j.loads('{\"model\": \"org/j\"}')", "z = parse(textwrap.dedent('''\n    model: org/d\n    '''))",
+    "c = OmegaConf.create(f'model: {name}')", "d = safe_load(name)", "e = Y.load(conf)",
+    "@deco(yaml.load('model: org/dec'))\ndef f(a=yaml.safe_load('model: org/default')):\n"
+    "    return yaml.safe_load('model: org/in')",
+    "class C:\n    v = yaml.load('model: org/c')\n    from yaml import full_load as fl",
+    "w = foo(bar,\n    yaml.safe_load(\n        'model: org/ml'))", "v = f'{yaml.safe_load(\"model: org/fs\")}'",
+    "v = f'''\n{yaml.safe_load(\"model: org/fsm\")}\n'''", "try:\n    import json as yaml\nexcept ImportError:\n    pass",
+    "match q:\n    case 1:\n        from json import loads\n        loads('{\"model\": \"org/match\"}')",
+    "with open('c.yaml', 'w') as f:\n    f.write(conf)", "name = 'again'", "conf += 'x'",
+    "lam = lambda: yaml.load('model: org/l')", "k = yaml.\\\nsafe_load('model: org/bs')",
+    "t = [yaml.load(s) for s in ['model: org/comp']]", "if x:\n    json.loads('{\"model\": \"org/if\"}')",
+    "n = (m := 'model: org/w')", "s = yaml.safe_load(f'model: {name}')", "print(download('a: b'), payload)",
+    "u = OmegaConf.create({'model': 'org/dict'})", "yaml.load_all('model: org/all')", "q = 'é'",
+]
+
+
+def _programs(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["\n".join(rng.choice(_STATEMENTS) for _ in range(rng.randint(1, 10))) + "\n" for _ in range(count)]
+
+
+PROGRAMS = _programs(3_000, seed=612)
+
+
+def test_the_pruned_walk_finds_what_the_whole_walk_finds():
+    walked = 0
+    for text in [*INPUTS, *PROGRAMS]:
+        tree = _parsed(text)
+        if tree is None:
+            continue
+        aliases, constants, calls = embedded_config._one_walk(tree, text)
+        whole_aliases, whole_constants, whole_calls = embedded_config._whole_walk(tree)
+        assert (aliases, constants) == (whole_aliases, whole_constants), text
+        assert (list(embedded_config._parser_calls(calls, aliases))
+                == list(embedded_config._parser_calls(whole_calls, whole_aliases))), text
+        walked += len(calls) < len(whole_calls)
+    assert walked > 500  # the pruning did skip calls
+
+
+def test_the_finder_gives_the_same_with_the_walk_pruned_or_whole(monkeypatch):
+    trees = [(text, _parsed(text)) for text in [*INPUTS, *PROGRAMS]]
+    trees = [(text, tree) for text, tree in trees if tree is not None]
+    pruned = [_found(text, tree) for text, tree in trees]
+    monkeypatch.setattr(embedded_config, "PRUNED_WALK", False)
+    whole = [_found(text, tree) for text, tree in trees]
+    assert pruned == whole
+    assert sum(len(references) for references, _ in whole) > 3_000
+
+
+def test_folding_makes_and_removes_no_line_end():
+    # The pruned walk counts lines in the NFKC-folded text: no character folds into or out of `\n` or `\r`.
+    changed = [c for c in map(chr, range(0x110000)) if not 0xD800 <= ord(c) < 0xE000
+               and (c in "\n\r") != any(e in unicodedata.normalize("NFKC", c) for e in "\n\r")]
+    assert changed == []
+
+
+def test_names_written_in_other_letters_and_walruses_are_walked():
+    text = "import yaml\nn = (conf := 'x')\nconf = 'model: org/w'\nv = yaml.ｓａｆｅ_ｌｏａｄ(\n  'model: org/fold')\n"
+    references, _ = _found(text, ast.parse(text))
+    assert [(r.id, r.line) for r in references] == [("org/fold", 5)]
