@@ -148,14 +148,11 @@ _ASSIGNED_LITERAL = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*(?:\(\s*)?[rRuUbBfF]{
 
 
 def _bound_to_literal(name: str, text: str) -> bool:
-    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text."""
-    index = text.find(name)
-    while index >= 0:
-        before = text[index - 1] if index else " "
-        if not (before.isalnum() or before == "_") and _ASSIGNED_LITERAL.match(text, index + len(name)):
-            return True
-        index = text.find(name, index + len(name))
-    return False
+    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text, the name not the end of a longer one. One
+    search that starts with the name itself (scanned for at memchr speed; `\\w` is what `str.isalnum` and `_`
+    are), then looks back past it."""
+    pattern = re.compile(re.escape(name) + rf"(?<!\w[\s\S]{{{len(name)}}})" + _ASSIGNED_LITERAL.pattern)
+    return pattern.search(text) is not None
 
 
 def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str,

@@ -61,11 +61,30 @@ def _worth_walking_plain(text: str) -> bool:
             while start and (probe[start - 1].isalnum() or probe[start - 1] == "_"):
                 start -= 1
             match = embedded_config._PARSER_CALL.match(probe, start)
-            if match is not None and (match.group(1) is None
-                                      or embedded_config._bound_to_literal(match.group(1), probe)):
+            if match is not None and (match.group(1) is None or _bound_to_literal_plain(match.group(1), probe)):
                 return True
             index = probe.find(keyword, index + len(keyword))
     return False
+
+
+def _bound_to_literal_plain(name: str, text: str) -> bool:
+    index = text.find(name)
+    while index >= 0:
+        before = text[index - 1] if index else " "
+        if not (before.isalnum() or before == "_") and embedded_config._ASSIGNED_LITERAL.match(text, index + len(name)):
+            return True
+        index = text.find(name, index + len(name))
+    return False
+
+
+def test_a_name_bound_to_a_literal_is_found_by_one_search_as_by_the_find_loop():
+    names = ["conf", "name", "x", "f", "s", "yaml", "é", "ｎ", "a_b", "load"]
+    for text in INPUTS:
+        for name in names:
+            assert embedded_config._bound_to_literal(name, text) == _bound_to_literal_plain(name, text), (name, text)
+    assert embedded_config._bound_to_literal("conf", "x=1\nconf = 'a: b'\n")
+    assert not embedded_config._bound_to_literal("conf", "myconf = 'a: b'\nconf.x = 'a'\n")
+    assert embedded_config._bound_to_literal("conf", "conf = 'a'") and embedded_config._bound_to_literal("é", "é='x'")
 
 
 def test_the_inputs_reach_every_answer():
