@@ -9,11 +9,14 @@ source when the literal is written without escapes (a plain or triple-quoted str
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeGuard, cast
 
+from gate.discover import sieve
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.sieve import TokenSieve, nfkc
 
@@ -63,7 +66,7 @@ def worth_walking(text: str) -> bool:
     (NFKC-folded), and a file with aliased imports is always walked."""
     if not _MARKER_SIEVE.may_hold(text) or not any(marker in text for marker in MARKERS):
         return False
-    if ("open(" in text or "write_text(" in text) and _WRITES_CONFIG.search(text):
+    if _writes_config(text):
         return True
     probe = nfkc(text)
     for line in _lines_with(probe, _IMPORTED_MODULES):
@@ -74,6 +77,12 @@ def worth_walking(text: str) -> bool:
         index = probe.find(keyword)
         previous_index = previous_start = -1
         while index >= 0:
+            after = probe[index + len(keyword):index + len(keyword) + 1]
+            if after and (after.isalnum() or after == "_") and after not in _NAME_GOES_ON[keyword]:
+                # `loader`, `created`: every parser's name ends at the keyword, or goes on with `s` or `_all`, so
+                # the name holding this occurrence is none of them (the walk back to its start is skipped).
+                index = probe.find(keyword, index + len(keyword))
+                continue
             # The name holding this occurrence starts where the previous one's does when only name characters lie
             # between them: each character is walked over once (`loadload…` was quadratic).
             start = index
@@ -98,12 +107,24 @@ def _bound(name: str, text: str, known: dict[str, bool]) -> bool:
     return known[name]
 
 
+_NAME_GOES_ON = {"load": "s_", "create": ""}
+"""What can follow the keyword inside a parser's name (`loads`, `load_all`; `create` ends the name)."""
+assert all(name.endswith(("load", "loads", "load_all", "create")) for name in PARSERS), "_NAME_GOES_ON is stale"
+
 _IMPORTED_MODULES = ("yaml", "json", "omegaconf", "toml", "textwrap")
 _CONFIG_NAME = r"""[rRuU]?["'][^"'\n]*\.(?:ya?ml|json|toml)["']"""
-_WRITES_CONFIG = re.compile(rf"""(?:open\(\s*{_CONFIG_NAME}\s*,\s*(?:mode\s*=\s*)?["'][wax]|"""
-                            rf"""Path\(\s*{_CONFIG_NAME}\s*\)\s*\.\s*write_text\()""")
+_OPENS_CONFIG = re.compile(rf"""open\(\s*{_CONFIG_NAME}\s*,\s*(?:mode\s*=\s*)?["'][wax]""")
+_WRITES_CONFIG_TEXT = re.compile(rf"""Path\(\s*{_CONFIG_NAME}\s*\)\s*\.\s*write_text\(""")
+_WRITES_CONFIG = re.compile(f"(?:{_OPENS_CONFIG.pattern}|{_WRITES_CONFIG_TEXT.pattern})")
 """`open("conf.yaml", "w")` / `Path("conf.yaml").write_text(`: a config file the code writes (and a CLI then reads:
 `!autotrain --config conf.yaml`). A file without one writes no config (work skipped only)."""
+
+
+def _writes_config(text: str) -> bool:
+    """`_WRITES_CONFIG.search(text)`, as two searches that each start with a literal (scanned at memchr speed;
+    the alternation is tried at every character)."""
+    return bool(("open(" in text and _OPENS_CONFIG.search(text))
+                or ("write_text(" in text and _WRITES_CONFIG_TEXT.search(text)))
 _SUFFIXES = {".yaml": ".yaml", ".yml": ".yaml", ".json": ".json", ".toml": ".toml"}
 
 
@@ -127,14 +148,11 @@ _ASSIGNED_LITERAL = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*(?:\(\s*)?[rRuUbBfF]{
 
 
 def _bound_to_literal(name: str, text: str) -> bool:
-    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text."""
-    index = text.find(name)
-    while index >= 0:
-        before = text[index - 1] if index else " "
-        if not (before.isalnum() or before == "_") and _ASSIGNED_LITERAL.match(text, index + len(name)):
-            return True
-        index = text.find(name, index + len(name))
-    return False
+    """`name = "..."` (or `name: str = (\n"...`) somewhere in the text, the name not the end of a longer one. One
+    search that starts with the name itself (scanned for at memchr speed; `\\w` is what `str.isalnum` and `_`
+    are), then looks back past it."""
+    pattern = re.compile(re.escape(name) + rf"(?<!\w[\s\S]{{{len(name)}}})" + _ASSIGNED_LITERAL.pattern)
+    return pattern.search(text) is not None
 
 
 def embedded_config_references(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *, syntax: str,
@@ -146,11 +164,11 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
     so the caller drops a context reference made of the same constant where it is bound)."""
     from gate.discover.config_finder import scan_config_text
 
-    aliases, constants, calls = _one_walk(tree)
+    aliases, constants, calls = _one_walk(tree, text)
     references: list[Reference] = []
     warnings: list[ScanWarning] = []
     parsed = [(call.args[0] if call.args else None, suffix) for call, suffix in _parser_calls(calls, aliases)]
-    if _WRITES_CONFIG.search(text):
+    if _writes_config(text):
         parsed.extend(_written_configs(tree, aliases))
     for argument, suffix in parsed:
         literal, indent = _literal(argument, constants, aliases)
@@ -180,7 +198,81 @@ def embedded_config_references(tree: ast.Module, text: str, path: str, repo_path
 
 
 
-def _one_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+PRUNED_WALK = True
+"""Walk only the expressions on lines that spell a parser's name (`_pruned_walk`); off: every node (the tests)."""
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+"""The fields that hold statements (and except handlers, match cases: what holds statements in turn)."""
+_PARSER_WORDS = ("load", "create")
+"""Every parser's own name holds one of these (`_NAME_GOES_ON` checks it)."""
+
+
+def _one_walk(tree: ast.Module, text: str) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+    """(import aliases, module constants, calls whose callee's own name may be a parser's, in `ast.walk` order)."""
+    if PRUNED_WALK and "\r" not in text:
+        return _pruned_walk(tree, text)
+    return _whole_walk(tree)
+
+
+def _pruned_walk(tree: ast.Module, text: str) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
+    """`_whole_walk`'s aliases and constants, and the calls it would find that can be a parser's, without walking
+    expressions that lie wholly on lines where no parser's name (nor `:=`) is written: a callee's name is written
+    inside its call, and an expression's lines hold those of the expressions inside it. Imports and assignments
+    are statements, read from the statements alone; `:=` binds inside expressions, on its own lines. F-strings are
+    walked whole (before Python 3.12 the positions inside them can be off). Names are found in the NFKC-folded text
+    (as Python reads them; folding makes and removes no line end); only for `\n` line ends, the only ones the
+    lines are counted by here."""
+    aliases: dict[str, str] = {}
+    bound: _Constants = {}
+    statements: list[ast.AST] = [tree]
+    for node in statements:  # breadth first over the statements, as `ast.walk` meets them
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
+                                                                     else alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            _note_constant(node, bound)
+        for field in node._fields:
+            if field in _BLOCKS:
+                statements.extend(getattr(node, field))
+    words = [*_PARSER_WORDS, ":=", *(alias for alias, name in aliases.items()
+                               if name in PARSERS or name == "OmegaConf.create")]
+    probe = nfkc(text)
+    offsets = sorted(index for word in words for index in _find_all(probe, word))
+    lines = sieve.line_numbers(probe, offsets)
+    calls: list[ast.Call] = []
+    if not lines:
+        return aliases, bound, calls
+    todo: deque[tuple[ast.AST, bool]] = deque([(tree, False)])
+    while todo:
+        node, whole = todo.popleft()
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, (ast.Attribute, ast.Name)):
+                calls.append(node)
+        elif isinstance(node, ast.NamedExpr):
+            _note_constant(node, bound)
+        whole = whole or isinstance(node, ast.JoinedStr)
+        for child in ast.iter_child_nodes(node):
+            if whole or not isinstance(child, ast.expr) or isinstance(child, ast.JoinedStr):
+                todo.append((child, whole))
+                continue
+            first = bisect.bisect_left(lines, child.lineno)
+            if first < len(lines) and lines[first] <= (child.end_lineno or child.lineno):
+                todo.append((child, False))
+    return aliases, bound, calls
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    index = text.find(word)
+    while index >= 0:
+        yield index
+        index = text.find(word, index + 1)
+
+
+def _whole_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.Call]]:
     """(import aliases, module constants, calls whose callee's own name is a parser's) in one walk of the tree:
     three walks of a large module cost more than everything else done to it."""
     aliases: dict[str, str] = {}
