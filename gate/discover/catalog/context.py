@@ -77,6 +77,15 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
 
+OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt"})
+"""Callees (their last two names, or the last) that fetch from a registry other than the Hugging Face Hub, with
+`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`)
+and LangSmith (`client.pull_prompt(...)`). Their arguments are not Hub ids, however loading the call sounds."""
+
+GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket"})
+"""Tokens of a callee name that make its `owner/name` arguments repositories on a git host
+(`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""
+
 SAVING_CALL_TOKENS = frozenset({"save", "push", "upload", "export", "dump", "write"})
 """Tokens of a callee name that make it write, even when it also says `pretrained` (`save_pretrained_merged`,
 `push_to_hub_merged`): its string arguments are destinations, not loads."""
@@ -155,6 +164,15 @@ def call_says_load(callee: str) -> bool:
         return False
     lowered = "_".join(tokens)
     return any(token in lowered for token in LOADING_CALL_TOKENS)
+
+
+def names_other_registry(callee: str) -> bool:
+    """A call whose `owner/name` arguments name something that is not on the Hub: a prompt hub handle, a
+    repository on a git host (`hub.pull`, `GithubFileLoader`, `client.pull_prompt`)."""
+    parts = callee.replace("()", "").split(".")
+    if ".".join(parts[-2:]) in OTHER_REGISTRY_CALLEES or parts[-1] in OTHER_REGISTRY_CALLEES:
+        return True
+    return any(token in GIT_HOST_CALL_TOKENS for token in name_tokens(parts[-1]))
 
 
 def is_api_model_name(value: str) -> bool:
