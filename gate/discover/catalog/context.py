@@ -205,6 +205,36 @@ def names_hub_inference_host(value: str) -> bool:
     return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HUB_INFERENCE_HOSTS)
 
 
+LOCAL_SERVER_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "host.docker.internal")
+"""Hosts of a server the user runs: a model name sent there is what that server loaded (vLLM, TGI, llama.cpp
+`--model org/m`), so it stays a reference."""
+
+BACKEND_KEY_TOKENS = frozenset({"provider", "backend", "client", "fn", "completions", "engine", "api", "service",
+                                "platform", "type"})
+"""Tokens of a config key whose value names the backend a model name is sent to (`provider: anthropic`,
+`api_type: openai`, `fn_completions: openai_completions`)."""
+
+
+def names_remote_api(key: str, value: str) -> bool | None:
+    """What a config entry says about where a sibling model name goes: True for a hosted API (`base_url:
+    https://api.together.xyz/v1`, `provider: openai`, `fn_completions: anthropic_completions`), False for a server
+    the user runs (`base_url: http://localhost:8000/v1`) or a Hub inference host, None when it says nothing."""
+    tokens = name_tokens(key)
+    lowered = value.strip().lower()
+    if lowered.startswith(("http://", "https://")):
+        if not ("endpoint" in tokens or ("url" in tokens and ("base" in tokens or "api" in tokens))
+                or ("api" in tokens and "base" in tokens)):
+            return None
+        host = lowered.partition("://")[2].split("/", 1)[0].rsplit("@", 1)[-1]
+        if names_hub_inference_host(value) or host.split(":", 1)[0] in LOCAL_SERVER_HOSTS or "." not in host:
+            return False
+        return True
+    if "/" in lowered or not any(t in BACKEND_KEY_TOKENS for t in tokens):
+        return None
+    hosted = API_PROVIDER_ORGS - HUB_SERVING_PROVIDERS
+    return True if any(lowered == p or lowered.startswith((p + "_", p + "-")) for p in hosted) else None
+
+
 def has_file_extension(value: str) -> bool:
     """`org/weights.bin`, `configs/model.yaml`: a file path, not a repository id."""
     return _FILE_EXTENSION.search(value) is not None
