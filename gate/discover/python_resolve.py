@@ -699,7 +699,7 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
     while stack:
         node, scope = stack.pop()
         children_scope = scope
-        if id(node) in prose and isinstance(node, (ast.BinOp, ast.Tuple, ast.List)):
+        if prose and id(node) in prose and isinstance(node, (ast.BinOp, ast.Tuple, ast.List)):
             prose.update(id(child) for child in _children(node))  # `"see " + "hf://..."`, ("a" "b") parts
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             called.add(id(node.value))  # `X.configure(...)`: a receiver is not a loader passed as a value
@@ -716,14 +716,16 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
             called.add(id(node.func))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 index.call_of_argument[id(argument)] = node
-            prose.update(id(k.value) for k in node.keywords if k.arg in PROSE_KEYS)
+            for keyword in node.keywords:
+                if keyword.arg in PROSE_KEYS:
+                    prose.add(id(keyword.value))
         elif isinstance(node, ast.JoinedStr):
-            if id(node) not in prose:
+            if not prose or id(node) not in prose:
                 index.strings.append((node, scope))
             stack.extend((field, scope) for field in _replacement_fields(node))
             continue
         elif isinstance(node, ast.Constant):
-            if isinstance(node.value, str) and id(node) not in prose:
+            if isinstance(node.value, str) and (not prose or id(node) not in prose):
                 index.strings.append((node, scope))
             continue
         elif isinstance(node, (ast.Name, ast.Load, ast.Store)):
