@@ -40,10 +40,13 @@ from gate.discover.catalog import config as catalog
 from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
 from gate.discover.catalog.context import (
     API_MODEL_NAME,
+    BACKEND_KEY_TOKENS,
     HUB_ORGS_NAMED_LIKE_PROVIDERS,
     context_kind,
     is_publish_name,
+    name_tokens,
     names_hub_inference_host,
+    names_remote_api,
     negative_evidence,
     routed_hub_id,
 )
@@ -105,6 +108,9 @@ if TYPE_CHECKING:
 class _Map:
     entries: list[tuple[str, int, int, object]] = field(default_factory=list)
     """(key, key line, key column, value node)."""
+    hosted: bool | None = None
+    """Set by the line reader, which loses the nesting: whether this mapping's model names go to a hosted API
+    (`_sends_to_hosted_api`), judged while the nesting was known. None: judge from the entries."""
 
 
 @dataclass(eq=False)
@@ -144,6 +150,8 @@ def _yaml_lines_tree(text: str) -> list:
     """
     blocks = _Blocks()
     stack: list[tuple[int, int, str | None, bool]] = []  # (indent, block id, key, is a list item) of the open parents
+    said: dict[int, set[bool]] = {}  # block id → what its entries say about a hosted API (`names_remote_api`)
+    chains: dict[int, list[int]] = {}  # block id → it and the blocks enclosing it, innermost first
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or stripped in ("---", "..."):
@@ -177,6 +185,12 @@ def _yaml_lines_tree(text: str) -> list:
             stack.append((indent, number, key, False))
             continue
         scalar = _yaml_line_scalar(value.strip())
+        verdict = names_remote_api(key, scalar)
+        if verdict is not None:
+            said.setdefault(block, set()).add(verdict)
+            if stack and not stack[-1][3] and any(t in BACKEND_KEY_TOKENS for t in name_tokens(block_key or "")):
+                said.setdefault(stack[-2][1] if len(stack) > 1 else 0, set()).add(verdict)  # `client_kwargs:`
+        chains.setdefault(block, [entry[1] for entry in reversed(stack)] + [0])
         flow = _FLOW_LIST.match(scalar) if value.strip() == scalar else None
         if flow is not None:  # `key: [a, b, c]` on one line
             start = line.find(value) + 1
@@ -188,6 +202,10 @@ def _yaml_lines_tree(text: str) -> list:
         if _worth_keeping(key, scalar):
             key_start = match.start("quote") if match.group("quote") else match.start("key")
             blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
+    if said:
+        for block, (_key, node, _outer) in blocks.maps.items():
+            verdicts = next((said[b] for b in chains.get(block, [block]) if b in said), set())
+            node.hosted = False not in verdicts and True in verdicts
     return blocks.tree()
 
 
@@ -624,15 +642,16 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
     visited: set[int] = set()
     urls_only: set[int] = set()
     interpolated: set[int] | None = None  # the nodes some `${a.b}` of the file names, found when first needed
-    # (node, the key holding it, the key holding the mapping that holds that key)
-    stack: list[tuple[object, str | None, str | None]] = [(root, None, None) for root in reversed(roots)]
+    # (node, the key holding it, the key holding the mapping that holds that key, whether an enclosing mapping
+    # sends its model names to a hosted API)
+    stack: list[tuple[object, str | None, str | None, bool]] = [(root, None, None, False) for root in reversed(roots)]
     while stack:
-        node, parent_key, outer_key = stack.pop()
+        node, parent_key, outer_key, hosted = stack.pop()
         if id(node) in visited:
             continue
         visited.add(id(node))
         if isinstance(node, _Seq):
-            stack.extend((item, parent_key, outer_key) for item in reversed(node.items)
+            stack.extend((item, parent_key, outer_key, hosted) for item in reversed(node.items)
                          if not isinstance(item, _Scalar))
             for item in node.items:
                 if isinstance(item, _Scalar) and item.text and isinstance(item.value, str):
@@ -640,7 +659,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if parent_key in catalog.ENVIRONMENT_LIST_KEYS and id(node) not in urls_only:
                 environment = _environment_map(node)
                 if environment.entries:
-                    stack.append((environment, parent_key, outer_key))
+                    stack.append((environment, parent_key, outer_key, hosted))
             continue
         if not isinstance(node, _Map):
             continue
@@ -648,9 +667,10 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
         if parent_key is not None and outer_key in catalog.SWEEP_PARAMETER_HOLDERS:
             entries, own_entries = _sweep_parameter(entries, parent_key), _sweep_parameter(own_entries, parent_key)
         siblings = {key: value for key, _l, _c, value in entries}
+        hosted = node.hosted if node.hosted is not None else _sends_to_hosted_api(siblings, hosted)
         for key, line, column, value in own_entries:
             if isinstance(value, (_Map, _Seq)):
-                stack.append((value, key, parent_key))
+                stack.append((value, key, parent_key, hosted))
                 if isinstance(value, _Seq) and key in catalog.ARGUMENT_LIST_KEYS and not env_owned_elsewhere:
                     yield from _argument_list(value, path, repo_paths)
                 if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
@@ -676,6 +696,9 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             text = _interpolated(value.value, roots)
             text = routed_hub_id(text, _hub_served(siblings)) or text
             found = _key_spec(key, parent_key, outer_key, siblings)
+            if hosted and (found[0].kind == "model" and found[0].role == "load" if found is not None
+                           else _key_context(key) == ("model", False)):
+                continue  # `model_name: meta-llama/...` sent to api.together.xyz: a served name, nothing downloaded
             parts = joined_ids(text)
             for part in parts or (text,):
                 if parts is not None and "/" not in part:
@@ -715,6 +738,26 @@ def _sweep_parameter(entries: list, name: str) -> list:
     parameter's own key, so the catalog and the context vocabulary judge them by the argument they set."""
     return [(name if key in catalog.SWEEP_VALUE_KEYS else key, line, column, value)
             for key, line, column, value in entries]
+
+
+def _sends_to_hosted_api(siblings: dict, enclosing: bool) -> bool:
+    """Whether the model names of this mapping go to a hosted API (`catalog.context.names_remote_api`), judged from
+    its scalars and those of a client mapping it holds (`client_kwargs: {base_url: ...}`); a mapping that says
+    nothing keeps what its enclosing mapping says, and a server the user runs (localhost) always wins."""
+    said: set[bool] = set()
+    for key, node in siblings.items():
+        nodes = [(key, node)]
+        if isinstance(node, _Map) and isinstance(key, str) and any(
+                t in BACKEND_KEY_TOKENS for t in name_tokens(key)):
+            nodes = [(inner, child) for inner, _l, _c, child in node.entries]
+        for name, child in nodes:
+            if isinstance(name, str) and isinstance(child, _Scalar) and isinstance(child.value, str):
+                verdict = names_remote_api(name, child.value)
+                if verdict is not None:
+                    said.add(verdict)
+    if False in said:
+        return False
+    return True if said else enclosing
 
 
 def _hub_served(siblings: dict) -> bool:

@@ -38,6 +38,7 @@ from gate.discover.catalog.context import (
     context_kind,
     is_publish_name,
     name_tokens,
+    names_other_registry,
     negative_evidence,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
@@ -306,7 +307,7 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
     own = callee.rsplit(".", 1)[-1]
-    if own.split("()")[0] in SAVE_CALLS:
+    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee):
         return None
     if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
@@ -445,7 +446,7 @@ class _Walk:
                     if own in ("field", "Field", "ib", "Parameter"):
                         child = call
                         continue
-                if parent.arg is None:
+                if parent.arg is None or (call is not None and names_other_registry(_callee_name(call))):
                     return None
                 found = _judge_name(parent.arg, call)
                 if found is None and call is not None and any(t in ID_TOKENS for t in name_tokens(parent.arg)):

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
@@ -345,6 +345,20 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         self._catalog_call(call, scope, dotted, origin)
 
+    def _items(self, node: ast.AST, scope: Scope) -> tuple[Any, ...] | None:
+        """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
+        one that cannot be known); None when `node` is not such a container."""
+        literal = self.resolver.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict))
+        if literal is None:
+            return None
+        container, container_scope = literal
+        items = container.keys if isinstance(container, ast.Dict) else container.elts  # type: ignore[attr-defined]
+        for item in items:
+            if item is not None:
+                self._consume(item)
+        return tuple(value for item in items for value in (
+            self.resolver.resolve(item, container_scope) if item is not None else None) or (UNKNOWN,)) or None
+
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
         spec = catalog.match_call(dotted, origin != "unknown")
@@ -392,7 +406,8 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
-            values = self.resolver.resolve(node, node_scope)
+            values = self._items(node, node_scope) if slot.each_item else None
+            values = values or self.resolver.resolve(node, node_scope)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
                                   and not (isinstance(node, ast.Constant) and node.value is None)):

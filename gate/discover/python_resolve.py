@@ -685,13 +685,23 @@ def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:
     return fields
 
 
+PROSE_KEYS = frozenset({"help", "description", "epilog", "usage", "doc", "docstring"})
+"""Keywords and dict keys whose string value is documentation for a person (argparse `help=`, dataclass
+`metadata={"help": ...}`, pydantic `Field(description=...)`): an id written there is an example, not a load."""
+
+
 def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
     """Record the calls, strings, lambda and comprehension scopes, and walrus bindings of one expression."""
     stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
     called: set[int] = set()
+    prose: set[int] = set()
+    """Help and description text (`help="e.g. hf://org/voices/..."`, `metadata={"help": ...}`): documentation,
+    not a load; the calls inside it are still walked."""
     while stack:
         node, scope = stack.pop()
         children_scope = scope
+        if prose and id(node) in prose and isinstance(node, (ast.BinOp, ast.Tuple, ast.List)):
+            prose.update(id(child) for child in _children(node))  # `"see " + "hf://..."`, ("a" "b") parts
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             called.add(id(node.value))  # `X.configure(...)`: a receiver is not a loader passed as a value
             if id(node) not in called:
@@ -707,18 +717,24 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
             called.add(id(node.func))
             for argument in [*node.args, *(k.value for k in node.keywords)]:
                 index.call_of_argument[id(argument)] = node
+            for keyword in node.keywords:
+                if keyword.arg in PROSE_KEYS:
+                    prose.add(id(keyword.value))
         elif isinstance(node, ast.JoinedStr):
-            index.strings.append((node, scope))
+            if not prose or id(node) not in prose:
+                index.strings.append((node, scope))
             stack.extend((field, scope) for field in _replacement_fields(node))
             continue
         elif isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
+            if isinstance(node.value, str) and (not prose or id(node) not in prose):
                 index.strings.append((node, scope))
             continue
         elif isinstance(node, (ast.Name, ast.Load, ast.Store)):
             continue
         elif isinstance(node, ast.Dict):
             index.dict_literals.append((node, scope))
+            prose.update(id(v) for k, v in zip(node.keys, node.values, strict=True)
+                         if isinstance(k, ast.Constant) and k.value in PROSE_KEYS)
         stack.extend((child, children_scope) for child in _children(node))
 
 

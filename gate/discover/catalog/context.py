@@ -77,6 +77,15 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
 
+OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt"})
+"""Callees (their last two names, or the last) that fetch from a registry other than the Hugging Face Hub, with
+`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`)
+and LangSmith (`client.pull_prompt(...)`). Their arguments are not Hub ids, however loading the call sounds."""
+
+GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket"})
+"""Tokens of a callee name that make its `owner/name` arguments repositories on a git host
+(`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""
+
 SAVING_CALL_TOKENS = frozenset({"save", "push", "upload", "export", "dump", "write"})
 """Tokens of a callee name that make it write, even when it also says `pretrained` (`save_pretrained_merged`,
 `push_to_hub_merged`): its string arguments are destinations, not loads."""
@@ -159,6 +168,15 @@ def call_says_load(callee: str) -> bool:
     return any(token in lowered for token in LOADING_CALL_TOKENS)
 
 
+def names_other_registry(callee: str) -> bool:
+    """A call whose `owner/name` arguments name something that is not on the Hub: a prompt hub handle, a
+    repository on a git host (`hub.pull`, `GithubFileLoader`, `client.pull_prompt`)."""
+    parts = callee.replace("()", "").split(".")
+    if ".".join(parts[-2:]) in OTHER_REGISTRY_CALLEES or parts[-1] in OTHER_REGISTRY_CALLEES:
+        return True
+    return any(token in GIT_HOST_CALL_TOKENS for token in name_tokens(parts[-1]))
+
+
 def is_api_model_name(value: str) -> bool:
     """`gpt-4o`, `openai/gpt-4o-mini`, `anthropic/claude-3-5-sonnet`, `together_ai/meta-llama/...`: hosted API
     models and router names, which are not Hub repositories."""
@@ -187,6 +205,36 @@ def names_hub_inference_host(value: str) -> bool:
     """`https://router.huggingface.co/v1`, `https://x.endpoints.huggingface.cloud`: a host serving Hub models."""
     host = value.partition("://")[2].split("/", 1)[0].lower() if "://" in value else ""
     return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HUB_INFERENCE_HOSTS)
+
+
+LOCAL_SERVER_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "[::1]", "host.docker.internal")
+"""Hosts of a server the user runs: a model name sent there is what that server loaded (vLLM, TGI, llama.cpp
+`--model org/m`), so it stays a reference."""
+
+BACKEND_KEY_TOKENS = frozenset({"provider", "backend", "client", "fn", "completions", "engine", "api", "service",
+                                "platform", "type"})
+"""Tokens of a config key whose value names the backend a model name is sent to (`provider: anthropic`,
+`api_type: openai`, `fn_completions: openai_completions`)."""
+
+
+def names_remote_api(key: str, value: str) -> bool | None:
+    """What a config entry says about where a sibling model name goes: True for a hosted API (`base_url:
+    https://api.together.xyz/v1`, `provider: openai`, `fn_completions: anthropic_completions`), False for a server
+    the user runs (`base_url: http://localhost:8000/v1`) or a Hub inference host, None when it says nothing."""
+    tokens = name_tokens(key)
+    lowered = value.strip().lower()
+    if lowered.startswith(("http://", "https://")):
+        if not ("endpoint" in tokens or ("url" in tokens and ("base" in tokens or "api" in tokens))
+                or ("api" in tokens and "base" in tokens)):
+            return None
+        host = lowered.partition("://")[2].split("/", 1)[0].rsplit("@", 1)[-1]
+        if names_hub_inference_host(value) or host.split(":", 1)[0] in LOCAL_SERVER_HOSTS or "." not in host:
+            return False
+        return True
+    if "/" in lowered or not any(t in BACKEND_KEY_TOKENS for t in tokens):
+        return None
+    hosted = API_PROVIDER_ORGS - HUB_SERVING_PROVIDERS
+    return True if any(lowered == p or lowered.startswith((p + "_", p + "-")) for p in hosted) else None
 
 
 def has_file_extension(value: str) -> bool:

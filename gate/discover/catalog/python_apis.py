@@ -102,6 +102,9 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    each_item: bool = False
+    """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
+    {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
 
 
 @dataclass(frozen=True)
@@ -441,7 +444,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("nanotron.*.TokenizerArgs",), "nanotron.TokenizerArgs",
             (Slot(0, ("tokenizer_name_or_path",), ("tokenizer_revision",), revision_position=1),), trust_keyword=None),
     ApiSpec(("nanotron.*.PretrainDatasetsArgs",), "nanotron.PretrainDatasetsArgs",
-            (Slot(0, ("hf_dataset_or_datasets",), ()),), kind="dataset", pinnable=False, trust_keyword=None,
+            (Slot(0, ("hf_dataset_or_datasets",), (), each_item=True),), kind="dataset", pinnable=False,
+            trust_keyword=None,
             skip_ids=DATASETS_BUILTIN_LOADERS),
     # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
     # builders, which load their own default dataset when `path` is left out.

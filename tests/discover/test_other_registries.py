@@ -1,0 +1,51 @@
+"""Calls that fetch from a registry other than the Hub (the LangChain prompt hub, LangSmith, git hosts) take
+`owner/name` handles of their own: context detection does not report them, and a loader beside them still is.
+
+Fixture: tests/fixtures/discover/python-other-registries/ (repo/ and expected.json).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gate.discover.catalog.context import names_other_registry, names_remote_api
+from gate.discover.engine import discover
+from tests.discover.expected_refs import FIXTURES, actual, expected
+
+
+def test_other_registry_handles_are_not_references():
+    found = actual(discover(str(FIXTURES / "python-other-registries" / "repo")))
+    assert found == expected("python-other-registries")
+    assert [r["id"] for r in found["references"]] == ["acme/embedder", "acme/reader"]
+
+
+@pytest.mark.parametrize(("callee", "other"), [
+    ("hub.pull", True), ("langchain.hub.pull", True), ("client.pull_prompt", True), ("GithubFileLoader", True),
+    ("clone_github_repo", True), ("GitLoader", True),
+    ("load_model", False), ("torch.hub.load", False), ("hf_hub_download", False), ("digit_classifier", False),
+])
+def test_names_other_registry(callee, other):
+    assert names_other_registry(callee) is other
+
+
+def test_model_names_sent_to_a_hosted_api_are_not_loads():
+    """Fixture tests/fixtures/discover/config-hosted-api/: a model name beside a hosted API (`base_url` of a
+    non-Hub host, `provider: anthropic`, `fn_completions: openai_completions`) is served there, not downloaded; a
+    local server, a Hub-serving provider and dataset keys keep their references."""
+    found = actual(discover(str(FIXTURES / "config-hosted-api" / "repo")))
+    assert found == expected("config-hosted-api")
+    assert [r["id"] for r in found["references"]] == [
+        "acme/loaded-by-vllm", "acme/loaded-tokenizer", "acme/hub-served-judge", "acme/local-vllm-server",
+        "acme/eval-set"]
+
+
+@pytest.mark.parametrize(("key", "value", "hosted"), [
+    ("base_url", "https://api.together.xyz/v1", True), ("openai_api_base", "https://api.openai.com/v1", True),
+    ("base_url", "http://localhost:8000/v1", False), ("api_base", "http://vllm:8000/v1", False),
+    ("base_url", "https://router.huggingface.co/v1", False), ("link", "https://example.com/page", None),
+    ("fn_completions", "openai_completions", True), ("provider", "anthropic", True),
+    ("provider", "huggingface", None), ("fn_completions", "vllm_local_completions", None),
+    ("dataset_name", "openai_humaneval", None), ("model_name", "openai/whisper-small", None),
+])
+def test_names_remote_api(key, value, hosted):
+    assert names_remote_api(key, value) is hosted
