@@ -225,13 +225,8 @@ def _pruned_walk(tree: ast.Module, text: str) -> tuple[dict[str, str], _Constant
     bound: _Constants = {}
     statements: list[ast.AST] = [tree]
     for node in statements:  # breadth first over the statements, as `ast.walk` meets them
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
-                                                                     else alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, aliases)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             _note_constant(node, bound)
         for field in node._fields:
@@ -284,16 +279,22 @@ def _whole_walk(tree: ast.Module) -> tuple[dict[str, str], _Constants, list[ast.
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
             if name is not None:
                 calls.append(node)  # an alias can rename the parser (`from yaml import safe_load as parse`)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
-                                                                     else alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            _note_import(node, aliases)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
             _note_constant(node, bound)
     return aliases, bound, calls
+
+
+def _note_import(node: ast.Import | ast.ImportFrom, aliases: dict[str, str]) -> None:
+    """The module or name each imported name stands for (`import yaml as y`, `from yaml import safe_load as p`)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            aliases[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname
+                                                                 else alias.name.split(".")[0])
+    elif node.module and not node.level:
+        for alias in node.names:
+            aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
 
 def _note_constant(node: ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr, bound: _Constants) -> None:

@@ -59,14 +59,21 @@ def _names(tree: ast.AST) -> list[str]:
     return list(found)
 
 
-@pytest.mark.parametrize("text", _texts(), ids=lambda t: re.sub(r"\W+", "_", t[:24]))
-def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text):
+def _indexed(text: str):
+    """The file's tree and index (None, None when it does not parse); `_TREE_NODES` holds the tree's nodes."""
     tree, _ = parse_python(text)
     if tree is None:
-        return
+        return None, None
     _TREE_NODES.clear()
     _TREE_NODES.update(id(node) for node in ast.walk(tree))
-    index = build_index(tree, None, source=text)
+    return tree, build_index(tree, None, source=text)
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: re.sub(r"\W+", "_", t[:24]))
+def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text):
+    tree, index = _indexed(text)
+    if index is None:
+        return
     names = _names(tree)[: MAX_NAMED_WALKS - 1]
     named = {name: index.facts_for(name) for name in names}
     rebinding = index.rebinding_facts() if index.rebind_lines is not None else None
@@ -91,12 +98,9 @@ def _attribute_stores(facts, base: str, attr: str) -> list:
 def test_facts_read_from_the_lines_of_other_words_are_those_of_the_whole_walk(text):
     """What `Resolver._namespace_attribute` and `Resolver._stored_attribute` read from the lines that spell
     `add_argument`/`set_defaults`, or an attribute's name and `setattr`: every entry they keep, in order."""
-    tree, _ = parse_python(text)
-    if tree is None:
+    tree, index = _indexed(text)
+    if index is None:
         return
-    _TREE_NODES.clear()
-    _TREE_NODES.update(id(node) for node in ast.walk(tree))
-    index = build_index(tree, None, source=text)
     argparse = index.facts_for("add_argument", "set_defaults").argparse_defaults
     attributes = list(dict.fromkeys(n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)))
     attributes = [*attributes[: MAX_NAMED_WALKS - 2], "not_in_the_file"]
