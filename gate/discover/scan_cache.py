@@ -107,10 +107,18 @@ def entry_result(record: dict) -> tuple[bool, FileResult]:
         tuple(ScanWarning(str(path), str(message)) for path, message in record["warnings"]))
 
 
-def still_valid(record: dict, repo_paths: frozenset[str]) -> bool:
-    """Every recorded dependency still answers as it did when the file was scanned."""
-    return (all((query in repo_paths) == answer for query, answer in record["paths"].items())
-            and all(file_fingerprint(absolute) == fingerprint for absolute, fingerprint in record["reads"].items()))
+def still_valid(record: dict, repo_paths: frozenset[str], answers: dict[str, bool] | None = None) -> bool:
+    """Every recorded dependency still answers as it did when the file was scanned. `answers` remembers what
+    `repo_paths` said of each path during this run (the tree does not change under one scan; many files ask about
+    the same names)."""
+    answers = {} if answers is None else answers
+    for query, answer in record["paths"].items():
+        known = answers.get(query)
+        if known is None:
+            known = answers[query] = query in repo_paths
+        if known != answer:
+            return False
+    return all(file_fingerprint(absolute) == fingerprint for absolute, fingerprint in record["reads"].items())
 
 
 # -------------------------------------------------------------------------------------------------- store
@@ -147,6 +155,8 @@ class ScanCache:
         self.entries: dict[str, dict] = {}
         self.problem: str | None = None
         """Why the stored cache was not used (corrupt, unreadable); None when it was fine or absent."""
+        self._answers: tuple[object, dict[str, bool]] = (None, {})
+        """The `repo_paths` of this run and what it answered for each path asked (see `still_valid`)."""
 
     def load(self) -> None:
         try:
@@ -172,7 +182,9 @@ class ScanCache:
 
     def lookup(self, path: str, sha: str, repo_paths: frozenset[str]) -> tuple[bool, FileResult] | None:
         record = self.entries.get(path)
-        if record is None or record["sha"] != sha or not still_valid(record, repo_paths):
+        if self._answers[0] is not repo_paths:
+            self._answers = (repo_paths, {})
+        if record is None or record["sha"] != sha or not still_valid(record, repo_paths, self._answers[1]):
             return None
         try:
             return entry_result(record)
