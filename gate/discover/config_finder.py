@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
@@ -71,6 +71,7 @@ from gate.discover.interface import (
     file_name,
     file_suffix,
 )
+from gate.discover.text_files import JSON_WHITESPACE
 from gate.discover.url_finder import iter_hub_urls, url_reference
 
 if TYPE_CHECKING:
@@ -78,8 +79,6 @@ if TYPE_CHECKING:
 
     from gate.discover.catalog.context import ContextKind
 
-    class _MatchesEverywhere(Protocol):
-        def match(self, string: str, pos: int = 0) -> re.Match[str]: ...
 
 _INTERPOLATION = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|^\$\w+")
 _YAML_EXPANSION_LIMIT = 100_000
@@ -303,8 +302,6 @@ def _from_yaml(node: yaml.Node, memo: dict[int, object]) -> object:
 
 # ---------------------------------------------------------------------------------------------------- JSON
 
-_JSON_WS = cast("_MatchesEverywhere", re.compile(r"[ \t\n\r]*"))  # `*`: an (empty) match at any position
-
 
 def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     try:
@@ -321,7 +318,7 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
     from gate.discover.url_finder import line_starts
 
     starts = line_starts(text)
-    node, _ = _JsonPositions(text, starts).value(_JSON_WS.match(text, 0).end())
+    node, _ = _JsonPositions(text, starts).value(JSON_WHITESPACE.match(text, 0).end())
     return [node], []
 
 
@@ -367,7 +364,7 @@ class _JsonPositions:
         return position(self.starts, offset)
 
     def skip(self, index: int) -> int:
-        return _JSON_WS.match(self.text, index).end()
+        return JSON_WHITESPACE.match(self.text, index).end()
 
     def value(self, index: int) -> tuple[object, int]:
         text, char = self.text, self.text[index]

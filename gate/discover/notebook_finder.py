@@ -18,7 +18,6 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from json import decoder as _json_decoder
-from typing import TYPE_CHECKING, Protocol, cast
 
 from gate.discover import embedded_config
 from gate.discover.interface import (
@@ -32,10 +31,7 @@ from gate.discover.interface import (
 )
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
-
-if TYPE_CHECKING:
-    class _MatchesEverywhere(Protocol):
-        def match(self, string: str, pos: int = 0) -> re.Match[str]: ...
+from gate.discover.text_files import JSON_WHITESPACE
 
 # json's own string scanner (the C one when built): typeshed does not declare it.
 scanstring: Callable[[str, int], tuple[str, int]] = _json_decoder.scanstring  # type: ignore[attr-defined]
@@ -94,7 +90,6 @@ class _Located(str):
     offset: int
 
 
-_WHITESPACE = cast("_MatchesEverywhere", re.compile(r"[ \t\n\r]*"))  # `*`: an (empty) match at any position
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
 
@@ -103,7 +98,7 @@ def load_with_offsets(text: str) -> object:
 
     Iterative, so a deeply nested file cannot exhaust the stack.
     """
-    position = _WHITESPACE.match(text, 0).end()
+    position = JSON_WHITESPACE.match(text, 0).end()
     root: list = []
     # Each frame: (container, pending key for dicts). The root list holds the top value.
     stack: list[list] = [[root, None]]
@@ -126,13 +121,13 @@ def load_with_offsets(text: str) -> object:
                 else:
                     _store(stack[-1], skipped)  # plain values, no offsets
                     expect_value = False
-                    position = _WHITESPACE.match(text, position).end()
+                    position = JSON_WHITESPACE.match(text, position).end()
                     continue
             if char == "{" or char == "[":
                 value: object = {} if char == "{" else []
                 _store(stack[-1], value)
                 stack.append([value, None])
-                position = _WHITESPACE.match(text, position + 1).end()
+                position = JSON_WHITESPACE.match(text, position + 1).end()
                 closing = "}" if char == "{" else "]"
                 if text.startswith(closing, position):
                     stack.pop()
@@ -140,7 +135,7 @@ def load_with_offsets(text: str) -> object:
                     expect_value = False
                     if len(stack) == 1:
                         break
-                    position = _WHITESPACE.match(text, position).end()
+                    position = JSON_WHITESPACE.match(text, position).end()
                     continue
                 if char == "{":
                     position = _read_key(text, position, stack[-1])
@@ -160,7 +155,7 @@ def load_with_offsets(text: str) -> object:
             expect_value = False
             if len(stack) == 1:
                 break
-            position = _WHITESPACE.match(text, position).end()
+            position = JSON_WHITESPACE.match(text, position).end()
             continue
         # After a value inside a container: `,` or the closing bracket.
         if position >= len(text):
@@ -168,7 +163,7 @@ def load_with_offsets(text: str) -> object:
         char = text[position]
         is_dict = isinstance(container, dict)
         if char == ",":
-            position = _WHITESPACE.match(text, position + 1).end()
+            position = JSON_WHITESPACE.match(text, position + 1).end()
             if is_dict:
                 position = _read_key(text, position, stack[-1])
             expect_value = True
@@ -178,10 +173,10 @@ def load_with_offsets(text: str) -> object:
             position += 1
             if len(stack) == 1:
                 break
-            position = _WHITESPACE.match(text, position).end()
+            position = JSON_WHITESPACE.match(text, position).end()
             continue
         raise NotebookError(f"expected ',' or a closing bracket at offset {position}")
-    if _WHITESPACE.match(text, position).end() != len(text):
+    if JSON_WHITESPACE.match(text, position).end() != len(text):
         raise NotebookError("extra data after the JSON document")
     return root[0]
 
@@ -197,11 +192,11 @@ def _read_key(text: str, position: int, frame: list) -> int:
     if not text.startswith('"', position):
         raise NotebookError(f"expected a key at offset {position}")
     key, position = _string(text, position)
-    position = _WHITESPACE.match(text, position).end()
+    position = JSON_WHITESPACE.match(text, position).end()
     if not text.startswith(":", position):
         raise NotebookError(f"expected ':' at offset {position}")
     frame[1] = key
-    return _WHITESPACE.match(text, position + 1).end()
+    return JSON_WHITESPACE.match(text, position + 1).end()
 
 
 def _store(frame: list, value: object) -> None:

@@ -7,12 +7,21 @@ The engine reads every file this way; a finder that reads another file of the re
 from __future__ import annotations
 
 import io
+import re
 import tokenize
+from typing import TYPE_CHECKING, Protocol, cast
 
 from gate.discover.interface import ScanWarning
 
+if TYPE_CHECKING:
+    class _MatchesEverywhere(Protocol):
+        def match(self, string: str, pos: int = 0) -> re.Match[str]: ...
+
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 """Larger files are not parsed; they are only streamed through the Hub URL scan (with a warning)."""
+
+JSON_WHITESPACE = cast("_MatchesEverywhere", re.compile(r"[ \t\n\r]*"))
+"""JSON's whitespace, for the readers that walk JSON text by position: `*` matches (maybe empty) anywhere."""
 
 
 def decode(data: bytes, path: str) -> tuple[str, ScanWarning | None]:
