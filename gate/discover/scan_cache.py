@@ -111,12 +111,12 @@ def content_hash(absolute: str, remembered: object, racy_from_ns: int) -> tuple[
     memo keeps for it: [sha256, size, mtime_ns, ctime_ns, inode, device], None when it must be read next time).
     `remembered`: what the memo kept last time, used when the file's stat is still the same."""
     try:
-        if type(remembered) is list and len(remembered) == 6 and type(remembered[0]) is str:
-            if remembered[1:] == _stat_fields(os.stat(absolute)):
-                return remembered[0], remembered
         descriptor = os.open(absolute, _READ_FLAGS)
         try:
-            status = os.fstat(descriptor)
+            status = os.fstat(descriptor)  # no stat before the open: in CI the memo never answers
+            if type(remembered) is list and len(remembered) == 6 and type(remembered[0]) is str and (
+                    remembered[1:] == _stat_fields(status)):
+                return remembered[0], remembered
             if status.st_size > MAX_CACHED_BYTES:
                 return None, None
             data = os.read(descriptor, status.st_size + 1)  # one read, unless it was short or the file grew
@@ -187,8 +187,9 @@ def _reference(values: object) -> Reference:
     """The reference `_reference_values` stored; ValueError unless every value has its field's type."""
     if type(values) is not list or not _valid_signature(tuple(map(type, values))):
         raise ValueError("a reference of the wrong shape")
+    stored = len(values)
     for index, allowed in _LITERAL_FIELDS:
-        if index < len(values) and values[index] not in allowed:
+        if index < stored and values[index] not in allowed:
             raise ValueError(f"a reference whose {_NAMES[index]} is {values[index]!r}")
     if not _FAST_BUILD:
         return Reference(*values)
@@ -210,7 +211,8 @@ def entry_result(record: list) -> tuple[bool, FileResult]:
     scanned, references, warnings = record[1], record[2], record[3]
     if type(scanned) is not bool or type(references) is not list or type(warnings) is not list:
         raise ValueError("an entry of the wrong shape")
-    if not all(type(w) is list and len(w) == 2 and type(w[0]) is str and type(w[1]) is str for w in warnings):
+    if warnings and not all(type(w) is list and len(w) == 2 and type(w[0]) is str and type(w[1]) is str
+                            for w in warnings):
         raise ValueError("a warning of the wrong shape")
     return scanned, FileResult(tuple(map(_reference, references)), tuple(ScanWarning(*w) for w in warnings))
 

@@ -218,16 +218,22 @@ def no_racy_margin(monkeypatch):
 @pytest.fixture
 def count_reads(monkeypatch):
     """The files whose content was read to be hashed since the fixture started."""
-    opened: list[str] = []
-    real = scan_cache.os.open
+    read: list[str] = []
+    names: dict[int, str] = {}
+    real_open, real_read = scan_cache.os.open, scan_cache.os.read
 
-    def counting(path, flags, *args, **kwargs):
-        if flags == scan_cache._READ_FLAGS:
-            opened.append(Path(path).name)
-        return real(path, flags, *args, **kwargs)
+    def opening(path, flags, *args, **kwargs):
+        descriptor = real_open(path, flags, *args, **kwargs)
+        names[descriptor] = Path(path).name
+        return descriptor
 
-    monkeypatch.setattr(scan_cache.os, "open", counting)
-    return opened
+    def reading(descriptor, size):
+        read.append(names.get(descriptor, "?"))
+        return real_read(descriptor, size)
+
+    monkeypatch.setattr(scan_cache.os, "open", opening)
+    monkeypatch.setattr(scan_cache.os, "read", reading)
+    return read
 
 
 def _memo(cache: Path) -> dict:
