@@ -630,14 +630,16 @@ def _discover(root: str, paths: Iterable[str] | None, excludes: Iterable[str], j
     cached: dict[int, _Scanned] = {}
     if cache_dir is not None:
         from gate.discover import scan_cache
+        from gate.discover.collector import cycle_collection_paused
 
         cache = scan_cache.ScanCache(cache_dir, root)
-        cache.load()
-        shas = cache.content_hashes([(file.path, file.absolute) for file in files],
-                                    threads=jobs if jobs is not None else _usable_cpus())
-        for index, (file, sha) in enumerate(zip(files, shas, strict=True)):
-            if sha is not None and (hit := cache.lookup(file.path, sha, repo_paths)) is not None:
-                cached[index] = (*hit, None)
+        with cycle_collection_paused():  # the stored entries and the references rebuilt from them all stay alive
+            cache.load()
+            shas = cache.content_hashes([(file.path, file.absolute) for file in files],
+                                        threads=jobs if jobs is not None else _usable_cpus())
+            for index, (file, sha) in enumerate(zip(files, shas, strict=True)):
+                if sha is not None and (hit := cache.lookup(file.path, sha, repo_paths)) is not None:
+                    cached[index] = (*hit, None)
         warnings.extend(ScanWarning("(scan cache)", problem) for problem in cache.problems)
     to_scan = [file for index, file in enumerate(files) if index not in cached]
     scanned_now = _scan_all(to_scan, repo_paths, jobs, record=cache is not None)
