@@ -312,6 +312,8 @@ _UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u206
 def _printable(text: str) -> str:
     """Undecodable bytes from file names (surrogate escapes) as `\\xff`, and control or bidi characters as
     `\\n`-style escapes, so every report format can hold the name and none can be forged by it."""
+    if text.isascii() and text.isprintable():  # most names: nothing to escape (no surrogate, no control character)
+        return text
     try:
         shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that no file name produced
