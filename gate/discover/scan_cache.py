@@ -53,8 +53,8 @@ RACY_NS = 3_000_000_000
 than FAT's 2 s timestamps and the kernel's coarse clock."""
 MAX_HASH_THREADS = 4
 FILES_PER_HASH_THREAD = 64
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 """Fewer files per thread and a thread costs more than it saves."""
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 # ------------------------------------------------------------------------------------------ dependencies
 
