@@ -5,17 +5,16 @@
 from __future__ import annotations
 
 import ast
-import gc
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
     looks_like_hub_id,
@@ -1372,22 +1371,6 @@ def release_parse() -> None:
     walked by the cycle collector once it runs again, for nothing."""
     global _last_parsed
     _last_parsed = None
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """No cycle collection while one file is parsed and scanned. The tree is up to millions of container objects
-    that all stay alive until the scan ends: the collector would walk them again and again and free nothing (about
-    a tenth of a scan's CPU time). The scan breaks its own cycles when it ends (`_Scan.release`); what is left in
-    cycles is collected once the collector is switched back on."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,
