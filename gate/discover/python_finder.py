@@ -566,7 +566,7 @@ class _Scan:
                     if entries and spec.trust_keyword in entries:
                         entry = entries[spec.trust_keyword]
         if entry is None:
-            return None if arguments.opaque else False
+            return None if arguments.opaque else spec.trust_default
         values = self.resolver.resolve(*entry)
         if values is not None and True in values:
             return True  # one of the values the code may pass runs remote code

@@ -126,6 +126,9 @@ class ApiSpec:
     trust_keyword: str | None = "trust_remote_code"
     runs_remote_code: bool = False
     """True when the API always runs code from the loaded repository (torch.hub's hubconf.py, Hub kernels)."""
+    trust_default: bool = False
+    """True when the library passes `trust_remote_code=True` itself unless the call (or its `trust_keyword` inside a
+    slot's kwargs dict) says otherwise (OpenCompass's model wrappers): a call that leaves it out trusts remote code."""
     repo_type_keyword: str | None = None
     bare: bool = False
     path_keywords: tuple[str, ...] = ()
@@ -209,7 +212,8 @@ _OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeCo
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
 # OpenCompass model wrappers, written as mmengine configs (`dict(type=HuggingFacewithChatTemplate, path="org/m",
 # tokenizer_path=..., peft_path=..., model_kwargs=dict(revision=...))`): `path` goes to transformers'
-# `from_pretrained` (with `model_kwargs`), vLLM's `LLM(path, **model_kwargs)`, or lmdeploy's `pipeline(path)`.
+# `from_pretrained` (with `model_kwargs`), vLLM's `LLM(path, **model_kwargs)`, or lmdeploy's `pipeline(path)`; each
+# wrapper loads with `trust_remote_code=True` unless `model_kwargs`/`tokenizer_kwargs` say otherwise.
 _OPENCOMPASS_HF_MODELS = ("HuggingFace", "HuggingFaceCausalLM", "HuggingFaceChatGLM3", "HuggingFaceBaseModel",
                           "HuggingFacewithChatTemplate")
 _OPENCOMPASS_SERVED_MODELS = ("VLLM", "VLLMwithChatTemplate", "TurboMindModel", "TurboMindModelwithChatTemplate")
@@ -485,10 +489,10 @@ SPECS: tuple[ApiSpec, ...] = (
     # adapter; vLLM's LoRA adapter (`lora_path`), lmdeploy's `engine_config=dict(revision=...)`.
     ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_HF_MODELS), "opencompass.{callee}",
             (Slot(None, ("path",), (), ("model_kwargs",)), Slot(None, ("tokenizer_path",), (), ("tokenizer_kwargs",)),
-             Slot(None, ("peft_path",), (), ("peft_kwargs",))), trust_keyword=None),
+             Slot(None, ("peft_path",), (), ("peft_kwargs",))), trust_default=True),
     ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_SERVED_MODELS), "opencompass.{callee}",
             (Slot(None, ("path",), (), ("model_kwargs", "engine_config")), Slot(None, ("lora_path",), ())),
-            trust_keyword=None),
+            trust_default=True),
     ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_KWARGS_DATASETS), "opencompass.{callee}",
             (Slot(None, ("path",)),), kind="dataset", trust_keyword="trust_remote_code",
             skip_ids=DATASETS_BUILTIN_LOADERS),
