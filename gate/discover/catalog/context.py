@@ -77,10 +77,12 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
 
-OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt"})
+OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt", "get_data_path"})
 """Callees (their last two names, or the last) that fetch from a registry other than the Hugging Face Hub, with
-`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`)
-and LangSmith (`client.pull_prompt(...)`). Their arguments are not Hub ids, however loading the call sounds."""
+`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`),
+LangSmith (`client.pull_prompt(...)`), and OpenCompass's data index (`get_data_path("opencompass/gsm8k")`: a key of
+its own dataset mapping, a local folder or OpenCompass's download unless the environment picks a hub). Their
+arguments are not Hub ids, however loading the call sounds."""
 
 GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket"})
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
