@@ -421,6 +421,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model",)),)),
     ApiSpec(("distilabel.*.InferenceEndpointsLLM",), "distilabel.InferenceEndpointsLLM",
             (Slot(None, ("model_id",), ()), Slot(None, ("tokenizer_id",), ())), pinnable=False, trust_keyword=None),
+    # distilabel's Hub loader step: `LoadDataFromHub(repo_id="org/data", revision=...)` (`LoadHubDataset` before 1.0.3).
+    ApiSpec(("distilabel.*.LoadDataFromHub", "distilabel.*.LoadHubDataset"), "distilabel.{callee}",
+            (Slot(None, ("repo_id",)),), kind="dataset", trust_keyword=None),
     # NeMo 2 Hugging Face wrappers: `llm.HFAutoModelForCausalLM(model_name="org/m")`, its tokenizer, its recipes,
     # NeMo's own `AutoTokenizer(pretrained_model_name="org/m")`, and `llm.HFDatasetDataModule("org/data", ...)`
     # (none takes a revision).
