@@ -412,6 +412,13 @@ SPECS: tuple[ApiSpec, ...] = (
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
             "FlagEmbedding.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, bare=True),
+    # infinity (embedding server): `EngineArgs(model_name_or_path="org/m", revision=...)` is what its engines
+    # (`AsyncEmbeddingEngine.from_args`, `AsyncEngineArray`, `SyncEngineArray`, the server) download; its `embed`
+    # package's `BatchedInference(model_id="org/m" or a list of ids)` (no revision setting).
+    ApiSpec(("infinity_emb.EngineArgs", "infinity_emb.*.EngineArgs"), "infinity_emb.EngineArgs",
+            (Slot(None, ("model_name_or_path",)),)),
+    ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
+            (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
