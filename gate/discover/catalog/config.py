@@ -53,6 +53,9 @@ class ConfigKey:
     """When set, the row applies only in a mapping that also has this key (torchtune's `_component_`)."""
     kind_from_sibling: str | None = None
     """A sibling whose value names the kind: `dataset` in it makes the reference a dataset (torchtune)."""
+    separator: str | None = None
+    """The value is several ids joined by this character (infinity's `INFINITY_MODEL_ID: org/a;org/b;`), each a
+    reference of its own; the revision key's value is split the same way and read at the same position."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
               report_dynamic=True),
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # infinity (embedding server) env: `;`-separated, one entry per model, the revisions at the same positions.
+    ConfigKey("INFINITY_MODEL_ID", "model", ("INFINITY_REVISION",), "infinity env", allow_legacy=True,
+              report_dynamic=True, separator=";"),
     # llm-foundry / Composer YAML: `tokenizer: {name: org/m, kwargs: {...}}` (build_tokenizer calls
     # `AutoTokenizer.from_pretrained(name, **kwargs)`; `tiktoken` names OpenAI's tokenizer instead) and the
     # finetuning loader's `dataset: {hf_name: org/d, hf_kwargs: {...}}` (`load_dataset(hf_name, **hf_kwargs)`).
