@@ -274,6 +274,11 @@ def is_placeholder(value: str) -> bool:
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
 
 
+SENTINEL_WORDS = frozenset({"none", "null", "auto", "default", "true", "false", "local"})
+"""Words code and configs use for "not set" or "let the tool choose" (`@parametrize("model", ["default", ...])`
+replaced before the load, `model: auto`): never a Hub repository's name, even where legacy ids are accepted."""
+
+
 def negative_evidence(value: str) -> str | None:
     """Why an `org/name`-shaped string is not a Hub reference, or None when nothing speaks against it."""
     if not value or value in ("None", "null", "none"):
