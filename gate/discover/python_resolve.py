@@ -1422,6 +1422,9 @@ class Resolver:
         return entries
 
     def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        part = self._split_part(node, scope, depth)
+        if part is not None:
+            return part
         literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set), depth)
         if literal is None:
             routed = self._routed_entry(node.value, node.slice, None, scope, depth)
@@ -1447,6 +1450,32 @@ class Resolver:
             except IndexError:
                 return None
         return self._union(list(elements), container_scope, depth)
+
+    def _split_part(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`name.split("/")[-1]`, `name.rsplit("/", 1)[1]`: that part of each string `name` may hold (a repository
+        named after the model it was made from: `f"{user}/{model_id.split('/')[-1]}-ft"`); None for any other
+        subscript."""
+        call, index = node.value, node.slice
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) \
+                or call.func.attr not in ("split", "rsplit") or call.keywords or not 1 <= len(call.args) <= 2 \
+                or not isinstance(index, (ast.Constant, ast.UnaryOp)):
+            return None
+        arguments = [a.value if isinstance(a, ast.Constant) else None for a in call.args]
+        position = index.value if isinstance(index, ast.Constant) else (
+            -index.operand.value if isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant)
+            and type(index.operand.value) is int else None)
+        if not isinstance(arguments[0], str) or not arguments[0] or type(position) is not int \
+                or (len(arguments) == 2 and type(arguments[1]) is not int):
+            return None
+        separator, limit = arguments[0], arguments[1] if len(arguments) == 2 else -1
+        values: list[Any] = []
+        for value in self._known(call.func.value, scope, depth):
+            if not isinstance(value, str):
+                values.append(UNKNOWN)
+                continue
+            parts = value.split(separator, limit) if call.func.attr == "split" else value.rsplit(separator, limit)
+            values.append(parts[position] if -len(parts) <= position < len(parts) else UNKNOWN)
+        return _dedupe(values)
 
     def _lookup_keys(self, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of a function
