@@ -1520,6 +1520,7 @@ class Resolver:
                 or (len(arguments) == 2 and type(arguments[1]) is not int):
             return None
         separator, limit = arguments[0], arguments[1] if len(arguments) == 2 else -1
+        assert isinstance(limit, int) and isinstance(position, int)  # (checked above; mypy cannot see `type() is`)
         values: list[Any] = []
         for value in self._known(call.func.value, scope, depth):
             if not isinstance(value, str):
