@@ -1516,11 +1516,11 @@ class Resolver:
         position = index.value if isinstance(index, ast.Constant) else (
             -index.operand.value if isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant)
             and type(index.operand.value) is int else None)
-        if not isinstance(arguments[0], str) or not arguments[0] or type(position) is not int \
-                or (len(arguments) == 2 and type(arguments[1]) is not int):
+        limit = arguments[1] if len(arguments) == 2 else -1
+        separator = arguments[0]
+        if not isinstance(separator, str) or not separator or not isinstance(position, int) \
+                or isinstance(position, bool) or not isinstance(limit, int) or isinstance(limit, bool):
             return None
-        separator, limit = arguments[0], arguments[1] if len(arguments) == 2 else -1
-        assert isinstance(limit, int) and isinstance(position, int)  # (checked above; mypy cannot see `type() is`)
         values: list[Any] = []
         for value in self._known(call.func.value, scope, depth):
             if not isinstance(value, str):
