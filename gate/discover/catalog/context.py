@@ -46,6 +46,11 @@ NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "
 `wandb_project`, `model_class`, nanotron's `dataset_folder`): the value is a local destination, a label or a
 type; `git_repo`, `github_repo`: a repository on a git host, not on the Hub."""
 
+MODALITY_TOKENS = frozenset({"image"})
+"""Tokens of `NOT_A_REFERENCE_TOKENS` that say what a model works on when a model or dataset token follows them
+(`DEFAULT_IMAGE_MODEL`, `image_processor_name`, `image_dataset`): then they do not veto. Alone or before a weak or
+id token they still name a container image (`base_image`, `docker_image_name`, `image_repo`)."""
+
 NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
 """Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
 
@@ -139,7 +144,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def context_kind(name: str) -> ContextKind | None:
     """What a binding name says its value is: `model`, `dataset`, or None (nothing, or a local destination)."""
     tokens = name_tokens(name)
-    if not tokens or any(t in NOT_A_REFERENCE_TOKENS for t in tokens):
+    if not tokens or any(t in NOT_A_REFERENCE_TOKENS and not _says_modality(tokens, i) for i, t in enumerate(tokens)):
         return None
     lowered = "_".join(tokens)
     if any(phrase in lowered for phrase in NOT_A_REFERENCE_PHRASES):
@@ -153,6 +158,12 @@ def context_kind(name: str) -> ContextKind | None:
     if has_id_token and any(t in MODEL_TOKENS for t in tokens):
         return "model"
     return None
+
+
+def _says_modality(tokens: tuple[str, ...], index: int) -> bool:
+    """`image` in `image_model`: what the model works on, not a container image (see MODALITY_TOKENS)."""
+    return tokens[index] in MODALITY_TOKENS and any(
+        t in DATASET_TOKENS or (t in MODEL_TOKENS and t not in WEAK_TOKENS) for t in tokens[index + 1:])
 
 
 def is_publish_name(name: str) -> bool:
@@ -274,6 +285,11 @@ def is_placeholder(value: str) -> bool:
         return True  # `meta-llama/your-model-path`
     return all(_SHOUTED_PLACEHOLDER.fullmatch(part) is not None for part in parts) and any(
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
+
+
+SENTINEL_WORDS = frozenset({"none", "null", "auto", "default", "true", "false", "local"})
+"""Words code and configs use for "not set" or "let the tool choose" (`@parametrize("model", ["default", ...])`
+replaced before the load, `model: auto`): never a Hub repository's name, even where legacy ids are accepted."""
 
 
 def negative_evidence(value: str) -> str | None:

@@ -444,6 +444,13 @@ SPECS: tuple[ApiSpec, ...] = (
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
             "FlagEmbedding.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, bare=True),
+    # infinity (embedding server): `EngineArgs(model_name_or_path="org/m", revision=...)` is what its engines
+    # (`AsyncEmbeddingEngine.from_args`, `AsyncEngineArray`, `SyncEngineArray`, the server) download; its `embed`
+    # package's `BatchedInference(model_id="org/m" or a list of ids)` (no revision setting).
+    ApiSpec(("infinity_emb.EngineArgs", "infinity_emb.*.EngineArgs"), "infinity_emb.EngineArgs",
+            (Slot(None, ("model_name_or_path",)),)),
+    ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
+            (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
@@ -453,6 +460,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model",)),)),
     ApiSpec(("distilabel.*.InferenceEndpointsLLM",), "distilabel.InferenceEndpointsLLM",
             (Slot(None, ("model_id",), ()), Slot(None, ("tokenizer_id",), ())), pinnable=False, trust_keyword=None),
+    # distilabel's Hub loader step: `LoadDataFromHub(repo_id="org/data", revision=...)` (`LoadHubDataset` before 1.0.3).
+    ApiSpec(("distilabel.*.LoadDataFromHub", "distilabel.*.LoadHubDataset"), "distilabel.{callee}",
+            (Slot(None, ("repo_id",)),), kind="dataset", trust_keyword=None),
     # NeMo 2 Hugging Face wrappers: `llm.HFAutoModelForCausalLM(model_name="org/m")`, its tokenizer, its recipes,
     # NeMo's own `AutoTokenizer(pretrained_model_name="org/m")`, and `llm.HFDatasetDataModule("org/data", ...)`
     # (none takes a revision).
