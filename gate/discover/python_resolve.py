@@ -79,6 +79,9 @@ CONFIG_READERS = frozenset({
     "read_config", "get_config", "parse_config",
 })
 PARTIAL_CALLS = frozenset({"functools.partial", "partial", "functools.partialmethod", "partialmethod"})
+PATH_EXPANDING_CALLS = frozenset({"os.path.expanduser", "path.expanduser", "posixpath.expanduser"})
+"""`os.path.expanduser(args.model_path)`: a Hub id comes back unchanged (it has no leading `~`); a `~/...` value
+is a local path."""
 PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath",
                         "PurePosixPath", "pathlib.PurePosixPath"})
 _MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "insert", "add", "clear", "popitem",
@@ -1808,6 +1811,10 @@ class Resolver:
         if dotted in PATH_CALLS:
             # `Path("org/m")`: `from_pretrained` reads `str(path)`, a Hub id when no such directory exists.
             return self._joined(node.args, scope, depth) if node.args and not node.keywords else (OBJECT,)
+        if dotted in PATH_EXPANDING_CALLS and len(node.args) == 1 and not node.keywords:
+            found = self.resolve(node.args[0], scope, depth)
+            return None if found is None else _dedupe(
+                OBJECT if isinstance(v, str) and v.startswith("~") else v for v in found)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
