@@ -1570,6 +1570,11 @@ class Resolver:
                         depth: int) -> tuple[Any, ...] | None:
         if base.id == scope.self_name and scope.class_info is not None:
             return self._class_attribute(scope.class_info, attr, depth, instance=True)
+        annotated = self._annotated_class(bindings[0]) if bindings and len(bindings) == 1 else None
+        if annotated is not None:  # `def __init__(self, config: Config)`: that class's fields, not every class's
+            found = self._class_attribute(annotated, attr, depth, instance=True)
+            passed = self._passed_instances(bindings, attr, depth)
+            return _dedupe([*(found or (UNKNOWN,)), *(passed or ())])
         if self._is_namespace(base.id, bindings):
             found = self._namespace_attribute(attr, depth)
             passed = self._passed_instances(bindings, attr, depth)
@@ -1586,6 +1591,31 @@ class Resolver:
                 if returned is not None:
                     return returned
         return self._member(base, ast.Constant(attr), scope, depth)
+
+    def _annotated_class(self, binding: Binding) -> ClassInfo | None:
+        """The file's class a parameter without a default is annotated with (`config: Config`, `"Config"`), looked
+        up where the `def` is written: a method's annotations are evaluated in its class body, so the nested
+        `Config` of that class is meant, not another class's `Config`."""
+        function = binding.function
+        if binding.how != "param" or binding.node is not None or binding.scope is None \
+                or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        arguments = function.args
+        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                    if a.arg == binding.target), None)
+        annotation = arg.annotation if arg is not None else None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            name = annotation.value
+        elif isinstance(annotation, ast.Name):
+            name = annotation.id
+        else:
+            return None
+        if not name.isidentifier():
+            return None
+        found = self._lookup(name, binding.scope)
+        if found and len(found) == 1 and found[0].how == "class":
+            return found[0].class_info
+        return None
 
     def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
         """`attr` of the instances of the file's classes that the calls pass for a parameter
