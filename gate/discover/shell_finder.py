@@ -1877,6 +1877,11 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
                     collector.command(Command([], local), [])
             if "run" in mapping:
                 _scalar_shell(mapping["run"], collector, dict(scope), source_lines)
+            uses = mapping.get("uses")
+            script_input = cli.workflow_script_input(uses.value) \
+                if isinstance(uses, yaml.ScalarNode) and isinstance(uses.value, str) else None
+            if script_input is not None and script_input in _mapping(mapping.get("with")):
+                _scalar_shell(_mapping(mapping["with"])[script_input], collector, dict(scope), source_lines)
             for key, child in mapping.items():
                 if key not in ("env", "run"):
                     visit(child, scope, depth + 1)
