@@ -36,6 +36,7 @@ from gate.discover.catalog.context import (
     NOT_A_REFERENCE_TOKENS,
     call_says_load,
     context_kind,
+    derives_name,
     is_publish_name,
     name_tokens,
     names_other_registry,
@@ -307,7 +308,7 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
     own = callee.rsplit(".", 1)[-1]
-    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee):
+    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee) or derives_name(own):
         return None
     if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
@@ -380,7 +381,7 @@ def loading_call_offsets(text: str) -> list[int]:
 def _call_judged(own: str) -> bool:
     """`own` names a call whose arguments are read for ids bound elsewhere: it says load, publish or model, and
     nothing in it says the result is something else (`get_model_class`, `save_model`)."""
-    if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)):
+    if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)) or derives_name(own):
         return False
     return says_publish(own) or call_says_load(own) or helper_says_model(own)
 

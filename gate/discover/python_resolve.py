@@ -79,6 +79,9 @@ CONFIG_READERS = frozenset({
     "read_config", "get_config", "parse_config",
 })
 PARTIAL_CALLS = frozenset({"functools.partial", "partial", "functools.partialmethod", "partialmethod"})
+PATH_EXPANDING_CALLS = frozenset({"os.path.expanduser", "path.expanduser", "posixpath.expanduser"})
+"""`os.path.expanduser(args.model_path)`: a Hub id comes back unchanged (it has no leading `~`); a `~/...` value
+is a local path."""
 PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath",
                         "PurePosixPath", "pathlib.PurePosixPath"})
 _MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "insert", "add", "clear", "popitem",
@@ -1649,6 +1652,11 @@ class Resolver:
                         depth: int) -> tuple[Any, ...] | None:
         if base.id == scope.self_name and scope.class_info is not None:
             return self._class_attribute(scope.class_info, attr, depth, instance=True)
+        annotated = self._annotated_class(bindings[0]) if bindings and len(bindings) == 1 else None
+        if annotated is not None:  # `def __init__(self, config: Config)`: that class's fields, not every class's
+            found = self._class_attribute(annotated, attr, depth, instance=True)
+            passed = self._passed_instances(bindings, attr, depth)
+            return _dedupe([*(found or (UNKNOWN,)), *(passed or ())])
         if self._is_namespace(base.id, bindings):
             found = self._namespace_attribute(attr, depth)
             passed = self._passed_instances(bindings, attr, depth)
@@ -1665,6 +1673,31 @@ class Resolver:
                 if returned is not None:
                     return returned
         return self._member(base, ast.Constant(attr), scope, depth)
+
+    def _annotated_class(self, binding: Binding) -> ClassInfo | None:
+        """The file's class a parameter without a default is annotated with (`config: Config`, `"Config"`), looked
+        up where the `def` is written: a method's annotations are evaluated in its class body, so the nested
+        `Config` of that class is meant, not another class's `Config`."""
+        function = binding.function
+        if binding.how != "param" or binding.node is not None or binding.scope is None \
+                or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        arguments = function.args
+        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                    if a.arg == binding.target), None)
+        annotation = arg.annotation if arg is not None else None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            name = annotation.value
+        elif isinstance(annotation, ast.Name):
+            name = annotation.id
+        else:
+            return None
+        if not name.isidentifier():
+            return None
+        found = self._lookup(name, binding.scope)
+        if found and len(found) == 1 and found[0].how == "class":
+            return found[0].class_info
+        return None
 
     def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
         """`attr` of the instances of the file's classes that the calls pass for a parameter
@@ -1890,6 +1923,10 @@ class Resolver:
         if dotted in PATH_CALLS:
             # `Path("org/m")`: `from_pretrained` reads `str(path)`, a Hub id when no such directory exists.
             return self._joined(node.args, scope, depth) if node.args and not node.keywords else (OBJECT,)
+        if dotted in PATH_EXPANDING_CALLS and len(node.args) == 1 and not node.keywords:
+            found = self.resolve(node.args[0], scope, depth)
+            return None if found is None else _dedupe(
+                OBJECT if isinstance(v, str) and v.startswith("~") else v for v in found)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(

@@ -157,7 +157,7 @@ def logical_lines(text: str, line_of: list[int], column_offset: int = 0, *,
     lines inside a continued instruction are removed (the Dockerfile reference; buildah and BuildKit run the rest).
     """
     lines = text.split("\n")
-    quoted_newlines = _quoted_newlines(lines) if dockerfile_escape is None else frozenset()
+    quoted_newlines = _quoted_newlines(lines) | _array_newlines(lines) if dockerfile_escape is None else frozenset()
     current: _Logical | None = None
     for index, physical in enumerate(lines):
         physical = physical.rstrip("\r")
@@ -282,6 +282,31 @@ def _quoted_newlines(lines: list[str]) -> frozenset[int]:
         if state is None:
             joined.update(range(opened, index))
         index = index + 1 if state is None else opened + 1
+    return frozenset(joined)
+
+
+_ARRAY_OPEN = re.compile(r"\s*(?:(?:declare|typeset|local|readonly)\s+(?:-[aA]+\s+)?)?[A-Za-z_][A-Za-z0-9_]*=\(")
+_LINE_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#.*$")
+
+
+def _array_newlines(lines: list[str]) -> frozenset[int]:
+    """Indices of lines that end inside an array literal continuing on the next line: bash reads
+    `MODELS=(\n  "org/a"  # a comment\n  "org/b"\n)` as one assignment, no backslash needed. An array left open
+    longer than a quoted string may be is not one (the lines stay separate commands)."""
+    joined: set[int] = set()
+    index = 0
+    while index < len(lines):
+        opening = _ARRAY_OPEN.match(lines[index])
+        if opening is None or ")" in _LINE_COMMENT.sub("", lines[index][opening.end():]):
+            index += 1
+            continue
+        end = next((i for i in range(index + 1, min(index + 1 + _LONGEST_QUOTED_LINES, len(lines)))
+                    if ")" in _LINE_COMMENT.sub("", lines[i])), None)
+        if end is None:
+            index += 1
+            continue
+        joined.update(range(index, end))
+        index = end + 1
     return frozenset(joined)
 
 
@@ -1852,6 +1877,11 @@ def _workflow(text: str, path: str, collector: _Collector) -> list[ScanWarning]:
                     collector.command(Command([], local), [])
             if "run" in mapping:
                 _scalar_shell(mapping["run"], collector, dict(scope), source_lines)
+            uses = mapping.get("uses")
+            script_input = cli.workflow_script_input(uses.value) \
+                if isinstance(uses, yaml.ScalarNode) and isinstance(uses.value, str) else None
+            if script_input is not None and script_input in _mapping(mapping.get("with")):
+                _scalar_shell(_mapping(mapping["with"])[script_input], collector, dict(scope), source_lines)
             for key, child in mapping.items():
                 if key not in ("env", "run"):
                     visit(child, scope, depth + 1)

@@ -12,7 +12,7 @@ FLOW_FORMS = sorted(p.name for p in FIXTURES.glob("python-flow-*") if (p / "expe
 
 
 def test_every_flow_form_has_a_fixture():
-    assert FLOW_FORMS == ["python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dropped", "python-flow-fallbacks", "python-flow-helpers", "python-flow-reaching", "python-flow-rebinding"]
+    assert FLOW_FORMS == ["python-flow-annotated-params", "python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dropped", "python-flow-fallbacks", "python-flow-helpers", "python-flow-path-calls", "python-flow-reaching", "python-flow-rebinding"]
 
 
 @pytest.mark.parametrize("form", FLOW_FORMS)

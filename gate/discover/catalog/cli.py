@@ -263,6 +263,27 @@ FLAGS: tuple[CliArg, ...] = (
            api="shell:llama.cpp -hf"),
 )
 
+WORKFLOW_SCRIPT_INPUTS: tuple[tuple[str, str], ...] = (
+    # PyTorch's reusable CI jobs (torchtitan, torchtune, torchao, ...): `uses: pytorch/test-infra/.github/workflows/
+    # linux_job_v2.yml@main` with `script: |` run in the job's container
+    ("pytorch/test-infra/.github/workflows/*_job*.yml", "script"),
+    ("nick-fields/retry", "command"),  # retries a shell command
+    ("addnab/docker-run-action", "run"),  # runs a script in a container
+    ("appleboy/ssh-action", "script"),  # runs a script on a remote host
+)
+"""GitHub Actions and reusable workflows (the `uses:` value without its `@ref`, fnmatch pattern) whose `with:` input
+holds a shell script, read as a `run:` step is."""
+
+
+def workflow_script_input(uses: str) -> str | None:
+    """The `with:` input of `uses` (an action or reusable workflow) that holds a shell script, if any."""
+    target = uses.partition("@")[0].strip()
+    for pattern, name in WORKFLOW_SCRIPT_INPUTS:
+        if fnmatch.fnmatchcase(target, pattern):
+            return name
+    return None
+
+
 _COMMANDS_BY_PROGRAM: dict[str, list[CliCommand]] = {}
 _WILDCARD_COMMANDS: list[CliCommand] = []
 for _command in COMMANDS:

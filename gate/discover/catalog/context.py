@@ -22,8 +22,10 @@ MODEL_TOKENS = frozenset({
     "embedding", "embeddings", "reranker", "backbone", "repo", "generator", "discriminator", "classifier",
     "llm", "vlm", "controlnet", "scheduler", "draft", "speculative", "transformer", "peft", "merged", "base",
     "checkpoints", "tokenizers", "teachers", "encoders", "embedders", "rerankers", "backbones", "loras",
+    "tower", "towers",
 })
-"""Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`)."""
+"""Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`;
+`vision_tower`, `mm_vision_tower`, `audio_tower`: the encoder of a LLaVA-style multimodal model)."""
 
 DATASET_TOKENS = frozenset({"dataset", "datasets", "data", "corpus", "benchmark", "distiset", "distisets"})
 """Tokens that make a name say dataset (`dataset_name`, `data_path`, `eval_dataset`, distilabel's `distiset`)."""
@@ -81,6 +83,10 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "fetch", "pull", "snapshot", "restore", "instantiate", "get_model",
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
+
+NAME_DERIVING_CALL_PHRASES = ("name_from", "names_from", "id_from")
+"""Runs of tokens in a callee name that say the call derives a name from its argument
+(`get_model_name_from_path(args.model_path)`, `repo_id_from_url(u)`): it returns a string and loads nothing."""
 
 OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt", "get_data_path"})
 """Callees (their last two names, or the last) that fetch from a registry other than the Hugging Face Hub, with
@@ -179,6 +185,12 @@ def call_says_load(callee: str) -> bool:
         return False
     lowered = "_".join(tokens)
     return any(token in lowered for token in LOADING_CALL_TOKENS)
+
+
+def derives_name(callee: str) -> bool:
+    """A callee that computes a name from its argument (`get_model_name_from_path`), whatever else its name says."""
+    lowered = "_".join(name_tokens(callee.rsplit(".", 1)[-1]))
+    return any(phrase in lowered for phrase in NAME_DERIVING_CALL_PHRASES)
 
 
 def names_other_registry(callee: str) -> bool:
