@@ -54,7 +54,8 @@ def _worker_count(text: str) -> int:
 
 PATH = Option(("path",), {"nargs": "?", "default": ".", "help": "repository root (default: .)"})
 FORMAT = Option(("--format",), {"choices": REPORT_FORMATS, "default": "text", "help": "output format (default: text)"})
-OUTPUT = Option(("--output", "-o"), {"metavar": "FILE", "help": "write the report to FILE instead of stdout"})
+OUTPUT = Option(("--output", "-o"), {"metavar": "FILE",
+                                     "help": "write the report to FILE instead of stdout ('-' is stdout)"})
 POLICY = Option(("--policy",), {"metavar": "FILE", "help": f"policy file (default: {', '.join(REPO_POLICY_FILES)}, "
                                                            "else the built-in default)"})
 FAIL_ON = Option(("--fail-on",), {"choices": FAIL_ON_LEVELS, "default": "error",
@@ -90,8 +91,9 @@ def parse_today(value: str | None) -> _dt.date:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Write a report to `output` (creating its directory), or to stdout when no file is given."""
-    if output:
+    """Write a report to `output` (creating its directory), or to stdout when no file is given or it is `-` (the
+    usual spelling of stdout, which would otherwise become a file named `-`)."""
+    if output and output != "-":
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     else:

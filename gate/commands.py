@@ -107,7 +107,7 @@ def handle_scan(args: argparse.Namespace) -> int:
 
         report = against_baseline(report, baseline, options.fail_on)
     write_output(render(report, args.format, tuple(getattr(args, "subject_digest", ()) or ())), args.output)
-    if args.output:  # the report went to a file: still say how the run ended
+    if args.output and args.output != "-":  # the report went to a file: still say how the run ended
         from gate.report.text import verdict_line
 
         print(f"{verdict_line(report)} (report written to {args.output})", file=sys.stderr)

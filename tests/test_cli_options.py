@@ -60,3 +60,14 @@ def test_an_option_override_changes_only_that_sub_command():
     assert first._option_string_actions["--jobs"].help == "narrower"
     assert second._option_string_actions["--jobs"].help == "parallel discovery workers (default: CPU count)"
     assert cli_options.JOBS.settings["help"] == "parallel discovery workers (default: CPU count)"
+
+
+def test_output_dash_is_stdout(tmp_path, monkeypatch, capsys):
+    (tmp_path / "train.py").write_text('from transformers import AutoModel\nAutoModel.from_pretrained("org/m")\n')
+    monkeypatch.chdir(tmp_path)
+    code = main(["scan", str(tmp_path), "--no-cache", "--format", "json", "-o", "-"])
+    out = capsys.readouterr()
+    assert code == 1  # the unpinned load fails the built-in policy
+    assert '"id": "org/m"' in out.out
+    assert "report written to" not in out.err
+    assert not (tmp_path / "-").exists()
