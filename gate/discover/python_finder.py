@@ -999,8 +999,9 @@ class _Scan:
         return dotted if origin == "import" and not dotted.startswith(".") else default
 
     def _scan_value(self, node: ast.AST, value: object, hf_api: str | None = None) -> None:
-        if not isinstance(value, str) or not any(token in value for token in catalog.STRING_TOKENS):
-            return
+        if not isinstance(value, str) or ("/" not in value and ":" not in value) or not any(
+                token in value for token in catalog.STRING_TOKENS):
+            return  # (most strings hold neither character, and every token holds one: `_STRING_TOKEN_MARKS`)
         for offset, _url, location in iter_hub_urls(value):
             line_offset, column = self._offset(node, value, offset)
             line, col = self._where(node, line_offset, column)
@@ -1040,6 +1041,7 @@ class _Scan:
 
 
 _HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
+assert all("/" in token or ":" in token for token in catalog.STRING_TOKENS), "_scan_value's first test is stale"
 _CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 
 
