@@ -1043,8 +1043,9 @@ class _Scan:
         return dotted if origin == "import" and not dotted.startswith(".") else default
 
     def _scan_value(self, node: ast.AST, value: object, hf_api: str | None = None) -> None:
-        if not isinstance(value, str) or not any(token in value for token in catalog.STRING_TOKENS):
-            return
+        if not isinstance(value, str) or ("/" not in value and ":" not in value) or not any(
+                token in value for token in catalog.STRING_TOKENS):
+            return  # (most strings hold neither character, and every token holds one: `_STRING_TOKEN_MARKS`)
         for offset, _url, location in iter_hub_urls(value):
             line_offset, column = self._offset(node, value, offset)
             line, col = self._where(node, line_offset, column)
@@ -1084,6 +1085,7 @@ class _Scan:
 
 
 _HF_HUB_STRING = ApiSpec(("hf-hub",), "hf-hub", (), id_form=catalog.ID_HF_HUB_PREFIX)
+assert all("/" in token or ":" in token for token in catalog.STRING_TOKENS), "_scan_value's first test is stale"
 _CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 
 
@@ -1141,8 +1143,12 @@ def trigger_tokens_in(text: str) -> list[str]:
 
 _NAME_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{[^}\n]{1,80}\}|[0-7]{1,3}|\r?\n)")
 """String escapes that can spell a name or a URL (`from\\x5fpretrained`), and line continuations inside strings."""
-_LITERAL_SEAM = re.compile(r"""["'](?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']""")
-"""Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them."""
+_LITERAL_SEAM_REST = r"""(?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']"""
+_LITERAL_SEAM = re.compile(f'"{_LITERAL_SEAM_REST}|\'{_LITERAL_SEAM_REST}')
+"""Where one string literal ends and an adjacent one starts (`"https://hugging" "face.co/..."`): Python joins them.
+`["']REST` written as one alternative per quote: each then starts with a literal character, so the regex engine
+skips from quote to quote (a first character class makes it try the whole pattern at every character: 2.4x
+slower on library code). The same matches: at any place only one of the two can start."""
 
 
 _TRIGGER_SIEVE = sieve.TokenSieve(catalog.TRIGGER_TOKENS)
@@ -1167,6 +1173,9 @@ def _decode_escape(match: re.Match[str]) -> str:
 
 _LONGEST_TRIGGER = max(len(token) for token in catalog.TRIGGER_TOKENS)
 _TOKEN_CHARACTERS = frozenset("".join(catalog.TRIGGER_TOKENS))
+_TOKEN_PAIRS = frozenset(token[i:i + 2] for token in catalog.TRIGGER_TOKENS for i in range(len(token) - 1))
+"""Two characters that follow each other in a trigger token: only where a join puts such two side by side can it
+make a token that crosses the join point."""
 _SPELLING_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|N\{|[0-7])")
 """The escapes of `_NAME_ESCAPE` that can spell a letter (all but the backslash-newline)."""
 _CONTINUATION = re.compile(r"\\\r?\n")
@@ -1179,23 +1188,16 @@ def _joining_spells_a_trigger(text: str) -> bool:
     literals crosses two seams) makes a trigger token that crosses a join point."""
     if not _SEAM_SIEVE.may_join(text):
         return False
-    pieces: list[str] = []
-    cuts: list[int] = []
-    last = length = 0
-    for seam in _SEAM.finditer(text):
-        pieces.append(text[last:seam.start()])
-        length += seam.start() - last
-        cuts.append(length)
-        last = seam.end()
-    if not cuts:
+    pieces = _SEAM.split(text)  # the text between the seams (a seam is never empty)
+    if len(pieces) == 1:
         return False
-    pieces.append(text[last:])
+    cuts = list(itertools.accumulate(map(len, pieces[:-1])))  # where each seam was, in the joined text
     view = "".join(pieces)
     end = len(view)
     for cut in cuts:
-        # A token crossing the cut has one of its characters on each side (most seams are `""` or a docstring's
-        # quotes next to spaces and brackets: nothing to look at).
-        if cut == 0 or cut >= end or view[cut - 1] not in _TOKEN_CHARACTERS or view[cut] not in _TOKEN_CHARACTERS:
+        # A token crossing the cut has two of its characters that follow each other on the two sides (most seams
+        # are `""` or a docstring's quotes next to spaces and brackets: nothing to look at).
+        if cut == 0 or cut >= end or view[cut - 1:cut + 1] not in _TOKEN_PAIRS:
             continue
         start = max(0, cut - _LONGEST_TRIGGER + 1)
         window = view[start:cut + _LONGEST_TRIGGER]  # a bounded window: never a scan to the end per seam

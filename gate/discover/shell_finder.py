@@ -1955,8 +1955,11 @@ def _is_workflow(path: str) -> bool:
 
 
 def _is_compose(path: str) -> bool:
-    name = file_name(path)
-    return bool(re.fullmatch(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml", name))
+    name = file_name(path)  # (`accepts` asks this of every file: the pattern only where it can match)
+    return name.startswith(("compose", "docker-compose")) and _COMPOSE_NAME.fullmatch(name) is not None
+
+
+_COMPOSE_NAME = re.compile(r"(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml")
 
 
 def _is_dockerfile(path: str) -> bool:
@@ -1970,7 +1973,8 @@ def _is_makefile(path: str) -> bool:
 
 
 def _is_requirements(path: str) -> bool:
-    return _REQUIREMENTS_NAME.fullmatch(file_name(path)) is not None
+    name = file_name(path)  # (the pattern only where it can match: `accepts` asks this of every file)
+    return ("requirements" in name or name.startswith("constraints")) and _REQUIREMENTS_NAME.fullmatch(name) is not None
 
 
 _REQUIREMENTS_NAME = re.compile(r"(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)|constraints[\w.-]*\.txt")

@@ -27,8 +27,12 @@ ANCHORS = "_/HvbCSAPO"
 """Characters rare in Python source (each under 2 % of the characters of a 1 M-line tree of library code) that
 nearly every trigger token holds. Only speed depends on this choice: a token holding none of them is matched by
 the untranslated pattern instead."""
-_BY_FREQUENCY = " etsaronil_dc(p).fu,m=hg'b:y\"wv[]kx-0123456789/qjz"
-"""Characters of Python source, commonest first (the same tree): only the choice of anchors depends on it."""
+_BY_FREQUENCY = " etsraionl,cdp'f_um\"h.()g:yb=0xwv-k#1TNS[]E2`CA\\I3ORPLMD4F5>6/*987|Uq{B}jz+HWVG?@K~<%YX!^$JZ;Q&"
+"""The printable ASCII characters of Python source, commonest first (realtree-1m, bench/README.md: 2,067 files of
+installed packages): only the choice of anchors depends on it."""
+_PASS_COST = 0.05
+"""A pass over the text of its own costs about what trying a pattern costs at a character that makes up 1 % of it
+(in the units of `_rarity`'s one over the rank: `l`, at rank 9, is 2.5 % of realtree-1m)."""
 MIN_TRANSLATED = 4
 """Fewer tokens holding anchors than this are matched on the raw bytes with the others."""
 TOKEN_BYTE = b"\x01"
@@ -151,8 +155,12 @@ class TokenSieve:
             anchored = []
         self._searches = [_Search(anchored, TOKEN_BYTE, translated=True)] if anchored else []
         plain = [token for token in tokens if token not in anchored]
-        while plain:  # a character most of the remaining tokens share anchors them (the rarer the better)
-            shared = max(sorted(set("".join(plain))), key=lambda c: (sum(c in token for token in plain), _rarity(c)))
+        while plain:
+            # The character that anchors the most remaining tokens for what its pass costs: the pass itself, and a
+            # try of the pattern at each place the character occurs (its share of the text taken to fall off as
+            # one over its rank). `t` for two tokens costs more than a pass each for `M` and `x`.
+            shared = max(sorted(set("".join(plain))),
+                         key=lambda c: sum(c in token for token in plain) / (_PASS_COST + 1 / (_rarity(c) + 1)))
             self._searches.append(_Search([t for t in plain if shared in t], shared.encode(), translated=False))
             plain = [token for token in plain if shared not in token]
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from gate.discover import python_resolve
 from gate.discover.python_finder import parse_python
 from gate.discover.python_resolve import MAX_NAMED_WALKS, build_index
 from tests.discover.expected_refs import FIXTURES as DISCOVER
@@ -30,7 +31,17 @@ CORNERS = [
     "class C:\n    def __init__(self):\n        self.\\\n            model = 'org/a'\n        setattr(self, 'mo\\x64el', 1)\n"
     "        setattr(self, name, 2)\n        self.\uff4dodel += 'x'\n        for self.model in xs: pass\n"
     "        (self.a, self.model) = 1, 2\n        with f() as self.model: pass\nc = C()\nc.model = 3\n",
+    # Bodies long enough to be bisected: statements sharing a line, decorators apart from their `def`.
+    "class K:\n" + "    a = 1; b = load('x'); c = 2\n" * 20 + "    @dec\n    # load\n    def m(self): load(1)\n"
+    "    @load\n\n    def n(self):\n        x = (1,\n  2); load(x)\n" + "x = 1\n" * 20 + "load(x); load(y)\n",
 ]
+
+
+@pytest.fixture(params=["statement by statement", "bisected"])
+def bisection(request, monkeypatch):
+    """Each test runs twice: bodies read statement by statement, and every body bisected that can be (the
+    shortcut of `python_resolve._entered` on for all of them, whatever their length)."""
+    monkeypatch.setattr(python_resolve, "MIN_BISECTED_BODY", 0 if request.param == "bisected" else 10**9)
 
 
 def _texts() -> list[str]:
@@ -70,7 +81,7 @@ def _indexed(text: str):
 
 
 @pytest.mark.parametrize("text", _texts(), ids=lambda t: re.sub(r"\W+", "_", t[:24]))
-def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text):
+def test_named_and_rebinding_facts_are_those_of_the_whole_walk(text, bisection):
     tree, index = _indexed(text)
     if index is None:
         return
@@ -95,7 +106,7 @@ def _attribute_stores(facts, base: str, attr: str) -> list:
 
 
 @pytest.mark.parametrize("text", _texts(), ids=lambda t: re.sub(r"\W+", "_", t[:24]))
-def test_facts_read_from_the_lines_of_other_words_are_those_of_the_whole_walk(text):
+def test_facts_read_from_the_lines_of_other_words_are_those_of_the_whole_walk(text, bisection):
     """What `Resolver._namespace_attribute` and `Resolver._stored_attribute` read from the lines that spell
     `add_argument`/`set_defaults`, or an attribute's name and `setattr`: every entry they keep, in order."""
     tree, index = _indexed(text)
@@ -119,3 +130,6 @@ def test_a_few_names_are_read_from_their_lines_only():
     facts = index.facts_for("f7")
     assert [call.lineno for call, _ in facts.calls["f7"]] == [401]
     assert "f8" not in facts.value_uses and index._facts is None  # the rest of the file was not walked
+    body = index.tree.body
+    assert python_resolve._entered(index, body, python_resolve._Lines([401])) == [body[-1]]  # by bisection
+    assert python_resolve._entered(index, body, python_resolve._Lines([2, 3, 401])) == [*body[:2], body[-1]]

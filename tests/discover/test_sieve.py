@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import tempfile
 from pathlib import Path
 
@@ -122,6 +123,46 @@ def test_the_seam_sieve_clears_only_texts_where_no_join_spells_a_token(source, m
 def test_the_seam_sieve_keeps_every_join_that_spells_a_token(text, monkeypatch):
     assert _joining_without_the_sieve(text, monkeypatch)
     assert python_finder._SEAM_SIEVE.may_join(text)
+
+
+_SEAM_ONE_CLASS = re.compile(r"""["'](?:[ \t\f\r\n]++|\\\r?\n|#[^\n]*+)*+[rRbBuUfF]{0,2}["']""")
+"""`_LITERAL_SEAM` as first written (one character class for the opening quote)."""
+
+
+def _joining_plainly(text: str) -> bool:
+    """`_joining_spells_a_trigger` without its shortcuts: the whole joined text, every occurrence of every token
+    (`str.find`), and whether one of them has a join point strictly inside it."""
+    pieces: list[str] = []
+    cuts: list[int] = []
+    last = length = 0
+    for seam in re.finditer(f"{_SEAM_ONE_CLASS.pattern}|{python_finder._CONTINUATION.pattern}", text):
+        pieces.append(text[last:seam.start()])
+        length += seam.start() - last
+        cuts.append(length)
+        last = seam.end()
+    view = "".join([*pieces, text[last:]])
+    return any(start < cut < start + len(token) for token in catalog.TRIGGER_TOKENS
+               for start in _find_all(view, token) for cut in cuts)
+
+
+def test_the_seam_patterns_match_what_the_one_class_form_matches():
+    one_class = re.compile(f"{_SEAM_ONE_CLASS.pattern}|{python_finder._CONTINUATION.pattern}")
+    for text in [*TEXTS, *GENERATED]:
+        assert [m.span() for m in python_finder._LITERAL_SEAM.finditer(text)] == \
+            [m.span() for m in _SEAM_ONE_CLASS.finditer(text)]
+        assert [m.span() for m in python_finder._SEAM.finditer(text)] == [m.span() for m in one_class.finditer(text)]
+        assert python_finder._LITERAL_SEAM.sub("", text) == _SEAM_ONE_CLASS.sub("", text)
+
+
+@pytest.mark.parametrize("source", ["corpus", "generated"])
+def test_the_join_check_agrees_with_reading_the_whole_joined_text(source, monkeypatch):
+    texts = TEXTS if source == "corpus" else GENERATED
+    spelled = 0
+    for text in texts:
+        expected = _joining_plainly(text)
+        assert _joining_without_the_sieve(text, monkeypatch) is expected, text
+        spelled += expected
+    assert spelled >= (1 if source == "corpus" else 100)
 
 
 def _spells_nothing_one_by_one(text: str) -> bool:
