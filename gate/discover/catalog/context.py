@@ -22,8 +22,10 @@ MODEL_TOKENS = frozenset({
     "embedding", "embeddings", "reranker", "backbone", "repo", "generator", "discriminator", "classifier",
     "llm", "vlm", "controlnet", "scheduler", "draft", "speculative", "transformer", "peft", "merged", "base",
     "checkpoints", "tokenizers", "teachers", "encoders", "embedders", "rerankers", "backbones", "loras",
+    "tower", "towers",
 })
-"""Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`)."""
+"""Tokens that make a name say model (`base_model`, `reward_model_path`, `tokenizer_name`, `vae`, `repo_id`;
+`vision_tower`: the image encoder of LLaVA and its forks, `--vision_tower openai/clip-vit-large-patch14-336`)."""
 
 DATASET_TOKENS = frozenset({"dataset", "datasets", "data", "corpus", "benchmark", "distiset", "distisets"})
 """Tokens that make a name say dataset (`dataset_name`, `data_path`, `eval_dataset`, distilabel's `distiset`)."""
