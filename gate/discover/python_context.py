@@ -32,6 +32,7 @@ from gate.discover.catalog.context import (
     ID_TOKENS,
     LOADING_CALL_TOKENS,
     LOCAL_DIRECTORY_HEADS,
+    LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
     NOT_A_REFERENCE_TOKENS,
     call_says_load,
@@ -652,6 +653,9 @@ def context_references(scan: _Scan) -> None:
     saved = walk.saved_names() | saved_folders
     if saved:
         scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved]
+    # Only context is overruled by a local read: a catalog load of the same value (`load_dataset(p)` on the
+    # other branch of `if os.path.isdir(p)`) stays.
+    saved = saved | (_read_locally(scan) - {r.id for r in scan.references if r.role == ROLE_LOAD})
     # A string passed to a call is one reference per call (each call loads it); a string bound to a name, once.
     reported = {(r.id, r.role, r.line if r.api.startswith("context:") else None) for r in scan.references if r.id}
     for node, dead in walk.strings:
@@ -667,6 +671,28 @@ def context_references(scan: _Scan) -> None:
             continue
         reported.add((value, evidence.role, line))
         _add(scan, node, value, evidence)
+
+
+def _read_locally(scan: _Scan) -> set[str]:
+    """Values the file passes to a local-only reader (`load_from_disk(script_args.dataset_path)`): the folder a
+    dataclass default or a variable names there (`dataset_path = "org/name"`) is a folder, not a repository.
+    Only an argument with one value counts."""
+    if not any(token in scan.text for token in LOCAL_SOURCE_CALL_TOKENS):
+        return set()
+    read: set[str] = set()
+    stack: list[tuple[ast.AST, Scope]] = [(statement, scan.index.module) for statement in scan.index.tree.body]
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+                             ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            scope = scan.index.scope_for(node, scope)
+        elif isinstance(node, ast.Call) and node.args and any(
+                token in LOCAL_SOURCE_CALL_TOKENS for token in name_tokens(_callee_name(node).rsplit(".", 1)[-1])):
+            values = scan.resolver.resolve(node.args[0], scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                read.add(values[0])
+        stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+    return read
 
 
 _SAVE_WORDS = re.compile("|".join(sorted({"save", "mkdir", "makedirs", *SAVE_KEYWORDS}, key=len, reverse=True)))
