@@ -48,7 +48,7 @@ from gate.discover.sieve import line_numbers
 
 if TYPE_CHECKING:
     from gate.discover.python_finder import _Scan
-    from gate.discover.python_resolve import Resolver, Scope
+    from gate.discover.python_resolve import Binding, Resolver, Scope
 
     class _StrConstant(ast.Constant):
         """A string literal: an `ast.Constant` whose value was checked to be a `str` where it was collected."""
@@ -217,6 +217,59 @@ def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None,
     if resolver is not None and scope is not None and _is_dataset_object(receiver, scope, resolver, set()):
         return "dataset"
     return "model"
+
+
+TRAINING_ARGUMENT_CALLS = ("TrainingArguments", "Config")
+"""How the last name of a training-arguments call ends (`TrainingArguments`, `Seq2SeqTrainingArguments`, TRL's
+`SFTConfig`, `GRPOConfig`): the object a trainer's `args=` holds."""
+
+
+def _value_bindings(name: ast.AST | None, scope: Scope) -> list[Binding] | None:
+    """Every binding of a name, when each gives it a value (None when it is no name or one binding is no value)."""
+    if not isinstance(name, ast.Name):
+        return None
+    current: Scope | None = scope
+    while current is not None and name.id not in current.bindings:
+        current = current.parent
+    bindings = current.bindings[name.id] if current is not None else []
+    if not bindings or any(b.how != "value" or b.scope is None for b in bindings):
+        return None
+    return bindings
+
+
+def trainer_push_target(call: ast.Call, scope: Scope) -> tuple[ast.AST, Scope] | None:
+    """`trainer.push_to_hub()` with no name, where `trainer = Trainer(..., args=training_args)` and
+    `training_args = TrainingArguments(..., hub_model_id=X)`: the node `X` (and its scope), the repository the
+    trainer pushes to. None unless every binding of both names leads to the one such keyword."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    targets: list[tuple[ast.AST, Scope]] = []
+    trainers = _value_bindings(receiver, scope)
+    if trainers is None:
+        return None
+    for trainer in trainers:
+        if not isinstance(trainer.node, ast.Call):
+            return None
+        args = next((k.value for k in trainer.node.keywords if k.arg == "args"), None)
+        arguments = [args] if isinstance(args, ast.Call) else None
+        bindings = None if arguments else _value_bindings(args, cast("Scope", trainer.scope))
+        candidates = [(args, trainer.scope)] if arguments else [(b.node, b.scope) for b in bindings or ()]
+        if not candidates:
+            return None
+        for made, made_scope in candidates:
+            if not isinstance(made, ast.Call) or made_scope is None or \
+                    not _expression_tail(made.func).endswith(TRAINING_ARGUMENT_CALLS):
+                return None
+            hub_model_id = next((k.value for k in made.keywords if k.arg == "hub_model_id"), None)
+            if hub_model_id is None:
+                return None  # the output directory's name in the user's namespace: chosen at run time
+            targets.append((hub_model_id, made_scope))
+    if len({id(node) for node, _ in targets}) != 1:
+        return None
+    return targets[0]
+
+
+def _expression_tail(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, seen: set[int], depth: int = 0) -> bool:
