@@ -272,6 +272,26 @@ def _expression_tail(node: ast.AST) -> str:
     return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
+def _returns_dataset_object(func: ast.Name, scope: Scope, resolver: Resolver, seen: set[int], depth: int) -> bool:
+    """A call of a function of the file every `return` of which hands back a `datasets` object
+    (`def make_candidates(...): ...; return Dataset.from_list(rows)`)."""
+    owner: Scope | None = scope
+    while owner is not None and func.id not in owner.bindings:
+        owner = owner.parent
+    bindings = owner.bindings[func.id] if owner is not None else []
+    if len(bindings) != 1 or bindings[0].how != "object" or id(bindings[0].node) in seen or \
+            not isinstance(bindings[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    function = bindings[0].node
+    seen.add(id(function))
+    inner = resolver.index.scope_for(function, cast("Scope", owner))
+    # `return` / `return None` hands back nothing that could be pushed: only the other returns say what is.
+    returned = [statement.value for statement in ast.walk(function) if isinstance(statement, ast.Return)
+                and not (statement.value is None or (isinstance(statement.value, ast.Constant)
+                                                     and statement.value.value is None))]
+    return bool(returned) and all(_is_dataset_object(value, inner, resolver, seen, depth + 1) for value in returned)
+
+
 def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, seen: set[int], depth: int = 0) -> bool:
     """Whether an expression holds a `datasets` object: a `datasets` factory's result, a dataset method's result
     (`ds.map(...)`), or a name any of whose bindings is one of those."""
@@ -282,6 +302,8 @@ def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, s
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if last in DATASET_OBJECT_CALLS and resolver.qualname(func, scope)[0].startswith("datasets."):
             return True
+        if isinstance(func, ast.Name):
+            return _returns_dataset_object(func, scope, resolver, seen, depth)
         return (isinstance(func, ast.Attribute) and last in DATASET_RETURNING_METHODS
                 and _is_dataset_object(func.value, scope, resolver, seen, depth + 1))
     if isinstance(node, ast.Subscript):  # `dd["train"]` of a DatasetDict
