@@ -286,10 +286,23 @@ def _returns_dataset_object(func: ast.Name, scope: Scope, resolver: Resolver, se
     seen.add(id(function))
     inner = resolver.index.scope_for(function, cast("Scope", owner))
     # `return` / `return None` hands back nothing that could be pushed: only the other returns say what is.
-    returned = [statement.value for statement in ast.walk(function) if isinstance(statement, ast.Return)
+    returned = [statement.value for statement in _own_statements(function) if isinstance(statement, ast.Return)
                 and not (statement.value is None or (isinstance(statement.value, ast.Constant)
                                                      and statement.value.value is None))]
     return bool(returned) and all(_is_dataset_object(value, inner, resolver, seen, depth + 1) for value in returned)
+
+
+def _own_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of a function's body, without those of the functions, lambdas and classes it defines (their
+    `return`s are theirs)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, seen: set[int], depth: int = 0) -> bool:
