@@ -32,6 +32,7 @@ from gate.discover.catalog.context import (
     ID_TOKENS,
     LOADING_CALL_TOKENS,
     LOCAL_DIRECTORY_HEADS,
+    LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
     NOT_A_REFERENCE_TOKENS,
     call_says_load,
@@ -48,7 +49,7 @@ from gate.discover.sieve import line_numbers
 
 if TYPE_CHECKING:
     from gate.discover.python_finder import _Scan
-    from gate.discover.python_resolve import Resolver, Scope
+    from gate.discover.python_resolve import Binding, Resolver, Scope
 
     class _StrConstant(ast.Constant):
         """A string literal: an `ast.Constant` whose value was checked to be a `str` where it was collected."""
@@ -219,6 +220,92 @@ def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None,
     return "model"
 
 
+TRAINING_ARGUMENT_CALLS = ("TrainingArguments", "Config")
+"""How the last name of a training-arguments call ends (`TrainingArguments`, `Seq2SeqTrainingArguments`, TRL's
+`SFTConfig`, `GRPOConfig`): the object a trainer's `args=` holds."""
+
+
+def _value_bindings(name: ast.AST | None, scope: Scope) -> list[Binding] | None:
+    """Every binding of a name, when each gives it a value (None when it is no name or one binding is no value)."""
+    if not isinstance(name, ast.Name):
+        return None
+    current: Scope | None = scope
+    while current is not None and name.id not in current.bindings:
+        current = current.parent
+    bindings = current.bindings[name.id] if current is not None else []
+    if not bindings or any(b.how != "value" or b.scope is None for b in bindings):
+        return None
+    return bindings
+
+
+def trainer_push_target(call: ast.Call, scope: Scope) -> tuple[ast.AST, Scope] | None:
+    """`trainer.push_to_hub()` with no name, where `trainer = Trainer(..., args=training_args)` and
+    `training_args = TrainingArguments(..., hub_model_id=X)`: the node `X` (and its scope), the repository the
+    trainer pushes to. None unless every binding of both names leads to the one such keyword."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    targets: list[tuple[ast.AST, Scope]] = []
+    trainers = _value_bindings(receiver, scope)
+    if trainers is None:
+        return None
+    for trainer in trainers:
+        if not isinstance(trainer.node, ast.Call):
+            return None
+        args = next((k.value for k in trainer.node.keywords if k.arg == "args"), None)
+        arguments = [args] if isinstance(args, ast.Call) else None
+        bindings = None if arguments else _value_bindings(args, cast("Scope", trainer.scope))
+        candidates = [(args, trainer.scope)] if arguments else [(b.node, b.scope) for b in bindings or ()]
+        if not candidates:
+            return None
+        for made, made_scope in candidates:
+            if not isinstance(made, ast.Call) or made_scope is None or \
+                    not _expression_tail(made.func).endswith(TRAINING_ARGUMENT_CALLS):
+                return None
+            hub_model_id = next((k.value for k in made.keywords if k.arg == "hub_model_id"), None)
+            if hub_model_id is None:
+                return None  # the output directory's name in the user's namespace: chosen at run time
+            targets.append((hub_model_id, made_scope))
+    if len({id(node) for node, _ in targets}) != 1:
+        return None
+    return targets[0]
+
+
+def _expression_tail(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _returns_dataset_object(func: ast.Name, scope: Scope, resolver: Resolver, seen: set[int], depth: int) -> bool:
+    """A call of a function of the file every `return` of which hands back a `datasets` object
+    (`def make_candidates(...): ...; return Dataset.from_list(rows)`)."""
+    owner: Scope | None = scope
+    while owner is not None and func.id not in owner.bindings:
+        owner = owner.parent
+    bindings = owner.bindings[func.id] if owner is not None else []
+    if len(bindings) != 1 or bindings[0].how != "object" or id(bindings[0].node) in seen or \
+            not isinstance(bindings[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    function = bindings[0].node
+    seen.add(id(function))
+    inner = resolver.index.scope_for(function, cast("Scope", owner))
+    # `return` / `return None` hands back nothing that could be pushed: only the other returns say what is.
+    returned = [statement.value for statement in _own_statements(function) if isinstance(statement, ast.Return)
+                and not (statement.value is None or (isinstance(statement.value, ast.Constant)
+                                                     and statement.value.value is None))]
+    return bool(returned) and all(_is_dataset_object(value, inner, resolver, seen, depth + 1) for value in returned)
+
+
+def _own_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of a function's body, without those of the functions, lambdas and classes it defines (their
+    `return`s are theirs)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
 def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, seen: set[int], depth: int = 0) -> bool:
     """Whether an expression holds a `datasets` object: a `datasets` factory's result, a dataset method's result
     (`ds.map(...)`), or a name any of whose bindings is one of those."""
@@ -229,6 +316,8 @@ def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, s
         last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if last in DATASET_OBJECT_CALLS and resolver.qualname(func, scope)[0].startswith("datasets."):
             return True
+        if isinstance(func, ast.Name):
+            return _returns_dataset_object(func, scope, resolver, seen, depth)
         return (isinstance(func, ast.Attribute) and last in DATASET_RETURNING_METHODS
                 and _is_dataset_object(func.value, scope, resolver, seen, depth + 1))
     if isinstance(node, ast.Subscript):  # `dd["train"]` of a DatasetDict
@@ -653,6 +742,9 @@ def context_references(scan: _Scan) -> None:
     saved = walk.saved_names() | saved_folders
     if saved:
         scan.references[:] = [r for r in scan.references if r.role != ROLE_LOAD or r.id not in saved]
+    # Only context is overruled by a local read: a catalog load of the same value (`load_dataset(p)` on the
+    # other branch of `if os.path.isdir(p)`) stays.
+    saved = saved | (_read_locally(scan) - {r.id for r in scan.references if r.role == ROLE_LOAD})
     # A string passed to a call is one reference per call (each call loads it); a string bound to a name, once.
     reported = {(r.id, r.role, r.line if r.api.startswith("context:") else None) for r in scan.references if r.id}
     for node, dead in walk.strings:
@@ -668,6 +760,28 @@ def context_references(scan: _Scan) -> None:
             continue
         reported.add((value, evidence.role, line))
         _add(scan, node, value, evidence)
+
+
+def _read_locally(scan: _Scan) -> set[str]:
+    """Values the file passes to a local-only reader (`load_from_disk(script_args.dataset_path)`): the folder a
+    dataclass default or a variable names there (`dataset_path = "org/name"`) is a folder, not a repository.
+    Only an argument with one value counts."""
+    if not any(token in scan.text for token in LOCAL_SOURCE_CALL_TOKENS):
+        return set()
+    read: set[str] = set()
+    stack: list[tuple[ast.AST, Scope]] = [(statement, scan.index.module) for statement in scan.index.tree.body]
+    while stack:
+        node, scope = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+                             ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            scope = scan.index.scope_for(node, scope)
+        elif isinstance(node, ast.Call) and node.args and any(
+                token in LOCAL_SOURCE_CALL_TOKENS for token in name_tokens(_callee_name(node).rsplit(".", 1)[-1])):
+            values = scan.resolver.resolve(node.args[0], scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                read.add(values[0])
+        stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+    return read
 
 
 _SAVE_WORDS = re.compile("|".join(sorted({"save", "mkdir", "makedirs", *SAVE_KEYWORDS}, key=len, reverse=True)))

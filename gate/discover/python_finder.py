@@ -390,6 +390,9 @@ class _Scan:
                 for target in interpret_id(slot.default_id, spec, kind, None):
                     self._emit_target(call, spec, slot, arguments, target, api, trust)
                 continue
+            if entry is None and slot.default_when_missing and (slot.role or spec.role) == "publish" \
+                    and not arguments.opaque:
+                entry = python_context.trainer_push_target(call, scope)  # `trainer.push_to_hub()`: its args' target
             if entry is None:
                 if (slot.default_when_missing or self._switched_on(arguments, slot.missing_when_true)) \
                         and not arguments.opaque:

@@ -1921,8 +1921,8 @@ class Resolver:
                 if found is None:
                     return None  # no default: the value comes from the command line
                 values.extend(found)
-                if None in found:
-                    values.append(UNKNOWN)  # `default=None`: the command line gives the value
+                if None in found or "" in found:
+                    values.append(UNKNOWN)  # `default=None` / `default=''`: the command line gives the value
             return _dedupe(values)
         values = []
         for info in self.index.all_classes():

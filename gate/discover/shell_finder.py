@@ -1004,6 +1004,7 @@ class _Collector:
                 consumed |= self._pip_install(words, pip_rest[1:])
         if program not in _PRINTERS:  # `echo $cmd` shows the command that `eval $cmd` then runs
             consumed |= self._catalog_flags(words, consumed)
+            consumed |= self._push_targets(words, consumed)
             consumed |= self._context_flags(words, consumed)
         self._urls(words, consumed, program)
         self._note_saved_paths(words)
@@ -1196,6 +1197,20 @@ class _Collector:
                 used.add(id(value))
         return used
 
+    def _push_targets(self, words: list[Word], consumed: set[int]) -> set[int]:
+        """`--push_to_hub [true] --repository_id name`: the repository flag names where the script pushes
+        (`cli.PUSH_REPOSITORY_FLAGS`), a `medium`-confidence publish target."""
+        if not _pushes_to_hub(words):
+            return set()
+        value, flag, _ = self._option(words, cli.PUSH_REPOSITORY_FLAGS)
+        if value is None or flag is None or id(value) in consumed or value.text.startswith("-") or \
+                not value.resolved or _local_looking(value.text):
+            return set()
+        self.alive.append(value)
+        self._reference(kind="model", word=value, at=words[0], api=f"shell:{flag}", revision=None, revision_key=None,
+                        role="publish", confidence=CONFIDENCE_MEDIUM)
+        return {id(value)}
+
     def _context_flags(self, words: list[Word], consumed: set[int]) -> set[int]:
         """A flag in no catalog row whose name says model or dataset (`--reward_model`, `--eval_dataset_id`)
         with a value shaped like a Hub id: a `medium`-confidence reference (issue 11: context)."""
@@ -1354,6 +1369,19 @@ _ABSOLUTE_START = re.compile(r"^(?:\$\{?(?:HOME|PWD)\}?|\$\(pwd\)|`pwd`)(?:/|$)"
 _HYDRA_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w-]*(?:\.[\w-]+)+=")
 """`actor_rollout_ref.model.path=org/m` (Hydra/OmegaConf overrides on a command line: dotted keys only, so a
 plain `NAME=value` argument of `env` or `make` is not read as one)."""
+def _pushes_to_hub(words: list[Word]) -> bool:
+    """A `--push_to_hub` switch that is on: bare (the next word is a flag or nothing), `true`/`1`, `=true`."""
+    for index, word in enumerate(words):
+        flag, equals, inline = word.text.partition("=")
+        if flag not in cli.PUSH_SWITCHES:
+            continue
+        if equals:
+            return inline.lower() in ("true", "1", "yes")
+        following = words[index + 1].text if index + 1 < len(words) else ""
+        return following.startswith("-") or not following or following.lower() in ("true", "1", "yes")
+    return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _flag_meaning(flag: str) -> tuple[str | None, bool, bool]:
     """(what the flag's name says: model/dataset/None, says publish, says it writes somewhere)."""

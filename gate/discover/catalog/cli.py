@@ -284,6 +284,14 @@ def workflow_script_input(uses: str) -> str | None:
     return None
 
 
+PUSH_SWITCHES = frozenset({"--push_to_hub", "--push-to-hub"})
+"""Flags that make a script push what it trains, merges or converts (bare, or `true`/`True`/`1`)."""
+PUSH_REPOSITORY_FLAGS = ("--repository_id", "--repo_id", "--repo_name", "--repository-id", "--repo-id",
+                         "--repo-name")
+"""Flags that name the repository a script pushes to when a `PUSH_SWITCHES` flag is on the same command line
+(`merge_adapter_weights.py --push_to_hub True --repository_id my-model-merged`, SageMaker-style training scripts):
+a publish target, in the user's namespace when it has no organisation. Without a push switch they say nothing."""
+
 _COMMANDS_BY_PROGRAM: dict[str, list[CliCommand]] = {}
 _WILDCARD_COMMANDS: list[CliCommand] = []
 for _command in COMMANDS:

@@ -88,7 +88,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
               allow_legacy=True, report_dynamic=True),
     ConfigKey("tokenizer_name", "model", ("tokenizer_revision", "model_revision"), "HF example scripts",
               allow_legacy=True, report_dynamic=True),
-    ConfigKey("tokenizer_name_or_path", "model", ("tokenizer_revision", "revision"), "TRL, OpenRLHF",
+    # TRL/alignment-handbook recipes: the scripts load the tokenizer with `revision=model_args.model_revision`.
+    ConfigKey("tokenizer_name_or_path", "model", ("tokenizer_revision", "revision", "model_revision"), "TRL, OpenRLHF",
               allow_legacy=True, report_dynamic=True),
     ConfigKey("dataset_name", "dataset", ("dataset_revision", "revision"), "HF example scripts, TRL",
               allow_legacy=True, report_dynamic=True),

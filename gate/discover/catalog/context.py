@@ -103,6 +103,11 @@ SAVING_CALL_TOKENS = frozenset({"save", "push", "upload", "export", "dump", "wri
 """Tokens of a callee name that make it write, even when it also says `pretrained` (`save_pretrained_merged`,
 `push_to_hub_merged`): its string arguments are destinations, not loads."""
 
+LOCAL_SOURCE_CALL_TOKENS = frozenset({"disk"})
+"""Tokens of a callee name that make it read a local directory, however loading it sounds (`datasets`'
+`load_from_disk(path)`, `Dataset.load_from_disk`): its arguments are paths, never Hub reads, even when the
+value is shaped like an id (a dataclass default `dataset_path = "org/name"` read with `load_from_disk`)."""
+
 API_PROVIDER_ORGS = frozenset({
     "openai", "anthropic", "azure", "azure_ai", "bedrock", "vertex_ai", "vertex_ai_beta", "gemini", "groq",
     "together_ai", "openrouter", "cohere", "cohere_chat", "mistral", "deepinfra", "perplexity", "fireworks_ai",
@@ -181,7 +186,7 @@ def is_publish_name(name: str) -> bool:
 def call_says_load(callee: str) -> bool:
     """A callee name that says it loads (`load_model`, `download_checkpoint`, `Foo.from_pretrained`)."""
     tokens = name_tokens(callee.rsplit(".", 1)[-1])
-    if any(token in SAVING_CALL_TOKENS for token in tokens):
+    if any(token in SAVING_CALL_TOKENS or token in LOCAL_SOURCE_CALL_TOKENS for token in tokens):
         return False
     lowered = "_".join(tokens)
     return any(token in lowered for token in LOADING_CALL_TOKENS)
