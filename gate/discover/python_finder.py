@@ -66,6 +66,19 @@ RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
 
 
+def package_of(path: str, repo_paths: frozenset[str] | None) -> str | None:
+    """The dotted package a repository file is a module of: its folders, innermost first, as long as each holds an
+    `__init__.py` (`src/mlx_lm/quant/dwq.py` → `mlx_lm.quant` when `src/` has none). None when its own folder has
+    none or the tree is not known."""
+    folders = path.split("/")[:-1]
+    if repo_paths is None or not path.endswith(".py"):
+        return None
+    depth = 0
+    while depth < len(folders) and "/".join([*folders[: len(folders) - depth], "__init__.py"]) in repo_paths:
+        depth += 1
+    return ".".join(folders[len(folders) - depth:]) if depth else None
+
+
 def unparse(node: ast.AST, limit: int = 200) -> str:
     if isinstance(node, Scoped):
         return " | ".join(unparse(option, limit) for option, _ in node.options)
@@ -141,6 +154,7 @@ class _Scan:
     def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
                  syntax: str, position: Position | None, lines: list[int] | None):
         self.index: FileIndex = build_index(tree, lines, source=text)
+        self.index.package = package_of(path, repo_paths)
         self.tree = tree
         self._constants: dict[str, ast.AST] | None = None
         self.resolver = Resolver(self.index)

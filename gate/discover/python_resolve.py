@@ -221,6 +221,10 @@ class FileIndex:
     """The text the tree was parsed from (None: not known; then every question about names walks the file)."""
     _named: dict[frozenset[str], FileFacts] = field(default_factory=dict)
     _source_folded: bool = False
+    package: str | None = None
+    """The dotted package the file is a module of (`mlx_lm.quant` for `mlx_lm/quant/dwq.py`, each folder holding an
+    `__init__.py`), which a relative import is relative to; None when not known (then `from .utils import load`
+    stays `.utils.load`, which no catalog row names)."""
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
@@ -664,11 +668,24 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
             local = alias.asname or alias.name.split(".")[0]
             scope.bind(local, Binding("import", target=alias.name if alias.asname else local))
     elif isinstance(node, ast.ImportFrom):
-        base = "." * node.level + (node.module or "")
+        base = absolute_module(node.level, node.module, scope.index.package)
         for alias in node.names:
             if alias.name != "*":
                 target = f"{base}.{alias.name}" if base else alias.name
                 scope.bind(alias.asname or alias.name, Binding("import", target=target))
+
+
+def absolute_module(level: int, module: str | None, package: str | None) -> str:
+    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
+    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
+    above the known package, or an unknown package, keep the relative spelling."""
+    relative = "." * level + (module or "")
+    if not level or package is None:
+        return relative
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return relative
+    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
 
 
 def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:

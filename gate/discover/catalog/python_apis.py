@@ -408,6 +408,13 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
             (Slot(0, ("hf_path",)), Slot(None, ("upload_repo",), (), role="publish"))),
+    # mlx-lm distributed loading (`sharded_load(repo, pipeline_group, tensor_group)`, `pipeline_load(repo)`): a local
+    # folder or a Hub id, downloaded without a revision setting; `upload_to_hub(path, upload_repo)` publishes.
+    ApiSpec(("mlx_lm.sharded_load", "mlx_lm.*.sharded_load", "mlx_lm.pipeline_load", "mlx_lm.*.pipeline_load"),
+            "mlx_lm.{callee}", (Slot(0, ("repo",), ()),), pinnable=False),
+    ApiSpec(("mlx_lm.upload_to_hub", "mlx_lm.*.upload_to_hub", "mlx_vlm.upload_to_hub", "mlx_vlm.*.upload_to_hub"),
+            "{package}.upload_to_hub", (Slot(1, ("upload_repo",), ()),), role="publish", pinnable=False,
+            trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
