@@ -326,3 +326,17 @@ def test_hydra_interpolation_of_a_node_in_the_same_config_is_resolved():
         (3, "config:pretrained_model_name", "bert-base-uncased", False, ""),
         (5, "config:tokenizer_name", "bert-base-uncased", False, ""),
         (6, "config:model_name_or_path", None, True, "${oc.env:MODEL}")]
+
+
+def test_line_by_line_reading_keeps_a_compact_list_under_its_key(monkeypatch):
+    """`datasets:` followed by `- path: ...` at the same indentation (the style PyYAML writes): the items belong to
+    `datasets`, as the parser reads them; the line reader used to close the key and lose them."""
+    from gate.discover import yamlsafe
+
+    text = "a:\n  model_id: org/a\ndatasets:\n- path: org/d1\n- path: org/d2\n  revision: r2\nb: 1\n"
+    parsed = sorted((r.line, r.column, r.id, r.revision, r.api) for r in scan("c.yaml", text).references)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 0)
+    summary = sorted((r.line, r.column, r.id, r.revision, r.api) for r in scan("c.yaml", text).references)
+    assert summary == parsed == [(2, 3, "org/a", None, "config:model_id"),
+                                 (4, 3, "org/d1", None, "config:datasets[].path"),
+                                 (5, 3, "org/d2", "r2", "config:datasets[].path")]
