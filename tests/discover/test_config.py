@@ -340,3 +340,13 @@ def test_line_by_line_reading_keeps_a_compact_list_under_its_key(monkeypatch):
     assert summary == parsed == [(2, 3, "org/a", None, "config:model_id"),
                                  (4, 3, "org/d1", None, "config:datasets[].path"),
                                  (5, 3, "org/d2", "r2", "config:datasets[].path")]
+
+
+def test_mlx_lm_hf_dataset_is_pinned_by_the_load_dataset_keywords_of_its_config():
+    """mlx-lm passes `hf_dataset: {config: {...}}` to `load_dataset(path, split=..., **config)`: a `revision` there
+    pins the dataset (the line-by-line reader, which flattens nested mappings, does not read such pins)."""
+    text = ("fine_tune_type: lora\nhf_dataset:\n  path: FiscalNote/billsum\n  config:\n"
+            "    revision: 0123456789abcdef0123456789abcdef01234567\n")
+    (found,) = scan("lora.yaml", text).references
+    assert (found.id, found.kind, found.revision, found.revision_key, found.api) == (
+        "FiscalNote/billsum", "dataset", "0123456789abcdef0123456789abcdef01234567", "config.revision", "config:path")
