@@ -227,7 +227,8 @@ def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
 _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
-                                                                         "path", "id", "name", "source", "type", "value"}
+                                                                         "path", "id", "name", "source", "type", "value"} | {
+    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling}  # `fine_tune_type` decides on `data:`
 
 
 def _worth_keeping(key: str, value: str) -> bool:
