@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.catalog.context import names_remote_api
 from gate.discover.hubids import (
     inference_url_id,
     looks_like_hub_id,
@@ -379,6 +380,8 @@ class _Scan:
         imported = origin == "import"
         if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
             return
+        if spec.served_by is not None and not self._served_locally(call, scope, spec.served_by):
+            return
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
@@ -450,6 +453,24 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _served_locally(self, call: ast.Call, scope: Scope, keyword: str) -> bool:
+        """`client.chat.completions.create(...)`: the client's constructor (`OpenAI(base_url=...)`, bound once in
+        this file or called in place) gives `keyword` only values naming a server the user runs or a Hub host."""
+        receiver = call.func
+        while isinstance(receiver, ast.Attribute):
+            receiver = receiver.value
+        constructor, where = (receiver, scope) if isinstance(receiver, ast.Call) else (None, scope)
+        if isinstance(receiver, ast.Name):
+            bindings = self.resolver._lookup(receiver.id, scope)
+            if bindings and len(bindings) == 1 and bindings[0].how == "value" and bindings[0].scope is not None \
+                    and isinstance(bindings[0].node, ast.Call):
+                constructor, where = bindings[0].node, bindings[0].scope
+        if constructor is None:
+            return False
+        entry = _Arguments(constructor, where, self.resolver).get(None, (keyword,))
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        return bool(values) and all(isinstance(v, str) and names_remote_api(keyword, v) is False for v in values)
 
     def _posts_to_inference(self, call: ast.Call, scope: Scope, spec: ApiSpec) -> bool:
         """An HTTP call is the inference row's only when its URL is an inference-API URL: any other URL (a Hub

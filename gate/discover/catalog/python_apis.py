@@ -137,6 +137,11 @@ class ApiSpec:
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
+    served_by: str | None = None
+    """The keyword of the client's constructor naming the server a call sends its model name to (OpenAI clients'
+    `base_url`): the row applies only when that value names a server the user runs (localhost, a bare service
+    name: vLLM, llama.cpp, `mlx_lm.server`, which load the name from the Hub) or a Hub inference host. Left out
+    (the vendor's own API), a hosted API, or a value not known here: not a Hub load, and the row stays silent."""
     aliases: tuple[tuple[str, str], ...] = ()
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
@@ -353,6 +358,11 @@ SPECS: tuple[ApiSpec, ...] = (
     # Task methods take a model too: `client.text_generation(prompt, model=...)`, `client.chat.completions.create`.
     ApiSpec(("huggingface_hub.*InferenceClient().*",), "huggingface_hub.InferenceClient",
             (Slot(None, ("model",), ()), Slot(None, ("adapter_id",), ())), pinnable=False, trust_keyword=None),
+    # OpenAI-compatible clients pointed at a server the user runs (`OpenAI(base_url="http://localhost:8000/v1")`
+    # in front of vLLM / llama.cpp / `mlx_lm.server`): the request's `model` is what that server loads from the Hub.
+    *(ApiSpec((f"openai.*OpenAI().{method}",), f"openai.{method}", (Slot(None, ("model",), ()),), pinnable=False,
+              trust_keyword=None, served_by="base_url")
+      for method in ("chat.completions.create", "completions.create", "embeddings.create", "responses.create")),
     # --- datasets / evaluate ------------------------------------------------------------------------------
     ApiSpec(("datasets.load_dataset", "datasets.*.load_dataset", "datasets.load_dataset_builder",
              "datasets.*.load_dataset_builder", "datasets.get_dataset_config_names", "datasets.get_dataset_split_names",
@@ -587,8 +597,9 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
-RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
-"""Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`)."""
+RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
+"""Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
+of a local server: `client = OpenAI(base_url=...); client.chat.completions.create(model=...)`)."""
 CATALOG_MODULES = tuple(sorted({p.split(".")[0].rstrip("*") for spec in SPECS for p in spec.calls
                                 if not p.startswith("*")}))
 """Top-level packages (prefixes: `langchain` covers `langchain_community`) named in the table: an alias imported
