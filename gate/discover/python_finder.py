@@ -399,6 +399,8 @@ class _Scan:
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
             entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
                 self._entry_inside(arguments, slot)
+            if entry is not None and slot.attributes:
+                entry = self._entry_attribute(entry, slot.attributes)
             hidden = arguments.hidden(slot.position, slot.keywords) if entry is None and slot.inside is None else None
             if hidden is not None and slot is spec.slots[0]:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
@@ -639,6 +641,22 @@ class _Scan:
             if entries and slot.inside in entries:
                 return entries[slot.inside]
         return None
+
+    def _entry_attribute(self, entry: tuple[ast.AST, Scope],
+                         paths: tuple[tuple[str, ...], ...]) -> tuple[ast.AST, Scope]:
+        """`Slot.attributes`: the first of `args.hf_dataset["path"]`, `args.data` (built on the argument as written,
+        so its names resolve where the call is) whose values the file knows, else the last one."""
+        node, scope = entry
+        accessor: ast.expr = cast("ast.expr", node)
+        for path in paths:
+            accessor = ast.copy_location(ast.Attribute(value=node, attr=path[0], ctx=ast.Load()), node)
+            for key in path[1:]:
+                accessor = ast.copy_location(ast.Subscript(value=accessor, slice=ast.Constant(key), ctx=ast.Load()),
+                                             node)
+            values = self.resolver.resolve(accessor, scope)
+            if values and all(isinstance(v, str) for v in values):
+                break
+        return accessor, scope
 
     def _paired(self, slot: Slot, arguments: _Arguments,
                 entry: tuple[ast.AST, Scope]) -> list[tuple[object, tuple[str, str | None]]] | None:

@@ -1951,6 +1951,8 @@ class Resolver:
             return self.mapping(value, value_scope, depth + 1)
         if isinstance(node, ast.Name):
             bindings = self._lookup(node.id, scope)
+            if bindings is not None and len(bindings) > 1:  # `args = Namespace(...)` twice: the one reaching here
+                bindings = self._reaching.narrow(node, scope, bindings)
             if bindings and len(bindings) == 1 and bindings[0].how in ("value", "param") \
                     and bindings[0].node is not None and bindings[0].scope is not None \
                     and id(bindings) not in self._following:

@@ -102,6 +102,11 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    attributes: tuple[tuple[str, ...], ...] = ()
+    """The argument is an options object and the id is one of its attributes, tried in order (mlx-lm
+    `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
+    followed by the dict keys below it. The first one the file knows gives the id; when none is known, the last one
+    is reported as dynamic."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -418,6 +423,11 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
             (Slot(0, ("hf_path",)), Slot(None, ("upload_repo",), (), role="publish"))),
+    # mlx-lm's dataset loader takes the training options: `hf_dataset: {path: ...}` (loaded with `datasets`) or
+    # `data` (a folder of jsonl files, else a Hub dataset), neither with a revision setting of its own.
+    ApiSpec(("mlx_lm.tuner.datasets.load_dataset", "mlx_lm.tuner.load_dataset"), "mlx_lm.tuner.datasets.load_dataset",
+            (Slot(0, ("args",), (), attributes=(("hf_dataset", "path"), ("data",))),), kind="dataset",
+            pinnable=False, trust_keyword=None),
     # mlx-lm distributed loading (`sharded_load(repo, pipeline_group, tensor_group)`, `pipeline_load(repo)`): a local
     # folder or a Hub id, downloaded without a revision setting; `upload_to_hub(path, upload_repo)` publishes.
     ApiSpec(("mlx_lm.sharded_load", "mlx_lm.*.sharded_load", "mlx_lm.pipeline_load", "mlx_lm.*.pipeline_load"),
