@@ -9,6 +9,7 @@ import gc
 import itertools
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -174,6 +175,10 @@ class _Scan:
         self.catalog_calls: set[int] = set()
         """ids of the calls a catalog row described (context detection leaves them alone)."""
         self.read_repo_file: RepoFileReader | None = None
+        self._modules: dict[str, Resolver | None] = {}
+        """Repository modules read for an imported constant (`_imported_value`), by dotted name."""
+        if repo_paths is not None:
+            self.index.imported_values = self._imported_value
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
@@ -456,6 +461,49 @@ class _Scan:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
 
+    def _imported_value(self, target: str) -> tuple[Any, ...] | None:
+        """`from pkg.constants import MODEL` (target `pkg.constants.MODEL`): the values `MODEL` is bound to at the top
+        of `pkg/constants.py` (or `pkg/constants/__init__.py`, also under the folder holding this file's package,
+        `src/`), when that file is in the repository and they are strings (an unknown beside them stays unknown). That module is parsed, never run,
+        and its own imports are not followed (one module deep); anything else is unknown (None)."""
+        module, _, name = target.rpartition(".")
+        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
+            return None
+        if module not in self._modules:
+            self._modules[module] = self._module_resolver(module)
+        resolver = self._modules[module]
+        if resolver is None or name not in resolver.index.module.bindings:
+            return None
+        values = resolver.resolve(ast.Name(id=name, ctx=ast.Load()), resolver.index.module)
+        if not values or not all(isinstance(v, str) or v is UNKNOWN for v in values) \
+                or not any(isinstance(v, str) for v in values):
+            return None
+        return values  # strings, maybe beside an unknown (`os.environ.get("M", "org/m")`), as in the file itself
+
+    def _module_resolver(self, module: str) -> Resolver | None:
+        relative = module.replace(".", "/")
+        roots = [""]
+        if self.index.package is not None:  # `src/mlx_lm/x.py` imports `mlx_lm.generate` from `src/mlx_lm/`
+            folders = self.path.split("/")[:-1]
+            roots.append("/".join(folders[: len(folders) - len(self.index.package.split("."))] + [""]).lstrip("/"))
+        assert self.repo_paths is not None and self.read_repo_file is not None
+        for root in dict.fromkeys(roots):
+            for candidate in (f"{root}{relative}.py", f"{root}{relative}/__init__.py"):
+                if candidate == self.path or candidate not in self.repo_paths:
+                    continue
+                text, _ = self.read_repo_file(candidate)
+                if text is None:
+                    return None
+                try:  # not `parse_python`: that keeps the scanned file's own tree for the other finders
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        tree = ast.parse(text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+                index = build_index(tree, [], source=text)  # no calls or strings needed: bindings only
+                return Resolver(index)
+        return None
+
     def _served_locally(self, call: ast.Call, scope: Scope, keyword: str) -> bool:
         """`client.chat.completions.create(...)`: the client's constructor (`OpenAI(base_url=...)`, bound once in
         this file or called in place) gives `keyword` only values naming a server the user runs or a Hub host."""
@@ -472,7 +520,8 @@ class _Scan:
             return False
         entry = _Arguments(constructor, where, self.resolver).get(None, (keyword,))
         values = self.resolver.resolve(*entry) if entry is not None else None
-        return bool(values) and all(isinstance(v, str) and names_remote_api(keyword, v) is False for v in values)
+        return values is not None and len(values) > 0 and all(
+            isinstance(v, str) and names_remote_api(keyword, v) is False for v in values)
 
     def _posts_to_inference(self, call: ast.Call, scope: Scope, spec: ApiSpec) -> bool:
         """An HTTP call is the inference row's only when its URL is an inference-API URL: any other URL (a Hub
@@ -647,9 +696,10 @@ class _Scan:
         """`Slot.attributes`: the first of `args.hf_dataset["path"]`, `args.data` (built on the argument as written,
         so its names resolve where the call is) whose values the file knows, else the last one."""
         node, scope = entry
-        accessor: ast.expr = cast("ast.expr", node)
+        argument = cast("ast.expr", node)  # an argument of a call: always an expression
+        accessor = argument
         for path in paths:
-            accessor = ast.copy_location(ast.Attribute(value=node, attr=path[0], ctx=ast.Load()), node)
+            accessor = ast.copy_location(ast.Attribute(value=argument, attr=path[0], ctx=ast.Load()), node)
             for key in path[1:]:
                 accessor = ast.copy_location(ast.Subscript(value=accessor, slice=ast.Constant(key), ctx=ast.Load()),
                                              node)
@@ -1514,11 +1564,13 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
     base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
+        from gate.discover.scan_cache import note_read
         from gate.discover.text_files import MAX_TEXT_BYTES
         from gate.discover.text_files import decode as _decode
 
         root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))
+        note_read(absolute)  # the scanned file's references depend on this one (a cached result is re-checked)
         if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
             return None, "not a file inside the repository"
         try:

@@ -221,6 +221,9 @@ class FileIndex:
     """The text the tree was parsed from (None: not known; then every question about names walks the file)."""
     _named: dict[frozenset[str], FileFacts] = field(default_factory=dict)
     _source_folded: bool = False
+    imported_values: Callable[[str], tuple[Any, ...] | None] | None = None
+    """What a name imported from another module of the repository holds (`from mlx_lm.generate import
+    DEFAULT_MODEL`: that module's constant), when the scan can read the repository; None: not read."""
     package: str | None = None
     """The dotted package the file is a module of (`mlx_lm.quant` for `mlx_lm/quant/dwq.py`, each folder holding an
     `__init__.py`), which a relative import is relative to; None when not known (then `from .utils import load`
@@ -1063,8 +1066,10 @@ class Resolver:
         if binding.how in ("object", "class"):
             return (OBJECT,)
         if binding.how == "import":
-            # `from .constants import DEFAULT_REPO_ID`: the value lives in another module, which this
-            # single-file resolver does not read; unknown, so the reference is reported as dynamic.
+            # `from .constants import DEFAULT_REPO_ID`: the value lives in another module; the scan reads it when
+            # it is a file of the repository (`FileIndex.imported_values`), else unknown, so reported as dynamic.
+            if binding.target and self.index.imported_values is not None:
+                return self.index.imported_values(binding.target)
             return None
         if binding.how == "param":
             return self._parameter(binding, depth)
