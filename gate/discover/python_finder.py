@@ -474,7 +474,9 @@ class _Scan:
         resolver = self._modules[module]
         if resolver is None or name not in resolver.index.module.bindings:
             return None
-        values = resolver.resolve(ast.Name(id=name, ctx=ast.Load()), resolver.index.module)
+        use = ast.Name(id=name, ctx=ast.Load())
+        resolver.keep(use)
+        values = resolver.resolve(use, resolver.index.module)
         if not values or not all(isinstance(v, str) or v is UNKNOWN for v in values) \
                 or not any(isinstance(v, str) for v in values):
             return None
@@ -694,19 +696,35 @@ class _Scan:
     def _entry_attribute(self, entry: tuple[ast.AST, Scope],
                          paths: tuple[tuple[str, ...], ...]) -> tuple[ast.AST, Scope]:
         """`Slot.attributes`: the first of `args.hf_dataset["path"]`, `args.data` (built on the argument as written,
-        so its names resolve where the call is) whose values the file knows, else the last one."""
+        so its names resolve where the call is) whose values the file knows, else the last one. An attribute holding
+        a literal list of mappings (`hf_dataset=[{...}, {...}]`) gives a list of each item's entry."""
         node, scope = entry
         argument = cast("ast.expr", node)  # an argument of a call: always an expression
         accessor = argument
         for path in paths:
-            accessor = ast.copy_location(ast.Attribute(value=argument, attr=path[0], ctx=ast.Load()), node)
-            for key in path[1:]:
-                accessor = ast.copy_location(ast.Subscript(value=accessor, slice=ast.Constant(key), ctx=ast.Load()),
-                                             node)
+            attribute = ast.copy_location(ast.Attribute(value=argument, attr=path[0], ctx=ast.Load()), node)
+            accessor = self._keys_of(attribute, path[1:], node)
             values = self.resolver.resolve(accessor, scope)
             if values and all(isinstance(v, str) for v in values):
                 break
+            entries = self.resolver.mapping(argument, scope) if len(path) > 1 else None
+            held = entries.get(path[0]) if entries else None
+            listed = self.resolver.literal(*held, (ast.List, ast.Tuple)) if held is not None else None
+            if listed is not None:
+                items, items_scope = listed[0].elts, listed[1]  # type: ignore[attr-defined]
+                accessor = ast.copy_location(ast.List(elts=[
+                    Scoped([(self._keys_of(item, path[1:], node), items_scope)]) for item in items], ctx=ast.Load()),
+                    node)
+                self.resolver.keep(accessor)
+                break
         return accessor, scope
+
+    def _keys_of(self, base: ast.expr, keys: tuple[str, ...], where: ast.AST) -> ast.expr:
+        """`base["path"]...`, built for resolution (kept alive: the resolver keys its answers by node id)."""
+        for key in keys:
+            base = ast.copy_location(ast.Subscript(value=base, slice=ast.Constant(key), ctx=ast.Load()), where)
+        self.resolver.keep(base)
+        return base
 
     def _paired(self, slot: Slot, arguments: _Arguments,
                 entry: tuple[ast.AST, Scope]) -> list[tuple[object, tuple[str, str | None]]] | None:

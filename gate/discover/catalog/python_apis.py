@@ -426,7 +426,7 @@ SPECS: tuple[ApiSpec, ...] = (
     # mlx-lm's dataset loader takes the training options: `hf_dataset: {path: ...}` (loaded with `datasets`) or
     # `data` (a folder of jsonl files, else a Hub dataset), neither with a revision setting of its own.
     ApiSpec(("mlx_lm.tuner.datasets.load_dataset", "mlx_lm.tuner.load_dataset"), "mlx_lm.tuner.datasets.load_dataset",
-            (Slot(0, ("args",), (), attributes=(("hf_dataset", "path"), ("data",))),), kind="dataset",
+            (Slot(0, ("args",), (), attributes=(("hf_dataset", "path"), ("data",)), each_item=True),), kind="dataset",
             pinnable=False, trust_keyword=None),
     # mlx-lm distributed loading (`sharded_load(repo, pipeline_group, tensor_group)`, `pipeline_load(repo)`): a local
     # folder or a Hub id, downloaded without a revision setting; `upload_to_hub(path, upload_repo)` publishes.
