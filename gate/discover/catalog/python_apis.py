@@ -416,9 +416,9 @@ SPECS: tuple[ApiSpec, ...] = (
              "faster_whisper.*.download_model"), "faster_whisper.{callee}",
             (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
     # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
-    # revision setting).
+    # revision setting). Adapters came long after un-namespaced Hub ids: a bare name is a local folder.
     ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
-            (Slot(2, ("lora_path", "lora_local_path"), ()),), pinnable=False, trust_keyword=None),
+            (Slot(2, ("lora_path", "lora_local_path"), (), qualified_only=True),), pinnable=False, trust_keyword=None),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
