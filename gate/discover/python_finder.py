@@ -1117,7 +1117,10 @@ class _Scan:
         if call is None:
             return default
         dotted, origin = self.resolver.qualname(call.func, self.index.module)
-        return dotted if origin == "import" and not dotted.startswith(".") else default
+        own = self.index.package.split(".")[0] if self.index.package is not None else None
+        if origin != "import" or dotted.startswith(".") or dotted.split(".")[0] == own:
+            return default  # not an import, or a helper of this repository's own package: the string names itself
+        return dotted
 
     def _scan_value(self, node: ast.AST, value: object, hf_api: str | None = None) -> None:
         if not isinstance(value, str) or not any(token in value for token in catalog.STRING_TOKENS):
