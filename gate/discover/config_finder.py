@@ -41,6 +41,7 @@ from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
 from gate.discover.catalog.context import (
     API_MODEL_NAME,
     BACKEND_KEY_TOKENS,
+    ENDPOINT_LIST_KEY_TOKENS,
     HUB_ORGS_NAMED_LIKE_PROVIDERS,
     context_kind,
     is_publish_name,
@@ -159,7 +160,10 @@ def _yaml_lines_tree(text: str) -> list:
         if match is None:
             continue
         indent = len(match.group("indent"))
-        while stack and stack[-1][0] >= indent:
+        dash = bool(match.group("dashes"))
+        # A `- ` at the indentation of the key just opened is that key's list (`endpoints:\n- api_base: ...`, the
+        # compact style PyYAML writes): the key stays open; an earlier item at that indentation is closed.
+        while stack and (stack[-1][0] > indent or (stack[-1][0] == indent and (not dash or stack[-1][3]))):
             stack.pop()
         parent_key = stack[-1][2] if stack else None
         if match.group("dashes"):  # a sequence item: its keys are siblings of each other only
@@ -187,8 +191,12 @@ def _yaml_lines_tree(text: str) -> list:
         verdict = names_remote_api(key, scalar)
         if verdict is not None:
             said.setdefault(block, set()).add(verdict)
-            if stack and not stack[-1][3] and any(t in BACKEND_KEY_TOKENS for t in name_tokens(block_key or "")):
+            tokens = name_tokens(block_key or "")
+            if stack and not stack[-1][3] and any(t in BACKEND_KEY_TOKENS or t in ENDPOINT_LIST_KEY_TOKENS
+                                                  for t in tokens):
                 said.setdefault(stack[-2][1] if len(stack) > 1 else 0, set()).add(verdict)  # `client_kwargs:`
+            elif stack and stack[-1][3] and any(t in ENDPOINT_LIST_KEY_TOKENS for t in tokens):
+                said.setdefault(stack[-3][1] if len(stack) > 2 else 0, set()).add(verdict)  # `endpoints: [...]`
         chains.setdefault(block, [entry[1] for entry in reversed(stack)] + [0])
         flow = _FLOW_LIST.match(scalar) if value.strip() == scalar else None
         if flow is not None:  # `key: [a, b, c]` on one line
@@ -219,7 +227,8 @@ def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
 _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
-                                                                         "path", "id", "name", "source", "type", "value"}
+                                                                         "path", "id", "name", "source", "type", "value"} | {
+    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling}  # `fine_tune_type` decides on `data:`
 
 
 def _worth_keeping(key: str, value: str) -> bool:
@@ -746,9 +755,12 @@ def _sends_to_hosted_api(siblings: dict, enclosing: bool) -> bool:
     said: set[bool] = set()
     for key, node in siblings.items():
         nodes = [(key, node)]
-        if isinstance(node, _Map) and isinstance(key, str) and any(
-                t in BACKEND_KEY_TOKENS for t in name_tokens(key)):
+        tokens = name_tokens(key) if isinstance(key, str) else ()
+        if isinstance(node, _Map) and any(t in BACKEND_KEY_TOKENS or t in ENDPOINT_LIST_KEY_TOKENS for t in tokens):
             nodes = [(inner, child) for inner, _l, _c, child in node.entries]
+        elif isinstance(node, _Seq) and any(t in ENDPOINT_LIST_KEY_TOKENS for t in tokens):
+            nodes = [(inner, child) for item in node.items if isinstance(item, _Map)
+                     for inner, _l, _c, child in item.entries]
         for name, child in nodes:
             if isinstance(name, str) and isinstance(child, _Scalar) and isinstance(child.value, str):
                 verdict = names_remote_api(name, child.value)

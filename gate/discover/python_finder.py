@@ -8,12 +8,14 @@ import ast
 import itertools
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.catalog.context import names_remote_api
 from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
@@ -63,6 +65,19 @@ Position = Callable[[int, int], tuple[int, int]]
 RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
 """Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
+
+
+def package_of(path: str, repo_paths: frozenset[str] | None) -> str | None:
+    """The dotted package a repository file is a module of: its folders, innermost first, as long as each holds an
+    `__init__.py` (`src/mlx_lm/quant/dwq.py` → `mlx_lm.quant` when `src/` has none). None when its own folder has
+    none or the tree is not known."""
+    folders = path.split("/")[:-1]
+    if repo_paths is None or not path.endswith(".py"):
+        return None
+    depth = 0
+    while depth < len(folders) and "/".join([*folders[: len(folders) - depth], "__init__.py"]) in repo_paths:
+        depth += 1
+    return ".".join(folders[len(folders) - depth:]) if depth else None
 
 
 def unparse(node: ast.AST, limit: int = 200) -> str:
@@ -140,6 +155,7 @@ class _Scan:
     def __init__(self, tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None,
                  syntax: str, position: Position | None, lines: list[int] | None):
         self.index: FileIndex = build_index(tree, lines, source=text)
+        self.index.package = package_of(path, repo_paths)
         self.tree = tree
         self._constants: dict[str, ast.AST] | None = None
         self.resolver = Resolver(self.index)
@@ -158,6 +174,10 @@ class _Scan:
         self.catalog_calls: set[int] = set()
         """ids of the calls a catalog row described (context detection leaves them alone)."""
         self.read_repo_file: RepoFileReader | None = None
+        self._modules: dict[str, Resolver | None] = {}
+        """Repository modules read for an imported constant (`_imported_value`), by dotted name."""
+        if repo_paths is not None:
+            self.index.imported_values = self._imported_value
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
@@ -364,6 +384,8 @@ class _Scan:
         imported = origin == "import"
         if spec is None or (spec.id_form == catalog.ID_INFERENCE_URL and not self._posts_to_inference(call, scope, spec)):
             return
+        if spec.served_by is not None and not self._served_locally(call, scope, spec.served_by):
+            return
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
@@ -381,6 +403,8 @@ class _Scan:
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
             entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
                 self._entry_inside(arguments, slot)
+            if entry is not None and slot.attributes:
+                entry = self._entry_attribute(entry, slot.attributes)
             hidden = arguments.hidden(slot.position, slot.keywords) if entry is None and slot.inside is None else None
             if hidden is not None and slot is spec.slots[0]:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
@@ -440,6 +464,70 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _imported_value(self, target: str) -> tuple[Any, ...] | None:
+        """`from pkg.constants import MODEL` (target `pkg.constants.MODEL`): the values `MODEL` is bound to at the top
+        of `pkg/constants.py` (or `pkg/constants/__init__.py`, also under the folder holding this file's package,
+        `src/`), when that file is in the repository and they are strings (an unknown beside them stays unknown). That module is parsed, never run,
+        and its own imports are not followed (one module deep); anything else is unknown (None)."""
+        module, _, name = target.rpartition(".")
+        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
+            return None
+        if module not in self._modules:
+            self._modules[module] = self._module_resolver(module)
+        resolver = self._modules[module]
+        if resolver is None or name not in resolver.index.module.bindings:
+            return None
+        use = ast.Name(id=name, ctx=ast.Load())
+        resolver.keep(use)
+        values = resolver.resolve(use, resolver.index.module)
+        if not values or not all(isinstance(v, str) or v is UNKNOWN for v in values) \
+                or not any(isinstance(v, str) for v in values):
+            return None
+        return values  # strings, maybe beside an unknown (`os.environ.get("M", "org/m")`), as in the file itself
+
+    def _module_resolver(self, module: str) -> Resolver | None:
+        relative = module.replace(".", "/")
+        roots = [""]
+        if self.index.package is not None:  # `src/mlx_lm/x.py` imports `mlx_lm.generate` from `src/mlx_lm/`
+            folders = self.path.split("/")[:-1]
+            roots.append("/".join(folders[: len(folders) - len(self.index.package.split("."))] + [""]).lstrip("/"))
+        assert self.repo_paths is not None and self.read_repo_file is not None
+        for root in dict.fromkeys(roots):
+            for candidate in (f"{root}{relative}.py", f"{root}{relative}/__init__.py"):
+                if candidate == self.path or candidate not in self.repo_paths:
+                    continue
+                text, _ = self.read_repo_file(candidate)
+                if text is None:
+                    return None
+                try:  # not `parse_python`: that keeps the scanned file's own tree for the other finders
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        tree = ast.parse(text)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    return None
+                index = build_index(tree, [], source=text)  # no calls or strings needed: bindings only
+                return Resolver(index)
+        return None
+
+    def _served_locally(self, call: ast.Call, scope: Scope, keyword: str) -> bool:
+        """`client.chat.completions.create(...)`: the client's constructor (`OpenAI(base_url=...)`, bound once in
+        this file or called in place) gives `keyword` only values naming a server the user runs or a Hub host."""
+        receiver = call.func
+        while isinstance(receiver, ast.Attribute):
+            receiver = receiver.value
+        constructor, where = (receiver, scope) if isinstance(receiver, ast.Call) else (None, scope)
+        if isinstance(receiver, ast.Name):
+            bindings = self.resolver._lookup(receiver.id, scope)
+            if bindings and len(bindings) == 1 and bindings[0].how == "value" and bindings[0].scope is not None \
+                    and isinstance(bindings[0].node, ast.Call):
+                constructor, where = bindings[0].node, bindings[0].scope
+        if constructor is None:
+            return False
+        entry = _Arguments(constructor, where, self.resolver).get(None, (keyword,))
+        values = self.resolver.resolve(*entry) if entry is not None else None
+        return values is not None and len(values) > 0 and all(
+            isinstance(v, str) and names_remote_api(keyword, v) is False for v in values)
 
     def _posts_to_inference(self, call: ast.Call, scope: Scope, spec: ApiSpec) -> bool:
         """An HTTP call is the inference row's only when its URL is an inference-API URL: any other URL (a Hub
@@ -608,6 +696,39 @@ class _Scan:
             if entries and slot.inside in entries:
                 return entries[slot.inside]
         return None
+
+    def _entry_attribute(self, entry: tuple[ast.AST, Scope],
+                         paths: tuple[tuple[str, ...], ...]) -> tuple[ast.AST, Scope]:
+        """`Slot.attributes`: the first of `args.hf_dataset["path"]`, `args.data` (built on the argument as written,
+        so its names resolve where the call is) whose values the file knows, else the last one. An attribute holding
+        a literal list of mappings (`hf_dataset=[{...}, {...}]`) gives a list of each item's entry."""
+        node, scope = entry
+        argument = cast("ast.expr", node)  # an argument of a call: always an expression
+        accessor = argument
+        for path in paths:
+            attribute = ast.copy_location(ast.Attribute(value=argument, attr=path[0], ctx=ast.Load()), node)
+            accessor = self._keys_of(attribute, path[1:], node)
+            values = self.resolver.resolve(accessor, scope)
+            if values and all(isinstance(v, str) for v in values):
+                break
+            entries = self.resolver.mapping(argument, scope) if len(path) > 1 else None
+            held = entries.get(path[0]) if entries else None
+            listed = self.resolver.literal(*held, (ast.List, ast.Tuple)) if held is not None else None
+            if listed is not None:
+                items, items_scope = listed[0].elts, listed[1]  # type: ignore[attr-defined]
+                accessor = ast.copy_location(ast.List(elts=[
+                    Scoped([(self._keys_of(item, path[1:], node), items_scope)]) for item in items], ctx=ast.Load()),
+                    node)
+                self.resolver.keep(accessor)
+                break
+        return accessor, scope
+
+    def _keys_of(self, base: ast.expr, keys: tuple[str, ...], where: ast.AST) -> ast.expr:
+        """`base["path"]...`, built for resolution (kept alive: the resolver keys its answers by node id)."""
+        for key in keys:
+            base = ast.copy_location(ast.Subscript(value=base, slice=ast.Constant(key), ctx=ast.Load()), where)
+        self.resolver.keep(base)
+        return base
 
     def _paired(self, slot: Slot, arguments: _Arguments,
                 entry: tuple[ast.AST, Scope]) -> list[tuple[object, tuple[str, str | None]]] | None:
@@ -1043,7 +1164,10 @@ class _Scan:
         if call is None:
             return default
         dotted, origin = self.resolver.qualname(call.func, self.index.module)
-        return dotted if origin == "import" and not dotted.startswith(".") else default
+        own = self.index.package.split(".")[0] if self.index.package is not None else None
+        if origin != "import" or dotted.startswith(".") or dotted.split(".")[0] == own:
+            return default  # not an import, or a helper of this repository's own package: the string names itself
+        return dotted
 
     def _scan_value(self, node: ast.AST, value: object, hf_api: str | None = None) -> None:
         if not isinstance(value, str) or ("/" not in value and ":" not in value) or not any(
@@ -1494,11 +1618,13 @@ def _repo_file_reader(file: SourceFile, repo_paths: frozenset[str] | None) -> Re
     base = file.absolute[: len(file.absolute) - len(file.path)].rstrip("/") or "/"
 
     def read(relative: str) -> tuple[str | None, str | None]:
+        from gate.discover.scan_cache import note_read
         from gate.discover.text_files import MAX_TEXT_BYTES
         from gate.discover.text_files import decode as _decode
 
         root = os.path.realpath(base)  # resolved when a file is read (rarely), not for every file scanned
         absolute = os.path.realpath(os.path.join(root, relative))
+        note_read(absolute)  # the scanned file's references depend on this one (a cached result is re-checked)
         if not absolute.startswith(root + os.sep) or not os.path.isfile(absolute):
             return None, "not a file inside the repository"
         try:

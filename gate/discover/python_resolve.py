@@ -230,6 +230,13 @@ class FileIndex:
     _body_spans: dict[int, tuple[list[int], list[int]] | None] = field(default_factory=dict)
     """id(a body list) → the first and last line of each of its statements (decorators included), for `_entered`;
     None when they do not follow each other (then the body is read statement by statement)."""
+    imported_values: Callable[[str], tuple[Any, ...] | None] | None = None
+    """What a name imported from another module of the repository holds (`from mlx_lm.generate import
+    DEFAULT_MODEL`: that module's constant), when the scan can read the repository; None: not read."""
+    package: str | None = None
+    """The dotted package the file is a module of (`mlx_lm.quant` for `mlx_lm/quant/dwq.py`, each folder holding an
+    `__init__.py`), which a relative import is relative to; None when not known (then `from .utils import load`
+    stays `.utils.load`, which no catalog row names)."""
 
     def __post_init__(self) -> None:
         self.module = Scope(self.tree, "module", None, self)
@@ -700,11 +707,24 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
             local = alias.asname or alias.name.split(".")[0]
             scope.bind(local, Binding("import", target=alias.name if alias.asname else local))
     elif isinstance(node, ast.ImportFrom):
-        base = "." * node.level + (node.module or "")
+        base = absolute_module(node.level, node.module, scope.index.package)
         for alias in node.names:
             if alias.name != "*":
                 target = f"{base}.{alias.name}" if base else alias.name
                 scope.bind(alias.asname or alias.name, Binding("import", target=target))
+
+
+def absolute_module(level: int, module: str | None, package: str | None) -> str:
+    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
+    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
+    above the known package, or an unknown package, keep the relative spelling."""
+    relative = "." * level + (module or "")
+    if not level or package is None:
+        return relative
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return relative
+    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
 
 
 def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:
@@ -1082,8 +1102,10 @@ class Resolver:
         if binding.how in ("object", "class"):
             return (OBJECT,)
         if binding.how == "import":
-            # `from .constants import DEFAULT_REPO_ID`: the value lives in another module, which this
-            # single-file resolver does not read; unknown, so the reference is reported as dynamic.
+            # `from .constants import DEFAULT_REPO_ID`: the value lives in another module; the scan reads it when
+            # it is a file of the repository (`FileIndex.imported_values`), else unknown, so reported as dynamic.
+            if binding.target and self.index.imported_values is not None:
+                return self.index.imported_values(binding.target)
             return None
         if binding.how == "param":
             return self._parameter(binding, depth)
@@ -2086,6 +2108,8 @@ class Resolver:
             return self.mapping(value, value_scope, depth + 1)
         if isinstance(node, ast.Name):
             bindings = self._lookup(node.id, scope)
+            if bindings is not None and len(bindings) > 1:  # `args = Namespace(...)` twice: the one reaching here
+                bindings = self._reaching.narrow(node, scope, bindings)
             if bindings and len(bindings) == 1 and bindings[0].how in ("value", "param") \
                     and bindings[0].node is not None and bindings[0].scope is not None \
                     and id(bindings) not in self._following:

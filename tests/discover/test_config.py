@@ -326,3 +326,27 @@ def test_hydra_interpolation_of_a_node_in_the_same_config_is_resolved():
         (3, "config:pretrained_model_name", "bert-base-uncased", False, ""),
         (5, "config:tokenizer_name", "bert-base-uncased", False, ""),
         (6, "config:model_name_or_path", None, True, "${oc.env:MODEL}")]
+
+
+def test_line_by_line_reading_keeps_a_compact_list_under_its_key(monkeypatch):
+    """`datasets:` followed by `- path: ...` at the same indentation (the style PyYAML writes): the items belong to
+    `datasets`, as the parser reads them; the line reader used to close the key and lose them."""
+    from gate.discover import yamlsafe
+
+    text = "a:\n  model_id: org/a\ndatasets:\n- path: org/d1\n- path: org/d2\n  revision: r2\nb: 1\n"
+    parsed = sorted((r.line, r.column, r.id, r.revision, r.api) for r in scan("c.yaml", text).references)
+    monkeypatch.setattr(yamlsafe, "MAX_YAML_PARSE_BYTES", 0)
+    summary = sorted((r.line, r.column, r.id, r.revision, r.api) for r in scan("c.yaml", text).references)
+    assert summary == parsed == [(2, 3, "org/a", None, "config:model_id"),
+                                 (4, 3, "org/d1", None, "config:datasets[].path"),
+                                 (5, 3, "org/d2", "r2", "config:datasets[].path")]
+
+
+def test_mlx_lm_hf_dataset_is_pinned_by_the_load_dataset_keywords_of_its_config():
+    """mlx-lm passes `hf_dataset: {config: {...}}` to `load_dataset(path, split=..., **config)`: a `revision` there
+    pins the dataset (the line-by-line reader, which flattens nested mappings, does not read such pins)."""
+    text = ("fine_tune_type: lora\nhf_dataset:\n  path: FiscalNote/billsum\n  config:\n"
+            "    revision: 0123456789abcdef0123456789abcdef01234567\n")
+    (found,) = scan("lora.yaml", text).references
+    assert (found.id, found.kind, found.revision, found.revision_key, found.api) == (
+        "FiscalNote/billsum", "dataset", "0123456789abcdef0123456789abcdef01234567", "config.revision", "config:path")

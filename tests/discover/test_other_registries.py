@@ -31,11 +31,12 @@ def test_names_other_registry(callee, other):
 def test_model_names_sent_to_a_hosted_api_are_not_loads():
     """Fixture tests/fixtures/discover/config-hosted-api/: a model name beside a hosted API (`base_url` of a
     non-Hub host, `provider: anthropic`, `fn_completions: openai_completions`) is served there, not downloaded; a
-    local server, a Hub-serving provider and dataset keys keep their references."""
+    local server (also one listed under `endpoints:`), a Hub-serving provider and dataset keys keep their
+    references."""
     found = actual(discover(str(FIXTURES / "config-hosted-api" / "repo")))
     assert found == expected("config-hosted-api")
     assert [r["id"] for r in found["references"]] == [
-        "acme/loaded-by-vllm", "acme/loaded-tokenizer", "acme/hub-served-judge", "acme/local-vllm-server",
+        "acme/served-by-local-vllm", "acme/served-by-localhost", "acme/loaded-by-vllm", "acme/loaded-tokenizer", "acme/hub-served-judge", "acme/local-vllm-server",
         "acme/eval-set"]
 
 

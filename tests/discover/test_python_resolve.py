@@ -462,3 +462,20 @@ def test_the_fast_child_walk_yields_what_ast_iter_child_nodes_does():
             assert _children(node) == list(ast.iter_child_nodes(node)), (path, node)
             checked += 1
     assert checked > 100_000
+
+
+def test_relative_imports_are_read_against_the_package_the_file_is_in():
+    from gate.discover.python_finder import package_of
+    from gate.discover.python_resolve import absolute_module
+
+    tree = frozenset({"src/mlx_lm/__init__.py", "src/mlx_lm/quant/__init__.py", "scripts/run.py"})
+    assert package_of("src/mlx_lm/quant/dwq.py", tree) == "mlx_lm.quant"  # src/ holds no __init__.py
+    assert package_of("src/mlx_lm/fuse.py", tree) == "mlx_lm"
+    assert package_of("scripts/run.py", tree) is None
+    assert package_of("src/mlx_lm/fuse.py", None) is None
+    assert absolute_module(1, "utils", "mlx_lm.quant") == "mlx_lm.quant.utils"
+    assert absolute_module(2, "utils", "mlx_lm.quant") == "mlx_lm.utils"
+    assert absolute_module(2, None, "mlx_lm.quant") == "mlx_lm"
+    assert absolute_module(3, "utils", "mlx_lm.quant") == "...utils"  # above the known package
+    assert absolute_module(1, "utils", None) == ".utils"
+    assert absolute_module(0, "mlx_lm.utils", "other") == "mlx_lm.utils"

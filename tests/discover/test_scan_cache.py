@@ -109,6 +109,19 @@ def test_a_changed_dot_env_invalidates_the_compose_file(tmp_path):
     assert _scan(repo, cache) == _scan(repo)
 
 
+def test_a_changed_constants_module_invalidates_the_files_importing_from_it(tmp_path, count_scans):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(FIXTURES / "python" / "imported-constants" / "repo", repo)
+    _scan(repo, cache)
+    constants = repo / "pkg" / "constants.py"
+    constants.write_text(constants.read_text().replace("acme/default-model", "acme/changed-model"))
+    count_scans.clear()
+    after = _scan(repo, cache)
+    assert sorted(count_scans) == ["pkg/constants.py", "pkg/train.py"]  # the importer is read again, no other
+    assert after == _scan(repo)
+    assert ("pkg/train.py", "acme/changed-model") in [(r["path"], r["id"]) for r in after[0]]
+
+
 def test_a_changed_run_target_invalidates_the_notebook(tmp_path, count_scans):
     repo, cache = tmp_path / "repo", tmp_path / "cache"
     shutil.copytree(FIXTURES / "notebook-magics" / "repo", repo)

@@ -48,8 +48,9 @@ def warnings(trick: str) -> list[tuple[str, str]]:
     # from transformers import *: the names are not imported explicitly, the calls are still recognised
     ("star-import", [("train.py", 3, "evil-org/backdoor", None, False, False, "from_pretrained"),
                      ("train.py", 4, "evil-org/generator", None, False, False, "transformers.pipeline")]),
-    # from .models import Loader (a re-export of AutoModel in another file of the package)
-    ("reexport", [("pkg/train.py", 3, "evil-org/backdoor", None, False, False, ".from_pretrained")]),
+    # from .models import Loader (a re-export of AutoModel in another file of the package; the relative import is
+    # read against the package, so the callee is `pkg.models.Loader.from_pretrained`)
+    ("reexport", [("pkg/train.py", 3, "evil-org/backdoor", None, False, False, "pkg.from_pretrained")]),
     # REV = "main"; from_pretrained(..., revision=REV): resolved, and a branch is not a pin
     ("revision-constant", [("train.py", 4, "org/model", "main", False, False, FROM_PRETRAINED)]),
     # Issue 12 §8: `/good/model/resolve/<sha>/../../../../evil/model/…` fetches evil/model (curl, requests and

@@ -153,6 +153,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
               allow_legacy=True),
     ConfigKey("path", "dataset", ("revision",), "NeMo `hf_data_cfg: [{path: ...}]`: each item is `load_dataset` "
               "keyword arguments", under=frozenset({"hf_data_cfg"}), allow_legacy=True),
+    # mlx-lm LoRA configs (`mlx_lm.lora --config`): `data:` is a folder of {train,valid,test}.jsonl or a Hub dataset
+    # (loaded without a revision); `hf_dataset: {path: ..., config: {...}}` (or a list of them) reaches
+    # `load_dataset(path, split=..., **config)`. `data` alone is too common a key: only beside mlx-lm's own keys.
+    ConfigKey("data", "dataset", _NO_REVISION, "mlx-lm LoRA config `data:`", needs_sibling="fine_tune_type"),
+    ConfigKey("data", "dataset", _NO_REVISION, "mlx-lm LoRA config `data:`", needs_sibling="lora_parameters"),
+    ConfigKey("path", "dataset", ("config.revision",), "mlx-lm LoRA config `hf_dataset: {path: ...}`",
+              under=frozenset({"hf_dataset"}), allow_legacy=True),
     # Dataset mixtures (alignment-handbook, open-instruct): weights, no revision.
     ConfigKey("dataset_mixer", "dataset", _NO_REVISION, "alignment-handbook, open-instruct",
               shape=SHAPE_MAPPING_KEYS),

@@ -247,6 +247,11 @@ BACKEND_KEY_TOKENS = frozenset({"provider", "backend", "client", "fn", "completi
 `api_type: openai`, `fn_completions: openai_completions`)."""
 
 
+ENDPOINT_LIST_KEY_TOKENS = frozenset({"endpoint", "endpoints", "server", "servers"})
+"""Tokens of a config key holding the servers a sibling model name is sent to, as a mapping or a list of them
+(arena-hard / FastChat API configs: `endpoints: [{api_base: http://0.0.0.0:8000/v1, api_key: ...}]`)."""
+
+
 def names_remote_api(key: str, value: str) -> bool | None:
     """What a config entry says about where a sibling model name goes: True for a hosted API (`base_url:
     https://api.together.xyz/v1`, `provider: openai`, `fn_completions: anthropic_completions`), False for a server

@@ -102,6 +102,11 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    attributes: tuple[tuple[str, ...], ...] = ()
+    """The argument is an options object and the id is one of its attributes, tried in order (mlx-lm
+    `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
+    followed by the dict keys below it. The first one the file knows gives the id; when none is known, the last one
+    is reported as dynamic."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -140,6 +145,11 @@ class ApiSpec:
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
+    served_by: str | None = None
+    """The keyword of the client's constructor naming the server a call sends its model name to (OpenAI clients'
+    `base_url`): the row applies only when that value names a server the user runs (localhost, a bare service
+    name: vLLM, llama.cpp, `mlx_lm.server`, which load the name from the Hub) or a Hub inference host. Left out
+    (the vendor's own API), a hosted API, or a value not known here: not a Hub load, and the row stays silent."""
     aliases: tuple[tuple[str, str], ...] = ()
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
@@ -385,6 +395,11 @@ SPECS: tuple[ApiSpec, ...] = (
     # Task methods take a model too: `client.text_generation(prompt, model=...)`, `client.chat.completions.create`.
     ApiSpec(("huggingface_hub.*InferenceClient().*",), "huggingface_hub.InferenceClient",
             (Slot(None, ("model",), ()), Slot(None, ("adapter_id",), ())), pinnable=False, trust_keyword=None),
+    # OpenAI-compatible clients pointed at a server the user runs (`OpenAI(base_url="http://localhost:8000/v1")`
+    # in front of vLLM / llama.cpp / `mlx_lm.server`): the request's `model` is what that server loads from the Hub.
+    *(ApiSpec((f"openai.*OpenAI().{method}",), f"openai.{method}", (Slot(None, ("model",), ()),), pinnable=False,
+              trust_keyword=None, served_by="base_url")
+      for method in ("chat.completions.create", "completions.create", "embeddings.create", "responses.create")),
     # --- datasets / evaluate ------------------------------------------------------------------------------
     ApiSpec(("datasets.load_dataset", "datasets.*.load_dataset", "datasets.load_dataset_builder",
              "datasets.*.load_dataset_builder", "datasets.get_dataset_config_names", "datasets.get_dataset_split_names",
@@ -433,13 +448,25 @@ SPECS: tuple[ApiSpec, ...] = (
              "faster_whisper.*.download_model"), "faster_whisper.{callee}",
             (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
     # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
-    # revision setting).
+    # revision setting). Adapters came long after un-namespaced Hub ids: a bare name is a local folder.
     ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
-            (Slot(2, ("lora_path", "lora_local_path"), ()),), pinnable=False, trust_keyword=None),
+            (Slot(2, ("lora_path", "lora_local_path"), (), qualified_only=True),), pinnable=False, trust_keyword=None),
     ApiSpec(("mlx_lm.load", "mlx_lm.*.load", "mlx_vlm.load", "mlx_vlm.*.load"), "{package}.load",
             (Slot(0, ("path_or_hf_repo",)),)),
     ApiSpec(("mlx_lm.convert", "mlx_lm.*.convert", "mlx_vlm.convert", "mlx_vlm.*.convert"), "{package}.convert",
             (Slot(0, ("hf_path",)), Slot(None, ("upload_repo",), (), role="publish"))),
+    # mlx-lm's dataset loader takes the training options: `hf_dataset: {path: ...}` (loaded with `datasets`) or
+    # `data` (a folder of jsonl files, else a Hub dataset), neither with a revision setting of its own.
+    ApiSpec(("mlx_lm.tuner.datasets.load_dataset", "mlx_lm.tuner.load_dataset"), "mlx_lm.tuner.datasets.load_dataset",
+            (Slot(0, ("args",), (), attributes=(("hf_dataset", "path"), ("data",)), each_item=True),), kind="dataset",
+            pinnable=False, trust_keyword=None),
+    # mlx-lm distributed loading (`sharded_load(repo, pipeline_group, tensor_group)`, `pipeline_load(repo)`): a local
+    # folder or a Hub id, downloaded without a revision setting; `upload_to_hub(path, upload_repo)` publishes.
+    ApiSpec(("mlx_lm.sharded_load", "mlx_lm.*.sharded_load", "mlx_lm.pipeline_load", "mlx_lm.*.pipeline_load"),
+            "mlx_lm.{callee}", (Slot(0, ("repo",), ()),), pinnable=False),
+    ApiSpec(("mlx_lm.upload_to_hub", "mlx_lm.*.upload_to_hub", "mlx_vlm.upload_to_hub", "mlx_vlm.*.upload_to_hub"),
+            "{package}.upload_to_hub", (Slot(1, ("upload_repo",), ()),), role="publish", pinnable=False,
+            trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
@@ -636,8 +663,9 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
-RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(")
-"""Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`)."""
+RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
+"""Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
+of a local server: `client = OpenAI(base_url=...); client.chat.completions.create(model=...)`)."""
 CATALOG_MODULES = tuple(sorted({p.split(".")[0].rstrip("*") for spec in SPECS for p in spec.calls
                                 if not p.startswith("*")}))
 """Top-level packages (prefixes: `langchain` covers `langchain_community`) named in the table: an alias imported
