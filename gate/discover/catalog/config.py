@@ -16,6 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
+from gate.discover.catalog.context import PLACEHOLDER_IDS
 from gate.discover.catalog.python_apis import DATASETS_BUILTIN_LOADERS
 
 Shape = Literal["value", "mapping_keys", "pairs", "item"]
@@ -173,10 +174,9 @@ named at run time (the user's namespace and the output or project name): a dynam
 ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
 """Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
 
-NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | frozenset({"jsonl", "none", "null", "auto", "default", "true", "false",
-                                                     "local", "tiktoken"})
-"""Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders;
-`tiktoken`: llm-foundry's name for OpenAI's tokenizer library)."""
+NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | PLACEHOLDER_IDS | frozenset({"jsonl", "tiktoken"})
+"""Placeholders that look like legacy ids but never name a Hub repository (`context.PLACEHOLDER_IDS`, plus the
+`datasets` built-in loaders; `tiktoken`: llm-foundry's name for OpenAI's tokenizer library)."""
 
 
 ID_SUFFIX = re.compile(r"#\d+$")

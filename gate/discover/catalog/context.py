@@ -267,6 +267,10 @@ def is_container_image(value: str) -> bool:
             or first == "localhost")
 
 
+PLACEHOLDER_IDS = frozenset({"none", "null", "auto", "default", "true", "false", "local", "todo", "tbd", "fixme"})
+"""Words that look like legacy ids (`gpt2`) but never name a Hub repository, in any case: a fallback name
+(`args.model or "default"`: the name a server answers to), a value left to fill in (`path = "TODO"`). The config
+finder's `NOT_HUB_IDS` holds them too."""
 PLACEHOLDER_PREFIXES = ("path_to_", "path-to-")
 """How a placeholder for a local path starts (`path_to_llama_7b`; `path/to/model` reads as a path already)."""
 OWN_VALUE_PREFIXES = ("your-", "your_")
@@ -281,7 +285,10 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`."""
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`; or a placeholder word
+    (`PLACEHOLDER_IDS`: `default`, `TODO`)."""
+    if value.lower() in PLACEHOLDER_IDS:
+        return True
     parts = value.split("/")
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
