@@ -21,8 +21,8 @@ def test_the_model_field_of_an_api_request_object_is_not_a_load():
     """`ChatCompletionRequest(model=...)`, `EmbeddingRequest(model=...)`, and a name read only there: a served
     name; the same name also loaded elsewhere, a loading call's `model=` and another `...Request` still count."""
     assert _ids("python-api-requests") == [
-        ("test_parsers.py", 17, "acme/chat-tokenizer"), ("test_parsers.py", 22, "acme/draft"),
-        ("test_parsers.py", 23, "acme/reviewed-model")]
+        ("parser_checks.py", 17, "acme/chat-tokenizer"), ("parser_checks.py", 22, "acme/draft"),
+        ("parser_checks.py", 23, "acme/reviewed-model")]
 
 
 @pytest.mark.parametrize(("callee", "is_request"), [
