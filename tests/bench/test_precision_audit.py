@@ -35,20 +35,12 @@ def test_still_reported_needs_path_kind_and_id_within_two_lines():
 
 
 def test_main_counts_removed_false_positives(tmp_path, capsys):
-    from tests.bench.test_recall import _git
+    from tests.bench.test_recall import make_snapshot
 
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / "app.py").write_text(
+    mirror, commit = make_snapshot(tmp_path, "app.py", (
         "from transformers import AutoModel\n\n"
         'model = AutoModel.from_pretrained("acme/encoder")\n'
-        'request = ChatCompletionRequest(model="acme/served")\n')
-    _git("init", "-q", cwd=work)
-    _git("add", "app.py", cwd=work)
-    _git("commit", "-q", "-m", "x", cwd=work)
-    commit = _git("rev-parse", "HEAD", cwd=work)
-    mirror = tmp_path / "mirror"
-    _git("clone", "-q", "--bare", str(work), str(mirror / "acme+demo" / "repo"), cwd=tmp_path)
+        'request = ChatCompletionRequest(model="acme/served")\n'))
     judged = [
         {"repo": "acme/demo", "commit": commit, "path": "app.py", "line": 3, "kind": "model", "id": "acme/encoder",
          "verdict": "true", "reason": "loaded"},
