@@ -696,15 +696,17 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if hosted and (found[0].kind == "model" and found[0].role == "load" if found is not None
                            else _key_context(key) == ("model", False)):
                 continue  # `model_name: meta-llama/...` sent to api.together.xyz: a served name, nothing downloaded
-            parts = joined_ids(text)
-            for part in parts or (text,):
+            separated = _separated_ids(found, text)
+            parts = joined_ids(text) if separated is None else None
+            for position, part in enumerate(separated or parts or (text,)):
                 if parts is not None and "/" not in part:
                     if found is not None or _key_context(key)[0] is not None:
                         yield _joined_bare_part(found, key, part, text, path, line, column)
                     continue
                 if found is not None:
                     spec, api = found
-                    reference = _id_reference(spec, api, key, part, siblings, path, line, column, repo_paths)
+                    reference = _id_reference(spec, api, key, part, siblings, path, line, column, repo_paths,
+                                              position=position if separated is not None else None)
                 else:
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
                 if reference is not None:
@@ -938,9 +940,25 @@ def _clean(value: str, kind: str) -> str:
     return value
 
 
+def _separated_ids(found: tuple[ConfigKey, str] | None, text: str) -> list[str] | None:
+    """The ids of a value its row joins with a separator (`org/a;org/b;`: a trailing separator ends the list, as
+    infinity reads it), or None when the row has none."""
+    if found is None or found[0].separator is None:
+        return None
+    return _separated_items(text, found[0].separator)
+
+
+def _separated_items(text: str, separator: str) -> list[str]:
+    if text.endswith(separator):
+        text = text[:-len(separator)]
+    return [item.strip() for item in text.split(separator)]
+
+
 def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dict, path: str, line: int,
-                  column: int, repo_paths: frozenset[str] | None, *, one_of_many: bool = False) -> Reference | None:
-    """A catalog key's reference (`confidence: high`), or None when the value is not a Hub id."""
+                  column: int, repo_paths: frozenset[str] | None, *, one_of_many: bool = False,
+                  position: int | None = None) -> Reference | None:
+    """A catalog key's reference (`confidence: high`), or None when the value is not a Hub id. `position`: the
+    value's index in a separated list (its revision is the one at the same index of the revision key's list)."""
     value = _clean(value, spec.kind)
     if key == "dataset_name" and "dataset_path" in siblings and "/" not in value:
         # lm-evaluation-harness: dataset_path is the repository, dataset_name its subset (`main`, `en`); an
@@ -967,6 +985,9 @@ def _id_reference(spec: ConfigKey, api: str, key: str, value: str, siblings: dic
             return None
         repo_id = value
     revision, revision_key = _revision(spec.revision_keys, siblings)
+    if position is not None and revision is not None and spec.separator is not None:
+        revisions = _separated_items(revision, spec.separator)
+        revision = (revisions[position] or None) if position < len(revisions) else None
     if spec.role == "publish" or one_of_many:
         revision_key = revision_key if one_of_many and revision is not None else None
     return Reference(

@@ -312,6 +312,8 @@ _UNSAFE_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u206
 def _printable(text: str) -> str:
     """Undecodable bytes from file names (surrogate escapes) as `\\xff`, and control or bidi characters as
     `\\n`-style escapes, so every report format can hold the name and none can be forged by it."""
+    if text.isascii() and text.isprintable():  # most names: nothing to escape (no surrogate, no control character)
+        return text
     try:
         shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that no file name produced
@@ -626,43 +628,28 @@ def _discover(root: str, paths: Iterable[str] | None, excludes: Iterable[str], j
     warnings: list[ScanWarning] = list(walker.warnings)
 
     cache = None
-    hashes: dict[str, str] = {}
+    shas: list[str | None] = []
     cached: dict[int, _Scanned] = {}
     if cache_dir is not None:
         from gate.discover import scan_cache
+        from gate.discover.collector import cycle_collection_paused
 
         cache = scan_cache.ScanCache(cache_dir, root)
-        cache.load()
-        if cache.problem:
-            warnings.append(ScanWarning("(scan cache)", cache.problem))
-        for index, file in enumerate(files):
-            sha = _content_hash(file.absolute)
-            if sha is None:
-                continue
-            hashes[file.path] = sha
-            hit = cache.lookup(file.path, sha, repo_paths)
-            if hit is not None:
-                cached[index] = (*hit, None)
+        with cycle_collection_paused():  # the stored entries and the references rebuilt from them all stay alive
+            cache.load()
+            shas = cache.content_hashes([(file.path, file.absolute) for file in files],
+                                        threads=jobs if jobs is not None else _usable_cpus())
+            for index, (file, sha) in enumerate(zip(files, shas, strict=True)):
+                if sha is not None and (hit := cache.lookup(file.path, sha, repo_paths)) is not None:
+                    cached[index] = (*hit, None)
+        warnings.extend(ScanWarning("(scan cache)", problem) for problem in cache.problems)
     to_scan = [file for index, file in enumerate(files) if index not in cached]
     scanned_now = _scan_all(to_scan, repo_paths, jobs, record=cache is not None)
     fresh = iter(scanned_now)
     results = [cached[index] if index in cached else next(fresh) for index in range(len(files))]
-
     if cache is not None:
-        entries = {}
-        for file, (scanned, result, dependencies) in zip(files, results, strict=True):
-            sha = hashes.get(file.path)
-            if sha is None:
-                continue
-            if dependencies is None:  # a hit: keep the stored entry as it is
-                if file.path in cache.entries:
-                    entries[file.path] = cache.entries[file.path]
-                continue
-            entries[file.path] = scan_cache.entry(sha, scanned, result, *dependencies)
-        if to_scan or set(entries) != set(cache.entries):
-            problem = cache.save(entries)
-            if problem:
-                warnings.append(ScanWarning("(scan cache)", problem))
+        warnings.extend(ScanWarning("(scan cache)", problem)
+                        for problem in cache.save([file.path for file in files], shas, results))
 
     files_scanned = 0
     references: list[Reference] = []
@@ -676,18 +663,6 @@ def _discover(root: str, paths: Iterable[str] | None, excludes: Iterable[str], j
     warnings = [ScanWarning(_printable(w.path), _printable(w.message)) for w in warnings]
     warnings = sorted(dict.fromkeys(warnings), key=lambda w: (w.path, w.message))
     return Discovery(root=root, references=tuple(unique), warnings=tuple(warnings), files_scanned=files_scanned)
-
-
-def _content_hash(absolute: str) -> str | None:
-    """The hash a cache entry is keyed by; None for a file too large to cache or that cannot be read."""
-    from gate.discover.scan_cache import MAX_CACHED_BYTES, content_hash
-
-    try:
-        with open(absolute, "rb") as handle:
-            data = handle.read(MAX_CACHED_BYTES + 1)
-    except OSError:
-        return None
-    return None if len(data) > MAX_CACHED_BYTES else content_hash(data)
 
 
 def _scan_all(files: list[SourceFile], repo_paths: _RepoPaths, jobs: int | None, *, record: bool) -> list[_Scanned]:

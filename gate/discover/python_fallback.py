@@ -133,7 +133,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
         repo_type = _literal(keywords.get(spec.repo_type_keyword or "", ""))
         kind = spec.kind if spec.kind != catalog.KIND_FROM_REPO_TYPE else (
             "dataset" if repo_type == "dataset" else "model")
-        trust: bool | None = True if spec.runs_remote_code else False
+        trust: bool | None = spec.runs_remote_code or spec.trust_default
         if spec.trust_keyword and spec.trust_keyword in keywords:
             value = _literal(keywords[spec.trust_keyword])
             trust = value if isinstance(value, bool) else None

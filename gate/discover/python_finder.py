@@ -5,17 +5,16 @@
 from __future__ import annotations
 
 import ast
-import gc
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
+from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
     looks_like_hub_id,
@@ -24,7 +23,7 @@ from gate.discover.hubids import (
 from gate.discover.interface import FileResult, Finder, Reference, ScanWarning, SourceFile
 from gate.discover.pinnability import ID_ELSEWHERE, KWARGS_MAY_SET
 from gate.discover.python_fallback import fallback_scan
-from gate.discover.python_ids import Target, _mlflow, interpret_id, is_pinned_for
+from gate.discover.python_ids import Target, _mlflow, fixed_head, head_targets, interpret_id, is_pinned_for
 from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
@@ -417,9 +416,11 @@ class _Scan:
                     continue  # `SFTTrainer(model=model)`: a loaded model, not an id
                 if self._mlflow_name_known(call, spec, node, node_scope, kind, api):
                     continue
-                self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
+                if not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
+                    self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
-            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api):
+            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api) \
+                    and not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
@@ -564,7 +565,7 @@ class _Scan:
                     if entries and spec.trust_keyword in entries:
                         entry = entries[spec.trust_keyword]
         if entry is None:
-            return None if arguments.opaque else False
+            return None if arguments.opaque else spec.trust_default
         values = self.resolver.resolve(*entry)
         if values is not None and True in values:
             return True  # one of the values the code may pass runs remote code
@@ -642,6 +643,38 @@ class _Scan:
             self.warnings.append(ScanWarning(self.path, (
                 f"line {line}: the id '{target.id}' only looks like '{target.look_alike.ascii_id}': it contains "
                 f"{', '.join(target.look_alike.characters)}, so it names another repository (or none)")))
+
+    def _head_known(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str, api: str,
+                    trust: bool | None, node: ast.AST, scope: Scope) -> bool:
+        """A path-like id written as an f-string whose known beginning already holds the whole repository (and its
+        revision): reported as that repository, since only a file inside it is chosen at run time
+        (python_ids.head_targets). False when the beginning leaves the repository open."""
+        literal = self.resolver.literal(node, scope, (ast.JoinedStr,))
+        if literal is None:
+            return False
+        string, string_scope = literal
+        head = self._known_head(string, string_scope)  # type: ignore[arg-type]
+        targets = head_targets(head, python_context.slot_spec(spec, slot), kind, self.repo_paths)
+        for target in targets:
+            self._emit_target(call, spec, slot, arguments, target, api, True if slot.runs_code else trust)
+        if targets:
+            self._consume(string)  # reported here, at its consumer, not again where it is written
+        return bool(targets)
+
+    def _known_head(self, string: ast.JoinedStr, scope: Scope) -> str:
+        """An f-string's beginning, up to its first field whose value is not one known string."""
+        head = ""
+        for part in string.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                head += part.value
+                continue
+            found = self.resolver.resolve(part.value, scope) \
+                if isinstance(part, ast.FormattedValue) and part.format_spec is None and part.conversion == -1 \
+                else None
+            if not found or len(found) != 1 or not isinstance(found[0], str):
+                break
+            head += found[0]
+        return head
 
     def _emit_dynamic(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str,
                       api: str, trust: bool | None, node: ast.AST) -> None:
@@ -923,7 +956,11 @@ class _Scan:
             if values is None or UNKNOWN in values:
                 if isinstance(head, ast.Constant) and isinstance(head.value, str) \
                         and head.value.startswith(catalog.STRING_TOKENS):
-                    self._dynamic_string(node, head.value)
+                    completed = fixed_head(self._known_head(node, scope))
+                    if completed is not None:  # the repository is written whole: only a file in it is chosen later
+                        self._scan_value(node, completed)
+                    else:
+                        self._dynamic_string(node, head.value)
                 else:  # `f"SELECT * FROM 'hf://datasets/{name}/*.parquet' LIMIT {k}"`: the path alone
                     self._embedded_paths(node, scope)
                 if values is None:
@@ -942,16 +979,23 @@ class _Scan:
             if isinstance(parts[0], str) and parts[0].startswith(_NOT_REPOSITORY_PATHS):
                 continue  # a Space (an app) or a storage bucket: nothing a model or dataset loader reads
             options: list[tuple[str, ...]] = []
+            head: str | None = ""  # the beginning known as one string, up to the first field that is not
             for part in parts:
                 if isinstance(part, str):
                     options.append((part,))
+                    head = head + part if head is not None else None
                     continue
                 found = self.resolver.resolve(part.value, scope)
                 if found is None or UNKNOWN in found or not all(isinstance(v, str) for v in found):
                     options = []
                     break
                 options.append(tuple(found))
+                head = head + found[0] if head is not None and len(found) == 1 else None
             if not options:
+                completed = fixed_head(head) if head else None
+                if completed is not None:  # the repository is written whole: only a file in it is chosen later
+                    self._scan_value(at, completed)
+                    continue
                 text = "".join(p if isinstance(p, str) else "{" + unparse(p.value) + "}" for p in parts)
                 self._dynamic_string(at, text)  # type: ignore[arg-type]
                 continue
@@ -1372,22 +1416,6 @@ def release_parse() -> None:
     walked by the cycle collector once it runs again, for nothing."""
     global _last_parsed
     _last_parsed = None
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """No cycle collection while one file is parsed and scanned. The tree is up to millions of container objects
-    that all stay alive until the scan ends: the collector would walk them again and again and free nothing (about
-    a tenth of a scan's CPU time). The scan breaks its own cycles when it ends (`_Scan.release`); what is left in
-    cycles is collected once the collector is switched back on."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def scan_tree(tree: ast.Module, text: str, path: str, repo_paths: frozenset[str] | None, *,

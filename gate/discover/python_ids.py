@@ -6,11 +6,12 @@ Shared by the AST finder (python_finder) and the text scan for Python that does 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import is_placeholder
+from gate.discover.catalog.context import SENTINEL_WORDS, is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -24,6 +25,10 @@ from gate.discover.hubids import (
 from gate.discover.url_finder import locate_hub_url
 
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
+_REPOSITORY_URL = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:(datasets|models)/)?"
+                             r"([\w.-]+/[\w-]+(?:\.[\w-]+)*?)(?:\.git)?/?")
+"""A repository's own page (no file, no revision), given where an id goes: the repository at the revision the
+call's keywords say (`Repository(clone_from=...)` clones it). Elsewhere such a URL is a link, not a load."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,19 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
         if value.startswith(("http://", "https://")):
             location = locate_hub_url(value)
-            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
+            if location is not None:
+                return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")]
+            repository = _REPOSITORY_URL.fullmatch(value)  # `clone_from="https://huggingface.co/org/m"`
+            if repository is None or not looks_like_hub_id(repository.group(2)):
+                return []
+            repository_kind = "dataset" if repository.group(1) == "datasets" else kind if kind == "dataset" \
+                else "model"
+            return [Target(repository_kind, "huggingface", repository.group(2))]
         if spec.aliases and "/" not in value:
             alias = spec.alias_map.get(value)
             return [Target(kind, spec.source, alias)] if alias is not None else []
         if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
-                or is_placeholder(value):
+                or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
             return []
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]
@@ -120,6 +132,45 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             return []
         return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
     return []
+
+
+_REPOSITORY_HEAD = re.compile(r"[^/@]+/[^/@]+(?:@[^/]+)?/")
+"""`org/name/` or `org/name@rev/`: the repository of an `hf://` / HfFileSystem path, ended by the `/` that starts
+the file path inside it."""
+_HUB_URL_HEAD = re.compile(
+    r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/)?[^/]+/[^/]+/(?:resolve|blob|raw|tree)/[^/]+/")
+"""A Hub file URL up to the `/` after its revision."""
+
+
+def fixed_head(head: str, hf_filesystem: bool = False) -> str | None:
+    """The beginning of a path-like id known up to the repository and its revision, completed with a file name
+    (which is not read: only a file inside the repository is chosen at run time), or None when the beginning stops
+    before that (`hf://{org}/...`, `hf://datasets/org/d@{rev}/...`). `f"hf://datasets/org/d/{split}.parquet"`,
+    `f"https://huggingface.co/org/m/resolve/main/{name}"`, and with `hf_filesystem` the HfFileSystem form without
+    `hf://` (`f"datasets/org/d/{folder}"`). A Space or a bucket is left to the caller's reading of the result."""
+    if head.startswith(("http://", "https://")):
+        match = _HUB_URL_HEAD.match(head)
+        return match.group(0) + "file" if match else None
+    if head.startswith("hf://"):
+        rest = head[len("hf://"):]
+    elif hf_filesystem:
+        rest = head.lstrip("/")
+    else:
+        return None
+    kind_prefix = next((p for p in ("datasets/", "models/", "spaces/", "buckets/") if rest.startswith(p)), "")
+    match = _REPOSITORY_HEAD.match(rest, len(kind_prefix))
+    return "hf://" + rest[:match.end()] + "file" if match else None
+
+
+def head_targets(head: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """The reference a path-like id passed to `spec` makes when only its beginning is known
+    (`fs.ls(f"datasets/org/d/{folder}")`): see `fixed_head`. [] when the beginning leaves the repository open."""
+    if spec.id_form not in (catalog.ID_HUB, catalog.ID_URL, catalog.ID_HF_FILESYSTEM):
+        return []
+    completed = fixed_head(head, hf_filesystem=spec.id_form == catalog.ID_HF_FILESYSTEM)
+    if completed is None or (spec.id_form == catalog.ID_URL and not completed.startswith("http")):
+        return []
+    return interpret_id(completed, spec, kind, repo_paths)
 
 
 def _mlflow(value: str, kind: str) -> list[Target]:

@@ -1291,13 +1291,65 @@ class Resolver:
         """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict."""
         literal = self.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict), depth)
         if literal is None:
-            return None
+            return self._passed_elements(node, scope, depth)
         container, container_scope = literal
         # `literal` returned one of `types`: a dict, else a list, tuple or set (mypy cannot tie the two).
         items = container.keys if isinstance(container, ast.Dict) else container.elts  # type: ignore[attr-defined]
         if any(isinstance(i, ast.Starred) for i in items):
             return None
         return self._union([i for i in items if i is not None], container_scope, depth)
+
+    def _passed_elements(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`for name in names` where `names` is a parameter: the elements of what each call of its function in
+        the file passes for it (or of its default). None when one of them is not a literal container, or the
+        function is also called where the file does not show."""
+        if depth > MAX_DEPTH:
+            return None
+        method = scope
+        while method.kind == "comprehension" and method.parent is not None:
+            method = method.parent  # `[... for m in self.names]` reads `self` of the method around it
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == method.self_name and method.class_info is not None:
+            return self._stored_elements(method.class_info, node.attr, depth)
+        bindings = self._lookup(node.id, scope) if isinstance(node, ast.Name) else None
+        if not bindings or len(bindings) != 1 or bindings[0].how != "param":
+            return None
+        binding = bindings[0]
+        function, name = binding.function, binding.target
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name is None:
+            return None
+        sites, used_as_value = self._call_sites(function, binding.scope)
+        if not sites or used_as_value:
+            return None
+        values: list[Any] = []
+        for call, call_scope, offset in sites:
+            passed = _argument_for(call, function, name, offset)
+            if passed is _NOT_PASSED and binding.node is not None and binding.scope is not None:
+                passed, call_scope = binding.node, binding.scope
+            if passed is None or passed is _NOT_PASSED or isinstance(passed, (ast.Starred, tuple)):
+                return None
+            found = self._elements(passed, call_scope, depth + 1)
+            if found is None:
+                return None
+            values.extend(found)
+        return _dedupe(values)
+
+    def _stored_elements(self, info: ClassInfo, attr: str, depth: int) -> tuple[Any, ...] | None:
+        """`for name in self.names`: the elements of what the methods of the class, of its bases and of its
+        subclasses in this file store in `self.names` (`self.names = names` in `__init__`, given by the calls
+        that build it). None when nothing stores it or one stored value is not a container the file shows."""
+        related = [other for other in self.index.all_classes()
+                   if other is info or self._inherits(other, info) or self._inherits(info, other)]
+        stores = [store for other in related for store in other.instance_attributes.get(attr, ())]
+        if not stores or any(attr in other.scope.bindings for other in related):
+            return None  # (a class-level value as well: left to the value resolution)
+        values: list[Any] = []
+        for value, value_scope in stores:
+            found = self._elements(value, value_scope, depth + 1)
+            if found is None:
+                return None
+            values.extend(found)
+        return _dedupe(values)
 
     def literal(self, node: ast.AST | None, scope: Scope, types: tuple[type[ast.AST], ...],
                 depth: int = 0) -> tuple[ast.AST, Scope] | None:
@@ -1422,6 +1474,9 @@ class Resolver:
         return entries
 
     def _subscript(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        part = self._split_part(node, scope, depth)
+        if part is not None:
+            return part
         literal = self.literal(node.value, scope, (ast.Dict, ast.List, ast.Tuple, ast.Set), depth)
         if literal is None:
             routed = self._routed_entry(node.value, node.slice, None, scope, depth)
@@ -1447,6 +1502,33 @@ class Resolver:
             except IndexError:
                 return None
         return self._union(list(elements), container_scope, depth)
+
+    def _split_part(self, node: ast.Subscript, scope: Scope, depth: int) -> tuple[Any, ...] | None:
+        """`name.split("/")[-1]`, `name.rsplit("/", 1)[1]`: that part of each string `name` may hold (a repository
+        named after the model it was made from: `f"{user}/{model_id.split('/')[-1]}-ft"`); None for any other
+        subscript."""
+        call, index = node.value, node.slice
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) \
+                or call.func.attr not in ("split", "rsplit") or call.keywords or not 1 <= len(call.args) <= 2 \
+                or not isinstance(index, (ast.Constant, ast.UnaryOp)):
+            return None
+        arguments = [a.value if isinstance(a, ast.Constant) else None for a in call.args]
+        position = index.value if isinstance(index, ast.Constant) else (
+            -index.operand.value if isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant)
+            and type(index.operand.value) is int else None)
+        limit = arguments[1] if len(arguments) == 2 else -1
+        separator = arguments[0]
+        if not isinstance(separator, str) or not separator or not isinstance(position, int) \
+                or isinstance(position, bool) or not isinstance(limit, int) or isinstance(limit, bool):
+            return None
+        values: list[Any] = []
+        for value in self._known(call.func.value, scope, depth):
+            if not isinstance(value, str):
+                values.append(UNKNOWN)
+                continue
+            parts = value.split(separator, limit) if call.func.attr == "split" else value.rsplit(separator, limit)
+            values.append(parts[position] if -len(parts) <= position < len(parts) else UNKNOWN)
+        return _dedupe(values)
 
     def _lookup_keys(self, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """The keys a lookup in a literal dict may use; None (any key) when the key is a parameter of a function

@@ -1990,12 +1990,17 @@ def _env_file(path: str, root: str | None) -> dict[str, Word]:
     return found
 
 
+SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".slurm", ".sbatch")
+"""Shell scripts by name; Slurm batch scripts are too, with or without a `#!` line (`bash job.slurm` runs one
+without). Other scripts are read by their `#!` line (engine._by_shebang)."""
+
+
 class ShellFinder(Finder):
     """`*.sh`, `*.bash`, `Dockerfile*`, `*.dockerfile`, `Makefile`, workflow `run:` steps, docker-compose."""
 
     def accepts(self, path: str) -> bool:
         suffix = file_suffix(path)
-        return (suffix in (".sh", ".bash", ".zsh") or _is_dockerfile(path) or _is_makefile(path)
+        return (suffix in SHELL_SUFFIXES or _is_dockerfile(path) or _is_makefile(path)
                 or _is_workflow(path) or _is_compose(path) or _is_requirements(path))
 
     def scan(self, file: SourceFile, text: str, repo_paths: frozenset[str] | None) -> FileResult:

@@ -155,6 +155,17 @@ def test_file_name_with_a_newline_cannot_forge_report_lines(tmp_path):
     assert [w.path for w in discovery.warnings] == ["evil\\n::error file=x::pwned\\u202e.sh"]
 
 
+def test_every_ascii_character_in_a_name_is_shown_as_the_full_escaping_shows_it():
+    # `_printable` returns printable ASCII names untouched without escaping them: the same answer as escaping.
+    from gate.discover import engine
+
+    for code in range(128):
+        name = f"a{chr(code)}b"
+        escaped = engine._UNSAFE_IN_NAMES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+        assert engine._printable(name) == escaped
+        assert (escaped == name) == (32 <= code < 127)
+
+
 def test_committed_bad_input_fixture():
     """Python 2, Latin-1 bytes in a script, a truncated notebook, a binary named .py: warnings, not crashes."""
     assert actual(discover(str(FIXTURES / "bad-input" / "repo"))) == expected("bad-input")

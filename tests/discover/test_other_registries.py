@@ -1,5 +1,5 @@
-"""Calls that fetch from a registry other than the Hub (the LangChain prompt hub, LangSmith, git hosts) take
-`owner/name` handles of their own: context detection does not report them, and a loader beside them still is.
+"""Calls that fetch from a registry other than the Hub (the LangChain prompt hub, LangSmith, git hosts, OpenCompass's
+data index) take `owner/name` handles of their own: context detection does not report them, and a loader beside them still is.
 
 Fixture: tests/fixtures/discover/python-other-registries/ (repo/ and expected.json).
 """
@@ -21,7 +21,7 @@ def test_other_registry_handles_are_not_references():
 
 @pytest.mark.parametrize(("callee", "other"), [
     ("hub.pull", True), ("langchain.hub.pull", True), ("client.pull_prompt", True), ("GithubFileLoader", True),
-    ("clone_github_repo", True), ("GitLoader", True),
+    ("clone_github_repo", True), ("GitLoader", True), ("get_data_path", True), ("opencompass.utils.get_data_path", True),
     ("load_model", False), ("torch.hub.load", False), ("hf_hub_download", False), ("digit_classifier", False),
 ])
 def test_names_other_registry(callee, other):

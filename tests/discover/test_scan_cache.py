@@ -4,9 +4,12 @@ finder has on another file or path invalidates the entry when it changes."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -134,14 +137,30 @@ def test_a_changed_scanner_invalidates_everything(tmp_path, monkeypatch, count_s
 
 
 def _cache_file(cache: Path) -> Path:
-    [stored] = (cache / scan_cache.FORMAT).glob("*.json")
+    [stored] = (cache / scan_cache.FORMAT).glob("*[0-9a-f].json")
     return stored
+
+
+_STORED_A = ["model", "huggingface", "org/a", None, False, True, "a.py", 2, 1, "transformers.from_pretrained", False,
+             None, False, None, "python", "revision"]
+"""What the cache stores for a.py's one reference."""
 
 
 @pytest.mark.parametrize("corruption", [
     b"{not json", b"[]", b'{"key": 1, "root": 2}',
-    None,  # a well-formed file whose entry claims another reference type: rejected, not trusted
-])
+    # well-formed files whose entry is not what a scan writes: rejected, not trusted
+    lambda entry: entry[2].__setitem__(0, [*_STORED_A[:7], "2", *_STORED_A[8:]]),  # a line that is a string
+    lambda entry: entry[2].__setitem__(0, ["checkpoint", *_STORED_A[1:]]),  # a kind no scan reports
+    lambda entry: entry[2].__setitem__(0, _STORED_A[:5]),  # required fields missing
+    lambda entry: entry[2].__setitem__(0, [*_STORED_A, *[None] * 20]),  # more fields than a reference has
+    lambda entry: entry[2].__setitem__(0, {"kind": "model", "injected": True}),
+    lambda entry: entry.__setitem__(1, "yes"),  # scanned
+    lambda entry: entry.__setitem__(3, [["a.py"]]),  # a warning without a message
+    lambda entry: entry.__setitem__(4, ["org/a"]),  # path queries
+    lambda entry: entry.__setitem__(5, {"/etc/x": 1}),  # files read
+    lambda entry: entry.pop(),
+], ids=["not-json", "a-list", "no-entries", "line-type", "kind-value", "too-short", "too-long", "a-dict",
+        "scanned-type", "warning-shape", "paths-type", "reads-shape", "entry-length"])
 def test_a_corrupt_cache_is_ignored_with_a_warning(tmp_path, corruption, count_scans):
     repo, cache = tmp_path / "repo", tmp_path / "cache"
     repo.mkdir()
@@ -149,9 +168,10 @@ def test_a_corrupt_cache_is_ignored_with_a_warning(tmp_path, corruption, count_s
     fresh = _scan(repo)
     _scan(repo, cache)
     stored = _cache_file(cache)
-    if corruption is None:
+    if callable(corruption):
         data = json.loads(stored.read_text())
-        data["entries"]["a.py"]["references"] = [{"kind": "model", "injected": True}]
+        assert data["entries"]["a.py"][2] == [_STORED_A]
+        corruption(data["entries"]["a.py"])
         corruption = json.dumps(data).encode()
     stored.write_bytes(corruption)
     count_scans.clear()
@@ -182,3 +202,174 @@ def test_a_dependency_changed_past_ten_megabytes_invalidates_the_entry(tmp_path)
     before = scan_cache.file_fingerprint(str(dependency))
     dependency.write_bytes(b"#" * (scan_cache.MAX_CACHED_BYTES + 10) + b"\nA=2\n")
     assert scan_cache.file_fingerprint(str(dependency)) != before
+
+
+# ------------------------------------------------------------------------------------------ the stat memo
+
+_A_PY = 'from transformers import AutoModel\nAutoModel.from_pretrained("org/a")\n'
+
+
+@pytest.fixture
+def no_racy_margin(monkeypatch):
+    """Files written by the test a moment ago count as old enough to be remembered by their stat."""
+    monkeypatch.setattr(scan_cache, "RACY_NS", 0)
+
+
+@pytest.fixture
+def count_reads(monkeypatch):
+    """The files whose content was read to be hashed since the fixture started."""
+    read: list[str] = []
+    names: dict[int, str] = {}
+    real_open, real_read = scan_cache.os.open, scan_cache.os.read
+
+    def opening(path, flags, *args, **kwargs):
+        descriptor = real_open(path, flags, *args, **kwargs)
+        names[descriptor] = Path(path).name
+        return descriptor
+
+    def reading(descriptor, size):
+        read.append(names.get(descriptor, "?"))
+        return real_read(descriptor, size)
+
+    monkeypatch.setattr(scan_cache.os, "open", opening)
+    monkeypatch.setattr(scan_cache.os, "read", reading)
+    return read
+
+
+def _memo(cache: Path) -> dict:
+    [stored] = (cache / scan_cache.FORMAT).glob("*.stat.json")
+    return json.loads(stored.read_text())["files"]
+
+
+def test_an_untouched_file_is_not_read_again(tmp_path, no_racy_margin, count_reads, count_scans):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    (repo / "a.py").write_text(_A_PY)
+    fresh = _scan(repo)
+    count_scans.clear()
+    assert _scan(repo, cache) == fresh
+    assert count_reads == ["a.py"] and count_scans == ["a.py"]
+    status = (repo / "a.py").stat()
+    assert _memo(cache) == {"a.py": [hashlib.sha256(_A_PY.encode()).hexdigest(), status.st_size,
+                                     status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev]}
+    assert _scan(repo, cache) == fresh
+    assert count_reads == ["a.py"] and count_scans == ["a.py"]  # neither read nor scanned again
+
+
+def test_a_change_of_the_same_size_with_the_mtime_put_back_is_seen(tmp_path, no_racy_margin, count_scans):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    a = repo / "a.py"
+    a.write_text(_A_PY)
+    _scan(repo, cache)
+    assert "a.py" in _memo(cache)
+    before = a.stat()
+    a.write_text(_A_PY.replace("org/a", "org/b"))  # same size
+    os.utime(a, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same mtime: only the ctime tells
+    assert (a.stat().st_size, a.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    count_scans.clear()
+    warm = _scan(repo, cache)
+    assert count_scans == ["a.py"]
+    assert warm == _scan(repo)
+    assert [r["id"] for r in warm[0]] == ["org/b"]
+
+
+def test_a_file_changed_just_before_the_scan_is_not_remembered(tmp_path):
+    # Racily clean: a second write within the same timestamp tick would leave size, mtime and ctime as they were.
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    (repo / "a.py").write_text(_A_PY)
+    (repo / "old.py").write_text(_A_PY)
+    os.utime(repo / "old.py", ns=(0, 0))  # an old mtime, but the ctime is now: still racily clean
+    _scan(repo, cache)
+    assert not list((cache / scan_cache.FORMAT).glob("*.stat.json"))
+
+
+def test_a_file_dated_in_the_future_is_not_remembered(tmp_path, no_racy_margin):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    (repo / "a.py").write_text(_A_PY)
+    (repo / "b.py").write_text(_A_PY)
+    future = time.time_ns() + 3600 * 10**9
+    os.utime(repo / "b.py", ns=(future, future))
+    _scan(repo, cache)
+    assert list(_memo(cache)) == ["a.py"]
+
+
+@pytest.mark.parametrize(("memo", "why"), [
+    (b"{not json", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+    (b"[]", "not a JSON object"),
+    (b'{"root": 1}', "not a stat memo"),
+    (None, None),  # well-formed, with entries of every wrong shape: each ignored, the file read
+])
+def test_a_corrupt_stat_memo_is_ignored(tmp_path, memo, why, no_racy_margin, count_reads):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    (repo / "a.py").write_text(_A_PY)
+    (repo / "b.py").write_text(_A_PY.replace("org/a", "org/b"))
+    fresh = _scan(repo)
+    _scan(repo, cache)
+    [stored] = (cache / scan_cache.FORMAT).glob("*.stat.json")
+    if memo is None:
+        data = json.loads(stored.read_text())
+        data["files"]["a.py"] = "a memo"
+        data["files"]["b.py"] = [1, *data["files"]["b.py"][1:]]  # the stat is right, the hash is no string
+        memo = json.dumps(data).encode()
+    stored.write_bytes(memo)
+    count_reads.clear()
+    references, warnings, files = _scan(repo, cache)
+    assert sorted(count_reads) == ["a.py", "b.py"]
+    assert (references, files) == fresh[::2]
+    assert [w["message"] for w in warnings] == ([] if why is None else [
+        f"the scan cache's stat memo {stored} is corrupt ({why}); ignored, hashing every file"])
+    count_reads.clear()
+    assert _scan(repo, cache) == fresh  # rewritten, and trusted again
+    assert count_reads == []
+
+
+def test_threads_hash_exactly_what_one_thread_does(tmp_path):
+    root = tmp_path / "tree"
+    _generate(root, 200)
+    files = sorted((str(p.relative_to(root)), str(p)) for p in root.rglob("*") if p.is_file())
+    (root / "empty.py").write_bytes(b"")
+    (root / "large.bin").write_bytes(b"\0" * (scan_cache.MAX_CACHED_BYTES + 1))
+    files += [("empty.py", str(root / "empty.py")), ("large.bin", str(root / "large.bin")),
+              ("gone.py", str(root / "gone.py"))]
+    serial = scan_cache.ScanCache(str(tmp_path / "cache"), str(root)).content_hashes(files, threads=1)
+    assert serial[-3:] == [hashlib.sha256(b"").hexdigest(), None, None]
+    assert serial[:-3] == [hashlib.sha256(Path(absolute).read_bytes()).hexdigest() for _, absolute in files[:-3]]
+    assert scan_cache.ScanCache(str(tmp_path / "cache"), str(root)).content_hashes(files, threads=3) == serial
+
+
+# ------------------------------------------------------------------------------------ stored references
+
+
+def test_a_stored_reference_reads_back_as_the_same_reference():
+    from gate.discover.interface import Reference
+
+    full = Reference("artifact", "local", None, "v1", True, False, "m/w.bin", 3, 4, "file", dynamic=True,
+                     expression="f(x)", trust_remote_code=None, format="pickle", syntax="file", revision_key="@",
+                     sha256="ab" * 32, confidence="medium", role="publish", registry="databricks",
+                     call_obstacle="kwargs")
+    least = Reference("model", "huggingface", "org/a", None, False, True, "a.py", 2, 1, "x")
+    for reference in (full, least):
+        values = json.loads(json.dumps(scan_cache._reference_values(reference)))
+        built = scan_cache._reference(values)
+        assert vars(built) == vars(reference)
+        assert built == reference and hash(built) == hash(reference)
+    assert scan_cache._reference_values(least) == ["model", "huggingface", "org/a", None, False, True, "a.py", 2, 1,
+                                                   "x"]
+
+
+def test_the_scanner_key_covers_the_catalog(monkeypatch):
+    scan_cache.scanner_key()
+    before = scan_cache._CODE_KEY
+    real = Path.read_bytes
+
+    def changed(path):
+        data = real(path)
+        return data + b"\n# another row\n" if path.name == "python_apis.py" and "catalog" in path.parts else data
+
+    monkeypatch.setattr(scan_cache, "_CODE_KEY", None)
+    monkeypatch.setattr(Path, "read_bytes", changed)
+    assert scan_cache.scanner_key() != before

@@ -63,10 +63,9 @@ def test_openai_clip_checkpoint_names_are_not_hub_ids():
 
 def test_placeholder_words_are_not_legacy_ids():
     """`args.model or "default"` reaching `from_pretrained`, `path = "TODO"`: placeholder words
-    (`PLACEHOLDER_IDS`), not legacy ids; the argument read from the command line stays a dynamic reference, and
+    (`SENTINEL_WORDS`), not legacy ids; the argument read from the command line stays a dynamic reference, and
     `gpt2` a legacy id."""
     found = actual(discover(str(FIXTURES / "python-placeholder-ids" / "repo")))
     assert found == expected("python-placeholder-ids")
     assert [(r["line"], r.get("id"), r.get("expression")) for r in found["references"]] == [
         (11, None, "tokenizer_id"), (15, "gpt2", None)]
-    assert negative_evidence("TODO") == "a placeholder"

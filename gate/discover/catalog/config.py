@@ -16,7 +16,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from typing import Literal
 
-from gate.discover.catalog.context import PLACEHOLDER_IDS
+from gate.discover.catalog.context import SENTINEL_WORDS
 from gate.discover.catalog.python_apis import DATASETS_BUILTIN_LOADERS
 
 Shape = Literal["value", "mapping_keys", "pairs", "item"]
@@ -54,6 +54,9 @@ class ConfigKey:
     """When set, the row applies only in a mapping that also has this key (torchtune's `_component_`)."""
     kind_from_sibling: str | None = None
     """A sibling whose value names the kind: `dataset` in it makes the reference a dataset (torchtune)."""
+    separator: str | None = None
+    """The value is several ids joined by this character (infinity's `INFINITY_MODEL_ID: org/a;org/b;`), each a
+    reference of its own; the revision key's value is split the same way and read at the same position."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
               report_dynamic=True),
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # infinity (embedding server) env: `;`-separated, one entry per model, the revisions at the same positions.
+    ConfigKey("INFINITY_MODEL_ID", "model", ("INFINITY_REVISION",), "infinity env", allow_legacy=True,
+              report_dynamic=True, separator=";"),
     # llm-foundry / Composer YAML: `tokenizer: {name: org/m, kwargs: {...}}` (build_tokenizer calls
     # `AutoTokenizer.from_pretrained(name, **kwargs)`; `tiktoken` names OpenAI's tokenizer instead) and the
     # finetuning loader's `dataset: {hf_name: org/d, hf_kwargs: {...}}` (`load_dataset(hf_name, **hf_kwargs)`).
@@ -174,9 +180,9 @@ named at run time (the user's namespace and the output or project name): a dynam
 ENVIRONMENT_LIST_KEYS = frozenset({"environment", "env"})
 """Lists of `KEY=value` strings (compose) or `{name: KEY, value: ...}` items (Kubernetes) read as mappings."""
 
-NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | PLACEHOLDER_IDS | frozenset({"jsonl", "tiktoken"})
-"""Placeholders that look like legacy ids but never name a Hub repository (`context.PLACEHOLDER_IDS`, plus the
-`datasets` built-in loaders; `tiktoken`: llm-foundry's name for OpenAI's tokenizer library)."""
+NOT_HUB_IDS = DATASETS_BUILTIN_LOADERS | SENTINEL_WORDS | frozenset({"jsonl", "tiktoken"})
+"""Placeholders that look like legacy ids but never name a Hub repository (plus the `datasets` built-in loaders;
+`tiktoken`: llm-foundry's name for OpenAI's tokenizer library)."""
 
 
 ID_SUFFIX = re.compile(r"#\d+$")

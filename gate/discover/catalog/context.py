@@ -46,6 +46,11 @@ NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "
 `wandb_project`, `model_class`, nanotron's `dataset_folder`): the value is a local destination, a label or a
 type; `git_repo`, `github_repo`: a repository on a git host, not on the Hub."""
 
+MODALITY_TOKENS = frozenset({"image"})
+"""Tokens of `NOT_A_REFERENCE_TOKENS` that say what a model works on when a model or dataset token follows them
+(`DEFAULT_IMAGE_MODEL`, `image_processor_name`, `image_dataset`): then they do not veto. Alone or before a weak or
+id token they still name a container image (`base_image`, `docker_image_name`, `image_repo`)."""
+
 NOT_A_REFERENCE_PHRASES = ("config_name", "output_dir", "save_dir", "cache_dir", "model_type", "checkpoints_path")
 """Runs of tokens with the same effect (`model_config_name`, `checkpoints_path`: nanotron's save location)."""
 
@@ -77,10 +82,12 @@ LOADING_CALL_TOKENS = frozenset({"load", "loads", "loader", "download", "from_pr
                                  "get_tokenizer", "build_model", "create_model"})
 """Tokens of a callee name that make its string arguments loads (`load_checkpoint`, `download_weights`)."""
 
-OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt"})
+OTHER_REGISTRY_CALLEES = frozenset({"hub.pull", "hub.push", "pull_prompt", "push_prompt", "get_data_path"})
 """Callees (their last two names, or the last) that fetch from a registry other than the Hugging Face Hub, with
-`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`)
-and LangSmith (`client.pull_prompt(...)`). Their arguments are not Hub ids, however loading the call sounds."""
+`owner/name` handles of its own: the LangChain prompt hub (`from langchain import hub; hub.pull("rlm/rag-prompt")`),
+LangSmith (`client.pull_prompt(...)`), and OpenCompass's data index (`get_data_path("opencompass/gsm8k")`: a key of
+its own dataset mapping, a local folder or OpenCompass's download unless the environment picks a hub). Their
+arguments are not Hub ids, however loading the call sounds."""
 
 GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket"})
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
@@ -148,7 +155,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def context_kind(name: str) -> ContextKind | None:
     """What a binding name says its value is: `model`, `dataset`, or None (nothing, or a local destination)."""
     tokens = name_tokens(name)
-    if not tokens or any(t in NOT_A_REFERENCE_TOKENS for t in tokens):
+    if not tokens or any(t in NOT_A_REFERENCE_TOKENS and not _says_modality(tokens, i) for i, t in enumerate(tokens)):
         return None
     lowered = "_".join(tokens)
     if any(phrase in lowered for phrase in NOT_A_REFERENCE_PHRASES):
@@ -162,6 +169,12 @@ def context_kind(name: str) -> ContextKind | None:
     if has_id_token and any(t in MODEL_TOKENS for t in tokens):
         return "model"
     return None
+
+
+def _says_modality(tokens: tuple[str, ...], index: int) -> bool:
+    """`image` in `image_model`: what the model works on, not a container image (see MODALITY_TOKENS)."""
+    return tokens[index] in MODALITY_TOKENS and any(
+        t in DATASET_TOKENS or (t in MODEL_TOKENS and t not in WEAK_TOKENS) for t in tokens[index + 1:])
 
 
 def is_publish_name(name: str) -> bool:
@@ -267,10 +280,6 @@ def is_container_image(value: str) -> bool:
             or first == "localhost")
 
 
-PLACEHOLDER_IDS = frozenset({"none", "null", "auto", "default", "true", "false", "local", "todo", "tbd", "fixme"})
-"""Words that look like legacy ids (`gpt2`) but never name a Hub repository, in any case: a fallback name
-(`args.model or "default"`: the name a server answers to), a value left to fill in (`path = "TODO"`). The config
-finder's `NOT_HUB_IDS` holds them too."""
 PLACEHOLDER_PREFIXES = ("path_to_", "path-to-")
 """How a placeholder for a local path starts (`path_to_llama_7b`; `path/to/model` reads as a path already)."""
 OWN_VALUE_PREFIXES = ("your-", "your_")
@@ -285,10 +294,7 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`; or a placeholder word
-    (`PLACEHOLDER_IDS`: `default`, `TODO`)."""
-    if value.lower() in PLACEHOLDER_IDS:
-        return True
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`."""
     parts = value.split("/")
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
@@ -297,6 +303,12 @@ def is_placeholder(value: str) -> bool:
         return True  # `meta-llama/your-model-path`
     return all(_SHOUTED_PLACEHOLDER.fullmatch(part) is not None for part in parts) and any(
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
+
+
+SENTINEL_WORDS = frozenset({"none", "null", "auto", "default", "true", "false", "local", "todo", "tbd", "fixme"})
+"""Words code and configs use for "not set" or "let the tool choose" (`@parametrize("model", ["default", ...])`
+replaced before the load, `model: auto`, `args.model or "default"`: the name a server answers to) or for a value
+left to fill in (`path = "TODO"`): never a Hub repository's name, even where legacy ids are accepted (any case)."""
 
 
 def negative_evidence(value: str) -> str | None:

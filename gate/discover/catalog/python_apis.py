@@ -126,6 +126,9 @@ class ApiSpec:
     trust_keyword: str | None = "trust_remote_code"
     runs_remote_code: bool = False
     """True when the API always runs code from the loaded repository (torch.hub's hubconf.py, Hub kernels)."""
+    trust_default: bool = False
+    """True when the library passes `trust_remote_code=True` itself unless the call (or its `trust_keyword` inside a
+    slot's kwargs dict) says otherwise (OpenCompass's model wrappers): a call that leaves it out trusts remote code."""
     repo_type_keyword: str | None = None
     bare: bool = False
     path_keywords: tuple[str, ...] = ()
@@ -207,6 +210,35 @@ _XTUNER_DATASETS = ("alpaca_dataset", "alpaca_zh_dataset", "code_alpaca_dataset"
 _OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
                                "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
+# OpenCompass model wrappers, written as mmengine configs (`dict(type=HuggingFacewithChatTemplate, path="org/m",
+# tokenizer_path=..., peft_path=..., model_kwargs=dict(revision=...))`): `path` goes to transformers'
+# `from_pretrained` (with `model_kwargs`), vLLM's `LLM(path, **model_kwargs)`, or lmdeploy's `pipeline(path)`; each
+# wrapper loads with `trust_remote_code=True` unless `model_kwargs`/`tokenizer_kwargs` say otherwise.
+_OPENCOMPASS_HF_MODELS = ("HuggingFace", "HuggingFaceCausalLM", "HuggingFaceChatGLM3", "HuggingFaceBaseModel",
+                          "HuggingFacewithChatTemplate")
+_OPENCOMPASS_SERVED_MODELS = ("VLLM", "VLLMwithChatTemplate", "TurboMindModel", "TurboMindModelwithChatTemplate")
+# OpenCompass dataset classes whose `load` hands the config's `path` straight to `datasets.load_dataset` (read from
+# opencompass/datasets at a5acc4b): the others resolve `path` through `get_data_path`, a key of OpenCompass's own
+# data index (a local folder or its download URL by default), and are not listed. The first group forwards every
+# config keyword (`name`, `split`, `revision`, ...) to `load_dataset(**kwargs)`; the second passes `path` alone.
+_OPENCOMPASS_KWARGS_DATASETS = (
+    "HFDataset", "BoolQDataset", "CHIDDataset", "CivilCommentsDataset", "CluewscDataset", "CrowspairsDataset",
+    "CrowspairsDatasetV2", "CslDataset", "IWSLT2017Dataset", "TNewsDataset", "TruthfulQADataset", "WSCDataset",
+    "WiCDataset", "WinogradDataset", "wnliDataset",
+    *(f"LEval{name}Dataset" for name in (
+        "Coursera", "FinancialQA", "GSM100", "GovReportSumm", "LegalContractQA", "MeetingSumm", "MultidocQA",
+        "NarrativeQA", "NaturalQuestion", "NewsSumm", "PaperAssistant", "PatentSumm", "Quality", "ReviewSumm",
+        "ScientificQA", "TPO", "TVShowSumm", "TopicRetrieval")),
+    *(f"LVEval{name}Dataset" for name in (
+        "cmrc", "dureader", "factrecallen", "factrecallzh", "hotpotwikiqa", "lic", "looglecr", "looglemir",
+        "looglesd", "multifieldqaen", "multifieldqazh")))
+_OPENCOMPASS_PATH_DATASETS = (
+    "APPSDataset", "AdvancedIFDataset", "BeyondAIMEDataset", "CARDBiomedBenchDataset", "CLBenchDataset",
+    "CMPhysBenchDataset", "CRUXEvalDataset", "CodeCompassCodeGenerationDataset", "Earth_Silver_MCQDataset",
+    "HLEDataset", "HLEVerifiedDataset", "HealthBenchDataset", "InverseIFEvalDataset", "LCBSelfRepairDataset",
+    "MMLUCFDataset", "MMMLUDataset", "MRCRDataset", "MedCalc_BenchDataset", "MedXpertQADataset", "MedmcqaDataset",
+    "OlymMATHDataset", "ProcessBenchEvalDataset", "ProteinLMBenchDataset", "S3EvalDataset", "SciEvalDataset",
+    "SciKnowEvalDataset", "SmolInstructDataset", "SuperGPQADataset", "ZebraLogicDataset")
 
 _FASTER_WHISPER_SIZES = tuple((f"{size}{suffix}", f"Systran/faster-whisper-{size}{suffix}")
                               for size in ("tiny", "base", "small", "medium") for suffix in ("", ".en")) + (
@@ -412,6 +444,13 @@ SPECS: tuple[ApiSpec, ...] = (
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
             "FlagEmbedding.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, bare=True),
+    # infinity (embedding server): `EngineArgs(model_name_or_path="org/m", revision=...)` is what its engines
+    # (`AsyncEmbeddingEngine.from_args`, `AsyncEngineArray`, `SyncEngineArray`, the server) download; its `embed`
+    # package's `BatchedInference(model_id="org/m" or a list of ids)` (no revision setting).
+    ApiSpec(("infinity_emb.EngineArgs", "infinity_emb.*.EngineArgs"), "infinity_emb.EngineArgs",
+            (Slot(None, ("model_name_or_path",)),)),
+    ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
+            (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
@@ -421,6 +460,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model",)),)),
     ApiSpec(("distilabel.*.InferenceEndpointsLLM",), "distilabel.InferenceEndpointsLLM",
             (Slot(None, ("model_id",), ()), Slot(None, ("tokenizer_id",), ())), pinnable=False, trust_keyword=None),
+    # distilabel's Hub loader step: `LoadDataFromHub(repo_id="org/data", revision=...)` (`LoadHubDataset` before 1.0.3).
+    ApiSpec(("distilabel.*.LoadDataFromHub", "distilabel.*.LoadHubDataset"), "distilabel.{callee}",
+            (Slot(None, ("repo_id",)),), kind="dataset", trust_keyword=None),
     # NeMo 2 Hugging Face wrappers: `llm.HFAutoModelForCausalLM(model_name="org/m")`, its tokenizer, its recipes,
     # NeMo's own `AutoTokenizer(pretrained_model_name="org/m")`, and `llm.HFDatasetDataModule("org/data", ...)`
     # (none takes a revision).
@@ -453,6 +495,20 @@ SPECS: tuple[ApiSpec, ...] = (
             "xtuner.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(tuple(f"xtuner.*.{name}" for name in _XTUNER_DATASETS), "xtuner.{callee}",
             (Slot(1, ("path",), (), default_when_missing=True),), kind="dataset", pinnable=False, trust_keyword=None),
+    # OpenCompass evaluation configs (see _OPENCOMPASS_HF_MODELS above): the model, its tokenizer and a PEFT
+    # adapter; vLLM's LoRA adapter (`lora_path`), lmdeploy's `engine_config=dict(revision=...)`.
+    ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_HF_MODELS), "opencompass.{callee}",
+            (Slot(None, ("path",), (), ("model_kwargs",)), Slot(None, ("tokenizer_path",), (), ("tokenizer_kwargs",)),
+             Slot(None, ("peft_path",), (), ("peft_kwargs",))), trust_default=True),
+    ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_SERVED_MODELS), "opencompass.{callee}",
+            (Slot(None, ("path",), (), ("model_kwargs", "engine_config")), Slot(None, ("lora_path",), ())),
+            trust_default=True),
+    ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_KWARGS_DATASETS), "opencompass.{callee}",
+            (Slot(None, ("path",)),), kind="dataset", trust_keyword="trust_remote_code",
+            skip_ids=DATASETS_BUILTIN_LOADERS),
+    ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_PATH_DATASETS), "opencompass.{callee}",
+            (Slot(None, ("path",), ()),), kind="dataset", pinnable=False, trust_keyword=None,
+            skip_ids=DATASETS_BUILTIN_LOADERS),
     # ModelScope datasets: `MsDataset.load("org/data", subset_name=..., version=...)`.
     ApiSpec(("modelscope.*MsDataset.load",), "modelscope.MsDataset.load", (Slot(0, ("dataset_name",), ("version",)),),
             kind="dataset", source="modelscope", trust_keyword="trust_remote_code"),
@@ -594,7 +650,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
-                  "datatrove", "xtuner")
+                  "datatrove", "xtuner", "opencompass")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
