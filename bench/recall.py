@@ -266,6 +266,8 @@ def selected(label_paths: Iterable[Path], wanted_set: str, repo_globs: Sequence[
     """The label files in `wanted_set` (`all`: every set) whose file name or repository matches one of the globs."""
     chosen = []
     for path in label_paths:
+        if path.name.startswith("precision_audit_"):
+            continue  # bench/precision_audit.py's judged samples, not label files
         corpus = read_label_file(path)
         if wanted_set != "all" and corpus.set != wanted_set:
             continue

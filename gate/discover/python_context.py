@@ -35,6 +35,7 @@ from gate.discover.catalog.context import (
     LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
     NOT_A_REFERENCE_TOKENS,
+    builds_api_request,
     call_says_load,
     context_kind,
     derives_name,
@@ -482,6 +483,7 @@ class _Walk:
         self.lines = lines
         self.tree = tree
         self._lookup_tables: set[str] | None = None
+        self._requested_names: set[str] | None = None
         line_set = frozenset(lines)
         self.parents: dict[int, ast.AST] = {}
         self.strings: list[tuple[_StrConstant, bool]] = []
@@ -536,7 +538,8 @@ class _Walk:
                     if own in ("field", "Field", "ib", "Parameter"):
                         child = call
                         continue
-                if parent.arg is None or (call is not None and names_other_registry(_callee_name(call))):
+                if parent.arg is None or (call is not None and (names_other_registry(_callee_name(call))
+                                                                  or builds_api_request(_callee_name(call)))):
                     return None
                 found = _judge_name(parent.arg, call)
                 if found is None and call is not None and any(t in ID_TOKENS for t in name_tokens(parent.arg)):
@@ -586,6 +589,10 @@ class _Walk:
                     return None
                 if in_container and any(isinstance(t, ast.Name) and self._lookup_table(t.id) for t in parent.targets):
                     return None
+                if any(isinstance(t, ast.Name) and self._only_requested(t.id) for t in parent.targets):
+                    return None
+                if self._overwritten(parent):
+                    return None
                 for target in parent.targets:
                     found = _judge_name(_expression_name(target), None)
                     if found is not None:
@@ -604,18 +611,61 @@ class _Walk:
     def _lookup_table(self, name: str) -> bool:
         """`KNOWN_MODELS = ["org/a", "org/b"]` read only as `x in KNOWN_MODELS`: a table the code compares names
         against (to special-case them), not ids it loads."""
-        if self._lookup_tables is None:  # one walk of the file for every name, the first time one is asked
-            reads: dict[str, int] = {}
-            tested: dict[str, int] = {}
-            for candidate in ast.walk(self.tree):
-                if isinstance(candidate, ast.Name) and isinstance(candidate.ctx, ast.Load):
-                    reads[candidate.id] = reads.get(candidate.id, 0) + 1
-                elif isinstance(candidate, ast.Compare):
-                    for op, right in zip(candidate.ops, candidate.comparators, strict=True):
-                        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
-                            tested[right.id] = tested.get(right.id, 0) + 1
-            self._lookup_tables = {table for table, count in tested.items() if reads.get(table) == count}
-        return name in self._lookup_tables
+        if self._lookup_tables is None:
+            self._count_reads()
+        return name in self._lookup_tables  # type: ignore[operator]
+
+    def _overwritten(self, assign: ast.Assign) -> bool:
+        """`repo_id = "org/a"` followed in the same block by `repo_id = "org/b"` before anything could read
+        `repo_id` (a notebook cell listing the choices, the last one wins): the first value is never used. Only
+        assignments may sit between, not reading the name nor calling a function the block defines (which could
+        read it as a global); any other statement ends the search (a branch or a loop may read it)."""
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+            return False
+        name = assign.targets[0].id
+        block = self.parents.get(id(assign))
+        body = next((v for _, v in ast.iter_fields(block) if isinstance(v, list) and any(s is assign for s in v)),
+                    None) if block is not None else None
+        if body is None:
+            return False
+        following = body[next(i for i, s in enumerate(body) if s is assign) + 1:]
+        defined = {s.name for s in body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        for statement in following:
+            if not isinstance(statement, ast.Assign) or any(
+                    (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == name)
+                    or (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in defined)
+                    for n in ast.walk(statement)):
+                return False
+            if any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+                return True
+        return False
+
+    def _only_requested(self, name: str) -> bool:
+        """`MODEL_ID = "org/m"` read only as `ChatCompletionRequest(model=MODEL_ID)`: a served name put in request
+        objects (`builds_api_request`), never loaded."""
+        if self._requested_names is None:
+            self._count_reads()
+        return name in self._requested_names  # type: ignore[operator]
+
+    def _count_reads(self) -> None:
+        """One walk of the file for every name, the first time one is asked: how often each name is read, and how
+        often as the right side of `in` or as a keyword of a request object."""
+        reads: dict[str, int] = {}
+        tested: dict[str, int] = {}
+        requested: dict[str, int] = {}
+        for candidate in ast.walk(self.tree):
+            if isinstance(candidate, ast.Name) and isinstance(candidate.ctx, ast.Load):
+                reads[candidate.id] = reads.get(candidate.id, 0) + 1
+            elif isinstance(candidate, ast.Compare):
+                for op, right in zip(candidate.ops, candidate.comparators, strict=True):
+                    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name):
+                        tested[right.id] = tested.get(right.id, 0) + 1
+            elif isinstance(candidate, ast.Call) and candidate.keywords and builds_api_request(_callee_name(candidate)):
+                for keyword in candidate.keywords:
+                    if isinstance(keyword.value, ast.Name):
+                        requested[keyword.value.id] = requested.get(keyword.value.id, 0) + 1
+        self._lookup_tables = {table for table, count in tested.items() if reads.get(table) == count}
+        self._requested_names = {name for name, count in requested.items() if reads.get(name) == count}
 
     def saved_names(self) -> set[str]:
         """Literals the file writes to (`save_pretrained("out/m")`, `output_dir="out/m"`)."""

@@ -60,11 +60,19 @@ def _has_marker_in_any_case(text: str) -> bool:
     return ("o/" in text or "O/" in text) and any(marker in text.lower() for marker in HUB_URL_MARKERS)
 
 
+LINK_TARGET_OPENERS = ("](", 'href="', "href='")
+"""What a Hub URL follows when it is the target of a Markdown link (`[license](https://huggingface.co/org/m/blob/main/
+LICENSE)`) or an HTML anchor (`<a href="...">`): a link for a person to follow, in text shown to one (a
+`gr.Markdown` block, a card template, a page), not something code fetches."""
+
+
 def iter_hub_urls(text: str) -> Iterator[tuple[int, str, HubLocation]]:
-    """(offset, url, location) for every Hub file/tree URL in `text`."""
+    """(offset, url, location) for every Hub file/tree URL in `text` that is not a link target."""
     if not any(marker in text for marker in HUB_URL_MARKERS) and not _has_marker_in_any_case(text):
         return
     for match in HUB_URL_SPAN.finditer(text):
+        if text.endswith(LINK_TARGET_OPENERS, max(0, match.start() - 6), match.start()):
+            continue
         url = match.group(0).rstrip(".:")
         location = locate_hub_url(url)
         if location is not None:

@@ -84,21 +84,28 @@ def _git(*args: str, cwd) -> str:
                                "HOME": str(cwd)}).stdout.strip()
 
 
-def test_main_measures_a_snapshot_and_skips_a_missing_one(tmp_path, capsys):
-    import json
-
+def make_snapshot(tmp_path, name: str, text: str):
+    """A bare git snapshot of one commit holding `name` (as the fetch tool lays them out: <mirror>/acme+demo/repo):
+    (the mirror root, the commit)."""
     work = tmp_path / "work"
     work.mkdir()
-    (work / "train.py").write_text(
-        "from transformers import AutoModel\n\n"
-        'model = AutoModel.from_pretrained("acme/encoder", revision="v1")\n'
-        'other = AutoModel.from_pretrained("acme/decoder")\n')
+    (work / name).write_text(text)
     _git("init", "-q", cwd=work)
-    _git("add", "train.py", cwd=work)
+    _git("add", name, cwd=work)
     _git("commit", "-q", "-m", "x", cwd=work)
     commit = _git("rev-parse", "HEAD", cwd=work)
     mirror = tmp_path / "mirror"
     _git("clone", "-q", "--bare", str(work), str(mirror / "acme+demo" / "repo"), cwd=tmp_path)
+    return mirror, commit
+
+
+def test_main_measures_a_snapshot_and_skips_a_missing_one(tmp_path, capsys):
+    import json
+
+    mirror, commit = make_snapshot(tmp_path, "train.py", (
+        "from transformers import AutoModel\n\n"
+        'model = AutoModel.from_pretrained("acme/encoder", revision="v1")\n'
+        'other = AutoModel.from_pretrained("acme/decoder")\n'))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     labels = {"train.py": [

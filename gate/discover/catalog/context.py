@@ -99,6 +99,13 @@ GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
 (`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""
 
+API_REQUEST_TOKENS = frozenset({"chat", "completion", "completions", "embedding", "embeddings", "rerank", "response",
+                                "responses", "transcription", "tokenize", "detokenize", "generate", "score"})
+"""Tokens that, before a last token `request`, make a class the request body of an OpenAI-compatible server
+(`ChatCompletionRequest`, `CompletionRequest`, `EmbeddingRequest`: vLLM, SGLang, lmdeploy, FastChat protocols).
+Building one loads nothing: its `model` field is the name a server is asked for, and the server is given its model
+where it is started (`--model org/m`, reported there)."""
+
 SAVING_CALL_TOKENS = frozenset({"save", "push", "upload", "export", "dump", "write"})
 """Tokens of a callee name that make it write, even when it also says `pretrained` (`save_pretrained_merged`,
 `push_to_hub_merged`): its string arguments are destinations, not loads."""
@@ -136,6 +143,10 @@ API_MODEL_NAME = re.compile(
 )
 """Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints): never Hub ids, with
 or without a provider."""
+
+OPENAI_CLIP_NAME = re.compile(r"ViT-(?:B|L|H|g|G|bigG)/\d+(?:@\d+px)?")
+"""Names of OpenAI's CLIP checkpoints (`clip.load("ViT-L/14")`, `clip_model: ViT-B/32`): the `clip` package's own
+table, downloaded from openaipublic, never Hub ids (the Hub copies are `openai/clip-vit-large-patch14`)."""
 
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])")
 _FILE_EXTENSION = re.compile(
@@ -205,6 +216,13 @@ def names_other_registry(callee: str) -> bool:
     if ".".join(parts[-2:]) in OTHER_REGISTRY_CALLEES or parts[-1] in OTHER_REGISTRY_CALLEES:
         return True
     return any(token in GIT_HOST_CALL_TOKENS for token in name_tokens(parts[-1]))
+
+
+def builds_api_request(callee: str) -> bool:
+    """`ChatCompletionRequest(...)`, `protocol.EmbeddingRequest(...)`: a request object of an OpenAI-compatible API,
+    whose `model` keyword is a served name, not a load (`API_REQUEST_TOKENS`)."""
+    tokens = name_tokens(callee.replace("()", "").rsplit(".", 1)[-1])
+    return len(tokens) > 1 and tokens[-1] == "request" and any(t in API_REQUEST_TOKENS for t in tokens[:-1])
 
 
 def is_api_model_name(value: str) -> bool:
@@ -309,9 +327,10 @@ def is_placeholder(value: str) -> bool:
         word in PATH_PLACEHOLDER_WORDS for part in parts for word in part.split("_"))
 
 
-SENTINEL_WORDS = frozenset({"none", "null", "auto", "default", "true", "false", "local"})
+SENTINEL_WORDS = frozenset({"none", "null", "auto", "default", "true", "false", "local", "todo", "tbd", "fixme"})
 """Words code and configs use for "not set" or "let the tool choose" (`@parametrize("model", ["default", ...])`
-replaced before the load, `model: auto`): never a Hub repository's name, even where legacy ids are accepted."""
+replaced before the load, `model: auto`, `args.model or "default"`: the name a server answers to) or for a value
+left to fill in (`path = "TODO"`): never a Hub repository's name, even where legacy ids are accepted (any case)."""
 
 
 def negative_evidence(value: str) -> str | None:
@@ -324,6 +343,8 @@ def negative_evidence(value: str) -> str | None:
         return "a URL of another scheme"
     if is_api_model_name(value):
         return "a hosted API model name"
+    if OPENAI_CLIP_NAME.fullmatch(value):
+        return "an OpenAI CLIP checkpoint name"
     if is_container_image(value):
         return "a container image"
     if has_file_extension(value):
