@@ -12,6 +12,7 @@ Adding a word is a row here plus a fixture.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 ContextKind = Literal["model", "dataset"]
@@ -157,9 +158,11 @@ _FILE_EXTENSION = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def name_tokens(name: str) -> tuple[str, ...]:
     """`teacherModelId` → (teacher, model, id); `--policy.path` → (policy, path); `MODEL_NAME` → (model, name);
-    `TOKENIZER2_PATH` → (tokenizer, 2, path)."""
+    `TOKENIZER2_PATH` → (tokenizer, 2, path). Remembered: a few thousand distinct names are asked about ~60 times
+    each over a large tree (callees, keywords, config keys)."""
     return tuple(t.lower() for t in _TOKEN_SPLIT.split(name) if t)
 
 
