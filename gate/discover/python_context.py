@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -230,9 +231,7 @@ def _value_bindings(name: ast.AST | None, scope: Scope) -> list[Binding] | None:
     """Every binding of a name, when each gives it a value (None when it is no name or one binding is no value)."""
     if not isinstance(name, ast.Name):
         return None
-    current: Scope | None = scope
-    while current is not None and name.id not in current.bindings:
-        current = current.parent
+    current = scope.owner_of(name.id)
     bindings = current.bindings[name.id] if current is not None else []
     if not bindings or any(b.how != "value" or b.scope is None for b in bindings):
         return None
@@ -277,9 +276,7 @@ def _expression_tail(node: ast.AST) -> str:
 def _returns_dataset_object(func: ast.Name, scope: Scope, resolver: Resolver, seen: set[int], depth: int) -> bool:
     """A call of a function of the file every `return` of which hands back a `datasets` object
     (`def make_candidates(...): ...; return Dataset.from_list(rows)`)."""
-    owner: Scope | None = scope
-    while owner is not None and func.id not in owner.bindings:
-        owner = owner.parent
+    owner = scope.owner_of(func.id)
     bindings = owner.bindings[func.id] if owner is not None else []
     if len(bindings) != 1 or bindings[0].how != "object" or id(bindings[0].node) in seen or \
             not isinstance(bindings[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -325,9 +322,7 @@ def _is_dataset_object(node: ast.AST | None, scope: Scope, resolver: Resolver, s
         return _is_dataset_object(node.value, scope, resolver, seen, depth + 1)
     if not isinstance(node, ast.Name):
         return False
-    current: Scope | None = scope
-    while current is not None and node.id not in current.bindings:
-        current = current.parent
+    current = scope.owner_of(node.id)
     for binding in current.bindings[node.id] if current is not None else ():
         if binding.how != "value" or binding.scope is None or id(binding.node) in seen:
             continue
@@ -832,20 +827,42 @@ def _read_locally(scan: _Scan) -> set[str]:
     Only an argument with one value counts."""
     if not any(token in scan.text for token in LOCAL_SOURCE_CALL_TOKENS):
         return set()
+    # A callee whose name holds such a token spells it on the call's lines, in some case and width (names are
+    # compared lowercased and NFKC-folded): only nodes over those lines are walked.
+    folded = nfkc(scan.text)
+    lines = line_numbers(folded, (m.start() for m in _LOCAL_SOURCE_SPELLING.finditer(folded)))
     read: set[str] = set()
+    for call, scope in _calls_on_lines(scan, lines):
+        if call.args and any(token in LOCAL_SOURCE_CALL_TOKENS
+                             for token in name_tokens(_callee_name(call).rsplit(".", 1)[-1])):
+            values = scan.resolver.resolve(call.args[0], scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                read.add(values[0])
+    return read
+
+
+_LOCAL_SOURCE_SPELLING = re.compile("|".join(sorted(LOCAL_SOURCE_CALL_TOKENS)), re.IGNORECASE)
+
+
+def _calls_on_lines(scan: _Scan, lines: list[int]) -> Iterator[tuple[ast.Call, Scope]]:
+    """The file's calls whose lines hold one of `lines` (sorted), each with the scope it is written in; a node none
+    of whose lines is listed is not entered."""
+    if not lines:
+        return
     stack: list[tuple[ast.AST, Scope]] = [(statement, scan.index.module) for statement in scan.index.tree.body]
     while stack:
         node, scope = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            index = bisect_left(lines, first)
+            if index == len(lines) or lines[index] > (getattr(node, "end_lineno", None) or first):
+                continue  # none of the lines is among its lines
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
                              ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             scope = scan.index.scope_for(node, scope)
-        elif isinstance(node, ast.Call) and node.args and any(
-                token in LOCAL_SOURCE_CALL_TOKENS for token in name_tokens(_callee_name(node).rsplit(".", 1)[-1])):
-            values = scan.resolver.resolve(node.args[0], scope)
-            if values is not None and len(values) == 1 and isinstance(values[0], str):
-                read.add(values[0])
+        elif isinstance(node, ast.Call):
+            yield node, scope
         stack.extend((child, scope) for child in ast.iter_child_nodes(node))
-    return read
 
 
 _SAVE_WORDS = re.compile("|".join(sorted({"save", "mkdir", "makedirs", *SAVE_KEYWORDS}, key=len, reverse=True)))
@@ -858,36 +875,15 @@ def _saved_folders(scan: _Scan) -> set[str]:
     not known to be the folder written)."""
     if not any(r.role == ROLE_LOAD and r.id for r in scan.references):
         return set()
-    text = scan.text
-    lines: list[int] = []
-    line, previous = 1, 0
-    for match in _SAVE_WORDS.finditer(text):
-        line += text.count("\n", previous, match.start())
-        previous = match.start()
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    if not lines:
-        return set()
+    lines = line_numbers(scan.text, (m.start() for m in _SAVE_WORDS.finditer(scan.text)))
     saved: set[str] = set()
-    stack: list[tuple[ast.AST, Scope]] = [(statement, scan.index.module) for statement in scan.index.tree.body]
-    while stack:
-        node, scope = stack.pop()
-        first = getattr(node, "lineno", None)
-        if first is not None:
-            index = bisect_left(lines, first)
-            if index == len(lines) or lines[index] > (getattr(node, "end_lineno", None) or first):
-                continue  # no save word on its lines
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
-                             ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            scope = scan.index.scope_for(node, scope)
-        elif isinstance(node, ast.Call):
-            destinations = [k.value for k in node.keywords if k.arg in SAVE_KEYWORDS]
-            if node.args and _callee_name(node).rsplit(".", 1)[-1] in SAVE_CALLS:
-                destinations.append(node.args[0])
-            for destination in destinations:
-                values = scan.resolver.resolve(destination, scope)
-                if values is not None and len(values) == 1 and isinstance(values[0], str):
-                    saved.add(values[0])
-        stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+    for call, scope in _calls_on_lines(scan, lines):
+        destinations = [k.value for k in call.keywords if k.arg in SAVE_KEYWORDS]
+        if call.args and _callee_name(call).rsplit(".", 1)[-1] in SAVE_CALLS:
+            destinations.append(call.args[0])
+        for destination in destinations:
+            values = scan.resolver.resolve(destination, scope)
+            if values is not None and len(values) == 1 and isinstance(values[0], str):
+                saved.add(values[0])
     return saved
 

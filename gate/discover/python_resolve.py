@@ -185,6 +185,13 @@ class Scope:
         self.bindings  # noqa: B018 - `global` statements are read with the bindings
         return self._global_names
 
+    def owner_of(self, name: str) -> Scope | None:
+        """The nearest scope, this one or an enclosing one, that binds `name` (None: no scope of the file does)."""
+        owner: Scope | None = self
+        while owner is not None and name not in owner.bindings:
+            owner = owner.parent
+        return owner
+
     def bind(self, name: str, binding: Binding) -> None:
         if self.kind == "function" and name in self._global_names:
             self.index.module.bind(name, binding)
@@ -1659,9 +1666,7 @@ class Resolver:
         of each name it returns, read in the function (its argparse defaults and what it stores there)."""
         if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
             return None
-        owner: Scope | None = scope
-        while owner is not None and call.func.id not in owner.bindings:
-            owner = owner.parent
+        owner = scope.owner_of(call.func.id)
         bindings = owner.bindings.get(call.func.id) if owner is not None else None
         if not bindings or len(bindings) != 1 or bindings[0].how != "object" \
                 or not isinstance(bindings[0].node, (ast.FunctionDef, ast.AsyncFunctionDef)):
