@@ -402,12 +402,12 @@ def _by_shebang(absolute: str, text_finders: tuple[Finder, ...]) -> list[Finder]
 
 def _scan_file(file: SourceFile, repo_paths: frozenset[str] | None) -> tuple[bool, FileResult]:
     """(was it scanned, what was found) for one file, with the cycle collector paused while its finders run (see
-    `python_finder.cycle_collection_paused`); the tree the finders shared is dropped (`release_parse`) before it
+    `collector.cycle_collection_paused`); the tree the finders shared is dropped (`release_parse`) before it
     runs again."""
-    from gate.discover import python_finder
+    from gate.discover.collector import cycle_collection_paused
 
     _load_finders()
-    with python_finder.cycle_collection_paused():
+    with cycle_collection_paused():
         return _scan_file_unpaused(file, repo_paths)
 
 

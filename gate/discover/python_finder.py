@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
 import unicodedata
@@ -65,6 +66,21 @@ Position = Callable[[int, int], tuple[int, int]]
 RepoFileReader = Callable[[str], "tuple[str | None, str | None]"]
 """Repository-relative path → (its text, None) or (None, why it cannot be read)."""
 """(1-based line, 0-based character column) in the parsed text → (line, 1-based column) in the file."""
+
+
+@functools.lru_cache(maxsize=2)  # (few: a kept module's tree stays in memory while other files are scanned)
+def _module_index(path: str, text: str) -> FileIndex | None:
+    """The bindings of a repository module another file imports a constant from (`_Scan._imported_value`): parsed
+    once per content for the whole run, since many files of a package import from the same module (NeMo: one
+    large module read 9 times). Not `parse_python`: that keeps the scanned file's own tree for the other finders.
+    None when it does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return build_index(tree, [], source=text)  # no calls or strings needed: bindings only
 
 
 def package_of(path: str, repo_paths: frozenset[str] | None) -> str | None:
@@ -497,17 +513,11 @@ class _Scan:
             for candidate in (f"{root}{relative}.py", f"{root}{relative}/__init__.py"):
                 if candidate == self.path or candidate not in self.repo_paths:
                     continue
-                text, _ = self.read_repo_file(candidate)
+                text, _ = self.read_repo_file(candidate)  # (records the read: this file's result depends on it)
                 if text is None:
                     return None
-                try:  # not `parse_python`: that keeps the scanned file's own tree for the other finders
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        tree = ast.parse(text)
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    return None
-                index = build_index(tree, [], source=text)  # no calls or strings needed: bindings only
-                return Resolver(index)
+                index = _module_index(candidate, text)
+                return Resolver(index) if index is not None else None  # a fresh resolver: its work budget is this file's
         return None
 
     def _served_locally(self, call: ast.Call, scope: Scope, keyword: str) -> bool:
