@@ -80,7 +80,9 @@ _DEAD_TESTS = (False, 0, None)
 
 WINDOW_LINES = 20
 """A literal is read only when a name written on its line or the 20 before it says model, dataset, load or
-publish (or when the literal before it was read and sits at most 2 lines above: the rest of a long list).
+publish, or when it continues a list whose literal before it was read: that literal sits at most 2 lines above, or
+both open their lines at the same indentation and sit at most 20 lines apart (the next key of a table whose entries
+span several lines, `"org/a": (\n "config.yaml",\n "weights.pt",\n ),`, far below the table's name).
 Evidence further away is given up: library code is full of `org/name`-shaped strings (`HTTP/1.1`, `call/cc`,
 `cache/lastfailed`) far from any model, and parsing each of those files would cost more than the rest of the scan."""
 _NAME_RUN = re.compile(r"(?<![#\w.-])([A-Za-z_][\w.-]*)(\s*\()?")
@@ -132,6 +134,7 @@ def candidate_offsets(text: str) -> list[int]:
 def _candidate_offsets(text: str) -> list[int]:
     offsets: list[int] = []
     accepted_line_end = -1  # end of the line of the last literal read
+    accepted_indent: str | None = None  # its indentation when it opens its line (an item of a list or table)
     evidence_at = -1  # the line start of the last literal whose window held a name that says something
     clean_until = 0  # the text before this offset (from the last window scanned) holds no such name
     for match in _SLASH_THEN_QUOTE.finditer(text):
@@ -147,7 +150,10 @@ def _candidate_offsets(text: str) -> list[int]:
             continue  # a comment or a doctest: never a string literal of the code
         line_end = text.find("\n", slash)
         line_end = len(text) if line_end == -1 else line_end
-        if accepted_line_end < 0 or text.count("\n", accepted_line_end, line_start) > 2:
+        indent = text[line_start:head.start()]
+        opens_line = not indent.strip()
+        gap = text.count("\n", accepted_line_end, line_start) if accepted_line_end >= 0 else -1
+        if gap < 0 or (gap > 2 and not (opens_line and indent == accepted_indent and gap <= WINDOW_LINES)):
             window_start = line_start
             for _ in range(WINDOW_LINES):
                 if window_start == 0:
@@ -162,6 +168,7 @@ def _candidate_offsets(text: str) -> list[int]:
                     continue
                 evidence_at = line_start
         accepted_line_end = line_end
+        accepted_indent = indent if opens_line else None
         offsets.append(slash)
     return offsets
 

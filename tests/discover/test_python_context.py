@@ -19,7 +19,7 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 
 def test_the_fixture_forms_are_there():
-    assert len([f for f in FORMS if f.startswith("python-context-")]) == 9
+    assert len([f for f in FORMS if f.startswith("python-context-")]) == 10
     assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 27
 
 
@@ -72,6 +72,12 @@ def test_the_prefilter_changes_nothing_on_any_fixture(root, monkeypatch):
     ('x = 1\n' * 25 + 'lexer = "call/cc"\n', 0),
     ('MODELS = [\n' + '    "org/a",\n' * 40 + ']\n', 40),  # a long list: read on from the one before
     ('model = "org/m"\n' + 'x = 1\n' * 25 + 'y = "org/far"\n', 1),
+    # A table whose entries span 4 lines, read on key by key far below its name (python-context-long-tables).
+    ('MODELS = {\n' + '    "org/m": (\n        "a.yaml",\n        "b.pt",\n    ),\n' * 10 + '}\n', 10),
+    # A literal deeper than the items read before it starts afresh: no name near it, not read.
+    ('MODELS = {\n' + '    "org/m": (\n        1,\n        2,\n    ),\n' * 7 + '    "k": (\n        "org/deep",\n    ),\n}\n', 7),
+    # Items of one indentation more than 20 lines apart: the second starts afresh.
+    ('MODELS = [\n    "org/a",\n' + '    1,\n' * 21 + '    "org/b",\n]\n', 1),
 ])
 def test_candidate_literals(text, count):
     assert len(candidate_offsets(text)) == count
