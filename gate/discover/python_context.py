@@ -42,6 +42,7 @@ from gate.discover.catalog.context import (
     derives_name,
     is_publish_name,
     name_tokens,
+    names_hub_id_slot,
     names_other_registry,
     negative_evidence,
 )
@@ -588,6 +589,8 @@ class _Walk:
                 if child in parent.values:
                     key = parent.keys[parent.values.index(child)]
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                        if names_hub_id_slot(key.value, other_hub=True):
+                            return None  # `"ms_id": "org/d"`: a ModelScope id
                         found = _judge_name(key.value, None)
                         if found is not None:
                             return found
@@ -701,8 +704,13 @@ class _Walk:
 
 
 def _translates_ids(table: ast.Dict, index: int) -> bool:
-    """The entry maps an id-shaped key to an id-shaped value: a translation table, whose value is what is loaded."""
+    """The entry maps an id-shaped key to an id-shaped value (a translation table, whose value is what is loaded),
+    or to a mapping that names the id under a hub-id key (`{"hf_id": ..., "ms_id": ..., "local": ...}`: the key is
+    the name such a registry is looked up by, whatever the entry holds: `catalog.context.names_hub_id_slot`)."""
     value = table.values[index]
+    if isinstance(value, ast.Dict):
+        return any(isinstance(key, ast.Constant) and isinstance(key.value, str) and names_hub_id_slot(key.value)
+                   for key in value.keys)
     return isinstance(value, ast.Constant) and isinstance(value.value, str) \
         and "/" in value.value and looks_like_hub_id(value.value)
 

@@ -40,6 +40,24 @@ ID_TOKENS = frozenset({"id", "ids", "name", "names", "path", "paths", "name_or_p
                        "url", "identifier", "ref", "card"})
 """Tokens that, beside a weak token, make the name an id slot (`base_model_id`, `data_path`, `policy_path`)."""
 
+HUB_ID_KEY_TOKENS = frozenset({"hf", "hub", "huggingface", "ms", "modelscope", "repo"})
+"""Words that, beside `id` or `repo`, make a mapping key the slot of a hub id (`hf_id`, `ms_id`, `repo_id`, `repo`):
+an entry `{"alias/x": {"hf_id": ..., "ms_id": ..., "local": ...}}` says where the id is, so its own key is a name the
+table is looked up by (OpenCompass-style dataset registries), not an id (`catalog.context.names_hub_id_slot`)."""
+
+
+OTHER_HUB_KEY_TOKENS = frozenset({"ms", "modelscope"})
+"""Of those, the words of another hub: the value of `ms_id` / `modelscope_id` is a ModelScope id, not a Hub one."""
+
+
+def names_hub_id_slot(key: str, other_hub: bool = False) -> bool:
+    """The mapping key holds a hub id (`HUB_ID_KEY_TOKENS`): `hf_id`, `ms_id`, `repo_id`, `hub_repo`, `repo`; with
+    `other_hub`, only the id of another hub (`OTHER_HUB_KEY_TOKENS`: `ms_id`)."""
+    tokens = name_tokens(key)
+    words = OTHER_HUB_KEY_TOKENS if other_hub else HUB_ID_KEY_TOKENS
+    return any(t in words for t in tokens) and any(t in ("id", "repo") for t in tokens)
+
+
 NOT_A_REFERENCE_TOKENS = frozenset({"output", "out", "save", "saved", "cache", "dir", "local", "log", "logging",
                                      "wandb", "project", "run", "experiment", "image", "container", "docker",
                                      "metric", "metrics", "type", "class", "arch", "architecture", "format",
