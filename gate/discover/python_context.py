@@ -389,6 +389,13 @@ def _judge_name(name: str | None, call: ast.Call | None) -> _Evidence | None:
     return _Evidence(name, kind or "model", ROLE_PUBLISH if publish else ROLE_LOAD, call)
 
 
+def _names_an_id_slot(keyword: str) -> bool:
+    """A keyword of a loading or publishing call that may carry the id (`repo_path`, `name_or_path`): it holds an id
+    token and nothing that makes it a local source or destination (`folder_path`, `cache_path`, `log_path`)."""
+    tokens = name_tokens(keyword)
+    return any(t in ID_TOKENS for t in tokens) and not any(t in NOT_A_REFERENCE_TOKENS for t in tokens)
+
+
 def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
@@ -544,7 +551,7 @@ class _Walk:
                                                                   or builds_api_request(_callee_name(call)))):
                     return None
                 found = _judge_name(parent.arg, call)
-                if found is None and call is not None and any(t in ID_TOKENS for t in name_tokens(parent.arg)):
+                if found is None and call is not None and _names_an_id_slot(parent.arg):
                     found = _judge_call(call, -1)
                 return found
             if isinstance(parent, ast.Call):
@@ -747,7 +754,7 @@ def call_references(scan: _Scan) -> None:
         for keyword in call.keywords:
             if keyword.arg is not None and not isinstance(keyword.value, ast.Constant):
                 evidence = _judge_name(keyword.arg, call)
-                if evidence is None and any(t in ID_TOKENS for t in name_tokens(keyword.arg)):
+                if evidence is None and _names_an_id_slot(keyword.arg):
                     evidence = _judge_call(call, -1)
                 arguments.append((keyword.value, evidence))
         for argument, evidence in arguments:

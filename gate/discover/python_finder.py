@@ -407,6 +407,10 @@ class _Scan:
         for keyword, literal in spec.skip_when:
             entry = arguments.keywords.get(keyword)
             if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
+                for slot in spec.slots:  # what the call would have read is no reference, for context detection too
+                    given = arguments.get(slot.position, slot.keywords)
+                    if given is not None:
+                        self._consume(given[0])
                 return
         api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])

@@ -35,7 +35,7 @@ from itertools import product
 from typing import Any, cast
 
 from gate.discover import python_deferred
-from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS
+from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES
 from gate.discover.python_reaching import ReachingDefinitions
 from gate.discover.sieve import line_numbers, nfkc
 
@@ -1798,13 +1798,14 @@ class Resolver:
     def _member(self, base: ast.AST, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """`cfg.model` / `cfg["model"]` / `cfg.model.name` of a namespace or config object: the value it was
         built with, or None when it was read from a file (`OmegaConf.load`) or cannot be known. `(OBJECT,)` when
-        `base` is a loaded model or client (`pipe.model`)."""
+        `base` is a loaded model or client (`pipe.model`), except for the attributes that name a repository
+        (`peft_config.base_model_name_or_path`): unknown."""
         keys = self.resolve(key, scope, depth)
         if keys is None or len(keys) != 1 or not isinstance(keys[0], str):
             return None
         origin = self._origin(base, scope)
         if origin == "object":
-            return (OBJECT,)
+            return None if keys[0].endswith(LOADED_ID_ATTRIBUTE_SUFFIXES) else (OBJECT,)
         if origin != "namespace":
             return None
         entries = self.mapping(base, scope, 0)

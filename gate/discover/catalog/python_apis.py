@@ -140,8 +140,9 @@ class ApiSpec:
     """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
     skip_ids: frozenset[str] = frozenset()
     """Ids that are not registry references for this API (built-in loaders)."""
-    skip_when: tuple[tuple[str, str], ...] = ()
-    """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
+    skip_when: tuple[tuple[str, str | bool], ...] = ()
+    """(keyword, literal) pairs that make the call read or publish nothing (`torch.hub.load(..., source="local")`,
+    `TrainingArguments(push_to_hub=False, hub_model_id=...)`)."""
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
@@ -301,6 +302,11 @@ SPECS: tuple[ApiSpec, ...] = (
     # diffusers LoRA loaders: `pipe.load_lora_weights("org/lora", weight_name=..., revision=...)`.
     ApiSpec(("*.load_lora_weights", "*.load_lora_adapter"), "diffusers.{callee}",
             (Slot(0, ("pretrained_model_name_or_path_or_dict", "pretrained_model_name_or_path")),), bare=True),
+    # diffusers schedulers built from a repository's scheduler config: `DDIMScheduler.from_config("org/m")` (a string
+    # is read with `load_config`, deprecated but still served) and `DDPMScheduler.load_config("org/m",
+    # subfolder="scheduler")`. The usual argument is a config object (`from_config(pipe.scheduler.config)`).
+    ApiSpec(("*Scheduler.from_config", "*Scheduler.load_config"), "diffusers.{callee}",
+            (Slot(0, ("config", "pretrained_model_name_or_path"), usually_object=True),), trust_keyword=None),
     # `DiffusionPipeline.download(id)`: fetches the repository without building the pipeline.
     ApiSpec(("*Pipeline.download",), "diffusers.download", (Slot(0, ("pretrained_model_name",)),), bare=True),
     # --- trainers given a model id string (TRL): `model` is most often a loaded model, sometimes an id ----------
@@ -313,14 +319,16 @@ SPECS: tuple[ApiSpec, ...] = (
             tuple(Slot(None, (keyword,), (), usually_object=True)
                   for keyword in ("model", "ref_model", "reward_model", "value_model", "processing_class")),
             trust_keyword=None),
-    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
+    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
+    # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
+    # where it is called, with the same `hub_model_id`).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
             (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
             pinnable=False,
-            trust_keyword=None),
+            trust_keyword=None, skip_when=(("push_to_hub", False),)),
     ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
             "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub"),), role="publish",
-            pinnable=False, trust_keyword=None),
+            pinnable=False, trust_keyword=None, skip_when=(("push_to_hub", False),)),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
     # written, like the code sends it (a commit message given first, `trainer.push_to_hub("End of training")`,
@@ -542,9 +550,12 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- agents and robots ------------------------------------------------------------------------------------
     ApiSpec(("smolagents.TransformersModel", "smolagents.*.TransformersModel", "smolagents.VLLMModel",
              "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),)),
-    ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.HfApiModel",
-             "smolagents.*.HfApiModel", "smolagents.MLXModel", "smolagents.*.MLXModel"), "smolagents.{callee}",
-            (Slot(0, ("model_id",), ()),), pinnable=False),
+    ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.MLXModel",
+             "smolagents.*.MLXModel"), "smolagents.{callee}", (Slot(0, ("model_id",), ()),), pinnable=False),
+    # `HfApiModel()` (the name before smolagents 1.14 renamed it `InferenceClientModel`) asks the Inference API for
+    # its default model when no `model_id` is given: `model_id: str = "Qwen/Qwen2.5-Coder-32B-Instruct"`.
+    ApiSpec(("smolagents.HfApiModel", "smolagents.*.HfApiModel"), "smolagents.{callee}",
+            (Slot(0, ("model_id",), (), default_id="Qwen/Qwen2.5-Coder-32B-Instruct"),), pinnable=False),
     ApiSpec(("lerobot.*.LeRobotDataset", "lerobot.*.LeRobotDatasetMetadata", "lerobot.*.StreamingLeRobotDataset"),
             "lerobot.{callee}", (Slot(0, ("repo_id",)),), kind="dataset", trust_keyword=None),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
@@ -661,7 +672,8 @@ _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name 
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
-                           "evaluate", "Repository", "VLLM", "post", "get", "register_model"})
+                           "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
+                           "load_config"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
@@ -699,7 +711,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
-    "Card.load", "Pipeline.download", "clone_from", "MsDataset", "mlflow.register_model",
+    "Card.load", "Pipeline.download", "Scheduler.from_config", "Scheduler.load_config", "clone_from", "MsDataset", "mlflow.register_model",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
     # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
@@ -839,6 +851,10 @@ DEFERRED_CALLS: dict[str, DeferredCall] = {
 """Deferred calls (issue 11). `functools.partial` is the resolver's (`PARTIAL_CALLS`): its later calls are followed."""
 DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
 """The constructors' last names (a cheap test before the callee is resolved)."""
+LOADED_ID_ATTRIBUTE_SUFFIXES = ("name_or_path",)
+"""Attributes of a loaded object that hold the repository it or another load names, read from the Hub at run time
+(PEFT's `PeftConfig.from_pretrained(adapter).base_model_name_or_path`, transformers' `config._name_or_path`,
+`tokenizer.name_or_path`): a string the file cannot know, never an object."""
 DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
 """Methods of a decorated function that run it with the arguments given (Modal `f.remote(x)`, `f.local(x)`,
 `f.spawn(x)`; Ray `f.remote(x)`): a call site of the function for the values its parameters take."""
