@@ -380,9 +380,10 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         self._catalog_call(call, scope, dotted, origin)
 
-    def _items(self, node: ast.AST, scope: Scope) -> tuple[Any, ...] | None:
+    def _items(self, node: ast.AST, scope: Scope, usually_object: bool = False) -> tuple[Any, ...] | None:
         """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
-        one that cannot be known); None when `node` is not such a container."""
+        one that cannot be known); None when `node` is not such a container. `usually_object`: an item that cannot
+        be known and whose name does not say it holds an id is an object (TRL `reward_funcs=["org/rm", my_fn]`)."""
         literal = self.resolver.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict))
         if literal is None:
             return None
@@ -392,7 +393,9 @@ class _Scan:
             if item is not None:
                 self._consume(item)
         return tuple(value for item in items for value in (
-            self.resolver.resolve(item, container_scope) if item is not None else None) or (UNKNOWN,)) or None
+            self.resolver.resolve(item, container_scope) if item is not None else None) or (
+            (OBJECT,) if usually_object and item is not None and not python_context.names_an_id(item)
+            else (UNKNOWN,))) or None
 
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
@@ -448,7 +451,7 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
-            values = self._items(node, node_scope) if slot.each_item else None
+            values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values

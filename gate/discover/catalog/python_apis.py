@@ -307,7 +307,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(tuple(f"trl.{trainer}" for trainer in _TRL_TRAINERS) + tuple(f"trl.*.{t}" for t in _TRL_TRAINERS),
             "trl.{callee}",
             (Slot(0, ("model",), (), ("model_init_kwargs",), usually_object=True),
-             *(Slot(None, (keyword,), (), usually_object=True) for keyword in _TRL_MODEL_KEYWORDS)),
+             *(Slot(None, (keyword,), (), usually_object=True, each_item=keyword == "reward_funcs")
+               for keyword in _TRL_MODEL_KEYWORDS)),
             trust_keyword=None),
     ApiSpec(("trl.PPOTrainer", "trl.*.PPOTrainer"), "trl.PPOTrainer",
             tuple(Slot(None, (keyword,), (), usually_object=True)
