@@ -228,7 +228,8 @@ _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
                                                                          "path", "id", "name", "source", "type", "value"} | {
-    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling}  # `fine_tune_type` decides on `data:`
+    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling} | {  # `fine_tune_type` decides on `data:`
+    row.needs_item_key for row in catalog.LIST_ITEM_KEYS if row.needs_item_key}  # a mixture item's `weight`
 
 
 def _worth_keeping(key: str, value: str) -> bool:
@@ -844,7 +845,7 @@ def _key_spec(key: str, parent_key: str | None, outer_key: str | None,
     spec = catalog.config_key(key, parent_key, siblings)
     if spec is not None:
         return spec, f"config:{key}"
-    list_row = catalog.list_item_key(parent_key, outer_key)
+    list_row = catalog.list_item_key(parent_key, outer_key, siblings)
     if list_row is not None and key == next((k for k in list_row.item_keys if k in siblings), None):
         return ConfigKey(key, list_row.kind, list_row.revision_keys, list_row.convention,
                          allow_legacy=True), f"config:{parent_key}[].{key}"

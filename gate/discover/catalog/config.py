@@ -72,6 +72,9 @@ class ListItemKey:
     convention: str = ""
     under: frozenset[str] = frozenset()
     """When set, only a list held inside a mapping under one of these keys (`dataset_mixture: {datasets: ...}`)."""
+    needs_item_key: str | None = None
+    """When set, only items that also have this key (a mixture's `weight`): `datasets: [{id: org/d, reason: ...}]`
+    is also the shape of allowlists (model-gate's own policy), which name ids without loading them."""
 
 
 def _rows(*rows: ConfigKey) -> tuple[ConfigKey, ...]:
@@ -176,6 +179,8 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
     # Mixtures first: a more specific row wins.
     ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="alignment-handbook/open-r1/TRL "
                 "`dataset_mixture: {datasets: [{id: ...}]}`", under=frozenset({"dataset_mixture", "dataset_mixer"})),
+    ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="mixtures listed under another key "
+                "(`training: {datasets: [{id: org/d, weight: 0.7}]}`)", needs_item_key="weight"),
     ListItemKey(frozenset({"datasets", "test_datasets", "pretraining_dataset", "train_datasets", "eval_datasets"}),
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
@@ -245,9 +250,12 @@ def config_key(key: str, parent_key: str | None, sibling_names: Container[str]) 
     return None
 
 
-def list_item_key(list_key: str | None, outer_key: str | None) -> ListItemKey | None:
-    """The row for the items of a list held by `list_key`, itself inside a mapping held by `outer_key`."""
+def list_item_key(list_key: str | None, outer_key: str | None,
+                  item_keys: Container[str] = ()) -> ListItemKey | None:
+    """The row for the items of a list held by `list_key`, itself inside a mapping held by `outer_key`, for an item
+    with these keys (none: the list's string items)."""
     for row in LIST_ITEM_KEYS:
-        if list_key in row.list_keys and (not row.under or outer_key in row.under):
+        if list_key in row.list_keys and (not row.under or outer_key in row.under) and (
+                row.needs_item_key is None or row.needs_item_key in item_keys):
             return row
     return None
