@@ -470,13 +470,16 @@ class _Scan:
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
+            read_as = python_context.slot_spec(spec, slot)
+            if slot.switched_form is not None and self._switched_on(arguments, slot.switched_form[0]):
+                read_as = replace(read_as, id_form=slot.switched_form[1])  # timm `pretrained=True`
             pairs = self._paired(slot, arguments, entry)
             for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
                 if slot.qualified_only and "/" not in value:
                     continue
-                for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
+                for target in interpret_id(value, read_as, kind, self.repo_paths):
                     self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
