@@ -958,7 +958,7 @@ def _separated_ids(found: tuple[ConfigKey, str] | None, text: str) -> list[str] 
     infinity reads it), or None when the row has none."""
     if found is None or found[0].separator is None:
         return None
-    return _separated_items(text, found[0].separator)
+    return [item.partition("=")[2] or item for item in _separated_items(text, found[0].separator)]
 
 
 def _separated_items(text: str, separator: str) -> list[str]:

@@ -55,6 +55,10 @@ ENV_FORMS: dict[str, str] = {
     "HF_MODEL_ID": "HF_MODEL_REVISION",  # SageMaker Hugging Face containers
 }
 """Environment variables naming a model, and the variable carrying its revision."""
+ENV_ID_LISTS: dict[str, str] = {
+    "LORA_ADAPTERS": ",",  # text-generation-inference container: `org/a,name=org/b` (the `--lora-adapters` value)
+}
+"""Environment variables holding several ids joined by a separator, each maybe written `name=id`; no revision."""
 TRUST_FLAGS = cli.TRUST_FLAGS
 _BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "then", "do", "else", "!",
@@ -982,7 +986,7 @@ class _Collector:
         if from_input:  # `xargs -I{} hf download {}`: the replaced words come from the input
             rest = [replace(w, resolved=False) if from_input in w.text else w for w in rest]
         for name, value in command.env.items():
-            if name in ENV_FORMS:
+            if name in ENV_FORMS or name in ENV_ID_LISTS:
                 self.env_assignments.append((name, value, command.env, words))
             elif context_kind(name) is not None or is_publish_name(name):
                 self.context_assignments.append((name, value))
@@ -1322,7 +1326,7 @@ class _Collector:
                     env[assignment.group(1)] = Word(assignment.group(2), value.raw.split("=", 1)[-1], value.line,
                                                     value.column, value.resolved)
         for name, value in env.items():
-            if name in ENV_FORMS:
+            if name in ENV_FORMS or name in ENV_ID_LISTS:
                 self.env_assignments.append((name, value, env, words))
 
     def _urls(self, words: list[Word], consumed: set[int], program: str | None) -> None:
@@ -1339,6 +1343,12 @@ class _Collector:
         drops ids that name a directory this file writes, or a training checkpoint (`run-x/checkpoint-500`)."""
         for name, value, env, words in self.env_assignments:
             if name in self.consumed_variables:
+                continue
+            if name in ENV_ID_LISTS:
+                for item in value.text.split(ENV_ID_LISTS[name]) if value.resolved else (value.text,):
+                    self._reference(kind="model", word=value, at=value, api=f"env:{name}", revision=None,
+                                    revision_key=None, pinnable=False, allow_legacy=False,
+                                    id_text=(item.partition("=")[2] or item).strip() if value.resolved else None)
                 continue
             revision_name = ENV_FORMS[name]
             revision = env.get(revision_name)
@@ -1793,7 +1803,7 @@ def _makefile(text: str, collector: _Collector) -> None:
             resolved_text, resolved = expand(_make_variables(value), env)
             word = Word(resolved_text, value, number, line.find(match.group(2)) + 1, resolved)
             env[match.group(1)] = word
-            if match.group(1) in ENV_FORMS:
+            if match.group(1) in ENV_FORMS or match.group(1) in ENV_ID_LISTS:
                 collector.command(Command([], {match.group(1): word}), [])
             recipe_lines.append("")
         elif line.startswith("\t"):

@@ -56,7 +56,8 @@ class ConfigKey:
     """A sibling whose value names the kind: `dataset` in it makes the reference a dataset (torchtune)."""
     separator: str | None = None
     """The value is several ids joined by this character (infinity's `INFINITY_MODEL_ID: org/a;org/b;`), each a
-    reference of its own; the revision key's value is split the same way and read at the same position."""
+    reference of its own, maybe written `name=id` (TGI's `LORA_ADAPTERS`); the revision key's value is split the
+    same way and read at the same position."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
               report_dynamic=True),
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # TGI env: the `--lora-adapters` value, `org/a,name=org/b` (adapters take no revision there).
+    ConfigKey("LORA_ADAPTERS", "model", _NO_REVISION, "TGI env", separator=","),
     # infinity (embedding server) env: `;`-separated, one entry per model, the revisions at the same positions.
     ConfigKey("INFINITY_MODEL_ID", "model", ("INFINITY_REVISION",), "infinity env", allow_legacy=True,
               report_dynamic=True, separator=";"),
