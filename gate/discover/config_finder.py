@@ -886,14 +886,18 @@ def _container_references(key: str, value: object, parent_key: str | None, sibli
     if spec is None and _key_context(key)[0] is None:
         return  # `labels: [...]`: a list nothing says holds ids
     for item in scalars:
-        if spec is not None:
-            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
-                                      repo_paths, one_of_many=True)
-        else:
+        if spec is None:
             reference = _context_reference(key, item.value, {}, path, item.line, item.column, repo_paths,
                                            api=f"config:{key}[]")
-        if reference is not None:
-            yield reference
+            if reference is not None:
+                yield reference
+            continue
+        separated = _separated_ids((spec, key), item.value)  # `lora-modules: [sql=org/a]`: the words of a flag
+        for part in separated or (item.value,):
+            reference = _id_reference(spec, f"config:{key}[]", key, part, {}, path, item.line, item.column,
+                                      repo_paths, one_of_many=separated is None)
+            if reference is not None:
+                yield reference
 
 
 def _argument_list(node: _Seq, path: str, repo_paths: frozenset[str] | None) -> list[Reference]:

@@ -132,6 +132,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
     # TGI env: the `--lora-adapters` value, `org/a,name=org/b` (adapters take no revision there).
     ConfigKey("LORA_ADAPTERS", "model", _NO_REVISION, "TGI env", separator=","),
+    # vLLM `serve --config` YAML (the long flag names as keys): `lora-modules: [sql=org/a, ...]`, the
+    # `--lora-modules` words (`{name, path}` items: LIST_ITEM_KEYS). No revision for adapters.
+    *(ConfigKey(key, "model", _NO_REVISION, "vLLM serve --config", separator=" ")
+      for key in ("lora-modules", "lora_modules")),
     # infinity (embedding server) env: `;`-separated, one entry per model, the revisions at the same positions.
     ConfigKey("INFINITY_MODEL_ID", "model", ("INFINITY_REVISION",), "infinity env", allow_legacy=True,
               report_dynamic=True, separator=";"),
@@ -184,6 +188,8 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
                 "`dataset_mixture: {datasets: [{id: ...}]}`", under=frozenset({"dataset_mixture", "dataset_mixer"})),
     ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="mixtures listed under another key "
                 "(`training: {datasets: [{id: org/d, weight: 0.7}]}`)", needs_item_key="weight"),
+    ListItemKey(frozenset({"lora-modules", "lora_modules"}), ("path",), kind="model", revision_keys=(),
+                convention="vLLM `serve --config` YAML `lora-modules: [{name: sql, path: org/a}]`"),
     ListItemKey(frozenset({"datasets", "test_datasets", "pretraining_dataset", "train_datasets", "eval_datasets"}),
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
