@@ -687,8 +687,9 @@ class _Scan:
         if slot.revision_position is not None and places and places[0][1] is None:
             places[0] = (places[0][0], arguments.get(slot.revision_position, ()))
         for nested in slot.nested_revision:
-            entries = arguments.nested(nested)
-            places.append((f"{nested}.revision", entries.get("revision") if entries else None))
+            keyword, _, key = nested.partition(".")  # `model_kwargs` (its "revision"), `env.HF_MODEL_REVISION`
+            entries = arguments.nested(keyword)
+            places.append((f"{keyword}.{key or 'revision'}", entries.get(key or "revision") if entries else None))
         default_key = places[0][0] if places else None
         for key, entry in places:
             if entry is None:

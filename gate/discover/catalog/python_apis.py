@@ -70,7 +70,8 @@ class Slot:
     revision_keywords: tuple[str, ...] = ("revision",)
     """Keywords whose value is the revision of this id, first present wins; the first is where a fix goes."""
     nested_revision: tuple[str, ...] = ()
-    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`)."""
+    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`); `keyword.KEY` names
+    another key (`env.HF_MODEL_REVISION`)."""
     runs_code: bool = False
     """The id names a repository whose Python code the call runs (diffusers `custom_pipeline`): its references
     carry `trust_remote_code: true` whatever the call's trust keyword says."""
@@ -320,6 +321,10 @@ SPECS: tuple[ApiSpec, ...] = (
             tuple(Slot(None, (keyword,), (), usually_object=True)
                   for keyword in ("model", "ref_model", "reward_model", "value_model", "processing_class")),
             trust_keyword=None),
+    # SageMaker Hugging Face containers (and TGI on SageMaker): the container loads `env["HF_MODEL_ID"]` at the
+    # revision `env["HF_MODEL_REVISION"]`.
+    ApiSpec(("sagemaker.*.HuggingFaceModel", "sagemaker.HuggingFaceModel"), "sagemaker.HuggingFaceModel",
+            (Slot(None, ("env",), (), ("env.HF_MODEL_REVISION",), inside="HF_MODEL_ID"),), trust_keyword=None),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
             (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
