@@ -1002,6 +1002,8 @@ class _Collector:
             consumed |= self._git_clone(words, rest[1:], following)
         elif program in ("docker", "podman") and rest and rest[0].text in ("run", "create"):
             self._docker_env(words)
+        elif program == "curl":
+            self._request_body(rest)
         elif program in ("pip", "pip3") or (program == "uv" and rest and rest[0].text == "pip"):
             pip_rest = rest[1:] if program == "uv" else rest
             if pip_rest and pip_rest[0].text == "install":
@@ -1328,6 +1330,29 @@ class _Collector:
         for name, value in env.items():
             if name in ENV_FORMS or name in ENV_ID_LISTS:
                 self.env_assignments.append((name, value, env, words))
+
+    def _request_body(self, words: list[Word]) -> None:
+        """`curl ... -d '{"parameters": {"adapter_id": "org/a"}}'`: the ids a JSON request body names for the server
+        to load (`cli.REQUEST_BODY_ID_KEYS`), reported at the body."""
+        for index, word in enumerate(words[:-1]):
+            body = words[index + 1]
+            if word.text not in cli.REQUEST_BODY_FLAGS or not body.resolved or not body.text.lstrip().startswith("{"):
+                continue
+            try:
+                payload = json.loads(body.text)
+            except ValueError:
+                continue
+            pending = [payload]
+            while pending:
+                node = pending.pop()
+                items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+                for key, value in items:
+                    kind = cli.REQUEST_BODY_ID_KEYS.get(key) if isinstance(key, str) else None
+                    if kind is not None and isinstance(value, str):
+                        self._reference(kind=kind, word=body, at=body, api=f"shell:curl {key}", revision=None,
+                                        revision_key=None, pinnable=False, allow_legacy=False, id_text=value)
+                    elif isinstance(value, (dict, list)):
+                        pending.append(value)
 
     def _urls(self, words: list[Word], consumed: set[int], program: str | None) -> None:
         for word in words:
