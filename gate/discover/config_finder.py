@@ -59,6 +59,7 @@ from gate.discover.hubids import (
     look_alike,
     look_alike_warnings,
     looks_like_hub_id,
+    named_id,
     parse_hf_path,
 )
 from gate.discover.interface import (
@@ -962,7 +963,9 @@ def _separated_ids(found: tuple[ConfigKey, str] | None, text: str) -> list[str] 
     infinity reads it), or None when the row has none."""
     if found is None or found[0].separator is None:
         return None
-    return [item.partition("=")[2] or item for item in _separated_items(text, found[0].separator)]
+    if text.lstrip().startswith("{"):  # vLLM `lora-modules` item as JSON: one adapter, spaces and all
+        return [named_id(text)]
+    return [named_id(item) for item in _separated_items(text, found[0].separator)]
 
 
 def _separated_items(text: str, separator: str) -> list[str]:

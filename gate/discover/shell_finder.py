@@ -33,6 +33,7 @@ from gate.discover.hubids import (
     look_alike,
     look_alike_warnings,
     looks_like_hub_id,
+    named_id,
 )
 from gate.discover.interface import (
     CONFIDENCE_HIGH,
@@ -1142,16 +1143,7 @@ class _Collector:
             return
         parts: list[tuple[str, str, Word | None, str | None]] = []  # (id, kind, revision, revision key)
         if arg.value == cli.VALUE_NAMED:
-            text = word.text
-            if text.startswith("{"):
-                try:
-                    loaded = json.loads(text)
-                except ValueError:
-                    loaded = None
-                text = str(loaded.get("path", "")) if isinstance(loaded, dict) else ""
-            else:
-                text = text.partition("=")[2] or text
-            parts.append((text, kind, None, None))
+            parts.append((named_id(word.text), kind, None, None))
         elif arg.value == cli.VALUE_COMMA_NAMED:
             for item in word.text.split(","):
                 parts.append((item.partition("=")[2] or item, kind, None, None))
