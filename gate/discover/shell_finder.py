@@ -1326,9 +1326,15 @@ class _Collector:
     def _request_body(self, words: list[Word]) -> None:
         """`curl ... -d '{"parameters": {"adapter_id": "org/a"}}'`: the ids a JSON request body names for the server
         to load (`cli.REQUEST_BODY_ID_KEYS`), reported at the body."""
-        for index, word in enumerate(words[:-1]):
-            body = words[index + 1]
-            if word.text not in cli.REQUEST_BODY_FLAGS or not body.resolved or not body.text.lstrip().startswith("{"):
+        for index, word in enumerate(words):
+            flag, equals, inline = word.text.partition("=")
+            if equals and flag.startswith("--") and flag in cli.REQUEST_BODY_FLAGS:  # `--data='{...}'`
+                body = replace(word, text=inline)
+            elif word.text in cli.REQUEST_BODY_FLAGS and index + 1 < len(words):
+                body = words[index + 1]
+            else:
+                continue
+            if not body.resolved or not body.text.lstrip().startswith("{"):
                 continue
             try:
                 payload = json.loads(body.text)
