@@ -59,6 +59,7 @@ from gate.discover.hubids import (
     look_alike,
     look_alike_warnings,
     looks_like_hub_id,
+    named_id,
     parse_hf_path,
 )
 from gate.discover.interface import (
@@ -228,7 +229,8 @@ _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
                                                                          "path", "id", "name", "source", "type", "value"} | {
-    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling}  # `fine_tune_type` decides on `data:`
+    row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling} | {  # `fine_tune_type` decides on `data:`
+    row.needs_item_key for row in catalog.LIST_ITEM_KEYS if row.needs_item_key}  # a mixture item's `weight`
 
 
 def _worth_keeping(key: str, value: str) -> bool:
@@ -844,7 +846,7 @@ def _key_spec(key: str, parent_key: str | None, outer_key: str | None,
     spec = catalog.config_key(key, parent_key, siblings)
     if spec is not None:
         return spec, f"config:{key}"
-    list_row = catalog.list_item_key(parent_key, outer_key)
+    list_row = catalog.list_item_key(parent_key, outer_key, siblings)
     if list_row is not None and key == next((k for k in list_row.item_keys if k in siblings), None):
         return ConfigKey(key, list_row.kind, list_row.revision_keys, list_row.convention,
                          allow_legacy=True), f"config:{parent_key}[].{key}"
@@ -885,14 +887,18 @@ def _container_references(key: str, value: object, parent_key: str | None, sibli
     if spec is None and _key_context(key)[0] is None:
         return  # `labels: [...]`: a list nothing says holds ids
     for item in scalars:
-        if spec is not None:
-            reference = _id_reference(spec, f"config:{key}[]", key, item.value, {}, path, item.line, item.column,
-                                      repo_paths, one_of_many=True)
-        else:
+        if spec is None:
             reference = _context_reference(key, item.value, {}, path, item.line, item.column, repo_paths,
                                            api=f"config:{key}[]")
-        if reference is not None:
-            yield reference
+            if reference is not None:
+                yield reference
+            continue
+        separated = _separated_ids((spec, key), item.value)  # `lora-modules: [sql=org/a]`: the words of a flag
+        for part in separated or (item.value,):
+            reference = _id_reference(spec, f"config:{key}[]", key, part, {}, path, item.line, item.column,
+                                      repo_paths, one_of_many=separated is None)
+            if reference is not None:
+                yield reference
 
 
 def _argument_list(node: _Seq, path: str, repo_paths: frozenset[str] | None) -> list[Reference]:
@@ -957,7 +963,9 @@ def _separated_ids(found: tuple[ConfigKey, str] | None, text: str) -> list[str] 
     infinity reads it), or None when the row has none."""
     if found is None or found[0].separator is None:
         return None
-    return _separated_items(text, found[0].separator)
+    if text.lstrip().startswith("{"):  # vLLM `lora-modules` item as JSON: one adapter, spaces and all
+        return [named_id(text)]
+    return [named_id(item) for item in _separated_items(text, found[0].separator)]
 
 
 def _separated_items(text: str, separator: str) -> list[str]:

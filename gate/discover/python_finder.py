@@ -380,9 +380,10 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         self._catalog_call(call, scope, dotted, origin)
 
-    def _items(self, node: ast.AST, scope: Scope) -> tuple[Any, ...] | None:
+    def _items(self, node: ast.AST, scope: Scope, usually_object: bool = False) -> tuple[Any, ...] | None:
         """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
-        one that cannot be known); None when `node` is not such a container."""
+        one that cannot be known); None when `node` is not such a container. `usually_object`: an item that cannot
+        be known and whose name does not say it holds an id is an object (TRL `reward_funcs=["org/rm", my_fn]`)."""
         literal = self.resolver.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict))
         if literal is None:
             return None
@@ -392,7 +393,9 @@ class _Scan:
             if item is not None:
                 self._consume(item)
         return tuple(value for item in items for value in (
-            self.resolver.resolve(item, container_scope) if item is not None else None) or (UNKNOWN,)) or None
+            self.resolver.resolve(item, container_scope) if item is not None else None) or (
+            (OBJECT,) if usually_object and item is not None and not python_context.names_an_id(item)
+            else (UNKNOWN,))) or None
 
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
@@ -452,7 +455,7 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
-            values = self._items(node, node_scope) if slot.each_item else None
+            values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
@@ -471,13 +474,16 @@ class _Scan:
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
+            read_as = python_context.slot_spec(spec, slot)
+            if slot.switched_form is not None and self._switched_on(arguments, slot.switched_form[0]):
+                read_as = replace(read_as, id_form=slot.switched_form[1])  # timm `pretrained=True`
             pairs = self._paired(slot, arguments, entry)
             for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
                 if slot.qualified_only and "/" not in value:
                     continue
-                for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
+                for target in interpret_id(value, read_as, kind, self.repo_paths):
                     self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
@@ -685,8 +691,9 @@ class _Scan:
         if slot.revision_position is not None and places and places[0][1] is None:
             places[0] = (places[0][0], arguments.get(slot.revision_position, ()))
         for nested in slot.nested_revision:
-            entries = arguments.nested(nested)
-            places.append((f"{nested}.revision", entries.get("revision") if entries else None))
+            keyword, _, key = nested.partition(".")  # `model_kwargs` (its "revision"), `env.HF_MODEL_REVISION`
+            entries = arguments.nested(keyword)
+            places.append((f"{keyword}.{key or 'revision'}", entries.get(key or "revision") if entries else None))
         default_key = places[0][0] if places else None
         for key, entry in places:
             if entry is None:

@@ -314,3 +314,11 @@ def command_for(program: str, rest_words: list[str]) -> CliCommand | None:
             if command.matches(program, rest_words):
                 return command
     return None
+
+
+REQUEST_BODY_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--json"})
+"""curl flags whose value is the request body (`curl .../generate -d '{"inputs": ..., "parameters": {...}}'`)."""
+REQUEST_BODY_ID_KEYS: dict[str, str] = {
+    "adapter_id": "model",  # text-generation-inference: the LoRA adapter a request is served with (no revision)
+}
+"""Keys of a JSON request body (at any depth) that name a Hub repository the server loads, and its kind."""

@@ -30,6 +30,8 @@ from functools import cached_property
 # How the id string is written, which decides how it is read (see python_finder.interpret_id):
 ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
 ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `hf_hub:...` names are Hub ids
+ID_TIMM_PRETRAINED = "timm-pretrained"  # timm with `pretrained=True`: `hf-hub:` names, and `timm/<name>` names (the
+# registry's own weights, in the Hub's `timm` organisation: `timm.create_model("timm/resnet50.a1_in1k", pretrained=True)`)
 ID_PRESET = "preset"  # keras_hub: `hf://org/name`, `kaggle://owner/model/framework/variation[/version]`
 ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
 ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
@@ -68,7 +70,8 @@ class Slot:
     revision_keywords: tuple[str, ...] = ("revision",)
     """Keywords whose value is the revision of this id, first present wins; the first is where a fix goes."""
     nested_revision: tuple[str, ...] = ()
-    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`)."""
+    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`); `keyword.KEY` names
+    another key (`env.HF_MODEL_REVISION`)."""
     runs_code: bool = False
     """The id names a repository whose Python code the call runs (diffusers `custom_pipeline`): its references
     carry `trust_remote_code: true` whatever the call's trust keyword says."""
@@ -94,6 +97,10 @@ class Slot:
     where the model name needs `hf-hub:`)."""
     inside: str | None = None
     """The id is this entry of the keyword's dict (`pretrained_cfg_overlay=dict(hf_hub_id="timm/m")`)."""
+    switched_form: tuple[str, str] | None = None
+    """(keyword, id form): when the call gives this keyword a value that may be true, the slot is read in this id
+    form instead (timm: `pretrained=True` makes a `timm/<name>` model name a Hub load; without it timm only builds
+    the architecture)."""
     usually_object: bool = False
     """The argument is most often a loaded object (TRL's `model=model`): a value that cannot be resolved is
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
@@ -313,12 +320,17 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(tuple(f"trl.{trainer}" for trainer in _TRL_TRAINERS) + tuple(f"trl.*.{t}" for t in _TRL_TRAINERS),
             "trl.{callee}",
             (Slot(0, ("model",), (), ("model_init_kwargs",), usually_object=True),
-             *(Slot(None, (keyword,), (), usually_object=True) for keyword in _TRL_MODEL_KEYWORDS)),
+             *(Slot(None, (keyword,), (), usually_object=True, each_item=keyword == "reward_funcs")
+               for keyword in _TRL_MODEL_KEYWORDS)),
             trust_keyword=None),
     ApiSpec(("trl.PPOTrainer", "trl.*.PPOTrainer"), "trl.PPOTrainer",
             tuple(Slot(None, (keyword,), (), usually_object=True)
                   for keyword in ("model", "ref_model", "reward_model", "value_model", "processing_class")),
             trust_keyword=None),
+    # SageMaker Hugging Face containers (and TGI on SageMaker): the container loads `env["HF_MODEL_ID"]` at the
+    # revision `env["HF_MODEL_REVISION"]`.
+    ApiSpec(("sagemaker.*.HuggingFaceModel", "sagemaker.HuggingFaceModel"), "sagemaker.HuggingFaceModel",
+            (Slot(None, ("env",), (), ("env.HF_MODEL_REVISION",), inside="HF_MODEL_ID"),), trust_keyword=None),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
     # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
     # where it is called, with the same `hub_model_id`).
@@ -438,12 +450,14 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("lm_eval.*.HFLM", "lm_eval.*.VLLM", "lm_eval.*.HFMultimodalLM"), "lm_eval.{callee}",
             (Slot(None, ("pretrained",)), Slot(None, ("tokenizer",)), Slot(None, ("peft",), ()))),
     # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
-    ApiSpec(("timm.create_model", "timm.*.create_model", "open_clip.create_model", "open_clip.create_model_and_transforms",
-             "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
-            "{package}.{callee}",
-            (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), ()),
-             # timm: `pretrained_cfg_overlay=dict(hf_hub_id="timm/m")` names the weights' repository itself.
+    ApiSpec(("timm.create_model", "timm.*.create_model"), "{package}.{callee}",
+            (Slot(0, ("model_name",), (), switched_form=("pretrained", ID_TIMM_PRETRAINED)),
+             # `pretrained_cfg_overlay=dict(hf_hub_id="timm/m")` names the weights' repository itself.
              Slot(None, ("pretrained_cfg_overlay",), (), inside="hf_hub_id", id_form=ID_HUB)),
+            id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
+    ApiSpec(("open_clip.create_model", "open_clip.create_model_and_transforms",
+             "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
+            "{package}.{callee}", (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), ())),
             id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
     # --- serving / local runtimes -------------------------------------------------------------------------
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
