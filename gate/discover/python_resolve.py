@@ -35,7 +35,7 @@ from itertools import product
 from typing import Any, cast
 
 from gate.discover import python_deferred
-from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS
+from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOCAL_COPY_CALLS
 from gate.discover.python_reaching import ReachingDefinitions
 from gate.discover.sieve import line_numbers, nfkc
 
@@ -1987,6 +1987,11 @@ class Resolver:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
                 OBJECT if isinstance(v, str) and v.startswith("~") else v for v in found)
+        if dotted in LOCAL_COPY_CALLS:
+            source = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "src"), None)
+            found = self.resolve(source, scope, depth) if source is not None else None
+            return None if found is None else _dedupe(  # a remote path comes back as a local copy's path
+                OBJECT if isinstance(v, str) and "://" in v else v for v in found)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
