@@ -1178,7 +1178,12 @@ class Resolver:
         bindings = self._lookup(name, scope)
         if bindings is not None and len(bindings) > 1 and use is not None:  # the assignments that reach `use`
             bindings = self._reaching.narrow(use, scope, bindings)
-        return None if bindings is None else self._bindings_values(bindings, depth)
+        values = None if bindings is None else self._bindings_values(bindings, depth)
+        if use is not None and (values is None or UNKNOWN in values):
+            guarded = _equality_guard(scope.node, name, getattr(use, "lineno", 0))
+            if guarded is not None:
+                return guarded
+        return values
 
     # -------------------------------------------------------------------------------------- parameters
 
@@ -2193,6 +2198,55 @@ def _fills_none(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, att
                     for s in statement.body):
             return True
     return False
+
+
+def _equality_guard(owner: ast.AST, name: str, line: int) -> tuple[str, ...] | None:
+    """The strings `name` must equal on `line`: it sits in the body of `if name == "x":` / `elif name in ("x", "y"):`
+    (the innermost such test of `owner`'s own statements) and the body does not rebind `name`
+    (`elif data_name == "gsm8k": load_dataset(data_name)` loads `gsm8k`). None when no such test holds there."""
+    found: tuple[str, ...] | None = None
+    statements = list(getattr(owner, "body", ()))
+    while statements:
+        statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+        if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break
+        if isinstance(statement, ast.If):
+            body_lines = (statement.body[0].lineno, statement.body[-1].end_lineno or statement.body[-1].lineno)
+            if body_lines[0] <= line <= body_lines[1]:
+                compared = _compared_strings(statement.test, name)
+                if compared is not None and not _rebinds(statement.body, name):
+                    found = compared
+                statements = statement.body
+            else:
+                statements = statement.orelse
+            continue
+        statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                      for child in getattr(statement, field_name, ())]
+    return found
+
+
+def _compared_strings(test: ast.AST, name: str) -> tuple[str, ...] | None:
+    """`name == "x"` (either side) or `name in ("x", "y")`: the strings; None for any other test."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq):
+        if isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant) \
+                and isinstance(right.value, str):
+            return (right.value,)
+        return None
+    if isinstance(test.ops[0], ast.In) and isinstance(left, ast.Name) and left.id == name \
+            and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and right.elts \
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
+        return tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _rebinds(statements: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del))
+               for statement in statements for node in ast.walk(statement))
 
 
 def _is_attribute(node: ast.AST, name: str, attr: str) -> bool:
