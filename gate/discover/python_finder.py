@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
-from gate.discover.catalog.context import names_remote_api
+from gate.discover.catalog.context import is_api_model_name, names_remote_api
 from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
@@ -104,6 +104,16 @@ def unparse(node: ast.AST, limit: int = 200) -> str:
     except (RecursionError, ValueError):
         return "<expression too deeply nested>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _api_names_unknown(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A hosted API model's name without a namespace (`gpt-4`, `claude-2`: an argparse default that evaluation
+    scripts keep from harnesses written for API models) given to a Hub loader names no Hub repository; the name
+    the script loads comes from outside the file, so it stands as unknown (a dynamic reference)."""
+    if not any(isinstance(v, str) and "/" not in v and is_api_model_name(v) for v in values):
+        return values
+    kept = [v for v in values if not (isinstance(v, str) and "/" not in v and is_api_model_name(v))]
+    return (*kept, UNKNOWN) if UNKNOWN not in kept else tuple(kept)
 
 
 class _Arguments:
@@ -457,6 +467,8 @@ class _Scan:
                 continue
             values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
+            if values is not None and spec.id_form == catalog.ID_HUB and spec.served_by is None:
+                values = _api_names_unknown(values)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
                                   and not (isinstance(node, ast.Constant) and node.value is None)):

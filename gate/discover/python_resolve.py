@@ -35,7 +35,7 @@ from itertools import product
 from typing import Any, cast
 
 from gate.discover import python_deferred
-from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES
+from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES, LOCAL_COPY_CALLS
 from gate.discover.python_reaching import ReachingDefinitions
 from gate.discover.sieve import line_numbers, nfkc
 
@@ -1178,7 +1178,12 @@ class Resolver:
         bindings = self._lookup(name, scope)
         if bindings is not None and len(bindings) > 1 and use is not None:  # the assignments that reach `use`
             bindings = self._reaching.narrow(use, scope, bindings)
-        return None if bindings is None else self._bindings_values(bindings, depth)
+        values = None if bindings is None else self._bindings_values(bindings, depth)
+        if use is not None and (values is None or UNKNOWN in values):
+            guarded = _equality_guard(scope.node, name, getattr(use, "lineno", 0))
+            if guarded is not None:
+                return guarded
+        return values
 
     # -------------------------------------------------------------------------------------- parameters
 
@@ -1988,6 +1993,11 @@ class Resolver:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
                 OBJECT if isinstance(v, str) and v.startswith("~") else v for v in found)
+        if dotted in LOCAL_COPY_CALLS:
+            source = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "src"), None)
+            found = self.resolve(source, scope, depth) if source is not None else None
+            return None if found is None else _dedupe(  # a remote path comes back as a local copy's path
+                OBJECT if isinstance(v, str) and "://" in v else v for v in found)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
@@ -2189,6 +2199,55 @@ def _fills_none(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, att
                     for s in statement.body):
             return True
     return False
+
+
+def _equality_guard(owner: ast.AST, name: str, line: int) -> tuple[str, ...] | None:
+    """The strings `name` must equal on `line`: it sits in the body of `if name == "x":` / `elif name in ("x", "y"):`
+    (the innermost such test of `owner`'s own statements) and the body does not rebind `name`
+    (`elif data_name == "gsm8k": load_dataset(data_name)` loads `gsm8k`). None when no such test holds there."""
+    found: tuple[str, ...] | None = None
+    statements = list(getattr(owner, "body", ()))
+    while statements:
+        statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+        if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break
+        if isinstance(statement, ast.If):
+            body_lines = (statement.body[0].lineno, statement.body[-1].end_lineno or statement.body[-1].lineno)
+            if body_lines[0] <= line <= body_lines[1]:
+                compared = _compared_strings(statement.test, name)
+                if compared is not None and not _rebinds(statement.body, name):
+                    found = compared
+                statements = statement.body
+            else:
+                statements = statement.orelse
+            continue
+        statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                      for child in getattr(statement, field_name, ())]
+    return found
+
+
+def _compared_strings(test: ast.AST, name: str) -> tuple[str, ...] | None:
+    """`name == "x"` (either side) or `name in ("x", "y")`: the strings; None for any other test."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq):
+        if isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant) \
+                and isinstance(right.value, str):
+            return (right.value,)
+        return None
+    if isinstance(test.ops[0], ast.In) and isinstance(left, ast.Name) and left.id == name \
+            and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and right.elts \
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
+        return tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _rebinds(statements: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del))
+               for statement in statements for node in ast.walk(statement))
 
 
 def _is_attribute(node: ast.AST, name: str, attr: str) -> bool:

@@ -544,6 +544,9 @@ SPECS: tuple[ApiSpec, ...] = (
             "xtuner.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(tuple(f"xtuner.*.{name}" for name in _XTUNER_DATASETS), "xtuner.{callee}",
             (Slot(1, ("path",), (), default_when_missing=True),), kind="dataset", pinnable=False, trust_keyword=None),
+    # verl's tokenizer helpers: `hf_tokenizer(name_or_path, **kwargs)` / `hf_processor(...)` hand the id and the
+    # keywords (`revision`, `trust_remote_code`) to `AutoTokenizer` / `AutoProcessor.from_pretrained`.
+    ApiSpec(("verl.*.hf_tokenizer", "verl.*.hf_processor"), "verl.{callee}", (Slot(0, ("name_or_path",)),)),
     # OpenCompass evaluation configs (see _OPENCOMPASS_HF_MODELS above): the model, its tokenizer and a PEFT
     # adapter; vLLM's LoRA adapter (`lora_path`), lmdeploy's `engine_config=dict(revision=...)`.
     ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_HF_MODELS), "opencompass.{callee}",
@@ -683,6 +686,14 @@ def match_call(dotted: str, root_known: bool) -> ApiSpec | None:
 
 _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name in
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
+
+LOCAL_COPY_CALLS = frozenset({
+    "verl.utils.fs.copy_to_local", "verl.utils.fs.copy_local_path_from_hdfs",
+})
+"""Library calls that return a local copy of a remote-filesystem path (`hdfs://...`) and any other value unchanged
+(verl's `copy_to_local(src)`: "HDFS path, local filesystem path, or Hugging Face model ID"): a Hub id passed in
+reaches the loader the result is given to; the first argument (or `src=`) is what they return."""
+
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
