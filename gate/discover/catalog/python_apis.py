@@ -140,8 +140,9 @@ class ApiSpec:
     """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
     skip_ids: frozenset[str] = frozenset()
     """Ids that are not registry references for this API (built-in loaders)."""
-    skip_when: tuple[tuple[str, str], ...] = ()
-    """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
+    skip_when: tuple[tuple[str, str | bool], ...] = ()
+    """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`) or not a load at all
+    (mteb's `ModelMeta(..., open_weights=False)`: a hosted API's model)."""
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
@@ -294,6 +295,16 @@ SPECS: tuple[ApiSpec, ...] = (
     # unsloth names the id `model_name` (and loads through transformers, so `revision=` and remote code apply).
     ApiSpec(("*.FastLanguageModel.from_pretrained", "*.FastVisionModel.from_pretrained", "*.FastModel.from_pretrained",
              "*.FastTextModel.from_pretrained"), "unsloth.from_pretrained", (Slot(0, ("model_name",)),), bare=True),
+    # model2vec: `StaticModel.from_pretrained(path)` and `StaticModelPipeline.from_pretrained(path)` take no revision;
+    # the trainable models' `from_pretrained()` without a path loads the library's default base model.
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModelForClassification", "StaticModelForSimilarity", "BaseFinetuneable")),
+            "model2vec.train.from_pretrained",
+            (Slot(0, ("path", "model_name"), (), default_id="minishlab/potion-base-32m"),), pinnable=False,
+            trust_keyword=None),
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
+            (Slot(0, ("path",), ()),), pinnable=False),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -478,6 +489,25 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model_name_or_path",)),)),
     ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
             (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
+    # model2vec: `distill(model_name, ...)` loads the transformer it distils (transformers `from_pretrained`, no
+    # revision); its `from_pretrained` rows are above the generic one.
+    ApiSpec(("model2vec.distill", "model2vec.distill.distill", "model2vec.*.distill"), "model2vec.distill",
+            (Slot(0, ("model_name",), ()),), pinnable=False),
+    # chonkie's embedding chunkers load `embedding_model` (a name, or an embeddings object) through model2vec or
+    # sentence-transformers; its embeddings classes take the name first.
+    ApiSpec(tuple(f"chonkie.{infix}{name}" for infix in ("", "*.")
+                  for name in ("SemanticChunker", "SDPMChunker", "LateChunker", "NeuralChunker",
+                               "Model2VecEmbeddings", "SentenceTransformerEmbeddings")), "chonkie.{callee}",
+            (Slot(0, ("embedding_model", "model"), (), usually_object=True),), pinnable=False, trust_keyword=None),
+    # mteb's model registry: `ModelMeta(name="org/m", revision=..., loader=...)` is what `mteb.get_model(name)` and
+    # `meta.load_model()` hand to the loader (a SentenceTransformer, a model class's `from_pretrained`), with
+    # `loader_kwargs` (`trust_remote_code`); `open_weights=False` marks a hosted API's model name, not a load.
+    # A task's `TaskMetadata(dataset={"path": "org/d", "revision": ...})` is what `AbsTask.load_data` passes to
+    # `datasets.load_dataset(**metadata.dataset)`.
+    ApiSpec(("mteb.ModelMeta", "mteb.*.ModelMeta"), "mteb.ModelMeta",
+            (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False),)),
+    ApiSpec(("mteb.TaskMetadata", "mteb.*.TaskMetadata"), "mteb.TaskMetadata",
+            (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
