@@ -402,6 +402,10 @@ class _Scan:
             return
         if spec.served_by is not None and not self._served_locally(call, scope, spec.served_by):
             return
+        if spec.overridden_by is not None and scope.kind == "class" and any(
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == spec.overridden_by
+                for statement in scope.node.body):  # type: ignore[attr-defined]
+            return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:

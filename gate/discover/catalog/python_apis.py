@@ -155,6 +155,10 @@ class ApiSpec:
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
     library rejects any other (it is never a legacy Hub id there)."""
+    overridden_by: str | None = None
+    """A method name: the call, written in a class body, declares what the library's base class loads in that method
+    (mteb's `metadata = TaskMetadata(dataset=...)`, loaded by `AbsTask.load_data`). A class that defines the method
+    itself loads on its own, and its loads are reported where they are made: the declaration is not read there."""
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
     alias_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -507,7 +511,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("mteb.ModelMeta", "mteb.*.ModelMeta"), "mteb.ModelMeta",
             (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False),)),
     ApiSpec(("mteb.TaskMetadata", "mteb.*.TaskMetadata"), "mteb.TaskMetadata",
-            (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None),
+            (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None,
+            overridden_by="load_data"),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
