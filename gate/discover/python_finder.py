@@ -472,9 +472,12 @@ class _Scan:
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
             pairs = self._paired(slot, arguments, entry)
+            namespace = self._namespace(slot, arguments)
             for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
+                if namespace is not None and "/" not in value:
+                    value = f"{namespace}/{value}"  # `create_repo("name", organization="org")`
                 if slot.qualified_only and "/" not in value:
                     continue
                 for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
@@ -702,6 +705,15 @@ class _Scan:
                 found.append((None, f"{key}={unparse(entry[0])}"))
             return key, found or [(None, None)]
         return default_key, [(None, None)]
+
+    def _namespace(self, slot: Slot, arguments: _Arguments) -> str | None:
+        """The one namespace a `Slot.namespace_keywords` keyword gives (None when absent or not known)."""
+        for keyword in slot.namespace_keywords:
+            entry = arguments.keywords.get(keyword)
+            values = self.resolver.resolve(*entry) if entry is not None else None
+            if values is not None and len(values) == 1 and isinstance(values[0], str) and values[0]:
+                return values[0]
+        return None
 
     def _entry_inside(self, arguments: _Arguments, slot: Slot) -> tuple[ast.AST, Scope] | None:
         """The `slot.inside` entry of the slot's dict keyword (`pretrained_cfg_overlay=dict(hf_hub_id=...)`)."""

@@ -107,6 +107,9 @@ class Slot:
     `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
     followed by the dict keys below it. The first one the file knows gives the id; when none is known, the last one
     is reported as dynamic."""
+    namespace_keywords: tuple[str, ...] = ()
+    """Keywords naming the namespace of an id written without one (huggingface_hub before 0.8:
+    `create_repo("name", organization="org")` creates `org/name`)."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -351,7 +354,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
             (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
+    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}",
+            (Slot(0, ("repo_id", "name"), (), namespace_keywords=("organization",)),), kind=KIND_FROM_REPO_TYPE,
+            role="publish",
             pinnable=False,
             trust_keyword=None, repo_type_keyword="repo_type", bare=True),
     ApiSpec(("*.upload_folder", "*.upload_file", "*.upload_large_folder"), "huggingface_hub.{callee}",
