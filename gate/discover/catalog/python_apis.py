@@ -143,9 +143,9 @@ class ApiSpec:
     """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
     skip_ids: frozenset[str] = frozenset()
     """Ids that are not registry references for this API (built-in loaders)."""
-    skip_when: tuple[tuple[str, str | bool], ...] = ()
+    skip_when: tuple[tuple[str, str | bool | None], ...] = ()
     """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`) or not a load at all
-    (mteb's `ModelMeta(..., open_weights=False)`: a hosted API's model)."""
+    (mteb's `ModelMeta(..., open_weights=False)`: a hosted API's model; `loader=None`: nothing to load it with)."""
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
@@ -510,11 +510,12 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("embedding_model", "model"), (), usually_object=True),), pinnable=False, trust_keyword=None),
     # mteb's model registry: `ModelMeta(name="org/m", revision=..., loader=...)` is what `mteb.get_model(name)` and
     # `meta.load_model()` hand to the loader (a SentenceTransformer, a model class's `from_pretrained`), with
-    # `loader_kwargs` (`trust_remote_code`); `open_weights=False` marks a hosted API's model name, not a load.
+    # `loader_kwargs` (`trust_remote_code`); `open_weights=False` marks a hosted API's model name, and `loader=None`
+    # an entry kept for its results only: neither is a load.
     # A task's `TaskMetadata(dataset={"path": "org/d", "revision": ...})` is what `AbsTask.load_data` passes to
     # `datasets.load_dataset(**metadata.dataset)`.
     ApiSpec(("mteb.ModelMeta", "mteb.*.ModelMeta"), "mteb.ModelMeta",
-            (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False),)),
+            (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False), ("loader", None))),
     ApiSpec(("mteb.TaskMetadata", "mteb.*.TaskMetadata"), "mteb.TaskMetadata",
             (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None,
             overridden_by="load_data"),
