@@ -719,7 +719,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
-                  "datatrove", "xtuner", "opencompass")
+                  "datatrove", "xtuner", "opencompass", "model2vec", "chonkie")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
