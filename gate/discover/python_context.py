@@ -208,11 +208,18 @@ def names_an_id(node: ast.AST) -> bool:
     return name is not None and context_kind(name) is not None and any(t in ID_TOKENS for t in name_tokens(name))
 
 
+DATASET_PUSH_KEYWORDS = frozenset({"config_name", "set_default", "split", "data_dir", "embed_external_files",
+                                   "num_shards"})
+"""Keywords of `Dataset.push_to_hub` / `DatasetDict.push_to_hub` that no model's or tokenizer's push takes."""
+
+
 def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None, scope: Scope | None = None) -> str:
     """`dataset` when the method is called on a dataset (`load_dataset(...).push_to_hub`, `train_ds.push_to_hub`,
     `ds.push_to_hub` after `ds = Dataset.from_pandas(df)` or `ds = ds.map(f)`)."""
     if dotted.startswith("datasets."):
         return "dataset"
+    if dotted.rsplit(".", 1)[-1] == "push_to_hub" and any(k.arg in DATASET_PUSH_KEYWORDS for k in call.keywords):
+        return "dataset"  # `ds[lang].push_to_hub(repo, config_name=lang)`: only a dataset's push takes these
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     name = _expression_name(receiver)
     if name is not None and context_kind(name) == "dataset":

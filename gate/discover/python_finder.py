@@ -415,6 +415,10 @@ class _Scan:
             return
         if spec.served_by is not None and not self._served_locally(call, scope, spec.served_by):
             return
+        if spec.overridden_by is not None and scope.kind == "class" and any(
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == spec.overridden_by
+                for statement in scope.node.body):  # type: ignore[attr-defined]
+            return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
@@ -490,9 +494,12 @@ class _Scan:
             if slot.switched_form is not None and self._switched_on(arguments, slot.switched_form[0]):
                 read_as = replace(read_as, id_form=slot.switched_form[1])  # timm `pretrained=True`
             pairs = self._paired(slot, arguments, entry)
+            namespace = self._namespace(slot, arguments)
             for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
+                if namespace is not None and "/" not in value:
+                    value = f"{namespace}/{value}"  # `create_repo("name", organization="org")`
                 if slot.qualified_only and "/" not in value:
                     continue
                 for target in interpret_id(value, read_as, kind, self.repo_paths):
@@ -721,6 +728,15 @@ class _Scan:
                 found.append((None, f"{key}={unparse(entry[0])}"))
             return key, found or [(None, None)]
         return default_key, [(None, None)]
+
+    def _namespace(self, slot: Slot, arguments: _Arguments) -> str | None:
+        """The one namespace a `Slot.namespace_keywords` keyword gives (None when absent or not known)."""
+        for keyword in slot.namespace_keywords:
+            entry = arguments.keywords.get(keyword)
+            values = self.resolver.resolve(*entry) if entry is not None else None
+            if values is not None and len(values) == 1 and isinstance(values[0], str) and values[0]:
+                return values[0]
+        return None
 
     def _entry_inside(self, arguments: _Arguments, slot: Slot) -> tuple[ast.AST, Scope] | None:
         """The `slot.inside` entry of the slot's dict keyword (`pretrained_cfg_overlay=dict(hf_hub_id=...)`)."""

@@ -1442,6 +1442,9 @@ class Resolver:
                     return None if found is None else self._with_stores(node.id, bindings, *found)
                 finally:
                     self._following.discard(id(bindings))
+            if isinstance(node, ast.Attribute) and (built := self._constructor_keyword(node, scope)) is not None:
+                node, scope = built  # `self.metadata.dataset["path"]`
+                continue
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr == "items" and ast.List in types:
                 found = self.literal(node.func.value, scope, (ast.Dict,), depth)
@@ -1466,6 +1469,34 @@ class Resolver:
             else:
                 return None
         return None
+
+    def _constructor_keyword(self, node: ast.Attribute, scope: Scope) -> tuple[ast.AST, Scope] | None:
+        """`self.metadata.dataset` in a method, where the method's class says `metadata = TaskMetadata(...,
+        dataset={...})` (and no method stores another `self.metadata`), or `meta.dataset` with `meta` bound once to
+        such a call: the keyword the object was built with. A record class (pydantic model, dataclass, attrs) keeps
+        what it is given under the keyword's name; only a class's call counts (its name is capitalised), not a
+        function's, whose result may be anything."""
+        base = node.value
+        bindings: list[Binding] | None = None
+        if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) \
+                and base.value.id == scope.self_name and scope.class_info is not None:
+            info = scope.class_info
+            if info.instance_attributes.get(base.attr):
+                return None
+            bindings = info.scope.bindings.get(base.attr)
+        elif isinstance(base, ast.Name):
+            bindings = self._lookup(base.id, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+            return None
+        call = bindings[0].node
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not name[:1].isupper():
+            return None
+        keyword = next((k.value for k in call.keywords if k.arg == node.attr), None)
+        return (keyword, bindings[0].scope) if keyword is not None else None
 
     def _with_stores(self, name: str, bindings: list[Binding], container: ast.AST,
                      scope: Scope) -> tuple[ast.AST, Scope] | None:
@@ -2115,6 +2146,8 @@ class Resolver:
             if dotted in NAMESPACE_FACTORIES:
                 return self._call_entries(node, scope)
             return None
+        if isinstance(node, ast.Attribute) and (built := self._constructor_keyword(node, scope)) is not None:
+            return self.mapping(*built, depth + 1)  # `**self.metadata.dataset`
         if isinstance(node, (ast.Attribute, ast.Subscript)):  # `cfg.model` of a nested config
             keys = self.resolve(node.slice if isinstance(node, ast.Subscript) else ast.Constant(node.attr), scope)
             outer = self.mapping(node.value, scope, depth + 1)

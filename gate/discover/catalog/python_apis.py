@@ -114,6 +114,9 @@ class Slot:
     `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
     followed by the dict keys below it. The first one the file knows gives the id; when none is known, the last one
     is reported as dynamic."""
+    namespace_keywords: tuple[str, ...] = ()
+    """Keywords naming the namespace of an id written without one (huggingface_hub before 0.8:
+    `create_repo("name", organization="org")` creates `org/name`)."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -147,9 +150,10 @@ class ApiSpec:
     """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
     skip_ids: frozenset[str] = frozenset()
     """Ids that are not registry references for this API (built-in loaders)."""
-    skip_when: tuple[tuple[str, str | bool], ...] = ()
+    skip_when: tuple[tuple[str, str | bool | None], ...] = ()
     """(keyword, literal) pairs that make the call read or publish nothing (`torch.hub.load(..., source="local")`,
-    `TrainingArguments(push_to_hub=False, hub_model_id=...)`)."""
+    `TrainingArguments(push_to_hub=False, hub_model_id=...)`) or not a load at all (mteb's `ModelMeta(...,
+    open_weights=False)`: a hosted API's model; `loader=None`: nothing to load it with)."""
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
@@ -162,6 +166,10 @@ class ApiSpec:
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
     library rejects any other (it is never a legacy Hub id there)."""
+    overridden_by: str | None = None
+    """A method name: the call, written in a class body, declares what the library's base class loads in that method
+    (mteb's `metadata = TaskMetadata(dataset=...)`, loaded by `AbsTask.load_data`). A class that defines the method
+    itself loads on its own, and its loads are reported where they are made: the declaration is not read there."""
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
     alias_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -302,6 +310,16 @@ SPECS: tuple[ApiSpec, ...] = (
     # unsloth names the id `model_name` (and loads through transformers, so `revision=` and remote code apply).
     ApiSpec(("*.FastLanguageModel.from_pretrained", "*.FastVisionModel.from_pretrained", "*.FastModel.from_pretrained",
              "*.FastTextModel.from_pretrained"), "unsloth.from_pretrained", (Slot(0, ("model_name",)),), bare=True),
+    # model2vec: `StaticModel.from_pretrained(path)` and `StaticModelPipeline.from_pretrained(path)` take no revision;
+    # the trainable models' `from_pretrained()` without a path loads the library's default base model.
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModelForClassification", "StaticModelForSimilarity", "BaseFinetuneable")),
+            "model2vec.train.from_pretrained",
+            (Slot(0, ("path", "model_name"), (), default_id="minishlab/potion-base-32m"),), pinnable=False,
+            trust_keyword=None),
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
+            (Slot(0, ("path",), ()),), pinnable=False),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -356,7 +374,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
             (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
+    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}",
+            (Slot(0, ("repo_id", "name"), (), namespace_keywords=("organization",)),), kind=KIND_FROM_REPO_TYPE,
+            role="publish",
             pinnable=False,
             trust_keyword=None, repo_type_keyword="repo_type", bare=True),
     ApiSpec(("*.upload_folder", "*.upload_file", "*.upload_large_folder"), "huggingface_hub.{callee}",
@@ -500,6 +520,27 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model_name_or_path",)),)),
     ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
             (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
+    # model2vec: `distill(model_name, ...)` loads the transformer it distils (transformers `from_pretrained`, no
+    # revision); its `from_pretrained` rows are above the generic one.
+    ApiSpec(("model2vec.distill", "model2vec.distill.distill", "model2vec.*.distill"), "model2vec.distill",
+            (Slot(0, ("model_name",), ()),), pinnable=False),
+    # chonkie's embedding chunkers load `embedding_model` (a name, or an embeddings object) through model2vec or
+    # sentence-transformers; its embeddings classes take the name first.
+    ApiSpec(tuple(f"chonkie.{infix}{name}" for infix in ("", "*.")
+                  for name in ("SemanticChunker", "SDPMChunker", "LateChunker", "NeuralChunker",
+                               "Model2VecEmbeddings", "SentenceTransformerEmbeddings")), "chonkie.{callee}",
+            (Slot(0, ("embedding_model", "model"), (), usually_object=True),), pinnable=False, trust_keyword=None),
+    # mteb's model registry: `ModelMeta(name="org/m", revision=..., loader=...)` is what `mteb.get_model(name)` and
+    # `meta.load_model()` hand to the loader (a SentenceTransformer, a model class's `from_pretrained`), with
+    # `loader_kwargs` (`trust_remote_code`); `open_weights=False` marks a hosted API's model name, and `loader=None`
+    # an entry kept for its results only: neither is a load.
+    # A task's `TaskMetadata(dataset={"path": "org/d", "revision": ...})` is what `AbsTask.load_data` passes to
+    # `datasets.load_dataset(**metadata.dataset)`.
+    ApiSpec(("mteb.ModelMeta", "mteb.*.ModelMeta"), "mteb.ModelMeta",
+            (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False), ("loader", None))),
+    ApiSpec(("mteb.TaskMetadata", "mteb.*.TaskMetadata"), "mteb.TaskMetadata",
+            (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None,
+            overridden_by="load_data"),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
@@ -715,7 +756,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
-                  "datatrove", "xtuner", "opencompass")
+                  "datatrove", "xtuner", "opencompass", "model2vec", "chonkie")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
