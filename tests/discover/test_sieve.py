@@ -316,3 +316,7 @@ def test_a_folded_text_is_judged_from_its_fold_where_the_fold_decides(monkeypatc
     # The fold's own seams join a token: the shortcut cannot tell, the view decides.
     assert python_finder._view_adds_triggers('# ﬁ\nx = "from_" "pretrained"\n')
     assert len(built) == 2
+    # A backslash-newline moves the view's seams (the comment after `'#` runs on): found by the large differential.
+    moved = "r'#list_repo_En'\\\n'gineArgshf://KModelｆrun_path("
+    assert python_finder._view_adds_triggers(moved) and _view_adds_with_shortcuts_off(moved)
+    assert python_finder.relevant_lines(moved) is None
