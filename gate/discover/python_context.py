@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from gate.discover.catalog import ApiSpec, Slot
@@ -477,14 +478,18 @@ def loading_call_offsets(text: str) -> list[int]:
     return offsets
 
 
+@lru_cache(maxsize=1 << 16)
 def _call_judged(own: str) -> bool:
     """`own` names a call whose arguments are read for ids bound elsewhere: it says load, publish or model, and
-    nothing in it says the result is something else (`get_model_class`, `save_model`)."""
+    nothing in it says the result is something else (`get_model_class`, `save_model`). Remembered: a function of
+    the name alone, asked for every call of every parsed file (NeMo: 18,000 calls, a few thousand names)."""
     if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)) or derives_name(own):
         return False
     return says_publish(own) or call_says_load(own) or helper_says_model(own)
 
 
+REMEMBER_OVERWRITTEN = True
+"""Answer `_Walk._overwritten` once per assignment (off in the differential test)."""
 SKIP_UNSPELLED_REQUESTS = True
 """Skip the read count for request objects in a text that never spells `request` (off in the differential test)."""
 _REQUEST_SPELLING = re.compile("request", re.IGNORECASE)
@@ -500,6 +505,9 @@ class _Walk:
         """The text the tree was parsed from (None: not known; then every question walks the tree)."""
         self._lookup_tables: set[str] | None = None
         self._requested_names: set[str] | None = None
+        self._overwritten_answers: dict[int, bool] = {}
+        """id(assignment) → `_overwritten`'s answer: every string of a container bound there asks it again (a table
+        of 89 ids asked 89 times, each a walk of every statement after it)."""
         line_set = frozenset(lines)
         self.parents: dict[int, ast.AST] = {}
         self.strings: list[tuple[_StrConstant, bool]] = []
@@ -607,7 +615,7 @@ class _Walk:
                     return None
                 if any(isinstance(t, ast.Name) and self._only_requested(t.id) for t in parent.targets):
                     return None
-                if self._overwritten(parent):
+                if self._overwritten_once(parent):
                     return None
                 for target in parent.targets:
                     found = _judge_name(_expression_name(target), None)
@@ -630,6 +638,15 @@ class _Walk:
         if self._lookup_tables is None:
             self._count_reads()
         return name in self._lookup_tables  # type: ignore[operator]
+
+    def _overwritten_once(self, assign: ast.Assign) -> bool:
+        """`_overwritten`, answered once per assignment (the tree does not change while it is walked)."""
+        if not REMEMBER_OVERWRITTEN:
+            return self._overwritten(assign)
+        answer = self._overwritten_answers.get(id(assign))
+        if answer is None:
+            answer = self._overwritten_answers[id(assign)] = self._overwritten(assign)
+        return answer
 
     def _overwritten(self, assign: ast.Assign) -> bool:
         """`repo_id = "org/a"` followed in the same block by `repo_id = "org/b"` before anything could read
