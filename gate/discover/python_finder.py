@@ -1460,10 +1460,12 @@ def _view_adds_triggers(text: str) -> bool:
         # fold, and in the fold at most as often as in `text`. The view itself (decoding escapes, joining
         # literals over the whole text: most of a folded file's prefilter) is not built.
         return False
-    if not folds and _SPELLING_ESCAPE.search(text) is None:
-        # Nothing to fold or decode: only adjacent literals and backslash-newlines are joined, so a token Python
-        # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
-        # fraction of comparing two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded).
+    if not folds and _SPELLING_ESCAPE.search(text) is None and _CONTINUATION.search(text) is None:
+        # Nothing to fold or decode: only adjacent literals are joined, so a token Python sees and the raw text
+        # lacks must cross one of those seams. Reading each seam alone is exact and costs a fraction of comparing
+        # two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded). Not with a backslash-newline:
+        # the view removes it before reading the seams, which can end a string the raw text reads as a comment
+        # (`r'#x_En'\<newline>'gineArgs'`): then the seams differ, and the whole view is built below.
         return _joining_spells_a_trigger(text)
     if not folds and _CONTINUATION.search(text) is None and _escapes_spell_nothing(text) \
             and not _joining_spells_a_trigger(text):

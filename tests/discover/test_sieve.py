@@ -320,3 +320,12 @@ def test_a_folded_text_is_judged_from_its_fold_where_the_fold_decides(monkeypatc
     moved = "r'#list_repo_En'\\\n'gineArgshf://KModelｆrun_path("
     assert python_finder._view_adds_triggers(moved) and _view_adds_with_shortcuts_off(moved)
     assert python_finder.relevant_lines(moved) is None
+
+
+def test_a_backslash_newline_that_ends_a_comment_in_the_view_is_read_from_the_view():
+    # The raw text reads `'#...` to the line's end as a comment, so its seams show no join; Python removes the
+    # backslash-newline first, the literals join, and `EngineArgs` appears: the line filter must not be trusted.
+    moved = "import os\nx = r'#list_repo_En'\\\n'gineArgs'\ny = 1\n"
+    assert "EngineArgs" in python_finder.python_view(moved) and "EngineArgs" not in moved
+    assert python_finder._view_adds_triggers(moved)
+    assert python_finder.relevant_lines(moved) is None
