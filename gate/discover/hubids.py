@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -59,6 +60,18 @@ def joined_ids(value: str) -> list[str] | None:
 
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def named_id(text: str) -> str:
+    """The id of a named adapter as servers take it: `name=org/a`, a JSON `{"name": ..., "path": "org/a"}` (vLLM
+    `--lora-modules`), or a bare `org/a`; "" when a JSON form holds no path."""
+    if text.lstrip().startswith("{"):
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            return ""
+        return str(loaded.get("path", "")) if isinstance(loaded, dict) else ""
+    return text.partition("=")[2] or text
 
 
 JOINED_BARE_PART = "{part} (in the '+'-joined list {value!r}: the script chooses the namespace of names without one)"

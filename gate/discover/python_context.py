@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from gate.discover.catalog import ApiSpec, Slot
@@ -216,11 +217,18 @@ def names_an_id(node: ast.AST) -> bool:
     return name is not None and context_kind(name) is not None and any(t in ID_TOKENS for t in name_tokens(name))
 
 
+DATASET_PUSH_KEYWORDS = frozenset({"config_name", "set_default", "split", "data_dir", "embed_external_files",
+                                   "num_shards"})
+"""Keywords of `Dataset.push_to_hub` / `DatasetDict.push_to_hub` that no model's or tokenizer's push takes."""
+
+
 def receiver_kind(call: ast.Call, dotted: str, resolver: Resolver | None = None, scope: Scope | None = None) -> str:
     """`dataset` when the method is called on a dataset (`load_dataset(...).push_to_hub`, `train_ds.push_to_hub`,
     `ds.push_to_hub` after `ds = Dataset.from_pandas(df)` or `ds = ds.map(f)`)."""
     if dotted.startswith("datasets."):
         return "dataset"
+    if dotted.rsplit(".", 1)[-1] == "push_to_hub" and any(k.arg in DATASET_PUSH_KEYWORDS for k in call.keywords):
+        return "dataset"  # `ds[lang].push_to_hub(repo, config_name=lang)`: only a dataset's push takes these
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
     name = _expression_name(receiver)
     if name is not None and context_kind(name) == "dataset":
@@ -397,6 +405,13 @@ def _judge_name(name: str | None, call: ast.Call | None) -> _Evidence | None:
     return _Evidence(name, kind or "model", ROLE_PUBLISH if publish else ROLE_LOAD, call)
 
 
+def _names_an_id_slot(keyword: str) -> bool:
+    """A keyword of a loading or publishing call that may carry the id (`repo_path`, `name_or_path`): it holds an id
+    token and nothing that makes it a local source or destination (`folder_path`, `cache_path`, `log_path`)."""
+    tokens = name_tokens(keyword)
+    return any(t in ID_TOKENS for t in tokens) and not any(t in NOT_A_REFERENCE_TOKENS for t in tokens)
+
+
 def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
@@ -471,14 +486,18 @@ def loading_call_offsets(text: str) -> list[int]:
     return offsets
 
 
+@lru_cache(maxsize=1 << 16)
 def _call_judged(own: str) -> bool:
     """`own` names a call whose arguments are read for ids bound elsewhere: it says load, publish or model, and
-    nothing in it says the result is something else (`get_model_class`, `save_model`)."""
+    nothing in it says the result is something else (`get_model_class`, `save_model`). Remembered: a function of
+    the name alone, asked for every call of every parsed file (NeMo: 18,000 calls, a few thousand names)."""
     if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)) or derives_name(own):
         return False
     return says_publish(own) or call_says_load(own) or helper_says_model(own)
 
 
+REMEMBER_OVERWRITTEN = True
+"""Answer `_Walk._overwritten` once per assignment (off in the differential test)."""
 SKIP_UNSPELLED_REQUESTS = True
 """Skip the read count for request objects in a text that never spells `request` (off in the differential test)."""
 _REQUEST_SPELLING = re.compile("request", re.IGNORECASE)
@@ -494,6 +513,9 @@ class _Walk:
         """The text the tree was parsed from (None: not known; then every question walks the tree)."""
         self._lookup_tables: set[str] | None = None
         self._requested_names: set[str] | None = None
+        self._overwritten_answers: dict[int, bool] = {}
+        """id(assignment) → `_overwritten`'s answer: every string of a container bound there asks it again (a table
+        of 89 ids asked 89 times, each a walk of every statement after it)."""
         line_set = frozenset(lines)
         self.parents: dict[int, ast.AST] = {}
         self.strings: list[tuple[_StrConstant, bool]] = []
@@ -552,7 +574,7 @@ class _Walk:
                                                                   or builds_api_request(_callee_name(call)))):
                     return None
                 found = _judge_name(parent.arg, call)
-                if found is None and call is not None and any(t in ID_TOKENS for t in name_tokens(parent.arg)):
+                if found is None and call is not None and _names_an_id_slot(parent.arg):
                     found = _judge_call(call, -1)
                 return found
             if isinstance(parent, ast.Call):
@@ -603,7 +625,7 @@ class _Walk:
                     return None
                 if any(isinstance(t, ast.Name) and self._only_requested(t.id) for t in parent.targets):
                     return None
-                if self._overwritten(parent):
+                if self._overwritten_once(parent):
                     return None
                 for target in parent.targets:
                     found = _judge_name(_expression_name(target), None)
@@ -626,6 +648,15 @@ class _Walk:
         if self._lookup_tables is None:
             self._count_reads()
         return name in self._lookup_tables  # type: ignore[operator]
+
+    def _overwritten_once(self, assign: ast.Assign) -> bool:
+        """`_overwritten`, answered once per assignment (the tree does not change while it is walked)."""
+        if not REMEMBER_OVERWRITTEN:
+            return self._overwritten(assign)
+        answer = self._overwritten_answers.get(id(assign))
+        if answer is None:
+            answer = self._overwritten_answers[id(assign)] = self._overwritten(assign)
+        return answer
 
     def _overwritten(self, assign: ast.Assign) -> bool:
         """`repo_id = "org/a"` followed in the same block by `repo_id = "org/b"` before anything could read
@@ -762,7 +793,7 @@ def call_references(scan: _Scan) -> None:
         for keyword in call.keywords:
             if keyword.arg is not None and not isinstance(keyword.value, ast.Constant):
                 evidence = _judge_name(keyword.arg, call)
-                if evidence is None and any(t in ID_TOKENS for t in name_tokens(keyword.arg)):
+                if evidence is None and _names_an_id_slot(keyword.arg):
                     evidence = _judge_call(call, -1)
                 arguments.append((keyword.value, evidence))
         for argument, evidence in arguments:

@@ -128,7 +128,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
             keyword = re.match(r"^([A-Za-z_]\w*)\s*=(?!=)\s*(.*)$", part, re.S)
             if keyword:
                 keywords[keyword.group(1)] = keyword.group(2)
-        if any(_literal(keywords.get(k, "")) == v for k, v in spec.skip_when):
+        if any(k in keywords and _literal(keywords[k]) == v for k, v in spec.skip_when):
             continue
         repo_type = _literal(keywords.get(spec.repo_type_keyword or "", ""))
         kind = spec.kind if spec.kind != catalog.KIND_FROM_REPO_TYPE else (

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
-from gate.discover.catalog.context import names_remote_api
+from gate.discover.catalog.context import is_api_model_name, names_remote_api
 from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
@@ -104,6 +104,16 @@ def unparse(node: ast.AST, limit: int = 200) -> str:
     except (RecursionError, ValueError):
         return "<expression too deeply nested>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _api_names_unknown(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A hosted API model's name without a namespace (`gpt-4`, `claude-2`: an argparse default that evaluation
+    scripts keep from harnesses written for API models) given to a Hub loader names no Hub repository; the name
+    the script loads comes from outside the file, so it stands as unknown (a dynamic reference)."""
+    if not any(isinstance(v, str) and "/" not in v and is_api_model_name(v) for v in values):
+        return values
+    kept = [v for v in values if not (isinstance(v, str) and "/" not in v and is_api_model_name(v))]
+    return (*kept, UNKNOWN) if UNKNOWN not in kept else tuple(kept)
 
 
 class _Arguments:
@@ -380,9 +390,10 @@ class _Scan:
         dotted, origin = self.resolver.qualname(func, scope)
         self._catalog_call(call, scope, dotted, origin)
 
-    def _items(self, node: ast.AST, scope: Scope) -> tuple[Any, ...] | None:
+    def _items(self, node: ast.AST, scope: Scope, usually_object: bool = False) -> tuple[Any, ...] | None:
         """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
-        one that cannot be known); None when `node` is not such a container."""
+        one that cannot be known); None when `node` is not such a container. `usually_object`: an item that cannot
+        be known and whose name does not say it holds an id is an object (TRL `reward_funcs=["org/rm", my_fn]`)."""
         literal = self.resolver.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict))
         if literal is None:
             return None
@@ -392,7 +403,9 @@ class _Scan:
             if item is not None:
                 self._consume(item)
         return tuple(value for item in items for value in (
-            self.resolver.resolve(item, container_scope) if item is not None else None) or (UNKNOWN,)) or None
+            self.resolver.resolve(item, container_scope) if item is not None else None) or (
+            (OBJECT,) if usually_object and item is not None and not python_context.names_an_id(item)
+            else (UNKNOWN,))) or None
 
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
@@ -402,11 +415,19 @@ class _Scan:
             return
         if spec.served_by is not None and not self._served_locally(call, scope, spec.served_by):
             return
+        if spec.overridden_by is not None and scope.kind == "class" and any(
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == spec.overridden_by
+                for statement in scope.node.body):  # type: ignore[attr-defined]
+            return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
         for keyword, literal in spec.skip_when:
             entry = arguments.keywords.get(keyword)
             if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
+                for slot in spec.slots:  # what the call would have read is no reference, for context detection too
+                    given = arguments.get(slot.position, slot.keywords)
+                    if given is not None:
+                        self._consume(given[0])
                 return
         api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
         api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
@@ -448,8 +469,10 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
-            values = self._items(node, node_scope) if slot.each_item else None
+            values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
+            if values is not None and spec.id_form == catalog.ID_HUB and spec.served_by is None:
+                values = _api_names_unknown(values)
             self._consume(node)
             if values is None or (not any(isinstance(v, str) for v in values) and None in values
                                   and not (isinstance(node, ast.Constant) and node.value is None)):
@@ -467,13 +490,19 @@ class _Scan:
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
             slot_trust = True if slot.runs_code else trust
+            read_as = python_context.slot_spec(spec, slot)
+            if slot.switched_form is not None and self._switched_on(arguments, slot.switched_form[0]):
+                read_as = replace(read_as, id_form=slot.switched_form[1])  # timm `pretrained=True`
             pairs = self._paired(slot, arguments, entry)
+            namespace = self._namespace(slot, arguments)
             for value, revision in pairs or ((value, None) for value in values):
                 if value is OBJECT or not isinstance(value, str):
                     continue
+                if namespace is not None and "/" not in value:
+                    value = f"{namespace}/{value}"  # `create_repo("name", organization="org")`
                 if slot.qualified_only and "/" not in value:
                     continue
-                for target in interpret_id(value, python_context.slot_spec(spec, slot), kind, self.repo_paths):
+                for target in interpret_id(value, read_as, kind, self.repo_paths):
                     self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
@@ -681,8 +710,9 @@ class _Scan:
         if slot.revision_position is not None and places and places[0][1] is None:
             places[0] = (places[0][0], arguments.get(slot.revision_position, ()))
         for nested in slot.nested_revision:
-            entries = arguments.nested(nested)
-            places.append((f"{nested}.revision", entries.get("revision") if entries else None))
+            keyword, _, key = nested.partition(".")  # `model_kwargs` (its "revision"), `env.HF_MODEL_REVISION`
+            entries = arguments.nested(keyword)
+            places.append((f"{keyword}.{key or 'revision'}", entries.get(key or "revision") if entries else None))
         default_key = places[0][0] if places else None
         for key, entry in places:
             if entry is None:
@@ -698,6 +728,15 @@ class _Scan:
                 found.append((None, f"{key}={unparse(entry[0])}"))
             return key, found or [(None, None)]
         return default_key, [(None, None)]
+
+    def _namespace(self, slot: Slot, arguments: _Arguments) -> str | None:
+        """The one namespace a `Slot.namespace_keywords` keyword gives (None when absent or not known)."""
+        for keyword in slot.namespace_keywords:
+            entry = arguments.keywords.get(keyword)
+            values = self.resolver.resolve(*entry) if entry is not None else None
+            if values is not None and len(values) == 1 and isinstance(values[0], str) and values[0]:
+                return values[0]
+        return None
 
     def _entry_inside(self, arguments: _Arguments, slot: Slot) -> tuple[ast.AST, Scope] | None:
         """The `slot.inside` entry of the slot's dict keyword (`pretrained_cfg_overlay=dict(hf_hub_id=...)`)."""
@@ -1395,14 +1434,38 @@ def python_view(text: str) -> str:
     return _LITERAL_SEAM.sub("", view)
 
 
+FOLDED_VIEW_SHORTCUT = True
+"""Answer `_view_adds_triggers` for a text NFKC changes from its fold's seams and escapes where they decide (off
+in the differential tests)."""
+
+
+def _view_of_normal_text_adds_nothing(text: str) -> bool:
+    """For a text NFKC leaves as it is: True when its view adds no trigger token, shown without building it (False:
+    the view must be built). Only where no backslash-newline is written: the view removes those before it reads
+    the seams, which can lengthen a comment and move the seams (`r'#x'\\<newline>'y'`), and the seam check reads
+    them as written."""
+    return _CONTINUATION.search(text) is None and (
+        _SPELLING_ESCAPE.search(text) is None or _escapes_spell_nothing(text)) and not _joining_spells_a_trigger(text)
+
+
 def _view_adds_triggers(text: str) -> bool:
     """True when Python's reading of `text` holds trigger tokens its raw text does not (at all or as often): then
     the raw-text line filter cannot be trusted, and every line is walked (a filter may skip work, never decide)."""
-    folds = sieve.nfkc(text) is not text
-    if not folds and _SPELLING_ESCAPE.search(text) is None:
-        # Nothing to fold or decode: only adjacent literals and backslash-newlines are joined, so a token Python
-        # sees and the raw text lacks must cross one of those seams. Reading each seam alone is exact and costs a
-        # fraction of comparing two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded).
+    folded = sieve.nfkc(text)
+    folds = folded is not text
+    if folds and FOLDED_VIEW_SHORTCUT and _view_of_normal_text_adds_nothing(folded) and all(
+            folded.count(token) <= text.count(token) for token in trigger_tokens_in(folded)):
+        # Python's reading of `text` is that of its fold (NFKC is idempotent), and the fold's own view adds no
+        # token to the fold (the exact tests below): each token occurs in the view at most as often as in the
+        # fold, and in the fold at most as often as in `text`. The view itself (decoding escapes, joining
+        # literals over the whole text: most of a folded file's prefilter) is not built.
+        return False
+    if not folds and _SPELLING_ESCAPE.search(text) is None and _CONTINUATION.search(text) is None:
+        # Nothing to fold or decode: only adjacent literals are joined, so a token Python sees and the raw text
+        # lacks must cross one of those seams. Reading each seam alone is exact and costs a fraction of comparing
+        # two whole texts (`\n`, `\t` and `\\` spell no name: they are not decoded). Not with a backslash-newline:
+        # the view removes it before reading the seams, which can end a string the raw text reads as a comment
+        # (`r'#x_En'\<newline>'gineArgs'`): then the seams differ, and the whole view is built below.
         return _joining_spells_a_trigger(text)
     if not folds and _CONTINUATION.search(text) is None and _escapes_spell_nothing(text) \
             and not _joining_spells_a_trigger(text):

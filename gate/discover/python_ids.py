@@ -82,12 +82,14 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             return [Target(kind, spec.source, value)]
         imitated = look_alike(value)
         return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
-    if form == catalog.ID_HF_HUB_PREFIX:
+    if form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_TIMM_PRETRAINED):
         for prefix in ("hf-hub:", "hf_hub:"):
             if value.startswith(prefix):
                 repo_id, _, revision = value[len(prefix):].partition("@")
                 if looks_like_hub_id(repo_id, allow_legacy=True):
                     return [Target(kind, "huggingface", repo_id, revision or None, "@")]
+        if form == catalog.ID_TIMM_PRETRAINED and value.startswith("timm/") and looks_like_hub_id(value):
+            return [Target(kind, "huggingface", value, None, "@")]  # pinned as `hf-hub:timm/<name>@<sha>`
         return []
     if form == catalog.ID_PRESET:
         if value.startswith("hf://"):

@@ -35,7 +35,7 @@ from itertools import product
 from typing import Any, cast
 
 from gate.discover import python_deferred
-from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS
+from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES, LOCAL_COPY_CALLS
 from gate.discover.python_reaching import ReachingDefinitions
 from gate.discover.sieve import line_numbers, nfkc
 
@@ -1178,7 +1178,12 @@ class Resolver:
         bindings = self._lookup(name, scope)
         if bindings is not None and len(bindings) > 1 and use is not None:  # the assignments that reach `use`
             bindings = self._reaching.narrow(use, scope, bindings)
-        return None if bindings is None else self._bindings_values(bindings, depth)
+        values = None if bindings is None else self._bindings_values(bindings, depth)
+        if use is not None and (values is None or UNKNOWN in values):
+            guarded = _equality_guard(scope.node, name, getattr(use, "lineno", 0))
+            if guarded is not None:
+                return guarded
+        return values
 
     # -------------------------------------------------------------------------------------- parameters
 
@@ -1437,6 +1442,9 @@ class Resolver:
                     return None if found is None else self._with_stores(node.id, bindings, *found)
                 finally:
                     self._following.discard(id(bindings))
+            if isinstance(node, ast.Attribute) and (built := self._constructor_keyword(node, scope)) is not None:
+                node, scope = built  # `self.metadata.dataset["path"]`
+                continue
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
                     and node.func.attr == "items" and ast.List in types:
                 found = self.literal(node.func.value, scope, (ast.Dict,), depth)
@@ -1461,6 +1469,34 @@ class Resolver:
             else:
                 return None
         return None
+
+    def _constructor_keyword(self, node: ast.Attribute, scope: Scope) -> tuple[ast.AST, Scope] | None:
+        """`self.metadata.dataset` in a method, where the method's class says `metadata = TaskMetadata(...,
+        dataset={...})` (and no method stores another `self.metadata`), or `meta.dataset` with `meta` bound once to
+        such a call: the keyword the object was built with. A record class (pydantic model, dataclass, attrs) keeps
+        what it is given under the keyword's name; only a class's call counts (its name is capitalised), not a
+        function's, whose result may be anything."""
+        base = node.value
+        bindings: list[Binding] | None = None
+        if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) \
+                and base.value.id == scope.self_name and scope.class_info is not None:
+            info = scope.class_info
+            if info.instance_attributes.get(base.attr):
+                return None
+            bindings = info.scope.bindings.get(base.attr)
+        elif isinstance(base, ast.Name):
+            bindings = self._lookup(base.id, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None:
+            return None
+        call = bindings[0].node
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if not name[:1].isupper():
+            return None
+        keyword = next((k.value for k in call.keywords if k.arg == node.attr), None)
+        return (keyword, bindings[0].scope) if keyword is not None else None
 
     def _with_stores(self, name: str, bindings: list[Binding], container: ast.AST,
                      scope: Scope) -> tuple[ast.AST, Scope] | None:
@@ -1798,13 +1834,14 @@ class Resolver:
     def _member(self, base: ast.AST, key: ast.AST, scope: Scope, depth: int) -> tuple[Any, ...] | None:
         """`cfg.model` / `cfg["model"]` / `cfg.model.name` of a namespace or config object: the value it was
         built with, or None when it was read from a file (`OmegaConf.load`) or cannot be known. `(OBJECT,)` when
-        `base` is a loaded model or client (`pipe.model`)."""
+        `base` is a loaded model or client (`pipe.model`), except for the attributes that name a repository
+        (`peft_config.base_model_name_or_path`): unknown."""
         keys = self.resolve(key, scope, depth)
         if keys is None or len(keys) != 1 or not isinstance(keys[0], str):
             return None
         origin = self._origin(base, scope)
         if origin == "object":
-            return (OBJECT,)
+            return None if keys[0].endswith(LOADED_ID_ATTRIBUTE_SUFFIXES) else (OBJECT,)
         if origin != "namespace":
             return None
         entries = self.mapping(base, scope, 0)
@@ -1987,6 +2024,11 @@ class Resolver:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
                 OBJECT if isinstance(v, str) and v.startswith("~") else v for v in found)
+        if dotted in LOCAL_COPY_CALLS:
+            source = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "src"), None)
+            found = self.resolve(source, scope, depth) if source is not None else None
+            return None if found is None else _dedupe(  # a remote path comes back as a local copy's path
+                OBJECT if isinstance(v, str) and "://" in v else v for v in found)
         if dotted == "str" and len(node.args) == 1:
             found = self.resolve(node.args[0], scope, depth)
             return None if found is None else _dedupe(
@@ -2104,6 +2146,8 @@ class Resolver:
             if dotted in NAMESPACE_FACTORIES:
                 return self._call_entries(node, scope)
             return None
+        if isinstance(node, ast.Attribute) and (built := self._constructor_keyword(node, scope)) is not None:
+            return self.mapping(*built, depth + 1)  # `**self.metadata.dataset`
         if isinstance(node, (ast.Attribute, ast.Subscript)):  # `cfg.model` of a nested config
             keys = self.resolve(node.slice if isinstance(node, ast.Subscript) else ast.Constant(node.attr), scope)
             outer = self.mapping(node.value, scope, depth + 1)
@@ -2188,6 +2232,55 @@ def _fills_none(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, att
                     for s in statement.body):
             return True
     return False
+
+
+def _equality_guard(owner: ast.AST, name: str, line: int) -> tuple[str, ...] | None:
+    """The strings `name` must equal on `line`: it sits in the body of `if name == "x":` / `elif name in ("x", "y"):`
+    (the innermost such test of `owner`'s own statements) and the body does not rebind `name`
+    (`elif data_name == "gsm8k": load_dataset(data_name)` loads `gsm8k`). None when no such test holds there."""
+    found: tuple[str, ...] | None = None
+    statements = list(getattr(owner, "body", ()))
+    while statements:
+        statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+        if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            break
+        if isinstance(statement, ast.If):
+            body_lines = (statement.body[0].lineno, statement.body[-1].end_lineno or statement.body[-1].lineno)
+            if body_lines[0] <= line <= body_lines[1]:
+                compared = _compared_strings(statement.test, name)
+                if compared is not None and not _rebinds(statement.body, name):
+                    found = compared
+                statements = statement.body
+            else:
+                statements = statement.orelse
+            continue
+        statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                      for child in getattr(statement, field_name, ())]
+    return found
+
+
+def _compared_strings(test: ast.AST, name: str) -> tuple[str, ...] | None:
+    """`name == "x"` (either side) or `name in ("x", "y")`: the strings; None for any other test."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq):
+        if isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if isinstance(left, ast.Name) and left.id == name and isinstance(right, ast.Constant) \
+                and isinstance(right.value, str):
+            return (right.value,)
+        return None
+    if isinstance(test.ops[0], ast.In) and isinstance(left, ast.Name) and left.id == name \
+            and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and right.elts \
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
+        return tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _rebinds(statements: list[ast.stmt], name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, (ast.Store, ast.Del))
+               for statement in statements for node in ast.walk(statement))
 
 
 def _is_attribute(node: ast.AST, name: str, attr: str) -> bool:

@@ -33,6 +33,7 @@ from gate.discover.hubids import (
     look_alike,
     look_alike_warnings,
     looks_like_hub_id,
+    named_id,
 )
 from gate.discover.interface import (
     CONFIDENCE_HIGH,
@@ -55,6 +56,10 @@ ENV_FORMS: dict[str, str] = {
     "HF_MODEL_ID": "HF_MODEL_REVISION",  # SageMaker Hugging Face containers
 }
 """Environment variables naming a model, and the variable carrying its revision."""
+ENV_ID_LISTS: dict[str, str] = {
+    "LORA_ADAPTERS": ",",  # text-generation-inference container: `org/a,name=org/b` (the `--lora-adapters` value)
+}
+"""Environment variables holding several ids joined by a separator, each maybe written `name=id`; no revision."""
 TRUST_FLAGS = cli.TRUST_FLAGS
 _BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 _WRAPPERS = frozenset({"sudo", "time", "nohup", "exec", "command", "nice", "then", "do", "else", "!",
@@ -982,7 +987,7 @@ class _Collector:
         if from_input:  # `xargs -I{} hf download {}`: the replaced words come from the input
             rest = [replace(w, resolved=False) if from_input in w.text else w for w in rest]
         for name, value in command.env.items():
-            if name in ENV_FORMS:
+            if name in ENV_FORMS or name in ENV_ID_LISTS:
                 self.env_assignments.append((name, value, command.env, words))
             elif context_kind(name) is not None or is_publish_name(name):
                 self.context_assignments.append((name, value))
@@ -998,6 +1003,8 @@ class _Collector:
             consumed |= self._git_clone(words, rest[1:], following)
         elif program in ("docker", "podman") and rest and rest[0].text in ("run", "create"):
             self._docker_env(words)
+        elif program == "curl":
+            self._request_body(rest)
         elif program in ("pip", "pip3") or (program == "uv" and rest and rest[0].text == "pip"):
             pip_rest = rest[1:] if program == "uv" else rest
             if pip_rest and pip_rest[0].text == "install":
@@ -1136,16 +1143,7 @@ class _Collector:
             return
         parts: list[tuple[str, str, Word | None, str | None]] = []  # (id, kind, revision, revision key)
         if arg.value == cli.VALUE_NAMED:
-            text = word.text
-            if text.startswith("{"):
-                try:
-                    loaded = json.loads(text)
-                except ValueError:
-                    loaded = None
-                text = str(loaded.get("path", "")) if isinstance(loaded, dict) else ""
-            else:
-                text = text.partition("=")[2] or text
-            parts.append((text, kind, None, None))
+            parts.append((named_id(word.text), kind, None, None))
         elif arg.value == cli.VALUE_COMMA_NAMED:
             for item in word.text.split(","):
                 parts.append((item.partition("=")[2] or item, kind, None, None))
@@ -1322,8 +1320,37 @@ class _Collector:
                     env[assignment.group(1)] = Word(assignment.group(2), value.raw.split("=", 1)[-1], value.line,
                                                     value.column, value.resolved)
         for name, value in env.items():
-            if name in ENV_FORMS:
+            if name in ENV_FORMS or name in ENV_ID_LISTS:
                 self.env_assignments.append((name, value, env, words))
+
+    def _request_body(self, words: list[Word]) -> None:
+        """`curl ... -d '{"parameters": {"adapter_id": "org/a"}}'`: the ids a JSON request body names for the server
+        to load (`cli.REQUEST_BODY_ID_KEYS`), reported at the body."""
+        for index, word in enumerate(words):
+            flag, equals, inline = word.text.partition("=")
+            if equals and flag.startswith("--") and flag in cli.REQUEST_BODY_FLAGS:  # `--data='{...}'`
+                body = replace(word, text=inline)
+            elif word.text in cli.REQUEST_BODY_FLAGS and index + 1 < len(words):
+                body = words[index + 1]
+            else:
+                continue
+            if not body.resolved or not body.text.lstrip().startswith("{"):
+                continue
+            try:
+                payload = json.loads(body.text)
+            except ValueError:
+                continue
+            pending = [payload]
+            while pending:
+                node = pending.pop()
+                items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+                for key, value in items:
+                    kind = cli.REQUEST_BODY_ID_KEYS.get(key) if isinstance(key, str) else None
+                    if kind is not None and isinstance(value, str):
+                        self._reference(kind=kind, word=body, at=body, api=f"shell:curl {key}", revision=None,
+                                        revision_key=None, pinnable=False, allow_legacy=False, id_text=value)
+                    elif isinstance(value, (dict, list)):
+                        pending.append(value)
 
     def _urls(self, words: list[Word], consumed: set[int], program: str | None) -> None:
         for word in words:
@@ -1339,6 +1366,12 @@ class _Collector:
         drops ids that name a directory this file writes, or a training checkpoint (`run-x/checkpoint-500`)."""
         for name, value, env, words in self.env_assignments:
             if name in self.consumed_variables:
+                continue
+            if name in ENV_ID_LISTS:
+                for item in value.text.split(ENV_ID_LISTS[name]) if value.resolved else (value.text,):
+                    self._reference(kind="model", word=value, at=value, api=f"env:{name}", revision=None,
+                                    revision_key=None, pinnable=False, allow_legacy=False,
+                                    id_text=(item.partition("=")[2] or item).strip() if value.resolved else None)
                 continue
             revision_name = ENV_FORMS[name]
             revision = env.get(revision_name)
@@ -1793,7 +1826,7 @@ def _makefile(text: str, collector: _Collector) -> None:
             resolved_text, resolved = expand(_make_variables(value), env)
             word = Word(resolved_text, value, number, line.find(match.group(2)) + 1, resolved)
             env[match.group(1)] = word
-            if match.group(1) in ENV_FORMS:
+            if match.group(1) in ENV_FORMS or match.group(1) in ENV_ID_LISTS:
                 collector.command(Command([], {match.group(1): word}), [])
             recipe_lines.append("")
         elif line.startswith("\t"):

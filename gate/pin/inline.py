@@ -62,4 +62,8 @@ def pin_inside(value: str, reference: Reference, sha: str) -> str | None:
         return _pin_after_prefix(value, _HF_PATH_PREFIX, reference, sha, allow_path=True)
     if _HUB_NAME_PREFIX.match(value):
         return _pin_after_prefix(value, _HUB_NAME_PREFIX, reference, sha, allow_path=False)
+    if value.startswith("timm/") and value == reference.id and reference.api.startswith("timm.") \
+            and reference.revision is None:
+        # `timm.create_model("timm/<name>", pretrained=True)`: timm reads a revision only in an `hf-hub:` name
+        return f"hf-hub:{value}@{sha}"
     return pin_url(value, reference, sha)

@@ -47,6 +47,9 @@ def pin_instruction(reference: Any, sha: str = SHA_PLACEHOLDER) -> str:
         if reference.kind == "dataset":
             return f"name a fixed version: '{reference.id or '<owner>/<dataset>'}/versions/<number>'"
         return "name a fixed version: '<owner>/<model>/<framework>/<variation>/<version number>'"
+    if key == "@" and (getattr(reference, "api", None) or "").startswith("timm."):
+        # timm reads a revision only in an `hf-hub:` name (`timm/<name>@<sha>` is not a model name it knows)
+        return f"write '{reference.id}' as 'hf-hub:{reference.id}@{sha}'"
     if key == "@":
         written = f"'{reference.id}@{current}'" if current else f"'{reference.id}'"
         return (f"write {written} as '{reference.id}@{sha}' (hf://{'datasets/' if reference.kind == 'dataset' else ''}"

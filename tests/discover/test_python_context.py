@@ -20,7 +20,7 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 def test_the_fixture_forms_are_there():
     assert len([f for f in FORMS if f.startswith("python-context-")]) == 11
-    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 27
+    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 30
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -139,3 +139,15 @@ def test_every_command_runner_of_the_one_table_is_read_at_its_call():
         (4, "org/async-model", False, None, "asyncio.create_subprocess_shell > shell:vllm serve"),
         (7, None, True, "name", "self.run_command > shell:hf download"),
     ]
+
+
+def test_verl_local_copy_helpers_pass_a_hub_id_through():
+    """verl's `copy_local_path_from_hdfs(src)` / `copy_to_local(src)` return a non-HDFS `src` unchanged (a Hub id
+    reaches `from_pretrained`), an `hdfs://` path as a local copy's path; `hf_tokenizer` / `hf_processor` load the
+    id they are given, and stay dynamic when it comes from the run's config."""
+    found = actual(discover(str(FIXTURES / "python-catalog-verl" / "repo")))
+    assert [(r["line"], r["id"], r.get("expression"), r["api"]) for r in found["references"]] == [
+        (13, "acme/policy-7b", None, "transformers.from_pretrained"),
+        (14, "acme/critic-1b", None, "transformers.from_pretrained"),
+        (19, None, "local_path", "verl.hf_tokenizer"),
+        (20, "acme/vision-policy", None, "verl.hf_processor")]

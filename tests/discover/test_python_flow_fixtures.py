@@ -12,9 +12,18 @@ FLOW_FORMS = sorted(p.name for p in FIXTURES.glob("python-flow-*") if (p / "expe
 
 
 def test_every_flow_form_has_a_fixture():
-    assert FLOW_FORMS == ["python-flow-annotated-params", "python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dropped", "python-flow-fallbacks", "python-flow-helpers", "python-flow-path-calls", "python-flow-reaching", "python-flow-rebinding"]
+    assert FLOW_FORMS == ["python-flow-annotated-params", "python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dropped", "python-flow-equality-guards", "python-flow-fallbacks", "python-flow-helpers", "python-flow-path-calls", "python-flow-reaching", "python-flow-rebinding"]
 
 
 @pytest.mark.parametrize("form", FLOW_FORMS)
 def test_flow_fixture_references_are_exact(form):
     assert actual(discover(str(FIXTURES / form / "repo"))) == expected(form)
+
+
+def test_an_equality_test_says_what_the_name_holds_in_its_branch():
+    """`elif data_name == "gsm8k": load_dataset(data_name)`, `"x" == name`, `name in ("a", "b")`: the parameter holds
+    those strings in the branch; a branch that rebinds it, and the `else`, stay dynamic."""
+    found = actual(discover(str(FIXTURES / "python-flow-equality-guards" / "repo")))
+    assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
+        (11, "acme/competition-math", None), (13, "gsm8k", None), (16, "acme/svamp", None),
+        (18, "acme/asdiv", None), (18, "acme/mawps", None), (21, None, "data_name"), (23, None, "data_name")]

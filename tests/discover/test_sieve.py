@@ -223,6 +223,7 @@ def _shortcuts_off(patch) -> None:
                   lambda self, text: {t: found for t in self.tokens if (found := _find_all(text, t))})
     patch.setattr(sieve.SeamSieve, "may_join", lambda self, text: True)
     patch.setattr(python_finder, "_escapes_spell_nothing", lambda text: False)
+    patch.setattr(python_finder, "FOLDED_VIEW_SHORTCUT", False)
     patch.setattr(python_finder, "_last_parsed", None)
     original_parse = python_finder.parse_python
 
@@ -300,3 +301,31 @@ def test_relevant_lines_are_the_same_on_a_large_generated_sample(monkeypatch):
     with monkeypatch.context() as patch:
         _shortcuts_off(patch)
         assert fast == [python_finder.relevant_lines(text) for text in texts]
+
+
+def test_a_folded_text_is_judged_from_its_fold_where_the_fold_decides(monkeypatch):
+    built: list[str] = []
+    original = python_finder.python_view
+    monkeypatch.setattr(python_finder, "python_view", lambda text: built.append(text) or original(text))
+    # NFKC changes only prose here: no token gained, decided without the view.
+    assert not python_finder._view_adds_triggers('# café ﬁle\nx = from_pretrained("a")\n')
+    assert built == []
+    # Folding spells a token the raw text lacks (`ｆrom_pretrained`): the view is built, and says so.
+    assert python_finder._view_adds_triggers('x = ｆrom_pretrained("a")\n')
+    assert len(built) == 1
+    # The fold's own seams join a token: the shortcut cannot tell, the view decides.
+    assert python_finder._view_adds_triggers('# ﬁ\nx = "from_" "pretrained"\n')
+    assert len(built) == 2
+    # A backslash-newline moves the view's seams (the comment after `'#` runs on): found by the large differential.
+    moved = "r'#list_repo_En'\\\n'gineArgshf://KModelｆrun_path("
+    assert python_finder._view_adds_triggers(moved) and _view_adds_with_shortcuts_off(moved)
+    assert python_finder.relevant_lines(moved) is None
+
+
+def test_a_backslash_newline_that_ends_a_comment_in_the_view_is_read_from_the_view():
+    # The raw text reads `'#...` to the line's end as a comment, so its seams show no join; Python removes the
+    # backslash-newline first, the literals join, and `EngineArgs` appears: the line filter must not be trusted.
+    moved = "import os\nx = r'#list_repo_En'\\\n'gineArgs'\ny = 1\n"
+    assert "EngineArgs" in python_finder.python_view(moved) and "EngineArgs" not in moved
+    assert python_finder._view_adds_triggers(moved)
+    assert python_finder.relevant_lines(moved) is None

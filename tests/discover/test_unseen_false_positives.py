@@ -69,3 +69,14 @@ def test_placeholder_words_are_not_legacy_ids():
     assert found == expected("python-placeholder-ids")
     assert [(r["line"], r.get("id"), r.get("expression")) for r in found["references"]] == [
         (11, None, "tokenizer_id"), (15, "gpt2", None)]
+
+
+def test_a_hosted_api_model_name_given_to_a_hub_loader_is_dynamic():
+    """`--model_name_or_path` defaulting to `gpt-4` (an evaluation script kept from a harness for API models) and
+    passed to vLLM or `from_pretrained`: no Hub repository has that name, the script is given the real one at run
+    time, so the load is dynamic, not the id `gpt-4`; a Hub repository under an organisation keeps its id."""
+    found = actual(discover(str(FIXTURES / "python-api-model-defaults" / "repo")))
+    assert found == expected("python-api-model-defaults")
+    assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
+        (12, None, "args.model_name_or_path"), (13, None, "args.model_name_or_path"), (14, None, "args.judge"),
+        (15, "acme/gpt-4-distilled", None)]

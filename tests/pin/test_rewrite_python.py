@@ -139,6 +139,14 @@ def test_hf_hub_name():
     assert result.text.startswith(f't = timm.create_model("hf-hub:org/m@{SHA}", pretrained=True)')
 
 
+def test_timm_registry_name_is_pinned_as_an_hf_hub_name():
+    # timm reads a revision only in an `hf-hub:` name: `timm/<name>@<sha>` would not be a model name it knows
+    source = 't = timm.create_model("timm/resnet50.a1_in1k", pretrained=True)\n'
+    result = rewrite(source, ref(1, 5, id_="timm/resnet50.a1_in1k", key="@", api="timm.create_model"))
+    assert result.text == (f't = timm.create_model("hf-hub:timm/resnet50.a1_in1k@{SHA}", pretrained=True)'
+                           f'  {comment()}\n')
+
+
 def test_hf_hub_name_held_in_a_constant_is_listed_not_rewritten():
     source = 'NAME = "hf-hub:org/m"\nt = timm.create_model(NAME)\n'
     result = rewrite(source, ref(2, 5, key="@", api="timm.create_model"))

@@ -37,6 +37,9 @@ def only_finding(body, reference):
     (ref("org/d", "main", kind="dataset", syntax="url", revision_key="url"),
      f"https://huggingface.co/datasets/org/d/resolve/{PLACEHOLDER}/<file>"),
     (ref("org/m", syntax="python", revision_key="@"), f"'org/m@{PLACEHOLDER}'"),
+    # timm: a revision only in an `hf-hub:` name
+    (ref("timm/resnet50.a1_in1k", syntax="python", revision_key="@", api="timm.create_model"),
+     f"write 'timm/resnet50.a1_in1k' as 'hf-hub:timm/resnet50.a1_in1k@{PLACEHOLDER}'"),
     (ref("pytorch/vision", "v0.10.0", source="torchhub", revision_key=":"), f"'pytorch/vision:{PLACEHOLDER}'"),
     (ref("org/m", syntax="shell", revision_key="git checkout"), f"git -C <clone dir> checkout {PLACEHOLDER}"),
     (ref("my-model", "Production", source="mlflow", revision_key="uri"), "models:/<name>/<version number>"),

@@ -217,6 +217,15 @@ COMMANDS: tuple[CliCommand, ...] = (
     CliCommand(("fastchat.serve.*",), (
         CliArg(flags=("--model-path",), revision_flags=("--revision",)),
     ), api="shell:fastchat"),
+    # mteb: `mteb run -m org/m [--model-revision r] -t Task ...` (also `python -m mteb run`) loads the model through
+    # its registry (`ModelMeta`) or, for a name it does not list, as a SentenceTransformer from the Hub.
+    CliCommand(("mteb", "run"), (
+        CliArg(flags=("-m", "--model"), revision_flags=("--model-revision", "--model_revision")),
+    ), list_options=frozenset({"-t", "--tasks", "-b", "--benchmarks", "--task-types", "--categories", "-l",
+                               "--languages", "--eval-splits", "--eval_splits"}),
+        value_options=frozenset({"-m", "--model", "--model-revision", "--model_revision", "--device",
+                                 "--output-folder", "--output_folder", "-v", "--verbosity", "--batch-size",
+                                 "--batch_size", "--overwrite-strategy", "--prediction-folder"})),
     # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
     CliCommand(("verl.*",), (
         CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",
@@ -314,3 +323,11 @@ def command_for(program: str, rest_words: list[str]) -> CliCommand | None:
             if command.matches(program, rest_words):
                 return command
     return None
+
+
+REQUEST_BODY_FLAGS = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--json"})
+"""curl flags whose value is the request body (`curl .../generate -d '{"inputs": ..., "parameters": {...}}'`)."""
+REQUEST_BODY_ID_KEYS: dict[str, str] = {
+    "adapter_id": "model",  # text-generation-inference: the LoRA adapter a request is served with (no revision)
+}
+"""Keys of a JSON request body (at any depth) that name a Hub repository the server loads, and its kind."""

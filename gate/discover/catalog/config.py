@@ -56,7 +56,8 @@ class ConfigKey:
     """A sibling whose value names the kind: `dataset` in it makes the reference a dataset (torchtune)."""
     separator: str | None = None
     """The value is several ids joined by this character (infinity's `INFINITY_MODEL_ID: org/a;org/b;`), each a
-    reference of its own; the revision key's value is split the same way and read at the same position."""
+    reference of its own, maybe written `name=id` (TGI's `LORA_ADAPTERS`); the revision key's value is split the
+    same way and read at the same position."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ class ListItemKey:
     convention: str = ""
     under: frozenset[str] = frozenset()
     """When set, only a list held inside a mapping under one of these keys (`dataset_mixture: {datasets: ...}`)."""
+    needs_item_key: str | None = None
+    """When set, only items that also have this key (a mixture's `weight`): `datasets: [{id: org/d, reason: ...}]`
+    is also the shape of allowlists (model-gate's own policy), which name ids without loading them."""
 
 
 def _rows(*rows: ConfigKey) -> tuple[ConfigKey, ...]:
@@ -126,6 +130,12 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     ConfigKey("HF_MODEL_ID", "model", ("HF_MODEL_REVISION",), "SageMaker HF DLC env", allow_legacy=True,
               report_dynamic=True),
     ConfigKey("MODEL_ID", "model", ("REVISION",), "TGI env", report_dynamic=True),
+    # TGI env: the `--lora-adapters` value, `org/a,name=org/b` (adapters take no revision there).
+    ConfigKey("LORA_ADAPTERS", "model", _NO_REVISION, "TGI env", separator=","),
+    # vLLM `serve --config` YAML (the long flag names as keys): `lora-modules: [sql=org/a, ...]`, the
+    # `--lora-modules` words (`{name, path}` items: LIST_ITEM_KEYS). No revision for adapters.
+    *(ConfigKey(key, "model", _NO_REVISION, "vLLM serve --config", separator=" ")
+      for key in ("lora-modules", "lora_modules")),
     # infinity (embedding server) env: `;`-separated, one entry per model, the revisions at the same positions.
     ConfigKey("INFINITY_MODEL_ID", "model", ("INFINITY_REVISION",), "infinity env", allow_legacy=True,
               report_dynamic=True, separator=";"),
@@ -176,6 +186,10 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
     # Mixtures first: a more specific row wins.
     ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="alignment-handbook/open-r1/TRL "
                 "`dataset_mixture: {datasets: [{id: ...}]}`", under=frozenset({"dataset_mixture", "dataset_mixer"})),
+    ListItemKey(frozenset({"datasets"}), ("id", "path", "name"), convention="mixtures listed under another key "
+                "(`training: {datasets: [{id: org/d, weight: 0.7}]}`)", needs_item_key="weight"),
+    ListItemKey(frozenset({"lora-modules", "lora_modules"}), ("path",), kind="model", revision_keys=(),
+                convention="vLLM `serve --config` YAML `lora-modules: [{name: sql, path: org/a}]`"),
     ListItemKey(frozenset({"datasets", "test_datasets", "pretraining_dataset", "train_datasets", "eval_datasets"}),
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
@@ -245,9 +259,12 @@ def config_key(key: str, parent_key: str | None, sibling_names: Container[str]) 
     return None
 
 
-def list_item_key(list_key: str | None, outer_key: str | None) -> ListItemKey | None:
-    """The row for the items of a list held by `list_key`, itself inside a mapping held by `outer_key`."""
+def list_item_key(list_key: str | None, outer_key: str | None,
+                  item_keys: Container[str] = ()) -> ListItemKey | None:
+    """The row for the items of a list held by `list_key`, itself inside a mapping held by `outer_key`, for an item
+    with these keys (none: the list's string items)."""
     for row in LIST_ITEM_KEYS:
-        if list_key in row.list_keys and (not row.under or outer_key in row.under):
+        if list_key in row.list_keys and (not row.under or outer_key in row.under) and (
+                row.needs_item_key is None or row.needs_item_key in item_keys):
             return row
     return None

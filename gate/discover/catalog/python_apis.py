@@ -30,6 +30,8 @@ from functools import cached_property
 # How the id string is written, which decides how it is read (see python_finder.interpret_id):
 ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
 ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `hf_hub:...` names are Hub ids
+ID_TIMM_PRETRAINED = "timm-pretrained"  # timm with `pretrained=True`: `hf-hub:` names, and `timm/<name>` names (the
+# registry's own weights, in the Hub's `timm` organisation: `timm.create_model("timm/resnet50.a1_in1k", pretrained=True)`)
 ID_PRESET = "preset"  # keras_hub: `hf://org/name`, `kaggle://owner/model/framework/variation[/version]`
 ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
 ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
@@ -68,7 +70,8 @@ class Slot:
     revision_keywords: tuple[str, ...] = ("revision",)
     """Keywords whose value is the revision of this id, first present wins; the first is where a fix goes."""
     nested_revision: tuple[str, ...] = ()
-    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`)."""
+    """Dict keywords whose `"revision"` key pins this id (`model_kwargs={"revision": ...}`); `keyword.KEY` names
+    another key (`env.HF_MODEL_REVISION`)."""
     runs_code: bool = False
     """The id names a repository whose Python code the call runs (diffusers `custom_pipeline`): its references
     carry `trust_remote_code: true` whatever the call's trust keyword says."""
@@ -94,6 +97,10 @@ class Slot:
     where the model name needs `hf-hub:`)."""
     inside: str | None = None
     """The id is this entry of the keyword's dict (`pretrained_cfg_overlay=dict(hf_hub_id="timm/m")`)."""
+    switched_form: tuple[str, str] | None = None
+    """(keyword, id form): when the call gives this keyword a value that may be true, the slot is read in this id
+    form instead (timm: `pretrained=True` makes a `timm/<name>` model name a Hub load; without it timm only builds
+    the architecture)."""
     usually_object: bool = False
     """The argument is most often a loaded object (TRL's `model=model`): a value that cannot be resolved is
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
@@ -107,6 +114,9 @@ class Slot:
     `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
     followed by the dict keys below it. The first one the file knows gives the id; when none is known, the last one
     is reported as dynamic."""
+    namespace_keywords: tuple[str, ...] = ()
+    """Keywords naming the namespace of an id written without one (huggingface_hub before 0.8:
+    `create_repo("name", organization="org")` creates `org/name`)."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -140,8 +150,10 @@ class ApiSpec:
     """Keywords whose `hf://` strings are references too (`load_dataset("parquet", data_files="hf://...")`)."""
     skip_ids: frozenset[str] = frozenset()
     """Ids that are not registry references for this API (built-in loaders)."""
-    skip_when: tuple[tuple[str, str], ...] = ()
-    """(keyword, literal) pairs that make the call local (`torch.hub.load(..., source="local")`)."""
+    skip_when: tuple[tuple[str, str | bool | None], ...] = ()
+    """(keyword, literal) pairs that make the call read or publish nothing (`torch.hub.load(..., source="local")`,
+    `TrainingArguments(push_to_hub=False, hub_model_id=...)`) or not a load at all (mteb's `ModelMeta(...,
+    open_weights=False)`: a hosted API's model; `loader=None`: nothing to load it with)."""
     reads_local_paths: bool = True
     """False for APIs that only ever ask the registry (`hf_hub_download`, `HfApi` methods): a file or directory in
     the repository named like the id cannot make such a call local, so the local-path test is not applied."""
@@ -154,6 +166,10 @@ class ApiSpec:
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
     library rejects any other (it is never a legacy Hub id there)."""
+    overridden_by: str | None = None
+    """A method name: the call, written in a class body, declares what the library's base class loads in that method
+    (mteb's `metadata = TaskMetadata(dataset=...)`, loaded by `AbsTask.load_data`). A class that defines the method
+    itself loads on its own, and its loads are reported where they are made: the declaration is not read there."""
     tails: frozenset[str] = field(init=False, repr=False, compare=False)
     alias_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
@@ -294,6 +310,16 @@ SPECS: tuple[ApiSpec, ...] = (
     # unsloth names the id `model_name` (and loads through transformers, so `revision=` and remote code apply).
     ApiSpec(("*.FastLanguageModel.from_pretrained", "*.FastVisionModel.from_pretrained", "*.FastModel.from_pretrained",
              "*.FastTextModel.from_pretrained"), "unsloth.from_pretrained", (Slot(0, ("model_name",)),), bare=True),
+    # model2vec: `StaticModel.from_pretrained(path)` and `StaticModelPipeline.from_pretrained(path)` take no revision;
+    # the trainable models' `from_pretrained()` without a path loads the library's default base model.
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModelForClassification", "StaticModelForSimilarity", "BaseFinetuneable")),
+            "model2vec.train.from_pretrained",
+            (Slot(0, ("path", "model_name"), (), default_id="minishlab/potion-base-32m"),), pinnable=False,
+            trust_keyword=None),
+    ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
+                  for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
+            (Slot(0, ("path",), ()),), pinnable=False),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -301,26 +327,38 @@ SPECS: tuple[ApiSpec, ...] = (
     # diffusers LoRA loaders: `pipe.load_lora_weights("org/lora", weight_name=..., revision=...)`.
     ApiSpec(("*.load_lora_weights", "*.load_lora_adapter"), "diffusers.{callee}",
             (Slot(0, ("pretrained_model_name_or_path_or_dict", "pretrained_model_name_or_path")),), bare=True),
+    # diffusers schedulers built from a repository's scheduler config: `DDIMScheduler.from_config("org/m")` (a string
+    # is read with `load_config`, deprecated but still served) and `DDPMScheduler.load_config("org/m",
+    # subfolder="scheduler")`. The usual argument is a config object (`from_config(pipe.scheduler.config)`).
+    ApiSpec(("*Scheduler.from_config", "*Scheduler.load_config"), "diffusers.{callee}",
+            (Slot(0, ("config", "pretrained_model_name_or_path"), usually_object=True),), trust_keyword=None),
     # `DiffusionPipeline.download(id)`: fetches the repository without building the pipeline.
     ApiSpec(("*Pipeline.download",), "diffusers.download", (Slot(0, ("pretrained_model_name",)),), bare=True),
     # --- trainers given a model id string (TRL): `model` is most often a loaded model, sometimes an id ----------
     ApiSpec(tuple(f"trl.{trainer}" for trainer in _TRL_TRAINERS) + tuple(f"trl.*.{t}" for t in _TRL_TRAINERS),
             "trl.{callee}",
             (Slot(0, ("model",), (), ("model_init_kwargs",), usually_object=True),
-             *(Slot(None, (keyword,), (), usually_object=True) for keyword in _TRL_MODEL_KEYWORDS)),
+             *(Slot(None, (keyword,), (), usually_object=True, each_item=keyword == "reward_funcs")
+               for keyword in _TRL_MODEL_KEYWORDS)),
             trust_keyword=None),
     ApiSpec(("trl.PPOTrainer", "trl.*.PPOTrainer"), "trl.PPOTrainer",
             tuple(Slot(None, (keyword,), (), usually_object=True)
                   for keyword in ("model", "ref_model", "reward_model", "value_model", "processing_class")),
             trust_keyword=None),
-    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned).
+    # SageMaker Hugging Face containers (and TGI on SageMaker): the container loads `env["HF_MODEL_ID"]` at the
+    # revision `env["HF_MODEL_REVISION"]`.
+    ApiSpec(("sagemaker.*.HuggingFaceModel", "sagemaker.HuggingFaceModel"), "sagemaker.HuggingFaceModel",
+            (Slot(None, ("env",), (), ("env.HF_MODEL_REVISION",), inside="HF_MODEL_ID"),), trust_keyword=None),
+    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
+    # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
+    # where it is called, with the same `hub_model_id`).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
             (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
             pinnable=False,
-            trust_keyword=None),
+            trust_keyword=None, skip_when=(("push_to_hub", False),)),
     ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
             "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub"),), role="publish",
-            pinnable=False, trust_keyword=None),
+            pinnable=False, trust_keyword=None, skip_when=(("push_to_hub", False),)),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
     # written, like the code sends it (a commit message given first, `trainer.push_to_hub("End of training")`,
@@ -336,7 +374,9 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
             (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}", (Slot(0, ("repo_id",), ()),), kind=KIND_FROM_REPO_TYPE, role="publish",
+    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}",
+            (Slot(0, ("repo_id", "name"), (), namespace_keywords=("organization",)),), kind=KIND_FROM_REPO_TYPE,
+            role="publish",
             pinnable=False,
             trust_keyword=None, repo_type_keyword="repo_type", bare=True),
     ApiSpec(("*.upload_folder", "*.upload_file", "*.upload_large_folder"), "huggingface_hub.{callee}",
@@ -430,12 +470,14 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("lm_eval.*.HFLM", "lm_eval.*.VLLM", "lm_eval.*.HFMultimodalLM"), "lm_eval.{callee}",
             (Slot(None, ("pretrained",)), Slot(None, ("tokenizer",)), Slot(None, ("peft",), ()))),
     # --- vision model zoos: only `hf-hub:` names are Hub ids ---------------------------------------------
-    ApiSpec(("timm.create_model", "timm.*.create_model", "open_clip.create_model", "open_clip.create_model_and_transforms",
-             "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
-            "{package}.{callee}",
-            (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), ()),
-             # timm: `pretrained_cfg_overlay=dict(hf_hub_id="timm/m")` names the weights' repository itself.
+    ApiSpec(("timm.create_model", "timm.*.create_model"), "{package}.{callee}",
+            (Slot(0, ("model_name",), (), switched_form=("pretrained", ID_TIMM_PRETRAINED)),
+             # `pretrained_cfg_overlay=dict(hf_hub_id="timm/m")` names the weights' repository itself.
              Slot(None, ("pretrained_cfg_overlay",), (), inside="hf_hub_id", id_form=ID_HUB)),
+            id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
+    ApiSpec(("open_clip.create_model", "open_clip.create_model_and_transforms",
+             "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
+            "{package}.{callee}", (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), ())),
             id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
     # --- serving / local runtimes -------------------------------------------------------------------------
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
@@ -478,6 +520,27 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("model_name_or_path",)),)),
     ApiSpec(("embed.BatchedInference", "embed.*.BatchedInference"), "embed.BatchedInference",
             (Slot(None, ("model_id",), (), each_item=True),), pinnable=False),
+    # model2vec: `distill(model_name, ...)` loads the transformer it distils (transformers `from_pretrained`, no
+    # revision); its `from_pretrained` rows are above the generic one.
+    ApiSpec(("model2vec.distill", "model2vec.distill.distill", "model2vec.*.distill"), "model2vec.distill",
+            (Slot(0, ("model_name",), ()),), pinnable=False),
+    # chonkie's embedding chunkers load `embedding_model` (a name, or an embeddings object) through model2vec or
+    # sentence-transformers; its embeddings classes take the name first.
+    ApiSpec(tuple(f"chonkie.{infix}{name}" for infix in ("", "*.")
+                  for name in ("SemanticChunker", "SDPMChunker", "LateChunker", "NeuralChunker",
+                               "Model2VecEmbeddings", "SentenceTransformerEmbeddings")), "chonkie.{callee}",
+            (Slot(0, ("embedding_model", "model"), (), usually_object=True),), pinnable=False, trust_keyword=None),
+    # mteb's model registry: `ModelMeta(name="org/m", revision=..., loader=...)` is what `mteb.get_model(name)` and
+    # `meta.load_model()` hand to the loader (a SentenceTransformer, a model class's `from_pretrained`), with
+    # `loader_kwargs` (`trust_remote_code`); `open_weights=False` marks a hosted API's model name, and `loader=None`
+    # an entry kept for its results only: neither is a load.
+    # A task's `TaskMetadata(dataset={"path": "org/d", "revision": ...})` is what `AbsTask.load_data` passes to
+    # `datasets.load_dataset(**metadata.dataset)`.
+    ApiSpec(("mteb.ModelMeta", "mteb.*.ModelMeta"), "mteb.ModelMeta",
+            (Slot(None, ("name",), ("revision",), ("loader_kwargs",)),), skip_when=(("open_weights", False), ("loader", None))),
+    ApiSpec(("mteb.TaskMetadata", "mteb.*.TaskMetadata"), "mteb.TaskMetadata",
+            (Slot(None, ("dataset",), (), ("dataset",), inside="path"),), kind="dataset", trust_keyword=None,
+            overridden_by="load_data"),
     # --- recipe frameworks given model and dataset ids -------------------------------------------------------
     # distilabel pipeline steps: `vLLM(model="org/m", tokenizer=...)`, `TransformersLLM(model=...)`,
     # `SentenceTransformerEmbeddings(model=...)`, `RewardModelScore(model=...)` (each passes `revision` on).
@@ -522,6 +585,9 @@ SPECS: tuple[ApiSpec, ...] = (
             "xtuner.{callee}", (Slot(0, ("model_name_or_path",), ()),), pinnable=False, trust_keyword=None),
     ApiSpec(tuple(f"xtuner.*.{name}" for name in _XTUNER_DATASETS), "xtuner.{callee}",
             (Slot(1, ("path",), (), default_when_missing=True),), kind="dataset", pinnable=False, trust_keyword=None),
+    # verl's tokenizer helpers: `hf_tokenizer(name_or_path, **kwargs)` / `hf_processor(...)` hand the id and the
+    # keywords (`revision`, `trust_remote_code`) to `AutoTokenizer` / `AutoProcessor.from_pretrained`.
+    ApiSpec(("verl.*.hf_tokenizer", "verl.*.hf_processor"), "verl.{callee}", (Slot(0, ("name_or_path",)),)),
     # OpenCompass evaluation configs (see _OPENCOMPASS_HF_MODELS above): the model, its tokenizer and a PEFT
     # adapter; vLLM's LoRA adapter (`lora_path`), lmdeploy's `engine_config=dict(revision=...)`.
     ApiSpec(tuple(f"opencompass.*.{name}" for name in _OPENCOMPASS_HF_MODELS), "opencompass.{callee}",
@@ -542,9 +608,12 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- agents and robots ------------------------------------------------------------------------------------
     ApiSpec(("smolagents.TransformersModel", "smolagents.*.TransformersModel", "smolagents.VLLMModel",
              "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),)),
-    ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.HfApiModel",
-             "smolagents.*.HfApiModel", "smolagents.MLXModel", "smolagents.*.MLXModel"), "smolagents.{callee}",
-            (Slot(0, ("model_id",), ()),), pinnable=False),
+    ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.MLXModel",
+             "smolagents.*.MLXModel"), "smolagents.{callee}", (Slot(0, ("model_id",), ()),), pinnable=False),
+    # `HfApiModel()` (the name before smolagents 1.14 renamed it `InferenceClientModel`) asks the Inference API for
+    # its default model when no `model_id` is given: `model_id: str = "Qwen/Qwen2.5-Coder-32B-Instruct"`.
+    ApiSpec(("smolagents.HfApiModel", "smolagents.*.HfApiModel"), "smolagents.{callee}",
+            (Slot(0, ("model_id",), (), default_id="Qwen/Qwen2.5-Coder-32B-Instruct"),), pinnable=False),
     ApiSpec(("lerobot.*.LeRobotDataset", "lerobot.*.LeRobotDatasetMetadata", "lerobot.*.StreamingLeRobotDataset"),
             "lerobot.{callee}", (Slot(0, ("repo_id",)),), kind="dataset", trust_keyword=None),
     ApiSpec(("kernels.get_kernel", "kernels.*.get_kernel"), "kernels.get_kernel", (Slot(0, ("repo_id",)),),
@@ -659,9 +728,18 @@ def match_call(dotted: str, root_known: bool) -> ApiSpec | None:
 _WILDCARD_SOURCES = [(name, index) for index, spec in enumerate(SPECS) for name in
                      dict.fromkeys(_last_name(p) for p in spec.calls) if "*" in name]
 
+LOCAL_COPY_CALLS = frozenset({
+    "verl.utils.fs.copy_to_local", "verl.utils.fs.copy_local_path_from_hdfs",
+})
+"""Library calls that return a local copy of a remote-filesystem path (`hdfs://...`) and any other value unchanged
+(verl's `copy_to_local(src)`: "HDFS path, local filesystem path, or Hugging Face model ID"): a Hub id passed in
+reaches the loader the result is given to; the first argument (or `src=`) is what they return."""
+
+
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
-                           "evaluate", "Repository", "VLLM", "post", "get", "register_model"})
+                           "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
+                           "load_config"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
@@ -678,7 +756,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
-                  "datatrove", "xtuner", "opencompass")
+                  "datatrove", "xtuner", "opencompass", "model2vec", "chonkie")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
@@ -699,7 +777,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
-    "Card.load", "Pipeline.download", "clone_from", "MsDataset", "mlflow.register_model",
+    "Card.load", "Pipeline.download", "Scheduler.from_config", "Scheduler.load_config", "clone_from", "MsDataset", "mlflow.register_model",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
     # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
@@ -839,6 +917,10 @@ DEFERRED_CALLS: dict[str, DeferredCall] = {
 """Deferred calls (issue 11). `functools.partial` is the resolver's (`PARTIAL_CALLS`): its later calls are followed."""
 DEFERRED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in DEFERRED_CALLS)
 """The constructors' last names (a cheap test before the callee is resolved)."""
+LOADED_ID_ATTRIBUTE_SUFFIXES = ("name_or_path",)
+"""Attributes of a loaded object that hold the repository it or another load names, read from the Hub at run time
+(PEFT's `PeftConfig.from_pretrained(adapter).base_model_name_or_path`, transformers' `config._name_or_path`,
+`tokenizer.name_or_path`): a string the file cannot know, never an object."""
 DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
 """Methods of a decorated function that run it with the arguments given (Modal `f.remote(x)`, `f.local(x)`,
 `f.spawn(x)`; Ray `f.remote(x)`): a call site of the function for the values its parameters take."""
