@@ -929,7 +929,40 @@ class Resolver:
             if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
                 inner, origin = self.qualname(binding.node, binding.scope, depth + 1)
                 return inner + tail, origin
+            if binding.how == "param" and tail.startswith(".") and binding.scope is not None:
+                typed = self._parameter_object(binding, depth)
+                if typed is not None:
+                    return typed + tail, "import"
         return name + tail, "local" if bindings else "unknown"
+
+    def _parameter_object(self, binding: Binding, depth: int) -> str | None:
+        """What a parameter whose attribute is called holds, spelled as a callee (`huggingface_hub.InferenceClient()`),
+        when its default is an imported object or the instance of an imported class (`client=default_client` with
+        `default_client = InferenceClient(...)`), or else its annotation names an imported class
+        (`client: InferenceClient`, `Optional[InferenceClient]`, `InferenceClient | None`): the type decides which
+        method runs, whatever instance a caller passes. None when neither says."""
+        default = binding.node
+        if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+            inner, origin = self.qualname(default, binding.scope, depth + 1)  # type: ignore[arg-type]
+            return inner if origin == "import" else None
+        function = binding.function
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        arguments = function.args
+        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                    if a.arg == binding.target), None)
+        annotation = arg.annotation if arg is not None else None
+        if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)) \
+                and self.qualname(annotation.value, binding.scope, depth + 1)[0] == "typing.Optional":  # type: ignore[arg-type]
+            annotation = annotation.slice
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):  # `X | None`
+            sides = [s for s in (annotation.left, annotation.right)
+                     if not (isinstance(s, ast.Constant) and s.value is None)]
+            annotation = sides[0] if len(sides) == 1 else None
+        if not isinstance(annotation, (ast.Name, ast.Attribute)):
+            return None
+        inner, origin = self.qualname(annotation, binding.scope, depth + 1)  # type: ignore[arg-type]
+        return inner + "()" if origin == "import" else None
 
     @staticmethod
     def import_target(bindings: list[Binding] | None) -> str | None:
