@@ -771,6 +771,8 @@ def _defined_here(scan: _Scan, call: ast.Call, scope: Scope) -> bool:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name \
             and scope.class_info is not None:
         return any(b.how == "object" for b in scope.class_info.scope.bindings.get(func.attr, ()))
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):  # `state = ModelState(); state.load(x)`
+        return scan.resolver.instance_has_method(func.value.id, func.attr, scope)
     return False
 
 

@@ -1892,6 +1892,17 @@ class Resolver:
             return None
         return self._class_attribute(info, attr, depth, instance=True)
 
+    def instance_has_method(self, name: str, method: str, scope: Scope) -> bool:
+        """`name` holds an instance of a class of this file (its one binding is `name = C(...)`) that defines
+        `method` itself (`state = ModelState(); state.load(...)`): the calls `_call_sites` follows into the method's
+        parameters (an inherited method's are not followed)."""
+        bindings = self._lookup(name, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None \
+                or not isinstance(bindings[0].node, ast.Call):
+            return False
+        info = self._constructed_class(bindings[0].node, bindings[0].scope)
+        return info is not None and any(b.how == "object" for b in info.scope.bindings.get(method, ()))
+
     def _constructed_class(self, call: ast.Call, scope: Scope) -> ClassInfo | None:
         if not isinstance(call.func, ast.Name):
             return None
