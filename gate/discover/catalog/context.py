@@ -337,11 +337,12 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`, and a bare snake_case name whose last
-    word says path (`mlx_qwen3_omni_4bit_path`, `converted_model_dir`: legacy Hub ids without an organisation are
-    never spelled so)."""
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`, and a bare name of several words whose
+    last word says path (`mlx_qwen3_omni_4bit_path`, `unused-model-path`: legacy Hub ids without an organisation never
+    end so)."""
     parts = value.split("/")
-    if len(parts) == 1 and "_" in value and value.rsplit("_", 1)[1].upper() in PATH_PLACEHOLDER_WORDS:
+    words = re.split(r"[-_]", value) if len(parts) == 1 else []
+    if len(words) > 1 and words[-1].upper() in PATH_PLACEHOLDER_WORDS:
         return True
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
