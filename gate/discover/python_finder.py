@@ -1230,6 +1230,10 @@ _IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")
 _IMPORTED_NAME = re.compile(r"([A-Za-z_][\w.]*)(?:\s+as\s+([A-Za-z_]\w*))?")
 _RECEIVER = re.compile(r"([A-Za-z_][\w.]*)\s*(?::[^=\n]*)?=\s*[\w.]*$")
 _CLASS_BEFORE_CALL = re.compile(r"([A-Za-z_]\w*)$")
+_ANNOTATED_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*:[^=\n,()]*?(?:\[\s*)?[\w.]*$")
+"""`client: Optional[` before a class name: the parameter it annotates."""
+_DEFAULTED_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=\n,()]*)?=\s*$")
+"""`client: InferenceClient = ` before a variable name: the parameter it is the default of."""
 
 
 def _receiver_parameters(text: str, classes: set[str], variables: set[str]) -> set[str]:
@@ -1238,10 +1242,17 @@ def _receiver_parameters(text: str, classes: set[str], variables: set[str]) -> s
     (`client=default_client`). Their `name.` lines count like the receiver's own (`Resolver._parameter_object` reads
     such a parameter's type). Only files that construct a receiver get these passes, one per name."""
     names: set[str] = set()
-    for name in classes:
-        names.update(re.findall(rf"([A-Za-z_]\w*)\s*:[^=\n,)]*\b{re.escape(name)}\b", text))
-    for name in variables:
-        names.update(re.findall(rf"([A-Za-z_]\w*)\s*(?::[^=\n,)]*)?=\s*{re.escape(name)}\b", text))
+    for wanted, before in ((classes, _ANNOTATED_BEFORE), (variables, _DEFAULTED_BEFORE)):
+        for name in wanted:
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")) \
+                        and not (text[end:end + 1].isalnum() or text[end:end + 1] == "_"):
+                    found = before.search(text, text.rfind("\n", 0, at) + 1, at)
+                    if found:
+                        names.add(found.group(1))
+                at = text.find(name, end)
     return names
 
 
