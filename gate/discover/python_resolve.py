@@ -134,6 +134,17 @@ class Binding:
     """For `param`: the function or lambda it belongs to (its calls in the file pass other values)."""
 
 
+def _annotation_of(binding: Binding) -> ast.expr | None:
+    """The annotation of the parameter `binding` binds, when its function is a `def` (a lambda has none)."""
+    function = binding.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    arguments = function.args
+    arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                if a.arg == binding.target), None)
+    return arg.annotation if arg is not None else None
+
+
 class Scoped(ast.expr):
     """An expression together with the scope it is evaluated in (entries merged from several places)."""
 
@@ -945,13 +956,7 @@ class Resolver:
         if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
             inner, origin = self.qualname(default, binding.scope, depth + 1)  # type: ignore[arg-type]
             return inner if origin == "import" else None
-        function = binding.function
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return None
-        arguments = function.args
-        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-                    if a.arg == binding.target), None)
-        annotation = arg.annotation if arg is not None else None
+        annotation = _annotation_of(binding)
         if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)) \
                 and self.qualname(annotation.value, binding.scope, depth + 1)[0] == "typing.Optional":  # type: ignore[arg-type]
             annotation = annotation.slice
@@ -1771,14 +1776,9 @@ class Resolver:
         """The file's class a parameter without a default is annotated with (`config: Config`, `"Config"`), looked
         up where the `def` is written: a method's annotations are evaluated in its class body, so the nested
         `Config` of that class is meant, not another class's `Config`."""
-        function = binding.function
-        if binding.how != "param" or binding.node is not None or binding.scope is None \
-                or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if binding.how != "param" or binding.node is not None or binding.scope is None:
             return None
-        arguments = function.args
-        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-                    if a.arg == binding.target), None)
-        annotation = arg.annotation if arg is not None else None
+        annotation = _annotation_of(binding)
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             name = annotation.value
         elif isinstance(annotation, ast.Name):
