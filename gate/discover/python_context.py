@@ -41,11 +41,13 @@ from gate.discover.catalog.context import (
     call_says_load,
     context_kind,
     derives_name,
+    is_predicate,
     is_publish_name,
     name_tokens,
     names_hub_id_slot,
     names_other_registry,
     negative_evidence,
+    says_not_a_reference,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
 from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference, Role
@@ -416,7 +418,7 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
     own = callee.rsplit(".", 1)[-1]
-    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee) or derives_name(own):
+    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee) or derives_name(own) or is_predicate(own):
         return None
     if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
@@ -491,7 +493,8 @@ def _call_judged(own: str) -> bool:
     """`own` names a call whose arguments are read for ids bound elsewhere: it says load, publish or model, and
     nothing in it says the result is something else (`get_model_class`, `save_model`). Remembered: a function of
     the name alone, asked for every call of every parsed file (NeMo: 18,000 calls, a few thousand names)."""
-    if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)) or derives_name(own):
+    if own in SAVE_CALLS or any(t in NOT_A_REFERENCE_TOKENS for t in name_tokens(own)) or derives_name(own) \
+            or is_predicate(own):
         return False
     return says_publish(own) or call_says_load(own) or helper_says_model(own)
 
@@ -586,8 +589,8 @@ class _Walk:
                     key = parent.args[position - 1]
                     if isinstance(key, ast.Constant) and isinstance(key.value, str):
                         found = _judge_name(key.value, None)
-                        if found is not None:
-                            return found
+                        if found is not None or says_not_a_reference(key.value):
+                            return found  # `os.getenv("GITHUB_REPOSITORY", "org/x")`: the key says what it is
                     child = parent  # `x = os.getenv("X", "org/m")`: the binding of the lookup decides
                     continue
                 if own == "parametrize" and position >= 1 and parent.args and isinstance(parent.args[0], ast.Constant):
@@ -817,6 +820,8 @@ def _defined_here(scan: _Scan, call: ast.Call, scope: Scope) -> bool:
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == scope.self_name \
             and scope.class_info is not None:
         return any(b.how == "object" for b in scope.class_info.scope.bindings.get(func.attr, ()))
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):  # `state = ModelState(); state.load(x)`
+        return scan.resolver.instance_has_method(func.value.id, func.attr, scope)
     return False
 
 

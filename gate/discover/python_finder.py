@@ -1268,6 +1268,31 @@ _CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 _IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")
 _IMPORTED_NAME = re.compile(r"([A-Za-z_][\w.]*)(?:\s+as\s+([A-Za-z_]\w*))?")
 _RECEIVER = re.compile(r"([A-Za-z_][\w.]*)\s*(?::[^=\n]*)?=\s*[\w.]*$")
+_CLASS_BEFORE_CALL = re.compile(r"([A-Za-z_]\w*)$")
+_ANNOTATED_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*:[^=\n,()]*?(?:\[\s*)?[\w.]*$")
+"""`client: Optional[` before a class name: the parameter it annotates."""
+_DEFAULTED_BEFORE = re.compile(r"([A-Za-z_]\w*)\s*(?::[^=\n,()]*)?=\s*$")
+"""`client: InferenceClient = ` before a variable name: the parameter it is the default of."""
+
+
+def _receiver_parameters(text: str, classes: set[str], variables: set[str]) -> set[str]:
+    """Names that hold a receiver without being assigned one on their own line: parameters annotated with its class
+    (`client: InferenceClient`, `Optional[InferenceClient]`) or defaulting to a variable that holds one
+    (`client=default_client`). Their `name.` lines count like the receiver's own (`Resolver._parameter_object` reads
+    such a parameter's type). Only files that construct a receiver get these passes, one per name."""
+    names: set[str] = set()
+    for wanted, before in ((classes, _ANNOTATED_BEFORE), (variables, _DEFAULTED_BEFORE)):
+        for name in wanted:
+            at = text.find(name)
+            while at >= 0:
+                end = at + len(name)
+                if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")) \
+                        and not (text[end:end + 1].isalnum() or text[end:end + 1] == "_"):
+                    found = before.search(text, text.rfind("\n", 0, at) + 1, at)
+                    if found:
+                        names.add(found.group(1))
+                at = text.find(name, end)
+    return names
 
 
 def _occurrences(text: str, token: str, into: list[int]) -> None:
@@ -1571,11 +1596,18 @@ def relevant_lines(text: str) -> list[int] | None:
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:
         _known_occurrences(text, constructor, receivers)
+    receiver_classes: set[str] = set()
+    receiver_variables: set[str] = set()
     for offset in receivers:
         line_start = text.rfind("\n", 0, offset) + 1
         assigned = _RECEIVER.search(text, line_start, offset)
         if assigned:
             extra.add(assigned.group(1) + ".")
+            receiver_variables.add(assigned.group(1))
+        named = _CLASS_BEFORE_CALL.search(text, line_start, text.index("(", offset))
+        if named:
+            receiver_classes.add(named.group(1))
+    extra.update(name + "." for name in _receiver_parameters(text, receiver_classes, receiver_variables))
     for token in extra:
         _known_occurrences(text, token, offsets)
     if "\r" in text and "\r" in text.replace("\r\n", ""):

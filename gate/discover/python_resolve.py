@@ -134,6 +134,17 @@ class Binding:
     """For `param`: the function or lambda it belongs to (its calls in the file pass other values)."""
 
 
+def _annotation_of(binding: Binding) -> ast.expr | None:
+    """The annotation of the parameter `binding` binds, when its function is a `def` (a lambda has none)."""
+    function = binding.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    arguments = function.args
+    arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                if a.arg == binding.target), None)
+    return arg.annotation if arg is not None else None
+
+
 class Scoped(ast.expr):
     """An expression together with the scope it is evaluated in (entries merged from several places)."""
 
@@ -929,7 +940,34 @@ class Resolver:
             if binding.how == "value" and isinstance(binding.node, ast.Call) and binding.scope is not None:
                 inner, origin = self.qualname(binding.node, binding.scope, depth + 1)
                 return inner + tail, origin
+            if binding.how == "param" and tail.startswith(".") and binding.scope is not None:
+                typed = self._parameter_object(binding, depth)
+                if typed is not None:
+                    return typed + tail, "import"
         return name + tail, "local" if bindings else "unknown"
+
+    def _parameter_object(self, binding: Binding, depth: int) -> str | None:
+        """What a parameter whose attribute is called holds, spelled as a callee (`huggingface_hub.InferenceClient()`),
+        when its default is an imported object or the instance of an imported class (`client=default_client` with
+        `default_client = InferenceClient(...)`), or else its annotation names an imported class
+        (`client: InferenceClient`, `Optional[InferenceClient]`, `InferenceClient | None`): the type decides which
+        method runs, whatever instance a caller passes. None when neither says."""
+        default = binding.node
+        if default is not None and not (isinstance(default, ast.Constant) and default.value is None):
+            inner, origin = self.qualname(default, binding.scope, depth + 1)  # type: ignore[arg-type]
+            return inner if origin == "import" else None
+        annotation = _annotation_of(binding)
+        if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)) \
+                and self.qualname(annotation.value, binding.scope, depth + 1)[0] == "typing.Optional":  # type: ignore[arg-type]
+            annotation = annotation.slice
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):  # `X | None`
+            sides = [s for s in (annotation.left, annotation.right)
+                     if not (isinstance(s, ast.Constant) and s.value is None)]
+            annotation = sides[0] if len(sides) == 1 else None
+        if not isinstance(annotation, (ast.Name, ast.Attribute)):
+            return None
+        inner, origin = self.qualname(annotation, binding.scope, depth + 1)  # type: ignore[arg-type]
+        return inner + "()" if origin == "import" else None
 
     @staticmethod
     def import_target(bindings: list[Binding] | None) -> str | None:
@@ -1774,14 +1812,9 @@ class Resolver:
         """The file's class a parameter without a default is annotated with (`config: Config`, `"Config"`), looked
         up where the `def` is written: a method's annotations are evaluated in its class body, so the nested
         `Config` of that class is meant, not another class's `Config`."""
-        function = binding.function
-        if binding.how != "param" or binding.node is not None or binding.scope is None \
-                or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if binding.how != "param" or binding.node is not None or binding.scope is None:
             return None
-        arguments = function.args
-        arg = next((a for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-                    if a.arg == binding.target), None)
-        annotation = arg.annotation if arg is not None else None
+        annotation = _annotation_of(binding)
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             name = annotation.value
         elif isinstance(annotation, ast.Name):
@@ -1895,6 +1928,17 @@ class Resolver:
         if call.args or any(k.arg is None for k in call.keywords):
             return None
         return self._class_attribute(info, attr, depth, instance=True)
+
+    def instance_has_method(self, name: str, method: str, scope: Scope) -> bool:
+        """`name` holds an instance of a class of this file (its one binding is `name = C(...)`) that defines
+        `method` itself (`state = ModelState(); state.load(...)`): the calls `_call_sites` follows into the method's
+        parameters (an inherited method's are not followed)."""
+        bindings = self._lookup(name, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None \
+                or not isinstance(bindings[0].node, ast.Call):
+            return False
+        info = self._constructed_class(bindings[0].node, bindings[0].scope)
+        return info is not None and any(b.how == "object" for b in info.scope.bindings.get(method, ()))
 
     def _constructed_class(self, call: ast.Call, scope: Scope) -> ClassInfo | None:
         if not isinstance(call.func, ast.Name):

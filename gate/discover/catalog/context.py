@@ -184,13 +184,20 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(t.lower() for t in _TOKEN_SPLIT.split(name) if t)
 
 
+def says_not_a_reference(name: str) -> bool:
+    """A binding name that says its value is something else than an id (`output_dir`, `GITHUB_REPOSITORY`,
+    `model_type`): `NOT_A_REFERENCE_TOKENS` (but for a modality) or `NOT_A_REFERENCE_PHRASES`."""
+    tokens = name_tokens(name)
+    if any(t in NOT_A_REFERENCE_TOKENS and not _says_modality(tokens, i) for i, t in enumerate(tokens)):
+        return True
+    lowered = "_".join(tokens)
+    return any(phrase in lowered for phrase in NOT_A_REFERENCE_PHRASES)
+
+
 def context_kind(name: str) -> ContextKind | None:
     """What a binding name says its value is: `model`, `dataset`, or None (nothing, or a local destination)."""
     tokens = name_tokens(name)
-    if not tokens or any(t in NOT_A_REFERENCE_TOKENS and not _says_modality(tokens, i) for i, t in enumerate(tokens)):
-        return None
-    lowered = "_".join(tokens)
-    if any(phrase in lowered for phrase in NOT_A_REFERENCE_PHRASES):
+    if not tokens or says_not_a_reference(name):
         return None
     has_id_token = any(t in ID_TOKENS for t in tokens)
     strong = [t for t in tokens if t not in WEAK_TOKENS]
@@ -228,6 +235,17 @@ def derives_name(callee: str) -> bool:
     """A callee that computes a name from its argument (`get_model_name_from_path`), whatever else its name says."""
     lowered = "_".join(name_tokens(callee.rsplit(".", 1)[-1]))
     return any(phrase in lowered for phrase in NAME_DERIVING_CALL_PHRASES)
+
+
+PREDICATE_HEADS = frozenset({"is", "has"})
+"""First tokens of a callee that answers a yes/no question about its argument (`is_image_generation_model(name)`,
+`has_chat_template(path)`): it returns a bool, not a loaded object, whatever else its name says."""
+
+
+def is_predicate(callee: str) -> bool:
+    """A callee named as a question about its argument (`PREDICATE_HEADS`)."""
+    tokens = name_tokens(callee.rsplit(".", 1)[-1])
+    return len(tokens) > 1 and tokens[0] in PREDICATE_HEADS
 
 
 def names_other_registry(callee: str) -> bool:
@@ -337,8 +355,13 @@ _SHOUTED_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def is_placeholder(value: str) -> bool:
     """A local path the reader is meant to fill in, not an id: `PATH_TO_MODEL`, `YOUR_ORG/MODEL_DIR` (every part
-    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`."""
+    shouted, one word saying path), `path_to_llama_7b`, `org/your-model-path`, and a bare name of several words whose
+    last word says path (`mlx_qwen3_omni_4bit_path`, `unused-model-path`: legacy Hub ids without an organisation never
+    end so)."""
     parts = value.split("/")
+    words = re.split(r"[-_]", value) if len(parts) == 1 else []
+    if len(words) > 1 and words[-1].upper() in PATH_PLACEHOLDER_WORDS:
+        return True
     if any(part.lower().startswith(PLACEHOLDER_PREFIXES) for part in parts):
         return True
     if any(part.lower().startswith(OWN_VALUE_PREFIXES) and PATH_PLACEHOLDER_WORDS & set(re.split(r"[-_]", part.upper()))

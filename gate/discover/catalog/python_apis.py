@@ -504,8 +504,16 @@ SPECS: tuple[ApiSpec, ...] = (
             pinnable=False, trust_keyword=None),
     # mlx-lm distributed loading (`sharded_load(repo, pipeline_group, tensor_group)`, `pipeline_load(repo)`): a local
     # folder or a Hub id, downloaded without a revision setting; `upload_to_hub(path, upload_repo)` publishes.
-    ApiSpec(("mlx_lm.sharded_load", "mlx_lm.*.sharded_load", "mlx_lm.pipeline_load", "mlx_lm.*.pipeline_load"),
-            "mlx_lm.{callee}", (Slot(0, ("repo",), ()),), pinnable=False),
+    ApiSpec(("mlx_lm.sharded_load", "mlx_lm.*.sharded_load", "mlx_lm.pipeline_load", "mlx_lm.*.pipeline_load",
+             "mlx_vlm.sharded_load", "mlx_vlm.*.sharded_load"),
+            "{package}.{callee}", (Slot(0, ("repo",), ()),), pinnable=False),
+    # mlx-vlm's helpers behind its `load`, called on their own by its CLIs and examples: `get_model_path(path_or_hf_repo,
+    # revision)` downloads what is not a local folder (snapshot_download); `load_config` and `load_image_processor`
+    # go through it, `load_processor` through `AutoProcessor.from_pretrained`, each with `revision` in `**kwargs`.
+    ApiSpec(("mlx_vlm.get_model_path", "mlx_vlm.*.get_model_path"), "mlx_vlm.get_model_path",
+            (Slot(0, ("path_or_hf_repo",), revision_position=1),), trust_keyword=None),
+    ApiSpec(tuple(f"mlx_vlm{infix}.{name}" for name in ("load_config", "load_image_processor", "load_processor")
+                  for infix in ("", ".*")), "mlx_vlm.{callee}", (Slot(0, ("model_path",)),)),
     ApiSpec(("mlx_lm.upload_to_hub", "mlx_lm.*.upload_to_hub", "mlx_vlm.upload_to_hub", "mlx_vlm.*.upload_to_hub"),
             "{package}.upload_to_hub", (Slot(1, ("upload_repo",), ()),), role="publish", pinnable=False,
             trust_keyword=None),
