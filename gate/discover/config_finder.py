@@ -33,10 +33,11 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import config as catalog
+from gate.discover.catalog import python_apis
 from gate.discover.catalog.config import NOT_HUB_IDS, ConfigKey
 from gate.discover.catalog.context import (
     API_MODEL_NAME,
@@ -227,10 +228,11 @@ def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
 
 _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
-_KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", "_component_",
+_KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", *catalog.COMPONENT_KEYS,
                                                                          "path", "id", "name", "source", "type", "value"} | {
     row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling} | {  # `fine_tune_type` decides on `data:`
-    row.needs_item_key for row in catalog.LIST_ITEM_KEYS if row.needs_item_key}  # a mixture item's `weight`
+    row.needs_item_key for row in catalog.LIST_ITEM_KEYS if row.needs_item_key} | {  # a mixture item's `weight`
+    spec.trust_keyword for spec in python_apis.SPECS if spec.trust_keyword}  # beside a `_target_` (`_ComponentCall`)
 
 
 def _worth_keeping(key: str, value: str) -> bool:
@@ -677,6 +679,9 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
         siblings = {key: value for key, _l, _c, value in entries}
         hosted = node.hosted if node.hosted is not None else _sends_to_hosted_api(siblings, hosted)
         served: bool | None = None  # `_hub_served(siblings)`, read once per mapping (not once per value in it)
+        call = _component_call(siblings) if any(k in siblings for k in catalog.COMPONENT_KEYS) else None
+        if call is not None and id(node) not in urls_only and not (hosted and call.kind == "model"):
+            yield from call.default_references(siblings, path, repo_paths)
         for key, line, column, value in own_entries:
             if isinstance(value, (_Map, _Seq)):
                 stack.append((value, key, parent_key, hosted))
@@ -707,6 +712,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 served = _hub_served(siblings)
             text = routed_hub_id(text, served) or text
             found = _key_spec(key, parent_key, outer_key, siblings)
+            if found is None and call is not None and key in call.rows:
+                found = call.rows[key], call.api
             if hosted and (found[0].kind == "model" and found[0].role == "load" if found is not None
                            else _key_context(key) == ("model", False)):
                 continue  # `model_name: meta-llama/...` sent to api.together.xyz: a served name, nothing downloaded
@@ -724,7 +731,97 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 else:
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
                 if reference is not None:
+                    if call is not None and found is not None and found[0] is call.rows.get(key):
+                        reference = replace(reference, trust_remote_code=True if key in call.runs_code
+                                            else call.trust)
                     yield reference
+
+
+@dataclass(frozen=True)
+class _ComponentCall:
+    """A mapping whose `_component_` / `_target_` names a catalog Python API, read as that call."""
+
+    api: str
+    kind: str
+    rows: dict[str, ConfigKey]
+    """Each slot keyword as a key row: the mapping's keys are the call's keyword arguments."""
+    defaults: tuple[tuple[ConfigKey, str], ...]
+    """(row, the library's default id) for slots the mapping leaves out."""
+    trust: bool | None
+    runs_code: frozenset[str]
+    """Keys naming a repository whose code the call runs (diffusers `custom_pipeline`)."""
+    at: _Scalar
+    """The `_component_` / `_target_` value: where a default id is reported."""
+
+    def default_references(self, siblings: dict, path: str,
+                           repo_paths: frozenset[str] | None) -> Iterator[Reference]:
+        for row, default_id in self.defaults:
+            reference = _id_reference(row, self.api, row.key, default_id, siblings, path, self.at.line,
+                                      self.at.column, repo_paths)
+            if reference is not None:
+                yield replace(reference, trust_remote_code=self.trust)
+
+
+def _component_call(siblings: dict) -> _ComponentCall | None:
+    """The catalog call a mapping's `_component_` / `_target_` names (matched as the Python finder matches an imported
+    callee), or None. Only APIs whose ids are plain Hub ids are read here; position-only slots, and slots whose id
+    sits inside another argument, have no key of their own and are skipped."""
+    for component_key in catalog.COMPONENT_KEYS:
+        node = siblings.get(component_key)
+        dotted = _scalar_text(node)
+        if dotted is None or not _DOTTED_NAME.fullmatch(dotted):
+            continue
+        spec = python_apis.match_call(dotted, True)
+        if spec is None or spec.id_form != python_apis.ID_HUB or spec.served_by is not None or any(
+                keyword in siblings for keyword, _literal in spec.skip_when):
+            return None  # a `skip_when` keyword given: whether the call loads anything is not read here
+        kind = spec.kind
+        if kind == python_apis.KIND_FROM_REPO_TYPE:
+            kind = "dataset" if _scalar_text(siblings.get(spec.repo_type_keyword or "repo_type")) == "dataset" \
+                else "model"
+        elif kind == python_apis.KIND_FROM_RECEIVER:
+            kind = "model"
+        if kind not in ("model", "dataset"):
+            return None
+        api = spec.api_name(dotted, True)
+        rows: dict[str, ConfigKey] = {}
+        defaults: list[tuple[ConfigKey, str]] = []
+        runs_code: set[str] = set()
+        for slot in spec.slots:
+            if not slot.keywords or slot.code_pin or slot.inside is not None or slot.attributes or (
+                    slot.id_form not in (None, python_apis.ID_HUB)):
+                continue
+            revision_keys = (*slot.revision_keywords, *(n if "." in n else f"{n}.revision"
+                                                         for n in slot.nested_revision)) if spec.pinnable else ()
+            slot_rows = [ConfigKey(keyword, cast("Literal['model', 'dataset']", kind), revision_keys,
+                                   f"{component_key}: {dotted}", allow_legacy=not slot.qualified_only,
+                                   report_dynamic=True, role=cast("Literal['load', 'publish']", slot.role or spec.role),
+                                   source=spec.source) for keyword in slot.keywords]
+            rows.update((row.key, row) for row in slot_rows if row.key not in rows)
+            if slot.runs_code:
+                runs_code.update(slot.keywords)
+            if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords):
+                defaults.append((slot_rows[0], slot.default_id))
+        return _ComponentCall(api, kind, rows, tuple(defaults), _component_trust(spec, siblings),
+                              frozenset(runs_code), cast(_Scalar, node))
+    return None
+
+
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _component_trust(spec: python_apis.ApiSpec, siblings: dict) -> bool | None:
+    """Whether the call may run code from the repository, as the Python finder judges a call's trust keyword (None:
+    a value not known here, `${oc.env:TRUST}`)."""
+    if spec.runs_remote_code:
+        return True
+    if spec.trust_keyword is None:
+        return False
+    text = _scalar_text(siblings.get(spec.trust_keyword))
+    if text is None:
+        return spec.trust_default
+    word = text.lower()
+    return True if word in ("true", "yes", "on") else False if word in ("false", "no", "off") else None
 
 
 def _publish_switch(key: str, value: object, siblings: dict, path: str, line: int, column: int) -> Reference | None:

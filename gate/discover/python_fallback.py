@@ -138,7 +138,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
             value = _literal(keywords[spec.trust_keyword])
             trust = value if isinstance(value, bool) else None
         line, column = where(match.start())
-        api = spec.api.replace("{package}.", "").replace("{callee}", dotted.rsplit(".", 1)[-1])
+        api = spec.api_name(dotted, False)
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in keywords for k in slot.revision_keywords)):
                 continue  # see catalog.Slot.code_pin

@@ -429,8 +429,7 @@ class _Scan:
                     if given is not None:
                         self._consume(given[0])
                 return
-        api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
-        api = api.replace("{callee}", dotted.rsplit(".", 1)[-1])
+        api = spec.api_name(dotted, imported)
         kind = self._kind(spec, arguments)
         if kind == catalog.KIND_FROM_RECEIVER:
             kind = python_context.receiver_kind(call, dotted, self.resolver, scope)
@@ -889,8 +888,7 @@ class _Scan:
         spec = catalog.match_call(dotted, origin != "unknown")
         if spec is None or spec.role == "publish":
             return  # (`if args.push_to_hub:` reads a flag; a push target taken as a value loads nothing)
-        api = spec.api.replace("{package}.", dotted.split(".")[0] + "." if origin == "import" else "")
-        api = api.replace("{callee}", node.attr)
+        api = spec.api_name(dotted, origin == "import")
         slot = spec.slots[0]
         key = slot.revision_keywords[0] if slot.revision_keywords else (
             f"{slot.nested_revision[0]}.revision" if slot.nested_revision else None)

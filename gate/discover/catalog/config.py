@@ -194,6 +194,10 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
 
+COMPONENT_KEYS = ("_component_", "_target_")
+"""Keys naming the Python callable a mapping is passed to (torchtune `_component_`, Hydra `instantiate`'s
+`_target_`): when it is a catalog Python API (`catalog/python_apis.py`), the mapping is that call, its other keys
+the keyword arguments."""
 ARGUMENT_LIST_KEYS = frozenset({"args", "command", "entrypoint", "arguments", "cmd"})
 """Lists of command-line words (`args: ["--model_name_or_path", "org/m"]`): read with the CLI catalog's flags."""
 PUBLISH_SWITCH_KEYS = frozenset({"push_to_hub"})

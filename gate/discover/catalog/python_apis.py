@@ -189,6 +189,12 @@ class ApiSpec:
         object.__setattr__(self, "tails", frozenset(tails))
         object.__setattr__(self, "alias_map", dict(self.aliases))
 
+    def api_name(self, dotted: str, imported: bool) -> str:
+        """The `api` field of a reference made by calling `dotted` (`imported`: its first name is an import, whose
+        package fills `{package}`)."""
+        api = self.api.replace("{package}.", dotted.split(".")[0] + "." if imported else "")
+        return api.replace("{callee}", dotted.rsplit(".", 1)[-1])
+
     def matches(self, dotted: str, root_known: bool) -> bool:
         if any(p.fullmatch(dotted) for p in self.patterns):
             return True
@@ -233,6 +239,15 @@ _FLAG_EMBEDDING_CLASSES = ("FlagModel", "FlagLLMModel", "FlagICLModel", "BGEM3Fl
 _XTUNER_DATASETS = ("alpaca_dataset", "alpaca_zh_dataset", "code_alpaca_dataset", "colorist_dataset",
                     "medical_dataset", "oasst1_dataset", "openorca_dataset", "sql_dataset", "tiny_codes_dataset",
                     "wizardlm_dataset")
+_TORCHTUNE_DATASET_DEFAULTS = (  # (builder, `source` position, documented default `source`)
+    ("alpaca_dataset", None, "tatsu-lab/alpaca"),
+    ("alpaca_cleaned_dataset", None, "yahma/alpaca-cleaned"),
+    ("grammar_dataset", None, "liweili/c4_200m"),
+    ("samsum_dataset", None, "Samsung/samsum"),
+    ("slimorca_dataset", None, "Open-Orca/SlimOrca-Dedup"),
+    ("stack_exchanged_paired_dataset", None, "lvwerra/stack-exchange-paired"),
+    ("wikitext_dataset", 1, "EleutherAI/wikitext_document_level"),
+)
 _OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
                                "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
 _OLLAMA_FUNCTIONS = ("chat", "generate", "pull", "embed", "embeddings", "show", "push", "create", "copy")
@@ -656,6 +671,13 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("litgpt.data.Alpaca2k", "litgpt.*.Alpaca2k"), "litgpt.data.Alpaca2k",
             (Slot(None, ("repo_id",), (), default_id="mhenrichsen/alpaca_2k_test"),), kind="dataset",
             trust_keyword=None),
+    # torchtune dataset builders (`alpaca_dataset(tokenizer)`, or a config's `dataset: {_component_:
+    # torchtune.datasets.alpaca_dataset}`): `source` defaults to the Hub dataset each builder documents, and the
+    # builder's `**load_dataset_kwargs` reach `load_dataset`, so `revision=` pins it. wikitext takes `source` second
+    # positionally; the others take it keyword-only.
+    *(ApiSpec((f"torchtune.datasets.{name}", f"torchtune.datasets.*.{name}"), "torchtune.datasets.{callee}",
+              (Slot(position, ("source",), default_id=default),), kind="dataset", trust_keyword=None)
+      for name, position, default in _TORCHTUNE_DATASET_DEFAULTS),
     # kokoro TTS: `KPipeline(lang_code="a")` and `KModel()` download hexgrad/Kokoro-82M (weights, config and
     # voices) when `repo_id` is left out; neither takes a revision.
     ApiSpec(("kokoro.KPipeline", "kokoro.*.KPipeline"), "kokoro.KPipeline",
