@@ -336,14 +336,14 @@ def _json_tree(text: str, path: str) -> tuple[list, list[ScanWarning]]:
 
 
 def _json_has_candidates(data: object) -> bool:
-    """Cheap pass on the decoded data (so `\\u006d` escapes cannot hide a key): any catalog key, or any key or
-    string value with a slash (an `org/name` id, a URL, a mixture keyed by id)?"""
+    """Cheap pass on the decoded data (so `\\u006d` escapes cannot hide a key): any catalog or component key, or any
+    key or string value with a slash (an `org/name` id, a URL, a mixture keyed by id)?"""
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
-                if key in catalog.CATALOG_KEY_NAMES or "/" in key:
+                if key in catalog.CATALOG_KEY_NAMES or key in catalog.COMPONENT_KEYS or "/" in key:
                     return True
                 if isinstance(value, str):
                     if "/" in value:
@@ -728,12 +728,16 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                     spec, api = found
                     reference = _id_reference(spec, api, key, part, siblings, path, line, column, repo_paths,
                                               position=position if separated is not None else None)
+                    if reference is None and call is not None and key in call.rows and spec is not call.rows[key]:
+                        # the key's own row declines (`source: ${oc.env:DATA}`), but the call says it is an id
+                        spec = call.rows[key]
+                        reference = _id_reference(spec, call.api, key, part, siblings, path, line, column, repo_paths)
+                    if reference is not None and call is not None and spec is call.rows.get(key):
+                        reference = replace(reference, trust_remote_code=True if key in call.runs_code
+                                            else call.trust)
                 else:
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
                 if reference is not None:
-                    if call is not None and found is not None and found[0] is call.rows.get(key):
-                        reference = replace(reference, trust_remote_code=True if key in call.runs_code
-                                            else call.trust)
                     yield reference
 
 

@@ -350,3 +350,21 @@ def test_mlx_lm_hf_dataset_is_pinned_by_the_load_dataset_keywords_of_its_config(
     (found,) = scan("lora.yaml", text).references
     assert (found.id, found.kind, found.revision, found.revision_key, found.api) == (
         "FiscalNote/billsum", "dataset", "0123456789abcdef0123456789abcdef01234567", "config.revision", "config:path")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("speech.yaml", "speech:\n  _target_: kokoro.KModel\n"),
+    ("speech.json", '{"speech": {"_target_": "kokoro.KModel"}}'),
+])
+def test_a_component_key_alone_names_a_call_that_loads_its_library_default(name, text):
+    # No `org/name`, no key spelled model or dataset: the component key alone makes the file read.
+    result = scan(name, text)
+    assert [(r.kind, r.id, r.pinnable, r.api, r.line) for r in result.references] == [
+        ("model", "hexgrad/Kokoro-82M", False, "kokoro.KModel", 2 if name.endswith(".yaml") else 1)]
+
+
+def test_a_component_key_naming_no_catalog_api_gives_nothing_and_the_given_id_wins_over_a_default():
+    text = ("a:\n  _target_: mylib.build\n  source: acme/x\n"
+            "b:\n  _component_: torchtune.datasets.alpaca_dataset\n  source: ${oc.env:DATA}\n")
+    result = scan("c.yaml", text)
+    assert [(r.id, r.dynamic, r.api, r.line) for r in result.references] == [(None, True, "torchtune.datasets.alpaca_dataset", 6)]

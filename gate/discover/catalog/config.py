@@ -232,9 +232,9 @@ SWEEP_PARAMETER_HOLDERS = frozenset({"parameters"})
 SWEEP_VALUE_KEYS = frozenset({"value", "values"})
 """`value: org/m` (one value) and `values: [org/a, org/b]` (a grid or random choice among them)."""
 
-PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL", "hf_name")
+PREFILTER_MARKERS = ("/", "model", "dataset", "tokenizer", "repo_id", "MODEL", "hf_name", *COMPONENT_KEYS)
 """Text without any of these (nor a backslash escape) cannot hold a reference: every id row needs `org/name`
-or a key spelled with these words. Decided on the raw text only to skip work: a file with any backslash is
+or a key spelled with these words, and a component key may name a call that loads its library's default id. Decided on the raw text only to skip work: a file with any backslash is
 always parsed, since `"\\u006dodel"` decodes to a key the raw text does not show."""
 
 
