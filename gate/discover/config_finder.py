@@ -5,6 +5,10 @@ applies the conventions of `catalog/config.py` to it (rows: `confidence: "high"`
 says model or dataset (`catalog/context.py`) holding an `org/name` nothing speaks against gives a
 `confidence: "medium"` reference. Publish keys (`hub_model_id`) give `role: "publish"` references without a
 revision key. A value that is only `${a.b}` resolves to that node of the same config (Hydra/OmegaConf).
+A mapping whose `_component_` (torchtune) or `_target_` (Hydra) names a Python catalog API (`catalog/python_apis.py`,
+matched as the Python finder matches a callee) is read as that call: its keys are the keyword arguments, and a slot
+left out that has a library default (`Slot.default_id`) is reported at the component key; a key a config row already
+reports is reported once, by that row.
 
 Relevance is decided on decoded data: the raw-text prefilter (`worth_reading`) only skips files that can hold
 nothing, and any backslash (an escape such as `"\\u006dodel_name_or_path"`) makes a file read.
