@@ -247,6 +247,10 @@ _TORCHTUNE_DATASET_DEFAULTS = (  # (builder, `source` position, documented defau
     ("slimorca_dataset", None, "Open-Orca/SlimOrca-Dedup"),
     ("stack_exchanged_paired_dataset", None, "lvwerra/stack-exchange-paired"),
     ("wikitext_dataset", 1, "EleutherAI/wikitext_document_level"),
+    ("cnn_dailymail_articles_dataset", 1, "ccdv/cnn_dailymail"),
+    ("hh_rlhf_helpful_dataset", None, "RLHFlow/HH-RLHF-Helpful-standard"),
+    ("the_cauldron_dataset", None, "HuggingFaceM4/the_cauldron"),  # (`subset` is the dataset's config name)
+    ("llava_instruct_dataset", None, "liuhaotian/LLaVA-Instruct-150K"),  # torchtune.datasets.multimodal
 )
 _OPTIMUM_BENCHMARK_BACKENDS = ("PyTorchConfig", "OpenVINOConfig", "ONNXRuntimeConfig", "IPEXConfig",
                                "TorchORTConfig", "VLLMConfig", "LlamaCppConfig")
