@@ -821,10 +821,8 @@ _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 def _component_trust(spec: python_apis.ApiSpec, siblings: dict) -> bool | None:
     """Whether the call may run code from the repository, as the Python finder judges a call's trust keyword (None:
     a value not known here, `${oc.env:TRUST}`)."""
-    if spec.runs_remote_code:
-        return True
-    if spec.trust_keyword is None:
-        return False
+    if spec.fixed_trust is not None:
+        return spec.fixed_trust
     text = _scalar_text(siblings.get(spec.trust_keyword))
     if text is None:
         return spec.trust_default

@@ -682,10 +682,8 @@ class _Scan:
         return "dataset" if values and "dataset" in values else "model"
 
     def _trust(self, spec: ApiSpec, arguments: _Arguments) -> bool | None:
-        if spec.runs_remote_code:
-            return True
-        if spec.trust_keyword is None:
-            return False
+        if spec.fixed_trust is not None or spec.trust_keyword is None:
+            return spec.fixed_trust
         entry = arguments.keywords.get(spec.trust_keyword)
         if entry is None:
             for slot in spec.slots:
@@ -1281,15 +1279,15 @@ def _receiver_parameters(text: str, classes: set[str], variables: set[str]) -> s
     names: set[str] = set()
     for wanted, before in ((classes, _ANNOTATED_BEFORE), (variables, _DEFAULTED_BEFORE)):
         for name in wanted:
-            at = text.find(name)
-            while at >= 0:
+            places: list[int] = []
+            _occurrences(text, name, places)
+            for at in places:
                 end = at + len(name)
                 if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")) \
                         and not (text[end:end + 1].isalnum() or text[end:end + 1] == "_"):
                     found = before.search(text, text.rfind("\n", 0, at) + 1, at)
                     if found:
                         names.add(found.group(1))
-                at = text.find(name, end)
     return names
 
 

@@ -189,6 +189,14 @@ class ApiSpec:
         object.__setattr__(self, "tails", frozenset(tails))
         object.__setattr__(self, "alias_map", dict(self.aliases))
 
+    @property
+    def fixed_trust(self) -> bool | None:
+        """Whether every call runs code from the loaded repository whatever its arguments say: True (hubconf.py,
+        Hub kernels), False (no trust keyword), None (the trust keyword decides, read by each finder)."""
+        if self.runs_remote_code:
+            return True
+        return False if self.trust_keyword is None else None
+
     def api_name(self, dotted: str, imported: bool) -> str:
         """The `api` field of a reference made by calling `dotted` (`imported`: its first name is an import, whose
         package fills `{package}`)."""
