@@ -901,6 +901,10 @@ CLASS_DEFAULTS: tuple[ClassDefault, ...] = (
     # bigcode-evaluation-harness tasks: `Task.__init__` runs `load_dataset(path=self.DATASET_PATH,
     # name=self.DATASET_NAME)` (no revision) for every task class.
     ClassDefault(("bigcode_eval.base.Task",), "DATASET_PATH", "dataset", "bigcode_eval.Task.DATASET_PATH"),
+    # lm-evaluation-harness tasks written in Python (its new-task guide; v0.3 `lm_eval.base`, v0.4 `lm_eval.api.task`)
+    # and lmms-eval's: `Task.download` runs `datasets.load_dataset(path=self.DATASET_PATH, name=self.DATASET_NAME)`.
+    ClassDefault(("lm_eval.base.*Task", "lm_eval.api.task.*Task", "lmms_eval.api.task.*Task"), "DATASET_PATH",
+                 "dataset", "lm_eval.Task.DATASET_PATH"),
 )
 
 CODE_FILE_RUNNERS: dict[str, tuple[int, str]] = {"runpy.run_path": (0, "path_name")}
