@@ -450,6 +450,9 @@ class _Scan:
                 for target in interpret_id(slot.default_id, spec, kind, None):
                     self._emit_target(call, spec, slot, arguments, target, api, trust)
                 continue
+            if entry is None and slot.defaults_by is not None and not arguments.opaque \
+                    and self._emit_default_by(call, spec, slot, arguments, kind, api, trust):
+                continue
             if entry is None and slot.default_when_missing and (slot.role or spec.role) == "publish" \
                     and not arguments.opaque:
                 entry = python_context.trainer_push_target(call, scope)  # `trainer.push_to_hub()`: its args' target
@@ -790,6 +793,26 @@ class _Scan:
                 return [(value, (keyword, revision if isinstance(revision, str) else None))
                         for value, revision in pairs]
         return None
+
+    def _emit_default_by(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str,
+                         api: str, trust: bool | None) -> bool:
+        """The library's default repository for the selector the call gives (`catalog.DefaultsBy`); False when the
+        selector is absent, unknown or not one value the table holds (the caller then reports a dynamic load)."""
+        assert slot.defaults_by is not None
+        chooser = slot.defaults_by
+        given = arguments.get(chooser.position, chooser.keywords)
+        values = self.resolver.resolve(*given) if given is not None else None
+        if not values or not all(isinstance(v, str) for v in values):
+            return False
+        defaults = [chooser.lookup(value) for value in values]
+        if any(default is None for default in defaults):
+            return False
+        own_revision = any(keyword in arguments.keywords for keyword in slot.revision_keywords)
+        for repository, revision in dict.fromkeys(d for d in defaults if d is not None):
+            for target in interpret_id(repository, spec, kind, None):
+                paired = None if own_revision else (slot.revision_keywords[0], revision)
+                self._emit_target(call, spec, slot, arguments, target, api, trust, paired=paired)
+        return True
 
     def _emit_target(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, target: Target,
                      api: str, trust: bool | None, paired: tuple[str, str | None] | None = None) -> None:

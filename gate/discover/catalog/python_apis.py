@@ -60,6 +60,27 @@ DATASETS_BUILTIN_LOADERS = frozenset({
 
 
 @dataclass(frozen=True)
+class DefaultsBy:
+    """The repository a library loads when the id is left out, chosen by another argument of the call:
+    transformers' `pipeline("sentiment-analysis")` loads that task's default model at the commit transformers names.
+    A selector the table does not hold (or cannot be read) leaves the slot's usual handling (a dynamic reference)."""
+
+    position: int | None
+    """Positional index of the selecting argument (`task`)."""
+    keywords: tuple[str, ...]
+    table: tuple[tuple[str, str, str | None], ...]
+    """(selector value, repository, revision the library pins it to)."""
+    prefixes: tuple[str, ...] = ()
+    """Selector values that also count with a `_...` suffix (`translation_en_to_fr` is `translation`)."""
+
+    def lookup(self, value: str) -> tuple[str, str | None] | None:
+        for selector, repository, revision in self.table:
+            if value == selector or (selector in self.prefixes and value.startswith(selector + "_")):
+                return repository, revision
+        return None
+
+
+@dataclass(frozen=True)
 class Slot:
     """One id argument of a call and the keywords that pin it."""
 
@@ -109,6 +130,9 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    defaults_by: DefaultsBy | None = None
+    """The repository the library loads when the call leaves the id out depends on another argument (see
+    `DefaultsBy`): reported as that id with the library's revision, when the argument is absent."""
     attributes: tuple[tuple[str, ...], ...] = ()
     """The argument is an options object and the id is one of its attributes, tried in order (mlx-lm
     `load_dataset(args, tokenizer)` reads `args.hf_dataset["path"]`, else `args.data`): each path is an attribute
@@ -220,6 +244,43 @@ def _last_name(pattern: str) -> str:
     """The callee's own name (after the last dot, without a call): the index key."""
     return pattern.rsplit(".", 1)[-1]
 
+
+PIPELINE_TASK_DEFAULTS: tuple[tuple[str, str, str | None], ...] = (
+    # transformers.pipelines.SUPPORTED_TASKS (PyTorch defaults) and TASK_ALIASES: the model `pipeline(task)` loads
+    # when no model is given, at the short commit transformers pins it to.
+    ("audio-classification", "superb/wav2vec2-base-superb-ks", "372e048"),
+    ("automatic-speech-recognition", "facebook/wav2vec2-base-960h", "22aad52"),
+    ("text-to-audio", "suno/bark-small", "1dbd7a1"), ("text-to-speech", "suno/bark-small", "1dbd7a1"),
+    ("feature-extraction", "distilbert/distilbert-base-cased", "6ea8117"),
+    ("text-classification", "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "714eb0f"),
+    ("sentiment-analysis", "distilbert/distilbert-base-uncased-finetuned-sst-2-english", "714eb0f"),
+    ("token-classification", "dbmdz/bert-large-cased-finetuned-conll03-english", "4c53496"),
+    ("ner", "dbmdz/bert-large-cased-finetuned-conll03-english", "4c53496"),
+    ("question-answering", "distilbert/distilbert-base-cased-distilled-squad", "564e9b5"),
+    ("table-question-answering", "google/tapas-base-finetuned-wtq", "e3dde19"),
+    ("visual-question-answering", "dandelin/vilt-b32-finetuned-vqa", "d0a1f6a"),
+    ("vqa", "dandelin/vilt-b32-finetuned-vqa", "d0a1f6a"),
+    ("document-question-answering", "impira/layoutlm-document-qa", "beed3c4"),
+    ("fill-mask", "distilbert/distilroberta-base", "fb53ab8"),
+    ("summarization", "sshleifer/distilbart-cnn-12-6", "a4f8f3e"),
+    ("translation", "google-t5/t5-base", "a9723ea"),
+    ("text2text-generation", "google-t5/t5-base", "a9723ea"),
+    ("text-generation", "openai-community/gpt2", "607a30d"),
+    ("zero-shot-classification", "facebook/bart-large-mnli", "d7645e1"),
+    ("zero-shot-image-classification", "openai/clip-vit-base-patch32", "3d74acf"),
+    ("zero-shot-audio-classification", "laion/clap-htsat-fused", "cca9e28"),
+    ("image-classification", "google/vit-base-patch16-224", "3f49326"),
+    ("image-feature-extraction", "google/vit-base-patch16-224", "3f49326"),
+    ("image-segmentation", "facebook/detr-resnet-50-panoptic", "d53b52a"),
+    ("image-to-text", "ydshieh/vit-gpt2-coco-en", "5bebf1e"),
+    ("image-text-to-text", "llava-hf/llava-onevision-qwen2-0.5b-ov-hf", "2c9ba3b"),
+    ("object-detection", "facebook/detr-resnet-50", "1d5f47b"),
+    ("zero-shot-object-detection", "google/owlvit-base-patch32", "cbc355f"),
+    ("depth-estimation", "Intel/dpt-large", "bc15f29"),
+    ("video-classification", "MCG-NJU/videomae-base-finetuned-kinetics", "488eb9a"),
+    ("mask-generation", "facebook/sam-vit-huge", "87aecf0"),
+    ("image-to-image", "caidas/swin2SR-classical-sr-x2-64", "cee1c92"),
+)
 
 _ID = Slot(0, ("repo_id",))
 _PRETRAINED = Slot(0, ("pretrained_model_name_or_path", "model_id", "model_name_or_path", "repo_id"))
@@ -422,7 +483,9 @@ SPECS: tuple[ApiSpec, ...] = (
             trust_keyword=None, bare=True),
     # --- transformers / sentence-transformers -----------------------------------------------------------
     ApiSpec(("transformers.pipeline", "transformers.*.pipeline"), "transformers.pipeline",
-            (Slot(1, ("model",), ("revision",), ("model_kwargs",), default_when_missing=True), Slot(None, ("tokenizer",)),
+            (Slot(1, ("model",), ("revision",), ("model_kwargs",), default_when_missing=True,
+                  defaults_by=DefaultsBy(0, ("task",), PIPELINE_TASK_DEFAULTS, prefixes=("translation",))),
+             Slot(None, ("tokenizer",)),
              Slot(None, ("feature_extractor",)), Slot(None, ("image_processor",)), Slot(None, ("processor",))),
             bare=True),
     ApiSpec(("sentence_transformers.SentenceTransformer", "sentence_transformers.*.SentenceTransformer",
