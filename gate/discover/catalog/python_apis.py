@@ -706,11 +706,13 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- agents and robots ------------------------------------------------------------------------------------
     ApiSpec(("smolagents.TransformersModel", "smolagents.*.TransformersModel", "smolagents.VLLMModel",
              "smolagents.*.VLLMModel"), "smolagents.{callee}", (Slot(0, ("model_id",), (), ("model_kwargs",)),)),
-    ApiSpec(("smolagents.InferenceClientModel", "smolagents.*.InferenceClientModel", "smolagents.MLXModel",
-             "smolagents.*.MLXModel"), "smolagents.{callee}", (Slot(0, ("model_id",), ()),), pinnable=False),
+    ApiSpec(("smolagents.MLXModel", "smolagents.*.MLXModel"), "smolagents.{callee}", (Slot(0, ("model_id",), ()),),
+            pinnable=False),
     # `HfApiModel()` (the name before smolagents 1.14 renamed it `InferenceClientModel`) asks the Inference API for
-    # its default model when no `model_id` is given: `model_id: str = "Qwen/Qwen2.5-Coder-32B-Instruct"`.
-    ApiSpec(("smolagents.HfApiModel", "smolagents.*.HfApiModel"), "smolagents.{callee}",
+    # its default model when no `model_id` is given: `model_id: str = "Qwen/Qwen2.5-Coder-32B-Instruct"` (the
+    # agents course's notebooks print `InferenceClientModel - Qwen/Qwen2.5-Coder-32B-Instruct` for a bare call).
+    ApiSpec(("smolagents.HfApiModel", "smolagents.*.HfApiModel", "smolagents.InferenceClientModel",
+             "smolagents.*.InferenceClientModel"), "smolagents.{callee}",
             (Slot(0, ("model_id",), (), default_id="Qwen/Qwen2.5-Coder-32B-Instruct"),), pinnable=False),
     ApiSpec(("lerobot.*.LeRobotDataset", "lerobot.*.LeRobotDatasetMetadata", "lerobot.*.StreamingLeRobotDataset"),
             "lerobot.{callee}", (Slot(0, ("repo_id",)),), kind="dataset", trust_keyword=None),
