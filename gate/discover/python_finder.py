@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from gate.discover import catalog, mlflow_uris, python_context, python_deferred, sieve
 from gate.discover.catalog import ApiSpec, Slot
-from gate.discover.catalog.context import is_api_model_name, names_remote_api
+from gate.discover.catalog.context import SENTINEL_WORDS, is_api_model_name, names_remote_api
 from gate.discover.collector import cycle_collection_paused
 from gate.discover.hubids import (
     inference_url_id,
@@ -504,8 +504,14 @@ class _Scan:
                     value = f"{namespace}/{value}"  # `create_repo("name", organization="org")`
                 if slot.qualified_only and "/" not in value:
                     continue
-                for target in interpret_id(value, read_as, kind, self.repo_paths):
+                targets = interpret_id(value, read_as, kind, self.repo_paths)
+                for target in targets:
                     self._emit_target(call, spec, slot, arguments, target, api, slot_trust, revision)
+                if not targets and slot.named_by_table is not None and _TABLE_KEY.fullmatch(value) \
+                        and value.lower() not in SENTINEL_WORDS:
+                    self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
+                               pinnable=False, dynamic=True, trust_remote_code=slot_trust, role=slot.role or spec.role,
+                               expression=f"{slot.keywords[0]}={value!r}  # {slot.named_by_table}")
         for keyword in spec.path_keywords:
             entry = arguments.keywords.get(keyword)
             if entry is not None:
@@ -1284,6 +1290,8 @@ assert all("/" in token or ":" in token for token in catalog.STRING_TOKENS), "_s
 _CLASS_DEFAULT_SPEC = ApiSpec(("class-default",), "class-default", ())
 
 
+_TABLE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+"""A library table's key (`laion2b_s34b_b79k`, `openai`): no path separator, no file suffix."""
 _IMPORTED_NAMES = re.compile(r"import\s*(\([^)]*\)|[^\n;]*)")
 _IMPORTED_NAME = re.compile(r"([A-Za-z_][\w.]*)(?:\s+as\s+([A-Za-z_]\w*))?")
 _RECEIVER = re.compile(r"([A-Za-z_][\w.]*)\s*(?::[^=\n]*)?=\s*[\w.]*$")

@@ -130,6 +130,10 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    named_by_table: str | None = None
+    """A plain name in this slot that is not an id is a key of the library's own table of downloads (open_clip's
+    `pretrained="laion2b_s34b_b79k"` tag): reported as a dynamic load with this text saying so, since the table, not
+    the file, names the repository. Paths and file names are left alone."""
     defaults_by: DefaultsBy | None = None
     """The repository the library loads when the call leaves the id out depends on another argument (see
     `DefaultsBy`): reported as that id with the library's revision, when the argument is absent."""
@@ -567,7 +571,9 @@ SPECS: tuple[ApiSpec, ...] = (
             id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
     ApiSpec(("open_clip.create_model", "open_clip.create_model_and_transforms",
              "open_clip.create_model_from_pretrained", "open_clip.get_tokenizer", "open_clip.*.create_model*"),
-            "{package}.{callee}", (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), ())),
+            "{package}.{callee}", (Slot(0, ("model_name",), ()), Slot(None, ("pretrained",), (), named_by_table=(
+                "a tag of open_clip's pretrained table, which names the repository or URL it downloads; "
+                "write the model as 'hf-hub:org/name' to name it"))),
             id_form=ID_HF_HUB_PREFIX, trust_keyword=None),
     # --- serving / local runtimes -------------------------------------------------------------------------
     ApiSpec(("vllm.LLM", "vllm.*.LLM", "vllm.EngineArgs", "vllm.*.EngineArgs", "vllm.AsyncEngineArgs",
