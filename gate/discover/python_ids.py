@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import SENTINEL_WORDS, is_placeholder
+from gate.discover.catalog.context import SENTINEL_WORDS, has_file_extension, is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -78,6 +78,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
                 or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
             return []
+        if "/" not in value and has_file_extension(value):
+            return []  # `Model.from_pretrained("pytorch_model.bin")`: a file beside the script (no legacy id ends so)
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]
         imitated = look_alike(value)

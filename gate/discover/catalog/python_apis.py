@@ -544,6 +544,29 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("mlx_lm.upload_to_hub", "mlx_lm.*.upload_to_hub", "mlx_vlm.upload_to_hub", "mlx_vlm.*.upload_to_hub"),
             "{package}.upload_to_hub", (Slot(1, ("upload_repo",), ()),), role="publish", pinnable=False,
             trust_keyword=None),
+    # --- speech toolkits -------------------------------------------------------------------------------------
+    # SpeechBrain: every `Pretrained` interface's `from_hparams(source="speechbrain/asr-...")` fetches the
+    # repository's hyperparams.yaml and builds what it names (HyperPyYAML `!apply:` calls any importable function:
+    # the library warns it "can download and run arbitrary code"); `foreign_class(source=..., pymodule_file=...)`
+    # imports the repository's own Python. `revision=` pins both (releases before 1.0; later ones read it from
+    # `fetch_config=FetchConfig(revision=...)`).
+    ApiSpec(("speechbrain.*.from_hparams", "speechbrain.*.foreign_class"), "speechbrain.{callee}",
+            (Slot(0, ("source",)),), trust_keyword=None, runs_remote_code=True),
+    # `fetch("example.wav", source="org/repo")`: one file of a Hub repository (or of a local folder or URL).
+    ApiSpec(("speechbrain.utils.fetching.fetch", "speechbrain.*.fetching.fetch"), "speechbrain.fetch",
+            (Slot(1, ("source",), ()),), pinnable=False, trust_keyword=None),
+    # SpeechBrain's wrappers of transformers models (`Whisper`, `Wav2Vec2`, `HuBERT`, ... in recipes' YAML:
+    # `!new:speechbrain.integrations.huggingface.whisper.Whisper {source: openai/whisper-small}`) load `source`
+    # with `from_pretrained`; none takes a revision.
+    ApiSpec(("speechbrain.integrations.huggingface.*", "speechbrain.lobes.models.huggingface_transformers.*"),
+            "speechbrain.{callee}", (Slot(0, ("source",), ()),), pinnable=False, trust_keyword=None),
+    # pyannote.audio (`Model`/`Pipeline.from_pretrained` are the generic row): its getters load a name (a loaded
+    # object passes through), `Inference("org/m")` loads a model name; none takes a revision.
+    ApiSpec(tuple(f"pyannote.audio.pipelines.utils{infix}.{name}" for name in ("get_model", "get_plda",
+                                                                               "get_calibration", "get_pipeline")
+                  for infix in ("", ".*")) + ("pyannote.audio.Inference", "pyannote.audio.*.Inference"),
+            "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True),),
+            pinnable=False, trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
@@ -781,7 +804,8 @@ reaches the loader the result is given to; the first argument (or `src=`) is wha
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
-                           "load_config"})
+                           "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
+                           "get_pipeline"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
