@@ -470,6 +470,12 @@ class _Scan:
                 continue
             values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
+            if slot.mapping_key is not None and not any(isinstance(v, str) for v in values or ()):
+                entries = self.resolver.mapping(node, node_scope)
+                if entries and slot.mapping_key in entries:  # `{"checkpoint": "org/m", ...}`: the id is that entry
+                    self._consume(node)
+                    node, node_scope = entries[slot.mapping_key]
+                    values = self.resolver.resolve(node, node_scope)
             if values is not None and spec.id_form == catalog.ID_HUB and spec.served_by is None:
                 values = _api_names_unknown(values)
             self._consume(node)

@@ -117,6 +117,9 @@ class Slot:
     namespace_keywords: tuple[str, ...] = ()
     """Keywords naming the namespace of an id written without one (huggingface_hub before 0.8:
     `create_repo("name", organization="org")` creates `org/name`)."""
+    mapping_key: str | None = None
+    """The argument may also be a mapping that holds the id under this key (pyannote's
+    `get_model({"checkpoint": "org/m", "subfolder": "segmentation"})`, a parameter's default): read from there."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -560,12 +563,14 @@ SPECS: tuple[ApiSpec, ...] = (
     # with `from_pretrained`; none takes a revision.
     ApiSpec(("speechbrain.integrations.huggingface.*", "speechbrain.lobes.models.huggingface_transformers.*"),
             "speechbrain.{callee}", (Slot(0, ("source",), ()),), pinnable=False, trust_keyword=None),
-    # pyannote.audio (`Model`/`Pipeline.from_pretrained` are the generic row): its getters load a name (a loaded
-    # object passes through), `Inference("org/m")` loads a model name; none takes a revision.
+    # pyannote.audio (`Model`/`Pipeline.from_pretrained` are the generic row): its getters load a name or a
+    # `{"checkpoint": name, ...}` mapping (a loaded object passes through), `Inference("org/m")` loads a model name;
+    # none takes a revision.
     ApiSpec(tuple(f"pyannote.audio.pipelines.utils{infix}.{name}" for name in ("get_model", "get_plda",
                                                                                "get_calibration", "get_pipeline")
                   for infix in ("", ".*")) + ("pyannote.audio.Inference", "pyannote.audio.*.Inference"),
-            "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True),),
+            "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True,
+                                       mapping_key="checkpoint"),),
             pinnable=False, trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
