@@ -29,6 +29,7 @@ from functools import cached_property
 
 # How the id string is written, which decides how it is read (see python_finder.interpret_id):
 ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
+ID_HUB_AT = "hub-at"  # `org/name[@revision]` (pyannote.audio): the revision after `@` in the same string
 ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `hf_hub:...` names are Hub ids
 ID_TIMM_PRETRAINED = "timm-pretrained"  # timm with `pretrained=True`: `hf-hub:` names, and `timm/<name>` names (the
 # registry's own weights, in the Hub's `timm` organisation: `timm.create_model("timm/resnet50.a1_in1k", pretrained=True)`)
@@ -350,6 +351,10 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
                   for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
             (Slot(0, ("path",), ()),), pinnable=False),
+    # pyannote.audio: `Model.from_pretrained("pyannote/segmentation@2022.07")`, `Pipeline.from_pretrained(...)`: the
+    # revision may follow the id after `@` (or be given as `revision=`).
+    ApiSpec(("pyannote.audio.*.from_pretrained",), "pyannote.from_pretrained",
+            (Slot(0, ("checkpoint", "checkpoint_path"), ("revision",)),), id_form=ID_HUB_AT, trust_keyword=None),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -563,15 +568,20 @@ SPECS: tuple[ApiSpec, ...] = (
     # with `from_pretrained`; none takes a revision.
     ApiSpec(("speechbrain.integrations.huggingface.*", "speechbrain.lobes.models.huggingface_transformers.*"),
             "speechbrain.{callee}", (Slot(0, ("source",), ()),), pinnable=False, trust_keyword=None),
-    # pyannote.audio (`Model`/`Pipeline.from_pretrained` are the generic row): its getters load a name or a
-    # `{"checkpoint": name, ...}` mapping (a loaded object passes through), `Inference("org/m")` loads a model name;
-    # none takes a revision.
+    # pyannote.audio: its getters load a name or a `{"checkpoint": name, ...}` mapping (a loaded object passes
+    # through), `Inference("org/m")` loads a model name; none takes a revision keyword: `org/m@<revision>` pins.
     ApiSpec(tuple(f"pyannote.audio.pipelines.utils{infix}.{name}" for name in ("get_model", "get_plda",
                                                                                "get_calibration", "get_pipeline")
                   for infix in ("", ".*")) + ("pyannote.audio.Inference", "pyannote.audio.*.Inference"),
             "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True,
                                        mapping_key="checkpoint"),),
-            pinnable=False, trust_keyword=None),
+            id_form=ID_HUB_AT, trust_keyword=None),
+    # `PretrainedSpeakerEmbedding("speechbrain/spkrec-ecapa-voxceleb@<sha>")`: a pyannote, SpeechBrain, NeMo or
+    # WeSpeaker embedding model by name (or a `{"checkpoint": ...}` mapping), loaded by the matching library.
+    ApiSpec(("pyannote.audio.pipelines.speaker_verification.PretrainedSpeakerEmbedding",
+             "pyannote.audio.pipelines.PretrainedSpeakerEmbedding"), "pyannote.PretrainedSpeakerEmbedding",
+            (Slot(0, ("embedding",), (), usually_object=True, mapping_key="checkpoint"),), id_form=ID_HUB_AT,
+            trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
     ApiSpec(tuple(f"FlagEmbedding{infix}.{name}" for name in _FLAG_EMBEDDING_CLASSES for infix in ("", ".*")),
