@@ -576,6 +576,14 @@ SPECS: tuple[ApiSpec, ...] = (
             "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True,
                                        mapping_key="checkpoint"),),
             id_form=ID_HUB_AT, trust_keyword=None),
+    # Its pipeline classes load the models they are given by name (`VoiceActivityDetection(segmentation="org/m")`,
+    # also through `super().__init__(segmentation=...)` in a subclass).
+    ApiSpec(tuple(f"pyannote.audio.pipelines{infix}.{name}" for name in (
+        "VoiceActivityDetection", "OverlappedSpeechDetection", "Resegmentation", "SpeakerDiarization",
+        "MultiLabelSegmentation", "SpeechSeparation", "SpeakerEmbedding") for infix in ("", ".*")),
+            "pyannote.{callee}", tuple(Slot(None, (keyword,), (), usually_object=True, mapping_key="checkpoint")
+                                       for keyword in ("segmentation", "embedding", "plda")),
+            id_form=ID_HUB_AT, trust_keyword=None),
     # `PretrainedSpeakerEmbedding("speechbrain/spkrec-ecapa-voxceleb@<sha>")`: a pyannote, SpeechBrain, NeMo or
     # WeSpeaker embedding model by name (or a `{"checkpoint": ...}` mapping), loaded by the matching library.
     ApiSpec(("pyannote.audio.pipelines.speaker_verification.PretrainedSpeakerEmbedding",
