@@ -4,9 +4,11 @@ Every format is read by its parser into one small positioned tree (`_Map`, `_Seq
 applies the conventions of `catalog/config.py` to it (rows: `confidence: "high"`); a key no row knows whose name
 says model or dataset (`catalog/context.py`) holding an `org/name` nothing speaks against gives a
 `confidence: "medium"` reference. Publish keys (`hub_model_id`) give `role: "publish"` references without a
-revision key. A value that is only `${a.b}` resolves to that node of the same config (Hydra/OmegaConf).
+revision key. A value that is only `${a.b}` resolves to that node of the same config (Hydra/OmegaConf), and so
+does a HyperPyYAML `!ref <a.b>` (SpeechBrain).
 A mapping whose `_component_` (torchtune) or `_target_` (Hydra) names a Python catalog API (`catalog/python_apis.py`,
-matched as the Python finder matches a callee) is read as that call: its keys are the keyword arguments, and a slot
+matched as the Python finder matches a callee), or whose HyperPyYAML tag does (`!new:pkg.Class`, `!apply:`,
+`!name:`), is read as that call: its keys are the keyword arguments, and a slot
 left out that has a library default (`Slot.default_id`) is reported at the component key; a key a config row already
 reports is reported once, by that row.
 
@@ -101,6 +103,8 @@ class _Scalar:
     column: int
     text: bool = True
     """True when the value is a string as written (not a number, bool or null)."""
+    reference: bool = False
+    """A HyperPyYAML `!ref <key>`, held as `${key}`: read only when that node is a string of the same file."""
 
 
 if TYPE_CHECKING:
@@ -117,6 +121,9 @@ class _Map:
     hosted: bool | None = None
     """Set by the line reader, which loses the nesting: whether this mapping's model names go to a hosted API
     (`_sends_to_hosted_api`), judged while the nesting was known. None: judge from the entries."""
+    tag_call: _Scalar | None = None
+    """The callable a HyperPyYAML tag passes this mapping to as keyword arguments (`!new:pkg.Class`,
+    `!apply:pkg.function`, `!name:pkg.function`: SpeechBrain's hparams files), at the tag's position."""
 
 
 @dataclass(eq=False)
@@ -286,6 +293,14 @@ def _yaml_expanded_size(documents: list[yaml.Node]) -> int:
     return sum(size(d) for d in documents)
 
 
+_HYPERPYYAML_CALL = re.compile(r"!(?:new|apply|name):([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)")
+"""HyperPyYAML's tags on a mapping that call a Python callable with its keys (`!new:` builds an object, `!apply:`
+calls a function at load time, `!name:` binds its arguments for a later call)."""
+_HYPERPYYAML_REF = re.compile(r"<([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)>")
+"""A HyperPyYAML `!ref` that is only `<key>` (`<a.b>`): the value of that node of the same file. A ref inside
+other text (`!ref <save_folder>/ckpt`) or with arithmetic stays unread."""
+
+
 def _from_yaml(node: yaml.Node, memo: dict[int, object]) -> object:
     import yaml
 
@@ -295,6 +310,9 @@ def _from_yaml(node: yaml.Node, memo: dict[int, object]) -> object:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         result = _Map()
+        tagged = _HYPERPYYAML_CALL.fullmatch(node.tag or "")
+        if tagged is not None:
+            result.tag_call = _Scalar(tagged.group(1), line, column + 1)
         memo[key] = result
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -312,7 +330,11 @@ def _from_yaml(node: yaml.Node, memo: dict[int, object]) -> object:
         return result
     is_text = node.tag == "tag:yaml.org,2002:str"
     is_null = node.tag == "tag:yaml.org,2002:null"
-    result = _Scalar(None if is_null else node.value, line, column, text=is_text)
+    value = node.value
+    reference = _HYPERPYYAML_REF.fullmatch(value.strip()) if node.tag == "!ref" and isinstance(value, str) else None
+    if reference is not None:  # `!ref <whisper_hub>`: that node's value, read as `${whisper_hub}` is
+        value, is_text = "${" + reference.group(1) + "}", True
+    result = _Scalar(None if is_null else value, line, column, text=is_text, reference=reference is not None)
     memo[key] = result
     return result
 
@@ -684,6 +706,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
         hosted = node.hosted if node.hosted is not None else _sends_to_hosted_api(siblings, hosted)
         served: bool | None = None  # `_hub_served(siblings)`, read once per mapping (not once per value in it)
         call = _component_call(siblings) if any(k in siblings for k in catalog.COMPONENT_KEYS) else None
+        if call is None and node.tag_call is not None:
+            call = _call_of(node.tag_call, f"HyperPyYAML !new:{node.tag_call.value}", siblings)
         if call is not None and id(node) not in urls_only and not (hosted and call.kind == "model"):
             yield from call.default_references(siblings, path, repo_paths)
         for key, line, column, value in own_entries:
@@ -712,6 +736,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 if id(value) in interpolated:
                     continue  # reported where it is interpolated
             text = _interpolated(value.value, roots)
+            if value.reference and text == value.value:
+                continue  # `!ref <model>` naming an object or nothing: not a string to read
             if served is None:
                 served = _hub_served(siblings)
             text = routed_hub_id(text, served) or text
@@ -759,7 +785,7 @@ class _ComponentCall:
     runs_code: frozenset[str]
     """Keys naming a repository whose code the call runs (diffusers `custom_pipeline`)."""
     at: _Scalar
-    """The `_component_` / `_target_` value: where a default id is reported."""
+    """The `_component_` / `_target_` value (or the HyperPyYAML tag): where a default id is reported."""
 
     def default_references(self, siblings: dict, path: str,
                            repo_paths: frozenset[str] | None) -> Iterator[Reference]:
@@ -779,40 +805,47 @@ def _component_call(siblings: dict) -> _ComponentCall | None:
         dotted = _scalar_text(node)
         if dotted is None or not _DOTTED_NAME.fullmatch(dotted):
             continue
-        spec = python_apis.match_call(dotted, True)
-        if spec is None or spec.id_form != python_apis.ID_HUB or spec.served_by is not None or any(
-                keyword in siblings for keyword, _literal in spec.skip_when):
-            return None  # a `skip_when` keyword given: whether the call loads anything is not read here
-        kind = spec.kind
-        if kind == python_apis.KIND_FROM_REPO_TYPE:
-            kind = "dataset" if _scalar_text(siblings.get(spec.repo_type_keyword or "repo_type")) == "dataset" \
-                else "model"
-        elif kind == python_apis.KIND_FROM_RECEIVER:
-            kind = "model"
-        if kind not in ("model", "dataset"):
-            return None
-        api = spec.api_name(dotted, True)
-        rows: dict[str, ConfigKey] = {}
-        defaults: list[tuple[ConfigKey, str]] = []
-        runs_code: set[str] = set()
-        for slot in spec.slots:
-            if not slot.keywords or slot.code_pin or slot.inside is not None or slot.attributes or (
-                    slot.id_form not in (None, python_apis.ID_HUB)):
-                continue
-            revision_keys = (*slot.revision_keywords, *(n if "." in n else f"{n}.revision"
-                                                         for n in slot.nested_revision)) if spec.pinnable else ()
-            slot_rows = [ConfigKey(keyword, cast("Literal['model', 'dataset']", kind), revision_keys,
-                                   f"{component_key}: {dotted}", allow_legacy=not slot.qualified_only,
-                                   report_dynamic=True, role=cast("Literal['load', 'publish']", slot.role or spec.role),
-                                   source=spec.source) for keyword in slot.keywords]
-            rows.update((row.key, row) for row in slot_rows if row.key not in rows)
-            if slot.runs_code:
-                runs_code.update(slot.keywords)
-            if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords):
-                defaults.append((slot_rows[0], slot.default_id))
-        return _ComponentCall(api, kind, rows, tuple(defaults), _component_trust(spec, siblings),
-                              frozenset(runs_code), cast(_Scalar, node))
+        return _call_of(cast(_Scalar, node), f"{component_key}: {dotted}", siblings)
     return None
+
+
+def _call_of(node: _Scalar, convention: str, siblings: dict) -> _ComponentCall | None:
+    """The catalog call a mapping is passed to, named by `node` (a component key's value or a HyperPyYAML tag's
+    callable), with the mapping's entries as its keyword arguments; None when no catalog row reads it."""
+    dotted = cast(str, node.value)
+    spec = python_apis.match_call(dotted, True)
+    if spec is None or spec.id_form != python_apis.ID_HUB or spec.served_by is not None or any(
+            keyword in siblings for keyword, _literal in spec.skip_when):
+        return None  # a `skip_when` keyword given: whether the call loads anything is not read here
+    kind = spec.kind
+    if kind == python_apis.KIND_FROM_REPO_TYPE:
+        kind = "dataset" if _scalar_text(siblings.get(spec.repo_type_keyword or "repo_type")) == "dataset" \
+            else "model"
+    elif kind == python_apis.KIND_FROM_RECEIVER:
+        kind = "model"
+    if kind not in ("model", "dataset"):
+        return None
+    api = spec.api_name(dotted, True)
+    rows: dict[str, ConfigKey] = {}
+    defaults: list[tuple[ConfigKey, str]] = []
+    runs_code: set[str] = set()
+    for slot in spec.slots:
+        if not slot.keywords or slot.code_pin or slot.inside is not None or slot.attributes or (
+                slot.id_form not in (None, python_apis.ID_HUB)):
+            continue
+        revision_keys = (*slot.revision_keywords, *(n if "." in n else f"{n}.revision"
+                                                     for n in slot.nested_revision)) if spec.pinnable else ()
+        slot_rows = [ConfigKey(keyword, cast("Literal['model', 'dataset']", kind), revision_keys,
+                               convention, allow_legacy=not slot.qualified_only,
+                               report_dynamic=True, role=cast("Literal['load', 'publish']", slot.role or spec.role),
+                               source=spec.source) for keyword in slot.keywords]
+        rows.update((row.key, row) for row in slot_rows if row.key not in rows)
+        if slot.runs_code:
+            runs_code.update(slot.keywords)
+        if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords):
+            defaults.append((slot_rows[0], slot.default_id))
+    return _ComponentCall(api, kind, rows, tuple(defaults), _component_trust(spec, siblings),
+                          frozenset(runs_code), node)
 
 
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")

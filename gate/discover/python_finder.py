@@ -385,10 +385,46 @@ class _Scan:
                 if catalog.specs_named(dotted.rsplit(".", 1)[-1]):
                     self._catalog_call(call, scope, dotted, "import")
             return
+        if isinstance(func, ast.Name) and func.id in self._subclass_names:
+            inherited = self._inherited_constructors(func, scope)
+            if inherited:
+                for dotted, origin in inherited:
+                    self._catalog_call(call, scope, dotted, origin)
+                return
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
         self._catalog_call(call, scope, dotted, origin)
+
+    @functools.cached_property
+    def _subclass_names(self) -> frozenset[str]:
+        """Names of the file's top-level classes that have bases and no `__init__` of their own (a cheap first
+        test for `_inherited_constructors`, made once per file)."""
+        return frozenset(statement.name for statement in self.tree.body
+                         if isinstance(statement, ast.ClassDef) and statement.bases and not any(
+                             isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "__init__"
+                             for item in statement.body))
+
+    def _inherited_constructors(self, func: ast.Name, scope: Scope, depth: int = 0) -> list[tuple[str, str]]:
+        """`WhisperModel("large-v3")` where this file's `class WhisperModel(faster_whisper.WhisperModel)` defines
+        no `__init__`: the base class's constructor runs with the call's arguments, so the call reads as the
+        base's (a base that is itself such a class of the file is followed). [] when no base is a catalog call."""
+        bindings = self.resolver._lookup(func.id, scope)
+        if not bindings or len(bindings) != 1 or bindings[0].how != "class" or depth > 4:
+            return []
+        definition = bindings[0].class_info.scope.node if bindings[0].class_info is not None else None
+        if not isinstance(definition, ast.ClassDef) or definition not in self.tree.body:
+            return []
+        module = self.index.module
+        found: list[tuple[str, str]] = []
+        for base in definition.bases:
+            if isinstance(base, ast.Name) and base.id in self._subclass_names and base.id != func.id:
+                found += self._inherited_constructors(base, module, depth + 1)
+                continue
+            dotted, origin = self.resolver.qualname(base, module)
+            if catalog.match_call(dotted, origin != "unknown") is not None:
+                found.append((dotted, origin))
+        return found
 
     def _items(self, node: ast.AST, scope: Scope, usually_object: bool = False) -> tuple[Any, ...] | None:
         """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
@@ -473,6 +509,12 @@ class _Scan:
                 continue
             values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
+            if slot.mapping_key is not None and not any(isinstance(v, str) for v in values or ()):
+                entries = self.resolver.mapping(node, node_scope)
+                if entries and slot.mapping_key in entries:  # `{"checkpoint": "org/m", ...}`: the id is that entry
+                    self._consume(node)
+                    node, node_scope = entries[slot.mapping_key]
+                    values = self.resolver.resolve(node, node_scope)
             if values is not None and spec.id_form == catalog.ID_HUB and spec.served_by is None:
                 values = _api_names_unknown(values)
             self._consume(node)

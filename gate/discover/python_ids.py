@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import SENTINEL_WORDS, is_placeholder
+from gate.discover.catalog.context import SENTINEL_WORDS, has_file_extension, is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -56,32 +56,16 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if not value:
         return []
     form = spec.id_form
-    if form == catalog.ID_HUB:
-        if value.startswith("hf://"):
-            location = parse_hf_path(value)
-            if location is None or location.kind == "space":
-                return []
-            return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
-        if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
-            if location is not None:
-                return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")]
-            repository = _REPOSITORY_URL.fullmatch(value)  # `clone_from="https://huggingface.co/org/m"`
-            if repository is None or not looks_like_hub_id(repository.group(2)):
-                return []
-            repository_kind = "dataset" if repository.group(1) == "datasets" else kind if kind == "dataset" \
-                else "model"
-            return [Target(repository_kind, "huggingface", repository.group(2))]
-        if spec.aliases and "/" not in value:
-            alias = spec.alias_map.get(value)
-            return [Target(kind, spec.source, alias)] if alias is not None else []
-        if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
-                or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
-            return []
-        if looks_like_hub_id(value, allow_legacy=True):
-            return [Target(kind, spec.source, value)]
-        imitated = look_alike(value)
-        return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
+    if form == catalog.ID_HUB_AT and "@" in value:
+        name, _, revision = value.partition("@")
+        return [Target(t.kind, t.source, t.id, revision or None, "@", t.look_alike)
+                for t in _hub_targets(name, spec, kind, repo_paths) if t.revision_key is None]
+    if form == catalog.ID_HUB_AT and not any(slot.revision_keywords for slot in spec.slots):
+        # no revision keyword: a pin can only be written after `@`
+        return [Target(t.kind, t.source, t.id, t.revision, t.revision_key or "@", t.look_alike)
+                for t in _hub_targets(value, spec, kind, repo_paths)]
+    if form in (catalog.ID_HUB, catalog.ID_HUB_AT):
+        return _hub_targets(value, spec, kind, repo_paths)
     if form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_TIMM_PRETRAINED):
         for prefix in ("hf-hub:", "hf_hub:"):
             if value.startswith(prefix):
@@ -142,6 +126,38 @@ the file path inside it."""
 _HUB_URL_HEAD = re.compile(
     r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:datasets/)?[^/]+/[^/]+/(?:resolve|blob|raw|tree)/[^/]+/")
 """A Hub file URL up to the `/` after its revision."""
+
+
+
+def _hub_targets(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
+    """What a string passed where the Hub id goes names: an `org/name` (or legacy) id, an `hf://` path, a Hub URL."""
+    if value.startswith("hf://"):
+        location = parse_hf_path(value)
+        if location is None or location.kind == "space":
+            return []
+        return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+    if value.startswith(("http://", "https://")):
+        location = locate_hub_url(value)
+        if location is not None:
+            return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")]
+        repository = _REPOSITORY_URL.fullmatch(value)  # `clone_from="https://huggingface.co/org/m"`
+        if repository is None or not looks_like_hub_id(repository.group(2)):
+            return []
+        repository_kind = "dataset" if repository.group(1) == "datasets" else kind if kind == "dataset" \
+            else "model"
+        return [Target(repository_kind, "huggingface", repository.group(2))]
+    if spec.aliases and "/" not in value:
+        alias = spec.alias_map.get(value)
+        return [Target(kind, spec.source, alias)] if alias is not None else []
+    if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
+            or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
+        return []
+    if "/" not in value and has_file_extension(value):
+        return []  # `Model.from_pretrained("pytorch_model.bin")`: a file beside the script (no legacy id ends so)
+    if looks_like_hub_id(value, allow_legacy=True):
+        return [Target(kind, spec.source, value)]
+    imitated = look_alike(value)
+    return [Target(kind, spec.source, value, look_alike=imitated)] if imitated else []
 
 
 def fixed_head(head: str, hf_filesystem: bool = False) -> str | None:

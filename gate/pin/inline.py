@@ -1,4 +1,5 @@
-"""Pins that live inside the id string: `hf://org/m@<sha>/…`, `hf-hub:org/m@<sha>`, `…/resolve/<sha>/…`.
+"""Pins that live inside the id string: `hf://org/m@<sha>/…`, `hf-hub:org/m@<sha>`, `…/resolve/<sha>/…`, and
+pyannote's bare `org/m@<sha>`.
 
 Shared by every rewriter (a Python literal, a YAML value and a shell word all hold the same strings).
 """
@@ -11,6 +12,7 @@ from gate.discover.interface import Reference
 
 _HF_PATH_PREFIX = re.compile(r"hf://(?:(?:datasets|spaces|models)/)?")
 _HUB_NAME_PREFIX = re.compile(r"hf[-_]hub:")
+_NO_PREFIX = re.compile("")
 # Where the revision sits in a Hub URL: after resolve|blob|raw|tree, up to the next separator.
 _URL_REVISION = r"(?P<before>(?:huggingface\.co|hf\.co)/(?:(?:datasets|spaces)/)?{id}/(?:resolve|blob|raw|tree)/)(?P<rev>[^/\s\"'?#]+)"
 
@@ -66,4 +68,7 @@ def pin_inside(value: str, reference: Reference, sha: str) -> str | None:
             and reference.revision is None:
         # `timm.create_model("timm/<name>", pretrained=True)`: timm reads a revision only in an `hf-hub:` name
         return f"hf-hub:{value}@{sha}"
+    if reference.id and (value.lower() == reference.id.lower() or value.lower().startswith(reference.id.lower() + "@")):
+        # pyannote's `org/name@<revision>`: the revision follows the bare id in the same string
+        return _pin_after_prefix(value, _NO_PREFIX, reference, sha, allow_path=False)
     return pin_url(value, reference, sha)

@@ -271,3 +271,11 @@ def test_the_revision_takes_the_files_quotes_when_the_call_has_no_string():
     source = "MODEL = 'org/m'\nm = AutoModel.from_pretrained(MODEL)\n"
     result = rewrite(source, ref(2, 5))
     assert result.text == f"MODEL = 'org/m'\nm = AutoModel.from_pretrained(MODEL, revision='{SHA}')  {comment()}\n"
+
+
+def test_pyannote_bare_id_is_pinned_after_an_at_sign():
+    # pyannote.audio reads `org/m@<revision>` (its getters take no revision keyword)
+    result = rewrite('m = get_model("org/m")\n', ref(1, 5, key="@", api="pyannote.get_model"))
+    assert result.text == f'm = get_model("org/m@{SHA}")  {comment()}\n'
+    result = rewrite('m = get_model("org/m@v1")\n', ref(1, 5, revision="v1", key="@", api="pyannote.get_model"))
+    assert result.text == f'm = get_model("org/m@{SHA}")  {comment("v1")}\n'

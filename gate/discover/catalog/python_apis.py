@@ -29,6 +29,7 @@ from functools import cached_property
 
 # How the id string is written, which decides how it is read (see python_finder.interpret_id):
 ID_HUB = "hub"  # `org/name` or legacy `gpt2`; also `hf://` paths and Hub URLs when passed there
+ID_HUB_AT = "hub-at"  # `org/name[@revision]` (pyannote.audio): the revision after `@` in the same string
 ID_HF_HUB_PREFIX = "hf-hub"  # timm/open_clip: only `hf-hub:org/name[@rev]` / `hf_hub:...` names are Hub ids
 ID_TIMM_PRETRAINED = "timm-pretrained"  # timm with `pretrained=True`: `hf-hub:` names, and `timm/<name>` names (the
 # registry's own weights, in the Hub's `timm` organisation: `timm.create_model("timm/resnet50.a1_in1k", pretrained=True)`)
@@ -145,6 +146,9 @@ class Slot:
     namespace_keywords: tuple[str, ...] = ()
     """Keywords naming the namespace of an id written without one (huggingface_hub before 0.8:
     `create_repo("name", organization="org")` creates `org/name`)."""
+    mapping_key: str | None = None
+    """The argument may also be a mapping that holds the id under this key (pyannote's
+    `get_model({"checkpoint": "org/m", "subfolder": "segmentation"})`, a parameter's default): read from there."""
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
@@ -412,6 +416,10 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
                   for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
             (Slot(0, ("path",), ()),), pinnable=False),
+    # pyannote.audio: `Model.from_pretrained("pyannote/segmentation@2022.07")`, `Pipeline.from_pretrained(...)`: the
+    # revision may follow the id after `@` (or be given as `revision=`).
+    ApiSpec(("pyannote.audio.*.from_pretrained",), "pyannote.from_pretrained",
+            (Slot(0, ("checkpoint", "checkpoint_path"), ("revision",)),), id_form=ID_HUB_AT, trust_keyword=None),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -612,6 +620,44 @@ SPECS: tuple[ApiSpec, ...] = (
                   for infix in ("", ".*")), "mlx_vlm.{callee}", (Slot(0, ("model_path",)),)),
     ApiSpec(("mlx_lm.upload_to_hub", "mlx_lm.*.upload_to_hub", "mlx_vlm.upload_to_hub", "mlx_vlm.*.upload_to_hub"),
             "{package}.upload_to_hub", (Slot(1, ("upload_repo",), ()),), role="publish", pinnable=False,
+            trust_keyword=None),
+    # --- speech toolkits -------------------------------------------------------------------------------------
+    # SpeechBrain: every `Pretrained` interface's `from_hparams(source="speechbrain/asr-...")` fetches the
+    # repository's hyperparams.yaml and builds what it names (HyperPyYAML `!apply:` calls any importable function:
+    # the library warns it "can download and run arbitrary code"); `foreign_class(source=..., pymodule_file=...)`
+    # imports the repository's own Python. `revision=` pins both (releases before 1.0; later ones read it from
+    # `fetch_config=FetchConfig(revision=...)`).
+    ApiSpec(("speechbrain.*.from_hparams", "speechbrain.*.foreign_class"), "speechbrain.{callee}",
+            (Slot(0, ("source",)),), trust_keyword=None, runs_remote_code=True),
+    # `fetch("example.wav", source="org/repo")`: one file of a Hub repository (or of a local folder or URL).
+    ApiSpec(("speechbrain.utils.fetching.fetch", "speechbrain.*.fetching.fetch"), "speechbrain.fetch",
+            (Slot(1, ("source",), ()),), pinnable=False, trust_keyword=None),
+    # SpeechBrain's wrappers of transformers models (`Whisper`, `Wav2Vec2`, `HuBERT`, ... in recipes' YAML:
+    # `!new:speechbrain.integrations.huggingface.whisper.Whisper {source: openai/whisper-small}`) load `source`
+    # with `from_pretrained`; none takes a revision.
+    ApiSpec(("speechbrain.integrations.huggingface.*", "speechbrain.lobes.models.huggingface_transformers.*"),
+            "speechbrain.{callee}", (Slot(0, ("source",), ()),), pinnable=False, trust_keyword=None),
+    # pyannote.audio: its getters load a name or a `{"checkpoint": name, ...}` mapping (a loaded object passes
+    # through), `Inference("org/m")` loads a model name; none takes a revision keyword: `org/m@<revision>` pins.
+    ApiSpec(tuple(f"pyannote.audio.pipelines.utils{infix}.{name}" for name in ("get_model", "get_plda",
+                                                                               "get_calibration", "get_pipeline")
+                  for infix in ("", ".*")) + ("pyannote.audio.Inference", "pyannote.audio.*.Inference"),
+            "pyannote.{callee}", (Slot(0, ("model", "plda", "calibration", "pipeline"), (), usually_object=True,
+                                       mapping_key="checkpoint"),),
+            id_form=ID_HUB_AT, trust_keyword=None),
+    # Its pipeline classes load the models they are given by name (`VoiceActivityDetection(segmentation="org/m")`,
+    # also through `super().__init__(segmentation=...)` in a subclass).
+    ApiSpec(tuple(f"pyannote.audio.pipelines{infix}.{name}" for name in (
+        "VoiceActivityDetection", "OverlappedSpeechDetection", "Resegmentation", "SpeakerDiarization",
+        "MultiLabelSegmentation", "SpeechSeparation", "SpeakerEmbedding") for infix in ("", ".*")),
+            "pyannote.{callee}", tuple(Slot(None, (keyword,), (), usually_object=True, mapping_key="checkpoint")
+                                       for keyword in ("segmentation", "embedding", "plda")),
+            id_form=ID_HUB_AT, trust_keyword=None),
+    # `PretrainedSpeakerEmbedding("speechbrain/spkrec-ecapa-voxceleb@<sha>")`: a pyannote, SpeechBrain, NeMo or
+    # WeSpeaker embedding model by name (or a `{"checkpoint": ...}` mapping), loaded by the matching library.
+    ApiSpec(("pyannote.audio.pipelines.speaker_verification.PretrainedSpeakerEmbedding",
+             "pyannote.audio.pipelines.PretrainedSpeakerEmbedding"), "pyannote.PretrainedSpeakerEmbedding",
+            (Slot(0, ("embedding",), (), usually_object=True, mapping_key="checkpoint"),), id_form=ID_HUB_AT,
             trust_keyword=None),
     # --- retrieval / embedding libraries ------------------------------------------------------------------------
     # FlagEmbedding (BGE): every embedder and reranker class takes the model first; none takes a revision.
@@ -852,7 +898,8 @@ reaches the loader the result is given to; the first argument (or `src=`) is wha
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
-                           "load_config"})
+                           "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
+                           "get_pipeline"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
