@@ -142,6 +142,8 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in keywords for k in slot.revision_keywords)):
                 continue  # see catalog.Slot.code_pin
+            if any(k in keywords and _literal(keywords[k]) == v for k, v in slot.skip_when):
+                continue
             if slot.position is not None and slot.position < len(positional):
                 argument = positional[slot.position]
             else:

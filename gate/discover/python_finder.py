@@ -407,6 +407,23 @@ class _Scan:
             (OBJECT,) if usually_object and item is not None and not python_context.names_an_id(item)
             else (UNKNOWN,))) or None
 
+    def _skipped(self, skip_when: tuple[tuple[str, str | bool | None], ...], slots: tuple[catalog.Slot, ...],
+                 arguments: _Arguments) -> bool:
+        """True when one of the (keyword, literal) pairs is given: the slots' arguments are then consumed (what
+        the call would have read is no reference, for context detection too)."""
+        for keyword, literal in skip_when:
+            entry = arguments.keywords.get(keyword)
+            if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
+                for slot in slots:
+                    given = arguments.get(slot.position, slot.keywords)
+                    if given is not None:
+                        self._consume(given[0])
+                return True
+        return False
+
+    def _slot_skipped(self, slot: catalog.Slot, arguments: _Arguments) -> bool:
+        return bool(slot.skip_when) and self._skipped(slot.skip_when, (slot,), arguments)
+
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
         spec = catalog.match_call(dotted, origin != "unknown")
@@ -421,14 +438,8 @@ class _Scan:
             return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
-        for keyword, literal in spec.skip_when:
-            entry = arguments.keywords.get(keyword)
-            if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
-                for slot in spec.slots:  # what the call would have read is no reference, for context detection too
-                    given = arguments.get(slot.position, slot.keywords)
-                    if given is not None:
-                        self._consume(given[0])
-                return
+        if self._skipped(spec.skip_when, spec.slots, arguments):
+            return
         api = spec.api_name(dotted, imported)
         kind = self._kind(spec, arguments)
         if kind == catalog.KIND_FROM_RECEIVER:
@@ -437,6 +448,8 @@ class _Scan:
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
+            if self._slot_skipped(slot, arguments):
+                continue
             entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
                 self._entry_inside(arguments, slot)
             if entry is not None and slot.attributes:
