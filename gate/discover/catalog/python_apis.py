@@ -391,7 +391,7 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(None, ("gaudi_config_name",), ()),
              Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub", role="publish",
                   skip_when=(("push_to_hub", False),))),
-            pinnable=False, trust_keyword=None),
+            pinnable=False, trust_keyword=None, bare=True),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
     # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
     # where it is called, with the same `hub_model_id`).
