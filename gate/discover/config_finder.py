@@ -800,7 +800,7 @@ def _component_call(siblings: dict) -> _ComponentCall | None:
                     slot.id_form not in (None, python_apis.ID_HUB)):
                 continue
             revision_keys = (*slot.revision_keywords, *(n if "." in n else f"{n}.revision"
-                                                         for n in slot.nested_revision)) if spec.pinnable else ()
+                                                         for n in slot.nested_revision)) if spec.slot_pinnable(slot) else ()
             slot_rows = [ConfigKey(keyword, cast("Literal['model', 'dataset']", kind), revision_keys,
                                    f"{component_key}: {dotted}", allow_legacy=not slot.qualified_only,
                                    report_dynamic=True, role=cast("Literal['load', 'publish']", slot.role or spec.role),

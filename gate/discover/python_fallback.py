@@ -159,7 +159,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
             revision_key = slot.revision_keywords[0] if slot.revision_keywords else None
             value = _literal(argument)
             common: _Common = dict(path=path, line=line, column=column, api=api, trust_remote_code=trust, syntax=syntax,
-                          pinnable=spec.pinnable, role=cast(Role, slot.role or spec.role))
+                          pinnable=spec.slot_pinnable(slot), role=cast(Role, slot.role or spec.role))
             if not isinstance(value, str):
                 if value is None and argument != "None":
                     references.append(Reference(

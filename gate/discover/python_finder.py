@@ -471,7 +471,7 @@ class _Scan:
                         and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
-                               pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
+                               pinnable=spec.slot_pinnable(slot), dynamic=True, trust_remote_code=trust, revision_key=key,
                                role=slot.role or spec.role,
                                expression=f"{unparse(call)}  # no {slot.keywords[0]} given: " + (
                                    "the target is chosen at run time" if (slot.role or spec.role) == "publish"
@@ -819,7 +819,7 @@ class _Scan:
             revisions = [("@" + r if r else r, e) for r, e in revisions]  # the alias form of models:/name@alias
         for revision, expression in revisions:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
-                       pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
+                       pinnable=spec.slot_pinnable(slot), dynamic=expression is not None, expression=expression,
                        trust_remote_code=trust, revision_key=key, role=slot.role or spec.role)
         if target.look_alike is not None:
             line, _ = self._where(call)
@@ -871,8 +871,8 @@ class _Scan:
         source = "url" if spec.id_form == catalog.ID_URL else \
             "huggingface" if spec.id_form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_PRESET) else spec.source
         for revision, _ in revisions:
-            self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api, pinnable=spec.pinnable,
-                       dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key,
+            self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api,
+                       pinnable=spec.slot_pinnable(slot), dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key,
                        role=slot.role or spec.role)
 
     def _paths_in(self, call: ast.Call, entry: tuple[ast.AST, Scope], api: str) -> None:

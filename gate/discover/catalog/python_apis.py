@@ -124,6 +124,9 @@ class Slot:
     """Like `ApiSpec.skip_when`, for this slot alone: (keyword, literal) pairs that make the call leave this id
     unused while its other slots still load (optimum-habana's `GaudiTrainingArguments(push_to_hub=False,
     gaudi_config_name=..., hub_model_id=...)` reads the Gaudi config and publishes nothing)."""
+    pinnable: bool | None = None
+    """None: as the row says. False: this id cannot be pinned although the call's other ids can (a Gaudi pipeline's
+    `gaudi_config` is read with no revision, its model with `revision=`)."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,10 @@ class ApiSpec:
             tails.update(".".join(parts[i:]) for i in range(1, len(parts)))
         object.__setattr__(self, "tails", frozenset(tails))
         object.__setattr__(self, "alias_map", dict(self.aliases))
+
+    def slot_pinnable(self, slot: Slot) -> bool:
+        """Whether the id of `slot` can be pinned in a call of this API."""
+        return self.pinnable if slot.pinnable is None else slot.pinnable
 
     @property
     def fixed_trust(self) -> bool | None:
@@ -354,6 +361,12 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(tuple(f"model2vec.{infix}{name}.from_pretrained" for infix in ("", "*.")
                   for name in ("StaticModel", "StaticModelPipeline")), "model2vec.{callee}",
             (Slot(0, ("path",), ()),), pinnable=False),
+    # optimum-habana's diffusers pipelines: `GaudiStableDiffusionPipeline.from_pretrained(id, gaudi_config=
+    # "Habana/stable-diffusion")` reads a string `gaudi_config` with `GaudiConfig.from_pretrained(name)` (no revision:
+    # unpinnable); the usual other value is a `GaudiConfig` object.
+    ApiSpec(("optimum.habana.diffusers.*.from_pretrained",), "{package}.from_pretrained",
+            (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE,
+             Slot(None, ("gaudi_config",), (), usually_object=True, pinnable=False))),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
