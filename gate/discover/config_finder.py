@@ -190,7 +190,7 @@ def _yaml_lines_tree(text: str) -> list:
             raw_item = (match.group("item") or "").strip()
             item = _yaml_line_scalar(raw_item)
             if ("/" in item or "=" in item or block_key in catalog.CATALOG_KEY_NAMES
-                    or block_key in catalog.ENVIRONMENT_LIST_KEYS):
+                    or block_key in catalog.ENVIRONMENT_LIST_KEYS or block_key in catalog.ARGUMENT_LIST_KEYS):
                 list_id = stack[-2][1] if match.group("dashes") and len(stack) > 1 else block
                 keys = [entry[2] for entry in stack if not entry[3]]
                 blocks.add_item(list_id, _sweep_list_key(block_key, keys[:-1]), item, number,
@@ -834,7 +834,7 @@ def _call_of(node: _Scalar, convention: str, siblings: dict) -> _ComponentCall |
                 slot.id_form not in (None, python_apis.ID_HUB)):
             continue
         revision_keys = (*slot.revision_keywords, *(n if "." in n else f"{n}.revision"
-                                                     for n in slot.nested_revision)) if spec.pinnable else ()
+                                                     for n in slot.nested_revision)) if spec.slot_pinnable(slot) else ()
         slot_rows = [ConfigKey(keyword, cast("Literal['model', 'dataset']", kind), revision_keys,
                                convention, allow_legacy=not slot.qualified_only,
                                report_dynamic=True, role=cast("Literal['load', 'publish']", slot.role or spec.role),
@@ -1042,15 +1042,19 @@ def _container_references(key: str, value: object, parent_key: str | None, sibli
 
 def _argument_list(node: _Seq, path: str, repo_paths: frozenset[str] | None) -> list[Reference]:
     """A list of command-line words whose flags are read as the shell finder reads them (workflows and compose
-    files are the shell finder's own)."""
+    files are the shell finder's own). A block-style list (`command:` with one `- word` per line, a Helm chart's
+    container command) reports each id at its own item, as a config reports a key's value; a one-line flow list
+    (`args: [...]`) at its first word."""
     items = [(item.value, item.line, item.column, True) for item in node.items
              if isinstance(item, _Scalar) and isinstance(item.value, str)]
     if not any(item[0].startswith("-") for item in items):
         return []
     from gate.discover.shell_finder import scan_argument_list
 
+    block = len({line for _, line, _, _ in items}) > 1
     return [replace(reference, syntax="config")
-            for reference in scan_argument_list(items, path, syntax="config", repo_paths=repo_paths)]
+            for reference in scan_argument_list(items, path, syntax="config", repo_paths=repo_paths,
+                                                at_each_value=block)]
 
 
 def _has_url(value: str) -> bool:

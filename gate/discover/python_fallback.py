@@ -11,11 +11,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from gate.discover import catalog
 from gate.discover.hubids import is_pinned, looks_like_hub_id, parse_hf_path
-from gate.discover.interface import Reference
+from gate.discover.interface import Reference, Role
 from gate.discover.python_ids import interpret_id, is_pinned_for
 from gate.discover.url_finder import iter_hub_urls, line_starts, url_reference
 from gate.discover.url_finder import position as offset_position
@@ -36,6 +36,8 @@ class _Common(TypedDict):
     trust_remote_code: bool | None
     syntax: str
     pinnable: bool
+    role: Role
+    """`load`, or `publish` for a push target (the slot's own role, else the row's)."""
 
 
 def _blank_comments(text: str) -> str:
@@ -142,6 +144,8 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in keywords for k in slot.revision_keywords)):
                 continue  # see catalog.Slot.code_pin
+            if any(k in keywords and _literal(keywords[k]) == v for k, v in slot.skip_when):
+                continue
             if slot.position is not None and slot.position < len(positional):
                 argument = positional[slot.position]
             else:
@@ -155,7 +159,7 @@ def fallback_scan(text: str, path: str, repo_paths: frozenset[str] | None, *, sy
             revision_key = slot.revision_keywords[0] if slot.revision_keywords else None
             value = _literal(argument)
             common: _Common = dict(path=path, line=line, column=column, api=api, trust_remote_code=trust, syntax=syntax,
-                          pinnable=spec.pinnable)
+                          pinnable=spec.slot_pinnable(slot), role=cast(Role, slot.role or spec.role))
             if not isinstance(value, str):
                 if value is None and argument != "None":
                     references.append(Reference(

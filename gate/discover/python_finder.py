@@ -443,6 +443,23 @@ class _Scan:
             (OBJECT,) if usually_object and item is not None and not python_context.names_an_id(item)
             else (UNKNOWN,))) or None
 
+    def _skipped(self, skip_when: tuple[tuple[str, str | bool | None], ...], slots: tuple[catalog.Slot, ...],
+                 arguments: _Arguments) -> bool:
+        """True when one of the (keyword, literal) pairs is given: the slots' arguments are then consumed (what
+        the call would have read is no reference, for context detection too)."""
+        for keyword, literal in skip_when:
+            entry = arguments.keywords.get(keyword)
+            if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
+                for slot in slots:
+                    given = arguments.get(slot.position, slot.keywords)
+                    if given is not None:
+                        self._consume(given[0])
+                return True
+        return False
+
+    def _slot_skipped(self, slot: catalog.Slot, arguments: _Arguments) -> bool:
+        return bool(slot.skip_when) and self._skipped(slot.skip_when, (slot,), arguments)
+
     def _catalog_call(self, call: ast.Call, scope: Scope, dotted: str, origin: str) -> None:
         """`call` as a call of `dotted` (the callee after import aliases; `origin` as `Resolver.qualname` says)."""
         spec = catalog.match_call(dotted, origin != "unknown")
@@ -457,14 +474,8 @@ class _Scan:
             return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
         arguments = _Arguments(call, scope, self.resolver)
-        for keyword, literal in spec.skip_when:
-            entry = arguments.keywords.get(keyword)
-            if entry is not None and (self.resolver.resolve(*entry) or ()) == (literal,):
-                for slot in spec.slots:  # what the call would have read is no reference, for context detection too
-                    given = arguments.get(slot.position, slot.keywords)
-                    if given is not None:
-                        self._consume(given[0])
-                return
+        if self._skipped(spec.skip_when, spec.slots, arguments):
+            return
         api = spec.api_name(dotted, imported)
         kind = self._kind(spec, arguments)
         if kind == catalog.KIND_FROM_RECEIVER:
@@ -473,6 +484,8 @@ class _Scan:
         for slot in spec.slots:
             if slot.code_pin and (trust is False or not any(k in arguments.keywords for k in slot.revision_keywords)):
                 continue  # no separate code pin given, or no remote code may run: the id's other slot covers it
+            if self._slot_skipped(slot, arguments):
+                continue
             entry = arguments.get(slot.position, slot.keywords) if slot.inside is None else \
                 self._entry_inside(arguments, slot)
             if entry is not None and slot.attributes:
@@ -497,7 +510,7 @@ class _Scan:
                         and not arguments.opaque:
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
-                               pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
+                               pinnable=spec.slot_pinnable(slot), dynamic=True, trust_remote_code=trust, revision_key=key,
                                role=slot.role or spec.role,
                                expression=f"{unparse(call)}  # no {slot.keywords[0]} given: " + (
                                    "the target is chosen at run time" if (slot.role or spec.role) == "publish"
@@ -877,7 +890,7 @@ class _Scan:
             revisions = [("@" + r if r else r, e) for r, e in revisions]  # the alias form of models:/name@alias
         for revision, expression in revisions:
             self._emit(call, kind=target.kind, source=target.source, id=target.id, revision=revision, api=api,
-                       pinnable=spec.pinnable, dynamic=expression is not None, expression=expression,
+                       pinnable=spec.slot_pinnable(slot), dynamic=expression is not None, expression=expression,
                        trust_remote_code=trust, revision_key=key, role=slot.role or spec.role)
         if target.look_alike is not None:
             line, _ = self._where(call)
@@ -929,8 +942,8 @@ class _Scan:
         source = "url" if spec.id_form == catalog.ID_URL else \
             "huggingface" if spec.id_form in (catalog.ID_HF_HUB_PREFIX, catalog.ID_PRESET) else spec.source
         for revision, _ in revisions:
-            self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api, pinnable=spec.pinnable,
-                       dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key,
+            self._emit(call, kind=kind, source=source, id=None, revision=revision, api=api,
+                       pinnable=spec.slot_pinnable(slot), dynamic=True, expression=unparse(node), trust_remote_code=trust, revision_key=key,
                        role=slot.role or spec.role)
 
     def _paths_in(self, call: ast.Call, entry: tuple[ast.AST, Scope], api: str) -> None:

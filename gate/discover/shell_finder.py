@@ -858,6 +858,9 @@ class _Collector:
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
         self.mlflow_registry: dict[str, str] = {}
         """`MLFLOW_REGISTRY_URI` / `MLFLOW_TRACKING_URI` as the text assigns them (the first of each)."""
+        self.at_each_value = False
+        """Report an id where its own word is, not where the command starts: a config's block-style argument list
+        (one YAML item per line) has no command line, and its value item is what a reader looks for."""
 
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
@@ -900,8 +903,8 @@ class _Collector:
         self.references.append(Reference(  # kind, confidence, role: str in the catalog's rows, checked there
             kind=kind, source=source, id=value if word.resolved else None, revision=revision_text,  # type: ignore[arg-type]
             pinned=pinnable and revision is not None and revision.resolved and is_pinned(revision.text),
-            pinnable=pinnable, path=self.path, line=at.line, column=at.column, api=api,
-            dynamic=not word.resolved, expression=None if word.resolved else word.raw,
+            pinnable=pinnable, path=self.path, line=(word if self.at_each_value else at).line,
+            column=(word if self.at_each_value else at).column, api=api, dynamic=not word.resolved, expression=None if word.resolved else word.raw,
             syntax=self.syntax, revision_key=revision_key if pinnable else None, trust_remote_code=trust_remote_code,
             confidence=confidence, role=role,  # type: ignore[arg-type]
         ))
@@ -1671,11 +1674,13 @@ def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str =
 
 
 def scan_argument_list(items: list[tuple[str, int, int, bool]], path: str, *, syntax: str = "config",
-                       repo_paths: frozenset[str] | None = None) -> list[Reference]:
+                       repo_paths: frozenset[str] | None = None, at_each_value: bool = False) -> list[Reference]:
     """References in a command given as a list of words (`args: ["--model_name_or_path", "org/m"]` of a
     Kubernetes container, a config's `command:` list, `subprocess.run([...])`): (text, line, column, known) per
-    word, read as one command line; a word that is not known (`known` false) is its expression, unresolved."""
+    word, read as one command line; a word that is not known (`known` false) is its expression, unresolved.
+    `at_each_value`: each id is reported at its own word (else at the first word, where the command starts)."""
     collector = _Collector(path, syntax, repo_paths)
+    collector.at_each_value = at_each_value
     words = []
     for text, line, column, known in items:
         value, resolved = expand(text, {}) if known else (text, False)

@@ -79,3 +79,15 @@ def test_common_words_alone_do_not_make_a_file_worth_parsing():
         assert scan(code).references == () and scan(code).warnings == ()
     assert ids("from transformers import pipeline\npipeline('fill-mask', model='org/m')\n") == [("org/m", None)]
     assert ids("import evaluate\nevaluate.load('org/metric')\n") == [("org/metric", None)]
+
+
+def test_fallback_drops_only_the_slot_its_skip_keyword_turns_off():
+    code = '''
+    from optimum.habana import GaudiTrainingArguments
+    def broken(:
+        GaudiTrainingArguments(push_to_hub=False, gaudi_config_name="Habana/gaudi-a", hub_model_id="me/never")
+        GaudiTrainingArguments(push_to_hub=True, gaudi_config_name="Habana/gaudi-b", hub_model_id="me/pushed")
+    '''
+    result = scan(code)
+    assert [(r.id, r.role, r.pinnable, r.line) for r in result.references] == [
+        ("Habana/gaudi-a", "load", False, 4), ("Habana/gaudi-b", "load", False, 5), ("me/pushed", "publish", False, 5)]

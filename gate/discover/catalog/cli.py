@@ -253,6 +253,9 @@ FLAGS: tuple[CliArg, ...] = (
     CliArg(flags=("--teacher_model_name_or_path", "--teacher_model", "--teacher_model_id"), pinnable=True),
     CliArg(flags=("--reward_model_name_or_path",), pinnable=True),
     CliArg(flags=("--hub_model_id", "--push_to_hub_model_id", "--hub-model-id"), role="publish"),
+    # optimum-habana's example scripts (GaudiTrainingArguments): the Hub repository whose `gaudi_config.json` the
+    # Gaudi trainer reads (`GaudiConfig.from_pretrained(name)`, no revision passed: not pinnable)
+    CliArg(flags=("--gaudi_config_name",), allow_legacy=False, pinnable=False, trusts=False),
     CliArg(flags=("--dataset_mixer_list",), kind="dataset", value=VALUE_WEIGHTED, many=True, allow_legacy=False,
            pinnable=True, trusts=False),
     # lm-evaluation-harness: `--model hf --model_args pretrained=org/m,revision=...,peft=org/a,tokenizer=org/t`

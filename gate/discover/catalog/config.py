@@ -103,6 +103,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
               allow_legacy=True, report_dynamic=True),
     ConfigKey("reward_model_name_or_path", "model", ("reward_model_revision",), "TRL reward/PPO scripts",
               allow_legacy=True, report_dynamic=True),
+    # optimum-habana GaudiTrainingArguments: read with `GaudiConfig.from_pretrained(name)`, which takes no revision.
+    ConfigKey("gaudi_config_name", "model", (), "optimum-habana GaudiTrainingArguments"),
     # axolotl.
     ConfigKey("base_model", "model", ("revision_of_model", "revision", "model_revision"), "axolotl"),
     ConfigKey("base_model_config", "model", ("revision_of_model",), "axolotl"),

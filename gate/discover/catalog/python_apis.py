@@ -152,6 +152,13 @@ class Slot:
     each_item: bool = False
     """The argument may also be a list of ids or a dict keyed by id (nanotron `hf_dataset_or_datasets=
     {"org/a": 0.7, "org/b": 0.3}`): each item (each key) is an id, reported at the call."""
+    skip_when: tuple[tuple[str, str | bool | None], ...] = ()
+    """Like `ApiSpec.skip_when`, for this slot alone: (keyword, literal) pairs that make the call leave this id
+    unused while its other slots still load (optimum-habana's `GaudiTrainingArguments(push_to_hub=False,
+    gaudi_config_name=..., hub_model_id=...)` reads the Gaudi config and publishes nothing)."""
+    pinnable: bool | None = None
+    """None: as the row says. False: this id cannot be pinned although the call's other ids can (a Gaudi pipeline's
+    `gaudi_config` is read with no revision, its model with `revision=`)."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,10 @@ class ApiSpec:
             tails.update(".".join(parts[i:]) for i in range(1, len(parts)))
         object.__setattr__(self, "tails", frozenset(tails))
         object.__setattr__(self, "alias_map", dict(self.aliases))
+
+    def slot_pinnable(self, slot: Slot) -> bool:
+        """Whether the id of `slot` can be pinned in a call of this API."""
+        return self.pinnable if slot.pinnable is None else slot.pinnable
 
     @property
     def fixed_trust(self) -> bool | None:
@@ -305,6 +316,9 @@ _TRL_TRAINERS = ("SFTTrainer", "DPOTrainer", "GRPOTrainer", "RLOOTrainer", "KTOT
                  "BCOTrainer", "RewardTrainer", "OnlineDPOTrainer", "XPOTrainer", "NashMDTrainer", "GKDTrainer",
                  "PRMTrainer", "IterativeSFTTrainer")
 _TRL_MODEL_KEYWORDS = ("ref_model", "reward_model", "reward_funcs", "teacher_model", "processing_class")
+_GAUDI_ARGUMENTS = ("GaudiTrainingArguments", "GaudiSeq2SeqTrainingArguments", "SentenceTransformerGaudiTrainingArguments")
+# (optimum-habana's TRL configs, `GaudiSFTConfig` and the like, take `gaudi_config_name` too; their names would be
+# new trigger tokens, one more pass over every Python file each, for a form seen once: left to the CLI flag.)
 _TRL_CONFIGS = ("SFTConfig", "DPOConfig", "GRPOConfig", "RLOOConfig", "KTOConfig", "ORPOConfig", "CPOConfig",
                 "BCOConfig", "RewardConfig", "OnlineDPOConfig", "XPOConfig", "NashMDConfig", "GKDConfig", "PRMConfig",
                 "PPOConfig")
@@ -420,6 +434,12 @@ SPECS: tuple[ApiSpec, ...] = (
     # revision may follow the id after `@` (or be given as `revision=`).
     ApiSpec(("pyannote.audio.*.from_pretrained",), "pyannote.from_pretrained",
             (Slot(0, ("checkpoint", "checkpoint_path"), ("revision",)),), id_form=ID_HUB_AT, trust_keyword=None),
+    # optimum-habana's diffusers pipelines: `GaudiStableDiffusionPipeline.from_pretrained(id, gaudi_config=
+    # "Habana/stable-diffusion")` reads a string `gaudi_config` with `GaudiConfig.from_pretrained(name)` (no revision:
+    # unpinnable); the usual other value is a `GaudiConfig` object.
+    ApiSpec(("optimum.habana.diffusers.*.from_pretrained",), "{package}.from_pretrained",
+            (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE,
+             Slot(None, ("gaudi_config",), (), usually_object=True, pinnable=False))),
     # --- the generic one: any X.from_pretrained(id) (transformers, diffusers, setfit, optimum, hub mixins...)
     ApiSpec(("*.from_pretrained",), "{package}.from_pretrained",
             (_PRETRAINED, _PRETRAINED_CODE, _CUSTOM_PIPELINE)),
@@ -449,6 +469,15 @@ SPECS: tuple[ApiSpec, ...] = (
     # revision `env["HF_MODEL_REVISION"]`.
     ApiSpec(("sagemaker.*.HuggingFaceModel", "sagemaker.HuggingFaceModel"), "sagemaker.HuggingFaceModel",
             (Slot(None, ("env",), (), ("env.HF_MODEL_REVISION",), inside="HF_MODEL_ID"),), trust_keyword=None),
+    # optimum-habana's training arguments: `gaudi_config_name` is a Hub repository whose `gaudi_config.json` the
+    # Gaudi trainer reads with `GaudiConfig.from_pretrained(name)`, no revision passed (so never pinnable);
+    # `hub_model_id` publishes as in the rows below.
+    ApiSpec(tuple(f"optimum.habana{sep}{name}" for name in _GAUDI_ARGUMENTS for sep in (".", ".*.")),
+            "optimum.habana.{callee}",
+            (Slot(None, ("gaudi_config_name",), ()),
+             Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub", role="publish",
+                  skip_when=(("push_to_hub", False),))),
+            pinnable=False, trust_keyword=None, bare=True),
     # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
     # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
     # where it is called, with the same `hub_model_id`).
