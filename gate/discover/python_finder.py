@@ -378,6 +378,9 @@ class _Scan:
         if name == "__init__":  # `super().__init__(...)`: the base class's constructor, called here
             for dotted, origin in python_deferred.superclass_constructors(call, scope, self.resolver):
                 self._catalog_call(call, scope, dotted, origin)
+            explicit = python_deferred.explicit_base_constructor(call, scope, self.resolver)
+            if explicit is not None:  # `Base.__init__(self, ...)`: the same, spelled out
+                self._catalog_call(*explicit[:1], scope, *explicit[1:])
             return
         alternatives = self.resolver.import_targets(func.id, scope) if isinstance(func, ast.Name) else []
         if len(alternatives) > 1:  # `from a import f` on one branch, `from b import f` on another: each may run

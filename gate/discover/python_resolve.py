@@ -878,6 +878,7 @@ class Resolver:
         """Why some value was left unresolved for a bound (None: no bound was reached)."""
         self._active: set[int] = set()
         self._binding_values: dict[int, tuple[Any, ...] | None] = {}
+        self._starts: dict[int, list[int]] = {}
         self._sites: dict[int, tuple[list[tuple[ast.Call, Scope, int]], bool]] = {}
         self._following: set[int] = set()
         """ids of the binding lists `literal` and `mapping` are following (a cycle ends there)."""
@@ -1221,7 +1222,59 @@ class Resolver:
             guarded = _equality_guard(scope.node, name, getattr(use, "lineno", 0))
             if guarded is not None:
                 return guarded
+        if use is not None and values and any(isinstance(v, str) for v in values):
+            values = self._branch_filtered(scope.node, name, getattr(use, "lineno", 0), values)
         return values
+
+    def _branch_filtered(self, owner: ast.AST, name: str, line: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`values` without the strings the `if`/`elif` tests around `line` rule out: in the body of
+        `elif name.startswith("gpt2"):` after `if name == "scratch":`, `"scratch"` cannot be what `name` holds
+        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in`, `startswith`,
+        `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
+        out, what reaches the line is not known here (an `exec`'d config, a value set elsewhere): unknown, never
+        nothing."""
+        tests = self._branch_tests(owner, name, line)
+        if not tests:
+            return values
+        kept = tuple(value for value in values if not isinstance(value, str)
+                     or all(_string_test(test, name, value) is not False if holds
+                            else _string_test(test, name, value) is not True for test, holds in tests))
+        return kept if kept else (UNKNOWN,)
+
+    def _branch_tests(self, owner: ast.AST, name: str, line: int) -> list[tuple[ast.expr, bool]]:
+        """The `if` tests of `owner`'s own statements around `line`, each with whether it holds there (True in the
+        body, False in the `else`/`elif` part), outermost first."""
+        tests: list[tuple[ast.expr, bool]] = []
+        statements: list[ast.stmt] = list(getattr(owner, "body", ()))
+        while statements:
+            starts = self._statement_starts(statements)
+            index = bisect_right(starts, line) - 1
+            statement = statements[index] if index >= 0 else None
+            if statement is None or line > (statement.end_lineno or statement.lineno) \
+                    or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                break
+            if isinstance(statement, ast.If):
+                in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
+                    statement.body[-1].end_lineno or statement.body[-1].lineno)
+                branch = statement.body if in_body else statement.orelse
+                if not _rebinds(branch, name) and any(isinstance(node, ast.Name) and node.id == name
+                                                      for node in ast.walk(statement.test)):
+                    tests.append((statement.test, in_body))
+                statements = branch
+                continue
+            statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                          for child in getattr(statement, field_name, ())]
+        return tests
+
+    def _statement_starts(self, statements: list[ast.stmt]) -> list[int]:
+        """First lines of a statement list, remembered per list (asked once per name read under it)."""
+        key = id(statements)
+        starts = self._starts.get(key)
+        if starts is None or len(starts) != len(statements):
+            starts = [s.lineno for s in statements]
+            self._starts[key] = starts
+            self._keep.append(statements)  # type: ignore[arg-type]  # the id stays this list's
+        return starts
 
     # -------------------------------------------------------------------------------------- parameters
 
@@ -2319,6 +2372,47 @@ def _compared_strings(test: ast.AST, name: str) -> tuple[str, ...] | None:
             and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and right.elts \
             and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
         return tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _string_test(test: ast.AST, name: str, value: str) -> bool | None:
+    """Whether `test` holds when `name` is `value`; None when it cannot be told (it reads anything else)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _string_test(test.operand, name, value)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        results = [_string_test(v, name, value) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in results else True if all(r is True for r in results) else None
+        return True if True in results else False if all(r is False for r in results) else None
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr in ("startswith", "endswith") and isinstance(test.func.value, ast.Name) \
+            and test.func.value.id == name and len(test.args) == 1 and not test.keywords:
+        affixes = _constant_strings(test.args[0])
+        if affixes is None:
+            return None
+        return any(value.startswith(a) if test.func.attr == "startswith" else value.endswith(a) for a in affixes)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right, op = test.left, test.comparators[0], test.ops[0]
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if not (isinstance(left, ast.Name) and left.id == name):
+            return None
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+            return (value == right.value) == isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+            members = _constant_strings(right)
+            return None if members is None else (value in members) == isinstance(op, ast.In)
+    return None
+
+
+def _constant_strings(node: ast.AST) -> tuple[str, ...] | None:
+    """A string constant, or a literal tuple/list/set of them; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
     return None
 
 
