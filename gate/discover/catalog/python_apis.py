@@ -425,7 +425,7 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
             (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}",
+    ApiSpec(("*.create_repo", "*.create_commit", "*.preupload_lfs_files"), "huggingface_hub.{callee}",
             (Slot(0, ("repo_id", "name"), (), namespace_keywords=("organization",)),), kind=KIND_FROM_REPO_TYPE,
             role="publish",
             pinnable=False,
@@ -642,6 +642,10 @@ SPECS: tuple[ApiSpec, ...] = (
             skip_when=(("server_type", "endpoint"), ("server_type", "dummy"))),
     ApiSpec(("datatrove.*.HuggingFaceDatasetReader",), "datatrove.HuggingFaceDatasetReader",
             (Slot(0, ("dataset",), (), ("dataset_options",)),), kind="dataset", trust_keyword=None),
+    # `HuggingFaceDatasetWriter(dataset="org/data")` creates the dataset repository and commits the parquet files
+    # (`revision` is the branch it commits to).
+    ApiSpec(("datatrove.*.HuggingFaceDatasetWriter",), "datatrove.HuggingFaceDatasetWriter",
+            (Slot(0, ("dataset",), ()),), kind="dataset", role="publish", pinnable=False, trust_keyword=None),
     # nanotron training configs built in Python: `TokenizerArgs("org/tok", tokenizer_revision=...)` and
     # `PretrainDatasetsArgs(hf_dataset_or_datasets="org/data")` (a string, a list, or a dict of id -> weight).
     ApiSpec(("nanotron.*.TokenizerArgs",), "nanotron.TokenizerArgs",
