@@ -110,6 +110,28 @@ def _placed(call: ast.Call, where: ast.AST) -> ast.Call:
     return ast.copy_location(call, where)
 
 
+def explicit_base_constructor(call: ast.Call, scope: Scope, resolver: Resolver) -> tuple[ast.Call, str, str] | None:
+    """`Base.__init__(self, model=name)` in a method of a class deriving from `Base` (the spelling of a base's
+    constructor before `super()`, still used with several bases): `Base(model=name)` as its constructor sees it
+    (the call without `self`), with `Base` as `Resolver.qualname` names it; None for any other call."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, (ast.Name, ast.Attribute))
+            and call.args and isinstance(call.args[0], ast.Name)):
+        return None
+    method = scope.node
+    info = scope.class_info
+    definition = info.scope.node if info is not None else None
+    if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args \
+            or method.args.args[0].arg != call.args[0].id or not isinstance(definition, ast.ClassDef) \
+            or info is None or info.scope.parent is None:
+        return None
+    base = ast.unparse(func.value)
+    if not any(ast.unparse(b) == base for b in definition.bases):
+        return None
+    dotted, origin = resolver.qualname(func.value, info.scope.parent)
+    return _placed(ast.Call(func=func.value, args=call.args[1:], keywords=call.keywords), call), dotted, origin
+
+
 def superclass_constructors(call: ast.Call, scope: Scope, resolver: Resolver) -> list[tuple[str, str]]:
     """`super().__init__(hf_repo=hf_repo)` in a method: the base classes whose constructor it calls, each as
     `Resolver.qualname` names it (dotted name, origin), so a catalog class's constructor is read as called here

@@ -378,7 +378,12 @@ class _Scan:
         if name == "__init__":  # `super().__init__(...)`: the base class's constructor, called here
             for dotted, origin in python_deferred.superclass_constructors(call, scope, self.resolver):
                 self._catalog_call(call, scope, dotted, origin)
+            explicit = python_deferred.explicit_base_constructor(call, scope, self.resolver)
+            if explicit is not None:  # `Base.__init__(self, ...)`: the same, spelled out
+                self._catalog_call(*explicit[:1], scope, *explicit[1:])
             return
+        if any(keyword.arg == "filesystem" for keyword in call.keywords):
+            self._filesystem_read(call, scope)
         alternatives = self.resolver.import_targets(func.id, scope) if isinstance(func, ast.Name) else []
         if len(alternatives) > 1:  # `from a import f` on one branch, `from b import f` on another: each may run
             for dotted in alternatives:
@@ -425,6 +430,22 @@ class _Scan:
             if catalog.match_call(dotted, origin != "unknown") is not None:
                 found.append((dotted, origin))
         return found
+
+    def _filesystem_read(self, call: ast.Call, scope: Scope) -> None:
+        """`pq.read_metadata(path, filesystem=fs)` / `pq.read_table(...)` / `pyarrow.dataset.dataset(...)` with `fs =
+        HfFileSystem()`: the path (first argument, or `path`/`source`/`where`) is read through the Hub's file system,
+        as `fs.open(path)` reads it. Any other file system (local, S3, an unknown object) reads nothing of the Hub."""
+        keyword = next(k for k in call.keywords if k.arg == "filesystem")
+        dotted, origin = self.resolver.qualname(keyword.value, scope)
+        if not dotted.endswith("HfFileSystem()"):
+            return
+        source = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else next(
+            (k.value for k in call.keywords if k.arg in ("path", "source", "where", "path_or_paths")), None)
+        if source is None:
+            return
+        opened = ast.copy_location(ast.Call(func=ast.Attribute(value=keyword.value, attr="open", ctx=ast.Load()),
+                                            args=[source], keywords=[]), call)
+        self._catalog_call(opened, scope, f"{dotted}.open", origin)
 
     def _items(self, node: ast.AST, scope: Scope, usually_object: bool = False) -> tuple[Any, ...] | None:
         """The values of each item of a literal list, tuple or set, or of each key of a literal dict (`UNKNOWN` for
@@ -1690,6 +1711,8 @@ def relevant_lines(text: str) -> list[int] | None:
         if named:
             receiver_classes.add(named.group(1))
     extra.update(name + "." for name in _receiver_parameters(text, receiver_classes, receiver_variables))
+    if receiver_variables:  # `pq.read_table(path, filesystem=fs)`: a read through the receiver (`_filesystem_read`)
+        extra.add("filesystem=")
     for token in extra:
         _known_occurrences(text, token, offsets)
     if "\r" in text and "\r" in text.replace("\r\n", ""):

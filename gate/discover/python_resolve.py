@@ -817,12 +817,13 @@ def _bind_target(scope: Scope, target: ast.AST, binding: Binding) -> None:
         scope.bind(target.id, binding)
         return
     parts = _loop_parts(target, binding.node)
+    named = _name_paths(target, ())
     if parts is not None:
         for sub_target, iterable in parts:
             _bind_target(scope, sub_target, Binding("for", iterable, binding.scope))
-    elif _flat_names(target):  # `for name, revision in PAIRS:`: element i of each item
-        for index, element in enumerate(target.elts):  # type: ignore[attr-defined]
-            scope.bind(element.id, Binding("for_item", binding.node, binding.scope, target=str(index)))
+    elif named is not None:  # `for name, revision in PAIRS:` / `for key, (hf_id, split) in D.items():`: the
+        for name, path in named:  # element at that path of each item
+            scope.bind(name, Binding("for_item", binding.node, binding.scope, target=".".join(map(str, path))))
     else:
         for name in _target_names(target):
             scope.bind(name, Binding("unpack", binding.node, binding.scope))
@@ -834,16 +835,43 @@ def _flat_names(target: ast.AST) -> bool:
 
 
 def _loop_parts(target: ast.AST, iterable: ast.AST | None) -> list[tuple[ast.AST, ast.AST | None]] | None:
-    """`for i, x in enumerate(L)`, `for a, b in zip(A, B)`: each target with the iterable it takes its values
-    from (None for other unpacking; `for key, value in D.items()` is the pairs of `D.items()`)."""
-    if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(iterable, ast.Call) or iterable.keywords:
+    """`for i, x in enumerate(L[, start])`, `for a, b in zip(A, B)`: each target with the iterable it takes its
+    values from (None for other unpacking; `for key, value in D.items()` is the pairs of `D.items()`)."""
+    if not isinstance(target, (ast.Tuple, ast.List)) or not isinstance(iterable, ast.Call):
         return None
     elements, func = target.elts, iterable.func
-    if isinstance(func, ast.Name) and func.id == "enumerate" and len(iterable.args) == 1 and len(elements) == 2:
+    if isinstance(func, ast.Name) and func.id == "enumerate" and len(elements) == 2 \
+            and 1 <= len(iterable.args) + len(iterable.keywords) <= 2 and len(iterable.args) >= 1 \
+            and all(k.arg == "start" for k in iterable.keywords) and not isinstance(iterable.args[0], ast.Starred):
         return [(elements[0], None), (elements[1], iterable.args[0])]
-    if isinstance(func, ast.Name) and func.id == "zip" and len(iterable.args) == len(elements) and not any(
-            isinstance(a, ast.Starred) for a in iterable.args):
+    if isinstance(func, ast.Name) and func.id == "zip" and not iterable.keywords \
+            and len(iterable.args) == len(elements) and not any(isinstance(a, ast.Starred) for a in iterable.args):
         return list(zip(elements, iterable.args, strict=True))
+    return None
+
+
+def _name_paths(target: ast.AST, prefix: tuple[int, ...]) -> list[tuple[str, tuple[int, ...]]] | None:
+    """`a, (b, c)`: each name with where it sits in the item (`b` at (1, 0)); None for anything but nested tuples
+    of plain names (`*rest`, attributes, subscripts)."""
+    if not isinstance(target, (ast.Tuple, ast.List)):
+        return None
+    found: list[tuple[str, tuple[int, ...]]] = []
+    for index, element in enumerate(target.elts):
+        if isinstance(element, ast.Name):
+            found.append((element.id, (*prefix, index)))
+            continue
+        inner = _name_paths(element, (*prefix, index))
+        if inner is None:
+            return None
+        found.extend(inner)
+    return found
+
+
+def _dict_view(node: ast.AST | None) -> tuple[ast.AST, str] | None:
+    """`D.keys()`, `D.values()`, `D.items()`: (D, which view); None for anything else."""
+    if isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute) \
+            and node.func.attr in ("keys", "values", "items"):
+        return node.func.value, node.func.attr
     return None
 
 
@@ -878,6 +906,7 @@ class Resolver:
         """Why some value was left unresolved for a bound (None: no bound was reached)."""
         self._active: set[int] = set()
         self._binding_values: dict[int, tuple[Any, ...] | None] = {}
+        self._starts: dict[int, list[int]] = {}
         self._sites: dict[int, tuple[list[tuple[ast.Call, Scope, int]], bool]] = {}
         self._following: set[int] = set()
         """ids of the binding lists `literal` and `mapping` are following (a cycle ends there)."""
@@ -1179,6 +1208,8 @@ class Resolver:
         for item in literal[0].elts:  # type: ignore[attr-defined]
             found = self.literal(item, literal[1], (ast.List, ast.Tuple))
             elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
+            if "." in a[0].target or "." in b[0].target:
+                return None  # nested unpacking: not a pair of one item's elements
             positions = int(a[0].target), int(b[0].target)
             if found is None or any(isinstance(e, ast.Starred) for e in elements) or max(positions) >= len(elements):
                 return None
@@ -1193,24 +1224,53 @@ class Resolver:
 
     def _unpacked(self, binding: Binding, depth: int) -> tuple[Any, ...] | None:
         """Element `binding.target` of the value (`a, b = PAIR`) or of each item iterated (`for a, b in PAIRS`)."""
-        index = int(binding.target)  # type: ignore[arg-type]
+        path = [int(part) for part in binding.target.split(".")]  # type: ignore[union-attr]
         scope: Scope = binding.scope  # type: ignore[assignment]
         if binding.how == "unpack":
             items: list[tuple[ast.AST, Scope]] = [(binding.node, scope)]  # type: ignore[list-item]
         else:
-            literal = self.literal(binding.node, scope, (ast.List, ast.Tuple, ast.Set), depth)
-            if literal is None:
+            iterated = self._iterated_items(binding.node, scope, depth)
+            if iterated is None:
                 return None
-            items = [(element, literal[1]) for element in literal[0].elts]  # type: ignore[attr-defined]
+            items = [(element, iterated[1]) for element in iterated[0]]
         values: list[Any] = []
         for item, item_scope in items:
-            found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
-            elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
-            if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
-                values.append(UNKNOWN)
+            for index in path:
+                found = self.literal(item, item_scope, (ast.List, ast.Tuple), depth)
+                elements = found[0].elts if found is not None else []  # type: ignore[attr-defined]
+                if found is None or any(isinstance(e, ast.Starred) for e in elements) or index >= len(elements):
+                    break
+                item, item_scope = elements[index], found[1]
+            else:
+                values.extend(self._known(item, item_scope, depth))
                 continue
-            values.extend(self._known(elements[index], found[1], depth))
+            values.append(UNKNOWN)
         return _dedupe(values)
+
+    def _iterated_items(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[list[ast.AST], Scope] | None:
+        """The item expressions iterating over `node` gives: the elements of a literal list, tuple or set, and of a
+        literal dict's `keys()`, `values()` or `items()` (each item a `(key, value)` tuple); None otherwise."""
+        view = _dict_view(node)
+        if view is None:
+            literal = self.literal(node, scope, (ast.List, ast.Tuple, ast.Set), depth)
+            return None if literal is None else (list(literal[0].elts), literal[1])  # type: ignore[attr-defined]
+        found = self.literal(view[0], scope, (ast.Dict,), depth)
+        if found is None:
+            return None
+        container = cast(ast.Dict, found[0])
+        if any(key is None for key in container.keys):  # `{**other, ...}`
+            return None
+        keys = cast(list[ast.expr], container.keys)
+        if view[1] == "keys":
+            return list(keys), found[1]
+        if view[1] == "values":
+            return list(container.values), found[1]
+        pairs: list[ast.AST] = []
+        for key, value in zip(keys, container.values, strict=True):
+            pair = ast.copy_location(ast.Tuple(elts=[key, value], ctx=ast.Load()), key)
+            self._keep.append(pair)  # the pair's id stays its own while the file is read
+            pairs.append(pair)
+        return pairs, found[1]
 
     def _name(self, name: str, scope: Scope, depth: int, use: ast.AST | None = None) -> tuple[Any, ...] | None:
         bindings = self._lookup(name, scope)
@@ -1221,7 +1281,59 @@ class Resolver:
             guarded = _equality_guard(scope.node, name, getattr(use, "lineno", 0))
             if guarded is not None:
                 return guarded
+        if use is not None and values and any(isinstance(v, str) for v in values):
+            values = self._branch_filtered(scope.node, name, getattr(use, "lineno", 0), values)
         return values
+
+    def _branch_filtered(self, owner: ast.AST, name: str, line: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`values` without the strings the `if`/`elif` tests around `line` rule out: in the body of
+        `elif name.startswith("gpt2"):` after `if name == "scratch":`, `"scratch"` cannot be what `name` holds
+        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in`, `startswith`,
+        `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
+        out, what reaches the line is not known here (an `exec`'d config, a value set elsewhere): unknown, never
+        nothing."""
+        tests = self._branch_tests(owner, name, line)
+        if not tests:
+            return values
+        kept = tuple(value for value in values if not isinstance(value, str)
+                     or all(_string_test(test, name, value) is not False if holds
+                            else _string_test(test, name, value) is not True for test, holds in tests))
+        return kept if kept else (UNKNOWN,)
+
+    def _branch_tests(self, owner: ast.AST, name: str, line: int) -> list[tuple[ast.expr, bool]]:
+        """The `if` tests of `owner`'s own statements around `line`, each with whether it holds there (True in the
+        body, False in the `else`/`elif` part), outermost first."""
+        tests: list[tuple[ast.expr, bool]] = []
+        statements: list[ast.stmt] = list(getattr(owner, "body", ()))
+        while statements:
+            starts = self._statement_starts(statements)
+            index = bisect_right(starts, line) - 1
+            statement = statements[index] if index >= 0 else None
+            if statement is None or line > (statement.end_lineno or statement.lineno) \
+                    or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                break
+            if isinstance(statement, ast.If):
+                in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
+                    statement.body[-1].end_lineno or statement.body[-1].lineno)
+                branch = statement.body if in_body else statement.orelse
+                if not _rebinds(branch, name) and any(isinstance(node, ast.Name) and node.id == name
+                                                      for node in ast.walk(statement.test)):
+                    tests.append((statement.test, in_body))
+                statements = branch
+                continue
+            statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                          for child in getattr(statement, field_name, ())]
+        return tests
+
+    def _statement_starts(self, statements: list[ast.stmt]) -> list[int]:
+        """First lines of a statement list, remembered per list (asked once per name read under it)."""
+        key = id(statements)
+        starts = self._starts.get(key)
+        if starts is None or len(starts) != len(statements):
+            starts = [s.lineno for s in statements]
+            self._starts[key] = starts
+            self._keep.append(statements)  # type: ignore[arg-type]  # the id stays this list's
+        return starts
 
     # -------------------------------------------------------------------------------------- parameters
 
@@ -1396,7 +1508,12 @@ class Resolver:
     # ------------------------------------------------------------------------------------- containers
 
     def _elements(self, node: ast.AST | None, scope: Scope, depth: int) -> tuple[Any, ...] | None:
-        """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict."""
+        """What iterating over `node` yields: elements of a literal list/tuple/set, keys of a literal dict, the keys
+        or values of its `keys()` / `values()`."""
+        view = _dict_view(node)
+        if view is not None and view[1] in ("keys", "values"):
+            iterated = self._iterated_items(node, scope, depth)
+            return None if iterated is None else self._union(iterated[0], iterated[1], depth)
         literal = self.literal(node, scope, (ast.List, ast.Tuple, ast.Set, ast.Dict), depth)
         if literal is None:
             return self._passed_elements(node, scope, depth)
@@ -2319,6 +2436,47 @@ def _compared_strings(test: ast.AST, name: str) -> tuple[str, ...] | None:
             and isinstance(right, (ast.Tuple, ast.List, ast.Set)) and right.elts \
             and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts):
         return tuple(e.value for e in right.elts)  # type: ignore[attr-defined]
+    return None
+
+
+def _string_test(test: ast.AST, name: str, value: str) -> bool | None:
+    """Whether `test` holds when `name` is `value`; None when it cannot be told (it reads anything else)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _string_test(test.operand, name, value)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        results = [_string_test(v, name, value) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return False if False in results else True if all(r is True for r in results) else None
+        return True if True in results else False if all(r is False for r in results) else None
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) \
+            and test.func.attr in ("startswith", "endswith") and isinstance(test.func.value, ast.Name) \
+            and test.func.value.id == name and len(test.args) == 1 and not test.keywords:
+        affixes = _constant_strings(test.args[0])
+        if affixes is None:
+            return None
+        return any(value.startswith(a) if test.func.attr == "startswith" else value.endswith(a) for a in affixes)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right, op = test.left, test.comparators[0], test.ops[0]
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Name) and right.id == name:
+            left, right = right, left
+        if not (isinstance(left, ast.Name) and left.id == name):
+            return None
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+            return (value == right.value) == isinstance(op, ast.Eq)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+            members = _constant_strings(right)
+            return None if members is None else (value in members) == isinstance(op, ast.In)
+    return None
+
+
+def _constant_strings(node: ast.AST) -> tuple[str, ...] | None:
+    """A string constant, or a literal tuple/list/set of them; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
     return None
 
 

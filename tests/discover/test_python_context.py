@@ -20,7 +20,7 @@ FORMS = sorted(p.name for p in FIXTURES.iterdir()
 
 def test_the_fixture_forms_are_there():
     assert len([f for f in FORMS if f.startswith("python-context-")]) == 11
-    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 33
+    assert len([f for f in FORMS if f.startswith("python-catalog-")]) == 34
 
 
 @pytest.mark.parametrize("form", FORMS)

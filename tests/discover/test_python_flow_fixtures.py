@@ -12,7 +12,7 @@ FLOW_FORMS = sorted(p.name for p in FIXTURES.glob("python-flow-*") if (p / "expe
 
 
 def test_every_flow_form_has_a_fixture():
-    assert FLOW_FORMS == ["python-flow-annotated-params", "python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dropped", "python-flow-equality-guards", "python-flow-fallbacks", "python-flow-helpers", "python-flow-path-calls", "python-flow-reaching", "python-flow-rebinding"]
+    assert FLOW_FORMS == ["python-flow-annotated-params", "python-flow-argparse", "python-flow-attributes", "python-flow-blowup", "python-flow-branch-exclusions", "python-flow-class-overrides", "python-flow-containers", "python-flow-dict-routed", "python-flow-dict-views", "python-flow-dropped", "python-flow-equality-guards", "python-flow-fallbacks", "python-flow-helpers", "python-flow-path-calls", "python-flow-reaching", "python-flow-rebinding"]
 
 
 @pytest.mark.parametrize("form", FLOW_FORMS)
@@ -27,3 +27,25 @@ def test_an_equality_test_says_what_the_name_holds_in_its_branch():
     assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
         (11, "acme/competition-math", None), (13, "gsm8k", None), (16, "acme/svamp", None),
         (18, "acme/asdiv", None), (18, "acme/mawps", None), (21, None, "data_name"), (23, None, "data_name")]
+
+
+def test_an_if_test_rules_out_the_values_that_cannot_reach_its_branch():
+    """`elif init_from.startswith("gpt2"):` after `if init_from == "scratch":`: the module's `"scratch"` cannot reach
+    the load (dynamic: the value comes from elsewhere, here an `exec`'d config); `in`, `not in`, `!=`, `endswith`
+    and `not` are read too, a test it cannot read keeps every value, and a branch that rebinds the name is not read."""
+    found = actual(discover(str(FIXTURES / "python-flow-branch-exclusions" / "repo")))
+    assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
+        (11, None, "init_from"), (16, "acme/default-tokenizer", None), (23, "acme/large-model", None),
+        (25, "acme/small-model", None), (27, "acme/large-model", None), (27, "acme/small-model", None),
+        (35, "acme/second", None)]
+
+
+def test_a_loop_over_a_dicts_views_reads_each_items_place():
+    """`for i, (name, (hf_id, config, split)) in enumerate(SOURCES.items(), start=1)` then a same-file helper,
+    `for hf_id, _, split in SOURCES.values()`, `for m in MIRRORS.keys()`: every value at that place; a starred
+    target and a dict spread into another stay dynamic."""
+    found = actual(discover(str(FIXTURES / "python-flow-dict-views" / "repo")))
+    assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
+        (15, "acme/pdf-corpus", None), (15, "acme/web-corpus", None), (22, "acme/pdf-corpus", None),
+        (22, "acme/web-corpus", None), (24, "acme/mirror-a", None), (24, "acme/mirror-b", None),
+        (26, None, "hf_id"), (28, None, "hf_id")]

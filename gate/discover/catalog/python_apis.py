@@ -376,6 +376,30 @@ _OPENCOMPASS_PATH_DATASETS = (
     "OlymMATHDataset", "ProcessBenchEvalDataset", "ProteinLMBenchDataset", "S3EvalDataset", "SciEvalDataset",
     "SciKnowEvalDataset", "SmolInstructDataset", "SuperGPQADataset", "ZebraLogicDataset")
 
+# flair's `SequenceTagger._fetch_model` and `PrefixedSequenceTagger._fetch_model` Hub names (flair 0.15).
+_FLAIR_TAGGERS = tuple({
+    "ner": "flair/ner-english", "ner-fast": "flair/ner-english-fast", "ner-ontonotes": "flair/ner-english-ontonotes",
+    "ner-ontonotes-fast": "flair/ner-english-ontonotes-fast", "ner-large": "flair/ner-english-large",
+    "ner-ontonotes-large": "flair/ner-english-ontonotes-large", "de-ner-large": "flair/ner-german-large",
+    "nl-ner-large": "flair/ner-dutch-large", "es-ner-large": "flair/ner-spanish-large", "ner-multi": "flair/ner-multi",
+    "multi-ner": "flair/ner-multi", "ner-multi-fast": "flair/ner-multi-fast", "upos": "flair/upos-english",
+    "upos-fast": "flair/upos-english-fast", "pos": "flair/pos-english", "pos-fast": "flair/pos-english-fast",
+    "pos-multi": "flair/upos-multi", "multi-pos": "flair/upos-multi", "pos-multi-fast": "flair/upos-multi-fast",
+    "multi-pos-fast": "flair/upos-multi-fast", "frame": "flair/frame-english", "frame-fast": "flair/frame-english-fast",
+    "chunk": "flair/chunk-english", "chunk-fast": "flair/chunk-english-fast", "da-ner": "flair/ner-danish",
+    "de-ner": "flair/ner-german", "de-ler": "flair/ner-german-legal", "de-ner-legal": "flair/ner-german-legal",
+    "fr-ner": "flair/ner-french", "nl-ner": "flair/ner-dutch", "ner-ukrainian": "dchaplinsky/flair-uk-ner",
+    "pos-ukrainian": "dchaplinsky/flair-uk-pos", "de-historic-direct": "aehrm/redewiedergabe-direct",
+    "de-historic-indirect": "aehrm/redewiedergabe-indirect", "de-historic-reported": "aehrm/redewiedergabe-reported",
+    "de-historic-free-indirect": "aehrm/redewiedergabe-freeindirect",
+    "hunflair2": "hunflair/hunflair2-ner", "bioner": "hunflair/hunflair2-ner",
+}.items())
+# flair's `EntityMentionLinker._fetch_model` names (with `pyab3p` installed; without it the `-no-ab3p` twin).
+_FLAIR_LINKERS = tuple((f"{entity}-linker{suffix}", f"hunflair/{repo}{suffix}")
+                       for entity, repo in (("gene", "biosyn-sapbert-bc2gn"), ("disease", "biosyn-sapbert-bc5cdr-disease"),
+                                            ("chemical", "biosyn-sapbert-bc5cdr-chemical"),
+                                            ("species", "sapbert-ncbi-taxonomy"))
+                       for suffix in ("", "-no-ab3p"))
 _FASTER_WHISPER_SIZES = tuple((f"{size}{suffix}", f"Systran/faster-whisper-{size}{suffix}")
                               for size in ("tiny", "base", "small", "medium") for suffix in ("", ".en")) + (
     ("large-v1", "Systran/faster-whisper-large-v1"), ("large-v2", "Systran/faster-whisper-large-v2"),
@@ -503,7 +527,7 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
     ApiSpec(("*.save_pretrained_merged",), "unsloth.save_pretrained_merged",
             (Slot(None, ("repo_id",), (), qualified_only=True),), role="publish", pinnable=False, trust_keyword=None),
-    ApiSpec(("*.create_repo", "*.create_commit"), "huggingface_hub.{callee}",
+    ApiSpec(("*.create_repo", "*.create_commit", "*.preupload_lfs_files"), "huggingface_hub.{callee}",
             (Slot(0, ("repo_id", "name"), (), namespace_keywords=("organization",)),), kind=KIND_FROM_REPO_TYPE,
             role="publish",
             pinnable=False,
@@ -747,9 +771,25 @@ SPECS: tuple[ApiSpec, ...] = (
     # datatrove: `DocumentTokenizer(output_folder, tokenizer_name_or_path="org/tok")`, and a Hub dataset read
     # through `HuggingFaceDatasetReader("org/data", dataset_options={"revision": ...})`.
     ApiSpec(("datatrove.*.DocumentTokenizer",), "datatrove.DocumentTokenizer",
-            (Slot(None, ("tokenizer_name_or_path",), ()),), pinnable=False, trust_keyword=None),
+            (Slot(1, ("tokenizer_name_or_path",), ()),), pinnable=False, trust_keyword=None),
+    # Steps that tokenize with `tokenizers.Tokenizer.from_pretrained(tokenizer_name_or_path)` and default it to
+    # `"gpt2"` (`TokensCounter()`, `TokenStats(folder)`, `MegatronDocumentTokenizer(folder)`, exact-substrings).
+    *(ApiSpec((f"datatrove.*.{name}",), f"datatrove.{name}", (Slot(position, ("tokenizer_name_or_path",), (),
+                                                                       default_id="gpt2"),),
+              pinnable=False, trust_keyword=None)
+      for name, position in (("TokensCounter", 0), ("TokenStats", 1), ("MegatronDocumentTokenizer", 2),
+                             ("ESDatasetToSequence", 1), ("ESRangeRemover", 1))),
+    # datatrove's inference runner starts a vLLM/SGLang server on `model_name_or_path` (revision in
+    # `model_kwargs`); an `endpoint` server is a hosted API named by the string, a `dummy` one loads nothing.
+    ApiSpec(("datatrove.*.InferenceConfig",), "datatrove.InferenceConfig",
+            (Slot(None, ("model_name_or_path",), (), ("model_kwargs",)),), trust_keyword=None,
+            skip_when=(("server_type", "endpoint"), ("server_type", "dummy"))),
     ApiSpec(("datatrove.*.HuggingFaceDatasetReader",), "datatrove.HuggingFaceDatasetReader",
             (Slot(0, ("dataset",), (), ("dataset_options",)),), kind="dataset", trust_keyword=None),
+    # `HuggingFaceDatasetWriter(dataset="org/data")` creates the dataset repository and commits the parquet files
+    # (`revision` is the branch it commits to).
+    ApiSpec(("datatrove.*.HuggingFaceDatasetWriter",), "datatrove.HuggingFaceDatasetWriter",
+            (Slot(0, ("dataset",), ()),), kind="dataset", role="publish", pinnable=False, trust_keyword=None),
     # nanotron training configs built in Python: `TokenizerArgs("org/tok", tokenizer_revision=...)` and
     # `PretrainDatasetsArgs(hf_dataset_or_datasets="org/data")` (a string, a list, or a dict of id -> weight).
     ApiSpec(("nanotron.*.TokenizerArgs",), "nanotron.TokenizerArgs",
@@ -758,6 +798,24 @@ SPECS: tuple[ApiSpec, ...] = (
             (Slot(0, ("hf_dataset_or_datasets",), (), each_item=True),), kind="dataset", pinnable=False,
             trust_keyword=None,
             skip_ids=DATASETS_BUILTIN_LOADERS),
+    # flair: transformer embeddings load `model` with transformers (AutoTokenizer/AutoConfig/AutoModel, `**kwargs`
+    # passed on, so `revision=` pins it), `bert-base-uncased` when left out; TARS builds them from `embeddings` (a
+    # name or an embeddings object); sentence-transformers document embeddings; `SequenceTagger.load(name)` and the
+    # abstract `Classifier.load` / `Model.load` map flair's short names to its Hub repositories (other short names
+    # are hu-berlin.de downloads: not Hub ids), any `org/name` is fetched with `hf_hub_download`.
+    ApiSpec(("flair.*.TransformerWordEmbeddings", "flair.*.TransformerDocumentEmbeddings",
+             "flair.*.TransformerEmbeddings"), "flair.{callee}",
+            (Slot(0, ("model",), default_id="bert-base-uncased"),)),
+    ApiSpec(("flair.*.TARSClassifier", "flair.*.TARSTagger"), "flair.{callee}",
+            (Slot(None, ("embeddings",), (), default_id="bert-base-uncased", usually_object=True),), pinnable=False,
+            trust_keyword=None),
+    ApiSpec(("flair.*.SentenceTransformerDocumentEmbeddings",), "flair.{callee}",
+            (Slot(0, ("model",), (), default_id="bert-base-nli-mean-tokens"),), pinnable=False, trust_keyword=None),
+    *(ApiSpec((f"flair.*.{name}.load",), f"flair.{name}.load", (Slot(0, ("model_path",), ()),), pinnable=False,
+              trust_keyword=None, aliases=_FLAIR_TAGGERS)
+      for name in ("SequenceTagger", "PrefixedSequenceTagger", "Classifier", "Model")),
+    ApiSpec(("flair.*.EntityMentionLinker.load",), "flair.EntityMentionLinker.load", (Slot(0, ("model_path",), ()),),
+            pinnable=False, trust_keyword=None, aliases=_FLAIR_LINKERS),
     # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
     # builders, which load their own default dataset when `path` is left out.
     ApiSpec(tuple(f"xtuner.*.{name}" for name in ("build_model", "build_lora_model", "build_qlora_model")),
@@ -945,7 +1003,7 @@ def _without_redundant(tokens: tuple[str, ...]) -> tuple[str, ...]:
 
 
 SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transformers", "lighteval", "distilabel",
-                  "datatrove", "xtuner", "opencompass", "model2vec", "chonkie")
+                  "datatrove", "xtuner", "opencompass", "model2vec", "chonkie", "flair")
 """Packages whose rows are reached through the package, not through their names (`SFTTrainer`, `Transformer`,
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
