@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import SENTINEL_WORDS, is_placeholder
+from gate.discover.catalog.context import SENTINEL_WORDS, has_file_extension, is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -76,8 +76,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
             alias = spec.alias_map.get(value)
             return [Target(kind, spec.source, alias)] if alias is not None else []
         if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
-                or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
-            return []
+                or is_placeholder(value) or value.lower() in SENTINEL_WORDS or has_file_extension(value):
+            return []  # `tokenizers/dolma2.json`: a file (packaged or local), never a repository's name
         if looks_like_hub_id(value, allow_legacy=True):
             return [Target(kind, spec.source, value)]
         imitated = look_alike(value)

@@ -1230,7 +1230,12 @@ class Resolver:
         function in the file passes for it (unknown when the function is also used as a value, `*args`, ...)."""
         function, name = binding.function, binding.target
         values: list[Any] = []
-        if binding.node is not None and binding.scope is not None:
+        option = self._click_option(function, name, binding.scope, depth)
+        if option is not None:  # click always passes the option's own default: the Python default is never used
+            values.extend(option)
+            if isinstance(binding.node, ast.Constant):
+                self.used_constants.add(id(binding.node))  # dead: not a reference of its own either
+        elif binding.node is not None and binding.scope is not None:
             values.extend(self._known(binding.node, binding.scope, depth))
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name is None:
             return _dedupe(values) if values else None
@@ -1255,6 +1260,27 @@ class Resolver:
             else:
                 values.extend(self._known(passed, scope, depth))
         return _dedupe(values) if values else None
+
+    def _click_option(self, function: ast.AST | None, name: str | None, scope: Scope | None,
+                      depth: int) -> list[Any] | None:
+        """`@click.option("--tokenizer", "tokenizer_id", default="org/tok")` above `def main(tokenizer_id=...)`: the
+        value click passes for the parameter (its `default=`, unknown without one: the user's value or None), or
+        None when no `click.option` / `click.argument` decorator binds the parameter."""
+        if name is None or scope is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        for decorator in function.decorator_list:
+            if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, (ast.Name, ast.Attribute)):
+                continue
+            if self.qualname(decorator.func, scope, depth + 1)[0] not in CLICK_PARAMETER_DECORATORS:
+                continue
+            declared = [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if _click_parameter_name(declared) != name:
+                continue
+            default = next((k.value for k in decorator.keywords if k.arg == "default"), None)
+            if default is None:
+                return [UNKNOWN]
+            return list(self._known(default, scope, depth))
+        return None
 
     def _parametrized(self, decorator: ast.AST, name: str, scope: Scope | None, depth: int) -> list[Any]:
         """`@pytest.mark.parametrize("model", ["org/a", "org/b"])` (also "a,b" with tuples, `pytest.param`)."""
@@ -2366,3 +2392,20 @@ def _dedupe(values: Iterable[Any]) -> tuple[Any, ...]:
         except TypeError:  # an unhashable constant: compared by identity
             seen.setdefault((type(value), id(value)), value)
     return tuple(seen.values())
+
+
+CLICK_PARAMETER_DECORATORS = frozenset({"click.option", "click.argument"})
+"""Decorators that give a command's parameter its value (click always passes one, its `default=` when the user
+gives none), whatever default the function itself declares."""
+
+
+def _click_parameter_name(declarations: list[str]) -> str | None:
+    """The parameter a click option or argument binds: a declaration without dashes names it (`"tokenizer_id"`),
+    else the longest flag does (`--tokenizer-id` → `tokenizer_id`), as click derives it."""
+    plain = [d for d in declarations if d.isidentifier()]
+    if plain:
+        return plain[0]
+    flags = sorted((d for d in declarations if d.startswith("-")), key=lambda d: -len(d.lstrip("-")))
+    if not flags:
+        return None
+    return flags[0].lstrip("-").replace("-", "_").lower()
