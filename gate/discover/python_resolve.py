@@ -1166,6 +1166,8 @@ class Resolver:
                second_scope: Scope) -> list[tuple[Any, Any]] | None:
         """`for name, revision in PINS:` (or `PINS.items()`): the (name, revision) pairs item by item, so that an
         id is not paired with another item's revision. None when the two are not elements of the same items."""
+        if isinstance(first, ast.Attribute) and isinstance(second, ast.Attribute):
+            return self._constructor_pairs(first, first_scope, second, second_scope)
         if not isinstance(first, ast.Name) or not isinstance(second, ast.Name):
             return None
         a, b = self._lookup(first.id, first_scope), self._lookup(second.id, second_scope)
@@ -1187,6 +1189,60 @@ class Resolver:
             if firsts is None or seconds is None or UNKNOWN in firsts or UNKNOWN in seconds:
                 return None
             pairs.extend(product(firsts, seconds))
+            if len(pairs) > MAX_CANDIDATES:
+                return None
+        return list(dict.fromkeys(pairs))
+
+    def _constructor_pairs(self, first: ast.Attribute, first_scope: Scope, second: ast.Attribute,
+                           second_scope: Scope) -> list[tuple[Any, Any]] | None:
+        """`load_dataset(self.dataset_name, revision=self.revision)` where `__init__(self, dataset_name, revision)`
+        stores both and each subclass passes its own (`super().__init__(dataset_name="org/a", revision="sha-a")`):
+        the pairs call by call, so that an id is not paired with another call's revision. None unless both are
+        stored once, from parameters of the same `__init__`, and no other class of the file sets them."""
+        info = first_scope.class_info
+        if info is None or second_scope.class_info is not info:
+            return None
+        parameters: list[Binding] = []
+        for node, scope in ((first, first_scope), (second, second_scope)):
+            if not isinstance(node.value, ast.Name) or node.value.id != scope.self_name:
+                return None
+            stores = info.instance_attributes.get(node.attr, [])
+            if len(stores) != 1 or not isinstance(stores[0][0], ast.Name):
+                return None
+            bindings = self._lookup(stores[0][0].id, stores[0][1])
+            if not bindings or len(bindings) != 1 or bindings[0].how != "param" \
+                    or not isinstance(bindings[0].function, ast.FunctionDef) \
+                    or bindings[0].function.name != "__init__" or bindings[0].target is None:
+                return None
+            if node.attr in info.scope.bindings or any(
+                    other is not info and (node.attr in other.scope.bindings or other.instance_attributes.get(node.attr))
+                    for other in self.index.all_classes()):
+                return None
+            parameters.append(bindings[0])
+        function = parameters[0].function
+        if parameters[1].function is not function or not isinstance(function, ast.FunctionDef):
+            return None
+        sites, used_as_value = self._call_sites(function, info.scope)
+        if used_as_value or not sites:
+            return None
+        pairs: list[tuple[Any, Any]] = []
+        for call, scope, offset in sites:
+            sides: list[tuple[Any, ...]] = []
+            for parameter in parameters:
+                passed = _argument_for(call, function, parameter.target, offset)  # type: ignore[arg-type]
+                if passed is _NOT_PASSED:
+                    found = (self.resolve(parameter.node, parameter.scope)
+                             if parameter.node is not None and parameter.scope is not None else None)
+                elif passed is None or isinstance(passed, ast.Starred):
+                    return None
+                elif isinstance(passed, tuple):
+                    found = self.resolve(passed[0], passed[1])
+                else:
+                    found = self.resolve(passed, scope)
+                if found is None or UNKNOWN in found:
+                    return None
+                sides.append(found)
+            pairs.extend(product(sides[0], sides[1]))
             if len(pairs) > MAX_CANDIDATES:
                 return None
         return list(dict.fromkeys(pairs))
