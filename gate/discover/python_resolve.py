@@ -1198,7 +1198,7 @@ class Resolver:
         """`load_dataset(self.dataset_name, revision=self.revision)` where `__init__(self, dataset_name, revision)`
         stores both and each subclass passes its own (`super().__init__(dataset_name="org/a", revision="sha-a")`):
         the pairs call by call, so that an id is not paired with another call's revision. None unless both are
-        stored once, from parameters of the same `__init__`, and no other class of the file sets them."""
+        stored once, from parameters of the same `__init__`, and no base or subclass of the file sets them."""
         info = first_scope.class_info
         if info is None or second_scope.class_info is not info:
             return None
@@ -1215,9 +1215,10 @@ class Resolver:
                     or bindings[0].function.name != "__init__" or bindings[0].target is None:
                 return None
             if node.attr in info.scope.bindings or any(
-                    other is not info and (node.attr in other.scope.bindings or other.instance_attributes.get(node.attr))
+                    other is not info and (self._inherits(other, info) or self._inherits(info, other))
+                    and (node.attr in other.scope.bindings or other.instance_attributes.get(node.attr))
                     for other in self.index.all_classes()):
-                return None
+                return None  # a related class of the file sets it another way
             parameters.append(bindings[0])
         function = parameters[0].function
         if parameters[1].function is not function or not isinstance(function, ast.FunctionDef):
