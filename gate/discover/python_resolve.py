@@ -1227,6 +1227,12 @@ class Resolver:
         if used_as_value or not sites:
             return None
         pairs: list[tuple[Any, Any]] = []
+        if all(parameter.node is not None and parameter.scope is not None for parameter in parameters):
+            # a construction the file does not show (another module's `Loader()`) takes both defaults
+            defaults = [self.resolve(p.node, p.scope) for p in parameters]  # type: ignore[arg-type]
+            if any(found is None or UNKNOWN in found for found in defaults):
+                return None
+            pairs.extend(product(defaults[0], defaults[1]))  # type: ignore[arg-type]
         for call, scope, offset in sites:
             sides: list[tuple[Any, ...]] = []
             for parameter in parameters:
