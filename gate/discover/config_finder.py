@@ -124,6 +124,9 @@ class _Map:
     tag_call: _Scalar | None = None
     """The callable a HyperPyYAML tag passes this mapping to as keyword arguments (`!new:pkg.Class`,
     `!apply:pkg.function`, `!name:pkg.function`: SpeechBrain's hparams files), at the tag's position."""
+    served_by: tuple[str, dict] | None = None
+    """Set by the line reader for an item of a class-chosen registry list (`catalog.ClassChosenList`): (the
+    `class_name` of its spec, its `args` entries), read while the nesting was known. None: read from the entries."""
 
 
 @dataclass(eq=False)
@@ -164,6 +167,7 @@ def _yaml_lines_tree(text: str) -> list:
     blocks = _Blocks()
     stack: list[tuple[int, int, str | None, bool]] = []  # (indent, block id, key, is a list item) of the open parents
     said: dict[int, set[bool]] = {}  # block id → what its entries say about a hosted API (`names_remote_api`)
+    served: dict[int, tuple[str | None, dict]] = {}  # item block id → its spec's class and args (`catalog.ClassChosenList`)
     chains: dict[int, list[int]] = {}  # block id → it and the blocks enclosing it, innermost first
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -201,6 +205,7 @@ def _yaml_lines_tree(text: str) -> list:
             stack.append((indent, number, key, False))
             continue
         scalar = _yaml_line_scalar(value.strip())
+        _note_served_by(served, stack, key, scalar, number, line.find(value) + 1)
         verdict = names_remote_api(key, scalar)
         if verdict is not None:
             said.setdefault(block, set()).add(verdict)
@@ -226,7 +231,25 @@ def _yaml_lines_tree(text: str) -> list:
         for block, (_key, node, _outer) in blocks.maps.items():
             verdicts = next((said[b] for b in chains.get(block, [block]) if b in said), set())
             node.hosted = False not in verdicts and True in verdicts
+    for block, (dotted, arguments) in served.items():
+        if block in blocks.maps and dotted is not None:
+            blocks.maps[block][1].served_by = (dotted, arguments)
     return blocks.tree()
+
+
+def _note_served_by(served: dict[int, tuple[str | None, dict]], stack: list, key: str, value: str, line: int,
+                    column: int) -> None:
+    """The line reader's record of a class-chosen registry item (`catalog.ClassChosenList`): its spec's
+    `class_name` and its spec's `args` entries, filed under the item's block (`stack`: the open parents)."""
+    if len(stack) >= 2 and not stack[-1][3] and stack[-2][3]:
+        registry = catalog.CLASS_CHOSEN_BY_LIST.get(stack[-2][2])
+        if registry is not None and stack[-1][2] == registry.spec_key and key == "class_name":
+            entry = served.setdefault(stack[-2][1], (None, {}))
+            served[stack[-2][1]] = (value, entry[1])
+    if len(stack) >= 3 and not stack[-1][3] and not stack[-2][3] and stack[-3][3]:
+        registry = catalog.CLASS_CHOSEN_BY_LIST.get(stack[-3][2])
+        if registry is not None and stack[-2][2] == registry.spec_key and stack[-1][2] == registry.args_key:
+            served.setdefault(stack[-3][1], (None, {}))[1][key] = _Scalar(value, line, column)
 
 
 def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
@@ -240,7 +263,8 @@ def _sweep_list_key(key: str | None, enclosing: list[str | None]) -> str | None:
 _FLOW_LIST = re.compile(r"^\[([^\[\]{}]*)\]$")
 _FLOW_ITEM = re.compile(r"\s*((?:\"[^\"]*\"|'[^']*'|[^,])+?)\s*(?:,|$)")
 _KEPT_KEYS = catalog.CATALOG_KEY_NAMES | catalog.REVISION_KEY_NAMES | {"revision", "repo_type", *catalog.COMPONENT_KEYS,
-                                                                         "path", "id", "name", "source", "type", "value"} | {
+                                                                         "path", "id", "name", "source", "type", "value",
+                                                                         "class_name"} | {
     row.needs_sibling for row in catalog.CONFIG_KEYS if row.needs_sibling} | {  # `fine_tune_type` decides on `data:`
     row.needs_item_key for row in catalog.LIST_ITEM_KEYS if row.needs_item_key} | {  # a mixture item's `weight`
     spec.trust_keyword for spec in python_apis.SPECS if spec.trust_keyword}  # beside a `_target_` (`_ComponentCall`)
@@ -679,15 +703,17 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
     urls_only: set[int] = set()
     interpolated: set[int] | None = None  # the nodes some `${a.b}` of the file names, found when first needed
     # (node, the key holding it, the key holding the mapping that holds that key, whether an enclosing mapping
-    # sends its model names to a hosted API)
-    stack: list[tuple[object, str | None, str | None, bool]] = [(root, None, None, False) for root in reversed(roots)]
+    # sends its model names to a hosted API, whether its model-named keys are a registry's own names
+    # (`_class_chosen`))
+    stack: list[tuple[object, str | None, str | None, bool, bool]] = [
+        (root, None, None, False, False) for root in reversed(roots)]
     while stack:
-        node, parent_key, outer_key, hosted = stack.pop()
+        node, parent_key, outer_key, hosted, names_only = stack.pop()
         if id(node) in visited:
             continue
         visited.add(id(node))
         if isinstance(node, _Seq):
-            stack.extend((item, parent_key, outer_key, hosted) for item in reversed(node.items)
+            stack.extend((item, parent_key, outer_key, hosted, names_only) for item in reversed(node.items)
                          if not isinstance(item, _Scalar))
             for item in node.items:
                 if isinstance(item, _Scalar) and item.text and isinstance(item.value, str):
@@ -695,7 +721,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if parent_key in catalog.ENVIRONMENT_LIST_KEYS and id(node) not in urls_only:
                 environment = _environment_map(node)
                 if environment.entries:
-                    stack.append((environment, parent_key, outer_key, hosted))
+                    stack.append((environment, parent_key, outer_key, hosted, names_only))
             continue
         if not isinstance(node, _Map):
             continue
@@ -704,6 +730,16 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             entries, own_entries = _sweep_parameter(entries, parent_key), _sweep_parameter(own_entries, parent_key)
         siblings = {key: value for key, _l, _c, value in entries}
         hosted = node.hosted if node.hosted is not None else _sends_to_hosted_api(siblings, hosted)
+        registry = catalog.CLASS_CHOSEN_BY_LIST.get(parent_key) if parent_key is not None else None
+        if registry is not None and (node.served_by is not None or isinstance(siblings.get(registry.spec_key), _Map)):
+            chosen = _class_chosen(registry, entries, node.served_by or _served_by(registry, siblings), path,
+                                   repo_paths)
+            if chosen is not None:
+                reference, own_table = chosen
+                names_only = True
+                hosted = hosted or own_table
+                if reference is not None:
+                    yield reference
         served: bool | None = None  # `_hub_served(siblings)`, read once per mapping (not once per value in it)
         call = _component_call(siblings) if any(k in siblings for k in catalog.COMPONENT_KEYS) else None
         if call is None and node.tag_call is not None:
@@ -712,7 +748,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             yield from call.default_references(siblings, path, repo_paths)
         for key, line, column, value in own_entries:
             if isinstance(value, (_Map, _Seq)):
-                stack.append((value, key, parent_key, hosted))
+                stack.append((value, key, parent_key, hosted, names_only))
                 if isinstance(value, _Seq) and key in catalog.ARGUMENT_LIST_KEYS and not env_owned_elsewhere:
                     yield from _argument_list(value, path, repo_paths)
                 if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
@@ -745,8 +781,10 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if found is None and call is not None and key in call.rows:
                 found = call.rows[key], call.api
             if hosted and (found[0].kind == "model" and found[0].role == "load" if found is not None
-                           else _key_context(key) == ("model", False)):
-                continue  # `model_name: meta-llama/...` sent to api.together.xyz: a served name, nothing downloaded
+                           else _key_context(key) == ("model", False)) and not _names_tokenizer(key):
+                # `model_name: meta-llama/...` sent to api.together.xyz: a served name, nothing downloaded. A
+                # tokenizer beside it is still loaded here (HELM counts and truncates prompts with it).
+                continue
             separated = _separated_ids(found, text)
             parts = joined_ids(text) if separated is None else None
             for position, part in enumerate(separated or parts or (text,)):
@@ -765,10 +803,46 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                     if reference is not None and call is not None and spec is call.rows.get(key):
                         reference = replace(reference, trust_remote_code=True if key in call.runs_code
                                             else call.trust)
-                else:
+                elif not names_only:
                     reference = _context_reference(key, part, siblings, path, line, column, repo_paths)
+                else:
+                    reference = None  # a registry's name for what its class loads (`_class_chosen`)
                 if reference is not None:
                     yield reference
+
+
+def _served_by(registry: catalog.ClassChosenList, siblings: dict) -> tuple[str, dict] | None:
+    """(the `class_name` of a registry item's spec, the spec's `args` entries), read from the parsed item."""
+    fields = {key: value for key, _l, _c, value in siblings[registry.spec_key].entries}
+    dotted = _scalar_text(fields.get("class_name"))
+    args = fields.get(registry.args_key)
+    arguments = {key: value for key, _l, _c, value in args.entries} if isinstance(args, _Map) else {}
+    return (dotted, arguments) if dotted is not None else None
+
+
+def _class_chosen(registry: catalog.ClassChosenList, entries: list, served_by: tuple[str, dict] | None, path: str,
+                  repo_paths: frozenset[str] | None) -> tuple[Reference | None, bool] | None:
+    """An item of a class-chosen registry list (`catalog.ClassChosenList`): (the reference the serving class loads
+    from the item's own key, whether the class maps the item to a repository in its own code), or None when the
+    row does not know the class (the item is then read as any mapping)."""
+    if served_by is None:
+        return None
+    dotted, arguments = served_by
+    name = dotted.rsplit(".", 1)[-1]
+    if name in registry.own_table:
+        return None, True
+    id_key = dict(registry.loaders).get(name)
+    if id_key is None:
+        return None
+    if registry.args_id_key in arguments:
+        return None, False  # the `pretrained_model_name_or_path` row reports it
+    entry = next(((line, column, value) for key, line, column, value in entries if key == id_key), None)
+    text = _scalar_text(entry[2]) if entry is not None else None
+    if entry is None or text is None:
+        return None, False
+    row = ConfigKey(id_key, "model", ("revision",), registry.convention, allow_legacy=True)
+    return _id_reference(row, f"config:{registry.list_key}.{id_key}", id_key, text, arguments, path, entry[0],
+                         entry[1], repo_paths), False
 
 
 @dataclass(frozen=True)
@@ -1183,6 +1257,12 @@ def _revision(keys: tuple[str, ...], siblings: dict) -> tuple[str | None, str | 
         if text is not None:
             return text, candidate
     return None, keys[0] if keys else None
+
+
+def _names_tokenizer(key: str) -> bool:
+    """`tokenizer_name`, `hf_tokenizer`: a key naming a tokenizer, which a client loads locally even when the model
+    itself is served by a hosted API."""
+    return any(token in ("tokenizer", "tokenizers") for token in name_tokens(key))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -152,8 +152,9 @@ def _hub_targets(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
             or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
         return []
-    if "/" not in value and has_file_extension(value):
-        return []  # `Model.from_pretrained("pytorch_model.bin")`: a file beside the script (no legacy id ends so)
+    if has_file_extension(value):
+        return []  # `from_pretrained("pytorch_model.bin")`, `tokenizers/dolma2.json`: a file (beside the script,
+        # packaged or local), never a repository's name
     if looks_like_hub_id(value, allow_legacy=True):
         return [Target(kind, spec.source, value)]
     imitated = look_alike(value)

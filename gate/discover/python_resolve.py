@@ -1195,6 +1195,8 @@ class Resolver:
                second_scope: Scope) -> list[tuple[Any, Any]] | None:
         """`for name, revision in PINS:` (or `PINS.items()`): the (name, revision) pairs item by item, so that an
         id is not paired with another item's revision. None when the two are not elements of the same items."""
+        if isinstance(first, ast.Attribute) and isinstance(second, ast.Attribute):
+            return self._constructor_pairs(first, first_scope, second, second_scope)
         if not isinstance(first, ast.Name) or not isinstance(second, ast.Name):
             return None
         a, b = self._lookup(first.id, first_scope), self._lookup(second.id, second_scope)
@@ -1218,6 +1220,67 @@ class Resolver:
             if firsts is None or seconds is None or UNKNOWN in firsts or UNKNOWN in seconds:
                 return None
             pairs.extend(product(firsts, seconds))
+            if len(pairs) > MAX_CANDIDATES:
+                return None
+        return list(dict.fromkeys(pairs))
+
+    def _constructor_pairs(self, first: ast.Attribute, first_scope: Scope, second: ast.Attribute,
+                           second_scope: Scope) -> list[tuple[Any, Any]] | None:
+        """`load_dataset(self.dataset_name, revision=self.revision)` where `__init__(self, dataset_name, revision)`
+        stores both and each subclass passes its own (`super().__init__(dataset_name="org/a", revision="sha-a")`):
+        the pairs call by call, so that an id is not paired with another call's revision. None unless both are
+        stored once, from parameters of the same `__init__`, and no base or subclass of the file sets them."""
+        info = first_scope.class_info
+        if info is None or second_scope.class_info is not info:
+            return None
+        parameters: list[Binding] = []
+        for node, scope in ((first, first_scope), (second, second_scope)):
+            if not isinstance(node.value, ast.Name) or node.value.id != scope.self_name:
+                return None
+            stores = info.instance_attributes.get(node.attr, [])
+            if len(stores) != 1 or not isinstance(stores[0][0], ast.Name):
+                return None
+            bindings = self._lookup(stores[0][0].id, stores[0][1])
+            if not bindings or len(bindings) != 1 or bindings[0].how != "param" \
+                    or not isinstance(bindings[0].function, ast.FunctionDef) \
+                    or bindings[0].function.name != "__init__" or bindings[0].target is None:
+                return None
+            if node.attr in info.scope.bindings or any(
+                    other is not info and (self._inherits(other, info) or self._inherits(info, other))
+                    and (node.attr in other.scope.bindings or other.instance_attributes.get(node.attr))
+                    for other in self.index.all_classes()):
+                return None  # a related class of the file sets it another way
+            parameters.append(bindings[0])
+        function = parameters[0].function
+        if parameters[1].function is not function or not isinstance(function, ast.FunctionDef):
+            return None
+        sites, used_as_value = self._call_sites(function, info.scope)
+        if used_as_value or not sites:
+            return None
+        pairs: list[tuple[Any, Any]] = []
+        if all(parameter.node is not None and parameter.scope is not None for parameter in parameters):
+            # a construction the file does not show (another module's `Loader()`) takes both defaults
+            defaults = [self.resolve(p.node, p.scope) for p in parameters]  # type: ignore[arg-type]
+            if any(found is None or UNKNOWN in found for found in defaults):
+                return None
+            pairs.extend(product(defaults[0], defaults[1]))  # type: ignore[arg-type]
+        for call, scope, offset in sites:
+            sides: list[tuple[Any, ...]] = []
+            for parameter in parameters:
+                passed = _argument_for(call, function, parameter.target, offset)  # type: ignore[arg-type]
+                if passed is _NOT_PASSED:
+                    found = (self.resolve(parameter.node, parameter.scope)
+                             if parameter.node is not None and parameter.scope is not None else None)
+                elif passed is None or isinstance(passed, ast.Starred):
+                    return None
+                elif isinstance(passed, tuple):
+                    found = self.resolve(passed[0], passed[1])
+                else:
+                    found = self.resolve(passed, scope)
+                if found is None or UNKNOWN in found:
+                    return None
+                sides.append(found)
+            pairs.extend(product(sides[0], sides[1]))
             if len(pairs) > MAX_CANDIDATES:
                 return None
         return list(dict.fromkeys(pairs))
@@ -1342,7 +1405,12 @@ class Resolver:
         function in the file passes for it (unknown when the function is also used as a value, `*args`, ...)."""
         function, name = binding.function, binding.target
         values: list[Any] = []
-        if binding.node is not None and binding.scope is not None:
+        option = self._click_option(function, name, binding.scope, depth)
+        if option is not None:  # click always passes the option's own default: the Python default is never used
+            values.extend(option)
+            if isinstance(binding.node, ast.Constant):
+                self.used_constants.add(id(binding.node))  # dead: not a reference of its own either
+        elif binding.node is not None and binding.scope is not None:
             values.extend(self._known(binding.node, binding.scope, depth))
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or name is None:
             return _dedupe(values) if values else None
@@ -1367,6 +1435,27 @@ class Resolver:
             else:
                 values.extend(self._known(passed, scope, depth))
         return _dedupe(values) if values else None
+
+    def _click_option(self, function: ast.AST | None, name: str | None, scope: Scope | None,
+                      depth: int) -> list[Any] | None:
+        """`@click.option("--tokenizer", "tokenizer_id", default="org/tok")` above `def main(tokenizer_id=...)`: the
+        value click passes for the parameter (its `default=`, unknown without one: the user's value or None), or
+        None when no `click.option` / `click.argument` decorator binds the parameter."""
+        if name is None or scope is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        for decorator in function.decorator_list:
+            if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, (ast.Name, ast.Attribute)):
+                continue
+            if self.qualname(decorator.func, scope, depth + 1)[0] not in CLICK_PARAMETER_DECORATORS:
+                continue
+            declared = [a.value for a in decorator.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if _click_parameter_name(declared) != name:
+                continue
+            default = next((k.value for k in decorator.keywords if k.arg == "default"), None)
+            if default is None:
+                return [UNKNOWN]
+            return list(self._known(default, scope, depth))
+        return None
 
     def _parametrized(self, decorator: ast.AST, name: str, scope: Scope | None, depth: int) -> list[Any]:
         """`@pytest.mark.parametrize("model", ["org/a", "org/b"])` (also "a,b" with tuples, `pytest.param`)."""
@@ -2524,3 +2613,20 @@ def _dedupe(values: Iterable[Any]) -> tuple[Any, ...]:
         except TypeError:  # an unhashable constant: compared by identity
             seen.setdefault((type(value), id(value)), value)
     return tuple(seen.values())
+
+
+CLICK_PARAMETER_DECORATORS = frozenset({"click.option", "click.argument"})
+"""Decorators that give a command's parameter its value (click always passes one, its `default=` when the user
+gives none), whatever default the function itself declares."""
+
+
+def _click_parameter_name(declarations: list[str]) -> str | None:
+    """The parameter a click option or argument binds: a declaration without dashes names it (`"tokenizer_id"`),
+    else the longest flag does (`--tokenizer-id` → `tokenizer_id`), as click derives it."""
+    plain = [d for d in declarations if d.isidentifier()]
+    if plain:
+        return plain[0]
+    flags = sorted((d for d in declarations if d.startswith("-")), key=lambda d: -len(d.lstrip("-")))
+    if not flags:
+        return None
+    return flags[0].lstrip("-").replace("-", "_").lower()

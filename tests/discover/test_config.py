@@ -368,3 +368,41 @@ def test_a_component_key_naming_no_catalog_api_gives_nothing_and_the_given_id_wi
             "b:\n  _component_: torchtune.datasets.alpaca_dataset\n  source: ${oc.env:DATA}\n")
     result = scan("c.yaml", text)
     assert [(r.id, r.dynamic, r.api, r.line) for r in result.references] == [(None, True, "torchtune.datasets.alpaca_dataset", 6)]
+
+
+def test_helm_registries_load_what_each_entrys_class_loads():
+    """Fixture tests/fixtures/discover/config-helm-registries/ (crfm-helm `model_deployments.yaml`,
+    `tokenizer_configs.yaml`, `model_metadata.yaml`): a Hugging Face client loads `args.pretrained_model_name_or_path`
+    or else `model_name` (with `args.revision`), the IDEFICS client the deployment's `name`; `model_name` beside
+    another id, or served by a client that maps it in its own code or by a hosted API, is HELM's own name;
+    `tokenizer_name` stays a load (not a tiktoken encoding); a `HuggingFaceTokenizer` loads its `name` unless
+    `args` name another repository; a class the row does not know is read as any mapping; metadata loads nothing."""
+    found = actual(discover(str(FIXTURES / "config-helm-registries" / "repo")))
+    assert found == expected("config-helm-registries")
+    assert [(r["path"].rsplit("/", 1)[-1], r["line"], r["id"], r.get("revision"), r["api"])
+            for r in found["references"]] == [
+        ("model_deployments.yaml", 4, "acme/acme-7b", "0123456789abcdef0123456789abcdef01234567",
+         "config:model_deployments.model_name"),
+        ("model_deployments.yaml", 5, "acme/acme-7b", None, "config:tokenizer_name"),
+        ("model_deployments.yaml", 15, "acme-helm/acme-chat-tokenizer", None, "config:tokenizer_name"),
+        ("model_deployments.yaml", 20, "acme/acme-chat-v2", None, "config:pretrained_model_name_or_path"),
+        ("model_deployments.yaml", 22, "acme/vision-9b", None, "config:model_deployments.name"),
+        ("model_deployments.yaml", 24, "acme/vision-9b", None, "config:tokenizer_name"),
+        ("model_deployments.yaml", 31, "acme/vlm-tokenizer", None, "config:tokenizer_name"),
+        ("model_deployments.yaml", 47, "acme/acme-70b-tokenizer", None, "config:tokenizer_name"),
+        ("model_deployments.yaml", 55, "acme/served-by-a-class-helm-does-not-list", None, "config:model_name"),
+        ("model_deployments.yaml", 56, "acme/served-tokenizer", None, "config:tokenizer_name"),
+        ("tokenizer_configs.yaml", 2, "acme/acme-7b", None, "config:tokenizer_configs.name"),
+        ("tokenizer_configs.yaml", 11, "acme/acme-chat-v2", "89abcdef0123456789abcdef0123456789abcdef",
+         "config:pretrained_model_name_or_path"),
+        ("tokenizer_configs.yaml", 15, "acme/acme-pinned-tokenizer", "fedcba9876543210fedcba9876543210fedcba98",
+         "config:tokenizer_configs.name"),
+    ]
+
+
+def test_olmo_tokenizer_identifier_is_read_under_tokenizer_only():
+    """Fixture tests/fixtures/discover/config-olmo-tokenizer/: OLMo's `tokenizer: {identifier: gpt2}`; a packaged
+    `tokenizers/*.json` file and an `identifier` key elsewhere are not references."""
+    found = actual(discover(str(FIXTURES / "config-olmo-tokenizer" / "repo")))
+    assert [(r["path"], r["line"], r["id"], r["api"]) for r in found["references"]] == [
+        ("configs/tiny.yaml", 6, "gpt2", "config:identifier")]

@@ -47,6 +47,23 @@ def test_model_names_sent_to_a_hosted_api_are_not_loads():
     ("fn_completions", "openai_completions", True), ("provider", "anthropic", True),
     ("provider", "huggingface", None), ("fn_completions", "vllm_local_completions", None),
     ("dataset_name", "openai_humaneval", None), ("model_name", "openai/whisper-small", None),
+    ("class_name", "helm.clients.openai_client.OpenAIClient", True),
+    ("class_name", "helm.clients.together_client.TogetherChatClient", True),
+    ("_target_", "langchain_openai.ChatOpenAI", True),
+    ("class_name", "helm.clients.huggingface_client.HuggingFaceClient", None),
+    ("_target_", "mylab.encoders.openai_clip.OpenAIClipEncoder", None),
+    ("class_name", "helm.clients.vllm_client.VLLMClient", None),
 ])
 def test_names_remote_api(key, value, hosted):
     assert names_remote_api(key, value) is hosted
+
+
+def test_a_client_class_of_a_hosted_api_serves_the_model_names_beside_it():
+    """Fixture tests/fixtures/discover/config-hosted-client-class/: a client class whose dotted path names a hosted
+    API vendor (`langchain_openai.ChatOpenAI`, `...anthropic_client.AnthropicMessagesClient` under `client:`) serves
+    the model name beside it; a tokenizer beside it is still loaded, and a model class that only names a vendor
+    (an OpenAI CLIP encoder) or a local client keeps its reference."""
+    found = actual(discover(str(FIXTURES / "config-hosted-client-class" / "repo")))
+    assert found == expected("config-hosted-client-class")
+    assert [(r["line"], r["id"]) for r in found["references"]] == [
+        (6, "acme/judge-tokenizer"), (13, "openai/clip-vit-base-patch32"), (17, "acme/loaded-locally")]

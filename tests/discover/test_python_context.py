@@ -101,6 +101,13 @@ def test_an_api_model_name_under_any_other_organisation_is_that_organisations_re
         assert negative_evidence(value) is not None, value
 
 
+def test_openai_tiktoken_encodings_are_not_hub_repositories():
+    # HELM's `tokenizer_name: openai/o200k_base` (a TiktokenTokenizer): tiktoken downloads the table from OpenAI.
+    for value in ("openai/cl100k_base", "openai/o200k_base", "openai/o200k_harmony", "p50k_base", "r50k_base"):
+        assert negative_evidence(value) == "a hosted API model name", value
+    assert negative_evidence("openai/clip-vit-base-patch32") is None
+
+
 def test_databricks_is_a_hub_organisation_and_its_serving_endpoints_are_api_names():
     assert negative_evidence("databricks/dbrx-instruct") is None
     assert negative_evidence("databricks/dolly-v2-12b") is None

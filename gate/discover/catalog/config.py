@@ -125,6 +125,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = _rows(
     # ms-swift dataset registry (`swift/dataset/data/dataset_info.json`): one entry per hub.
     ConfigKey("hf_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json"),
     ConfigKey("ms_dataset_id", "dataset", _NO_REVISION, "ms-swift dataset_info.json", source="modelscope"),
+    # OLMo (`ai2-olmo`) TrainConfig YAML: `tokenizer: {identifier: org/tok}`, loaded with
+    # `tokenizers.Tokenizer.from_pretrained` (no revision setting) unless it names a `.json` file.
+    ConfigKey("identifier", "model", _NO_REVISION, "OLMo TrainConfig", allow_legacy=True,
+              under=frozenset({"tokenizer"})),
     # open_clip model JSON (`text_cfg`): HFTextEncoder takes no revision.
     ConfigKey("hf_model_name", "model", _NO_REVISION, "open_clip model config"),
     ConfigKey("hf_tokenizer_name", "model", _NO_REVISION, "open_clip model config"),
@@ -195,6 +199,47 @@ LIST_ITEM_KEYS: tuple[ListItemKey, ...] = (
     ListItemKey(frozenset({"datasets", "test_datasets", "pretraining_dataset", "train_datasets", "eval_datasets"}),
                 ("path", "name"), convention="axolotl (also with `rl:`), TRL; `name` is an id only without `path`"),
 )
+
+@dataclass(frozen=True)
+class ClassChosenList:
+    """A registry list whose items name the class that serves them (`<spec_key>: {class_name: <dotted>, args:
+    {...}}`): whether an item loads a Hub repository, and which of its keys names it, is the class's to say.
+
+    An item served by a class of `loaders` loads `args.<args_id_key>` when given (the `pretrained_model_name_or_path`
+    row reports it), else the value of the item key the class reads; its other model-named keys are the registry's
+    own names (reported only when a catalog row knows them: a tokenizer is still loaded). An item served by a class
+    of `own_table` loads what that class's code maps the name to, nothing the entry spells. Any other class is read
+    as any mapping is (a hosted API's client by its name, `catalog.context.names_hosted_client`)."""
+
+    list_key: str
+    spec_key: str
+    loaders: tuple[tuple[str, str], ...]
+    """(the class's name, the item key it loads when `args` names no repository)."""
+    own_table: frozenset[str] = frozenset()
+    args_key: str = "args"
+    args_id_key: str = "pretrained_model_name_or_path"
+    convention: str = ""
+
+
+CLASS_CHOSEN_LISTS: tuple[ClassChosenList, ...] = (
+    # crfm-helm `model_deployments.yaml` (also a user's `prod_env/model_deployments.yaml`): `HuggingFaceClient`
+    # loads `args.pretrained_model_name_or_path` or else the request's model (`model_name`); the IDEFICS, Vision2Seq
+    # and PaliGemma clients load the deployment's `name`; the VLM / audio / image clients below map the name to a
+    # repository in their own code. `tokenizer_name` is a key of `tokenizer_configs.yaml`, reported by its row.
+    ClassChosenList("model_deployments", "client_spec", (
+        ("HuggingFaceClient", "model_name"), ("HuggingFacePipelineClient", "model_name"),
+        ("IDEFICSClient", "name"), ("HuggingFaceVision2SeqClient", "name"), ("PaliGemmaClient", "name")),
+        own_table=frozenset({"HuggingFaceVLMClient", "QwenVLMClient", "Qwen2VLMClient", "QwenAudioLMClient",
+                             "Qwen2AudioLMClient", "Qwen2_5OmniAudioLMClient", "LlamaOmniAudioLMClient",
+                             "DivaLlamaClient", "DALLEMiniClient", "MinDALLEClient", "CogView2Client",
+                             "DeepFloydClient", "SimpleClient"}),
+        convention="crfm-helm model_deployments.yaml"),
+    # crfm-helm `tokenizer_configs.yaml`: `HuggingFaceTokenizer` loads `args.pretrained_model_name_or_path`, else
+    # the tokenizer's `name`.
+    ClassChosenList("tokenizer_configs", "tokenizer_spec", (("HuggingFaceTokenizer", "name"),),
+                    own_table=frozenset({"SimpleTokenizer"}), convention="crfm-helm tokenizer_configs.yaml"),
+)
+CLASS_CHOSEN_BY_LIST = {row.list_key: row for row in CLASS_CHOSEN_LISTS}
 
 COMPONENT_KEYS = ("_component_", "_target_")
 """Keys naming the Python callable a mapping is passed to (torchtune `_component_`, Hydra `instantiate`'s

@@ -157,11 +157,13 @@ HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
     r"babbage|ada)-[\w.-]+|(?:davinci|curie|babbage|ada)(?:-[\w.-]+)?|claude-[\w.-]+|gemini-[\w.-]+|"
-    r"command-r[\w.-]*|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+)",
+    r"command-r[\w.-]*|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+|"
+    r"(?:cl100k|o200k|p50k|r50k)_(?:base|edit|harmony))",
     re.IGNORECASE,
 )
-"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints): never Hub ids, with
-or without a provider."""
+"""Names of hosted API models (OpenAI, Anthropic, Google, Cohere, Databricks serving endpoints) and of OpenAI's
+tiktoken encodings (`openai/cl100k_base`, `o200k_base`: a tokenizer table tiktoken downloads from OpenAI): never Hub
+ids, with or without a provider."""
 
 OPENAI_CLIP_NAME = re.compile(r"ViT-(?:B|L|H|g|G|bigG)/\d+(?:@\d+px)?")
 """Names of OpenAI's CLIP checkpoints (`clip.load("ViT-L/14")`, `clip_model: ViT-B/32`): the `clip` package's own
@@ -309,12 +311,40 @@ ENDPOINT_LIST_KEY_TOKENS = frozenset({"endpoint", "endpoints", "server", "server
 (arena-hard / FastChat API configs: `endpoints: [{api_base: http://0.0.0.0:8000/v1, api_key: ...}]`)."""
 
 
+HOSTED_CLIENT_TOKENS = frozenset({
+    "openai", "anthropic", "claude", "azure", "bedrock", "vertexai", "vertex", "gemini", "genai", "groq", "together",
+    "openrouter", "cohere", "mistral", "mistralai", "deepinfra", "perplexity", "fireworks", "replicate", "anyscale",
+    "sagemaker", "watsonx", "ibm", "xai", "grok", "cerebras", "sambanova", "nim", "voyage", "palm", "dashscope",
+    "moonshot", "volcengine", "ai21", "reka", "writer", "palmyra", "upstage", "goose", "gooseai", "aleph", "litellm",
+})
+"""Words of a client class's dotted path that name a hosted API vendor (`helm.clients.openai_client.OpenAIClient`,
+`langchain_openai.ChatOpenAI`, `x.ibm_client.IbmChatClient`). `huggingface` is not one: its clients load Hub
+repositories (`HuggingFaceClient`)."""
+
+CLIENT_CLASS_TOKENS = frozenset({"client", "chat", "api", "completion", "completions", "responses", "llms"})
+"""Words that make a dotted class path a client of a model service (`...Client`, `ChatOpenAI`), not a model class
+that merely names a vendor (`x.openai_clip.OpenAIClipEncoder` loads `openai/clip-...` from the Hub)."""
+
+CLASS_KEY_TOKENS = frozenset({"class", "target", "cls"})
+"""Tokens of a config key whose value is the dotted path of a class to build (`class_name`, `_target_`,
+`class_path`)."""
+
+
+def names_hosted_client(value: str) -> bool:
+    """`helm.clients.together_client.TogetherChatClient`: a dotted class path of a hosted API's client."""
+    words = set(re.split(r"[^a-z0-9]+", value.lower())) | set(name_tokens(value))
+    return bool(words & HOSTED_CLIENT_TOKENS) and bool(words & CLIENT_CLASS_TOKENS)
+
+
 def names_remote_api(key: str, value: str) -> bool | None:
     """What a config entry says about where a sibling model name goes: True for a hosted API (`base_url:
-    https://api.together.xyz/v1`, `provider: openai`, `fn_completions: anthropic_completions`), False for a server
-    the user runs (`base_url: http://localhost:8000/v1`) or a Hub inference host, None when it says nothing."""
+    https://api.together.xyz/v1`, `provider: openai`, `fn_completions: anthropic_completions`, `class_name:
+    helm.clients.openai_client.OpenAIClient`), False for a server the user runs (`base_url:
+    http://localhost:8000/v1`) or a Hub inference host, None when it says nothing."""
     tokens = name_tokens(key)
     lowered = value.strip().lower()
+    if "." in lowered and "/" not in lowered and any(t in CLASS_KEY_TOKENS for t in tokens):
+        return True if names_hosted_client(value.strip()) else None
     if lowered.startswith(("http://", "https://")):
         if not ("endpoint" in tokens or ("url" in tokens and ("base" in tokens or "api" in tokens))
                 or ("api" in tokens and "base" in tokens)):

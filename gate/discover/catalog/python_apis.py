@@ -816,6 +816,11 @@ SPECS: tuple[ApiSpec, ...] = (
       for name in ("SequenceTagger", "PrefixedSequenceTagger", "Classifier", "Model")),
     ApiSpec(("flair.*.EntityMentionLinker.load",), "flair.EntityMentionLinker.load", (Slot(0, ("model_path",), ()),),
             pinnable=False, trust_keyword=None, aliases=_FLAIR_LINKERS),
+    # OLMo training configs built in Python (`ai2-olmo`): `TokenizerConfig(identifier="org/tok")`, which
+    # `Tokenizer.from_train_config` loads with `tokenizers.Tokenizer.from_pretrained` (no revision setting) unless
+    # it names a local or packaged `.json` file.
+    ApiSpec(("olmo.*.TokenizerConfig", "olmo.TokenizerConfig"), "olmo.TokenizerConfig",
+            (Slot(None, ("identifier",), ()),), pinnable=False, trust_keyword=None),
     # xtuner's Python API: `build_model("org/m")` / `build_lora_model` / `build_qlora_model`, and its dataset
     # builders, which load their own default dataset when `path` is left out.
     ApiSpec(tuple(f"xtuner.*.{name}" for name in ("build_model", "build_lora_model", "build_qlora_model")),
