@@ -102,3 +102,12 @@ def test_discovery_is_the_same_with_the_word_shortcuts_off(monkeypatch):
     assert found() == fast
     ids = [r.id for result in fast[-200:] for r in result.references]
     assert any(i and i.startswith("acme/other-") for i in ids) and any(i and i.startswith("acme/model-") for i in ids)
+
+
+def test_a_value_without_a_scheme_names_no_inference_host():
+    from gate.discover.catalog.context import HUB_INFERENCE_HOSTS, names_hub_inference_host
+
+    assert all(HUB_INFERENCE_HOSTS)  # an empty host (no `://`) can match none of them
+    assert not names_hub_inference_host("router.huggingface.co") and not names_hub_inference_host("")
+    assert names_hub_inference_host("https://router.huggingface.co/v1")
+    assert names_hub_inference_host("HTTPS://x.Endpoints.HuggingFace.cloud/")
