@@ -1,6 +1,6 @@
-"""Issue 15: `str.find` passes in place of patterns that have no literal to skip ahead by. Each gives the same
-answer as the pattern it replaces, on every fixture, every source file of model-gate and thousands of generated
-corner texts (each skips work only)."""
+"""Issue 15: `str.find` passes in place of patterns that have no literal to skip ahead by, and walks that skip what
+they would record nothing for. Each gives the same answer as the form it replaces, on every fixture, every source
+file of model-gate and thousands of generated corner texts (each skips work only)."""
 
 from __future__ import annotations
 
@@ -111,3 +111,32 @@ def test_a_value_without_a_scheme_names_no_inference_host():
     assert not names_hub_inference_host("router.huggingface.co") and not names_hub_inference_host("")
     assert names_hub_inference_host("https://router.huggingface.co/v1")
     assert names_hub_inference_host("HTTPS://x.Endpoints.HuggingFace.cloud/")
+
+
+def _index_entries(index: python_resolve.FileIndex) -> tuple:
+    return tuple([(id(node), id(scope.node)) for node, scope in entries] for entries in (
+        index.calls, index.strings, index.dict_literals)) + (
+        [id(node) for node in index.loader_values], dict(index.call_of_argument), sorted(index.scopes))
+
+
+def test_the_index_is_the_same_without_the_leaf_shortcut(monkeypatch):
+    import ast
+
+    from gate.discover.python_finder import relevant_lines
+    from tests.discover.expected_refs import FIXTURES
+
+    paths = [*sorted(FIXTURES.rglob("*.py")), *sorted((ROOT / "gate").rglob("*.py"))]
+    compared = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for lines in (None, relevant_lines(text)):
+            fast = _index_entries(python_resolve.build_index(tree, lines, source=text))
+            with monkeypatch.context() as patch:
+                patch.setattr(python_resolve, "_PLAIN_LEAVES", frozenset())
+                assert _index_entries(python_resolve.build_index(tree, lines, source=text)) == fast, path
+            compared += 1
+    assert compared > 300
