@@ -2301,7 +2301,8 @@ def _equality_guard(owner: ast.AST, name: str, line: int) -> tuple[str, ...] | N
     (the innermost such test of `owner`'s own statements) and the body does not rebind `name`
     (`elif data_name == "gsm8k": load_dataset(data_name)` loads `gsm8k`). None when no such test holds there."""
     found: tuple[str, ...] | None = None
-    statements = list(getattr(owner, "body", ()))
+    body = getattr(owner, "body", ())
+    statements = list(body) if isinstance(body, list) else []  # a lambda's body is one expression: no `if` there
     while statements:
         statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
         if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
