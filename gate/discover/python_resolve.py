@@ -37,7 +37,7 @@ from typing import Any, cast
 from gate.discover import python_deferred
 from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES, LOCAL_COPY_CALLS
 from gate.discover.python_reaching import ReachingDefinitions
-from gate.discover.sieve import line_numbers, nfkc
+from gate.discover.sieve import lines_holding, nfkc
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
 """A non-string value (model object, module, class, function): not an id."""
@@ -281,7 +281,7 @@ class FileIndex:
                 self._source_folded = True
                 self.source = nfkc(self.source)  # lines stay those of the file
             found = self._named[key] = FileFacts()
-            _collect_facts(self, found, _Lines(_lines_holding(self.source, tuple(sorted(key)))))
+            _collect_facts(self, found, _Lines(lines_holding(self.source, tuple(sorted(key)))))
         return found
 
     def rebinding_facts(self) -> FileFacts:
@@ -613,17 +613,28 @@ class _Lines:
 _REBINDING_STATEMENT = re.compile(r"(?:^|[;:])[ \t]*(?:global|nonlocal)\b", re.MULTILINE)
 """Where a `global`/`nonlocal` statement can start: a line's first token, or after `;` or a compound statement's
 `:` (`def f(): global x`). Matches in strings or comments only cost the whole-file walk, never a result."""
+FIND_REBINDING_WORDS = True
+"""`may_rebind` answers `_REBINDING_STATEMENT.search` from the words' occurrences (`_spells_rebinding`) instead of
+the pattern, which has no literal to skip ahead by and tried itself at every character of every parsed file
+(`global_batch_size` is in most of NeMo); tests/discover/test_python_resolve.py holds the two to one answer."""
 
 
-def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
-    """The 1-based numbers of the lines (ended by `\\n`) where one of `words` occurs, sorted."""
-    offsets = []
-    for word in words:
-        index = text.find(word)
-        while index >= 0:
-            offsets.append(index)
-            index = text.find(word, index + 1)
-    return line_numbers(text, sorted(offsets))
+def _spells_rebinding(source: str) -> bool:
+    """`_REBINDING_STATEMENT.search(source) is not None`, from each occurrence of `global` and `nonlocal`: a match
+    is one of them ending a word (`\\b`: no word character follows), with only spaces and tabs back to a line start
+    (`^` of a multi-line pattern: the text's start or a `\\n`), a `;` or a `:`."""
+    for word in ("global", "nonlocal"):
+        at = source.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if end == len(source) or not (source[end].isalnum() or source[end] == "_"):
+                start = at
+                while start and source[start - 1] in " \t":
+                    start -= 1
+                if not start or source[start - 1] in "\n;:":
+                    return True
+            at = source.find(word, at + 1)
+    return False
 
 
 def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, source: str | None = None) -> FileIndex:
@@ -635,12 +646,12 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, so
     """
     index = FileIndex(tree)
     if source is not None:
-        index.may_rebind = ":=" in source or (("global" in source or "nonlocal" in source)
-                                              and _REBINDING_STATEMENT.search(source) is not None)
+        index.may_rebind = ":=" in source or (("global" in source or "nonlocal" in source) and (
+            _spells_rebinding(source) if FIND_REBINDING_WORDS else _REBINDING_STATEMENT.search(source) is not None))
         if "\r" not in source:  # the tokenizer also ends lines at `\r`: then every walk reads every line
             index.source = source
             if index.may_rebind:
-                index.rebind_lines = _lines_holding(source, (":=", "global", "nonlocal"))
+                index.rebind_lines = lines_holding(source, (":=", "global", "nonlocal"))
     lines = _Lines(relevant_lines)
     stack: list[tuple[ast.AST, Scope]] = [(s, index.module) for s in reversed(tree.body) if lines.touches(s)]
     while stack:
@@ -663,7 +674,8 @@ def build_index(tree: ast.Module, relevant_lines: list[int] | None = None, *, so
             for field in _replacement_fields(node.value):
                 _walk_expression(index, field, scope)
             continue
-        for name, value in ast.iter_fields(node):
+        for name in node._fields:  # `ast.iter_fields` without its generator (a missing field reads as None)
+            value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in reversed(value):
                     if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case)):
@@ -764,6 +776,10 @@ PROSE_KEYS = frozenset({"help", "description", "epilog", "usage", "doc", "docstr
 `metadata={"help": ...}`, pydantic `Field(description=...)`): an id written there is an example, not a load."""
 
 
+_PLAIN_LEAVES = frozenset({ast.Name, ast.Load, ast.Store})
+"""Nodes `_walk_expression` records nothing for and has nothing below (names and their `ctx` markers)."""
+
+
 def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> None:
     """Record the calls, strings, lambda and comprehension scopes, and walrus bindings of one expression."""
     stack: list[tuple[ast.AST, Scope]] = [(expression, scope)]
@@ -773,6 +789,8 @@ def _walk_expression(index: FileIndex, expression: ast.AST, scope: Scope) -> Non
     not a load; the calls inside it are still walked."""
     while stack:
         node, scope = stack.pop()
+        if type(node) in _PLAIN_LEAVES:  # (what the tests below end in for these, sooner: a third of the nodes)
+            continue
         children_scope = scope
         if prose and id(node) in prose and isinstance(node, (ast.BinOp, ast.Tuple, ast.List)):
             prose.update(id(child) for child in _children(node))  # `"see " + "hf://..."`, ("a" "b") parts
@@ -2489,7 +2507,8 @@ def _equality_guard(owner: ast.AST, name: str, line: int) -> tuple[str, ...] | N
     (the innermost such test of `owner`'s own statements) and the body does not rebind `name`
     (`elif data_name == "gsm8k": load_dataset(data_name)` loads `gsm8k`). None when no such test holds there."""
     found: tuple[str, ...] | None = None
-    statements = list(getattr(owner, "body", ()))
+    body = getattr(owner, "body", ())
+    statements = list(body) if isinstance(body, list) else []  # a lambda's body is one expression: no `if` there
     while statements:
         statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
         if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -211,6 +211,18 @@ def line_numbers(text: str, offsets: Iterable[int]) -> list[int]:
     return lines
 
 
+def lines_holding(text: str, words: Iterable[str]) -> list[int]:
+    """The 1-based numbers of the lines (ended by `\\n`) where one of `words` occurs, sorted, each once (a
+    `str.find` pass per word: far faster than one pattern alternating them, which has no literal to skip by)."""
+    offsets = []
+    for word in words:
+        index = text.find(word)
+        while index >= 0:
+            offsets.append(index)
+            index = text.find(word, index + 1)
+    return line_numbers(text, sorted(offsets))
+
+
 class SeamSieve:
     """`may_join(text)` is False only when no run of joined literals and backslash-newlines (as
     `python_finder._SEAM` finds them) sits between two characters that follow each other in a token: then joining

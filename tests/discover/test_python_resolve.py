@@ -479,3 +479,18 @@ def test_relative_imports_are_read_against_the_package_the_file_is_in():
     assert absolute_module(3, "utils", "mlx_lm.quant") == "...utils"  # above the known package
     assert absolute_module(1, "utils", None) == ".utils"
     assert absolute_module(0, "mlx_lm.utils", "other") == "mlx_lm.utils"
+
+
+def test_a_lambda_parameter_passed_to_a_loader_does_not_stop_the_files_scan():
+    # The equality-guard check read a lambda's body as a list of statements: the whole file's scan crashed
+    # ("PythonFinder failed on this file (TypeError: 'Call' object is not iterable)"; two NeMo files).
+    code = '''
+    from transformers import AutoModel
+    load = lambda name: AutoModel.from_pretrained(name)
+    load("org/m")
+    '''
+    result = scan(code)
+    assert result.warnings == ()
+    # The lambda's parameter stays dynamic at the load; the call passing the id names it (context, medium).
+    assert [(r.id, r.line, r.api, r.dynamic) for r in result.references] == [
+        (None, 3, FP, True), ("org/m", 4, "context:load", False)]

@@ -292,7 +292,9 @@ def routed_hub_id(value: str, hub_served: bool) -> str | None:
 
 def names_hub_inference_host(value: str) -> bool:
     """`https://router.huggingface.co/v1`, `https://x.endpoints.huggingface.cloud`: a host serving Hub models."""
-    host = value.partition("://")[2].split("/", 1)[0].lower() if "://" in value else ""
+    if "://" not in value:  # no host (most values: every scalar of a mapping is asked, `_hub_served`)
+        return False
+    host = value.partition("://")[2].split("/", 1)[0].lower()
     return any(host == h or (h.startswith(".") and host.endswith(h)) for h in HUB_INFERENCE_HOSTS)
 
 
