@@ -720,16 +720,20 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
                     scope.bind(name, Binding("value", node.subject, scope))  # `case name:` captures the subject
                 else:
                     scope.bind(name, Binding("unknown"))
-    elif isinstance(node, ast.Import):
-        for alias in node.names:
-            local = alias.asname or alias.name.split(".")[0]
-            scope.bind(local, Binding("import", target=alias.name if alias.asname else local))
-    elif isinstance(node, ast.ImportFrom):
-        base = absolute_module(node.level, node.module, scope.index.package)
-        for alias in node.names:
-            if alias.name != "*":
-                target = f"{base}.{alias.name}" if base else alias.name
-                scope.bind(alias.asname or alias.name, Binding("import", target=target))
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for local, target in imported_names(node, scope.index.package):
+            scope.bind(local, Binding("import", target=target))
+
+
+def imported_names(node: ast.Import | ast.ImportFrom, package: str | None) -> list[tuple[str, str]]:
+    """(local name, dotted name it stands for) of each name an import statement binds (`from x import *` binds
+    none that can be listed)."""
+    if isinstance(node, ast.Import):
+        return [(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
+                for alias in node.names]
+    base = absolute_module(node.level, node.module, package)
+    return [(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+            for alias in node.names if alias.name != "*"]
 
 
 def absolute_module(level: int, module: str | None, package: str | None) -> str:
@@ -932,6 +936,8 @@ class Resolver:
             return "?" + tail, "local"
         name = node.id
         bindings = self._lookup(name, scope)
+        if bindings is not None and len(bindings) > 1:  # `from ollama import chat`, `chat(...)`, then `def chat()`
+            bindings = self._reaching.narrow(node, scope, bindings)
         target = self.import_target(bindings)
         if target is not None:
             return target + tail, "import"
