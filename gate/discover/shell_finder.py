@@ -858,6 +858,8 @@ class _Collector:
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
         self.mlflow_registry: dict[str, str] = {}
         """`MLFLOW_REGISTRY_URI` / `MLFLOW_TRACKING_URI` as the text assigns them (the first of each)."""
+        self.ran_program = False
+        """Some command of the text runs a program (not only assignments and declarations)."""
 
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
@@ -974,6 +976,7 @@ class _Collector:
         self._mlflow(command)
         if words and words[0].text in _DECLARATIONS:
             words = []
+        self.ran_program = self.ran_program or bool(words)
         prefix = [value for value in command.env.values() if (value.line, value.column) < (words[0].line, words[0].column)] \
             if words else []
         if prefix:
@@ -1660,12 +1663,19 @@ def _scan_commands(groups: Iterable[list[Command]], collector: _Collector) -> No
 def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str = "shell",
                     line_map: list[int] | None = None, column_offset: int = 0,
                     repo_paths: frozenset[str] | None = None,
-                    env: dict[str, Word] | None = None) -> list[Reference]:
+                    env: dict[str, Word] | None = None, own_process: bool = False) -> list[Reference]:
     """References in shell text. Text line i (0-based) is file line `line_map[i]` when given, else
-    `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook")."""
+    `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook").
+
+    `own_process`: the text runs in a shell of its own that nothing else reads (a notebook's `!` line or `%%bash`
+    cell, not a file another script may `source`): when it runs no program, its assignments end with it
+    (`!model="org/m"` sets a variable no command can read), so they are not reported."""
     collector = _Collector(path, syntax, repo_paths)
     _scan_shell_into(text, collector, line_map or _offset_map(text, line_offset), column_offset,
                      env if env is not None else {})
+    if own_process and not collector.ran_program:
+        collector.env_assignments.clear()
+        collector.context_assignments.clear()
     collector.finish_env()
     return collector.references
 
