@@ -256,14 +256,12 @@ def _value_bindings(name: ast.AST | None, scope: Scope) -> list[Binding] | None:
     return bindings
 
 
-def trainer_push_target(call: ast.Call, scope: Scope) -> tuple[ast.AST, Scope, bool] | None:
+def trainer_push_target(call: ast.Call, scope: Scope) -> tuple[ast.AST, Scope] | None:
     """`trainer.push_to_hub()` with no name, where `trainer = Trainer(..., args=training_args)` and
     `training_args = TrainingArguments(..., hub_model_id=X)`: the node `X` (and its scope), the repository the
-    trainer pushes to, and False. Without `hub_model_id`, the node of its `output_dir` and True: the trainer pushes
-    to that directory's last component in the user's namespace. None unless every binding of both names leads to
-    the one such keyword."""
+    trainer pushes to. None unless every binding of both names leads to the one such keyword."""
     receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
-    targets: list[tuple[ast.AST, Scope, bool]] = []
+    targets: list[tuple[ast.AST, Scope]] = []
     trainers = _value_bindings(receiver, scope)
     if trainers is None:
         return None
@@ -281,14 +279,10 @@ def trainer_push_target(call: ast.Call, scope: Scope) -> tuple[ast.AST, Scope, b
                     not _expression_tail(made.func).endswith(TRAINING_ARGUMENT_CALLS):
                 return None
             hub_model_id = next((k.value for k in made.keywords if k.arg == "hub_model_id"), None)
-            output_dir = next((k.value for k in made.keywords if k.arg == "output_dir"), None)
-            if hub_model_id is not None:
-                targets.append((hub_model_id, made_scope, False))
-            elif output_dir is not None:  # `Trainer.init_hf_repo`: `Path(output_dir).absolute().name`
-                targets.append((output_dir, made_scope, True))
-            else:
-                return None
-    if len({id(node) for node, _, _ in targets}) != 1:
+            if hub_model_id is None:
+                return None  # the output directory's name in the user's namespace: chosen at run time
+            targets.append((hub_model_id, made_scope))
+    if len({id(node) for node, _ in targets}) != 1:
         return None
     return targets[0]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import functools
 import itertools
-import posixpath
 import re
 import unicodedata
 import warnings
@@ -451,23 +450,12 @@ class _Scan:
                 for target in interpret_id(slot.default_id, spec, kind, None):
                     self._emit_target(call, spec, slot, arguments, target, api, trust)
                 continue
-            named_after: tuple[ast.AST, Scope] | None = None  # the path the library names the target after
             if entry is None and slot.default_when_missing and (slot.role or spec.role) == "publish" \
                     and not arguments.opaque:
-                pushed = python_context.trainer_push_target(call, scope)  # `trainer.push_to_hub()`: its args' target
-                if pushed is not None:
-                    if pushed[2]:
-                        named_after = (pushed[0], pushed[1])
-                    else:
-                        entry = (pushed[0], pushed[1])
+                entry = python_context.trainer_push_target(call, scope)  # `trainer.push_to_hub()`: its args' target
             if entry is None:
                 if (slot.default_when_missing or self._switched_on(arguments, slot.missing_when_true)) \
                         and not arguments.opaque:
-                    if named_after is None and slot.named_after is not None:
-                        named_after = arguments.keywords.get(slot.named_after)
-                    if named_after is not None and self._named_after(call, spec, slot, arguments, kind, api, trust,
-                                                                     *named_after):
-                        continue
                     key, _ = self._revisions(slot, arguments)
                     self._emit(call, kind=kind, source=spec.source, id=None, revision=None, api=api,
                                pinnable=spec.pinnable, dynamic=True, trust_remote_code=trust, revision_key=key,
@@ -608,26 +596,6 @@ class _Scan:
         for value in dict.fromkeys(names):
             self._emit(call, kind=kind, source="mlflow", id=value, revision=None, api=api, pinnable=spec.pinnable,
                        dynamic=True, expression=unparse(node), revision_key="uri")
-        return True
-
-    def _named_after(self, call: ast.Call, spec: ApiSpec, slot: Slot, arguments: _Arguments, kind: str, api: str,
-                     trust: bool | None, node: ast.AST, scope: Scope) -> bool:
-        """The target a library names after a path when the call gives none (`TrainingArguments(output_dir=...,
-        push_to_hub=True)`: `Path(output_dir).absolute().name` in the user's namespace), emitted; False when a value
-        of the path is not known or its last component depends on the working directory (`.`, `./`, `..`)."""
-        values = self.resolver.resolve(node, scope)
-        if not values or not all(isinstance(value, str) for value in values):
-            return False
-        names = [posixpath.basename(posixpath.normpath(value)) for value in values]
-        if any(name in ("", ".", "..") for name in names):
-            return False
-        targets = [interpret_id(name, spec, kind, None) for name in names]
-        if not all(targets):
-            return False
-        self._consume(node)
-        for found in targets:
-            for target in found:
-                self._emit_target(call, spec, slot, arguments, target, api, trust)
         return True
 
     def _switched_on(self, arguments: _Arguments, keyword: str | None) -> bool:

@@ -80,13 +80,7 @@ class Slot:
     `pipeline("sentiment-analysis")`): that unpinned, unnamed load is reported as dynamic."""
     missing_when_true: str | None = None
     """A keyword (`push_to_hub`) that, when true and this slot is not given, makes the library choose the target
-    itself (the output directory's name in the user's namespace): that unnamed target is reported as dynamic,
-    unless `named_after` names it."""
-    named_after: str | None = None
-    """With `missing_when_true`: the keyword whose value the library names the target after, when the slot is not
-    given (transformers' `Trainer` pushes to `Path(output_dir).absolute().name` in the user's namespace). A path
-    the file spells out gives its last component as the id (`output_dir="runs/gemma-sql"` → `gemma-sql`); a path
-    whose last component depends on the working directory (`.`, `..`) or that is not known stays dynamic."""
+    itself (the output directory's name in the user's namespace): that unnamed target is reported as dynamic."""
     qualified_only: bool = False
     """Only `org/name` values are Hub ids here (diffusers' bare `custom_pipeline` names are GitHub community
     pipelines, not Hub repositories)."""
@@ -382,18 +376,15 @@ SPECS: tuple[ApiSpec, ...] = (
     # revision `env["HF_MODEL_REVISION"]`.
     ApiSpec(("sagemaker.*.HuggingFaceModel", "sagemaker.HuggingFaceModel"), "sagemaker.HuggingFaceModel",
             (Slot(None, ("env",), (), ("env.HF_MODEL_REVISION",), inside="HF_MODEL_ID"),), trust_keyword=None),
-    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned); without it,
-    # the output directory's last component in the user's namespace (`Trainer.init_hf_repo`). With
+    # `hub_model_id`: where `push_to_hub=True` publishes the trained model (never loaded, never pinned). With
     # `push_to_hub=False` written out the arguments publish nothing (a later `trainer.push_to_hub()` is reported
-    # where it is called, with the same target).
+    # where it is called, with the same `hub_model_id`).
     ApiSpec(("*TrainingArguments",), "{package}.{callee}",
-            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub",
-                  named_after="output_dir"),), role="publish",
+            (Slot(None, ("hub_model_id", "push_to_hub_model_id"), (), missing_when_true="push_to_hub"),), role="publish",
             pinnable=False,
             trust_keyword=None, skip_when=(("push_to_hub", False),)),
     ApiSpec((*(f"trl.{config}" for config in _TRL_CONFIGS), *(f"trl.*.{config}" for config in _TRL_CONFIGS)),
-            "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub", named_after="output_dir"),),
-            role="publish",
+            "trl.{callee}", (Slot(None, ("hub_model_id",), (), missing_when_true="push_to_hub"),), role="publish",
             pinnable=False, trust_keyword=None, skip_when=(("push_to_hub", False),)),
     # --- publish targets: pushes and uploads (listed and exported, never judged by the pin rules) ----------------
     # A name without a namespace (`push_to_hub("my-model")`) is pushed to the caller's own namespace: reported as
