@@ -1111,10 +1111,20 @@ class _Collector:
                     at = words[0]
                     values = [Word("", " ".join(w.raw for w in words), at.line, at.column, False)]
                     self.alive.extend(values)
+            if not values and arg.default_id is not None and not from_input \
+                    and not any(word.text in ("-h", "--help") for word in args):
+                # the tool's own default repository: reported at the command (the value is never written);
+                # a command asking for its help loads nothing
+                values = [Word(arg.default_id, "", words[0].line, words[0].column, True)]
+                self.alive.extend(values)
+            aliases = dict(arg.aliases)
             for value in values:
+                consumed.add(id(value))
+                if value.resolved and value.text in aliases:
+                    value = replace(value, text=aliases[value.text])
+                    self.alive.append(value)
                 self._emit(arg, value, words, api=arg.api or row.reference_api,
                            kind=kind_override or arg.kind, source=source, trust=trust)
-                consumed.add(id(value))
         return consumed
 
     @staticmethod
