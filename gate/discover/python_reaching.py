@@ -353,9 +353,31 @@ class _Flow:
 
 
 def _imported_names(node: ast.Import | ast.ImportFrom, scope: Scope) -> list[tuple[str, str]]:
-    from gate.discover.python_resolve import imported_names  # (python_resolve imports this module)
-
     return imported_names(node, scope.index.package)
+
+
+def imported_names(node: ast.Import | ast.ImportFrom, package: str | None) -> list[tuple[str, str]]:
+    """(local name, dotted name it stands for) of each name an import statement binds (`from x import *` binds
+    none that can be listed)."""
+    if isinstance(node, ast.Import):
+        return [(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
+                for alias in node.names]
+    base = absolute_module(node.level, node.module, package)
+    return [(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+            for alias in node.names if alias.name != "*"]
+
+
+def absolute_module(level: int, module: str | None, package: str | None) -> str:
+    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
+    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
+    above the known package, or an unknown package, keep the relative spelling."""
+    relative = "." * level + (module or "")
+    if not level or package is None:
+        return relative
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return relative
+    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
 
 
 def _is_try_star(node: ast.AST) -> bool:

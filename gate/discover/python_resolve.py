@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from gate.discover import python_deferred
 from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES, LOCAL_COPY_CALLS
-from gate.discover.python_reaching import ReachingDefinitions
+from gate.discover.python_reaching import ReachingDefinitions, imported_names
 from gate.discover.sieve import line_numbers, nfkc
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
@@ -723,30 +723,6 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
     elif isinstance(node, (ast.Import, ast.ImportFrom)):
         for local, target in imported_names(node, scope.index.package):
             scope.bind(local, Binding("import", target=target))
-
-
-def imported_names(node: ast.Import | ast.ImportFrom, package: str | None) -> list[tuple[str, str]]:
-    """(local name, dotted name it stands for) of each name an import statement binds (`from x import *` binds
-    none that can be listed)."""
-    if isinstance(node, ast.Import):
-        return [(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
-                for alias in node.names]
-    base = absolute_module(node.level, node.module, package)
-    return [(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
-            for alias in node.names if alias.name != "*"]
-
-
-def absolute_module(level: int, module: str | None, package: str | None) -> str:
-    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
-    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
-    above the known package, or an unknown package, keep the relative spelling."""
-    relative = "." * level + (module or "")
-    if not level or package is None:
-        return relative
-    parts = package.split(".")
-    if level - 1 >= len(parts):
-        return relative
-    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
 
 
 def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:
