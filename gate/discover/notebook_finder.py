@@ -263,7 +263,9 @@ class _Notebook:
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.python: list[tuple[int, list[_SourceLine]]] = []  # (cell number, lines with shell lines blanked)
         self.shell: list[list[_SourceLine]] = []
-        """Blocks of shell text: one per `!` line, one per `%%bash` cell."""
+        """Blocks of shell text: one per `!` line, one per `%%bash` cell, one per `%%writefile x.sh` cell."""
+        self.written_shell: set[int] = set()
+        """`id()`s of the blocks `%%writefile` saves: a script another may `source`, not a shell of its own."""
         self.configs: list[tuple[str, list[_SourceLine]]] = []
         """Config files a cell writes (`%%writefile config.yaml`): (suffix, lines)."""
         self.references: list[Reference] = []
@@ -405,6 +407,7 @@ class _Notebook:
             self.configs.append((suffix, body))
         elif suffix in (".sh", ".bash"):
             self.shell.append(body)
+            self.written_shell.add(id(body))
 
     def _run_magic(self, arguments: list[str]) -> None:
         """`%run script.py`: IPython runs a repository file as Python. It is scanned under its own path (the same
@@ -517,7 +520,8 @@ class _Notebook:
             text = "\n".join(line.text for line in block)
             self.references.extend(scan_shell_text(
                 text, self.file.path, syntax="notebook", line_map=[line.line for line in block],
-                column_offset=block[0].column - 1, repo_paths=self.repo_paths))
+                column_offset=block[0].column - 1, repo_paths=self.repo_paths,
+                own_process=id(block) not in self.written_shell))
 
 
 def _run_target(notebook: SourceFile, target: str, repo_paths: frozenset[str] | None) -> SourceFile | str | None:

@@ -99,6 +99,9 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if form == catalog.ID_OLLAMA:
         if any(c.isspace() for c in value) or value.startswith(("http://", "https://")):
             return []
+        if value.startswith(("hf.co/", "huggingface.co/")):  # a GGUF repository on the Hub, `:quant` picks a file
+            repo = value.split("/", 1)[1].split(":", 1)[0]
+            return [Target(kind, "huggingface", repo)] if looks_like_hub_id(repo) else []
         return [Target(kind, "ollama", value)]
     if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
         return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []

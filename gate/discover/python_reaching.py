@@ -11,10 +11,11 @@ and answers, for a use of a name bound more than once in that scope, the binding
   `break`/`continue` included; `try`: a handler or `finally` may start from any point of the body; `with` may
   swallow an exception (after it, any point of its body); `match`: no case may match.
 
-Soundness first: whatever the flow here cannot follow keeps the flow-insensitive answer (every binding of the
-name): a use in another scope (a function reading a module name may run at any time), `global`/`nonlocal`,
-walrus, augmented assignment, `with ... as`/`except ... as`/`match` captures, imports, and any binding this
-module cannot tie to one statement of the scope. A use the flow finds no assignment for (unreachable code, a
+Imports are definitions like assignments (`from ollama import chat` ... `chat("m")` ... `async def chat():` in a
+later cell: the call is ollama's). Soundness first: whatever the flow here cannot follow keeps the flow-insensitive
+answer (every binding of the name): a use in another scope (a function reading a module name may run at any time),
+`global`/`nonlocal`, walrus, augmented assignment, `with ... as`/`except ... as`/`match` captures, star imports,
+and any binding this module cannot tie to one statement of the scope. A use the flow finds no assignment for (unreachable code, a
 notebook cell that reads a name a later cell sets) also keeps every binding.
 
 Computed per scope on the first question about a rebound name of that scope (a name bound once never asks).
@@ -84,6 +85,9 @@ class _Flow:
         """id(Name read) → the definitions reaching it."""
         self.definition_of: dict[tuple[str, int], int] = {}
         """(name, id(a node a Binding of that name holds)) → the definition (statement id) that made it."""
+        self.imported_by: dict[tuple[str, str], set[int]] = {}
+        """(name, dotted name it is imported as) → the import statements binding it so (an import Binding holds no
+        node; two imports of one name as one dotted name are the same binding)."""
         self._loops: list[tuple[list[_State], list[_State]]] = []
         """For each loop being walked: the states at its `break`s and at its `continue`s."""
         self._changed: list[set[str]] = []
@@ -117,6 +121,13 @@ class _Flow:
             return bindings
         kept = []
         for binding in bindings:
+            if binding.how == "import":
+                statements = self.imported_by.get((name, binding.target or ""))
+                if not statements:
+                    return bindings  # an import the flow did not see (a star import, another scope)
+                if statements & reached:
+                    kept.append(binding)
+                continue
             definition = self._definition(name, binding)
             if definition is None:
                 return bindings  # a binding made where the flow does not look (another scope, a walrus, ...)
@@ -180,6 +191,12 @@ class _Flow:
             for expression in heads:
                 self._read(expression, state)
             return self._define(state, node.name, node, [node])
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for name, target in _imported_names(node, self.scope):
+                if name in self.tracked:
+                    self.imported_by.setdefault((name, target), set()).add(id(node))
+                    state = self._define(state, name, node, [])
+            return state
         if isinstance(node, (ast.Break, ast.Continue)):
             if self._loops:
                 self._loops[-1][0 if isinstance(node, ast.Break) else 1].append(dict(state))
@@ -335,6 +352,34 @@ class _Flow:
             stack.extend(ast.iter_child_nodes(node))
 
 
+def _imported_names(node: ast.Import | ast.ImportFrom, scope: Scope) -> list[tuple[str, str]]:
+    return imported_names(node, scope.index.package)
+
+
+def imported_names(node: ast.Import | ast.ImportFrom, package: str | None) -> list[tuple[str, str]]:
+    """(local name, dotted name it stands for) of each name an import statement binds (`from x import *` binds
+    none that can be listed)."""
+    if isinstance(node, ast.Import):
+        return [(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
+                for alias in node.names]
+    base = absolute_module(node.level, node.module, package)
+    return [(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+            for alias in node.names if alias.name != "*"]
+
+
+def absolute_module(level: int, module: str | None, package: str | None) -> str:
+    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
+    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
+    above the known package, or an unknown package, keep the relative spelling."""
+    relative = "." * level + (module or "")
+    if not level or package is None:
+        return relative
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return relative
+    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
+
+
 def _is_try_star(node: ast.AST) -> bool:
     return type(node).__name__ == "TryStar"
 
@@ -390,6 +435,8 @@ def _definitions_in(body: list[ast.stmt], flow: _Flow) -> dict[str, frozenset[in
             names = _stored_names(node.target)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names = [node.name]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [name for name, _ in _imported_names(node, flow.scope)]
         for name in names:
             if name in flow.tracked:
                 found.setdefault(name, set()).add(id(node))

@@ -36,7 +36,7 @@ from typing import Any, cast
 
 from gate.discover import python_deferred
 from gate.discover.catalog.python_apis import DEFERRED_RUN_METHODS, LOADED_ID_ATTRIBUTE_SUFFIXES, LOCAL_COPY_CALLS
-from gate.discover.python_reaching import ReachingDefinitions
+from gate.discover.python_reaching import ReachingDefinitions, imported_names
 from gate.discover.sieve import lines_holding, nfkc
 
 OBJECT = type("Object", (), {"__repr__": lambda self: "OBJECT"})()
@@ -732,29 +732,9 @@ def _bind_statement(scope: Scope, node: ast.AST) -> None:
                     scope.bind(name, Binding("value", node.subject, scope))  # `case name:` captures the subject
                 else:
                     scope.bind(name, Binding("unknown"))
-    elif isinstance(node, ast.Import):
-        for alias in node.names:
-            local = alias.asname or alias.name.split(".")[0]
-            scope.bind(local, Binding("import", target=alias.name if alias.asname else local))
-    elif isinstance(node, ast.ImportFrom):
-        base = absolute_module(node.level, node.module, scope.index.package)
-        for alias in node.names:
-            if alias.name != "*":
-                target = f"{base}.{alias.name}" if base else alias.name
-                scope.bind(alias.asname or alias.name, Binding("import", target=target))
-
-
-def absolute_module(level: int, module: str | None, package: str | None) -> str:
-    """The module a `from <dots><module> import ...` names: inside package `mlx_lm.quant`, `..utils` is
-    `mlx_lm.utils` (a library's own source loads through its own API: `from .utils import load`). Dots that climb
-    above the known package, or an unknown package, keep the relative spelling."""
-    relative = "." * level + (module or "")
-    if not level or package is None:
-        return relative
-    parts = package.split(".")
-    if level - 1 >= len(parts):
-        return relative
-    return ".".join([*parts[: len(parts) - (level - 1)], *([module] if module else [])])
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for local, target in imported_names(node, scope.index.package):
+            scope.bind(local, Binding("import", target=target))
 
 
 def _replacement_fields(joined: ast.JoinedStr) -> list[ast.expr]:
@@ -979,6 +959,8 @@ class Resolver:
             return "?" + tail, "local"
         name = node.id
         bindings = self._lookup(name, scope)
+        if bindings is not None and len(bindings) > 1:  # `from ollama import chat`, `chat(...)`, then `def chat()`
+            bindings = self._reaching.narrow(node, scope, bindings)
         target = self.import_target(bindings)
         if target is not None:
             return target + tail, "import"

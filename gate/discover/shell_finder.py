@@ -861,6 +861,8 @@ class _Collector:
         self.at_each_value = False
         """Report an id where its own word is, not where the command starts: a config's block-style argument list
         (one YAML item per line) has no command line, and its value item is what a reader looks for."""
+        self.ran_program = False
+        """Some command of the text runs a program (not only assignments and declarations)."""
 
     # ---- helpers
     def _reference(self, *, kind: str, word: Word, at: Word, api: str, revision: Word | None, revision_key: str | None,
@@ -977,6 +979,7 @@ class _Collector:
         self._mlflow(command)
         if words and words[0].text in _DECLARATIONS:
             words = []
+        self.ran_program = self.ran_program or bool(words)
         prefix = [value for value in command.env.values() if (value.line, value.column) < (words[0].line, words[0].column)] \
             if words else []
         if prefix:
@@ -1111,10 +1114,20 @@ class _Collector:
                     at = words[0]
                     values = [Word("", " ".join(w.raw for w in words), at.line, at.column, False)]
                     self.alive.extend(values)
+            if not values and arg.default_id is not None and not from_input \
+                    and not any(word.text in ("-h", "--help") for word in args):
+                # the tool's own default repository: reported at the command (the value is never written);
+                # a command asking for its help loads nothing
+                values = [Word(arg.default_id, "", words[0].line, words[0].column, True)]
+                self.alive.extend(values)
+            aliases = dict(arg.aliases)
             for value in values:
+                consumed.add(id(value))
+                if value.resolved and value.text in aliases:
+                    value = replace(value, text=aliases[value.text])
+                    self.alive.append(value)
                 self._emit(arg, value, words, api=arg.api or row.reference_api,
                            kind=kind_override or arg.kind, source=source, trust=trust)
-                consumed.add(id(value))
         return consumed
 
     @staticmethod
@@ -1663,12 +1676,19 @@ def _scan_commands(groups: Iterable[list[Command]], collector: _Collector) -> No
 def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str = "shell",
                     line_map: list[int] | None = None, column_offset: int = 0,
                     repo_paths: frozenset[str] | None = None,
-                    env: dict[str, Word] | None = None) -> list[Reference]:
+                    env: dict[str, Word] | None = None, own_process: bool = False) -> list[Reference]:
     """References in shell text. Text line i (0-based) is file line `line_map[i]` when given, else
-    `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook")."""
+    `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook").
+
+    `own_process`: the text runs in a shell of its own that nothing else reads (a notebook's `!` line or `%%bash`
+    cell, not a file another script may `source`): when it runs no program, its assignments end with it
+    (`!model="org/m"` sets a variable no command can read), so they are not reported."""
     collector = _Collector(path, syntax, repo_paths)
     _scan_shell_into(text, collector, line_map or _offset_map(text, line_offset), column_offset,
                      env if env is not None else {})
+    if own_process and not collector.ran_program:
+        collector.env_assignments.clear()
+        collector.context_assignments.clear()
     collector.finish_env()
     return collector.references
 

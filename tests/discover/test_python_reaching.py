@@ -137,3 +137,31 @@ def test_a_scope_too_long_to_follow_keeps_every_value(monkeypatch):
     assert by_line(code) == {4: ["org/a"]}
     monkeypatch.setattr(python_reaching, "MAX_FLOW_STEPS", 3)
     assert by_line(code) == {4: ["org/a", "org/b"]}
+
+
+def test_an_import_is_a_definition_like_an_assignment():
+    code = '''
+    from settings import MODEL
+    from transformers import AutoModel
+    AutoModel.from_pretrained(MODEL)
+    MODEL = "org/b"
+    AutoModel.from_pretrained(MODEL)
+    '''
+    # the imported value is another module's (unknown here): dynamic at the first call, not at the second
+    assert by_line(code) == {4: [None], 6: ["org/b"]}
+
+
+def test_an_import_in_a_try_body_reaches_its_handler_and_after():
+    code = '''
+    from ollama import chat
+    try:
+        from ollama import pull
+        pull("gemma2:2b")
+    except ImportError:
+        def pull(name):
+            return name
+    pull("gemma2:9b")
+    chat("gemma2:27b")
+    '''
+    # after the statement either `pull` may hold: not assumed to be ollama's; `chat` is bound once
+    assert by_line(code) == {5: ["gemma2:2b"], 10: ["gemma2:27b"]}

@@ -466,7 +466,7 @@ def test_the_fast_child_walk_yields_what_ast_iter_child_nodes_does():
 
 def test_relative_imports_are_read_against_the_package_the_file_is_in():
     from gate.discover.python_finder import package_of
-    from gate.discover.python_resolve import absolute_module
+    from gate.discover.python_reaching import absolute_module
 
     tree = frozenset({"src/mlx_lm/__init__.py", "src/mlx_lm/quant/__init__.py", "scripts/run.py"})
     assert package_of("src/mlx_lm/quant/dwq.py", tree) == "mlx_lm.quant"  # src/ holds no __init__.py

@@ -68,6 +68,12 @@ class CliArg:
     reads_local_paths: bool = True
     """The tool also takes a local directory here (`vllm serve ./m`). False for downloads (`hf download`): a
     repository path spelled like the id never makes it local (issue 12: a placeholder file cannot hide an id)."""
+    aliases: tuple[tuple[str, str], ...] = ()
+    """The tool's own short names for Hub repositories, (name, id): `local-gemma --model 9b` loads
+    `google/gemma-2-9b-it`. Any other value is read as the value form says."""
+    default_id: str | None = None
+    """The repository the tool loads when the command leaves this argument out (`local-gemma` without `--model`):
+    reported at the command, unpinned."""
 
     @property
     def is_pinnable(self) -> bool:
@@ -161,6 +167,9 @@ _SWIFT_COMMANDS = ("sft", "pt", "rlhf", "infer", "deploy", "export", "eval", "sa
                    "rollout")
 _SWIFT_MEGATRON_COMMANDS = ("sft", "pt", "rlhf", "export")
 
+_LOCAL_GEMMA_SIZES = (("2b", "google/gemma-2-2b-it"), ("9b", "google/gemma-2-9b-it"), ("27b", "google/gemma-2-27b-it"))
+"""local-gemma's `MODEL_NAMES`: the `--model` sizes it maps to Gemma 2 instruct repositories."""
+
 COMMANDS: tuple[CliCommand, ...] = (
     # huggingface_hub: `hf` / `huggingface-cli`, also `python -m huggingface_hub.commands.huggingface_cli`
     *(CliCommand((program, "download"), _HF_DOWNLOAD, api=f"shell:{shown} download",
@@ -188,6 +197,12 @@ COMMANDS: tuple[CliCommand, ...] = (
     # Ollama: `ollama pull llama3`, `ollama run hf.co/org/repo:Q4_K_M`
     *(CliCommand(("ollama", verb), (CliArg(positional=0, value=VALUE_OLLAMA, pinnable=False, reads_local_paths=False),), api="shell:ollama")
       for verb in ("pull", "run", "create", "show")),
+    # local-gemma (huggingface/local-gemma): `--model` is a size of the Gemma 2 instruct model or a Hub repository,
+    # 9b when left out; the words after the options are the prompt.
+    *(CliCommand((program,), (CliArg(flags=("--model",), aliases=_LOCAL_GEMMA_SIZES, default_id="google/gemma-2-9b-it"),),
+                 api="shell:local-gemma", value_options=frozenset({"--model", "--token", "--preset", "--mode",
+                                                                   "--max_new_tokens", "--device", "--dtype", "--seed"}))
+      for program in ("local-gemma", "local-gemma-2")),  # (its first releases were named local-gemma-2)
     # ms-swift: ModelScope ids unless `--use_hf true` / `USE_HF=1`
     *(CliCommand(("swift", verb), _SWIFT, api="shell:swift", source="modelscope",
                  hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),

@@ -928,9 +928,14 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("kagglehub.dataset_load", "kagglehub.load_dataset"), "kagglehub.{callee}",
             (Slot(1, ("handle",), ()),), kind="dataset", source="kaggle", id_form=ID_KAGGLE_DATASET,
             trust_keyword=None),
-    ApiSpec((*(f"ollama.{name}" for name in _OLLAMA_FUNCTIONS),
-             *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS),
-             "*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
+    # ollama-python: the model is the first parameter of its functions and `Client`/`AsyncClient` methods
+    # (`ollama.pull("llama3")`, `generate("gemma2:2b", "prompt")`), but of `copy(source, destination)`.
+    ApiSpec((*(f"ollama.{name}" for name in _OLLAMA_FUNCTIONS if name != "copy"),
+             *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS if name != "copy")),
+            "ollama.{callee}", (Slot(0, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
+            trust_keyword=None),
+    # LangChain / LlamaIndex wrappers take keywords only.
+    ApiSpec(("*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
             "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
             trust_keyword=None),
 )
