@@ -380,7 +380,8 @@ class _Scan:
                 self._catalog_call(call, scope, dotted, origin)
             explicit = python_deferred.explicit_base_constructor(call, scope, self.resolver)
             if explicit is not None:  # `Base.__init__(self, ...)`: the same, spelled out
-                self._catalog_call(*explicit[:1], scope, *explicit[1:])
+                base_call, dotted, origin = explicit
+                self._catalog_call(base_call, scope, dotted, origin)
             return
         if any(keyword.arg == "filesystem" for keyword in call.keywords):
             self._filesystem_read(call, scope)

@@ -131,7 +131,6 @@ _HUB_URL_HEAD = re.compile(
 """A Hub file URL up to the `/` after its revision."""
 
 
-
 def _hub_targets(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str] | None) -> list[Target]:
     """What a string passed where the Hub id goes names: an `org/name` (or legacy) id, an `hf://` path, a Hub URL."""
     if value.startswith("hf://"):
