@@ -33,6 +33,7 @@ from gate.discover.catalog.context import (
     DATASET_TOKENS,
     ID_TOKENS,
     LOADING_CALL_TOKENS,
+    LOCAL_CHECKPOINT_CALLEES,
     LOCAL_DIRECTORY_HEADS,
     LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
@@ -418,7 +419,8 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
     own = callee.rsplit(".", 1)[-1]
-    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee) or derives_name(own) or is_predicate(own):
+    if own.split("()")[0] in SAVE_CALLS or own in LOCAL_CHECKPOINT_CALLEES or names_other_registry(callee) or \
+            derives_name(own) or is_predicate(own):
         return None
     if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
