@@ -1351,8 +1351,8 @@ class Resolver:
     def _branch_filtered(self, owner: ast.AST, name: str, line: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """`values` without the strings the `if`/`elif` tests around `line` rule out: in the body of
         `elif name.startswith("gpt2"):` after `if name == "scratch":`, `"scratch"` cannot be what `name` holds
-        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in`, `startswith`,
-        `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
+        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in` — of a tuple, or
+        a string's substring: `if "int4" in model_path:` — `startswith`, `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
         out, what reaches the line is not known here (an `exec`'d config, a value set elsewhere): unknown, never
         nothing."""
         tests = self._branch_tests(owner, name, line)
@@ -2548,6 +2548,9 @@ def _string_test(test: ast.AST, name: str, value: str) -> bool | None:
         return any(value.startswith(a) if test.func.attr == "startswith" else value.endswith(a) for a in affixes)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, right, op = test.left, test.comparators[0], test.ops[0]
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name) and right.id == name \
+                and isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return (left.value in value) == isinstance(op, ast.In)  # `if "int4" in model_path:`: a substring
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Name) and right.id == name:
             left, right = right, left
         if not (isinstance(left, ast.Name) and left.id == name):
