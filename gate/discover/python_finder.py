@@ -495,6 +495,8 @@ class _Scan:
                 for statement in scope.node.body):  # type: ignore[attr-defined]
             return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
+        if self.resolver.in_dead_branch(scope.node, call.lineno):
+            return  # `if False:` around it: never runs
         arguments = _Arguments(call, scope, self.resolver)
         if self._skipped(spec.skip_when, spec.slots, arguments):
             return

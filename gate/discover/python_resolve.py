@@ -84,6 +84,8 @@ PATH_EXPANDING_CALLS = frozenset({"os.path.expanduser", "path.expanduser", "posi
 is a local path."""
 PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath",
                         "PurePosixPath", "pathlib.PurePosixPath"})
+DEAD_TESTS = (False, 0, None)
+"""Constant `if` tests whose body never runs (`if False:` around code kept for later)."""
 _MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "insert", "add", "clear", "popitem",
                        "remove", "discard", "__setitem__", "__setattr__"})
 
@@ -1387,6 +1389,29 @@ class Resolver:
             statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
                           for child in getattr(statement, field_name, ())]
         return tests
+
+    def in_dead_branch(self, owner: ast.AST, line: int) -> bool:
+        """Whether `line` sits in the body of an `if False:` / `if 0:` / `if None:` among `owner`'s own statements
+        (code switched off by hand: it never runs, whatever it would load)."""
+        body = getattr(owner, "body", ())
+        statements: list[ast.stmt] = list(body) if isinstance(body, list) else []  # a lambda's body: no `if`
+        while statements:
+            starts = self._statement_starts(statements)
+            index = bisect_right(starts, line) - 1
+            statement = statements[index] if index >= 0 else None
+            if statement is None or line > (statement.end_lineno or statement.lineno) \
+                    or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return False
+            if isinstance(statement, ast.If):
+                in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
+                    statement.body[-1].end_lineno or statement.body[-1].lineno)
+                if in_body and isinstance(statement.test, ast.Constant) and statement.test.value in DEAD_TESTS:
+                    return True
+                statements = statement.body if in_body else statement.orelse
+                continue
+            statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
+                          for child in getattr(statement, field_name, ())]
+        return False
 
     def _statement_starts(self, statements: list[ast.stmt]) -> list[int]:
         """First lines of a statement list, remembered per list (asked once per name read under it)."""
