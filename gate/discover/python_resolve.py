@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, cast
@@ -1366,33 +1366,21 @@ class Resolver:
         return kept if kept else (UNKNOWN,)
 
     def _branch_tests(self, owner: ast.AST, name: str, line: int) -> list[tuple[ast.expr, bool]]:
-        """The `if` tests of `owner`'s own statements around `line`, each with whether it holds there (True in the
-        body, False in the `else`/`elif` part), outermost first."""
-        tests: list[tuple[ast.expr, bool]] = []
-        statements: list[ast.stmt] = list(getattr(owner, "body", ()))
-        while statements:
-            starts = self._statement_starts(statements)
-            index = bisect_right(starts, line) - 1
-            statement = statements[index] if index >= 0 else None
-            if statement is None or line > (statement.end_lineno or statement.lineno) \
-                    or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                break
-            if isinstance(statement, ast.If):
-                in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
-                    statement.body[-1].end_lineno or statement.body[-1].lineno)
-                branch = statement.body if in_body else statement.orelse
-                if not _rebinds(branch, name) and any(isinstance(node, ast.Name) and node.id == name
-                                                      for node in ast.walk(statement.test)):
-                    tests.append((statement.test, in_body))
-                statements = branch
-                continue
-            statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
-                          for child in getattr(statement, field_name, ())]
-        return tests
+        """The `if` tests of `name` among `owner`'s own statements around `line`, each with whether it holds there
+        (True in the body, False in the `else`/`elif` part), outermost first; not those of a branch rebinding it."""
+        return [(statement.test, in_body) for statement, in_body in self._enclosing_ifs(owner, line)
+                if not _rebinds(statement.body if in_body else statement.orelse, name)
+                and any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(statement.test))]
 
     def in_dead_branch(self, owner: ast.AST, line: int) -> bool:
         """Whether `line` sits in the body of an `if False:` / `if 0:` / `if None:` among `owner`'s own statements
         (code switched off by hand: it never runs, whatever it would load)."""
+        return any(in_body and isinstance(statement.test, ast.Constant) and statement.test.value in DEAD_TESTS
+                   for statement, in_body in self._enclosing_ifs(owner, line))
+
+    def _enclosing_ifs(self, owner: ast.AST, line: int) -> Iterator[tuple[ast.If, bool]]:
+        """The `if` statements among `owner`'s own statements around `line`, outermost first, each with whether
+        `line` is in its body (else in its `else`/`elif` part)."""
         body = getattr(owner, "body", ())
         statements: list[ast.stmt] = list(body) if isinstance(body, list) else []  # a lambda's body: no `if`
         while statements:
@@ -1401,17 +1389,15 @@ class Resolver:
             statement = statements[index] if index >= 0 else None
             if statement is None or line > (statement.end_lineno or statement.lineno) \
                     or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                return False
+                return
             if isinstance(statement, ast.If):
                 in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
                     statement.body[-1].end_lineno or statement.body[-1].lineno)
-                if in_body and isinstance(statement.test, ast.Constant) and statement.test.value in DEAD_TESTS:
-                    return True
+                yield statement, in_body
                 statements = statement.body if in_body else statement.orelse
                 continue
             statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
                           for child in getattr(statement, field_name, ())]
-        return False
 
     def _statement_starts(self, statements: list[ast.stmt]) -> list[int]:
         """First lines of a statement list, remembered per list (asked once per name read under it)."""
