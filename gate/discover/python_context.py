@@ -33,6 +33,7 @@ from gate.discover.catalog.context import (
     DATASET_TOKENS,
     ID_TOKENS,
     LOADING_CALL_TOKENS,
+    LOCAL_CHECKPOINT_CALLEES,
     LOCAL_DIRECTORY_HEADS,
     LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
@@ -51,6 +52,7 @@ from gate.discover.catalog.context import (
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
 from gate.discover.interface import CONFIDENCE_MEDIUM, ROLE_LOAD, ROLE_PUBLISH, Reference, Role
+from gate.discover.python_resolve import DEAD_TESTS
 from gate.discover.sieve import line_numbers, lines_holding, nfkc
 
 if TYPE_CHECKING:
@@ -79,7 +81,6 @@ VALUE_LOOKUPS = frozenset({"get", "pop", "getenv", "setdefault", "getattr", "get
 default is bound to the key the lookup names."""
 ARGUMENT_DECLARATIONS = frozenset({"add_argument", "DEFINE_string", "option", "Option", "Argument"})
 """`parser.add_argument("--model", default="org/m")`, absl `DEFINE_string("model", "org/m", ...)`, click, typer."""
-_DEAD_TESTS = (False, 0, None)
 
 
 WINDOW_LINES = 20
@@ -418,7 +419,8 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
     """A string passed positionally: to a loader (`load_weights("org/m")`) or a publisher (`push_model(...)`)."""
     callee = _callee_name(call)
     own = callee.rsplit(".", 1)[-1]
-    if own.split("()")[0] in SAVE_CALLS or names_other_registry(callee) or derives_name(own) or is_predicate(own):
+    if own.split("()")[0] in SAVE_CALLS or own in LOCAL_CHECKPOINT_CALLEES or names_other_registry(callee) or \
+            derives_name(own) or is_predicate(own):
         return None
     if says_publish(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
@@ -537,7 +539,7 @@ class _Walk:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 continue  # docstrings
             dead_test = isinstance(node, ast.If) and isinstance(node.test, ast.Constant) and \
-                node.test.value in _DEAD_TESTS
+                node.test.value in DEAD_TESTS
             for field_name, value in ast.iter_fields(node):
                 children = value if isinstance(value, list) else [value]
                 child_dead = dead or (dead_test and field_name == "body")

@@ -495,6 +495,8 @@ class _Scan:
                 for statement in scope.node.body):  # type: ignore[attr-defined]
             return  # the class loads by its own method, where its loads are read
         self.catalog_calls.add(id(call))
+        if self.resolver.in_dead_branch(scope.node, call.lineno):
+            return  # `if False:` around it: never runs
         arguments = _Arguments(call, scope, self.resolver)
         if self._skipped(spec.skip_when, spec.slots, arguments):
             return
@@ -514,7 +516,13 @@ class _Scan:
                 entry = self._entry_attribute(entry, slot.attributes)
             hidden = arguments.hidden(slot.position, slot.keywords) if entry is None and slot.inside is None else None
             if hidden is not None and slot is spec.slots[0]:
-                # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
+                if isinstance(hidden, ast.keyword):
+                    # `from_pretrained(**params)` that cannot be read whole (`params.update(kwargs)`): the id is
+                    # one of its entries, not the mapping itself, whatever the mapping's known entries are.
+                    self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust,
+                                       hidden.value)
+                    continue
+                # `from_pretrained(*args)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None and slot.default_id is not None and not arguments.opaque and (
                     slot.position is None or arguments.hidden_positional is None):

@@ -7,6 +7,9 @@ and answers, for a use of a name bound more than once in that scope, the binding
 
 - a sequence of statements: only the latest assignment;
 - after `if`/`else`: the union of what each branch leaves (the value before when a branch does not assign);
+  a later `if` on the same repeatable test (a call without arguments of a name bound once: `if
+  modelscope_flag_set():`, read twice) answers the same, so each of its branches starts from what the same branch
+  of the first left, while nothing it defined was redefined between them;
 - `for`/`while`: iterated to a fixed point (values assigned later in the body reach the next iteration),
   `break`/`continue` included; `try`: a handler or `finally` may start from any point of the body; `with` may
   swallow an exception (after it, any point of its body); `match`: no case may match.
@@ -90,6 +93,9 @@ class _Flow:
         node; two imports of one name as one dotted name are the same binding)."""
         self._loops: list[tuple[list[_State], list[_State]]] = []
         """For each loop being walked: the states at its `break`s and at its `continue`s."""
+        self._tests: dict[str, dict[str, tuple[frozenset[int] | None, frozenset[int] | None, frozenset[int] | None]]] = {}
+        """A repeatable `if` test (its dump) → for each name its branches defined: the definitions after the `if`, and
+        after its body and its `else` (None: that branch does not come out)."""
         self._changed: list[set[str]] = []
         """For each compound statement being walked: the names it has defined so far (where its states differ)."""
         self._steps = 0
@@ -215,7 +221,23 @@ class _Flow:
         changed = self._changed[-1]  # filled while the parts are walked, read by the joins after them
         if isinstance(node, ast.If):
             self._read(node.test, state)
-            return _join(self._block(node.body, dict(state)), self._block(node.orelse, dict(state)), changed)
+            test = _repeatable_test(node.test, self.tracked)
+            body_state: _State = dict(state)
+            else_state: _State = dict(state)
+            earlier = self._tests.get(test) if test is not None else None
+            if earlier is not None and all(state.get(name) == before for name, (before, _, _) in earlier.items()):
+                # The same test as an earlier `if` with nothing redefined since: it answers the same, so each branch
+                # starts from what the same branch of the earlier `if` left.
+                for name, (_, when_true, when_false) in earlier.items():
+                    body_state = _assumed(body_state, name, when_true)
+                    else_state = _assumed(else_state, name, when_false)
+                    changed.add(name)  # the branches now differ on it: the join reads it
+            after_body, after_else = self._block(node.body, body_state), self._block(node.orelse, else_state)
+            joined = _join(after_body, after_else, changed)
+            if test is not None and joined is not None and changed:
+                self._tests[test] = {name: (joined.get(name), _after(after_body, name), _after(after_else, name))
+                                     for name in changed}
+            return joined
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             return self._loop(node, state)
         if isinstance(node, (ast.With, ast.AsyncWith)):
@@ -382,6 +404,41 @@ def absolute_module(level: int, module: str | None, package: str | None) -> str:
 
 def _is_try_star(node: ast.AST) -> bool:
     return type(node).__name__ == "TryStar"
+
+
+_UNREACHED = frozenset({-1})
+"""What `_after` gives for a branch that does not come out (returns, raises): no state continues from it."""
+
+
+def _after(state: _State, name: str) -> frozenset[int] | None:
+    return _UNREACHED if state is None else state.get(name)
+
+
+def _assumed(state: _State, name: str, definitions: frozenset[int] | None) -> _State:
+    """`state` with `name` given `definitions` (what the same branch of an earlier `if` on the same test left)."""
+    if state is None or definitions is _UNREACHED:
+        return None
+    assumed = dict(state)
+    if definitions is None:
+        assumed.pop(name, None)
+    else:
+        assumed[name] = definitions
+    return assumed
+
+
+def _repeatable_test(test: ast.expr, tracked: set[str]) -> str | None:
+    """The dump of an `if` test taken to answer the same each time it is asked in one scope: a call without
+    arguments of a name bound once, or of an attribute of one (`if modelscope_flag_set():`,
+    `if torch.cuda.is_available():` — a switch read from the environment or the machine). None for any other test:
+    a test reading a rebound name, or passing arguments, may change its answer between two `if`s."""
+    if not isinstance(test, ast.Call) or test.args or test.keywords:
+        return None
+    callee = test.func
+    while isinstance(callee, ast.Attribute):
+        callee = callee.value
+    if not isinstance(callee, ast.Name) or callee.id in tracked:
+        return None
+    return ast.dump(test)
 
 
 def _join(first: _State, second: _State, names: Iterable[str]) -> _State:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any, cast
@@ -84,6 +84,8 @@ PATH_EXPANDING_CALLS = frozenset({"os.path.expanduser", "path.expanduser", "posi
 is a local path."""
 PATH_CALLS = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath",
                         "PurePosixPath", "pathlib.PurePosixPath"})
+DEAD_TESTS = (False, 0, None)
+"""Constant `if` tests whose body never runs (`if False:` around code kept for later)."""
 _MUTATORS = frozenset({"update", "setdefault", "pop", "append", "extend", "insert", "add", "clear", "popitem",
                        "remove", "discard", "__setitem__", "__setattr__"})
 
@@ -1351,8 +1353,8 @@ class Resolver:
     def _branch_filtered(self, owner: ast.AST, name: str, line: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """`values` without the strings the `if`/`elif` tests around `line` rule out: in the body of
         `elif name.startswith("gpt2"):` after `if name == "scratch":`, `"scratch"` cannot be what `name` holds
-        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in`, `startswith`,
-        `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
+        (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in` — of a tuple, or
+        a string's substring: `if "int4" in model_path:` — `startswith`, `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
         out, what reaches the line is not known here (an `exec`'d config, a value set elsewhere): unknown, never
         nothing."""
         tests = self._branch_tests(owner, name, line)
@@ -1364,29 +1366,38 @@ class Resolver:
         return kept if kept else (UNKNOWN,)
 
     def _branch_tests(self, owner: ast.AST, name: str, line: int) -> list[tuple[ast.expr, bool]]:
-        """The `if` tests of `owner`'s own statements around `line`, each with whether it holds there (True in the
-        body, False in the `else`/`elif` part), outermost first."""
-        tests: list[tuple[ast.expr, bool]] = []
-        statements: list[ast.stmt] = list(getattr(owner, "body", ()))
+        """The `if` tests of `name` among `owner`'s own statements around `line`, each with whether it holds there
+        (True in the body, False in the `else`/`elif` part), outermost first; not those of a branch rebinding it."""
+        return [(statement.test, in_body) for statement, in_body in self._enclosing_ifs(owner, line)
+                if not _rebinds(statement.body if in_body else statement.orelse, name)
+                and any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(statement.test))]
+
+    def in_dead_branch(self, owner: ast.AST, line: int) -> bool:
+        """Whether `line` sits in the body of an `if False:` / `if 0:` / `if None:` among `owner`'s own statements
+        (code switched off by hand: it never runs, whatever it would load)."""
+        return any(in_body and isinstance(statement.test, ast.Constant) and statement.test.value in DEAD_TESTS
+                   for statement, in_body in self._enclosing_ifs(owner, line))
+
+    def _enclosing_ifs(self, owner: ast.AST, line: int) -> Iterator[tuple[ast.If, bool]]:
+        """The `if` statements among `owner`'s own statements around `line`, outermost first, each with whether
+        `line` is in its body (else in its `else`/`elif` part)."""
+        body = getattr(owner, "body", ())
+        statements: list[ast.stmt] = list(body) if isinstance(body, list) else []  # a lambda's body: no `if`
         while statements:
             starts = self._statement_starts(statements)
             index = bisect_right(starts, line) - 1
             statement = statements[index] if index >= 0 else None
             if statement is None or line > (statement.end_lineno or statement.lineno) \
                     or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                break
+                return
             if isinstance(statement, ast.If):
                 in_body = bool(statement.body) and statement.body[0].lineno <= line <= (
                     statement.body[-1].end_lineno or statement.body[-1].lineno)
-                branch = statement.body if in_body else statement.orelse
-                if not _rebinds(branch, name) and any(isinstance(node, ast.Name) and node.id == name
-                                                      for node in ast.walk(statement.test)):
-                    tests.append((statement.test, in_body))
-                statements = branch
+                yield statement, in_body
+                statements = statement.body if in_body else statement.orelse
                 continue
             statements = [child for field_name in ("body", "orelse", "finalbody", "handlers")
                           for child in getattr(statement, field_name, ())]
-        return tests
 
     def _statement_starts(self, statements: list[ast.stmt]) -> list[int]:
         """First lines of a statement list, remembered per list (asked once per name read under it)."""
@@ -2548,6 +2559,9 @@ def _string_test(test: ast.AST, name: str, value: str) -> bool | None:
         return any(value.startswith(a) if test.func.attr == "startswith" else value.endswith(a) for a in affixes)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, right, op = test.left, test.comparators[0], test.ops[0]
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, ast.Name) and right.id == name \
+                and isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return (left.value in value) == isinstance(op, ast.In)  # `if "int4" in model_path:`: a substring
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Name) and right.id == name:
             left, right = right, left
         if not (isinstance(left, ast.Name) and left.id == name):

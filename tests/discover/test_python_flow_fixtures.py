@@ -32,10 +32,13 @@ def test_an_equality_test_says_what_the_name_holds_in_its_branch():
 def test_an_if_test_rules_out_the_values_that_cannot_reach_its_branch():
     """`elif init_from.startswith("gpt2"):` after `if init_from == "scratch":`: the module's `"scratch"` cannot reach
     the load (dynamic: the value comes from elsewhere, here an `exec`'d config); `in`, `not in`, `!=`, `endswith`
-    and `not` are read too, a test it cannot read keeps every value, and a branch that rebinds the name is not read."""
+    and `not` are read too, a test it cannot read keeps every value, and a branch that rebinds the name is not read.
+    `if "int4" in model_path:` tests a substring (demo.py): on a constant path without it the branch's load is
+    dynamic, and a parameter's value from the file's own call reaches only the branch its substring picks."""
     found = actual(discover(str(FIXTURES / "python-flow-branch-exclusions" / "repo")))
     assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
-        (11, None, "init_from"), (16, "acme/default-tokenizer", None), (23, "acme/large-model", None),
+        (5, None, "model_path"), (7, "acme/vision-chat-7b", None), (9, None, "model_path"), (15, "acme/omni-12B", None),
+        (17, None, "path"), (11, None, "init_from"), (16, "acme/default-tokenizer", None), (23, "acme/large-model", None),
         (25, "acme/small-model", None), (27, "acme/large-model", None), (27, "acme/small-model", None),
         (35, "acme/second", None)]
 

@@ -165,3 +165,56 @@ def test_an_import_in_a_try_body_reaches_its_handler_and_after():
     '''
     # after the statement either `pull` may hold: not assumed to be ollama's; `chat` is bound once
     assert by_line(code) == {5: ["gemma2:2b"], 10: ["gemma2:27b"]}
+
+
+def test_the_same_switch_tested_twice_pairs_its_branches():
+    code = '''
+    from huggingface_hub import snapshot_download
+    from modelscope import dataset_snapshot_download
+
+    def prepare(repo_id="org/hub-data"):
+        if use_modelscope():
+            repo_id = "org/ms-data"
+        if use_modelscope():
+            dataset_snapshot_download(dataset_id=repo_id)
+        else:
+            snapshot_download(repo_id=repo_id, repo_type="dataset")
+        snapshot_download(repo_id=repo_id, repo_type="dataset")
+    '''
+    assert by_line(code) == {9: ["org/ms-data"], 11: ["org/hub-data"], 12: ["org/hub-data", "org/ms-data"]}
+
+
+def test_a_switch_is_not_paired_once_its_name_is_redefined_or_it_takes_arguments():
+    code = '''
+    from transformers import AutoModel
+
+    def load(flag, m="org/a"):
+        if enabled():
+            m = "org/b"
+        m2 = m
+        if enabled(flag):
+            AutoModel.from_pretrained(m)
+        if enabled():
+            m = "org/c"
+        else:
+            AutoModel.from_pretrained(m)
+        if enabled():
+            AutoModel.from_pretrained(m)
+    '''
+    assert by_line(code) == {9: ["org/a", "org/b"], 13: ["org/a"], 15: ["org/c"]}
+
+
+def test_a_branch_that_returns_leaves_only_the_other_for_the_same_test():
+    code = '''
+    from transformers import AutoModel
+
+    def load(m="org/a"):
+        if offline():
+            m = "org/local-mirror"
+            return
+        if offline():
+            AutoModel.from_pretrained(m)
+        else:
+            AutoModel.from_pretrained(m)
+    '''
+    assert by_line(code) == {9: ["org/a", "org/local-mirror"], 11: ["org/a"]}

@@ -114,6 +114,12 @@ LangSmith (`client.pull_prompt(...)`), and OpenCompass's data index (`get_data_p
 its own dataset mapping, a local folder or OpenCompass's download unless the environment picks a hub). Their
 arguments are not Hub ids, however loading the call sounds."""
 
+LOCAL_CHECKPOINT_CALLEES = frozenset({"load_checkpoint_and_dispatch", "load_checkpoint_in_model"})
+"""Callees (their last name) that read a checkpoint file or folder already on disk into a model built before:
+accelerate's `load_checkpoint_and_dispatch(model, checkpoint)` after `init_empty_weights()` (the checkpoint must be
+a local path: it never downloads). The same name's Hub load is the `from_pretrained` that built the model; passing
+it here again is no second reference, however loading the call sounds."""
+
 GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket"})
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
 (`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""

@@ -420,6 +420,11 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
             "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),)),
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
+    # ModelScope datasets' downloads (`dataset_snapshot_download(dataset_id=..., revision=...)`): before the model
+    # row, whose `*snapshot_download` also matches them.
+    ApiSpec(("modelscope.*dataset_snapshot_download", "modelscope.*dataset_file_download"), "modelscope.{callee}",
+            (Slot(0, ("dataset_id",)),), kind="dataset", source="modelscope", trust_keyword=None,
+            reads_local_paths=False),
     ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.{callee}",
             (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
             repo_type_keyword="repo_type", trust_keyword=None, reads_local_paths=False),
