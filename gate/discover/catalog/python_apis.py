@@ -556,6 +556,11 @@ SPECS: tuple[ApiSpec, ...] = (
     # is no repository name).
     # Without a name (`trainer.push_to_hub()`) the target is chosen at run time (`hub_model_id` or the output dir in
     # the user's namespace): a dynamic publish target.
+    # optimum-neuron's compiled models push a saved folder: `model.push_to_hub(save_directory, repository_id, ...)`.
+    ApiSpec(tuple(f"optimum.neuron{infix}.NeuronModel*.{method}().push_to_hub" for infix in ("", ".*")
+                  for method in ("from_pretrained", "export")), "optimum.neuron.push_to_hub",
+            (Slot(1, ("repository_id",), (), default_when_missing=True),), role="publish", pinnable=False,
+            trust_keyword=None),
     ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), default_when_missing=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
     # unsloth's merged/GGUF exports: `model.push_to_hub_merged("org/m", tokenizer, ...)`,
