@@ -241,6 +241,21 @@ COMMANDS: tuple[CliCommand, ...] = (
         value_options=frozenset({"-m", "--model", "--model-revision", "--model_revision", "--device",
                                  "--output-folder", "--output_folder", "-v", "--verbosity", "--batch-size",
                                  "--batch_size", "--overwrite-strategy", "--prediction-folder"})),
+    # optimum: `optimum-cli export onnx|neuron|openvino|... -m org/m out/` exports a Hub model (the exporters take no
+    # revision flag); `optimum-cli neuron serve -m org/m` compiles and serves it with vLLM; `optimum-cli quanto
+    # quantize -m org/m --revision r out/` quantizes it.
+    *(CliCommand(("optimum-cli", "export", backend), (CliArg(flags=("-m", "--model"), pinnable=False),),
+                 api="shell:optimum-cli export")
+      for backend in ("onnx", "neuron", "neuronx", "openvino", "tflite", "executorch", "tensorrt")),
+    CliCommand(("optimum-cli", "neuron", "serve"), (CliArg(flags=("-m", "--model"), pinnable=False),)),
+    CliCommand(("optimum-cli", "quanto", "quantize"), (CliArg(flags=("-m", "--model"), revision_flags=("--revision",)),)),
+    # guidellm (`guidellm benchmark --target URL --model name`, before 0.2 `guidellm --target URL --model name`): the
+    # served model's name, whose tokenizer it loads from the Hub unless `--processor` names another (the name is
+    # reported then too: the server it benchmarks serves that repository).
+    *(CliCommand(words, (CliArg(flags=("--model",), pinnable=False), CliArg(flags=("--processor",), pinnable=False)),
+                 api="shell:guidellm", value_options=frozenset({"--target", "--model", "--processor", "--data",
+                                                                "--data-type", "--output-path", "--rate-type"}))
+      for words in (("guidellm", "benchmark"), ("guidellm",))),
     # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
     CliCommand(("verl.*",), (
         CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",

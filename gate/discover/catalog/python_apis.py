@@ -301,6 +301,23 @@ PIPELINE_TASK_DEFAULTS: tuple[tuple[str, str, str | None], ...] = (
     ("image-to-image", "caidas/swin2SR-classical-sr-x2-64", "cee1c92"),
 )
 
+AWQ_DEFAULT_CALIBRATION = "mit-han-lab/pile-val-backup"
+"""The dataset AutoAWQ's `quantize` calibrates on unless told otherwise (its `calib_data="pileval"`)."""
+OPTIMUM_NEURON_PIPELINE_DEFAULTS: tuple[tuple[str, str, str | None], ...] = (
+    # optimum.neuron.pipelines.transformers.base.NEURONX_SUPPORTED_TASKS: the model `pipeline(task)` loads when no
+    # model is given (no revision).
+    ("feature-extraction", "distilbert-base-cased", None), ("fill-mask", "bert-base-cased", None),
+    ("question-answering", "distilbert-base-cased-distilled-squad", None),
+    ("text-classification", "distilbert-base-uncased-finetuned-sst-2-english", None),
+    ("token-classification", "dbmdz/bert-large-cased-finetuned-conll03-english", None),
+    ("text-generation", "Qwen/Qwen2.5-0.5B-Instruct", None),
+    ("image-classification", "microsoft/beit-base-patch16-224-pt22k-ft22k", None),
+    ("image-segmentation", "apple/deeplabv3-mobilevit-small", None),
+    ("object-detection", "apple/deeplabv3-mobilevit-small", None),
+    ("automatic-speech-recognition", "facebook/wav2vec2-large-960h-lv60-self", None),
+    ("audio-classification", "facebook/wav2vec2-large-960h-lv60-self", None),
+)
+
 _ID = Slot(0, ("repo_id",))
 _PRETRAINED = Slot(0, ("pretrained_model_name_or_path", "model_id", "model_name_or_path", "repo_id"))
 _SENTENCE_TRANSFORMERS = Slot(0, ("model_name_or_path", "model_name"))
@@ -417,6 +434,27 @@ SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
     ApiSpec(("*.Llama.from_pretrained",), "llama_cpp.Llama.from_pretrained", (Slot(0, ("repo_id",), ()),),
             pinnable=False, trust_keyword=None),
+    # AutoAWQ: `AutoAWQForCausalLM.from_pretrained(model_path)` (a model to quantize) and `.from_quantized(quant_path)`
+    # fetch the repository with `snapshot_download(path, **download_kwargs)`, so `download_kwargs={"revision": ...}`
+    # pins the weights (a `revision=` keyword reaches only `AutoConfig`); both pass `trust_remote_code=True` unless
+    # the call says otherwise.
+    ApiSpec(tuple(f"awq{infix}.AutoAWQForCausalLM.{method}" for infix in ("", ".*")
+                  for method in ("from_pretrained", "from_quantized")),
+            "awq.AutoAWQForCausalLM.{callee}", (Slot(0, ("model_path", "quant_path"), (), ("download_kwargs",)),),
+            trust_default=True),
+    # ... and `model.quantize(tokenizer, quant_config, calib_data="pileval")` calibrates on a dataset it loads with
+    # `load_dataset(name, split=split)` (no revision): `pileval` (the default) is `mit-han-lab/pile-val-backup`; a
+    # list of texts loads nothing.
+    ApiSpec(tuple(f"awq{infix}.AutoAWQForCausalLM.{method}().quantize" for infix in ("", ".*")
+                  for method in ("from_pretrained", "from_quantized")),
+            "awq.quantize", (Slot(2, ("calib_data",), (), default_id=AWQ_DEFAULT_CALIBRATION),), kind="dataset",
+            pinnable=False, trust_keyword=None, aliases=(("pileval", AWQ_DEFAULT_CALIBRATION),)),
+    # optimum-neuron: `NeuronModelForCausalLM.export(model_id, neuron_config=...)` compiles the Hub model and
+    # `get_neuron_config(model_id, ...)` reads its config first (`from_pretrained(id, export=True)` is the generic
+    # row).
+    ApiSpec(tuple(f"optimum.neuron{infix}.NeuronModel*.{method}" for infix in ("", ".*")
+                  for method in ("export", "get_neuron_config")),
+            "optimum.neuron.{callee}", (Slot(0, ("model_id", "model_name_or_path")),)),
     ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
             "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),)),
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
@@ -523,6 +561,11 @@ SPECS: tuple[ApiSpec, ...] = (
     # is no repository name).
     # Without a name (`trainer.push_to_hub()`) the target is chosen at run time (`hub_model_id` or the output dir in
     # the user's namespace): a dynamic publish target.
+    # optimum-neuron's compiled models push a saved folder: `model.push_to_hub(save_directory, repository_id, ...)`.
+    ApiSpec(tuple(f"optimum.neuron{infix}.NeuronModel*.{method}().push_to_hub" for infix in ("", ".*")
+                  for method in ("from_pretrained", "export")), "optimum.neuron.push_to_hub",
+            (Slot(1, ("repository_id",), (), default_when_missing=True),), role="publish", pinnable=False,
+            trust_keyword=None),
     ApiSpec(("*.push_to_hub",), "{package}.push_to_hub", (Slot(0, ("repo_id",), (), default_when_missing=True),),
             kind=KIND_FROM_RECEIVER, role="publish", pinnable=False, trust_keyword=None),
     # unsloth's merged/GGUF exports: `model.push_to_hub_merged("org/m", tokenizer, ...)`,
@@ -558,6 +601,25 @@ SPECS: tuple[ApiSpec, ...] = (
              Slot(None, ("tokenizer",)),
              Slot(None, ("feature_extractor",)), Slot(None, ("image_processor",)), Slot(None, ("processor",))),
             bare=True),
+    # optimum-neuron's `pipeline(task, model, export=True)` takes transformers' arguments; a task without a model
+    # loads the default of its own task table (unpinned).
+    ApiSpec(("optimum.neuron.pipeline", "optimum.neuron.pipelines.pipeline", "optimum.neuron.pipelines.*.pipeline"),
+            "optimum.neuron.pipeline",
+            (Slot(1, ("model",), ("revision",), default_when_missing=True,
+                  defaults_by=DefaultsBy(0, ("task",), OPTIMUM_NEURON_PIPELINE_DEFAULTS)),
+             Slot(None, ("tokenizer",)), Slot(None, ("feature_extractor",)))),
+    # optimum's exporters: `TasksManager.get_model_from_task(task, model_name_or_path, revision=...)` loads the model
+    # (what `optimum-cli export` and the quanto CLI call).
+    ApiSpec(("optimum.exporters.tasks.TasksManager.get_model_from_task", "optimum.exporters.TasksManager.get_model_from_task",
+             "*.TasksManager.get_model_from_task"), "optimum.TasksManager.get_model_from_task",
+            (Slot(1, ("model_name_or_path", "model")),)),
+    # optimum-neuron's compilation cache: `synchronize_hub_cache(cache_repo_id="org/cache")` uploads the local
+    # compiler cache to that model repository (left out: `CUSTOM_CACHE_REPO` or the library's public cache, chosen at
+    # run time).
+    ApiSpec(("optimum.neuron.cache.synchronize_hub_cache", "optimum.neuron.cache.*.synchronize_hub_cache",
+             "optimum.neuron.synchronize_hub_cache"), "optimum.neuron.synchronize_hub_cache",
+            (Slot(None, ("cache_repo_id",), (), default_when_missing=True),), role="publish", pinnable=False,
+            trust_keyword=None),
     ApiSpec(("sentence_transformers.SentenceTransformer", "sentence_transformers.*.SentenceTransformer",
              "sentence_transformers.CrossEncoder", "sentence_transformers.*.CrossEncoder",
              "sentence_transformers.SparseEncoder", "sentence_transformers.*.SparseEncoder"),
@@ -998,14 +1060,17 @@ reaches the loader the result is given to; the first argument (or `src=`) is wha
 
 
 GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
+                           "export", "quantize",
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
                            "get_pipeline"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
-RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
+RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(", "AutoAWQForCausalLM.from_pretrained(",
+                    "AutoAWQForCausalLM.from_quantized(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
-of a local server: `client = OpenAI(base_url=...); client.chat.completions.create(model=...)`)."""
+of a local server: `client = OpenAI(base_url=...); client.chat.completions.create(model=...)`; an AutoAWQ model's
+`model.quantize(...)`, which loads its calibration dataset)."""
 CATALOG_MODULES = tuple(sorted({p.split(".")[0].rstrip("*") for spec in SPECS for p in spec.calls
                                 if not p.startswith("*")}))
 """Top-level packages (prefixes: `langchain` covers `langchain_community`) named in the table: an alias imported
@@ -1036,6 +1101,8 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES if name.strip("*")),
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
     "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
+    # optimum-neuron's `NeuronModelFor*.export(...)`: `export` is too common a name to mark a line by itself.
+    "NeuronModel",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
