@@ -1240,24 +1240,29 @@ class _Collector:
             if kind is None and not publish:
                 continue
             if equals:
-                value = Word(inline, word.raw.partition("=")[2], word.line, word.column, word.resolved)
+                values = [Word(inline, word.raw.partition("=")[2], word.line, word.column, word.resolved)]
             elif hydra:
                 continue
             elif index + 1 < len(words) and not words[index + 1].text.startswith("-"):
-                value = words[index + 1]
+                values = [words[index + 1]]
+                # `--data_path org/a org/b org/c` (an argparse `nargs="*"` flag): the words after the first value
+                # are its values too while each is a Hub id on its own; anything else ends the list.
+                for following in words[index + 2:]:
+                    if id(following) in consumed or not _context_value(following):
+                        break
+                    values.append(following)
             else:
                 continue
-            if id(value) in consumed or not value.resolved or _local_looking(value.text) or (
-                    (negative_evidence(value.text) is not None or not looks_like_hub_id(value.text))
-                    and joined_ids(value.text) is None):
-                continue
-            self.alive.append(value)
-            revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
-            self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
-                            revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
-                            role="publish" if publish else "load",
-                            trust_remote_code=self._trust(words) if (kind or "model") == "model" else False)
-            used.add(id(value))
+            for value in values:
+                if id(value) in consumed or not _context_value(value):
+                    break
+                self.alive.append(value)
+                revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
+                self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
+                                revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
+                                role="publish" if publish else "load",
+                                trust_remote_code=self._trust(words) if (kind or "model") == "model" else False)
+                used.add(id(value))
         return used
 
     def _pip_install(self, words: list[Word], args: list[Word]) -> set[int]:
@@ -1429,6 +1434,13 @@ def _pushes_to_hub(words: list[Word]) -> bool:
         following = words[index + 1].text if index + 1 < len(words) else ""
         return following.startswith("-") or not following or following.lower() in ("true", "1", "yes")
     return False
+
+
+def _context_value(value: Word) -> bool:
+    """A flag value context evidence alone may report: known, not a project directory, shaped like a Hub id (or a
+    joined list of ids) with nothing against it."""
+    return value.resolved and not _local_looking(value.text) and (
+        (negative_evidence(value.text) is None and looks_like_hub_id(value.text)) or joined_ids(value.text) is not None)
 
 
 @functools.lru_cache(maxsize=4096)
