@@ -14,7 +14,15 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from gate.discover.interface import Discovery, FileResult, Finder, Reference, ScanWarning, SourceFile
+from gate.discover.interface import (
+    Discovery,
+    FileResult,
+    Finder,
+    Reference,
+    ScanWarning,
+    SourceFile,
+    scan_failed_reference,
+)
 from gate.discover.text_files import MAX_TEXT_BYTES
 from gate.discover.text_files import decode as _decode
 
@@ -491,19 +499,20 @@ def _scan_file_unpaused(file: SourceFile, repo_paths: frozenset[str] | None) -> 
 
 def _run(finder: Finder, file: SourceFile, text: str, repo_paths: frozenset[str] | None, references: list[Reference],
          warnings: list[ScanWarning]) -> None:
-    """One finder on one file; a crash is reported as a warning with the exception, never lost."""
+    """One finder on one file; a crash is reported as a warning with the exception and leaves a dynamic reference
+    for the file (`scan_failed_reference`), never lost: what the finder would have found is unknown, not absent."""
     try:
         result = finder.scan(file, text, repo_paths)
     except RecursionError:
-        warnings.append(ScanWarning(file.path, f"{type(finder).__name__} gave up: nesting too deep to analyse"))
-        return
+        problem = f"{type(finder).__name__} gave up: nesting too deep to analyse"
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the scan
-        warnings.append(ScanWarning(
-            file.path, f"{type(finder).__name__} failed on this file ({type(exc).__name__}: {exc}); "
-                       "its references may be missing"))
+        problem = f"{type(finder).__name__} failed on this file ({type(exc).__name__}: {exc})"
+    else:
+        references.extend(result.references)
+        warnings.extend(result.warnings)
         return
-    references.extend(result.references)
-    warnings.extend(result.warnings)
+    warnings.append(ScanWarning(file.path, f"{problem}; its references may be missing"))
+    references.append(scan_failed_reference(file.path, problem))
 
 
 class _RecordingPaths(_RepoPaths):

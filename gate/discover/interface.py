@@ -168,6 +168,18 @@ class Discovery:
     files_scanned: int = 0
 
 
+SCAN_FAILED_API = "model-gate:scan-failed"
+"""The `api` of the dynamic reference a file gets when a finder fails on it (`scan_failed_reference`)."""
+
+
+def scan_failed_reference(path: str, problem: str) -> Reference:
+    """A file a finder failed on holds unknown references, not none: one dynamic reference at its first line, so
+    the policy judges it like any id it cannot read (`defaults.dynamic`) and the report says where and why."""
+    return Reference(kind="model", source="huggingface", id=None, revision=None, pinned=False, pinnable=False,
+                     path=path, line=1, column=1, api=SCAN_FAILED_API, dynamic=True, expression=problem,
+                     syntax=file_syntax(path))
+
+
 class Finder(abc.ABC):
     """Finds references in one kind of file. Concrete finders sit beside this module, one per file."""
 
@@ -199,3 +211,16 @@ def file_suffix(path: str) -> str:
     name = file_name(path)
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+_SUFFIX_SYNTAX = {".py": "python", ".ipynb": "notebook", ".yaml": "config", ".yml": "config", ".json": "config",
+                  ".toml": "config", ".sh": "shell", ".bash": "shell"}
+
+
+def file_syntax(path: str) -> str:
+    """How a file's references are written, from its name alone (`syntax` of a reference that has no call to say
+    it): Python, notebook, config, shell; `file` for anything else."""
+    name = file_name(path)
+    if name.startswith(("Dockerfile", "Makefile")) or name.endswith(".dockerfile"):
+        return "shell"
+    return _SUFFIX_SYNTAX.get(file_suffix(path).lower(), "file")

@@ -90,7 +90,8 @@ def test_results_are_sorted_by_path_line_column(tmp_path):
         ("a/z.sh", 1, 1, "org/a"), ("b.sh", 1, 1, "org/b2"), ("b.sh", 2, 1, "org/b1"), ("b.sh", 2, 23, "org/b0")]
 
 
-def test_a_crashing_finder_becomes_a_warning_and_other_files_still_scan(tmp_path, monkeypatch):
+def test_a_crashing_finder_becomes_a_warning_and_a_dynamic_reference_and_other_files_still_scan(tmp_path,
+                                                                                                 monkeypatch):
     from gate.discover.config_finder import ConfigFinder
 
     def explode(self, file, text, repo_paths):
@@ -100,10 +101,36 @@ def test_a_crashing_finder_becomes_a_warning_and_other_files_still_scan(tmp_path
     write(tmp_path, "c.yaml", "model_id: org/a\n")
     write(tmp_path, "run.sh")
     discovery = discover(str(tmp_path))
-    assert paths_of(discovery) == ["run.sh"]
+    assert paths_of(discovery) == ["c.yaml", "run.sh"]
     (warning,) = discovery.warnings
     assert warning.path == "c.yaml"
-    assert "ConfigFinder failed on this file (KeyError: 'boom')" in warning.message
+    assert warning.message == "ConfigFinder failed on this file (KeyError: 'boom'); its references may be missing"
+    # What the file loads is unknown, not absent: a dynamic reference the policy judges (`defaults.dynamic`).
+    failed = discovery.references[0]
+    assert (failed.path, failed.line, failed.id, failed.dynamic, failed.pinnable, failed.api, failed.syntax,
+            failed.expression) == ("c.yaml", 1, None, True, False, "model-gate:scan-failed", "config",
+                                   "ConfigFinder failed on this file (KeyError: 'boom')")
+
+
+def test_a_crashing_finder_fails_the_scan_closed_whatever_defaults_dynamic_says(tmp_path, monkeypatch, capsys):
+    from gate.cli import main
+    from gate.discover.shell_finder import ShellFinder
+
+    def explode(self, file, text, repo_paths):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(ShellFinder, "scan", explode)
+    write(tmp_path, "run.sh", "hf download org/a\n")
+    assert main(["scan", str(tmp_path), "--no-cache", "--jobs", "1"]) == 1  # builtin:default has `dynamic: warn`
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("1: error [dynamic-reference] this file could not be scanned (ShellFinder failed on this file "
+            "(TypeError: boom)): what it loads is unknown and model-gate cannot check it; please report the failure "
+            "to model-gate") in out
+    assert "model-gate: FAIL: 1 error(s), 0 warning(s), 0 note(s); 1 reference(s) in 1 file(s)" in out
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\ndefaults:\n  dynamic: allow\n")
+    assert main(["scan", str(tmp_path), "--no-cache", "--jobs", "1", "--policy", str(policy)]) == 1
+    assert "error [dynamic-reference] this file could not be scanned" in capsys.readouterr().out
 
 
 def test_process_pool_gives_the_same_result_as_in_process(tmp_path, monkeypatch):
