@@ -118,10 +118,10 @@ GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
 (`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""
 
-OTHER_REGISTRY_CALL_TOKENS = frozenset({"kaggle"})
-"""Tokens of any name in a dotted callee that make its `owner/name` arguments handles of another registry's
-datasets or models (`download_kaggle_dataset("owner/corpus", ...)`, `kaggle.api.dataset_download_files(...)`): a
-Kaggle handle is spelled like a Hub id and is not one. (`kagglehub`'s functions are catalog rows of their own.)"""
+KAGGLE_CALL_TOKENS = frozenset({"kaggle"})
+"""Tokens of any name in a dotted callee that make its `owner/name` arguments Kaggle handles
+(`download_kaggle_dataset("owner/corpus", ...)`, `kaggle.api.dataset_download_files(...)`): spelled like Hub ids,
+they name Kaggle datasets or models, reported as such (`source: kaggle`). `kagglehub`'s functions are catalog rows."""
 
 API_REQUEST_TOKENS = frozenset({"chat", "completion", "completions", "embedding", "embeddings", "rerank", "response",
                                 "responses", "transcription", "tokenize", "detokenize", "generate", "score"})
@@ -257,13 +257,16 @@ def is_predicate(callee: str) -> bool:
 
 def names_other_registry(callee: str) -> bool:
     """A call whose `owner/name` arguments name something that is not on the Hub: a prompt hub handle, a
-    repository on a git host (`hub.pull`, `GithubFileLoader`, `client.pull_prompt`), a Kaggle dataset."""
+    repository on a git host (`hub.pull`, `GithubFileLoader`, `client.pull_prompt`)."""
     parts = callee.replace("()", "").split(".")
     if ".".join(parts[-2:]) in OTHER_REGISTRY_CALLEES or parts[-1] in OTHER_REGISTRY_CALLEES:
         return True
-    if any(token in OTHER_REGISTRY_CALL_TOKENS for part in parts for token in name_tokens(part)):
-        return True
     return any(token in GIT_HOST_CALL_TOKENS for token in name_tokens(parts[-1]))
+
+
+def names_kaggle(callee: str) -> bool:
+    """A callee one of whose names says Kaggle (`KAGGLE_CALL_TOKENS`): its handles are Kaggle's, not the Hub's."""
+    return any(token in KAGGLE_CALL_TOKENS for part in callee.replace("()", "").split(".") for token in name_tokens(part))
 
 
 def builds_api_request(callee: str) -> bool:
