@@ -901,7 +901,7 @@ class _Scan:
                      api: str, trust: bool | None, paired: tuple[str, str | None] | None = None) -> None:
         if paired is not None:  # the revision that comes with this id (`for name, revision in PINS:`)
             key, revisions = paired[0], [(paired[1], None)]
-        elif target.revision_key is not None:
+        elif target.revision_key is not None or target.revision is not None:
             key, revisions = target.revision_key, [(target.revision, None)]
             if target.revision is None and target.source == "huggingface" and slot.revision_keywords \
                     and spec.id_form == catalog.ID_HUB:

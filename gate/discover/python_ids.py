@@ -40,7 +40,8 @@ class Target:
     id: str
     revision: str | None = None
     revision_key: str | None = None
-    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
+    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`). A revision without a key is
+    the one a library's own name stands for (ID_ALIASES: unpinnable there)."""
     look_alike: LookAlike | None = None
     """Set when the id is written with characters that make it read like another id (homoglyphs)."""
 
@@ -56,6 +57,12 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if not value:
         return []
     form = spec.id_form
+    if form == catalog.ID_ALIASES:
+        alias = spec.alias_map.get(value)
+        if alias is None:
+            return []
+        repository, _, revision = alias.partition("@")  # the revision the library's name stands for
+        return [Target(kind, spec.source, repository, revision or None)]
     if form == catalog.ID_HUB_AT and "@" in value:
         name, _, revision = value.partition("@")
         return [Target(t.kind, t.source, t.id, revision or None, "@", t.look_alike)

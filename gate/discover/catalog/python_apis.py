@@ -38,6 +38,8 @@ ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
 ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
 ID_MLFLOW_NAME = "mlflow-name"  # a registered model's name; the version or alias is the revision slot
 ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
+ID_ALIASES = "aliases"  # only the library's own names in `ApiSpec.aliases` are Hub repositories; any other literal
+# is a name the library serves from elsewhere (Coqui TTS zoo names of GitHub-release models), a dynamic value stays one
 ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
 ID_OLLAMA = "ollama"  # `name[:tag]`
 ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
@@ -204,7 +206,8 @@ class ApiSpec:
     aliases: tuple[tuple[str, str], ...] = ()
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
-    library rejects any other (it is never a legacy Hub id there)."""
+    library rejects any other (it is never a legacy Hub id there). A repository written `org/name@revision` is the
+    revision the name stands for (ID_ALIASES rows)."""
     overridden_by: str | None = None
     """A method name: the call, written in a class body, declares what the library's base class loads in that method
     (mteb's `metadata = TaskMetadata(dataset=...)`, loaded by `AbsTask.load_data`). A class that defines the method
@@ -412,6 +415,16 @@ _FASTER_WHISPER_SIZES = tuple((f"{size}{suffix}", f"Systran/faster-whisper-{size
     ("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
     ("turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
 )
+
+COQUI_TTS_HUB_MODELS = (
+    ("tts_models/multilingual/multi-dataset/xtts_v2", "coqui/XTTS-v2@main"),
+    ("tts_models/multilingual/multi-dataset/xtts_v1.1", "coqui/XTTS-v1@v1.1.2"),
+    ("xtts_v2", "coqui/XTTS-v2@main"),
+)
+"""Coqui TTS (`TTS` package) model-zoo names whose `.models.json` entry downloads the files of a Hub repository at
+a revision (`hf_url`, through Coqui's download gateway `coqui.gateway.scarf.sh/hf-coqui/<repo>/<revision>/`);
+`xtts_v2` is the short name `ModelManager` maps to XTTS-v2 itself. The zoo's other names are GitHub-release
+archives, not Hub repositories; bark's entry names no repository (`hf/bark/`)."""
 
 SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
@@ -646,6 +659,14 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("faster_whisper.WhisperModel", "faster_whisper.*.WhisperModel", "faster_whisper.download_model",
              "faster_whisper.*.download_model"), "faster_whisper.{callee}",
             (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
+    # Coqui TTS: `TTS("tts_models/multilingual/multi-dataset/xtts_v2")`, `ModelManager().download_model(name)` take a
+    # model-zoo name, Hub files only for the names of COQUI_TTS_HUB_MODELS (the revision is the zoo entry's, not the
+    # call's: unpinnable here).
+    ApiSpec(("TTS.api.TTS", "TTS.api.TTS().load_tts_model_by_name", "TTS.api.TTS().load_model_by_name",
+             "TTS.api.TTS().load_vc_model_by_name", "TTS.api.TTS().download_model_by_name",
+             "TTS.utils.manage.ModelManager().download_model"), "TTS.{callee}",
+            (Slot(0, ("model_name",), ()),), pinnable=False, trust_keyword=None, id_form=ID_ALIASES,
+            aliases=COQUI_TTS_HUB_MODELS),
     # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
     # revision setting). Adapters came long after un-namespaced Hub ids: a bare name is a local folder.
     ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
@@ -996,7 +1017,7 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
-                           "get_pipeline"})
+                           "get_pipeline", "TTS"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
@@ -1035,6 +1056,9 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
     "Card.load", "Pipeline.download", "Scheduler.from_config", "Scheduler.load_config", "clone_from", "MsDataset", "mlflow.register_model",
+    # Coqui TTS model-zoo names (`TTS("tts_models/multilingual/multi-dataset/xtts_v2")`: the class's name is a common
+    # word); the token shares the `model` piece, so it adds no pass over a text without one.
+    "tts_models/",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
     # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
@@ -1135,7 +1159,7 @@ COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
     # a bare name (no dot): a helper (a project's own or a library's wrapper of `subprocess`) matched by the
     # callee's last name wherever it comes from
     "run_cmd": (0, "cmd"), "run_command": (0, "cmd"), "run_shell": (0, "cmd"), "run_shell_command": (0, "cmd"),
-    "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"),
+    "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"), "run_cli": (0, "command"),
 }
 """Calls that run a command line, given as a list of words or as one shell string: read with the shell finder's
 CLI catalog (`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`,
