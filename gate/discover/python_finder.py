@@ -557,14 +557,15 @@ class _Scan:
                                   and not (isinstance(node, ast.Constant) and node.value is None)):
                 # Unknown, or only a `None` default (`field(default=None)`, argparse without a default):
                 # the id comes from outside the file.
-                if slot.usually_object and not python_context.names_an_id(node):
-                    continue  # `SFTTrainer(model=model)`: a loaded model, not an id
+                if slot.known_urls_only or (slot.usually_object and not python_context.names_an_id(node)):
+                    continue  # `SFTTrainer(model=model)`: a loaded model, not an id; `requests.get(url)`: any URL
                 if self._mlflow_name_known(call, spec, node, node_scope, kind, api):
                     continue
                 if not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
                     self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
-            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api) \
+            if UNKNOWN in values and not slot.known_urls_only \
+                    and not self._mlflow_name_known(call, spec, node, node_scope, kind, api) \
                     and not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)

@@ -128,6 +128,9 @@ class Slot:
     usually_object: bool = False
     """The argument is most often a loaded object (TRL's `model=model`): a value that cannot be resolved is
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
+    known_urls_only: bool = False
+    """The call fetches any URL (`urllib.request.urlretrieve`, `requests.get`): only a value known to be a Hub file
+    URL is a reference; a value that cannot be resolved is not reported (most such calls fetch something else)."""
     revision_position: int | None = None
     """Positional index of the first revision keyword's value (`get_model_version(name, version)`)."""
     default_id: str | None = None
@@ -667,6 +670,13 @@ SPECS: tuple[ApiSpec, ...] = (
              "TTS.utils.manage.ModelManager().download_model"), "TTS.{callee}",
             (Slot(0, ("model_name",), ()),), pinnable=False, trust_keyword=None, id_form=ID_ALIASES,
             aliases=COQUI_TTS_HUB_MODELS),
+    # Plain HTTP downloads of a Hub file URL (`.../resolve/<rev>/<file>`) held in a name or a table: the reference is
+    # the download, reported at the call (`for name, url in MODELS.items(): urlretrieve(url, path)`). Other URLs
+    # are not references, and an unknown URL is not reported.
+    ApiSpec(("urllib.request.urlretrieve", "urllib.request.urlopen", "requests.get", "wget.download",
+             "torch.hub.download_url_to_file", "torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url"),
+            "{package}.{callee}", (Slot(0, ("url",), (), known_urls_only=True),), id_form=ID_URL,
+            trust_keyword=None),
     # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
     # revision setting). Adapters came long after un-namespaced Hub ids: a bare name is a local folder.
     ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
@@ -1017,7 +1027,8 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
-                           "get_pipeline", "TTS"})
+                           "get_pipeline", "TTS", "urlretrieve", "urlopen", "download_url_to_file",
+                           "load_state_dict_from_url", "load_url"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
@@ -1212,6 +1223,7 @@ DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
 
 
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
-                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(", "subprocess.")
+                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(", "subprocess.",
+                 "urlretrieve(", "urlopen(", "wget.download(", "download_url_to_file(", "load_url(")
 """Lines that matter for resolution or for generic callees (`super().__init__(...)` of a catalog class), once a
 file is worth parsing."""
