@@ -22,7 +22,7 @@ from gate.discover.hubids import (
     looks_like_hub_id,
     parse_hf_path,
 )
-from gate.discover.url_finder import locate_hub_url
+from gate.discover.url_finder import hub_url_through_gateway, locate_hub_url
 
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 _REPOSITORY_URL = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:(datasets|models)/)?"
@@ -117,7 +117,7 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         return [Target(kind, "huggingface", inferred)] if inferred else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
+            location = locate_hub_url(hub_url_through_gateway(value))
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
         return []
     if form == catalog.ID_MODEL_ARGS:

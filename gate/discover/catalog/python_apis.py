@@ -429,6 +429,12 @@ a revision (`hf_url`, through Coqui's download gateway `coqui.gateway.scarf.sh/h
 `xtts_v2` is the short name `ModelManager` maps to XTTS-v2 itself. The zoo's other names are GitHub-release
 archives, not Hub repositories; bark's entry names no repository (`hf/bark/`)."""
 
+HUB_URL_GATEWAYS = (("https://coqui.gateway.scarf.sh/hf-coqui/", "coqui"),)
+"""Download gateways that forward `<prefix><name>/<revision>/<file>` to the Hub file
+`huggingface.co/<organisation>/<name>/resolve/<revision>/<file>`, (prefix, organisation): Coqui TTS's model links
+(`.../hf-coqui/XTTS-v2/main/model.pth`, in its zoo registry and the XTTS fine-tuning recipes). Read where a
+download call is given such a URL (`ModelManager._download_model_files([...])`), not in free text."""
+
 SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
     ApiSpec(("*.Llama.from_pretrained",), "llama_cpp.Llama.from_pretrained", (Slot(0, ("repo_id",), ()),),
@@ -670,6 +676,15 @@ SPECS: tuple[ApiSpec, ...] = (
              "TTS.utils.manage.ModelManager().download_model"), "TTS.{callee}",
             (Slot(0, ("model_name",), ()),), pinnable=False, trust_keyword=None, id_form=ID_ALIASES,
             aliases=COQUI_TTS_HUB_MODELS),
+    # Coqui TTS's file downloaders, given Hub file URLs directly or through its gateway (HUB_URL_GATEWAYS): the XTTS
+    # recipes' `ModelManager._download_model_files([TOKENIZER_FILE_LINK, XTTS_CHECKPOINT_LINK], out, ...)`.
+    ApiSpec(("TTS.utils.manage.ModelManager._download_model_files",
+             "TTS.utils.manage.ModelManager()._download_model_files"), "TTS.ModelManager._download_model_files",
+            (Slot(0, ("file_urls",), (), known_urls_only=True, each_item=True),), id_form=ID_URL, trust_keyword=None),
+    ApiSpec(("TTS.utils.manage.ModelManager._download_zip_file", "TTS.utils.manage.ModelManager()._download_zip_file",
+             "TTS.utils.manage.ModelManager._download_tar_file", "TTS.utils.manage.ModelManager()._download_tar_file"),
+            "TTS.ModelManager.{callee}", (Slot(0, ("file_url",), (), known_urls_only=True),), id_form=ID_URL,
+            trust_keyword=None),
     # Plain HTTP downloads of a Hub file URL (`.../resolve/<rev>/<file>`) held in a name or a table: the reference is
     # the download, reported at the call (`for name, url in MODELS.items(): urlretrieve(url, path)`). Other URLs
     # are not references, and an unknown URL is not reported.
