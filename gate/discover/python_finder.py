@@ -542,6 +542,8 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
+            if slot.known_urls_only and self._parameter(node, node_scope):
+                continue  # `def load_image(source): urlopen(source)`: each URL is reported where the caller writes it
             values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
             if slot.mapping_key is not None and not any(isinstance(v, str) for v in values or ()):
@@ -595,6 +597,13 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _parameter(self, node: ast.AST, scope: Scope) -> bool:
+        """`node` is a name bound only as a parameter of the function it is read in."""
+        if not isinstance(node, ast.Name):
+            return False
+        bindings = self.resolver._lookup(node.id, scope)
+        return bool(bindings) and all(binding.how == "param" for binding in bindings)
 
     def _imported_value(self, target: str) -> tuple[Any, ...] | None:
         """`from pkg.constants import MODEL` (target `pkg.constants.MODEL`): the values `MODEL` is bound to at the top
