@@ -602,7 +602,7 @@ class _Scan:
         """`node` is a name bound only as a parameter of the function it is read in."""
         if not isinstance(node, ast.Name):
             return False
-        bindings = self.resolver._lookup(node.id, scope)
+        bindings = self.resolver._lookup(node.id, scope) or []
         return bool(bindings) and all(binding.how == "param" for binding in bindings)
 
     def _imported_value(self, target: str) -> tuple[Any, ...] | None:
