@@ -38,11 +38,11 @@ ID_TORCHHUB = "torchhub"  # `owner/repo[:ref]` on GitHub
 ID_MLFLOW = "mlflow"  # `models:/name/<version|stage|latest>` or `models:/name@alias`
 ID_MLFLOW_NAME = "mlflow-name"  # a registered model's name; the version or alias is the revision slot
 ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
-ID_ALIASES = "aliases"  # only the library's own names in `ApiSpec.aliases` are Hub repositories; any other literal
-# is a name the library serves from elsewhere (Coqui TTS zoo names of GitHub-release models), a dynamic value stays one
 ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
 ID_OLLAMA = "ollama"  # `name[:tag]`
 ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
+ID_ALIASES = "aliases"  # only the library's own names in `ApiSpec.aliases` are Hub repositories; any other literal
+# is a name the library serves from elsewhere (Coqui TTS zoo names of GitHub-release models), a dynamic value stays one
 ID_INFERENCE_URL = "inference-url"  # `https://api-inference.huggingface.co/models/org/m`, router `hf-inference` URLs
 ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
 ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer=org/t,peft=org/a` strings
