@@ -46,6 +46,7 @@ from gate.discover.catalog.context import (
     is_publish_name,
     name_tokens,
     names_hub_id_slot,
+    names_kaggle,
     names_other_registry,
     negative_evidence,
     says_not_a_reference,
@@ -830,10 +831,13 @@ def _defined_here(scan: _Scan, call: ast.Call, scope: Scope) -> bool:
 def _add(scan: _Scan, node: ast.AST, value: str, evidence: _Evidence) -> None:
     publish = evidence.role == ROLE_PUBLISH
     revision, key, trust = _revision_of(evidence.call) if not publish else (None, None, False)
+    source = "huggingface"
+    if evidence.call is not None and names_kaggle(_callee_name(evidence.call)):
+        source, revision, key, trust = "kaggle", None, "handle", False  # a version goes inside the handle
     line, column = scan._where(node)
     scan.references.append(Reference(
         kind=evidence.kind,  # type: ignore[arg-type]
-        source="huggingface", id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
+        source=source, id=value, revision=revision, pinned=is_pinned(revision), pinnable=not publish,
         path=scan.path, line=line, column=column, api=f"context:{evidence.name}", trust_remote_code=trust,
         syntax=scan.syntax, revision_key=key, confidence=CONFIDENCE_MEDIUM, role=evidence.role,
         call_obstacle=scan.call_obstacle(evidence.call, value, key),

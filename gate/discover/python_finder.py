@@ -550,6 +550,8 @@ class _Scan:
             if spec.id_form == catalog.ID_TIMM_CFGS:
                 self._timm_cfgs(node, node_scope, spec, api)
                 continue
+            if slot.known_urls_only and self._parameter(node, node_scope):
+                continue  # `def load_image(source): urlopen(source)`: each URL is reported where the caller writes it
             values = self._items(node, node_scope, slot.usually_object) if slot.each_item else None
             values = values or self.resolver.resolve(node, node_scope)
             if slot.mapping_key is not None and not any(isinstance(v, str) for v in values or ()):
@@ -565,14 +567,15 @@ class _Scan:
                                   and not (isinstance(node, ast.Constant) and node.value is None)):
                 # Unknown, or only a `None` default (`field(default=None)`, argparse without a default):
                 # the id comes from outside the file.
-                if slot.usually_object and not python_context.names_an_id(node):
-                    continue  # `SFTTrainer(model=model)`: a loaded model, not an id
+                if slot.known_urls_only or (slot.usually_object and not python_context.names_an_id(node)):
+                    continue  # `SFTTrainer(model=model)`: a loaded model, not an id; `requests.get(url)`: any URL
                 if self._mlflow_name_known(call, spec, node, node_scope, kind, api):
                     continue
                 if not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
                     self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
                 continue
-            if UNKNOWN in values and not self._mlflow_name_known(call, spec, node, node_scope, kind, api) \
+            if UNKNOWN in values and not slot.known_urls_only \
+                    and not self._mlflow_name_known(call, spec, node, node_scope, kind, api) \
                     and not self._head_known(call, spec, slot, arguments, kind, api, trust, node, node_scope):
                 # one of its values cannot be known: reported beside the literals
                 self._emit_dynamic(call, spec, slot, arguments, kind, api, True if slot.runs_code else trust, node)
@@ -602,6 +605,13 @@ class _Scan:
             if entry is not None:
                 self._paths_in(call, entry, api)
         self.consumed.update(self.resolver.used_constants)
+
+    def _parameter(self, node: ast.AST, scope: Scope) -> bool:
+        """`node` is a name bound only as a parameter of the function it is read in."""
+        if not isinstance(node, ast.Name):
+            return False
+        bindings = self.resolver._lookup(node.id, scope) or []
+        return bool(bindings) and all(binding.how == "param" for binding in bindings)
 
     def _imported_value(self, target: str) -> tuple[Any, ...] | None:
         """`from pkg.constants import MODEL` (target `pkg.constants.MODEL`): the values `MODEL` is bound to at the top
@@ -909,7 +919,7 @@ class _Scan:
                      api: str, trust: bool | None, paired: tuple[str, str | None] | None = None) -> None:
         if paired is not None:  # the revision that comes with this id (`for name, revision in PINS:`)
             key, revisions = paired[0], [(paired[1], None)]
-        elif target.revision_key is not None:
+        elif target.revision_key is not None or target.revision is not None:
             key, revisions = target.revision_key, [(target.revision, None)]
             if target.revision is None and target.source == "huggingface" and slot.revision_keywords \
                     and spec.id_form == catalog.ID_HUB:

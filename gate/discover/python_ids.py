@@ -22,7 +22,7 @@ from gate.discover.hubids import (
     looks_like_hub_id,
     parse_hf_path,
 )
-from gate.discover.url_finder import locate_hub_url
+from gate.discover.url_finder import hub_url_through_gateway, locate_hub_url
 
 _REVISION_PINNED_BY_NUMBER = frozenset({"mlflow", "kaggle"})
 _REPOSITORY_URL = re.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(?:(datasets|models)/)?"
@@ -40,7 +40,8 @@ class Target:
     id: str
     revision: str | None = None
     revision_key: str | None = None
-    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`)."""
+    """Set when the pin lives inside the id string (`@`, `:`, `url`, `uri`, `handle`). A revision without a key is
+    the one a library's own name stands for (ID_ALIASES: unpinnable there)."""
     look_alike: LookAlike | None = None
     """Set when the id is written with characters that make it read like another id (homoglyphs)."""
 
@@ -56,6 +57,12 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if not value:
         return []
     form = spec.id_form
+    if form == catalog.ID_ALIASES:
+        alias = spec.alias_map.get(value)
+        if alias is None:
+            return []
+        repository, _, revision = alias.partition("@")  # the revision the library's name stands for
+        return [Target(kind, spec.source, repository, revision or None)]
     if form == catalog.ID_HUB_AT and "@" in value:
         name, _, revision = value.partition("@")
         return [Target(t.kind, t.source, t.id, revision or None, "@", t.look_alike)
@@ -110,7 +117,7 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         return [Target(kind, "huggingface", inferred)] if inferred else []
     if form == catalog.ID_URL:
         if value.startswith(("http://", "https://")):
-            location = locate_hub_url(value)
+            location = locate_hub_url(hub_url_through_gateway(value))
             return [Target(_hub_kind(location, kind), "url", location.id, location.revision, "url")] if location else []
         return []
     if form == catalog.ID_MODEL_ARGS:

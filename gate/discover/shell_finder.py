@@ -1123,11 +1123,16 @@ class _Collector:
             aliases = dict(arg.aliases)
             for value in values:
                 consumed.add(id(value))
+                alias_revision = None
                 if value.resolved and value.text in aliases:
-                    value = replace(value, text=aliases[value.text])
+                    repository, _, alias_revision = aliases[value.text].partition("@")
+                    value = replace(value, text=repository)
                     self.alive.append(value)
+                elif value.resolved and arg.value == cli.VALUE_ALIASES:
+                    continue  # one of the tool's own names that is not a Hub repository
                 self._emit(arg, value, words, api=arg.api or row.reference_api,
-                           kind=kind_override or arg.kind, source=source, trust=trust)
+                           kind=kind_override or arg.kind, source=source, trust=trust,
+                           alias_revision=alias_revision or None)
         return consumed
 
     @staticmethod
@@ -1142,14 +1147,17 @@ class _Collector:
         return False
 
     def _emit(self, arg: cli.CliArg, word: Word, words: list[Word], *, api: str, kind: str, source: str,
-              trust: bool | None, confidence: str = CONFIDENCE_HIGH) -> None:
-        """References for one value of a catalog argument, read as its value form says."""
+              trust: bool | None, confidence: str = CONFIDENCE_HIGH, alias_revision: str | None = None) -> None:
+        """References for one value of a catalog argument, read as its value form says. `alias_revision`: the
+        revision the tool's own name stands for (`CliArg.aliases` written `org/name@revision`)."""
         revision, revision_flag, _ = self._option(words, arg.revision_flags)
         revision_key = revision_flag or (arg.revision_flags[0] if arg.revision_flags else None)
+        if alias_revision is not None and revision is None:
+            revision = Word(alias_revision, alias_revision, word.line, word.column)
         common: _Common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
                       role=arg.role, confidence=confidence, reads_local=arg.reads_local_paths,
                       trust_remote_code=trust if arg.trusts and kind == "model" else False)
-        if not word.resolved or arg.value == cli.VALUE_ID:
+        if not word.resolved or arg.value in (cli.VALUE_ID, cli.VALUE_ALIASES):
             self._reference(kind=kind, word=word, revision=revision, revision_key=revision_key, **common)
             if arg.code_revision_flags and word.resolved is not None:
                 # `--code-revision` pins the remote code apart from the weights (see catalog.Slot.code_pin).

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from gate.discover.catalog.model_files import MODEL_FILE_SUFFIXES
+from gate.discover.catalog.python_apis import HUB_URL_GATEWAYS
 from gate.discover.hubids import HubLocation, is_pinned, looks_like_hub_id, normalize_url, parse_hub_url
 from gate.discover.interface import FileResult, Finder, Reference, SourceFile, file_suffix
 
@@ -32,6 +33,17 @@ BINARY_SUFFIXES = frozenset({
     ".mkv", ".webm", ".parquet", ".arrow", ".feather", ".tfrecord", ".db", ".sqlite", ".sqlite3", ".lmdb",
     ".tflite", ".mlmodel", ".msgpack", ".model", ".ipynb",
 }) | MODEL_FILE_SUFFIXES
+
+
+def hub_url_through_gateway(url: str) -> str:
+    """The Hub file URL a download gateway's URL stands for (`catalog.HUB_URL_GATEWAYS`), else `url` itself."""
+    for prefix, organisation in HUB_URL_GATEWAYS:
+        if url.startswith(prefix):
+            name, _, rest = url[len(prefix):].partition("/")
+            revision, _, file = rest.partition("/")
+            if name and revision and file:
+                return f"https://huggingface.co/{organisation}/{name}/resolve/{revision}/{file}"
+    return url
 
 
 def locate_hub_url(url: str) -> HubLocation | None:

@@ -58,7 +58,7 @@ def test_a_loader_named_through_string_escapes_in_getattr_is_taken_as_a_value(na
     '"https://huggingface\\x2eco/org/m/resolve/main/w.bin"',
 ])
 def test_a_hub_url_split_into_adjacent_literals_or_escapes_is_one_url(literal):
-    assert [(t[2], t[7]) for t in refs(f"import requests\nrequests.get({literal})\n")] == [("org/m", "url")]
+    assert [(t[2], t[7]) for t in refs(f"import requests\nrequests.get({literal})\n")] == [("org/m", "requests.get")]
 
 
 def test_lines_a_raw_text_filter_would_skip_are_walked_when_python_reads_more_triggers():

@@ -1,5 +1,6 @@
 """Calls that fetch from a registry other than the Hub (the LangChain prompt hub, LangSmith, git hosts, OpenCompass's
 data index) take `owner/name` handles of their own: context detection does not report them, and a loader beside them still is.
+A helper naming Kaggle (`download_kaggle_dataset("owner/x")`) takes Kaggle handles: reported with `source: kaggle`.
 
 Fixture: tests/fixtures/discover/python-other-registries/ (repo/ and expected.json).
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.discover.catalog.context import names_other_registry, names_remote_api
+from gate.discover.catalog.context import names_kaggle, names_other_registry, names_remote_api
 from gate.discover.engine import discover
 from tests.discover.expected_refs import FIXTURES, actual, expected
 
@@ -16,7 +17,17 @@ from tests.discover.expected_refs import FIXTURES, actual, expected
 def test_other_registry_handles_are_not_references():
     found = actual(discover(str(FIXTURES / "python-other-registries" / "repo")))
     assert found == expected("python-other-registries")
-    assert [r["id"] for r in found["references"]] == ["acme/embedder", "acme/reader"]
+    assert [(r["id"], r["source"]) for r in found["references"]] == [
+        ("acme-speech/english-multispeaker-corpus", "kaggle"), ("acme-speech/bible-speech", "kaggle"),
+        ("acme/speech-corpus", "huggingface"), ("acme/embedder", "huggingface"), ("acme/reader", "huggingface")]
+
+
+@pytest.mark.parametrize(("callee", "kaggle"), [
+    ("download_kaggle_dataset", True), ("kaggle.api.dataset_download_files", True), ("KaggleDatasetLoader", True),
+    ("kagglehub_cache", False), ("download_dataset", False), ("hf_hub_download", False),
+])
+def test_names_kaggle(callee, kaggle):
+    assert names_kaggle(callee) is kaggle
 
 
 @pytest.mark.parametrize(("callee", "other"), [

@@ -58,7 +58,7 @@ def warnings(trick: str) -> list[tuple[str, str]]:
     ("url-dot-segments", [("config.yaml", 1, "evil/model", "main", False, False, "config:weights_url"),
                           ("fetch.sh", 2, "evil/model", "main", False, False, "shell:curl"),
                           ("fetch.sh", 3, "evil/other", "main", False, False, "shell:wget"),
-                          ("load.py", 3, "evil/model", "main", False, False, "url")]),
+                          ("load.py", 3, "evil/model", "main", False, False, "requests.get")]),
 ])
 def test_trick_is_still_found(trick, expected):
     assert found(trick) == expected

@@ -19,6 +19,8 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
+from gate.discover.catalog.python_apis import COQUI_TTS_HUB_MODELS
+
 # How a value names its id(s):
 VALUE_ID = "id"  # the word is the id
 VALUE_NAMED = "named"  # `name=org/adapter`, `org/adapter`, or vLLM's JSON `{"name": ..., "path": "org/adapter"}`
@@ -27,6 +29,7 @@ VALUE_KEY_VALUES = "key-values"  # `pretrained=org/m,revision=v1,peft=org/a` (lm
 VALUE_WEIGHTED = "weighted"  # `org/a 0.5 org/b 1.0` (`--dataset_mixer_list`): numbers are weights, not ids
 VALUE_SWIFT_DATASET = "swift-dataset"  # `org/d`, `org/d:subset`, `org/d#500` (ms-swift sample counts)
 VALUE_OLLAMA = "ollama"  # `name[:tag]` in Ollama's registry, or `hf.co/org/repo[:quant]` on the Hub
+VALUE_ALIASES = "aliases"  # only the tool's own names in `CliArg.aliases` are Hub ids (Coqui `tts --model_name`)
 VALUE_QUANT_TAG = "quant-tag"  # `org/repo[:Q4_K_M]`: a GGUF repository and the quantization picked in it
 
 TRUST_FLAGS = frozenset({"--trust-remote-code", "--trust_remote_code"})
@@ -70,7 +73,8 @@ class CliArg:
     repository path spelled like the id never makes it local (issue 12: a placeholder file cannot hide an id)."""
     aliases: tuple[tuple[str, str], ...] = ()
     """The tool's own short names for Hub repositories, (name, id): `local-gemma --model 9b` loads
-    `google/gemma-2-9b-it`. Any other value is read as the value form says."""
+    `google/gemma-2-9b-it`; an id written `org/name@revision` is that revision. Any other value is read as the value
+    form says (VALUE_ALIASES: it names nothing on the Hub)."""
     default_id: str | None = None
     """The repository the tool loads when the command leaves this argument out (`local-gemma` without `--model`):
     reported at the command, unpinned."""
@@ -203,6 +207,10 @@ COMMANDS: tuple[CliCommand, ...] = (
                  api="shell:local-gemma", value_options=frozenset({"--model", "--token", "--preset", "--mode",
                                                                    "--max_new_tokens", "--device", "--dtype", "--seed"}))
       for program in ("local-gemma", "local-gemma-2")),  # (its first releases were named local-gemma-2)
+    # Coqui TTS: `tts --model_name tts_models/multilingual/multi-dataset/xtts_v2 --text ...`: a model-zoo name, Hub
+    # files only for the zoo entries of COQUI_TTS_HUB_MODELS (other names are GitHub-release archives)
+    CliCommand(("tts",), (CliArg(flags=("--model_name", "--vocoder_name"), value=VALUE_ALIASES, aliases=COQUI_TTS_HUB_MODELS,
+                                 pinnable=False, trusts=False),), api="shell:tts"),
     # ms-swift: ModelScope ids unless `--use_hf true` / `USE_HF=1`
     *(CliCommand(("swift", verb), _SWIFT, api="shell:swift", source="modelscope",
                  hub_switches=("--use_hf", "USE_HF")) for verb in _SWIFT_COMMANDS),

@@ -124,6 +124,11 @@ GIT_HOST_CALL_TOKENS = frozenset({"github", "gitlab", "git", "gitea", "bitbucket
 """Tokens of a callee name that make its `owner/name` arguments repositories on a git host
 (`GithubFileLoader(repo="huggingface/peft")`, `GitLoader(...)`, `clone_github_repo("org/x")`)."""
 
+KAGGLE_CALL_TOKENS = frozenset({"kaggle"})
+"""Tokens of any name in a dotted callee that make its `owner/name` arguments Kaggle handles
+(`download_kaggle_dataset("owner/corpus", ...)`, `kaggle.api.dataset_download_files(...)`): spelled like Hub ids,
+they name Kaggle datasets or models, reported as such (`source: kaggle`). `kagglehub`'s functions are catalog rows."""
+
 API_REQUEST_TOKENS = frozenset({"chat", "completion", "completions", "embedding", "embeddings", "rerank", "response",
                                 "responses", "transcription", "tokenize", "detokenize", "generate", "score"})
 """Tokens that, before a last token `request`, make a class the request body of an OpenAI-compatible server
@@ -263,6 +268,11 @@ def names_other_registry(callee: str) -> bool:
     if ".".join(parts[-2:]) in OTHER_REGISTRY_CALLEES or parts[-1] in OTHER_REGISTRY_CALLEES:
         return True
     return any(token in GIT_HOST_CALL_TOKENS for token in name_tokens(parts[-1]))
+
+
+def names_kaggle(callee: str) -> bool:
+    """A callee one of whose names says Kaggle (`KAGGLE_CALL_TOKENS`): its handles are Kaggle's, not the Hub's."""
+    return any(token in KAGGLE_CALL_TOKENS for part in callee.replace("()", "").split(".") for token in name_tokens(part))
 
 
 def builds_api_request(callee: str) -> bool:

@@ -41,6 +41,8 @@ ID_KAGGLE_MODEL = "kaggle-model"  # `owner/model/framework/variation[/version]`
 ID_KAGGLE_DATASET = "kaggle-dataset"  # `owner/dataset[/versions/N]`
 ID_OLLAMA = "ollama"  # `name[:tag]`
 ID_URL = "url"  # a Hub URL (`.../resolve/<rev>/file`); local paths are skipped
+ID_ALIASES = "aliases"  # only the library's own names in `ApiSpec.aliases` are Hub repositories; any other literal
+# is a name the library serves from elsewhere (Coqui TTS zoo names of GitHub-release models), a dynamic value stays one
 ID_INFERENCE_URL = "inference-url"  # `https://api-inference.huggingface.co/models/org/m`, router `hf-inference` URLs
 ID_HF_FILESYSTEM = "hffs"  # HfFileSystem paths: `[datasets/]org/name[@rev]/file`, with or without `hf://`
 ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer=org/t,peft=org/a` strings
@@ -126,6 +128,9 @@ class Slot:
     usually_object: bool = False
     """The argument is most often a loaded object (TRL's `model=model`): a value that cannot be resolved is
     reported as dynamic only when its name says it holds an id (`model_name`, `args.model_id`, `model_path`)."""
+    known_urls_only: bool = False
+    """The call fetches any URL (`urllib.request.urlretrieve`, `requests.get`): only a value known to be a Hub file
+    URL is a reference; a value that cannot be resolved is not reported (most such calls fetch something else)."""
     revision_position: int | None = None
     """Positional index of the first revision keyword's value (`get_model_version(name, version)`)."""
     default_id: str | None = None
@@ -204,7 +209,8 @@ class ApiSpec:
     aliases: tuple[tuple[str, str], ...] = ()
     """Short names the library maps to a repository of its own (faster-whisper `"large-v3"` ->
     `Systran/faster-whisper-large-v3`). When set, a name without a namespace is read only through this table: the
-    library rejects any other (it is never a legacy Hub id there)."""
+    library rejects any other (it is never a legacy Hub id there). A repository written `org/name@revision` is the
+    revision the name stands for (ID_ALIASES rows)."""
     overridden_by: str | None = None
     """A method name: the call, written in a class body, declares what the library's base class loads in that method
     (mteb's `metadata = TaskMetadata(dataset=...)`, loaded by `AbsTask.load_data`). A class that defines the method
@@ -429,6 +435,22 @@ _FASTER_WHISPER_SIZES = tuple((f"{size}{suffix}", f"Systran/faster-whisper-{size
     ("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
     ("turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo"),
 )
+
+COQUI_TTS_HUB_MODELS = (
+    ("tts_models/multilingual/multi-dataset/xtts_v2", "coqui/XTTS-v2@main"),
+    ("tts_models/multilingual/multi-dataset/xtts_v1.1", "coqui/XTTS-v1@v1.1.2"),
+    ("xtts_v2", "coqui/XTTS-v2@main"),
+)
+"""Coqui TTS (`TTS` package) model-zoo names whose `.models.json` entry downloads the files of a Hub repository at
+a revision (`hf_url`, through Coqui's download gateway `coqui.gateway.scarf.sh/hf-coqui/<repo>/<revision>/`);
+`xtts_v2` is the short name `ModelManager` maps to XTTS-v2 itself. The zoo's other names are GitHub-release
+archives, not Hub repositories; bark's entry names no repository (`hf/bark/`)."""
+
+HUB_URL_GATEWAYS = (("https://coqui.gateway.scarf.sh/hf-coqui/", "coqui"),)
+"""Download gateways that forward `<prefix><name>/<revision>/<file>` to the Hub file
+`huggingface.co/<organisation>/<name>/resolve/<revision>/<file>`, (prefix, organisation): Coqui TTS's model links
+(`.../hf-coqui/XTTS-v2/main/model.pth`, in its zoo registry and the XTTS fine-tuning recipes). Read where a
+download call is given such a URL (`ModelManager._download_model_files([...])`), not in free text."""
 
 SPECS: tuple[ApiSpec, ...] = (
     # --- specific from_pretrained variants first -------------------------------------------------------
@@ -713,6 +735,30 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("faster_whisper.WhisperModel", "faster_whisper.*.WhisperModel", "faster_whisper.download_model",
              "faster_whisper.*.download_model"), "faster_whisper.{callee}",
             (Slot(0, ("model_size_or_path", "size_or_id")),), trust_keyword=None, aliases=_FASTER_WHISPER_SIZES),
+    # Coqui TTS: `TTS("tts_models/multilingual/multi-dataset/xtts_v2")`, `ModelManager().download_model(name)` take a
+    # model-zoo name, Hub files only for the names of COQUI_TTS_HUB_MODELS (the revision is the zoo entry's, not the
+    # call's: unpinnable here).
+    ApiSpec(("TTS.api.TTS", "TTS.api.TTS().load_tts_model_by_name", "TTS.api.TTS().load_model_by_name",
+             "TTS.api.TTS().load_vc_model_by_name", "TTS.api.TTS().download_model_by_name",
+             "TTS.utils.manage.ModelManager().download_model"), "TTS.{callee}",
+            (Slot(0, ("model_name",), ()),), pinnable=False, trust_keyword=None, id_form=ID_ALIASES,
+            aliases=COQUI_TTS_HUB_MODELS),
+    # Coqui TTS's file downloaders, given Hub file URLs directly or through its gateway (HUB_URL_GATEWAYS): the XTTS
+    # recipes' `ModelManager._download_model_files([TOKENIZER_FILE_LINK, XTTS_CHECKPOINT_LINK], out, ...)`.
+    ApiSpec(("TTS.utils.manage.ModelManager._download_model_files",
+             "TTS.utils.manage.ModelManager()._download_model_files"), "TTS.ModelManager._download_model_files",
+            (Slot(0, ("file_urls",), (), known_urls_only=True, each_item=True),), id_form=ID_URL, trust_keyword=None),
+    ApiSpec(("TTS.utils.manage.ModelManager._download_zip_file", "TTS.utils.manage.ModelManager()._download_zip_file",
+             "TTS.utils.manage.ModelManager._download_tar_file", "TTS.utils.manage.ModelManager()._download_tar_file"),
+            "TTS.ModelManager.{callee}", (Slot(0, ("file_url",), (), known_urls_only=True),), id_form=ID_URL,
+            trust_keyword=None),
+    # Plain HTTP downloads of a Hub file URL (`.../resolve/<rev>/<file>`) held in a name or a table: the reference is
+    # the download, reported at the call (`for name, url in MODELS.items(): urlretrieve(url, path)`). Other URLs
+    # are not references, and an unknown URL is not reported.
+    ApiSpec(("urllib.request.urlretrieve", "urllib.request.urlopen", "requests.get", "wget.download",
+             "torch.hub.download_url_to_file", "torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url"),
+            "{package}.{callee}", (Slot(0, ("url",), (), known_urls_only=True),), id_form=ID_URL,
+            trust_keyword=None),
     # vLLM LoRA adapters: `LoRARequest("name", 1, "org/adapter")`: a local folder or a Hub id vLLM downloads (no
     # revision setting). Adapters came long after un-namespaced Hub ids: a bare name is a local folder.
     ApiSpec(("vllm.lora.request.LoRARequest", "vllm.*.LoRARequest"), "vllm.LoRARequest",
@@ -1064,7 +1110,8 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
-                           "get_pipeline"})
+                           "get_pipeline", "TTS", "urlretrieve", "urlopen", "download_url_to_file",
+                           "load_state_dict_from_url", "load_url"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(", "AutoAWQForCausalLM.from_pretrained(",
                     "AutoAWQForCausalLM.from_quantized(")
@@ -1107,6 +1154,9 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
     "Card.load", "Pipeline.download", "Scheduler.from_config", "Scheduler.load_config", "clone_from", "MsDataset", "mlflow.register_model",
+    # Coqui TTS model-zoo names (`TTS("tts_models/multilingual/multi-dataset/xtts_v2")`: the class's name is a common
+    # word); the token shares the `model` piece, so it adds no pass over a text without one.
+    "tts_models/",
     # A file that runs another file by its path (runpy.run_path) holds what that file loads.
     "run_path",
     # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
@@ -1207,7 +1257,7 @@ COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
     # a bare name (no dot): a helper (a project's own or a library's wrapper of `subprocess`) matched by the
     # callee's last name wherever it comes from
     "run_cmd": (0, "cmd"), "run_command": (0, "cmd"), "run_shell": (0, "cmd"), "run_shell_command": (0, "cmd"),
-    "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"),
+    "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"), "run_cli": (0, "command"),
 }
 """Calls that run a command line, given as a list of words or as one shell string: read with the shell finder's
 CLI catalog (`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`,
@@ -1260,6 +1310,7 @@ DEFERRED_RUN_METHODS = frozenset({"remote", "local", "spawn"})
 
 
 HELPER_TOKENS = ("add_argument", "set_defaults", "hub.", "Client().", "exec(", "eval(", "compile(", ").__init__(",
-                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(", "subprocess.")
+                 *RUNNER_TOKENS, "requests.post(", "requests.get(", "httpx.post(", "httpx.get(", "subprocess.",
+                 "urlretrieve(", "urlopen(", "wget.download(", "download_url_to_file(", "load_url(")
 """Lines that matter for resolution or for generic callees (`super().__init__(...)` of a catalog class), once a
 file is worth parsing."""
