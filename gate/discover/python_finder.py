@@ -517,7 +517,8 @@ class _Scan:
                 # `from_pretrained(*args)` / `snapshot_download(**kwargs)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None and slot.default_id is not None and not arguments.opaque and (
-                    slot.position is None or arguments.hidden_positional is None):
+                    slot.position is None or arguments.hidden_positional is None) and not (
+                    slot.default_unless and all(k in arguments.keywords for k in slot.default_unless)):
                 for target in interpret_id(slot.default_id, spec, kind, None):
                     self._emit_target(call, spec, slot, arguments, target, api, trust)
                 continue

@@ -131,6 +131,9 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    default_unless: tuple[str, ...] = ()
+    """Keywords that, all given, leave `default_id` unread: the library then loads what they name instead (kokoro
+    `KModel(config=<file>, model=<file>)` reads both local files and downloads nothing from its default)."""
     named_by_table: str | None = None
     """A plain name in this slot that is not an id is a key of the library's own table of downloads (open_clip's
     `pretrained="laion2b_s34b_b79k"` tag): reported as a dynamic load with this text saying so, since the table, not
@@ -904,7 +907,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("kokoro.KPipeline", "kokoro.*.KPipeline"), "kokoro.KPipeline",
             (Slot(1, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
     ApiSpec(("kokoro.KModel", "kokoro.*.KModel"), "kokoro.KModel",
-            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
+            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M", default_unless=("config", "model")),),
+            pinnable=False, trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
