@@ -54,8 +54,10 @@ from gate.discover.catalog.context import (
     is_publish_name,
     name_tokens,
     names_hub_inference_host,
+    names_other_hub,
     names_remote_api,
     negative_evidence,
+    picks_other_hub,
     routed_hub_id,
 )
 from gate.discover.hubids import (
@@ -741,6 +743,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 if reference is not None:
                     yield reference
         served: bool | None = None  # `_hub_served(siblings)`, read once per mapping (not once per value in it)
+        other_hub = _other_hub(parent_key, siblings)
         call = _component_call(siblings) if any(k in siblings for k in catalog.COMPONENT_KEYS) else None
         if call is None and node.tag_call is not None:
             call = _call_of(node.tag_call, f"HyperPyYAML !new:{node.tag_call.value}", siblings)
@@ -751,7 +754,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 stack.append((value, key, parent_key, hosted, names_only))
                 if isinstance(value, _Seq) and key in catalog.ARGUMENT_LIST_KEYS and not env_owned_elsewhere:
                     yield from _argument_list(value, path, repo_paths)
-                if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
+                if id(node) in urls_only or other_hub or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
                     urls_only.add(id(value))
                 else:
                     yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
@@ -764,8 +767,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 continue
             urls = list(_url_references(value, path, f"config:{key}"))
             yield from urls
-            if urls or id(node) in urls_only:
-                continue
+            if urls or id(node) in urls_only or other_hub:
+                continue  # `other_hub`: ids of ModelScope & co. (`modelscope: {model_id: ...}`), not of the Hub
             if parent_key in catalog.INTERPOLATION_ONLY_KEYS and (outer_key is None
                                                                   or outer_key in catalog.EMBEDDED_CONFIG_ROOTS):
                 interpolated = _interpolation_targets(roots) if interpolated is None else interpolated
@@ -809,6 +812,14 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                     reference = None  # a registry's name for what its class loads (`_class_chosen`)
                 if reference is not None:
                     yield reference
+
+
+def _other_hub(parent_key: str | None, siblings: dict) -> bool:
+    """The mapping holds the ids of another hub: it is keyed by one (xinference's `model_src: {modelscope:
+    {model_id: ...}}`) or a sibling picks one (`model_hub: modelscope`). Asked once per mapping."""
+    if parent_key is not None and names_other_hub(parent_key):
+        return True
+    return any(isinstance(value, _Scalar) and picks_other_hub(key, value.value) for key, value in siblings.items())
 
 
 def _served_by(registry: catalog.ClassChosenList, siblings: dict) -> tuple[str, dict] | None:
@@ -916,7 +927,8 @@ def _call_of(node: _Scalar, convention: str, siblings: dict) -> _ComponentCall |
         rows.update((row.key, row) for row in slot_rows if row.key not in rows)
         if slot.runs_code:
             runs_code.update(slot.keywords)
-        if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords):
+        if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords) and not (
+                slot.default_unless and all(keyword in siblings for keyword in slot.default_unless)):
             defaults.append((slot_rows[0], slot.default_id))
     return _ComponentCall(api, kind, rows, tuple(defaults), _component_trust(spec, siblings),
                           frozenset(runs_code), node)
