@@ -1696,7 +1696,7 @@ def relevant_lines(text: str) -> list[int] | None:
                 continue
             if alias:
                 extra.add(alias)
-            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES:
+            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES or name in catalog.QUALIFYING_MODULES:
                 extra.add(name)
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:
