@@ -709,6 +709,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
     # (`_class_chosen`))
     stack: list[tuple[object, str | None, str | None, bool, bool]] = [
         (root, None, None, False, False) for root in reversed(roots)]
+    custom_providers = _custom_providers(roots)
     while stack:
         node, parent_key, outer_key, hosted, names_only = stack.pop()
         if id(node) in visited:
@@ -780,6 +781,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if served is None:
                 served = _hub_served(siblings)
             text = routed_hub_id(text, served) or text
+            if custom_providers and text.partition("/")[0] in custom_providers:
+                continue  # `model: my-provider/my-model` routed by LiteLLM to a handler the file declares
             found = _key_spec(key, parent_key, outer_key, siblings)
             if found is None and call is not None and key in call.rows:
                 found = call.rows[key], call.api
@@ -812,6 +815,24 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                     reference = None  # a registry's name for what its class loads (`_class_chosen`)
                 if reference is not None:
                     yield reference
+
+
+def _custom_providers(roots: list) -> frozenset[str]:
+    """The providers a LiteLLM proxy config declares for its own handlers (`litellm_settings: {custom_provider_map:
+    [{provider: my-provider, custom_handler: module.handler}]}`): `my-provider/<name>` is routed to that code, not a
+    Hub repository. Read from the top-level mapping only (one look-up per root)."""
+    providers: set[str] = set()
+    for root in roots:
+        settings = next((v for k, _l, _c, v in root.entries if k == "litellm_settings"), None) \
+            if isinstance(root, _Map) else None
+        mapped = next((v for k, _l, _c, v in settings.entries if k == "custom_provider_map"), None) \
+            if isinstance(settings, _Map) else None
+        for item in mapped.items if isinstance(mapped, _Seq) else ():
+            provider = next((v for k, _l, _c, v in item.entries if k == "provider"), None) \
+                if isinstance(item, _Map) else None
+            if isinstance(provider, _Scalar) and isinstance(provider.value, str):
+                providers.add(provider.value)
+    return frozenset(providers)
 
 
 def _other_hub(parent_key: str | None, siblings: dict) -> bool:
