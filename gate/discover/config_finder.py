@@ -226,7 +226,7 @@ def _yaml_lines_tree(text: str) -> list:
                 blocks.add_item(-number, list_key, _yaml_line_scalar(item.group(1)), number,
                                 start + item.start(1) + 1)
             continue
-        if _worth_keeping(key, scalar):
+        if _worth_keeping(key, scalar) or (key == "provider" and block_key == "custom_provider_map"):
             key_start = match.start("quote") if match.group("quote") else match.start("key")
             blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
     if said:
