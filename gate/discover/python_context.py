@@ -45,9 +45,9 @@ from gate.discover.catalog.context import (
     is_publish_name,
     name_tokens,
     names_hub_id_slot,
-    picks_other_hub,
     names_other_registry,
     negative_evidence,
+    picks_other_hub,
     says_not_a_reference,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
