@@ -50,6 +50,7 @@ from gate.discover.catalog.context import (
     BACKEND_KEY_TOKENS,
     ENDPOINT_LIST_KEY_TOKENS,
     HUB_ORGS_NAMED_LIKE_PROVIDERS,
+    PLACEHOLDER_ORGS,
     context_kind,
     is_publish_name,
     name_tokens,
@@ -1317,7 +1318,7 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
         return None
     value = _clean(value, kind)
     if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
-            or is_local_path(value, repo_paths)):
+            or value.split("/", 1)[0].lower() in PLACEHOLDER_ORGS or is_local_path(value, repo_paths)):
         return None
     stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
     own_keys = tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision")))

@@ -34,6 +34,7 @@ from gate.discover.catalog.context import (
     ID_TOKENS,
     LOADING_CALL_TOKENS,
     LOCAL_DIRECTORY_HEADS,
+    PLACEHOLDER_ORGS,
     LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
     NOT_A_REFERENCE_TOKENS,
@@ -187,7 +188,7 @@ def plausible_id(value: str) -> bool:
     if verdict is None:
         head = value.split("/", 1)[0].lower()
         verdict = (looks_like_hub_id(value) and negative_evidence(value) is None and head not in MEDIA_TYPE_HEADS
-                   and head not in LOCAL_DIRECTORY_HEADS)
+                   and head not in LOCAL_DIRECTORY_HEADS and head not in PLACEHOLDER_ORGS)
         if len(_PLAUSIBLE) < 100_000:
             _PLAUSIBLE[value] = verdict
     return verdict

@@ -102,6 +102,11 @@ LOCAL_DIRECTORY_HEADS = frozenset({"data", "output", "outputs", "checkpoints", "
 """First parts of `dir/name` strings that are local directories a script writes or reads (`data/tinystories`,
 `outputs/run1`): where only context speaks for a string, such a head speaks against it."""
 
+PLACEHOLDER_ORGS = frozenset({"test", "dummy", "fake", "example"})
+"""Organisations of made-up ids (`test/custom_test_a` registered by a test, `example/custom-image-model` in a doc):
+where only context speaks for a string, such a head speaks against it, as `LOCAL_DIRECTORY_HEADS` do. A catalog
+call loading one still reports it (the call says it is a load, and verification finds no such repository)."""
+
 PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
                             "hub_repo", "target_repo", "output_repo", "destination"})
 """Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`)."""
