@@ -50,12 +50,15 @@ from gate.discover.catalog.context import (
     BACKEND_KEY_TOKENS,
     ENDPOINT_LIST_KEY_TOKENS,
     HUB_ORGS_NAMED_LIKE_PROVIDERS,
+    PLACEHOLDER_ORGS,
     context_kind,
     is_publish_name,
     name_tokens,
     names_hub_inference_host,
+    names_other_hub,
     names_remote_api,
     negative_evidence,
+    picks_other_hub,
     routed_hub_id,
 )
 from gate.discover.hubids import (
@@ -224,7 +227,7 @@ def _yaml_lines_tree(text: str) -> list:
                 blocks.add_item(-number, list_key, _yaml_line_scalar(item.group(1)), number,
                                 start + item.start(1) + 1)
             continue
-        if _worth_keeping(key, scalar):
+        if _worth_keeping(key, scalar) or (key == "provider" and block_key == "custom_provider_map"):
             key_start = match.start("quote") if match.group("quote") else match.start("key")
             blocks.add(block, block_key, key, scalar, number, key_start + 1, line.find(value) + 1, outer_key)
     if said:
@@ -707,6 +710,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
     # (`_class_chosen`))
     stack: list[tuple[object, str | None, str | None, bool, bool]] = [
         (root, None, None, False, False) for root in reversed(roots)]
+    custom_providers = _custom_providers(roots)
     while stack:
         node, parent_key, outer_key, hosted, names_only = stack.pop()
         if id(node) in visited:
@@ -741,6 +745,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 if reference is not None:
                     yield reference
         served: bool | None = None  # `_hub_served(siblings)`, read once per mapping (not once per value in it)
+        other_hub = _other_hub(parent_key, siblings)
         call = _component_call(siblings) if any(k in siblings for k in catalog.COMPONENT_KEYS) else None
         if call is None and node.tag_call is not None:
             call = _call_of(node.tag_call, f"HyperPyYAML !new:{node.tag_call.value}", siblings)
@@ -751,7 +756,7 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 stack.append((value, key, parent_key, hosted, names_only))
                 if isinstance(value, _Seq) and key in catalog.ARGUMENT_LIST_KEYS and not env_owned_elsewhere:
                     yield from _argument_list(value, path, repo_paths)
-                if id(node) in urls_only or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
+                if id(node) in urls_only or other_hub or (env_owned_elsewhere and key in catalog.ENVIRONMENT_LIST_KEYS):
                     urls_only.add(id(value))
                 else:
                     yield from _container_references(key, value, parent_key, siblings, path, repo_paths)
@@ -764,8 +769,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                 continue
             urls = list(_url_references(value, path, f"config:{key}"))
             yield from urls
-            if urls or id(node) in urls_only:
-                continue
+            if urls or id(node) in urls_only or other_hub:
+                continue  # `other_hub`: ids of ModelScope & co. (`modelscope: {model_id: ...}`), not of the Hub
             if parent_key in catalog.INTERPOLATION_ONLY_KEYS and (outer_key is None
                                                                   or outer_key in catalog.EMBEDDED_CONFIG_ROOTS):
                 interpolated = _interpolation_targets(roots) if interpolated is None else interpolated
@@ -777,6 +782,8 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
             if served is None:
                 served = _hub_served(siblings)
             text = routed_hub_id(text, served) or text
+            if custom_providers and text.partition("/")[0] in custom_providers:
+                continue  # `model: my-provider/my-model` routed by LiteLLM to a handler the file declares
             found = _key_spec(key, parent_key, outer_key, siblings)
             if found is None and call is not None and key in call.rows:
                 found = call.rows[key], call.api
@@ -809,6 +816,32 @@ def _references(roots: list, path: str, repo_paths: frozenset[str] | None, *, en
                     reference = None  # a registry's name for what its class loads (`_class_chosen`)
                 if reference is not None:
                     yield reference
+
+
+def _custom_providers(roots: list) -> frozenset[str]:
+    """The providers a LiteLLM proxy config declares for its own handlers (`litellm_settings: {custom_provider_map:
+    [{provider: my-provider, custom_handler: module.handler}]}`): `my-provider/<name>` is routed to that code, not a
+    Hub repository. Read from the top-level mapping only (one look-up per root)."""
+    providers: set[str] = set()
+    for root in roots:
+        settings = next((v for k, _l, _c, v in root.entries if k == "litellm_settings"), None) \
+            if isinstance(root, _Map) else None
+        mapped = next((v for k, _l, _c, v in settings.entries if k == "custom_provider_map"), None) \
+            if isinstance(settings, _Map) else None
+        for item in mapped.items if isinstance(mapped, _Seq) else ():
+            provider = next((v for k, _l, _c, v in item.entries if k == "provider"), None) \
+                if isinstance(item, _Map) else None
+            if isinstance(provider, _Scalar) and isinstance(provider.value, str):
+                providers.add(provider.value)
+    return frozenset(providers)
+
+
+def _other_hub(parent_key: str | None, siblings: dict) -> bool:
+    """The mapping holds the ids of another hub: it is keyed by one (xinference's `model_src: {modelscope:
+    {model_id: ...}}`) or a sibling picks one (`model_hub: modelscope`). Asked once per mapping."""
+    if parent_key is not None and names_other_hub(parent_key):
+        return True
+    return any(isinstance(value, _Scalar) and picks_other_hub(key, value.value) for key, value in siblings.items())
 
 
 def _served_by(registry: catalog.ClassChosenList, siblings: dict) -> tuple[str, dict] | None:
@@ -916,7 +949,8 @@ def _call_of(node: _Scalar, convention: str, siblings: dict) -> _ComponentCall |
         rows.update((row.key, row) for row in slot_rows if row.key not in rows)
         if slot.runs_code:
             runs_code.update(slot.keywords)
-        if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords):
+        if slot.default_id is not None and not any(keyword in siblings for keyword in slot.keywords) and not (
+                slot.default_unless and all(keyword in siblings for keyword in slot.default_unless)):
             defaults.append((slot_rows[0], slot.default_id))
     return _ComponentCall(api, kind, rows, tuple(defaults), _component_trust(spec, siblings),
                           frozenset(runs_code), node)
@@ -1284,7 +1318,7 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
         return None
     value = _clean(value, kind)
     if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
-            or is_local_path(value, repo_paths)):
+            or value.split("/", 1)[0].lower() in PLACEHOLDER_ORGS or is_local_path(value, repo_paths)):
         return None
     stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
     own_keys = tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision")))

@@ -38,6 +38,7 @@ from gate.discover.catalog.context import (
     LOCAL_SOURCE_CALL_TOKENS,
     MODEL_TOKENS,
     NOT_A_REFERENCE_TOKENS,
+    PLACEHOLDER_ORGS,
     builds_api_request,
     call_says_load,
     context_kind,
@@ -49,6 +50,7 @@ from gate.discover.catalog.context import (
     names_kaggle,
     names_other_registry,
     negative_evidence,
+    picks_other_hub,
     says_not_a_reference,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
@@ -188,7 +190,7 @@ def plausible_id(value: str) -> bool:
     if verdict is None:
         head = value.split("/", 1)[0].lower()
         verdict = (looks_like_hub_id(value) and negative_evidence(value) is None and head not in MEDIA_TYPE_HEADS
-                   and head not in LOCAL_DIRECTORY_HEADS)
+                   and head not in LOCAL_DIRECTORY_HEADS and head not in PLACEHOLDER_ORGS)
         if len(_PLAUSIBLE) < 100_000:
             _PLAUSIBLE[value] = verdict
     return verdict
@@ -577,7 +579,8 @@ class _Walk:
                         child = call
                         continue
                 if parent.arg is None or (call is not None and (names_other_registry(_callee_name(call))
-                                                                  or builds_api_request(_callee_name(call)))):
+                                                                  or builds_api_request(_callee_name(call))
+                                                                  or _picks_other_hub(call))):
                     return None
                 found = _judge_name(parent.arg, call)
                 if found is None and call is not None and _names_an_id_slot(parent.arg):
@@ -763,16 +766,30 @@ def _default_owner(arguments: ast.arguments, default: ast.AST) -> str | None:
     return None
 
 
-def _revision_of(call: ast.Call | None) -> tuple[str | None, str | None, bool]:
-    """(revision, revision_key, trust_remote_code) written as literals in the call the string is passed to."""
+_ID_SUFFIX = re.compile(r"_(?:name_or_path|path|name|id)$")
+"""What ends a keyword naming an id (`model_id`, `model_name_or_path`): the rest (`model`) names its revision."""
+
+
+def _picks_other_hub(call: ast.Call) -> bool:
+    """`Spec(model_id="org/m", model_hub="modelscope")`: a keyword of the call picks another hub for its ids."""
+    return any(keyword.arg is not None and isinstance(keyword.value, ast.Constant)
+               and picks_other_hub(keyword.arg, keyword.value.value) for keyword in call.keywords)
+
+
+def _revision_of(call: ast.Call | None, name: str = "") -> tuple[str | None, str | None, bool]:
+    """(revision, revision_key, trust_remote_code) written as literals in the call the string is passed to. The
+    revision is `revision=`, or the keyword named after the id's own (`name`): `model_revision=` beside
+    `model_id=` / `model_name=`, as config keys pair them (`Spec(model_id="org/m", model_revision="<sha>")`)."""
     if call is None:
         return None, None, False
     revision, key, trust = None, None, False
+    stem = _ID_SUFFIX.sub("", name)
+    own = (f"{name}_revision", f"{stem}_revision") if name else ()
     for keyword in call.keywords:
-        if keyword.arg == "revision":
-            key = "revision"
-            if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
-                revision = keyword.value.value
+        if keyword.arg == "revision" and key not in own or keyword.arg in own:  # the id's own keyword wins
+            key = keyword.arg
+            revision = keyword.value.value if isinstance(keyword.value, ast.Constant) and isinstance(
+                keyword.value.value, str) else None
         elif keyword.arg == "trust_remote_code" and isinstance(keyword.value, ast.Constant):
             trust = keyword.value.value is True
     return revision, key, trust
@@ -830,7 +847,7 @@ def _defined_here(scan: _Scan, call: ast.Call, scope: Scope) -> bool:
 
 def _add(scan: _Scan, node: ast.AST, value: str, evidence: _Evidence) -> None:
     publish = evidence.role == ROLE_PUBLISH
-    revision, key, trust = _revision_of(evidence.call) if not publish else (None, None, False)
+    revision, key, trust = _revision_of(evidence.call, evidence.name) if not publish else (None, None, False)
     source = "huggingface"
     if evidence.call is not None and names_kaggle(_callee_name(evidence.call)):
         source, revision, key, trust = "kaggle", None, "handle", False  # a version goes inside the handle

@@ -525,7 +525,8 @@ class _Scan:
                 # `from_pretrained(*args)` that cannot be read: the id is there
                 entry = (hidden.value, arguments.scope)  # type: ignore[attr-defined]
             if entry is None and slot.default_id is not None and not arguments.opaque and (
-                    slot.position is None or arguments.hidden_positional is None):
+                    slot.position is None or arguments.hidden_positional is None) and not (
+                    slot.default_unless and all(k in arguments.keywords for k in slot.default_unless)):
                 for target in interpret_id(slot.default_id, spec, kind, None):
                     self._emit_target(call, spec, slot, arguments, target, api, trust)
                 continue
@@ -1713,7 +1714,7 @@ def relevant_lines(text: str) -> list[int] | None:
                 continue
             if alias:
                 extra.add(alias)
-            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES:
+            elif name in catalog.GENERIC_NAMES or root in catalog.SCOPED_MODULES or name in catalog.QUALIFYING_MODULES:
                 extra.add(name)
     receivers: list[int] = []
     for constructor in catalog.RECEIVER_CLASSES:

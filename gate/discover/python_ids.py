@@ -112,6 +112,8 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         return [Target(kind, "ollama", value)]
     if form == catalog.ID_MLFLOW_NAME:  # a registered model's name; its version or alias is another argument
         return [Target(kind, "mlflow", value)] if not any(c.isspace() for c in value) else []
+    if form == catalog.ID_LM_ROUTED:
+        return _lm_routed(value, kind)
     if form == catalog.ID_INFERENCE_URL:
         inferred = inference_url_id(value)
         return [Target(kind, "huggingface", inferred)] if inferred else []
@@ -127,6 +129,23 @@ def interpret_id(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
         if location is None or location.kind == "space" or not looks_like_hub_id(location.id, allow_legacy=True):
             return []
         return [Target(_hub_kind(location, kind), "huggingface", location.id, location.revision, "@")]
+    return []
+
+
+_LM_LOCAL_PREFIXES = ("local:", "arbor:")
+"""Prefixes after which an LM client's model name is a Hub repository it runs itself (`catalog.ID_LM_ROUTED`)."""
+
+
+def _lm_routed(value: str, kind: str) -> list[Target]:
+    """`openai/local:org/m`, `openai/arbor:org/m`, `local:org/m`, `huggingface/org/m`: the Hub id; a hosted API's model
+    name (`openai/gpt-4o`, `anthropic/claude-3`) is none."""
+    provider, _, rest = value.partition("/")
+    for name in (value, rest):
+        for prefix in _LM_LOCAL_PREFIXES:
+            if name.startswith(prefix) and looks_like_hub_id(name[len(prefix):]):
+                return [Target(kind, "huggingface", name[len(prefix):])]
+    if provider.lower() == "huggingface" and rest.count("/") == 1 and looks_like_hub_id(rest):
+        return [Target(kind, "huggingface", rest)]
     return []
 
 

@@ -406,3 +406,11 @@ def test_olmo_tokenizer_identifier_is_read_under_tokenizer_only():
     found = actual(discover(str(FIXTURES / "config-olmo-tokenizer" / "repo")))
     assert [(r["path"], r["line"], r["id"], r["api"]) for r in found["references"]] == [
         ("configs/tiny.yaml", 6, "gpt2", "config:identifier")]
+
+
+def test_litellm_custom_provider_declared_as_a_flow_mapping_routes_its_models():
+    text = ('model_list:\n  - model_name: t\n    litellm_params:\n      model: "my-provider/test-model"\n'
+            '  - model_name: j\n    litellm_params:\n      model: "acme/judge-7b"\n'
+            'litellm_settings:\n  custom_provider_map:\n    - {\n        "provider": "my-provider",\n'
+            '        "custom_handler": server.handler,\n      }\n')
+    assert [(r.id, r.line) for r in scan("litellm.yaml", text).references] == [("acme/judge-7b", 7)]

@@ -237,6 +237,12 @@ COMMANDS: tuple[CliCommand, ...] = (
                     *((f"{prefix}benchmark_{verb}{suffix}",) for verb in ("serving", "throughput", "latency")
                       for prefix, suffix in (("", ".py"), ("", ""), ("*.", ""))))),
     # FastChat: `python3 -m fastchat.serve.model_worker --model-path org/m [--revision r]` (cli, huggingface_api, ...)
+    # SGLang's server: `python -m sglang.launch_server --model-path org/m [--revision r] [--tokenizer-path org/t]`
+    # (DSPy's LocalProvider launches it so, with the model of `LM("openai/local:org/m")`).
+    CliCommand(("sglang.launch_server",), (
+        CliArg(flags=("--model-path", "--model"), revision_flags=("--revision",)),
+        CliArg(flags=("--tokenizer-path",), trusts=False, pinnable=False, api="shell:sglang.launch_server --tokenizer-path"),
+    ), api="shell:sglang.launch_server"),
     CliCommand(("fastchat.serve.*",), (
         CliArg(flags=("--model-path",), revision_flags=("--revision",)),
     ), api="shell:fastchat"),

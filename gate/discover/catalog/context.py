@@ -50,6 +50,28 @@ OTHER_HUB_KEY_TOKENS = frozenset({"ms", "modelscope"})
 """Of those, the words of another hub: the value of `ms_id` / `modelscope_id` is a ModelScope id, not a Hub one."""
 
 
+OTHER_HUBS = frozenset({"modelscope", "openmind", "openmind_hub", "csghub", "modelers"})
+"""Names of model hubs other than the Hugging Face Hub (ModelScope, openMind, CSGHub, Modelers). A mapping keyed by
+one holds that hub's ids (xinference registries: `model_src: {huggingface: {model_id: ...}, modelscope: {model_id:
+...}}`), and so does a mapping or call whose hub keyword names one (`model_hub="modelscope"`)."""
+
+HUB_CHOICE_KEY_TOKENS = frozenset({"hub", "src", "source"})
+"""Tokens of a key or keyword that picks the hub a sibling id is downloaded from (`model_hub`, `download_hub`,
+`model_src`, `source`)."""
+
+
+def names_other_hub(key: str) -> bool:
+    """`modelscope`, `openmind_hub`: a mapping key naming another hub (`OTHER_HUBS`), whose entries are its ids."""
+    return key.lower() in OTHER_HUBS
+
+
+def picks_other_hub(key: str, value: object) -> bool:
+    """`model_hub: modelscope`, `source="csghub"`: a hub-choosing key (`HUB_CHOICE_KEY_TOKENS`) set to another hub:
+    the ids beside it are that hub's, not the Hugging Face Hub's."""
+    return isinstance(value, str) and value.lower() in OTHER_HUBS and any(
+        token in HUB_CHOICE_KEY_TOKENS for token in name_tokens(key))
+
+
 def names_hub_id_slot(key: str, other_hub: bool = False) -> bool:
     """The mapping key holds a hub id (`HUB_ID_KEY_TOKENS`): `hf_id`, `ms_id`, `repo_id`, `hub_repo`, `repo`; with
     `other_hub`, only the id of another hub (`OTHER_HUB_KEY_TOKENS`: `ms_id`)."""
@@ -79,6 +101,11 @@ LOCAL_DIRECTORY_HEADS = frozenset({"data", "output", "outputs", "checkpoints", "
                                    "tmp", "runs", "cache", "saved_models", "experiments", "exp", "local"})
 """First parts of `dir/name` strings that are local directories a script writes or reads (`data/tinystories`,
 `outputs/run1`): where only context speaks for a string, such a head speaks against it."""
+
+PLACEHOLDER_ORGS = frozenset({"test", "dummy", "fake", "example"})
+"""Organisations of made-up ids (`test/custom_test_a` registered by a test, `example/custom-image-model` in a doc):
+where only context speaks for a string, such a head speaks against it, as `LOCAL_DIRECTORY_HEADS` do. A catalog
+call loading one still reports it (the call says it is a load, and verification finds no such repository)."""
 
 PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
                             "hub_repo", "target_repo", "output_repo", "destination"})

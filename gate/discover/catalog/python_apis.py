@@ -49,6 +49,10 @@ ID_MODEL_ARGS = "model-args"  # lm-eval `pretrained=org/m,revision=...,tokenizer
 ID_TIMM_CFGS = "timm-cfgs"  # timm `generate_default_cfgs({"name.tag": _cfg(hf_hub_id="timm/"), ...})`: a dict of
 # pretrained configs whose `hf_hub_id` names the weights' repository (ending in `/`: completed by the entry's key)
 
+ID_LM_ROUTED = "lm-routed"  # a LiteLLM-style name given to an LM client that also runs models itself (DSPy `LM`):
+# `<provider>/local:org/m` (DSPy's LocalProvider: SGLang and local fine-tuning), `<provider>/arbor:org/m` (Arbor's
+# GRPO server), `huggingface/org/m` (Hub inference) name Hub repositories; any other name is a hosted API's model
+
 KIND_FROM_REPO_TYPE = "repo_type"
 """`kind` value meaning: model unless the `repo_type` keyword says `dataset`."""
 KIND_FROM_RECEIVER = "receiver"
@@ -136,6 +140,9 @@ class Slot:
     default_id: str | None = None
     """The repository the library loads when the call leaves the id out (haystack `SASEvaluator()` loads its
     default model): reported as that id, unpinned, when the argument is absent (not hidden in `**kwargs`)."""
+    default_unless: tuple[str, ...] = ()
+    """Keywords that, all given, leave `default_id` unread: the library then loads what they name instead (kokoro
+    `KModel(config=<file>, model=<file>)` reads both local files and downloads nothing from its default)."""
     named_by_table: str | None = None
     """A plain name in this slot that is not an id is a key of the library's own table of downloads (open_clip's
     `pretrained="laion2b_s34b_b79k"` tag): reported as a dynamic load with this text saying so, since the table, not
@@ -1017,7 +1024,8 @@ SPECS: tuple[ApiSpec, ...] = (
     ApiSpec(("kokoro.KPipeline", "kokoro.*.KPipeline"), "kokoro.KPipeline",
             (Slot(1, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
     ApiSpec(("kokoro.KModel", "kokoro.*.KModel"), "kokoro.KModel",
-            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M"),), pinnable=False, trust_keyword=None),
+            (Slot(0, ("repo_id",), (), default_id="hexgrad/Kokoro-82M", default_unless=("config", "model")),),
+            pinnable=False, trust_keyword=None),
     # --- registries beyond the Hub ------------------------------------------------------------------------
     ApiSpec(("mlflow.*.load_model",), "mlflow.load_model", (Slot(0, ("model_uri",), ()),), source="mlflow",
             id_form=ID_MLFLOW, trust_keyword=None),
@@ -1047,6 +1055,13 @@ SPECS: tuple[ApiSpec, ...] = (
              *(f"ollama.*Client().{name}" for name in _OLLAMA_FUNCTIONS if name != "copy")),
             "ollama.{callee}", (Slot(0, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
             trust_keyword=None),
+    # DSPy `LM("openai/gpt-4o-mini")` calls a hosted API through LiteLLM; with `provider=LocalProvider()` /
+    # `ArborProvider()` it serves (and fine-tunes) a Hub model itself, named after `local:` / `arbor:`.
+    ApiSpec(("dspy.LM", "dspy.*.LM"), "dspy.LM", (Slot(0, ("model",), (), usually_object=True),),
+            id_form=ID_LM_ROUTED, pinnable=False, trust_keyword=None),
+    # DSPy's `DataLoader().from_huggingface(dataset_name, *args, **kwargs)` is `load_dataset(dataset_name, ...)`.
+    ApiSpec(("dspy.DataLoader().from_huggingface", "dspy.*.DataLoader().from_huggingface"), "dspy.DataLoader.from_huggingface",
+            (Slot(0, ("dataset_name",)),), kind="dataset", skip_ids=DATASETS_BUILTIN_LOADERS),
     # LangChain / LlamaIndex wrappers take keywords only.
     ApiSpec(("*.ChatOllama", "*.OllamaLLM", "*.OllamaEmbeddings", "langchain*.Ollama", "llama_index*.Ollama"),
             "ollama.{callee}", (Slot(None, ("model",), ()),), source="ollama", id_form=ID_OLLAMA, pinnable=False,
@@ -1105,8 +1120,8 @@ LOCAL_COPY_CALLS = frozenset({
 reaches the loader the result is given to; the first argument (or `src=`) is what they return."""
 
 
-GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "list", "help", "transformers", "vllm",
-                           "export", "quantize",
+GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "LM", "from_huggingface", "list", "help",
+                           "transformers", "vllm", "export", "quantize",
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
@@ -1135,6 +1150,12 @@ SCOPED_MODULES = ("trl", "smolagents", "lerobot", "lm_eval", "sentence_transform
 `CLIPModel` are common words in other code): a file is worth parsing when it names the package as a module (a
 row's pattern starts with it, so its calls need the import: `from trl import`, `import trl`, `trl.X`; not `ctrl`),
 and every name imported from it marks its lines (python_finder.relevant_lines)."""
+
+
+QUALIFYING_MODULES = ("dspy",)
+"""Packages whose rows' own names are common words (DSPy's `LM`, `from_huggingface`, both in `GENERIC_NAMES`): a plain
+`import dspy` marks the lines that use it (`dspy.LM(...)`). They add no trigger token: such a file is parsed when
+another trigger makes it worth parsing."""
 
 
 def _scoped(spec: ApiSpec) -> bool:
