@@ -31,6 +31,7 @@ from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
     UNKNOWN,
+    ClassInfo,
     FileIndex,
     Resolver,
     Scope,
@@ -204,6 +205,7 @@ class _Scan:
         """Repository modules read for an imported constant (`_imported_value`), by dotted name."""
         if repo_paths is not None:
             self.index.imported_values = self._imported_value
+            self.index.imported_classes = self._imported_class
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
@@ -601,11 +603,7 @@ class _Scan:
         `src/`), when that file is in the repository and they are strings (an unknown beside them stays unknown). That module is parsed, never run,
         and its own imports are not followed (one module deep); anything else is unknown (None)."""
         module, _, name = target.rpartition(".")
-        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
-            return None
-        if module not in self._modules:
-            self._modules[module] = self._module_resolver(module)
-        resolver = self._modules[module]
+        resolver = self._module(module)
         if resolver is None or name not in resolver.index.module.bindings:
             return None
         use = ast.Name(id=name, ctx=ast.Load())
@@ -615,6 +613,26 @@ class _Scan:
                 or not any(isinstance(v, str) for v in values):
             return None
         return values  # strings, maybe beside an unknown (`os.environ.get("M", "org/m")`), as in the file itself
+
+    def _imported_class(self, target: str) -> tuple[ClassInfo, Resolver] | None:
+        """`from models.config import TrainConfig` (target `models.config.TrainConfig`): the class that module
+        defines at its top under that name (and nothing else binds it there), with that module's resolver, which
+        reads its field defaults (`_imported_value`'s module, one module deep); None otherwise."""
+        module, _, name = target.rpartition(".")
+        resolver = self._module(module)
+        bindings = resolver.index.module.bindings.get(name) if resolver is not None else None
+        if resolver is None or not bindings or len(bindings) != 1 or bindings[0].how != "class" \
+                or bindings[0].class_info is None:
+            return None
+        return bindings[0].class_info, resolver
+
+    def _module(self, module: str) -> Resolver | None:
+        """The resolver of a module of the repository, by dotted name (read once per scanned file)."""
+        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
+            return None
+        if module not in self._modules:
+            self._modules[module] = self._module_resolver(module)
+        return self._modules[module]
 
     def _module_resolver(self, module: str) -> Resolver | None:
         relative = module.replace(".", "/")
