@@ -916,6 +916,8 @@ class Resolver:
         """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
         self._reaching = ReachingDefinitions()
         self._foreign: dict[int, Resolver] = {}
+        self._forwarded: set[int] = set()
+        """ids of the parameter bindings `_passed_instances` is following to their callers (a cycle ends there)."""
         """id(a class of another module of the repository) → the resolver of that module (`_imported_class`)."""
 
     def keep(self, node: ast.AST) -> None:
@@ -2054,6 +2056,15 @@ class Resolver:
             passed = _argument_for(call, binding.function, binding.target, offset)
             if isinstance(passed, ast.Name):  # `args = TrainArgs(...)` then `train(args)`
                 named = self._lookup(passed.id, scope)
+                if named and len(named) == 1 and named[0].how == "param" and id(named[0]) not in self._forwarded:
+                    # `def train(cfg): load(cfg)`: a parameter passed on holds what the callers of its function pass
+                    self._forwarded.add(id(named[0]))
+                    try:
+                        values.extend(self._stored_attribute(passed.id, named, attr, depth) or ())
+                        values.extend(self._passed_instances(named, attr, depth + 1) or ())
+                    finally:
+                        self._forwarded.discard(id(named[0]))
+                    continue
                 if named and len(named) == 1 and named[0].how == "value" and named[0].scope is not None:
                     # what the caller stores on it first (`args.model = cli.model` before `train(args)`)
                     values.extend(self._stored_attribute(passed.id, named, attr, depth) or ())
