@@ -53,6 +53,8 @@ ARGPARSE_PARSE_CALLS = frozenset({
     "parse_args", "parse_known_args", "parse_args_into_dataclasses", "parse_dict", "parse_json_file",
     "parse_yaml_file", "parse_intermixed_args",
 })
+FILE_PARSE_CALLS = frozenset({"parse_dict", "parse_json_file", "parse_yaml_file"})
+"""The `ARGPARSE_PARSE_CALLS` that fill the dataclasses from a file or a mapping rather than the command line."""
 GETENV_CALLS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 PATH_JOIN_CALLS = frozenset({"os.path.join", "path.join", "posixpath.join"})
 FIELD_CALLS = frozenset({"field", "Field", "attr.ib", "attrs.field"})
@@ -2301,6 +2303,9 @@ class Resolver:
                 if found is None:
                     return None
                 values.extend(found)
+        if values and any(isinstance(b.node, ast.Call) and isinstance(b.node.func, ast.Attribute)
+                          and b.node.func.attr in FILE_PARSE_CALLS for b in bindings or ()):
+            values.append(UNKNOWN)  # `parse_yaml_file(path)`: the file may set the field; the default is one value
         return _dedupe(values) if values else None
 
     def _parsed_imported_classes(self, bindings: list[Binding] | None) -> list[ClassInfo]:
