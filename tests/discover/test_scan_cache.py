@@ -122,6 +122,19 @@ def test_a_changed_constants_module_invalidates_the_files_importing_from_it(tmp_
     assert ("pkg/train.py", "acme/changed-model") in [(r["path"], r["id"]) for r in after[0]]
 
 
+def test_a_changed_config_class_module_invalidates_the_files_reading_its_defaults(tmp_path, count_scans):
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(FIXTURES / "python" / "imported-config-classes" / "repo", repo)
+    _scan(repo, cache)
+    config = repo / "models" / "config.py"
+    config.write_text(config.read_text().replace("acme/base-model", "acme/changed-base-model"))
+    count_scans.clear()
+    after = _scan(repo, cache)
+    assert sorted(count_scans) == ["models/config.py", "train.py"]  # the reader is scanned again, no other file
+    assert after == _scan(repo)
+    assert ("train.py", "acme/changed-base-model") in [(r["path"], r["id"]) for r in after[0]]
+
+
 def test_a_changed_run_target_invalidates_the_notebook(tmp_path, count_scans):
     repo, cache = tmp_path / "repo", tmp_path / "cache"
     shutil.copytree(FIXTURES / "notebook-magics" / "repo", repo)
