@@ -2215,8 +2215,10 @@ class Resolver:
 
     def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
         foreign = self._foreign.get(id(info))
-        if foreign is not None:  # a class of another module: its body there, and `Config.model = ...` here
-            return self._imported_class_attribute(foreign, info, attr, depth, instance)
+        if foreign is not None:  # a class of another module: read by that module's resolver (its defaults there)
+            values = [*(foreign._class_attribute(info, attr, depth, instance=instance) or ()),
+                      *self._class_stores(info, attr, depth)]
+            return _dedupe(values) if values else None
         values = self._own_attribute(info, attr, depth, instance)
         pending, seen = self._file_bases(info), {id(info)}
         while not values and pending:  # inherited from a base class of this file (the nearest that sets it)
@@ -2230,32 +2232,22 @@ class Resolver:
             for other in self.index.all_classes():
                 if id(other) not in seen and self._inherits(other, info):
                     values.extend(self._own_attribute(other, attr, depth, False))
-        # `Config.model = "org/other"` anywhere in the file
-        for attribute, value, scope in self.index.facts_for(info.name).attribute_stores.get(info.name, ()):
-            class_bindings = self._lookup(info.name, scope)
-            if class_bindings and any(b.class_info is info for b in class_bindings):
-                names = self.resolve(attribute, scope, depth) if attribute is not None else None
-                if names is None or UNKNOWN in names:
-                    values.append(UNKNOWN)
-                elif attr in names:
-                    values.extend(self._known(value, scope, depth))
+        values.extend(self._class_stores(info, attr, depth))
         return _dedupe(values) if values else None
 
-    def _imported_class_attribute(self, foreign: Resolver, info: ClassInfo, attr: str, depth: int,
-                                  instance: bool) -> tuple[Any, ...] | None:
-        """`attr` of a class another module defines: what that module's resolver reads there (its defaults, its
-        own methods' `self.attr = ...`), then what this file stores on the class itself (`TrainConfig.model = v`)."""
-        found = foreign._class_attribute(info, attr, depth, instance=instance)
-        values: list[Any] = list(found or ())
+    def _class_stores(self, info: ClassInfo, attr: str, depth: int) -> list[Any]:
+        """`Config.model = "org/other"` anywhere in this file, `Config` being `info` (defined here or imported)."""
+        values: list[Any] = []
         for attribute, value, scope in self.index.facts_for(info.name).attribute_stores.get(info.name, ()):
             bindings = self._lookup(info.name, scope)
-            if self._imported_class(self.import_target(bindings)) is info:
+            if bindings and (any(b.class_info is info for b in bindings)
+                             or self._imported_class(self.import_target(bindings)) is info):
                 names = self.resolve(attribute, scope, depth) if attribute is not None else None
                 if names is None or UNKNOWN in names:
                     values.append(UNKNOWN)
                 elif attr in names:
                     values.extend(self._known(value, scope, depth))
-        return _dedupe(values) if values else None
+        return values
 
     def _inherits(self, info: ClassInfo, ancestor: ClassInfo) -> bool:
         pending, seen = self._file_bases(info), set()
