@@ -2006,7 +2006,10 @@ class Resolver:
         if annotated is not None:  # `def __init__(self, config: Config)`: that class's fields, not every class's
             found = self._class_attribute(annotated, attr, depth, instance=True)
             passed = self._passed_instances(bindings, attr, depth)
-            return _dedupe([*(found or (UNKNOWN,)), *(passed or ())])
+            # A class of another module types a parameter of an API the repository's other modules call (helm's
+            # `make_request(self, request: Request)`): the instance they pass is not in this file.
+            elsewhere = (UNKNOWN,) if id(annotated) in self._foreign else ()
+            return _dedupe([*(found or (UNKNOWN,)), *(passed or ()), *elsewhere])
         if self._is_namespace(base.id, bindings):
             found = self._namespace_attribute(attr, depth, bindings)
             passed = self._passed_instances(bindings, attr, depth)
