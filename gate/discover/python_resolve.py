@@ -2065,15 +2065,18 @@ class Resolver:
                     # `def train(cfg): load(cfg)`: a parameter passed on holds what the callers of its function pass
                     self._forwarded.add(id(named[0]))
                     try:
-                        values.extend(self._stored_attribute(passed.id, named, attr, depth) or ())
-                        values.extend(self._passed_instances(named, attr, depth + 1) or ())
+                        forwarded = self._passed_instances(named, attr, depth + 1)
+                        if forwarded:  # (what the function stores on it counts only for an instance it is given)
+                            values.extend([*(self._stored_attribute(passed.id, named, attr, depth) or ()), *forwarded])
                     finally:
                         self._forwarded.discard(id(named[0]))
                     continue
                 if named and len(named) == 1 and named[0].how == "value" and named[0].scope is not None:
-                    # what the caller stores on it first (`args.model = cli.model` before `train(args)`)
-                    values.extend(self._stored_attribute(passed.id, named, attr, depth) or ())
+                    stores_of = passed.id
                     passed, scope = named[0].node, named[0].scope
+                    if isinstance(passed, ast.Call) and self._constructed_class(passed, scope) is not None:
+                        # what the caller stores on it first (`args.model = cli.model` before `train(args)`)
+                        values.extend(self._stored_attribute(stores_of, named, attr, depth) or ())
             if isinstance(passed, ast.Call):
                 constructed = self._constructed_class(passed, scope)
                 if constructed is not None:
