@@ -31,6 +31,7 @@ from gate.discover.python_resolve import (
     OBJECT,
     PARTIAL_CALLS,
     UNKNOWN,
+    ClassInfo,
     FileIndex,
     Resolver,
     Scope,
@@ -202,8 +203,11 @@ class _Scan:
         self.read_repo_file: RepoFileReader | None = None
         self._modules: dict[str, Resolver | None] = {}
         """Repository modules read for an imported constant (`_imported_value`), by dotted name."""
+        self._classes: dict[str, tuple[ClassInfo, Resolver] | None] = {}
+        """`_imported_class`'s answers, by dotted name."""
         if repo_paths is not None:
             self.index.imported_values = self._imported_value
+            self.index.imported_classes = self._imported_class
         """Reads a repository file `runpy.run_path` runs (None: not available, e.g. inside exec strings)."""
         """Loaders given to `functools.partial` (reported through the partial's calls, not as loose values)."""
 
@@ -620,11 +624,7 @@ class _Scan:
         `src/`), when that file is in the repository and they are strings (an unknown beside them stays unknown). That module is parsed, never run,
         and its own imports are not followed (one module deep); anything else is unknown (None)."""
         module, _, name = target.rpartition(".")
-        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
-            return None
-        if module not in self._modules:
-            self._modules[module] = self._module_resolver(module)
-        resolver = self._modules[module]
+        resolver = self._module(module)
         if resolver is None or name not in resolver.index.module.bindings:
             return None
         use = ast.Name(id=name, ctx=ast.Load())
@@ -635,7 +635,49 @@ class _Scan:
             return None
         return values  # strings, maybe beside an unknown (`os.environ.get("M", "org/m")`), as in the file itself
 
+    def _imported_class(self, target: str) -> tuple[ClassInfo, Resolver] | None:
+        """`from models.config import TrainConfig` (target `models.config.TrainConfig`): the class that module
+        defines at its top under that name (and nothing else binds it there), with that module's resolver, which
+        reads its field defaults (`_imported_value`'s module, one module deep); None otherwise."""
+        if target not in self._classes:
+            self._classes[target] = self._read_imported_class(target)
+        return self._classes[target]
+
+    def _read_imported_class(self, target: str) -> tuple[ClassInfo, Resolver] | None:
+        module, _, name = target.rpartition(".")
+        if module not in self._modules and name.isidentifier():
+            # Not parsed for nothing: a module that does not spell `class Name` (`pkg/__init__.py` re-exporting
+            # it, a type alias) cannot define it.
+            found = self._module_text(module)
+            if found is None:
+                self._modules[module] = None  # no such file of the repository
+                return None
+            if re.search(rf"^[ \t]*class[ \t]+{name}\b", found[1], re.MULTILINE) is None:
+                return None
+        resolver = self._module(module)
+        bindings = resolver.index.module.bindings.get(name) if resolver is not None else None
+        if resolver is None or not bindings or len(bindings) != 1 or bindings[0].how != "class" \
+                or bindings[0].class_info is None:
+            return None
+        return bindings[0].class_info, resolver
+
+    def _module(self, module: str) -> Resolver | None:
+        """The resolver of a module of the repository, by dotted name (read once per scanned file)."""
+        if module not in self._modules:
+            self._modules[module] = self._module_resolver(module)
+        return self._modules[module]
+
     def _module_resolver(self, module: str) -> Resolver | None:
+        found = self._module_text(module)
+        if found is None:
+            return None
+        index = _module_index(*found)
+        return Resolver(index) if index is not None else None  # a fresh resolver: its work budget is this file's
+
+    def _module_text(self, module: str) -> tuple[str, str] | None:
+        """(path, text) of the repository file of a dotted module name, when there is one and it reads."""
+        if not module or module.startswith(".") or self.read_repo_file is None or self.repo_paths is None:
+            return None
         relative = module.replace(".", "/")
         roots = [""]
         if self.index.package is not None:  # `src/mlx_lm/x.py` imports `mlx_lm.generate` from `src/mlx_lm/`
@@ -647,10 +689,7 @@ class _Scan:
                 if candidate == self.path or candidate not in self.repo_paths:
                     continue
                 text, _ = self.read_repo_file(candidate)  # (records the read: this file's result depends on it)
-                if text is None:
-                    return None
-                index = _module_index(candidate, text)
-                return Resolver(index) if index is not None else None  # a fresh resolver: its work budget is this file's
+                return (candidate, text) if text is not None else None
         return None
 
     def _served_locally(self, call: ast.Call, scope: Scope, keyword: str) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import SENTINEL_WORDS, has_file_extension, is_placeholder
+from gate.discover.catalog.context import LOCAL_DIRECTORY_HEADS, SENTINEL_WORDS, has_file_extension, is_placeholder
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -180,6 +180,8 @@ def _hub_targets(value: str, spec: ApiSpec, kind: str, repo_paths: frozenset[str
     if value in spec.skip_ids or is_local_path(value, repo_paths if spec.reads_local_paths else None) \
             or is_placeholder(value) or value.lower() in SENTINEL_WORDS:
         return []
+    if value in LOCAL_DIRECTORY_HEADS:
+        return []  # `checkpoint_path: str = "checkpoints"`: the folder a script saves to and resumes from, no Hub id
     if has_file_extension(value):
         return []  # `from_pretrained("pytorch_model.bin")`, `tokenizers/dolma2.json`: a file (beside the script,
         # packaged or local), never a repository's name

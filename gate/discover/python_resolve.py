@@ -53,6 +53,8 @@ ARGPARSE_PARSE_CALLS = frozenset({
     "parse_args", "parse_known_args", "parse_args_into_dataclasses", "parse_dict", "parse_json_file",
     "parse_yaml_file", "parse_intermixed_args",
 })
+FILE_PARSE_CALLS = frozenset({"parse_dict", "parse_json_file", "parse_yaml_file"})
+"""The `ARGPARSE_PARSE_CALLS` that fill the dataclasses from a file or a mapping rather than the command line."""
 GETENV_CALLS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.getenvb"})
 PATH_JOIN_CALLS = frozenset({"os.path.join", "path.join", "posixpath.join"})
 FIELD_CALLS = frozenset({"field", "Field", "attr.ib", "attrs.field"})
@@ -253,6 +255,10 @@ class FileIndex:
     imported_values: Callable[[str], tuple[Any, ...] | None] | None = None
     """What a name imported from another module of the repository holds (`from mlx_lm.generate import
     DEFAULT_MODEL`: that module's constant), when the scan can read the repository; None: not read."""
+    imported_classes: Callable[[str], tuple[ClassInfo, Resolver] | None] | None = None
+    """The class a name imported from another module of the repository stands for (`from models.config import
+    TrainConfig`: the class that module defines at its top), with the resolver its defaults are read with (that
+    module's: its own imports are not followed); None: not read."""
     package: str | None = None
     """The dotted package the file is a module of (`mlx_lm.quant` for `mlx_lm/quant/dwq.py`, each folder holding an
     `__init__.py`), which a relative import is relative to; None when not known (then `from .utils import load`
@@ -913,6 +919,10 @@ class Resolver:
         self._keep: list[ast.AST] = []
         """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
         self._reaching = ReachingDefinitions()
+        self._foreign: dict[int, Resolver] = {}
+        self._forwarded: set[int] = set()
+        """ids of the parameter bindings `_passed_instances` is following to their callers (a cycle ends there)."""
+        """id(a class of another module of the repository) → the resolver of that module (`_imported_class`)."""
 
     def keep(self, node: ast.AST) -> None:
         """Keep a node built for resolution alive while the scan runs (ids are used as keys)."""
@@ -2007,9 +2017,12 @@ class Resolver:
         if annotated is not None:  # `def __init__(self, config: Config)`: that class's fields, not every class's
             found = self._class_attribute(annotated, attr, depth, instance=True)
             passed = self._passed_instances(bindings, attr, depth)
-            return _dedupe([*(found or (UNKNOWN,)), *(passed or ())])
+            # A class of another module types a parameter of an API the repository's other modules call (helm's
+            # `make_request(self, request: Request)`): the instance they pass is not in this file.
+            elsewhere = (UNKNOWN,) if id(annotated) in self._foreign else ()
+            return _dedupe([*(found or (UNKNOWN,)), *(passed or ()), *elsewhere])
         if self._is_namespace(base.id, bindings):
-            found = self._namespace_attribute(attr, depth)
+            found = self._namespace_attribute(attr, depth, bindings)
             passed = self._passed_instances(bindings, attr, depth)
             return found if passed is None else _dedupe([*(found or (UNKNOWN,)), *passed])
         if bindings and len(bindings) == 1:
@@ -2043,7 +2056,7 @@ class Resolver:
         found = self._lookup(name, binding.scope)
         if found and len(found) == 1 and found[0].how == "class":
             return found[0].class_info
-        return None
+        return self._imported_class(self.import_target(found))
 
     def _passed_instances(self, bindings: list[Binding] | None, attr: str, depth: int) -> list[Any] | None:
         """`attr` of the instances of the file's classes that the calls pass for a parameter
@@ -2059,8 +2072,22 @@ class Resolver:
             passed = _argument_for(call, binding.function, binding.target, offset)
             if isinstance(passed, ast.Name):  # `args = TrainArgs(...)` then `train(args)`
                 named = self._lookup(passed.id, scope)
+                if named and len(named) == 1 and named[0].how == "param" and id(named[0]) not in self._forwarded:
+                    # `def train(cfg): load(cfg)`: a parameter passed on holds what the callers of its function pass
+                    self._forwarded.add(id(named[0]))
+                    try:
+                        forwarded = self._passed_instances(named, attr, depth + 1)
+                        if forwarded:  # (what the function stores on it counts only for an instance it is given)
+                            values.extend([*(self._stored_attribute(passed.id, named, attr, depth) or ()), *forwarded])
+                    finally:
+                        self._forwarded.discard(id(named[0]))
+                    continue
                 if named and len(named) == 1 and named[0].how == "value" and named[0].scope is not None:
+                    stores_of = passed.id
                     passed, scope = named[0].node, named[0].scope
+                    if isinstance(passed, ast.Call) and self._constructed_class(passed, scope) is not None:
+                        # what the caller stores on it first (`args.model = cli.model` before `train(args)`)
+                        values.extend(self._stored_attribute(stores_of, named, attr, depth) or ())
             if isinstance(passed, ast.Call):
                 constructed = self._constructed_class(passed, scope)
                 if constructed is not None:
@@ -2154,16 +2181,33 @@ class Resolver:
         if not bindings or len(bindings) != 1 or bindings[0].how != "value" or bindings[0].scope is None \
                 or not isinstance(bindings[0].node, ast.Call):
             return False
-        info = self._constructed_class(bindings[0].node, bindings[0].scope)
+        info = self._constructed_class(bindings[0].node, bindings[0].scope, imported=False)
         return info is not None and any(b.how == "object" for b in info.scope.bindings.get(method, ()))
 
-    def _constructed_class(self, call: ast.Call, scope: Scope) -> ClassInfo | None:
-        if not isinstance(call.func, ast.Name):
-            return None
-        bindings = self._lookup(call.func.id, scope)
-        if bindings and len(bindings) == 1 and bindings[0].how == "class":
-            return bindings[0].class_info
+    def _constructed_class(self, call: ast.Call, scope: Scope, *, imported: bool = True) -> ClassInfo | None:
+        """The class `call` builds an instance of: a class of this file (`Config()`), or, unless `imported` is
+        False, one imported from another module of the repository (`TrainConfig()`, `config.TrainConfig()`)."""
+        if isinstance(call.func, ast.Name):
+            bindings = self._lookup(call.func.id, scope)
+            if bindings and len(bindings) == 1 and bindings[0].how == "class":
+                return bindings[0].class_info
+            return self._imported_class(self.import_target(bindings)) if imported else None
+        if imported and isinstance(call.func, ast.Attribute) and self.index.imported_classes is not None:
+            dotted, origin = self.qualname(call.func, scope)
+            return self._imported_class(dotted) if origin == "import" else None
         return None
+
+    def _imported_class(self, target: str | None) -> ClassInfo | None:
+        """The class another module of the repository defines under the dotted name `target` (None: not such a
+        class, not read, or no file of the repository); its attributes are read by that module's resolver."""
+        if target is None or self.index.imported_classes is None:
+            return None
+        found = self.index.imported_classes(target)
+        if found is None:
+            return None
+        info, resolver = found
+        self._foreign[id(info)] = resolver
+        return info
 
     def _file_bases(self, info: ClassInfo) -> list[ClassInfo]:
         """The base classes of `info` that are classes of this file (`class B(A)` with `A` here)."""
@@ -2187,6 +2231,11 @@ class Resolver:
         return values
 
     def _class_attribute(self, info: ClassInfo, attr: str, depth: int, *, instance: bool) -> tuple[Any, ...] | None:
+        foreign = self._foreign.get(id(info))
+        if foreign is not None:  # a class of another module: read by that module's resolver (its defaults there)
+            values = [*(foreign._class_attribute(info, attr, depth, instance=instance) or ()),
+                      *self._class_stores(info, attr, depth)]
+            return _dedupe(values) if values else None
         values = self._own_attribute(info, attr, depth, instance)
         pending, seen = self._file_bases(info), {id(info)}
         while not values and pending:  # inherited from a base class of this file (the nearest that sets it)
@@ -2200,16 +2249,22 @@ class Resolver:
             for other in self.index.all_classes():
                 if id(other) not in seen and self._inherits(other, info):
                     values.extend(self._own_attribute(other, attr, depth, False))
-        # `Config.model = "org/other"` anywhere in the file
+        values.extend(self._class_stores(info, attr, depth))
+        return _dedupe(values) if values else None
+
+    def _class_stores(self, info: ClassInfo, attr: str, depth: int) -> list[Any]:
+        """`Config.model = "org/other"` anywhere in this file, `Config` being `info` (defined here or imported)."""
+        values: list[Any] = []
         for attribute, value, scope in self.index.facts_for(info.name).attribute_stores.get(info.name, ()):
-            class_bindings = self._lookup(info.name, scope)
-            if class_bindings and any(b.class_info is info for b in class_bindings):
+            bindings = self._lookup(info.name, scope)
+            if bindings and (any(b.class_info is info for b in bindings)
+                             or self._imported_class(self.import_target(bindings)) is info):
                 names = self.resolve(attribute, scope, depth) if attribute is not None else None
                 if names is None or UNKNOWN in names:
                     values.append(UNKNOWN)
                 elif attr in names:
                     values.extend(self._known(value, scope, depth))
-        return _dedupe(values) if values else None
+        return values
 
     def _inherits(self, info: ClassInfo, ancestor: ClassInfo) -> bool:
         pending, seen = self._file_bases(info), set()
@@ -2236,7 +2291,8 @@ class Resolver:
             return False
         return True
 
-    def _namespace_attribute(self, attr: str, depth: int) -> tuple[Any, ...] | None:
+    def _namespace_attribute(self, attr: str, depth: int,
+                             bindings: list[Binding] | None = None) -> tuple[Any, ...] | None:
         # Each default comes from a `.add_argument(...)` or `.set_defaults(...)` call: its statement spells one.
         defaults = self.index.facts_for("add_argument", "set_defaults").argparse_defaults
         if attr in defaults:
@@ -2250,13 +2306,45 @@ class Resolver:
                     values.append(UNKNOWN)  # `default=None` / `default=''`: the command line gives the value
             return _dedupe(values)
         values = []
-        for info in self.index.all_classes():
+        for info in [*self.index.all_classes(), *self._parsed_imported_classes(bindings)]:
             if attr in info.scope.bindings:
                 found = self._class_attribute(info, attr, depth, instance=False)
                 if found is None:
                     return None
                 values.extend(found)
+        if values and any(isinstance(b.node, ast.Call) and isinstance(b.node.func, ast.Attribute)
+                          and b.node.func.attr in FILE_PARSE_CALLS for b in bindings or ()):
+            values.append(UNKNOWN)  # `parse_yaml_file(path)`: the file may set the field; the default is one value
         return _dedupe(values) if values else None
+
+    def _parsed_imported_classes(self, bindings: list[Binding] | None) -> list[ClassInfo]:
+        """The classes of other modules of the repository that the parser of `bindings` fills
+        (`HfArgumentParser((ModelArguments, DataArguments))` with `from .arguments import ModelArguments, ...`,
+        then `model_args, data_args = parser.parse_args_into_dataclasses()`)."""
+        if self.index.imported_classes is None:
+            return []
+        found: list[ClassInfo] = []
+        for binding in bindings or ():
+            parsed = binding.node
+            if binding.how not in ("value", "unpack") or not isinstance(parsed, ast.Call) \
+                    or not isinstance(parsed.func, ast.Attribute) or binding.scope is None:
+                continue
+            parser, scope = parsed.func.value, binding.scope
+            if isinstance(parser, ast.Name):
+                named = self._lookup(parser.id, scope)
+                if not named or len(named) != 1 or named[0].how != "value" or named[0].scope is None:
+                    continue
+                parser, scope = named[0].node, named[0].scope
+            if not isinstance(parser, ast.Call) or not parser.args:
+                continue
+            classes = parser.args[0]
+            for element in classes.elts if isinstance(classes, (ast.Tuple, ast.List)) else [classes]:
+                if isinstance(element, (ast.Name, ast.Attribute)):
+                    dotted, origin = self.qualname(element, scope)
+                    info = self._imported_class(dotted) if origin == "import" else None
+                    if info is not None and info not in found:
+                        found.append(info)
+        return found
 
     # ------------------------------------------------------------------------------------------- calls
 

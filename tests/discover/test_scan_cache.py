@@ -109,17 +109,24 @@ def test_a_changed_dot_env_invalidates_the_compose_file(tmp_path):
     assert _scan(repo, cache) == _scan(repo)
 
 
-def test_a_changed_constants_module_invalidates_the_files_importing_from_it(tmp_path, count_scans):
+@pytest.mark.parametrize(("form", "module", "old", "new", "readers"), [
+    ("imported-constants", "pkg/constants.py", "acme/default-model", "acme/changed-model", ["pkg/train.py"]),
+    ("imported-config-classes", "models/config.py", "acme/base-model", "acme/changed-base-model",
+     ["app/finetune.py", "train.py"]),
+])
+def test_a_changed_module_invalidates_the_files_reading_its_values(tmp_path, count_scans, form, module, old, new,
+                                                                   readers):
+    """A constant, or a config class's field default, read from another module of the repository."""
     repo, cache = tmp_path / "repo", tmp_path / "cache"
-    shutil.copytree(FIXTURES / "python" / "imported-constants" / "repo", repo)
+    shutil.copytree(FIXTURES / "python" / form / "repo", repo)
     _scan(repo, cache)
-    constants = repo / "pkg" / "constants.py"
-    constants.write_text(constants.read_text().replace("acme/default-model", "acme/changed-model"))
+    changed = repo / module
+    changed.write_text(changed.read_text().replace(old, new))
     count_scans.clear()
     after = _scan(repo, cache)
-    assert sorted(count_scans) == ["pkg/constants.py", "pkg/train.py"]  # the importer is read again, no other
+    assert sorted(count_scans) == sorted([module, *readers])  # its readers are scanned again, no other file
     assert after == _scan(repo)
-    assert ("pkg/train.py", "acme/changed-model") in [(r["path"], r["id"]) for r in after[0]]
+    assert (readers[-1], new) in [(r["path"], r["id"]) for r in after[0]]
 
 
 def test_a_changed_run_target_invalidates_the_notebook(tmp_path, count_scans):
