@@ -1254,16 +1254,18 @@ class _Collector:
             elif index + 1 < len(words) and not words[index + 1].text.startswith("-"):
                 values = [words[index + 1]]
                 # `--data_path org/a org/b org/c` (an argparse `nargs="*"` flag): the words after the first value
-                # are its values too while each is a Hub id on its own; anything else ends the list.
+                # are its values too while each is shaped like an id; anything else (a positional) ends the list.
+                # A project directory (`data/split`) ends it too: past it, a word may be the script's positional.
                 for following in words[index + 2:]:
-                    if id(following) in consumed or not _context_value(following):
+                    if id(following) in consumed or not looks_like_hub_id(following.text) \
+                            or _local_looking(following.text):
                         break
                     values.append(following)
             else:
                 continue
             for value in values:
                 if id(value) in consumed or not _context_value(value):
-                    break
+                    continue
                 self.alive.append(value)
                 revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
                 self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,

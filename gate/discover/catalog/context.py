@@ -181,9 +181,10 @@ API_PROVIDER_ORGS = frozenset({
 })
 """`provider/model` prefixes of API routers (LiteLLM, OpenRouter, LangChain init_chat_model): not Hub ids."""
 
-HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface", "databricks"})
+HUB_ORGS_NAMED_LIKE_PROVIDERS = frozenset({"openai", "huggingface", "databricks", "cohere"})
 """Provider prefixes that are also Hub organisations (`openai/whisper-small`, `huggingface/...`,
-`databricks/dbrx-instruct`; Databricks' served names are `databricks/databricks-dbrx-instruct`)."""
+`databricks/dbrx-instruct`, `Cohere/miracl-zh-queries-22-12`; Databricks' served names are
+`databricks/databricks-dbrx-instruct`, Cohere's `cohere/command-r`)."""
 
 HUB_SERVING_PROVIDERS = frozenset({"huggingface"})
 """Router prefixes whose models are Hub repositories wherever they are served (LiteLLM `huggingface/org/m`)."""
