@@ -514,6 +514,7 @@ class _Notebook:
             return
         from gate.discover.shell_finder import scan_shell_text
 
+        saved_paths: set[str] = set()  # `!olive ... -o out/m` then `!olive ... -m out/m`: the same working directory
         for block in self.shell:
             if not block:
                 continue
@@ -521,7 +522,7 @@ class _Notebook:
             self.references.extend(scan_shell_text(
                 text, self.file.path, syntax="notebook", line_map=[line.line for line in block],
                 column_offset=block[0].column - 1, repo_paths=self.repo_paths,
-                own_process=id(block) not in self.written_shell))
+                own_process=id(block) not in self.written_shell, saved_paths=saved_paths))
 
 
 def _run_target(notebook: SourceFile, target: str, repo_paths: frozenset[str] | None) -> SourceFile | str | None:
