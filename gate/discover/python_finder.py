@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import itertools
+import math
 import re
 import unicodedata
 import warnings
@@ -50,6 +51,9 @@ _RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STR
                                                                *catalog.COMMAND_RUNNERS))
 MAX_CODE_STRING_COMBINATIONS = 16
 """`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
+MAX_COMMAND_LINES = 16
+"""`subprocess.run(["olive", "optimize", "-m", model_id])` in a loop over a table: one command line is read per
+combination of its words' values, this many at most (beyond, a word with several values is its expression)."""
 MAX_CODE_STRING_DEPTH = 3
 """exec strings inside exec strings are followed this deep."""
 MAX_PARSE_BYTES = 2_000_000
@@ -1179,12 +1183,22 @@ class _Scan:
         line, column = self._where(call)
         found: list[Reference] = []
         if literal is not None:
-            words: list[tuple[str, int, int, bool]] = []
+            # each word's values: one known string, a few (a loop over a table: one command line per value), or
+            # its expression, unresolved
+            choices: list[list[tuple[str, bool]]] = []
             for element in literal[0].elts:  # type: ignore[attr-defined]
                 values = self.resolver.resolve(element, literal[1])
-                known = values is not None and len(values) == 1 and isinstance(values[0], str)
-                words.append((values[0] if known else unparse(element), line, column, known))  # type: ignore[index]
-            found = scan_argument_list(words, self.path, syntax=self.syntax, repo_paths=self.repo_paths)
+                if values and UNKNOWN not in values and all(isinstance(value, str) for value in values):
+                    choices.append([(value, True) for value in dict.fromkeys(values)])  # type: ignore[misc]
+                else:
+                    choices.append([(unparse(element), False)])
+            if math.prod(len(options) for options in choices) > MAX_COMMAND_LINES:
+                choices = [options if len(options) == 1 else [(unparse(element), False)]
+                           for options, element in zip(choices, literal[0].elts)]  # type: ignore[attr-defined]
+            for chosen in itertools.product(*choices):
+                found.extend(scan_argument_list([(text, line, column, known) for text, known in chosen], self.path,
+                                                syntax=self.syntax, repo_paths=self.repo_paths))
+            found = list(dict.fromkeys(found))
         else:
             unknown: dict[str, str] = {}
             for text in self._command_texts(node, node_scope, unknown):

@@ -1136,6 +1136,7 @@ COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
     # callee's last name wherever it comes from
     "run_cmd": (0, "cmd"), "run_command": (0, "cmd"), "run_shell": (0, "cmd"), "run_shell_command": (0, "cmd"),
     "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"),
+    "run_subprocess": (0, "cmd"),  # olive.common.utils.run_subprocess(cmd, env, cwd, check) and its kind
 }
 """Calls that run a command line, given as a list of words or as one shell string: read with the shell finder's
 CLI catalog (`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`,
