@@ -419,6 +419,10 @@ SPECS: tuple[ApiSpec, ...] = (
             pinnable=False, trust_keyword=None),
     ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
             "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),)),
+    # Microsoft Olive: `HfModelHandler(model_path, task, load_kwargs={"revision": ..., "trust_remote_code": ...},
+    # io_config, adapter_path)` loads the model through transformers and the adapter through peft.
+    ApiSpec(("olive.*HfModelHandler",), "olive.HfModelHandler",
+            (Slot(0, ("model_path",), (), ("load_kwargs",)), Slot(4, ("adapter_path",), ())), trust_keyword=None),
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
     ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.{callee}",
             (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
