@@ -423,6 +423,9 @@ SPECS: tuple[ApiSpec, ...] = (
     # io_config, adapter_path)` loads the model through transformers and the adapter through peft.
     ApiSpec(("olive.*HfModelHandler",), "olive.HfModelHandler",
             (Slot(0, ("model_path",), (), ("load_kwargs",)), Slot(4, ("adapter_path",), ())), trust_keyword=None),
+    # mobius-onnx (Olive's MobiusBuilder): `build(model_id, task, *, ..., trust_remote_code=False)` downloads the
+    # model's configuration and weights from the Hub; it takes no revision.
+    ApiSpec(("mobius.build", "mobius._builder.build"), "mobius.build", (Slot(0, ("model_id",), ()),), pinnable=False),
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
     ApiSpec(("modelscope.*snapshot_download", "modelscope.*model_file_download"), "modelscope.{callee}",
             (Slot(0, ("model_id", "repo_id")),), kind=KIND_FROM_REPO_TYPE, source="modelscope",
