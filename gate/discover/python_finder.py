@@ -1189,12 +1189,12 @@ class _Scan:
             for element in literal[0].elts:  # type: ignore[attr-defined]
                 values = self.resolver.resolve(element, literal[1])
                 if values and UNKNOWN not in values and all(isinstance(value, str) for value in values):
-                    choices.append([(value, True) for value in dict.fromkeys(values)])  # type: ignore[misc]
+                    choices.append([(cast(str, value), True) for value in dict.fromkeys(values)])
                 else:
                     choices.append([(unparse(element), False)])
             if math.prod(len(options) for options in choices) > MAX_COMMAND_LINES:
                 choices = [options if len(options) == 1 else [(unparse(element), False)]
-                           for options, element in zip(choices, literal[0].elts)]  # type: ignore[attr-defined]
+                           for options, element in zip(choices, literal[0].elts, strict=True)]  # type: ignore[attr-defined]
             for chosen in itertools.product(*choices):
                 found.extend(scan_argument_list([(text, line, column, known) for text, known in chosen], self.path,
                                                 syntax=self.syntax, repo_paths=self.repo_paths))
