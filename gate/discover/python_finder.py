@@ -404,7 +404,27 @@ class _Scan:
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
+        if origin == "local" and self._own_method(dotted):
+            return  # `wrapper.load_adapter(name, path)` of the file's own class: its body says what it loads
         self._catalog_call(call, scope, dotted, origin)
+
+    def _own_method(self, dotted: str, depth: int = 0) -> bool:
+        """`Wrapper().load_adapter` where `Wrapper` is a top-level class of this file (or its base in the file) that
+        defines `load_adapter` without calling the library's through `super()`: a method of the file's own, not the
+        library method a catalog row names (its loads are read in its body, as a helper's are)."""
+        instance, _, method = dotted.rpartition("().")
+        if not instance.isidentifier() or not method.isidentifier() or depth > 4:
+            return False
+        definition = next((statement for statement in self.tree.body
+                           if isinstance(statement, ast.ClassDef) and statement.name == instance), None)
+        if definition is None:
+            return False
+        for item in definition.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                return not any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                               and node.func.id == "super" for node in ast.walk(item))
+        return any(isinstance(base, ast.Name) and self._own_method(f"{base.id}().{method}", depth + 1)
+                   for base in definition.bases)
 
     @functools.cached_property
     def _subclass_names(self) -> frozenset[str]:
