@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import cli
-from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
+from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence, publish_kind
 from gate.discover.hubids import (
     JOINED_BARE_PART,
     is_local_path,
@@ -1258,10 +1258,11 @@ class _Collector:
                 continue
             self.alive.append(value)
             revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
-            self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
+            kind = kind or publish_kind(flag)
+            self._reference(kind=kind, word=value, at=words[0], api=f"shell:{flag}", revision=revision,
                             revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
                             role="publish" if publish else "load",
-                            trust_remote_code=self._trust(words) if (kind or "model") == "model" else False)
+                            trust_remote_code=self._trust(words) if kind == "model" else False)
             used.add(id(value))
         return used
 
@@ -1405,7 +1406,7 @@ class _Collector:
                     or not looks_like_hub_id(value.text) or _local_looking(value.text):
                 continue
             publish = is_publish_name(name)
-            self._reference(kind=context_kind(name) or "model", word=value, at=value, api=f"env:{name}",
+            self._reference(kind=context_kind(name) or publish_kind(name), word=value, at=value, api=f"env:{name}",
                             revision=None, revision_key=None, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
                             role="publish" if publish else "load")
         self.references = [r for r in self.references if not self._written_here(r)]
