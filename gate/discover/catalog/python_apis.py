@@ -1003,7 +1003,7 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "l
                            "mlxlm", "download", "convert", "compute",
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
-                           "get_pipeline"})
+                           "get_pipeline", "build"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(")
 """Constructors whose instances' methods are catalog calls (`fs = HfFileSystem(); fs.open(...)`; an OpenAI client
@@ -1037,7 +1037,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     *SCOPED_MODULES,
     *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES if name.strip("*")),
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
-    "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
+    "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem", "mobius",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
     # Rows whose own names are common words, reached through their modules or qualifiers instead (timm's
     # `@register_model` decorates every architecture: the MLflow row is reached through `mlflow.`).
