@@ -59,6 +59,7 @@ from gate.discover.catalog.context import (
     names_remote_api,
     negative_evidence,
     picks_other_hub,
+    publish_kind,
     routed_hub_id,
 )
 from gate.discover.hubids import (
@@ -1303,7 +1304,7 @@ def _names_tokenizer(key: str) -> bool:
 def _key_context(key: str) -> tuple[ContextKind | None, bool]:
     """(what a key's name says its value is, whether it names a publish target): asked once per distinct key."""
     publish = is_publish_name(key)
-    return context_kind(key) or ("model" if publish else None), publish
+    return context_kind(key) or (publish_kind(key) if publish else None), publish
 
 
 def _context_reference(key: str, value: str, siblings: dict, path: str, line: int, column: int,

@@ -11,6 +11,7 @@ a cell parses (`yaml.safe_load('''...''')`) as that config.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import re
@@ -18,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from json import decoder as _json_decoder
+from typing import TYPE_CHECKING
 
 from gate.discover import embedded_config
 from gate.discover.interface import (
@@ -32,6 +34,9 @@ from gate.discover.interface import (
 from gate.discover.python_fallback import fallback_scan
 from gate.discover.python_finder import MAX_PARSE_BYTES, parse_python, relevant_lines, scan_tree
 from gate.discover.text_files import JSON_WHITESPACE
+
+if TYPE_CHECKING:
+    from gate.discover.shell_finder import Word
 
 # json's own string scanner (the C one when built): typeshed does not declare it.
 scanstring: Callable[[str, int], tuple[str, int]] = _json_decoder.scanstring  # type: ignore[attr-defined]
@@ -67,6 +72,10 @@ def cell_magic_language(name: str, arguments: list[str]) -> str | None:
     return "python" if name in PYTHON_CELL_MAGICS else None
 _AUTOMAGIC_SHELL = re.compile(r"(?:pip|pip3|conda|mamba)[ \t]+[a-z]")
 _HELP = re.compile(r"^\??[A-Za-z_][\w.]*(?:\(\))?\?{1,2}\s*$")  # `obj?`, `obj??`, `?obj`
+_PYTHON_FIELD = re.compile(r"(?<![$\\{])\{([A-Za-z_]\w*)\}")
+"""`{name}` in a `!` line: IPython puts the Python variable's value there (`{expr}` with more than a name is left
+as written)."""
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
 _SHELL_ASSIGNMENT = re.compile(r"^(\s*)([A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)\s*=\s*!(.*)$")
 
 
@@ -266,6 +275,9 @@ class _Notebook:
         """Blocks of shell text: one per `!` line, one per `%%bash` cell, one per `%%writefile x.sh` cell."""
         self.written_shell: set[int] = set()
         """`id()`s of the blocks `%%writefile` saves: a script another may `source`, not a shell of its own."""
+        self.expanded_shell: set[int] = set()
+        """`id()`s of the blocks IPython expands before running them (`!` lines and shell line magics: `{name}` and
+        `$name` are the notebook's Python variables); `%%bash` cells run as written."""
         self.configs: list[tuple[str, list[_SourceLine]]] = []
         """Config files a cell writes (`%%writefile config.yaml`): (suffix, lines)."""
         self.references: list[Reference] = []
@@ -443,8 +455,37 @@ class _Notebook:
         self.warnings.extend(result.warnings)
 
     def _shell_line(self, source_line: _SourceLine, command_start: int) -> None:
-        self.shell.append([_SourceLine(source_line.text[command_start:], source_line.line,
-                                       source_line.column + command_start)])
+        block = [_SourceLine(source_line.text[command_start:], source_line.line, source_line.column + command_start)]
+        self.shell.append(block)
+        self.expanded_shell.add(id(block))
+
+    def _python_strings(self, names: set[str]) -> dict[str, Word]:
+        """The notebook's global `NAME = "text"` assignments, for the names IPython expands in its `!` lines: a name
+        bound once, to a string literal, has that value; one bound more than once or to anything else is not known
+        (the shell finder then reports its uses as dynamic)."""
+        from gate.discover.shell_finder import Word
+
+        text = "\n".join(line.text for _, lines in self.python for line in lines)
+        tree, _ = parse_python(text) if any(name in text for name in names) else (None, None)
+        if tree is None:
+            return {}
+        bound: dict[str, list[str | None]] = {}
+        pending: list[ast.AST] = list(tree.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue  # their names are local (a `global` statement inside is rare enough to leave out)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+                bound.setdefault(node.id, []).append(None)
+            pending.extend(ast.iter_child_nodes(node))
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 \
+                    and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in bound \
+                    and isinstance(statement.value, ast.Constant) and isinstance(statement.value.value, str):
+                values = bound[statement.targets[0].id]
+                values[values.index(None)] = statement.value.value
+        return {name: Word(values[0], repr(values[0]), 0, 0) for name, values in bound.items()
+                if len(values) == 1 and values[0] is not None}
 
     def _scan_python(self) -> None:
         cells = [(number, lines) for number, lines in self.python if lines]
@@ -514,14 +555,27 @@ class _Notebook:
             return
         from gate.discover.shell_finder import scan_shell_text
 
+        saved_paths: set[str] = set()  # `!olive ... -o out/m` then `!olive ... -m out/m`: the same working directory
+        namespace: dict[str, Word] | None = None
         for block in self.shell:
             if not block:
                 continue
             text = "\n".join(line.text for line in block)
+            env: dict[str, Word] = {}
+            if id(block) in self.expanded_shell and ("{" in text or "$" in text):
+                # IPython replaces `{name}` and `$name` with the Python variable's value before the shell runs
+                text = _PYTHON_FIELD.sub(r"${\1}", text)
+                names = set(_SHELL_VARIABLE.findall(text))
+                if names:
+                    namespace = namespace if namespace is not None else {}
+                    missing = names.difference(namespace)
+                    if missing:
+                        namespace.update(self._python_strings(missing))
+                    env = {name: namespace[name] for name in names if name in namespace}
             self.references.extend(scan_shell_text(
                 text, self.file.path, syntax="notebook", line_map=[line.line for line in block],
                 column_offset=block[0].column - 1, repo_paths=self.repo_paths,
-                own_process=id(block) not in self.written_shell))
+                own_process=id(block) not in self.written_shell, saved_paths=saved_paths, env=env))
 
 
 def _run_target(notebook: SourceFile, target: str, repo_paths: frozenset[str] | None) -> SourceFile | str | None:

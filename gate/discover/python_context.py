@@ -51,6 +51,7 @@ from gate.discover.catalog.context import (
     names_other_registry,
     negative_evidence,
     picks_other_hub,
+    publish_kind,
     says_not_a_reference,
 )
 from gate.discover.hubids import is_local_path, is_pinned, looks_like_hub_id
@@ -408,7 +409,7 @@ def _judge_name(name: str | None, call: ast.Call | None) -> _Evidence | None:
     kind = context_kind(name)
     if kind is None and not publish:
         return None
-    return _Evidence(name, kind or "model", ROLE_PUBLISH if publish else ROLE_LOAD, call)
+    return _Evidence(name, kind or publish_kind(name), ROLE_PUBLISH if publish else ROLE_LOAD, call)
 
 
 def _names_an_id_slot(keyword: str) -> bool:
@@ -426,7 +427,7 @@ def _judge_call(call: ast.Call, position: int) -> _Evidence | None:
             derives_name(own) or is_predicate(own):
         return None
     if says_publish(own):
-        return _Evidence(callee, context_kind(own) or "model", ROLE_PUBLISH, call)
+        return _Evidence(callee, context_kind(own) or publish_kind(own), ROLE_PUBLISH, call)
     if call_says_load(own):
         return _Evidence(callee, context_kind(own) or "model", ROLE_LOAD, call)
     if position == 0 and own[:1].isupper() and context_kind(own) is not None:

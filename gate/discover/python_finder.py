@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import itertools
+import math
 import re
 import unicodedata
 import warnings
@@ -51,6 +52,9 @@ _RUNNER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*catalog.CODE_STR
                                                                *catalog.COMMAND_RUNNERS))
 MAX_CODE_STRING_COMBINATIONS = 16
 """`timeit(stmt, setup)` with several possible values of each: this many joined texts are scanned at most."""
+MAX_COMMAND_LINES = 16
+"""`subprocess.run(["olive", "optimize", "-m", model_id])` in a loop over a table: one command line is read per
+combination of its words' values, this many at most (beyond, a word with several values is its expression)."""
 MAX_CODE_STRING_DEPTH = 3
 """exec strings inside exec strings are followed this deep."""
 MAX_PARSE_BYTES = 2_000_000
@@ -404,7 +408,27 @@ class _Scan:
         if not name or not catalog.specs_named(name):
             return
         dotted, origin = self.resolver.qualname(func, scope)
+        if origin == "local" and self._own_method(dotted):
+            return  # `wrapper.load_adapter(name, path)` of the file's own class: its body says what it loads
         self._catalog_call(call, scope, dotted, origin)
+
+    def _own_method(self, dotted: str, depth: int = 0) -> bool:
+        """`Wrapper().load_adapter` where `Wrapper` is a top-level class of this file (or its base in the file) that
+        defines `load_adapter` without calling the library's through `super()`: a method of the file's own, not the
+        library method a catalog row names (its loads are read in its body, as a helper's are)."""
+        instance, _, method = dotted.rpartition("().")
+        if not instance.isidentifier() or not method.isidentifier() or depth > 4:
+            return False
+        definition = next((statement for statement in self.tree.body
+                           if isinstance(statement, ast.ClassDef) and statement.name == instance), None)
+        if definition is None:
+            return False
+        for item in definition.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                return not any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                               and node.func.id == "super" for node in ast.walk(item))
+        return any(isinstance(base, ast.Name) and self._own_method(f"{base.id}().{method}", depth + 1)
+                   for base in definition.bases)
 
     @functools.cached_property
     def _subclass_names(self) -> frozenset[str]:
@@ -1237,12 +1261,22 @@ class _Scan:
         line, column = self._where(call)
         found: list[Reference] = []
         if literal is not None:
-            words: list[tuple[str, int, int, bool]] = []
+            # each word's values: one known string, a few (a loop over a table: one command line per value), or
+            # its expression, unresolved
+            choices: list[list[tuple[str, bool]]] = []
             for element in literal[0].elts:  # type: ignore[attr-defined]
                 values = self.resolver.resolve(element, literal[1])
-                known = values is not None and len(values) == 1 and isinstance(values[0], str)
-                words.append((values[0] if known else unparse(element), line, column, known))  # type: ignore[index]
-            found = scan_argument_list(words, self.path, syntax=self.syntax, repo_paths=self.repo_paths)
+                if values and UNKNOWN not in values and all(isinstance(value, str) for value in values):
+                    choices.append([(cast(str, value), True) for value in dict.fromkeys(values)])
+                else:
+                    choices.append([(unparse(element), False)])
+            if math.prod(len(options) for options in choices) > MAX_COMMAND_LINES:
+                choices = [options if len(options) == 1 else [(unparse(element), False)]
+                           for options, element in zip(choices, literal[0].elts, strict=True)]  # type: ignore[attr-defined]
+            for chosen in itertools.product(*choices):
+                found.extend(scan_argument_list([(text, line, column, known) for text, known in chosen], self.path,
+                                                syntax=self.syntax, repo_paths=self.repo_paths))
+            found = list(dict.fromkeys(found))
         else:
             unknown: dict[str, str] = {}
             for text in self._command_texts(node, node_scope, unknown):

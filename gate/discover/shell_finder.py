@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from gate.discover import mlflow_uris
 from gate.discover.catalog import cli
-from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence
+from gate.discover.catalog.context import context_kind, is_publish_name, name_tokens, negative_evidence, publish_kind
 from gate.discover.hubids import (
     JOINED_BARE_PART,
     is_local_path,
@@ -841,7 +841,8 @@ class _Common(TypedDict):
 class _Collector:
     """Turns recognised commands into references for one source."""
 
-    def __init__(self, path: str, syntax: str, repo_paths: frozenset[str] | None, depth: int = 0):
+    def __init__(self, path: str, syntax: str, repo_paths: frozenset[str] | None, depth: int = 0,
+                 saved_paths: set[str] | None = None):
         self.path, self.syntax, self.repo_paths = path, syntax, repo_paths
         self.depth = depth
         """How many `sh -c` / `eval` / `python -c` layers this text sits inside."""
@@ -850,9 +851,10 @@ class _Collector:
         self.context_assignments: list[tuple[str, Word]] = []
         """`MODEL_NAME=org/m`: a variable whose name says model or dataset (reported when no command uses it)."""
         self.consumed_variables: set[str] = set()
-        self.saved_paths: set[str] = set()
+        self.saved_paths: set[str] = saved_paths if saved_paths is not None else set()
         """Where commands of this file write (`--output_dir output/merged`): a later `--model output/merged` reads
-        that directory, not a Hub repository (issue 11: negative evidence)."""
+        that directory, not a Hub repository (issue 11: negative evidence). A notebook's `!` lines share one set:
+        they run one after another in the same working directory."""
         self.alive: list[Word] = []
         self.implicit_program: str | None = None
         """The program a container image runs when a command gives only arguments (compose `command:`)."""
@@ -1002,6 +1004,7 @@ class _Collector:
             self._another_layer(*layer, at=words[0])
             return
         row = cli.command_for(program, [w.text for w in rest[:3]]) if program else None
+        output_options = row.output_options if row is not None else frozenset()
         if row is not None:
             consumed |= self._catalog_command(row, words, rest[len(row.words) - 1:], command,
                                               from_input is not None)
@@ -1020,12 +1023,12 @@ class _Collector:
             consumed |= self._push_targets(words, consumed)
             consumed |= self._context_flags(words, consumed)
         self._urls(words, consumed, program)
-        self._note_saved_paths(words)
+        self._note_saved_paths(words, output_options)
 
-    def _note_saved_paths(self, words: list[Word]) -> None:
+    def _note_saved_paths(self, words: list[Word], output_options: frozenset[str] = frozenset()) -> None:
         for index, word in enumerate(words):
             flag, equals, inline = word.text.partition("=")
-            if not flag.startswith("-") or not _flag_meaning(flag)[2]:
+            if not flag.startswith("-") or not (flag in output_options or _flag_meaning(flag)[2]):
                 continue
             value = inline if equals else (words[index + 1].text if index + 1 < len(words) else "")
             if value and not value.startswith("-"):
@@ -1157,6 +1160,8 @@ class _Collector:
         common: _Common = dict(at=words[0], api=api, source=source, pinnable=arg.is_pinnable, allow_legacy=arg.allow_legacy,
                       role=arg.role, confidence=confidence, reads_local=arg.reads_local_paths,
                       trust_remote_code=trust if arg.trusts and kind == "model" else False)
+        if word.resolved and word.text in arg.skip_ids:
+            return  # one of the tool's built-ins (`--data_name json --data_files ./train.jsonl`), no repository
         if not word.resolved or arg.value in (cli.VALUE_ID, cli.VALUE_ALIASES):
             self._reference(kind=kind, word=word, revision=revision, revision_key=revision_key, **common)
             if arg.code_revision_flags and word.resolved is not None:
@@ -1263,15 +1268,16 @@ class _Collector:
                     values.append(following)
             else:
                 continue
+            kind = kind or publish_kind(flag)
             for value in values:
                 if id(value) in consumed or not _context_value(value):
                     continue
                 self.alive.append(value)
                 revision, revision_flag, _ = self._option(words, _revision_flags_for(flag))
-                self._reference(kind=kind or "model", word=value, at=words[0], api=f"shell:{flag}", revision=revision,
+                self._reference(kind=kind, word=value, at=words[0], api=f"shell:{flag}", revision=revision,
                                 revision_key=revision_flag, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
                                 role="publish" if publish else "load",
-                                trust_remote_code=self._trust(words) if (kind or "model") == "model" else False)
+                                trust_remote_code=self._trust(words) if kind == "model" else False)
                 used.add(id(value))
         return used
 
@@ -1415,7 +1421,7 @@ class _Collector:
                     or not looks_like_hub_id(value.text) or _local_looking(value.text):
                 continue
             publish = is_publish_name(name)
-            self._reference(kind=context_kind(name) or "model", word=value, at=value, api=f"env:{name}",
+            self._reference(kind=context_kind(name) or publish_kind(name), word=value, at=value, api=f"env:{name}",
                             revision=None, revision_key=None, allow_legacy=False, confidence=CONFIDENCE_MEDIUM,
                             role="publish" if publish else "load")
         self.references = [r for r in self.references if not self._written_here(r)]
@@ -1698,14 +1704,18 @@ def _scan_commands(groups: Iterable[list[Command]], collector: _Collector) -> No
 def scan_shell_text(text: str, path: str, *, line_offset: int = 0, syntax: str = "shell",
                     line_map: list[int] | None = None, column_offset: int = 0,
                     repo_paths: frozenset[str] | None = None,
-                    env: dict[str, Word] | None = None, own_process: bool = False) -> list[Reference]:
+                    env: dict[str, Word] | None = None, own_process: bool = False,
+                    saved_paths: set[str] | None = None) -> list[Reference]:
     """References in shell text. Text line i (0-based) is file line `line_map[i]` when given, else
     `i + 1 + line_offset`. Used by the notebook finder for `!` / `%` lines (pass syntax="notebook").
+
+    `saved_paths`: the directories earlier texts of the same run wrote (a notebook's earlier `!` lines), added to
+    by this text's commands; a load of one of them reads a local folder.
 
     `own_process`: the text runs in a shell of its own that nothing else reads (a notebook's `!` line or `%%bash`
     cell, not a file another script may `source`): when it runs no program, its assignments end with it
     (`!model="org/m"` sets a variable no command can read), so they are not reported."""
-    collector = _Collector(path, syntax, repo_paths)
+    collector = _Collector(path, syntax, repo_paths, saved_paths=saved_paths)
     _scan_shell_into(text, collector, line_map or _offset_map(text, line_offset), column_offset,
                      env if env is not None else {})
     if own_process and not collector.ran_program:

@@ -31,8 +31,9 @@ def test_fixture_references_are_exact(form):
 def test_context_references_are_medium_and_catalog_ones_high():
     found = discover(str(FIXTURES / "python-context-bindings" / "repo")).references
     assert {r.confidence for r in found} == {"medium"}
-    assert {(r.id, r.role) for r in found if r.role == "publish"} == {
-        ("acme/publish-target", "publish"), ("acme/where-we-push", "publish")}
+    assert {(r.id, r.kind) for r in found if r.role == "publish"} == {
+        ("acme/publish-target", "model"), ("acme/where-we-push", "model"),
+        ("acme/rephrased-corpus", "dataset"), ("acme/distilled-small", "model")}
     negative = discover(str(FIXTURES / "python-context-negative" / "repo")).references
     assert [(r.id, r.confidence) for r in negative] == [("acme/catalog-wins", "high")]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from gate.discover.catalog.python_apis import COQUI_TTS_HUB_MODELS
+from gate.discover.catalog.python_apis import COQUI_TTS_HUB_MODELS, DATASETS_BUILTIN_LOADERS
 
 # How a value names its id(s):
 VALUE_ID = "id"  # the word is the id
@@ -78,6 +78,9 @@ class CliArg:
     default_id: str | None = None
     """The repository the tool loads when the command leaves this argument out (`local-gemma` without `--model`):
     reported at the command, unpinned."""
+    skip_ids: frozenset[str] = frozenset()
+    """Values that name one of the tool's built-ins, never a repository (the `datasets` builders `json`, `csv`, ...
+    that read local files given by another flag)."""
 
     @property
     def is_pinnable(self) -> bool:
@@ -109,6 +112,9 @@ class CliCommand:
     selector_options: frozenset[str] = frozenset()
     """Options whose value picks one of the tool's built-ins (vLLM benchmarks' `--dataset-name sonnet`): never an
     id, so not read as a `FLAGS` or context flag either."""
+    output_options: frozenset[str] = frozenset()
+    """Options naming the directory the command writes whose name does not say so (Olive's `-o`): a later command
+    of the file (or notebook) that reads that directory reads a local folder, not a Hub repository."""
 
     @property
     def reference_api(self) -> str:
@@ -170,6 +176,17 @@ _SWIFT = (
 _SWIFT_COMMANDS = ("sft", "pt", "rlhf", "infer", "deploy", "export", "eval", "sample", "app", "web-ui", "merge-lora",
                    "rollout")
 _SWIFT_MEGATRON_COMMANDS = ("sft", "pt", "rlhf", "export")
+
+_OLIVE_ARGS = (  # olive.cli.base: add_input_model_options, add_dataset_options (no revision flag)
+    CliArg(flags=("-m", "--model_name_or_path"), pinnable=False),
+    CliArg(flags=("-a", "--adapter_path"), allow_legacy=False, pinnable=False, trusts=False,
+           api="shell:olive --adapter_path"),
+    CliArg(flags=("-d", "--data_name"), kind="dataset", pinnable=False, trusts=False, api="shell:olive --data_name",
+           skip_ids=DATASETS_BUILTIN_LOADERS),
+)
+_OLIVE_COMMANDS = ("auto-opt", "optimize", "capture-onnx-graph", "finetune", "quantize", "generate-adapter",
+                   "convert-adapters", "extract-adapters", "generate-cost-model", "benchmark", "diffusion-lora",
+                   "run", "run-pass", "session-params-tuning")
 
 _LOCAL_GEMMA_SIZES = (("2b", "google/gemma-2-2b-it"), ("9b", "google/gemma-2-9b-it"), ("27b", "google/gemma-2-27b-it"))
 """local-gemma's `MODEL_NAMES`: the `--model` sizes it maps to Gemma 2 instruct repositories."""
@@ -270,6 +287,11 @@ COMMANDS: tuple[CliCommand, ...] = (
                  api="shell:guidellm", value_options=frozenset({"--target", "--model", "--processor", "--data",
                                                                 "--data-type", "--output-path", "--rate-type"}))
       for words in (("guidellm", "benchmark"), ("guidellm",))),
+    # Microsoft Olive: `olive optimize|finetune|quantize|capture-onnx-graph|... -m org/m [-a org/adapter] [-d org/d]`
+    # (also `python -m olive ...`): the input model, a LoRA adapter and the training / calibration dataset are Hub
+    # repositories or local paths.
+    *(CliCommand(("olive", verb), _OLIVE_ARGS, api=f"shell:olive {verb}", output_options=frozenset({"-o"}))
+      for verb in _OLIVE_COMMANDS),
     # verl: Hydra overrides (`key=value` words) of `python -m verl.trainer.main_ppo`
     CliCommand(("verl.*",), (
         CliArg(flags=("actor_rollout_ref.model.path", "critic.model.path", "reward_model.model.path",

@@ -108,8 +108,10 @@ where only context speaks for a string, such a head speaks against it, as `LOCAL
 call loading one still reports it (the call says it is a load, and verification finds no such repository)."""
 
 PUBLISH_TOKENS = frozenset({"push", "upload", "publish", "hub_model_id", "hub_dataset_id", "push_to_hub",
-                            "hub_repo", "target_repo", "output_repo", "destination"})
-"""Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`)."""
+                            "hub_repo", "target_repo", "output_repo", "destination", "output_model_name",
+                            "output_dataset_name", "output_model_id", "output_dataset_id"})
+"""Tokens that make a name a publish target (`hub_model_id`, `push_to_hub_model_id`, `upload_repo`; the name of
+the model or dataset a script outputs, `--output_dataset_name org/d`: a local destination is a `dir` or `path`)."""
 
 DATASET_OBJECT_CALLS = frozenset({
     "load_dataset", "load_from_disk", "Dataset", "DatasetDict", "IterableDataset", "IterableDatasetDict",
@@ -261,6 +263,12 @@ def is_publish_name(name: str) -> bool:
     """A binding name that says the value is where something is pushed (`hub_model_id`, `push_to_hub_repo`)."""
     lowered = "_" + "_".join(name_tokens(name)) + "_"
     return any(f"_{token}_" in lowered for token in PUBLISH_TOKENS)  # whole tokens: `github_repo` is no `hub_repo`
+
+
+def publish_kind(name: str) -> ContextKind:
+    """What a publish target's name says it receives: `dataset` (`output_dataset_name`, `hub_dataset_id`), else a
+    model."""
+    return "dataset" if DATASET_TOKENS.intersection(name_tokens(name)) else "model"
 
 
 def call_says_load(callee: str) -> bool:

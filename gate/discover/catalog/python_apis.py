@@ -486,6 +486,13 @@ SPECS: tuple[ApiSpec, ...] = (
             "optimum.neuron.{callee}", (Slot(0, ("model_id", "model_name_or_path")),)),
     ApiSpec(("*.PeftModel.from_pretrained", "*.PeftModelFor*.from_pretrained", "*.PeftMixedModel.from_pretrained"),
             "peft.PeftModel.from_pretrained", (Slot(1, ("model_id",)),)),
+    # Microsoft Olive: `HfModelHandler(model_path, task, load_kwargs={"revision": ..., "trust_remote_code": ...},
+    # io_config, adapter_path)` loads the model through transformers and the adapter through peft.
+    ApiSpec(("olive.*HfModelHandler",), "olive.HfModelHandler",
+            (Slot(0, ("model_path",), (), ("load_kwargs",)), Slot(4, ("adapter_path",), ())), trust_keyword=None),
+    # mobius-onnx (Olive's MobiusBuilder): `build(model_id, task, *, ..., trust_remote_code=False)` downloads the
+    # model's configuration and weights from the Hub; it takes no revision.
+    ApiSpec(("mobius.build", "mobius._builder.build"), "mobius.build", (Slot(0, ("model_id",), ()),), pinnable=False),
     ApiSpec(("modelscope.*.from_pretrained",), "modelscope.from_pretrained", (_PRETRAINED,), source="modelscope"),
     # ModelScope datasets' downloads (`dataset_snapshot_download(dataset_id=..., revision=...)`): before the model
     # row, whose `*snapshot_download` also matches them.
@@ -1126,7 +1133,7 @@ GENERIC_NAMES = frozenset({*_HFFS_METHODS, *_OLLAMA_FUNCTIONS, "load", "LLM", "L
                            "evaluate", "Repository", "VLLM", "post", "get", "register_model", "from_config",
                            "load_config", "fetch", "Inference", "get_model", "get_plda", "get_calibration",
                            "get_pipeline", "TTS", "urlretrieve", "urlopen", "download_url_to_file",
-                           "load_state_dict_from_url", "load_url"})
+                           "load_state_dict_from_url", "load_url", "build"})
 """Callee names too common to mark a line by themselves: such a call counts where its qualifier or import does."""
 RECEIVER_CLASSES = ("HfFileSystem(", "HfApi(", "Client(", "OpenAI(", "AutoAWQForCausalLM.from_pretrained(",
                     "AutoAWQForCausalLM.from_quantized(")
@@ -1168,7 +1175,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     *SCOPED_MODULES,
     *(max(name.split("*"), key=len) for name, _ in _WILDCARD_SOURCES if name.strip("*")),
     # Modules whose loading functions have common names (`evaluate.load`, `ollama.chat`, `torch.hub.load`).
-    "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem",
+    "evaluate", "ollama", "mlx_", "vllm", "torch.hub", "import hub", "HfFileSystem", "mobius",
     # optimum-neuron's `NeuronModelFor*.export(...)`: `export` is too common a name to mark a line by itself.
     "NeuronModel",
     "HuggingFace", "hf_hub", "get_dataset_", "list_repo_", *STRING_TOKENS, "kaggle://",
@@ -1279,6 +1286,7 @@ COMMAND_RUNNERS: dict[str, tuple[int, str]] = {
     # callee's last name wherever it comes from
     "run_cmd": (0, "cmd"), "run_command": (0, "cmd"), "run_shell": (0, "cmd"), "run_shell_command": (0, "cmd"),
     "execute_command": (0, "cmd"), "exec_cmd": (0, "cmd"), "shell_run": (0, "cmd"), "run_cli": (0, "command"),
+    "run_subprocess": (0, "cmd"),  # olive.common.utils.run_subprocess(cmd, env, cwd, check) and its kind
 }
 """Calls that run a command line, given as a list of words or as one shell string: read with the shell finder's
 CLI catalog (`subprocess.run(["python3", "-m", "vllm.entrypoints.openai.api_server", "--model", "org/m"])`,
