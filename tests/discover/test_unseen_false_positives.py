@@ -80,3 +80,16 @@ def test_a_hosted_api_model_name_given_to_a_hub_loader_is_dynamic():
     assert [(r["line"], r["id"], r.get("expression")) for r in found["references"]] == [
         (12, None, "args.model_name_or_path"), (13, None, "args.model_name_or_path"), (14, None, "args.judge"),
         (15, "acme/gpt-4-distilled", None)]
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("cohere/command", "a hosted API model name"),  # Cohere's API names (HELM, LiteLLM), not repositories
+    ("cohere/command-light", "a hosted API model name"),
+    ("cohere/command-a-03-2025", "a hosted API model name"),
+    ("cohere/command-r-plus", "a hosted API model name"),
+    ("Cohere/miracl-zh-queries-22-12", None),  # the Cohere organisation's datasets on the Hub
+    ("Cohere/Cohere-embed-multilingual-v3.0", None),
+    ("org/command", None),
+])
+def test_cohere_is_an_api_router_prefix_and_a_hub_organisation(value, why):
+    assert negative_evidence(value) == why

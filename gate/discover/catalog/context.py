@@ -198,7 +198,7 @@ HUB_INFERENCE_HOSTS = ("router.huggingface.co", "api-inference.huggingface.co", 
 API_MODEL_NAME = re.compile(
     r"(?:gpt-[0-9][\w.-]*|gpt-4o[\w.-]*|o[1-9](?:-[\w.-]+)?|chatgpt-[\w.-]+|text-(?:embedding|davinci|curie|"
     r"babbage|ada)-[\w.-]+|(?:davinci|curie|babbage|ada)(?:-[\w.-]+)?|claude-[\w.-]+|gemini-[\w.-]+|"
-    r"command-r[\w.-]*|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+|"
+    r"command(?:-[\w.-]+)?|dall-e-[\w.-]+|whisper-1|tts-1[\w.-]*|omni-moderation-[\w.-]+|databricks-[\w.-]+|"
     r"(?:cl100k|o200k|p50k|r50k)_(?:base|edit|harmony))",
     re.IGNORECASE,
 )
