@@ -173,8 +173,9 @@ SCAN_FAILED_API = "model-gate:scan-failed"
 
 
 def scan_failed_reference(path: str, problem: str) -> Reference:
-    """A file a finder failed on holds unknown references, not none: one dynamic reference at its first line, so
-    the policy judges it like any id it cannot read (`defaults.dynamic`) and the report says where and why."""
+    """A file a finder failed on holds unknown references, not none: one dynamic reference at its first line, which
+    `dynamic-reference` judges as an error (the gate fails closed on its own faults), so the report says where and
+    why."""
     return Reference(kind="model", source="huggingface", id=None, revision=None, pinned=False, pinnable=False,
                      path=path, line=1, column=1, api=SCAN_FAILED_API, dynamic=True, expression=problem,
                      syntax=file_syntax(path))

@@ -920,9 +920,9 @@ class Resolver:
         """Nodes built during resolution: alive while the scan runs (ids are used as keys)."""
         self._reaching = ReachingDefinitions()
         self._foreign: dict[int, Resolver] = {}
+        """id(a class of another module of the repository) → the resolver of that module (`_imported_class`)."""
         self._forwarded: set[int] = set()
         """ids of the parameter bindings `_passed_instances` is following to their callers (a cycle ends there)."""
-        """id(a class of another module of the repository) → the resolver of that module (`_imported_class`)."""
 
     def keep(self, node: ast.AST) -> None:
         """Keep a node built for resolution alive while the scan runs (ids are used as keys)."""
@@ -1364,9 +1364,9 @@ class Resolver:
         """`values` without the strings the `if`/`elif` tests around `line` rule out: in the body of
         `elif name.startswith("gpt2"):` after `if name == "scratch":`, `"scratch"` cannot be what `name` holds
         (nanoGPT's `init_from`). Only tests of `name` itself are read (`==`, `!=`, `in`, `not in` — of a tuple, or
-        a string's substring: `if "int4" in model_path:` — `startswith`, `endswith`, `not`, `and`, `or`), and a branch that rebinds `name` is not read. When every value is ruled
-        out, what reaches the line is not known here (an `exec`'d config, a value set elsewhere): unknown, never
-        nothing."""
+        a string's substring: `if "int4" in model_path:` — `startswith`, `endswith`, `not`, `and`, `or`), and a
+        branch that rebinds `name` is not read. When every value is ruled out, what reaches the line is not known
+        here (an `exec`'d config, a value set elsewhere): unknown, never nothing."""
         tests = self._branch_tests(owner, name, line)
         if not tests:
             return values
