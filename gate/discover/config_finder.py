@@ -58,6 +58,7 @@ from gate.discover.catalog.context import (
     names_other_hub,
     names_remote_api,
     negative_evidence,
+    own_revision_keys,
     picks_other_hub,
     publish_kind,
     routed_hub_id,
@@ -1321,8 +1322,7 @@ def _context_reference(key: str, value: str, siblings: dict, path: str, line: in
     if (_not_a_hub_id(value, context_only=True) is not None or not looks_like_hub_id(value) or value.lower() in NOT_HUB_IDS
             or value.split("/", 1)[0].lower() in PLACEHOLDER_ORGS or is_local_path(value, repo_paths)):
         return None
-    stem = re.sub(r"_(?:name_or_path|path|name|id)$", "", key)
-    own_keys = tuple(dict.fromkeys((f"{key}_revision", f"{stem}_revision")))
+    own_keys = own_revision_keys(key)
     if not publish and "revision" in siblings and _sole_id_key(key, siblings):
         # `model_parameters: {model_name: org/m, revision: <sha>}`: a bare `revision` beside exactly one key that
         # names a repository is that key's revision (it cannot belong to another one).

@@ -50,6 +50,7 @@ from gate.discover.catalog.context import (
     names_kaggle,
     names_other_registry,
     negative_evidence,
+    own_revision_keys,
     picks_other_hub,
     publish_kind,
     says_not_a_reference,
@@ -767,10 +768,6 @@ def _default_owner(arguments: ast.arguments, default: ast.AST) -> str | None:
     return None
 
 
-_ID_SUFFIX = re.compile(r"_(?:name_or_path|path|name|id)$")
-"""What ends a keyword naming an id (`model_id`, `model_name_or_path`): the rest (`model`) names its revision."""
-
-
 def _picks_other_hub(call: ast.Call) -> bool:
     """`Spec(model_id="org/m", model_hub="modelscope")`: a keyword of the call picks another hub for its ids."""
     return any(keyword.arg is not None and isinstance(keyword.value, ast.Constant)
@@ -784,8 +781,7 @@ def _revision_of(call: ast.Call | None, name: str = "") -> tuple[str | None, str
     if call is None:
         return None, None, False
     revision, key, trust = None, None, False
-    stem = _ID_SUFFIX.sub("", name)
-    own = (f"{name}_revision", f"{stem}_revision") if name else ()
+    own = own_revision_keys(name) if name else ()
     for keyword in call.keywords:
         if keyword.arg == "revision" and key not in own or keyword.arg in own:  # the id's own keyword wins
             key = keyword.arg

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from gate.discover import catalog, mlflow_uris
 from gate.discover.catalog import ApiSpec
-from gate.discover.catalog.context import LOCAL_DIRECTORY_HEADS, SENTINEL_WORDS, has_file_extension, is_placeholder
+from gate.discover.catalog.context import (
+    LOCAL_DIRECTORY_HEADS,
+    SENTINEL_WORDS,
+    has_file_extension,
+    is_placeholder,
+    routed_hub_id,
+)
 from gate.discover.hubids import (
     HubLocation,
     LookAlike,
@@ -139,14 +145,13 @@ _LM_LOCAL_PREFIXES = ("local:", "arbor:")
 def _lm_routed(value: str, kind: str) -> list[Target]:
     """`openai/local:org/m`, `openai/arbor:org/m`, `local:org/m`, `huggingface/org/m`: the Hub id; a hosted API's model
     name (`openai/gpt-4o`, `anthropic/claude-3`) is none."""
-    provider, _, rest = value.partition("/")
+    rest = value.partition("/")[2]
     for name in (value, rest):
         for prefix in _LM_LOCAL_PREFIXES:
             if name.startswith(prefix) and looks_like_hub_id(name[len(prefix):]):
                 return [Target(kind, "huggingface", name[len(prefix):])]
-    if provider.lower() == "huggingface" and rest.count("/") == 1 and looks_like_hub_id(rest):
-        return [Target(kind, "huggingface", rest)]
-    return []
+    routed = routed_hub_id(value, hub_served=False)  # `huggingface/org/m`: a Hub id wherever it is served
+    return [Target(kind, "huggingface", routed)] if routed is not None and looks_like_hub_id(routed) else []
 
 
 _REPOSITORY_HEAD = re.compile(r"[^/@]+/[^/@]+(?:@[^/]+)?/")

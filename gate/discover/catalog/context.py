@@ -265,6 +265,16 @@ def is_publish_name(name: str) -> bool:
     return any(f"_{token}_" in lowered for token in PUBLISH_TOKENS)  # whole tokens: `github_repo` is no `hub_repo`
 
 
+_ID_SUFFIX = re.compile(r"_(?:name_or_path|path|name|id)$")
+"""What ends a key naming an id (`model_id`, `model_name_or_path`): the rest (`model`) names its revision."""
+
+
+def own_revision_keys(name: str) -> tuple[str, ...]:
+    """The keys (config keys, call keywords) that hold the revision of the id under `name`: `model_id_revision`
+    and `model_revision` beside `model_id` (`Spec(model_id="org/m", model_revision="<sha>")`)."""
+    return tuple(dict.fromkeys((f"{name}_revision", f"{_ID_SUFFIX.sub('', name)}_revision")))
+
+
 def publish_kind(name: str) -> ContextKind:
     """What a publish target's name says it receives: `dataset` (`output_dataset_name`, `hub_dataset_id`), else a
     model."""
