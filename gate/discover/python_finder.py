@@ -1509,7 +1509,7 @@ def _used_like_the_api(text: str, token: str, offset: int) -> bool:
         return False
     if token == "evaluate":
         return after == "." or text.endswith("import ", 0, offset)
-    if token in catalog.SCOPED_MODULES:  # `from trl import ...`, `import trl`, `trl.SFTTrainer(...)`
+    if token in catalog.SCOPED_MODULES or token in catalog.QUALIFYING_MODULES:  # `from trl import`, `trl.X(...)`
         line_start = text.rfind("\n", 0, offset) + 1
         return after == "." or text[line_start:offset].lstrip().startswith(("from ", "import "))
     if before == ".":

@@ -1159,10 +1159,12 @@ row's pattern starts with it, so its calls need the import: `from trl import`, `
 and every name imported from it marks its lines (python_finder.relevant_lines)."""
 
 
-QUALIFYING_MODULES = ("dspy",)
-"""Packages whose rows' own names are common words (DSPy's `LM`, `from_huggingface`, both in `GENERIC_NAMES`): a plain
-`import dspy` marks the lines that use it (`dspy.LM(...)`). They add no trigger token: such a file is parsed when
-another trigger makes it worth parsing."""
+QUALIFYING_MODULES = ("dspy", "TTS")
+"""Packages whose rows' own names are common words (DSPy's `LM`, `from_huggingface`, Coqui's `TTS`, all in
+`GENERIC_NAMES`): a plain
+`import dspy` marks the lines that use it (`dspy.LM(...)`). Each is a weak trigger token too (`WEAK_TRIGGERS`): a
+file naming only such a package is parsed where it uses it like a module, or `dspy.LM("huggingface/org/m")` alone
+would go unread."""
 
 
 def _scoped(spec: ApiSpec) -> bool:
@@ -1189,6 +1191,7 @@ TRIGGER_TOKENS: tuple[str, ...] = _without_redundant(tuple(dict.fromkeys((
     "run_path",
     # `CLASS_DEFAULTS` bases reached only through their import (`from bigcode_eval.base import Task`).
     "bigcode_eval",
+    *QUALIFYING_MODULES,
 ))))
 """A Python file containing none of these cannot make a reference: it is not parsed (the cheap prefilter)."""
 PREFILTER_KEYS = ("Arg", "ipelin", "eval", ".co/", "llama", "enten", "Encoder", "from_pre", "repo", "dataset", "get_",
@@ -1210,7 +1213,7 @@ def _group_by_key(tokens: tuple[str, ...], keys: tuple[str, ...]) -> tuple[tuple
 TRIGGER_GROUPS = _group_by_key(TRIGGER_TOKENS, PREFILTER_KEYS)
 """(piece, the trigger tokens containing it): every trigger token is in exactly one group; a token that shares no
 piece is its own group."""
-WEAK_TRIGGERS = frozenset({"pipeline", "evaluate", *SCOPED_MODULES})
+WEAK_TRIGGERS = frozenset({"pipeline", "evaluate", *SCOPED_MODULES, *QUALIFYING_MODULES})
 """Trigger tokens that are also common words: alone they make a file worth parsing only where they are used
 like the API (see python_finder.relevant_lines)."""
 
