@@ -1500,20 +1500,19 @@ def _occurrences(text: str, token: str, into: list[int]) -> None:
 
 
 def _used_like_the_api(text: str, token: str, offset: int) -> bool:
-    """`pipeline(...)`, `import pipeline`, `transformers.pipeline`; `import evaluate`, `evaluate.load`. Not
-    `encoder_pipeline`, `self.pipeline(...)`, "the pipeline step" or `def evaluate(...)`."""
+    """`pipeline(...)`, `import pipeline`, `transformers.pipeline`; `import evaluate`, `from evaluate import load`,
+    `evaluate.load`. Not `encoder_pipeline`, `self.pipeline(...)`, "the pipeline step" or `def evaluate(...)`."""
     before = text[offset - 1] if offset else "\n"
     end = offset + len(token)
     after = text[end] if end < len(text) else "\n"
     if before.isalnum() or before == "_" or after.isalnum() or after == "_":
         return False
-    if token == "evaluate":
-        return after == "." or text.endswith("import ", 0, offset)
-    if token in catalog.SCOPED_MODULES or token in catalog.QUALIFYING_MODULES:  # `from trl import`, `trl.X(...)`
+    if token == "evaluate" or token in catalog.SCOPED_MODULES or token in catalog.QUALIFYING_MODULES:
+        # `from trl import ...`, `import trl`, `trl.SFTTrainer(...)`; `from evaluate import load`, `evaluate.load`
         line_start = text.rfind("\n", 0, offset) + 1
         return after == "." or text[line_start:offset].lstrip().startswith(("from ", "import "))
-    if before == ".":
-        return text.endswith(("transformers.", "pipelines."), 0, offset)
+    if before == ".":  # `transformers.pipeline`, `optimum.neuron.pipeline`
+        return text.endswith(("transformers.", "pipelines.", "neuron."), 0, offset)
     line_start = text.rfind("\n", 0, offset) + 1
     return after == "(" or "import" in text[line_start:offset]
 

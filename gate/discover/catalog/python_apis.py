@@ -1159,9 +1159,9 @@ row's pattern starts with it, so its calls need the import: `from trl import`, `
 and every name imported from it marks its lines (python_finder.relevant_lines)."""
 
 
-QUALIFYING_MODULES = ("dspy", "TTS")
-"""Packages whose rows' own names are common words (DSPy's `LM`, `from_huggingface`, Coqui's `TTS`, all in
-`GENERIC_NAMES`): a plain
+QUALIFYING_MODULES = ("dspy", "TTS", "outlines")
+"""Packages whose rows' own names are common words (DSPy's `LM`, `from_huggingface`, Coqui's `TTS`, outlines'
+`models.transformers`, all in `GENERIC_NAMES`): a plain
 `import dspy` marks the lines that use it (`dspy.LM(...)`). Each is a weak trigger token too (`WEAK_TRIGGERS`): a
 file naming only such a package is parsed where it uses it like a module, or `dspy.LM("huggingface/org/m")` alone
 would go unread."""
